@@ -1,0 +1,394 @@
+//! Dates of reduced precision, periods, and UTC time stamps.
+//!
+//! A stated date is a [`Period`]: `2025` is all of 2025, `2025-04` all of April 2025,
+//! `2025-05-01` one day, and `2022-02-24/2025-05-23` the days between, both included. A period
+//! cannot end before it starts. Printing a period gives the shortest text that parses back to it.
+
+use std::fmt;
+
+/// A day of the proleptic Gregorian calendar, years 1 to 9999.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+/// An inclusive span of days; `start <= end` always holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    start: Date,
+    end: Date,
+}
+
+/// Why a date could not be read; `offset` is the byte offset in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateError {
+    /// Byte offset of the problem in the text.
+    pub offset: usize,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DateError {}
+
+const EXPECTED: &str =
+    "expected a date like `2025`, `2025-04`, `2025-05-01` or a period `2022-02-24/2025-05-23`";
+
+fn is_leap(y: u16) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Days in a month of a year.
+pub fn days_in_month(y: u16, m: u8) -> u8 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl Date {
+    /// A valid date, or `None`.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        ((1..=9999).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month))
+        .then_some(Date { year, month, day })
+    }
+
+    /// The year.
+    pub fn year(self) -> u16 {
+        self.year
+    }
+    /// The month, 1 to 12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+    /// The day of the month.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let m = i64::from(self.month);
+        let d = i64::from(self.day);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date that many days after 1970-01-01, if it is within years 1 to 9999.
+    pub fn from_days_since_epoch(z: i64) -> Option<Date> {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Date::new(
+            u16::try_from(y).ok()?,
+            u8::try_from(m).ok()?,
+            u8::try_from(d).ok()?,
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn derr(offset: usize, message: impl Into<String>) -> DateError {
+    DateError {
+        offset,
+        message: message.into(),
+    }
+}
+
+/// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the period it names.
+fn parse_one(s: &str, base: usize) -> Result<Period, DateError> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let shape_ok = match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+        _ => false,
+    };
+    if !shape_ok {
+        return Err(derr(base, format!("{EXPECTED}, not `{s}`")));
+    }
+    let num = |p: &str| p.parse::<u16>().unwrap_or(0);
+    let year = num(parts[0]);
+    if year == 0 {
+        return Err(derr(
+            base,
+            "year 0000 is not a date (years run from 0001 to 9999)",
+        ));
+    }
+    let month = parts.get(1).map(|m| num(m) as u8);
+    if let Some(m) = month
+        && !(1..=12).contains(&m)
+    {
+        return Err(derr(base + 5, format!("month {m:02} does not exist")));
+    }
+    let day = parts.get(2).map(|d| num(d) as u8);
+    let (start, end) = match (month, day) {
+        (None, _) => (Date::new(year, 1, 1), Date::new(year, 12, 31)),
+        (Some(m), None) => (
+            Date::new(year, m, 1),
+            Date::new(year, m, days_in_month(year, m)),
+        ),
+        (Some(m), Some(d)) => {
+            let date = Date::new(year, m, d);
+            if date.is_none() {
+                return Err(derr(
+                    base + 8,
+                    format!(
+                        "{s} does not exist (that month has {} days)",
+                        days_in_month(year, m)
+                    ),
+                ));
+            }
+            (date, date)
+        }
+    };
+    match (start, end) {
+        (Some(start), Some(end)) => Ok(Period { start, end }),
+        _ => Err(derr(base, format!("{EXPECTED}, not `{s}`"))),
+    }
+}
+
+impl Period {
+    /// A period from `start` to `end`, both included; `None` when `end` is before `start`.
+    pub fn new(start: Date, end: Date) -> Option<Period> {
+        (start <= end).then_some(Period { start, end })
+    }
+
+    /// One day.
+    pub fn day(d: Date) -> Period {
+        Period { start: d, end: d }
+    }
+
+    /// The first day.
+    pub fn start(&self) -> Date {
+        self.start
+    }
+
+    /// The last day.
+    pub fn end(&self) -> Date {
+        self.end
+    }
+
+    /// True when the two periods share a day.
+    pub fn overlaps(&self, o: &Period) -> bool {
+        self.start <= o.end && o.start <= self.end
+    }
+
+    /// Reads a date or a `START/END` period.
+    pub fn parse(text: &str) -> Result<Period, DateError> {
+        let s = text.trim();
+        let base = text.len() - text.trim_start().len();
+        if s.is_empty() {
+            return Err(derr(0, format!("empty date: {EXPECTED}")));
+        }
+        match s.split_once('/') {
+            None => parse_one(s, base),
+            Some((a, b)) => {
+                let first = parse_one(a.trim(), base)?;
+                let second = parse_one(b.trim(), base + a.len() + 1)?;
+                Period::new(first.start, second.end)
+                    .ok_or_else(|| derr(base, format!("period {s} ends before it starts")))
+            }
+        }
+    }
+}
+
+fn is_year_start(d: Date) -> bool {
+    d.month == 1 && d.day == 1
+}
+fn is_year_end(d: Date) -> bool {
+    d.month == 12 && d.day == 31
+}
+fn is_month_end(d: Date) -> bool {
+    d.day == days_in_month(d.year, d.month)
+}
+
+struct StartText(Date);
+struct EndText(Date);
+
+impl fmt::Display for StartText {
+    /// The coarsest form whose first day is this date.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        if is_year_start(d) {
+            write!(f, "{:04}", d.year)
+        } else if d.day == 1 {
+            write!(f, "{:04}-{:02}", d.year, d.month)
+        } else {
+            write!(f, "{d}")
+        }
+    }
+}
+
+impl fmt::Display for EndText {
+    /// The coarsest form whose last day is this date.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        if is_year_end(d) {
+            write!(f, "{:04}", d.year)
+        } else if is_month_end(d) {
+            write!(f, "{:04}-{:02}", d.year, d.month)
+        } else {
+            write!(f, "{d}")
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    /// The shortest text naming exactly this period: `2025`, `2025-04`, `2025-05-01`,
+    /// `2022-02-24/2025-05-23`, `2024/2025`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (s, e) = (self.start, self.end);
+        let whole_year = s.year == e.year && is_year_start(s) && is_year_end(e);
+        let whole_month = s.year == e.year && s.month == e.month && s.day == 1 && is_month_end(e);
+        if whole_year {
+            write!(f, "{:04}", s.year)
+        } else if whole_month {
+            write!(f, "{:04}-{:02}", s.year, s.month)
+        } else if s == e {
+            write!(f, "{s}")
+        } else {
+            write!(f, "{}/{}", StartText(s), EndText(e))
+        }
+    }
+}
+
+/// A UTC instant to the second, printed as `2025-05-01T12:00:00Z`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn from_unix(secs: i64) -> Timestamp {
+        Timestamp(secs)
+    }
+
+    /// Seconds since the epoch.
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// Reads `YYYY-MM-DDTHH:MM:SSZ`.
+    pub fn parse(s: &str) -> Option<Timestamp> {
+        let b = s.as_bytes();
+        if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+            return None;
+        }
+        let day = parse_one(&s[..10], 0)
+            .ok()
+            .filter(|p| p.start == p.end)?
+            .start;
+        let field = |r: std::ops::Range<usize>, max: i64| {
+            s.get(r)
+                .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+                .and_then(|t| t.parse::<i64>().ok())
+                .filter(|v| *v <= max)
+        };
+        let (h, m, sec) = (field(11..13, 23)?, field(14..16, 59)?, field(17..19, 59)?);
+        Some(Timestamp(
+            day.days_since_epoch() * 86_400 + h * 3600 + m * 60 + sec,
+        ))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.0.div_euclid(86_400);
+        let secs = self.0.rem_euclid(86_400);
+        match Date::from_days_since_epoch(days) {
+            Some(d) => write!(
+                f,
+                "{d}T{:02}:{:02}:{:02}Z",
+                secs / 3600,
+                secs % 3600 / 60,
+                secs % 60
+            ),
+            None => write!(f, "@{}", self.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        match Period::parse(s) {
+            Ok(p) => format!("{}..{} = {p}", p.start, p.end),
+            Err(e) => format!("error at {}: {}", e.offset, e.message),
+        }
+    }
+
+    #[test]
+    fn reduced_precision_is_the_whole_period() {
+        assert_eq!(p("2025"), "2025-01-01..2025-12-31 = 2025");
+        assert_eq!(p("2025-04"), "2025-04-01..2025-04-30 = 2025-04");
+        assert_eq!(p("2024-02"), "2024-02-01..2024-02-29 = 2024-02");
+        assert_eq!(p("2025-05-01"), "2025-05-01..2025-05-01 = 2025-05-01");
+        assert_eq!(
+            p("2022-02-24/2025-05-23"),
+            "2022-02-24..2025-05-23 = 2022-02-24/2025-05-23"
+        );
+        assert_eq!(p("2024/2025"), "2024-01-01..2025-12-31 = 2024/2025");
+        assert_eq!(p("2025-01/2025-12"), "2025-01-01..2025-12-31 = 2025");
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        assert_eq!(
+            p("2025-02-29"),
+            "error at 8: 2025-02-29 does not exist (that month has 28 days)"
+        );
+        assert_eq!(p("2025-13"), "error at 5: month 13 does not exist");
+        assert_eq!(p("May 1"), format!("error at 0: {EXPECTED}, not `May 1`"));
+        assert_eq!(
+            p("2025-05-02/2025-05-01"),
+            "error at 0: period 2025-05-02/2025-05-01 ends before it starts"
+        );
+        assert_eq!(
+            p("2025-5-1"),
+            format!("error at 0: {EXPECTED}, not `2025-5-1`")
+        );
+    }
+
+    #[test]
+    fn timestamps_round_trip() {
+        let t = Timestamp::from_unix(1_746_057_600);
+        assert_eq!(t.to_string(), "2025-05-01T00:00:00Z");
+        assert_eq!(Timestamp::parse("2025-05-01T00:00:00Z"), Some(t));
+        assert_eq!(Timestamp::from_unix(0).to_string(), "1970-01-01T00:00:00Z");
+        for d in [-719_162i64, -1, 0, 1, 20_000, 2_932_896] {
+            let date = Date::from_days_since_epoch(d);
+            assert_eq!(date.map(|x| x.days_since_epoch()), Some(d));
+        }
+    }
+}

@@ -1,0 +1,568 @@
+//! Reading one line of the import contract (JSON Lines) into an [`Event`].
+//!
+//! A line is a claim object as PRODUCT.md defines it, or one of three other events, told apart
+//! by their first field name:
+//!
+//! ```text
+//! {"subject": …, "value": …, "said_on": …, "speaker"|"publisher": …, …}   a claim
+//! {"define": SUBJECT, "label"?, "unit"?, "window"?, "tolerance"?, "sum_of"?}  a subject definition
+//! {"alias": SUBJECT, "same_as": SUBJECT}                                  an alias
+//! {"retract": REF, "reason": TEXT}                                         a retraction
+//! ```
+//!
+//! A claim may carry `"supersedes": REF`. A REF names an earlier claim by its log sequence
+//! number (a JSON integer) or by its entry hash or a unique prefix of it (a string of at least
+//! eight hex digits); the caller's resolver turns it into a full hash.
+//!
+//! Every error carries the column (in characters, from 1) and the field it is about.
+
+use crate::date::Period;
+use crate::model::{Claim, EntryHash, Event, Figure, Modality, Subject, SubjectDef, Window};
+use crate::suggest::nearest;
+use crate::value::Tolerance;
+use serde_json::Value as Json;
+use std::fmt;
+
+/// A reference to an earlier entry, as written in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ref {
+    /// A log sequence number.
+    Seq(u64),
+    /// A hash or hash prefix, lowercase hex.
+    Hash(String),
+}
+
+impl fmt::Display for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ref::Seq(n) => write!(f, "#{n}"),
+            Ref::Hash(h) => f.write_str(h),
+        }
+    }
+}
+
+/// What went wrong on a line, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// Column in characters, from 1.
+    pub column: usize,
+    /// The field the error is about, if any.
+    pub field: Option<String>,
+    /// What is wrong, and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(
+                f,
+                "column {}, field `{field}`: {}",
+                self.column, self.message
+            ),
+            None => write!(f, "column {}: {}", self.column, self.message),
+        }
+    }
+}
+
+/// The fields of a claim line.
+pub const CLAIM_FIELDS: &[&str] = &[
+    "subject",
+    "value",
+    "unit",
+    "scope",
+    "as_of",
+    "said_on",
+    "speaker",
+    "role",
+    "cites",
+    "publisher",
+    "url",
+    "title",
+    "document",
+    "quote",
+    "modality",
+    "tags",
+    "supersedes",
+];
+const DEFINE_FIELDS: &[&str] = &["define", "label", "unit", "window", "tolerance", "sum_of"];
+const ALIAS_FIELDS: &[&str] = &["alias", "same_as"];
+const RETRACT_FIELDS: &[&str] = &["retract", "reason"];
+
+/// A top-level key with the columns of its name and its value.
+struct Key {
+    name: String,
+    key_col: usize,
+    value_col: usize,
+    value_byte: usize,
+}
+
+/// Reads one line into an event; `resolve` turns references into entry hashes.
+pub fn parse_line(
+    line: &str,
+    resolve: &mut dyn FnMut(&Ref) -> Result<EntryHash, String>,
+) -> Result<Event, FieldError> {
+    let json: Json = serde_json::from_str(line).map_err(|e| FieldError {
+        column: e.column().max(1),
+        field: None,
+        message: format!("malformed JSON: {}", strip_position(&e.to_string())),
+    })?;
+    let Json::Object(map) = json else {
+        return Err(FieldError {
+            column: first_non_space_col(line),
+            field: None,
+            message: "expected a JSON object (`{…}`) on each line".into(),
+        });
+    };
+    let keys = scan_keys(line);
+    let mut seen = std::collections::HashSet::new();
+    for k in &keys {
+        if !seen.insert(k.name.as_str()) {
+            return Err(FieldError {
+                column: k.key_col,
+                field: Some(k.name.clone()),
+                message: "field given twice".into(),
+            });
+        }
+    }
+    let (kind, allowed) = if map.contains_key("define") {
+        ("definition", DEFINE_FIELDS)
+    } else if map.contains_key("alias") {
+        ("alias", ALIAS_FIELDS)
+    } else if map.contains_key("retract") {
+        ("retraction", RETRACT_FIELDS)
+    } else {
+        ("claim", CLAIM_FIELDS)
+    };
+    for k in &keys {
+        if !allowed.contains(&k.name.as_str()) {
+            let near = nearest(&k.name, allowed.iter().copied(), 1);
+            let hint = match near.first() {
+                Some(n) => format!("; did you mean `{n}`?"),
+                None => format!("; a {kind} has the fields {}", allowed.join(", ")),
+            };
+            return Err(FieldError {
+                column: k.key_col,
+                field: Some(k.name.clone()),
+                message: format!("unknown field in a {kind}{hint}"),
+            });
+        }
+    }
+    let f = Fields {
+        map: &map,
+        keys: &keys,
+        line,
+    };
+    match kind {
+        "definition" => parse_define(&f),
+        "alias" => Ok(Event::Alias {
+            subject: f.subject("alias")?,
+            same_as: f.subject("same_as")?,
+        }),
+        "retraction" => Ok(Event::Retract {
+            claim: f.reference("retract", resolve)?,
+            reason: f.req_text("reason")?,
+        }),
+        _ => parse_claim(&f, resolve),
+    }
+}
+
+fn parse_claim(
+    f: &Fields<'_>,
+    resolve: &mut dyn FnMut(&Ref) -> Result<EntryHash, String>,
+) -> Result<Event, FieldError> {
+    let subject = f.subject("subject")?;
+    let value = f.figure("value")?;
+    let said_on = f.period("said_on")?.ok_or_else(|| f.missing("said_on"))?;
+    let speaker = f.text("speaker")?;
+    let publisher = f.text("publisher")?;
+    if speaker.is_none() && publisher.is_none() {
+        return Err(FieldError {
+            column: 1,
+            field: Some("speaker".into()),
+            message: "missing: a claim needs a `speaker` or a `publisher` (or both)".into(),
+        });
+    }
+    let modality = match f.text("modality")? {
+        None => Modality::Asserted,
+        Some(m) => Modality::parse(&m).ok_or_else(|| {
+            f.bad(
+                "modality",
+                "expected `asserted`, `expected` or `denied`".into(),
+            )
+        })?,
+    };
+    let supersedes = match f.get("supersedes") {
+        None => None,
+        Some(_) => Some(f.reference("supersedes", resolve)?),
+    };
+    Ok(Event::Claim(Claim {
+        subject,
+        value,
+        unit: f.text("unit")?.unwrap_or_else(|| "count".into()),
+        scope: f.text("scope")?,
+        as_of: f.period("as_of")?,
+        said_on,
+        speaker,
+        role: f.text("role")?,
+        cites: f.text("cites")?,
+        publisher,
+        url: f.text("url")?,
+        title: f.text("title")?,
+        document: f.text("document")?,
+        quote: f.text("quote")?,
+        modality,
+        tags: f.list("tags")?,
+        supersedes,
+    }))
+}
+
+fn parse_define(f: &Fields<'_>) -> Result<Event, FieldError> {
+    let window = match f.text("window")? {
+        None => None,
+        Some(w) => Some(Window::parse(&w).map_err(|m| f.bad("window", m))?),
+    };
+    let tolerance = match f.text("tolerance")? {
+        None => None,
+        Some(t) => Some(Tolerance::parse(&t).map_err(|e| f.bad("tolerance", e.message))?),
+    };
+    let mut sum_of = Vec::new();
+    for s in f.list("sum_of")? {
+        sum_of.push(Subject::parse(&s).map_err(|m| f.bad("sum_of", m))?);
+    }
+    Ok(Event::Define(SubjectDef {
+        subject: f.subject("define")?,
+        label: f.text("label")?,
+        unit: f.text("unit")?,
+        window,
+        tolerance,
+        sum_of,
+    }))
+}
+
+struct Fields<'a> {
+    map: &'a serde_json::Map<String, Json>,
+    keys: &'a [Key],
+    line: &'a str,
+}
+
+impl Fields<'_> {
+    fn get(&self, name: &str) -> Option<&Json> {
+        self.map.get(name)
+    }
+
+    fn key(&self, name: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.key(name).map_or(1, |k| k.value_col)
+    }
+
+    /// The column of a byte offset inside a string field's text (after the opening quote).
+    fn col_in(&self, name: &str, byte_in_text: usize) -> usize {
+        let Some(k) = self.key(name) else { return 1 };
+        // Count characters of the raw JSON string up to the offset; escapes make this
+        // approximate, so it falls back to the field's start when they are present.
+        let raw = &self.line[k.value_byte + 1..];
+        let prefix: String = raw.chars().take_while(|c| *c != '"').collect();
+        if prefix.contains('\\') {
+            return k.value_col;
+        }
+        let upto = prefix
+            .char_indices()
+            .take_while(|(i, _)| *i < byte_in_text)
+            .count();
+        k.value_col + 1 + upto
+    }
+
+    fn bad(&self, name: &str, message: String) -> FieldError {
+        FieldError {
+            column: self.col(name),
+            field: Some(name.into()),
+            message,
+        }
+    }
+
+    fn missing(&self, name: &str) -> FieldError {
+        FieldError {
+            column: 1,
+            field: Some(name.into()),
+            message: "missing required field".into(),
+        }
+    }
+
+    fn text(&self, name: &str) -> Result<Option<String>, FieldError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Json::String(s)) if s.trim().is_empty() => Err(self.bad(
+                name,
+                "must not be empty (leave the field out instead)".into(),
+            )),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.bad(
+                name,
+                format!("expected a string, found {}", type_name(other)),
+            )),
+        }
+    }
+
+    fn req_text(&self, name: &str) -> Result<String, FieldError> {
+        self.text(name)?.ok_or_else(|| self.missing(name))
+    }
+
+    fn subject(&self, name: &str) -> Result<Subject, FieldError> {
+        let s = self.req_text(name)?;
+        Subject::parse(&s).map_err(|m| self.bad(name, m))
+    }
+
+    fn figure(&self, name: &str) -> Result<Figure, FieldError> {
+        let text = match self.get(name) {
+            Some(Json::Number(n)) => n.to_string(),
+            _ => self.req_text(name)?,
+        };
+        Figure::parse(&text).map_err(|e| FieldError {
+            column: self.col_in(name, e.offset),
+            field: Some(name.into()),
+            message: e.message,
+        })
+    }
+
+    fn period(&self, name: &str) -> Result<Option<Period>, FieldError> {
+        let Some(s) = self.text(name)? else {
+            return Ok(None);
+        };
+        Period::parse(&s).map(Some).map_err(|e| FieldError {
+            column: self.col_in(name, e.offset),
+            field: Some(name.into()),
+            message: e.message,
+        })
+    }
+
+    fn list(&self, name: &str) -> Result<Vec<String>, FieldError> {
+        match self.get(name) {
+            None => Ok(Vec::new()),
+            Some(Json::Array(items)) => items
+                .iter()
+                .map(|i| match i {
+                    Json::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+                    Json::String(_) => Err(self.bad(name, "an entry of the list is empty".into())),
+                    other => Err(self.bad(
+                        name,
+                        format!(
+                            "expected a list of strings, found {} in it",
+                            type_name(other)
+                        ),
+                    )),
+                })
+                .collect(),
+            Some(other) => Err(self.bad(
+                name,
+                format!(
+                    "expected a list of strings like [\"a\", \"b\"], found {}",
+                    type_name(other)
+                ),
+            )),
+        }
+    }
+
+    fn reference(
+        &self,
+        name: &str,
+        resolve: &mut dyn FnMut(&Ref) -> Result<EntryHash, String>,
+    ) -> Result<EntryHash, FieldError> {
+        let r = match self.get(name) {
+            Some(Json::Number(n)) => match n.as_u64() {
+                Some(s) if s >= 1 => Ref::Seq(s),
+                _ => {
+                    return Err(self.bad(name, "a sequence number is a whole number from 1".into()));
+                }
+            },
+            Some(Json::String(s)) => {
+                let ok = s.len() >= 8
+                    && s.len() <= 64
+                    && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                if !ok {
+                    return Err(self.bad(
+                        name,
+                        format!("expected a sequence number or at least 8 lowercase hex digits of an entry hash, not `{s}`"),
+                    ));
+                }
+                Ref::Hash(s.clone())
+            }
+            Some(other) => {
+                return Err(self.bad(
+                    name,
+                    format!(
+                        "expected a sequence number or an entry hash, found {}",
+                        type_name(other)
+                    ),
+                ));
+            }
+            None => return Err(self.missing(name)),
+        };
+        resolve(&r).map_err(|m| self.bad(name, m))
+    }
+}
+
+fn type_name(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn first_non_space_col(line: &str) -> usize {
+    line.chars().take_while(|c| c.is_whitespace()).count() + 1
+}
+
+/// Lists the top-level keys of a line already known to be a valid JSON object.
+fn scan_keys(line: &str) -> Vec<Key> {
+    let b = line.as_bytes();
+    let mut keys = Vec::new();
+    let mut i = match line.find('{') {
+        Some(p) => p + 1,
+        None => return keys,
+    };
+    let col = |byte: usize| line[..byte].chars().count() + 1;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b',') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'"' {
+            break;
+        }
+        let key_start = i;
+        i = skip_string(b, i);
+        let name: String = serde_json::from_str(&line[key_start..i]).unwrap_or_default();
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b':') {
+            i += 1;
+        }
+        keys.push(Key {
+            name,
+            key_col: col(key_start),
+            value_col: col(i),
+            value_byte: i,
+        });
+        i = skip_value(b, i);
+    }
+    keys
+}
+
+/// Returns the offset just past the string starting at `i` (which is a `"`).
+fn skip_string(b: &[u8], mut i: usize) -> usize {
+    i += 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+fn skip_value(b: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i = skip_string(b, i);
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return i,
+            b'}' | b']' => depth -= 1,
+            b',' if depth == 0 => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_refs(_: &Ref) -> Result<EntryHash, String> {
+        Err("no log here".into())
+    }
+
+    fn err(line: &str) -> String {
+        match parse_line(line, &mut no_refs) {
+            Ok(e) => format!("ok: {e:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const GOOD: &str = r#"{"subject": "pows/held", "value": "at least 8,000", "said_on": "2025-05-01", "speaker": "A"}"#;
+
+    #[test]
+    fn reads_a_minimal_claim_with_defaults() {
+        let Ok(Event::Claim(c)) = parse_line(GOOD, &mut no_refs) else {
+            panic!("{}", err(GOOD))
+        };
+        assert_eq!(c.unit, "count");
+        assert_eq!(c.value.stated(), "at least 8,000");
+        assert_eq!(c.modality, Modality::Asserted);
+        assert_eq!(c.origin(), "A");
+    }
+
+    #[test]
+    fn errors_name_column_and_field() {
+        assert_eq!(
+            err(
+                r#"{"subject": "pows/held", "value": "at lest 8,000", "said_on": "2025", "speaker": "A"}"#
+            ),
+            "column 36, field `value`: expected a figure like `1,000`, `at least 8,000`, `up to 1,000`, `more than 5000`, `about 10,000 ±5%` or `between 300 and 400`"
+        );
+        assert_eq!(
+            err(r#"{"subject": "pows/held", "value": "1,00", "said_on": "2025", "speaker": "A"}"#),
+            "column 40, field `value`: thousands separators must split digits into groups of three in `1,00`"
+        );
+        assert_eq!(
+            err(r#"{"subject": "pows/held", "value": "5", "said_on": "2025", "speeker": "A"}"#),
+            "column 59, field `speeker`: unknown field in a claim; did you mean `speaker`?"
+        );
+        assert_eq!(
+            err(
+                r#"{"subject": "pows/held", "value": "5", "said_on": "2025-02-30", "speaker": "A"}"#
+            ),
+            "column 60, field `said_on`: 2025-02-30 does not exist (that month has 28 days)"
+        );
+        assert_eq!(
+            err(r#"{"subject": "pows/held", "value": "5", "speaker": "A"}"#),
+            "column 1, field `said_on`: missing required field"
+        );
+        assert_eq!(
+            err(r#"{"subject": "pows/held", "value": "5", "said_on": "2025", "speaker": 7}"#),
+            "column 70, field `speaker`: expected a string, found a number"
+        );
+        assert_eq!(
+            err(r#"{"subject": "x", "value": }"#),
+            "column 27: malformed JSON: expected value"
+        );
+        assert_eq!(
+            err("[1]"),
+            "column 1: expected a JSON object (`{…}`) on each line"
+        );
+        assert_eq!(
+            err(
+                r#"{"subject": "a", "subject": "b", "value": "5", "said_on": "2025", "speaker": "A"}"#
+            ),
+            "column 18, field `subject`: field given twice"
+        );
+    }
+}

@@ -1,0 +1,361 @@
+//! Claims, subject definitions and the events that the log records.
+
+use crate::date::Period;
+use crate::value::{Tolerance, Value, ValueError};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// The name of a quantity: a lowercase slash path such as `exchange/2025-05-23/returned`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Subject(String);
+
+impl Subject {
+    /// Checks the path: non-empty segments of `a-z`, `0-9`, `-`, `_` and `.`, split by `/`.
+    pub fn parse(s: &str) -> Result<Subject, String> {
+        if s.is_empty() {
+            return Err(
+                "expected a subject like `exchange/2025-05-23/returned`, got an empty text".into(),
+            );
+        }
+        for (i, seg) in s.split('/').enumerate() {
+            if seg.is_empty() {
+                return Err(format!(
+                    "subject `{s}` has an empty segment (segment {})",
+                    i + 1
+                ));
+            }
+            if let Some(c) = seg.chars().find(|c| {
+                !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+            }) {
+                return Err(format!(
+                    "subject `{s}` contains `{c}`: subjects are lowercase paths of a-z, 0-9, `-`, `_`, `.` split by `/`"
+                ));
+            }
+        }
+        Ok(Subject(s.to_owned()))
+    }
+
+    /// The path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A figure as stated (`at least 8,000`) together with what it means.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Figure {
+    stated: String,
+    value: Value,
+}
+
+impl Figure {
+    /// Reads stated words; keeps them exactly (outer spaces trimmed).
+    pub fn parse(stated: &str) -> Result<Figure, ValueError> {
+        let value = Value::parse(stated)?;
+        Ok(Figure {
+            stated: stated.trim().to_owned(),
+            value,
+        })
+    }
+    /// The words as stated.
+    pub fn stated(&self) -> &str {
+        &self.stated
+    }
+    /// What they mean.
+    pub fn value(&self) -> Value {
+        self.value
+    }
+}
+
+/// Whether a claim asserts a figure, expects it, or denies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    /// Stated as fact (the default).
+    #[default]
+    Asserted,
+    /// Hoped for or planned ("I hope it will happen next week").
+    Expected,
+    /// Stated to be false.
+    Denied,
+}
+
+impl Modality {
+    /// Reads `asserted`, `expected` or `denied`.
+    pub fn parse(s: &str) -> Option<Modality> {
+        match s {
+            "asserted" => Some(Modality::Asserted),
+            "expected" => Some(Modality::Expected),
+            "denied" => Some(Modality::Denied),
+            _ => None,
+        }
+    }
+    /// The word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Asserted => "asserted",
+            Modality::Expected => "expected",
+            Modality::Denied => "denied",
+        }
+    }
+    fn is_asserted(&self) -> bool {
+        *self == Modality::Asserted
+    }
+}
+
+/// A comparison window for times, written as an ISO 8601 duration in days or weeks (`P31D`,
+/// `P2W`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Window {
+    days: u32,
+}
+
+impl Window {
+    /// Reads `PnD` or `PnW`.
+    pub fn parse(s: &str) -> Result<Window, String> {
+        let bad = || format!("expected a window like `P31D` or `P2W`, not `{s}`");
+        let body = s.strip_prefix('P').ok_or_else(bad)?;
+        let (n, mult) = match (body.strip_suffix('D'), body.strip_suffix('W')) {
+            (Some(n), _) => (n, 1),
+            (_, Some(n)) => (n, 7),
+            _ => return Err(bad()),
+        };
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n: u32 = n.parse().map_err(|_| bad())?;
+        let days = n
+            .checked_mul(mult)
+            .filter(|d| *d <= 3_660_000)
+            .ok_or_else(bad)?;
+        Ok(Window { days })
+    }
+    /// The window in days.
+    pub fn days(self) -> u32 {
+        self.days
+    }
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "P{}D", self.days)
+    }
+}
+
+/// The blake3 hash of a log entry; entries and the claims they record are named by it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryHash(pub [u8; 32]);
+
+impl EntryHash {
+    /// Lowercase hex, 64 characters.
+    pub fn to_hex(&self) -> String {
+        let mut s = String::with_capacity(64);
+        for b in self.0 {
+            s.push(char::from(HEX[usize::from(b >> 4)]));
+            s.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        s
+    }
+
+    /// Reads 64 lowercase hex characters.
+    pub fn from_hex(s: &str) -> Option<EntryHash> {
+        let b = s.as_bytes();
+        if b.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in b.chunks_exact(2).enumerate() {
+            out[i] = (unhex(pair[0])? << 4) | unhex(pair[1])?;
+        }
+        Some(EntryHash(out))
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn unhex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+impl fmt::Debug for EntryHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Display for EntryHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// A sourced figure: what was said, by whom, where, when and in what words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// The quantity the figure is about.
+    pub subject: Subject,
+    /// The figure, as stated.
+    pub value: Figure,
+    /// The unit; figures in different units never compare.
+    pub unit: String,
+    /// Words that narrow what was counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The time the figure describes; `None` for a quantity that does not change over time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Period>,
+    /// When it was said or published.
+    pub said_on: Period,
+    /// Who asserted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// In what capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The underlying data the speaker relied on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cites: Option<String>,
+    /// Where it was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// The address of the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The title of the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A local source file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// The exact words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// Asserted, expected or denied.
+    #[serde(default, skip_serializing_if = "Modality::is_asserted")]
+    pub modality: Modality,
+    /// Free labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The claim this one corrects, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<EntryHash>,
+}
+
+impl Claim {
+    /// The origin of the claim for independence: what it cites, else its speaker, else its
+    /// publisher.
+    pub fn origin(&self) -> &str {
+        self.cites
+            .as_deref()
+            .or(self.speaker.as_deref())
+            .or(self.publisher.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// What a subject is: its label, unit, comparison window, default tolerance and parts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectDef {
+    /// The subject being defined.
+    pub subject: Subject,
+    /// A label for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The unit its figures are in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// How far apart two `as_of` times may be and still describe the same moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    /// The tolerance of approximate figures that do not state one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<Tolerance>,
+    /// The subjects this one is the sum of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sum_of: Vec<Subject>,
+}
+
+/// One change to the log's state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A claim recorded, possibly superseding an earlier one.
+    Claim(Claim),
+    /// A claim withdrawn; it stays in the log.
+    Retract {
+        /// The entry that recorded the claim.
+        claim: EntryHash,
+        /// Why.
+        reason: String,
+    },
+    /// A subject defined or redefined.
+    Define(SubjectDef),
+    /// `subject` names the same quantity as `same_as`.
+    Alias {
+        /// The other name.
+        subject: Subject,
+        /// The name it stands for.
+        same_as: Subject,
+    },
+}
+
+impl Event {
+    /// The word used for the event's kind in listings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Claim(_) => "claim",
+            Event::Retract { .. } => "retract",
+            Event::Define(_) => "define",
+            Event::Alias { .. } => "alias",
+        }
+    }
+}
+
+macro_rules! string_serde {
+    ($t:ty, $to:expr, $from:expr) => {
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let f: fn(&$t) -> String = $to;
+                s.serialize_str(&f(self))
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+                let f: fn(&str) -> Result<$t, String> = $from;
+                f(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+string_serde!(Subject, |s| s.0.clone(), Subject::parse);
+string_serde!(Figure, |f| f.stated.clone(), |s| Figure::parse(s)
+    .map_err(|e| e.message));
+string_serde!(Period, |p| p.to_string(), |s| Period::parse(s)
+    .map_err(|e| e.message));
+string_serde!(Window, |w| w.to_string(), Window::parse);
+string_serde!(Tolerance, |t| t.to_string(), |s| Tolerance::parse(s)
+    .map_err(|e| e.message));
+string_serde!(EntryHash, |h| h.to_hex(), |s| EntryHash::from_hex(s)
+    .ok_or_else(|| format!("expected 64 lowercase hex digits, not `{s}`")));
+
+impl FromStr for Subject {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Subject::parse(s)
+    }
+}

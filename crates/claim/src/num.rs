@@ -1,0 +1,223 @@
+//! Exact non-negative decimal numbers for figures.
+//!
+//! A [`Num`] holds a figure in millionths as an `i128`, so `1,000`, `2.5` and `1.2 million` are
+//! exact and arithmetic on them never rounds silently. Figures in the import contract are never
+//! negative, but differences and sums are computed here too, so the type itself is signed.
+
+use std::fmt;
+
+/// Number of fractional decimal digits a [`Num`] keeps.
+pub const SCALE_DIGITS: u32 = 6;
+const SCALE: i128 = 1_000_000;
+
+/// An exact decimal with six fractional digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Num(i128);
+
+/// Why a digit string is not a number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NumError {
+    /// No digits at all.
+    Empty,
+    /// A character that cannot stand in a number, at this byte offset.
+    Unexpected(usize),
+    /// Thousands separators not in groups of three (`1,00`), at this byte offset.
+    Grouping(usize),
+    /// More than six digits after the decimal point.
+    TooPrecise,
+    /// Larger than the type holds.
+    TooLarge,
+}
+
+impl fmt::Display for NumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumError::Empty => f.write_str("expected digits"),
+            NumError::Unexpected(_) => f.write_str("unexpected character in number"),
+            NumError::Grouping(_) => {
+                f.write_str("thousands separators must split digits into groups of three")
+            }
+            NumError::TooPrecise => f.write_str("at most 6 digits after the decimal point"),
+            NumError::TooLarge => f.write_str("number too large"),
+        }
+    }
+}
+
+impl Num {
+    /// Zero.
+    pub const ZERO: Num = Num(0);
+
+    /// A whole number.
+    pub const fn from_int(n: i64) -> Num {
+        Num(n as i128 * SCALE)
+    }
+
+    /// The raw count of millionths.
+    pub const fn millionths(self) -> i128 {
+        self.0
+    }
+
+    /// Builds a number from a count of millionths.
+    pub const fn from_millionths(m: i128) -> Num {
+        Num(m)
+    }
+
+    /// True below zero.
+    pub const fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// Sum, or `None` on overflow.
+    pub fn checked_add(self, o: Num) -> Option<Num> {
+        self.0.checked_add(o.0).map(Num)
+    }
+
+    /// Difference, or `None` on overflow.
+    pub fn checked_sub(self, o: Num) -> Option<Num> {
+        self.0.checked_sub(o.0).map(Num)
+    }
+
+    /// Multiplies by a whole factor, or `None` on overflow.
+    pub fn checked_mul_int(self, k: i128) -> Option<Num> {
+        self.0.checked_mul(k).map(Num)
+    }
+
+    /// `self * pct / 100`, rounded away from zero to the sixth decimal so that a tolerance
+    /// computed from a percentage never comes out narrower than stated.
+    pub fn percent(self, pct: Num) -> Option<Num> {
+        let prod = self.0.checked_mul(pct.0)?;
+        let den = SCALE * 100;
+        let q = prod / den;
+        let r = prod % den;
+        Some(Num(if r == 0 {
+            q
+        } else if prod > 0 {
+            q + 1
+        } else {
+            q - 1
+        }))
+    }
+
+    /// Parses digits with optional `,` thousands separators and an optional `.` fraction.
+    pub fn parse(s: &str) -> Result<Num, NumError> {
+        let b = s.as_bytes();
+        if b.is_empty() {
+            return Err(NumError::Empty);
+        }
+        let (int_part, frac_part) = match s.find('.') {
+            Some(i) => (&s[..i], Some(&s[i + 1..])),
+            None => (s, None),
+        };
+        if int_part.is_empty() {
+            return Err(NumError::Unexpected(0));
+        }
+        let mut v: i128 = 0;
+        let has_commas = int_part.contains(',');
+        let mut group = 0usize;
+        let mut first_group = true;
+        for (i, c) in int_part.char_indices() {
+            match c {
+                '0'..='9' => {
+                    v = v
+                        .checked_mul(10)
+                        .and_then(|v| v.checked_add(i128::from(c as u8 - b'0')))
+                        .ok_or(NumError::TooLarge)?;
+                    group += 1;
+                }
+                ',' => {
+                    if (first_group && (group == 0 || group > 3)) || (!first_group && group != 3) {
+                        return Err(NumError::Grouping(i));
+                    }
+                    first_group = false;
+                    group = 0;
+                }
+                _ => return Err(NumError::Unexpected(i)),
+            }
+        }
+        if has_commas && group != 3 {
+            return Err(NumError::Grouping(int_part.len()));
+        }
+        let mut m = v.checked_mul(SCALE).ok_or(NumError::TooLarge)?;
+        if let Some(frac) = frac_part {
+            if frac.is_empty() {
+                return Err(NumError::Unexpected(int_part.len()));
+            }
+            if frac.len() > SCALE_DIGITS as usize {
+                return Err(NumError::TooPrecise);
+            }
+            let mut f: i128 = 0;
+            for (i, c) in frac.char_indices() {
+                let d = c
+                    .to_digit(10)
+                    .ok_or(NumError::Unexpected(int_part.len() + 1 + i))?;
+                f = f * 10 + i128::from(d);
+            }
+            f *= 10i128.pow(SCALE_DIGITS - frac.len() as u32);
+            m = m.checked_add(f).ok_or(NumError::TooLarge)?;
+        }
+        Ok(Num(m))
+    }
+}
+
+impl fmt::Display for Num {
+    /// Canonical form: plain digits, no separators, fraction only when there is one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let neg = self.0 < 0;
+        let a = self.0.unsigned_abs();
+        let int = a / SCALE as u128;
+        let mut frac = a % SCALE as u128;
+        if neg {
+            f.write_str("-")?;
+        }
+        write!(f, "{int}")?;
+        if frac != 0 {
+            let mut digits = SCALE_DIGITS as usize;
+            while frac % 10 == 0 {
+                frac /= 10;
+                digits -= 1;
+            }
+            write!(f, ".{frac:0digits$}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_separators_and_fractions() {
+        assert_eq!(Num::parse("1,000"), Ok(Num::from_int(1000)));
+        assert_eq!(Num::parse("1000"), Ok(Num::from_int(1000)));
+        assert_eq!(
+            Num::parse("12,345,678").map(|n| n.to_string()),
+            Ok("12345678".into())
+        );
+        assert_eq!(Num::parse("2.5").map(|n| n.to_string()), Ok("2.5".into()));
+        assert_eq!(
+            Num::parse("0.000001").map(|n| n.to_string()),
+            Ok("0.000001".into())
+        );
+    }
+
+    #[test]
+    fn rejects_bad_grouping_and_junk() {
+        assert_eq!(Num::parse("1,00"), Err(NumError::Grouping(4)));
+        assert_eq!(Num::parse("1000,000"), Err(NumError::Grouping(4)));
+        assert_eq!(Num::parse(",100"), Err(NumError::Grouping(0)));
+        assert_eq!(Num::parse("12a"), Err(NumError::Unexpected(2)));
+        assert_eq!(Num::parse("1."), Err(NumError::Unexpected(1)));
+        assert_eq!(Num::parse("1.0000001"), Err(NumError::TooPrecise));
+        assert_eq!(Num::parse(&"9".repeat(40)), Err(NumError::TooLarge));
+    }
+
+    #[test]
+    fn percent_rounds_outward() {
+        let n = Num::from_int(8001);
+        let p = Num::from_int(5);
+        assert_eq!(n.percent(p).map(|x| x.to_string()), Some("400.05".into()));
+        let third = Num::parse("0.000001").and_then(|t| Ok(t.percent(Num::from_int(1))));
+        assert_eq!(third.map(|x| x.map(|v| v.millionths())), Ok(Some(1)));
+    }
+}

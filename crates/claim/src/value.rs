@@ -1,0 +1,508 @@
+//! Stated figures: the words of a value (`at least 8,000`) and the interval they mean.
+//!
+//! [`Value::parse`] reads every form of the import contract; [`Value`]'s `Display` prints the
+//! canonical form, which parses back to the same [`Value`]. The stated words themselves are kept
+//! by the claim, not here: a `Value` is what they mean.
+//!
+//! Grammar (case and spacing do not matter):
+//!
+//! ```text
+//! value     = [qualifier] amount [tolerance]
+//!           | amount ".." amount
+//!           | "between" amount "and" amount
+//!           | amount "to" amount
+//! amount    = number [("thousand" | "million" | "billion")]
+//! number    = digits with optional "," thousands separators and optional "." fraction
+//! tolerance = ("±" | "+/-" | "+-") number ["%"]
+//! qualifier = ">=" | "≥" | "at least" | "no fewer than" | "no less than" | "not less than"
+//!           | "a minimum of" | "minimum of"
+//!           | ">" | "more than" | "over" | "greater than" | "in excess of" | "upwards of"
+//!           | "<=" | "≤" | "up to" | "as many as" | "at most" | "no more than" | "not more than"
+//!           | "a maximum of" | "maximum of"
+//!           | "<" | "fewer than" | "less than" | "under" | "below"
+//!           | "~" | "≈" | "about" | "approximately" | "approx." | "approx" | "around"
+//!           | "roughly" | "some" | "circa" | "an estimated" | "estimated"
+//!           | "=" | "exactly"
+//! ```
+//!
+//! A tolerance turns the value into an approximate one (`1000 ±5` is `~1000 ±5`) and is only
+//! allowed on an exact or approximate amount.
+
+use crate::interval::{End, Interval};
+use crate::num::{Num, NumError};
+use std::fmt;
+
+/// How far an approximate figure may stray: an absolute amount or a percentage of the figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tolerance {
+    /// Plus or minus this amount.
+    Abs(Num),
+    /// Plus or minus this percentage of the figure.
+    Pct(Num),
+}
+
+impl Tolerance {
+    /// The default tolerance of `about`, `approximately` and `~` when neither the claim nor its
+    /// subject says otherwise.
+    pub const DEFAULT: Tolerance = Tolerance::Pct(Num::from_int(5));
+
+    /// The absolute amount this tolerance allows around `n`.
+    pub fn amount(self, n: Num) -> Option<Num> {
+        match self {
+            Tolerance::Abs(t) => Some(t),
+            Tolerance::Pct(p) => n.percent(p),
+        }
+    }
+
+    /// Parses `5%` or `10` (also with a leading `±`).
+    pub fn parse(s: &str) -> Result<Tolerance, ValueError> {
+        let t = s.trim();
+        let t = strip_pm(t).unwrap_or(t).trim_start();
+        parse_tolerance_body(t, s.len() - t.len())
+    }
+}
+
+impl fmt::Display for Tolerance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Tolerance::Abs(t) => write!(f, "{t}"),
+            Tolerance::Pct(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+/// The meaning of a stated figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// `1,000`: exactly this.
+    Exact(Num),
+    /// `at least 8,000`: `[n, inf)`.
+    AtLeast(Num),
+    /// `more than 5000`: `(n, inf)`.
+    MoreThan(Num),
+    /// `up to 1,000`: `[0, n]`.
+    AtMost(Num),
+    /// `fewer than 100`: `[0, n)`.
+    LessThan(Num),
+    /// `about 10,000`: `[n - t, n + t]`, with `t` from the claim, else the subject, else the
+    /// default.
+    Approx(Num, Option<Tolerance>),
+    /// `between 300 and 400`: `[lo, hi]`, with `lo <= hi`.
+    Range(Num, Num),
+}
+
+/// Why a value's text could not be read; `offset` is the byte offset in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueError {
+    /// Byte offset in the value text where the problem is.
+    pub offset: usize,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+const EXPECTED: &str = "expected a figure like `1,000`, `at least 8,000`, `up to 1,000`, \
+`more than 5000`, `about 10,000 ±5%` or `between 300 and 400`";
+
+#[derive(Clone, Copy)]
+enum Qual {
+    AtLeast,
+    MoreThan,
+    AtMost,
+    LessThan,
+    Approx,
+    Exact,
+}
+
+/// Qualifier phrases, longest first where one is a prefix of another.
+const QUALIFIERS: &[(&str, Qual)] = &[
+    (">=", Qual::AtLeast),
+    ("≥", Qual::AtLeast),
+    ("at least", Qual::AtLeast),
+    ("no fewer than", Qual::AtLeast),
+    ("no less than", Qual::AtLeast),
+    ("not less than", Qual::AtLeast),
+    ("a minimum of", Qual::AtLeast),
+    ("minimum of", Qual::AtLeast),
+    ("<=", Qual::AtMost),
+    ("≤", Qual::AtMost),
+    ("up to", Qual::AtMost),
+    ("as many as", Qual::AtMost),
+    ("at most", Qual::AtMost),
+    ("no more than", Qual::AtMost),
+    ("not more than", Qual::AtMost),
+    ("a maximum of", Qual::AtMost),
+    ("maximum of", Qual::AtMost),
+    (">", Qual::MoreThan),
+    ("more than", Qual::MoreThan),
+    ("greater than", Qual::MoreThan),
+    ("in excess of", Qual::MoreThan),
+    ("upwards of", Qual::MoreThan),
+    ("over", Qual::MoreThan),
+    ("<", Qual::LessThan),
+    ("fewer than", Qual::LessThan),
+    ("less than", Qual::LessThan),
+    ("under", Qual::LessThan),
+    ("below", Qual::LessThan),
+    ("~", Qual::Approx),
+    ("≈", Qual::Approx),
+    ("approximately", Qual::Approx),
+    ("approx.", Qual::Approx),
+    ("approx", Qual::Approx),
+    ("about", Qual::Approx),
+    ("around", Qual::Approx),
+    ("roughly", Qual::Approx),
+    ("some", Qual::Approx),
+    ("circa", Qual::Approx),
+    ("an estimated", Qual::Approx),
+    ("estimated", Qual::Approx),
+    ("=", Qual::Exact),
+    ("exactly", Qual::Exact),
+];
+
+fn err(offset: usize, message: impl Into<String>) -> ValueError {
+    ValueError {
+        offset,
+        message: message.into(),
+    }
+}
+
+/// Matches `phrase` at the start of `s` (ASCII case-insensitively); a phrase ending in a
+/// letter must be followed by a non-letter.
+fn starts_with_phrase(s: &str, phrase: &str) -> bool {
+    let n = phrase.len();
+    if s.len() < n || !s.is_char_boundary(n) || !s[..n].eq_ignore_ascii_case(phrase) {
+        return false;
+    }
+    let ends_in_letter = phrase
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphabetic());
+    !(ends_in_letter && s[n..].chars().next().is_some_and(|c| c.is_alphanumeric()))
+}
+
+fn strip_pm(s: &str) -> Option<&str> {
+    ["±", "+/-", "+-"].iter().find_map(|p| s.strip_prefix(p))
+}
+
+/// A cursor over the value text that remembers offsets for errors.
+struct Cursor<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn rest(&self) -> &'a str {
+        &self.src[self.pos..]
+    }
+    fn skip_ws(&mut self) {
+        let r = self.rest();
+        self.pos += r.len() - r.trim_start().len();
+    }
+    fn eat_phrase(&mut self, phrase: &str) -> bool {
+        self.skip_ws();
+        if starts_with_phrase(self.rest(), phrase) {
+            self.pos += phrase.len();
+            true
+        } else {
+            false
+        }
+    }
+    fn at_end(&mut self) -> bool {
+        self.skip_ws();
+        self.rest().is_empty()
+    }
+
+    /// A number with an optional scale word.
+    fn amount(&mut self, what: &str) -> Result<Num, ValueError> {
+        self.skip_ws();
+        let start = self.pos;
+        let r = self.rest();
+        if r.starts_with('-') && r[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(err(start, "a figure cannot be negative"));
+        }
+        let len = r
+            .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+            .unwrap_or(r.len());
+        // A trailing `.` belongs to a following `..`.
+        let mut tok = &r[..len];
+        if let Some(i) = tok.find("..") {
+            tok = &tok[..i];
+        }
+        if tok.is_empty() {
+            return Err(err(start, format!("expected {what}")));
+        }
+        let n = Num::parse(tok).map_err(|e| {
+            let off = match e {
+                NumError::Unexpected(i) | NumError::Grouping(i) => start + i,
+                _ => start,
+            };
+            err(off, format!("{e} in `{tok}`"))
+        })?;
+        self.pos += tok.len();
+        let save = self.pos;
+        for (word, k) in [
+            ("thousand", 1_000i128),
+            ("million", 1_000_000),
+            ("billion", 1_000_000_000),
+        ] {
+            if self.eat_phrase(word) {
+                return n
+                    .checked_mul_int(k)
+                    .ok_or_else(|| err(start, "number too large"));
+            }
+        }
+        self.pos = save;
+        Ok(n)
+    }
+}
+
+fn parse_tolerance_body(t: &str, base: usize) -> Result<Tolerance, ValueError> {
+    let (body, pct) = match t.strip_suffix('%') {
+        Some(b) => (b.trim_end(), true),
+        None => (t, false),
+    };
+    let n = Num::parse(body)
+        .map_err(|e| err(base, format!("expected a tolerance like `5%` or `10`: {e}")))?;
+    Ok(if pct {
+        Tolerance::Pct(n)
+    } else {
+        Tolerance::Abs(n)
+    })
+}
+
+impl Value {
+    /// Reads a stated figure.
+    pub fn parse(text: &str) -> Result<Value, ValueError> {
+        let mut c = Cursor { src: text, pos: 0 };
+        if c.at_end() {
+            return Err(err(0, format!("empty figure: {EXPECTED}")));
+        }
+        if c.eat_phrase("between") {
+            let lo = c.amount("a number after `between`")?;
+            if !c.eat_phrase("and") {
+                return Err(err(c.pos, "expected `and` in `between … and …`"));
+            }
+            let hi = c.amount("a number after `and`")?;
+            return finish_range(&mut c, lo, hi);
+        }
+        let qual = QUALIFIERS
+            .iter()
+            .find(|(p, _)| c.eat_phrase(p))
+            .map(|&(_, q)| q);
+        let before_amount = c.pos;
+        let n = c.amount("a number").map_err(|e| {
+            if e.offset == before_amount && qual.is_none() && e.message.starts_with("expected") {
+                err(e.offset, EXPECTED)
+            } else {
+                e
+            }
+        })?;
+        c.skip_ws();
+        if qual.is_none() && (c.eat_phrase("..") || c.eat_phrase("to")) {
+            let hi = c.amount("a number after the range's first number")?;
+            return finish_range(&mut c, n, hi);
+        }
+        c.skip_ws();
+        let tol_at = c.pos;
+        let tol = match strip_pm(c.rest()) {
+            Some(t) => Some(parse_tolerance_body(
+                t.trim(),
+                tol_at + (c.rest().len() - t.len()),
+            )?),
+            None => None,
+        };
+        if tol.is_none() && !c.at_end() {
+            return Err(err(
+                c.pos,
+                format!("unexpected `{}` after the figure", c.rest().trim()),
+            ));
+        }
+        let v = match (qual, tol) {
+            (Some(Qual::AtLeast), None) => Value::AtLeast(n),
+            (Some(Qual::MoreThan), None) => Value::MoreThan(n),
+            (Some(Qual::AtMost), None) => Value::AtMost(n),
+            (Some(Qual::LessThan), None) => {
+                if n == Num::ZERO {
+                    return Err(err(0, "`fewer than 0` holds no figure"));
+                }
+                Value::LessThan(n)
+            }
+            (Some(Qual::Approx), t) | (None | Some(Qual::Exact), t @ Some(_)) => {
+                Value::Approx(n, t)
+            }
+            (None | Some(Qual::Exact), None) => Value::Exact(n),
+            (Some(_), Some(_)) => {
+                return Err(err(
+                    tol_at,
+                    "a tolerance only goes with an exact or approximate figure",
+                ));
+            }
+        };
+        Ok(v)
+    }
+
+    /// The interval this figure means; `default` is the tolerance of an approximate figure that
+    /// does not state its own. Only fails on arithmetic overflow.
+    pub fn interval(&self, default: Tolerance) -> Option<Interval> {
+        let zero = End::closed(Num::ZERO);
+        let iv = match *self {
+            Value::Exact(n) => Interval::point(n),
+            Value::AtLeast(n) => Interval::at_least(n),
+            Value::MoreThan(n) => Interval::new(End::open(n), None).ok()?,
+            Value::AtMost(n) => Interval::new(zero, Some(End::closed(n))).ok()?,
+            Value::LessThan(n) => Interval::new(zero, Some(End::open(n))).ok()?,
+            Value::Range(lo, hi) => Interval::new(End::closed(lo), Some(End::closed(hi))).ok()?,
+            Value::Approx(n, t) => {
+                let t = t.unwrap_or(default).amount(n)?;
+                let lo = n.checked_sub(t)?.max(Num::ZERO);
+                Interval::new(End::closed(lo), Some(End::closed(n.checked_add(t)?))).ok()?
+            }
+        };
+        Some(iv)
+    }
+
+    /// The central number of the figure as stated (the bound for one-sided figures).
+    pub fn number(&self) -> Num {
+        match *self {
+            Value::Exact(n)
+            | Value::AtLeast(n)
+            | Value::MoreThan(n)
+            | Value::AtMost(n)
+            | Value::LessThan(n)
+            | Value::Approx(n, _) => n,
+            Value::Range(lo, _) => lo,
+        }
+    }
+}
+
+fn finish_range(c: &mut Cursor<'_>, lo: Num, hi: Num) -> Result<Value, ValueError> {
+    if !c.at_end() {
+        return Err(err(
+            c.pos,
+            format!("unexpected `{}` after the range", c.rest().trim()),
+        ));
+    }
+    if lo > hi {
+        return Err(err(
+            0,
+            format!("range {lo}..{hi} has its lower end above its upper end"),
+        ));
+    }
+    Ok(Value::Range(lo, hi))
+}
+
+impl fmt::Display for Value {
+    /// The canonical form: `1000`, `>= 8000`, `> 5000`, `<= 1000`, `< 100`, `~10000`,
+    /// `~10000 ±5%`, `~270 ±10`, `300..400`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Exact(n) => write!(f, "{n}"),
+            Value::AtLeast(n) => write!(f, ">= {n}"),
+            Value::MoreThan(n) => write!(f, "> {n}"),
+            Value::AtMost(n) => write!(f, "<= {n}"),
+            Value::LessThan(n) => write!(f, "< {n}"),
+            Value::Approx(n, None) => write!(f, "~{n}"),
+            Value::Approx(n, Some(t)) => write!(f, "~{n} ±{t}"),
+            Value::Range(lo, hi) => write!(f, "{lo}..{hi}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(s: &str) -> String {
+        match Value::parse(s) {
+            Ok(v) => v.to_string(),
+            Err(e) => format!("error at {}: {}", e.offset, e.message),
+        }
+    }
+
+    fn iv(s: &str) -> String {
+        Value::parse(s)
+            .ok()
+            .and_then(|v| v.interval(Tolerance::DEFAULT))
+            .map_or("none".into(), |i| i.to_string())
+    }
+
+    #[test]
+    fn every_contract_form_reads() {
+        let cases = [
+            ("1000", "1000"),
+            ("1,000", "1000"),
+            (">= 8000", ">= 8000"),
+            ("at least 8,000", ">= 8000"),
+            ("At Least 8,000", ">= 8000"),
+            ("more than 5000", "> 5000"),
+            ("<= 1000", "<= 1000"),
+            ("up to 1,000", "<= 1000"),
+            ("as many as 1,000", "<= 1000"),
+            ("~10000", "~10000"),
+            ("about 10,000", "~10000"),
+            ("approximately 10,000 ±5%", "~10000 ±5%"),
+            ("~270 ±10", "~270 ±10"),
+            ("300..400", "300..400"),
+            ("between 300 and 400", "300..400"),
+            ("300 to 400", "300..400"),
+            ("around 1.2 million", "~1200000"),
+            ("1000 +/- 5", "~1000 ±5"),
+            ("fewer than 100", "< 100"),
+            ("over 9000", "> 9000"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canon(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn meanings_are_the_product_intervals() {
+        assert_eq!(iv("1,000"), "[1000, 1000]");
+        assert_eq!(iv("at least 8,000"), "[8000, inf)");
+        assert_eq!(iv("as many as 1,000"), "[0, 1000]");
+        assert_eq!(iv("more than 5000"), "(5000, inf)");
+        assert_eq!(iv("between 300 and 400"), "[300, 400]");
+        assert_eq!(iv("approximately 10,000"), "[9500, 10500]");
+        assert_eq!(iv("~270 ±10"), "[260, 280]");
+        assert_eq!(iv("~10 ±50"), "[0, 60]");
+    }
+
+    #[test]
+    fn bad_figures_say_where_and_what() {
+        assert_eq!(
+            canon("400..300"),
+            "error at 0: range 400..300 has its lower end above its upper end"
+        );
+        assert_eq!(canon("-5"), "error at 0: a figure cannot be negative");
+        assert_eq!(
+            canon("at least -5"),
+            "error at 9: a figure cannot be negative"
+        );
+        assert_eq!(canon("lots"), format!("error at 0: {EXPECTED}"));
+        assert_eq!(
+            canon("1,00"),
+            "error at 4: thousands separators must split digits into groups of three in `1,00`"
+        );
+        assert_eq!(
+            canon("1000 people"),
+            "error at 5: unexpected `people` after the figure"
+        );
+        assert_eq!(
+            canon("at least 5 ±2"),
+            "error at 11: a tolerance only goes with an exact or approximate figure"
+        );
+        assert_eq!(canon(""), format!("error at 0: empty figure: {EXPECTED}"));
+        assert_eq!(
+            canon("between 3 or 4"),
+            "error at 10: expected `and` in `between … and …`"
+        );
+    }
+}
