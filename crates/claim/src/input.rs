@@ -97,10 +97,11 @@ struct Key {
     value_byte: usize,
 }
 
-/// Reads one line into an event; `resolve` turns references into entry hashes.
+/// Reads one line into an event; `resolve` turns references into entry hashes, given the
+/// field they stand in (`retract` or `supersedes`) so that it can check what they point at.
 pub fn parse_line(
     line: &str,
-    resolve: &mut dyn FnMut(&Ref) -> Result<EntryHash, String>,
+    resolve: &mut dyn FnMut(&str, &Ref) -> Result<EntryHash, String>,
 ) -> Result<Event, FieldError> {
     let json: Json = serde_json::from_str(line).map_err(|e| FieldError {
         column: e.column().max(1),
@@ -169,7 +170,7 @@ pub fn parse_line(
 
 fn parse_claim(
     f: &Fields<'_>,
-    resolve: &mut dyn FnMut(&Ref) -> Result<EntryHash, String>,
+    resolve: &mut dyn FnMut(&str, &Ref) -> Result<EntryHash, String>,
 ) -> Result<Event, FieldError> {
     let subject = f.subject("subject")?;
     let value = f.figure("value")?;
@@ -369,7 +370,7 @@ impl Fields<'_> {
     fn reference(
         &self,
         name: &str,
-        resolve: &mut dyn FnMut(&Ref) -> Result<EntryHash, String>,
+        resolve: &mut dyn FnMut(&str, &Ref) -> Result<EntryHash, String>,
     ) -> Result<EntryHash, FieldError> {
         let r = match self.get(name) {
             Some(Json::Number(n)) => match n.as_u64() {
@@ -401,7 +402,7 @@ impl Fields<'_> {
             }
             None => return Err(self.missing(name)),
         };
-        resolve(&r).map_err(|m| self.bad(name, m))
+        resolve(name, &r).map_err(|m| self.bad(name, m))
     }
 }
 
@@ -496,7 +497,7 @@ fn skip_value(b: &[u8], mut i: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn no_refs(_: &Ref) -> Result<EntryHash, String> {
+    fn no_refs(_: &str, _: &Ref) -> Result<EntryHash, String> {
         Err("no log here".into())
     }
 

@@ -1,1 +1,93 @@
-//! tmp
+//! The append-only, hash-chained log of reckon: its on-disk format, appends that are durable
+//! and safe against concurrent writers, and a verifier that names the first bad entry.
+//!
+//! This crate stores and checks events; it does **not** decide what they mean (that is the
+//! reconciler's job) and it never rewrites an entry: the only change it ever makes to existing
+//! bytes is [`Log::repair`], which removes an incomplete last line or moves the head file
+//! forward, and only when asked.
+//!
+//! ```no_run
+//! use reckon_ledger::{Log, import};
+//! let log = Log::at("log");
+//! let (head, added) = import(&log, "claims.jsonl", b"{\"subject\":\"a/b\",\"value\":\"5\",\"said_on\":\"2025\",\"speaker\":\"X\"}\n")?;
+//! assert_eq!(log.verify()?, Ok(head));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The on-disk format, version 1
+//!
+//! This section is the specification: an independent verifier needs nothing else.
+//!
+//! A log is a directory holding two files.
+//!
+//! **`entries.jsonl`** holds one entry per line. Every line, including the last, ends with a
+//! single `LF` (0x0A); there is no other line terminator and no blank line. Line `n` (counting
+//! from 1) holds entry `n`. A line is, byte for byte:
+//!
+//! ```text
+//! HASH SP BODY LF
+//! HASH = 64 lowercase hexadecimal digits: the blake3 hash (32 bytes) of BODY, exactly as stored
+//! SP   = one space (0x20)
+//! BODY = {"seq":SEQ,"prev":"PREV","at":"AT","event":EVENT}
+//! SEQ  = the entry's number in decimal ASCII, from 1, without leading zeros
+//! PREV = 64 lowercase hexadecimal digits: the HASH of entry SEQ-1; for entry 1, 64 zeros
+//! AT   = when the entry was recorded, in UTC: YYYY-MM-DDTHH:MM:SSZ (20 bytes)
+//! EVENT = a JSON object (UTF-8, no raw control characters, no LF), described below
+//! ```
+//!
+//! The prefix of BODY is fixed: `{"seq":` then SEQ then `,"prev":"` then PREV then
+//! `","at":"` then AT then `","event":` then EVENT then `}`, with no white space anywhere
+//! outside JSON strings. The hash covers BODY only (not HASH, the space or the LF). A verifier
+//! therefore never re-serialises anything: for each line it checks the 65-byte prefix, hashes
+//! the remaining bytes up to the LF, compares, reads SEQ and PREV with the fixed prefix above,
+//! and checks `SEQ = previous SEQ + 1` and `PREV = previous HASH`.
+//!
+//! **`head`** holds `SEQ SP HASH LF` for the last entry (`0` and 64 zeros for an empty log).
+//! It is written after the entries are on disk, through a temporary file renamed into place.
+//! It lets a verifier notice entries cut off the end, which a hash chain alone cannot show.
+//! (It is an anchor against accidents, not against an attacker who can rewrite both files; for
+//! that, compare the head hash with one recorded elsewhere.)
+//!
+//! **EVENT** is an object whose `type` is one of:
+//!
+//! - `"claim"`: the fields of the import contract (`subject`, `value` as stated, `unit`,
+//!   `scope`, `as_of`, `said_on`, `speaker`, `role`, `cites`, `publisher`, `url`, `title`,
+//!   `document`, `quote`, `modality`, `tags`) and `supersedes` (the HASH of an earlier claim).
+//!   Absent optional fields are left out; `unit` is always present; `modality` is left out
+//!   when it is `asserted`; dates are in their shortest form (`2025-04`, `2022-02-24/2025-05-23`).
+//! - `"retract"`: `claim` (the HASH of the claim's entry) and `reason`.
+//! - `"define"`: `subject`, and optionally `label`, `unit`, `window` (`P31D`), `tolerance`
+//!   (`5%` or `10`), `sum_of` (a list of subjects).
+//! - `"alias"`: `subject` and `same_as`.
+//!
+//! A verifier reports the first line that fails, in file order: a line not of the form above or
+//! whose EVENT is not a valid event (*unparsable entry*), a HASH that is not the blake3 of BODY
+//! (*hash mismatch*), a SEQ that is not one more than the line before (*sequence gap*), a PREV
+//! that is not the HASH of the line before (*broken link*), bytes after the last LF (*torn
+//! tail*), and finally a `head` that does not name the last entry.
+//!
+//! # Appending
+//!
+//! Writers take an exclusive advisory lock (`flock`) on `entries.jsonl`, read the last line and
+//! check it against `head`, write all new lines with one `write`, `fsync` the file, then replace
+//! `head`. Readers take a shared lock, so they never see a half-written append. A crash can
+//! leave at worst an incomplete last line (a torn tail) or a `head` one append behind: both are
+//! reported by verification, refused by appends, and mended only by an explicit repair.
+
+mod error;
+mod format;
+mod import;
+mod log;
+mod lookup;
+mod quotes;
+mod scan;
+mod tx;
+
+pub use error::{LedgerError, Problem};
+pub use format::{Entry, GENESIS, LineProblem, decode, encode};
+pub use import::{ImportError, MAX_LINE, import, parse_input_line};
+pub use log::{ENTRIES, HEAD, Head, Log, Repair, recording_time};
+pub use lookup::find;
+pub use quotes::{QuoteProblem, check_quotes};
+pub use scan::{Scan, scan};
+pub use tx::Tx;

@@ -1,1 +1,520 @@
-fn main() {}
+//! `reckon`: the command line. It parses arguments, calls the libraries, and prints; it holds
+//! no logic of its own beyond turning flags into the import contract's fields.
+//!
+//! Exit codes: 0 ok; 1 a check failed (verification, a damaged log); 2 bad usage or bad input.
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reckon_claim::{Event, parse_line};
+use reckon_ledger::{ImportError, LedgerError, Log, Repair};
+use reckon_render::{Fate, Format};
+use serde_json::{Map, Value as Json};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const ABOUT: &str = "Sourced claims in an append-only, hash-chained log: record figures with who said them, \
+where, when and in what words, and verify that the log was never rewritten.";
+
+#[derive(Parser)]
+#[command(name = "reckon", version, about = ABOUT, after_help = "\
+Examples:
+  reckon log                       list the bundled log (./log)
+  reckon verify                    check every entry and link of the chain
+  reckon import claims.jsonl       add claims from JSON Lines, all or nothing
+  reckon --log /tmp/l init         start a new log elsewhere
+
+Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.")]
+struct Cli {
+    /// The log directory.
+    #[arg(
+        long,
+        global = true,
+        env = "RECKON_LOG",
+        default_value = "log",
+        value_name = "DIR"
+    )]
+    log: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an empty log.
+    #[command(after_help = "Example:\n  reckon --log factcheck/log init")]
+    Init,
+    /// Record one claim from flags.
+    #[command(after_help = "\
+Example:
+  reckon add --subject pows/ukraine/held-by-russia --value 'at least 8,000' --unit people \\
+    --scope 'service members' --as-of 2025-05-01 --said-on 2025-05-01 \\
+    --speaker 'Iryna Vereshchuk' --publisher 'The Kyiv Independent' \\
+    --quote 'At least 8,000 Ukrainian service members are held captive by Russia'
+
+Values: 1,000  at least 8,000  more than 5000  up to 1,000  about 10,000 ±5%  between 300 and 400
+Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23")]
+    Add(AddArgs),
+    /// Add claims and events from a JSON Lines file (or - for standard input), all or nothing.
+    #[command(after_help = "\
+Each line is one object. A claim needs subject, value, said_on and speaker or publisher:
+  {\"subject\": \"exchange/2025-05-16/agreed\", \"value\": \"1,000\", \"said_on\": \"2025-05-16\", \"speaker\": \"Rustem Umerov\"}
+Other lines define subjects, alias them, or retract claims:
+  {\"define\": \"a/total\", \"label\": \"Total\", \"sum_of\": [\"a/x\", \"a/y\"], \"window\": \"P31D\", \"tolerance\": \"5%\"}
+  {\"alias\": \"a/other-name\", \"same_as\": \"a/total\"}
+  {\"retract\": 12, \"reason\": \"misread the article\"}
+On any error nothing is added, and the message names the file, line, column and field.
+
+Example:
+  reckon import claims.jsonl")]
+    Import {
+        /// The file to read; `-` reads standard input.
+        file: PathBuf,
+    },
+    /// Retract a claim (it stays in the log, marked as retracted).
+    #[command(after_help = "Example:\n  reckon retract 12 --reason 'the article was corrected'")]
+    Retract {
+        /// The claim: a sequence number (12 or #12) or a hash prefix.
+        id: String,
+        /// Why it is retracted.
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the entries, one a line.
+    #[command(
+        after_help = "Examples:\n  reckon log\n  reckon log --format json | jq .event.subject"
+    )]
+    Log {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
+    /// Show everything recorded in one entry.
+    #[command(after_help = "Examples:\n  reckon show 3\n  reckon show 9f2c41")]
+    Show {
+        /// A sequence number (12 or #12) or a hash prefix (at least 4 hex digits).
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
+    /// Check every entry, every link of the chain, and the head file.
+    #[command(after_help = "\
+Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is
+wrong: unparsable entry, hash mismatch, sequence gap, broken link, torn tail, or a head file
+that does not match.
+
+Examples:
+  reckon verify
+  reckon verify --documents ../shared/seeds    also check every quote against its document")]
+    Verify {
+        /// Also check that each claim's quote is in its document, found in this directory.
+        #[arg(long, value_name = "DIR")]
+        documents: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
+    /// Remove an incomplete last line left by an interrupted append (and nothing else).
+    #[command(after_help = "\
+Says exactly what it removes before removing it. Other damage is reported, never repaired.
+
+Examples:
+  reckon repair --dry-run
+  reckon repair")]
+    Repair {
+        /// Only say what would be done.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Args)]
+struct AddArgs {
+    /// The quantity, as a lowercase slash path.
+    #[arg(long)]
+    subject: String,
+    /// The figure as stated, e.g. 'at least 8,000'.
+    #[arg(long)]
+    value: String,
+    /// The unit (default: count).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Words that narrow what was counted.
+    #[arg(long)]
+    scope: Option<String>,
+    /// The time the figure describes.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// When it was said or published.
+    #[arg(long)]
+    said_on: String,
+    /// Who said it.
+    #[arg(long)]
+    speaker: Option<String>,
+    /// In what capacity.
+    #[arg(long)]
+    role: Option<String>,
+    /// The data the speaker relied on.
+    #[arg(long)]
+    cites: Option<String>,
+    /// Where it was read.
+    #[arg(long)]
+    publisher: Option<String>,
+    /// Address of the source.
+    #[arg(long)]
+    url: Option<String>,
+    /// Title of the source.
+    #[arg(long)]
+    title: Option<String>,
+    /// A local source file.
+    #[arg(long)]
+    document: Option<String>,
+    /// The exact words.
+    #[arg(long)]
+    quote: Option<String>,
+    /// asserted (default), expected or denied.
+    #[arg(long)]
+    modality: Option<String>,
+    /// A label; repeat for more.
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// The claim this one corrects: a sequence number or hash prefix.
+    #[arg(long)]
+    supersedes: Option<String>,
+}
+
+/// An error with the exit code it should give.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+fn fail<E: Into<anyhow::Error>>(code: u8) -> impl FnOnce(E) -> Failure {
+    move |e| Failure {
+        code,
+        error: e.into(),
+    }
+}
+
+fn ledger_code(e: &LedgerError) -> u8 {
+    match e {
+        LedgerError::Damaged { .. } => 1,
+        _ => 2,
+    }
+}
+
+fn ledger(e: LedgerError) -> Failure {
+    Failure {
+        code: ledger_code(&e),
+        error: e.into(),
+    }
+}
+
+fn import_failure(e: ImportError) -> Failure {
+    match e {
+        ImportError::Ledger(l) => ledger(l),
+        other => Failure {
+            code: 2,
+            error: other.into(),
+        },
+    }
+}
+
+/// A sequence number becomes a JSON number, anything else a string (a hash prefix).
+fn reference(id: &str) -> Json {
+    let digits = id.trim().strip_prefix('#').unwrap_or(id.trim());
+    match digits.parse::<u64>() {
+        Ok(n) if digits.len() < 12 => Json::from(n),
+        _ => Json::from(id.trim()),
+    }
+}
+
+fn add_object(a: AddArgs) -> Map<String, Json> {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            m.insert(k.to_owned(), Json::String(v));
+        }
+    };
+    put("subject", Some(a.subject));
+    put("value", Some(a.value));
+    put("unit", a.unit);
+    put("scope", a.scope);
+    put("as_of", a.as_of);
+    put("said_on", Some(a.said_on));
+    put("speaker", a.speaker);
+    put("role", a.role);
+    put("cites", a.cites);
+    put("publisher", a.publisher);
+    put("url", a.url);
+    put("title", a.title);
+    put("document", a.document);
+    put("quote", a.quote);
+    put("modality", a.modality);
+    if !a.tags.is_empty() {
+        m.insert("tags".into(), Json::from(a.tags));
+    }
+    if let Some(s) = a.supersedes {
+        m.insert("supersedes".into(), reference(&s));
+    }
+    m
+}
+
+/// Appends one event given as an import object, reporting errors by flag name.
+fn append_object(
+    log: &Log,
+    obj: Map<String, Json>,
+    flag_of: fn(&str) -> String,
+) -> Result<String, Failure> {
+    let line = Json::Object(obj).to_string();
+    let (head, ()) = log.append(|tx| {
+        let event: Event = parse_line(&line, &mut |f, r| tx.resolve(f, r)).map_err(|e| {
+            let what = e
+                .field
+                .as_deref()
+                .map_or_else(String::new, |f| format!("{}: ", flag_of(f)));
+            Failure {
+                code: 2,
+                error: anyhow::anyhow!("{what}{}", e.message),
+            }
+        })?;
+        tx.push(&event).map_err(|m| Failure {
+            code: 2,
+            error: anyhow::anyhow!(m),
+        })?;
+        Ok::<(), Failure>(())
+    })?;
+    Ok(format!("recorded #{} {}\n", head.seq, head.hash))
+}
+
+impl From<LedgerError> for Failure {
+    fn from(e: LedgerError) -> Self {
+        ledger(e)
+    }
+}
+
+fn flag(field: &str) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
+
+fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
+    let log = Log::at(&cli.log);
+    let mut print = |s: &str| {
+        out.write_all(s.as_bytes())
+            .context("cannot write to standard output")
+            .map_err(fail(2))
+    };
+    match cli.command {
+        Command::Init => {
+            log.init().map_err(ledger)?;
+            print(&format!(
+                "created an empty log in {}\n",
+                log.dir().display()
+            ))?;
+        }
+        Command::Add(a) => print(&append_object(&log, add_object(a), flag)?)?,
+        Command::Retract { id, reason } => {
+            let mut m = Map::new();
+            m.insert("retract".into(), reference(&id));
+            m.insert("reason".into(), Json::String(reason));
+            let flag_of: fn(&str) -> String =
+                |f| if f == "retract" { "ID".into() } else { flag(f) };
+            print(&append_object(&log, m, flag_of)?)?;
+        }
+        Command::Import { file } => {
+            let name = file.display().to_string();
+            let mut bytes = Vec::new();
+            if name == "-" {
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .context("cannot read standard input")
+                    .map_err(fail(2))?;
+            } else {
+                bytes = std::fs::read(&file)
+                    .with_context(|| format!("{name}: cannot read the file"))
+                    .map_err(fail(2))?;
+            }
+            let (head, added) =
+                reckon_ledger::import(&log, &name, &bytes).map_err(import_failure)?;
+            print(&format!(
+                "imported {added} entries from {name}; the log now has {} entries, head {}\n",
+                head.seq, head.hash
+            ))?;
+        }
+        Command::Log { format } => {
+            let entries = log.entries().map_err(ledger)?;
+            print(&reckon_render::log(&entries, format.into()))?;
+        }
+        Command::Show { id, format } => {
+            let entries = log.entries().map_err(ledger)?;
+            let e = reckon_ledger::find(&entries, &id).map_err(|m| Failure {
+                code: 2,
+                error: anyhow::anyhow!(m),
+            })?;
+            let mut fate = Fate::default();
+            for later in &entries[usize::try_from(e.seq)
+                .unwrap_or(usize::MAX)
+                .min(entries.len())..]
+            {
+                match &later.event {
+                    Event::Retract { claim, reason } if *claim == e.hash => {
+                        fate.retracted_by.push((later.seq, reason.clone()))
+                    }
+                    Event::Claim(c) if c.supersedes == Some(e.hash) => {
+                        fate.superseded_by.push(later.seq)
+                    }
+                    _ => {}
+                }
+            }
+            print(&reckon_render::show(e, &fate, format.into()))?;
+        }
+        Command::Verify { documents, format } => {
+            return verify(&log, documents, format.into(), &mut print);
+        }
+        Command::Repair { dry_run } => return repair(&log, dry_run, &mut print),
+    }
+    Ok(0)
+}
+
+fn verify(
+    log: &Log,
+    documents: Option<PathBuf>,
+    format: Format,
+    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
+) -> Result<u8, Failure> {
+    let verdict = log.verify().map_err(ledger)?;
+    let mut quote_report = None;
+    if let (Ok(_), Some(dir)) = (&verdict, &documents) {
+        let entries = log.entries().map_err(ledger)?;
+        quote_report = Some(reckon_ledger::check_quotes(&entries, dir));
+    }
+    let quotes_ok = quote_report.as_ref().is_none_or(|(_, p)| p.is_empty());
+    let text = match (format, &verdict) {
+        (Format::Json, Ok(h)) => {
+            let mut j =
+                serde_json::json!({"ok": quotes_ok, "entries": h.seq, "head": h.hash.to_hex()});
+            if let Some((n, problems)) = &quote_report {
+                j["quotes_checked"] = Json::from(*n);
+                j["quote_problems"] = problems
+                    .iter()
+                    .map(|p| serde_json::json!({"seq": p.seq, "document": p.document, "problem": p.message}))
+                    .collect();
+            }
+            format!("{j}\n")
+        }
+        (Format::Json, Err(p)) => format!(
+            "{}\n",
+            serde_json::json!({"ok": false, "line": p.line(), "problem": p.to_string()})
+        ),
+        (Format::Human, Ok(h)) => {
+            let mut s = format!("ok: {} entries, head {}\n", h.seq, h.hash);
+            if let Some((n, problems)) = &quote_report {
+                for p in problems {
+                    s.push_str(&format!(
+                        "quote of entry #{} ({}): {}\n",
+                        p.seq, p.document, p.message
+                    ));
+                }
+                s.push_str(&format!(
+                    "quotes: {} checked, {} not found\n",
+                    n,
+                    problems.len()
+                ));
+            }
+            s
+        }
+        (Format::Human, Err(p)) => format!("FAILED: {}: {p}\n", log.entries_path().display()),
+    };
+    print(&text)?;
+    Ok(if verdict.is_ok() && quotes_ok { 0 } else { 1 })
+}
+
+/// Says what a repair step does (`done == false`) or did.
+fn describe(r: &Repair, done: bool) -> String {
+    let (remove, moved) = if done {
+        ("removed", "moved")
+    } else {
+        ("remove", "move")
+    };
+    match r {
+        Repair::Clean => {
+            "nothing to repair: the log ends cleanly and the head file matches\n".into()
+        }
+        Repair::RemoveTornTail { line, bytes } => format!(
+            "{remove} the incomplete line {line} ({} bytes at the end of the entries file):\n  {}\n",
+            bytes.len(),
+            String::from_utf8_lossy(bytes).escape_debug()
+        ),
+        Repair::AdvanceHead { from, to } => format!(
+            "{moved} the head file from {} to entry #{} {} (the entries after the old head are kept as they are)\n",
+            from.map_or("(missing)".into(), |h| format!(
+                "entry #{} {}",
+                h.seq, h.hash
+            )),
+            to.seq,
+            to.hash
+        ),
+    }
+}
+
+fn repair(
+    log: &Log,
+    dry_run: bool,
+    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
+) -> Result<u8, Failure> {
+    let not_repairable = |p: reckon_ledger::Problem| Failure {
+        code: 1,
+        error: anyhow::anyhow!(
+            "{}: {p}\nthis is not damage that repair mends: it only removes a torn last line or moves a head file left behind by an interrupted append",
+            log.entries_path().display()
+        ),
+    };
+    if dry_run {
+        let plan = log.plan_repair().map_err(ledger)?.map_err(not_repairable)?;
+        print(&format!("would {}", describe(&plan, false)))?;
+        return Ok(0);
+    }
+    // A torn tail and a stale head can both need mending; each step is re-planned under the lock.
+    for _ in 0..3 {
+        let plan = log.plan_repair().map_err(ledger)?.map_err(not_repairable)?;
+        if plan == Repair::Clean {
+            break;
+        }
+        print(&format!("will {}", describe(&plan, false)))?;
+        let done = log.repair().map_err(ledger)?.map_err(not_repairable)?;
+        print(&describe(&done, true))?;
+    }
+    let head = log.verify().map_err(ledger)?.map_err(not_repairable)?;
+    print(&format!("ok: {} entries, head {}\n", head.seq, head.hash))?;
+    Ok(0)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match run(cli, &mut out) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            let _ = out.flush();
+            eprintln!("error: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}

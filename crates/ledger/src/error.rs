@@ -1,0 +1,200 @@
+//! The ledger's errors. Each names the file, and the line where one is known.
+
+use crate::format::LineProblem;
+use reckon_claim::EntryHash;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Something in the log is not as the format requires. Numbers are 1-based line numbers of
+/// the entries file; entry `n` should be on line `n`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A line is malformed or its hash does not match.
+    Line {
+        /// Line number.
+        line: u64,
+        /// What is wrong with it.
+        problem: LineProblem,
+    },
+    /// The sequence number is not the one after the previous entry's.
+    SequenceGap {
+        /// Line number.
+        line: u64,
+        /// The number that should be there.
+        expected: u64,
+        /// The number that is there.
+        found: u64,
+    },
+    /// `prev` is not the hash of the entry before.
+    BrokenLink {
+        /// Line number.
+        line: u64,
+        /// The previous entry's hash.
+        expected: EntryHash,
+        /// What the entry says instead.
+        found: EntryHash,
+    },
+    /// The file does not end with a newline: the last append was cut short.
+    TornTail {
+        /// Line number of the incomplete line.
+        line: u64,
+        /// How many bytes it has.
+        bytes: u64,
+    },
+    /// The head file is missing or unreadable although the log has entries.
+    HeadUnreadable(String),
+    /// The head file names an entry past the end of the log: entries were removed.
+    Truncated {
+        /// Entries the head file names.
+        head_seq: u64,
+        /// Entries the log holds.
+        entries: u64,
+    },
+    /// The log holds entries past the one the head file names.
+    HeadBehind {
+        /// Entries the head file names.
+        head_seq: u64,
+        /// Entries the log holds.
+        entries: u64,
+    },
+    /// The head file's hash is not the hash of the entry it names.
+    HeadHashMismatch {
+        /// The entry it names.
+        seq: u64,
+        /// The hash in the head file.
+        head: EntryHash,
+        /// The entry's hash.
+        entry: EntryHash,
+    },
+}
+
+impl Problem {
+    /// The line the problem is on, if it is about one line.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            Problem::Line { line, .. }
+            | Problem::SequenceGap { line, .. }
+            | Problem::BrokenLink { line, .. }
+            | Problem::TornTail { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Line { line, problem } => write!(f, "entry {line} (line {line}): {problem}"),
+            Problem::SequenceGap {
+                line,
+                expected,
+                found,
+            } => write!(
+                f,
+                "entry {expected} (line {line}): sequence gap: expected seq {expected}, found {found} (an entry was removed, inserted or moved)"
+            ),
+            Problem::BrokenLink {
+                line,
+                expected,
+                found,
+            } => write!(
+                f,
+                "entry {line} (line {line}): broken link: prev is {found} but the entry before hashes to {expected}"
+            ),
+            Problem::TornTail { line, bytes } => write!(
+                f,
+                "entry {line} (line {line}): torn tail: the last {bytes} bytes are an incomplete entry (an append was interrupted); `reckon repair` removes them"
+            ),
+            Problem::HeadUnreadable(m) => write!(f, "head file: {m}"),
+            Problem::Truncated { head_seq, entries } => write!(
+                f,
+                "entry {}: missing: the head file records {head_seq} entries but the log ends after {entries} (entries were removed from the end)",
+                entries + 1
+            ),
+            Problem::HeadBehind { head_seq, entries } => write!(
+                f,
+                "entry {}: not in the head file: the head file records {head_seq} entries but the log holds {entries} (an append was interrupted before the head was updated, or entries were added by hand); `reckon repair` shows them and updates the head",
+                head_seq + 1
+            ),
+            Problem::HeadHashMismatch { seq, head, entry } => write!(
+                f,
+                "entry {seq}: the head file records hash {head} but the entry hashes to {entry} (the log was rewritten)"
+            ),
+        }
+    }
+}
+
+/// An error from the ledger.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// Reading or writing a file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What was being done.
+        op: &'static str,
+        /// The system's error.
+        source: std::io::Error,
+    },
+    /// There is no log in the directory.
+    NoLog(PathBuf),
+    /// `init` found a log already there.
+    AlreadyExists(PathBuf),
+    /// The log fails a check; nothing was written.
+    Damaged {
+        /// The entries file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: Problem,
+    },
+    /// `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds.
+    BadSourceDateEpoch(String),
+}
+
+impl fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LedgerError::Io { path, op, source } => {
+                write!(f, "{}: cannot {op}: {source}", path.display())
+            }
+            LedgerError::NoLog(p) => write!(
+                f,
+                "{}: no log here (create one with `reckon init`, or point --log or RECKON_LOG at one)",
+                p.display()
+            ),
+            LedgerError::AlreadyExists(p) => {
+                write!(f, "{}: a log already exists here", p.display())
+            }
+            LedgerError::Damaged { path, problem } => write!(
+                f,
+                "{}: {problem}\nnothing was written; run `reckon verify` for the full report",
+                path.display()
+            ),
+            LedgerError::BadSourceDateEpoch(v) => {
+                write!(
+                    f,
+                    "SOURCE_DATE_EPOCH is `{v}`, expected a whole number of seconds since 1970"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for LedgerError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LedgerError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn io(
+    path: &std::path::Path,
+    op: &'static str,
+) -> impl FnOnce(std::io::Error) -> LedgerError {
+    let path = path.to_path_buf();
+    move |source| LedgerError::Io { path, op, source }
+}

@@ -1,0 +1,188 @@
+//! Encoding and decoding one entry line. The byte-level specification is in the crate docs.
+
+use reckon_claim::{EntryHash, Event, Timestamp};
+use std::fmt;
+
+/// The `prev` of the first entry: 32 zero bytes.
+pub const GENESIS: EntryHash = EntryHash([0; 32]);
+
+/// One decoded log entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Position in the log, from 1; entry `n` is line `n` of the entries file.
+    pub seq: u64,
+    /// The hash of the entry before, or [`GENESIS`].
+    pub prev: EntryHash,
+    /// When the entry was recorded.
+    pub at: Timestamp,
+    /// What happened.
+    pub event: Event,
+    /// blake3 of the body bytes as stored.
+    pub hash: EntryHash,
+}
+
+/// Builds the line for an entry (with its final newline) and returns its hash.
+pub fn encode(seq: u64, prev: &EntryHash, at: Timestamp, event: &Event) -> (Vec<u8>, EntryHash) {
+    let event_json = serde_json::to_string(event).unwrap_or_default();
+    let body = format!(r#"{{"seq":{seq},"prev":"{prev}","at":"{at}","event":{event_json}}}"#);
+    let hash = EntryHash(*blake3::hash(body.as_bytes()).as_bytes());
+    let mut line = Vec::with_capacity(66 + body.len());
+    line.extend_from_slice(hash.to_hex().as_bytes());
+    line.push(b' ');
+    line.extend_from_slice(body.as_bytes());
+    line.push(b'\n');
+    (line, hash)
+}
+
+/// What is wrong with a single line, judged on its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineProblem {
+    /// The line is not `HASH SP BODY`, or the body is not in the specified shape.
+    Malformed(String),
+    /// The stored hash is not the blake3 of the body.
+    HashMismatch {
+        /// The hash written on the line.
+        stored: String,
+        /// The hash of the body as it is now.
+        computed: EntryHash,
+    },
+}
+
+impl fmt::Display for LineProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineProblem::Malformed(m) => write!(f, "unparsable entry: {m}"),
+            LineProblem::HashMismatch { stored, computed } => write!(
+                f,
+                "hash mismatch: the line says {stored} but its body hashes to {computed} (the entry was changed after it was written)"
+            ),
+        }
+    }
+}
+
+/// The chain fields of a line, read without parsing its event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header<'a> {
+    /// The sequence number.
+    pub seq: u64,
+    /// The previous hash.
+    pub prev: EntryHash,
+    /// The recording time.
+    pub at: Timestamp,
+    /// The entry's hash.
+    pub hash: EntryHash,
+    /// The event's JSON text.
+    pub event_json: &'a str,
+}
+
+fn malformed(m: impl Into<String>) -> LineProblem {
+    LineProblem::Malformed(m.into())
+}
+
+/// Checks a line (without its newline): shape, then hash. Does not parse the event.
+pub fn decode_header(line: &[u8]) -> Result<Header<'_>, LineProblem> {
+    if line.len() < 66 || line[64] != b' ' {
+        return Err(malformed(
+            "expected 64 hex digits of hash, a space, then the entry body",
+        ));
+    }
+    let stored = std::str::from_utf8(&line[..64]).map_err(|_| malformed("the hash is not hex"))?;
+    let hash = EntryHash::from_hex(stored)
+        .ok_or_else(|| malformed("the hash is not 64 lowercase hex digits"))?;
+    let body = &line[65..];
+    let computed = EntryHash(*blake3::hash(body).as_bytes());
+    if computed != hash {
+        return Err(LineProblem::HashMismatch {
+            stored: stored.to_owned(),
+            computed,
+        });
+    }
+    let body = std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8"))?;
+    let rest = body
+        .strip_prefix(r#"{"seq":"#)
+        .ok_or_else(|| malformed(r#"the body must start with {"seq":"#))?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let seq: u64 = rest[..digits]
+        .parse()
+        .ok()
+        .filter(|s| *s >= 1 && !rest.starts_with('0'))
+        .ok_or_else(|| malformed("seq must be a whole number from 1 without leading zeros"))?;
+    let rest = rest[digits..]
+        .strip_prefix(r#","prev":""#)
+        .ok_or_else(|| malformed(r#"expected ,"prev":" after seq"#))?;
+    let prev = rest
+        .get(..64)
+        .and_then(EntryHash::from_hex)
+        .ok_or_else(|| malformed("prev must be 64 lowercase hex digits"))?;
+    let rest = rest[64..]
+        .strip_prefix(r#"","at":""#)
+        .ok_or_else(|| malformed(r#"expected ","at":" after prev"#))?;
+    let at = rest
+        .get(..20)
+        .and_then(Timestamp::parse)
+        .ok_or_else(|| malformed("at must be a UTC time like 2025-05-01T12:00:00Z"))?;
+    let event_json = rest[20..]
+        .strip_prefix(r#"","event":"#)
+        .and_then(|r| r.strip_suffix('}'))
+        .ok_or_else(|| malformed(r#"expected ","event":{…}} after at"#))?;
+    Ok(Header {
+        seq,
+        prev,
+        at,
+        hash,
+        event_json,
+    })
+}
+
+/// Checks a line fully: shape, hash, and that its event is a valid event.
+pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
+    let h = decode_header(line)?;
+    let event: Event = serde_json::from_str(h.event_json)
+        .map_err(|e| malformed(format!("the event is not valid: {e}")))?;
+    Ok(Entry {
+        seq: h.seq,
+        prev: h.prev,
+        at: h.at,
+        event,
+        hash: h.hash,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reckon_claim::{Event, Subject};
+
+    fn alias() -> Event {
+        let s = |x: &str| Subject::parse(x).unwrap();
+        Event::Alias {
+            subject: s("a/b"),
+            same_as: s("c/d"),
+        }
+    }
+
+    #[test]
+    fn encode_then_decode_is_identity() {
+        let at = Timestamp::from_unix(1_746_057_600);
+        let (line, hash) = encode(1, &GENESIS, at, &alias());
+        let text = String::from_utf8(line.clone()).unwrap();
+        assert!(
+            text.ends_with(
+                "\"event\":{\"type\":\"alias\",\"subject\":\"a/b\",\"same_as\":\"c/d\"}}\n"
+            ),
+            "{text}"
+        );
+        let e = decode(&line[..line.len() - 1]).unwrap();
+        assert_eq!(
+            (e.seq, e.prev, e.at, e.hash, e.event),
+            (1, GENESIS, at, hash, alias())
+        );
+    }
+
+    #[test]
+    fn the_hash_is_blake3_of_the_body_bytes() {
+        let (line, hash) = encode(7, &GENESIS, Timestamp::from_unix(0), &alias());
+        let body = &line[65..line.len() - 1];
+        assert_eq!(blake3::hash(body).to_hex().as_str(), hash.to_hex());
+    }
+}

@@ -1,0 +1,203 @@
+//! Checking a whole entries file: every line's shape and hash, and every link of the chain.
+//!
+//! Lines are checked on all cores, in contiguous chunks; each chunk checks the links inside
+//! itself, and the links between chunks are checked when the chunks are put back in order, so
+//! the problem reported is always the first one in the file.
+
+use crate::error::Problem;
+use crate::format::{self, Entry, GENESIS};
+use reckon_claim::EntryHash;
+
+/// What a clean scan found.
+#[derive(Debug)]
+pub struct Scan {
+    /// Number of entries.
+    pub entries: u64,
+    /// Hash of the last entry, or the genesis value for an empty log.
+    pub head: EntryHash,
+    /// The decoded entries, when asked for.
+    pub kept: Vec<Entry>,
+}
+
+struct Chunk {
+    lines: u64,
+    first: Option<(u64, EntryHash)>,
+    last: Option<(u64, EntryHash)>,
+    /// Local line index (from 0) and the problem, for the first problem in the chunk.
+    problem: Option<(u64, Problem)>,
+    kept: Vec<Entry>,
+}
+
+fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
+    let mut c = Chunk {
+        lines: 0,
+        first: None,
+        last: None,
+        problem: None,
+        kept: Vec::new(),
+    };
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let end = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
+        let line = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or(&[]);
+        let i = c.lines;
+        c.lines += 1;
+        let decoded = if keep {
+            format::decode(line).map(|e| (e.seq, e.prev, e.hash, Some(e)))
+        } else {
+            format::decode(line).map(|e| (e.seq, e.prev, e.hash, None))
+        };
+        let (seq, prev, hash, entry) = match decoded {
+            Ok(d) => d,
+            Err(problem) => {
+                c.problem = Some((i, Problem::Line { line: 0, problem }));
+                return c;
+            }
+        };
+        match c.last {
+            None => c.first = Some((seq, prev)),
+            Some((last_seq, last_hash)) => {
+                if let Some(p) = link_problem(last_seq, last_hash, seq, prev) {
+                    c.problem = Some((i, p));
+                    return c;
+                }
+            }
+        }
+        c.last = Some((seq, hash));
+        if let Some(e) = entry {
+            c.kept.push(e);
+        }
+    }
+    c
+}
+
+/// The problem, if any, with an entry `(seq, prev)` following one `(last_seq, last_hash)`.
+/// Line numbers are filled in by the caller.
+fn link_problem(last_seq: u64, last_hash: EntryHash, seq: u64, prev: EntryHash) -> Option<Problem> {
+    let expected = last_seq + 1;
+    if seq != expected {
+        return Some(Problem::SequenceGap {
+            line: 0,
+            expected,
+            found: seq,
+        });
+    }
+    if prev != last_hash {
+        return Some(Problem::BrokenLink {
+            line: 0,
+            expected: last_hash,
+            found: prev,
+        });
+    }
+    None
+}
+
+fn at_line(p: Problem, line: u64) -> Problem {
+    match p {
+        Problem::Line { problem, .. } => Problem::Line { line, problem },
+        Problem::SequenceGap {
+            expected, found, ..
+        } => Problem::SequenceGap {
+            line,
+            expected,
+            found,
+        },
+        Problem::BrokenLink {
+            expected, found, ..
+        } => Problem::BrokenLink {
+            line,
+            expected,
+            found,
+        },
+        other => other,
+    }
+}
+
+/// Splits `bytes` into about `n` pieces that end at newlines.
+fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut pieces = Vec::with_capacity(n);
+    let mut rest = bytes;
+    for k in (1..=n).rev() {
+        if k == 1 || rest.is_empty() {
+            pieces.push(rest);
+            break;
+        }
+        let target = rest.len() / k;
+        let cut = rest[target..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(rest.len(), |p| target + p + 1);
+        pieces.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    pieces
+}
+
+/// Checks every entry of an entries file's bytes; `keep` also returns the decoded entries.
+pub fn scan(bytes: &[u8], keep: bool) -> Result<Scan, Problem> {
+    let complete_len = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+    let (complete, torn) = bytes.split_at(complete_len);
+    let threads = if complete.len() < (1 << 20) {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    };
+    let pieces = split_at_lines(complete, threads);
+    let chunks: Vec<Chunk> = if pieces.len() == 1 {
+        pieces.iter().map(|p| check_chunk(p, keep)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = pieces
+                .iter()
+                .map(|p| s.spawn(move || check_chunk(p, keep)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| Chunk {
+                        lines: 0,
+                        first: None,
+                        last: None,
+                        problem: Some((
+                            0,
+                            Problem::HeadUnreadable("a checking thread failed".into()),
+                        )),
+                        kept: Vec::new(),
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut out = Scan {
+        entries: 0,
+        head: GENESIS,
+        kept: Vec::new(),
+    };
+    let mut lines_before = 0u64;
+    for chunk in chunks {
+        if let Some((seq, prev)) = chunk.first
+            && let Some(p) = link_problem(out.entries, out.head, seq, prev)
+        {
+            return Err(at_line(p, lines_before + 1));
+        }
+        if let Some((i, p)) = chunk.problem {
+            return Err(at_line(p, lines_before + i + 1));
+        }
+        if let Some((seq, hash)) = chunk.last {
+            out.entries = seq;
+            out.head = hash;
+        }
+        lines_before += chunk.lines;
+        out.kept.extend(chunk.kept);
+    }
+    if !torn.is_empty() {
+        return Err(Problem::TornTail {
+            line: lines_before + 1,
+            bytes: torn.len() as u64,
+        });
+    }
+    Ok(out)
+}

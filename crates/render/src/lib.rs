@@ -1,0 +1,219 @@
+//! Output of reckon for people and for tools: every command's result as a table or text
+//! (`Human`) or as JSON (`Json`).
+//!
+//! The binary chooses a [`Format`] and hands results here; this crate decides every byte that
+//! is printed, so that output is the same for the same log whatever machine prints it. It does
+//! **not** read the log, compute anything, or print: it returns strings.
+//!
+//! The JSON shapes are documented on each function and are stable: scripts and CI diff them.
+
+use reckon_claim::{Claim, Event, Tolerance};
+use reckon_ledger::Entry;
+use serde_json::{Value as Json, json};
+
+/// How to print a result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Human,
+    /// JSON for tools.
+    Json,
+}
+
+fn short(h: &reckon_claim::EntryHash) -> String {
+    h.to_hex()[..12].to_owned()
+}
+
+/// A one-line summary of an event, for `reckon log`.
+pub fn event_summary(event: &Event) -> String {
+    match event {
+        Event::Claim(c) => {
+            let who = c
+                .speaker
+                .as_deref()
+                .or(c.publisher.as_deref())
+                .unwrap_or("");
+            let unit = if c.unit == "count" {
+                String::new()
+            } else {
+                format!(" {}", c.unit)
+            };
+            let sup = c
+                .supersedes
+                .as_ref()
+                .map(|h| format!(" (supersedes {})", short(h)))
+                .unwrap_or_default();
+            format!(
+                "{} = {}{unit} — {who}, {}{sup}",
+                c.subject,
+                c.value.stated(),
+                c.said_on
+            )
+        }
+        Event::Retract { claim, reason } => format!("retracts {}: {reason}", short(claim)),
+        Event::Define(d) => {
+            let mut parts = Vec::new();
+            if let Some(l) = &d.label {
+                parts.push(format!("\"{l}\""));
+            }
+            if let Some(u) = &d.unit {
+                parts.push(format!("unit {u}"));
+            }
+            if let Some(w) = &d.window {
+                parts.push(format!("window {w}"));
+            }
+            if let Some(t) = &d.tolerance {
+                parts.push(format!("tolerance ±{t}"));
+            }
+            if !d.sum_of.is_empty() {
+                let names: Vec<&str> = d.sum_of.iter().map(|s| s.as_str()).collect();
+                parts.push(format!("sum of {}", names.join(" + ")));
+            }
+            format!("{}: {}", d.subject, parts.join(", "))
+        }
+        Event::Alias { subject, same_as } => format!("{subject} is the same as {same_as}"),
+    }
+}
+
+/// `reckon log`: one line per entry (`SEQ HASH12 AT KIND SUMMARY`), or one JSON object per
+/// line `{"seq","hash","prev","at","event"}` where `event` is the event as stored.
+pub fn log(entries: &[Entry], format: Format) -> String {
+    let mut out = String::new();
+    for e in entries {
+        match format {
+            Format::Human => {
+                out.push_str(&format!(
+                    "{:>5}  {}  {}  {:<7}  {}\n",
+                    e.seq,
+                    short(&e.hash),
+                    e.at,
+                    e.event.kind(),
+                    event_summary(&e.event)
+                ));
+            }
+            Format::Json => {
+                out.push_str(&entry_json(e).to_string());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// An entry as JSON: `{"seq", "hash", "prev", "at", "event"}`.
+pub fn entry_json(e: &Entry) -> Json {
+    json!({
+        "seq": e.seq,
+        "hash": e.hash.to_hex(),
+        "prev": e.prev.to_hex(),
+        "at": e.at.to_string(),
+        "event": serde_json::to_value(&e.event).unwrap_or(Json::Null),
+    })
+}
+
+/// What later entries did to a claim, for `reckon show`.
+#[derive(Clone, Debug, Default)]
+pub struct Fate {
+    /// The entries that retracted it, with their reasons.
+    pub retracted_by: Vec<(u64, String)>,
+    /// The entries that superseded it.
+    pub superseded_by: Vec<u64>,
+}
+
+fn claim_lines(c: &Claim, out: &mut Vec<(String, String)>) {
+    let mut add = |k: &str, v: String| out.push((k.to_owned(), v));
+    add("subject", c.subject.to_string());
+    add("value", c.value.stated().to_owned());
+    let v = c.value.value();
+    let meaning = match v.interval(Tolerance::DEFAULT) {
+        Some(iv) => {
+            let tol = matches!(v, reckon_claim::Value::Approx(_, None));
+            format!(
+                "{iv} (canonical `{v}`{})",
+                if tol {
+                    format!(
+                        ", default tolerance ±{} unless the subject sets one",
+                        Tolerance::DEFAULT
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        }
+        None => format!("`{v}`"),
+    };
+    add("means", meaning);
+    add("unit", c.unit.clone());
+    let opt = |k: &str, v: &Option<String>, out: &mut Vec<(String, String)>| {
+        if let Some(v) = v {
+            out.push((k.to_owned(), v.clone()));
+        }
+    };
+    opt("scope", &c.scope, out);
+    if let Some(a) = &c.as_of {
+        out.push((
+            "as_of".into(),
+            format!("{a} ({} to {})", a.start(), a.end()),
+        ));
+    }
+    out.push(("said_on".into(), c.said_on.to_string()));
+    opt("speaker", &c.speaker, out);
+    opt("role", &c.role, out);
+    opt("cites", &c.cites, out);
+    opt("publisher", &c.publisher, out);
+    out.push(("origin".into(), c.origin().to_owned()));
+    opt("url", &c.url, out);
+    opt("title", &c.title, out);
+    opt("document", &c.document, out);
+    opt("quote", &c.quote.as_ref().map(|q| format!("\"{q}\"")), out);
+    out.push(("modality".into(), c.modality.as_str().to_owned()));
+    if !c.tags.is_empty() {
+        out.push(("tags".into(), c.tags.join(", ")));
+    }
+    if let Some(s) = &c.supersedes {
+        out.push(("supersedes".into(), s.to_hex()));
+    }
+}
+
+/// `reckon show`: every recorded field of an entry, and what later entries did to it. JSON:
+/// the entry as in [`entry_json`] plus `"retracted_by": [{"seq","reason"}]` and
+/// `"superseded_by": [seq]`.
+pub fn show(e: &Entry, fate: &Fate, format: Format) -> String {
+    if format == Format::Json {
+        let mut j = entry_json(e);
+        j["retracted_by"] = fate
+            .retracted_by
+            .iter()
+            .map(|(s, r)| json!({"seq": s, "reason": r}))
+            .collect();
+        j["superseded_by"] = fate.superseded_by.iter().copied().collect();
+        return format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default());
+    }
+    let mut rows: Vec<(String, String)> = vec![
+        ("entry".into(), format!("#{}", e.seq)),
+        ("hash".into(), e.hash.to_hex()),
+        ("prev".into(), e.prev.to_hex()),
+        ("recorded".into(), e.at.to_string()),
+        ("kind".into(), e.event.kind().into()),
+    ];
+    match &e.event {
+        Event::Claim(c) => claim_lines(c, &mut rows),
+        Event::Retract { claim, reason } => {
+            rows.push(("retracts".into(), claim.to_hex()));
+            rows.push(("reason".into(), reason.clone()));
+        }
+        Event::Define(_) | Event::Alias { .. } => {
+            rows.push(("event".into(), event_summary(&e.event)))
+        }
+    }
+    for (s, r) in &fate.retracted_by {
+        rows.push(("retracted".into(), format!("by #{s}: {r}")));
+    }
+    for s in &fate.superseded_by {
+        rows.push(("superseded".into(), format!("by #{s}")));
+    }
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(k, v)| format!("{k:<width$}  {v}\n"))
+        .collect()
+}
