@@ -1,1 +1,10 @@
+//! End-to-end tests of the `reckon` binary: golden output, bad input, tampering, concurrency,
+//! and the project's own log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bad_input;
+mod cli;
+mod concurrency;
+mod seed_log;
+mod support;
+mod tamper;

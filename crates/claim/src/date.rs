@@ -42,7 +42,7 @@ const EXPECTED: &str =
     "expected a date like `2025`, `2025-04`, `2025-05-01` or a period `2022-02-24/2025-05-23`";
 
 fn is_leap(y: u16) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 /// Days in a month of a year.

@@ -289,6 +289,8 @@ pub struct SubjectDef {
 }
 
 /// One change to the log's state.
+// Claims are nearly every event, so boxing the large variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {

@@ -172,7 +172,7 @@ impl fmt::Display for Num {
         write!(f, "{int}")?;
         if frac != 0 {
             let mut digits = SCALE_DIGITS as usize;
-            while frac % 10 == 0 {
+            while frac.is_multiple_of(10) {
                 frac /= 10;
                 digits -= 1;
             }
@@ -217,7 +217,7 @@ mod tests {
         let n = Num::from_int(8001);
         let p = Num::from_int(5);
         assert_eq!(n.percent(p).map(|x| x.to_string()), Some("400.05".into()));
-        let third = Num::parse("0.000001").and_then(|t| Ok(t.percent(Num::from_int(1))));
+        let third = Num::parse("0.000001").map(|t| t.percent(Num::from_int(1)));
         assert_eq!(third.map(|x| x.map(|v| v.millionths())), Ok(Some(1)));
     }
 }

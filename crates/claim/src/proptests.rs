@@ -46,10 +46,10 @@ proptest! {
 
     #[test]
     fn value_interval_is_never_inverted(v in value()) {
-        if let Some(iv) = v.interval(Tolerance::DEFAULT) {
-            if let Some(hi) = iv.hi() {
-                prop_assert!(iv.lo().at <= hi.at);
-            }
+        let iv = v.interval(Tolerance::DEFAULT);
+        prop_assert!(iv.is_some(), "{v} has no interval");
+        if let Some(hi) = iv.and_then(|iv| iv.hi()) {
+            prop_assert!(iv.is_some_and(|iv| iv.lo().at <= hi.at));
         }
     }
 

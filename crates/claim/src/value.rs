@@ -293,12 +293,14 @@ impl Value {
             let hi = c.amount("a number after `and`")?;
             return finish_range(&mut c, lo, hi);
         }
-        let qual = QUALIFIERS
-            .iter()
-            .find(|(p, _)| c.eat_phrase(p))
-            .map(|&(_, q)| q);
+        let found = QUALIFIERS.iter().find(|(p, _)| c.eat_phrase(p));
+        let qual = found.map(|&(_, q)| q);
+        let what = match found {
+            Some((p, _)) => format!("a number after `{p}`, like `{p} 1,000`"),
+            None => "a number".to_owned(),
+        };
         let before_amount = c.pos;
-        let n = c.amount("a number").map_err(|e| {
+        let n = c.amount(&what).map_err(|e| {
             if e.offset == before_amount && qual.is_none() && e.message.starts_with("expected") {
                 err(e.offset, EXPECTED)
             } else {

@@ -69,7 +69,7 @@ Example:
 
 Values: 1,000  at least 8,000  more than 5000  up to 1,000  about 10,000 ±5%  between 300 and 400
 Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23")]
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Add claims and events from a JSON Lines file (or - for standard input), all or nothing.
     #[command(after_help = "\
 Each line is one object. A claim needs subject, value, said_on and speaker or publisher:
@@ -328,7 +328,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 log.dir().display()
             ))?;
         }
-        Command::Add(a) => print(&append_object(&log, add_object(a), flag)?)?,
+        Command::Add(a) => print(&append_object(&log, add_object(*a), flag)?)?,
         Command::Retract { id, reason } => {
             let mut m = Map::new();
             m.insert("retract".into(), reference(&id));
@@ -498,7 +498,12 @@ fn repair(
         }
         print(&format!("will {}", describe(&plan, false)))?;
         let done = log.repair().map_err(ledger)?.map_err(not_repairable)?;
-        print(&describe(&done, true))?;
+        if done != plan {
+            // The log changed between planning and repairing; say what was really done.
+            print(&describe(&done, true))?;
+        } else {
+            print("done\n")?;
+        }
     }
     let head = log.verify().map_err(ledger)?.map_err(not_repairable)?;
     print(&format!("ok: {} entries, head {}\n", head.seq, head.hash))?;

@@ -1,0 +1,307 @@
+//! Golden transcripts of the commands on a log of the seed claims.
+
+use crate::support::{golden, reckon, scratch, seeded, snapshot};
+
+#[test]
+fn help_teaches_with_examples() {
+    let dir = scratch("help");
+    for (name, args) in [
+        ("help.txt", vec!["--help"]),
+        ("help-add.txt", vec!["add", "--help"]),
+        ("help-import.txt", vec!["import", "--help"]),
+        ("help-verify.txt", vec!["verify", "--help"]),
+    ] {
+        let r = reckon(&dir, &args, None);
+        assert_eq!(r.code, 0);
+        golden(name, &r.transcript(), &dir);
+    }
+}
+
+#[test]
+fn log_show_and_verify_on_seed_claims() {
+    let dir = scratch("seedcli");
+    let log = seeded(&dir);
+    for (name, args) in [
+        ("log.txt", vec!["log"]),
+        ("log-json.txt", vec!["log", "--format", "json"]),
+        ("show-captives.txt", vec!["show", "24"]),
+        ("show-json.txt", vec!["show", "25", "--format", "json"]),
+        ("show-definition.txt", vec!["show", "#5"]),
+        ("verify.txt", vec!["verify"]),
+        ("verify-json.txt", vec!["verify", "--format", "json"]),
+        ("repair-clean.txt", vec!["repair"]),
+    ] {
+        golden(name, &reckon(&log, &args, None).transcript(), &dir);
+    }
+}
+
+#[test]
+fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
+    let dir = scratch("showid");
+    let log = seeded(&dir);
+    let by_seq = reckon(&log, &["show", "24"], None);
+    let hash = by_seq
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        reckon(&log, &["show", &hash[..8]], None).stdout,
+        by_seq.stdout
+    );
+    let cases = [
+        ("show-unknown-seq.txt", "999"),
+        ("show-unknown-hash.txt", "ffffffff"),
+        ("show-bad-id.txt", "claim-1"),
+    ];
+    for (name, id) in cases {
+        let r = reckon(&log, &["show", id], None);
+        assert_eq!(r.code, 2);
+        golden(name, &r.transcript(), &dir);
+    }
+}
+
+#[test]
+fn add_retract_and_supersede_are_recorded_and_shown() {
+    let dir = scratch("add");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let add = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "pows/ukraine/held-by-russia",
+            "--value",
+            "at least 8,000",
+            "--unit",
+            "people",
+            "--as-of",
+            "2025-05-01",
+            "--said-on",
+            "2025-05-01",
+            "--speaker",
+            "Iryna Vereshchuk",
+            "--tag",
+            "pow",
+            "--tag",
+            "captives",
+        ],
+        None,
+    );
+    let fix = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "pows/ukraine/held-by-russia",
+            "--value",
+            "at least 8,100",
+            "--unit",
+            "people",
+            "--said-on",
+            "2025-05-02",
+            "--speaker",
+            "Iryna Vereshchuk",
+            "--supersedes",
+            "1",
+        ],
+        None,
+    );
+    let retract = reckon(
+        &log,
+        &[
+            "retract",
+            "#2",
+            "--reason",
+            "the correction was itself wrong",
+        ],
+        None,
+    );
+    let again = reckon(&log, &["retract", "2", "--reason", "twice"], None);
+    let supersede_retracted = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "a/b",
+            "--value",
+            "1",
+            "--said-on",
+            "2025",
+            "--speaker",
+            "X",
+            "--supersedes",
+            "2",
+        ],
+        None,
+    );
+    let bad_flag = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "A/B",
+            "--value",
+            "1",
+            "--said-on",
+            "2025",
+            "--speaker",
+            "X",
+        ],
+        None,
+    );
+    let no_source = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "a/b",
+            "--value",
+            "1",
+            "--said-on",
+            "2025",
+        ],
+        None,
+    );
+    let show1 = reckon(&log, &["show", "1"], None);
+    let show2 = reckon(&log, &["show", "2"], None);
+    let all = [
+        add,
+        fix,
+        retract,
+        again,
+        supersede_retracted,
+        bad_flag,
+        no_source,
+        show1,
+        show2,
+    ]
+    .iter()
+    .map(|r| r.transcript())
+    .collect::<Vec<_>>()
+    .join("\n");
+    golden("add-retract-supersede.txt", &all, &dir);
+}
+
+#[test]
+fn torn_tail_is_reported_refused_and_repaired_only_on_request() {
+    let dir = scratch("torn");
+    let log = seeded(&dir);
+    let path = log.join("entries.jsonl");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let good_len = bytes.len();
+    bytes.extend_from_slice(br#"a1b2 {"seq":27,"prev":"#);
+    std::fs::write(&path, &bytes).unwrap();
+    let before = snapshot(&log);
+    let verify = reckon(&log, &["verify"], None);
+    assert_eq!(verify.code, 1);
+    let add = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "a/b",
+            "--value",
+            "1",
+            "--said-on",
+            "2025",
+            "--speaker",
+            "X",
+        ],
+        None,
+    );
+    assert_eq!(add.code, 1);
+    let listing = reckon(&log, &["log"], None);
+    assert_eq!(listing.code, 1);
+    let dry = reckon(&log, &["repair", "--dry-run"], None);
+    assert_eq!(
+        snapshot(&log),
+        before,
+        "only an explicit repair may change the log"
+    );
+    let repair = reckon(&log, &["repair"], None);
+    assert_eq!(std::fs::read(&path).unwrap().len(), good_len);
+    let after = reckon(&log, &["verify"], None);
+    assert_eq!(after.code, 0);
+    let all = [verify, add, listing, dry, repair, after]
+        .iter()
+        .map(|r| r.transcript())
+        .collect::<Vec<_>>()
+        .join("\n");
+    golden("torn-tail.txt", &all, &dir);
+}
+
+#[test]
+fn head_left_behind_by_an_interrupted_append_is_reported_and_repaired() {
+    let dir = scratch("headbehind");
+    let log = seeded(&dir);
+    let old_head = std::fs::read(log.join("head")).unwrap();
+    let r = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "a/b",
+            "--value",
+            "1",
+            "--said-on",
+            "2025",
+            "--speaker",
+            "X",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0);
+    std::fs::write(log.join("head"), &old_head).unwrap();
+    let verify = reckon(&log, &["verify"], None);
+    assert_eq!(verify.code, 1);
+    let repair = reckon(&log, &["repair"], None);
+    assert_eq!(repair.code, 0);
+    assert_eq!(reckon(&log, &["verify"], None).code, 0);
+    golden(
+        "head-behind.txt",
+        &format!("{}\n{}", verify.transcript(), repair.transcript()),
+        &dir,
+    );
+}
+
+#[test]
+fn damage_other_than_a_torn_tail_is_never_repaired() {
+    let dir = scratch("norepair");
+    let log = seeded(&dir);
+    let path = log.join("entries.jsonl");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Rustem Umerov", "Rustem Umerow");
+    std::fs::write(&path, text).unwrap();
+    let before = snapshot(&log);
+    let r = reckon(&log, &["repair"], None);
+    assert_eq!(r.code, 1);
+    assert_eq!(snapshot(&log), before);
+    golden("repair-refuses.txt", &r.transcript(), &dir);
+}
+
+#[test]
+fn commands_on_a_missing_log_say_how_to_make_one() {
+    let dir = scratch("nolog");
+    let r = reckon(&dir.join("nowhere"), &["log"], None);
+    assert_eq!(r.code, 2);
+    let again = reckon(&dir.join("log"), &["init"], None);
+    let twice = reckon(&dir.join("log"), &["init"], None);
+    assert_eq!(twice.code, 2);
+    golden(
+        "no-log.txt",
+        &format!(
+            "{}\n{}\n{}",
+            r.transcript(),
+            again.transcript(),
+            twice.transcript()
+        ),
+        &dir,
+    );
+}

@@ -1,0 +1,115 @@
+//! Helpers: a scratch directory, running the binary, and golden files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// `../shared` beside the repository, when it is there.
+pub fn shared() -> Option<PathBuf> {
+    let p = root().join("../shared");
+    p.is_dir().then_some(p)
+}
+
+/// A fresh directory under the target dir, removed and recreated on each call.
+pub fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The result of running `reckon`.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The whole outcome as one text, for golden files.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `reckon` on the log in `log` with a fixed clock, feeding `stdin`.
+pub fn reckon(log: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reckon"));
+    cmd.arg("--log").arg(log).args(args);
+    cmd.env("SOURCE_DATE_EPOCH", "1763769600")
+        .env_remove("RECKON_LOG")
+        .env("NO_COLOR", "1");
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        use std::io::Write;
+        let mut si = child.stdin.take().unwrap();
+        si.write_all(input).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Compares `actual` with `tests/golden/NAME`; `UPDATE_EXPECT=1` rewrites the file instead.
+/// Paths of scratch directories are replaced by `$DIR` so that the files are stable.
+pub fn golden(name: &str, actual: &str, scratch_dir: &Path) {
+    let actual = actual.replace(&scratch_dir.display().to_string(), "$DIR");
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing; run with UPDATE_EXPECT=1 to create it",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "output differs from {} (rerun with UPDATE_EXPECT=1 to accept)\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+/// The bytes of a log's two files, to prove an operation left it untouched.
+pub fn snapshot(log: &Path) -> (Vec<u8>, Vec<u8>) {
+    (
+        std::fs::read(log.join("entries.jsonl")).unwrap(),
+        std::fs::read(log.join("head")).unwrap(),
+    )
+}
+
+/// A log holding the project's own claims, in `dir/log`.
+pub fn seeded(dir: &Path) -> PathBuf {
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let claims = root().join("log/claims.jsonl");
+    let r = reckon(&log, &["import", claims.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    log
+}

@@ -1,0 +1,146 @@
+//! Tampering with a log is always detected, and the first bad entry is named: a property test
+//! over random positions, lines and pairs, checked through the library, plus the exit code of
+//! the command itself.
+
+use crate::support::{reckon, root, scratch};
+use proptest::prelude::*;
+use reckon_ledger::{Log, Problem};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// A log of the seed claims plus some synthetic ones, built once: its two files.
+fn base() -> &'static (Vec<u8>, Vec<u8>) {
+    static BASE: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let dir = scratch("tamper-base");
+        let log = Log::at(dir.join("log"));
+        log.init().unwrap();
+        let seeds = std::fs::read(root().join("log/claims.jsonl")).unwrap();
+        reckon_ledger::import(&log, "claims.jsonl", &seeds).unwrap();
+        let extra: String = (0..14)
+            .map(|i| format!("{{\"subject\":\"t/s{}\",\"value\":\"{}\",\"said_on\":\"2025\",\"speaker\":\"S{i}\"}}\n", i % 3, i * 7))
+            .collect();
+        reckon_ledger::import(&log, "extra.jsonl", extra.as_bytes()).unwrap();
+        (std::fs::read(log.entries_path()).unwrap(), std::fs::read(log.head_path()).unwrap())
+    })
+}
+
+fn lines(bytes: &[u8]) -> Vec<Vec<u8>> {
+    bytes
+        .split_inclusive(|b| *b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// Writes the files to a fresh directory and verifies.
+fn verify(entries: &[u8], head: &[u8]) -> Result<(), Problem> {
+    let dir = scratch("tamper");
+    let log = dir.join("log");
+    std::fs::create_dir_all(&log).unwrap();
+    std::fs::write(log.join("entries.jsonl"), entries).unwrap();
+    std::fs::write(log.join("head"), head).unwrap();
+    let r = Log::at(&log).verify().unwrap().map(|_| ());
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+fn names_entry(p: &Problem, k: usize) -> bool {
+    p.to_string().starts_with(&format!("entry {k} "))
+        || p.to_string().starts_with(&format!("entry {k}:"))
+}
+
+#[test]
+fn the_untouched_log_verifies() {
+    let (e, h) = base();
+    assert_eq!(verify(e, h), Ok(()));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_flipped_byte_is_caught_at_its_line(pos in any::<prop::sample::Index>(), mask in 1u8..=255) {
+        let (e, h) = base();
+        let p = pos.index(e.len());
+        let mut bad = e.clone();
+        bad[p] ^= mask;
+        let line = e[..p].iter().filter(|b| **b == b'\n').count() + 1;
+        let problem = verify(&bad, h).expect_err("a flipped byte went unnoticed");
+        prop_assert_eq!(problem.line(), Some(line as u64), "{}", problem);
+        prop_assert!(names_entry(&problem, line), "{}", problem);
+    }
+
+    #[test]
+    fn a_deleted_line_is_caught(k in any::<prop::sample::Index>()) {
+        let (e, h) = base();
+        let mut ls = lines(e);
+        let k = k.index(ls.len());
+        ls.remove(k);
+        let problem = verify(&ls.concat(), h).expect_err("a deleted line went unnoticed");
+        prop_assert!(names_entry(&problem, k + 1), "{}", problem);
+    }
+
+    #[test]
+    fn two_swapped_lines_are_caught_at_the_first(a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
+        let (e, h) = base();
+        let mut ls = lines(e);
+        let (i, j) = (a.index(ls.len()), b.index(ls.len()));
+        prop_assume!(i != j);
+        ls.swap(i, j);
+        let problem = verify(&ls.concat(), h).expect_err("swapped lines went unnoticed");
+        prop_assert!(names_entry(&problem, i.min(j) + 1), "{}", problem);
+    }
+
+    #[test]
+    fn an_inserted_line_is_caught_where_it_stands(at in any::<prop::sample::Index>(), from in any::<prop::sample::Index>()) {
+        let (e, h) = base();
+        let mut ls = lines(e);
+        let copy = ls[from.index(ls.len())].clone();
+        let k = at.index(ls.len() + 1);
+        // A copy inserted just before its original reads as the original followed by a copy.
+        let first_bad = if ls.get(k) == Some(&copy) { k + 2 } else { k + 1 };
+        ls.insert(k, copy);
+        let problem = verify(&ls.concat(), h).expect_err("an inserted line went unnoticed");
+        prop_assert!(names_entry(&problem, first_bad), "{}", problem);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_caught(cut in any::<prop::sample::Index>()) {
+        let (e, h) = base();
+        let last_start = e[..e.len() - 1].iter().rposition(|b| *b == b'\n').unwrap() + 1;
+        let keep = last_start + 1 + cut.index(e.len() - last_start - 1);
+        let n = lines(e).len();
+        let problem = verify(&e[..keep], h).expect_err("a torn tail went unnoticed");
+        prop_assert!(matches!(problem, Problem::TornTail { .. }), "{}", problem);
+        prop_assert!(names_entry(&problem, n), "{}", problem);
+    }
+
+    #[test]
+    fn any_change_to_the_head_file_is_caught(pos in any::<prop::sample::Index>(), mask in 1u8..=255) {
+        let (e, h) = base();
+        let mut bad = h.clone();
+        let p = pos.index(bad.len());
+        bad[p] ^= mask;
+        prop_assert!(verify(e, &bad).is_err());
+    }
+}
+
+#[test]
+fn the_command_exits_1_and_names_the_entry() {
+    let (e, h) = base();
+    let dir = scratch("tamper-cli");
+    let log: PathBuf = dir.join("log");
+    std::fs::create_dir_all(&log).unwrap();
+    let mut ls = lines(e);
+    ls.swap(3, 7);
+    std::fs::write(log.join("entries.jsonl"), ls.concat()).unwrap();
+    std::fs::write(log.join("head"), h).unwrap();
+    let r = reckon(&log, &["verify"], None);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("entry 4 (line 4): sequence gap: expected seq 4, found 8"),
+        "{}",
+        r.stdout
+    );
+}
