@@ -237,11 +237,29 @@ fn torn_tail_is_reported_refused_and_repaired_only_on_request() {
 }
 
 #[test]
-fn head_left_behind_by_an_interrupted_append_is_reported_and_repaired() {
-    let dir = scratch("headbehind");
+fn an_append_cut_short_before_its_commit_is_reported_and_removed_by_repair() {
+    let dir = scratch("uncommitted");
     let log = seeded(&dir);
-    let old_head = std::fs::read(log.join("head")).unwrap();
-    let r = reckon(
+    let committed = snapshot(&log);
+    let more = concat!(
+        r#"{"subject":"a/b","value":"1","said_on":"2025","speaker":"X"}"#,
+        "\n",
+        r#"{"subject":"a/b","value":"2","said_on":"2025","speaker":"Y"}"#,
+        "\n"
+    );
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(more.as_bytes())).code,
+        0
+    );
+    // A crash after the entries were written but before the head file moved, mid-way through
+    // writing a third line.
+    let mut entries = std::fs::read(log.join("entries.jsonl")).unwrap();
+    entries.extend_from_slice(b"0123abcd {\"seq\":29,");
+    std::fs::write(log.join("entries.jsonl"), &entries).unwrap();
+    std::fs::write(log.join("head"), &committed.1).unwrap();
+    let verify = reckon(&log, &["verify"], None);
+    assert_eq!(verify.code, 1);
+    let refused = reckon(
         &log,
         &[
             "add",
@@ -256,15 +274,35 @@ fn head_left_behind_by_an_interrupted_append_is_reported_and_repaired() {
         ],
         None,
     );
-    assert_eq!(r.code, 0);
-    std::fs::write(log.join("head"), &old_head).unwrap();
+    assert_eq!(refused.code, 1);
+    let repair = reckon(&log, &["repair"], None);
+    assert_eq!(repair.code, 0, "{}", repair.stderr);
+    assert_eq!(
+        snapshot(&log),
+        committed,
+        "repair must restore exactly the committed log"
+    );
+    let all = [verify, refused, repair]
+        .iter()
+        .map(|r| r.transcript())
+        .collect::<Vec<_>>()
+        .join("\n");
+    golden("uncommitted.txt", &all, &dir);
+}
+
+#[test]
+fn a_lost_head_file_is_rewritten_for_an_intact_chain() {
+    let dir = scratch("headlost");
+    let log = seeded(&dir);
+    let before = snapshot(&log);
+    std::fs::remove_file(log.join("head")).unwrap();
     let verify = reckon(&log, &["verify"], None);
     assert_eq!(verify.code, 1);
     let repair = reckon(&log, &["repair"], None);
-    assert_eq!(repair.code, 0);
-    assert_eq!(reckon(&log, &["verify"], None).code, 0);
+    assert_eq!(repair.code, 0, "{}", repair.stderr);
+    assert_eq!(snapshot(&log), before);
     golden(
-        "head-behind.txt",
+        "head-lost.txt",
         &format!("{}\n{}", verify.transcript(), repair.transcript()),
         &dir,
     );

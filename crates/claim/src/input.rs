@@ -89,12 +89,17 @@ const DEFINE_FIELDS: &[&str] = &["define", "label", "unit", "window", "tolerance
 const ALIAS_FIELDS: &[&str] = &["alias", "same_as"];
 const RETRACT_FIELDS: &[&str] = &["retract", "reason"];
 
-/// A top-level key with the columns of its name and its value.
+/// A top-level key with the byte offsets of its name and its value; columns are counted only
+/// when an error needs one.
 struct Key {
     name: String,
-    key_col: usize,
-    value_col: usize,
+    key_byte: usize,
     value_byte: usize,
+}
+
+/// The column (in characters, from 1) of a byte offset in `line`.
+fn col(line: &str, byte: usize) -> usize {
+    line.get(..byte).map_or(1, |p| p.chars().count() + 1)
 }
 
 /// Reads one line into an event; `resolve` turns references into entry hashes, given the
@@ -116,11 +121,10 @@ pub fn parse_line(
         });
     };
     let keys = scan_keys(line);
-    let mut seen = std::collections::HashSet::new();
-    for k in &keys {
-        if !seen.insert(k.name.as_str()) {
+    for (i, k) in keys.iter().enumerate() {
+        if keys[..i].iter().any(|earlier| earlier.name == k.name) {
             return Err(FieldError {
-                column: k.key_col,
+                column: col(line, k.key_byte),
                 field: Some(k.name.clone()),
                 message: "field given twice".into(),
             });
@@ -143,7 +147,7 @@ pub fn parse_line(
                 None => format!("; a {kind} has the fields {}", allowed.join(", ")),
             };
             return Err(FieldError {
-                column: k.key_col,
+                column: col(line, k.key_byte),
                 field: Some(k.name.clone()),
                 message: format!("unknown field in a {kind}{hint}"),
             });
@@ -257,7 +261,7 @@ impl Fields<'_> {
     }
 
     fn col(&self, name: &str) -> usize {
-        self.key(name).map_or(1, |k| k.value_col)
+        self.key(name).map_or(1, |k| col(self.line, k.value_byte))
     }
 
     /// The column of a byte offset inside a string field's text (after the opening quote).
@@ -267,14 +271,15 @@ impl Fields<'_> {
         // approximate, so it falls back to the field's start when they are present.
         let raw = &self.line[k.value_byte + 1..];
         let prefix: String = raw.chars().take_while(|c| *c != '"').collect();
+        let value_col = col(self.line, k.value_byte);
         if prefix.contains('\\') {
-            return k.value_col;
+            return value_col;
         }
         let upto = prefix
             .char_indices()
             .take_while(|(i, _)| *i < byte_in_text)
             .count();
-        k.value_col + 1 + upto
+        value_col + 1 + upto
     }
 
     fn bad(&self, name: &str, message: String) -> FieldError {
@@ -436,7 +441,6 @@ fn scan_keys(line: &str) -> Vec<Key> {
         Some(p) => p + 1,
         None => return keys,
     };
-    let col = |byte: usize| line[..byte].chars().count() + 1;
     loop {
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b',') {
             i += 1;
@@ -446,14 +450,18 @@ fn scan_keys(line: &str) -> Vec<Key> {
         }
         let key_start = i;
         i = skip_string(b, i);
-        let name: String = serde_json::from_str(&line[key_start..i]).unwrap_or_default();
+        let raw = &line[key_start..i];
+        let name: String = if raw.contains('\\') {
+            serde_json::from_str(raw).unwrap_or_default()
+        } else {
+            raw[1..raw.len() - 1].to_owned()
+        };
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b':') {
             i += 1;
         }
         keys.push(Key {
             name,
-            key_col: col(key_start),
-            value_col: col(i),
+            key_byte: key_start,
             value_byte: i,
         });
         i = skip_value(b, i);

@@ -171,22 +171,33 @@ impl EntryHash {
             return None;
         }
         let mut out = [0u8; 32];
-        for (i, pair) in b.chunks_exact(2).enumerate() {
-            out[i] = (unhex(pair[0])? << 4) | unhex(pair[1])?;
+        let mut bad = 0u8;
+        for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+            let (hi, lo) = (UNHEX[usize::from(pair[0])], UNHEX[usize::from(pair[1])]);
+            bad |= (hi | lo) & 0x80;
+            *o = (hi << 4) | (lo & 0x0f);
         }
-        Some(EntryHash(out))
+        (bad == 0).then_some(EntryHash(out))
     }
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-fn unhex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// The value of each lowercase hex digit; 0x80 marks every other byte.
+const UNHEX: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-}
+    let mut j = 0;
+    while j < 6 {
+        t[b'a' as usize + j] = 10 + j as u8;
+        j += 1;
+    }
+    t
+};
 
 impl fmt::Debug for EntryHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -114,7 +114,7 @@ impl fmt::Display for Problem {
             ),
             Problem::HeadBehind { head_seq, entries } => write!(
                 f,
-                "entry {}: not in the head file: the head file records {head_seq} entries but the log holds {entries} (an append was interrupted before the head was updated, or entries were added by hand); `reckon repair` shows them and updates the head",
+                "entry {}: uncommitted: the head file records {head_seq} entries but the log holds {entries} (an append was interrupted before it was committed, or lines were added by hand); `reckon repair` removes the uncommitted lines",
                 head_seq + 1
             ),
             Problem::HeadHashMismatch { seq, head, entry } => write!(

@@ -24,14 +24,47 @@ pub struct Entry {
 /// Builds the line for an entry (with its final newline) and returns its hash.
 pub fn encode(seq: u64, prev: &EntryHash, at: Timestamp, event: &Event) -> (Vec<u8>, EntryHash) {
     let event_json = serde_json::to_string(event).unwrap_or_default();
-    let body = format!(r#"{{"seq":{seq},"prev":"{prev}","at":"{at}","event":{event_json}}}"#);
-    let hash = EntryHash(*blake3::hash(body.as_bytes()).as_bytes());
-    let mut line = Vec::with_capacity(66 + body.len());
-    line.extend_from_slice(hash.to_hex().as_bytes());
-    line.push(b' ');
-    line.extend_from_slice(body.as_bytes());
-    line.push(b'\n');
+    let mut line = Vec::with_capacity(200 + event_json.len());
+    let hash = encode_into(&mut line, seq, prev, &at.to_string(), event_json.as_bytes());
     (line, hash)
+}
+
+/// Appends the line for an entry whose event is already serialised to `buf`; returns its hash.
+/// `at` is the recording time as printed (20 bytes).
+pub(crate) fn encode_into(
+    buf: &mut Vec<u8>,
+    seq: u64,
+    prev: &EntryHash,
+    at: &str,
+    event_json: &[u8],
+) -> EntryHash {
+    let start = buf.len();
+    buf.extend_from_slice(&[b'0'; 64]);
+    buf.push(b' ');
+    let body_start = buf.len();
+    buf.extend_from_slice(b"{\"seq\":");
+    buf.extend_from_slice(seq.to_string().as_bytes());
+    buf.extend_from_slice(b",\"prev\":\"");
+    push_hex(buf, prev);
+    buf.extend_from_slice(b"\",\"at\":\"");
+    buf.extend_from_slice(at.as_bytes());
+    buf.extend_from_slice(b"\",\"event\":");
+    buf.extend_from_slice(event_json);
+    buf.push(b'}');
+    let hash = EntryHash(*blake3::hash(&buf[body_start..]).as_bytes());
+    let mut hex = Vec::with_capacity(64);
+    push_hex(&mut hex, &hash);
+    buf[start..start + 64].copy_from_slice(&hex);
+    buf.push(b'\n');
+    hash
+}
+
+fn push_hex(buf: &mut Vec<u8>, h: &EntryHash) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in h.0 {
+        buf.push(HEX[usize::from(b >> 4)]);
+        buf.push(HEX[usize::from(b & 15)]);
+    }
 }
 
 /// What is wrong with a single line, judged on its own.
@@ -132,6 +165,20 @@ pub fn decode_header(line: &[u8]) -> Result<Header<'_>, LineProblem> {
         hash,
         event_json,
     })
+}
+
+/// Checks a line's shape and hash, and that its event is well-formed JSON, without building
+/// the event: what `verify` needs, at close to the speed of hashing.
+pub fn check(line: &[u8]) -> Result<Header<'_>, LineProblem> {
+    let h = decode_header(line)?;
+    serde_json::from_str::<serde::de::IgnoredAny>(h.event_json)
+        .map_err(|e| malformed(format!("the event is not valid JSON: {e}")))?;
+    if !h.event_json.starts_with("{\"type\":\"") {
+        return Err(malformed(
+            r#"the event must be an object starting with {"type":""#,
+        ));
+    }
+    Ok(h)
 }
 
 /// Checks a line fully: shape, hash, and that its event is a valid event.

@@ -1,8 +1,13 @@
 //! Importing JSON Lines into the log, all or nothing.
+//!
+//! Lines that refer to no other entry (no `retract`, no `supersedes`) are read and serialised on
+//! all cores before the log is locked; only hashing the chain is sequential. A file in which
+//! a line refers to another entry is read line by line in order instead, since a reference may
+//! name a line before it.
 
 use crate::error::LedgerError;
 use crate::log::{Head, Log};
-use reckon_claim::{Event, parse_line};
+use reckon_claim::{EntryHash, Event, Ref, parse_line};
 use std::fmt;
 
 /// The longest line an import accepts, in bytes.
@@ -70,9 +75,12 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-/// Parses one line of input into an event, resolving references through `tx`.
+type Resolver<'r> = dyn FnMut(&str, &Ref) -> Result<EntryHash, String> + 'r;
+
+/// Parses one line of input into an event (`None` for a blank line); `resolve` turns
+/// references into entry hashes.
 pub fn parse_input_line(
-    tx: &mut crate::Tx<'_>,
+    resolve: &mut Resolver<'_>,
     file: &str,
     line_no: u64,
     raw: &[u8],
@@ -108,8 +116,7 @@ pub fn parse_input_line(
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let event = parse_line(text, &mut |field, r| tx.resolve(field, r))
-        .map_err(|e| at(e.column, e.field, e.message))?;
+    let event = parse_line(text, resolve).map_err(|e| at(e.column, e.field, e.message))?;
     Ok(Some(event))
 }
 
@@ -122,20 +129,105 @@ fn ref_field(event: &Event) -> Option<String> {
     }
 }
 
+/// Events serialised ahead of the append: their JSON back to back, and each one's length.
+struct Prepared {
+    json: Vec<u8>,
+    items: Vec<usize>,
+}
+
+const DEFERRED: &str = "a reference cannot be resolved out of order";
+
+/// Reads the lines numbered from `first_line` into prepared events; stops at the first error.
+fn prepare(file: &str, first_line: u64, lines: &[&[u8]]) -> Result<Prepared, ImportError> {
+    let mut p = Prepared {
+        json: Vec::with_capacity(lines.iter().map(|l| l.len()).sum()),
+        items: Vec::with_capacity(lines.len()),
+    };
+    let mut no_refs = |_: &str, _: &Ref| Err(DEFERRED.to_owned());
+    for (i, raw) in lines.iter().enumerate() {
+        if let Some(event) = parse_input_line(&mut no_refs, file, first_line + i as u64, raw)? {
+            let before = p.json.len();
+            serde_json::to_writer(&mut p.json, &event).map_err(|e| ImportError::Input {
+                file: file.to_owned(),
+                line: first_line + i as u64,
+                column: 1,
+                field: None,
+                message: e.to_string(),
+            })?;
+            p.items.push(p.json.len() - before);
+        }
+    }
+    Ok(p)
+}
+
+/// Reads all lines on all cores; `None` when a line turned out to need a reference resolved.
+fn prepare_parallel(file: &str, lines: &[&[u8]]) -> Result<Option<Vec<Prepared>>, ImportError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let per = lines.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Prepared, ImportError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .chunks(per)
+            .enumerate()
+            .map(|(k, chunk)| s.spawn(move || prepare(file, (k * per) as u64 + 1, chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ImportError::Empty {
+                        file: format!("{file} (a reading thread failed)"),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => out.push(p),
+            Err(ImportError::Input { message, .. }) if message.ends_with(DEFERRED) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(out))
+}
+
 /// Appends every line of `bytes` (named `file` in messages) to the log, or nothing at all.
 /// Returns the new head and the number of entries added.
 pub fn import(log: &Log, file: &str, bytes: &[u8]) -> Result<(Head, u64), ImportError> {
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    // A line with a reference makes the parallel reading give up (its resolver refuses), and
+    // the file is then read in order.
+    let prepared = prepare_parallel(file, &lines)?;
     let (head, added) = log.append(|tx| {
-        for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
-            let line_no = i as u64 + 1;
-            if let Some(event) = parse_input_line(tx, file, line_no, raw)? {
-                tx.push(&event).map_err(|message| ImportError::Input {
-                    file: file.to_owned(),
-                    line: line_no,
-                    column: 1,
-                    field: ref_field(&event),
-                    message,
-                })?;
+        match &prepared {
+            Some(parts) => {
+                for p in parts {
+                    let mut at = 0;
+                    for &len in &p.items {
+                        tx.push_prepared(&p.json[at..at + len]);
+                        at += len;
+                    }
+                }
+            }
+            None => {
+                for (i, raw) in lines.iter().enumerate() {
+                    let line_no = i as u64 + 1;
+                    let event = parse_input_line(&mut |f, r| tx.resolve(f, r), file, line_no, raw)?;
+                    if let Some(event) = event {
+                        tx.push(&event).map_err(|message| ImportError::Input {
+                            file: file.to_owned(),
+                            line: line_no,
+                            column: 1,
+                            field: ref_field(&event),
+                            message,
+                        })?;
+                    }
+                }
             }
         }
         if tx.pushed() == 0 {

@@ -89,5 +89,5 @@ pub use import::{ImportError, MAX_LINE, import, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, recording_time};
 pub use lookup::find;
 pub use quotes::{QuoteProblem, check_quotes};
-pub use scan::{Scan, scan};
+pub use scan::{Scan, scan, scan_reader};
 pub use tx::Tx;

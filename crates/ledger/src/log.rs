@@ -2,7 +2,7 @@
 
 use crate::error::{LedgerError, Problem, io};
 use crate::format::{self, Entry, GENESIS};
-use crate::scan::{Scan, scan};
+use crate::scan::{Scan, scan, scan_reader};
 use crate::tx::Tx;
 use reckon_claim::{EntryHash, Timestamp};
 use std::fs::{self, File, OpenOptions};
@@ -49,14 +49,16 @@ impl Head {
 pub enum Repair {
     /// Nothing to do.
     Clean,
-    /// Remove the incomplete last line: its line number, its bytes (lossily decoded).
-    RemoveTornTail {
-        /// Line number of the incomplete line.
+    /// Remove what an interrupted append left after the last committed entry: an incomplete
+    /// last line, and any complete lines the head file does not name (the head file is the
+    /// commit point, so an append cut short is not half kept).
+    RemoveTail {
+        /// Line number of the first line removed.
         line: u64,
         /// The bytes removed.
         bytes: Vec<u8>,
     },
-    /// Set the head file to the last entry: the entries past the old head are kept.
+    /// Write a missing or unreadable head file for the last entry of an intact chain.
     AdvanceHead {
         /// The head before.
         from: Option<Head>,
@@ -219,9 +221,9 @@ impl Log {
 
     /// Checks the whole log: every line, every link, and the head file.
     pub fn verify(&self) -> Result<Result<Head, Problem>, LedgerError> {
-        let mut f = self.open(false)?;
-        let bytes = self.read_all(&mut f)?;
-        Ok(scan(&bytes, false).and_then(|s| {
+        let f = self.open(false)?;
+        let scanned = scan_reader(&f, false).map_err(io(&self.entries_path(), "read"))?;
+        Ok(scanned.and_then(|s| {
             self.check_head(&s)?;
             Ok(Head {
                 seq: s.entries,
@@ -232,19 +234,16 @@ impl Log {
 
     /// Reads every entry, refusing a log that fails any check.
     pub fn entries(&self) -> Result<Vec<Entry>, LedgerError> {
-        let mut f = self.open(false)?;
-        let bytes = self.read_all(&mut f)?;
-        self.checked(&bytes, true).map(|s| s.kept)
-    }
-
-    fn checked(&self, bytes: &[u8], keep: bool) -> Result<Scan, LedgerError> {
+        let f = self.open(false)?;
         let damaged = |problem| LedgerError::Damaged {
             path: self.entries_path(),
             problem,
         };
-        let s = scan(bytes, keep).map_err(damaged)?;
+        let s = scan_reader(&f, true)
+            .map_err(io(&self.entries_path(), "read"))?
+            .map_err(damaged)?;
         self.check_head(&s).map_err(damaged)?;
-        Ok(s)
+        Ok(s.kept)
     }
 
     /// Reads the last line and checks it against the head file: enough to append safely
@@ -332,7 +331,8 @@ impl Log {
     }
 
     /// Appends what `build` pushes, all or nothing, under an exclusive lock; returns the new
-    /// head and what `build` returned. Nothing is written when `build` fails.
+    /// head and what `build` returned. When `build` or a write fails, the entries file is cut
+    /// back to its old length and the head is not moved.
     pub fn append<T, E: From<LedgerError>>(
         &self,
         build: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
@@ -340,27 +340,50 @@ impl Log {
         let at = recording_time()?;
         let mut f = self.open(true)?;
         let (head, len) = self.tail_head(&mut f)?;
-        let mut tx = Tx::new(self, head, at);
-        let out = build(&mut tx)?;
-        let (buf, new_head) = tx.finish();
-        if buf.is_empty() {
+        let path = self.entries_path();
+        let mut tx = Tx::new(self, &f, len, head, at);
+        let built = build(&mut tx);
+        let written = tx.written();
+        let finished = match built {
+            Ok(out) => tx
+                .finish()
+                .map(|h| (h, out))
+                .map_err(|e| Err(io(&path, "append to")(e).into())),
+            Err(e) => Err(Err(e)),
+        };
+        let cut_back = |f: &File| {
+            if written > 0 {
+                let _ = f.set_len(len).and_then(|()| f.sync_data());
+            }
+        };
+        let (new_head, out) = match finished {
+            Ok(x) => x,
+            Err(e) => {
+                cut_back(&f);
+                return e;
+            }
+        };
+        if new_head == head {
             return Ok((head, out));
         }
-        let path = self.entries_path();
-        let written = f.write_all(&buf).and_then(|()| f.sync_data());
-        if let Err(e) = written {
-            // Leave the file as it was: cut back to the old length.
-            let _ = f.set_len(len).and_then(|()| f.sync_data());
-            return Err(io(&path, "append to")(e).into());
+        if let Err(e) = f.sync_data() {
+            cut_back(&f);
+            return Err(io(&path, "sync")(e).into());
         }
-        self.write_head(new_head)?;
+        if let Err(e) = self.write_head(new_head) {
+            cut_back(&f);
+            return Err(e.into());
+        }
         Ok((new_head, out))
     }
 
     /// Reads and checks every entry while the caller holds the append lock (for references).
-    pub(crate) fn entries_locked(&self) -> Result<Vec<Entry>, LedgerError> {
-        let mut f = File::open(self.entries_path()).map_err(io(&self.entries_path(), "open"))?;
-        let bytes = self.read_all(&mut f)?;
+    pub(crate) fn entries_locked(&self, committed_len: u64) -> Result<Vec<Entry>, LedgerError> {
+        let f = File::open(self.entries_path()).map_err(io(&self.entries_path(), "open"))?;
+        let mut bytes = Vec::new();
+        f.take(committed_len)
+            .read_to_end(&mut bytes)
+            .map_err(io(&self.entries_path(), "read"))?;
         let s = scan(&bytes, true).map_err(|problem| LedgerError::Damaged {
             path: self.entries_path(),
             problem,
@@ -376,29 +399,61 @@ impl Log {
     }
 
     fn plan(&self, bytes: &[u8]) -> Result<Repair, Problem> {
-        match scan(bytes, false) {
-            Ok(s) => match self.check_head(&s) {
-                Ok(()) => Ok(Repair::Clean),
-                Err(Problem::HeadBehind { .. } | Problem::HeadUnreadable(_)) => {
-                    Ok(Repair::AdvanceHead {
-                        from: self.read_head().ok().flatten(),
-                        to: Head {
-                            seq: s.entries,
-                            hash: s.head,
-                        },
-                    })
-                }
-                Err(p) => Err(p),
-            },
-            Err(Problem::TornTail { line, .. }) => {
-                let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-                Ok(Repair::RemoveTornTail {
-                    line,
-                    bytes: bytes[keep..].to_vec(),
-                })
+        let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+        let s = match scan(bytes, false) {
+            Ok(s) => s,
+            // Only the lines before the torn one must be sound; the rest is the tail.
+            Err(Problem::TornTail { .. }) => scan(&bytes[..complete], false)?,
+            Err(p) => return Err(p),
+        };
+        let head = match self.read_head() {
+            Ok(Some(h)) => h,
+            Ok(None) | Err(Problem::HeadUnreadable(_))
+                if complete == bytes.len() && s.entries > 0 =>
+            {
+                return Ok(Repair::AdvanceHead {
+                    from: None,
+                    to: Head {
+                        seq: s.entries,
+                        hash: s.head,
+                    },
+                });
             }
-            Err(p) => Err(p),
+            Ok(None) => Head {
+                seq: 0,
+                hash: GENESIS,
+            },
+            Err(p) => return Err(p),
+        };
+        if head.seq > s.entries {
+            return Err(Problem::Truncated {
+                head_seq: head.seq,
+                entries: s.entries,
+            });
         }
+        // The committed part ends after line `head.seq`; it must end where the head says.
+        let mut keep = 0usize;
+        for _ in 0..head.seq {
+            keep += bytes[keep..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(0, |p| p + 1);
+        }
+        let committed = scan(&bytes[..keep], false)?;
+        if committed.head != head.hash {
+            return Err(Problem::HeadHashMismatch {
+                seq: head.seq,
+                head: head.hash,
+                entry: committed.head,
+            });
+        }
+        if keep == bytes.len() {
+            return Ok(Repair::Clean);
+        }
+        Ok(Repair::RemoveTail {
+            line: head.seq + 1,
+            bytes: bytes[keep..].to_vec(),
+        })
     }
 
     /// Carries out one repair step under the append lock and returns what it did. Repairs
@@ -413,7 +468,7 @@ impl Log {
         };
         match &plan {
             Repair::Clean => {}
-            Repair::RemoveTornTail { bytes: torn, .. } => {
+            Repair::RemoveTail { bytes: torn, .. } => {
                 let keep = (bytes.len() - torn.len()) as u64;
                 let path = self.entries_path();
                 f.set_len(keep).map_err(io(&path, "truncate"))?;

@@ -1,12 +1,17 @@
 //! Checking a whole entries file: every line's shape and hash, and every link of the chain.
 //!
-//! Lines are checked on all cores, in contiguous chunks; each chunk checks the links inside
-//! itself, and the links between chunks are checked when the chunks are put back in order, so
-//! the problem reported is always the first one in the file.
+//! The file is read in pieces of a few megabytes into one reused buffer; each piece's lines are
+//! checked on all cores in contiguous chunks, each chunk checks the links inside itself, and the
+//! links between chunks are checked when the chunks are put back in order, so the problem
+//! reported is always the first one in the file.
 
 use crate::error::Problem;
 use crate::format::{self, Entry, GENESIS};
 use reckon_claim::EntryHash;
+use std::io::Read;
+
+/// How much of the file is read at a time.
+const PIECE: usize = 16 << 20;
 
 /// What a clean scan found.
 #[derive(Debug)]
@@ -38,7 +43,7 @@ fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
     };
     let mut rest = bytes;
     while !rest.is_empty() {
-        let end = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         let line = &rest[..end];
         rest = rest.get(end + 1..).unwrap_or(&[]);
         let i = c.lines;
@@ -46,7 +51,7 @@ fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
         let decoded = if keep {
             format::decode(line).map(|e| (e.seq, e.prev, e.hash, Some(e)))
         } else {
-            format::decode(line).map(|e| (e.seq, e.prev, e.hash, None))
+            format::check(line).map(|h| (h.seq, h.prev, h.hash, None))
         };
         let (seq, prev, hash, entry) = match decoded {
             Ok(d) => d,
@@ -124,80 +129,120 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
             break;
         }
         let target = rest.len() / k;
-        let cut = rest[target..]
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(rest.len(), |p| target + p + 1);
+        let cut = memchr::memchr(b'\n', &rest[target..]).map_or(rest.len(), |p| target + p + 1);
         pieces.push(&rest[..cut]);
         rest = &rest[cut..];
     }
     pieces
 }
 
+/// The running state of a scan across pieces.
+struct State {
+    out: Scan,
+    lines_before: u64,
+    threads: usize,
+    keep: bool,
+}
+
+impl State {
+    /// Checks complete lines (ending in a newline) that follow everything checked so far.
+    fn feed(&mut self, complete: &[u8]) -> Result<(), Problem> {
+        let threads = if complete.len() < (1 << 20) {
+            1
+        } else {
+            self.threads
+        };
+        let pieces = split_at_lines(complete, threads);
+        let keep = self.keep;
+        let chunks: Vec<Chunk> = if pieces.len() == 1 {
+            pieces.iter().map(|p| check_chunk(p, keep)).collect()
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = pieces
+                    .iter()
+                    .map(|p| s.spawn(move || check_chunk(p, keep)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| Chunk {
+                            lines: 0,
+                            first: None,
+                            last: None,
+                            problem: Some((
+                                0,
+                                Problem::HeadUnreadable("a checking thread failed".into()),
+                            )),
+                            kept: Vec::new(),
+                        })
+                    })
+                    .collect()
+            })
+        };
+        for chunk in chunks {
+            if let Some((seq, prev)) = chunk.first
+                && let Some(p) = link_problem(self.out.entries, self.out.head, seq, prev)
+            {
+                return Err(at_line(p, self.lines_before + 1));
+            }
+            if let Some((i, p)) = chunk.problem {
+                return Err(at_line(p, self.lines_before + i + 1));
+            }
+            if let Some((seq, hash)) = chunk.last {
+                self.out.entries = seq;
+                self.out.head = hash;
+            }
+            self.lines_before += chunk.lines;
+            self.out.kept.extend(chunk.kept);
+        }
+        Ok(())
+    }
+}
+
+/// Checks every entry read from `r`; `keep` also returns the decoded entries. The outer error
+/// is a failure to read, the inner one the first problem in the log.
+pub fn scan_reader(mut r: impl Read, keep: bool) -> std::io::Result<Result<Scan, Problem>> {
+    let mut st = State {
+        out: Scan {
+            entries: 0,
+            head: GENESIS,
+            kept: Vec::new(),
+        },
+        lines_before: 0,
+        threads: std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8),
+        keep,
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(PIECE);
+    loop {
+        // Fill the buffer up to its capacity (growing it when one line is longer than that).
+        let start = buf.len();
+        if buf.capacity() - start < PIECE / 2 {
+            buf.reserve(PIECE);
+        }
+        let want = buf.capacity() - start;
+        let got = r.by_ref().take(want as u64).read_to_end(&mut buf)?;
+        let eof = got == 0;
+        let complete = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
+        if let Err(p) = st.feed(&buf[..complete]) {
+            return Ok(Err(p));
+        }
+        buf.drain(..complete);
+        if eof {
+            break;
+        }
+    }
+    if !buf.is_empty() {
+        return Ok(Err(Problem::TornTail {
+            line: st.lines_before + 1,
+            bytes: buf.len() as u64,
+        }));
+    }
+    Ok(Ok(st.out))
+}
+
 /// Checks every entry of an entries file's bytes; `keep` also returns the decoded entries.
 pub fn scan(bytes: &[u8], keep: bool) -> Result<Scan, Problem> {
-    let complete_len = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-    let (complete, torn) = bytes.split_at(complete_len);
-    let threads = if complete.len() < (1 << 20) {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8)
-    };
-    let pieces = split_at_lines(complete, threads);
-    let chunks: Vec<Chunk> = if pieces.len() == 1 {
-        pieces.iter().map(|p| check_chunk(p, keep)).collect()
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = pieces
-                .iter()
-                .map(|p| s.spawn(move || check_chunk(p, keep)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| Chunk {
-                        lines: 0,
-                        first: None,
-                        last: None,
-                        problem: Some((
-                            0,
-                            Problem::HeadUnreadable("a checking thread failed".into()),
-                        )),
-                        kept: Vec::new(),
-                    })
-                })
-                .collect()
-        })
-    };
-    let mut out = Scan {
-        entries: 0,
-        head: GENESIS,
-        kept: Vec::new(),
-    };
-    let mut lines_before = 0u64;
-    for chunk in chunks {
-        if let Some((seq, prev)) = chunk.first
-            && let Some(p) = link_problem(out.entries, out.head, seq, prev)
-        {
-            return Err(at_line(p, lines_before + 1));
-        }
-        if let Some((i, p)) = chunk.problem {
-            return Err(at_line(p, lines_before + i + 1));
-        }
-        if let Some((seq, hash)) = chunk.last {
-            out.entries = seq;
-            out.head = hash;
-        }
-        lines_before += chunk.lines;
-        out.kept.extend(chunk.kept);
-    }
-    if !torn.is_empty() {
-        return Err(Problem::TornTail {
-            line: lines_before + 1,
-            bytes: torn.len() as u64,
-        });
-    }
-    Ok(out)
+    scan_reader(bytes, keep).unwrap_or_else(|e| Err(Problem::HeadUnreadable(e.to_string())))
 }

@@ -1,11 +1,18 @@
-//! An append in progress: entries are encoded as they are pushed, and references to earlier
-//! claims are resolved and checked against the log and the entries pushed before.
+//! An append in progress: entries are encoded as they are pushed and written to the end of the
+//! entries file in chunks, and references to earlier claims are resolved and checked against
+//! the log and the entries pushed before. Nothing is committed until [`Log::append`] has
+//! synced the file and moved the head; on any failure the file is cut back to where it was.
 
 use crate::error::LedgerError;
 use crate::format::{self, Entry};
 use crate::log::{Head, Log};
 use reckon_claim::{EntryHash, Event, Ref, Timestamp};
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
+
+/// How many bytes of new entries are gathered before they are written.
+const CHUNK: usize = 8 << 20;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Status {
@@ -18,9 +25,15 @@ struct Status {
 /// An append in progress; see [`Log::append`].
 pub struct Tx<'a> {
     log: &'a Log,
+    file: &'a File,
+    /// Length of the entries file when the append began: everything after it is ours.
+    base_len: u64,
     at: Timestamp,
+    at_text: String,
     head: Head,
     buf: Vec<u8>,
+    written: u64,
+    io_error: Option<std::io::Error>,
     /// Hashes by sequence number, from 1; loaded on the first reference.
     order: Vec<EntryHash>,
     status: HashMap<EntryHash, Status>,
@@ -29,12 +42,23 @@ pub struct Tx<'a> {
 }
 
 impl<'a> Tx<'a> {
-    pub(crate) fn new(log: &'a Log, head: Head, at: Timestamp) -> Tx<'a> {
+    pub(crate) fn new(
+        log: &'a Log,
+        file: &'a File,
+        base_len: u64,
+        head: Head,
+        at: Timestamp,
+    ) -> Tx<'a> {
         Tx {
             log,
+            file,
+            base_len,
             at,
+            at_text: at.to_string(),
             head,
             buf: Vec::new(),
+            written: 0,
+            io_error: None,
             order: Vec::new(),
             status: HashMap::new(),
             loaded: false,
@@ -42,8 +66,29 @@ impl<'a> Tx<'a> {
         }
     }
 
-    pub(crate) fn finish(self) -> (Vec<u8>, Head) {
-        (self.buf, self.head)
+    /// Writes what is left; returns the new head, or the first write error.
+    pub(crate) fn finish(mut self) -> Result<Head, std::io::Error> {
+        self.flush();
+        match self.io_error.take() {
+            Some(e) => Err(e),
+            None => Ok(self.head),
+        }
+    }
+
+    /// Bytes written to the file so far.
+    pub(crate) fn written(&self) -> u64 {
+        self.written
+    }
+
+    fn flush(&mut self) {
+        if self.io_error.is_none() && !self.buf.is_empty() {
+            let mut f = self.file;
+            match f.write_all(&self.buf) {
+                Ok(()) => self.written += self.buf.len() as u64,
+                Err(e) => self.io_error = Some(e),
+            }
+        }
+        self.buf.clear();
     }
 
     /// The time the new entries are stamped with.
@@ -65,7 +110,7 @@ impl<'a> Tx<'a> {
         if self.loaded {
             return Ok(());
         }
-        let existing: Vec<Entry> = self.log.entries_locked()?;
+        let existing: Vec<Entry> = self.log.entries_locked(self.base_len)?;
         let mut order = Vec::with_capacity(existing.len() + self.order.len());
         let mut status = HashMap::with_capacity(existing.len() + self.status.len());
         for e in &existing {
@@ -73,12 +118,8 @@ impl<'a> Tx<'a> {
             note(&mut status, e.seq, e.hash, &e.event);
         }
         // Entries pushed before the log was loaded come after it.
-        for h in self.order.drain(..) {
-            order.push(h);
-        }
-        for (h, s) in self.status.drain() {
-            status.insert(h, s);
-        }
+        order.append(&mut self.order);
+        status.extend(self.status.drain());
         self.order = order;
         self.status = status;
         self.loaded = true;
@@ -90,8 +131,9 @@ impl<'a> Tx<'a> {
     pub fn resolve(&mut self, field: &str, r: &Ref) -> Result<EntryHash, String> {
         self.load().map_err(|e| e.to_string())?;
         let hash = match r {
-            Ref::Seq(n) => *usize::try_from(*n - 1)
-                .ok()
+            Ref::Seq(n) => *n
+                .checked_sub(1)
+                .and_then(|i| usize::try_from(i).ok())
                 .and_then(|i| self.order.get(i))
                 .ok_or_else(|| {
                     format!(
@@ -156,14 +198,28 @@ impl<'a> Tx<'a> {
             }
             _ => {}
         }
-        let seq = self.head.seq + 1;
-        let (line, hash) = format::encode(seq, &self.head.hash, self.at, event);
-        self.buf.extend_from_slice(&line);
-        self.head = Head { seq, hash };
+        let json = serde_json::to_string(event).map_err(|e| e.to_string())?;
+        let (seq, hash) = self.push_json(json.as_bytes());
         self.order.push(hash);
         note(&mut self.status, seq, hash, event);
-        self.pushed += 1;
         Ok((seq, hash))
+    }
+
+    /// Adds an event already serialised by the import's parallel reader. Only for appends in
+    /// which no event refers to another: it keeps no index for resolving references.
+    pub(crate) fn push_prepared(&mut self, json: &[u8]) -> (u64, EntryHash) {
+        self.push_json(json)
+    }
+
+    fn push_json(&mut self, json: &[u8]) -> (u64, EntryHash) {
+        let seq = self.head.seq + 1;
+        let hash = format::encode_into(&mut self.buf, seq, &self.head.hash, &self.at_text, json);
+        self.head = Head { seq, hash };
+        self.pushed += 1;
+        if self.buf.len() >= CHUNK {
+            self.flush();
+        }
+        (seq, hash)
     }
 }
 

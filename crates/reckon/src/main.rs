@@ -130,9 +130,12 @@ Examples:
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
     },
-    /// Remove an incomplete last line left by an interrupted append (and nothing else).
+    /// Remove what an interrupted append left after the last committed entry (and nothing else).
     #[command(after_help = "\
-Says exactly what it removes before removing it. Other damage is reported, never repaired.
+An append is committed when the head file names its last entry. An append cut short by a
+crash leaves lines after the last committed entry; repair says exactly what they are, then
+removes them. It also rewrites a missing head file for an intact chain. Any other damage is
+reported, never repaired.
 
 Examples:
   reckon repair --dry-run
@@ -445,28 +448,45 @@ fn verify(
     Ok(if verdict.is_ok() && quotes_ok { 0 } else { 1 })
 }
 
+/// At most `max` characters of `s`, with a mark where it was cut.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
 /// Says what a repair step does (`done == false`) or did.
 fn describe(r: &Repair, done: bool) -> String {
-    let (remove, moved) = if done {
-        ("removed", "moved")
+    let (remove, write) = if done {
+        ("removed", "wrote")
     } else {
-        ("remove", "move")
+        ("remove", "write")
     };
     match r {
-        Repair::Clean => {
-            "nothing to repair: the log ends cleanly and the head file matches\n".into()
+        Repair::Clean => "nothing to repair: the log ends at its last committed entry and the head file matches\n".into(),
+        Repair::RemoveTail { line, bytes } => {
+            let text = String::from_utf8_lossy(bytes);
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let complete = lines.iter().filter(|l| l.ends_with('\n')).count();
+            let torn = lines.len() - complete;
+            let mut s = format!(
+                "{remove} {} bytes from line {line} on, left by an interrupted append: {complete} complete but uncommitted line(s), {torn} incomplete line(s)\n",
+                bytes.len()
+            );
+            for (i, l) in lines.iter().enumerate() {
+                if i == 3 && lines.len() > 4 {
+                    s.push_str(&format!("  … {} more line(s) …\n", lines.len() - 4));
+                }
+                if i < 3 || i + 1 == lines.len() {
+                    s.push_str(&format!("  line {}: {}\n", *line + i as u64, clip(&l.trim_end_matches('\n').escape_debug().to_string(), 160)));
+                }
+            }
+            s
         }
-        Repair::RemoveTornTail { line, bytes } => format!(
-            "{remove} the incomplete line {line} ({} bytes at the end of the entries file):\n  {}\n",
-            bytes.len(),
-            String::from_utf8_lossy(bytes).escape_debug()
-        ),
         Repair::AdvanceHead { from, to } => format!(
-            "{moved} the head file from {} to entry #{} {} (the entries after the old head are kept as they are)\n",
-            from.map_or("(missing)".into(), |h| format!(
-                "entry #{} {}",
-                h.seq, h.hash
-            )),
+            "{write} the head file: it was {}, it names entry #{} {} (the last entry of the intact chain)\n",
+            from.map_or("missing or unreadable".into(), |h| format!("at entry #{} {}", h.seq, h.hash)),
             to.seq,
             to.hash
         ),
@@ -481,7 +501,7 @@ fn repair(
     let not_repairable = |p: reckon_ledger::Problem| Failure {
         code: 1,
         error: anyhow::anyhow!(
-            "{}: {p}\nthis is not damage that repair mends: it only removes a torn last line or moves a head file left behind by an interrupted append",
+            "{}: {p}\nthis is not damage that repair mends: it only removes what an interrupted append left after the last committed entry",
             log.entries_path().display()
         ),
     };
@@ -490,7 +510,7 @@ fn repair(
         print(&format!("would {}", describe(&plan, false)))?;
         return Ok(0);
     }
-    // A torn tail and a stale head can both need mending; each step is re-planned under the lock.
+    // Each step is planned again under the lock; a missing head file and a tail can both need mending.
     for _ in 0..3 {
         let plan = log.plan_repair().map_err(ledger)?.map_err(not_repairable)?;
         if plan == Repair::Clean {

@@ -1,0 +1,122 @@
+//! `reckon-bench`: generate synthetic claims, and time import and verification against the
+//! hashing floor. Timing lives here, never in tests.
+
+use reckon_ledger::Log;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage:
+  reckon-bench generate CLAIMS SUBJECTS [SEED]   print synthetic claims as JSON Lines
+  reckon-bench log CLAIMS SUBJECTS [DIR]         time import, verify and the hashing floor
+
+Run it built for speed:
+  cargo run --release -p reckon-synth --bin reckon-bench -- log 1000000 100000";
+
+fn arg(args: &[String], i: usize, default: Option<u64>) -> Result<u64, String> {
+    match args.get(i) {
+        Some(a) => a
+            .replace('_', "")
+            .parse()
+            .map_err(|_| format!("`{a}` is not a whole number\n{USAGE}")),
+        None => default.ok_or_else(|| USAGE.to_owned()),
+    }
+}
+
+fn generate(args: &[String]) -> Result<(), String> {
+    let (n, m, seed) = (
+        arg(args, 2, None)?,
+        arg(args, 3, None)?,
+        arg(args, 4, Some(1))?,
+    );
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in reckon_synth::claims(n, m, seed) {
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())
+}
+
+fn secs(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64()
+}
+
+fn bench_log(args: &[String]) -> Result<(), String> {
+    let (n, m) = (arg(args, 2, None)?, arg(args, 3, None)?);
+    let dir = args.get(4).map_or_else(
+        || std::env::temp_dir().join(format!("reckon-bench-{}", std::process::id())),
+        PathBuf::from,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let t = Instant::now();
+    let mut input = Vec::new();
+    for line in reckon_synth::claims(n, m, 1) {
+        input.extend_from_slice(line.as_bytes());
+        input.push(b'\n');
+    }
+    println!(
+        "generated {n} claims over {m} subjects: {:.1} MB in {:.2} s",
+        input.len() as f64 / 1e6,
+        secs(t)
+    );
+    let log = Log::at(dir.join("log"));
+    log.init().map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    let (head, added) =
+        reckon_ledger::import(&log, "synthetic", &input).map_err(|e| e.to_string())?;
+    println!(
+        "import:  {added} entries in {:.2} s ({:.0} entries/s)",
+        secs(t),
+        added as f64 / secs(t)
+    );
+    drop(input);
+    let bytes = std::fs::read(log.entries_path()).map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    let mut acc = 0u8;
+    for line in bytes.split(|b| *b == b'\n').filter(|l| l.len() > 65) {
+        acc ^= blake3::hash(&line[65..]).as_bytes()[0];
+    }
+    let floor = secs(t);
+    println!(
+        "floor:   blake3 of each stored entry body, one core: {floor:.2} s ({:.0} MB/s) [{acc}]",
+        bytes.len() as f64 / 1e6 / floor
+    );
+    let t = Instant::now();
+    let verdict = log.verify().map_err(|e| e.to_string())?;
+    let v = secs(t);
+    println!(
+        "verify:  {:.2} s = {:.2}x the floor ({verdict:?})",
+        v,
+        v / floor
+    );
+    if verdict != Ok(head) {
+        return Err("verification did not give the head the import returned".into());
+    }
+    let t = Instant::now();
+    let entries = log.entries().map_err(|e| e.to_string())?;
+    println!(
+        "read:    {} entries decoded in {:.2} s",
+        entries.len(),
+        secs(t)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let r = match args.get(1).map(String::as_str) {
+        Some("generate") => generate(&args),
+        Some("log") => bench_log(&args),
+        _ => Err(USAGE.to_owned()),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
