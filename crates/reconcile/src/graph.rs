@@ -1,0 +1,125 @@
+//! The conflict graph: claims, value clusters and figures, linear in the number of claims.
+//!
+//! Claims that state the same interval with the same standing form one cluster, and each
+//! claim is joined to its cluster (`agrees`); each cluster is joined to its subject's figure by
+//! its relation; a claim that repeats an origin is joined to that origin's first claim (`same
+//! origin`); a part's figure is joined to its whole's (`part of`). So `n` agreeing claims cost
+//! `n` edges, not `n²`.
+
+use crate::recon::Reconciliation;
+use crate::report::{Relation, Status};
+use petgraph::graph::{DiGraph, NodeIndex};
+use reckon_claim::{Interval, Subject};
+use std::collections::HashMap;
+
+/// A node of the graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// A claim, by log sequence number.
+    Claim {
+        /// Log sequence number.
+        seq: u64,
+        /// Index into the state's claims.
+        index: usize,
+    },
+    /// Claims of one subject and unit that state the same interval and stand alike.
+    Cluster {
+        /// The subject.
+        subject: Subject,
+        /// The interval they state.
+        interval: Interval,
+        /// True when they count toward support or dissent.
+        counted: bool,
+    },
+    /// A subject's figure in a unit.
+    Figure {
+        /// The subject.
+        subject: Subject,
+        /// The unit.
+        unit: String,
+        /// The figure, when there is one.
+        interval: Option<Interval>,
+        /// The verdict.
+        status: Status,
+    },
+}
+
+/// An edge of the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// A claim belongs to a cluster of equal claims.
+    Agrees,
+    /// A cluster's relation to the figure.
+    Relation(Relation),
+    /// A claim repeats the origin of an earlier claim.
+    SameOrigin,
+    /// A part's figure feeds its whole's.
+    PartOf,
+}
+
+impl Edge {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edge::Agrees => "agrees",
+            Edge::Relation(r) => r.as_str(),
+            Edge::SameOrigin => "same origin",
+            Edge::PartOf => "part of",
+        }
+    }
+}
+
+/// The graph of a reconciliation.
+pub type ConflictGraph = DiGraph<Node, Edge>;
+
+/// Builds the graph of the reported subjects.
+pub fn build(r: &Reconciliation) -> ConflictGraph {
+    let mut g = ConflictGraph::new();
+    let mut figures: HashMap<(&Subject, &str), NodeIndex> = HashMap::new();
+    for s in &r.subjects {
+        let fig = g.add_node(Node::Figure {
+            subject: s.subject.clone(),
+            unit: s.unit.clone(),
+            interval: s.figure,
+            status: s.status,
+        });
+        figures.insert((&s.subject, s.unit.as_str()), fig);
+        let mut clusters: HashMap<(Interval, bool), NodeIndex> = HashMap::new();
+        let mut claim_nodes: HashMap<u64, NodeIndex> = HashMap::new();
+        for a in &s.claims {
+            let c = g.add_node(Node::Claim {
+                seq: a.seq,
+                index: a.index,
+            });
+            claim_nodes.insert(a.seq, c);
+            let key = (a.interval, a.counts());
+            let cluster = *clusters.entry(key).or_insert_with(|| {
+                let n = g.add_node(Node::Cluster {
+                    subject: s.subject.clone(),
+                    interval: a.interval,
+                    counted: a.counts(),
+                });
+                if let Some(rel) = a.relation {
+                    g.add_edge(n, fig, Edge::Relation(rel));
+                }
+                n
+            });
+            g.add_edge(c, cluster, Edge::Agrees);
+            if let Some(first) = a.repeats.and_then(|f| claim_nodes.get(&f)) {
+                g.add_edge(c, *first, Edge::SameOrigin);
+            }
+        }
+    }
+    for s in &r.subjects {
+        let Some(check) = &s.parts else { continue };
+        let Some(&whole) = figures.get(&(&s.subject, s.unit.as_str())) else {
+            continue;
+        };
+        for (p, _) in &check.parts {
+            if let Some(&part) = figures.get(&(p, s.unit.as_str())) {
+                g.add_edge(part, whole, Edge::PartOf);
+            }
+        }
+    }
+    g
+}

@@ -1,0 +1,52 @@
+//! The reconciler: from the log's events to, per subject, the figure a careful fact-checker
+//! would report, with every claim behind it and every claim against it.
+//!
+//! - [`State::fold`] folds entries into the state at any log position (retractions,
+//!   supersessions, definitions, aliases).
+//! - [`reconcile`] groups live claims by subject (after aliases) and unit, reads each figure as
+//!   an interval (with the claim's, else the subject's, else the default tolerance), and sweeps
+//!   the intervals of the counted claims for the region that the most *distinct origins*
+//!   support ([`sweep`]). Claims describing another time (outside the subject's comparison
+//!   window around the latest `as_of`), and expected or denied claims, never count.
+//! - Ties between disjoint regions are reported as unresolved; the figure shown for them is the
+//!   region whose origins have more often backed the figure on other contested subjects (a
+//!   reliability estimate, `(agreed + 1) / (contested + 2)`, refined over a few rounds).
+//! - [`parts`] checks `sum_of` definitions with interval arithmetic and derives missing figures.
+//! - [`graph`] builds a petgraph graph of claims, value clusters and figures that stays linear
+//!   in the number of claims.
+//!
+//! This crate does **not** read files or print: it takes entries and returns reports.
+//!
+//! ```
+//! use reckon_reconcile::{State, reconcile, Options, Status};
+//! use reckon_ledger::{Entry, GENESIS, decode, encode};
+//! use reckon_claim::{parse_line, Timestamp};
+//! let mut entries = Vec::new();
+//! let mut prev = GENESIS;
+//! for (seq, line) in [
+//!     r#"{"subject":"pows/held","value":"at least 8,000","as_of":"2025-05-01","said_on":"2025-05-01","speaker":"A"}"#,
+//!     r#"{"subject":"pows/held","value":"approximately 10,000","as_of":"2025-05","said_on":"2025-05","speaker":"B"}"#,
+//! ].iter().enumerate() {
+//!     let event = parse_line(line, &mut |_, _| Err("no refs".into())).unwrap();
+//!     let (bytes, hash) = encode(seq as u64 + 1, &prev, Timestamp::from_unix(0), &event);
+//!     entries.push(decode(&bytes[..bytes.len() - 1]).unwrap());
+//!     prev = hash;
+//! }
+//! let state = State::fold(&entries, None);
+//! let r = reconcile(&state, None, &Options::default());
+//! assert_eq!(r.subjects[0].figure.unwrap().to_string(), "[9500, 10500]");
+//! assert_eq!(r.subjects[0].status, Status::Consistent);
+//! ```
+
+pub mod graph;
+pub mod parts;
+pub mod pattern;
+mod recon;
+pub mod report;
+pub mod state;
+pub mod sweep;
+
+pub use pattern::Pattern;
+pub use recon::{Options, Reconciliation, Record, reconcile};
+pub use report::{Assessed, Derivation, Excluded, PartsCheck, Relation, Status, SubjectReport};
+pub use state::{Recorded, State};

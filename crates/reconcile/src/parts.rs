@@ -1,0 +1,271 @@
+//! Parts and wholes: subjects declared `sum_of` others are checked with interval arithmetic,
+//! and a missing whole or a single missing part is derived.
+
+use crate::pattern::Pattern;
+use crate::recon::Options;
+use crate::report::{Derivation, PartsCheck, Relation, Status, SubjectReport};
+use crate::state::State;
+use reckon_claim::{End, Interval, Num, Subject};
+
+/// The whole and the parts of every `sum_of` definition, after aliases.
+fn sums<'s>(state: &'s State<'_>) -> Vec<(&'s Subject, Vec<&'s Subject>, Option<&'s str>)> {
+    state
+        .defs
+        .iter()
+        .filter(|(_, d)| !d.sum_of.is_empty())
+        .map(|(w, d)| {
+            (
+                state.canonical(w),
+                d.sum_of.iter().map(|p| state.canonical(p)).collect(),
+                d.unit.as_deref(),
+            )
+        })
+        .collect()
+}
+
+/// True when `subject` is a part or whole of a sum whose members the pattern selects.
+pub(crate) fn is_needed(state: &State<'_>, subject: &Subject, pattern: Option<&Pattern>) -> bool {
+    let Some(p) = pattern else { return true };
+    sums(state).iter().any(|(w, parts, _)| {
+        let members = || std::iter::once(*w).chain(parts.iter().copied());
+        members().any(|m| m == subject) && members().any(|m| p.matches(m.as_str()))
+    })
+}
+
+fn find(reports: &[SubjectReport], s: &Subject, unit: &str) -> Option<usize> {
+    reports
+        .iter()
+        .position(|r| &r.subject == s && r.unit == unit)
+}
+
+/// A report for a subject with no claims, to hold a derived figure.
+fn empty(state: &State<'_>, subject: &Subject, unit: &str, opts: &Options) -> SubjectReport {
+    let def = state.defs.get(subject);
+    SubjectReport {
+        subject: subject.clone(),
+        unit: unit.to_owned(),
+        label: def.and_then(|d| d.label.clone()),
+        aliases: state.aliases_of(subject).into_iter().cloned().collect(),
+        tolerance: def.and_then(|d| d.tolerance).unwrap_or(opts.tolerance),
+        window_days: def.and_then(|d| d.window).map_or(0, |w| w.days()),
+        as_of: None,
+        figure: None,
+        status: Status::NoFigure,
+        candidates: Vec::new(),
+        claims: Vec::new(),
+        other_units: Vec::new(),
+        derived: None,
+        parts: None,
+    }
+}
+
+/// The figure a report states from its own claims (not one derived).
+fn stated(r: Option<&SubjectReport>) -> Option<Interval> {
+    r.filter(|r| r.status != Status::Derived)
+        .and_then(|r| r.figure)
+}
+
+fn supporting(r: Option<&SubjectReport>) -> Vec<u64> {
+    r.map(|r| r.support().map(|a| a.seq).collect())
+        .unwrap_or_default()
+}
+
+/// `whole - sum`: the values a missing part can take. `None` when none can.
+fn subtract(whole: &Interval, others: &Interval) -> Option<Interval> {
+    let lo_raw = whole
+        .lo()
+        .at
+        .checked_sub(others.hi().map_or(Num::ZERO, |h| h.at))?;
+    let lo = if others.hi().is_none() || lo_raw < Num::ZERO {
+        End::closed(Num::ZERO)
+    } else {
+        End {
+            at: lo_raw,
+            open: whole.lo().open || others.hi().is_some_and(|h| h.open),
+        }
+    };
+    let hi = match whole.hi() {
+        None => None,
+        Some(h) => Some(End {
+            at: h.at.checked_sub(others.lo().at)?,
+            open: h.open || others.lo().open,
+        }),
+    };
+    if hi.is_some_and(|h| h.at < Num::ZERO) {
+        return None;
+    }
+    Interval::new(lo, hi).ok()
+}
+
+fn relation(sum: &Interval, whole: &Interval) -> Relation {
+    if sum == whole {
+        Relation::Agrees
+    } else if sum.overlaps(whole) {
+        Relation::Consistent
+    } else {
+        Relation::Contradicts
+    }
+}
+
+/// Checks every sum, and fills in derived figures, in `reports`.
+pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &Options) {
+    for (whole, parts, def_unit) in sums(state) {
+        let unit = def_unit
+            .map(str::to_owned)
+            .or_else(|| {
+                reports
+                    .iter()
+                    .find(|r| &r.subject == whole)
+                    .map(|r| r.unit.clone())
+            })
+            .or_else(|| {
+                reports
+                    .iter()
+                    .find(|r| parts.contains(&&r.subject))
+                    .map(|r| r.unit.clone())
+            })
+            .unwrap_or_else(|| "count".to_owned());
+        let figures: Vec<(Subject, Option<Interval>)> = parts
+            .iter()
+            .map(|p| {
+                (
+                    (*p).clone(),
+                    stated(find(reports, p, &unit).map(|i| &reports[i])),
+                )
+            })
+            .collect();
+        let whole_at = find(reports, whole, &unit);
+        let whole_figure = stated(whole_at.map(|i| &reports[i]));
+        let sum = figures
+            .iter()
+            .try_fold(Interval::point(Num::ZERO), |acc, (_, f)| {
+                f.and_then(|f| acc.checked_add(&f))
+            });
+        let names = parts
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let (rel, reason) = match (sum, whole_figure) {
+            (Some(s), Some(w)) => {
+                let r = relation(&s, &w);
+                let verb = match r {
+                    Relation::Agrees => "which is the whole's figure",
+                    Relation::Consistent => "which overlaps the whole's figure",
+                    _ => "which cannot be the whole's figure",
+                };
+                (
+                    Some(r),
+                    format!("the parts ({names}) sum to {s}, {verb} {w}"),
+                )
+            }
+            (Some(s), None) => (
+                None,
+                format!("the parts ({names}) sum to {s}; the whole has no stated figure"),
+            ),
+            _ => (
+                None,
+                format!("not every part of {whole} ({names}) has a figure"),
+            ),
+        };
+        let check = PartsCheck {
+            whole: whole.clone(),
+            parts: figures.clone(),
+            sum,
+            whole_figure,
+            relation: rel,
+            reason,
+        };
+        // A missing whole is the sum of its parts.
+        if let (Some(s), None) = (sum, whole_figure) {
+            let i = match whole_at {
+                Some(i) => i,
+                None => {
+                    reports.push(empty(state, whole, &unit, opts));
+                    reports.len() - 1
+                }
+            };
+            let from = parts
+                .iter()
+                .flat_map(|p| supporting(find(reports, p, &unit).map(|k| &reports[k])))
+                .collect();
+            let r = &mut reports[i];
+            r.figure = Some(s);
+            r.status = Status::Derived;
+            r.derived = Some(Derivation {
+                how: format!("the sum of its parts: {names}"),
+                from,
+            });
+        }
+        // A single missing part is the whole less the others.
+        let missing: Vec<usize> = figures
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, f))| f.is_none())
+            .map(|(k, _)| k)
+            .collect();
+        if let (Some(w), [k]) = (whole_figure, missing.as_slice()) {
+            let others = figures
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| j != k)
+                .try_fold(Interval::point(Num::ZERO), |acc, (_, (_, f))| {
+                    f.and_then(|f| acc.checked_add(&f))
+                });
+            let part = &parts[*k];
+            if let Some(d) = others.and_then(|o| subtract(&w, &o)) {
+                let i = match find(reports, part, &unit) {
+                    Some(i) => i,
+                    None => {
+                        reports.push(empty(state, part, &unit, opts));
+                        reports.len() - 1
+                    }
+                };
+                let mut from = supporting(whole_at.map(|x| &reports[x]));
+                for (j, p) in parts.iter().enumerate() {
+                    if j != *k {
+                        from.extend(supporting(find(reports, p, &unit).map(|x| &reports[x])));
+                    }
+                }
+                let r = &mut reports[i];
+                r.figure = Some(d);
+                r.status = Status::Derived;
+                r.derived = Some(Derivation {
+                    how: format!("the whole {whole} less the other parts"),
+                    from,
+                });
+            }
+        }
+        if let Some(i) = find(reports, whole, &unit) {
+            if rel == Some(Relation::Contradicts) {
+                reports[i].status = Status::Contested;
+            }
+            reports[i].parts = Some(check);
+        }
+    }
+    reports.sort_by(|a, b| (&a.subject, &a.unit).cmp(&(&b.subject, &b.unit)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(a: i64, b: i64) -> Interval {
+        Interval::new(
+            End::closed(Num::from_int(a)),
+            Some(End::closed(Num::from_int(b))),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_missing_part_is_the_whole_less_the_others() {
+        assert_eq!(subtract(&iv(390, 390), &iv(270, 270)), Some(iv(120, 120)));
+        assert_eq!(subtract(&iv(380, 400), &iv(270, 280)), Some(iv(100, 130)));
+        assert_eq!(subtract(&iv(100, 100), &iv(200, 200)), None);
+        assert_eq!(
+            subtract(&iv(100, 100), &Interval::at_least(Num::from_int(50))).map(|i| i.to_string()),
+            Some("[0, 50]".into())
+        );
+    }
+}

@@ -1,0 +1,411 @@
+//! From the state to a report per subject: grouping, the sweep, trust for ties, relations.
+
+use crate::parts;
+use crate::pattern::Pattern;
+use crate::report::{Assessed, Excluded, Relation, Status, SubjectReport};
+use crate::state::State;
+use crate::sweep::{Candidate, best_regions};
+use reckon_claim::{EntryHash, Interval, Modality, Period, Subject, Tolerance};
+use std::collections::{BTreeMap, HashMap};
+
+/// Settings of a reconciliation.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The tolerance of approximate figures when neither the claim nor its subject sets one.
+    pub tolerance: Tolerance,
+    /// Rounds of the reliability estimate used to break ties.
+    pub trust_rounds: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tolerance: Tolerance::DEFAULT,
+            trust_rounds: 5,
+        }
+    }
+}
+
+/// How often an origin's figure was the reconciled one, on subjects with two or more origins.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// Subjects where its claim supported the figure.
+    pub agreed: u32,
+    /// Subjects with two or more origins where it made a counted claim.
+    pub contested: u32,
+}
+
+impl Record {
+    /// The reliability estimate, `(agreed + 1) / (contested + 2)`.
+    pub fn trust(self) -> f64 {
+        (f64::from(self.agreed) + 1.0) / (f64::from(self.contested) + 2.0)
+    }
+}
+
+/// The reconciliation of a log at a position.
+#[derive(Clone, Debug)]
+pub struct Reconciliation {
+    /// How many log entries it covers.
+    pub position: u64,
+    /// The hash of the last of them.
+    pub head: Option<EntryHash>,
+    /// The subjects selected, by subject then unit.
+    pub subjects: Vec<SubjectReport>,
+    /// Each origin's record, for the origins of the selected subjects.
+    pub records: BTreeMap<String, Record>,
+}
+
+/// One subject in one unit, while it is being worked on.
+struct Group {
+    subject: Subject,
+    unit: String,
+    claims: Vec<usize>,
+    intervals: Vec<Option<Interval>>,
+    eligible: Vec<bool>,
+    as_of: Option<Period>,
+    tolerance: Tolerance,
+    window: u32,
+    best: Option<(usize, Vec<Candidate>)>,
+    /// The distinct origins of the counted claims, sorted.
+    voters: Vec<u32>,
+}
+
+fn near(a: &Period, b: &Period, window: u32) -> bool {
+    let w = i64::from(window);
+    a.start().days_since_epoch() - w <= b.end().days_since_epoch()
+        && b.start().days_since_epoch() - w <= a.end().days_since_epoch()
+}
+
+/// Reconciles every subject; `pattern` selects which are reported (all are used to estimate
+/// the reliability of origins).
+pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -> Reconciliation {
+    let mut origin_ids: HashMap<&str, u32> = HashMap::new();
+    let mut origin_names: Vec<&str> = Vec::new();
+    let mut claim_origin: Vec<u32> = Vec::with_capacity(state.claims.len());
+    for r in &state.claims {
+        let o = r.claim.origin();
+        let id = *origin_ids.entry(o).or_insert_with(|| {
+            origin_names.push(o);
+            (origin_names.len() - 1) as u32
+        });
+        claim_origin.push(id);
+    }
+    let mut keyed: HashMap<(&Subject, &str), Vec<usize>> = HashMap::new();
+    for (i, r) in state.claims.iter().enumerate() {
+        keyed
+            .entry((state.canonical(&r.claim.subject), r.claim.unit.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut groups: Vec<Group> = keyed
+        .into_iter()
+        .map(|((subject, unit), claims)| {
+            build_group(state, subject, unit, claims, &claim_origin, opts)
+        })
+        .collect();
+    groups.sort_by(|a, b| (&a.subject, &a.unit).cmp(&(&b.subject, &b.unit)));
+
+    let records = estimate_trust(&groups, origin_names.len(), opts.trust_rounds);
+    let trust: Vec<f64> = records.iter().map(|r| r.trust()).collect();
+
+    let mut subjects: Vec<SubjectReport> = Vec::new();
+    let mut used: Vec<u32> = Vec::new();
+    for g in &groups {
+        if pattern.is_some_and(|p| !p.matches(g.subject.as_str()))
+            && !parts::is_needed(state, &g.subject, pattern)
+        {
+            continue;
+        }
+        used.extend(g.claims.iter().map(|&i| claim_origin[i]));
+        subjects.push(report(state, g, &claim_origin, &origin_names, &trust));
+    }
+    parts::apply(state, &mut subjects, opts);
+    subjects.retain(|s| pattern.is_none_or(|p| p.matches(s.subject.as_str())));
+    let units: Vec<(Subject, String)> = subjects
+        .iter()
+        .map(|s| (s.subject.clone(), s.unit.clone()))
+        .collect();
+    for s in &mut subjects {
+        s.other_units = units
+            .iter()
+            .filter(|(n, u)| *n == s.subject && *u != s.unit)
+            .map(|(_, u)| u.clone())
+            .collect();
+    }
+    used.sort_unstable();
+    used.dedup();
+    Reconciliation {
+        position: state.position,
+        head: state.head,
+        subjects,
+        records: used
+            .into_iter()
+            .map(|o| (origin_names[o as usize].to_owned(), records[o as usize]))
+            .collect(),
+    }
+}
+
+fn build_group(
+    state: &State<'_>,
+    subject: &Subject,
+    unit: &str,
+    mut claims: Vec<usize>,
+    claim_origin: &[u32],
+    opts: &Options,
+) -> Group {
+    claims.sort_unstable();
+    let def = state.defs.get(subject);
+    let tolerance = def.and_then(|d| d.tolerance).unwrap_or(opts.tolerance);
+    let window = def.and_then(|d| d.window).map_or(0, |w| w.days());
+    let intervals: Vec<Option<Interval>> = claims
+        .iter()
+        .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
+        .collect();
+    let counted = |k: usize| {
+        let r = &state.claims[claims[k]];
+        r.is_live() && r.claim.modality == Modality::Asserted && intervals[k].is_some()
+    };
+    // The figure describes the latest time any counted claim speaks of.
+    let as_of = (0..claims.len())
+        .filter(|&k| counted(k))
+        .filter_map(|k| state.claims[claims[k]].claim.as_of)
+        .max_by_key(|p| (p.end(), p.start()));
+    let eligible: Vec<bool> = (0..claims.len())
+        .map(|k| {
+            counted(k)
+                && match (&state.claims[claims[k]].claim.as_of, &as_of) {
+                    (Some(p), Some(r)) => near(p, r, window),
+                    _ => true,
+                }
+        })
+        .collect();
+    let votes: Vec<(Interval, u32)> = (0..claims.len())
+        .filter(|&k| eligible[k])
+        .filter_map(|k| intervals[k].map(|iv| (iv, claim_origin[claims[k]])))
+        .collect();
+    let mut distinct: Vec<u32> = votes.iter().map(|v| v.1).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    Group {
+        subject: subject.clone(),
+        unit: unit.to_owned(),
+        best: best_regions(&votes),
+        voters: distinct,
+        claims,
+        intervals,
+        eligible,
+        as_of,
+        tolerance,
+        window,
+    }
+}
+
+/// The candidate a tie is broken to: the one whose origins are most reliable, then the lowest.
+fn choose<'g>(cands: &'g [Candidate], trust: &[f64]) -> Option<&'g Candidate> {
+    let score = |c: &Candidate| c.origins.iter().map(|&o| trust[o as usize]).sum::<f64>();
+    let mut best: Option<(&Candidate, f64)> = None;
+    for c in cands {
+        let s = score(c);
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((c, s));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// Each origin's record over subjects with two or more origins. Subjects with one best
+/// region settle their origins' records once; tied subjects are settled again each round with
+/// the reliability of the round before.
+fn estimate_trust(groups: &[Group], origins: usize, rounds: usize) -> Vec<Record> {
+    let mut fixed = vec![Record::default(); origins];
+    let mut tied: Vec<&Group> = Vec::new();
+    for g in groups.iter().filter(|g| g.voters.len() >= 2) {
+        let Some((_, cands)) = &g.best else { continue };
+        if cands.len() > 1 {
+            tied.push(g);
+            continue;
+        }
+        tally(g, &cands[0], &mut fixed);
+    }
+    let mut records = fixed.clone();
+    for _ in 0..rounds {
+        let trust: Vec<f64> = records.iter().map(|r| r.trust()).collect();
+        let mut next = fixed.clone();
+        for g in &tied {
+            if let Some((_, cands)) = &g.best
+                && let Some(c) = choose(cands, &trust)
+            {
+                tally(g, c, &mut next);
+            }
+        }
+        if next == records {
+            break;
+        }
+        records = next;
+    }
+    records
+}
+
+fn tally(g: &Group, winner: &Candidate, records: &mut [Record]) {
+    for &o in &g.voters {
+        records[o as usize].contested += 1;
+        if winner.origins.binary_search(&o).is_ok() {
+            records[o as usize].agreed += 1;
+        }
+    }
+}
+
+fn report(
+    state: &State<'_>,
+    g: &Group,
+    claim_origin: &[u32],
+    names: &[&str],
+    trust: &[f64],
+) -> SubjectReport {
+    let def = state.defs.get(&g.subject);
+    let (figure, status, candidates) = match &g.best {
+        None => (None, Status::NoFigure, Vec::new()),
+        Some((_, cands)) => {
+            let chosen = choose(cands, trust);
+            let status = if cands.len() > 1 {
+                Status::Unresolved
+            } else {
+                Status::SingleSource
+            };
+            let listed = if cands.len() > 1 {
+                cands
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.region,
+                            c.origins
+                                .iter()
+                                .map(|&o| names[o as usize].to_owned())
+                                .collect(),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (chosen.map(|c| c.region), status, listed)
+        }
+    };
+    let mut first_of_origin: HashMap<u32, u64> = HashMap::new();
+    let mut claims = Vec::with_capacity(g.claims.len());
+    for (k, &i) in g.claims.iter().enumerate() {
+        let r = &state.claims[i];
+        let Some(iv) = g.intervals[k] else { continue };
+        let excluded = if let Some((seq, why)) = r.retracted {
+            Some(Excluded::Retracted(seq, why.to_owned()))
+        } else if let Some(by) = r.superseded_by {
+            Some(Excluded::Superseded(by))
+        } else if r.claim.modality != Modality::Asserted {
+            Some(Excluded::Modality(r.claim.modality.as_str()))
+        } else if !g.eligible[k] {
+            Some(Excluded::OtherTime)
+        } else {
+            None
+        };
+        let repeats = if excluded.is_none() {
+            let first = *first_of_origin
+                .entry(claim_origin[i])
+                .or_insert(r.entry.seq);
+            (first != r.entry.seq).then_some(first)
+        } else {
+            None
+        };
+        let (relation, reason) = match figure {
+            None => (None, format!("{iv}; no figure to compare with")),
+            Some(f) => relate(
+                &iv,
+                &f,
+                r.claim.as_of.as_ref(),
+                g.as_of.as_ref(),
+                excluded.as_ref(),
+            ),
+        };
+        claims.push(Assessed {
+            index: i,
+            seq: r.entry.seq,
+            interval: iv,
+            origin: r.claim.origin().to_owned(),
+            relation,
+            reason,
+            excluded,
+            repeats,
+        });
+    }
+    let mut rep = SubjectReport {
+        subject: g.subject.clone(),
+        unit: g.unit.clone(),
+        label: def.and_then(|d| d.label.clone()),
+        aliases: state.aliases_of(&g.subject).into_iter().cloned().collect(),
+        tolerance: g.tolerance,
+        window_days: g.window,
+        as_of: g.as_of,
+        figure,
+        status,
+        candidates,
+        claims,
+        other_units: Vec::new(),
+        derived: None,
+        parts: None,
+    };
+    if rep.status != Status::Unresolved && rep.figure.is_some() {
+        rep.status = if rep.dissent().next().is_some() {
+            Status::Contested
+        } else if rep.support_origins() <= 1 {
+            Status::SingleSource
+        } else if rep.support().all(|a| a.relation == Some(Relation::Agrees)) {
+            Status::Corroborated
+        } else {
+            Status::Consistent
+        };
+    }
+    rep
+}
+
+/// How a claim's interval stands to the figure, in words.
+pub(crate) fn relate(
+    iv: &Interval,
+    figure: &Interval,
+    as_of: Option<&Period>,
+    figure_as_of: Option<&Period>,
+    excluded: Option<&Excluded>,
+) -> (Option<Relation>, String) {
+    let (relation, words) = if iv == figure {
+        (Relation::Agrees, format!("{iv} is the figure"))
+    } else if iv.overlaps(figure) {
+        (
+            Relation::Consistent,
+            format!("{iv} and the figure {figure} overlap"),
+        )
+    } else if matches!(excluded, Some(Excluded::OtherTime)) {
+        let when = match (as_of, figure_as_of) {
+            (Some(a), Some(f)) => {
+                format!(", but it describes {a} and the figure {f}: a change over time")
+            }
+            _ => ": a change over time".to_owned(),
+        };
+        (
+            Relation::DiffersInTime,
+            format!("{iv} and the figure {figure} are disjoint{when}"),
+        )
+    } else {
+        (
+            Relation::Contradicts,
+            format!("{iv} and the figure {figure} are disjoint"),
+        )
+    };
+    let prefix = match excluded {
+        Some(Excluded::Modality(m)) => format!("{m}, not asserted, so it does not count: "),
+        Some(Excluded::Retracted(seq, why)) => format!("retracted by #{seq} ({why}): "),
+        Some(Excluded::Superseded(by)) => format!("superseded by #{by}: "),
+        Some(Excluded::OtherTime) if relation != Relation::DiffersInTime => {
+            "about another time, so it does not count: ".to_owned()
+        }
+        _ => String::new(),
+    };
+    (Some(relation), format!("{prefix}{words}"))
+}

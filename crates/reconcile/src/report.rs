@@ -1,0 +1,187 @@
+//! What the reconciler found, subject by subject.
+
+use reckon_claim::{Interval, Period, Subject, Tolerance};
+
+/// How a claim stands to its subject's figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    /// Its interval is the figure.
+    Agrees,
+    /// Its interval overlaps the figure.
+    Consistent,
+    /// Its interval excludes the figure.
+    Contradicts,
+    /// It excludes the figure, but describes another time: a change, not a contradiction.
+    DiffersInTime,
+}
+
+impl Relation {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Agrees => "agrees",
+            Relation::Consistent => "consistent",
+            Relation::Contradicts => "contradicts",
+            Relation::DiffersInTime => "differs in time",
+        }
+    }
+}
+
+/// The verdict on a subject's figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// One origin supports it and nothing contradicts it.
+    SingleSource,
+    /// Two or more independent origins state exactly the figure, and nothing contradicts it.
+    Corroborated,
+    /// Two or more independent origins support it with different but overlapping figures.
+    Consistent,
+    /// Some counted claims exclude the figure.
+    Contested,
+    /// Two or more disjoint regions have equal support; the figure shown is the one whose
+    /// origins have agreed more often elsewhere.
+    Unresolved,
+    /// No claim states it; it is computed from the parts or the whole.
+    Derived,
+    /// No counted claim: every claim is retracted, superseded, expected or denied.
+    NoFigure,
+}
+
+impl Status {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::SingleSource => "single source",
+            Status::Corroborated => "corroborated",
+            Status::Consistent => "consistent",
+            Status::Contested => "contested",
+            Status::Unresolved => "unresolved",
+            Status::Derived => "derived",
+            Status::NoFigure => "no figure",
+        }
+    }
+}
+
+/// Why a claim does not count toward support or dissent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Excluded {
+    /// Retracted by an entry, for a reason.
+    Retracted(u64, String),
+    /// Superseded by a later claim.
+    Superseded(u64),
+    /// Expected or denied, not asserted: it never corroborates.
+    Modality(&'static str),
+    /// It describes another time than the figure.
+    OtherTime,
+}
+
+/// One claim of a subject, judged against the figure.
+#[derive(Clone, Debug)]
+pub struct Assessed {
+    /// Index into the state's claims.
+    pub index: usize,
+    /// Log sequence number of the claim.
+    pub seq: u64,
+    /// The interval it means (with the subject's tolerance).
+    pub interval: Interval,
+    /// Its origin.
+    pub origin: String,
+    /// How it stands to the figure (`None` when there is no figure).
+    pub relation: Option<Relation>,
+    /// The relation in words.
+    pub reason: String,
+    /// When it does not count, why.
+    pub excluded: Option<Excluded>,
+    /// The first counted claim of the same origin, when this one repeats it.
+    pub repeats: Option<u64>,
+}
+
+impl Assessed {
+    /// True when it counts toward support or dissent.
+    pub fn counts(&self) -> bool {
+        self.excluded.is_none()
+    }
+}
+
+/// A sum checked or a figure derived through `sum_of`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartsCheck {
+    /// The whole.
+    pub whole: Subject,
+    /// The parts, in declared order, with their figures where known.
+    pub parts: Vec<(Subject, Option<Interval>)>,
+    /// The interval sum of the parts' figures, when all are known.
+    pub sum: Option<Interval>,
+    /// The whole's figure from its own claims, when known.
+    pub whole_figure: Option<Interval>,
+    /// How the sum stands to the whole (`None` when one side is unknown).
+    pub relation: Option<Relation>,
+    /// In words.
+    pub reason: String,
+}
+
+/// A figure computed rather than stated, and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Derivation {
+    /// How, in words ("the sum of …", "the whole minus …").
+    pub how: String,
+    /// The claims it rests on (log sequence numbers).
+    pub from: Vec<u64>,
+}
+
+/// One subject (after aliases) in one unit.
+#[derive(Clone, Debug)]
+pub struct SubjectReport {
+    /// The subject.
+    pub subject: Subject,
+    /// The unit of the figures compared.
+    pub unit: String,
+    /// Its label, when defined.
+    pub label: Option<String>,
+    /// Other names recorded for it.
+    pub aliases: Vec<Subject>,
+    /// Tolerance for approximate figures without their own.
+    pub tolerance: Tolerance,
+    /// Comparison window in days.
+    pub window_days: u32,
+    /// The time the figure describes, when its claims say.
+    pub as_of: Option<Period>,
+    /// The figure.
+    pub figure: Option<Interval>,
+    /// The verdict.
+    pub status: Status,
+    /// Regions tied for most support, when unresolved (region, origins).
+    pub candidates: Vec<(Interval, Vec<String>)>,
+    /// Every claim of the subject in this unit.
+    pub claims: Vec<Assessed>,
+    /// Units of other claims under the same subject (never compared with these).
+    pub other_units: Vec<String>,
+    /// When the figure is derived.
+    pub derived: Option<Derivation>,
+    /// The `sum_of` check this subject takes part in as the whole.
+    pub parts: Option<PartsCheck>,
+}
+
+impl SubjectReport {
+    /// Claims that support the figure.
+    pub fn support(&self) -> impl Iterator<Item = &Assessed> {
+        self.claims.iter().filter(|a| {
+            a.counts() && matches!(a.relation, Some(Relation::Agrees | Relation::Consistent))
+        })
+    }
+
+    /// Claims that exclude the figure.
+    pub fn dissent(&self) -> impl Iterator<Item = &Assessed> {
+        self.claims
+            .iter()
+            .filter(|a| a.counts() && a.relation == Some(Relation::Contradicts))
+    }
+
+    /// Distinct origins among the supporting claims.
+    pub fn support_origins(&self) -> usize {
+        let mut o: Vec<&str> = self.support().map(|a| a.origin.as_str()).collect();
+        o.sort_unstable();
+        o.dedup();
+        o.len()
+    }
+}

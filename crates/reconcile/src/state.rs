@@ -1,0 +1,104 @@
+//! The state of the log at a position: a fold over its events.
+
+use reckon_claim::{Claim, EntryHash, Event, Subject, SubjectDef};
+use reckon_ledger::Entry;
+use std::collections::{BTreeMap, HashMap};
+
+/// A claim as the log records it, with what later events did to it.
+#[derive(Clone, Debug)]
+pub struct Recorded<'a> {
+    /// The entry that recorded it.
+    pub entry: &'a Entry,
+    /// The claim.
+    pub claim: &'a Claim,
+    /// The retraction, if any: its entry and reason.
+    pub retracted: Option<(u64, &'a str)>,
+    /// The entry of the claim that superseded it, if any.
+    pub superseded_by: Option<u64>,
+}
+
+impl Recorded<'_> {
+    /// True when neither retracted nor superseded.
+    pub fn is_live(&self) -> bool {
+        self.retracted.is_none() && self.superseded_by.is_none()
+    }
+}
+
+/// The state of the log after its first `position` entries.
+#[derive(Debug, Default)]
+pub struct State<'a> {
+    /// How many entries were folded in.
+    pub position: u64,
+    /// The hash of the last entry folded in (`None` for an empty log).
+    pub head: Option<EntryHash>,
+    /// Every claim recorded, in log order.
+    pub claims: Vec<Recorded<'a>>,
+    /// The latest definition of each subject.
+    pub defs: BTreeMap<Subject, &'a SubjectDef>,
+    /// Aliases: a name and the name it stands for.
+    pub aliases: BTreeMap<Subject, Subject>,
+}
+
+impl<'a> State<'a> {
+    /// Folds the first `upto` entries (all of them when `None`).
+    pub fn fold(entries: &'a [Entry], upto: Option<u64>) -> State<'a> {
+        let n = upto.map_or(entries.len(), |u| {
+            usize::try_from(u).unwrap_or(usize::MAX).min(entries.len())
+        });
+        let mut s = State {
+            position: n as u64,
+            head: entries[..n].last().map(|e| e.hash),
+            ..State::default()
+        };
+        let mut by_hash: HashMap<EntryHash, usize> = HashMap::new();
+        for e in &entries[..n] {
+            match &e.event {
+                Event::Claim(c) => {
+                    if let Some(i) = c.supersedes.as_ref().and_then(|h| by_hash.get(h)) {
+                        s.claims[*i].superseded_by = Some(e.seq);
+                    }
+                    by_hash.insert(e.hash, s.claims.len());
+                    s.claims.push(Recorded {
+                        entry: e,
+                        claim: c,
+                        retracted: None,
+                        superseded_by: None,
+                    });
+                }
+                Event::Retract { claim, reason } => {
+                    if let Some(i) = by_hash.get(claim) {
+                        s.claims[*i].retracted = Some((e.seq, reason));
+                    }
+                }
+                Event::Define(d) => {
+                    s.defs.insert(d.subject.clone(), d);
+                }
+                Event::Alias { subject, same_as } => {
+                    s.aliases.insert(subject.clone(), same_as.clone());
+                }
+            }
+        }
+        s
+    }
+
+    /// The name a subject stands for after following aliases.
+    pub fn canonical<'s>(&'s self, subject: &'s Subject) -> &'s Subject {
+        let mut cur = subject;
+        // Aliases are checked for cycles when appended; the bound keeps a hand-edited log safe.
+        for _ in 0..=self.aliases.len() {
+            match self.aliases.get(cur) {
+                Some(next) => cur = next,
+                None => return cur,
+            }
+        }
+        cur
+    }
+
+    /// The names that stand for `subject` (not counting itself).
+    pub fn aliases_of(&self, subject: &Subject) -> Vec<&Subject> {
+        self.aliases
+            .keys()
+            .filter(|a| *a != subject && self.canonical(a) == subject)
+            .collect()
+    }
+}

@@ -1,0 +1,201 @@
+//! The best-supported region of a set of intervals, by distinct origins, in O(n log n).
+//!
+//! Every interval is turned into a start and an end on a line of *keys*: `(x, 0)` is the
+//! number `x` itself and `(x, 1)` is "just after `x`", so open and closed ends sort exactly.
+//! A sweep over the sorted keys keeps, for each origin, how many of its intervals cover the
+//! current point; the number of origins with a non-zero count is the support there. Segments
+//! of the highest support are the candidates for the figure; neighbouring segments backed by
+//! the same set of origins are one candidate.
+
+use reckon_claim::{End, Interval, Num};
+
+/// A point on the line of keys: the number, and 1 for "just after it".
+type Key = (Num, u8);
+
+fn start_key(iv: &Interval) -> Key {
+    let lo = iv.lo();
+    (lo.at, u8::from(lo.open))
+}
+
+/// The exclusive end key; `None` for an interval unbounded above.
+fn end_key(iv: &Interval) -> Option<Key> {
+    iv.hi().map(|h| (h.at, u8::from(!h.open)))
+}
+
+/// A region of highest support.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// The region.
+    pub region: Interval,
+    /// The origins (as given ids) whose intervals cover it, sorted.
+    pub origins: Vec<u32>,
+}
+
+/// Finds the regions supported by the most distinct origins. `votes` pairs each interval with
+/// its origin id; `None` when there are no votes.
+pub fn best_regions(votes: &[(Interval, u32)]) -> Option<(usize, Vec<Candidate>)> {
+    if votes.is_empty() {
+        return None;
+    }
+    // Events: (key, is_start, vote index). Ends sort before starts at the same key, because an
+    // end key is exclusive.
+    let mut events: Vec<(Key, bool, usize)> = Vec::with_capacity(votes.len() * 2);
+    for (i, (iv, _)) in votes.iter().enumerate() {
+        events.push((start_key(iv), true, i));
+        if let Some(k) = end_key(iv) {
+            events.push((k, false, i));
+        }
+    }
+    events.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    let origin_count = votes
+        .iter()
+        .map(|v| v.1)
+        .max()
+        .map_or(0, |m| m as usize + 1);
+    let mut cover = vec![0u32; origin_count];
+    // A set fingerprint of the covering origins, to tell neighbouring segments apart.
+    let mut fingerprint = 0u64;
+    let mut distinct = 0usize;
+    let mut best = 0usize;
+    // Segments of the current best support: (start, end or None, fingerprint, end of the
+    // first piece). Pieces merged into one segment are backed by the same origins.
+    let mut segments: Vec<(Key, Option<Key>, u64, Option<Key>)> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let key = events[i].0;
+        while i < events.len() && events[i].0 == key {
+            let (_, is_start, v) = events[i];
+            let o = votes[v].1 as usize;
+            if is_start {
+                cover[o] += 1;
+                if cover[o] == 1 {
+                    distinct += 1;
+                    fingerprint ^= mix(o as u64);
+                }
+            } else {
+                cover[o] -= 1;
+                if cover[o] == 0 {
+                    distinct -= 1;
+                    fingerprint ^= mix(o as u64);
+                }
+            }
+            i += 1;
+        }
+        let next = events.get(i).map(|e| e.0);
+        if distinct == 0 || distinct < best {
+            continue;
+        }
+        if distinct > best {
+            best = distinct;
+            segments.clear();
+        }
+        match segments.last_mut() {
+            Some(last) if last.1 == Some(key) && last.2 == fingerprint => last.1 = next,
+            _ => segments.push((key, next, fingerprint, next)),
+        }
+    }
+    let candidates = segments
+        .into_iter()
+        .filter_map(|(s, e, _, first_end)| {
+            let lo = End {
+                at: s.0,
+                open: s.1 == 1,
+            };
+            let hi = e.map(|k| End {
+                at: k.0,
+                open: k.1 == 0,
+            });
+            let region = Interval::new(lo, hi).ok()?;
+            let mut origins: Vec<u32> = votes
+                .iter()
+                .filter(|(iv, _)| covers(iv, s, first_end))
+                .map(|(_, o)| *o)
+                .collect();
+            origins.sort_unstable();
+            origins.dedup();
+            Some(Candidate { region, origins })
+        })
+        .collect();
+    Some((best, candidates))
+}
+
+/// True when `iv` covers the whole segment from key `s` to exclusive key `e`.
+fn covers(iv: &Interval, s: Key, e: Option<Key>) -> bool {
+    let starts_before = start_key(iv) <= s;
+    let ends_after = match (end_key(iv), e) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(ie), Some(se)) => ie >= se,
+    };
+    starts_before && ends_after
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reckon_claim::{Tolerance, Value};
+
+    fn iv(s: &str) -> Interval {
+        Value::parse(s)
+            .unwrap()
+            .interval(Tolerance::DEFAULT)
+            .unwrap()
+    }
+
+    fn run(votes: &[(&str, u32)]) -> (usize, Vec<String>) {
+        let v: Vec<(Interval, u32)> = votes.iter().map(|(s, o)| (iv(s), *o)).collect();
+        let (n, c) = best_regions(&v).unwrap();
+        (
+            n,
+            c.iter()
+                .map(|c| format!("{} {:?}", c.region, c.origins))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn captives_overlap_in_the_approximate_range() {
+        assert_eq!(
+            run(&[("at least 8,000", 0), ("approximately 10,000", 1)]),
+            (2, vec!["[9500, 10500] [0, 1]".into()])
+        );
+    }
+
+    #[test]
+    fn repeats_of_one_origin_count_once() {
+        assert_eq!(run(&[("1000", 0), ("1000", 0), ("1200", 1)]).0, 1);
+        assert_eq!(
+            run(&[("1000", 0), ("1000", 1), ("1200", 2)]),
+            (2, vec!["[1000, 1000] [0, 1]".into()])
+        );
+    }
+
+    #[test]
+    fn open_and_closed_ends_touching() {
+        // [0, 5] and (5, inf) do not overlap; [0, 5] and [5, 9] meet at 5.
+        assert_eq!(run(&[("<= 5", 0), ("> 5", 1)]).1.len(), 2);
+        assert_eq!(
+            run(&[("<= 5", 0), ("5..9", 1)]),
+            (2, vec!["[5, 5] [0, 1]".into()])
+        );
+    }
+
+    #[test]
+    fn a_tie_gives_two_candidates_and_one_origin_split_in_two_stays_one() {
+        assert_eq!(
+            run(&[("100", 0), ("200", 1)]).1,
+            vec!["[100, 100] [0]".to_string(), "[200, 200] [1]".into()]
+        );
+        assert_eq!(
+            run(&[("0..5", 0), ("5..10", 0), ("0..10", 1)]),
+            (2, vec!["[0, 10] [0, 1]".into()])
+        );
+    }
+}
