@@ -125,6 +125,8 @@ fn ref_field(event: &Event) -> Option<String> {
     match event {
         Event::Retract { .. } => Some("retract".into()),
         Event::Claim(c) if c.supersedes.is_some() => Some("supersedes".into()),
+        Event::Alias { .. } => Some("same_as".into()),
+        Event::Define(d) if !d.sum_of.is_empty() => Some("sum_of".into()),
         _ => None,
     }
 }
@@ -146,6 +148,21 @@ fn prepare(file: &str, first_line: u64, lines: &[&[u8]]) -> Result<Prepared, Imp
     let mut no_refs = |_: &str, _: &Ref| Err(DEFERRED.to_owned());
     for (i, raw) in lines.iter().enumerate() {
         if let Some(event) = parse_input_line(&mut no_refs, file, first_line + i as u64, raw)? {
+            // Aliases and sums are checked against what came before: read such files in order.
+            let refers = match &event {
+                Event::Alias { .. } => true,
+                Event::Define(d) => !d.sum_of.is_empty(),
+                _ => false,
+            };
+            if refers {
+                return Err(ImportError::Input {
+                    file: file.to_owned(),
+                    line: first_line + i as u64,
+                    column: 1,
+                    field: None,
+                    message: DEFERRED.to_owned(),
+                });
+            }
             let before = p.json.len();
             serde_json::to_writer(&mut p.json, &event).map_err(|e| ImportError::Input {
                 file: file.to_owned(),

@@ -6,8 +6,8 @@
 use crate::error::LedgerError;
 use crate::format::{self, Entry};
 use crate::log::{Head, Log};
-use reckon_claim::{EntryHash, Event, Ref, Timestamp};
-use std::collections::HashMap;
+use reckon_claim::{EntryHash, Event, Ref, Subject, Timestamp};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 
@@ -37,6 +37,9 @@ pub struct Tx<'a> {
     /// Hashes by sequence number, from 1; loaded on the first reference.
     order: Vec<EntryHash>,
     status: HashMap<EntryHash, Status>,
+    /// Subjects that have a claim or a definition, aliases, and sums: for checking new
+    /// aliases and sums.
+    subjects: Subjects,
     loaded: bool,
     pushed: u64,
 }
@@ -61,6 +64,7 @@ impl<'a> Tx<'a> {
             io_error: None,
             order: Vec::new(),
             status: HashMap::new(),
+            subjects: Subjects::default(),
             loaded: false,
             pushed: 0,
         }
@@ -113,10 +117,14 @@ impl<'a> Tx<'a> {
         let existing: Vec<Entry> = self.log.entries_locked(self.base_len)?;
         let mut order = Vec::with_capacity(existing.len() + self.order.len());
         let mut status = HashMap::with_capacity(existing.len() + self.status.len());
+        let mut subjects = Subjects::default();
         for e in &existing {
             order.push(e.hash);
             note(&mut status, e.seq, e.hash, &e.event);
+            subjects.note(&e.event);
         }
+        subjects.absorb(std::mem::take(&mut self.subjects));
+        self.subjects = subjects;
         // Entries pushed before the log was loaded come after it.
         order.append(&mut self.order);
         status.extend(self.status.drain());
@@ -196,12 +204,21 @@ impl<'a> Tx<'a> {
                     self.check_target("supersedes", t)?;
                 }
             }
-            _ => {}
+            Event::Alias { subject, same_as } => {
+                self.load().map_err(|e| e.to_string())?;
+                self.subjects.check_alias(subject, same_as)?;
+            }
+            Event::Define(d) if !d.sum_of.is_empty() => {
+                self.load().map_err(|e| e.to_string())?;
+                self.subjects.check_sum(&d.subject, &d.sum_of)?;
+            }
+            Event::Define(_) => {}
         }
         let json = serde_json::to_string(event).map_err(|e| e.to_string())?;
         let (seq, hash) = self.push_json(json.as_bytes());
         self.order.push(hash);
         note(&mut self.status, seq, hash, event);
+        self.subjects.note(event);
         Ok((seq, hash))
     }
 
@@ -245,5 +262,123 @@ fn note(status: &mut HashMap<EntryHash, Status>, seq: u64, hash: EntryHash, even
             }
         }
         _ => {}
+    }
+}
+
+/// What the log says about subjects, as far as new aliases and sums must be checked.
+#[derive(Debug, Default)]
+struct Subjects {
+    known: HashSet<Subject>,
+    aliases: HashMap<Subject, Subject>,
+    sums: HashMap<Subject, Vec<Subject>>,
+}
+
+impl Subjects {
+    fn note(&mut self, event: &Event) {
+        match event {
+            Event::Claim(c) => {
+                if !self.known.contains(&c.subject) {
+                    self.known.insert(c.subject.clone());
+                }
+            }
+            Event::Define(d) => {
+                self.known.insert(d.subject.clone());
+                self.sums.insert(d.subject.clone(), d.sum_of.clone());
+            }
+            Event::Alias { subject, same_as } => {
+                self.known.insert(subject.clone());
+                self.aliases.insert(subject.clone(), same_as.clone());
+            }
+            Event::Retract { .. } => {}
+        }
+    }
+
+    fn absorb(&mut self, later: Subjects) {
+        self.known.extend(later.known);
+        self.aliases.extend(later.aliases);
+        self.sums.extend(later.sums);
+    }
+
+    /// The name `s` stands for, following aliases (bounded, in case of a hand-made cycle).
+    fn canonical<'a>(&'a self, s: &'a Subject) -> &'a Subject {
+        let mut cur = s;
+        for _ in 0..=self.aliases.len() {
+            match self.aliases.get(cur) {
+                Some(n) => cur = n,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    fn check_alias(&self, subject: &Subject, same_as: &Subject) -> Result<(), String> {
+        if subject == same_as {
+            return Err(format!("`{subject}` cannot be an alias of itself"));
+        }
+        if !self.known.contains(same_as) {
+            return Err(format!(
+                "`{same_as}` is not a known subject (no claim or definition names it); define it first"
+            ));
+        }
+        // Following the new alias must not lead back to `subject`.
+        let mut cur = same_as;
+        let mut path = vec![subject.as_str(), same_as.as_str()];
+        for _ in 0..=self.aliases.len() {
+            match self.aliases.get(cur) {
+                Some(next) if next == subject => {
+                    path.push(next.as_str());
+                    return Err(format!(
+                        "this alias would make a cycle: {}",
+                        path.join(" -> ")
+                    ));
+                }
+                Some(next) => {
+                    path.push(next.as_str());
+                    cur = next;
+                }
+                None => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    fn check_sum(&self, whole: &Subject, parts: &[Subject]) -> Result<(), String> {
+        let w = self.canonical(whole);
+        let mut seen = HashSet::new();
+        for p in parts {
+            let pc = self.canonical(p);
+            if pc == w {
+                return Err(format!(
+                    "`{whole}` cannot be a part of itself (through `{p}`)"
+                ));
+            }
+            if !seen.insert(pc) {
+                return Err(format!("`{p}` is listed twice among the parts"));
+            }
+        }
+        // No part may contain the whole, however deep.
+        let mut stack: Vec<(&Subject, Vec<&str>)> = parts
+            .iter()
+            .map(|p| (self.canonical(p), vec![whole.as_str(), p.as_str()]))
+            .collect();
+        let mut visited = HashSet::new();
+        while let Some((s, path)) = stack.pop() {
+            if !visited.insert(s) {
+                continue;
+            }
+            for q in self.sums.get(s).into_iter().flatten() {
+                let qc = self.canonical(q);
+                let mut path = path.clone();
+                path.push(q.as_str());
+                if qc == w {
+                    return Err(format!(
+                        "this sum would make a cycle: {}",
+                        path.join(" is the sum of ")
+                    ));
+                }
+                stack.push((qc, path));
+            }
+        }
+        Ok(())
     }
 }

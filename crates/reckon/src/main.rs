@@ -20,6 +20,8 @@ where, when and in what words, and verify that the log was never rewritten.";
 #[command(name = "reckon", version, about = ABOUT, after_help = "\
 Examples:
   reckon log                       list the bundled log (./log)
+  reckon reconcile                 the figure of every subject, with its status
+  reckon explain pows/ukraine/held-by-russia
   reckon verify                    check every entry and link of the chain
   reckon import claims.jsonl       add claims from JSON Lines, all or nothing
   reckon --log /tmp/l init         start a new log elsewhere
@@ -113,6 +115,40 @@ Example:
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
     },
+    /// The figure of each subject: one subject a row with status, support and dissent.
+    #[command(after_help = "\
+A subject's figure is the interval that the most independent origins support (an origin is
+what a claim cites, else its speaker, else its publisher). Status: single source, corroborated
+(independent origins state exactly the figure), consistent (they overlap), contested (a
+counted claim excludes it), unresolved (disjoint regions tie), derived (computed from sum_of).
+
+PATTERN: an exact subject, a prefix ending in / (exchange/), or a glob (exchange/2025-05-*).
+
+Examples:
+  reckon reconcile
+  reckon reconcile 'pows/*' --format json
+  reckon reconcile --at 20          the state after the first 20 log entries")]
+    Reconcile(ReconcileArgs),
+    /// Every contradiction, with both sides' provenance.
+    #[command(
+        after_help = "Examples:\n  reckon conflicts\n  reckon conflicts exchange/ --format json"
+    )]
+    Conflicts(ReconcileArgs),
+    /// A subject's figure, then every claim and relation in words.
+    #[command(
+        after_help = "Examples:\n  reckon explain pows/ukraine/held-by-russia\n  reckon explain 'exchange/2025-05-23/*'"
+    )]
+    Explain(ReconcileArgs),
+    /// The conflict graph, as Graphviz DOT or JSON.
+    #[command(after_help = "\
+Claims point to the cluster of claims stating the same interval; clusters point to the
+subject's figure with their relation (agrees, consistent, contradicts, differs in time);
+repeats of an origin point to its first claim; parts point to their whole.
+
+Examples:
+  reckon graph pows/ | dot -Tsvg > pows.svg
+  reckon graph --format json")]
+    Graph(GraphArgs),
     /// Check every entry, every link of the chain, and the head file.
     #[command(after_help = "\
 Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is
@@ -145,6 +181,36 @@ Examples:
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+#[derive(Args)]
+struct ReconcileArgs {
+    /// Which subjects: exact, a prefix ending in /, or a glob with * and ?.
+    pattern: Option<String>,
+    /// Reconcile the log as it was after this many entries.
+    #[arg(long, value_name = "SEQ")]
+    at: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Json,
+}
+
+#[derive(Args)]
+struct GraphArgs {
+    /// Which subjects: exact, a prefix ending in /, or a glob with * and ?.
+    pattern: Option<String>,
+    /// Use the log as it was after this many entries.
+    #[arg(long, value_name = "SEQ")]
+    at: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    format: GraphFormat,
 }
 
 #[derive(Args)]
@@ -387,12 +453,114 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             }
             print(&reckon_render::show(e, &fate, format.into()))?;
         }
+        Command::Reconcile(a) => print(&reconciled(&log, &a, Which::Table)?)?,
+        Command::Conflicts(a) => print(&reconciled(&log, &a, Which::Conflicts)?)?,
+        Command::Explain(a) => print(&reconciled(&log, &a, Which::Explain)?)?,
+        Command::Graph(a) => {
+            let format = match a.format {
+                GraphFormat::Dot => Format::Human,
+                GraphFormat::Json => Format::Json,
+            };
+            let args = ReconcileArgs {
+                pattern: a.pattern,
+                at: a.at,
+                format: FormatArg::Human,
+            };
+            let entries = log.entries().map_err(ledger)?;
+            let (state, r) = reconcile_entries(&entries, &args)?;
+            let g = reckon_reconcile::graph::build(&r);
+            print(&reckon_render::recon::graph(&state, &g, format))?;
+        }
         Command::Verify { documents, format } => {
             return verify(&log, documents, format.into(), &mut print);
         }
         Command::Repair { dry_run } => return repair(&log, dry_run, &mut print),
     }
     Ok(0)
+}
+
+enum Which {
+    Table,
+    Conflicts,
+    Explain,
+}
+
+fn usage(m: String) -> Failure {
+    Failure {
+        code: 2,
+        error: anyhow::anyhow!(m),
+    }
+}
+
+/// Folds and reconciles, refusing a position past the end and a pattern that matches nothing.
+fn reconcile_entries<'e>(
+    entries: &'e [reckon_ledger::Entry],
+    a: &ReconcileArgs,
+) -> Result<
+    (
+        reckon_reconcile::State<'e>,
+        reckon_reconcile::Reconciliation,
+    ),
+    Failure,
+> {
+    if let Some(at) = a.at
+        && at > entries.len() as u64
+    {
+        return Err(usage(format!(
+            "--at {at} is past the end of the log, which has {} entries",
+            entries.len()
+        )));
+    }
+    let state = reckon_reconcile::State::fold(entries, a.at);
+    let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
+    let r = reckon_reconcile::reconcile(
+        &state,
+        pattern.as_ref(),
+        &reckon_reconcile::Options::default(),
+    );
+    if r.subjects.is_empty()
+        && let Some(p) = &pattern
+    {
+        let mut known: Vec<&str> = state
+            .claims
+            .iter()
+            .map(|c| c.claim.subject.as_str())
+            .collect();
+        known.extend(state.defs.keys().map(|s| s.as_str()));
+        known.sort_unstable();
+        known.dedup();
+        let mut near: Vec<&str> = known
+            .iter()
+            .copied()
+            .filter(|k| k.starts_with(p.as_str()))
+            .take(3)
+            .collect();
+        if near.is_empty() {
+            near = reckon_claim::suggest::nearest(p.as_str(), known.iter().copied(), 3);
+        }
+        let hint = if near.is_empty() {
+            " (subjects are lowercase paths; a prefix ends in /, a glob uses * and ?)".to_owned()
+        } else {
+            format!("; the nearest subjects are: {}", near.join(", "))
+        };
+        return Err(usage(format!(
+            "no subject matches `{}` at log position {}{hint}",
+            p.as_str(),
+            state.position
+        )));
+    }
+    Ok((state, r))
+}
+
+fn reconciled(log: &Log, a: &ReconcileArgs, which: Which) -> Result<String, Failure> {
+    let entries = log.entries().map_err(ledger)?;
+    let (state, r) = reconcile_entries(&entries, a)?;
+    let format = a.format.into();
+    Ok(match which {
+        Which::Table => reckon_render::recon::reconcile(&state, &r, format),
+        Which::Conflicts => reckon_render::recon::conflicts(&state, &r, format),
+        Which::Explain => reckon_render::recon::explain(&state, &r, format),
+    })
 }
 
 fn verify(

@@ -46,7 +46,7 @@ pub fn best_regions(votes: &[(Interval, u32)]) -> Option<(usize, Vec<Candidate>)
             events.push((k, false, i));
         }
     }
-    events.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    events.sort_unstable();
     let origin_count = votes
         .iter()
         .map(|v| v.1)

@@ -7,6 +7,8 @@
 //!
 //! The JSON shapes are documented on each function and are stable: scripts and CI diff them.
 
+pub mod recon;
+
 use reckon_claim::{Claim, Event, Tolerance};
 use reckon_ledger::Entry;
 use serde_json::{Value as Json, json};

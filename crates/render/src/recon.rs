@@ -1,0 +1,587 @@
+//! Output of the reconciler: `reconcile`, `conflicts`, `explain` and `graph`.
+
+use crate::Format;
+use reckon_claim::{Claim, Interval, Tolerance};
+use reckon_reconcile::graph::{ConflictGraph, Edge, Node};
+use reckon_reconcile::{Assessed, Excluded, Reconciliation, State, Status, SubjectReport};
+use serde_json::{Value as Json, json};
+use std::fmt::Write as _;
+
+/// A figure for people: a single number when it is one, else the interval.
+pub fn figure_text(f: Option<&Interval>) -> String {
+    match f {
+        Some(iv) if iv.is_point() => iv.lo().at.to_string(),
+        Some(iv) => iv.to_string(),
+        None => "-".into(),
+    }
+}
+
+fn interval_json(iv: &Interval) -> Json {
+    json!({
+        "text": iv.to_string(),
+        "lo": iv.lo().at.to_string(),
+        "lo_open": iv.lo().open,
+        "hi": iv.hi().map(|h| h.at.to_string()),
+        "hi_open": iv.hi().is_some_and(|h| h.open),
+    })
+}
+
+fn tolerance_text(t: Tolerance) -> String {
+    format!("±{t}")
+}
+
+/// The header line every reconciler answer starts with: which log position it was computed
+/// for, and the defaults in force.
+pub fn position_line(r: &Reconciliation) -> String {
+    let head = r.head.map_or("empty log".into(), |h| {
+        format!("head {}", &h.to_hex()[..12])
+    });
+    format!(
+        "log position {} ({head}); each figure describes the latest as_of of its claims; default tolerance {}\n",
+        r.position,
+        tolerance_text(Tolerance::DEFAULT)
+    )
+}
+
+fn support_text(s: &SubjectReport) -> String {
+    let claims = s.support().count();
+    if claims == 0 {
+        return "-".into();
+    }
+    format!(
+        "{claims} claim{} / {} origin{}",
+        plural(claims),
+        s.support_origins(),
+        plural(s.support_origins())
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            if c + 1 == cols {
+                line.push_str(cell);
+            } else {
+                let pad = widths[c] - cell.chars().count();
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Provenance of one claim as JSON: everything needed to trace it to the log and the source.
+pub fn provenance_json(state: &State<'_>, a: &Assessed) -> Json {
+    let r = &state.claims[a.index];
+    let c: &Claim = r.claim;
+    json!({
+        "seq": a.seq,
+        "hash": r.entry.hash.to_hex(),
+        "subject": c.subject.as_str(),
+        "value": c.value.stated(),
+        "interval": interval_json(&a.interval),
+        "unit": c.unit,
+        "scope": c.scope,
+        "as_of": c.as_of.map(|p| p.to_string()),
+        "said_on": c.said_on.to_string(),
+        "origin": a.origin,
+        "speaker": c.speaker,
+        "role": c.role,
+        "cites": c.cites,
+        "publisher": c.publisher,
+        "url": c.url,
+        "title": c.title,
+        "document": c.document,
+        "quote": c.quote,
+        "modality": c.modality.as_str(),
+        "relation": a.relation.map(|r| r.as_str()),
+        "reason": a.reason,
+        "counted": a.counts(),
+        "repeats": a.repeats,
+    })
+}
+
+fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
+    json!({
+        "subject": s.subject.as_str(),
+        "unit": s.unit,
+        "label": s.label,
+        "aliases": s.aliases.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+        "as_of": s.as_of.map(|p| p.to_string()),
+        "tolerance": s.tolerance.to_string(),
+        "window_days": s.window_days,
+        "figure": s.figure.as_ref().map(interval_json),
+        "status": s.status.as_str(),
+        "support_claims": s.support().count(),
+        "support_origins": s.support_origins(),
+        "support": s.support().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
+        "dissent": s.dissent().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
+        "not_counted": s.claims.iter().filter(|a| !a.counts()).map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
+        "candidates": s.candidates.iter().map(|(iv, o)| json!({"region": interval_json(iv), "origins": o})).collect::<Vec<_>>(),
+        "derived": s.derived.as_ref().map(|d| json!({"how": d.how, "from": d.from})),
+        "parts": s.parts.as_ref().map(|p| json!({
+            "whole": p.whole.as_str(),
+            "parts": p.parts.iter().map(|(n, f)| json!({"subject": n.as_str(), "figure": f.as_ref().map(interval_json)})).collect::<Vec<_>>(),
+            "sum": p.sum.as_ref().map(interval_json),
+            "whole_figure": p.whole_figure.as_ref().map(interval_json),
+            "relation": p.relation.map(|r| r.as_str()),
+            "reason": p.reason,
+        })),
+        "other_units": s.other_units,
+    })
+}
+
+fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
+    let j = json!({
+        "position": r.position,
+        "head": r.head.map(|h| h.to_hex()),
+        "default_tolerance": Tolerance::DEFAULT.to_string(),
+        key: items,
+    });
+    format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default())
+}
+
+/// `reckon reconcile`: one subject a row (subject, unit, figure, status, support, dissent),
+/// or JSON `{"position","head","default_tolerance","subjects":[…]}` with every supporting,
+/// dissenting and uncounted claim's provenance.
+pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> String {
+    if format == Format::Json {
+        return envelope(
+            r,
+            "subjects",
+            r.subjects.iter().map(|s| subject_json(state, s)).collect(),
+        );
+    }
+    let mut rows = vec![
+        ["SUBJECT", "UNIT", "FIGURE", "STATUS", "SUPPORT", "DISSENT"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for s in &r.subjects {
+        let dissent = s.dissent().count();
+        rows.push(vec![
+            s.subject.to_string(),
+            s.unit.clone(),
+            figure_text(s.figure.as_ref()),
+            s.status.as_str().to_owned(),
+            support_text(s),
+            if dissent == 0 {
+                "-".into()
+            } else {
+                format!("{dissent} claim{}", plural(dissent))
+            },
+        ]);
+    }
+    let mut out = position_line(r);
+    out.push_str(&table(&rows));
+    out
+}
+
+fn who(c: &Claim) -> String {
+    let mut s = c.speaker.clone().unwrap_or_default();
+    if let Some(role) = &c.role {
+        s.push_str(&format!(" ({role})"));
+    }
+    if let Some(cites) = &c.cites {
+        s.push_str(&format!(", citing {cites}"));
+    }
+    if let Some(p) = &c.publisher {
+        if !s.is_empty() {
+            s.push_str(", ");
+        }
+        s.push_str(&format!("in {p}"));
+    }
+    s
+}
+
+/// A claim with its provenance, indented, for `explain` and `conflicts`.
+fn claim_block(state: &State<'_>, a: &Assessed, out: &mut String) {
+    let r = &state.claims[a.index];
+    let c = r.claim;
+    let _ = writeln!(
+        out,
+        "  #{} {} = {}  ({})",
+        a.seq,
+        c.value.stated(),
+        a.interval,
+        a.reason
+    );
+    let _ = writeln!(out, "      {}", who(c));
+    let mut when = format!("said {}", c.said_on);
+    if let Some(p) = c.as_of {
+        when.push_str(&format!(", as of {p}"));
+    }
+    if let Some(scope) = &c.scope {
+        when.push_str(&format!(", scope: {scope}"));
+    }
+    if let Some(first) = a.repeats {
+        when.push_str(&format!(", same origin as #{first} (counted once)"));
+    }
+    let _ = writeln!(out, "      {when}");
+    if let Some(q) = &c.quote {
+        let _ = writeln!(out, "      \"{q}\"");
+    }
+    let mut src = format!("entry {}", &r.entry.hash.to_hex()[..12]);
+    if let Some(d) = &c.document {
+        src.push_str(&format!(", document {d}"));
+    }
+    if let Some(u) = &c.url {
+        src.push_str(&format!(", {u}"));
+    }
+    let _ = writeln!(out, "      {src}");
+}
+
+fn status_sentence(s: &SubjectReport) -> String {
+    let n = s.support_origins();
+    match s.status {
+        Status::SingleSource => "single source: one origin supports it and nothing contradicts it".into(),
+        Status::Corroborated => format!("corroborated: {n} independent origins state exactly this figure and none contradicts it"),
+        Status::Consistent => format!("consistent: {n} independent origins support it with different figures that overlap, and none contradicts it"),
+        Status::Contested => format!("contested: {n} origin{} support it and {} counted claim{} exclude it", plural(n), s.dissent().count(), plural(s.dissent().count())),
+        Status::Unresolved => format!("unresolved: {} regions have equal support ({n} origin{} each); the one shown is backed by the origins that agreed more often on other contested subjects", s.candidates.len(), plural(n)),
+        Status::Derived => "derived: no claim states it; it is computed".into(),
+        Status::NoFigure => "no figure: no claim counts (all are retracted, superseded, expected, denied or about another time)".into(),
+    }
+}
+
+/// `reckon explain SUBJECT`: the figure, then every claim and relation in words.
+pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String {
+    if format == Format::Json {
+        return envelope(
+            r,
+            "subjects",
+            r.subjects.iter().map(|s| subject_json(state, s)).collect(),
+        );
+    }
+    let mut out = position_line(r);
+    for s in &r.subjects {
+        out.push('\n');
+        let label = s
+            .label
+            .as_ref()
+            .map(|l| format!(" — {l}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{}{label}", s.subject);
+        if !s.aliases.is_empty() {
+            let names: Vec<&str> = s.aliases.iter().map(|a| a.as_str()).collect();
+            let _ = writeln!(out, "also recorded as: {}", names.join(", "));
+        }
+        let window = if s.window_days == 0 {
+            "none".into()
+        } else {
+            format!("P{}D", s.window_days)
+        };
+        let as_of = s
+            .as_of
+            .map_or("no as_of (a quantity that does not change)".into(), |p| {
+                p.to_string()
+            });
+        let _ = writeln!(
+            out,
+            "unit {}; tolerance {}; comparison window {window}; as of {as_of}",
+            s.unit,
+            tolerance_text(s.tolerance)
+        );
+        if !s.other_units.is_empty() {
+            let _ = writeln!(
+                out,
+                "claims in other units ({}) are never compared with these",
+                s.other_units.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "figure: {} — {}",
+            figure_text(s.figure.as_ref()),
+            status_sentence(s)
+        );
+        for (iv, origins) in &s.candidates {
+            let _ = writeln!(out, "  candidate {iv}: {}", origins.join("; "));
+        }
+        if let Some(d) = &s.derived {
+            let from: Vec<String> = d.from.iter().map(|x| format!("#{x}")).collect();
+            let _ = writeln!(out, "derived as {}, from {}", d.how, from.join(", "));
+        }
+        if let Some(p) = &s.parts {
+            let _ = writeln!(out, "parts: {}", p.reason);
+        }
+        let mut scopes: Vec<(String, u64)> = s
+            .claims
+            .iter()
+            .filter(|a| a.counts())
+            .map(|a| {
+                (
+                    state.claims[a.index]
+                        .claim
+                        .scope
+                        .clone()
+                        .unwrap_or_else(|| "(none)".into()),
+                    a.seq,
+                )
+            })
+            .collect();
+        scopes.sort();
+        let mut distinct: Vec<&str> = scopes.iter().map(|(sc, _)| sc.as_str()).collect();
+        distinct.dedup();
+        if distinct.len() > 1 {
+            let listed: Vec<String> = scopes
+                .iter()
+                .map(|(sc, seq)| format!("\"{sc}\" (#{seq})"))
+                .collect();
+            let _ = writeln!(out, "scopes differ: {}", listed.join(", "));
+        }
+        for (title, pick) in [("support", 0), ("dissent", 1), ("not counted", 2)] {
+            let items: Vec<&Assessed> = s
+                .claims
+                .iter()
+                .filter(|a| match pick {
+                    0 => s.support().any(|x| x.seq == a.seq),
+                    1 => s.dissent().any(|x| x.seq == a.seq),
+                    _ => !a.counts(),
+                })
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{title}:");
+            for a in items {
+                claim_block(state, a, &mut out);
+            }
+        }
+        pairwise(state, s, &mut out);
+    }
+    out
+}
+
+/// Relations between the distinct figures stated, when there are few enough to list.
+fn pairwise(state: &State<'_>, s: &SubjectReport, out: &mut String) {
+    let mut firsts: Vec<&Assessed> = Vec::new();
+    for a in s
+        .claims
+        .iter()
+        .filter(|a| a.counts() || matches!(a.excluded, Some(Excluded::Modality(_))))
+    {
+        if !firsts.iter().any(|f| f.interval == a.interval) {
+            firsts.push(a);
+        }
+    }
+    if firsts.len() < 2 {
+        return;
+    }
+    if firsts.len() > 12 {
+        let _ = writeln!(
+            out,
+            "between the claims: {} distinct figures; each is related to the figure above",
+            firsts.len()
+        );
+        return;
+    }
+    let _ = writeln!(out, "between the claims:");
+    for (i, a) in firsts.iter().enumerate() {
+        for b in &firsts[i + 1..] {
+            let (word, how) = if a.interval.overlaps(&b.interval) {
+                ("consistent", "overlap")
+            } else {
+                ("contradict", "are disjoint")
+            };
+            let sa = state.claims[a.index].claim.scope.as_deref();
+            let sb = state.claims[b.index].claim.scope.as_deref();
+            let scope = if sa != sb {
+                format!(
+                    " (scope: {} / {})",
+                    sa.unwrap_or("none"),
+                    sb.unwrap_or("none")
+                )
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  #{} and #{} {word}: {} and {} {how}{scope}",
+                a.seq, b.seq, a.interval, b.interval
+            );
+        }
+    }
+}
+
+/// `reckon conflicts`: every contradiction with both sides' provenance: claims that exclude
+/// their subject's figure, ties between regions, and parts that cannot sum to their whole.
+/// JSON: `{"position","head","default_tolerance","conflicts":[{"subject","unit","kind",…}]}`.
+pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> String {
+    let mut items: Vec<Json> = Vec::new();
+    let mut text = position_line(r);
+    let mut n = 0;
+    for s in &r.subjects {
+        let dissent: Vec<&Assessed> = s.dissent().collect();
+        let parts_bad = s
+            .parts
+            .as_ref()
+            .filter(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
+        if dissent.is_empty() && s.status != Status::Unresolved && parts_bad.is_none() {
+            continue;
+        }
+        let support: Vec<&Assessed> = s.support().collect();
+        // In a tie the claims behind the other regions are the other side of the tie.
+        if !dissent.is_empty() && s.status != Status::Unresolved {
+            n += 1;
+            items.push(json!({
+                "subject": s.subject.as_str(), "unit": s.unit, "kind": "dissent",
+                "figure": s.figure.as_ref().map(interval_json),
+                "support": support.iter().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
+                "dissent": dissent.iter().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
+            }));
+            let _ = writeln!(
+                text,
+                "\n{} ({}): figure {} is contradicted",
+                s.subject,
+                s.unit,
+                figure_text(s.figure.as_ref())
+            );
+            text.push_str("for the figure:\n");
+            for a in &support {
+                claim_block(state, a, &mut text);
+            }
+            text.push_str("against it:\n");
+            for a in &dissent {
+                claim_block(state, a, &mut text);
+            }
+        }
+        if s.status == Status::Unresolved {
+            n += 1;
+            items.push(json!({
+                "subject": s.subject.as_str(), "unit": s.unit, "kind": "tie",
+                "candidates": s.candidates.iter().map(|(iv, o)| json!({"region": interval_json(iv), "origins": o})).collect::<Vec<_>>(),
+            }));
+            let _ = writeln!(
+                text,
+                "\n{} ({}): {} regions tie for support",
+                s.subject,
+                s.unit,
+                s.candidates.len()
+            );
+            for (iv, origins) in &s.candidates {
+                let _ = writeln!(text, "  {iv}: {}", origins.join("; "));
+            }
+        }
+        if let Some(p) = parts_bad {
+            n += 1;
+            items.push(json!({
+                "subject": s.subject.as_str(), "unit": s.unit, "kind": "parts",
+                "reason": p.reason,
+                "sum": p.sum.as_ref().map(interval_json),
+                "whole_figure": p.whole_figure.as_ref().map(interval_json),
+            }));
+            let _ = writeln!(text, "\n{} ({}): {}", s.subject, s.unit, p.reason);
+        }
+    }
+    if format == Format::Json {
+        return envelope(r, "conflicts", Json::Array(items));
+    }
+    if n == 0 {
+        text.push_str("no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold\n");
+    }
+    text
+}
+
+fn dot_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// `reckon graph`: the conflict graph as Graphviz DOT (renders as is) or JSON
+/// `{"nodes":[{"id","kind",…}],"edges":[{"from","to","relation"}]}`.
+pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
+    use petgraph::visit::EdgeRef;
+    let label = |n: &Node| match n {
+        Node::Claim { seq, index } => {
+            let c = state.claims[*index].claim;
+            format!("#{seq} {}\n{}", c.value.stated(), c.origin())
+        }
+        Node::Cluster { interval, .. } => interval.to_string(),
+        Node::Figure {
+            subject,
+            unit,
+            interval,
+            status,
+        } => {
+            format!(
+                "{subject}\n{} {unit}\n{}",
+                figure_text(interval.as_ref()),
+                status.as_str()
+            )
+        }
+    };
+    if format == Format::Json {
+        let nodes: Vec<Json> = g
+            .node_indices()
+            .map(|i| {
+                let mut j = match &g[i] {
+                    Node::Claim { seq, index } => json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].entry.hash.to_hex()}),
+                    Node::Cluster { subject, interval, counted } => json!({"kind": "cluster", "subject": subject.as_str(), "interval": interval.to_string(), "counted": counted}),
+                    Node::Figure { subject, unit, interval, status } => json!({"kind": "figure", "subject": subject.as_str(), "unit": unit, "figure": interval.map(|i| i.to_string()), "status": status.as_str()}),
+                };
+                j["id"] = json!(i.index());
+                j["label"] = json!(label(&g[i]));
+                j
+            })
+            .collect();
+        let edges: Vec<Json> = g
+            .edge_references()
+            .map(|e| json!({"from": e.source().index(), "to": e.target().index(), "relation": e.weight().as_str()}))
+            .collect();
+        return format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges}))
+                .unwrap_or_default()
+        );
+    }
+    let mut out = String::from(
+        "digraph reckon {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
+    );
+    for i in g.node_indices() {
+        let shape = match &g[i] {
+            Node::Claim { .. } => "shape=note",
+            Node::Cluster { counted: true, .. } => "shape=ellipse",
+            Node::Cluster { counted: false, .. } => "shape=ellipse, style=dashed",
+            Node::Figure { .. } => "shape=box, style=bold",
+        };
+        let _ = writeln!(
+            out,
+            "  n{} [{shape}, label=\"{}\"];",
+            i.index(),
+            dot_escape(&label(&g[i])).replace('\n', "\\n")
+        );
+    }
+    for e in g.edge_references() {
+        let style = match e.weight() {
+            Edge::Agrees => "color=darkgreen",
+            Edge::Relation(reckon_reconcile::Relation::Agrees) => "color=darkgreen, penwidth=2",
+            Edge::Relation(reckon_reconcile::Relation::Consistent) => "color=blue, style=dashed",
+            Edge::Relation(reckon_reconcile::Relation::Contradicts) => "color=red, penwidth=2",
+            Edge::Relation(reckon_reconcile::Relation::DiffersInTime) => "color=gray, style=dotted",
+            Edge::SameOrigin => "color=orange, style=dotted",
+            Edge::PartOf => "color=purple",
+        };
+        let _ = writeln!(
+            out,
+            "  n{} -> n{} [{style}, label=\"{}\"];",
+            e.source().index(),
+            e.target().index(),
+            e.weight().as_str()
+        );
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,218 @@
+//! The reconciler end to end: golden output of `reconcile`, `conflicts`, `explain` and `graph`
+//! on crafted cases and on the project's own log, time travel, and refused definitions.
+
+use crate::support::{golden, reckon, root, scratch, seeded, snapshot};
+use std::path::{Path, PathBuf};
+
+/// A log of `tests/data/reconcile.jsonl` (every relation, status and sum case).
+fn cases(dir: &Path) -> PathBuf {
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let file = root().join("tests/data/reconcile.jsonl");
+    let r = reckon(&log, &["import", file.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    log
+}
+
+fn transcripts(log: &Path, runs: &[&[&str]]) -> String {
+    runs.iter()
+        .map(|args| {
+            format!(
+                "$ reckon {}\n{}",
+                args.join(" "),
+                reckon(log, args, None).transcript()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_relation_status_and_sum_case() {
+    let dir = scratch("recon-cases");
+    let log = cases(&dir);
+    let out = transcripts(&log, &[&["reconcile"], &["conflicts"], &["explain"]]);
+    golden("reconcile/cases.txt", &out, &dir);
+    let json = transcripts(
+        &log,
+        &[
+            &["reconcile", "--format", "json"],
+            &["conflicts", "--format", "json"],
+        ],
+    );
+    golden("reconcile/cases-json.txt", &json, &dir);
+}
+
+#[test]
+fn graph_as_dot_and_json() {
+    let dir = scratch("recon-graph");
+    let log = cases(&dir);
+    let out = transcripts(
+        &log,
+        &[
+            &["graph", "t/agree"],
+            &["graph", "t/whole*", "--format", "json"],
+        ],
+    );
+    golden("reconcile/graph.txt", &out, &dir);
+}
+
+#[test]
+fn time_travel_sees_what_was_believed_before_a_retraction() {
+    let dir = scratch("recon-at");
+    let log = cases(&dir);
+    let before = reckon(&log, &["reconcile", "t/corrected", "--at", "33"], None);
+    let after = reckon(&log, &["reconcile", "t/corrected"], None);
+    assert!(before.stdout.contains("unresolved"), "{}", before.stdout);
+    assert!(after.stdout.contains("single source"), "{}", after.stdout);
+    let first = reckon(&log, &["reconcile", "t/corrected", "--at", "31"], None);
+    assert!(first.stdout.contains("  12  "), "{}", first.stdout);
+    golden(
+        "reconcile/time-travel.txt",
+        &transcripts(
+            &log,
+            &[
+                &["reconcile", "t/corrected", "--at", "31"],
+                &["reconcile", "t/corrected", "--at", "33"],
+                &["reconcile", "t/corrected"],
+                &["reconcile", "--at", "99"],
+            ],
+        ),
+        &dir,
+    );
+}
+
+#[test]
+fn nothing_matched_is_said_with_the_nearest_names() {
+    let dir = scratch("recon-none");
+    let log = seeded(&dir);
+    let r = transcripts(
+        &log,
+        &[
+            &["explain", "pows/ukraine/held"],
+            &["reconcile", "pows/ukriane/held-by-russia"],
+            &["conflicts", "nothing/here"],
+        ],
+    );
+    golden("reconcile/no-match.txt", &r, &dir);
+}
+
+#[test]
+fn the_seed_log_reconciled_and_explained_subject_by_subject() {
+    let log = root().join("log");
+    let dir = root();
+    golden(
+        "reconcile/seed.txt",
+        &transcripts(&log, &[&["reconcile"], &["conflicts"]]),
+        &dir,
+    );
+    golden(
+        "reconcile/seed-json.txt",
+        &transcripts(&log, &[&["reconcile", "--format", "json"]]),
+        &dir,
+    );
+    let subjects = [
+        "exchange/2025-05-06/returned-to-ukraine",
+        "exchange/2025-05-23/agreed-per-side",
+        "exchange/2025-05-23/per-side",
+        "exchange/2025-05-23/phase-1/per-side",
+        "exchange/2025-05-23/phase-1/per-side/civilians",
+        "exchange/2025-05-23/phase-1/per-side/military",
+        "exchange/agreed-2025-06-02/people",
+        "executions/ukrainian-pows-by-russia",
+        "pows/ukraine/held-by-russia",
+    ];
+    for s in subjects {
+        let r = reckon(&log, &["explain", s], None);
+        assert_eq!(r.code, 0, "{s}: {}", r.stderr);
+        golden(
+            &format!("reconcile/explain/{}.txt", s.replace('/', "_")),
+            &r.transcript(),
+            &dir,
+        );
+    }
+}
+
+#[test]
+fn the_captives_are_consistent_not_contradictory_once_qualifiers_are_read() {
+    let r = reckon(
+        &root().join("log"),
+        &["explain", "pows/ukraine/held-by-russia"],
+        None,
+    );
+    assert!(
+        r.stdout.contains("figure: [9500, 10500] — consistent"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("scopes differ"), "{}", r.stdout);
+    assert!(r.stdout.contains("#24 and #25 consistent"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("contested") && !r.stdout.contains("dissent:"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Appends `line` to a log of the cases and checks it is refused with the log unchanged.
+fn refused(name: &str, line: &str) {
+    let dir = scratch(name);
+    let log = cases(&dir);
+    let before = snapshot(&log);
+    let r = reckon(&log, &["import", "-"], Some(format!("{line}\n").as_bytes()));
+    assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+    assert_eq!(snapshot(&log), before);
+    golden(
+        &format!("reconcile/refused/{name}.txt"),
+        &r.transcript(),
+        &dir,
+    );
+}
+
+#[test]
+fn a_sum_of_cycle_is_refused() {
+    refused(
+        "sum-cycle",
+        r#"{"define": "t/whole/a", "sum_of": ["t/whole", "t/other"]}"#,
+    );
+}
+
+#[test]
+fn a_subject_that_is_its_own_part_is_refused() {
+    refused("sum-self", r#"{"define": "t/x", "sum_of": ["t/x", "t/y"]}"#);
+}
+
+#[test]
+fn an_alias_cycle_is_refused() {
+    refused(
+        "alias-cycle",
+        r#"{"alias": "t/canonical", "same_as": "t/other-name"}"#,
+    );
+}
+
+#[test]
+fn an_alias_to_an_unknown_subject_is_refused() {
+    refused(
+        "alias-unknown",
+        r#"{"alias": "t/new-name", "same_as": "t/no-such-subject"}"#,
+    );
+}
+
+#[test]
+fn a_supersession_cannot_loop() {
+    // A claim can only supersede one recorded before it, so a loop would need a reference
+    // forward in time; and a claim already superseded cannot be superseded again.
+    refused(
+        "supersede-forward",
+        r#"{"subject": "t/corrected", "value": "5", "said_on": "2025", "speaker": "A", "supersedes": 40}"#,
+    );
+    refused(
+        "supersede-twice",
+        r#"{"subject": "t/corrected", "value": "5", "said_on": "2025", "speaker": "A", "supersedes": 31}"#,
+    );
+}
+
+#[test]
+fn a_retraction_of_an_already_retracted_claim_is_refused() {
+    refused("retract-retracted", r#"{"retract": 33, "reason": "again"}"#);
+}
