@@ -5,6 +5,7 @@
 mod bad_input;
 mod cli;
 mod concurrency;
+mod population;
 mod reconcile;
 mod seed_log;
 mod support;

@@ -21,7 +21,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             tolerance: Tolerance::DEFAULT,
-            trust_rounds: 5,
+            trust_rounds: 8,
         }
     }
 }
@@ -200,13 +200,18 @@ fn build_group(
     }
 }
 
-/// The candidate a tie is broken to: the one whose origins are most reliable, then the lowest.
+/// The candidate a tie is broken to: the one whose origins are most reliable, then the one
+/// stated first in the log.
 fn choose<'g>(cands: &'g [Candidate], trust: &[f64]) -> Option<&'g Candidate> {
     let score = |c: &Candidate| c.origins.iter().map(|&o| trust[o as usize]).sum::<f64>();
     let mut best: Option<(&Candidate, f64)> = None;
     for c in cands {
         let s = score(c);
-        if best.is_none_or(|(_, b)| s > b) {
+        let better = match best {
+            None => true,
+            Some((b, bs)) => s > bs || (s == bs && c.first < b.first),
+        };
+        if better {
             best = Some((c, s));
         }
     }
@@ -227,7 +232,9 @@ fn estimate_trust(groups: &[Group], origins: usize, rounds: usize) -> Vec<Record
         }
         tally(g, &cands[0], &mut fixed);
     }
-    let mut records = fixed.clone();
+    // Every origin starts at the prior (1/2); each round settles the ties with the estimate of
+    // the round before.
+    let mut records = vec![Record::default(); origins];
     for _ in 0..rounds {
         let trust: Vec<f64> = records.iter().map(|r| r.trust()).collect();
         let mut next = fixed.clone();

@@ -29,6 +29,8 @@ pub struct Candidate {
     pub region: Interval,
     /// The origins (as given ids) whose intervals cover it, sorted.
     pub origins: Vec<u32>,
+    /// The position in `votes` of the first vote that covers it.
+    pub first: usize,
 }
 
 /// Finds the regions supported by the most distinct origins. `votes` pairs each interval with
@@ -106,14 +108,18 @@ pub fn best_regions(votes: &[(Interval, u32)]) -> Option<(usize, Vec<Candidate>)
                 open: k.1 == 0,
             });
             let region = Interval::new(lo, hi).ok()?;
-            let mut origins: Vec<u32> = votes
-                .iter()
-                .filter(|(iv, _)| covers(iv, s, first_end))
-                .map(|(_, o)| *o)
+            let covering: Vec<usize> = (0..votes.len())
+                .filter(|&k| covers(&votes[k].0, s, first_end))
                 .collect();
+            let first = *covering.first()?;
+            let mut origins: Vec<u32> = covering.iter().map(|&k| votes[k].1).collect();
             origins.sort_unstable();
             origins.dedup();
-            Some(Candidate { region, origins })
+            Some(Candidate {
+                region,
+                origins,
+                first,
+            })
         })
         .collect();
     Some((best, candidates))

@@ -202,3 +202,5 @@ mod tests {
         assert_eq!(group(1234567), "1,234,567");
     }
 }
+
+pub mod eval;

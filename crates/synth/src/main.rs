@@ -11,6 +11,9 @@ const USAGE: &str = "\
 usage:
   reckon-bench generate CLAIMS SUBJECTS [SEED]   print synthetic claims as JSON Lines
   reckon-bench log CLAIMS SUBJECTS [DIR]         time import, verify and the hashing floor
+  reckon-bench reconcile CLAIMS SUBJECTS         time folding and reconciling
+  reckon-bench eval DATA_DIR                     score the reconciler on real data
+                                                 (DATA_DIR holds claims.jsonl and truth-*.csv)
 
 Run it built for speed:
   cargo run --release -p reckon-synth --bin reckon-bench -- log 1000000 100000";
@@ -105,11 +108,74 @@ fn bench_log(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+fn bench_reconcile(args: &[String]) -> Result<(), String> {
+    let (n, m) = (arg(args, 2, None)?, arg(args, 3, None)?);
+    let mut input = Vec::new();
+    for line in reckon_synth::claims(n, m, 1) {
+        input.extend_from_slice(line.as_bytes());
+        input.push(b'\n');
+    }
+    let entries = reckon_synth::eval::load("reconcile", &input)?;
+    drop(input);
+    let t = Instant::now();
+    let state = reckon_reconcile::State::fold(&entries, None);
+    let fold = secs(t);
+    let t = Instant::now();
+    let r = reckon_reconcile::reconcile(&state, None, &reckon_reconcile::Options::default());
+    let rec = secs(t);
+    let t = Instant::now();
+    let g = reckon_reconcile::graph::build(&r);
+    let graph = secs(t);
+    println!(
+        "{n} claims over {m} subjects: fold {fold:.2} s, reconcile {rec:.2} s ({} subjects), graph {graph:.2} s ({} nodes, {} edges)",
+        r.subjects.len(),
+        g.node_count(),
+        g.edge_count()
+    );
+    Ok(())
+}
+
+fn eval(args: &[String]) -> Result<(), String> {
+    let dir = PathBuf::from(args.get(2).ok_or(USAGE)?);
+    let report = reckon_synth::eval::evaluate_dir(&dir)?;
+    if !report.skipped.is_empty() {
+        println!(
+            "left out {} lines that break the import contract, for example:",
+            report.skipped.len()
+        );
+        for s in report.skipped.iter().take(3) {
+            println!("  {s}");
+        }
+    }
+    for (t, s) in &report.scores {
+        println!(
+            "{}: {} subjects, {} wrong ({:.1}%), {} without a figure, mean absolute error {:.0}",
+            t.display(),
+            s.subjects,
+            s.wrong,
+            100.0 * s.error_rate(),
+            s.missing,
+            s.mae
+        );
+        if args.iter().any(|a| a == "--misses") {
+            for (subject, reference, got) in &s.misses {
+                println!(
+                    "  {subject}: reference {reference}, figure {}",
+                    got.map_or("none".into(), |g| g.to_string())
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let r = match args.get(1).map(String::as_str) {
         Some("generate") => generate(&args),
         Some("log") => bench_log(&args),
+        Some("reconcile") => bench_reconcile(&args),
+        Some("eval") => eval(&args),
         _ => Err(USAGE.to_owned()),
     };
     match r {

@@ -1,0 +1,153 @@
+//! Scoring reconciled figures against reference figures (`subject,value` CSV), the way the
+//! truth-discovery literature scores the population data: a subject is wrong when its figure
+//! is more than 1% from the reference.
+
+use reckon_claim::Interval;
+use reckon_ledger::{Entry, Log};
+use reckon_reconcile::Reconciliation;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// How a reconciliation scores against reference figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    /// Reference subjects.
+    pub subjects: usize,
+    /// Subjects whose figure is more than 1% from the reference, or missing.
+    pub wrong: usize,
+    /// Subjects with no figure at all.
+    pub missing: usize,
+    /// Mean absolute error over the reference subjects (a missing figure counts as 0).
+    pub mae: f64,
+    /// Each wrong subject: name, reference, the figure's number.
+    pub misses: Vec<(String, f64, Option<f64>)>,
+}
+
+impl Score {
+    /// The share of subjects that are wrong.
+    pub fn error_rate(&self) -> f64 {
+        if self.subjects == 0 {
+            0.0
+        } else {
+            self.wrong as f64 / self.subjects as f64
+        }
+    }
+}
+
+/// The single number a figure stands for: itself when it is one, else the middle of a
+/// bounded interval, else its lower end.
+pub fn point(iv: &Interval) -> f64 {
+    let f = |n: reckon_claim::Num| n.millionths() as f64 / 1e6;
+    match iv.hi() {
+        Some(h) => (f(iv.lo().at) + f(h.at)) / 2.0,
+        None => f(iv.lo().at),
+    }
+}
+
+/// Scores `r` against `csv` (a header line, then `subject,value` lines).
+pub fn score(r: &Reconciliation, csv: &str) -> Result<Score, String> {
+    let figures: HashMap<&str, Option<f64>> = r
+        .subjects
+        .iter()
+        .map(|s| (s.subject.as_str(), s.figure.as_ref().map(point)))
+        .collect();
+    let mut sc = Score {
+        subjects: 0,
+        wrong: 0,
+        missing: 0,
+        mae: 0.0,
+        misses: Vec::new(),
+    };
+    for (i, line) in csv.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (subject, value) = line
+            .split_once(',')
+            .ok_or_else(|| format!("line {}: expected `subject,value`", i + 1))?;
+        let reference: f64 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("line {}: `{value}` is not a number", i + 1))?;
+        let got = figures.get(subject.trim()).copied().flatten();
+        sc.subjects += 1;
+        sc.mae += (got.unwrap_or(0.0) - reference).abs();
+        let ok = got.is_some_and(|g| (g - reference).abs() <= 0.01 * reference.abs());
+        if got.is_none() {
+            sc.missing += 1;
+        }
+        if !ok {
+            sc.wrong += 1;
+            sc.misses.push((subject.trim().to_owned(), reference, got));
+        }
+    }
+    if sc.subjects > 0 {
+        sc.mae /= sc.subjects as f64;
+    }
+    Ok(sc)
+}
+
+/// Imports `input` into a fresh log in a temporary directory and returns its entries.
+pub fn load(name: &str, input: &[u8]) -> Result<Vec<Entry>, String> {
+    let dir = std::env::temp_dir().join(format!("reckon-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let log = Log::at(dir.join("log"));
+    log.init().map_err(|e| e.to_string())?;
+    reckon_ledger::import(&log, name, input).map_err(|e| e.to_string())?;
+    let entries = log.entries().map_err(|e| e.to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    entries
+}
+
+/// The evaluation of a data directory.
+#[derive(Debug)]
+pub struct DirReport {
+    /// Lines of `claims.jsonl` left out because they break the import contract, with why.
+    pub skipped: Vec<String>,
+    /// The score against each `truth*.csv` file.
+    pub scores: Vec<(PathBuf, Score)>,
+}
+
+/// Imports `dir/claims.jsonl` (leaving out, and listing, lines that break the contract: one
+/// bad line would make an import refuse the whole file), reconciles, and scores the figures
+/// against every `dir/truth*.csv`.
+pub fn evaluate_dir(dir: &Path) -> Result<DirReport, String> {
+    let path = dir.join("claims.jsonl");
+    let claims = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut kept = Vec::with_capacity(claims.len());
+    let mut skipped = Vec::new();
+    for (i, line) in claims.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(line);
+        match reckon_claim::parse_line(&text, &mut |_, _| {
+            Err("no references in evaluation data".into())
+        }) {
+            Ok(_) => {
+                kept.extend_from_slice(line);
+                kept.push(b'\n');
+            }
+            Err(e) => skipped.push(format!("line {}: {e}", i + 1)),
+        }
+    }
+    let entries = load("eval", &kept)?;
+    let state = reckon_reconcile::State::fold(&entries, None);
+    let r = reckon_reconcile::reconcile(&state, None, &reckon_reconcile::Options::default());
+    let mut truths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("truth") && n.ends_with(".csv"))
+        })
+        .collect();
+    truths.sort();
+    let mut scores = Vec::new();
+    for t in truths {
+        let csv = std::fs::read_to_string(&t).map_err(|e| format!("{}: {e}", t.display()))?;
+        scores.push((t, score(&r, &csv)?));
+    }
+    Ok(DirReport { skipped, scores })
+}
