@@ -6,6 +6,7 @@ use crate::recon::Options;
 use crate::report::{Derivation, PartsCheck, Relation, Status, SubjectReport};
 use crate::state::State;
 use reckon_claim::{End, Interval, Num, Subject};
+use std::collections::HashMap;
 
 /// The whole and the parts of every `sum_of` definition, after aliases.
 fn sums<'s>(state: &'s State<'_>) -> Vec<(&'s Subject, Vec<&'s Subject>, Option<&'s str>)> {
@@ -32,10 +33,10 @@ pub(crate) fn is_needed(state: &State<'_>, subject: &Subject, pattern: Option<&P
     })
 }
 
-fn find(reports: &[SubjectReport], s: &Subject, unit: &str) -> Option<usize> {
-    reports
-        .iter()
-        .position(|r| &r.subject == s && r.unit == unit)
+type Index = HashMap<(Subject, String), usize>;
+
+fn find(index: &Index, s: &Subject, unit: &str) -> Option<usize> {
+    index.get(&(s.clone(), unit.to_owned())).copied()
 }
 
 /// A report for a subject with no claims, to hold a derived figure.
@@ -109,7 +110,16 @@ fn relation(sum: &Interval, whole: &Interval) -> Relation {
 
 /// Checks every sum, and fills in derived figures, in `reports`.
 pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &Options) {
-    for (whole, parts, def_unit) in sums(state) {
+    let sums = sums(state);
+    if sums.is_empty() {
+        return;
+    }
+    let mut index: Index = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.subject.clone(), r.unit.clone()), i))
+        .collect();
+    for (whole, parts, def_unit) in sums {
         let unit = def_unit
             .map(str::to_owned)
             .or_else(|| {
@@ -130,11 +140,11 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
             .map(|p| {
                 (
                     (*p).clone(),
-                    stated(find(reports, p, &unit).map(|i| &reports[i])),
+                    stated(find(&index, p, &unit).map(|i| &reports[i])),
                 )
             })
             .collect();
-        let whole_at = find(reports, whole, &unit);
+        let whole_at = find(&index, whole, &unit);
         let whole_figure = stated(whole_at.map(|i| &reports[i]));
         let sum = figures
             .iter()
@@ -182,12 +192,13 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
                 Some(i) => i,
                 None => {
                     reports.push(empty(state, whole, &unit, opts));
+                    index.insert((whole.clone(), unit.clone()), reports.len() - 1);
                     reports.len() - 1
                 }
             };
             let from = parts
                 .iter()
-                .flat_map(|p| supporting(find(reports, p, &unit).map(|k| &reports[k])))
+                .flat_map(|p| supporting(find(&index, p, &unit).map(|k| &reports[k])))
                 .collect();
             let r = &mut reports[i];
             r.figure = Some(s);
@@ -214,17 +225,18 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
                 });
             let part = &parts[*k];
             if let Some(d) = others.and_then(|o| subtract(&w, &o)) {
-                let i = match find(reports, part, &unit) {
+                let i = match find(&index, part, &unit) {
                     Some(i) => i,
                     None => {
                         reports.push(empty(state, part, &unit, opts));
+                        index.insert(((*part).clone(), unit.clone()), reports.len() - 1);
                         reports.len() - 1
                     }
                 };
                 let mut from = supporting(whole_at.map(|x| &reports[x]));
                 for (j, p) in parts.iter().enumerate() {
                     if j != *k {
-                        from.extend(supporting(find(reports, p, &unit).map(|x| &reports[x])));
+                        from.extend(supporting(find(&index, p, &unit).map(|x| &reports[x])));
                     }
                 }
                 let r = &mut reports[i];
@@ -236,7 +248,7 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
                 });
             }
         }
-        if let Some(i) = find(reports, whole, &unit) {
+        if let Some(i) = find(&index, whole, &unit) {
             if rel == Some(Relation::Contradicts) {
                 reports[i].status = Status::Contested;
             }

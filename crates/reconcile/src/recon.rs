@@ -7,6 +7,7 @@ use crate::state::State;
 use crate::sweep::{Candidate, best_regions};
 use reckon_claim::{EntryHash, Interval, Modality, Period, Subject, Tolerance};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Settings of a reconciliation.
 #[derive(Clone, Copy, Debug)]
@@ -79,7 +80,7 @@ fn near(a: &Period, b: &Period, window: u32) -> bool {
 /// Reconciles every subject; `pattern` selects which are reported (all are used to estimate
 /// the reliability of origins).
 pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -> Reconciliation {
-    let mut origin_ids: HashMap<&str, u32> = HashMap::new();
+    let mut origin_ids: HashMap<&str, u32, BuildHasherDefault<Fx>> = HashMap::default();
     let mut origin_names: Vec<&str> = Vec::new();
     let mut claim_origin: Vec<u32> = Vec::with_capacity(state.claims.len());
     for r in &state.claims {
@@ -90,47 +91,57 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
         });
         claim_origin.push(id);
     }
-    let mut keyed: HashMap<(&Subject, &str), Vec<usize>> = HashMap::new();
+    let mut keyed: HashMap<(&Subject, &str), Vec<usize>, BuildHasherDefault<Fx>> =
+        HashMap::default();
     for (i, r) in state.claims.iter().enumerate() {
         keyed
             .entry((state.canonical(&r.claim.subject), r.claim.unit.as_str()))
             .or_default()
             .push(i);
     }
-    let mut groups: Vec<Group> = keyed
-        .into_iter()
-        .map(|((subject, unit), claims)| {
-            build_group(state, subject, unit, claims, &claim_origin, opts)
-        })
-        .collect();
-    groups.sort_by(|a, b| (&a.subject, &a.unit).cmp(&(&b.subject, &b.unit)));
+    let mut keys: Vec<((&Subject, &str), Vec<usize>)> = keyed.into_iter().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let groups: Vec<Group> = par_map(keys, |((subject, unit), claims)| {
+        build_group(state, subject, unit, claims, &claim_origin, opts)
+    });
 
     let records = estimate_trust(&groups, origin_names.len(), opts.trust_rounds);
     let trust: Vec<f64> = records.iter().map(|r| r.trust()).collect();
 
-    let mut subjects: Vec<SubjectReport> = Vec::new();
-    let mut used: Vec<u32> = Vec::new();
-    for g in &groups {
-        if pattern.is_some_and(|p| !p.matches(g.subject.as_str()))
-            && !parts::is_needed(state, &g.subject, pattern)
-        {
-            continue;
-        }
-        used.extend(g.claims.iter().map(|&i| claim_origin[i]));
-        subjects.push(report(state, g, &claim_origin, &origin_names, &trust));
-    }
+    let selected: Vec<&Group> = groups
+        .iter()
+        .filter(|g| {
+            pattern.is_none_or(|p| p.matches(g.subject.as_str()))
+                || parts::is_needed(state, &g.subject, pattern)
+        })
+        .collect();
+    let mut used: Vec<u32> = selected
+        .iter()
+        .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
+        .collect();
+    let mut subjects: Vec<SubjectReport> = par_map(selected, |g| {
+        report(state, g, &claim_origin, &origin_names, &trust)
+    });
     parts::apply(state, &mut subjects, opts);
     subjects.retain(|s| pattern.is_none_or(|p| p.matches(s.subject.as_str())));
-    let units: Vec<(Subject, String)> = subjects
-        .iter()
-        .map(|s| (s.subject.clone(), s.unit.clone()))
-        .collect();
-    for s in &mut subjects {
-        s.other_units = units
-            .iter()
-            .filter(|(n, u)| *n == s.subject && *u != s.unit)
-            .map(|(_, u)| u.clone())
-            .collect();
+    // Reports are sorted by subject, so the units of one subject are neighbours.
+    let mut start = 0;
+    while start < subjects.len() {
+        let end = start
+            + subjects[start..]
+                .iter()
+                .take_while(|s| s.subject == subjects[start].subject)
+                .count();
+        if end - start > 1 {
+            let units: Vec<String> = subjects[start..end]
+                .iter()
+                .map(|s| s.unit.clone())
+                .collect();
+            for s in &mut subjects[start..end] {
+                s.other_units = units.iter().filter(|u| **u != s.unit).cloned().collect();
+            }
+        }
+        start = end;
     }
     used.sort_unstable();
     used.dedup();
@@ -298,7 +309,7 @@ fn report(
             (chosen.map(|c| c.region), status, listed)
         }
     };
-    let mut first_of_origin: HashMap<u32, u64> = HashMap::new();
+    let mut first_of_origin: HashMap<u32, u64, BuildHasherDefault<Fx>> = HashMap::default();
     let mut claims = Vec::with_capacity(g.claims.len());
     for (k, &i) in g.claims.iter().enumerate() {
         let r = &state.claims[i];
@@ -322,23 +333,14 @@ fn report(
         } else {
             None
         };
-        let (relation, reason) = match figure {
-            None => (None, format!("{iv}; no figure to compare with")),
-            Some(f) => relate(
-                &iv,
-                &f,
-                r.claim.as_of.as_ref(),
-                g.as_of.as_ref(),
-                excluded.as_ref(),
-            ),
-        };
+        let relation = figure.map(|f| relation_of(&iv, &f, excluded.as_ref()));
         claims.push(Assessed {
             index: i,
             seq: r.entry.seq,
             interval: iv,
+            as_of: r.claim.as_of,
             origin: r.claim.origin().to_owned(),
             relation,
-            reason,
             excluded,
             repeats,
         });
@@ -373,39 +375,49 @@ fn report(
     rep
 }
 
-/// How a claim's interval stands to the figure, in words.
-pub(crate) fn relate(
+/// How a claim's interval stands to the figure.
+pub(crate) fn relation_of(
     iv: &Interval,
     figure: &Interval,
-    as_of: Option<&Period>,
-    figure_as_of: Option<&Period>,
     excluded: Option<&Excluded>,
-) -> (Option<Relation>, String) {
-    let (relation, words) = if iv == figure {
-        (Relation::Agrees, format!("{iv} is the figure"))
+) -> Relation {
+    if iv == figure {
+        Relation::Agrees
     } else if iv.overlaps(figure) {
-        (
-            Relation::Consistent,
-            format!("{iv} and the figure {figure} overlap"),
-        )
+        Relation::Consistent
     } else if matches!(excluded, Some(Excluded::OtherTime)) {
-        let when = match (as_of, figure_as_of) {
-            (Some(a), Some(f)) => {
-                format!(", but it describes {a} and the figure {f}: a change over time")
-            }
-            _ => ": a change over time".to_owned(),
-        };
-        (
-            Relation::DiffersInTime,
-            format!("{iv} and the figure {figure} are disjoint{when}"),
-        )
+        Relation::DiffersInTime
     } else {
-        (
-            Relation::Contradicts,
-            format!("{iv} and the figure {figure} are disjoint"),
-        )
+        Relation::Contradicts
+    }
+}
+
+/// A claim's relation to its subject's figure, in words ("[8000, inf) and the figure [9500,
+/// 10500] overlap"), with why it does not count when it does not.
+pub(crate) fn describe(
+    a: &Assessed,
+    figure: Option<&Interval>,
+    figure_as_of: Option<&Period>,
+) -> String {
+    let iv = &a.interval;
+    let (Some(figure), Some(relation)) = (figure, a.relation) else {
+        return format!("{iv}; no figure to compare with");
     };
-    let prefix = match excluded {
+    let words = match relation {
+        Relation::Agrees => format!("{iv} is the figure"),
+        Relation::Consistent => format!("{iv} and the figure {figure} overlap"),
+        Relation::DiffersInTime => {
+            let when = match (a.as_of.as_ref(), figure_as_of) {
+                (Some(c), Some(f)) => {
+                    format!(", but it describes {c} and the figure {f}: a change over time")
+                }
+                _ => ": a change over time".to_owned(),
+            };
+            format!("{iv} and the figure {figure} are disjoint{when}")
+        }
+        Relation::Contradicts => format!("{iv} and the figure {figure} are disjoint"),
+    };
+    let prefix = match &a.excluded {
         Some(Excluded::Modality(m)) => format!("{m}, not asserted, so it does not count: "),
         Some(Excluded::Retracted(seq, why)) => format!("retracted by #{seq} ({why}): "),
         Some(Excluded::Superseded(by)) => format!("superseded by #{by}: "),
@@ -414,5 +426,73 @@ pub(crate) fn relate(
         }
         _ => String::new(),
     };
-    (Some(relation), format!("{prefix}{words}"))
+    format!("{prefix}{words}")
+}
+
+/// Maps `f` over `items` on all cores, keeping the order.
+fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads == 1 || items.len() < 1024 {
+        return items.into_iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let mut rest = items;
+    while rest.len() > per {
+        let tail = rest.split_off(per);
+        chunks.push(rest);
+        rest = tail;
+    }
+    chunks.push(rest);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || c.into_iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        // A panic in a worker is a bug; re-raise it rather than lose its results.
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// A fast, non-cryptographic hasher for grouping claims by subject (the keys come from the
+/// log, not from an adversary probing a server).
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }

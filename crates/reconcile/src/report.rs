@@ -84,12 +84,12 @@ pub struct Assessed {
     pub seq: u64,
     /// The interval it means (with the subject's tolerance).
     pub interval: Interval,
+    /// The time it describes.
+    pub as_of: Option<Period>,
     /// Its origin.
     pub origin: String,
     /// How it stands to the figure (`None` when there is no figure).
     pub relation: Option<Relation>,
-    /// The relation in words.
-    pub reason: String,
     /// When it does not count, why.
     pub excluded: Option<Excluded>,
     /// The first counted claim of the same origin, when this one repeats it.
@@ -175,6 +175,12 @@ impl SubjectReport {
         self.claims
             .iter()
             .filter(|a| a.counts() && a.relation == Some(Relation::Contradicts))
+    }
+
+    /// A claim's relation to the figure in words (computed when asked: reports of a million
+    /// claims do not carry a million sentences).
+    pub fn reason(&self, a: &Assessed) -> String {
+        crate::recon::describe(a, self.figure.as_ref(), self.as_of.as_ref())
     }
 
     /// Distinct origins among the supporting claims.

@@ -84,7 +84,8 @@ fn table(rows: &[Vec<String>]) -> String {
 }
 
 /// Provenance of one claim as JSON: everything needed to trace it to the log and the source.
-pub fn provenance_json(state: &State<'_>, a: &Assessed) -> Json {
+pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Json {
+    let reason = s.reason(a);
     let r = &state.claims[a.index];
     let c: &Claim = r.claim;
     json!({
@@ -108,7 +109,7 @@ pub fn provenance_json(state: &State<'_>, a: &Assessed) -> Json {
         "quote": c.quote,
         "modality": c.modality.as_str(),
         "relation": a.relation.map(|r| r.as_str()),
-        "reason": a.reason,
+        "reason": reason,
         "counted": a.counts(),
         "repeats": a.repeats,
     })
@@ -127,9 +128,9 @@ fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
         "status": s.status.as_str(),
         "support_claims": s.support().count(),
         "support_origins": s.support_origins(),
-        "support": s.support().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
-        "dissent": s.dissent().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
-        "not_counted": s.claims.iter().filter(|a| !a.counts()).map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
+        "support": s.support().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+        "dissent": s.dissent().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+        "not_counted": s.claims.iter().filter(|a| !a.counts()).map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
         "candidates": s.candidates.iter().map(|(iv, o)| json!({"region": interval_json(iv), "origins": o})).collect::<Vec<_>>(),
         "derived": s.derived.as_ref().map(|d| json!({"how": d.how, "from": d.from})),
         "parts": s.parts.as_ref().map(|p| json!({
@@ -208,7 +209,7 @@ fn who(c: &Claim) -> String {
 }
 
 /// A claim with its provenance, indented, for `explain` and `conflicts`.
-fn claim_block(state: &State<'_>, a: &Assessed, out: &mut String) {
+fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut String) {
     let r = &state.claims[a.index];
     let c = r.claim;
     let _ = writeln!(
@@ -217,7 +218,7 @@ fn claim_block(state: &State<'_>, a: &Assessed, out: &mut String) {
         a.seq,
         c.value.stated(),
         a.interval,
-        a.reason
+        s.reason(a)
     );
     let _ = writeln!(out, "      {}", who(c));
     let mut when = format!("said {}", c.said_on);
@@ -358,7 +359,7 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
             }
             let _ = writeln!(out, "{title}:");
             for a in items {
-                claim_block(state, a, &mut out);
+                claim_block(state, s, a, &mut out);
             }
         }
         pairwise(state, s, &mut out);
@@ -440,8 +441,8 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             items.push(json!({
                 "subject": s.subject.as_str(), "unit": s.unit, "kind": "dissent",
                 "figure": s.figure.as_ref().map(interval_json),
-                "support": support.iter().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
-                "dissent": dissent.iter().map(|a| provenance_json(state, a)).collect::<Vec<_>>(),
+                "support": support.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                "dissent": dissent.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
             }));
             let _ = writeln!(
                 text,
@@ -452,11 +453,11 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             );
             text.push_str("for the figure:\n");
             for a in &support {
-                claim_block(state, a, &mut text);
+                claim_block(state, s, a, &mut text);
             }
             text.push_str("against it:\n");
             for a in &dissent {
-                claim_block(state, a, &mut text);
+                claim_block(state, s, a, &mut text);
             }
         }
         if s.status == Status::Unresolved {
