@@ -106,10 +106,15 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
     });
 
     let records = estimate_trust(&groups, origin_names.len(), opts.trust_rounds);
+    let shared: Vec<std::sync::Arc<str>> = origin_names
+        .iter()
+        .map(|n| std::sync::Arc::from(*n))
+        .collect();
     let trust: Vec<f64> = records.iter().map(|r| r.trust()).collect();
 
-    let selected: Vec<&Group> = groups
-        .iter()
+    // Groups are consumed as their reports are made, so the two never both take memory.
+    let selected: Vec<Group> = groups
+        .into_iter()
         .filter(|g| {
             pattern.is_none_or(|p| p.matches(g.subject.as_str()))
                 || parts::is_needed(state, &g.subject, pattern)
@@ -120,7 +125,7 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
         .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
         .collect();
     let mut subjects: Vec<SubjectReport> = par_map(selected, |g| {
-        report(state, g, &claim_origin, &origin_names, &trust)
+        report(state, &g, &claim_origin, &shared, &trust)
     });
     parts::apply(state, &mut subjects, opts);
     subjects.retain(|s| pattern.is_none_or(|p| p.matches(s.subject.as_str())));
@@ -277,7 +282,7 @@ fn report(
     state: &State<'_>,
     g: &Group,
     claim_origin: &[u32],
-    names: &[&str],
+    names: &[std::sync::Arc<str>],
     trust: &[f64],
 ) -> SubjectReport {
     let def = state.defs.get(&g.subject);
@@ -298,7 +303,7 @@ fn report(
                             c.region,
                             c.origins
                                 .iter()
-                                .map(|&o| names[o as usize].to_owned())
+                                .map(|&o| names[o as usize].to_string())
                                 .collect(),
                         )
                     })
@@ -339,7 +344,7 @@ fn report(
             seq: r.entry.seq,
             interval: iv,
             as_of: r.claim.as_of,
-            origin: r.claim.origin().to_owned(),
+            origin: names[claim_origin[i] as usize].clone(),
             relation,
             excluded,
             repeats,

@@ -86,8 +86,8 @@ pub struct Assessed {
     pub interval: Interval,
     /// The time it describes.
     pub as_of: Option<Period>,
-    /// Its origin.
-    pub origin: String,
+    /// Its origin (shared by every claim of that origin).
+    pub origin: std::sync::Arc<str>,
     /// How it stands to the figure (`None` when there is no figure).
     pub relation: Option<Relation>,
     /// When it does not count, why.
@@ -185,7 +185,7 @@ impl SubjectReport {
 
     /// Distinct origins among the supporting claims.
     pub fn support_origins(&self) -> usize {
-        let mut o: Vec<&str> = self.support().map(|a| a.origin.as_str()).collect();
+        let mut o: Vec<&str> = self.support().map(|a| a.origin.as_ref()).collect();
         o.sort_unstable();
         o.dedup();
         o.len()

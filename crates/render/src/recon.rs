@@ -98,7 +98,7 @@ pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Js
         "scope": c.scope,
         "as_of": c.as_of.map(|p| p.to_string()),
         "said_on": c.said_on.to_string(),
-        "origin": a.origin,
+        "origin": a.origin.as_ref(),
         "speaker": c.speaker,
         "role": c.role,
         "cites": c.cites,
