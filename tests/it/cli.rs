@@ -1,6 +1,6 @@
 //! Golden transcripts of the commands on a log of the seed claims.
 
-use crate::support::{golden, reckon, scratch, seeded, snapshot};
+use crate::support::{ADD_MINIMAL, golden, reckon, scratch, seeded, snapshot};
 
 #[test]
 fn help_teaches_with_examples() {
@@ -200,21 +200,7 @@ fn torn_tail_is_reported_refused_and_repaired_only_on_request() {
     let before = snapshot(&log);
     let verify = reckon(&log, &["verify"], None);
     assert_eq!(verify.code, 1);
-    let add = reckon(
-        &log,
-        &[
-            "add",
-            "--subject",
-            "a/b",
-            "--value",
-            "1",
-            "--said-on",
-            "2025",
-            "--speaker",
-            "X",
-        ],
-        None,
-    );
+    let add = reckon(&log, ADD_MINIMAL, None);
     assert_eq!(add.code, 1);
     let listing = reckon(&log, &["log"], None);
     assert_eq!(listing.code, 1);
@@ -259,21 +245,7 @@ fn an_append_cut_short_before_its_commit_is_reported_and_removed_by_repair() {
     std::fs::write(log.join("head"), &committed.1).unwrap();
     let verify = reckon(&log, &["verify"], None);
     assert_eq!(verify.code, 1);
-    let refused = reckon(
-        &log,
-        &[
-            "add",
-            "--subject",
-            "a/b",
-            "--value",
-            "1",
-            "--said-on",
-            "2025",
-            "--speaker",
-            "X",
-        ],
-        None,
-    );
+    let refused = reckon(&log, ADD_MINIMAL, None);
     assert_eq!(refused.code, 1);
     let repair = reckon(&log, &["repair"], None);
     assert_eq!(repair.code, 0, "{}", repair.stderr);

@@ -7,8 +7,8 @@ use crate::support::shared;
 #[test]
 fn population_figures_at_least_match_majority_vote() {
     let Some(shared) = shared() else {
-        eprintln!(
-            "skipped: ../shared/data/population is not here, so the reconciler is not scored on real data"
+        crate::support::notice(
+            "skipped: ../shared/data/population is not here, so the reconciler is not scored on real data",
         );
         return;
     };
@@ -18,7 +18,7 @@ fn population_figures_at_least_match_majority_vote() {
         .iter()
         .find(|(p, _)| p.ends_with("truth-dev.csv"))
         .expect("truth-dev.csv is scored");
-    eprintln!(
+    crate::support::notice(&format!(
         "{}: {} of {} wrong ({:.1}%), mean absolute error {:.0}; {} malformed lines left out",
         path.display(),
         dev.wrong,
@@ -26,7 +26,7 @@ fn population_figures_at_least_match_majority_vote() {
         100.0 * dev.error_rate(),
         dev.mae,
         report.skipped.len()
-    );
+    ));
     assert_eq!(dev.subjects, 156);
     // Majority vote's 17.3% is 27 of these 156 subjects.
     assert!(

@@ -48,8 +48,8 @@ fn rebuilding_from_claims_jsonl_gives_the_same_head() {
 #[test]
 fn every_quote_is_in_its_seed_document() {
     let Some(shared) = shared() else {
-        eprintln!(
-            "skipped: ../shared/seeds is not here, so the quotes of log/ cannot be checked against the seed documents"
+        crate::support::notice(
+            "skipped: ../shared/seeds is not here, so the quotes of log/ cannot be checked against the seed documents",
         );
         return;
     };

@@ -29,6 +29,27 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Says something in the test run's output even when the test passes (the test harness only
+/// captures the print macros, not writes to the stderr handle): for skipped data-driven checks
+/// and measured scores.
+pub fn notice(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "note: {msg}");
+}
+
+/// The smallest valid `reckon add`.
+pub const ADD_MINIMAL: &[&str] = &[
+    "add",
+    "--subject",
+    "a/b",
+    "--value",
+    "1",
+    "--said-on",
+    "2025",
+    "--speaker",
+    "X",
+];
+
 /// The result of running `reckon`.
 pub struct Run {
     pub code: i32,
