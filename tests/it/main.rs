@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod concurrency;
 mod population;
+mod query;
 mod reconcile;
 mod seed_log;
 mod support;

@@ -149,6 +149,47 @@ Examples:
   reckon graph pows/ | dot -Tsvg > pows.svg
   reckon graph --format json")]
     Graph(GraphArgs),
+    /// Ask for claims, figures, conflicts or provenance in the query language.
+    #[command(after_help = "\
+Examples:
+  reckon query 'figures pows/'
+  reckon query 'claims where speaker = \"Rustem Umerov\" | show seq, subject, value, said_on'
+  reckon query 'claims where value >= 1000 and said_on >= 2025-05-16 | sort said_on desc | limit 3'
+  reckon query 'conflicts exchange/'
+  reckon query 'provenance #24'
+  reckon query 'figures known 2025-05-01'        what was known by 1 May 2025
+  reckon query 'claims at 20 | count'            the log after its first 20 entries
+  reckon query -f saved.q --format json
+
+Grammar:
+  query  = source [where EXPR] [at N] [known DATE] [valid DATE] {| step}
+  source = claims | figures [PATTERN] | conflicts [PATTERN] | provenance (#N | HASH | SUBJECT)
+  EXPR   = FIELD OP VALUE, combined with and, or, not and brackets
+  OP     = = != ~ < <= > >= overlaps contains    (~ is a glob; subject ~ also takes a prefix/)
+  step   = sort FIELD [desc] | limit N | show FIELD, ... | count
+  fields: subject speaker origin publisher role cites scope unit tag modality document quote
+          hash seq value said_on as_of status")]
+    Query(QueryArgs),
+    /// Run every saved query (NAME.q) and compare its output with NAME.out beside it.
+    #[command(after_help = "\
+Prints a unified diff for each query whose output changed; exit 1 if any did, 0 if all match.
+A .q file may choose its output with a comment line: # format: table|json|csv
+
+Examples:
+  reckon check                       run queries/
+  reckon check --bless               accept the current output as expected
+  reckon check --junit report.xml    also write a JUnit report for CI")]
+    Check {
+        /// The directory of saved queries.
+        #[arg(default_value = "queries")]
+        dir: PathBuf,
+        /// Rewrite the expected files with the current output.
+        #[arg(long)]
+        bless: bool,
+        /// Write a JUnit XML report here.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+    },
     /// Check every entry, every link of the chain, and the head file.
     #[command(after_help = "\
 Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is
@@ -193,6 +234,26 @@ struct ReconcileArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: FormatArg,
+}
+
+#[derive(Args)]
+struct QueryArgs {
+    /// The query; `-` reads it from standard input.
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    query: Option<String>,
+    /// Read the query from a file.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: QueryFormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum QueryFormatArg {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -471,12 +532,122 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let g = reckon_reconcile::graph::build(&r);
             print(&reckon_render::recon::graph(&state, &g, format))?;
         }
+        Command::Query(a) => print(&query(&log, a)?)?,
+        Command::Check { dir, bless, junit } => {
+            return check(&log, &dir, bless, junit.as_deref(), &mut print);
+        }
         Command::Verify { documents, format } => {
             return verify(&log, documents, format.into(), &mut print);
         }
         Command::Repair { dry_run } => return repair(&log, dry_run, &mut print),
     }
     Ok(0)
+}
+
+fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
+    let text = match (&a.query, &a.file) {
+        (_, Some(f)) => std::fs::read_to_string(f)
+            .with_context(|| format!("{}: cannot read the query", f.display()))
+            .map_err(fail(2))?,
+        (Some(q), None) if q == "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("cannot read standard input")
+                .map_err(fail(2))?;
+            s
+        }
+        (Some(q), None) => q.clone(),
+        (None, None) => {
+            return Err(usage(
+                "give a query, `-` for standard input, or -f FILE".into(),
+            ));
+        }
+    };
+    let q = reckon_query::parse(&text).map_err(|e| usage(e.render(&text)))?;
+    let entries = log.entries().map_err(ledger)?;
+    let answer = reckon_query::run(&q, &entries).map_err(|e| usage(e.to_string()))?;
+    let format = match a.format {
+        QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
+        QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,
+        QueryFormatArg::Csv => reckon_render::query::QueryFormat::Csv,
+    };
+    Ok(reckon_render::query::answer(&answer, format, false))
+}
+
+fn check(
+    log: &Log,
+    dir: &std::path::Path,
+    bless: bool,
+    junit: Option<&std::path::Path>,
+    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
+) -> Result<u8, Failure> {
+    use reckon_query::check::{OutFormat, run_case, saved};
+    use reckon_render::query::{QueryFormat, answer};
+    let paths = saved(dir)
+        .with_context(|| format!("{}: cannot read the directory", dir.display()))
+        .map_err(fail(2))?;
+    if paths.is_empty() {
+        return Err(usage(format!(
+            "{}: no saved queries (NAME.q files) here",
+            dir.display()
+        )));
+    }
+    let entries = log.entries().map_err(ledger)?;
+    let render = |a: &reckon_query::Answer, f: OutFormat| {
+        answer(
+            a,
+            match f {
+                OutFormat::Table => QueryFormat::Table,
+                OutFormat::Json => QueryFormat::Json,
+                OutFormat::Csv => QueryFormat::Csv,
+            },
+            true,
+        )
+    };
+    let mut cases = Vec::new();
+    let mut diffs = Vec::new();
+    for p in &paths {
+        let case = run_case(p, &entries, &render);
+        let expected_name = case.expected_path.display().to_string();
+        let diff = match &case.expected {
+            Some(e) => {
+                reckon_render::diff::unified(e, &case.actual, &expected_name, "actual output", 3)
+            }
+            None => {
+                format!("{expected_name} is missing; run `reckon check --bless` to create it\n")
+            }
+        };
+        if bless && !case.passed() {
+            std::fs::write(&case.expected_path, &case.actual)
+                .with_context(|| format!("{expected_name}: cannot write"))
+                .map_err(fail(2))?;
+            print(&format!("blessed {}\n", case.name))?;
+        } else if case.passed() {
+            print(&format!("ok      {}\n", case.name))?;
+        } else {
+            print(&format!("CHANGED {}\n{diff}", case.name))?;
+        }
+        diffs.push(diff);
+        cases.push(case);
+    }
+    let failed = if bless {
+        0
+    } else {
+        cases.iter().filter(|c| !c.passed()).count()
+    };
+    if let Some(path) = junit {
+        std::fs::write(path, reckon_render::query::junit(&cases, &diffs))
+            .with_context(|| format!("{}: cannot write the JUnit report", path.display()))
+            .map_err(fail(2))?;
+    }
+    print(&format!(
+        "{} queries: {} matched, {} changed\n",
+        cases.len(),
+        cases.len() - failed,
+        failed
+    ))?;
+    Ok(if failed == 0 { 0 } else { 1 })
 }
 
 enum Which {

@@ -16,6 +16,8 @@ pub struct Options {
     pub tolerance: Tolerance,
     /// Rounds of the reliability estimate used to break ties.
     pub trust_rounds: usize,
+    /// The time figures should describe; `None` for the latest `as_of` of each subject.
+    pub valid: Option<Period>,
 }
 
 impl Default for Options {
@@ -23,6 +25,7 @@ impl Default for Options {
         Options {
             tolerance: Tolerance::DEFAULT,
             trust_rounds: 8,
+            valid: None,
         }
     }
 }
@@ -181,11 +184,12 @@ fn build_group(
         let r = &state.claims[claims[k]];
         r.is_live() && r.claim.modality == Modality::Asserted && intervals[k].is_some()
     };
-    // The figure describes the latest time any counted claim speaks of.
-    let as_of = (0..claims.len())
+    // The figure describes the time asked for, else the latest time any counted claim speaks of.
+    let latest = (0..claims.len())
         .filter(|&k| counted(k))
         .filter_map(|k| state.claims[claims[k]].claim.as_of)
         .max_by_key(|p| (p.end(), p.start()));
+    let as_of = opts.valid.or(latest);
     let eligible: Vec<bool> = (0..claims.len())
         .map(|k| {
             counted(k)

@@ -7,6 +7,8 @@
 //!
 //! The JSON shapes are documented on each function and are stable: scripts and CI diff them.
 
+pub mod diff;
+pub mod query;
 pub mod recon;
 
 use reckon_claim::{Claim, Event, Tolerance};

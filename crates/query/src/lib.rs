@@ -1,0 +1,53 @@
+//! The query language of reckon: one line that asks for claims, figures, conflicts or
+//! provenance, at any log position, and shapes the answer.
+//!
+//! ```text
+//! query    = source [ "where" expr ] { clause } { "|" step } ;
+//! source   = "claims"
+//!          | ( "figures" | "figure" ) [ pattern ]
+//!          | "conflicts" [ pattern ]
+//!          | "provenance" ( "#" INT | HEX | pattern ) ;
+//! clause   = "at" INT            (* the log as it was after INT entries *)
+//!          | "known" DATE        (* only claims said on or before DATE *)
+//!          | "valid" DATE ;      (* figures describing DATE rather than their latest as_of *)
+//! expr     = and { "or" and } ;
+//! and      = unary { "and" unary } ;
+//! unary    = "not" unary | "(" expr ")" | field op literal ;
+//! field    = "subject" | "speaker" | "origin" | "publisher" | "role" | "cites" | "scope"
+//!          | "unit" | "tag" | "modality" | "document" | "quote" | "hash" | "seq"
+//!          | "value" | "said_on" | "as_of" | "status" ;
+//! op       = "=" | "!=" | "~" | "<" | "<=" | ">" | ">=" | "overlaps" | "contains" ;
+//! literal  = STRING | WORD | INT | DATE | FIGURE ;   (* read as the field's kind *)
+//! step     = "sort" field [ "desc" | "asc" ] | "limit" INT
+//!          | "show" field { "," field } | "count" ;
+//! pattern  = STRING | WORD ;     (* exact subject, prefix ending in "/", or glob with * ? *)
+//! ```
+//!
+//! Text compares exactly with `=` and as a glob with `~` (case-insensitive); `subject ~`
+//! also takes a prefix ending in `/`. Figures compare as intervals: `value >= 5000` holds when
+//! the whole interval is at least 5000, `value overlaps "about 10,000"` when they share a
+//! number. Dates compare as periods: `said_on >= 2025-05` holds when the statement falls on or
+//! after the start of May 2025. Brackets and `not` nest at most [`MAX_DEPTH`] deep.
+//!
+//! ```
+//! let q = reckon_query::parse(r#"claims where subject ~ "exchange/" and value >= 1000 | sort said_on desc | limit 3"#).unwrap();
+//! assert_eq!(q.to_string(), r#"claims where subject ~ "exchange/" and value >= "1000" | sort said_on desc | limit 3"#);
+//! let e = reckon_query::parse("claims where said_on >= yesterday").unwrap_err();
+//! assert_eq!(e.column, 25);
+//! assert!(e.message.starts_with("expected a date like 2025-05-01"));
+//! ```
+//!
+//! This crate reads and runs queries; it does **not** print tables (that is `reckon-render`)
+//! and never writes to the log.
+
+pub mod ast;
+pub mod check;
+pub mod exec;
+pub mod parse;
+
+pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
+pub use exec::{Answer, Basis, Cell, QueryError, run};
+pub use parse::{MAX_DEPTH, SyntaxError, parse};
+
+#[cfg(test)]
+mod proptests;

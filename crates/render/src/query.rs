@@ -1,0 +1,179 @@
+//! Output of `reckon query`: a table for people, JSON or CSV for tools.
+
+use crate::Format;
+use reckon_query::{Answer, Cell};
+use serde_json::{Map, Value as Json, json};
+
+/// The output formats of a query answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryFormat {
+    /// Aligned table.
+    Table,
+    /// JSON.
+    Json,
+    /// CSV (RFC 4180), after one `#` line saying what it was computed for.
+    Csv,
+}
+
+impl From<Format> for QueryFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Human => QueryFormat::Table,
+            Format::Json => QueryFormat::Json,
+        }
+    }
+}
+
+/// The line saying which log position and times an answer was computed for. A saved answer
+/// (`saved`) says "the head" for a query at the head, and leaves out the log's length for a
+/// query `at` a position, so that it changes only when the answer does.
+pub fn basis_line(a: &Answer, saved: bool) -> String {
+    let b = &a.basis;
+    let known = b
+        .known
+        .map_or("any date".into(), |p| format!("on or before {p}"));
+    let valid = b
+        .valid
+        .map_or("each subject's latest as_of".into(), |p| p.to_string());
+    let head = b.head.as_ref().map_or("empty".into(), |h| {
+        format!("head {}", &h[..12.min(h.len())])
+    });
+    let position = if saved && b.at.is_none() {
+        "log position: the head".to_owned()
+    } else if saved {
+        format!("log position {} ({head})", b.position)
+    } else {
+        let head = b.head.as_ref().map_or("empty".into(), |h| {
+            format!("head {}", &h[..12.min(h.len())])
+        });
+        format!("log position {} of {} ({head})", b.position, b.log_entries)
+    };
+    format!("{position}; claims said: {known}; figures describe: {valid}")
+}
+
+fn cell_json(c: &Cell) -> Json {
+    match c {
+        Cell::Empty => Json::Null,
+        Cell::Int(n) => json!(n),
+        other => json!(other.to_string()),
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Renders an answer (`saved`: for a saved query's expected output, see [`basis_line`]). JSON: `{"query","position","log_entries","head","known","valid",
+/// "columns":[…],"rows":[{column: value}],"notes":[…]}`; numbers are JSON numbers, everything
+/// else strings, missing values `null`.
+pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
+    let at_head = saved && a.basis.at.is_none();
+    match format {
+        QueryFormat::Json => {
+            let rows: Vec<Json> = a
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut m = Map::new();
+                    for (c, v) in a.columns.iter().zip(r) {
+                        m.insert(c.clone(), cell_json(v));
+                    }
+                    Json::Object(m)
+                })
+                .collect();
+            let j = json!({
+                "query": a.query,
+                "position": if at_head { json!("head") } else { json!(a.basis.position) },
+                "log_entries": if at_head { Json::Null } else { json!(a.basis.log_entries) },
+                "head": if at_head { None } else { a.basis.head.clone() },
+                "known": a.basis.known.map(|p| p.to_string()),
+                "valid": a.basis.valid.map(|p| p.to_string()),
+                "columns": a.columns,
+                "rows": rows,
+                "notes": a.notes,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default())
+        }
+        QueryFormat::Csv => {
+            let mut out = format!("# {}\n", basis_line(a, saved));
+            out.push_str(
+                &a.columns
+                    .iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            out.push('\n');
+            for r in &a.rows {
+                out.push_str(
+                    &r.iter()
+                        .map(|c| csv_field(&c.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                out.push('\n');
+            }
+            out
+        }
+        QueryFormat::Table => {
+            let mut out = format!("{}\n", basis_line(a, saved));
+            let mut rows: Vec<Vec<String>> =
+                vec![a.columns.iter().map(|c| c.to_uppercase()).collect()];
+            rows.extend(
+                a.rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.to_string().replace('\n', " ")).collect()),
+            );
+            out.push_str(&crate::recon::table(&rows));
+            out.push_str(&format!(
+                "({} row{})\n",
+                a.rows.len(),
+                if a.rows.len() == 1 { "" } else { "s" }
+            ));
+            for n in &a.notes {
+                out.push_str(&format!("note: {n}\n"));
+            }
+            out
+        }
+    }
+}
+
+/// A JUnit XML report of saved-query cases, for CI systems to display.
+pub fn junit(cases: &[reckon_query::check::Case], diffs: &[String]) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let failures = cases.iter().filter(|c| !c.passed()).count();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"{n}\" failures=\"{failures}\">\n  <testsuite name=\"reckon check\" tests=\"{n}\" failures=\"{failures}\">\n",
+        n = cases.len()
+    );
+    for (c, d) in cases.iter().zip(diffs) {
+        out.push_str(&format!(
+            "    <testcase classname=\"queries\" name=\"{}\"",
+            esc(&c.name)
+        ));
+        if c.passed() {
+            out.push_str("/>\n");
+        } else {
+            let msg = if c.expected.is_none() {
+                "no expected output"
+            } else {
+                "output differs"
+            };
+            out.push_str(&format!(
+                ">\n      <failure message=\"{msg}\">{}</failure>\n    </testcase>\n",
+                esc(d)
+            ));
+        }
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}

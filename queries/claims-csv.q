@@ -1,0 +1,2 @@
+# format: csv
+claims where origin = "Vladimir Medinsky" | show seq, subject, value, said_on, quote

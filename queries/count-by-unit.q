@@ -1,0 +1,2 @@
+# How many claims count people.
+claims where unit = people | count

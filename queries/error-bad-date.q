@@ -1,0 +1,2 @@
+# Errors point at the column and say what was expected.
+claims where said_on >= yesterday

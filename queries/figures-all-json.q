@@ -1,0 +1,3 @@
+# format: json
+# Every figure, for tools.
+figures

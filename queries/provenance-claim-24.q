@@ -1,0 +1,3 @@
+# One claim, traced to its entry and source.
+# format: json
+provenance #24

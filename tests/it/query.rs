@@ -1,0 +1,165 @@
+//! The query language end to end: the parser's trees and errors (golden), its limits, and the
+//! `query` and `check` commands.
+
+use crate::support::{golden, reckon, root, scratch, seeded};
+
+fn lines(file: &str) -> Vec<String> {
+    std::fs::read_to_string(root().join("tests/data").join(file))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn valid_queries_parse_to_their_trees_and_print_back() {
+    let mut out = String::new();
+    for q in lines("query-ok.txt") {
+        let tree = reckon_query::parse(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        let canonical = tree.to_string();
+        assert_eq!(
+            reckon_query::parse(&canonical).as_ref(),
+            Ok(&tree),
+            "{canonical}"
+        );
+        out.push_str(&format!("{q}\n  = {canonical}\n  = {tree:?}\n"));
+    }
+    golden("query/parse-ok.txt", &out, &root());
+}
+
+#[test]
+fn invalid_queries_point_at_the_column_and_say_what_was_expected() {
+    let mut out = String::new();
+    for q in lines("query-err.txt") {
+        let e = reckon_query::parse(&q).expect_err(&q);
+        out.push_str(&e.render(&q));
+        out.push('\n');
+    }
+    golden("query/parse-err.txt", &out, &root());
+}
+
+#[test]
+fn hostile_nesting_is_refused_not_overflowed() {
+    for n in [65, 1_000, 200_000] {
+        let q = format!("claims where {}speaker = A{}", "(".repeat(n), ")".repeat(n));
+        let e = reckon_query::parse(&q).expect_err("too deep");
+        assert!(e.message.contains("nests deeper than 64"), "{}", e.message);
+        let nots = format!("claims where {}speaker = A", "not ".repeat(n));
+        assert!(reckon_query::parse(&nots).is_err());
+    }
+    let ok = format!(
+        "claims where {}speaker = A{}",
+        "(".repeat(60),
+        ")".repeat(60)
+    );
+    assert!(reckon_query::parse(&ok).is_ok());
+}
+
+#[test]
+fn query_command_formats_and_inputs() {
+    let dir = scratch("query-cli");
+    let log = seeded(&dir);
+    let file = dir.join("q.q");
+    std::fs::write(&file, "# from a file\nclaims where tag = civilians\n").unwrap();
+    let runs: Vec<(Vec<&str>, Option<&[u8]>)> = vec![
+        (vec!["query", "figures pows/", "--format", "json"], None),
+        (
+            vec![
+                "query",
+                "claims where speaker = \"Iryna Vereshchuk\" | show seq, subject, value, quote",
+                "--format",
+                "csv",
+            ],
+            None,
+        ),
+        (vec!["query", "-f", file.to_str().unwrap()], None),
+        (vec!["query", "-"], Some(b"claims | count".as_slice())),
+        (vec!["query", "claims where said_on >= yesterday"], None),
+        (vec!["query", "figures where speaker = A"], None),
+        (vec!["query", "provenance #1"], None),
+        (vec!["query", "claims at 99"], None),
+    ];
+    let mut out = String::new();
+    for (args, stdin) in runs {
+        out.push_str(&format!(
+            "$ reckon {}\n{}\n",
+            args.join(" "),
+            reckon(&log, &args, stdin).transcript()
+        ));
+    }
+    golden("query/cli.txt", &out, &dir);
+}
+
+/// A copy of the repository's saved queries with their expected output.
+fn saved_queries(dir: &std::path::Path) -> std::path::PathBuf {
+    let q = dir.join("queries");
+    std::fs::create_dir_all(&q).unwrap();
+    for e in std::fs::read_dir(root().join("queries")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, q.join(p.file_name().unwrap())).unwrap();
+    }
+    q
+}
+
+#[test]
+fn check_passes_on_the_saved_queries_and_fails_with_a_diff_when_a_figure_changes() {
+    let dir = scratch("check");
+    let log = seeded(&dir);
+    let q = saved_queries(&dir);
+    let ok = reckon(&log, &["check", q.to_str().unwrap()], None);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    // A new claim on the captives: the figure moves, and check must say where.
+    let more = r#"{"subject": "pows/ukraine/held-by-russia", "value": "about 9,000", "unit": "people", "as_of": "2025-05-02", "said_on": "2025-05-02", "speaker": "Someone Else"}"#;
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(format!("{more}\n").as_bytes())).code,
+        0
+    );
+    let junit = dir.join("report.xml");
+    let changed = reckon(
+        &log,
+        &[
+            "check",
+            q.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(changed.code, 1);
+    assert!(
+        changed.stdout.contains("CHANGED figure-captives"),
+        "{}",
+        changed.stdout
+    );
+    assert!(
+        changed
+            .stdout
+            .contains("-pows/ukraine/held-by-russia  people  [9500, 10500]"),
+        "{}",
+        changed.stdout
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testcase classname=\"queries\" name=\"figure-captives\">"),
+        "{xml}"
+    );
+    assert!(xml.contains("failures=\""), "{xml}");
+    golden("query/check-changed.txt", &changed.transcript(), &dir);
+    let blessed = reckon(&log, &["check", q.to_str().unwrap(), "--bless"], None);
+    assert_eq!(blessed.code, 0);
+    assert_eq!(reckon(&log, &["check", q.to_str().unwrap()], None).code, 0);
+}
+
+#[test]
+fn check_without_expected_output_fails_and_says_how_to_create_it() {
+    let dir = scratch("check-missing");
+    let log = seeded(&dir);
+    let q = dir.join("queries");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::write(q.join("new.q"), "figures\n").unwrap();
+    let r = reckon(&log, &["check", q.to_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    golden("query/check-missing.txt", &r.transcript(), &dir);
+    let none = reckon(&log, &["check", dir.join("log").to_str().unwrap()], None);
+    assert_eq!(none.code, 2);
+}
