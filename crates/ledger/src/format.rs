@@ -184,8 +184,16 @@ pub fn check(line: &[u8]) -> Result<Header<'_>, LineProblem> {
 /// Checks a line fully: shape, hash, and that its event is a valid event.
 pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
     let h = decode_header(line)?;
-    let event: Event = serde_json::from_str(h.event_json)
-        .map_err(|e| malformed(format!("the event is not valid: {e}")))?;
+    // Claims are nearly every entry: read them straight into a claim (the tagged enum would
+    // first buffer the whole object to find its tag).
+    let claim_tail = h.event_json.strip_prefix(r#"{"type":"claim","#);
+    let event: Event = match claim_tail {
+        Some(rest) => {
+            serde_json::from_str::<reckon_claim::Claim>(&format!("{{{rest}")).map(Event::Claim)
+        }
+        None => serde_json::from_str(h.event_json),
+    }
+    .map_err(|e| malformed(format!("the event is not valid: {e}")))?;
     Ok(Entry {
         seq: h.seq,
         prev: h.prev,

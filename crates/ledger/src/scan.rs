@@ -34,12 +34,18 @@ struct Chunk {
 }
 
 fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
+    // Entries are a few hundred bytes: reserve room so the vector does not grow by copying.
+    let kept = if keep {
+        Vec::with_capacity(bytes.len() / 256 + 1)
+    } else {
+        Vec::new()
+    };
     let mut c = Chunk {
         lines: 0,
         first: None,
         last: None,
         problem: None,
-        kept: Vec::new(),
+        kept,
     };
     let mut rest = bytes;
     while !rest.is_empty() {
