@@ -163,3 +163,47 @@ fn check_without_expected_output_fails_and_says_how_to_create_it() {
     let none = reckon(&log, &["check", dir.join("log").to_str().unwrap()], None);
     assert_eq!(none.code, 2);
 }
+
+/// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
+/// the second answers through it. The answers must be the same, and a stale or damaged index
+/// must never change an answer.
+#[test]
+fn the_saved_index_makes_answers_faster_never_different() {
+    let dir = scratch("index");
+    let log = seeded(&dir);
+    let asks = [
+        "figures pows/ukraine/held-by-russia",
+        "figures exchange/2025-05-23/phase-1/per-side",
+        "claims where subject = exchange/2025-05-23/agreed-per-side | show seq, value, origin",
+        "provenance exchange/2025-05-06/returned-to-ukraine",
+        "conflicts \"exchange/*\"",
+    ];
+    let ask = |q: &str| reckon(&log, &["query", q, "--format", "json"], None);
+    for q in asks {
+        let _ = std::fs::remove_file(log.join("index"));
+        let first = ask(q);
+        assert_eq!(first.code, 0, "{q}: {}", first.stderr);
+        assert!(log.join("index").exists(), "{q}: no index was saved");
+        assert_eq!(
+            ask(q).stdout,
+            first.stdout,
+            "{q}: the index changed the answer"
+        );
+    }
+    // A claim appended after the index was saved: the answer must include it.
+    let before = ask("figures pows/ukraine/held-by-russia").stdout;
+    let more = r#"{"subject": "pows/ukraine/held-by-russia", "value": "about 9,000", "unit": "people", "as_of": "2025-05-02", "said_on": "2025-05-02", "speaker": "Someone Else"}"#;
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(format!("{more}\n").as_bytes())).code,
+        0
+    );
+    let after = ask("figures pows/ukraine/held-by-russia").stdout;
+    assert_ne!(after, before);
+    assert!(after.contains("\"position\": 27"), "{after}");
+    // A damaged index is ignored.
+    let mut bytes = std::fs::read(log.join("index")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(log.join("index"), &bytes).unwrap();
+    assert_eq!(ask("figures pows/ukraine/held-by-russia").stdout, after);
+}

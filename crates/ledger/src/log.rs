@@ -330,6 +330,13 @@ impl Log {
         }
     }
 
+    /// The committed head and the entries file's length, checked the way an append checks
+    /// them (the last line against the head file), without reading the whole log.
+    pub fn committed(&self) -> Result<(Head, u64), LedgerError> {
+        let mut f = self.open(false)?;
+        self.tail_head(&mut f)
+    }
+
     /// Appends what `build` pushes, all or nothing, under an exclusive lock; returns the new
     /// head and what `build` returned. When `build` or a write fails, the entries file is cut
     /// back to its old length and the head is not moved.

@@ -423,8 +423,110 @@ fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
     }
 }
 
-/// Runs `q` on the log's entries.
+/// What a run may take from outside the entries it is given.
+#[derive(Clone, Debug, Default)]
+struct Context {
+    /// The log's length and head, when the entries are only some of the log's.
+    head: Option<(u64, String)>,
+    /// Origin records learned from the whole log.
+    records: Option<std::sync::Arc<reckon_reconcile::Records>>,
+}
+
+/// Runs `q` on the log's entries (all of them).
 pub fn run(q: &Query, entries: &[Entry]) -> Result<Answer, QueryError> {
+    run_in(q, entries, &Context::default())
+}
+
+/// Why a query on a log failed.
+#[derive(Debug)]
+pub enum RunError {
+    /// The query cannot be answered.
+    Query(QueryError),
+    /// The log could not be read.
+    Log(reckon_ledger::LedgerError),
+}
+
+impl From<QueryError> for RunError {
+    fn from(e: QueryError) -> Self {
+        RunError::Query(e)
+    }
+}
+
+/// The subjects a query is restricted to, when it can be answered from their entries alone.
+fn subject_selection(q: &Query) -> Option<Pattern> {
+    if q.at.is_some() || q.known.is_some() || q.valid.is_some() {
+        return None;
+    }
+    match &q.source {
+        Source::Figures(Some(p)) | Source::Conflicts(Some(p)) => Some(Pattern::new(p)),
+        Source::Provenance(Target::Subject(s)) => Some(Pattern::new(s)),
+        Source::Claims => {
+            // A `subject = …` or `subject ~ …` that every answer must satisfy.
+            let mut e = q.filter.as_ref()?;
+            loop {
+                match e {
+                    Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) => {
+                        return Some(Pattern::new(t));
+                    }
+                    Expr::And(a, b) => {
+                        if let Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) =
+                            a.as_ref()
+                        {
+                            return Some(Pattern::new(t));
+                        }
+                        e = b;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Runs `q` on a log: through its saved index when the query is about a few subjects and the
+/// index matches the log (the answer is the same either way), else by reading the whole log,
+/// after which the index is made again for the next question.
+pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError> {
+    use reckon_index::{Index, expand};
+    let Some(pattern) = subject_selection(q) else {
+        let entries = log.entries().map_err(RunError::Log)?;
+        return Ok(run(q, &entries)?);
+    };
+    if let Ok(index) = Index::open(log) {
+        let others = index.entries(log, &std::collections::BTreeSet::new());
+        if let Ok(others) = others {
+            let exact: std::collections::BTreeSet<String> = index
+                .subjects()
+                .filter(|s| pattern.matches(s))
+                .map(str::to_owned)
+                .collect();
+            let wanted = expand(&others, &exact);
+            if let Ok(entries) = index.entries(log, &wanted) {
+                let head = index.head();
+                let ctx = Context {
+                    head: Some((head.seq, head.hash.to_hex())),
+                    records: Some(std::sync::Arc::new(index.records().clone())),
+                };
+                let a = run_in(q, &entries, &ctx)?;
+                // An empty answer suggests names from the whole log: ask the whole log.
+                if !a.rows.is_empty() && a.notes.is_empty() {
+                    return Ok(a);
+                }
+            }
+        }
+    }
+    let (head, len) = log.committed().map_err(RunError::Log)?;
+    let entries = log.entries().map_err(RunError::Log)?;
+    let a = run(q, &entries)?;
+    // Made only if the log is still where the answer was read.
+    if entries.last().map(|e| (e.seq, e.hash)) == Some((head.seq, head.hash)) {
+        let _ = Index::build(log, &entries, head, len);
+    }
+    Ok(a)
+}
+
+fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryError> {
     if let Some(at) = q.at
         && at > entries.len() as u64
     {
@@ -439,14 +541,18 @@ pub fn run(q: &Query, entries: &[Entry]) -> Result<Answer, QueryError> {
     });
     let basis = Basis {
         at: q.at,
-        position: state.position,
-        log_entries: entries.len() as u64,
-        head: state.head.map(|h| h.to_hex()),
+        position: ctx.head.as_ref().map_or(state.position, |h| h.0),
+        log_entries: ctx.head.as_ref().map_or(entries.len() as u64, |h| h.0),
+        head: ctx
+            .head
+            .as_ref()
+            .map_or_else(|| state.head.map(|h| h.to_hex()), |h| Some(h.1.clone())),
         known: q.known,
         valid: q.valid,
     };
     let opts = Options {
         valid: q.valid,
+        records: ctx.records.clone(),
         ..Options::default()
     };
     let mut notes = Vec::new();

@@ -565,8 +565,10 @@ fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
         }
     };
     let q = reckon_query::parse(&text).map_err(|e| usage(e.render(&text)))?;
-    let entries = log.entries().map_err(ledger)?;
-    let answer = reckon_query::run(&q, &entries).map_err(|e| usage(e.to_string()))?;
+    let answer = reckon_query::run_on_log(&q, log).map_err(|e| match e {
+        reckon_query::RunError::Query(e) => usage(e.to_string()),
+        reckon_query::RunError::Log(e) => ledger(e),
+    })?;
     let format = match a.format {
         QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
         QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,

@@ -47,6 +47,6 @@ pub mod state;
 pub mod sweep;
 
 pub use pattern::Pattern;
-pub use recon::{Options, Reconciliation, Record, reconcile};
+pub use recon::{Options, Reconciliation, Record, Records, estimate_records, reconcile};
 pub use report::{Assessed, Derivation, Excluded, PartsCheck, Relation, Status, SubjectReport};
 pub use state::{Recorded, State};

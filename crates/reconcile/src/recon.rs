@@ -9,8 +9,11 @@ use reckon_claim::{EntryHash, Interval, Modality, Period, Subject, Tolerance};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// Origin records learned from a whole log, by origin.
+pub type Records = BTreeMap<String, Record>;
+
 /// Settings of a reconciliation.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// The tolerance of approximate figures when neither the claim nor its subject sets one.
     pub tolerance: Tolerance,
@@ -18,6 +21,10 @@ pub struct Options {
     pub trust_rounds: usize,
     /// The time figures should describe; `None` for the latest `as_of` of each subject.
     pub valid: Option<Period>,
+    /// Origin records learned beforehand from the whole log (by [`estimate_records`]); when
+    /// given, ties are broken with them instead of estimating from the state at hand, which
+    /// may then hold only some subjects.
+    pub records: Option<std::sync::Arc<Records>>,
 }
 
 impl Default for Options {
@@ -26,6 +33,7 @@ impl Default for Options {
             tolerance: Tolerance::DEFAULT,
             trust_rounds: 8,
             valid: None,
+            records: None,
         }
     }
 }
@@ -83,6 +91,39 @@ fn near(a: &Period, b: &Period, window: u32) -> bool {
 /// Reconciles every subject; `pattern` selects which are reported (all are used to estimate
 /// the reliability of origins).
 pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -> Reconciliation {
+    let (groups, claim_origin, origin_names) = grouped(state, opts);
+    let records: Vec<Record> = match &opts.records {
+        Some(known) => origin_names
+            .iter()
+            .map(|n| known.get(*n).copied().unwrap_or_default())
+            .collect(),
+        None => estimate_trust(&groups, origin_names.len(), opts.trust_rounds),
+    };
+    finish(
+        state,
+        pattern,
+        opts,
+        groups,
+        claim_origin,
+        origin_names,
+        records,
+    )
+}
+
+/// Every origin's record over the whole state: what [`Options::records`] takes.
+pub fn estimate_records(state: &State<'_>, opts: &Options) -> Records {
+    let (groups, _, origin_names) = grouped(state, opts);
+    let records = estimate_trust(&groups, origin_names.len(), opts.trust_rounds);
+    origin_names
+        .iter()
+        .zip(records)
+        .map(|(n, r)| ((*n).to_owned(), r))
+        .collect()
+}
+
+type Grouped<'s> = (Vec<Group>, Vec<u32>, Vec<&'s str>);
+
+fn grouped<'s>(state: &'s State<'_>, opts: &Options) -> Grouped<'s> {
     let mut origin_ids: HashMap<&str, u32, BuildHasherDefault<Fx>> = HashMap::default();
     let mut origin_names: Vec<&str> = Vec::new();
     let mut claim_origin: Vec<u32> = Vec::with_capacity(state.claims.len());
@@ -107,8 +148,18 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
     let groups: Vec<Group> = par_map(keys, |((subject, unit), claims)| {
         build_group(state, subject, unit, claims, &claim_origin, opts)
     });
+    (groups, claim_origin, origin_names)
+}
 
-    let records = estimate_trust(&groups, origin_names.len(), opts.trust_rounds);
+fn finish(
+    state: &State<'_>,
+    pattern: Option<&Pattern>,
+    opts: &Options,
+    groups: Vec<Group>,
+    claim_origin: Vec<u32>,
+    origin_names: Vec<&str>,
+    records: Vec<Record>,
+) -> Reconciliation {
     let shared: Vec<std::sync::Arc<str>> = origin_names
         .iter()
         .map(|n| std::sync::Arc::from(*n))

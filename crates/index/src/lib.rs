@@ -1,0 +1,343 @@
+//! A saved, disposable index of a log, so that a question about a few subjects does not read
+//! the whole log: where each subject's claims are in the entries file, where the other events
+//! are, and every origin's reliability record (which breaks ties and needs the whole log).
+//!
+//! The index is keyed to the log's committed head (sequence number, hash and file length).
+//! [`Index::open`] refuses an index that does not match, and every entry read through it is
+//! decoded from the log itself, hash and sequence number checked; so the index can make an
+//! answer faster but never different. It does **not** check the chain as a whole: `reckon
+//! verify`, and every full read of the log, do that.
+//!
+//! File format (`<log>/index`, little-endian): the magic `reckon-index 1\n`; the entries file
+//! length (u64), head sequence number (u64) and head hash (32 bytes); the origin records (u32
+//! count, then per origin a u32-length-prefixed name and two u32: agreed, contested); the
+//! other events (u32 count of (u64 offset, u32 length)); the subjects (u32 count, then per
+//! subject its name and a u32 count of (u64 offset, u32 length)); and last the blake3 hash of
+//! everything before it.
+
+use reckon_claim::{EntryHash, Event, Subject};
+use reckon_ledger::{Entry, Head, LedgerError, Log, decode};
+use reckon_reconcile::{Options, Record, Records, State, estimate_records};
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+
+const MAGIC: &[u8] = b"reckon-index 1\n";
+
+/// Where one entry's line is in the entries file (without its newline).
+type Span = (u64, u32);
+
+/// A loaded index.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Index {
+    len: u64,
+    head: Head,
+    records: Records,
+    others: Vec<Span>,
+    /// Subjects in name order, each with the range of its spans in `spans`.
+    subjects: Vec<(String, usize, usize)>,
+    spans: Vec<Span>,
+}
+
+/// Why an index could not be used (the caller reads the whole log instead).
+#[derive(Debug)]
+pub enum Stale {
+    /// No index file, or it cannot be read.
+    Missing,
+    /// It was made for another state of the log, or is damaged.
+    Mismatch(String),
+    /// The log itself could not be read.
+    Log(LedgerError),
+}
+
+fn path(log: &Log) -> PathBuf {
+    log.dir().join("index")
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn text(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+    fn spans(&mut self) -> Option<Vec<Span>> {
+        let n = self.u32()? as usize;
+        (0..n).map(|_| Some((self.u64()?, self.u32()?))).collect()
+    }
+}
+
+fn put_text(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_spans(out: &mut Vec<u8>, spans: &[Span]) {
+    out.extend_from_slice(&(spans.len() as u32).to_le_bytes());
+    for (o, l) in spans {
+        out.extend_from_slice(&o.to_le_bytes());
+        out.extend_from_slice(&l.to_le_bytes());
+    }
+}
+
+impl Index {
+    /// Builds the index of `entries` (all of the log at `head`, whose entries file is `len`
+    /// bytes) and writes it beside the log. Failing to write it is not an error: it is only a
+    /// cache.
+    pub fn build(log: &Log, entries: &[Entry], head: Head, len: u64) -> Option<Index> {
+        // Line spans, from the file itself, read in pieces.
+        let mut f = File::open(log.entries_path()).ok()?;
+        let mut spans = Vec::with_capacity(entries.len());
+        let mut buf = vec![0u8; 4 << 20];
+        let (mut base, mut start) = (0u64, 0u64);
+        loop {
+            let n = f.read(&mut buf).ok()?;
+            if n == 0 {
+                break;
+            }
+            for nl in memchr::memchr_iter(b'\n', &buf[..n]) {
+                let end = base + nl as u64;
+                spans.push((start, u32::try_from(end - start).ok()?));
+                start = end + 1;
+            }
+            base += n as u64;
+        }
+        if base != len || spans.len() != entries.len() {
+            return None;
+        }
+        let state = State::fold(entries, None);
+        let records = estimate_records(&state, &Options::default());
+        let mut by_subject: HashMap<&str, Vec<Span>> = HashMap::new();
+        let mut others = Vec::new();
+        let corrections = entries
+            .iter()
+            .any(|e| matches!(&e.event, Event::Claim(c) if c.supersedes.is_some()));
+        let by_hash: HashMap<EntryHash, usize> = if corrections {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.hash, i))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        for (i, e) in entries.iter().enumerate() {
+            match &e.event {
+                Event::Claim(c) => {
+                    by_subject
+                        .entry(state.canonical(&c.subject).as_str())
+                        .or_default()
+                        .push(spans[i]);
+                    // A correction is read with the claim it corrects, wherever it is filed.
+                    if let Some(j) = c.supersedes.as_ref().and_then(|h| by_hash.get(h))
+                        && let Event::Claim(old) = &entries[*j].event
+                    {
+                        let old_subject = state.canonical(&old.subject).as_str();
+                        if old_subject != state.canonical(&c.subject).as_str() {
+                            by_subject.entry(old_subject).or_default().push(spans[i]);
+                        }
+                    }
+                }
+                _ => others.push(spans[i]),
+            }
+        }
+        let mut named: Vec<(&str, Vec<Span>)> = by_subject.into_iter().collect();
+        named.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut subjects = Vec::with_capacity(named.len());
+        let mut all = Vec::with_capacity(entries.len());
+        for (s, mut v) in named {
+            v.sort_unstable();
+            subjects.push((s.to_owned(), all.len(), all.len() + v.len()));
+            all.extend(v);
+        }
+        let index = Index {
+            len,
+            head,
+            records,
+            others,
+            subjects,
+            spans: all,
+        };
+        let _ = std::fs::write(path(log), index.to_bytes());
+        Some(index)
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&self.len.to_le_bytes());
+        out.extend_from_slice(&self.head.seq.to_le_bytes());
+        out.extend_from_slice(&self.head.hash.0);
+        out.extend_from_slice(&(self.records.len() as u32).to_le_bytes());
+        for (name, r) in &self.records {
+            put_text(&mut out, name);
+            out.extend_from_slice(&r.agreed.to_le_bytes());
+            out.extend_from_slice(&r.contested.to_le_bytes());
+        }
+        put_spans(&mut out, &self.others);
+        out.extend_from_slice(&(self.subjects.len() as u32).to_le_bytes());
+        for (s, from, to) in &self.subjects {
+            put_text(&mut out, s);
+            put_spans(&mut out, &self.spans[*from..*to]);
+        }
+        let sum = blake3::hash(&out);
+        out.extend_from_slice(sum.as_bytes());
+        out
+    }
+
+    fn from_bytes(b: &[u8]) -> Option<Index> {
+        let (body, sum) = b.split_at(b.len().checked_sub(32)?);
+        if blake3::hash(body).as_bytes() != sum {
+            return None;
+        }
+        let mut r = Reader(body);
+        if r.take(MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let len = r.u64()?;
+        let seq = r.u64()?;
+        let hash = EntryHash(r.take(32)?.try_into().ok()?);
+        let n = r.u32()?;
+        let mut records = Records::new();
+        for _ in 0..n {
+            let name = r.text()?;
+            records.insert(
+                name,
+                Record {
+                    agreed: r.u32()?,
+                    contested: r.u32()?,
+                },
+            );
+        }
+        let others = r.spans()?;
+        let n = r.u32()? as usize;
+        let mut subjects = Vec::with_capacity(n);
+        let mut spans = Vec::new();
+        for _ in 0..n {
+            let s = r.text()?;
+            let k = r.u32()? as usize;
+            let from = spans.len();
+            for _ in 0..k {
+                spans.push((r.u64()?, r.u32()?));
+            }
+            subjects.push((s, from, spans.len()));
+        }
+        let sorted = subjects.windows(2).all(|w| w[0].0 < w[1].0);
+        (r.0.is_empty() && sorted).then_some(Index {
+            len,
+            head: Head { seq, hash },
+            records,
+            others,
+            subjects,
+            spans,
+        })
+    }
+
+    /// Loads the index if it was made for the log as it is now (its committed head and
+    /// length).
+    pub fn open(log: &Log) -> Result<Index, Stale> {
+        let (head, len) = log.committed().map_err(Stale::Log)?;
+        let bytes = std::fs::read(path(log)).map_err(|_| Stale::Missing)?;
+        let index = Index::from_bytes(&bytes)
+            .ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
+        if index.head != head || index.len != len {
+            return Err(Stale::Mismatch(
+                "the log has changed since the index was made".into(),
+            ));
+        }
+        Ok(index)
+    }
+
+    /// The origin records of the whole log.
+    pub fn records(&self) -> &Records {
+        &self.records
+    }
+
+    /// The committed head the index was made for.
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// Every subject name with claims, in order.
+    pub fn subjects(&self) -> impl Iterator<Item = &str> {
+        self.subjects.iter().map(|(s, _, _)| s.as_str())
+    }
+
+    /// Reads, from the log, every non-claim entry and the claims of the subjects `wanted`
+    /// names (canonical names), in log order; each is decoded and its hash and position
+    /// checked.
+    pub fn entries(&self, log: &Log, wanted: &BTreeSet<String>) -> Result<Vec<Entry>, Stale> {
+        let mut spans: Vec<Span> = self.others.clone();
+        for name in wanted {
+            if let Ok(k) = self
+                .subjects
+                .binary_search_by(|(s, _, _)| s.as_str().cmp(name))
+            {
+                let (_, from, to) = self.subjects[k];
+                spans.extend_from_slice(&self.spans[from..to]);
+            }
+        }
+        spans.sort_unstable();
+        spans.dedup();
+        let mut f = File::open(log.entries_path()).map_err(|_| Stale::Missing)?;
+        let mut out = Vec::with_capacity(spans.len());
+        let mut buf = Vec::new();
+        for (offset, len) in spans {
+            buf.resize(len as usize, 0);
+            f.seek(SeekFrom::Start(offset))
+                .and_then(|_| f.read_exact(&mut buf))
+                .map_err(|_| Stale::Missing)?;
+            let e = decode(&buf)
+                .map_err(|p| Stale::Mismatch(format!("an entry read through the index: {p}")))?;
+            out.push(e);
+        }
+        // Positions must be strictly increasing: the spans are in file order, and so are seqs.
+        if out.windows(2).any(|w| w[0].seq >= w[1].seq)
+            || out.last().is_some_and(|e| e.seq > self.head.seq)
+        {
+            return Err(Stale::Mismatch(
+                "the index does not match the entries".into(),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// The subjects to read for a question about `selected` subjects: with every member of a sum
+/// any of them belongs to, and the names that stand for the same subject.
+pub fn expand(others: &[Entry], selected: &BTreeSet<String>) -> BTreeSet<String> {
+    let state = State::fold(others, None);
+    let canon = |s: &Subject| state.canonical(s).to_string();
+    let mut out: BTreeSet<String> = selected
+        .iter()
+        .map(|s| Subject::parse(s).map_or(s.clone(), |x| canon(&x)))
+        .collect();
+    loop {
+        let before = out.len();
+        for (w, d) in &state.defs {
+            let members: Vec<String> = std::iter::once(canon(w))
+                .chain(d.sum_of.iter().map(canon))
+                .collect();
+            if members.iter().any(|m| out.contains(m)) {
+                out.extend(members);
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
