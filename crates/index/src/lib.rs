@@ -1,6 +1,7 @@
 //! A saved, disposable index of a log, so that a question about a few subjects does not read
 //! the whole log: where each subject's claims are in the entries file, where the other events
-//! are, and every origin's reliability record (which breaks ties and needs the whole log).
+//! are, and, once a question about figures has needed them, every origin's reliability record
+//! (which breaks ties and needs the whole log).
 //!
 //! The index is keyed to the log's committed head (sequence number, hash and file length).
 //! [`Index::open`] refuses an index that does not match, and every entry read through it is
@@ -9,15 +10,16 @@
 //! verify`, and every full read of the log, do that.
 //!
 //! File format (`<log>/index`, little-endian): the magic `reckon-index 1\n`; the entries file
-//! length (u64), head sequence number (u64) and head hash (32 bytes); the origin records (u32
-//! count, then per origin a u32-length-prefixed name and two u32: agreed, contested); the
+//! length (u64), head sequence number (u64) and head hash (32 bytes); one byte, 1 when the
+//! origin records follow and 0 when they were not computed; the origin records (u32 count,
+//! then per origin a u32-length-prefixed name and two u32: agreed, contested); the
 //! other events (u32 count of (u64 offset, u32 length)); the subjects (u32 count, then per
 //! subject its name and a u32 count of (u64 offset, u32 length)); and last the blake3 hash of
 //! everything before it.
 
 use reckon_claim::{EntryHash, Event, Subject};
 use reckon_ledger::{Entry, Head, LedgerError, Log, decode};
-use reckon_reconcile::{Options, Record, Records, State, estimate_records};
+use reckon_reconcile::{Record, Records, State};
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -33,7 +35,8 @@ type Span = (u64, u32);
 pub struct Index {
     len: u64,
     head: Head,
-    records: Records,
+    /// Origin records, when the question that made the index needed them.
+    records: Option<Records>,
     others: Vec<Span>,
     /// Subjects in name order, each with the range of its spans in `spans`.
     subjects: Vec<(String, usize, usize)>,
@@ -97,9 +100,15 @@ fn put_spans(out: &mut Vec<u8>, spans: &[Span]) {
 
 impl Index {
     /// Builds the index of `entries` (all of the log at `head`, whose entries file is `len`
-    /// bytes) and writes it beside the log. Failing to write it is not an error: it is only a
-    /// cache.
-    pub fn build(log: &Log, entries: &[Entry], head: Head, len: u64) -> Option<Index> {
+    /// bytes), with the whole log's origin `records` when they were computed, and writes it
+    /// beside the log. Failing to write it is not an error: it is only a cache.
+    pub fn build(
+        log: &Log,
+        entries: &[Entry],
+        head: Head,
+        len: u64,
+        records: Option<Records>,
+    ) -> Option<Index> {
         // Line spans, from the file itself, read in pieces.
         let mut f = File::open(log.entries_path()).ok()?;
         let mut spans = Vec::with_capacity(entries.len());
@@ -120,9 +129,25 @@ impl Index {
         if base != len || spans.len() != entries.len() {
             return None;
         }
-        let state = State::fold(entries, None);
-        let records = estimate_records(&state, &Options::default());
-        let mut by_subject: HashMap<&str, Vec<Span>> = HashMap::new();
+        // Names after aliases: only alias events matter, so only they are folded.
+        let aliases: HashMap<&Subject, &Subject> = entries
+            .iter()
+            .filter_map(|e| match &e.event {
+                Event::Alias { subject, same_as } => Some((subject, same_as)),
+                _ => None,
+            })
+            .collect();
+        let canonical = |s: &'_ Subject| -> String {
+            let mut cur = s;
+            for _ in 0..=aliases.len() {
+                match aliases.get(cur) {
+                    Some(n) => cur = n,
+                    None => break,
+                }
+            }
+            cur.to_string()
+        };
+        let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
         let mut others = Vec::new();
         let corrections = entries
             .iter()
@@ -139,16 +164,18 @@ impl Index {
         for (i, e) in entries.iter().enumerate() {
             match &e.event {
                 Event::Claim(c) => {
-                    by_subject
-                        .entry(state.canonical(&c.subject).as_str())
-                        .or_default()
-                        .push(spans[i]);
+                    let own = if aliases.is_empty() {
+                        c.subject.to_string()
+                    } else {
+                        canonical(&c.subject)
+                    };
+                    by_subject.entry(own).or_default().push(spans[i]);
                     // A correction is read with the claim it corrects, wherever it is filed.
                     if let Some(j) = c.supersedes.as_ref().and_then(|h| by_hash.get(h))
                         && let Event::Claim(old) = &entries[*j].event
                     {
-                        let old_subject = state.canonical(&old.subject).as_str();
-                        if old_subject != state.canonical(&c.subject).as_str() {
+                        let old_subject = canonical(&old.subject);
+                        if old_subject != canonical(&c.subject) {
                             by_subject.entry(old_subject).or_default().push(spans[i]);
                         }
                     }
@@ -156,13 +183,13 @@ impl Index {
                 _ => others.push(spans[i]),
             }
         }
-        let mut named: Vec<(&str, Vec<Span>)> = by_subject.into_iter().collect();
-        named.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut named: Vec<(String, Vec<Span>)> = by_subject.into_iter().collect();
+        named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut subjects = Vec::with_capacity(named.len());
         let mut all = Vec::with_capacity(entries.len());
         for (s, mut v) in named {
             v.sort_unstable();
-            subjects.push((s.to_owned(), all.len(), all.len() + v.len()));
+            subjects.push((s, all.len(), all.len() + v.len()));
             all.extend(v);
         }
         let index = Index {
@@ -182,8 +209,11 @@ impl Index {
         out.extend_from_slice(&self.len.to_le_bytes());
         out.extend_from_slice(&self.head.seq.to_le_bytes());
         out.extend_from_slice(&self.head.hash.0);
-        out.extend_from_slice(&(self.records.len() as u32).to_le_bytes());
-        for (name, r) in &self.records {
+        out.push(u8::from(self.records.is_some()));
+        let none = Records::new();
+        let records = self.records.as_ref().unwrap_or(&none);
+        out.extend_from_slice(&(records.len() as u32).to_le_bytes());
+        for (name, r) in records {
             put_text(&mut out, name);
             out.extend_from_slice(&r.agreed.to_le_bytes());
             out.extend_from_slice(&r.contested.to_le_bytes());
@@ -211,11 +241,12 @@ impl Index {
         let len = r.u64()?;
         let seq = r.u64()?;
         let hash = EntryHash(r.take(32)?.try_into().ok()?);
+        let has_records = r.take(1)?[0] == 1;
         let n = r.u32()?;
-        let mut records = Records::new();
+        let mut table = Records::new();
         for _ in 0..n {
             let name = r.text()?;
-            records.insert(
+            table.insert(
                 name,
                 Record {
                     agreed: r.u32()?,
@@ -223,6 +254,7 @@ impl Index {
                 },
             );
         }
+        let records = has_records.then_some(table);
         let others = r.spans()?;
         let n = r.u32()? as usize;
         let mut subjects = Vec::with_capacity(n);
@@ -262,9 +294,9 @@ impl Index {
         Ok(index)
     }
 
-    /// The origin records of the whole log.
-    pub fn records(&self) -> &Records {
-        &self.records
+    /// The origin records of the whole log, when the index holds them.
+    pub fn records(&self) -> Option<&Records> {
+        self.records.as_ref()
     }
 
     /// The committed head the index was made for.

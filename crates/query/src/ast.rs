@@ -79,8 +79,12 @@ pub enum Field {
     Modality,
     /// The exact quote.
     Quote,
-    /// A figure's status.
+    /// A figure's status (for claims: live, retracted or superseded).
     Status,
+    /// A figure's supporting origins.
+    Support,
+    /// A figure's dissenting claims.
+    Dissent,
     /// Entry hash.
     Hash,
 }
@@ -89,6 +93,7 @@ pub enum Field {
 pub const FIELDS: &[(&str, Field)] = &[
     ("as_of", Field::AsOf),
     ("cites", Field::Cites),
+    ("dissent", Field::Dissent),
     ("document", Field::Document),
     ("hash", Field::Hash),
     ("modality", Field::Modality),
@@ -101,6 +106,7 @@ pub const FIELDS: &[(&str, Field)] = &[
     ("seq", Field::Seq),
     ("speaker", Field::Speaker),
     ("status", Field::Status),
+    ("support", Field::Support),
     ("subject", Field::Subject),
     ("tag", Field::Tag),
     ("unit", Field::Unit),
@@ -119,7 +125,7 @@ impl Field {
     /// What kind of literal it is compared with.
     pub fn kind(self) -> Kind {
         match self {
-            Field::Seq => Kind::Number,
+            Field::Seq | Field::Support | Field::Dissent => Kind::Number,
             Field::Value => Kind::Figure,
             Field::AsOf | Field::SaidOn => Kind::Date,
             _ => Kind::Text,

@@ -114,6 +114,8 @@ const FIGURE_FIELDS: &[Field] = &[
     Field::Unit,
     Field::Value,
     Field::Status,
+    Field::Support,
+    Field::Dissent,
     Field::AsOf,
 ];
 
@@ -164,6 +166,7 @@ fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell {
         Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
         Field::Quote => opt_text(c.quote.as_deref()),
         Field::Status => Cell::Text(claim_status(r).to_owned()),
+        Field::Support | Field::Dissent => Cell::Empty,
     }
 }
 
@@ -185,6 +188,8 @@ fn figure_cell(s: &SubjectReport, f: Field) -> Cell {
         },
         Field::Status => Cell::Text(s.status.as_str().to_owned()),
         Field::AsOf => s.as_of.map_or(Cell::Empty, Cell::Date),
+        Field::Support => Cell::Int(s.support_origins() as u64),
+        Field::Dissent => Cell::Int(s.dissent().count() as u64),
         _ => Cell::Empty,
     }
 }
@@ -314,6 +319,12 @@ fn eval_figure(s: &SubjectReport, e: &Expr) -> bool {
                 _ => false,
             },
             (Field::AsOf, Literal::Date(d)) => period_matches(s.as_of.as_ref(), *op, d),
+            (Field::Support, Literal::Number(n)) => {
+                number_matches(s.support_origins() as u64, *op, *n)
+            }
+            (Field::Dissent, Literal::Number(n)) => {
+                number_matches(s.dissent().count() as u64, *op, *n)
+            }
             (Field::Subject, Literal::Text(t)) => {
                 let any = text_matches(
                     Some(s.subject.as_str()),
@@ -493,35 +504,50 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let entries = log.entries().map_err(RunError::Log)?;
         return Ok(run(q, &entries)?);
     };
-    if let Ok(index) = Index::open(log) {
-        let others = index.entries(log, &std::collections::BTreeSet::new());
-        if let Ok(others) = others {
-            let exact: std::collections::BTreeSet<String> = index
-                .subjects()
-                .filter(|s| pattern.matches(s))
-                .map(str::to_owned)
-                .collect();
-            let wanted = expand(&others, &exact);
-            if let Ok(entries) = index.entries(log, &wanted) {
-                let head = index.head();
-                let ctx = Context {
-                    head: Some((head.seq, head.hash.to_hex())),
-                    records: Some(std::sync::Arc::new(index.records().clone())),
-                };
-                let a = run_in(q, &entries, &ctx)?;
-                // An empty answer suggests names from the whole log: ask the whole log.
-                if !a.rows.is_empty() && a.notes.is_empty() {
-                    return Ok(a);
-                }
+    // Figures need every origin's record, which only a whole read of the log gives.
+    let needs_records = !matches!(q.source, Source::Claims);
+    if let Ok(index) = Index::open(log)
+        && (!needs_records || index.records().is_some())
+        && let Ok(others) = index.entries(log, &std::collections::BTreeSet::new())
+    {
+        let exact: std::collections::BTreeSet<String> = index
+            .subjects()
+            .filter(|s| pattern.matches(s))
+            .map(str::to_owned)
+            .collect();
+        let wanted = expand(&others, &exact);
+        if let Ok(entries) = index.entries(log, &wanted) {
+            let head = index.head();
+            let ctx = Context {
+                head: Some((head.seq, head.hash.to_hex())),
+                records: index.records().map(|r| std::sync::Arc::new(r.clone())),
+            };
+            let a = run_in(q, &entries, &ctx)?;
+            // An empty answer suggests names from the whole log: ask the whole log.
+            if !a.rows.is_empty() && a.notes.is_empty() {
+                return Ok(a);
             }
         }
     }
     let (head, len) = log.committed().map_err(RunError::Log)?;
     let entries = log.entries().map_err(RunError::Log)?;
-    let a = run(q, &entries)?;
+    let records = needs_records.then(|| {
+        std::sync::Arc::new(reckon_reconcile::estimate_records(
+            &State::fold(&entries, None),
+            &Options::default(),
+        ))
+    });
+    let a = run_in(
+        q,
+        &entries,
+        &Context {
+            head: None,
+            records: records.clone(),
+        },
+    )?;
     // Made only if the log is still where the answer was read.
     if entries.last().map(|e| (e.seq, e.hash)) == Some((head.seq, head.hash)) {
-        let _ = Index::build(log, &entries, head, len);
+        let _ = Index::build(log, &entries, head, len, records.map(|r| (*r).clone()));
     }
     Ok(a)
 }

@@ -168,7 +168,7 @@ Grammar:
   OP     = = != ~ < <= > >= overlaps contains    (~ is a glob; subject ~ also takes a prefix/)
   step   = sort FIELD [desc] | limit N | show FIELD, ... | count
   fields: subject speaker origin publisher role cites scope unit tag modality document quote
-          hash seq value said_on as_of status")]
+          hash seq value said_on as_of status; of figures: support dissent")]
     Query(QueryArgs),
     /// Run every saved query (NAME.q) and compare its output with NAME.out beside it.
     #[command(after_help = "\

@@ -91,7 +91,13 @@ fn near(a: &Period, b: &Period, window: u32) -> bool {
 /// Reconciles every subject; `pattern` selects which are reported (all are used to estimate
 /// the reliability of origins).
 pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -> Reconciliation {
-    let (groups, claim_origin, origin_names) = grouped(state, opts);
+    // With records known beforehand, only the subjects asked about (and their sums) are needed.
+    let keep = |s: &Subject| {
+        opts.records.is_none()
+            || pattern.is_none_or(|p| p.matches(s.as_str()))
+            || parts::is_needed(state, s, pattern)
+    };
+    let (groups, claim_origin, origin_names) = grouped(state, opts, &keep);
     let records: Vec<Record> = match &opts.records {
         Some(known) => origin_names
             .iter()
@@ -112,7 +118,7 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
 
 /// Every origin's record over the whole state: what [`Options::records`] takes.
 pub fn estimate_records(state: &State<'_>, opts: &Options) -> Records {
-    let (groups, _, origin_names) = grouped(state, opts);
+    let (groups, _, origin_names) = grouped(state, opts, &|_| true);
     let records = estimate_trust(&groups, origin_names.len(), opts.trust_rounds);
     origin_names
         .iter()
@@ -123,7 +129,11 @@ pub fn estimate_records(state: &State<'_>, opts: &Options) -> Records {
 
 type Grouped<'s> = (Vec<Group>, Vec<u32>, Vec<&'s str>);
 
-fn grouped<'s>(state: &'s State<'_>, opts: &Options) -> Grouped<'s> {
+fn grouped<'s>(
+    state: &'s State<'_>,
+    opts: &Options,
+    keep: &dyn Fn(&Subject) -> bool,
+) -> Grouped<'s> {
     let mut origin_ids: HashMap<&str, u32, BuildHasherDefault<Fx>> = HashMap::default();
     let mut origin_names: Vec<&str> = Vec::new();
     let mut claim_origin: Vec<u32> = Vec::with_capacity(state.claims.len());
@@ -138,10 +148,13 @@ fn grouped<'s>(state: &'s State<'_>, opts: &Options) -> Grouped<'s> {
     let mut keyed: HashMap<(&Subject, &str), Vec<usize>, BuildHasherDefault<Fx>> =
         HashMap::default();
     for (i, r) in state.claims.iter().enumerate() {
-        keyed
-            .entry((state.canonical(&r.claim.subject), r.claim.unit.as_str()))
-            .or_default()
-            .push(i);
+        let subject = state.canonical(&r.claim.subject);
+        if keep(subject) {
+            keyed
+                .entry((subject, r.claim.unit.as_str()))
+                .or_default()
+                .push(i);
+        }
     }
     let mut keys: Vec<((&Subject, &str), Vec<usize>)> = keyed.into_iter().collect();
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
