@@ -137,7 +137,7 @@ impl Index {
                 _ => None,
             })
             .collect();
-        let canonical = |s: &'_ Subject| -> String {
+        fn canonical<'e>(aliases: &HashMap<&'e Subject, &'e Subject>, s: &'e Subject) -> &'e str {
             let mut cur = s;
             for _ in 0..=aliases.len() {
                 match aliases.get(cur) {
@@ -145,9 +145,9 @@ impl Index {
                     None => break,
                 }
             }
-            cur.to_string()
-        };
-        let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
+            cur.as_str()
+        }
+        let mut by_subject: HashMap<&str, Vec<Span>> = HashMap::new();
         let mut others = Vec::new();
         let corrections = entries
             .iter()
@@ -164,18 +164,16 @@ impl Index {
         for (i, e) in entries.iter().enumerate() {
             match &e.event {
                 Event::Claim(c) => {
-                    let own = if aliases.is_empty() {
-                        c.subject.to_string()
-                    } else {
-                        canonical(&c.subject)
-                    };
-                    by_subject.entry(own).or_default().push(spans[i]);
+                    by_subject
+                        .entry(canonical(&aliases, &c.subject))
+                        .or_default()
+                        .push(spans[i]);
                     // A correction is read with the claim it corrects, wherever it is filed.
                     if let Some(j) = c.supersedes.as_ref().and_then(|h| by_hash.get(h))
                         && let Event::Claim(old) = &entries[*j].event
                     {
-                        let old_subject = canonical(&old.subject);
-                        if old_subject != canonical(&c.subject) {
+                        let old_subject = canonical(&aliases, &old.subject);
+                        if old_subject != canonical(&aliases, &c.subject) {
                             by_subject.entry(old_subject).or_default().push(spans[i]);
                         }
                     }
@@ -183,13 +181,13 @@ impl Index {
                 _ => others.push(spans[i]),
             }
         }
-        let mut named: Vec<(String, Vec<Span>)> = by_subject.into_iter().collect();
-        named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut named: Vec<(&str, Vec<Span>)> = by_subject.into_iter().collect();
+        named.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut subjects = Vec::with_capacity(named.len());
         let mut all = Vec::with_capacity(entries.len());
         for (s, mut v) in named {
             v.sort_unstable();
-            subjects.push((s, all.len(), all.len() + v.len()));
+            subjects.push((s.to_owned(), all.len(), all.len() + v.len()));
             all.extend(v);
         }
         let index = Index {
