@@ -677,23 +677,7 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
 }
 
 fn subject_hint(state: &State<'_>, p: &str) -> String {
-    let mut known: Vec<&str> = state
-        .claims
-        .iter()
-        .map(|c| c.claim.subject.as_str())
-        .collect();
-    known.extend(state.defs.keys().map(|s| s.as_str()));
-    known.sort_unstable();
-    known.dedup();
-    let mut near: Vec<&str> = known
-        .iter()
-        .copied()
-        .filter(|k| k.starts_with(p))
-        .take(3)
-        .collect();
-    if near.is_empty() {
-        near = nearest(p, known.iter().copied(), 3);
-    }
+    let near = state.nearest_subjects(p, 3);
     if near.is_empty() {
         String::new()
     } else {

@@ -694,23 +694,7 @@ fn reconcile_entries<'e>(
     if r.subjects.is_empty()
         && let Some(p) = &pattern
     {
-        let mut known: Vec<&str> = state
-            .claims
-            .iter()
-            .map(|c| c.claim.subject.as_str())
-            .collect();
-        known.extend(state.defs.keys().map(|s| s.as_str()));
-        known.sort_unstable();
-        known.dedup();
-        let mut near: Vec<&str> = known
-            .iter()
-            .copied()
-            .filter(|k| k.starts_with(p.as_str()))
-            .take(3)
-            .collect();
-        if near.is_empty() {
-            near = reckon_claim::suggest::nearest(p.as_str(), known.iter().copied(), 3);
-        }
+        let near = state.nearest_subjects(p.as_str(), 3);
         let hint = if near.is_empty() {
             " (subjects are lowercase paths; a prefix ends in /, a glob uses * and ?)".to_owned()
         } else {

@@ -105,6 +105,30 @@ impl<'a> State<'a> {
         cur
     }
 
+    /// Up to `max` known subjects nearest to what someone typed: those it is a prefix of,
+    /// else those a few edits away. For "did you mean" hints.
+    pub fn nearest_subjects(&self, typed: &str, max: usize) -> Vec<&str> {
+        let mut known: Vec<&str> = self
+            .claims
+            .iter()
+            .map(|c| c.claim.subject.as_str())
+            .collect();
+        known.extend(self.defs.keys().map(|s| s.as_str()));
+        known.sort_unstable();
+        known.dedup();
+        let near: Vec<&str> = known
+            .iter()
+            .copied()
+            .filter(|k| k.starts_with(typed))
+            .take(max)
+            .collect();
+        if near.is_empty() {
+            reckon_claim::suggest::nearest(typed, known.iter().copied(), max)
+        } else {
+            near
+        }
+    }
+
     /// The names that stand for `subject` (not counting itself).
     pub fn aliases_of(&self, subject: &Subject) -> Vec<&Subject> {
         self.aliases
