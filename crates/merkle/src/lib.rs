@@ -1,0 +1,390 @@
+//! RFC 6962 Merkle trees over a log's entries: tree heads, inclusion proofs and consistency
+//! proofs, and their verification, generic over the hash function.
+//!
+//! The tree is the one of RFC 6962 section 2.1 (and RFC 9162 section 2.1): the hash of an
+//! empty tree is `H()`, a leaf is `H(0x00 || data)`, an inner node `H(0x01 || left || right)`,
+//! and a tree of `n > 1` leaves splits at `k`, the largest power of two smaller than `n`. reckon
+//! uses it with blake3 ([`Blake3`]); the same code runs with SHA-256 in the tests, against the
+//! public RFC 6962 test vectors.
+//!
+//! This crate does **not** know what a leaf is: the ledger decides what data each leaf hashes.
+//!
+//! ```
+//! use reckon_merkle::{Blake3, Tree, verify_inclusion, verify_consistency};
+//! let leaves: Vec<[u8; 32]> = (0u8..5).map(|i| Tree::<Blake3>::leaf_hash(&[i])).collect();
+//! let tree = Tree::<Blake3>::new(leaves);
+//! let root = tree.root();
+//! let proof = tree.inclusion_proof(3).unwrap();
+//! verify_inclusion::<Blake3>(3, 5, &tree.leaf(3).unwrap(), &proof, &root).unwrap();
+//! let old = Tree::<Blake3>::new(tree.leaves()[..2].to_vec());
+//! let c = tree.consistency_proof(2).unwrap();
+//! verify_consistency::<Blake3>(2, 5, &old.root(), &root, &c).unwrap();
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A 32-byte digest.
+pub type Hash = [u8; 32];
+
+/// A hash function with 32-byte output.
+pub trait Hasher {
+    /// The hash of the concatenation of `parts`.
+    fn hash(parts: &[&[u8]]) -> Hash;
+}
+
+/// blake3, as reckon uses it.
+#[derive(Clone, Copy, Debug)]
+pub struct Blake3;
+
+impl Hasher for Blake3 {
+    fn hash(parts: &[&[u8]]) -> Hash {
+        let mut h = blake3::Hasher::new();
+        for p in parts {
+            h.update(p);
+        }
+        *h.finalize().as_bytes()
+    }
+}
+
+/// Why a proof was not accepted, or could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProofError {
+    /// The leaf index is not inside the tree.
+    IndexOutOfRange {
+        /// The index.
+        index: u64,
+        /// The tree size.
+        size: u64,
+    },
+    /// The sizes cannot be compared (the first is larger than the second).
+    SizeOrder {
+        /// The earlier size.
+        first: u64,
+        /// The later size.
+        second: u64,
+    },
+    /// The proof has the wrong number of hashes for these sizes.
+    WrongLength {
+        /// Hashes given.
+        got: usize,
+    },
+    /// A proof element is not a 32-byte hash.
+    BadElement(usize),
+    /// The proof leads to another root than the one given.
+    RootMismatch {
+        /// Which root ("first" or "second", or "root").
+        which: &'static str,
+        /// The root the proof computes.
+        computed: Hash,
+    },
+}
+
+fn hex(h: &Hash) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl fmt::Display for ProofError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProofError::IndexOutOfRange { index, size } => {
+                write!(f, "leaf {index} is not in a tree of {size} leaves")
+            }
+            ProofError::SizeOrder { first: 0, .. } => {
+                f.write_str("a consistency proof from an empty tree proves nothing")
+            }
+            ProofError::SizeOrder { first, second } => {
+                write!(
+                    f,
+                    "a tree of {first} leaves cannot be a prefix of one of {second}"
+                )
+            }
+            ProofError::WrongLength { got } => {
+                write!(
+                    f,
+                    "the proof has {got} hashes, not the number these sizes need"
+                )
+            }
+            ProofError::BadElement(i) => write!(f, "proof element {i} is not a 32-byte hash"),
+            ProofError::RootMismatch { which, computed } => write!(
+                f,
+                "the proof leads to {} as the {which} root, not the root given",
+                hex(computed)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ProofError {}
+
+/// The largest power of two smaller than `n` (for `n > 1`).
+fn split(n: u64) -> u64 {
+    debug_assert!(n > 1);
+    1 << (63 - (n - 1).leading_zeros())
+}
+
+/// A tree over leaf hashes.
+#[derive(Clone, Debug)]
+pub struct Tree<H: Hasher> {
+    leaves: Vec<Hash>,
+    _h: PhantomData<H>,
+}
+
+impl<H: Hasher> Tree<H> {
+    /// `H(0x00 || data)`.
+    pub fn leaf_hash(data: &[u8]) -> Hash {
+        H::hash(&[&[0u8], data])
+    }
+
+    /// `H(0x01 || left || right)`.
+    pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+        H::hash(&[&[1u8], left, right])
+    }
+
+    /// A tree over leaf hashes, in order.
+    pub fn new(leaves: Vec<Hash>) -> Tree<H> {
+        Tree {
+            leaves,
+            _h: PhantomData,
+        }
+    }
+
+    /// The leaf hashes.
+    pub fn leaves(&self) -> &[Hash] {
+        &self.leaves
+    }
+
+    /// One leaf hash.
+    pub fn leaf(&self, i: u64) -> Option<Hash> {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.leaves.get(i))
+            .copied()
+    }
+
+    /// Number of leaves.
+    pub fn size(&self) -> u64 {
+        self.leaves.len() as u64
+    }
+
+    /// The tree head (root hash).
+    pub fn root(&self) -> Hash {
+        Self::mth(&self.leaves)
+    }
+
+    /// The root of a range of leaves, computed bottom-up without recursion: pairs are hashed
+    /// level by level, an odd last node is carried up as it is, which gives exactly the
+    /// RFC 6962 split at the largest power of two.
+    fn mth(leaves: &[Hash]) -> Hash {
+        if leaves.is_empty() {
+            return H::hash(&[]);
+        }
+        let mut level: Vec<Hash> = leaves.to_vec();
+        while level.len() > 1 {
+            let next: Vec<Hash> = level
+                .chunks(2)
+                .map(|p| {
+                    if p.len() == 2 {
+                        Self::node_hash(&p[0], &p[1])
+                    } else {
+                        p[0]
+                    }
+                })
+                .collect();
+            level = next;
+        }
+        level[0]
+    }
+
+    /// The inclusion proof of leaf `index` (RFC 6962 PATH).
+    pub fn inclusion_proof(&self, index: u64) -> Result<Vec<Hash>, ProofError> {
+        let size = self.size();
+        if index >= size {
+            return Err(ProofError::IndexOutOfRange { index, size });
+        }
+        let mut out = Vec::new();
+        Self::path(index as usize, &self.leaves, &mut out);
+        Ok(out)
+    }
+
+    fn path(m: usize, d: &[Hash], out: &mut Vec<Hash>) {
+        if d.len() <= 1 {
+            return;
+        }
+        let k = split(d.len() as u64) as usize;
+        if m < k {
+            Self::path(m, &d[..k], out);
+            out.push(Self::mth(&d[k..]));
+        } else {
+            Self::path(m - k, &d[k..], out);
+            out.push(Self::mth(&d[..k]));
+        }
+    }
+
+    /// The proof that the tree's first `first` leaves are a prefix of it (RFC 6962 PROOF).
+    pub fn consistency_proof(&self, first: u64) -> Result<Vec<Hash>, ProofError> {
+        let second = self.size();
+        if first > second {
+            return Err(ProofError::SizeOrder { first, second });
+        }
+        let mut out = Vec::new();
+        if first > 0 && first < second {
+            Self::subproof(first as usize, &self.leaves, true, &mut out);
+        }
+        Ok(out)
+    }
+
+    fn subproof(m: usize, d: &[Hash], whole: bool, out: &mut Vec<Hash>) {
+        let n = d.len();
+        if m == n {
+            if !whole {
+                out.push(Self::mth(d));
+            }
+            return;
+        }
+        let k = split(n as u64) as usize;
+        if m <= k {
+            Self::subproof(m, &d[..k], whole, out);
+            out.push(Self::mth(&d[k..]));
+        } else {
+            Self::subproof(m - k, &d[k..], false, out);
+            out.push(Self::mth(&d[..k]));
+        }
+    }
+}
+
+/// The proof's hashes, each of which must be 32 bytes.
+fn elements<P: AsRef<[u8]>>(proof: &[P]) -> Result<Vec<Hash>, ProofError> {
+    proof
+        .iter()
+        .enumerate()
+        .map(|(i, p)| p.as_ref().try_into().map_err(|_| ProofError::BadElement(i)))
+        .collect()
+}
+
+/// Checks that `leaf` is the hash of leaf `index` of the tree of `size` leaves whose root is
+/// `root` (RFC 9162 section 2.1.3.2). Hashes are byte strings; a proof element that is not 32
+/// bytes is rejected, and roots are compared as they are given.
+pub fn verify_inclusion<H: Hasher>(
+    index: u64,
+    size: u64,
+    leaf: &[u8],
+    proof: &[impl AsRef<[u8]>],
+    root: &[u8],
+) -> Result<(), ProofError> {
+    if index >= size {
+        return Err(ProofError::IndexOutOfRange { index, size });
+    }
+    let proof = elements(proof)?;
+    let mut r: Hash = leaf.try_into().map_err(|_| ProofError::BadElement(0))?;
+    let (mut f, mut s) = (index, size - 1);
+    for p in &proof {
+        if s == 0 {
+            return Err(ProofError::WrongLength { got: proof.len() });
+        }
+        if f & 1 == 1 || f == s {
+            r = Tree::<H>::node_hash(p, &r);
+            while f & 1 == 0 && f != 0 {
+                f >>= 1;
+                s >>= 1;
+            }
+        } else {
+            r = Tree::<H>::node_hash(&r, p);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    if s != 0 {
+        return Err(ProofError::WrongLength { got: proof.len() });
+    }
+    if r.as_slice() != root {
+        return Err(ProofError::RootMismatch {
+            which: "tree",
+            computed: r,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that the tree of `first` leaves with root `first_root` is a prefix of the tree of
+/// `second` leaves with root `second_root` (RFC 9162 section 2.1.4.2). A consistency proof from
+/// an empty tree proves nothing and is refused, as in the reference verifier.
+pub fn verify_consistency<H: Hasher>(
+    first: u64,
+    second: u64,
+    first_root: &[u8],
+    second_root: &[u8],
+    proof: &[impl AsRef<[u8]>],
+) -> Result<(), ProofError> {
+    if first > second {
+        return Err(ProofError::SizeOrder { first, second });
+    }
+    if first == 0 {
+        return Err(ProofError::SizeOrder { first, second });
+    }
+    let proof = elements(proof)?;
+    if first == second {
+        if !proof.is_empty() {
+            return Err(ProofError::WrongLength { got: proof.len() });
+        }
+        if first_root != second_root {
+            let computed = first_root.try_into().unwrap_or([0; 32]);
+            return Err(ProofError::RootMismatch {
+                which: "second",
+                computed,
+            });
+        }
+        return Ok(());
+    }
+    if proof.is_empty() {
+        return Err(ProofError::WrongLength { got: 0 });
+    }
+    let mut path: Vec<Hash> = Vec::with_capacity(proof.len() + 1);
+    if first.is_power_of_two() {
+        path.push(
+            first_root
+                .try_into()
+                .map_err(|_| ProofError::BadElement(0))?,
+        );
+    }
+    path.extend_from_slice(&proof);
+    let (mut f, mut s) = (first - 1, second - 1);
+    while f & 1 == 1 {
+        f >>= 1;
+        s >>= 1;
+    }
+    let (mut fr, mut sr) = (path[0], path[0]);
+    for c in &path[1..] {
+        if s == 0 {
+            return Err(ProofError::WrongLength { got: proof.len() });
+        }
+        if f & 1 == 1 || f == s {
+            fr = Tree::<H>::node_hash(c, &fr);
+            sr = Tree::<H>::node_hash(c, &sr);
+            while f & 1 == 0 && f != 0 {
+                f >>= 1;
+                s >>= 1;
+            }
+        } else {
+            sr = Tree::<H>::node_hash(&sr, c);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    if s != 0 {
+        return Err(ProofError::WrongLength { got: proof.len() });
+    }
+    if fr.as_slice() != first_root {
+        return Err(ProofError::RootMismatch {
+            which: "first",
+            computed: fr,
+        });
+    }
+    if sr.as_slice() != second_root {
+        return Err(ProofError::RootMismatch {
+            which: "second",
+            computed: sr,
+        });
+    }
+    Ok(())
+}

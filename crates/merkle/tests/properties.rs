@@ -1,0 +1,78 @@
+//! Properties over every tree size up to a few hundred: every inclusion proof and every
+//! consistency proof verifies, and any single change to one makes it fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use proptest::prelude::*;
+use reckon_merkle::{Blake3, Hash, Tree, verify_consistency, verify_inclusion};
+
+fn tree(n: u64) -> Tree<Blake3> {
+    Tree::new(
+        (0..n)
+            .map(|i| Tree::<Blake3>::leaf_hash(&i.to_le_bytes()))
+            .collect(),
+    )
+}
+
+#[test]
+fn every_inclusion_and_consistency_proof_verifies_up_to_130_leaves() {
+    assert!(
+        verify_consistency::<Blake3>(0, 5, &tree(0).root(), &tree(5).root(), &[] as &[Hash])
+            .is_err()
+    );
+    for n in 1..=130u64 {
+        let t = tree(n);
+        let root = t.root();
+        for i in 0..n {
+            let p = t.inclusion_proof(i).unwrap();
+            verify_inclusion::<Blake3>(i, n, &t.leaf(i).unwrap(), &p, &root).unwrap();
+        }
+        for m in 1..=n {
+            let old = Tree::<Blake3>::new(t.leaves()[..m as usize].to_vec());
+            let p = t.consistency_proof(m).unwrap();
+            verify_consistency::<Blake3>(m, n, &old.root(), &root, &p).unwrap();
+        }
+    }
+}
+
+fn flip(h: &mut Hash, bit: usize) {
+    h[bit / 8 % 32] ^= 1 << (bit % 8);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_changed_inclusion_proof_fails(n in 2u64..300, i in any::<prop::sample::Index>(), which in any::<prop::sample::Index>(), bit in 0usize..256) {
+        let t = tree(n);
+        let idx = i.index(n as usize) as u64;
+        let mut p = t.inclusion_proof(idx).unwrap();
+        let root = t.root();
+        let leaf = t.leaf(idx).unwrap();
+        let k = which.index(p.len());
+        flip(&mut p[k], bit);
+        prop_assert!(verify_inclusion::<Blake3>(idx, n, &leaf, &p, &root).is_err());
+        let good = t.inclusion_proof(idx).unwrap();
+        let mut bad_root = root;
+        flip(&mut bad_root, bit);
+        prop_assert!(verify_inclusion::<Blake3>(idx, n, &leaf, &good, &bad_root).is_err());
+        prop_assert!(verify_inclusion::<Blake3>((idx + 1) % n, n, &leaf, &good, &root).is_err() || t.leaf((idx + 1) % n) == Some(leaf));
+        prop_assert!(verify_inclusion::<Blake3>(idx, n, &leaf, &good[..good.len() - 1], &root).is_err());
+    }
+
+    #[test]
+    fn a_changed_consistency_proof_fails(n in 3u64..300, m in any::<prop::sample::Index>(), which in any::<prop::sample::Index>(), bit in 0usize..256) {
+        let t = tree(n);
+        let first = 1 + m.index(n as usize - 2) as u64;
+        let old = Tree::<Blake3>::new(t.leaves()[..first as usize].to_vec());
+        let mut p = t.consistency_proof(first).unwrap();
+        prop_assume!(!p.is_empty());
+        let k = which.index(p.len());
+        flip(&mut p[k], bit);
+        prop_assert!(verify_consistency::<Blake3>(first, n, &old.root(), &t.root(), &p).is_err());
+        let good = t.consistency_proof(first).unwrap();
+        let mut other = old.root();
+        flip(&mut other, bit);
+        prop_assert!(verify_consistency::<Blake3>(first, n, &other, &t.root(), &good).is_err());
+        prop_assert!(verify_consistency::<Blake3>(first + 1, n, &old.root(), &t.root(), &good).is_err());
+    }
+}
