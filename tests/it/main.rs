@@ -2,6 +2,7 @@
 //! and the project's own log.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 mod bad_input;
 mod cli;
 mod concurrency;

@@ -66,6 +66,37 @@
 //! that is not the HASH of the line before (*broken link*), bytes after the last LF (*torn
 //! tail*), and finally a `head` that does not name the last entry.
 //!
+//! # Tree, checkpoints and proofs (auditing)
+//!
+//! These are computed by `reckon-audit` from the entries file; they are specified here so that
+//! one document describes everything an auditor checks.
+//!
+//! **Tree.** Leaf `i` (from 0) is `blake3(0x00 || HASH)` where `HASH` is the 32 bytes that the
+//! 64 hex digits at the start of line `i + 1` spell. An inner node is `blake3(0x01 || LEFT ||
+//! RIGHT)`. The tree over `n` leaves is RFC 6962's: for `n > 1`, the left subtree holds the
+//! first `k` leaves, `k` the largest power of two smaller than `n`. The tree head of an empty
+//! log is `blake3()` of nothing.
+//!
+//! **Checkpoint.** A C2SP signed note whose text is exactly three lines, each ending in LF:
+//! the origin (the log's name), the number of entries in decimal, and the tree head in
+//! standard padded base64. Then one empty line, then one line per signature:
+//! `— NAME BASE64(KEY_ID || ED25519_SIGNATURE)` (U+2014 EM DASH, a space, the key name, a
+//! space), where the signature is over the note text (the three lines) and `KEY_ID` is the
+//! first four bytes of `SHA-256(NAME || LF || 0x01 || PUBLIC_KEY)`. Verifier keys are written
+//! `NAME+HEX(KEY_ID)+BASE64(0x01 || PUBLIC_KEY)`.
+//!
+//! **Proof bundle.** A JSON object: `format` (`"reckon-proof-1"`), `seq`, `entry` (the entry's
+//! line without its LF), `tree_size`, `leaf_index` (`seq - 1`), `inclusion` (base64 hashes,
+//! leaf side first) and `checkpoint` (the whole signed note). To check one: verify a signature
+//! of the note with a trusted key; read size and root from its text and compare the size with
+//! `tree_size`; check that `blake3(entry[65..])` is what `entry[..64]` says and that the body's
+//! `seq` is `seq`; then run the inclusion check of RFC 9162 section 2.1.3.2 with blake3, leaf
+//! `blake3(0x00 || HASH)`, index `leaf_index`, size `tree_size` and the root.
+//!
+//! **Consistency.** `reckon verify --since CHECKPOINT` recomputes the tree head of the first
+//! `size` entries and compares it with the checkpoint's root, then makes and checks the RFC
+//! 9162 consistency proof from that size to the log's current size.
+//!
 //! # Appending
 //!
 //! Writers take an exclusive advisory lock (`flock`) on `entries.jsonl`, read the last line and
@@ -84,7 +115,7 @@ mod scan;
 mod tx;
 
 pub use error::{LedgerError, Problem};
-pub use format::{Entry, GENESIS, LineProblem, decode, encode};
+pub use format::{Entry, GENESIS, Header, LineProblem, decode, decode_header, encode};
 pub use import::{ImportError, MAX_LINE, import, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, recording_time};
 pub use lookup::find;

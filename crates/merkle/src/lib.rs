@@ -123,10 +123,13 @@ fn split(n: u64) -> u64 {
     1 << (63 - (n - 1).leading_zeros())
 }
 
-/// A tree over leaf hashes.
+/// A tree over leaf hashes. Its levels are computed once, bottom-up (pairs hashed, an odd last
+/// node carried up as it is, which gives exactly RFC 6962's split at the largest power of two),
+/// so that every subtree root a proof needs is a lookup.
 #[derive(Clone, Debug)]
 pub struct Tree<H: Hasher> {
-    leaves: Vec<Hash>,
+    /// `levels[0]` are the leaves; `levels[l][j]` covers leaves `j * 2^l .. min((j + 1) * 2^l, n)`.
+    levels: Vec<Vec<Hash>>,
     _h: PhantomData<H>,
 }
 
@@ -143,46 +146,22 @@ impl<H: Hasher> Tree<H> {
 
     /// A tree over leaf hashes, in order.
     pub fn new(leaves: Vec<Hash>) -> Tree<H> {
+        let mut levels = vec![leaves];
+        while levels.last().is_some_and(|l| l.len() > 1) {
+            let next = Self::pair_up(&levels[levels.len() - 1]);
+            levels.push(next);
+        }
         Tree {
-            leaves,
+            levels,
             _h: PhantomData,
         }
     }
 
-    /// The leaf hashes.
-    pub fn leaves(&self) -> &[Hash] {
-        &self.leaves
-    }
-
-    /// One leaf hash.
-    pub fn leaf(&self, i: u64) -> Option<Hash> {
-        usize::try_from(i)
-            .ok()
-            .and_then(|i| self.leaves.get(i))
-            .copied()
-    }
-
-    /// Number of leaves.
-    pub fn size(&self) -> u64 {
-        self.leaves.len() as u64
-    }
-
-    /// The tree head (root hash).
-    pub fn root(&self) -> Hash {
-        Self::mth(&self.leaves)
-    }
-
-    /// The root of a range of leaves, computed bottom-up without recursion: pairs are hashed
-    /// level by level, an odd last node is carried up as it is, which gives exactly the
-    /// RFC 6962 split at the largest power of two.
-    fn mth(leaves: &[Hash]) -> Hash {
-        if leaves.is_empty() {
-            return H::hash(&[]);
-        }
-        let mut level: Vec<Hash> = leaves.to_vec();
-        while level.len() > 1 {
-            let next: Vec<Hash> = level
-                .chunks(2)
+    /// The level above `level`; large levels are hashed on all cores, in even-sized pieces so
+    /// that no pair is split.
+    fn pair_up(level: &[Hash]) -> Vec<Hash> {
+        let one = |part: &[Hash]| -> Vec<Hash> {
+            part.chunks(2)
                 .map(|p| {
                     if p.len() == 2 {
                         Self::node_hash(&p[0], &p[1])
@@ -190,10 +169,61 @@ impl<H: Hasher> Tree<H> {
                         p[0]
                     }
                 })
-                .collect();
-            level = next;
+                .collect()
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        if threads == 1 || level.len() < (1 << 16) {
+            return one(level);
         }
-        level[0]
+        let per = level.len().div_ceil(threads).next_multiple_of(2);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = level.chunks(per).map(|c| s.spawn(move || one(c))).collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    }
+
+    /// The leaf hashes.
+    pub fn leaves(&self) -> &[Hash] {
+        &self.levels[0]
+    }
+
+    /// One leaf hash.
+    pub fn leaf(&self, i: u64) -> Option<Hash> {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.levels[0].get(i))
+            .copied()
+    }
+
+    /// Number of leaves.
+    pub fn size(&self) -> u64 {
+        self.levels[0].len() as u64
+    }
+
+    /// The tree head (root hash); for no leaves, the hash of nothing.
+    pub fn root(&self) -> Hash {
+        if self.levels[0].is_empty() {
+            H::hash(&[])
+        } else {
+            self.node(0, self.levels[0].len())
+        }
+    }
+
+    /// The root of leaves `lo..hi`, a subtree of this tree (as every range RFC 6962's
+    /// recursion asks for is).
+    fn node(&self, lo: usize, hi: usize) -> Hash {
+        let width = hi - lo;
+        let l = if width <= 1 {
+            0
+        } else {
+            (usize::BITS - (width - 1).leading_zeros()) as usize
+        };
+        self.levels[l][lo >> l]
     }
 
     /// The inclusion proof of leaf `index` (RFC 6962 PATH).
@@ -203,21 +233,21 @@ impl<H: Hasher> Tree<H> {
             return Err(ProofError::IndexOutOfRange { index, size });
         }
         let mut out = Vec::new();
-        Self::path(index as usize, &self.leaves, &mut out);
+        self.path(index as usize, 0, size as usize, &mut out);
         Ok(out)
     }
 
-    fn path(m: usize, d: &[Hash], out: &mut Vec<Hash>) {
-        if d.len() <= 1 {
+    fn path(&self, m: usize, lo: usize, n: usize, out: &mut Vec<Hash>) {
+        if n <= 1 {
             return;
         }
-        let k = split(d.len() as u64) as usize;
+        let k = split(n as u64) as usize;
         if m < k {
-            Self::path(m, &d[..k], out);
-            out.push(Self::mth(&d[k..]));
+            self.path(m, lo, k, out);
+            out.push(self.node(lo + k, lo + n));
         } else {
-            Self::path(m - k, &d[k..], out);
-            out.push(Self::mth(&d[..k]));
+            self.path(m - k, lo + k, n - k, out);
+            out.push(self.node(lo, lo + k));
         }
     }
 
@@ -229,26 +259,25 @@ impl<H: Hasher> Tree<H> {
         }
         let mut out = Vec::new();
         if first > 0 && first < second {
-            Self::subproof(first as usize, &self.leaves, true, &mut out);
+            self.subproof(first as usize, 0, second as usize, true, &mut out);
         }
         Ok(out)
     }
 
-    fn subproof(m: usize, d: &[Hash], whole: bool, out: &mut Vec<Hash>) {
-        let n = d.len();
+    fn subproof(&self, m: usize, lo: usize, n: usize, whole: bool, out: &mut Vec<Hash>) {
         if m == n {
             if !whole {
-                out.push(Self::mth(d));
+                out.push(self.node(lo, lo + n));
             }
             return;
         }
         let k = split(n as u64) as usize;
         if m <= k {
-            Self::subproof(m, &d[..k], whole, out);
-            out.push(Self::mth(&d[k..]));
+            self.subproof(m, lo, k, whole, out);
+            out.push(self.node(lo + k, lo + n));
         } else {
-            Self::subproof(m - k, &d[k..], false, out);
-            out.push(Self::mth(&d[..k]));
+            self.subproof(m - k, lo + k, n - k, false, out);
+            out.push(self.node(lo, lo + k));
         }
     }
 }

@@ -190,6 +190,63 @@ Examples:
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
     },
+    /// Make an Ed25519 key pair in the C2SP signed-note formats.
+    #[command(after_help = "\
+Writes PREFIX.key (the signer key; keep it secret) and PREFIX.pub (the verifier key), and
+prints the verifier key.
+
+Example:
+  reckon keygen reckon.example/seed-log --out seedlog")]
+    Keygen {
+        /// The key's name (conventionally the log's origin, like example.com/log).
+        name: String,
+        /// Where to write PREFIX.key and PREFIX.pub.
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
+    /// Sign the log's tree head as a C2SP tlog-checkpoint; or cosign one as a witness.
+    #[command(after_help = "\
+The checkpoint names the log (origin), its number of entries and its Merkle tree head, and is
+signed with the key given. With --cosign, an existing checkpoint is checked against this log
+and signed again (a witness); several signers may sign one checkpoint.
+
+Examples:
+  reckon checkpoint --key seedlog.key --out log.checkpoint
+  reckon checkpoint --cosign log.checkpoint --key witness.key --out log.checkpoint")]
+    Checkpoint {
+        /// The signer key file.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The log's name in the checkpoint (default: the key's name).
+        #[arg(long)]
+        origin: Option<String>,
+        /// Add a signature to this checkpoint instead of making a new one.
+        #[arg(long, value_name = "FILE")]
+        cosign: Option<PathBuf>,
+        /// Write it here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write a self-contained proof that an entry is in the log a checkpoint describes.
+    #[command(
+        after_help = "Example:\n  reckon prove 24 --checkpoint log.checkpoint > claim-24.proof"
+    )]
+    Prove {
+        /// The entry: a sequence number (12 or #12) or a hash prefix.
+        id: String,
+        /// The signed checkpoint to prove against.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: PathBuf,
+    },
+    /// Check a proof bundle offline: the signature, the entry, and its inclusion proof.
+    #[command(after_help = "Example:\n  reckon verify-proof claim-24.proof --key seedlog.pub")]
+    VerifyProof {
+        /// The bundle written by `reckon prove`.
+        bundle: PathBuf,
+        /// A verifier key file (or key text); repeat for several.
+        #[arg(long = "key", value_name = "PUBKEY", required = true)]
+        keys: Vec<String>,
+    },
     /// Check every entry, every link of the chain, and the head file.
     #[command(after_help = "\
 Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is
@@ -203,6 +260,12 @@ Examples:
         /// Also check that each claim's quote is in its document, found in this directory.
         #[arg(long, value_name = "DIR")]
         documents: Option<PathBuf>,
+        /// Also prove that the log extends the one this signed checkpoint describes.
+        #[arg(long, value_name = "CHECKPOINT")]
+        since: Option<PathBuf>,
+        /// Verifier key(s) for the --since checkpoint's signature.
+        #[arg(long = "key", value_name = "PUBKEY")]
+        keys: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
@@ -536,7 +599,72 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Check { dir, bless, junit } => {
             return check(&log, &dir, bless, junit.as_deref(), &mut print);
         }
-        Command::Verify { documents, format } => {
+        Command::Keygen { name, out } => print(&keygen(&name, &out)?)?,
+        Command::Checkpoint {
+            key,
+            origin,
+            cosign,
+            out,
+        } => {
+            let signer = read_signer(&key)?;
+            let note = match cosign {
+                Some(cp) => reckon_audit::cosign(&log, &read_text(&cp)?, &signer),
+                None => {
+                    let origin = origin.unwrap_or_else(|| signer.name().to_owned());
+                    reckon_audit::checkpoint(&log, &signer, &origin)
+                }
+            }
+            .map_err(audit)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, note.encode())
+                        .with_context(|| format!("{}: cannot write", path.display()))
+                        .map_err(fail(2))?;
+                    print(&format!("wrote {}\n", path.display()))?;
+                }
+                None => print(&note.encode())?,
+            }
+        }
+        Command::Prove { id, checkpoint } => {
+            let entries = log.entries().map_err(ledger)?;
+            let e = reckon_ledger::find(&entries, &id).map_err(usage)?;
+            print(
+                &reckon_audit::prove(&log, &entries, e.seq, &read_text(&checkpoint)?)
+                    .map_err(audit)?,
+            )?;
+        }
+        Command::VerifyProof { bundle, keys } => {
+            let keys = read_verifiers(&keys)?;
+            let p = reckon_audit::verify_bundle(&read_text(&bundle)?, &keys).map_err(audit)?;
+            print(&format!(
+                "ok: entry #{} ({}) is in {} as of its checkpoint of {} entries, signed by {}\n",
+                p.seq,
+                p.hash,
+                p.origin,
+                p.size,
+                p.signers.join(", ")
+            ))?;
+        }
+        Command::Verify {
+            since: Some(cp),
+            keys,
+            ..
+        } => {
+            let keys = read_verifiers(&keys)?;
+            let x = reckon_audit::since(&log, &read_text(&cp)?, &keys).map_err(audit)?;
+            let signed = if x.signers.is_empty() {
+                " (signature not checked: give --key)".to_owned()
+            } else {
+                format!(", signed by {}", x.signers.join(", "))
+            };
+            print(&format!(
+                "ok: the log's first {} entries are the ones the checkpoint describes{signed}; the log now holds {} entries\n",
+                x.from, x.to
+            ))?;
+        }
+        Command::Verify {
+            documents, format, ..
+        } => {
             return verify(&log, documents, format.into(), &mut print);
         }
         Command::Repair { dry_run } => return repair(&log, dry_run, &mut print),
@@ -650,6 +778,85 @@ fn check(
         failed
     ))?;
     Ok(if failed == 0 { 0 } else { 1 })
+}
+
+fn read_text(path: &std::path::Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))
+        .map_err(fail(2))
+}
+
+fn audit(e: reckon_audit::AuditError) -> Failure {
+    use reckon_audit::AuditError as A;
+    let code = match &e {
+        A::Log(l) => ledger_code(l),
+        A::Damaged(_) | A::Proof(_) | A::Mismatch(_) => 1,
+        A::Note(
+            reckon_audit::note::NoteError::BadSignature(_)
+            | reckon_audit::note::NoteError::NoKnownSignature(_),
+        ) => 1,
+        _ => 2,
+    };
+    Failure {
+        code,
+        error: e.into(),
+    }
+}
+
+fn read_signer(path: &std::path::Path) -> Result<reckon_audit::note::SignerKey, Failure> {
+    reckon_audit::note::SignerKey::parse(&read_text(path)?)
+        .map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+/// Verifier keys from files, or given as key text.
+fn read_verifiers(keys: &[String]) -> Result<Vec<reckon_audit::note::VerifierKey>, Failure> {
+    keys.iter()
+        .map(|k| {
+            let text = if std::path::Path::new(k).is_file() {
+                read_text(std::path::Path::new(k))?
+            } else {
+                k.clone()
+            };
+            reckon_audit::note::VerifierKey::parse(&text).map_err(|e| usage(format!("{k}: {e}")))
+        })
+        .collect()
+}
+
+fn keygen(name: &str, out: &std::path::Path) -> Result<String, Failure> {
+    let key = reckon_audit::note::SignerKey::generate(name).map_err(|e| usage(e.to_string()))?;
+    let secret = out.with_extension("key");
+    let public = out.with_extension("pub");
+    for p in [&secret, &public] {
+        if p.exists() {
+            return Err(usage(format!(
+                "{}: already exists; keygen never overwrites a key",
+                p.display()
+            )));
+        }
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(&secret)
+        .with_context(|| format!("{}: cannot create", secret.display()))
+        .map_err(fail(2))?;
+    f.write_all(format!("{}\n", key.encode()).as_bytes())
+        .context("cannot write the key")
+        .map_err(fail(2))?;
+    let verifier = key.verifier().encode();
+    std::fs::write(&public, format!("{verifier}\n"))
+        .with_context(|| format!("{}: cannot write", public.display()))
+        .map_err(fail(2))?;
+    Ok(format!(
+        "wrote {} (secret) and {}\n{verifier}\n",
+        secret.display(),
+        public.display()
+    ))
 }
 
 enum Which {

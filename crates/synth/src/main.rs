@@ -12,6 +12,7 @@ usage:
   reckon-bench generate CLAIMS SUBJECTS [SEED]   print synthetic claims as JSON Lines
   reckon-bench log CLAIMS SUBJECTS [DIR]         time import, verify and the hashing floor
   reckon-bench reconcile CLAIMS SUBJECTS         time folding and reconciling
+  reckon-bench audit CLAIMS SUBJECTS             time the tree head, proofs and their checks
   reckon-bench eval DATA_DIR                     score the reconciler on real data
                                                  (DATA_DIR holds claims.jsonl and truth-*.csv)
 
@@ -147,6 +148,61 @@ fn bench_reconcile(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+fn bench_audit(args: &[String]) -> Result<(), String> {
+    use reckon_merkle::{Blake3, verify_consistency, verify_inclusion};
+    let (n, m) = (arg(args, 2, None)?, arg(args, 3, None)?);
+    let dir = std::env::temp_dir().join(format!("reckon-bench-audit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let log = Log::at(dir.join("log"));
+    log.init().map_err(|e| e.to_string())?;
+    let mut input = Vec::new();
+    for line in reckon_synth::claims(n, m, 1) {
+        input.extend_from_slice(line.as_bytes());
+        input.push(b'\n');
+    }
+    reckon_ledger::import(&log, "synthetic", &input).map_err(|e| e.to_string())?;
+    drop(input);
+    let t = Instant::now();
+    let tree = reckon_audit::leaves_unchecked(&log).map_err(|e| e.to_string())?;
+    let root = tree.root();
+    println!(
+        "tree head of {} entries (read the stored hashes, build every level): {:.3} s",
+        tree.size(),
+        secs(t)
+    );
+    let t = Instant::now();
+    let mut proofs = Vec::new();
+    for k in 0..1000u64 {
+        let i = k * 7919 % tree.size();
+        proofs.push((i, tree.inclusion_proof(i).map_err(|e| e.to_string())?));
+    }
+    let made = secs(t);
+    let t = Instant::now();
+    for (i, p) in &proofs {
+        let leaf = tree.leaf(*i).ok_or("no leaf")?;
+        verify_inclusion::<Blake3>(*i, tree.size(), &leaf, p, &root).map_err(|e| e.to_string())?;
+    }
+    println!(
+        "1000 inclusion proofs: made in {:.4} ms each, checked in {:.4} ms each",
+        made * 1e3 / 1000.0,
+        secs(t) * 1e3 / 1000.0
+    );
+    let half = tree.size() / 2;
+    let old = reckon_merkle::Tree::<Blake3>::new(tree.leaves()[..half as usize].to_vec()).root();
+    let t = Instant::now();
+    let c = tree.consistency_proof(half).map_err(|e| e.to_string())?;
+    let made = secs(t) * 1e3;
+    let t = Instant::now();
+    verify_consistency::<Blake3>(half, tree.size(), &old, &root, &c).map_err(|e| e.to_string())?;
+    println!(
+        "consistency proof {half} -> {}: made in {made:.3} ms, checked in {:.3} ms",
+        tree.size(),
+        secs(t) * 1e3
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 fn eval(args: &[String]) -> Result<(), String> {
     let dir = PathBuf::from(args.get(2).ok_or(USAGE)?);
     let report = reckon_synth::eval::evaluate_dir(&dir)?;
@@ -188,6 +244,7 @@ fn main() -> ExitCode {
         Some("log") => bench_log(&args),
         Some("reconcile") => bench_reconcile(&args),
         Some("eval") => eval(&args),
+        Some("audit") => bench_audit(&args),
         _ => Err(USAGE.to_owned()),
     };
     match r {

@@ -1,0 +1,445 @@
+//! Auditing a log: Merkle tree heads over its entries, signed checkpoints (C2SP
+//! `tlog-checkpoint` signed notes), self-contained proof bundles, and proof that a log extends
+//! an earlier checkpoint.
+//!
+//! **Leaves.** Leaf `i` of a log's tree is `blake3(0x00 || HASH_{i+1})`, where `HASH_{i+1}`
+//! is the 32-byte hash of entry `i + 1` (the hex digits at the start of its line). Inner nodes
+//! are `blake3(0x01 || left || right)`; the tree is RFC 6962's (see `reckon-merkle`).
+//!
+//! **Checkpoint.** A signed note whose text is three lines: the origin (the log's name), the
+//! tree size in decimal, and the base64 root hash; then a blank line and one signature line per
+//! signer (see [`note`]). Several signers (the log and its witnesses) may sign one checkpoint.
+//!
+//! **Proof bundle.** JSON: `{"format": "reckon-proof-1", "seq": N, "entry": LINE,
+//! "tree_size": S, "leaf_index": N-1, "inclusion": [BASE64, …], "checkpoint": NOTE}`, where
+//! `LINE` is the entry's line without its newline. To check one by hand: verify the note's
+//! signature with the log's key; read size and root from its text; check that
+//! `blake3(LINE[65..])` is the hex at `LINE[..64]`; take the leaf `blake3(0x00 || that hash)`;
+//! and run RFC 9162's inclusion check with blake3.
+//!
+//! This crate does **not** hold keys: callers read them from files and pass them in.
+
+pub mod base64;
+pub mod note;
+
+use note::{Note, NoteError, SignerKey, VerifierKey};
+use reckon_claim::EntryHash;
+use reckon_ledger::{Entry, LedgerError, Log, decode_header};
+use reckon_merkle::{Blake3, Hash, ProofError, Tree, verify_consistency, verify_inclusion};
+use serde_json::{Value, json};
+use std::fmt;
+
+/// Why an audit step failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AuditError {
+    /// The log could not be read or failed verification.
+    Log(LedgerError),
+    /// The log fails verification; no checkpoint or proof is made for it.
+    Damaged(String),
+    /// A key or signed note is wrong.
+    Note(NoteError),
+    /// The checkpoint text is not origin, size, root.
+    Checkpoint(String),
+    /// A proof does not verify.
+    Proof(ProofError),
+    /// The bundle is not in the expected form.
+    Bundle(String),
+    /// The log and a checkpoint disagree.
+    Mismatch(String),
+}
+
+impl fmt::Display for AuditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuditError::Log(e) => e.fmt(f),
+            AuditError::Damaged(m) => write!(f, "the log fails verification: {m}"),
+            AuditError::Note(e) => e.fmt(f),
+            AuditError::Checkpoint(m) => write!(f, "bad checkpoint: {m}"),
+            AuditError::Proof(e) => write!(f, "the proof does not verify: {e}"),
+            AuditError::Bundle(m) => write!(f, "bad proof bundle: {m}"),
+            AuditError::Mismatch(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for AuditError {}
+
+impl From<LedgerError> for AuditError {
+    fn from(e: LedgerError) -> Self {
+        AuditError::Log(e)
+    }
+}
+
+impl From<NoteError> for AuditError {
+    fn from(e: NoteError) -> Self {
+        AuditError::Note(e)
+    }
+}
+
+/// The leaf of an entry hash.
+pub fn leaf(entry: &EntryHash) -> Hash {
+    Tree::<Blake3>::leaf_hash(&entry.0)
+}
+
+/// The leaves of a log, read from the hashes at the start of its lines, after checking the
+/// whole log (a checkpoint vouches for the log, so it is never made for a damaged one).
+pub fn tree(log: &Log) -> Result<Tree<Blake3>, AuditError> {
+    match log.verify()? {
+        Ok(_) => {}
+        Err(p) => return Err(AuditError::Damaged(p.to_string())),
+    }
+    leaves_unchecked(log)
+}
+
+/// The leaves as the lines state them, without checking the chain (for timing the tree alone;
+/// use [`tree`]). The file is read in large pieces and the leaves are hashed on all cores.
+pub fn leaves_unchecked(log: &Log) -> Result<Tree<Blake3>, AuditError> {
+    use std::io::Read;
+    let path = log.entries_path();
+    let damaged = |m: String| AuditError::Damaged(format!("{}: {m}", path.display()));
+    let mut f = std::fs::File::open(&path).map_err(|e| damaged(e.to_string()))?;
+    let mut hashes: Vec<EntryHash> = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(16 << 20);
+    loop {
+        let want = (16u64 << 20).saturating_sub(buf.len() as u64).max(1 << 20);
+        let n = f
+            .by_ref()
+            .take(want)
+            .read_to_end(&mut buf)
+            .map_err(|e| damaged(e.to_string()))?;
+        let complete = if n == 0 {
+            buf.len()
+        } else {
+            memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1)
+        };
+        let mut at = 0;
+        for nl in memchr::memchr_iter(b'\n', &buf[..complete]) {
+            let line = &buf[at..nl];
+            at = nl + 1;
+            let h = line
+                .get(..64)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(EntryHash::from_hex);
+            hashes.push(
+                h.ok_or_else(|| damaged(format!("line {} has no entry hash", hashes.len() + 1)))?,
+            );
+        }
+        if n == 0 && at < buf.len() {
+            return Err(damaged("the last line is incomplete".into()));
+        }
+        buf.drain(..complete);
+        if n == 0 {
+            break;
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let per = hashes.len().div_ceil(threads).max(1);
+    let leaves: Vec<Hash> = std::thread::scope(|s| {
+        let parts: Vec<_> = hashes
+            .chunks(per)
+            .map(|c| s.spawn(move || c.iter().map(leaf).collect::<Vec<Hash>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    if leaves.len() != hashes.len() {
+        return Err(damaged("a hashing thread failed".into()));
+    }
+    Ok(Tree::new(leaves))
+}
+
+/// A checkpoint's text: origin, tree size, root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The log's name.
+    pub origin: String,
+    /// The number of entries.
+    pub size: u64,
+    /// The tree head.
+    pub root: Hash,
+}
+
+impl Checkpoint {
+    /// The note text.
+    pub fn body(&self) -> String {
+        format!(
+            "{}\n{}\n{}\n",
+            self.origin,
+            self.size,
+            base64::encode(&self.root)
+        )
+    }
+
+    /// Reads a note text (extension lines after the root are allowed and ignored).
+    pub fn parse(text: &str) -> Result<Checkpoint, AuditError> {
+        let bad = |m: &str| AuditError::Checkpoint(m.to_owned());
+        let mut lines = text.lines();
+        let origin = lines
+            .next()
+            .filter(|o| !o.is_empty())
+            .ok_or_else(|| bad("the first line must name the log"))?;
+        let size_text = lines
+            .next()
+            .ok_or_else(|| bad("the second line must be the tree size"))?;
+        let canonical = !size_text.is_empty()
+            && size_text.bytes().all(|b| b.is_ascii_digit())
+            && (size_text == "0" || !size_text.starts_with('0'));
+        let size: u64 = size_text
+            .parse()
+            .ok()
+            .filter(|_| canonical)
+            .ok_or_else(|| bad("the tree size must be a decimal number"))?;
+        let root_text = lines
+            .next()
+            .ok_or_else(|| bad("the third line must be the base64 root hash"))?;
+        let root: Hash = base64::decode(root_text)
+            .and_then(|r| r.try_into().ok())
+            .ok_or_else(|| bad("the root hash must be 32 bytes in base64"))?;
+        Ok(Checkpoint {
+            origin: origin.to_owned(),
+            size,
+            root,
+        })
+    }
+}
+
+/// Makes and signs the checkpoint of the log as it is now.
+pub fn checkpoint(log: &Log, key: &SignerKey, origin: &str) -> Result<Note, AuditError> {
+    if origin.is_empty() || origin.contains('\n') {
+        return Err(AuditError::Checkpoint(
+            "the origin is one non-empty line".into(),
+        ));
+    }
+    let t = tree(log)?;
+    let cp = Checkpoint {
+        origin: origin.to_owned(),
+        size: t.size(),
+        root: t.root(),
+    };
+    let mut note = Note::new(&cp.body())?;
+    note.sign(key);
+    Ok(note)
+}
+
+/// The root of the first `size` leaves of `t`, or why the log cannot have one.
+fn root_at(t: &Tree<Blake3>, size: u64) -> Result<Hash, AuditError> {
+    if size > t.size() {
+        return Err(AuditError::Mismatch(format!(
+            "the checkpoint describes {size} entries but the log holds only {}: entries were removed from the end (truncated)",
+            t.size()
+        )));
+    }
+    Ok(Tree::<Blake3>::new(t.leaves()[..size as usize].to_vec()).root())
+}
+
+fn check_same(cp: &Checkpoint, t: &Tree<Blake3>) -> Result<(), AuditError> {
+    if root_at(t, cp.size)? != cp.root {
+        return Err(AuditError::Mismatch(format!(
+            "the log's first {} entries are not the ones the checkpoint describes: the log was rewritten or forked",
+            cp.size
+        )));
+    }
+    Ok(())
+}
+
+/// Adds `key`'s signature to a checkpoint after checking it describes this log (a witness).
+pub fn cosign(log: &Log, note_text: &str, key: &SignerKey) -> Result<Note, AuditError> {
+    let mut note = Note::parse(note_text)?;
+    let cp = Checkpoint::parse(note.text())?;
+    check_same(&cp, &tree(log)?)?;
+    note.sign(key);
+    Ok(note)
+}
+
+/// A proof bundle for an entry against a checkpoint of this log.
+pub fn prove(
+    log: &Log,
+    entries: &[Entry],
+    seq: u64,
+    note_text: &str,
+) -> Result<String, AuditError> {
+    let note = Note::parse(note_text)?;
+    let cp = Checkpoint::parse(note.text())?;
+    let t = tree(log)?;
+    check_same(&cp, &t)?;
+    if seq == 0 || seq > cp.size {
+        return Err(AuditError::Mismatch(format!(
+            "entry #{seq} is not in the checkpoint, which covers entries 1 to {}",
+            cp.size
+        )));
+    }
+    let sub = Tree::<Blake3>::new(t.leaves()[..cp.size as usize].to_vec());
+    let proof = sub.inclusion_proof(seq - 1).map_err(AuditError::Proof)?;
+    let line = line_of(log, entries, seq)?;
+    let j = json!({
+        "format": "reckon-proof-1",
+        "seq": seq,
+        "entry": line,
+        "tree_size": cp.size,
+        "leaf_index": seq - 1,
+        "inclusion": proof.iter().map(|h| base64::encode(h)).collect::<Vec<_>>(),
+        "checkpoint": note.encode(),
+    });
+    Ok(format!(
+        "{}\n",
+        serde_json::to_string_pretty(&j).unwrap_or_default()
+    ))
+}
+
+fn line_of(log: &Log, entries: &[Entry], seq: u64) -> Result<String, AuditError> {
+    let text = std::fs::read_to_string(log.entries_path())
+        .map_err(|e| AuditError::Damaged(e.to_string()))?;
+    let line = text
+        .lines()
+        .nth(usize::try_from(seq - 1).unwrap_or(usize::MAX))
+        .ok_or_else(|| AuditError::Mismatch(format!("no entry #{seq}")))?;
+    let e = entries.get(usize::try_from(seq - 1).unwrap_or(usize::MAX));
+    if e.is_none_or(|e| e.hash.to_hex() != line[..64.min(line.len())]) {
+        return Err(AuditError::Damaged(format!(
+            "entry #{seq} changed while it was being read"
+        )));
+    }
+    Ok(line.to_owned())
+}
+
+/// What a verified bundle proves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proven {
+    /// The entry's sequence number.
+    pub seq: u64,
+    /// Its hash.
+    pub hash: EntryHash,
+    /// The log's name.
+    pub origin: String,
+    /// The checkpoint's size.
+    pub size: u64,
+    /// Who signed the checkpoint (of the keys given).
+    pub signers: Vec<String>,
+    /// The entry's line.
+    pub line: String,
+}
+
+fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, AuditError> {
+    v.get(name)
+        .ok_or_else(|| AuditError::Bundle(format!("missing `{name}`")))
+}
+
+/// Checks a proof bundle offline, with nothing but the verifier keys.
+pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, AuditError> {
+    let v: Value =
+        serde_json::from_str(bundle).map_err(|e| AuditError::Bundle(format!("not JSON: {e}")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| AuditError::Bundle("not a JSON object".into()))?;
+    for k in obj.keys() {
+        if ![
+            "format",
+            "seq",
+            "entry",
+            "tree_size",
+            "leaf_index",
+            "inclusion",
+            "checkpoint",
+        ]
+        .contains(&k.as_str())
+        {
+            return Err(AuditError::Bundle(format!("unknown field `{k}`")));
+        }
+    }
+    if field(&v, "format")?.as_str() != Some("reckon-proof-1") {
+        return Err(AuditError::Bundle("`format` must be reckon-proof-1".into()));
+    }
+    let num = |name: &str| {
+        field(&v, name)?
+            .as_u64()
+            .ok_or_else(|| AuditError::Bundle(format!("`{name}` must be a whole number")))
+    };
+    let (seq, size, index) = (num("seq")?, num("tree_size")?, num("leaf_index")?);
+    let note_text = field(&v, "checkpoint")?
+        .as_str()
+        .ok_or_else(|| AuditError::Bundle("`checkpoint` must be text".into()))?;
+    let note = Note::parse(note_text)?;
+    let cp = Checkpoint::parse(note.text())?;
+    if cp.size != size {
+        return Err(AuditError::Bundle(format!(
+            "`tree_size` is {size} but the checkpoint says {}",
+            cp.size
+        )));
+    }
+    if seq == 0 || index != seq - 1 {
+        return Err(AuditError::Bundle("`leaf_index` must be `seq` - 1".into()));
+    }
+    let line = field(&v, "entry")?
+        .as_str()
+        .ok_or_else(|| AuditError::Bundle("`entry` must be text".into()))?;
+    let header = decode_header(line.as_bytes())
+        .map_err(|p| AuditError::Bundle(format!("the entry: {p}")))?;
+    if header.seq != seq {
+        return Err(AuditError::Bundle(format!(
+            "the entry is #{}, not #{seq}",
+            header.seq
+        )));
+    }
+    let proof: Vec<Vec<u8>> = field(&v, "inclusion")?
+        .as_array()
+        .ok_or_else(|| AuditError::Bundle("`inclusion` must be a list".into()))?
+        .iter()
+        .map(|h| {
+            h.as_str()
+                .and_then(base64::decode)
+                .ok_or_else(|| AuditError::Bundle("an inclusion hash is not base64".into()))
+        })
+        .collect::<Result<_, _>>()?;
+    verify_inclusion::<Blake3>(index, size, &leaf(&header.hash), &proof, &cp.root)
+        .map_err(AuditError::Proof)?;
+    // The signature last: the cheap checks reject most damage first.
+    let signers = note.verify(keys)?;
+    Ok(Proven {
+        seq,
+        hash: header.hash,
+        origin: cp.origin,
+        size,
+        signers,
+        line: line.to_owned(),
+    })
+}
+
+/// What `verify --since` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extends {
+    /// The checkpoint's size.
+    pub from: u64,
+    /// The log's size now.
+    pub to: u64,
+    /// Who signed the checkpoint, when keys were given.
+    pub signers: Vec<String>,
+}
+
+/// Proves that the log extends the one `note_text` describes: its first entries are exactly
+/// those, checked with a consistency proof from the old tree head to the new one.
+pub fn since(log: &Log, note_text: &str, keys: &[VerifierKey]) -> Result<Extends, AuditError> {
+    let note = Note::parse(note_text)?;
+    let signers = if keys.is_empty() {
+        Vec::new()
+    } else {
+        note.verify(keys)?
+    };
+    let cp = Checkpoint::parse(note.text())?;
+    let t = tree(log)?;
+    check_same(&cp, &t)?;
+    if cp.size > 0 {
+        let proof = t.consistency_proof(cp.size).map_err(AuditError::Proof)?;
+        verify_consistency::<Blake3>(cp.size, t.size(), &cp.root, &t.root(), &proof)
+            .map_err(AuditError::Proof)?;
+    }
+    Ok(Extends {
+        from: cp.size,
+        to: t.size(),
+        signers,
+    })
+}

@@ -1,0 +1,321 @@
+//! Auditing: checkpoints, proofs and `verify --since` against the attacks they exist for.
+
+use crate::support::{golden, reckon, root, scratch, seeded};
+use reckon_audit::note::{SignerKey, VerifierKey};
+use reckon_audit::{AuditError, checkpoint, prove, since, verify_bundle};
+use reckon_ledger::Log;
+use std::path::Path;
+
+fn key(name: &str, b: u8) -> SignerKey {
+    SignerKey::from_seed(name, [b; 32]).unwrap()
+}
+
+/// A log of the seed claims (26 entries) in `dir/name`.
+fn log_in(dir: &Path, name: &str) -> Log {
+    let log = Log::at(dir.join(name));
+    log.init().unwrap();
+    let seeds = std::fs::read(root().join("log/claims.jsonl")).unwrap();
+    reckon_ledger::import(&log, "claims.jsonl", &seeds).unwrap();
+    log
+}
+
+fn add(log: &Log, line: &str) {
+    reckon_ledger::import(log, "more", format!("{line}\n").as_bytes()).unwrap();
+}
+
+const MORE: &str = r#"{"subject": "t/x", "value": "5", "said_on": "2025", "speaker": "Late"}"#;
+const OTHER: &str = r#"{"subject": "t/x", "value": "6", "said_on": "2025", "speaker": "Forger"}"#;
+
+#[test]
+fn a_proof_verifies_offline_and_any_flipped_bit_is_rejected() {
+    let dir = scratch("audit-flip");
+    let log = log_in(&dir, "log");
+    let k = key("reckon.example/log", 1);
+    let cp = checkpoint(&log, &k, "reckon.example/log").unwrap().encode();
+    let entries = log.entries().unwrap();
+    let bundle = prove(&log, &entries, 24, &cp).unwrap();
+    let keys = [k.verifier()];
+    let ok = verify_bundle(&bundle, &keys).unwrap();
+    assert_eq!((ok.seq, ok.size), (24, 26));
+    // Flip every bit of every inclusion hash, and of the checkpoint's lines.
+    let v: serde_json::Value = serde_json::from_str(&bundle).unwrap();
+    let proof: Vec<String> = v["inclusion"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_owned())
+        .collect();
+    let mut rejected = 0;
+    for (i, h) in proof.iter().enumerate() {
+        let raw = reckon_audit::base64::decode(h).unwrap();
+        for bit in 0..256 {
+            let mut bad = raw.clone();
+            bad[bit / 8] ^= 1 << (bit % 8);
+            let mut w = v.clone();
+            w["inclusion"][i] = serde_json::Value::String(reckon_audit::base64::encode(&bad));
+            assert!(
+                verify_bundle(&w.to_string(), &keys).is_err(),
+                "bit {bit} of proof hash {i}"
+            );
+            rejected += 1;
+        }
+    }
+    for pos in 0..cp.len() {
+        for bit in 0..8 {
+            let mut bytes = cp.clone().into_bytes();
+            bytes[pos] ^= 1 << bit;
+            let Ok(text) = String::from_utf8(bytes) else {
+                continue;
+            };
+            let mut w = v.clone();
+            w["checkpoint"] = serde_json::Value::String(text);
+            assert!(
+                verify_bundle(&w.to_string(), &keys).is_err(),
+                "checkpoint byte {pos} bit {bit}"
+            );
+            rejected += 1;
+        }
+    }
+    assert!(rejected > 1000);
+}
+
+#[test]
+fn proofs_and_entries_from_another_log_are_rejected() {
+    let dir = scratch("audit-other");
+    let a = log_in(&dir, "a");
+    let b = log_in(&dir, "b");
+    add(&a, MORE);
+    add(&b, OTHER);
+    let ka = key("a.example/log", 2);
+    let kb = key("b.example/log", 3);
+    let cpa = checkpoint(&a, &ka, "a.example/log").unwrap().encode();
+    let cpb = checkpoint(&b, &kb, "b.example/log").unwrap().encode();
+    let ea = a.entries().unwrap();
+    let eb = b.entries().unwrap();
+    let pa = prove(&a, &ea, 27, &cpa).unwrap();
+    let pb = prove(&b, &eb, 27, &cpb).unwrap();
+    // A's proof checked with B's key: not signed by a known key.
+    let e = verify_bundle(&pa, &[kb.verifier()]).unwrap_err();
+    assert!(
+        e.to_string().contains("signed only by keys not given"),
+        "{e}"
+    );
+    // Entries swapped between the two logs' bundles.
+    let mut swapped: serde_json::Value = serde_json::from_str(&pa).unwrap();
+    let other: serde_json::Value = serde_json::from_str(&pb).unwrap();
+    swapped["entry"] = other["entry"].clone();
+    let e = verify_bundle(&swapped.to_string(), &[ka.verifier()]).unwrap_err();
+    assert!(matches!(e, AuditError::Proof(_)), "{e}");
+    // B's checkpoint handed to A's prover: it does not describe A.
+    let e = prove(&a, &ea, 27, &cpb).unwrap_err();
+    assert!(e.to_string().contains("rewritten or forked"), "{e}");
+}
+
+#[test]
+fn verify_since_catches_truncation_forks_and_rewrites() {
+    let dir = scratch("audit-since");
+    let k = key("reckon.example/log", 4);
+    let keys = [k.verifier()];
+    let log = log_in(&dir, "log");
+    add(&log, MORE);
+    let cp27 = checkpoint(&log, &k, "reckon.example/log").unwrap().encode();
+    // Extended: fine.
+    add(&log, OTHER);
+    let x = since(&log, &cp27, &keys).unwrap();
+    assert_eq!((x.from, x.to), (27, 28));
+
+    // A checkpoint of a longer log against a shorter one.
+    let short = log_in(&dir, "short");
+    let e = since(&short, &cp27, &keys).unwrap_err();
+    assert!(e.to_string().contains("truncated"), "{e}");
+
+    // Truncated, then extended again with a different entry: a fork.
+    let fork = log_in(&dir, "fork");
+    add(&fork, OTHER);
+    add(&fork, MORE);
+    let e = since(&fork, &cp27, &keys).unwrap_err();
+    assert!(e.to_string().contains("rewritten or forked"), "{e}");
+
+    // The whole log rewritten and re-hashed from the first entry: it verifies on its own,
+    // but not against the earlier signed checkpoint.
+    let rewritten = Log::at(dir.join("rewritten"));
+    rewritten.init().unwrap();
+    let seeds = std::fs::read_to_string(root().join("log/claims.jsonl"))
+        .unwrap()
+        .replace("Rustem Umerov", "Someone Else");
+    reckon_ledger::import(&rewritten, "claims.jsonl", seeds.as_bytes()).unwrap();
+    add(&rewritten, MORE);
+    assert!(rewritten.verify().unwrap().is_ok());
+    let e = since(&rewritten, &cp27, &keys).unwrap_err();
+    assert!(e.to_string().contains("rewritten or forked"), "{e}");
+
+    // Signed by an unknown key, and a note with trailing garbage.
+    let stranger = key("stranger", 5);
+    let e = since(&log, &cp27, &[stranger.verifier()]).unwrap_err();
+    assert!(e.to_string().contains("not given to the verifier"), "{e}");
+    let e = since(&log, &format!("{cp27}trailing garbage\n"), &keys).unwrap_err();
+    assert!(e.to_string().contains("malformed signed note"), "{e}");
+}
+
+#[test]
+fn keys_parse_back_and_refuse_mismatched_ids() {
+    let k = key("reckon.example/log", 6);
+    let v = k.verifier();
+    assert_eq!(VerifierKey::parse(&v.encode()).unwrap(), v);
+    let wrong_id = v.encode().replacen(&v.encode()[19..27], "00000000", 1);
+    assert!(VerifierKey::parse(&wrong_id).is_err());
+}
+
+/// The commands, end to end, with keys that are made fresh each run (so the transcript keeps
+/// only what does not depend on them).
+#[test]
+fn the_audit_commands_walk_through() {
+    let dir = scratch("audit-cli");
+    let log = seeded(&dir);
+    let k = dir.join("log-key");
+    let w = dir.join("witness");
+    assert_eq!(
+        reckon(
+            &log,
+            &[
+                "keygen",
+                "reckon.example/seed-log",
+                "--out",
+                k.to_str().unwrap()
+            ],
+            None
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        reckon(
+            &log,
+            &["keygen", "witness.example", "--out", w.to_str().unwrap()],
+            None
+        )
+        .code,
+        0
+    );
+    let again = reckon(&log, &["keygen", "x", "--out", k.to_str().unwrap()], None);
+    assert_eq!(again.code, 2, "keygen must not overwrite");
+    let cp = dir.join("checkpoint");
+    let (cps, kk, wk) = (
+        cp.to_str().unwrap(),
+        k.with_extension("key"),
+        w.with_extension("key"),
+    );
+    assert_eq!(
+        reckon(
+            &log,
+            &["checkpoint", "--key", kk.to_str().unwrap(), "--out", cps],
+            None
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        reckon(
+            &log,
+            &[
+                "checkpoint",
+                "--cosign",
+                cps,
+                "--key",
+                wk.to_str().unwrap(),
+                "--out",
+                cps
+            ],
+            None
+        )
+        .code,
+        0
+    );
+    let text = std::fs::read_to_string(&cp).unwrap();
+    assert_eq!(text.lines().count(), 6, "{text}");
+    let bundle = reckon(&log, &["prove", "24", "--checkpoint", cps], None);
+    assert_eq!(bundle.code, 0, "{}", bundle.stderr);
+    let bfile = dir.join("claim-24.proof");
+    std::fs::write(&bfile, &bundle.stdout).unwrap();
+    let pubk = k.with_extension("pub");
+    let ok = reckon(
+        &dir.join("nowhere"),
+        &[
+            "verify-proof",
+            bfile.to_str().unwrap(),
+            "--key",
+            pubk.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    // Checkpoint 27 entries, then extend the log: it still extends the checkpoint.
+    let more = r#"{"subject": "t/x", "value": "5", "said_on": "2025", "speaker": "Late"}"#;
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(format!("{more}\n").as_bytes())).code,
+        0
+    );
+    assert_eq!(
+        reckon(
+            &log,
+            &["checkpoint", "--key", kk.to_str().unwrap(), "--out", cps],
+            None
+        )
+        .code,
+        0
+    );
+    let later = r#"{"subject": "t/x", "value": "7", "said_on": "2025", "speaker": "Later"}"#;
+    assert_eq!(
+        reckon(
+            &log,
+            &["import", "-"],
+            Some(format!("{later}\n").as_bytes())
+        )
+        .code,
+        0
+    );
+    let since = reckon(
+        &log,
+        &["verify", "--since", cps, "--key", pubk.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(since.code, 0, "{}", since.stderr);
+    let fork = seeded(&scratch("audit-cli-fork"));
+    let other = r#"{"subject": "t/x", "value": "6", "said_on": "2025", "speaker": "Forger"}"#;
+    assert_eq!(
+        reckon(
+            &fork,
+            &["import", "-"],
+            Some(format!("{other}\n").as_bytes())
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        reckon(
+            &fork,
+            &["import", "-"],
+            Some(format!("{more}\n").as_bytes())
+        )
+        .code,
+        0
+    );
+    let forked = reckon(&fork, &["verify", "--since", cps], None);
+    assert_eq!(forked.code, 1);
+    let replaced = |s: &str| {
+        s.replace(
+            &ok.stdout[ok.stdout.find('(').unwrap()..ok.stdout.find(')').unwrap() + 1],
+            "(HASH)",
+        )
+    };
+    golden(
+        "audit/walkthrough.txt",
+        &format!(
+            "{}\n{}\n{}",
+            replaced(&ok.transcript()),
+            since.transcript(),
+            forked.transcript()
+        ),
+        &dir,
+    );
+}
