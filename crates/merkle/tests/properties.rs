@@ -14,12 +14,12 @@ fn tree(n: u64) -> Tree<Blake3> {
 }
 
 #[test]
-fn every_inclusion_and_consistency_proof_verifies_up_to_130_leaves() {
+fn every_inclusion_and_consistency_proof_verifies_up_to_256_leaves() {
     assert!(
         verify_consistency::<Blake3>(0, 5, &tree(0).root(), &tree(5).root(), &[] as &[Hash])
             .is_err()
     );
-    for n in 1..=130u64 {
+    for n in 1..=256u64 {
         let t = tree(n);
         let root = t.root();
         for i in 0..n {
