@@ -253,9 +253,13 @@ Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry 
 wrong: unparsable entry, hash mismatch, sequence gap, broken link, torn tail, or a head file
 that does not match.
 
+With --since CHECKPOINT, also prove that the log extends the one a signed checkpoint
+describes (exit 1 if it was truncated, forked or rewritten); --key checks its signature.
+
 Examples:
   reckon verify
-  reckon verify --documents ../shared/seeds    also check every quote against its document")]
+  reckon verify --documents ../shared/seeds    also check every quote against its document
+  reckon verify --since log.checkpoint --key seedlog.pub")]
     Verify {
         /// Also check that each claim's quote is in its document, found in this directory.
         #[arg(long, value_name = "DIR")]
