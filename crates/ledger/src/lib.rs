@@ -115,7 +115,7 @@ mod scan;
 mod tx;
 
 pub use error::{LedgerError, Problem};
-pub use format::{Entry, GENESIS, Header, LineProblem, decode, decode_header, encode};
+pub use format::{Entry, GENESIS, Header, LineProblem, check, decode, decode_header, encode};
 pub use import::{ImportError, MAX_LINE, import, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, recording_time};
 pub use lookup::find;

@@ -504,9 +504,15 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let entries = log.entries().map_err(RunError::Log)?;
         return Ok(run(q, &entries)?);
     };
-    // Figures need every origin's record, which only a whole read of the log gives.
+    // Figures need every origin's record, which only a whole read of the log gives; claims
+    // need only where each subject's entries are, which one verify-speed pass gives.
     let needs_records = !matches!(q.source, Source::Claims);
-    if let Ok(index) = Index::open(log)
+    let index = match Index::open(log) {
+        Ok(i) => Some(i),
+        Err(_) if !needs_records => Index::build_fast(log),
+        Err(_) => None,
+    };
+    if let Some(index) = index
         && (!needs_records || index.records().is_some())
         && let Ok(others) = index.entries(log, &std::collections::BTreeSet::new())
     {
