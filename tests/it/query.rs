@@ -220,10 +220,22 @@ fn answers_through_the_index_have_the_rows_of_a_full_read() {
         serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["rows"].clone()
     };
     let pairs = [
-        ("claims where subject = pows/ukraine/held-by-russia", "claims where subject = pows/ukraine/held-by-russia at 26"),
-        ("claims where subject ~ \"exchange/2025-05-23/*\" | sort seq desc", "claims where subject ~ \"exchange/2025-05-23/*\" at 26 | sort seq desc"),
-        ("figures exchange/2025-05-23/phase-1/per-side", "figures exchange/2025-05-23/phase-1/per-side at 26"),
-        ("provenance pows/ukraine/held-by-russia", "provenance pows/ukraine/held-by-russia at 26"),
+        (
+            "claims where subject = pows/ukraine/held-by-russia",
+            "claims where subject = pows/ukraine/held-by-russia at 26",
+        ),
+        (
+            "claims where subject ~ \"exchange/2025-05-23/*\" | sort seq desc",
+            "claims where subject ~ \"exchange/2025-05-23/*\" at 26 | sort seq desc",
+        ),
+        (
+            "figures exchange/2025-05-23/phase-1/per-side",
+            "figures exchange/2025-05-23/phase-1/per-side at 26",
+        ),
+        (
+            "provenance pows/ukraine/held-by-russia",
+            "provenance pows/ukraine/held-by-russia at 26",
+        ),
     ];
     for (indexed, full) in pairs {
         assert_eq!(rows(indexed), rows(full), "{indexed}");

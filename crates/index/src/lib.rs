@@ -129,24 +129,7 @@ impl Index {
         if base != len || spans.len() != entries.len() {
             return None;
         }
-        // Names after aliases: only alias events matter, so only they are folded.
-        let aliases: HashMap<&Subject, &Subject> = entries
-            .iter()
-            .filter_map(|e| match &e.event {
-                Event::Alias { subject, same_as } => Some((subject, same_as)),
-                _ => None,
-            })
-            .collect();
-        fn canonical<'e>(aliases: &HashMap<&'e Subject, &'e Subject>, s: &'e Subject) -> &'e str {
-            let mut cur = s;
-            for _ in 0..=aliases.len() {
-                match aliases.get(cur) {
-                    Some(n) => cur = n,
-                    None => break,
-                }
-            }
-            cur.as_str()
-        }
+        let aliases = alias_map(entries.iter());
         let mut by_subject: HashMap<&str, Vec<Span>> = HashMap::new();
         let mut others = Vec::new();
         let corrections = entries
@@ -165,15 +148,15 @@ impl Index {
             match &e.event {
                 Event::Claim(c) => {
                     by_subject
-                        .entry(canonical(&aliases, &c.subject))
+                        .entry(resolve(&aliases, c.subject.as_str()))
                         .or_default()
                         .push(spans[i]);
                     // A correction is read with the claim it corrects, wherever it is filed.
                     if let Some(j) = c.supersedes.as_ref().and_then(|h| by_hash.get(h))
                         && let Event::Claim(old) = &entries[*j].event
                     {
-                        let old_subject = canonical(&aliases, &old.subject);
-                        if old_subject != canonical(&aliases, &c.subject) {
+                        let old_subject = resolve(&aliases, old.subject.as_str());
+                        if old_subject != resolve(&aliases, c.subject.as_str()) {
                             by_subject.entry(old_subject).or_default().push(spans[i]);
                         }
                     }
@@ -181,15 +164,12 @@ impl Index {
                 _ => others.push(spans[i]),
             }
         }
-        let mut named: Vec<(&str, Vec<Span>)> = by_subject.into_iter().collect();
-        named.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut subjects = Vec::with_capacity(named.len());
-        let mut all = Vec::with_capacity(entries.len());
-        for (s, mut v) in named {
-            v.sort_unstable();
-            subjects.push((s.to_owned(), all.len(), all.len() + v.len()));
-            all.extend(v);
-        }
+        let (subjects, all) = assemble(
+            by_subject
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        );
         let index = Index {
             len,
             head,
@@ -287,34 +267,11 @@ impl Index {
         if base != len || prev_seq != head.seq || prev_hash != head.hash {
             return None;
         }
-        let aliases: HashMap<&Subject, &Subject> = alias_events
-            .iter()
-            .filter_map(|e| match &e.event {
-                Event::Alias { subject, same_as } => Some((subject, same_as)),
-                _ => None,
-            })
-            .collect();
-        let canonical = |s: &str| -> String {
-            let Ok(subject) = Subject::parse(s) else {
-                return s.to_owned();
-            };
-            let mut cur = &subject;
-            for _ in 0..=aliases.len() {
-                match aliases.get(cur) {
-                    Some(n) => cur = n,
-                    None => break,
-                }
-            }
-            cur.to_string()
-        };
+        let aliases = alias_map(alias_events.iter());
         let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
         let mut subject_of: HashMap<EntryHash, String> = HashMap::new();
         for (s, span, hash) in &raw_subjects {
-            let c = if aliases.is_empty() {
-                s.clone()
-            } else {
-                canonical(s)
-            };
+            let c = resolve(&aliases, s).to_owned();
             if !corrections.is_empty() {
                 subject_of.insert(*hash, c.clone());
             }
@@ -329,15 +286,7 @@ impl Index {
                 }
             }
         }
-        let mut named: Vec<(String, Vec<Span>)> = by_subject.into_iter().collect();
-        named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut subjects = Vec::with_capacity(named.len());
-        let mut all = Vec::with_capacity(raw_subjects.len());
-        for (s, mut v) in named {
-            v.sort_unstable();
-            subjects.push((s, all.len(), all.len() + v.len()));
-            all.extend(v);
-        }
+        let (subjects, all) = assemble(by_subject);
         let index = Index {
             len,
             head,
@@ -493,6 +442,42 @@ impl Index {
         }
         Ok(out)
     }
+}
+
+/// The aliases among `events`: a name and the name it stands for.
+fn alias_map<'e>(events: impl Iterator<Item = &'e Entry>) -> HashMap<&'e str, &'e str> {
+    events
+        .filter_map(|e| match &e.event {
+            Event::Alias { subject, same_as } => Some((subject.as_str(), same_as.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The name `s` stands for after aliases (bounded, in case of a hand-made cycle).
+fn resolve<'a>(aliases: &HashMap<&'a str, &'a str>, s: &'a str) -> &'a str {
+    let mut cur = s;
+    for _ in 0..=aliases.len() {
+        match aliases.get(cur) {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    cur
+}
+
+/// Subjects in name order with the range of their spans, and all spans, in the index's form.
+fn assemble(by_subject: HashMap<String, Vec<Span>>) -> (Vec<(String, usize, usize)>, Vec<Span>) {
+    let mut named: Vec<(String, Vec<Span>)> = by_subject.into_iter().collect();
+    named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut subjects = Vec::with_capacity(named.len());
+    let mut all = Vec::new();
+    for (s, mut v) in named {
+        v.sort_unstable();
+        subjects.push((s, all.len(), all.len() + v.len()));
+        all.extend(v);
+    }
+    (subjects, all)
 }
 
 /// What one line is, for the fast build.
