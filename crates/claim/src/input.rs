@@ -89,6 +89,15 @@ const DEFINE_FIELDS: &[&str] = &["define", "label", "unit", "window", "tolerance
 const ALIAS_FIELDS: &[&str] = &["alias", "same_as"];
 const RETRACT_FIELDS: &[&str] = &["retract", "reason"];
 
+/// The column (in characters, from 1) where the value of top-level `field` starts in `line`,
+/// for errors found after a line was read (such as a reference to a retracted claim).
+pub fn value_column(line: &str, field: &str) -> Option<usize> {
+    scan_keys(line)
+        .into_iter()
+        .find(|k| k.name == field)
+        .map(|k| col(line, k.value_byte))
+}
+
 /// A top-level key with the byte offsets of its name and its value; columns are counted only
 /// when an error needs one.
 struct Key {

@@ -28,7 +28,7 @@ pub mod suggest;
 pub mod value;
 
 pub use date::{Date, Period, Timestamp};
-pub use input::{FieldError, Ref, parse_line};
+pub use input::{FieldError, Ref, parse_line, value_column};
 pub use interval::{End, Interval};
 pub use model::{Claim, EntryHash, Event, Figure, Modality, Subject, SubjectDef, Window};
 pub use num::Num;

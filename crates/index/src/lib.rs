@@ -178,7 +178,7 @@ impl Index {
             subjects,
             spans: all,
         };
-        let _ = std::fs::write(path(log), index.to_bytes());
+        write_atomically(log, &index.to_bytes());
         Some(index)
     }
 
@@ -295,7 +295,7 @@ impl Index {
             subjects,
             spans: all,
         };
-        let _ = std::fs::write(path(log), index.to_bytes());
+        write_atomically(log, &index.to_bytes());
         Some(index)
     }
 
@@ -441,6 +441,15 @@ impl Index {
             ));
         }
         Ok(out)
+    }
+}
+
+/// Writes the index through a temporary file renamed into place, so that a reader never sees
+/// half of one. A failure is ignored: the index is only a cache.
+fn write_atomically(log: &Log, bytes: &[u8]) {
+    let tmp = log.dir().join(format!("index.tmp.{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path(log)).is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 

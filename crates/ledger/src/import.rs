@@ -236,12 +236,23 @@ pub fn import(log: &Log, file: &str, bytes: &[u8]) -> Result<(Head, u64), Import
                     let line_no = i as u64 + 1;
                     let event = parse_input_line(&mut |f, r| tx.resolve(f, r), file, line_no, raw)?;
                     if let Some(event) = event {
-                        tx.push(&event).map_err(|message| ImportError::Input {
-                            file: file.to_owned(),
-                            line: line_no,
-                            column: 1,
-                            field: ref_field(&event),
-                            message,
+                        tx.push(&event).map_err(|message| {
+                            let field = ref_field(&event);
+                            let column = field
+                                .as_deref()
+                                .and_then(|f| {
+                                    std::str::from_utf8(raw)
+                                        .ok()
+                                        .and_then(|l| reckon_claim::value_column(l, f))
+                                })
+                                .unwrap_or(1);
+                            ImportError::Input {
+                                file: file.to_owned(),
+                                line: line_no,
+                                column,
+                                field,
+                                message,
+                            }
                         })?;
                     }
                 }
