@@ -1,0 +1,388 @@
+//! The command line's arguments: every command, flag and help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reckon_render::Format;
+use std::path::PathBuf;
+
+pub(crate) const ABOUT: &str = "Sourced claims in an append-only, hash-chained log: record figures with who said them, \
+where, when and in what words, and verify that the log was never rewritten.";
+
+#[derive(Parser)]
+#[command(name = "reckon", version, about = ABOUT, after_help = "\
+Examples:
+  reckon log                       list the bundled log (./log)
+  reckon reconcile                 the figure of every subject, with its status
+  reckon explain pows/ukraine/held-by-russia
+  reckon verify                    check every entry and link of the chain
+  reckon import claims.jsonl       add claims from JSON Lines, all or nothing
+  reckon --log /tmp/l init         start a new log elsewhere
+
+Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.")]
+pub(crate) struct Cli {
+    /// The log directory.
+    #[arg(
+        long,
+        global = true,
+        env = "RECKON_LOG",
+        default_value = "log",
+        value_name = "DIR"
+    )]
+    pub(crate) log: PathBuf,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum FormatArg {
+    Human,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Create an empty log.
+    #[command(after_help = "Example:\n  reckon --log factcheck/log init")]
+    Init,
+    /// Record one claim from flags.
+    #[command(after_help = "\
+Example:
+  reckon add --subject pows/ukraine/held-by-russia --value 'at least 8,000' --unit people \\
+    --scope 'service members' --as-of 2025-05-01 --said-on 2025-05-01 \\
+    --speaker 'Iryna Vereshchuk' --publisher 'The Kyiv Independent' \\
+    --quote 'At least 8,000 Ukrainian service members are held captive by Russia'
+
+Values: 1,000  at least 8,000  more than 5000  up to 1,000  about 10,000 ±5%  between 300 and 400
+Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23")]
+    Add(Box<AddArgs>),
+    /// Add claims and events from a JSON Lines file (or - for standard input), all or nothing.
+    #[command(after_help = "\
+Each line is one object. A claim needs subject, value, said_on and speaker or publisher:
+  {\"subject\": \"exchange/2025-05-16/agreed\", \"value\": \"1,000\", \"said_on\": \"2025-05-16\", \"speaker\": \"Rustem Umerov\"}
+Other lines define subjects, alias them, or retract claims:
+  {\"define\": \"a/total\", \"label\": \"Total\", \"sum_of\": [\"a/x\", \"a/y\"], \"window\": \"P31D\", \"tolerance\": \"5%\"}
+  {\"alias\": \"a/other-name\", \"same_as\": \"a/total\"}
+  {\"retract\": 12, \"reason\": \"misread the article\"}
+On any error nothing is added, and the message names the file, line, column and field.
+
+Example:
+  reckon import claims.jsonl")]
+    Import {
+        /// The file to read; `-` reads standard input.
+        file: PathBuf,
+    },
+    /// Retract a claim (it stays in the log, marked as retracted).
+    #[command(after_help = "Example:\n  reckon retract 12 --reason 'the article was corrected'")]
+    Retract {
+        /// The claim: a sequence number (12 or #12) or a hash prefix.
+        id: String,
+        /// Why it is retracted.
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the entries, one a line.
+    #[command(
+        after_help = "Examples:\n  reckon log\n  reckon log --format json | jq .event.subject"
+    )]
+    Log {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
+    /// Show everything recorded in one entry.
+    #[command(after_help = "Examples:\n  reckon show 3\n  reckon show 9f2c41")]
+    Show {
+        /// A sequence number (12 or #12) or a hash prefix (at least 4 hex digits).
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
+    /// The figure of each subject: one subject a row with status, support and dissent.
+    #[command(after_help = "\
+A subject's figure is the interval that the most independent origins support (an origin is
+what a claim cites, else its speaker, else its publisher). Status: single source, corroborated
+(independent origins state exactly the figure), consistent (they overlap), contested (a
+counted claim excludes it), unresolved (disjoint regions tie), derived (computed from sum_of).
+
+PATTERN: an exact subject, a prefix ending in / (exchange/), or a glob (exchange/2025-05-*).
+
+Examples:
+  reckon reconcile
+  reckon reconcile 'pows/*' --format json
+  reckon reconcile --at 20          the state after the first 20 log entries")]
+    Reconcile(ReconcileArgs),
+    /// Every contradiction, with both sides' provenance.
+    #[command(
+        after_help = "Examples:\n  reckon conflicts\n  reckon conflicts exchange/ --format json"
+    )]
+    Conflicts(ReconcileArgs),
+    /// A subject's figure, then every claim and relation in words.
+    #[command(
+        after_help = "Examples:\n  reckon explain pows/ukraine/held-by-russia\n  reckon explain 'exchange/2025-05-23/*'"
+    )]
+    Explain(ReconcileArgs),
+    /// The conflict graph, as Graphviz DOT or JSON.
+    #[command(after_help = "\
+Claims point to the cluster of claims stating the same interval; clusters point to the
+subject's figure with their relation (agrees, consistent, contradicts, differs in time);
+repeats of an origin point to its first claim; parts point to their whole.
+
+Examples:
+  reckon graph pows/ | dot -Tsvg > pows.svg
+  reckon graph --format json")]
+    Graph(GraphArgs),
+    /// Ask for claims, figures, conflicts or provenance in the query language.
+    #[command(after_help = "\
+Examples:
+  reckon query 'figures pows/'
+  reckon query 'claims where speaker = \"Rustem Umerov\" | show seq, subject, value, said_on'
+  reckon query 'claims where value >= 1000 and said_on >= 2025-05-16 | sort said_on desc | limit 3'
+  reckon query 'conflicts exchange/'
+  reckon query 'provenance #24'
+  reckon query 'figures known 2025-05-01'        what was known by 1 May 2025
+  reckon query 'claims at 20 | count'            the log after its first 20 entries
+  reckon query -f saved.q --format json
+
+Grammar:
+  query  = source [where EXPR] [at N] [known DATE] [valid DATE] {| step}
+  source = claims | figures [PATTERN] | conflicts [PATTERN] | provenance (#N | HASH | SUBJECT)
+  EXPR   = FIELD OP VALUE, combined with and, or, not and brackets
+  OP     = = != ~ < <= > >= overlaps contains    (~ is a glob; subject ~ also takes a prefix/)
+  step   = sort FIELD [desc] | limit N | show FIELD, ... | count
+  fields: subject speaker origin publisher role cites scope unit tag modality document quote
+          hash seq value said_on as_of status; of figures: support dissent")]
+    Query(QueryArgs),
+    /// Run every saved query (NAME.q) and compare its output with NAME.out beside it.
+    #[command(after_help = "\
+Prints a unified diff for each query whose output changed; exit 1 if any did, 0 if all match.
+A .q file may choose its output with a comment line: # format: table|json|csv
+
+Examples:
+  reckon check                       run queries/
+  reckon check --bless               accept the current output as expected
+  reckon check --junit report.xml    also write a JUnit report for CI")]
+    Check {
+        /// The directory of saved queries.
+        #[arg(default_value = "queries")]
+        dir: PathBuf,
+        /// Rewrite the expected files with the current output.
+        #[arg(long)]
+        bless: bool,
+        /// Write a JUnit XML report here.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+    },
+    /// Make an Ed25519 key pair in the C2SP signed-note formats.
+    #[command(after_help = "\
+Writes PREFIX.key (the signer key; keep it secret) and PREFIX.pub (the verifier key), and
+prints the verifier key.
+
+Example:
+  reckon keygen reckon.example/seed-log --out seedlog")]
+    Keygen {
+        /// The key's name (conventionally the log's origin, like example.com/log).
+        name: String,
+        /// Where to write PREFIX.key and PREFIX.pub.
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
+    /// Sign the log's tree head as a C2SP tlog-checkpoint; or cosign one as a witness.
+    #[command(after_help = "\
+The checkpoint names the log (origin), its number of entries and its Merkle tree head, and is
+signed with the key given. With --cosign, an existing checkpoint is checked against this log
+and signed again (a witness); several signers may sign one checkpoint.
+
+Examples:
+  reckon checkpoint --key seedlog.key --out log.checkpoint
+  reckon checkpoint --cosign log.checkpoint --key witness.key --out log.checkpoint")]
+    Checkpoint {
+        /// The signer key file.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The log's name in the checkpoint (default: the key's name).
+        #[arg(long)]
+        origin: Option<String>,
+        /// Add a signature to this checkpoint instead of making a new one.
+        #[arg(long, value_name = "FILE")]
+        cosign: Option<PathBuf>,
+        /// Write it here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write a self-contained proof that an entry is in the log a checkpoint describes.
+    #[command(
+        after_help = "Example:\n  reckon prove 24 --checkpoint log.checkpoint > claim-24.proof"
+    )]
+    Prove {
+        /// The entry: a sequence number (12 or #12) or a hash prefix.
+        id: String,
+        /// The signed checkpoint to prove against.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: PathBuf,
+    },
+    /// Check a proof bundle offline: the signature, the entry, and its inclusion proof.
+    #[command(after_help = "Example:\n  reckon verify-proof claim-24.proof --key seedlog.pub")]
+    VerifyProof {
+        /// The bundle written by `reckon prove`.
+        bundle: PathBuf,
+        /// A verifier key file (or key text); repeat for several.
+        #[arg(long = "key", value_name = "PUBKEY", required = true)]
+        keys: Vec<String>,
+    },
+    /// Check every entry, every link of the chain, and the head file.
+    #[command(after_help = "\
+Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is
+wrong: unparsable entry, hash mismatch, sequence gap, broken link, torn tail, or a head file
+that does not match.
+
+With --since CHECKPOINT, also prove that the log extends the one a signed checkpoint
+describes (exit 1 if it was truncated, forked or rewritten); --key checks its signature.
+
+Examples:
+  reckon verify
+  reckon verify --documents ../shared/seeds    also check every quote against its document
+  reckon verify --since log.checkpoint --key seedlog.pub")]
+    Verify {
+        /// Also check that each claim's quote is in its document, found in this directory.
+        #[arg(long, value_name = "DIR")]
+        documents: Option<PathBuf>,
+        /// Also prove that the log extends the one this signed checkpoint describes.
+        #[arg(long, value_name = "CHECKPOINT")]
+        since: Option<PathBuf>,
+        /// Verifier key(s) for the --since checkpoint's signature.
+        #[arg(long = "key", value_name = "PUBKEY")]
+        keys: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
+    /// Remove what an interrupted append left after the last committed entry (and nothing else).
+    #[command(after_help = "\
+An append is committed when the head file names its last entry. An append cut short by a
+crash leaves lines after the last committed entry; repair says exactly what they are, then
+removes them. It also rewrites a missing head file for an intact chain. Any other damage is
+reported, never repaired.
+
+Examples:
+  reckon repair --dry-run
+  reckon repair")]
+    Repair {
+        /// Only say what would be done.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct ReconcileArgs {
+    /// Which subjects: exact, a prefix ending in /, or a glob with * and ?.
+    pub(crate) pattern: Option<String>,
+    /// Reconcile the log as it was after this many entries.
+    #[arg(long, value_name = "SEQ")]
+    pub(crate) at: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub(crate) format: FormatArg,
+}
+
+#[derive(Args)]
+pub(crate) struct QueryArgs {
+    /// The query; `-` reads it from standard input.
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub(crate) query: Option<String>,
+    /// Read the query from a file.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub(crate) format: QueryFormatArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum QueryFormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum GraphFormat {
+    Dot,
+    Json,
+}
+
+#[derive(Args)]
+pub(crate) struct GraphArgs {
+    /// Which subjects: exact, a prefix ending in /, or a glob with * and ?.
+    pub(crate) pattern: Option<String>,
+    /// Use the log as it was after this many entries.
+    #[arg(long, value_name = "SEQ")]
+    pub(crate) at: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    pub(crate) format: GraphFormat,
+}
+
+#[derive(Args)]
+pub(crate) struct AddArgs {
+    /// The quantity, as a lowercase slash path.
+    #[arg(long)]
+    pub(crate) subject: String,
+    /// The figure as stated, e.g. 'at least 8,000'.
+    #[arg(long)]
+    pub(crate) value: String,
+    /// The unit (default: count).
+    #[arg(long)]
+    pub(crate) unit: Option<String>,
+    /// Words that narrow what was counted.
+    #[arg(long)]
+    pub(crate) scope: Option<String>,
+    /// The time the figure describes.
+    #[arg(long)]
+    pub(crate) as_of: Option<String>,
+    /// When it was said or published.
+    #[arg(long)]
+    pub(crate) said_on: String,
+    /// Who said it.
+    #[arg(long)]
+    pub(crate) speaker: Option<String>,
+    /// In what capacity.
+    #[arg(long)]
+    pub(crate) role: Option<String>,
+    /// The data the speaker relied on.
+    #[arg(long)]
+    pub(crate) cites: Option<String>,
+    /// Where it was read.
+    #[arg(long)]
+    pub(crate) publisher: Option<String>,
+    /// Address of the source.
+    #[arg(long)]
+    pub(crate) url: Option<String>,
+    /// Title of the source.
+    #[arg(long)]
+    pub(crate) title: Option<String>,
+    /// A local source file.
+    #[arg(long)]
+    pub(crate) document: Option<String>,
+    /// The exact words.
+    #[arg(long)]
+    pub(crate) quote: Option<String>,
+    /// asserted (default), expected or denied.
+    #[arg(long)]
+    pub(crate) modality: Option<String>,
+    /// A label; repeat for more.
+    #[arg(long = "tag")]
+    pub(crate) tags: Vec<String>,
+    /// The claim this one corrects: a sequence number or hash prefix.
+    #[arg(long)]
+    pub(crate) supersedes: Option<String>,
+}

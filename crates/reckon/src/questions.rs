@@ -1,0 +1,115 @@
+//! The query commands' glue: `query` and `check`.
+
+use crate::args::{QueryArgs, QueryFormatArg};
+use crate::{Failure, fail, ledger, usage};
+use anyhow::Context as _;
+use reckon_ledger::Log;
+use std::io::Read;
+
+pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
+    let text = match (&a.query, &a.file) {
+        (_, Some(f)) => std::fs::read_to_string(f)
+            .with_context(|| format!("{}: cannot read the query", f.display()))
+            .map_err(fail(2))?,
+        (Some(q), None) if q == "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("cannot read standard input")
+                .map_err(fail(2))?;
+            s
+        }
+        (Some(q), None) => q.clone(),
+        (None, None) => {
+            return Err(usage(
+                "give a query, `-` for standard input, or -f FILE".into(),
+            ));
+        }
+    };
+    let q = reckon_query::parse(&text).map_err(|e| usage(e.render(&text)))?;
+    let answer = reckon_query::run_on_log(&q, log).map_err(|e| match e {
+        reckon_query::RunError::Query(e) => usage(e.to_string()),
+        reckon_query::RunError::Log(e) => ledger(e),
+    })?;
+    let format = match a.format {
+        QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
+        QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,
+        QueryFormatArg::Csv => reckon_render::query::QueryFormat::Csv,
+    };
+    Ok(reckon_render::query::answer(&answer, format, false))
+}
+
+pub(crate) fn check(
+    log: &Log,
+    dir: &std::path::Path,
+    bless: bool,
+    junit: Option<&std::path::Path>,
+    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
+) -> Result<u8, Failure> {
+    use reckon_query::check::{OutFormat, run_case, saved};
+    use reckon_render::query::{QueryFormat, answer};
+    let paths = saved(dir)
+        .with_context(|| format!("{}: cannot read the directory", dir.display()))
+        .map_err(fail(2))?;
+    if paths.is_empty() {
+        return Err(usage(format!(
+            "{}: no saved queries (NAME.q files) here",
+            dir.display()
+        )));
+    }
+    let entries = log.entries().map_err(ledger)?;
+    let render = |a: &reckon_query::Answer, f: OutFormat| {
+        answer(
+            a,
+            match f {
+                OutFormat::Table => QueryFormat::Table,
+                OutFormat::Json => QueryFormat::Json,
+                OutFormat::Csv => QueryFormat::Csv,
+            },
+            true,
+        )
+    };
+    let mut cases = Vec::new();
+    let mut diffs = Vec::new();
+    for p in &paths {
+        let case = run_case(p, &entries, &render);
+        let expected_name = case.expected_path.display().to_string();
+        let diff = match &case.expected {
+            Some(e) => {
+                reckon_render::diff::unified(e, &case.actual, &expected_name, "actual output", 3)
+            }
+            None => {
+                format!("{expected_name} is missing; run `reckon check --bless` to create it\n")
+            }
+        };
+        if bless && !case.passed() {
+            std::fs::write(&case.expected_path, &case.actual)
+                .with_context(|| format!("{expected_name}: cannot write"))
+                .map_err(fail(2))?;
+            print(&format!("blessed {}\n", case.name))?;
+        } else if case.passed() {
+            print(&format!("ok      {}\n", case.name))?;
+        } else {
+            print(&format!("CHANGED {}\n{diff}", case.name))?;
+        }
+        diffs.push(diff);
+        cases.push(case);
+    }
+    let failed = if bless {
+        0
+    } else {
+        cases.iter().filter(|c| !c.passed()).count()
+    };
+    if let Some(path) = junit {
+        std::fs::write(path, reckon_render::query::junit(&cases, &diffs))
+            .with_context(|| format!("{}: cannot write the JUnit report", path.display()))
+            .map_err(fail(2))?;
+    }
+    print(&format!(
+        "{} queries: {} matched, {} changed\n",
+        cases.len(),
+        cases.len() - failed,
+        failed
+    ))?;
+    Ok(if failed == 0 { 0 } else { 1 })
+}
