@@ -144,3 +144,38 @@ fn the_command_exits_1_and_names_the_entry() {
         r.stdout
     );
 }
+
+/// An entry forged with a valid hash and link but an event that is not a valid event (here,
+/// a unit that is a number): plain verify checks what its speed allows, `--deep` and every
+/// command that reads the log refuse it.
+#[test]
+fn a_rehashed_invalid_event_is_caught_by_verify_deep_and_by_reading() {
+    let (e, _) = base();
+    let dir = scratch("tamper-deep");
+    let log: PathBuf = dir.join("log");
+    std::fs::create_dir_all(&log).unwrap();
+    let mut ls: Vec<String> = String::from_utf8(e.clone())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let last = ls.pop().unwrap();
+    let body = last[65..].replacen("\"unit\":\"", "\"unit\":7,\"x\":\"", 1);
+    let hash = blake3::hash(body.as_bytes()).to_hex().to_string();
+    ls.push(format!("{hash} {body}"));
+    std::fs::write(log.join("entries.jsonl"), format!("{}\n", ls.join("\n"))).unwrap();
+    std::fs::write(log.join("head"), format!("{} {hash}\n", ls.len())).unwrap();
+    assert_eq!(reckon(&log, &["verify"], None).code, 0);
+    let deep = reckon(&log, &["verify", "--deep"], None);
+    assert_eq!(deep.code, 1, "{}", deep.stdout);
+    assert!(
+        deep.stdout.contains(&format!(
+            "entry {} (line {}): unparsable entry: the event is not valid",
+            ls.len(),
+            ls.len()
+        )),
+        "{}",
+        deep.stdout
+    );
+    assert_eq!(reckon(&log, &["log"], None).code, 1);
+}

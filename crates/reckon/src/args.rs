@@ -249,12 +249,18 @@ describes (exit 1 if it was truncated, forked or rewritten); --key checks its si
 
 Examples:
   reckon verify
+  reckon verify --deep                         also decode and check every event
   reckon verify --documents ../shared/seeds    also check every quote against its document
   reckon verify --since log.checkpoint --key seedlog.pub")]
     Verify {
         /// Also check that each claim's quote is in its document, found in this directory.
         #[arg(long, value_name = "DIR")]
         documents: Option<PathBuf>,
+        /// Also decode every event and check it is a valid claim, retraction, definition or
+        /// alias (what every command that reads the log checks; plain verify checks shape,
+        /// hashes and links at the speed of hashing).
+        #[arg(long)]
+        deep: bool,
         /// Also prove that the log extends the one this signed checkpoint describes.
         #[arg(long, value_name = "CHECKPOINT")]
         since: Option<PathBuf>,

@@ -291,9 +291,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             ))?;
         }
         Command::Verify {
-            documents, format, ..
+            documents,
+            format,
+            deep,
+            ..
         } => {
-            return verify(&log, documents, format.into(), &mut print);
+            return verify(&log, documents, deep, format.into(), &mut print);
         }
         Command::Repair { dry_run } => return repair(&log, dry_run, &mut print),
     }
@@ -371,10 +374,19 @@ fn reconciled(log: &Log, a: &ReconcileArgs, which: Which) -> Result<String, Fail
 fn verify(
     log: &Log,
     documents: Option<PathBuf>,
+    deep: bool,
     format: Format,
     print: &mut dyn FnMut(&str) -> Result<(), Failure>,
 ) -> Result<u8, Failure> {
-    let verdict = log.verify().map_err(ledger)?;
+    let mut verdict = log.verify().map_err(ledger)?;
+    if deep && verdict.is_ok() {
+        // Decoding every event finds an event that is well-formed JSON but not a valid event.
+        match log.entries() {
+            Ok(_) => {}
+            Err(LedgerError::Damaged { problem, .. }) => verdict = Err(problem),
+            Err(e) => return Err(ledger(e)),
+        }
+    }
     let mut quote_report = None;
     if let (Ok(_), Some(dir)) = (&verdict, &documents) {
         let entries = log.entries().map_err(ledger)?;
