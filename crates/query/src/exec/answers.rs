@@ -1,0 +1,234 @@
+//! Answers that are not lists of claims or figures: provenance and conflicts.
+
+use super::*;
+
+pub(super) fn subject_hint(state: &State<'_>, p: &str) -> String {
+    let near = state.nearest_subjects(p, 3);
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!("; the nearest subjects are: {}", near.join(", "))
+    }
+}
+
+pub(super) const PROVENANCE: &[&str] = &[
+    "side",
+    "subject",
+    "seq",
+    "hash",
+    "value",
+    "interval",
+    "origin",
+    "speaker",
+    "role",
+    "cites",
+    "publisher",
+    "document",
+    "said_on",
+    "as_of",
+    "quote",
+    "relation",
+];
+
+pub(super) fn provenance_row(
+    state: &State<'_>,
+    s: &SubjectReport,
+    a: &Assessed,
+    side: &str,
+) -> Vec<Cell> {
+    let r = &state.claims[a.index];
+    let c = r.claim;
+    vec![
+        Cell::Text(side.to_owned()),
+        Cell::Text(c.subject.to_string()),
+        Cell::Int(a.seq),
+        Cell::Text(r.entry.hash.to_hex()),
+        Cell::Text(c.value.stated().to_owned()),
+        Cell::Figure(a.interval.to_string(), a.interval),
+        Cell::Text(a.origin.to_string()),
+        opt_text(c.speaker.as_deref()),
+        opt_text(c.role.as_deref()),
+        opt_text(c.cites.as_deref()),
+        opt_text(c.publisher.as_deref()),
+        opt_text(c.document.as_deref()),
+        Cell::Date(c.said_on),
+        c.as_of.map_or(Cell::Empty, Cell::Date),
+        opt_text(c.quote.as_deref()),
+        Cell::Text(s.reason(a)),
+    ]
+}
+
+pub(super) fn side_of(s: &SubjectReport, a: &Assessed) -> &'static str {
+    if !a.counts() {
+        "not counted"
+    } else if s.support().any(|x| x.seq == a.seq) {
+        "support"
+    } else {
+        "dissent"
+    }
+}
+
+pub(super) fn answer(
+    q: &Query,
+    basis: Basis,
+    columns: &[&str],
+    rows: Vec<Vec<Cell>>,
+    notes: Vec<String>,
+) -> Answer {
+    Answer {
+        query: q.to_string(),
+        basis,
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        rows,
+        notes,
+    }
+}
+
+pub(super) fn provenance(
+    q: &Query,
+    state: &State<'_>,
+    t: &Target,
+    opts: &Options,
+    basis: Basis,
+) -> Result<Answer, QueryError> {
+    let (subject, only) = match t {
+        Target::Subject(s) => (s.clone(), None),
+        Target::Seq(n) => {
+            let r = state
+                .claims
+                .iter()
+                .find(|r| r.entry.seq == *n)
+                .ok_or_else(|| {
+                    QueryError(format!(
+                        "entry #{n} is not a claim recorded by log position {}",
+                        state.position
+                    ))
+                })?;
+            (state.canonical(&r.claim.subject).to_string(), Some(*n))
+        }
+        Target::Hash(h) => {
+            let mut found = state
+                .claims
+                .iter()
+                .filter(|r| r.entry.hash.to_hex().starts_with(h.as_str()));
+            let r = match (found.next(), found.next()) {
+                (Some(r), None) => r,
+                (None, _) => return Err(QueryError(format!("no claim's hash starts with `{h}`"))),
+                (Some(a), Some(b)) => {
+                    return Err(QueryError(format!(
+                        "`{h}` is ambiguous: claims #{} and #{} start with it",
+                        a.entry.seq, b.entry.seq
+                    )));
+                }
+            };
+            (
+                state.canonical(&r.claim.subject).to_string(),
+                Some(r.entry.seq),
+            )
+        }
+    };
+    let pattern = Pattern::new(&subject);
+    let r: Reconciliation = reconcile(state, Some(&pattern), opts);
+    let mut rows = Vec::new();
+    for s in &r.subjects {
+        if only.is_none() {
+            rows.push(figure_row(s));
+        }
+        for a in &s.claims {
+            if only.is_none_or(|n| n == a.seq) {
+                rows.push(provenance_row(state, s, a, side_of(s, a)));
+            }
+        }
+    }
+    let mut notes = Vec::new();
+    if rows.is_empty() {
+        notes.push(format!(
+            "no subject matches `{subject}`{}",
+            subject_hint(state, &subject)
+        ));
+    }
+    Ok(answer(q, basis, PROVENANCE, shape(q, rows)?, notes))
+}
+
+pub(super) fn figure_row(s: &SubjectReport) -> Vec<Cell> {
+    let mut row = vec![Cell::Empty; PROVENANCE.len()];
+    row[0] = Cell::Text("figure".into());
+    row[1] = Cell::Text(s.subject.to_string());
+    row[4] = Cell::Text(figure_text(s.figure.as_ref()));
+    if let Some(f) = s.figure {
+        row[5] = Cell::Figure(f.to_string(), f);
+    }
+    row[13] = s.as_of.map_or(Cell::Empty, Cell::Date);
+    let origins = s.support_origins();
+    row[15] = Cell::Text(format!(
+        "{}: {} supporting claim(s) from {origins} origin(s), {} dissenting",
+        s.status.as_str(),
+        s.support().count(),
+        s.dissent().count()
+    ));
+    row
+}
+
+/// Steps on answers that are not claim or figure lists: `limit` and `count` only.
+pub(super) fn shape(q: &Query, mut rows: Vec<Vec<Cell>>) -> Result<Vec<Vec<Cell>>, QueryError> {
+    for s in &q.steps {
+        match s {
+            Step::Limit(n) => rows.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
+            Step::Count => rows = vec![vec![Cell::Int(rows.len() as u64)]],
+            other => {
+                return Err(QueryError(format!(
+                    "`{other}` applies to claims and figures, not to conflicts or provenance"
+                )));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+pub(super) fn conflicts(
+    q: &Query,
+    state: &State<'_>,
+    p: Option<&str>,
+    opts: &Options,
+    basis: Basis,
+) -> Result<Answer, QueryError> {
+    let pattern = p.map(Pattern::new);
+    let r = reconcile(state, pattern.as_ref(), opts);
+    let mut rows = Vec::new();
+    for s in r
+        .subjects
+        .iter()
+        .filter(|s| q.filter.as_ref().is_none_or(|e| eval_figure(s, e)))
+    {
+        let contested = s.dissent().next().is_some() && s.status != Status::Unresolved;
+        let parts_bad = s
+            .parts
+            .as_ref()
+            .is_some_and(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
+        if !contested && s.status != Status::Unresolved && !parts_bad {
+            continue;
+        }
+        rows.push(figure_row(s));
+        for a in s.claims.iter().filter(|a| a.counts()) {
+            let side = match (s.status, a.relation) {
+                (Status::Unresolved, _) => "tied",
+                (_, Some(reckon_reconcile::Relation::Contradicts)) => "against",
+                _ => "for",
+            };
+            rows.push(provenance_row(state, s, a, side));
+        }
+        if let Some(check) = s.parts.as_ref().filter(|_| parts_bad) {
+            let mut row = vec![Cell::Empty; PROVENANCE.len()];
+            row[0] = Cell::Text("parts".into());
+            row[1] = Cell::Text(s.subject.to_string());
+            row[15] = Cell::Text(check.reason.clone());
+            rows.push(row);
+        }
+    }
+    let notes = if rows.is_empty() {
+        vec!["no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold".to_owned()]
+    } else {
+        Vec::new()
+    };
+    Ok(answer(q, basis, PROVENANCE, shape(q, rows)?, notes))
+}

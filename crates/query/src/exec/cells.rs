@@ -1,0 +1,145 @@
+//! Cells of an answer: what each field of a claim or a figure shows, and how it sorts.
+
+use super::*;
+
+/// One cell of an answer: its text, and how it sorts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// A whole number.
+    Int(u64),
+    /// Text.
+    Text(String),
+    /// A figure: its text and the interval it sorts by.
+    Figure(String, Interval),
+    /// A date or period.
+    Date(Period),
+}
+
+impl Cell {
+    pub(super) fn key(&self) -> (u8, i128, i128, String) {
+        match self {
+            Cell::Empty => (9, 0, 0, String::new()),
+            Cell::Int(n) => (0, i128::from(*n), 0, String::new()),
+            Cell::Figure(_, iv) => (
+                1,
+                iv.lo().at.millionths(),
+                iv.hi().map_or(i128::MAX, |h| h.at.millionths()),
+                String::new(),
+            ),
+            Cell::Date(p) => (
+                2,
+                i128::from(p.start().days_since_epoch()),
+                i128::from(p.end().days_since_epoch()),
+                String::new(),
+            ),
+            Cell::Text(t) => (3, 0, 0, t.clone()),
+        }
+    }
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Empty => Ok(()),
+            Cell::Int(n) => write!(f, "{n}"),
+            Cell::Text(t) | Cell::Figure(t, _) => f.write_str(t),
+            Cell::Date(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+pub(super) const CLAIM_COLUMNS: &[Field] = &[
+    Field::Seq,
+    Field::Subject,
+    Field::Value,
+    Field::Unit,
+    Field::Origin,
+    Field::SaidOn,
+];
+
+pub(super) const FIGURE_FIELDS: &[Field] = &[
+    Field::Subject,
+    Field::Unit,
+    Field::Value,
+    Field::Status,
+    Field::Support,
+    Field::Dissent,
+    Field::AsOf,
+];
+
+pub(super) fn opt_text(s: Option<&str>) -> Cell {
+    s.map_or(Cell::Empty, |t| Cell::Text(t.to_owned()))
+}
+
+pub(super) fn claim_status(r: &Recorded<'_>) -> &'static str {
+    if r.retracted.is_some() {
+        "retracted"
+    } else if r.superseded_by.is_some() {
+        "superseded"
+    } else {
+        "live"
+    }
+}
+
+pub(super) fn tolerance_of(state: &State<'_>, r: &Recorded<'_>) -> Tolerance {
+    state
+        .defs
+        .get(state.canonical(&r.claim.subject))
+        .and_then(|d| d.tolerance)
+        .unwrap_or(Tolerance::DEFAULT)
+}
+
+/// A claim's cell for a field.
+pub(super) fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell {
+    let c = r.claim;
+    match f {
+        Field::Seq => Cell::Int(r.entry.seq),
+        Field::Hash => Cell::Text(r.entry.hash.to_hex()),
+        Field::Subject => Cell::Text(c.subject.to_string()),
+        Field::Value => match c.value.value().interval(tolerance_of(state, r)) {
+            Some(iv) => Cell::Figure(c.value.stated().to_owned(), iv),
+            None => Cell::Text(c.value.stated().to_owned()),
+        },
+        Field::Unit => Cell::Text(c.unit.clone()),
+        Field::Scope => opt_text(c.scope.as_deref()),
+        Field::AsOf => c.as_of.map_or(Cell::Empty, Cell::Date),
+        Field::SaidOn => Cell::Date(c.said_on),
+        Field::Speaker => opt_text(c.speaker.as_deref()),
+        Field::Role => opt_text(c.role.as_deref()),
+        Field::Cites => opt_text(c.cites.as_deref()),
+        Field::Publisher => opt_text(c.publisher.as_deref()),
+        Field::Origin => Cell::Text(c.origin().to_owned()),
+        Field::Document => opt_text(c.document.as_deref()),
+        Field::Tag => Cell::Text(c.tags.join(", ")),
+        Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
+        Field::Quote => opt_text(c.quote.as_deref()),
+        Field::Status => Cell::Text(claim_status(r).to_owned()),
+        Field::Support | Field::Dissent => Cell::Empty,
+    }
+}
+
+pub(super) fn figure_text(f: Option<&Interval>) -> String {
+    match f {
+        Some(iv) if iv.is_point() => iv.lo().at.to_string(),
+        Some(iv) => iv.to_string(),
+        None => "-".into(),
+    }
+}
+
+pub(super) fn figure_cell(s: &SubjectReport, f: Field) -> Cell {
+    match f {
+        Field::Subject => Cell::Text(s.subject.to_string()),
+        Field::Unit => Cell::Text(s.unit.clone()),
+        Field::Value => match s.figure {
+            Some(iv) => Cell::Figure(figure_text(Some(&iv)), iv),
+            None => Cell::Text("-".into()),
+        },
+        Field::Status => Cell::Text(s.status.as_str().to_owned()),
+        Field::AsOf => s.as_of.map_or(Cell::Empty, Cell::Date),
+        Field::Support => Cell::Int(s.support_origins() as u64),
+        Field::Dissent => Cell::Int(s.dissent().count() as u64),
+        _ => Cell::Empty,
+    }
+}

@@ -1,0 +1,249 @@
+//! Which claims and figures a `where` selects, and the names to suggest when none is.
+
+use super::*;
+
+pub(super) fn text_matches(value: Option<&str>, op: Op, lit: &str, subject: bool) -> bool {
+    let Some(v) = value else { return op == Op::Ne };
+    match op {
+        Op::Eq => v == lit,
+        Op::Ne => v != lit,
+        Op::Like if subject => Pattern::new(lit).matches(v),
+        Op::Like => Pattern::new(&lit.to_lowercase()).matches(&v.to_lowercase()),
+        _ => false,
+    }
+}
+
+pub(super) fn interval_matches(v: &Interval, op: Op, lit: &Interval) -> bool {
+    let below = |a: &Interval, b: &Interval| match a.hi() {
+        Some(h) => h.at < b.lo().at || (h.at == b.lo().at && (h.open || b.lo().open)),
+        None => false,
+    };
+    match op {
+        Op::Eq => v == lit,
+        Op::Ne => v != lit,
+        Op::Ge => v.lo().at >= lit.lo().at,
+        Op::Gt => below(lit, v),
+        Op::Le => match (v.hi(), lit.hi()) {
+            (Some(a), Some(b)) => a.at <= b.at,
+            (_, None) => true,
+            (None, Some(_)) => false,
+        },
+        Op::Lt => below(v, lit),
+        Op::Overlaps => v.overlaps(lit),
+        Op::Contains => v.contains(lit),
+        Op::Like => false,
+    }
+}
+
+pub(super) fn period_matches(v: Option<&Period>, op: Op, lit: &Period) -> bool {
+    let Some(p) = v else { return op == Op::Ne };
+    match op {
+        Op::Eq => p == lit,
+        Op::Ne => p != lit,
+        Op::Ge => p.start() >= lit.start(),
+        Op::Gt => p.start() > lit.end(),
+        Op::Le => p.end() <= lit.end(),
+        Op::Lt => p.end() < lit.start(),
+        Op::Overlaps => p.overlaps(lit),
+        Op::Contains => p.start() <= lit.start() && lit.end() <= p.end(),
+        Op::Like => false,
+    }
+}
+
+pub(super) fn number_matches(v: u64, op: Op, n: u64) -> bool {
+    match op {
+        Op::Eq => v == n,
+        Op::Ne => v != n,
+        Op::Ge => v >= n,
+        Op::Gt => v > n,
+        Op::Le => v <= n,
+        Op::Lt => v < n,
+        _ => false,
+    }
+}
+
+pub(super) fn literal_interval(lit: &Literal) -> Option<Interval> {
+    match lit {
+        Literal::Figure(v) => v.interval(Tolerance::DEFAULT),
+        _ => None,
+    }
+}
+
+pub(super) fn eval_claim(state: &State<'_>, r: &Recorded<'_>, e: &Expr) -> bool {
+    match e {
+        Expr::And(a, b) => eval_claim(state, r, a) && eval_claim(state, r, b),
+        Expr::Or(a, b) => eval_claim(state, r, a) || eval_claim(state, r, b),
+        Expr::Not(a) => !eval_claim(state, r, a),
+        Expr::Cmp(f, op, lit) => cmp_claim(state, r, *f, *op, lit),
+    }
+}
+
+pub(super) fn cmp_claim(
+    state: &State<'_>,
+    r: &Recorded<'_>,
+    f: Field,
+    op: Op,
+    lit: &Literal,
+) -> bool {
+    let c = r.claim;
+    match (f, lit) {
+        (Field::Subject, Literal::Text(t)) => {
+            let canonical = state.canonical(&c.subject);
+            let hit =
+                |s: &str| text_matches(Some(s), if op == Op::Ne { Op::Eq } else { op }, t, true);
+            let any = hit(c.subject.as_str()) || hit(canonical.as_str());
+            if op == Op::Ne { !any } else { any }
+        }
+        (Field::Tag, Literal::Text(t)) => {
+            let any = c.tags.iter().any(|tag| {
+                text_matches(Some(tag), if op == Op::Ne { Op::Eq } else { op }, t, false)
+            });
+            if op == Op::Ne { !any } else { any }
+        }
+        (Field::Seq, Literal::Number(n)) => number_matches(r.entry.seq, op, *n),
+        (Field::Value, lit) => match (
+            c.value.value().interval(tolerance_of(state, r)),
+            literal_interval(lit),
+        ) {
+            (Some(v), Some(l)) => interval_matches(&v, op, &l),
+            _ => false,
+        },
+        (Field::SaidOn, Literal::Date(d)) => period_matches(Some(&c.said_on), op, d),
+        (Field::AsOf, Literal::Date(d)) => period_matches(c.as_of.as_ref(), op, d),
+        (_, Literal::Text(t)) => {
+            let cell = claim_cell(state, r, f);
+            let v = match &cell {
+                Cell::Empty => None,
+                other => Some(other.to_string()),
+            };
+            text_matches(v.as_deref(), op, t, false)
+        }
+        _ => false,
+    }
+}
+
+pub(super) fn eval_figure(s: &SubjectReport, e: &Expr) -> bool {
+    match e {
+        Expr::And(a, b) => eval_figure(s, a) && eval_figure(s, b),
+        Expr::Or(a, b) => eval_figure(s, a) || eval_figure(s, b),
+        Expr::Not(a) => !eval_figure(s, a),
+        Expr::Cmp(f, op, lit) => match (f, lit) {
+            (Field::Value, lit) => match (s.figure, literal_interval(lit)) {
+                (Some(v), Some(l)) => interval_matches(&v, *op, &l),
+                _ => false,
+            },
+            (Field::AsOf, Literal::Date(d)) => period_matches(s.as_of.as_ref(), *op, d),
+            (Field::Support, Literal::Number(n)) => {
+                number_matches(s.support_origins() as u64, *op, *n)
+            }
+            (Field::Dissent, Literal::Number(n)) => {
+                number_matches(s.dissent().count() as u64, *op, *n)
+            }
+            (Field::Subject, Literal::Text(t)) => {
+                let any = text_matches(
+                    Some(s.subject.as_str()),
+                    if *op == Op::Ne { Op::Eq } else { *op },
+                    t,
+                    true,
+                ) || s
+                    .aliases
+                    .iter()
+                    .any(|a| text_matches(Some(a.as_str()), Op::Eq, t, true));
+                if *op == Op::Ne { !any } else { any }
+            }
+            (f, Literal::Text(t)) => {
+                text_matches(Some(&figure_cell(s, *f).to_string()), *op, t, false)
+            }
+            _ => false,
+        },
+    }
+}
+
+pub(super) fn fields_in(e: &Expr, out: &mut Vec<Field>) {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            fields_in(a, out);
+            fields_in(b, out);
+        }
+        Expr::Not(a) => fields_in(a, out),
+        Expr::Cmp(f, _, _) => out.push(*f),
+    }
+}
+
+pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
+    let mut used = Vec::new();
+    if let Some(e) = &q.filter {
+        fields_in(e, &mut used);
+    }
+    for s in &q.steps {
+        match s {
+            Step::Sort(f, _) => used.push(*f),
+            Step::Show(fs) => used.extend(fs.iter().copied()),
+            _ => {}
+        }
+    }
+    match used.iter().find(|f| !FIGURE_FIELDS.contains(f)) {
+        Some(f) => {
+            let names: Vec<&str> = FIGURE_FIELDS.iter().map(|f| f.name()).collect();
+            Err(QueryError(format!(
+                "`{}` is a field of claims, not of figures; figures have {}",
+                f.name(),
+                names.join(", ")
+            )))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Text comparisons with `=` that no claim satisfies, with the nearest values the log has.
+pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            unmatched(state, a, notes);
+            unmatched(state, b, notes);
+        }
+        Expr::Not(a) => unmatched(state, a, notes),
+        Expr::Cmp(f, Op::Eq | Op::Like, Literal::Text(t)) => {
+            let op = if t.contains(['*', '?']) || t.ends_with('/') {
+                Op::Like
+            } else {
+                Op::Eq
+            };
+            if state
+                .claims
+                .iter()
+                .any(|r| cmp_claim(state, r, *f, op, &Literal::Text(t.clone())))
+            {
+                return;
+            }
+            let mut values: Vec<String> = state
+                .claims
+                .iter()
+                .flat_map(|r| match f {
+                    Field::Tag => r.claim.tags.clone(),
+                    _ => vec![claim_cell(state, r, *f).to_string()],
+                })
+                .filter(|v| !v.is_empty())
+                .collect();
+            values.sort();
+            values.dedup();
+            let lower = t.to_lowercase();
+            let mut near: Vec<&str> = values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| v.to_lowercase().contains(&lower))
+                .take(3)
+                .collect();
+            if near.is_empty() {
+                near = nearest(t, values.iter().map(String::as_str), 3);
+            }
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!("; the nearest are: {}", near.join(", "))
+            };
+            notes.push(format!("no claim has {} `{t}`{hint}", f.name()));
+        }
+        _ => {}
+    }
+}

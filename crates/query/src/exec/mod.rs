@@ -1,0 +1,311 @@
+//! Running a query against the log: select, filter, shape.
+
+use crate::ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
+use reckon_claim::suggest::nearest;
+use reckon_claim::{Interval, Period, Tolerance};
+use reckon_ledger::Entry;
+use reckon_reconcile::{
+    Assessed, Options, Pattern, Reconciliation, Recorded, State, Status, SubjectReport, reconcile,
+};
+use std::fmt;
+
+mod answers;
+mod cells;
+mod filter;
+
+use answers::*;
+pub use cells::Cell;
+use cells::*;
+use filter::*;
+
+/// What an answer was computed for: always stated, even when defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Basis {
+    /// The log position asked for with `at` (`None`: the head).
+    pub at: Option<u64>,
+    /// Log position (entries folded in).
+    pub position: u64,
+    /// Entries in the log.
+    pub log_entries: u64,
+    /// Hash of the last entry folded in.
+    pub head: Option<String>,
+    /// Only claims said on or before this.
+    pub known: Option<Period>,
+    /// The time figures describe (`None`: each subject's latest `as_of`).
+    pub valid: Option<Period>,
+}
+
+/// The answer to a query: a table, with what it was computed for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// The query, in canonical form.
+    pub query: String,
+    /// What it was computed for.
+    pub basis: Basis,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows of cells, one per column.
+    pub rows: Vec<Vec<Cell>>,
+    /// Things the reader should know (nothing matched, nearest names).
+    pub notes: Vec<String>,
+}
+
+/// A query that parsed but cannot be answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryError(pub String);
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// What a run may take from outside the entries it is given.
+#[derive(Clone, Debug, Default)]
+struct Context {
+    /// The log's length and head, when the entries are only some of the log's.
+    head: Option<(u64, String)>,
+    /// Origin records learned from the whole log.
+    records: Option<std::sync::Arc<reckon_reconcile::Records>>,
+}
+
+/// Runs `q` on the log's entries (all of them).
+pub fn run(q: &Query, entries: &[Entry]) -> Result<Answer, QueryError> {
+    run_in(q, entries, &Context::default())
+}
+
+/// Why a query on a log failed.
+#[derive(Debug)]
+pub enum RunError {
+    /// The query cannot be answered.
+    Query(QueryError),
+    /// The log could not be read.
+    Log(reckon_ledger::LedgerError),
+}
+
+impl From<QueryError> for RunError {
+    fn from(e: QueryError) -> Self {
+        RunError::Query(e)
+    }
+}
+
+/// The subjects a query is restricted to, when it can be answered from their entries alone.
+fn subject_selection(q: &Query) -> Option<Pattern> {
+    if q.at.is_some() || q.known.is_some() || q.valid.is_some() {
+        return None;
+    }
+    match &q.source {
+        Source::Figures(Some(p)) | Source::Conflicts(Some(p)) => Some(Pattern::new(p)),
+        Source::Provenance(Target::Subject(s)) => Some(Pattern::new(s)),
+        Source::Claims => {
+            // A `subject = …` or `subject ~ …` that every answer must satisfy.
+            let mut e = q.filter.as_ref()?;
+            loop {
+                match e {
+                    Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) => {
+                        return Some(Pattern::new(t));
+                    }
+                    Expr::And(a, b) => {
+                        if let Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) =
+                            a.as_ref()
+                        {
+                            return Some(Pattern::new(t));
+                        }
+                        e = b;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Runs `q` on a log: through its saved index when the query is about a few subjects and the
+/// index matches the log (the answer is the same either way), else by reading the whole log,
+/// after which the index is made again for the next question.
+pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError> {
+    use reckon_index::{Index, expand};
+    let Some(pattern) = subject_selection(q) else {
+        let entries = log.entries().map_err(RunError::Log)?;
+        return Ok(run(q, &entries)?);
+    };
+    // Figures need every origin's record, which only a whole read of the log gives; claims
+    // need only where each subject's entries are, which one verify-speed pass gives.
+    let needs_records = !matches!(q.source, Source::Claims);
+    let index = match Index::open(log) {
+        Ok(i) => Some(i),
+        Err(_) if !needs_records => Index::build_fast(log),
+        Err(_) => None,
+    };
+    if let Some(index) = index
+        && (!needs_records || index.records().is_some())
+        && let Ok(others) = index.entries(log, &std::collections::BTreeSet::new())
+    {
+        let exact: std::collections::BTreeSet<String> = index
+            .subjects()
+            .filter(|s| pattern.matches(s))
+            .map(str::to_owned)
+            .collect();
+        let wanted = expand(&others, &exact);
+        if let Ok(entries) = index.entries(log, &wanted) {
+            let head = index.head();
+            let ctx = Context {
+                head: Some((head.seq, head.hash.to_hex())),
+                records: index.records().map(|r| std::sync::Arc::new(r.clone())),
+            };
+            let a = run_in(q, &entries, &ctx)?;
+            // An empty answer suggests names from the whole log: ask the whole log.
+            if !a.rows.is_empty() && a.notes.is_empty() {
+                return Ok(a);
+            }
+        }
+    }
+    let (head, len) = log.committed().map_err(RunError::Log)?;
+    let entries = log.entries().map_err(RunError::Log)?;
+    let records = needs_records.then(|| {
+        std::sync::Arc::new(reckon_reconcile::estimate_records(
+            &State::fold(&entries, None),
+            &Options::default(),
+        ))
+    });
+    let a = run_in(
+        q,
+        &entries,
+        &Context {
+            head: None,
+            records: records.clone(),
+        },
+    )?;
+    // Made only if the log is still where the answer was read.
+    if entries.last().map(|e| (e.seq, e.hash)) == Some((head.seq, head.hash)) {
+        let _ = Index::build(log, &entries, head, len, records.map(|r| (*r).clone()));
+    }
+    Ok(a)
+}
+
+fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryError> {
+    if let Some(at) = q.at
+        && at > entries.len() as u64
+    {
+        return Err(QueryError(format!(
+            "`at {at}` is past the end of the log, which has {} entries",
+            entries.len()
+        )));
+    }
+    let known = q.known;
+    let state = State::fold_with(entries, q.at, |c| {
+        known.is_none_or(|k| c.said_on.end() <= k.end())
+    });
+    let basis = Basis {
+        at: q.at,
+        position: ctx.head.as_ref().map_or(state.position, |h| h.0),
+        log_entries: ctx.head.as_ref().map_or(entries.len() as u64, |h| h.0),
+        head: ctx
+            .head
+            .as_ref()
+            .map_or_else(|| state.head.map(|h| h.to_hex()), |h| Some(h.1.clone())),
+        known: q.known,
+        valid: q.valid,
+    };
+    let opts = Options {
+        valid: q.valid,
+        records: ctx.records.clone(),
+        ..Options::default()
+    };
+    let mut notes = Vec::new();
+    // Each item: the cells of every field it can show, by field.
+    let (all_fields, items): (Vec<Field>, Vec<Vec<Cell>>) = match &q.source {
+        Source::Claims => {
+            let fields: Vec<Field> = crate::ast::FIELDS.iter().map(|(_, f)| *f).collect();
+            let items = state
+                .claims
+                .iter()
+                .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(&state, r, e)))
+                .map(|r| fields.iter().map(|f| claim_cell(&state, r, *f)).collect())
+                .collect();
+            (fields, items)
+        }
+        Source::Figures(p) => {
+            only_figure_fields(q)?;
+            let pattern = p.as_deref().map(Pattern::new);
+            let r = reconcile(&state, pattern.as_ref(), &opts);
+            let items = r
+                .subjects
+                .iter()
+                .filter(|s| q.filter.as_ref().is_none_or(|e| eval_figure(s, e)))
+                .map(|s| FIGURE_FIELDS.iter().map(|f| figure_cell(s, *f)).collect())
+                .collect();
+            (FIGURE_FIELDS.to_vec(), items)
+        }
+        Source::Conflicts(p) => return conflicts(q, &state, p.as_deref(), &opts, basis),
+        Source::Provenance(t) => return provenance(q, &state, t, &opts, basis),
+    };
+    let default_columns: Vec<Field> = match &q.source {
+        Source::Claims => CLAIM_COLUMNS.to_vec(),
+        _ => FIGURE_FIELDS.to_vec(),
+    };
+    let col_index = |f: Field| all_fields.iter().position(|x| *x == f);
+    let mut items = items;
+    let mut columns = default_columns;
+    let mut count: Option<usize> = None;
+    for step in &q.steps {
+        match step {
+            Step::Sort(f, desc) => {
+                let k = col_index(*f);
+                items.sort_by(|a, b| {
+                    let ka = k.map(|k| a[k].key());
+                    let kb = k.map(|k| b[k].key());
+                    let o = ka.cmp(&kb);
+                    if *desc { o.reverse() } else { o }
+                });
+            }
+            Step::Limit(n) => items.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
+            Step::Show(fs) => columns = fs.clone(),
+            Step::Count => count = Some(items.len()),
+        }
+    }
+    if items.is_empty()
+        && let (Source::Claims, Some(e)) = (&q.source, &q.filter)
+    {
+        unmatched(&state, e, &mut notes);
+        if notes.is_empty() {
+            notes.push("no claim matches every condition".into());
+        }
+    }
+    if items.is_empty()
+        && let Source::Figures(Some(p)) = &q.source
+    {
+        notes.push(format!(
+            "no subject matches `{p}`{}",
+            subject_hint(&state, p)
+        ));
+    }
+    if let Some(n) = count {
+        return Ok(Answer {
+            query: q.to_string(),
+            basis,
+            columns: vec!["count".into()],
+            rows: vec![vec![Cell::Int(n as u64)]],
+            notes,
+        });
+    }
+    let rows = items
+        .iter()
+        .map(|it| {
+            columns
+                .iter()
+                .map(|f| col_index(*f).map_or(Cell::Empty, |k| it[k].clone()))
+                .collect()
+        })
+        .collect();
+    Ok(Answer {
+        query: q.to_string(),
+        basis,
+        columns: columns.iter().map(|f| f.name().to_owned()).collect(),
+        rows,
+        notes,
+    })
+}
