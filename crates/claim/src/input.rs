@@ -106,6 +106,15 @@ struct Key {
     value_byte: usize,
 }
 
+/// The character column of serde_json's byte column (from 1) in a one-line text.
+fn char_column(line: &str, byte_column: usize) -> usize {
+    let mut b = byte_column.saturating_sub(1).min(line.len());
+    while !line.is_char_boundary(b) {
+        b -= 1;
+    }
+    line[..b].chars().count() + 1
+}
+
 /// The column (in characters, from 1) of a byte offset in `line`.
 fn col(line: &str, byte: usize) -> usize {
     line.get(..byte).map_or(1, |p| p.chars().count() + 1)
@@ -118,7 +127,8 @@ pub fn parse_line(
     resolve: &mut dyn FnMut(&str, &Ref) -> Result<EntryHash, String>,
 ) -> Result<Event, FieldError> {
     let json: Json = serde_json::from_str(line).map_err(|e| FieldError {
-        column: e.column().max(1),
+        // serde_json counts bytes; columns here count characters.
+        column: char_column(line, e.column()),
         field: None,
         message: format!("malformed JSON: {}", strip_position(&e.to_string())),
     })?;

@@ -67,3 +67,24 @@ proptest! {
         prop_assert_eq!(Num::parse(&n.to_string()), Ok(n));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any line is read or refused with a column; never a panic.
+    #[test]
+    fn any_import_line_is_read_or_refused_without_panicking(line in "\\PC{0,120}|\\{(\"[a-z_]{1,10}\": *(\"[^\"]{0,12}\"|[0-9]{1,4}|\\[\\]|null),? *){0,6}\\}") {
+        let mut none = |_: &str, _: &crate::Ref| Err("no log".to_owned());
+        if let Err(e) = crate::parse_line(&line, &mut none) {
+            prop_assert!(e.column >= 1 && e.column <= line.chars().count() + 1, "{e}");
+        }
+    }
+
+    /// Any figure text is read or refused; what is read prints to text that reads the same.
+    #[test]
+    fn any_figure_text_is_read_or_refused_without_panicking(text in "\\PC{0,30}|(at least|about|up to|between|and|~|±|%|\\.\\.| |[0-9]{1,5}|,|\\.)*") {
+        if let Ok(v) = Value::parse(&text) {
+            prop_assert_eq!(Value::parse(&v.to_string()), Ok(v));
+        }
+    }
+}

@@ -105,3 +105,16 @@ proptest! {
         prop_assert_eq!(crate::parse(&text), Ok(q), "{}", text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any text at all is read or refused with a position inside it; never a panic.
+    #[test]
+    fn any_text_is_read_or_refused_without_panicking(text in "\\PC{0,80}|(claims|figures|where|and|or|not|\\(|\\)|\"|=|~|>=|value|said_on|2025-05| |\\||sort|limit|#|1,000)*") {
+        match crate::parse(&text) {
+            Ok(q) => prop_assert_eq!(crate::parse(&q.to_string()), Ok(q)),
+            Err(e) => prop_assert!(e.offset <= text.len() && e.column >= 1 && e.line >= 1),
+        }
+    }
+}
