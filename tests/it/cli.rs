@@ -1,6 +1,6 @@
 //! Golden transcripts of the commands on a log of the seed claims.
 
-use crate::support::{ADD_MINIMAL, golden, reckon, scratch, seeded, snapshot};
+use crate::support::{ADD_MINIMAL, golden, reckon, scratch, seeded, snapshot, transcripts};
 
 #[test]
 fn help_teaches_with_examples() {
@@ -170,7 +170,7 @@ fn add_retract_and_supersede_are_recorded_and_shown() {
     );
     let show1 = reckon(&log, &["show", "1"], None);
     let show2 = reckon(&log, &["show", "2"], None);
-    let all = [
+    let all = transcripts(&[
         add,
         fix,
         retract,
@@ -180,11 +180,7 @@ fn add_retract_and_supersede_are_recorded_and_shown() {
         no_source,
         show1,
         show2,
-    ]
-    .iter()
-    .map(|r| r.transcript())
-    .collect::<Vec<_>>()
-    .join("\n");
+    ]);
     golden("add-retract-supersede.txt", &all, &dir);
 }
 
@@ -214,11 +210,7 @@ fn torn_tail_is_reported_refused_and_repaired_only_on_request() {
     assert_eq!(std::fs::read(&path).unwrap().len(), good_len);
     let after = reckon(&log, &["verify"], None);
     assert_eq!(after.code, 0);
-    let all = [verify, add, listing, dry, repair, after]
-        .iter()
-        .map(|r| r.transcript())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let all = transcripts(&[verify, add, listing, dry, repair, after]);
     golden("torn-tail.txt", &all, &dir);
 }
 
@@ -254,11 +246,7 @@ fn an_append_cut_short_before_its_commit_is_reported_and_removed_by_repair() {
         committed,
         "repair must restore exactly the committed log"
     );
-    let all = [verify, refused, repair]
-        .iter()
-        .map(|r| r.transcript())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let all = transcripts(&[verify, refused, repair]);
     golden("uncommitted.txt", &all, &dir);
 }
 

@@ -67,6 +67,14 @@ impl Run {
     }
 }
 
+/// Several runs' transcripts, one after another, for one golden file.
+pub fn transcripts(runs: &[Run]) -> String {
+    runs.iter()
+        .map(Run::transcript)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Runs `reckon` on the log in `log` with a fixed clock, feeding `stdin`.
 pub fn reckon(log: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_reckon"));

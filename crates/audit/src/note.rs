@@ -140,33 +140,13 @@ impl SignerKey {
 
     /// Reads a signer key text.
     pub fn parse(text: &str) -> Result<SignerKey, NoteError> {
-        let t = text.trim();
-        let rest = t
+        let rest = text
+            .trim()
             .strip_prefix("PRIVATE+KEY+")
             .ok_or_else(|| NoteError::BadKey("a signer key starts with PRIVATE+KEY+".into()))?;
-        // Names hold no `+`; base64 may: split from the left.
-        let mut parts = rest.splitn(3, '+');
-        let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(NoteError::BadKey("expected PRIVATE+KEY+NAME+ID+KEY".into()));
-        };
-        let raw =
-            base64::decode(b64).ok_or_else(|| NoteError::BadKey("the key is not base64".into()))?;
-        let seed: [u8; 32] = match raw.split_first() {
-            Some((&ED25519, s)) => s
-                .try_into()
-                .map_err(|_| NoteError::BadKey("an Ed25519 seed is 32 bytes".into()))?,
-            _ => {
-                return Err(NoteError::BadKey(
-                    "only Ed25519 keys (type 0x01) are supported".into(),
-                ));
-            }
-        };
+        let (name, id, seed) = split_key(rest, "PRIVATE+KEY+NAME+ID+KEY")?;
         let k = SignerKey::from_seed(name, seed)?;
-        if hex4(&k.verifier().id) != id {
-            return Err(NoteError::BadKey(format!(
-                "the key ID {id} does not match the key"
-            )));
-        }
+        check_id(id, &k.verifier().id)?;
         Ok(k)
     }
 
@@ -196,25 +176,7 @@ impl VerifierKey {
 
     /// Reads a verifier key text.
     pub fn parse(text: &str) -> Result<VerifierKey, NoteError> {
-        let t = text.trim();
-        // Names hold no `+`; base64 may: split from the left.
-        let mut parts = t.splitn(3, '+');
-        let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(NoteError::BadKey("expected NAME+ID+KEY".into()));
-        };
-        check_name(name)?;
-        let raw =
-            base64::decode(b64).ok_or_else(|| NoteError::BadKey("the key is not base64".into()))?;
-        let bytes: [u8; 32] = match raw.split_first() {
-            Some((&ED25519, k)) => k
-                .try_into()
-                .map_err(|_| NoteError::BadKey("an Ed25519 key is 32 bytes".into()))?,
-            _ => {
-                return Err(NoteError::BadKey(
-                    "only Ed25519 keys (type 0x01) are supported".into(),
-                ));
-            }
-        };
+        let (name, id, bytes) = split_key(text.trim(), "NAME+ID+KEY")?;
         let public = VerifyingKey::from_bytes(&bytes)
             .map_err(|_| NoteError::BadKey("not an Ed25519 public key".into()))?;
         let k = VerifierKey {
@@ -222,12 +184,43 @@ impl VerifierKey {
             id: key_id(name, &bytes),
             public,
         };
-        if hex4(&k.id) != id {
-            return Err(NoteError::BadKey(format!(
-                "the key ID {id} does not match the key"
-            )));
-        }
+        check_id(id, &k.id)?;
         Ok(k)
+    }
+}
+
+/// Splits `NAME+ID+BASE64(0x01 || 32 BYTES)` (the form `expected` names in errors) into the
+/// name, the ID as written, and the 32 key bytes. Names hold no `+` but base64 may, so the
+/// text is split from the left.
+fn split_key<'t>(text: &'t str, expected: &str) -> Result<(&'t str, &'t str, [u8; 32]), NoteError> {
+    let mut parts = text.splitn(3, '+');
+    let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(NoteError::BadKey(format!("expected {expected}")));
+    };
+    check_name(name)?;
+    let raw =
+        base64::decode(b64).ok_or_else(|| NoteError::BadKey("the key is not base64".into()))?;
+    match raw.split_first() {
+        Some((&ED25519, k)) => {
+            let bytes = k
+                .try_into()
+                .map_err(|_| NoteError::BadKey("an Ed25519 key is 32 bytes".into()))?;
+            Ok((name, id, bytes))
+        }
+        _ => Err(NoteError::BadKey(
+            "only Ed25519 keys (type 0x01) are supported".into(),
+        )),
+    }
+}
+
+/// The key ID written in a key text must be the one computed from the key.
+fn check_id(written: &str, computed: &[u8; 4]) -> Result<(), NoteError> {
+    if hex4(computed) == written {
+        Ok(())
+    } else {
+        Err(NoteError::BadKey(format!(
+            "the key ID {written} does not match the key"
+        )))
     }
 }
 

@@ -282,6 +282,43 @@ impl<H: Hasher> Tree<H> {
     }
 }
 
+/// Which side of the running hash a proof hash goes on.
+enum Side {
+    Left,
+    Right,
+}
+
+/// The walk both RFC 9162 checks share: from node `f` of a tree whose last node is `s`, each
+/// proof hash is a sibling on the left (when `f` is odd or the last node) or on the right, and
+/// the proof must end exactly at the root (`s` reaching 0).
+fn walk(
+    mut f: u64,
+    mut s: u64,
+    proof: &[Hash],
+    mut step: impl FnMut(Side, &Hash),
+) -> Result<(), ProofError> {
+    for p in proof {
+        if s == 0 {
+            return Err(ProofError::WrongLength { got: proof.len() });
+        }
+        if f & 1 == 1 || f == s {
+            step(Side::Left, p);
+            while f & 1 == 0 && f != 0 {
+                f >>= 1;
+                s >>= 1;
+            }
+        } else {
+            step(Side::Right, p);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    if s != 0 {
+        return Err(ProofError::WrongLength { got: proof.len() });
+    }
+    Ok(())
+}
+
 /// The proof's hashes, each of which must be 32 bytes.
 fn elements<P: AsRef<[u8]>>(proof: &[P]) -> Result<Vec<Hash>, ProofError> {
     proof
@@ -306,26 +343,12 @@ pub fn verify_inclusion<H: Hasher>(
     }
     let proof = elements(proof)?;
     let mut r: Hash = leaf.try_into().map_err(|_| ProofError::BadElement(0))?;
-    let (mut f, mut s) = (index, size - 1);
-    for p in &proof {
-        if s == 0 {
-            return Err(ProofError::WrongLength { got: proof.len() });
+    walk(index, size - 1, &proof, |side, p| {
+        r = match side {
+            Side::Left => Tree::<H>::node_hash(p, &r),
+            Side::Right => Tree::<H>::node_hash(&r, p),
         }
-        if f & 1 == 1 || f == s {
-            r = Tree::<H>::node_hash(p, &r);
-            while f & 1 == 0 && f != 0 {
-                f >>= 1;
-                s >>= 1;
-            }
-        } else {
-            r = Tree::<H>::node_hash(&r, p);
-        }
-        f >>= 1;
-        s >>= 1;
-    }
-    if s != 0 {
-        return Err(ProofError::WrongLength { got: proof.len() });
-    }
+    })?;
     if r.as_slice() != root {
         return Err(ProofError::RootMismatch {
             which: "tree",
@@ -383,26 +406,14 @@ pub fn verify_consistency<H: Hasher>(
         s >>= 1;
     }
     let (mut fr, mut sr) = (path[0], path[0]);
-    for c in &path[1..] {
-        if s == 0 {
-            return Err(ProofError::WrongLength { got: proof.len() });
-        }
-        if f & 1 == 1 || f == s {
+    walk(f, s, &path[1..], |side, c| match side {
+        Side::Left => {
             fr = Tree::<H>::node_hash(c, &fr);
             sr = Tree::<H>::node_hash(c, &sr);
-            while f & 1 == 0 && f != 0 {
-                f >>= 1;
-                s >>= 1;
-            }
-        } else {
-            sr = Tree::<H>::node_hash(&sr, c);
         }
-        f >>= 1;
-        s >>= 1;
-    }
-    if s != 0 {
-        return Err(ProofError::WrongLength { got: proof.len() });
-    }
+        Side::Right => sr = Tree::<H>::node_hash(&sr, c),
+    })
+    .map_err(|_| ProofError::WrongLength { got: proof.len() })?;
     if fr.as_slice() != first_root {
         return Err(ProofError::RootMismatch {
             which: "first",
