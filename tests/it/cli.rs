@@ -191,7 +191,8 @@ fn torn_tail_is_reported_refused_and_repaired_only_on_request() {
     let path = log.join("entries.jsonl");
     let mut bytes = std::fs::read(&path).unwrap();
     let good_len = bytes.len();
-    bytes.extend_from_slice(br#"a1b2 {"seq":27,"prev":"#);
+    // What an append cut short leaves: the start of the next entry's line.
+    bytes.extend_from_slice(format!("{} {{\"seq\":27,\"prev\":\"", "a1b2".repeat(16)).as_bytes());
     std::fs::write(&path, &bytes).unwrap();
     let before = snapshot(&log);
     let verify = reckon(&log, &["verify"], None);
@@ -232,7 +233,7 @@ fn an_append_cut_short_before_its_commit_is_reported_and_removed_by_repair() {
     // A crash after the entries were written but before the head file moved, mid-way through
     // writing a third line.
     let mut entries = std::fs::read(log.join("entries.jsonl")).unwrap();
-    entries.extend_from_slice(b"0123abcd {\"seq\":29,");
+    entries.extend_from_slice(format!("{} {{\"seq\":29,", "0123abcd".repeat(8)).as_bytes());
     std::fs::write(log.join("entries.jsonl"), &entries).unwrap();
     std::fs::write(log.join("head"), &committed.1).unwrap();
     let verify = reckon(&log, &["verify"], None);

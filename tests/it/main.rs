@@ -9,6 +9,7 @@ mod concurrency;
 mod population;
 mod query;
 mod reconcile;
+mod reliability;
 mod seed_log;
 mod support;
 mod tamper;

@@ -58,6 +58,25 @@ pub enum Problem {
         /// Entries the log holds.
         entries: u64,
     },
+    /// The file ends in bytes that are not the start of an entry: not something an append
+    /// leaves, so repair does not touch them.
+    ForeignTail {
+        /// Line number of the incomplete line.
+        line: u64,
+        /// How many bytes it has.
+        bytes: u64,
+        /// The length of the file without them.
+        keep: u64,
+    },
+    /// Complete lines follow the entry the head file names, written by more than one append:
+    /// not what an interrupted append leaves (the head file was moved back, or lines were
+    /// added by hand).
+    HeadMovedBack {
+        /// Entries the head file names.
+        head_seq: u64,
+        /// Entries the log holds.
+        entries: u64,
+    },
     /// The head file's hash is not the hash of the entry it names.
     HeadHashMismatch {
         /// The entry it names.
@@ -76,7 +95,8 @@ impl Problem {
             Problem::Line { line, .. }
             | Problem::SequenceGap { line, .. }
             | Problem::BrokenLink { line, .. }
-            | Problem::TornTail { line, .. } => Some(*line),
+            | Problem::TornTail { line, .. }
+            | Problem::ForeignTail { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -114,7 +134,16 @@ impl fmt::Display for Problem {
             ),
             Problem::HeadBehind { head_seq, entries } => write!(
                 f,
-                "entry {}: uncommitted: the head file records {head_seq} entries but the log holds {entries} (an append was interrupted before it was committed, or lines were added by hand); `reckon repair` removes the uncommitted lines",
+                "entry {}: uncommitted: the head file records {head_seq} entries but the log holds {entries} (an append was interrupted before it was committed, or the head file was moved back); `reckon repair --dry-run` shows what repair would do",
+                head_seq + 1
+            ),
+            Problem::ForeignTail { line, bytes, keep } => write!(
+                f,
+                "line {line}: the file ends in {bytes} bytes that are not the start of an entry (not what an interrupted append leaves, so repair will not remove them; look at them, and if they are not wanted, `truncate -s {keep} entries.jsonl` removes them)"
+            ),
+            Problem::HeadMovedBack { head_seq, entries } => write!(
+                f,
+                "entry {}: uncommitted: the head file records {head_seq} entries but the log holds {entries}, written by more than one append (not what an interrupted append leaves: was the head file moved back?); `reckon repair --commit-tail` makes the head name the last entry and keeps them all",
                 head_seq + 1
             ),
             Problem::HeadHashMismatch { seq, head, entry } => write!(
@@ -151,6 +180,35 @@ pub enum LedgerError {
     },
     /// `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds.
     BadSourceDateEpoch(String),
+    /// Another process held the log's lock for longer than the caller would wait.
+    LockTimeout {
+        /// The entries file.
+        path: PathBuf,
+        /// How long was waited.
+        waited: std::time::Duration,
+        /// Who holds it, as far as the system says.
+        holder: String,
+    },
+    /// An append failed and the entries file could not be cut back to where it was: the
+    /// lines after `len` are uncommitted.
+    NotCutBack {
+        /// The entries file.
+        path: PathBuf,
+        /// Its length before the append.
+        len: u64,
+        /// Why it could not be cut back.
+        source: std::io::Error,
+    },
+}
+
+impl From<crate::fsx::WriteError> for LedgerError {
+    fn from(e: crate::fsx::WriteError) -> Self {
+        LedgerError::Io {
+            path: e.path,
+            op: e.op,
+            source: e.source,
+        }
+    }
 }
 
 impl fmt::Display for LedgerError {
@@ -172,6 +230,21 @@ impl fmt::Display for LedgerError {
                 "{}: {problem}\nnothing was written; run `reckon verify` for the full report",
                 path.display()
             ),
+            LedgerError::LockTimeout {
+                path,
+                waited,
+                holder,
+            } => write!(
+                f,
+                "{}: gave up after waiting {:.1} s for the lock held by {holder}; nothing was read or written",
+                path.display(),
+                waited.as_secs_f64()
+            ),
+            LedgerError::NotCutBack { path, len, source } => write!(
+                f,
+                "{}: an append failed and the file could not be cut back to its {len} bytes ({source}); the lines after them are uncommitted: run `reckon repair`",
+                path.display()
+            ),
             LedgerError::BadSourceDateEpoch(v) => {
                 write!(
                     f,
@@ -182,14 +255,9 @@ impl fmt::Display for LedgerError {
     }
 }
 
-impl std::error::Error for LedgerError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            LedgerError::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
+/// The system's error is part of each message, so it is not offered again as a source (which
+/// would print it twice in an error chain).
+impl std::error::Error for LedgerError {}
 
 pub(crate) fn io(
     path: &std::path::Path,

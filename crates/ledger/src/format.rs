@@ -203,6 +203,40 @@ pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
     })
 }
 
+/// Whether `bytes` could be the beginning of the line of entry `seq` as an append writes it
+/// (64 lowercase hex digits, a space, then `{"seq":SEQ,`), cut anywhere: so that repair never
+/// removes bytes that are not an interrupted entry.
+pub fn could_start_entry(bytes: &[u8], seq: u64) -> bool {
+    let hex = bytes.len().min(64);
+    if !bytes[..hex]
+        .iter()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    {
+        return false;
+    }
+    let expected = format!(" {{\"seq\":{seq},\"prev\":\"");
+    let rest = &bytes[hex..];
+    let n = rest.len().min(expected.len());
+    rest[..n] == expected.as_bytes()[..n]
+}
+
+/// Whether complete entry lines all carry one recording time, as the lines of one append do.
+/// Lines whose header cannot be read count as different.
+pub fn one_recording_time(lines: &[u8]) -> bool {
+    let mut first = None;
+    for line in lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        let Ok(h) = decode_header(line) else {
+            return false;
+        };
+        match first {
+            None => first = Some(h.at),
+            Some(at) if at == h.at => {}
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

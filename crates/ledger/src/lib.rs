@@ -107,6 +107,7 @@
 
 mod error;
 mod format;
+pub mod fsx;
 mod import;
 mod log;
 mod lookup;
@@ -115,7 +116,10 @@ mod scan;
 mod tx;
 
 pub use error::{LedgerError, Problem};
-pub use format::{Entry, GENESIS, Header, LineProblem, check, decode, decode_header, encode};
+pub use format::{
+    Entry, GENESIS, Header, LineProblem, check, could_start_entry, decode, decode_header, encode,
+    one_recording_time,
+};
 pub use import::{ImportError, MAX_LINE, import, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, recording_time};
 pub use lookup::find;

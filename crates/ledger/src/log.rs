@@ -2,11 +2,12 @@
 
 use crate::error::{LedgerError, Problem, io};
 use crate::format::{self, Entry, GENESIS};
+use crate::fsx::{self, LockFailure, LockWait};
 use crate::scan::{Scan, scan, scan_reader};
 use crate::tx::Tx;
 use reckon_claim::{EntryHash, Timestamp};
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Name of the entries file inside a log directory.
@@ -18,6 +19,7 @@ pub const HEAD: &str = "head";
 #[derive(Clone, Debug)]
 pub struct Log {
     dir: PathBuf,
+    wait: LockWait,
 }
 
 /// The end of the chain: how many entries, and the last one's hash.
@@ -58,7 +60,9 @@ pub enum Repair {
         /// The bytes removed.
         bytes: Vec<u8>,
     },
-    /// Write a missing or unreadable head file for the last entry of an intact chain.
+    /// Write a missing or unreadable head file for the last entry of an intact chain, or (when
+    /// asked) a head file that names the last entry of the intact chain when complete lines
+    /// follow the one it names.
     AdvanceHead {
         /// The head before.
         from: Option<Head>,
@@ -87,17 +91,23 @@ pub fn recording_time() -> Result<Timestamp, LedgerError> {
 }
 
 fn sync_dir(dir: &Path) -> Result<(), LedgerError> {
-    // Directories can be opened read-only and fsynced on Unix; elsewhere this is best effort.
-    match File::open(dir) {
-        Ok(d) => d.sync_all().or(Ok(())),
-        Err(_) => Ok(()),
-    }
+    fsx::sync_dir(dir).map_err(io(dir, "sync the directory"))
 }
 
 impl Log {
     /// The log in `dir` (not checked until used).
     pub fn at(dir: impl Into<PathBuf>) -> Log {
-        Log { dir: dir.into() }
+        Log {
+            dir: dir.into(),
+            wait: LockWait::default(),
+        }
+    }
+
+    /// The same log, waiting for a lock held by another process as `wait` says (by default
+    /// as long as it takes, silently).
+    pub fn waiting(mut self, wait: LockWait) -> Log {
+        self.wait = wait;
+        self
     }
 
     /// The directory.
@@ -115,45 +125,79 @@ impl Log {
         self.dir.join(HEAD)
     }
 
-    /// Creates an empty log; fails if one is there.
+    /// Creates an empty log; fails if one is there. The head file is written under the
+    /// append lock, and only if no append got there first, so a writer racing `init` never
+    /// has its committed entries disowned.
     pub fn init(&self) -> Result<(), LedgerError> {
         fs::create_dir_all(&self.dir).map_err(io(&self.dir, "create the directory"))?;
         let path = self.entries_path();
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(f) => f.sync_all().map_err(io(&path, "sync"))?,
+        let f = match OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(LedgerError::AlreadyExists(self.dir.clone()));
             }
             Err(e) => return Err(io(&path, "create")(e)),
+        };
+        self.init_created(&f)
+    }
+
+    /// The second half of `init`, once it has created the entries file: another writer may
+    /// already have appended to it.
+    fn init_created(&self, f: &File) -> Result<(), LedgerError> {
+        let path = self.entries_path();
+        self.lock(f, true)?;
+        f.sync_all().map_err(io(&path, "sync"))?;
+        let empty = f.metadata().map_err(io(&path, "read"))?.len() == 0;
+        let headless = matches!(self.read_head(), Ok(None));
+        if empty && headless {
+            self.write_head(Head {
+                seq: 0,
+                hash: GENESIS,
+            })?;
         }
-        self.write_head(Head {
-            seq: 0,
-            hash: GENESIS,
-        })?;
         sync_dir(&self.dir)
+    }
+
+    fn lock(&self, f: &File, exclusive: bool) -> Result<(), LedgerError> {
+        let path = self.entries_path();
+        fsx::lock(f, &path, exclusive, self.wait).map_err(|e| match e {
+            LockFailure::Io(e) => io(&path, "lock")(e),
+            LockFailure::TimedOut { waited, holder } => LedgerError::LockTimeout {
+                path: path.clone(),
+                waited,
+                holder,
+            },
+        })
     }
 
     fn open(&self, write: bool) -> Result<File, LedgerError> {
         let path = self.entries_path();
-        let f = OpenOptions::new()
-            .read(true)
-            .append(write)
-            .open(&path)
-            .map_err(|e| {
+        let f =
+            fsx::open_regular(&path, OpenOptions::new().read(true).append(write)).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
                     LedgerError::NoLog(self.dir.clone())
                 } else {
                     io(&path, "open")(e)
                 }
             })?;
-        if write { f.lock() } else { f.lock_shared() }.map_err(io(&path, "lock"))?;
+        self.lock(&f, write)?;
         Ok(f)
     }
 
     /// Reads the head file: `None` when it is missing.
     pub fn read_head(&self) -> Result<Option<Head>, Problem> {
         let path = self.head_path();
-        match fs::read_to_string(&path) {
+        let read = fsx::open_regular(&path, OpenOptions::new().read(true)).and_then(|f| {
+            let mut s = String::new();
+            // A head file is under 100 bytes; more is not a head file.
+            f.take(128).read_to_string(&mut s).map(|_| s)
+        });
+        match read {
             Ok(s) => Head::parse(&s).map(Some).ok_or_else(|| {
                 Problem::HeadUnreadable(format!(
                     "{} is not `SEQ HASH` followed by a newline",
@@ -165,17 +209,13 @@ impl Log {
         }
     }
 
+    /// Replaces the head file; `Ok(true)` when it is in place, an error saying whether it
+    /// was replaced otherwise (only syncing the directory can fail after the rename).
     fn write_head(&self, head: Head) -> Result<(), LedgerError> {
-        let tmp = self.dir.join("head.tmp");
-        let mut f = File::create(&tmp).map_err(io(&tmp, "create"))?;
-        f.write_all(head.text().as_bytes())
-            .map_err(io(&tmp, "write"))?;
-        f.sync_all().map_err(io(&tmp, "sync"))?;
-        fs::rename(&tmp, self.head_path()).map_err(io(&tmp, "rename"))?;
-        sync_dir(&self.dir)
+        fsx::write_atomically(&self.head_path(), head.text().as_bytes()).map_err(LedgerError::from)
     }
 
-    fn read_all(&self, f: &mut File) -> Result<Vec<u8>, LedgerError> {
+    fn read_all(&self, mut f: &File) -> Result<Vec<u8>, LedgerError> {
         let mut bytes = Vec::new();
         f.seek(SeekFrom::Start(0))
             .map_err(io(&self.entries_path(), "seek"))?;
@@ -248,7 +288,7 @@ impl Log {
 
     /// Reads the last line and checks it against the head file: enough to append safely
     /// without reading the whole log.
-    fn tail_head(&self, f: &mut File) -> Result<(Head, u64), LedgerError> {
+    fn tail_head(&self, mut f: &File) -> Result<(Head, u64), LedgerError> {
         let path = self.entries_path();
         let damaged = |problem| LedgerError::Damaged {
             path: path.clone(),
@@ -271,29 +311,7 @@ impl Log {
                 )),
             };
         }
-        // Read backwards until the start of the last line is found.
-        let mut buf: Vec<u8> = Vec::new();
-        let mut start = len;
-        let line_start = loop {
-            let step = (64 * 1024).min(start);
-            start -= step;
-            let mut chunk = vec![0u8; usize::try_from(step).unwrap_or(0)];
-            f.seek(SeekFrom::Start(start)).map_err(io(&path, "seek"))?;
-            f.read_exact(&mut chunk).map_err(io(&path, "read"))?;
-            chunk.extend_from_slice(&buf);
-            buf = chunk;
-            let body = &buf[..buf.len() - 1];
-            if buf.last() != Some(&b'\n') {
-                break None;
-            }
-            if let Some(p) = body.iter().rposition(|b| *b == b'\n') {
-                break Some(p + 1);
-            }
-            if start == 0 {
-                break Some(0);
-            }
-        };
-        let Some(line_start) = line_start else {
+        let Some(last) = last_line(f, len).map_err(io(&path, "read"))? else {
             // A torn tail: let a full scan say exactly where.
             let bytes = self.read_all(f)?;
             return Err(match scan(&bytes, false) {
@@ -303,20 +321,28 @@ impl Log {
                 )),
             });
         };
-        let h = format::decode_header(&buf[line_start..buf.len() - 1]).map_err(|problem| {
-            let bytes = self.read_all(f).unwrap_or_default();
-            match scan(&bytes, false) {
-                Err(p) => damaged(p),
-                Ok(s) => damaged(Problem::Line {
-                    line: s.entries,
-                    problem,
-                }),
+        let h = match format::decode_header(&last) {
+            Ok(h) => h,
+            Err(problem) => {
+                let bytes = self.read_all(f)?;
+                return Err(match scan(&bytes, false) {
+                    Err(p) => damaged(p),
+                    Ok(s) => damaged(Problem::Line {
+                        line: s.entries,
+                        problem,
+                    }),
+                });
             }
-        })?;
+        };
         let found = Head {
             seq: h.seq,
             hash: h.hash,
         };
+        if found.seq == u64::MAX {
+            return Err(damaged(Problem::HeadUnreadable(
+                "the last entry's sequence number leaves no room for another".into(),
+            )));
+        }
         let s = Scan {
             entries: h.seq,
             head: h.hash,
@@ -333,60 +359,70 @@ impl Log {
     /// The committed head and the entries file's length, checked the way an append checks
     /// them (the last line against the head file), without reading the whole log.
     pub fn committed(&self) -> Result<(Head, u64), LedgerError> {
-        let mut f = self.open(false)?;
-        self.tail_head(&mut f)
+        let f = self.open(false)?;
+        self.tail_head(&f)
     }
 
     /// Appends what `build` pushes, all or nothing, under an exclusive lock; returns the new
-    /// head and what `build` returned. When `build` or a write fails, the entries file is cut
-    /// back to its old length and the head is not moved.
+    /// head and what `build` returned. When `build`, a write, the sync or the head file fails,
+    /// the entries file is cut back to its old length and the head is not moved; if even the
+    /// cut-back fails, the error says so (the lines left are uncommitted, and `reckon repair`
+    /// removes them).
     pub fn append<T, E: From<LedgerError>>(
         &self,
         build: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<(Head, T), E> {
         let at = recording_time()?;
-        let mut f = self.open(true)?;
-        let (head, len) = self.tail_head(&mut f)?;
+        let f = self.open(true)?;
+        let (head, len) = self.tail_head(&f)?;
         let path = self.entries_path();
         let mut tx = Tx::new(self, &f, len, head, at);
         let built = build(&mut tx);
-        let written = tx.written();
-        let finished = match built {
-            Ok(out) => tx
-                .finish()
-                .map(|h| (h, out))
-                .map_err(|e| Err(io(&path, "append to")(e).into())),
-            Err(e) => Err(Err(e)),
+        let outcome: Result<(Head, T), E> = match built {
+            Err(e) => Err(e),
+            Ok(out) => match tx.finish() {
+                Err(e) => Err(io(&path, "append to")(e).into()),
+                Ok(new_head) if new_head == head => return Ok((head, out)),
+                Ok(new_head) => match f.sync_data() {
+                    Err(e) => Err(io(&path, "sync")(e).into()),
+                    Ok(()) => {
+                        match fsx::write_atomically(&self.head_path(), new_head.text().as_bytes()) {
+                            // The rename happened: the append is committed even if the
+                            // directory could not be synced.
+                            Ok(()) => return Ok((new_head, out)),
+                            Err(e) if e.replaced => return Ok((new_head, out)),
+                            Err(e) => Err(LedgerError::from(e).into()),
+                        }
+                    }
+                },
+            },
         };
-        let cut_back = |f: &File| {
-            if written > 0 {
-                let _ = f.set_len(len).and_then(|()| f.sync_data());
+        // Whatever was written after the old end is ours (we hold the exclusive lock).
+        let cut = f.metadata().and_then(|m| {
+            if m.len() > len {
+                f.set_len(len)?;
+                f.sync_data()?;
             }
-        };
-        let (new_head, out) = match finished {
-            Ok(x) => x,
+            Ok(())
+        });
+        match cut {
+            Ok(()) => outcome,
             Err(e) => {
-                cut_back(&f);
-                return e;
+                let _ = outcome;
+                Err(LedgerError::NotCutBack {
+                    path,
+                    len,
+                    source: e,
+                }
+                .into())
             }
-        };
-        if new_head == head {
-            return Ok((head, out));
         }
-        if let Err(e) = f.sync_data() {
-            cut_back(&f);
-            return Err(io(&path, "sync")(e).into());
-        }
-        if let Err(e) = self.write_head(new_head) {
-            cut_back(&f);
-            return Err(e.into());
-        }
-        Ok((new_head, out))
     }
 
     /// Reads and checks every entry while the caller holds the append lock (for references).
     pub(crate) fn entries_locked(&self, committed_len: u64) -> Result<Vec<Entry>, LedgerError> {
-        let f = File::open(self.entries_path()).map_err(io(&self.entries_path(), "open"))?;
+        let f = fsx::open_regular(&self.entries_path(), OpenOptions::new().read(true))
+            .map_err(io(&self.entries_path(), "open"))?;
         let mut bytes = Vec::new();
         f.take(committed_len)
             .read_to_end(&mut bytes)
@@ -399,38 +435,53 @@ impl Log {
     }
 
     /// Works out what `repair` would do, without changing anything.
-    pub fn plan_repair(&self) -> Result<Result<Repair, Problem>, LedgerError> {
-        let mut f = self.open(false)?;
-        let bytes = self.read_all(&mut f)?;
-        Ok(self.plan(&bytes))
+    pub fn plan_repair(&self, commit_tail: bool) -> Result<Result<Repair, Problem>, LedgerError> {
+        let f = self.open(false)?;
+        let bytes = self.read_all(&f)?;
+        Ok(self.plan(&bytes, commit_tail))
     }
 
-    fn plan(&self, bytes: &[u8]) -> Result<Repair, Problem> {
-        let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-        let s = match scan(bytes, false) {
-            Ok(s) => s,
-            // Only the lines before the torn one must be sound; the rest is the tail.
-            Err(Problem::TornTail { .. }) => scan(&bytes[..complete], false)?,
-            Err(p) => return Err(p),
+    /// Works out one repair step. `commit_tail` asks for complete lines after the head to be
+    /// committed (the head moved to the end of the intact chain) instead of removed.
+    fn plan(&self, bytes: &[u8], commit_tail: bool) -> Result<Repair, Problem> {
+        let complete = memchr::memrchr(b'\n', bytes).map_or(0, |p| p + 1);
+        let torn = &bytes[complete..];
+        // Every complete line must be sound; only what follows may be an interrupted append.
+        let s = scan(&bytes[..complete], false)?;
+        let next = s.entries.saturating_add(1);
+        if !torn.is_empty() && !format::could_start_entry(torn, next) {
+            return Err(Problem::ForeignTail {
+                line: next,
+                bytes: torn.len() as u64,
+                keep: complete as u64,
+            });
+        }
+        let remove_torn = || Repair::RemoveTail {
+            line: next,
+            bytes: torn.to_vec(),
+        };
+        let chain_end = Head {
+            seq: s.entries,
+            hash: s.head,
         };
         let head = match self.read_head() {
-            Ok(Some(h)) => h,
-            Ok(None) | Err(Problem::HeadUnreadable(_))
-                if complete == bytes.len() && s.entries > 0 =>
-            {
-                return Ok(Repair::AdvanceHead {
-                    from: None,
-                    to: Head {
-                        seq: s.entries,
-                        hash: s.head,
-                    },
-                });
-            }
-            Ok(None) => Head {
-                seq: 0,
-                hash: GENESIS,
-            },
+            Ok(h) => h,
+            Err(Problem::HeadUnreadable(_)) => None,
             Err(p) => return Err(p),
+        };
+        let Some(head) = head else {
+            // With no readable head file nothing says which lines were committed, so every
+            // complete line of the intact chain is kept: only an incomplete last line goes.
+            return Ok(if !torn.is_empty() {
+                remove_torn()
+            } else if s.entries > 0 {
+                Repair::AdvanceHead {
+                    from: None,
+                    to: chain_end,
+                }
+            } else {
+                Repair::Clean
+            });
         };
         if head.seq > s.entries {
             return Err(Problem::Truncated {
@@ -439,13 +490,7 @@ impl Log {
             });
         }
         // The committed part ends after line `head.seq`; it must end where the head says.
-        let mut keep = 0usize;
-        for _ in 0..head.seq {
-            keep += bytes[keep..]
-                .iter()
-                .position(|b| *b == b'\n')
-                .map_or(0, |p| p + 1);
-        }
+        let keep = line_end(bytes, head.seq);
         let committed = scan(&bytes[..keep], false)?;
         if committed.head != head.hash {
             return Err(Problem::HeadHashMismatch {
@@ -457,6 +502,24 @@ impl Log {
         if keep == bytes.len() {
             return Ok(Repair::Clean);
         }
+        if commit_tail {
+            return Ok(if !torn.is_empty() {
+                remove_torn()
+            } else {
+                Repair::AdvanceHead {
+                    from: Some(head),
+                    to: chain_end,
+                }
+            });
+        }
+        // Complete lines after the head are what an append left when it was stopped between
+        // writing them and moving the head; one append stamps all its entries with one time.
+        if keep < complete && !format::one_recording_time(&bytes[keep..complete]) {
+            return Err(Problem::HeadMovedBack {
+                head_seq: head.seq,
+                entries: s.entries,
+            });
+        }
         Ok(Repair::RemoveTail {
             line: head.seq + 1,
             bytes: bytes[keep..].to_vec(),
@@ -466,10 +529,10 @@ impl Log {
     /// Carries out one repair step under the append lock and returns what it did. Repairs
     /// nothing but a torn tail or a head file left behind by an interrupted append; any other
     /// problem is returned untouched.
-    pub fn repair(&self) -> Result<Result<Repair, Problem>, LedgerError> {
-        let mut f = self.open(true)?;
-        let bytes = self.read_all(&mut f)?;
-        let plan = match self.plan(&bytes) {
+    pub fn repair(&self, commit_tail: bool) -> Result<Result<Repair, Problem>, LedgerError> {
+        let f = self.open(true)?;
+        let bytes = self.read_all(&f)?;
+        let plan = match self.plan(&bytes, commit_tail) {
             Ok(p) => p,
             Err(p) => return Ok(Err(p)),
         };
@@ -484,5 +547,114 @@ impl Log {
             Repair::AdvanceHead { to, .. } => self.write_head(*to)?,
         }
         Ok(Ok(plan))
+    }
+}
+
+/// The last line of a file `len` bytes long that ends in a newline, without the newline; `None`
+/// when the file does not end in a newline. Reads backwards in pieces, looking for the line's
+/// start only in each new piece, so a long last line costs time in proportion to its length.
+fn last_line(mut f: &File, len: u64) -> std::io::Result<Option<Vec<u8>>> {
+    const STEP: u64 = 64 * 1024;
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    let mut end = len;
+    loop {
+        let start = end.saturating_sub(STEP);
+        let mut piece = vec![0u8; usize::try_from(end - start).unwrap_or(0)];
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(&mut piece)?;
+        let searched: &[u8] = if end == len {
+            if piece.last() != Some(&b'\n') {
+                return Ok(None);
+            }
+            &piece[..piece.len() - 1]
+        } else {
+            &piece
+        };
+        let found = memchr::memrchr(b'\n', searched);
+        let at_start = start == 0;
+        pieces.push(piece);
+        if found.is_some() || at_start {
+            let first = found.map_or(0, |p| p + 1);
+            let mut line = Vec::new();
+            for (i, p) in pieces.iter().rev().enumerate() {
+                line.extend_from_slice(if i == 0 { &p[first..] } else { p });
+            }
+            line.pop();
+            return Ok(Some(line));
+        }
+        end = start;
+    }
+}
+
+/// The byte offset just after line `n` (0 for `n = 0`; the length when there are fewer lines).
+fn line_end(bytes: &[u8], n: u64) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    memchr::memchr_iter(b'\n', bytes)
+        .nth(usize::try_from(n - 1).unwrap_or(usize::MAX))
+        .map_or(bytes.len(), |p| p + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> Log {
+        let dir = std::env::temp_dir().join(format!("reckon-ledger-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("scratch directory");
+        Log::at(dir)
+    }
+
+    /// D2 and C5: an append that lands between `init` creating the entries file and writing the
+    /// head file keeps its committed entry.
+    #[test]
+    fn d2_init_after_an_append_won_the_race_keeps_its_entries() {
+        let log = scratch("d2");
+        let f = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .open(log.entries_path())
+            .expect("create");
+        let event: reckon_claim::Event = reckon_claim::parse_line(
+            r#"{"subject":"a/b","value":"1","said_on":"2025","speaker":"X"}"#,
+            &mut |_, _| Err("no references".into()),
+        )
+        .expect("a valid claim");
+        let (head, ()) = log
+            .append(|tx| {
+                tx.push(&event)
+                    .map(|_| ())
+                    .map_err(|m| LedgerError::NoLog(m.into()))
+            })
+            .expect("append");
+        assert_eq!(head.seq, 1);
+        log.init_created(&f).expect("init");
+        drop(f);
+        assert_eq!(log.verify().expect("readable"), Ok(head));
+        let _ = fs::remove_dir_all(log.dir());
+    }
+
+    /// The last line is found however long it is, and only when the file ends in a newline.
+    #[test]
+    fn last_line_reads_long_lines_across_pieces() {
+        let log = scratch("lastline");
+        let p = log.dir().join("f");
+        let long = "x".repeat(200_000);
+        for (text, want) in [
+            (format!("a\n{long}\n"), Some(long.clone())),
+            (format!("{long}\n"), Some(long.clone())),
+            ("a\nb\n".to_owned(), Some("b".to_owned())),
+            ("\n".to_owned(), Some(String::new())),
+            (format!("a\n{long}"), None),
+        ] {
+            fs::write(&p, &text).expect("write");
+            let f = File::open(&p).expect("open");
+            let got = last_line(&f, text.len() as u64).expect("read");
+            assert_eq!(got.map(|l| String::from_utf8(l).expect("utf-8")), want);
+        }
+        let _ = fs::remove_dir_all(log.dir());
     }
 }

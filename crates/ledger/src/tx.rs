@@ -32,7 +32,6 @@ pub struct Tx<'a> {
     at_text: String,
     head: Head,
     buf: Vec<u8>,
-    written: u64,
     io_error: Option<std::io::Error>,
     /// Hashes by sequence number, from 1; loaded on the first reference.
     order: Vec<EntryHash>,
@@ -60,7 +59,6 @@ impl<'a> Tx<'a> {
             at_text: at.to_string(),
             head,
             buf: Vec::new(),
-            written: 0,
             io_error: None,
             order: Vec::new(),
             status: HashMap::new(),
@@ -79,17 +77,11 @@ impl<'a> Tx<'a> {
         }
     }
 
-    /// Bytes written to the file so far.
-    pub(crate) fn written(&self) -> u64 {
-        self.written
-    }
-
     fn flush(&mut self) {
         if self.io_error.is_none() && !self.buf.is_empty() {
             let mut f = self.file;
-            match f.write_all(&self.buf) {
-                Ok(()) => self.written += self.buf.len() as u64,
-                Err(e) => self.io_error = Some(e),
+            if let Err(e) = f.write_all(&self.buf) {
+                self.io_error = Some(e);
             }
         }
         self.buf.clear();

@@ -28,6 +28,10 @@ pub(crate) struct Cli {
         value_name = "DIR"
     )]
     pub(crate) log: PathBuf,
+    /// Give up after SECONDS when another process holds the log's lock (default: wait as
+    /// long as it takes, saying who holds it after a second).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
+    pub(crate) wait: Option<std::time::Duration>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -275,16 +279,24 @@ Examples:
     #[command(after_help = "\
 An append is committed when the head file names its last entry. An append cut short by a
 crash leaves lines after the last committed entry; repair says exactly what they are, then
-removes them. It also rewrites a missing head file for an intact chain. Any other damage is
-reported, never repaired.
+removes them. It also rewrites a missing head file for an intact chain, keeping every complete
+entry (with no head file nothing says which were committed). It never removes bytes that are
+not the start of an entry, nor complete lines written by more than one append (a head file
+moved back by hand): --commit-tail keeps those and moves the head to the last entry instead.
+Any other damage is reported, never repaired.
 
 Examples:
   reckon repair --dry-run
-  reckon repair")]
+  reckon repair
+  reckon repair --commit-tail")]
     Repair {
         /// Only say what would be done.
         #[arg(long)]
         dry_run: bool,
+        /// Keep complete lines after the entry the head file names and move the head to the
+        /// end of the intact chain, instead of removing them.
+        #[arg(long)]
+        commit_tail: bool,
     },
 }
 
@@ -344,7 +356,7 @@ pub(crate) struct AddArgs {
     #[arg(long)]
     pub(crate) subject: String,
     /// The figure as stated, e.g. 'at least 8,000'.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub(crate) value: String,
     /// The unit (default: count).
     #[arg(long)]
@@ -391,4 +403,15 @@ pub(crate) struct AddArgs {
     /// The claim this one corrects: a sequence number or hash prefix.
     #[arg(long)]
     pub(crate) supersedes: Option<String>,
+}
+
+fn parse_wait(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(0.0..=31_536_000.0).contains(&secs) {
+        return Err(format!("`{s}`: give between 0 and 31536000 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }

@@ -2,7 +2,6 @@
 
 use crate::{Failure, fail, ledger_code, usage};
 use anyhow::Context as _;
-use std::io::Write;
 
 pub(crate) fn read_text(path: &std::path::Path) -> Result<String, Failure> {
     std::fs::read_to_string(path)
@@ -54,32 +53,27 @@ pub(crate) fn keygen(name: &str, out: &std::path::Path) -> Result<String, Failur
     let key = reckon_audit::note::SignerKey::generate(name).map_err(|e| usage(e.to_string()))?;
     let secret = out.with_extension("key");
     let public = out.with_extension("pub");
+    // Neither file may exist, not even as a dangling link: keygen never writes through one.
     for p in [&secret, &public] {
-        if p.exists() {
+        if std::fs::symlink_metadata(p).is_ok() {
             return Err(usage(format!(
                 "{}: already exists; keygen never overwrites a key",
                 p.display()
             )));
         }
     }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(&secret)
+    reckon_ledger::fsx::create_new(&secret, format!("{}\n", key.encode()).as_bytes(), true)
         .with_context(|| format!("{}: cannot create", secret.display()))
         .map_err(fail(2))?;
-    f.write_all(format!("{}\n", key.encode()).as_bytes())
-        .context("cannot write the key")
-        .map_err(fail(2))?;
     let verifier = key.verifier().encode();
-    std::fs::write(&public, format!("{verifier}\n"))
-        .with_context(|| format!("{}: cannot write", public.display()))
-        .map_err(fail(2))?;
+    if let Err(e) =
+        reckon_ledger::fsx::create_new(&public, format!("{verifier}\n").as_bytes(), false)
+    {
+        let _ = std::fs::remove_file(&secret);
+        return Err(fail(2)(
+            anyhow::Error::new(e).context(format!("{}: cannot create", public.display())),
+        ));
+    }
     Ok(format!(
         "wrote {} (secret) and {}\n{verifier}\n",
         secret.display(),

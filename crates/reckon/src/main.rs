@@ -132,8 +132,16 @@ fn flag(field: &str) -> String {
     format!("--{}", field.replace('_', "-"))
 }
 
+/// Tells the user, on standard error, that a lock is being waited for.
+fn waiting_notice(message: &str) {
+    let _ = writeln!(std::io::stderr(), "note: {message}");
+}
+
 fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
-    let log = Log::at(&cli.log);
+    let log = Log::at(&cli.log).waiting(reckon_ledger::fsx::LockWait {
+        limit: cli.wait,
+        notice: Some(waiting_notice),
+    });
     let mut print = |s: &str| {
         out.write_all(s.as_bytes())
             .context("cannot write to standard output")
@@ -243,8 +251,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             .map_err(audit::audit)?;
             match out {
                 Some(path) => {
-                    std::fs::write(&path, note.encode())
-                        .with_context(|| format!("{}: cannot write", path.display()))
+                    // Through a new file and a rename: a failure never empties the old one.
+                    reckon_ledger::fsx::write_atomically(&path, note.encode().as_bytes())
                         .map_err(fail(2))?;
                     print(&format!("wrote {}\n", path.display()))?;
                 }
@@ -298,7 +306,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         } => {
             return verify(&log, documents, deep, format.into(), &mut print);
         }
-        Command::Repair { dry_run } => return repair(&log, dry_run, &mut print),
+        Command::Repair {
+            dry_run,
+            commit_tail,
+        } => return repair(&log, dry_run, commit_tail, &mut print),
     }
     Ok(0)
 }
@@ -481,6 +492,7 @@ fn describe(r: &Repair, done: bool) -> String {
 fn repair(
     log: &Log,
     dry_run: bool,
+    commit_tail: bool,
     print: &mut dyn FnMut(&str) -> Result<(), Failure>,
 ) -> Result<u8, Failure> {
     let not_repairable = |p: reckon_ledger::Problem| Failure {
@@ -491,18 +503,27 @@ fn repair(
         ),
     };
     if dry_run {
-        let plan = log.plan_repair().map_err(ledger)?.map_err(not_repairable)?;
+        let plan = log
+            .plan_repair(commit_tail)
+            .map_err(ledger)?
+            .map_err(not_repairable)?;
         print(&format!("would {}", describe(&plan, false)))?;
         return Ok(0);
     }
     // Each step is planned again under the lock; a missing head file and a tail can both need mending.
     for _ in 0..3 {
-        let plan = log.plan_repair().map_err(ledger)?.map_err(not_repairable)?;
+        let plan = log
+            .plan_repair(commit_tail)
+            .map_err(ledger)?
+            .map_err(not_repairable)?;
         if plan == Repair::Clean {
             break;
         }
         print(&format!("will {}", describe(&plan, false)))?;
-        let done = log.repair().map_err(ledger)?.map_err(not_repairable)?;
+        let done = log
+            .repair(commit_tail)
+            .map_err(ledger)?
+            .map_err(not_repairable)?;
         if done != plan {
             // The log changed between planning and repairing; say what was really done.
             print(&describe(&done, true))?;
@@ -515,15 +536,37 @@ fn repair(
     Ok(0)
 }
 
+/// Whether an error comes from writing to a reader that has gone away (`reckon log | head`).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match run(cli, &mut out) {
-        Ok(code) => ExitCode::from(code),
+    let result = run(cli, &mut out);
+    let flushed = out.flush();
+    match result {
+        Ok(code) => match flushed {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                // Nothing more can be said if standard error is unwritable too.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot write to standard output: {e}"
+                );
+                ExitCode::from(2)
+            }
+            Ok(()) => ExitCode::from(code),
+        },
+        // Like other tools in a pipeline, end quietly when the reader stopped reading.
+        Err(f) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Err(f) => {
-            let _ = out.flush();
-            eprintln!("error: {:#}", f.error);
+            let _ = writeln!(std::io::stderr(), "error: {:#}", f.error);
             ExitCode::from(f.code)
         }
     }

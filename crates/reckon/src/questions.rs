@@ -83,8 +83,7 @@ pub(crate) fn check(
             }
         };
         if bless && !case.passed() {
-            std::fs::write(&case.expected_path, &case.actual)
-                .with_context(|| format!("{expected_name}: cannot write"))
+            reckon_ledger::fsx::write_atomically(&case.expected_path, case.actual.as_bytes())
                 .map_err(fail(2))?;
             print(&format!("blessed {}\n", case.name))?;
         } else if case.passed() {
@@ -101,9 +100,11 @@ pub(crate) fn check(
         cases.iter().filter(|c| !c.passed()).count()
     };
     if let Some(path) = junit {
-        std::fs::write(path, reckon_render::query::junit(&cases, &diffs))
-            .with_context(|| format!("{}: cannot write the JUnit report", path.display()))
-            .map_err(fail(2))?;
+        reckon_ledger::fsx::write_atomically(
+            path,
+            reckon_render::query::junit(&cases, &diffs).as_bytes(),
+        )
+        .map_err(fail(2))?;
     }
     print(&format!(
         "{} queries: {} matched, {} changed\n",

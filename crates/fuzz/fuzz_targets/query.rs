@@ -1,0 +1,25 @@
+//! The query parser and evaluator: never a panic or a stack overflow, printing a parsed query
+//! gives text that parses to the same query, and every parsed query runs on the bundled log.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+static LOG: &[u8] = include_bytes!("../../../log/entries.jsonl");
+
+fn entries() -> &'static [reckon_ledger::Entry] {
+    static E: OnceLock<Vec<reckon_ledger::Entry>> = OnceLock::new();
+    E.get_or_init(|| reckon_ledger::scan(LOG, true).map(|s| s.kept).unwrap_or_default())
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(q) = reckon_query::parse(text) else {
+        return;
+    };
+    let printed = q.to_string();
+    let again = reckon_query::parse(&printed);
+    assert!(again.is_ok(), "{text:?} printed as {printed:?}, which does not parse");
+    let _ = reckon_query::run(&q, entries());
+});

@@ -1,0 +1,466 @@
+//! Regression tests for the reliability report (`shared/findings/reliability.md`, D1–D14), one
+//! or more per defect, named after it. Each failed on the code the report was written against.
+
+use crate::support::{ADD_MINIMAL, reckon, root, scratch, seeded, snapshot};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A copy of the project's own log (26 entries) in `dir/log`, without importing it again.
+fn copied(dir: &Path) -> PathBuf {
+    let log = dir.join("log");
+    std::fs::create_dir_all(&log).unwrap();
+    for f in ["entries.jsonl", "head"] {
+        std::fs::copy(root().join("log").join(f), log.join(f)).unwrap();
+    }
+    log
+}
+
+/// The line entry 27 would have after a minimal `add` on the project's log.
+fn next_line(dir: &Path) -> Vec<u8> {
+    let other = dir.join("reference");
+    std::fs::create_dir_all(&other).unwrap();
+    let log = copied(&other);
+    assert_eq!(reckon(&log, ADD_MINIMAL, None).code, 0);
+    let bytes = std::fs::read(log.join("entries.jsonl")).unwrap();
+    let start = bytes[..bytes.len() - 1]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .unwrap()
+        + 1;
+    bytes[start..].to_vec()
+}
+
+fn append_bytes(log: &Path, bytes: &[u8]) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(log.join("entries.jsonl"))
+        .unwrap();
+    f.write_all(bytes).unwrap();
+}
+
+/// Runs a shell command line (for resource limits that only a child can take on).
+fn sh(script: &str) -> std::process::Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("SOURCE_DATE_EPOCH", "1763769600")
+        .env_remove("RECKON_LOG")
+        .output()
+        .unwrap()
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_reckon");
+
+#[test]
+fn d1_repair_keeps_every_committed_entry_when_the_head_is_missing_and_the_tail_torn() {
+    let dir = scratch("d1");
+    let log = copied(&dir);
+    let before = snapshot(&log);
+    std::fs::remove_file(log.join("head")).unwrap();
+    let line = next_line(&dir);
+    append_bytes(&log, &line[..100]);
+    let r = reckon(&log, &["repair"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("will remove 100 bytes"), "{}", r.stdout);
+    assert!(r.stdout.contains("ok: 26 entries"), "{}", r.stdout);
+    assert_eq!(
+        snapshot(&log),
+        before,
+        "the 26 committed entries and their head"
+    );
+}
+
+#[test]
+fn d1_repair_never_removes_bytes_that_are_not_an_interrupted_entry() {
+    let dir = scratch("d1b");
+    let log = copied(&dir);
+    std::fs::remove_file(log.join("head")).unwrap();
+    append_bytes(&log, b"deadbeef {\"seq\":27,\"prev");
+    let entries = std::fs::read(log.join("entries.jsonl")).unwrap();
+    let r = reckon(&log, &["repair"], None);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("not the start of an entry"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("truncate -s 15510"), "{}", r.stderr);
+    assert_eq!(std::fs::read(log.join("entries.jsonl")).unwrap(), entries);
+}
+
+#[test]
+fn d2_init_racing_add_never_disowns_a_recorded_claim() {
+    // Every trial: `init` and `add` start together on a new directory. Whatever the order,
+    // a claim reported recorded must be in a log that verifies.
+    let dir = scratch("d2");
+    for trial in 0..30 {
+        let log = dir.join(format!("t{trial}"));
+        let spawn = |args: &[&str]| {
+            Command::new(BIN)
+                .arg("--log")
+                .arg(&log)
+                .args(args)
+                .env("SOURCE_DATE_EPOCH", "1763769600")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let init = spawn(&["init"]);
+        let add = spawn(ADD_MINIMAL);
+        let add = add.wait_with_output().unwrap();
+        let _ = init.wait_with_output().unwrap();
+        let recorded = String::from_utf8_lossy(&add.stdout).starts_with("recorded #1");
+        if recorded {
+            let v = reckon(&log, &["verify"], None);
+            assert_eq!(v.code, 0, "trial {trial}: {}{}", v.stdout, v.stderr);
+            assert!(
+                v.stdout.starts_with("ok: 1 entries"),
+                "trial {trial}: {}",
+                v.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn d3_an_append_over_the_file_size_limit_leaves_the_log_byte_for_byte() {
+    let dir = scratch("d3fsize");
+    let log = copied(&dir);
+    let before = snapshot(&log);
+    let claims: String = (0..20)
+        .map(|i| {
+            format!(
+                "{{\"subject\":\"disk/full\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"S{i}\",\"quote\":\"{}\"}}\n",
+                "q".repeat(100)
+            )
+        })
+        .collect();
+    let file = dir.join("twenty.jsonl");
+    std::fs::write(&file, claims).unwrap();
+    // 16 KiB: the log is 15,510 bytes, so the append fails part way through.
+    let out = sh(&format!(
+        "trap '' XFSZ; ulimit -f 16; '{BIN}' --log '{}' import '{}'",
+        log.display(),
+        file.display()
+    ));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("File too large"));
+    assert_eq!(snapshot(&log), before);
+    assert_eq!(
+        reckon(&log, ADD_MINIMAL, None).code,
+        0,
+        "the next append works"
+    );
+}
+
+#[test]
+fn d3_an_append_whose_head_cannot_be_written_is_cut_back() {
+    // A read-only log directory with a writable entries file: the lines can be written but
+    // the head file cannot be replaced. Needs an unprivileged user, as root ignores modes.
+    let dir = scratch("d3ro");
+    let log = copied(&dir);
+    let as_root = sh("test \"$(id -u)\" = 0").status.success();
+    let drop = if as_root {
+        if !sh("command -v setpriv").status.success() {
+            crate::support::notice("d3 read-only directory: skipped (root without setpriv)");
+            return;
+        }
+        "setpriv --reuid=65534 --regid=65534 --clear-groups "
+    } else {
+        ""
+    };
+    let path = log.display().to_string();
+    assert!(
+        sh(&format!(
+            "chmod 755 '{}' && chmod 666 '{path}/entries.jsonl' && chmod 555 '{path}'",
+            dir.display()
+        ))
+        .status
+        .success()
+    );
+    // The binary must be reachable by that user.
+    let bin = dir.join("reckon");
+    std::fs::copy(BIN, &bin).unwrap();
+    let before = snapshot(&log);
+    let out = sh(&format!(
+        "{drop}'{}' --log '{path}' add --subject a/b --value 5 --said-on 2025 --speaker X",
+        bin.display()
+    ));
+    let _ = sh(&format!("chmod 755 '{path}'"));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(snapshot(&log), before);
+    assert_eq!(reckon(&log, &["verify"], None).code, 0);
+}
+
+/// One writer command killed at random moments over `trials` trials: a committed byte is never
+/// lost or changed, what is written is a prefix of what the finished command writes, and
+/// `verify` then `repair` always bring the log back to exactly its committed entries.
+fn kill_trials(
+    dir: &Path,
+    args: &[&str],
+    trials: u64,
+    window: (u64, u64),
+    seed: &mut u64,
+) -> [usize; 3] {
+    let base = copied(&dir.join("base"));
+    let reference_log = copied(&dir.join("reference"));
+    let t0 = std::time::Instant::now();
+    assert_eq!(reckon(&reference_log, args, None).code, 0);
+    let took = t0.elapsed();
+    let reference = std::fs::read(reference_log.join("entries.jsonl")).unwrap();
+    let committed = std::fs::read(base.join("entries.jsonl")).unwrap();
+    let mut outcomes = [0usize; 3];
+    for trial in 0..trials {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let log = dir.join(format!("t{trial}"));
+        std::fs::create_dir_all(&log).unwrap();
+        for f in ["entries.jsonl", "head"] {
+            std::fs::copy(base.join(f), log.join(f)).unwrap();
+        }
+        let mut child = Command::new(BIN)
+            .arg("--log")
+            .arg(&log)
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", "1763769600")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Aim at the part of the run where the lines are written and committed (per mille of
+        // the reference run's time).
+        let delay = took.mul_f64((window.0 + *seed % (window.1 - window.0)) as f64 / 1000.0);
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let bytes = std::fs::read(log.join("entries.jsonl")).unwrap();
+        assert!(
+            bytes.starts_with(&committed),
+            "trial {trial}: a committed byte changed"
+        );
+        assert!(
+            reference.starts_with(&bytes),
+            "trial {trial}: what was written is not a prefix of the finished command's"
+        );
+        let v = reckon(&log, &["verify"], None);
+        match v.code {
+            0 => outcomes[usize::from(bytes.len() > committed.len())] += 1,
+            1 => {
+                outcomes[2] += 1;
+                assert!(
+                    v.stdout.contains("torn tail") || v.stdout.contains("uncommitted"),
+                    "trial {trial} ({status}): {}",
+                    v.stdout
+                );
+                let r = reckon(&log, &["repair"], None);
+                assert_eq!(r.code, 0, "trial {trial}: {}{}", r.stdout, r.stderr);
+                assert_eq!(std::fs::read(log.join("entries.jsonl")).unwrap(), committed);
+            }
+            other => panic!("trial {trial}: verify exited {other}: {}", v.stderr),
+        }
+        assert_eq!(reckon(&log, &["verify"], None).code, 0, "trial {trial}");
+        std::fs::remove_dir_all(&log).unwrap();
+    }
+    outcomes
+}
+
+#[test]
+fn d3_writers_killed_at_random_moments_never_lose_or_change_a_committed_entry() {
+    let dir = scratch("d3kill");
+    let claims: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{{\"subject\":\"kill/s{}\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"K{i}\"}}\n",
+                i % 7
+            )
+        })
+        .collect();
+    let file = dir.join("claims.jsonl");
+    std::fs::write(&file, claims).unwrap();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let adds = kill_trials(&dir.join("add"), ADD_MINIMAL, 60, (300, 1200), &mut seed);
+    let imports = kill_trials(
+        &dir.join("import"),
+        &["import", file.to_str().unwrap()],
+        60,
+        (850, 1150),
+        &mut seed,
+    );
+    crate::support::notice(&format!(
+        "d3 kill trials (untouched, committed, interrupted and repaired): add {adds:?}, import {imports:?}"
+    ));
+}
+
+#[test]
+fn d7_a_failed_checkpoint_write_keeps_the_old_checkpoint() {
+    let dir = scratch("d7");
+    let log = copied(&dir);
+    let key = dir.join("k");
+    let witness = dir.join("w");
+    assert_eq!(
+        reckon(
+            &log,
+            &["keygen", "log.example", "--out", key.to_str().unwrap()],
+            None
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        reckon(
+            &log,
+            &["keygen", "w.example", "--out", witness.to_str().unwrap()],
+            None
+        )
+        .code,
+        0
+    );
+    let cp = dir.join("log.checkpoint");
+    let cps = cp.to_str().unwrap();
+    let k = format!("{}.key", key.display());
+    let w = format!("{}.key", witness.display());
+    assert_eq!(
+        reckon(&log, &["checkpoint", "--key", &k, "--out", cps], None).code,
+        0
+    );
+    let first = std::fs::read(&cp).unwrap();
+    for args in [
+        format!("checkpoint --key '{k}' --out '{cps}'"),
+        format!("checkpoint --cosign '{cps}' --key '{w}' --out '{cps}'"),
+    ] {
+        let out = sh(&format!(
+            "trap '' XFSZ; ulimit -f 0; '{BIN}' --log '{}' {args}",
+            log.display()
+        ));
+        assert_eq!(out.status.code(), Some(2), "{args}");
+        assert_eq!(std::fs::read(&cp).unwrap(), first, "{args}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn d9_a_link_planted_in_the_log_directory_is_never_written_through() {
+    let dir = scratch("d9");
+    let log = copied(&dir);
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "important config\n").unwrap();
+    std::os::unix::fs::symlink(&victim, log.join("head.tmp")).unwrap();
+    assert_eq!(reckon(&log, ADD_MINIMAL, None).code, 0);
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "important config\n"
+    );
+    assert!(
+        std::fs::symlink_metadata(log.join("head"))
+            .unwrap()
+            .is_file()
+    );
+
+    // An entries file that is a link is refused by every command, repair included.
+    let s2 = dir.join("s2");
+    std::fs::create_dir_all(&s2).unwrap();
+    let token = dir.join("token.txt");
+    std::fs::write(&token, "super-secret-token").unwrap();
+    std::os::unix::fs::symlink(&token, s2.join("entries.jsonl")).unwrap();
+    std::fs::write(s2.join("head"), format!("0 {}\n", "0".repeat(64))).unwrap();
+    for args in [&["repair"][..], &["verify"], ADD_MINIMAL, &["log"]] {
+        let r = reckon(&s2, args, None);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stdout);
+        assert!(r.stderr.contains("symbolic link"), "{args:?}: {}", r.stderr);
+        assert!(!r.stdout.contains("super-secret"), "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&token).unwrap(),
+        "super-secret-token"
+    );
+
+    // keygen: a dangling link where the public key goes.
+    let target = dir.join("victim3.txt");
+    std::os::unix::fs::symlink(&target, dir.join("kk.pub")).unwrap();
+    let r = reckon(
+        &log,
+        &[
+            "keygen",
+            "x.example",
+            "--out",
+            dir.join("kk").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert!(!target.exists());
+    assert!(!dir.join("kk.key").exists(), "no half-made key pair");
+}
+
+#[test]
+fn d13_a_head_moved_back_by_hand_is_not_mended_by_deleting_entries() {
+    let dir = scratch("d13head");
+    let log = seeded(&dir);
+    // Two more appends, then the head file moved back over both.
+    let head_before = std::fs::read(log.join("head")).unwrap();
+    assert_eq!(reckon(&log, ADD_MINIMAL, None).code, 0);
+    let mut other = ADD_MINIMAL.to_vec();
+    other[4] = "2";
+    let out = Command::new(BIN)
+        .arg("--log")
+        .arg(&log)
+        .args(&other)
+        .env("SOURCE_DATE_EPOCH", "1763769700")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let entries = std::fs::read(log.join("entries.jsonl")).unwrap();
+    std::fs::write(log.join("head"), &head_before).unwrap();
+    let v = reckon(&log, &["verify"], None);
+    assert_eq!(v.code, 1);
+    assert!(v.stdout.contains("repair --dry-run"), "{}", v.stdout);
+    let r = reckon(&log, &["repair"], None);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("--commit-tail"), "{}", r.stderr);
+    assert_eq!(std::fs::read(log.join("entries.jsonl")).unwrap(), entries);
+    let r = reckon(&log, &["repair", "--commit-tail"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("ok: 28 entries"), "{}", r.stdout);
+    assert_eq!(std::fs::read(log.join("entries.jsonl")).unwrap(), entries);
+}
+
+#[test]
+fn d14_a_held_lock_is_named_and_waited_for_no_longer_than_asked() {
+    let dir = scratch("d14");
+    let log = copied(&dir);
+    // Hold the append lock from this process, as a stopped writer would.
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .open(log.join("entries.jsonl"))
+        .unwrap();
+    f.lock().unwrap();
+    let t0 = std::time::Instant::now();
+    let r = reckon(&log, &["--wait", "1.5", "verify"], None);
+    let waited = t0.elapsed();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("waiting for the lock"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("process {}", std::process::id())),
+        "names the holder: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("gave up after waiting"), "{}", r.stderr);
+    assert!(waited.as_secs_f64() >= 1.4, "gave up too early");
+    f.unlock().unwrap();
+    assert_eq!(reckon(&log, &["--wait", "1", "verify"], None).code, 0);
+}
