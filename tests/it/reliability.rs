@@ -464,3 +464,144 @@ fn d14_a_held_lock_is_named_and_waited_for_no_longer_than_asked() {
     f.unlock().unwrap();
     assert_eq!(reckon(&log, &["--wait", "1", "verify"], None).code, 0);
 }
+
+#[test]
+fn d4_count_after_conflicts_and_provenance_is_a_one_column_answer() {
+    let dir = scratch("d4");
+    let log = copied(&dir);
+    for q in [
+        "conflicts | count",
+        "provenance #24 | count",
+        "provenance \"pows/\" | count",
+    ] {
+        for format in ["table", "json", "csv"] {
+            let r = reckon(&log, &["query", q, "--format", format], None);
+            assert_eq!(r.code, 0, "{q} ({format}): {}", r.stderr);
+            assert!(
+                r.stdout.to_lowercase().contains("count"),
+                "{q} ({format}): {}",
+                r.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn d6_chains_of_fifty_thousand_terms_are_answered_not_overflowed() {
+    let dir = scratch("d6");
+    let log = copied(&dir);
+    let saved = dir.join("saved");
+    std::fs::create_dir_all(&saved).unwrap();
+    for word in ["and", "or"] {
+        let q = format!(
+            "claims where {} | count\n",
+            vec!["seq = 24"; 50_000].join(&format!(" {word} "))
+        );
+        let file = dir.join(format!("{word}.q"));
+        std::fs::write(&file, &q).unwrap();
+        std::fs::write(saved.join(format!("{word}.q")), &q).unwrap();
+        let r = reckon(&log, &["query", "-f", file.to_str().unwrap()], None);
+        assert_eq!(r.code, 0, "{word}: {}", r.stderr);
+        assert!(r.stdout.contains("\n1\n"), "{word}: {}", r.stdout);
+        // The same through a subject question, which reads through the index.
+        let q = format!(
+            "claims where subject = pows/ukraine/held-by-russia and {}",
+            vec!["seq >= 1"; 50_000].join(" and ")
+        );
+        std::fs::write(&file, &q).unwrap();
+        let r = reckon(
+            &log,
+            &["query", "-f", file.to_str().unwrap(), "--format", "csv"],
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let r = reckon(&log, &["check", saved.to_str().unwrap(), "--bless"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = reckon(&log, &["check", saved.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn d10_control_characters_in_claim_fields_never_reach_the_terminal() {
+    let dir = scratch("d10");
+    let log = copied(&dir);
+    let line = concat!(
+        r#"{"subject":"t/s","value":"5","said_on":"2025","#,
+        r#""speaker":"\u001b]0;pwned\u0007\u001b[31mRED\u009b\u202e","#,
+        r#""quote":"line one\nok: 26 entries, head 0000\r"}"#,
+        "\n"
+    );
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(line.as_bytes())).code,
+        0
+    );
+    for args in [
+        &["show", "27"][..],
+        &["log"],
+        &["explain", "t/s"],
+        &["conflicts"],
+        &["reconcile"],
+        &["graph", "t/s"],
+        &["query", "claims where subject = t/s | show speaker, quote"],
+        &["query", "provenance t/s"],
+        &["log", "--format", "json"],
+    ] {
+        let r = reckon(&log, args, None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let bad = r.stdout.chars().find(|c| {
+            (c.is_control() && *c != '\n' && *c != '\t') || ('\u{202a}'..='\u{202e}').contains(c)
+        });
+        assert_eq!(bad, None, "{args:?} printed a control character");
+        assert!(
+            !r.stdout.lines().any(|l| l.starts_with("ok: 26 entries")),
+            "{args:?}: a field forged a line of its own"
+        );
+    }
+    // JSON output stays JSON with the same text.
+    let r = reckon(&log, &["log", "--format", "json"], None);
+    let last: serde_json::Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        last["event"]["speaker"],
+        "\u{1b}]0;pwned\u{7}\u{1b}[31mRED\u{9b}\u{202e}"
+    );
+}
+
+#[test]
+fn d11_an_unwritable_standard_error_is_an_exit_code_not_a_panic() {
+    let dir = scratch("d11");
+    let out = sh(&format!(
+        "'{BIN}' --log '{}' verify 2>/dev/full",
+        dir.join("nosuch").display()
+    ));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_listing_quietly_with_exit_zero() {
+    let dir = scratch("pipe");
+    let log = copied(&dir);
+    // Far more than a pipe holds, so the writer meets the closed pipe.
+    let claims: String = (0..5000)
+        .map(|i| format!("{{\"subject\":\"p/s\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"P{i}\"}}\n"))
+        .collect();
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(claims.as_bytes())).code,
+        0
+    );
+    let out = sh(&format!(
+        "set -o pipefail; '{BIN}' --log '{}' log | head -1 >/dev/null",
+        log.display()
+    ));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -20,6 +20,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let printed = q.to_string();
     let again = reckon_query::parse(&printed);
-    assert!(again.is_ok(), "{text:?} printed as {printed:?}, which does not parse");
-    let _ = reckon_query::run(&q, entries());
+    assert_eq!(again.ok().as_ref(), Some(&q), "{text:?} printed as {printed:?} reads back differently");
+    if let Ok(a) = reckon_query::run(&q, entries()) {
+        assert!(
+            a.rows.iter().all(|r| r.len() == a.columns.len()),
+            "{text:?}: a row does not have one cell per column"
+        );
+    }
 });

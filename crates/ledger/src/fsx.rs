@@ -168,7 +168,6 @@ pub struct LockWait {
     pub notice: Option<fn(&str)>,
 }
 
-
 /// Why a lock was not taken.
 #[derive(Debug)]
 pub(crate) enum LockFailure {

@@ -199,13 +199,15 @@ pub enum Literal {
     Text(String),
 }
 
-/// A filter expression.
+/// A filter expression. A chain of `and` (or of `or`) is one node holding its terms in order,
+/// so a chain of any length is walked in a loop: only brackets and `not`, which the parser
+/// bounds at [`crate::MAX_DEPTH`], make the tree deeper.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expr {
-    /// Both.
-    And(Box<Expr>, Box<Expr>),
-    /// Either.
-    Or(Box<Expr>, Box<Expr>),
+    /// Every term holds (at least two terms; a term is never an unbracketed `and` or `or`).
+    And(Vec<Expr>),
+    /// Some term holds (at least two terms; a term is never an unbracketed `or`).
+    Or(Vec<Expr>),
     /// Not.
     Not(Box<Expr>),
     /// `field op literal`.
@@ -272,12 +274,24 @@ impl fmt::Display for Bracketed<'_> {
     }
 }
 
+/// Terms joined by `word`, each bracketed unless it binds tighter than `min`.
+fn chain(f: &mut fmt::Formatter<'_>, terms: &[Expr], word: &str, min: u8) -> fmt::Result {
+    for (i, t) in terms.iter().enumerate() {
+        if i > 0 {
+            write!(f, " {word} ")?;
+        }
+        write!(f, "{}", Bracketed(t, min))?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // Left-associative: the right side of an `or` that is itself an `or` needs brackets.
-            Expr::Or(a, b) => write!(f, "{} or {}", Bracketed(a, 0), Bracketed(b, 1)),
-            Expr::And(a, b) => write!(f, "{} and {}", Bracketed(a, 1), Bracketed(b, 2)),
+            // A term that is itself a chain of the same word keeps its brackets, so that the
+            // printed text reads back to the same tree.
+            Expr::Or(terms) => chain(f, terms, "or", 1),
+            Expr::And(terms) => chain(f, terms, "and", 2),
             Expr::Not(a) => write!(f, "not {}", Bracketed(a, 2)),
             Expr::Cmp(field, op, lit) => write!(f, "{} {} {lit}", field.name(), op.text()),
         }

@@ -331,24 +331,36 @@ fn unary(i: &str, depth: usize) -> R<'_, Expr> {
     comparison(i)
 }
 
-fn and_expr(i: &str, depth: usize) -> R<'_, Expr> {
-    let (mut i, mut e) = unary(i, depth)?;
-    while let Ok((rest, _)) = kw("and")(i) {
-        let (rest, r) = unary(rest, depth)?;
-        e = Expr::And(Box::new(e), Box::new(r));
+/// One term, or a chain of them joined by `word`, read in a loop (never by recursion).
+fn chain<'a>(
+    i: &'a str,
+    word: &'static str,
+    term: impl Fn(&'a str) -> R<'a, Expr>,
+    node: fn(Vec<Expr>) -> Expr,
+) -> R<'a, Expr> {
+    let (mut i, first) = term(i)?;
+    let mut terms = vec![first];
+    while let Ok((rest, _)) = kw(word)(i) {
+        let (rest, t) = term(rest)?;
+        terms.push(t);
         i = rest;
     }
-    Ok((i, e))
+    Ok((
+        i,
+        if terms.len() == 1 {
+            terms.remove(0)
+        } else {
+            node(terms)
+        },
+    ))
+}
+
+fn and_expr(i: &str, depth: usize) -> R<'_, Expr> {
+    chain(i, "and", |j| unary(j, depth), Expr::And)
 }
 
 fn or_expr(i: &str, depth: usize) -> R<'_, Expr> {
-    let (mut i, mut e) = and_expr(i, depth)?;
-    while let Ok((rest, _)) = kw("or")(i) {
-        let (rest, r) = and_expr(rest, depth)?;
-        e = Expr::Or(Box::new(e), Box::new(r));
-        i = rest;
-    }
-    Ok((i, e))
+    chain(i, "or", |j| and_expr(j, depth), Expr::Or)
 }
 
 fn pattern(i: &str) -> R<'_, Option<String>> {

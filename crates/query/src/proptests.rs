@@ -62,8 +62,8 @@ fn cmp() -> impl Strategy<Value = Expr> {
 fn expr() -> impl Strategy<Value = Expr> {
     cmp().prop_recursive(5, 24, 2, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::Or(Box::new(a), Box::new(b))),
+            proptest::collection::vec(inner.clone(), 2..5).prop_map(Expr::And),
+            proptest::collection::vec(inner.clone(), 2..5).prop_map(Expr::Or),
             inner.prop_map(|a| Expr::Not(Box::new(a))),
         ]
     })

@@ -142,8 +142,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         limit: cli.wait,
         notice: Some(waiting_notice),
     });
+    // Nothing from the log reaches the terminal as a control character (see terminal_safe).
     let mut print = |s: &str| {
-        out.write_all(s.as_bytes())
+        out.write_all(reckon_render::terminal_safe(s).as_bytes())
             .context("cannot write to standard output")
             .map_err(fail(2))
     };
@@ -566,7 +567,12 @@ fn main() -> ExitCode {
         // Like other tools in a pipeline, end quietly when the reader stopped reading.
         Err(f) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Err(f) => {
-            let _ = writeln!(std::io::stderr(), "error: {:#}", f.error);
+            let message = format!("{:#}", f.error);
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                reckon_render::terminal_safe(&message)
+            );
             ExitCode::from(f.code)
         }
     }

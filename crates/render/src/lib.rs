@@ -24,6 +24,40 @@ pub enum Format {
     Json,
 }
 
+/// Text from the log made safe for a terminal: every control character (C0 but tab and
+/// newline, DEL, C1) and every bidirectional override is written as a visible `\u{..}`
+/// escape, so that a field can neither send commands to the terminal nor reorder what is
+/// shown. JSON stays valid JSON (those characters are only ever inside strings, where the
+/// escape is read as the same character by any JSON reader once written `\u00XX`).
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.contains(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A field shown on one line of human output: a newline or carriage return in it is written
+/// `\n` or `\r`, so that no field can start a line of its own (and forge one).
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\n', '\r']) {
+        std::borrow::Cow::Owned(s.replace('\n', "\\n").replace('\r', "\\r"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 fn short(h: &reckon_claim::EntryHash) -> String {
     h.to_hex()[..12].to_owned()
 }
@@ -92,7 +126,7 @@ pub fn log(entries: &[Entry], format: Format) -> String {
                     short(&e.hash),
                     e.at,
                     e.event.kind(),
-                    event_summary(&e.event)
+                    one_line(&event_summary(&e.event))
                 ));
             }
             Format::Json => {
@@ -125,7 +159,7 @@ pub struct Fate {
 }
 
 fn claim_lines(c: &Claim, out: &mut Vec<(String, String)>) {
-    let mut add = |k: &str, v: String| out.push((k.to_owned(), v));
+    let mut add = |k: &str, v: String| out.push((k.to_owned(), one_line(&v).into_owned()));
     add("subject", c.subject.to_string());
     add("value", c.value.stated().to_owned());
     let v = c.value.value();
@@ -150,7 +184,7 @@ fn claim_lines(c: &Claim, out: &mut Vec<(String, String)>) {
     add("unit", c.unit.clone());
     let opt = |k: &str, v: &Option<String>, out: &mut Vec<(String, String)>| {
         if let Some(v) = v {
-            out.push((k.to_owned(), v.clone()));
+            out.push((k.to_owned(), one_line(v).into_owned()));
         }
     };
     opt("scope", &c.scope, out);
@@ -218,6 +252,6 @@ pub fn show(e: &Entry, fate: &Fate, format: Format) -> String {
     }
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     rows.iter()
-        .map(|(k, v)| format!("{k:<width$}  {v}\n"))
+        .map(|(k, v)| format!("{k:<width$}  {}\n", one_line(v)))
         .collect()
 }

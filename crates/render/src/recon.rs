@@ -1,6 +1,7 @@
 //! Output of the reconciler: `reconcile`, `conflicts`, `explain` and `graph`.
 
 use crate::Format;
+use crate::one_line;
 use reckon_claim::{Claim, Interval, Tolerance};
 use reckon_reconcile::graph::{ConflictGraph, Edge, Node};
 use reckon_reconcile::{Assessed, Excluded, Reconciliation, State, Status, SubjectReport};
@@ -60,11 +61,17 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Rows as aligned columns (the first row is the header).
+/// Rows as aligned columns (the first row is the header). A row shorter than the widest has
+/// nothing in its missing columns.
 pub fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.first().map_or(0, Vec::len);
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for r in rows {
@@ -193,6 +200,10 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
 }
 
 fn who(c: &Claim) -> String {
+    one_line(&who_text(c)).into_owned()
+}
+
+fn who_text(c: &Claim) -> String {
     let mut s = c.speaker.clone().unwrap_or_default();
     if let Some(role) = &c.role {
         s.push_str(&format!(" ({role})"));
@@ -232,9 +243,9 @@ fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut Str
     if let Some(first) = a.repeats {
         when.push_str(&format!(", same origin as #{first} (counted once)"));
     }
-    let _ = writeln!(out, "      {when}");
+    let _ = writeln!(out, "      {}", one_line(&when));
     if let Some(q) = &c.quote {
-        let _ = writeln!(out, "      \"{q}\"");
+        let _ = writeln!(out, "      \"{}\"", one_line(q));
     }
     let mut src = format!("entry {}", &r.entry.hash.to_hex()[..12]);
     if let Some(d) = &c.document {
@@ -243,7 +254,7 @@ fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut Str
     if let Some(u) = &c.url {
         src.push_str(&format!(", {u}"));
     }
-    let _ = writeln!(out, "      {src}");
+    let _ = writeln!(out, "      {}", one_line(&src));
 }
 
 fn status_sentence(s: &SubjectReport) -> String {
@@ -276,7 +287,7 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
             .as_ref()
             .map(|l| format!(" — {l}"))
             .unwrap_or_default();
-        let _ = writeln!(out, "{}{label}", s.subject);
+        let _ = writeln!(out, "{}{}", s.subject, one_line(&label));
         if !s.aliases.is_empty() {
             let names: Vec<&str> = s.aliases.iter().map(|a| a.as_str()).collect();
             let _ = writeln!(out, "also recorded as: {}", names.join(", "));
@@ -318,7 +329,7 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
             let _ = writeln!(out, "derived as {}, from {}", d.how, from.join(", "));
         }
         if let Some(p) = &s.parts {
-            let _ = writeln!(out, "parts: {}", p.reason);
+            let _ = writeln!(out, "parts: {}", one_line(&p.reason));
         }
         let mut scopes: Vec<(String, u64)> = s
             .claims
@@ -486,7 +497,13 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                 "sum": p.sum.as_ref().map(interval_json),
                 "whole_figure": p.whole_figure.as_ref().map(interval_json),
             }));
-            let _ = writeln!(text, "\n{} ({}): {}", s.subject, s.unit, p.reason);
+            let _ = writeln!(
+                text,
+                "\n{} ({}): {}",
+                s.subject,
+                one_line(&s.unit),
+                one_line(&p.reason)
+            );
         }
     }
     if format == Format::Json {

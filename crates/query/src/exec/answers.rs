@@ -71,14 +71,13 @@ pub(super) fn side_of(s: &SubjectReport, a: &Assessed) -> &'static str {
 pub(super) fn answer(
     q: &Query,
     basis: Basis,
-    columns: &[&str],
-    rows: Vec<Vec<Cell>>,
+    (columns, rows): (Vec<String>, Vec<Vec<Cell>>),
     notes: Vec<String>,
 ) -> Answer {
     Answer {
         query: q.to_string(),
         basis,
-        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        columns,
         rows,
         notes,
     }
@@ -147,7 +146,7 @@ pub(super) fn provenance(
             subject_hint(state, &subject)
         ));
     }
-    Ok(answer(q, basis, PROVENANCE, shape(q, rows)?, notes))
+    Ok(answer(q, basis, shape(q, PROVENANCE, rows)?, notes))
 }
 
 pub(super) fn figure_row(s: &SubjectReport) -> Vec<Cell> {
@@ -169,12 +168,21 @@ pub(super) fn figure_row(s: &SubjectReport) -> Vec<Cell> {
     row
 }
 
-/// Steps on answers that are not claim or figure lists: `limit` and `count` only.
-pub(super) fn shape(q: &Query, mut rows: Vec<Vec<Cell>>) -> Result<Vec<Vec<Cell>>, QueryError> {
+/// Steps on answers that are not claim or figure lists: `limit` and `count` only. Returns the
+/// columns with the rows, as `count` replaces both.
+pub(super) fn shape(
+    q: &Query,
+    columns: &[&str],
+    mut rows: Vec<Vec<Cell>>,
+) -> Result<(Vec<String>, Vec<Vec<Cell>>), QueryError> {
+    let mut columns: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
     for s in &q.steps {
         match s {
             Step::Limit(n) => rows.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
-            Step::Count => rows = vec![vec![Cell::Int(rows.len() as u64)]],
+            Step::Count => {
+                rows = vec![vec![Cell::Int(rows.len() as u64)]];
+                columns = vec!["count".to_owned()];
+            }
             other => {
                 return Err(QueryError(format!(
                     "`{other}` applies to claims and figures, not to conflicts or provenance"
@@ -182,7 +190,7 @@ pub(super) fn shape(q: &Query, mut rows: Vec<Vec<Cell>>) -> Result<Vec<Vec<Cell>
             }
         }
     }
-    Ok(rows)
+    Ok((columns, rows))
 }
 
 pub(super) fn conflicts(
@@ -230,5 +238,5 @@ pub(super) fn conflicts(
     } else {
         Vec::new()
     };
-    Ok(answer(q, basis, PROVENANCE, shape(q, rows)?, notes))
+    Ok(answer(q, basis, shape(q, PROVENANCE, rows)?, notes))
 }

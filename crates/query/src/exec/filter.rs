@@ -71,8 +71,8 @@ pub(super) fn literal_interval(lit: &Literal) -> Option<Interval> {
 
 pub(super) fn eval_claim(state: &State<'_>, r: &Recorded<'_>, e: &Expr) -> bool {
     match e {
-        Expr::And(a, b) => eval_claim(state, r, a) && eval_claim(state, r, b),
-        Expr::Or(a, b) => eval_claim(state, r, a) || eval_claim(state, r, b),
+        Expr::And(terms) => terms.iter().all(|t| eval_claim(state, r, t)),
+        Expr::Or(terms) => terms.iter().any(|t| eval_claim(state, r, t)),
         Expr::Not(a) => !eval_claim(state, r, a),
         Expr::Cmp(f, op, lit) => cmp_claim(state, r, *f, *op, lit),
     }
@@ -124,8 +124,8 @@ pub(super) fn cmp_claim(
 
 pub(super) fn eval_figure(s: &SubjectReport, e: &Expr) -> bool {
     match e {
-        Expr::And(a, b) => eval_figure(s, a) && eval_figure(s, b),
-        Expr::Or(a, b) => eval_figure(s, a) || eval_figure(s, b),
+        Expr::And(terms) => terms.iter().all(|t| eval_figure(s, t)),
+        Expr::Or(terms) => terms.iter().any(|t| eval_figure(s, t)),
         Expr::Not(a) => !eval_figure(s, a),
         Expr::Cmp(f, op, lit) => match (f, lit) {
             (Field::Value, lit) => match (s.figure, literal_interval(lit)) {
@@ -161,10 +161,7 @@ pub(super) fn eval_figure(s: &SubjectReport, e: &Expr) -> bool {
 
 pub(super) fn fields_in(e: &Expr, out: &mut Vec<Field>) {
     match e {
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            fields_in(a, out);
-            fields_in(b, out);
-        }
+        Expr::And(terms) | Expr::Or(terms) => terms.iter().for_each(|t| fields_in(t, out)),
         Expr::Not(a) => fields_in(a, out),
         Expr::Cmp(f, _, _) => out.push(*f),
     }
@@ -198,9 +195,8 @@ pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
 /// Text comparisons with `=` that no claim satisfies, with the nearest values the log has.
 pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
     match e {
-        Expr::And(a, b) | Expr::Or(a, b) => {
-            unmatched(state, a, notes);
-            unmatched(state, b, notes);
+        Expr::And(terms) | Expr::Or(terms) => {
+            terms.iter().for_each(|t| unmatched(state, t, notes));
         }
         Expr::Not(a) => unmatched(state, a, notes),
         Expr::Cmp(f, Op::Eq | Op::Like, Literal::Text(t)) => {

@@ -100,23 +100,17 @@ fn subject_selection(q: &Query) -> Option<Pattern> {
         Source::Figures(Some(p)) | Source::Conflicts(Some(p)) => Some(Pattern::new(p)),
         Source::Provenance(Target::Subject(s)) => Some(Pattern::new(s)),
         Source::Claims => {
-            // A `subject = …` or `subject ~ …` that every answer must satisfy.
-            let mut e = q.filter.as_ref()?;
-            loop {
-                match e {
-                    Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) => {
-                        return Some(Pattern::new(t));
-                    }
-                    Expr::And(a, b) => {
-                        if let Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) =
-                            a.as_ref()
-                        {
-                            return Some(Pattern::new(t));
-                        }
-                        e = b;
-                    }
-                    _ => return None,
+            // A `subject = …` or `subject ~ …` that every answer must satisfy: the whole
+            // filter, or one term of its top-level `and` chain.
+            let subject = |e: &Expr| match e {
+                Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) => {
+                    Some(Pattern::new(t))
                 }
+                _ => None,
+            };
+            match q.filter.as_ref()? {
+                Expr::And(terms) => terms.iter().find_map(subject),
+                e => subject(e),
             }
         }
         _ => None,
