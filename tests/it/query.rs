@@ -1,7 +1,7 @@
 //! The query language end to end: the parser's trees and errors (golden), its limits, and the
 //! `query` and `check` commands.
 
-use crate::support::{golden, reckon, root, scratch, seeded};
+use crate::support::{ask_traced, golden, reckon, root, scratch, seeded, settle};
 
 fn lines(file: &str) -> Vec<String> {
     std::fs::read_to_string(root().join("tests/data").join(file))
@@ -165,58 +165,90 @@ fn check_without_expected_output_fails_and_says_how_to_create_it() {
 }
 
 /// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
-/// the second answers through it. The answers must be the same, and a stale or damaged index
-/// must never change an answer.
+/// the second answers through it (the trace says which path answered). The answers must be
+/// the same, and a stale or damaged index must never change an answer.
 #[test]
 fn the_saved_index_makes_answers_faster_never_different() {
     let dir = scratch("index");
     let log = seeded(&dir);
+    let cache = dir.join("cache");
+    settle(&log);
     let asks = [
         "figures pows/ukraine/held-by-russia",
         "figures exchange/2025-05-23/phase-1/per-side",
         "claims where subject = exchange/2025-05-23/agreed-per-side | show seq, value, origin",
+        "claims where said_on >= 2025 and subject = exchange/2025-05-23/agreed-per-side",
         "provenance exchange/2025-05-06/returned-to-ukraine",
         "conflicts \"exchange/*\"",
     ];
-    let ask = |q: &str| reckon(&log, &["query", q, "--format", "json"], None);
+    let ask = |q: &str| ask_traced(&log, &cache, q);
     for q in asks {
-        let _ = std::fs::remove_file(log.join("index"));
-        let first = ask(q);
+        let _ = std::fs::remove_dir_all(&cache);
+        // Claims questions build the index in one checked pass and answer through it at
+        // once; figures need a whole read first.
+        let (first, _) = ask(q);
         assert_eq!(first.code, 0, "{q}: {}", first.stderr);
-        assert!(log.join("index").exists(), "{q}: no index was saved");
+        let (second, indexed) = ask(q);
+        assert!(
+            indexed,
+            "{q}: the saved index did not answer ({})",
+            second.stderr
+        );
         assert_eq!(
-            ask(q).stdout,
-            first.stdout,
+            second.stdout, first.stdout,
             "{q}: the index changed the answer"
         );
     }
     // A claim appended after the index was saved: the answer must include it.
-    let before = ask("figures pows/ukraine/held-by-russia").stdout;
+    let (before, _) = ask("figures pows/ukraine/held-by-russia");
     let more = r#"{"subject": "pows/ukraine/held-by-russia", "value": "about 9,000", "unit": "people", "as_of": "2025-05-02", "said_on": "2025-05-02", "speaker": "Someone Else"}"#;
     assert_eq!(
         reckon(&log, &["import", "-"], Some(format!("{more}\n").as_bytes())).code,
         0
     );
-    let after = ask("figures pows/ukraine/held-by-russia").stdout;
-    assert_ne!(after, before);
-    assert!(after.contains("\"position\": 27"), "{after}");
+    let (after, indexed) = ask("figures pows/ukraine/held-by-russia");
+    assert!(!indexed, "a stale index answered");
+    assert_ne!(after.stdout, before.stdout);
+    assert!(
+        after.stdout.contains("\"position\": 27"),
+        "{}",
+        after.stdout
+    );
     // A damaged index is ignored.
-    let mut bytes = std::fs::read(log.join("index")).unwrap();
+    settle(&log);
+    let _ = ask("figures pows/ukraine/held-by-russia");
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&file).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x55;
-    std::fs::write(log.join("index"), &bytes).unwrap();
-    assert_eq!(ask("figures pows/ukraine/held-by-russia").stdout, after);
+    std::fs::write(&file, &bytes).unwrap();
+    let (damaged, indexed) = ask("figures pows/ukraine/held-by-russia");
+    assert!(!indexed, "a damaged index answered");
+    assert_eq!(damaged.stdout, after.stdout);
+    assert!(
+        !log.join("index").exists(),
+        "nothing derived is written into the log directory"
+    );
 }
 
 /// Answers through the index (made by one verify-speed pass for claims, or by a full read for
-/// figures) have the same rows as answers that bypass it (`at N` always reads the whole log).
+/// figures) have the same rows as answers that bypass it (`at N` always reads the whole log);
+/// the trace proves which path answered each.
 #[test]
 fn answers_through_the_index_have_the_rows_of_a_full_read() {
     let dir = scratch("index-rows");
     let log = seeded(&dir);
-    let rows = |q: &str| -> serde_json::Value {
-        let r = reckon(&log, &["query", q, "--format", "json"], None);
+    let cache = dir.join("cache");
+    settle(&log);
+    let rows = |q: &str, through_index: bool| -> serde_json::Value {
+        let (r, indexed) = ask_traced(&log, &cache, q);
         assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        assert_eq!(indexed, through_index, "{q}: {}", r.stderr);
         serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["rows"].clone()
     };
     let pairs = [
@@ -238,7 +270,7 @@ fn answers_through_the_index_have_the_rows_of_a_full_read() {
         ),
     ];
     for (indexed, full) in pairs {
-        assert_eq!(rows(indexed), rows(full), "{indexed}");
-        assert!(log.join("index").exists());
+        let _ = ask_traced(&log, &cache, indexed);
+        assert_eq!(rows(indexed, true), rows(full, false), "{indexed}");
     }
 }

@@ -1,7 +1,7 @@
 //! Regression tests for the reliability report (`shared/findings/reliability.md`, D1–D14), one
 //! or more per defect, named after it. Each failed on the code the report was written against.
 
-use crate::support::{ADD_MINIMAL, reckon, root, scratch, seeded, snapshot};
+use crate::support::{ADD_MINIMAL, ask_traced, reckon, root, scratch, seeded, settle, snapshot};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -604,4 +604,120 @@ fn a_closed_pipe_ends_the_listing_quietly_with_exit_zero() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Rewrites entry `seq` of `log` in place: `from` becomes `to` (same length) and the entry's
+/// own hash is made again, so only the chain (or a whole read) can tell.
+fn forge_entry(log: &Path, seq: usize, from: &str, to: &str) {
+    let p = log.join("entries.jsonl");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let body = lines[seq - 1][65..].replace(from, to);
+    assert_ne!(body, lines[seq - 1][65..], "{from} is not in entry {seq}");
+    lines[seq - 1] = format!("{} {body}", blake3::hash(body.as_bytes()).to_hex());
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn d5_a_question_never_answers_from_a_log_changed_after_its_index_was_made() {
+    let dir = scratch("d5");
+    let log = copied(&dir);
+    let cache = dir.join("cache");
+    let q = "claims where subject = pows/ukraine/held-by-russia | show seq, value";
+    let f = "figures pows/ukraine/held-by-russia";
+    settle(&log);
+    let (first, _) = ask_traced(&log, &cache, q);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let _ = ask_traced(&log, &cache, f);
+    let (warm, indexed) = ask_traced(&log, &cache, f);
+    assert!(
+        indexed && warm.code == 0,
+        "the index answers an unchanged log: {}",
+        warm.stderr
+    );
+    // A forged value, re-hashed so that only the chain shows it.
+    forge_entry(&log, 24, "\"at least 8,000\"", "\"at least 9,000\"");
+    for question in [q, f] {
+        let (r, indexed) = ask_traced(&log, &cache, question);
+        assert_eq!(r.code, 1, "{question}: {}{}", r.stdout, r.stderr);
+        assert!(!indexed);
+        assert!(
+            !r.stdout.contains("9,000") && !r.stdout.contains("9000"),
+            "{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn d5_no_single_byte_change_to_an_indexed_log_is_answered_from() {
+    let dir = scratch("d5flip");
+    let log = copied(&dir);
+    let cache = dir.join("cache");
+    let original = std::fs::read(log.join("entries.jsonl")).unwrap();
+    let q = "claims where subject = exchange/2025-05-23/agreed-per-side | show seq, value";
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut answered = 0;
+    for trial in 0..40 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::fs::write(log.join("entries.jsonl"), &original).unwrap();
+        settle(&log);
+        let _ = ask_traced(&log, &cache, q);
+        let (r, indexed) = ask_traced(&log, &cache, q);
+        assert!(indexed && r.code == 0, "trial {trial}: {}", r.stderr);
+        answered += 1;
+        let mut bytes = original.clone();
+        let at = (seed % bytes.len() as u64) as usize;
+        bytes[at] ^= 1 << (seed >> 60 & 7);
+        // In place, as an editor would: the same file, changed.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(log.join("entries.jsonl"))
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+            .unwrap();
+        assert_eq!(
+            reckon(&log, &["verify"], None).code,
+            1,
+            "trial {trial}: flip at {at}"
+        );
+        let (r, indexed) = ask_traced(&log, &cache, q);
+        assert_ne!(
+            r.code, 0,
+            "trial {trial}: a flip at byte {at} was answered: {}",
+            r.stdout
+        );
+        assert!(!indexed, "trial {trial}");
+    }
+    assert_eq!(answered, 40);
+}
+
+#[test]
+fn d5_a_forged_index_count_is_refused_before_anything_is_allocated() {
+    let dir = scratch("d5count");
+    let log = copied(&dir);
+    let cache = dir.join("cache");
+    let q = "figures pows/ukraine/held-by-russia";
+    settle(&log);
+    let (honest, _) = ask_traced(&log, &cache, q);
+    let _ = ask_traced(&log, &cache, q);
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bytes = std::fs::read(&file).unwrap();
+    // The origin-record count follows the magic (15 bytes), the stamp (56), the head (40)
+    // and the records flag (1). Set it to 2^32 - 1 and make the checksum right again.
+    let mut forged = bytes[..bytes.len() - 32].to_vec();
+    forged[112..116].copy_from_slice(&u32::MAX.to_le_bytes());
+    let sum = *blake3::hash(&forged).as_bytes();
+    forged.extend_from_slice(&sum);
+    std::fs::write(&file, &forged).unwrap();
+    let (r, indexed) = ask_traced(&log, &cache, q);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!indexed);
+    assert_eq!(r.stdout, honest.stdout);
 }

@@ -75,13 +75,29 @@ pub fn transcripts(runs: &[Run]) -> String {
         .join("\n")
 }
 
-/// Runs `reckon` on the log in `log` with a fixed clock, feeding `stdin`.
+/// Runs `reckon` on the log in `log` with a fixed clock, feeding `stdin`. Saved indexes go to
+/// one cache directory for the test run, never the user's.
 pub fn reckon(log: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reckon-cache");
+    reckon_with(log, args, stdin, &[("RECKON_CACHE_DIR", cache.as_os_str())])
+}
+
+/// [`reckon`] with more environment variables.
+pub fn reckon_with(
+    log: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_reckon"));
     cmd.arg("--log").arg(log).args(args);
     cmd.env("SOURCE_DATE_EPOCH", "1763769600")
         .env_remove("RECKON_LOG")
+        .env_remove("RECKON_TRACE")
         .env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {
@@ -141,4 +157,34 @@ pub fn seeded(dir: &Path) -> PathBuf {
     let r = reckon(&log, &["import", claims.to_str().unwrap()], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     log
+}
+
+/// Waits until a change to `log` can no longer hide from the file system's clock, so that an
+/// index made now is saved (see `reckon-index`: two seconds on file systems that keep whole
+/// seconds, a tenth of one elsewhere).
+pub fn settle(log: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(log.join("entries.jsonl")).unwrap();
+    let coarse = m.mtime_nsec() == 0 && m.ctime_nsec() == 0;
+    std::thread::sleep(std::time::Duration::from_millis(if coarse {
+        2100
+    } else {
+        150
+    }));
+}
+
+/// Asks `query` of `log` with a cache of its own in `cache` and tracing on; returns the run
+/// and whether the saved index answered.
+pub fn ask_traced(log: &Path, cache: &Path, query: &str) -> (Run, bool) {
+    let r = reckon_with(
+        log,
+        &["query", query, "--format", "json"],
+        None,
+        &[
+            ("RECKON_CACHE_DIR", cache.as_os_str()),
+            ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+        ],
+    );
+    let indexed = r.stderr.contains("through the saved index");
+    (r, indexed)
 }

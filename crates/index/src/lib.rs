@@ -3,29 +3,44 @@
 //! are, and, once a question about figures has needed them, every origin's reliability record
 //! (which breaks ties and needs the whole log).
 //!
-//! The index is keyed to the log's committed head (sequence number, hash and file length).
-//! [`Index::open`] refuses an index that does not match, and every entry read through it is
-//! decoded from the log itself, hash and sequence number checked; so the index can make an
-//! answer faster but never different. It does **not** check the chain as a whole: `reckon
-//! verify`, and every full read of the log, do that.
+//! # Where it lives, and why it can be believed
 //!
-//! File format (`<log>/index`, little-endian): the magic `reckon-index 1\n`; the entries file
-//! length (u64), head sequence number (u64) and head hash (32 bytes); one byte, 1 when the
-//! origin records follow and 0 when they were not computed; the origin records (u32 count,
-//! then per origin a u32-length-prefixed name and two u32: agreed, contested); the
-//! other events (u32 count of (u64 offset, u32 length)); the subjects (u32 count, then per
-//! subject its name and a u32 count of (u64 offset, u32 length)); and last the blake3 hash of
-//! everything before it.
+//! The log directory is what is audited: it travels in repositories and pull requests, and
+//! anything in it but `entries.jsonl` and `head` may have been written by someone else. So the
+//! index is **not** kept there: it lives in the user's cache directory (`RECKON_CACHE_DIR`, else
+//! `$XDG_CACHE_HOME/reckon`, else `~/.cache/reckon`; with none of them, nothing is saved), in a
+//! file named after the log directory's canonical path. That directory is as trusted as the
+//! `reckon` binary itself: whoever can write there can replace the program too.
+//!
+//! It is made only from a log that passed a whole check (shape, hash and link of every line,
+//! and the head file), and it is bound to the entries file as the file system describes it
+//! then: device, inode, length, and the modification and change times ([`Stamp`]). Any write
+//! to the file, and any replacement of it, moves the change time, which the kernel sets and no
+//! user can set back; so [`Index::open`] refuses an index whose stamp or committed head differs,
+//! and the question is answered by a whole read, which refuses a damaged log. An index made
+//! within the file system's clock resolution of the last change is not saved (a write in the
+//! same tick could leave the stamp as it was). Every entry read through the index is still
+//! decoded and re-hashed, and consecutive entries must link. A damaged index file fails its
+//! checksum, and every count in it is checked against the bytes that remain before anything is
+//! allocated. So the index can make an answer faster, never different.
+//!
+//! File format (little-endian): the magic `reckon-index 2\n`; the entries file's stamp (56
+//! bytes, see [`Stamp::to_bytes`]); head sequence number (u64) and head hash (32 bytes); one
+//! byte, 1 when the origin records follow and 0 when they were not computed; the origin
+//! records (u32 count, then per origin a u32-length-prefixed name and two u32: agreed,
+//! contested); the other events (u32 count of (u64 offset, u32 length)); the subjects (u32
+//! count, then per subject its name and a u32 count of (u64 offset, u32 length)); and last the
+//! blake3 hash of everything before it.
 
 use reckon_claim::{EntryHash, Event, Subject};
-use reckon_ledger::{Entry, Head, LedgerError, Log, decode};
+use reckon_ledger::{Entry, Head, LedgerError, Log, Stamp, decode};
 use reckon_reconcile::{Record, Records, State};
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
-const MAGIC: &[u8] = b"reckon-index 1\n";
+const MAGIC: &[u8] = b"reckon-index 2\n";
 
 /// Where one entry's line is in the entries file (without its newline).
 type Span = (u64, u32);
@@ -33,7 +48,7 @@ type Span = (u64, u32);
 /// A loaded index.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Index {
-    len: u64,
+    stamp: Stamp,
     head: Head,
     /// Origin records, when the question that made the index needed them.
     records: Option<Records>,
@@ -54,8 +69,42 @@ pub enum Stale {
     Log(LedgerError),
 }
 
-fn path(log: &Log) -> PathBuf {
-    log.dir().join("index")
+/// Where the saved index of `log` lives, if the user has a cache directory.
+pub fn cache_path(log: &Log) -> Option<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let dir = env("RECKON_CACHE_DIR")
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("reckon")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache/reckon")))?;
+    let log_dir = std::fs::canonicalize(log.dir()).ok()?;
+    let key = blake3::hash(log_dir.as_os_str().as_encoded_bytes()).to_hex();
+    Some(dir.join(format!("index-{}", &key[..32])))
+}
+
+fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
+}
+
+/// Saves the index if the log is still exactly as it was when the index was made, and the
+/// file was not changed so recently that a change could go unseen. A failure is ignored: the
+/// index is only a cache.
+fn save(log: &Log, index: &Index) {
+    let Some(path) = cache_path(log) else { return };
+    let Ok((head, stamp)) = log.committed_stamped() else {
+        return;
+    };
+    if head != index.head || stamp != index.stamp || stamp.racy(now_ns()) {
+        return;
+    }
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = reckon_ledger::fsx::write_atomically(&path, &index.to_bytes());
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -79,8 +128,14 @@ impl Reader<'_> {
         let n = self.u32()? as usize;
         String::from_utf8(self.take(n)?.to_vec()).ok()
     }
-    fn spans(&mut self) -> Option<Vec<Span>> {
+    /// A count of items of at least `size` bytes each, refused when the bytes left cannot
+    /// hold that many (so a forged count never makes a huge allocation).
+    fn count(&mut self, size: usize) -> Option<usize> {
         let n = self.u32()? as usize;
+        (n.checked_mul(size)? <= self.0.len()).then_some(n)
+    }
+    fn spans(&mut self) -> Option<Vec<Span>> {
+        let n = self.count(12)?;
         (0..n).map(|_| Some((self.u64()?, self.u32()?))).collect()
     }
 }
@@ -99,16 +154,18 @@ fn put_spans(out: &mut Vec<u8>, spans: &[Span]) {
 }
 
 impl Index {
-    /// Builds the index of `entries` (all of the log at `head`, whose entries file is `len`
-    /// bytes), with the whole log's origin `records` when they were computed, and writes it
-    /// beside the log. Failing to write it is not an error: it is only a cache.
+    /// Builds the index of `entries` (all of the log at `head`, whose entries file had
+    /// `stamp` when they were read and checked), with the whole log's origin `records` when
+    /// they were computed, and saves it in the cache. Failing to save it is not an error: it
+    /// is only a cache.
     pub fn build(
         log: &Log,
         entries: &[Entry],
         head: Head,
-        len: u64,
+        stamp: Stamp,
         records: Option<Records>,
     ) -> Option<Index> {
+        let len = stamp.len;
         // Line spans, from the file itself, read in pieces.
         let mut f = File::open(log.entries_path()).ok()?;
         let mut spans = Vec::with_capacity(entries.len());
@@ -171,14 +228,14 @@ impl Index {
                 .collect(),
         );
         let index = Index {
-            len,
+            stamp,
             head,
             records,
             others,
             subjects,
             spans: all,
         };
-        write_atomically(log, &index.to_bytes());
+        save(log, &index);
         Some(index)
     }
 
@@ -188,7 +245,8 @@ impl Index {
     /// `None` when the log is not exactly as committed (a full read then says what is wrong).
     pub fn build_fast(log: &Log) -> Option<Index> {
         use std::io::Read;
-        let (head, len) = log.committed().ok()?;
+        let (head, stamp) = log.committed_stamped().ok()?;
+        let len = stamp.len;
         let mut f = File::open(log.entries_path()).ok()?;
         let mut buf: Vec<u8> = Vec::with_capacity(16 << 20);
         let (mut base, mut prev_seq, mut prev_hash) = (0u64, 0u64, reckon_ledger::GENESIS);
@@ -288,20 +346,20 @@ impl Index {
         }
         let (subjects, all) = assemble(by_subject);
         let index = Index {
-            len,
+            stamp,
             head,
             records: None,
             others,
             subjects,
             spans: all,
         };
-        write_atomically(log, &index.to_bytes());
+        save(log, &index);
         Some(index)
     }
 
     fn to_bytes(&self) -> Vec<u8> {
         let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&self.len.to_le_bytes());
+        out.extend_from_slice(&self.stamp.to_bytes());
         out.extend_from_slice(&self.head.seq.to_le_bytes());
         out.extend_from_slice(&self.head.hash.0);
         out.push(u8::from(self.records.is_some()));
@@ -333,11 +391,11 @@ impl Index {
         if r.take(MAGIC.len())? != MAGIC {
             return None;
         }
-        let len = r.u64()?;
+        let stamp = Stamp::from_bytes(r.take(56)?.try_into().ok()?);
         let seq = r.u64()?;
         let hash = EntryHash(r.take(32)?.try_into().ok()?);
         let has_records = r.take(1)?[0] == 1;
-        let n = r.u32()?;
+        let n = r.count(12)?;
         let mut table = Records::new();
         for _ in 0..n {
             let name = r.text()?;
@@ -351,12 +409,12 @@ impl Index {
         }
         let records = has_records.then_some(table);
         let others = r.spans()?;
-        let n = r.u32()? as usize;
+        let n = r.count(8)?;
         let mut subjects = Vec::with_capacity(n);
         let mut spans = Vec::new();
         for _ in 0..n {
             let s = r.text()?;
-            let k = r.u32()? as usize;
+            let k = r.count(12)?;
             let from = spans.len();
             for _ in 0..k {
                 spans.push((r.u64()?, r.u32()?));
@@ -365,7 +423,7 @@ impl Index {
         }
         let sorted = subjects.windows(2).all(|w| w[0].0 < w[1].0);
         (r.0.is_empty() && sorted).then_some(Index {
-            len,
+            stamp,
             head: Head { seq, hash },
             records,
             others,
@@ -374,14 +432,15 @@ impl Index {
         })
     }
 
-    /// Loads the index if it was made for the log as it is now (its committed head and
-    /// length).
+    /// Loads the saved index if it was made for the log as it is now: the same committed
+    /// head, and an entries file with the same stamp (not written to since).
     pub fn open(log: &Log) -> Result<Index, Stale> {
-        let (head, len) = log.committed().map_err(Stale::Log)?;
-        let bytes = std::fs::read(path(log)).map_err(|_| Stale::Missing)?;
+        let (head, stamp) = log.committed_stamped().map_err(Stale::Log)?;
+        let path = cache_path(log).ok_or(Stale::Missing)?;
+        let bytes = std::fs::read(path).map_err(|_| Stale::Missing)?;
         let index = Index::from_bytes(&bytes)
             .ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
-        if index.head != head || index.len != len {
+        if index.head != head || index.stamp != stamp {
             return Err(Stale::Mismatch(
                 "the log has changed since the index was made".into(),
             ));
@@ -432,8 +491,11 @@ impl Index {
                 .map_err(|p| Stale::Mismatch(format!("an entry read through the index: {p}")))?;
             out.push(e);
         }
-        // Positions must be strictly increasing: the spans are in file order, and so are seqs.
-        if out.windows(2).any(|w| w[0].seq >= w[1].seq)
+        // Positions must be strictly increasing: the spans are in file order, and so are seqs;
+        // and entries next to each other in the log must link.
+        if out
+            .windows(2)
+            .any(|w| w[0].seq >= w[1].seq || (w[0].seq + 1 == w[1].seq && w[1].prev != w[0].hash))
             || out.last().is_some_and(|e| e.seq > self.head.seq)
         {
             return Err(Stale::Mismatch(
@@ -441,15 +503,6 @@ impl Index {
             ));
         }
         Ok(out)
-    }
-}
-
-/// Writes the index through a temporary file renamed into place, so that a reader never sees
-/// half of one. A failure is ignored: the index is only a cache.
-fn write_atomically(log: &Log, bytes: &[u8]) {
-    let tmp = log.dir().join(format!("index.tmp.{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path(log)).is_err() {
-        let _ = std::fs::remove_file(&tmp);
     }
 }
 

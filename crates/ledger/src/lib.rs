@@ -121,7 +121,7 @@ pub use format::{
     one_recording_time,
 };
 pub use import::{ImportError, MAX_LINE, import, parse_input_line};
-pub use log::{ENTRIES, HEAD, Head, Log, Repair, recording_time};
+pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{QuoteProblem, check_quotes};
 pub use scan::{Scan, scan, scan_reader};

@@ -46,6 +46,82 @@ impl Head {
     }
 }
 
+/// The identity and last-change times of an entries file, as the file system keeps them. Any
+/// write to the file, and any replacement of it, changes the stamp: the change time (`ctime`)
+/// is set by the kernel on every write and cannot be set back by a user. A cache bound to a
+/// stamp is therefore known to describe the bytes it was made from, without reading them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// Device and inode: which file.
+    pub file: (u64, u64),
+    /// Length in bytes.
+    pub len: u64,
+    /// Last modification, nanoseconds since 1970.
+    pub modified: i128,
+    /// Last status change, nanoseconds since 1970.
+    pub changed: i128,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(f: &File) -> std::io::Result<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = f.metadata()?;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Ok(Stamp {
+            file: (m.dev(), m.ino()),
+            len: m.len(),
+            modified: ns(m.mtime(), m.mtime_nsec()),
+            changed: ns(m.ctime(), m.ctime_nsec()),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &File) -> std::io::Result<Stamp> {
+        Err(std::io::Error::other("file stamps need a Unix file system"))
+    }
+
+    /// Whether a write made now could leave the stamp as it is: the file changed so recently
+    /// that the file system's clock may not have moved on since. File systems that keep whole
+    /// seconds (both times without nanoseconds) get two seconds, others a tenth of one.
+    pub fn racy(&self, now_ns: i128) -> bool {
+        let coarse = self.changed % 1_000_000_000 == 0 && self.modified % 1_000_000_000 == 0;
+        let window = if coarse { 2_000_000_000 } else { 100_000_000 };
+        now_ns - self.changed.max(self.modified) < window
+    }
+
+    /// The stamp as 56 bytes (little-endian), for a cache file.
+    pub fn to_bytes(&self) -> [u8; 56] {
+        let mut b = [0u8; 56];
+        b[..8].copy_from_slice(&self.file.0.to_le_bytes());
+        b[8..16].copy_from_slice(&self.file.1.to_le_bytes());
+        b[16..24].copy_from_slice(&self.len.to_le_bytes());
+        b[24..40].copy_from_slice(&self.changed.to_le_bytes());
+        b[40..56].copy_from_slice(&self.modified.to_le_bytes());
+        b
+    }
+
+    /// Reads what [`Stamp::to_bytes`] wrote.
+    pub fn from_bytes(b: &[u8; 56]) -> Stamp {
+        let u = |r: std::ops::Range<usize>| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[r]);
+            u64::from_le_bytes(x)
+        };
+        let i = |r: std::ops::Range<usize>| {
+            let mut x = [0u8; 16];
+            x.copy_from_slice(&b[r]);
+            i128::from_le_bytes(x)
+        };
+        Stamp {
+            file: (u(0..8), u(8..16)),
+            len: u(16..24),
+            changed: i(24..40),
+            modified: i(40..56),
+        }
+    }
+}
+
 /// What `repair` would do or did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Repair {
@@ -361,6 +437,15 @@ impl Log {
     pub fn committed(&self) -> Result<(Head, u64), LedgerError> {
         let f = self.open(false)?;
         self.tail_head(&f)
+    }
+
+    /// The committed head with the entries file's [`Stamp`], both taken under one shared lock:
+    /// what a derived cache is bound to.
+    pub fn committed_stamped(&self) -> Result<(Head, Stamp), LedgerError> {
+        let f = self.open(false)?;
+        let (head, _) = self.tail_head(&f)?;
+        let stamp = Stamp::of(&f).map_err(io(&self.entries_path(), "read the status of"))?;
+        Ok((head, stamp))
     }
 
     /// Appends what `build` pushes, all or nothing, under an exclusive lock; returns the new

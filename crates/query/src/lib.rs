@@ -47,7 +47,7 @@ pub mod exec;
 pub mod parse;
 
 pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
-pub use exec::{Answer, Basis, Cell, QueryError, RunError, run, run_on_log};
+pub use exec::{Answer, Basis, Cell, QueryError, Read, RunError, run, run_on_log};
 pub use parse::{MAX_DEPTH, SyntaxError, parse};
 
 #[cfg(test)]

@@ -31,6 +31,16 @@ pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
         reckon_query::RunError::Query(e) => usage(e.to_string()),
         reckon_query::RunError::Log(e) => ledger(e),
     })?;
+    if std::env::var_os("RECKON_TRACE").is_some() {
+        use std::io::Write as _;
+        let how = match answer.read {
+            reckon_query::Read::WholeLog => "read the whole log".to_owned(),
+            reckon_query::Read::Index { entries } => {
+                format!("read {entries} entries through the saved index")
+            }
+        };
+        let _ = writeln!(std::io::stderr(), "trace: {how}");
+    }
     let format = match a.format {
         QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
         QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,

@@ -80,6 +80,7 @@ pub(super) fn answer(
         columns,
         rows,
         notes,
+        read: super::Read::WholeLog,
     }
 }
 

@@ -48,6 +48,20 @@ pub struct Answer {
     pub rows: Vec<Vec<Cell>>,
     /// Things the reader should know (nothing matched, nearest names).
     pub notes: Vec<String>,
+    /// How the log was read for it (not part of the answer: for tracing and tests).
+    pub read: Read,
+}
+
+/// How a question read the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// Every entry, checked.
+    WholeLog,
+    /// Through the saved index: this many entries, each re-hashed.
+    Index {
+        /// Entries read.
+        entries: usize,
+    },
 }
 
 /// A query that parsed but cannot be answered.
@@ -150,14 +164,24 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
                 head: Some((head.seq, head.hash.to_hex())),
                 records: index.records().map(|r| std::sync::Arc::new(r.clone())),
             };
-            let a = run_in(q, &entries, &ctx)?;
-            // An empty answer suggests names from the whole log: ask the whole log.
-            if !a.rows.is_empty() && a.notes.is_empty() {
+            let mut a = run_in(q, &entries, &ctx)?;
+            // When the pattern names subjects the log has, the part read holds everything
+            // about them. Otherwise, and for claims that match nothing, the answer's notes
+            // suggest names, which must come from the whole log: ask the whole log.
+            let complete = if matches!(q.source, Source::Claims) {
+                !a.rows.is_empty() && a.notes.is_empty()
+            } else {
+                !exact.is_empty()
+            };
+            if complete {
+                a.read = Read::Index {
+                    entries: entries.len(),
+                };
                 return Ok(a);
             }
         }
     }
-    let (head, len) = log.committed().map_err(RunError::Log)?;
+    let (head, stamp) = log.committed_stamped().map_err(RunError::Log)?;
     let entries = log.entries().map_err(RunError::Log)?;
     let records = needs_records.then(|| {
         std::sync::Arc::new(reckon_reconcile::estimate_records(
@@ -175,7 +199,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     )?;
     // Made only if the log is still where the answer was read.
     if entries.last().map(|e| (e.seq, e.hash)) == Some((head.seq, head.hash)) {
-        let _ = Index::build(log, &entries, head, len, records.map(|r| (*r).clone()));
+        let _ = Index::build(log, &entries, head, stamp, records.map(|r| (*r).clone()));
     }
     Ok(a)
 }
@@ -284,6 +308,7 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
             columns: vec!["count".into()],
             rows: vec![vec![Cell::Int(n as u64)]],
             notes,
+            read: Read::WholeLog,
         });
     }
     let rows = items
@@ -301,5 +326,6 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
         columns: columns.iter().map(|f| f.name().to_owned()).collect(),
         rows,
         notes,
+        read: Read::WholeLog,
     })
 }
