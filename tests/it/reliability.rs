@@ -426,7 +426,11 @@ fn d13_a_head_moved_back_by_hand_is_not_mended_by_deleting_entries() {
     std::fs::write(log.join("head"), &head_before).unwrap();
     let v = reckon(&log, &["verify"], None);
     assert_eq!(v.code, 1);
-    assert!(v.stdout.contains("repair --dry-run"), "{}", v.stdout);
+    assert!(
+        v.stdout.contains("moved back") && v.stdout.contains("--commit-tail"),
+        "{}",
+        v.stdout
+    );
     let r = reckon(&log, &["repair"], None);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stderr.contains("--commit-tail"), "{}", r.stderr);
@@ -720,4 +724,306 @@ fn d5_a_forged_index_count_is_refused_before_anything_is_allocated() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!indexed);
     assert_eq!(r.stdout, honest.stdout);
+}
+
+/// A log of one claim quoting `document`, in `dir/log`.
+fn quoting(dir: &Path, document: &str, quote: &str) -> PathBuf {
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let line = serde_json::json!({"subject": "d/a", "value": "1", "said_on": "2025",
+        "speaker": "A", "document": document, "quote": quote});
+    let r = reckon(&log, &["import", "-"], Some(format!("{line}\n").as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    log
+}
+
+#[test]
+fn d8_documents_outside_the_folder_fifos_and_devices_are_never_read() {
+    let dir = scratch("d8");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let secret = dir.join("secret.txt");
+    std::fs::write(&secret, "root:x:0:0").unwrap();
+    std::os::unix::fs::symlink(&secret, docs.join("a.txt")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", docs.join("zero.txt")).unwrap();
+    assert!(
+        sh(&format!("mkfifo '{}'", docs.join("fifo.txt").display()))
+            .status
+            .success()
+    );
+    std::fs::write(docs.join("inside.txt"), "the words root:x:0:0 are here").unwrap();
+    std::os::unix::fs::symlink(docs.join("inside.txt"), docs.join("link-inside.txt")).unwrap();
+    for (name, ok) in [
+        ("a.txt", false),
+        ("zero.txt", false),
+        ("fifo.txt", false),
+        ("inside.txt", true),
+        ("link-inside.txt", true),
+    ] {
+        let case = dir.join(name);
+        std::fs::create_dir_all(&case).unwrap();
+        let log = quoting(&case, name, "root:x:0:0");
+        let t0 = std::time::Instant::now();
+        let r = reckon(
+            &log,
+            &["verify", "--documents", docs.to_str().unwrap()],
+            None,
+        );
+        assert!(t0.elapsed().as_secs() < 10, "{name}: took too long");
+        assert_eq!(
+            r.code,
+            if ok { 0 } else { 1 },
+            "{name}: {}{}",
+            r.stdout,
+            r.stderr
+        );
+        if !ok {
+            assert!(
+                r.stdout.contains("out of the documents folder")
+                    || r.stdout.contains("not a regular file"),
+                "{name}: {}",
+                r.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn d8_import_refuses_document_names_that_the_quote_check_would_refuse() {
+    let dir = scratch("d8names");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    for name in ["../../etc/passwd", "/etc/passwd", "a/../../b", "docs/"] {
+        let line = serde_json::json!({"subject": "d/a", "value": "1", "said_on": "2025",
+            "speaker": "A", "document": name});
+        let r = reckon(&log, &["import", "-"], Some(format!("{line}\n").as_bytes()));
+        assert_eq!(r.code, 2, "{name}");
+        assert!(
+            r.stderr.contains("field `document`"),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn c6_a_retracted_claim_with_a_wrong_quote_is_listed_not_failed() {
+    let dir = scratch("c6");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("a.txt"), "what was really said").unwrap();
+    let log = quoting(&dir, "a.txt", "words never said");
+    let r = reckon(
+        &log,
+        &["verify", "--documents", docs.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 1, "a live claim with a wrong quote fails");
+    assert_eq!(
+        reckon(&log, &["retract", "1", "--reason", "misquoted"], None).code,
+        0
+    );
+    let r = reckon(
+        &log,
+        &["verify", "--documents", docs.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("retracted: listed, not failed"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// An event's JSON text with `type` first, as the format requires.
+fn event_text(ev: &serde_json::Value) -> String {
+    let mut rest = ev.as_object().unwrap().clone();
+    let t = rest.remove("type").unwrap();
+    let body = serde_json::Value::Object(rest).to_string();
+    format!("{{\"type\":{t},{}", &body[1..])
+}
+
+/// Writes `events` as a log with a valid chain and head, as another tool could.
+fn forged_log(dir: &Path, events: &[serde_json::Value]) -> PathBuf {
+    let log = dir.join("log");
+    std::fs::create_dir_all(&log).unwrap();
+    let mut prev = "0".repeat(64);
+    let mut text = String::new();
+    for (i, ev) in events.iter().enumerate() {
+        let body = format!(
+            "{{\"seq\":{},\"prev\":\"{prev}\",\"at\":\"2025-11-22T00:00:00Z\",\"event\":{}}}",
+            i + 1,
+            event_text(ev)
+        );
+        let hash = blake3::hash(body.as_bytes()).to_hex().to_string();
+        text.push_str(&format!("{hash} {body}\n"));
+        prev = hash;
+    }
+    std::fs::write(log.join("entries.jsonl"), text).unwrap();
+    std::fs::write(log.join("head"), format!("{} {prev}\n", events.len())).unwrap();
+    log
+}
+
+#[test]
+fn d12_deep_verification_checks_every_reference_an_append_checks() {
+    use serde_json::json;
+    let dir = scratch("d12");
+    let claim = |s: &str, v: &str| json!({"type": "claim", "subject": s, "value": v, "unit": "count", "said_on": "2025", "speaker": "X"});
+    // The hash of the first entry of a forged log of `first`, for references to it.
+    let first_hash = |first: &serde_json::Value| {
+        let body = format!(
+            "{{\"seq\":1,\"prev\":\"{}\",\"at\":\"2025-11-22T00:00:00Z\",\"event\":{}}}",
+            "0".repeat(64),
+            event_text(first)
+        );
+        blake3::hash(body.as_bytes()).to_hex().to_string()
+    };
+    let a = claim("a/b", "1");
+    let h = first_hash(&a);
+    let define = json!({"type": "define", "subject": "a/b"});
+    let hd = first_hash(&define);
+    let cases: Vec<(&str, Vec<serde_json::Value>)> = vec![
+        (
+            "dangling retraction",
+            vec![
+                a.clone(),
+                json!({"type": "retract", "claim": "ab".repeat(32), "reason": "x"}),
+            ],
+        ),
+        (
+            "retraction of a definition",
+            vec![
+                define.clone(),
+                json!({"type": "retract", "claim": hd, "reason": "x"}),
+            ],
+        ),
+        (
+            "double retraction",
+            vec![
+                a.clone(),
+                json!({"type": "retract", "claim": h, "reason": "x"}),
+                json!({"type": "retract", "claim": h, "reason": "y"}),
+            ],
+        ),
+        (
+            "self alias",
+            vec![
+                a.clone(),
+                json!({"type": "alias", "subject": "a/b", "same_as": "a/b"}),
+            ],
+        ),
+        (
+            "alias cycle",
+            vec![
+                a.clone(),
+                claim("c/d", "1"),
+                json!({"type": "alias", "subject": "a/b", "same_as": "c/d"}),
+                json!({"type": "alias", "subject": "c/d", "same_as": "a/b"}),
+            ],
+        ),
+        (
+            "sum of itself",
+            vec![json!({"type": "define", "subject": "s/t", "sum_of": ["s/t", "a/b"]})],
+        ),
+        (
+            "sum cycle",
+            vec![
+                json!({"type": "define", "subject": "s/t", "sum_of": ["s/u", "a/b"]}),
+                json!({"type": "define", "subject": "s/u", "sum_of": ["s/t", "a/c"]}),
+            ],
+        ),
+    ];
+    for (name, events) in cases {
+        let case = dir.join(name.replace(' ', "-"));
+        let log = forged_log(&case, &events);
+        assert_eq!(
+            reckon(&log, &["verify"], None).code,
+            0,
+            "{name}: the chain itself is sound"
+        );
+        let r = reckon(&log, &["verify", "--deep"], None);
+        assert_eq!(r.code, 1, "{name}: {}", r.stdout);
+        assert!(r.stdout.contains("bad reference"), "{name}: {}", r.stdout);
+    }
+    // A sound log of references passes.
+    let ok = forged_log(
+        &dir.join("sound"),
+        &[
+            a.clone(),
+            json!({"type": "retract", "claim": h, "reason": "x"}),
+        ],
+    );
+    assert_eq!(reckon(&ok, &["verify", "--deep"], None).code, 0);
+}
+
+#[test]
+fn d13_messages_say_what_repair_will_do_and_echo_no_more_than_needed() {
+    let dir = scratch("d13");
+    // Complete uncommitted lines, then a torn one: all of them are named.
+    let log = copied(&dir);
+    let committed = snapshot(&log);
+    let two = concat!(
+        r#"{"subject":"a/b","value":"1","said_on":"2025","speaker":"X"}"#,
+        "\n",
+        r#"{"subject":"a/b","value":"2","said_on":"2025","speaker":"Y"}"#,
+        "\n"
+    );
+    assert_eq!(reckon(&log, &["import", "-"], Some(two.as_bytes())).code, 0);
+    let next = next_line(&dir.join("n"));
+    let mut bytes = std::fs::read(log.join("entries.jsonl")).unwrap();
+    bytes.extend_from_slice(&next[..40]);
+    std::fs::write(log.join("entries.jsonl"), &bytes).unwrap();
+    std::fs::write(log.join("head"), &committed.1).unwrap();
+    let v = reckon(&log, &["verify"], None);
+    assert_eq!(v.code, 1);
+    assert!(
+        v.stdout.contains("entry 27") && v.stdout.contains("2 complete line(s)"),
+        "{}",
+        v.stdout
+    );
+    assert_eq!(reckon(&log, &["repair"], None).code, 0);
+    assert_eq!(snapshot(&log), committed);
+
+    // A byte order mark is named as such.
+    let r = reckon(&log, &["import", "-"], Some("\u{feff}{}\n".as_bytes()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("byte order mark"), "{}", r.stderr);
+
+    // A 100,000-character field name is not echoed whole.
+    let long = format!("{{\"{}\":1}}\n", "k".repeat(100_000));
+    let r = reckon(&log, &["import", "-"], Some(long.as_bytes()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.len() < 1000, "{} bytes of stderr", r.stderr.len());
+
+    // A system error is said once.
+    let r = reckon(
+        &log,
+        &["import", dir.join("missing.jsonl").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.matches("os error").count(), 1, "{}", r.stderr);
+    let r = reckon(&dir.join("nolog"), ADD_MINIMAL, None);
+    assert_eq!(r.stderr.matches("os error").count(), 0, "{}", r.stderr);
+
+    // A negative figure is refused by the figure rules, not taken for a flag.
+    let r = reckon(
+        &log,
+        &[
+            "add",
+            "--subject",
+            "a/b",
+            "--value",
+            "-5",
+            "--said-on",
+            "2025",
+            "--speaker",
+            "X",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--value"), "{}", r.stderr);
+    assert!(!r.stderr.contains("unexpected argument"), "{}", r.stderr);
 }

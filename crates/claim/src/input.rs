@@ -167,7 +167,7 @@ pub fn parse_line(
             };
             return Err(FieldError {
                 column: col(line, k.key_byte),
-                field: Some(k.name.clone()),
+                field: Some(clip(&k.name, 60)),
                 message: format!("unknown field in a {kind}{hint}"),
             });
         }
@@ -233,7 +233,14 @@ fn parse_claim(
         publisher,
         url: f.text("url")?,
         title: f.text("title")?,
-        document: f.text("document")?,
+        document: match f.text("document")? {
+            Some(d) => Some(
+                crate::model::check_document_name(&d)
+                    .map(|()| d)
+                    .map_err(|m| f.bad("document", m))?,
+            ),
+            None => None,
+        },
         quote: f.text("quote")?,
         modality,
         tags: f.list("tags")?,
@@ -518,6 +525,14 @@ fn skip_value(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// At most `max` characters of `s`, with `…` where it was cut: for echoing input in messages.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -372,3 +372,27 @@ impl FromStr for Subject {
         Subject::parse(s)
     }
 }
+
+/// Checks a claim's `document` name: a plain relative path inside the documents folder that
+/// `reckon verify --documents DIR` reads (no `..`, not absolute, no control characters), so
+/// that a name the check would refuse is refused when the claim is recorded.
+pub fn check_document_name(name: &str) -> Result<(), String> {
+    let path = std::path::Path::new(name);
+    if path.is_absolute() || name.starts_with(['/', '\\']) {
+        return Err(format!(
+            "`{name}` is an absolute path; name the file relative to the documents folder"
+        ));
+    }
+    if name.split(['/', '\\']).any(|part| part == "..") {
+        return Err(format!(
+            "`{name}` leaves the documents folder (`..`); name a file inside it"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("a document name cannot hold control characters".into());
+    }
+    if name.ends_with(['/', '\\']) {
+        return Err(format!("`{name}` names a folder, not a file"));
+    }
+    Ok(())
+}

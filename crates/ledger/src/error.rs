@@ -77,6 +77,31 @@ pub enum Problem {
         /// Entries the log holds.
         entries: u64,
     },
+    /// The last line is incomplete, but the head file says it was committed: the file was
+    /// cut short after the append, which repair does not mend.
+    TornCommitted {
+        /// Line number of the incomplete line.
+        line: u64,
+        /// How many bytes it has.
+        bytes: u64,
+    },
+    /// An interrupted append left complete lines after the committed ones and then an
+    /// incomplete one.
+    Unfinished {
+        /// Line number of the first uncommitted line.
+        line: u64,
+        /// How many complete lines it left.
+        complete: u64,
+        /// How many bytes the incomplete last line has.
+        torn: u64,
+    },
+    /// A valid event whose reference an append would have refused (found by a deep check).
+    BadReference {
+        /// Line number.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// The head file's hash is not the hash of the entry it names.
     HeadHashMismatch {
         /// The entry it names.
@@ -96,7 +121,10 @@ impl Problem {
             | Problem::SequenceGap { line, .. }
             | Problem::BrokenLink { line, .. }
             | Problem::TornTail { line, .. }
-            | Problem::ForeignTail { line, .. } => Some(*line),
+            | Problem::ForeignTail { line, .. }
+            | Problem::BadReference { line, .. }
+            | Problem::Unfinished { line, .. }
+            | Problem::TornCommitted { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -140,6 +168,22 @@ impl fmt::Display for Problem {
             Problem::ForeignTail { line, bytes, keep } => write!(
                 f,
                 "line {line}: the file ends in {bytes} bytes that are not the start of an entry (not what an interrupted append leaves, so repair will not remove them; look at them, and if they are not wanted, `truncate -s {keep} entries.jsonl` removes them)"
+            ),
+            Problem::TornCommitted { line, bytes } => write!(
+                f,
+                "entry {line} (line {line}): torn: the last {bytes} bytes are an incomplete entry that the head file says was committed (the file was cut short after the append; repair does not mend this: restore the file from a copy)"
+            ),
+            Problem::Unfinished {
+                line,
+                complete,
+                torn,
+            } => write!(
+                f,
+                "entry {line} (line {line}): uncommitted: an interrupted append left {complete} complete line(s) the head file does not name, then an incomplete line of {torn} bytes; `reckon repair` removes them all"
+            ),
+            Problem::BadReference { line, message } => write!(
+                f,
+                "entry {line} (line {line}): bad reference: {message} (an append refuses this; the entry was written by another tool)"
             ),
             Problem::HeadMovedBack { head_seq, entries } => write!(
                 f,

@@ -116,6 +116,14 @@ pub fn parse_input_line(
     if text.trim().is_empty() {
         return Ok(None);
     }
+    if text.starts_with('\u{feff}') {
+        return Err(at(
+            1,
+            None,
+            "the line starts with a byte order mark (U+FEFF); save the file as UTF-8 without one"
+                .into(),
+        ));
+    }
     let event = parse_line(text, resolve).map_err(|e| at(e.column, e.field, e.message))?;
     Ok(Some(event))
 }

@@ -60,12 +60,33 @@
 //!   (`5%` or `10`), `sum_of` (a list of subjects).
 //! - `"alias"`: `subject` and `same_as`.
 //!
-//! A verifier reports the first line that fails, in file order: a line not of the form above or
-//! whose EVENT is not a valid event (*unparsable entry*), a HASH that is not the blake3 of BODY
-//! (*hash mismatch*), a SEQ that is not one more than the line before (*sequence gap*), a PREV
-//! that is not the HASH of the line before (*broken link*), bytes after the last LF (*torn
-//! tail*), and finally a `head` that does not name the last entry.
+//! EVENT must start with the bytes `{"type":"` (the `type` key first); within a claim, the
+//! keys are written in the order listed above (`type`, `subject`, `value`, …), as reckon
+//! writes them. A reader may rely on both.
 //!
+//! **Verification has two levels**, and both report the first line that fails, in file
+//! order, then the `head` file:
+//!
+//! - *Chain* (`reckon verify`): every line is of the form above, with its HASH the blake3 of
+//!   BODY, EVENT well-formed JSON starting with `{"type":"`, and AT a real UTC time
+//!   (otherwise *unparsable entry*, or *hash mismatch*); SEQ is one more than the line before
+//!   (*sequence gap*) and PREV is the HASH of the line before (*broken link*); there are no
+//!   bytes after the last LF (*torn tail*); and `head` names the last entry (its SEQ and
+//!   HASH). This runs at the speed of hashing and is what an append relies on.
+//! - *Deep* (`reckon verify --deep`, and every command that decodes the log): also, every
+//!   EVENT is a valid event of its type as described above, with the values the import
+//!   contract allows (*unparsable entry*); and every reference holds as an append checks it
+//!   (*bad reference*): a `retract` names the HASH of an earlier claim not already retracted;
+//!   a `supersedes` names an earlier claim that is neither retracted nor already superseded;
+//!   an `alias` names a subject that an earlier claim or definition names, and no chain of
+//!   aliases leads back to it; a `sum_of` lists neither its own subject nor one whose parts,
+//!   however deep, contain it, and no subject twice.
+//!
+//! `reckon verify --documents DIR` decodes every event too, and then checks quotes: each
+//! claim with a `document` and a `quote` must have the quote (runs of white space counted as
+//! one space) in `DIR/document`, a regular file inside DIR (after links) of at most 64 MiB.
+//! Problems with claims that were later retracted are listed but do not fail the check.
+
 //! # Tree, checkpoints and proofs (auditing)
 //!
 //! These are computed by `reckon-audit` from the entries file; they are specified here so that
@@ -100,10 +121,18 @@
 //! # Appending
 //!
 //! Writers take an exclusive advisory lock (`flock`) on `entries.jsonl`, read the last line and
-//! check it against `head`, write all new lines with one `write`, `fsync` the file, then replace
-//! `head`. Readers take a shared lock, so they never see a half-written append. A crash can
-//! leave at worst an incomplete last line (a torn tail) or a `head` one append behind: both are
-//! reported by verification, refused by appends, and mended only by an explicit repair.
+//! check it against `head`, write the new lines (in pieces of up to 8 MiB), `fsync` the file,
+//! then replace `head` through a new file with a unique name and a rename. Readers take a
+//! shared lock, so they never see a half-written append. `init` creates `entries.jsonl` and
+//! writes the first `head` under the same exclusive lock. When any step of an append fails, the
+//! file is cut back to its length before the append. A crash can leave at worst an
+//! incomplete last line (a torn tail) or lines after the entry `head` names, all written by
+//! that one append (so all with one AT): both are reported by verification, refused by
+//! appends, and mended only by an explicit repair, which removes them (or, asked with
+//! `--commit-tail`, moves `head` to the last complete entry). Repair never removes bytes that
+//! are not the start of an entry line, nor complete lines with more than one AT; with no
+//! readable `head` it keeps every complete line of an intact chain. The files are opened only
+//! when they are regular files reached without a symbolic link.
 
 mod error;
 mod format;
@@ -125,4 +154,4 @@ pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{QuoteProblem, check_quotes};
 pub use scan::{Scan, scan, scan_reader};
-pub use tx::Tx;
+pub use tx::{Tx, check_references};

@@ -339,13 +339,51 @@ impl Log {
     pub fn verify(&self) -> Result<Result<Head, Problem>, LedgerError> {
         let f = self.open(false)?;
         let scanned = scan_reader(&f, false).map_err(io(&self.entries_path(), "read"))?;
-        Ok(scanned.and_then(|s| {
-            self.check_head(&s)?;
-            Ok(Head {
-                seq: s.entries,
-                hash: s.head,
+        Ok(scanned
+            .and_then(|s| {
+                self.check_head(&s)?;
+                Ok(Head {
+                    seq: s.entries,
+                    hash: s.head,
+                })
             })
-        }))
+            .map_err(|p| self.refine(&f, p)))
+    }
+
+    /// Makes what an interrupted append left say what repair will do about it: a torn tail
+    /// after complete uncommitted lines names them all, bytes that are not an entry and lines
+    /// from more than one append say that repair will not remove them. Other problems, and
+    /// any failure to read again, are returned as they were.
+    fn refine(&self, f: &File, p: Problem) -> Problem {
+        if !matches!(p, Problem::TornTail { .. } | Problem::HeadBehind { .. }) {
+            return p;
+        }
+        let Ok(bytes) = self.read_all(f) else {
+            return p;
+        };
+        match (self.plan(&bytes, false), &p) {
+            (Err(Problem::Truncated { .. }), Problem::TornTail { line, bytes }) => {
+                Problem::TornCommitted {
+                    line: *line,
+                    bytes: *bytes,
+                }
+            }
+            (Err(other), _) => other,
+            (Ok(Repair::RemoveTail { line, bytes: tail }), _) => {
+                let complete = memchr::memchr_iter(b'\n', &tail).count() as u64;
+                let torn = tail.len() - memchr::memrchr(b'\n', &tail).map_or(0, |i| i + 1);
+                if complete > 0 && torn > 0 {
+                    Problem::Unfinished {
+                        line,
+                        complete,
+                        torn: torn as u64,
+                    }
+                } else {
+                    p
+                }
+            }
+            (Ok(_), _) => p,
+        }
     }
 
     /// Reads every entry, refusing a log that fails any check.
@@ -357,8 +395,9 @@ impl Log {
         };
         let s = scan_reader(&f, true)
             .map_err(io(&self.entries_path(), "read"))?
-            .map_err(damaged)?;
-        self.check_head(&s).map_err(damaged)?;
+            .map_err(|p| damaged(self.refine(&f, p)))?;
+        self.check_head(&s)
+            .map_err(|p| damaged(self.refine(&f, p)))?;
         Ok(s.kept)
     }
 
@@ -391,7 +430,7 @@ impl Log {
             // A torn tail: let a full scan say exactly where.
             let bytes = self.read_all(f)?;
             return Err(match scan(&bytes, false) {
-                Err(p) => damaged(p),
+                Err(p) => damaged(self.refine(f, p)),
                 Ok(_) => damaged(Problem::HeadUnreadable(
                     "the log does not end with a newline".into(),
                 )),

@@ -1,9 +1,17 @@
 //! Checking recorded quotes against the source documents they name.
+//!
+//! Documents are read only when they are regular files inside the documents folder (after
+//! following any links), and only up to [`MAX_DOCUMENT`] bytes: a link out of the folder, a
+//! FIFO or a device is reported, never read.
 
 use crate::format::Entry;
-use reckon_claim::Event;
-use std::collections::HashMap;
-use std::path::Path;
+use reckon_claim::{EntryHash, Event};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The largest document read, in bytes.
+pub const MAX_DOCUMENT: u64 = 64 << 20;
 
 /// A claim whose quote could not be confirmed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,16 +22,72 @@ pub struct QuoteProblem {
     pub document: String,
     /// What is wrong.
     pub message: String,
+    /// The claim was retracted: the problem is listed, but does not fail the check (a log
+    /// whose bad quote was retracted has been mended, and an append-only log cannot do more).
+    pub retracted: bool,
 }
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Checks that every live claim with both a `document` and a `quote` has its quote, word for
-/// word (runs of white space count as one space), in `dir/document`. Returns the number of
-/// quotes checked and every problem found.
+/// Reads `dir/name` if it is a regular file inside `dir` of at most [`MAX_DOCUMENT`] bytes.
+fn read_document(
+    dir: &Path,
+    canonical_dir: Option<&PathBuf>,
+    name: &str,
+) -> Result<String, String> {
+    reckon_claim::model::check_document_name(name)?;
+    let path = dir.join(name);
+    let shown = path.display();
+    let real = std::fs::canonicalize(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if let Some(d) = canonical_dir
+        && !real.starts_with(d)
+    {
+        return Err(format!(
+            "{shown} leads out of the documents folder (to {}); it is not read",
+            real.display()
+        ));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown} is not a regular file; it is not read"));
+    }
+    if meta.len() > MAX_DOCUMENT {
+        return Err(format!(
+            "{shown} is {} bytes; documents are read up to {MAX_DOCUMENT} bytes",
+            meta.len()
+        ));
+    }
+    let f = std::fs::File::open(&real).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    // Checked again on the open file: it may have been swapped since.
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(format!("{shown} is not a regular file; it is not read"));
+    }
+    let mut bytes = Vec::new();
+    f.take(MAX_DOCUMENT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_DOCUMENT {
+        return Err(format!(
+            "{shown} is over {MAX_DOCUMENT} bytes; documents are read up to that"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))
+}
+
+/// Checks that every claim with both a `document` and a `quote` has its quote, word for word
+/// (runs of white space count as one space), in `dir/document`. Returns the number of quotes
+/// checked and every problem found; problems of retracted claims are marked as such.
 pub fn check_quotes(entries: &[Entry], dir: &Path) -> (usize, Vec<QuoteProblem>) {
+    let retracted: HashSet<EntryHash> = entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::Retract { claim, .. } => Some(*claim),
+            _ => None,
+        })
+        .collect();
+    let canonical_dir = std::fs::canonicalize(dir).ok();
     let mut docs: HashMap<String, Result<String, String>> = HashMap::new();
     let mut checked = 0;
     let mut problems = Vec::new();
@@ -33,27 +97,20 @@ pub fn check_quotes(entries: &[Entry], dir: &Path) -> (usize, Vec<QuoteProblem>)
             continue;
         };
         checked += 1;
-        let text = docs.entry(doc.clone()).or_insert_with(|| {
-            if doc.contains("..") || Path::new(doc).is_absolute() {
-                return Err("the document name must be a plain relative path".into());
-            }
-            std::fs::read_to_string(dir.join(doc))
-                .map(|t| squash(&t))
-                .map_err(|err| format!("cannot read {}: {err}", dir.join(doc).display()))
+        let text = docs
+            .entry(doc.clone())
+            .or_insert_with(|| read_document(dir, canonical_dir.as_ref(), doc).map(|t| squash(&t)));
+        let message = match text {
+            Ok(t) if t.contains(&squash(quote)) => continue,
+            Ok(_) => format!("the quote \"{quote}\" is not in the document"),
+            Err(m) => m.clone(),
+        };
+        problems.push(QuoteProblem {
+            seq: e.seq,
+            document: doc.clone(),
+            message,
+            retracted: retracted.contains(&e.hash),
         });
-        match text {
-            Ok(t) if t.contains(&squash(quote)) => {}
-            Ok(_) => problems.push(QuoteProblem {
-                seq: e.seq,
-                document: doc.clone(),
-                message: format!("the quote \"{quote}\" is not in the document"),
-            }),
-            Err(m) => problems.push(QuoteProblem {
-                seq: e.seq,
-                document: doc.clone(),
-                message: m.clone(),
-            }),
-        }
     }
     (checked, problems)
 }

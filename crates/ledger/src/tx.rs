@@ -232,6 +232,64 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// Replays `entries` in order, checking each event's references the way an append checks
+/// them: a retraction or supersession names an earlier claim that is still live, an alias
+/// names a known subject and closes no cycle, a sum contains neither itself nor a cycle.
+/// Returns the first entry that breaks one, with why.
+pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
+    let mut status: HashMap<EntryHash, Status> = HashMap::with_capacity(entries.len());
+    let mut subjects = Subjects::default();
+    for e in entries {
+        let checked = match &e.event {
+            Event::Retract { claim, .. } => target_ok(&status, "retract", claim),
+            Event::Claim(c) => match &c.supersedes {
+                Some(t) => target_ok(&status, "supersedes", t),
+                None => Ok(()),
+            },
+            Event::Alias { subject, same_as } => subjects.check_alias(subject, same_as),
+            Event::Define(d) if !d.sum_of.is_empty() => subjects.check_sum(&d.subject, &d.sum_of),
+            Event::Define(_) => Ok(()),
+        };
+        checked.map_err(|m| (e.seq, m))?;
+        note(&mut status, e.seq, e.hash, &e.event);
+        subjects.note(&e.event);
+    }
+    Ok(())
+}
+
+/// Whether `hash` names a live claim that `field` (`retract` or `supersedes`) may point at.
+fn target_ok(
+    status: &HashMap<EntryHash, Status>,
+    field: &str,
+    hash: &EntryHash,
+) -> Result<(), String> {
+    let s = status
+        .get(hash)
+        .copied()
+        .ok_or_else(|| format!("`{field}` names {hash}, which is no earlier entry"))?;
+    if !s.is_claim {
+        return Err(format!(
+            "`{field}` names entry #{}, which is not a claim",
+            s.seq
+        ));
+    }
+    if s.retracted {
+        return Err(format!(
+            "`{field}` names claim #{}, which is already retracted",
+            s.seq
+        ));
+    }
+    if field == "supersedes"
+        && let Some(by) = s.superseded_by
+    {
+        return Err(format!(
+            "`supersedes` names claim #{}, which #{by} already supersedes",
+            s.seq
+        ));
+    }
+    Ok(())
+}
+
 fn note(status: &mut HashMap<EntryHash, Status>, seq: u64, hash: EntryHash, event: &Event) {
     let is_claim = matches!(event, Event::Claim(_));
     status.insert(

@@ -253,20 +253,22 @@ describes (exit 1 if it was truncated, forked or rewritten); --key checks its si
 
 Examples:
   reckon verify
-  reckon verify --deep                         also decode and check every event
-  reckon verify --documents ../shared/seeds    also check every quote against its document
+  reckon verify --deep                         also decode every event and check references
+  reckon verify --documents ../shared/seeds    also check every live claim's quote
   reckon verify --since log.checkpoint --key seedlog.pub")]
     Verify {
-        /// Also check that each claim's quote is in its document, found in this directory.
+        /// Also check that each claim's quote is in its document, a regular file inside this
+        /// directory (problems of retracted claims are listed, not failed).
         #[arg(long, value_name = "DIR")]
         documents: Option<PathBuf>,
         /// Also decode every event and check it is a valid claim, retraction, definition or
-        /// alias (what every command that reads the log checks; plain verify checks shape,
-        /// hashes and links at the speed of hashing).
+        /// alias whose references hold (retractions and corrections of earlier live claims,
+        /// aliases and sums without cycles); plain verify checks shape, hashes and links at
+        /// the speed of hashing.
         #[arg(long)]
         deep: bool,
         /// Also prove that the log extends the one this signed checkpoint describes.
-        #[arg(long, value_name = "CHECKPOINT")]
+        #[arg(long, value_name = "CHECKPOINT", conflicts_with_all = ["documents", "deep", "format"])]
         since: Option<PathBuf>,
         /// Verifier key(s) for the --since checkpoint's signature.
         #[arg(long = "key", value_name = "PUBKEY")]

@@ -390,21 +390,38 @@ fn verify(
     format: Format,
     print: &mut dyn FnMut(&str) -> Result<(), Failure>,
 ) -> Result<u8, Failure> {
-    let mut verdict = log.verify().map_err(ledger)?;
-    if deep && verdict.is_ok() {
-        // Decoding every event finds an event that is well-formed JSON but not a valid event.
+    // One read of the log: a plain check hashes and links every line; a deep one or a quote
+    // check also decodes every event, from the same pass.
+    let mut quote_report = None;
+    let verdict = if deep || documents.is_some() {
         match log.entries() {
-            Ok(_) => {}
-            Err(LedgerError::Damaged { problem, .. }) => verdict = Err(problem),
+            Ok(entries) => {
+                let head = reckon_ledger::Head {
+                    seq: entries.last().map_or(0, |e| e.seq),
+                    hash: entries.last().map_or(reckon_ledger::GENESIS, |e| e.hash),
+                };
+                let references = if deep {
+                    reckon_ledger::check_references(&entries).map_err(|(line, message)| {
+                        reckon_ledger::Problem::BadReference { line, message }
+                    })
+                } else {
+                    Ok(())
+                };
+                if let (Ok(()), Some(dir)) = (&references, &documents) {
+                    quote_report = Some(reckon_ledger::check_quotes(&entries, dir));
+                }
+                references.map(|()| head)
+            }
+            Err(LedgerError::Damaged { problem, .. }) => Err(problem),
             Err(e) => return Err(ledger(e)),
         }
-    }
-    let mut quote_report = None;
-    if let (Ok(_), Some(dir)) = (&verdict, &documents) {
-        let entries = log.entries().map_err(ledger)?;
-        quote_report = Some(reckon_ledger::check_quotes(&entries, dir));
-    }
-    let quotes_ok = quote_report.as_ref().is_none_or(|(_, p)| p.is_empty());
+    } else {
+        log.verify().map_err(ledger)?
+    };
+    // Problems of retracted claims are listed but do not fail the check.
+    let quotes_ok = quote_report
+        .as_ref()
+        .is_none_or(|(_, p)| p.iter().all(|q| q.retracted));
     let text = match (format, &verdict) {
         (Format::Json, Ok(h)) => {
             let mut j =
@@ -413,7 +430,7 @@ fn verify(
                 j["quotes_checked"] = Json::from(*n);
                 j["quote_problems"] = problems
                     .iter()
-                    .map(|p| serde_json::json!({"seq": p.seq, "document": p.document, "problem": p.message}))
+                    .map(|p| serde_json::json!({"seq": p.seq, "document": p.document, "problem": p.message, "retracted": p.retracted}))
                     .collect();
             }
             format!("{j}\n")
@@ -426,15 +443,25 @@ fn verify(
             let mut s = format!("ok: {} entries, head {}\n", h.seq, h.hash);
             if let Some((n, problems)) = &quote_report {
                 for p in problems {
+                    let note = if p.retracted {
+                        " (retracted: listed, not failed)"
+                    } else {
+                        ""
+                    };
                     s.push_str(&format!(
-                        "quote of entry #{} ({}): {}\n",
+                        "quote of entry #{} ({}): {}{note}\n",
                         p.seq, p.document, p.message
                     ));
                 }
+                let failed = problems.iter().filter(|p| !p.retracted).count();
                 s.push_str(&format!(
-                    "quotes: {} checked, {} not found\n",
+                    "quotes: {} checked, {} not found{}\n",
                     n,
-                    problems.len()
+                    failed,
+                    match problems.len() - failed {
+                        0 => String::new(),
+                        r => format!(", {r} of retracted claims listed"),
+                    }
                 ));
             }
             s

@@ -143,7 +143,8 @@ pub(super) fn provenance(
     let mut notes = Vec::new();
     if rows.is_empty() {
         notes.push(format!(
-            "no subject matches `{subject}`{}",
+            "no subject matches `{}`{}",
+            reckon_claim::input::clip(&subject, 80),
             subject_hint(state, &subject)
         ));
     }

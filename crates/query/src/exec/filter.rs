@@ -238,7 +238,11 @@ pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
             } else {
                 format!("; the nearest are: {}", near.join(", "))
             };
-            notes.push(format!("no claim has {} `{t}`{hint}", f.name()));
+            notes.push(format!(
+                "no claim has {} `{}`{hint}",
+                f.name(),
+                reckon_claim::input::clip(t, 80)
+            ));
         }
         _ => {}
     }

@@ -297,7 +297,8 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
         && let Source::Figures(Some(p)) = &q.source
     {
         notes.push(format!(
-            "no subject matches `{p}`{}",
+            "no subject matches `{}`{}",
+            reckon_claim::input::clip(p, 80),
             subject_hint(&state, p)
         ));
     }
