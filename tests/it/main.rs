@@ -6,6 +6,7 @@ mod audit;
 mod bad_input;
 mod cli;
 mod concurrency;
+mod fuzz_corpus;
 mod population;
 mod query;
 mod reconcile;

@@ -1,6 +1,6 @@
 //! The reconciler on real data nobody here wrote: 49,955 conflicting Wikipedia edits of city
-//! populations, scored against census-based reference figures. Majority vote is wrong on
-//! 17.3% of the reference subjects; the reconciler must not do worse.
+//! populations, scored against census-based reference figures, beside the majority-vote
+//! baseline computed here from the same claims.
 
 use crate::support::shared;
 
@@ -27,12 +27,27 @@ fn population_figures_at_least_match_majority_vote() {
         dev.mae,
         report.skipped.len()
     ));
+    let (_, majority) = report
+        .majority
+        .iter()
+        .find(|(p, _)| p.ends_with("truth-dev.csv"))
+        .expect("truth-dev.csv is scored by majority vote");
+    crate::support::notice(&format!(
+        "majority vote on the same claims: {} of {} wrong ({:.1}%)",
+        majority.wrong,
+        majority.subjects,
+        100.0 * majority.error_rate()
+    ));
     assert_eq!(dev.subjects, 156);
-    // Majority vote's 17.3% is 27 of these 156 subjects.
+    // A floor, not a goal: the figure is distinct-origin support with ties broken by the
+    // origins' records on other subjects, majority vote with a principled tie-break, so it
+    // must never do worse than the baseline; learning reliability from the whole log is what
+    // is meant to beat it clearly.
     assert!(
-        dev.wrong <= 27,
-        "worse than majority vote: {} wrong ({:.1}%)",
+        dev.wrong <= majority.wrong,
+        "worse than majority vote: {} wrong ({:.1}%) against {}",
         dev.wrong,
-        100.0 * dev.error_rate()
+        100.0 * dev.error_rate(),
+        majority.wrong
     );
 }

@@ -216,3 +216,62 @@ fn a_supersession_cannot_loop() {
 fn a_retraction_of_an_already_retracted_claim_is_refused() {
     refused("retract-retracted", r#"{"retract": 33, "reason": "again"}"#);
 }
+
+/// The figure of one subject, as `reckon query --format json` gives it, with its status.
+fn figure_of(log: &Path, subject: &str) -> (String, String) {
+    let r = reckon(
+        log,
+        &["query", &format!("figures {subject}"), "--format", "json"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let row = &j["rows"][0];
+    (
+        row["value"].as_str().unwrap_or_default().to_owned(),
+        row["status"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// T1 and C1 of the code review: A and B tie on `t/tie` (100 against 200). On the other
+/// subjects with two or more origins A agreed with the figure 3 times in 3 and B 4 times in 4,
+/// so B's record is the better (5/6 against 4/5) and the figure is B's 200, whatever the tie's
+/// own pick would add.
+#[test]
+fn c1_a_tie_goes_to_the_origins_with_the_better_record_on_other_subjects() {
+    let dir = scratch("recon-tie");
+    let log = cases(&dir);
+    assert_eq!(
+        figure_of(&log, "t/tie"),
+        ("200".into(), "unresolved".into())
+    );
+    let r = reckon(&log, &["explain", "t/tie"], None);
+    assert!(
+        r.stdout
+            .contains("agreed more often on other contested subjects"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// When the records cannot tell the tied regions apart, the one stated first is shown, and
+/// the explanation says so rather than claiming a reliability it did not use.
+#[test]
+fn c1_a_tie_the_records_cannot_break_goes_to_the_first_stated_and_says_so() {
+    let dir = scratch("recon-tie-order");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let lines = concat!(
+        r#"{"subject": "x/tie", "value": "7", "said_on": "2025", "speaker": "P"}"#,
+        "\n",
+        r#"{"subject": "x/tie", "value": "9", "said_on": "2025", "speaker": "Q"}"#,
+        "\n"
+    );
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
+        0
+    );
+    assert_eq!(figure_of(&log, "x/tie"), ("7".into(), "unresolved".into()));
+    let r = reckon(&log, &["explain", "x/tie"], None);
+    assert!(r.stdout.contains("stated first in the log"), "{}", r.stdout);
+}

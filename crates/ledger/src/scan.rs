@@ -86,7 +86,15 @@ fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
 /// The problem, if any, with an entry `(seq, prev)` following one `(last_seq, last_hash)`.
 /// Line numbers are filled in by the caller.
 fn link_problem(last_seq: u64, last_hash: EntryHash, seq: u64, prev: EntryHash) -> Option<Problem> {
-    let expected = last_seq + 1;
+    // A forged sequence number of u64::MAX leaves no room for a next one: that is a gap too.
+    let expected = last_seq.saturating_add(1);
+    if last_seq == u64::MAX {
+        return Some(Problem::SequenceGap {
+            line: 0,
+            expected,
+            found: seq,
+        });
+    }
     if seq != expected {
         return Some(Problem::SequenceGap {
             line: 0,
@@ -220,16 +228,20 @@ pub fn scan_reader(mut r: impl Read, keep: bool) -> std::io::Result<Result<Scan,
             .min(8),
         keep,
     };
-    let mut buf: Vec<u8> = Vec::with_capacity(PIECE);
+    // Small logs are read with a small buffer; it doubles while reads fill it, up to PIECE
+    // (and past it only for a line longer than that).
+    let mut buf: Vec<u8> = Vec::with_capacity(64 << 10);
     loop {
-        // Fill the buffer up to its capacity (growing it when one line is longer than that).
         let start = buf.len();
-        if buf.capacity() - start < PIECE / 2 {
-            buf.reserve(PIECE);
+        if buf.capacity() - start < buf.capacity() / 2 {
+            buf.reserve(buf.capacity().max(64 << 10));
         }
         let want = buf.capacity() - start;
         let got = r.by_ref().take(want as u64).read_to_end(&mut buf)?;
         let eof = got == 0;
+        if got == want && buf.capacity() < PIECE {
+            buf.reserve(buf.capacity());
+        }
         let complete = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
         if let Err(p) = st.feed(&buf[..complete]) {
             return Ok(Err(p));

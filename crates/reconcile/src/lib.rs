@@ -48,5 +48,7 @@ pub mod sweep;
 
 pub use pattern::Pattern;
 pub use recon::{Options, Reconciliation, Record, Records, estimate_records, reconcile};
-pub use report::{Assessed, Derivation, Excluded, PartsCheck, Relation, Status, SubjectReport};
+pub use report::{
+    Assessed, Derivation, Excluded, PartsCheck, Relation, Status, SubjectReport, TieBreak,
+};
 pub use state::{Recorded, State};

@@ -53,6 +53,7 @@ fn empty(state: &State<'_>, subject: &Subject, unit: &str, opts: &Options) -> Su
         figure: None,
         status: Status::NoFigure,
         candidates: Vec::new(),
+        tie_break: None,
         claims: Vec::new(),
         other_units: Vec::new(),
         derived: None,

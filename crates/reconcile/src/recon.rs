@@ -2,7 +2,7 @@
 
 use crate::parts;
 use crate::pattern::Pattern;
-use crate::report::{Assessed, Excluded, Relation, Status, SubjectReport};
+use crate::report::{Assessed, Excluded, Relation, Status, SubjectReport, TieBreak};
 use crate::state::State;
 use crate::sweep::{Candidate, best_regions};
 use reckon_claim::{EntryHash, Interval, Modality, Period, Subject, Tolerance};
@@ -177,8 +177,6 @@ fn finish(
         .iter()
         .map(|n| std::sync::Arc::from(*n))
         .collect();
-    let trust: Vec<f64> = records.iter().map(|r| r.trust()).collect();
-
     // Groups are consumed as their reports are made, so the two never both take memory.
     let selected: Vec<Group> = groups
         .into_iter()
@@ -192,7 +190,7 @@ fn finish(
         .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
         .collect();
     let mut subjects: Vec<SubjectReport> = par_map(selected, |g| {
-        report(state, &g, &claim_origin, &shared, &trust)
+        report(state, &g, &claim_origin, &shared, &records)
     });
     parts::apply(state, &mut subjects, opts);
     subjects.retain(|s| pattern.is_none_or(|p| p.matches(s.subject.as_str())));
@@ -285,12 +283,11 @@ fn build_group(
 }
 
 /// The candidate a tie is broken to: the one whose origins are most reliable, then the one
-/// stated first in the log.
-fn choose<'g>(cands: &'g [Candidate], trust: &[f64]) -> Option<&'g Candidate> {
-    let score = |c: &Candidate| c.origins.iter().map(|&o| trust[o as usize]).sum::<f64>();
+/// stated first in the log. `trust` gives an origin's reliability.
+fn choose(cands: &[Candidate], trust: impl Fn(u32) -> f64) -> Option<&Candidate> {
     let mut best: Option<(&Candidate, f64)> = None;
     for c in cands {
-        let s = score(c);
+        let s = c.origins.iter().map(|&o| trust(o)).sum::<f64>();
         let better = match best {
             None => true,
             Some((b, bs)) => s > bs || (s == bs && c.first < b.first),
@@ -302,39 +299,81 @@ fn choose<'g>(cands: &'g [Candidate], trust: &[f64]) -> Option<&'g Candidate> {
     best.map(|(c, _)| c)
 }
 
-/// Each origin's record over subjects with two or more origins. Subjects with one best
-/// region settle their origins' records once; tied subjects are settled again each round with
-/// the reliability of the round before.
+/// An origin's record with one tied subject's own contribution taken out: the subject's
+/// origins were each counted once as contested, and as agreed when `pick` holds them. What
+/// decides a tie must come from other subjects only.
+fn without_own(records: &[Record], g: &Group, pick: Option<&Candidate>, o: u32) -> Record {
+    let mut r = records[o as usize];
+    if g.voters.binary_search(&o).is_ok() {
+        r.contested = r.contested.saturating_sub(1);
+        if pick.is_some_and(|p| p.origins.binary_search(&o).is_ok()) {
+            r.agreed = r.agreed.saturating_sub(1);
+        }
+    }
+    r
+}
+
+/// The candidate a tied group is broken to, given records that count every subject (the
+/// group's own pick included): the first candidate that, taken as the group's own pick and
+/// removed from the records, is also the one those records choose. That is the pick
+/// [`estimate_trust`] settled on; with records from elsewhere, the best consistent guess.
+fn choose_tied<'g>(g: &Group, cands: &'g [Candidate], records: &[Record]) -> Option<&'g Candidate> {
+    for c in cands {
+        let chosen = choose(cands, |o| without_own(records, g, Some(c), o).trust());
+        if chosen.is_some_and(|x| std::ptr::eq(x, c)) {
+            return Some(c);
+        }
+    }
+    choose(cands, |o| without_own(records, g, None, o).trust())
+}
+
+/// Each origin's record over subjects with two or more origins. Subjects with one best region
+/// settle their origins' records once. A tied subject is broken by its origins' records on
+/// the **other** subjects: the first round uses the settled subjects only, and each later
+/// round adds the other tied subjects' picks of the round before, until no pick changes (or
+/// after `rounds` rounds). The subject's own pick never counts as evidence for itself.
 fn estimate_trust(groups: &[Group], origins: usize, rounds: usize) -> Vec<Record> {
     let mut fixed = vec![Record::default(); origins];
-    let mut tied: Vec<&Group> = Vec::new();
+    let mut tied: Vec<(&Group, &[Candidate])> = Vec::new();
     for g in groups.iter().filter(|g| g.voters.len() >= 2) {
         let Some((_, cands)) = &g.best else { continue };
         if cands.len() > 1 {
-            tied.push(g);
+            tied.push((g, cands));
             continue;
         }
         tally(g, &cands[0], &mut fixed);
     }
-    // Every origin starts at the prior (1/2); each round settles the ties with the estimate of
-    // the round before.
-    let mut records = vec![Record::default(); origins];
-    for _ in 0..rounds {
-        let trust: Vec<f64> = records.iter().map(|r| r.trust()).collect();
-        let mut next = fixed.clone();
-        for g in &tied {
-            if let Some((_, cands)) = &g.best
-                && let Some(c) = choose(cands, &trust)
-            {
-                tally(g, c, &mut next);
+    let mut picks: Vec<Option<&Candidate>> = tied
+        .iter()
+        .map(|(_, cands)| choose(cands, |o| fixed[o as usize].trust()))
+        .collect();
+    let total = |picks: &[Option<&Candidate>]| {
+        let mut t = fixed.clone();
+        for ((g, _), p) in tied.iter().zip(picks) {
+            if let Some(c) = p {
+                tally(g, c, &mut t);
             }
         }
-        if next == records {
+        t
+    };
+    for _ in 1..rounds.max(1) {
+        let records = total(&picks);
+        let next: Vec<Option<&Candidate>> = tied
+            .iter()
+            .zip(&picks)
+            .map(|((g, cands), own)| choose(cands, |o| without_own(&records, g, *own, o).trust()))
+            .collect();
+        let same = next.iter().zip(&picks).all(|(a, b)| match (a, b) {
+            (Some(a), Some(b)) => std::ptr::eq(*a, *b),
+            (None, None) => true,
+            _ => false,
+        });
+        picks = next;
+        if same {
             break;
         }
-        records = next;
     }
-    records
+    total(&picks)
 }
 
 fn tally(g: &Group, winner: &Candidate, records: &mut [Record]) {
@@ -351,13 +390,36 @@ fn report(
     g: &Group,
     claim_origin: &[u32],
     names: &[std::sync::Arc<str>],
-    trust: &[f64],
+    records: &[Record],
 ) -> SubjectReport {
     let def = state.defs.get(&g.subject);
+    let mut tie_break = None;
     let (figure, status, candidates) = match &g.best {
         None => (None, Status::NoFigure, Vec::new()),
         Some((_, cands)) => {
-            let chosen = choose(cands, trust);
+            let chosen = if cands.len() > 1 {
+                choose_tied(g, cands, records)
+            } else {
+                cands.first()
+            };
+            if let (Some(c), true) = (chosen, cands.len() > 1) {
+                let score = |x: &Candidate| {
+                    x.origins
+                        .iter()
+                        .map(|&o| without_own(records, g, Some(c), o).trust())
+                        .sum::<f64>()
+                };
+                let mine = score(c);
+                let ahead = cands
+                    .iter()
+                    .filter(|x| !std::ptr::eq(*x, c))
+                    .all(|x| score(x) < mine);
+                tie_break = Some(if ahead {
+                    TieBreak::Reliability
+                } else {
+                    TieBreak::LogOrder
+                });
+            }
             let status = if cands.len() > 1 {
                 Status::Unresolved
             } else {
@@ -429,6 +491,7 @@ fn report(
         figure,
         status,
         candidates,
+        tie_break,
         claims,
         other_units: Vec::new(),
         derived: None,

@@ -152,6 +152,8 @@ pub struct SubjectReport {
     pub status: Status,
     /// Regions tied for most support, when unresolved (region, origins).
     pub candidates: Vec<(Interval, Vec<String>)>,
+    /// What chose the figure among tied regions, when unresolved.
+    pub tie_break: Option<TieBreak>,
     /// Every claim of the subject in this unit.
     pub claims: Vec<Assessed>,
     /// Units of other claims under the same subject (never compared with these).
@@ -190,4 +192,13 @@ impl SubjectReport {
         o.dedup();
         o.len()
     }
+}
+
+/// What chose the figure shown among regions with equal support.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TieBreak {
+    /// Its origins agreed with the figure more often on other subjects.
+    Reliability,
+    /// The records could not tell the regions apart: it was stated first in the log.
+    LogOrder,
 }

@@ -264,7 +264,17 @@ fn status_sentence(s: &SubjectReport) -> String {
         Status::Corroborated => format!("corroborated: {n} independent origins state exactly this figure and none contradicts it"),
         Status::Consistent => format!("consistent: {n} independent origins support it with different figures that overlap, and none contradicts it"),
         Status::Contested => format!("contested: {n} origin{} support it and {} counted claim{} exclude it", plural(n), s.dissent().count(), plural(s.dissent().count())),
-        Status::Unresolved => format!("unresolved: {} regions have equal support ({n} origin{} each); the one shown is backed by the origins that agreed more often on other contested subjects", s.candidates.len(), plural(n)),
+        Status::Unresolved => format!(
+            "unresolved: {} regions have equal support ({n} origin{} each); {}",
+            s.candidates.len(),
+            plural(n),
+            match s.tie_break {
+                Some(reckon_reconcile::TieBreak::Reliability) => {
+                    "the one shown is backed by the origins that agreed more often on other contested subjects"
+                }
+                _ => "the origins' records on other subjects do not tell them apart, so the one shown is the one stated first in the log",
+            }
+        ),
         Status::Derived => "derived: no claim states it; it is computed".into(),
         Status::NoFigure => "no figure: no claim counts (all are retracted, superseded, expected, denied or about another time)".into(),
     }

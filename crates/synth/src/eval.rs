@@ -51,6 +51,55 @@ pub fn score(r: &Reconciliation, csv: &str) -> Result<Score, String> {
         .iter()
         .map(|s| (s.subject.as_str(), s.figure.as_ref().map(point)))
         .collect();
+    score_figures(&figures, csv)
+}
+
+/// The baseline every reconciler is measured against: for each subject, the value stated by
+/// the most distinct origins (each origin's live claims counted once per value), ties to the
+/// value stated first. Computed here, from the same claims, never copied from elsewhere.
+pub fn majority_vote<'s>(state: &'s reckon_reconcile::State<'_>) -> HashMap<&'s str, Option<f64>> {
+    let mut votes: HashMap<&str, Vec<(u64, &str, usize)>> = HashMap::new();
+    for (order, r) in state.claims.iter().enumerate() {
+        if !r.is_live() {
+            continue;
+        }
+        let Some(iv) = r
+            .claim
+            .value
+            .value()
+            .interval(reckon_claim::Tolerance::DEFAULT)
+        else {
+            continue;
+        };
+        let v = point(&iv).to_bits();
+        votes
+            .entry(r.claim.subject.as_str())
+            .or_default()
+            .push((v, r.claim.origin(), order));
+    }
+    votes
+        .into_iter()
+        .map(|(subject, mut vs)| {
+            vs.sort_unstable();
+            vs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+            // value -> (distinct origins, first position stated)
+            let mut tally: HashMap<u64, (usize, usize)> = HashMap::new();
+            for (v, _, order) in vs {
+                let t = tally.entry(v).or_insert((0, order));
+                t.0 += 1;
+                t.1 = t.1.min(order);
+            }
+            let best = tally
+                .into_iter()
+                .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+                .map(|(v, _)| f64::from_bits(v));
+            (subject, best)
+        })
+        .collect()
+}
+
+/// Scores figures (by subject) against a reference CSV of `subject,value` lines.
+pub fn score_figures(figures: &HashMap<&str, Option<f64>>, csv: &str) -> Result<Score, String> {
     let mut sc = Score {
         subjects: 0,
         wrong: 0,
@@ -106,6 +155,8 @@ pub struct DirReport {
     pub skipped: Vec<String>,
     /// The score against each `truth*.csv` file.
     pub scores: Vec<(PathBuf, Score)>,
+    /// The majority-vote baseline on the same files.
+    pub majority: Vec<(PathBuf, Score)>,
 }
 
 /// Imports `dir/claims.jsonl` (leaving out, and listing, lines that break the contract: one
@@ -145,9 +196,16 @@ pub fn evaluate_dir(dir: &Path) -> Result<DirReport, String> {
         .collect();
     truths.sort();
     let mut scores = Vec::new();
+    let mut majority = Vec::new();
+    let baseline = majority_vote(&state);
     for t in truths {
         let csv = std::fs::read_to_string(&t).map_err(|e| format!("{}: {e}", t.display()))?;
-        scores.push((t, score(&r, &csv)?));
+        scores.push((t.clone(), score(&r, &csv)?));
+        majority.push((t, score_figures(&baseline, &csv)?));
     }
-    Ok(DirReport { skipped, scores })
+    Ok(DirReport {
+        skipped,
+        scores,
+        majority,
+    })
 }

@@ -1,0 +1,121 @@
+//! The checks, one per fuzz target. Each takes arbitrary bytes.
+
+use reckon_audit::note::{Note, SignerKey, VerifierKey};
+use reckon_claim::{EntryHash, Period, Ref, Tolerance, Value, parse_line};
+use std::sync::OnceLock;
+
+/// The project's own log: what queries are run on.
+static LOG: &[u8] = include_bytes!("../../../log/entries.jsonl");
+
+fn entries() -> &'static [reckon_ledger::Entry] {
+    static E: OnceLock<Vec<reckon_ledger::Entry>> = OnceLock::new();
+    E.get_or_init(|| {
+        reckon_ledger::scan(LOG, true)
+            .map(|s| s.kept)
+            .unwrap_or_default()
+    })
+}
+
+/// One line of the import contract: read, never a panic.
+pub fn import_line(data: &[u8]) {
+    let Ok(line) = std::str::from_utf8(data) else {
+        return;
+    };
+    let target = EntryHash([0xab; 32]);
+    let mut resolve = |_: &str, _: &Ref| Ok(target);
+    if let Ok(event) = parse_line(line, &mut resolve) {
+        // What was read is stored as JSON and must decode to the same event.
+        let json = serde_json::to_string(&event).unwrap_or_default();
+        let back: Result<reckon_claim::Event, _> = serde_json::from_str(&json);
+        assert_eq!(
+            back.ok().as_ref(),
+            Some(&event),
+            "{line:?} stored as {json:?}"
+        );
+    }
+}
+
+/// The value, tolerance and date grammars: what parses prints to text that parses back to
+/// the same thing.
+pub fn value_date(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(v) = Value::parse(text) {
+        let again = Value::parse(&v.to_string());
+        assert_eq!(
+            again.as_ref().ok(),
+            Some(&v),
+            "value {text:?} printed as {v}"
+        );
+        let _ = v.interval(Tolerance::DEFAULT);
+    }
+    if let Ok(p) = Period::parse(text) {
+        let again = Period::parse(&p.to_string());
+        assert_eq!(
+            again.as_ref().ok(),
+            Some(&p),
+            "period {text:?} printed as {p}"
+        );
+    }
+    let _ = Tolerance::parse(text);
+}
+
+/// The query parser and evaluator: printing a parsed query gives text that reads back to the
+/// same query, and every parsed query runs on the bundled log, one cell per column.
+pub fn query(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(q) = reckon_query::parse(text) else {
+        return;
+    };
+    let printed = q.to_string();
+    let again = reckon_query::parse(&printed);
+    assert_eq!(
+        again.ok().as_ref(),
+        Some(&q),
+        "{text:?} printed as {printed:?} reads back differently"
+    );
+    if let Ok(a) = reckon_query::run(&q, entries()) {
+        assert!(
+            a.rows.iter().all(|r| r.len() == a.columns.len()),
+            "{text:?}: a row does not have one cell per column"
+        );
+    }
+}
+
+/// The log scanner and entry decoder on arbitrary bytes: an accepted file has as many decoded
+/// entries as lines, and each of its lines decodes on its own.
+pub fn log_scan(data: &[u8]) {
+    let whole = reckon_ledger::scan(data, true);
+    for line in data.split(|b| *b == b'\n') {
+        let _ = reckon_ledger::check(line);
+        let _ = reckon_ledger::decode(line);
+    }
+    if let Ok(s) = whole {
+        assert_eq!(s.kept.len() as u64, s.entries);
+        for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            assert!(reckon_ledger::decode(line).is_ok());
+        }
+    }
+}
+
+/// Signed notes, checkpoints, keys and proof bundles from strangers: never a panic.
+pub fn audit_inputs(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let keys: Vec<VerifierKey> = SignerKey::from_seed("fuzz.example", [7; 32])
+        .iter()
+        .map(|k| k.verifier())
+        .collect();
+    if let Ok(n) = Note::parse(text) {
+        let _ = n.verify(&keys);
+        let _ = n.encode();
+    }
+    let _ = reckon_audit::Checkpoint::parse(text);
+    let _ = VerifierKey::parse(text);
+    let _ = SignerKey::parse(text);
+    let _ = reckon_audit::verify_bundle(text, &keys);
+}
