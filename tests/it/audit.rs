@@ -33,7 +33,7 @@ fn a_proof_verifies_offline_and_any_flipped_bit_is_rejected() {
     let k = key("reckon.example/log", 1);
     let cp = checkpoint(&log, &k, "reckon.example/log").unwrap().encode();
     let entries = log.entries().unwrap();
-    let bundle = prove(&log, &entries, 24, &cp).unwrap();
+    let bundle = prove(&log.snapshot().unwrap(), &entries, 24, &cp).unwrap();
     let keys = [k.verifier()];
     let ok = verify_bundle(&bundle, &keys).unwrap();
     assert_eq!((ok.seq, ok.size), (24, 26));
@@ -92,8 +92,8 @@ fn proofs_and_entries_from_another_log_are_rejected() {
     let cpb = checkpoint(&b, &kb, "b.example/log").unwrap().encode();
     let ea = a.entries().unwrap();
     let eb = b.entries().unwrap();
-    let pa = prove(&a, &ea, 27, &cpa).unwrap();
-    let pb = prove(&b, &eb, 27, &cpb).unwrap();
+    let pa = prove(&a.snapshot().unwrap(), &ea, 27, &cpa).unwrap();
+    let pb = prove(&b.snapshot().unwrap(), &eb, 27, &cpb).unwrap();
     // A's proof checked with B's key: not signed by a known key.
     let e = verify_bundle(&pa, &[kb.verifier()]).unwrap_err();
     assert!(
@@ -107,7 +107,7 @@ fn proofs_and_entries_from_another_log_are_rejected() {
     let e = verify_bundle(&swapped.to_string(), &[ka.verifier()]).unwrap_err();
     assert!(matches!(e, AuditError::Proof(_)), "{e}");
     // B's checkpoint handed to A's prover: it does not describe A.
-    let e = prove(&a, &ea, 27, &cpb).unwrap_err();
+    let e = prove(&a.snapshot().unwrap(), &ea, 27, &cpb).unwrap_err();
     assert!(e.to_string().contains("rewritten or forked"), "{e}");
 }
 

@@ -1027,3 +1027,59 @@ fn d13_messages_say_what_repair_will_do_and_echo_no_more_than_needed() {
     assert!(r.stderr.contains("--value"), "{}", r.stderr);
     assert!(!r.stderr.contains("unexpected argument"), "{}", r.stderr);
 }
+
+#[test]
+fn c4_a_checkpoint_taken_during_an_append_signs_only_committed_entries() {
+    let dir = scratch("c4");
+    let log = copied(&dir);
+    let key = dir.join("k");
+    assert_eq!(
+        reckon(
+            &log,
+            &["keygen", "log.example", "--out", key.to_str().unwrap()],
+            None
+        )
+        .code,
+        0
+    );
+    let k = format!("{}.key", key.display());
+    let claims: String = (0..30_000)
+        .map(|i| format!("{{\"subject\":\"c4/s\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"W{i}\"}}\n"))
+        .collect();
+    let file = dir.join("claims.jsonl");
+    std::fs::write(&file, claims).unwrap();
+    let mut writer = Command::new(BIN)
+        .arg("--log")
+        .arg(&log)
+        .args(["import", file.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1763769600")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut sizes = Vec::new();
+    for i in 0..15 {
+        let cp = dir.join(format!("cp{i}"));
+        let r = reckon(
+            &log,
+            &["checkpoint", "--key", &k, "--out", cp.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let text = std::fs::read_to_string(&cp).unwrap();
+        sizes.push((cp, text.lines().nth(1).unwrap().parse::<u64>().unwrap()));
+    }
+    assert!(writer.wait().unwrap().success());
+    let public = format!("{}.pub", key.display());
+    for (cp, size) in sizes {
+        assert!(
+            size == 26 || size == 30_026,
+            "a checkpoint of {size} entries"
+        );
+        let r = reckon(
+            &log,
+            &["verify", "--since", cp.to_str().unwrap(), "--key", &public],
+            None,
+        );
+        assert_eq!(r.code, 0, "{size}: {}{}", r.stdout, r.stderr);
+    }
+}

@@ -180,3 +180,78 @@ fn a_rehashed_invalid_event_is_caught_by_verify_deep_and_by_reading() {
     );
     assert_eq!(reckon(&log, &["log"], None).code, 1);
 }
+
+/// T3 of the code review: a log of about 20 MiB, over the single-thread threshold (1 MiB) and
+/// the 16 MiB piece the scanner reads at a time, so that flips land in every path: inside a
+/// piece checked by several threads, on the lines where threads meet, and across the piece
+/// boundary. Each flip must be named at its own entry.
+#[test]
+fn flips_in_a_log_checked_on_several_threads_and_pieces_are_named_at_their_entry() {
+    let dir = scratch("tamper-big");
+    let log = Log::at(dir.join("log"));
+    log.init().unwrap();
+    let claims: String = (0..62_000)
+        .map(|i| {
+            format!(
+                "{{\"subject\":\"big/s{}\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"Speaker number {i}\",\"quote\":\"{}\"}}\n",
+                i % 97,
+                "words ".repeat(20)
+            )
+        })
+        .collect();
+    reckon_ledger::import(&log, "big.jsonl", claims.as_bytes()).unwrap();
+    let path = log.entries_path();
+    let original = std::fs::read(&path).unwrap();
+    assert!(original.len() > 18 << 20, "{} bytes", original.len());
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr_positions(&original).into_iter().map(|p| p + 1))
+        .filter(|&p| p < original.len())
+        .collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset);
+    // Where pieces and thread runs meet, and a few more.
+    let piece = 16usize << 20;
+    let mut offsets = vec![
+        piece - 1,
+        piece,
+        piece + 1,
+        piece / 2,
+        piece / 2 + 70,
+        piece / 4,
+        3 * piece / 4,
+        original.len() - 2,
+        100,
+    ];
+    // The first byte of the lines on each side of the piece boundary and of a half-piece.
+    for mark in [piece, piece / 2, piece + (original.len() - piece) / 2] {
+        let k = line_of(mark);
+        offsets.push(starts[k - 1]);
+        if k < starts.len() {
+            offsets.push(starts[k]);
+        }
+    }
+    for at in offsets {
+        let mut bytes = original.clone();
+        bytes[at] ^= 0x04;
+        std::fs::write(&path, &bytes).unwrap();
+        let problem = log.verify().unwrap().expect_err("a flip went unnoticed");
+        let k = line_of(at) as u64;
+        // A flip in entry k's own bytes is named at k; a flip in its hash may show first as
+        // the next entry's broken link.
+        let named = problem.line();
+        assert!(
+            named == Some(k) || named == Some(k + 1),
+            "flip at byte {at} (entry {k}) reported as: {problem}"
+        );
+    }
+    std::fs::write(&path, &original).unwrap();
+    assert!(log.verify().unwrap().is_ok());
+}
+
+fn memchr_positions(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
+}

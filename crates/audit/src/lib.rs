@@ -82,75 +82,28 @@ pub fn leaf(entry: &EntryHash) -> Hash {
     Tree::<Blake3>::leaf_hash(&entry.0)
 }
 
-/// The leaves of a log, read from the hashes at the start of its lines, after checking the
-/// whole log (a checkpoint vouches for the log, so it is never made for a damaged one).
+/// The tree of a log: its leaves are the entry hashes, read in the same checked pass that
+/// verifies the chain and the head file, under one shared lock (a checkpoint vouches for the
+/// log, so it is never made for a damaged one, nor for entries an append has not committed).
 pub fn tree(log: &Log) -> Result<Tree<Blake3>, AuditError> {
-    match log.verify()? {
-        Ok(_) => {}
-        Err(p) => return Err(AuditError::Damaged(p.to_string())),
-    }
-    leaves_unchecked(log)
+    tree_of(&log.snapshot()?)
 }
 
-/// The leaves as the lines state them, without checking the chain (for timing the tree alone;
-/// use [`tree`]). The file is read in large pieces and the leaves are hashed on all cores.
-pub fn leaves_unchecked(log: &Log) -> Result<Tree<Blake3>, AuditError> {
-    use std::io::Read;
-    let path = log.entries_path();
-    let damaged = |m: String| AuditError::Damaged(format!("{}: {m}", path.display()));
-    let mut f = std::fs::File::open(&path).map_err(|e| damaged(e.to_string()))?;
-    let mut hashes: Vec<EntryHash> = Vec::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(16 << 20);
-    loop {
-        let want = (16u64 << 20).saturating_sub(buf.len() as u64).max(1 << 20);
-        let n = f
-            .by_ref()
-            .take(want)
-            .read_to_end(&mut buf)
-            .map_err(|e| damaged(e.to_string()))?;
-        let complete = if n == 0 {
-            buf.len()
-        } else {
-            memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1)
-        };
-        let mut at = 0;
-        for nl in memchr::memchr_iter(b'\n', &buf[..complete]) {
-            let line = &buf[at..nl];
-            at = nl + 1;
-            let h = line
-                .get(..64)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(EntryHash::from_hex);
-            hashes.push(
-                h.ok_or_else(|| damaged(format!("line {} has no entry hash", hashes.len() + 1)))?,
-            );
+/// The tree of a snapshot of a log; see [`tree`].
+pub fn tree_of(snap: &reckon_ledger::Snapshot<'_>) -> Result<Tree<Blake3>, AuditError> {
+    let hashes = snap.hashes().map_err(|e| match e {
+        reckon_ledger::LedgerError::Damaged { problem, .. } => {
+            AuditError::Damaged(problem.to_string())
         }
-        if n == 0 && at < buf.len() {
-            return Err(damaged("the last line is incomplete".into()));
-        }
-        buf.drain(..complete);
-        if n == 0 {
-            break;
-        }
-    }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let per = hashes.len().div_ceil(threads).max(1);
-    let leaves: Vec<Hash> = std::thread::scope(|s| {
-        let parts: Vec<_> = hashes
-            .chunks(per)
-            .map(|c| s.spawn(move || c.iter().map(leaf).collect::<Vec<Hash>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    if leaves.len() != hashes.len() {
-        return Err(damaged("a hashing thread failed".into()));
-    }
-    Ok(Tree::new(leaves))
+        other => AuditError::Log(other),
+    })?;
+    Ok(tree_of_hashes(&hashes))
+}
+
+/// The tree over entry hashes, in log order (the leaves are hashed on all cores).
+pub fn tree_of_hashes(hashes: &[EntryHash]) -> Tree<Blake3> {
+    use rayon::prelude::*;
+    Tree::new(hashes.par_iter().map(leaf).collect())
 }
 
 /// A checkpoint's text: origin, tree size, root.
@@ -256,16 +209,19 @@ pub fn cosign(log: &Log, note_text: &str, key: &SignerKey) -> Result<Note, Audit
     Ok(note)
 }
 
-/// A proof bundle for an entry against a checkpoint of this log.
+/// A proof bundle for entry `seq` against a checkpoint of this log. `entries` are the
+/// snapshot's entries (read by the caller to find the entry): the tree is made from their
+/// hashes and the line is read from the same snapshot.
 pub fn prove(
-    log: &Log,
+    snap: &reckon_ledger::Snapshot<'_>,
     entries: &[Entry],
     seq: u64,
     note_text: &str,
 ) -> Result<String, AuditError> {
     let note = Note::parse(note_text)?;
     let cp = Checkpoint::parse(note.text())?;
-    let t = tree(log)?;
+    let hashes: Vec<EntryHash> = entries.iter().map(|e| e.hash).collect();
+    let t = tree_of_hashes(&hashes);
     check_same(&cp, &t)?;
     if seq == 0 || seq > cp.size {
         return Err(AuditError::Mismatch(format!(
@@ -275,7 +231,12 @@ pub fn prove(
     }
     let sub = Tree::<Blake3>::new(t.leaves()[..cp.size as usize].to_vec());
     let proof = sub.inclusion_proof(seq - 1).map_err(AuditError::Proof)?;
-    let line = line_of(log, entries, seq)?;
+    let hash = entries
+        .get(usize::try_from(seq - 1).unwrap_or(usize::MAX))
+        .map(|e| e.hash)
+        .ok_or_else(|| AuditError::Mismatch(format!("no entry #{seq}")))?;
+    let line = String::from_utf8(snap.line(seq, &hash)?)
+        .map_err(|_| AuditError::Damaged(format!("entry #{seq} is not UTF-8")))?;
     let j = json!({
         "format": "reckon-proof-1",
         "seq": seq,
@@ -289,22 +250,6 @@ pub fn prove(
         "{}\n",
         serde_json::to_string_pretty(&j).unwrap_or_default()
     ))
-}
-
-fn line_of(log: &Log, entries: &[Entry], seq: u64) -> Result<String, AuditError> {
-    let text = std::fs::read_to_string(log.entries_path())
-        .map_err(|e| AuditError::Damaged(e.to_string()))?;
-    let line = text
-        .lines()
-        .nth(usize::try_from(seq - 1).unwrap_or(usize::MAX))
-        .ok_or_else(|| AuditError::Mismatch(format!("no entry #{seq}")))?;
-    let e = entries.get(usize::try_from(seq - 1).unwrap_or(usize::MAX));
-    if e.is_none_or(|e| e.hash.to_hex() != line[..64.min(line.len())]) {
-        return Err(AuditError::Damaged(format!(
-            "entry #{seq} changed while it was being read"
-        )));
-    }
-    Ok(line.to_owned())
 }
 
 /// What a verified bundle proves.

@@ -33,11 +33,10 @@
 //! blake3 hash of everything before it.
 
 use reckon_claim::{EntryHash, Event, Subject};
-use reckon_ledger::{Entry, Head, LedgerError, Log, Stamp, decode};
+use reckon_ledger::{Entry, Head, LedgerError, Log, Snapshot, Stamp, decode};
 use reckon_reconcile::{Record, Records, State};
 use std::collections::{BTreeSet, HashMap};
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::PathBuf;
 
 const MAGIC: &[u8] = b"reckon-index 2\n";
@@ -93,12 +92,13 @@ fn now_ns() -> i128 {
 /// Saves the index if the log is still exactly as it was when the index was made, and the
 /// file was not changed so recently that a change could go unseen. A failure is ignored: the
 /// index is only a cache.
-fn save(log: &Log, index: &Index) {
-    let Some(path) = cache_path(log) else { return };
-    let Ok((head, stamp)) = log.committed_stamped() else {
+fn save(snap: &Snapshot<'_>, index: &Index) {
+    let Some(path) = cache_path(snap.log()) else {
         return;
     };
-    if head != index.head || stamp != index.stamp || stamp.racy(now_ns()) {
+    // The snapshot holds the log still, so its stamp is the one the index was made from;
+    // only a change too recent for the file system's clock is a reason not to save.
+    if snap.stamp().ok() != Some(index.stamp) || index.stamp.racy(now_ns()) {
         return;
     }
     if let Some(dir) = path.parent() {
@@ -159,15 +159,15 @@ impl Index {
     /// they were computed, and saves it in the cache. Failing to save it is not an error: it
     /// is only a cache.
     pub fn build(
-        log: &Log,
+        snap: &Snapshot<'_>,
         entries: &[Entry],
         head: Head,
-        stamp: Stamp,
         records: Option<Records>,
     ) -> Option<Index> {
+        let stamp = snap.stamp().ok()?;
         let len = stamp.len;
-        // Line spans, from the file itself, read in pieces.
-        let mut f = File::open(log.entries_path()).ok()?;
+        // Line spans, from the same snapshot the entries were read from, in pieces.
+        let mut f = snap.bytes().ok()?;
         let mut spans = Vec::with_capacity(entries.len());
         let mut buf = vec![0u8; 4 << 20];
         let (mut base, mut start) = (0u64, 0u64);
@@ -235,7 +235,7 @@ impl Index {
             subjects,
             spans: all,
         };
-        save(log, &index);
+        save(snap, &index);
         Some(index)
     }
 
@@ -243,11 +243,12 @@ impl Index {
     /// link are checked, but claims are not decoded (their subject is read from the fixed
     /// start of the event, `{"type":"claim","subject":"…"`). The index holds no origin records.
     /// `None` when the log is not exactly as committed (a full read then says what is wrong).
-    pub fn build_fast(log: &Log) -> Option<Index> {
+    pub fn build_fast(snap: &Snapshot<'_>) -> Option<Index> {
         use std::io::Read;
-        let (head, stamp) = log.committed_stamped().ok()?;
+        let head = snap.committed().ok()?;
+        let stamp = snap.stamp().ok()?;
         let len = stamp.len;
-        let mut f = File::open(log.entries_path()).ok()?;
+        let mut f = snap.bytes().ok()?;
         let mut buf: Vec<u8> = Vec::with_capacity(16 << 20);
         let (mut base, mut prev_seq, mut prev_hash) = (0u64, 0u64, reckon_ledger::GENESIS);
         let mut raw_subjects: Vec<(String, Span, EntryHash)> = Vec::new();
@@ -260,9 +261,7 @@ impl Index {
             let complete = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
             // Lines are checked on all cores, in two or more runs of whole lines; links and
             // order are checked after, in file order.
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .clamp(1, 8);
+            let threads = rayon::current_num_threads().clamp(1, 8);
             let mut cuts = vec![0usize];
             for k in 1..threads {
                 let target = complete * k / threads;
@@ -279,19 +278,14 @@ impl Index {
                 .map(|w| (w[0], w[1]))
                 .filter(|(a, b)| a < b)
                 .collect();
-            let checked: Vec<Option<Vec<Line>>> = std::thread::scope(|sc| {
-                let handles: Vec<_> = pieces
-                    .iter()
-                    .map(|&(a, b)| {
-                        let piece = &buf[a..b];
-                        sc.spawn(move || lines_of(piece, base + a as u64))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().ok().flatten())
+            let checked: Vec<Option<Vec<Line>>> = {
+                use rayon::prelude::*;
+                let buf = &buf;
+                pieces
+                    .into_par_iter()
+                    .map(|(a, b)| lines_of(&buf[a..b], base + a as u64))
                     .collect()
-            });
+            };
             for piece in checked {
                 for l in piece? {
                     if l.seq != prev_seq + 1 || l.prev != prev_hash {
@@ -353,7 +347,7 @@ impl Index {
             subjects,
             spans: all,
         };
-        save(log, &index);
+        save(snap, &index);
         Some(index)
     }
 
@@ -434,9 +428,10 @@ impl Index {
 
     /// Loads the saved index if it was made for the log as it is now: the same committed
     /// head, and an entries file with the same stamp (not written to since).
-    pub fn open(log: &Log) -> Result<Index, Stale> {
-        let (head, stamp) = log.committed_stamped().map_err(Stale::Log)?;
-        let path = cache_path(log).ok_or(Stale::Missing)?;
+    pub fn open(snap: &Snapshot<'_>) -> Result<Index, Stale> {
+        let head = snap.committed().map_err(Stale::Log)?;
+        let stamp = snap.stamp().map_err(Stale::Log)?;
+        let path = cache_path(snap.log()).ok_or(Stale::Missing)?;
         let bytes = std::fs::read(path).map_err(|_| Stale::Missing)?;
         let index = Index::from_bytes(&bytes)
             .ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
@@ -466,7 +461,11 @@ impl Index {
     /// Reads, from the log, every non-claim entry and the claims of the subjects `wanted`
     /// names (canonical names), in log order; each is decoded and its hash and position
     /// checked.
-    pub fn entries(&self, log: &Log, wanted: &BTreeSet<String>) -> Result<Vec<Entry>, Stale> {
+    pub fn entries(
+        &self,
+        snap: &Snapshot<'_>,
+        wanted: &BTreeSet<String>,
+    ) -> Result<Vec<Entry>, Stale> {
         let mut spans: Vec<Span> = self.others.clone();
         for name in wanted {
             if let Ok(k) = self
@@ -479,14 +478,11 @@ impl Index {
         }
         spans.sort_unstable();
         spans.dedup();
-        let mut f = File::open(log.entries_path()).map_err(|_| Stale::Missing)?;
         let mut out = Vec::with_capacity(spans.len());
         let mut buf = Vec::new();
         for (offset, len) in spans {
             buf.resize(len as usize, 0);
-            f.seek(SeekFrom::Start(offset))
-                .and_then(|_| f.read_exact(&mut buf))
-                .map_err(|_| Stale::Missing)?;
+            snap.read_at(offset, &mut buf).map_err(|_| Stale::Missing)?;
             let e = decode(&buf)
                 .map_err(|p| Stale::Mismatch(format!("an entry read through the index: {p}")))?;
             out.push(e);

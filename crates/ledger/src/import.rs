@@ -187,27 +187,15 @@ fn prepare(file: &str, first_line: u64, lines: &[&[u8]]) -> Result<Prepared, Imp
 
 /// Reads all lines on all cores; `None` when a line turned out to need a reference resolved.
 fn prepare_parallel(file: &str, lines: &[&[u8]]) -> Result<Option<Vec<Prepared>>, ImportError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    use rayon::prelude::*;
+    let threads = rayon::current_num_threads().clamp(1, 8);
     let per = lines.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Prepared, ImportError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = lines
-            .chunks(per)
-            .enumerate()
-            .map(|(k, chunk)| s.spawn(move || prepare(file, (k * per) as u64 + 1, chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(ImportError::Empty {
-                        file: format!("{file} (a reading thread failed)"),
-                    })
-                })
-            })
-            .collect()
-    });
+    // A panic in a worker is a bug: rayon carries it to this thread, never an input error.
+    let results: Vec<Result<Prepared, ImportError>> = lines
+        .par_chunks(per)
+        .enumerate()
+        .map(|(k, chunk)| prepare(file, (k * per) as u64 + 1, chunk))
+        .collect();
     let mut out = Vec::with_capacity(results.len());
     for r in results {
         match r {

@@ -142,6 +142,7 @@ mod log;
 mod lookup;
 mod quotes;
 mod scan;
+mod snapshot;
 mod tx;
 
 pub use error::{LedgerError, Problem};
@@ -153,5 +154,6 @@ pub use import::{ImportError, MAX_LINE, import, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{QuoteProblem, check_quotes};
-pub use scan::{Scan, scan, scan_reader};
+pub use scan::{Keep, Scan, scan, scan_keeping, scan_reader};
+pub use snapshot::Snapshot;
 pub use tx::{Tx, check_references};

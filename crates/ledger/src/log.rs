@@ -3,7 +3,8 @@
 use crate::error::{LedgerError, Problem, io};
 use crate::format::{self, Entry, GENESIS};
 use crate::fsx::{self, LockFailure, LockWait};
-use crate::scan::{Scan, scan, scan_reader};
+use crate::scan::{Scan, scan};
+use crate::snapshot::Snapshot;
 use crate::tx::Tx;
 use reckon_claim::{EntryHash, Timestamp};
 use std::fs::{self, File, OpenOptions};
@@ -64,7 +65,7 @@ pub struct Stamp {
 
 impl Stamp {
     #[cfg(unix)]
-    fn of(f: &File) -> std::io::Result<Stamp> {
+    pub(crate) fn of(f: &File) -> std::io::Result<Stamp> {
         use std::os::unix::fs::MetadataExt;
         let m = f.metadata()?;
         let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
@@ -77,7 +78,7 @@ impl Stamp {
     }
 
     #[cfg(not(unix))]
-    fn of(_: &File) -> std::io::Result<Stamp> {
+    pub(crate) fn of(_: &File) -> std::io::Result<Stamp> {
         Err(std::io::Error::other("file stamps need a Unix file system"))
     }
 
@@ -301,7 +302,7 @@ impl Log {
     }
 
     /// Compares a clean scan's end with the head file.
-    fn check_head(&self, s: &Scan) -> Result<(), Problem> {
+    pub(crate) fn check_head(&self, s: &Scan) -> Result<(), Problem> {
         let head = match self.read_head()? {
             Some(h) => h,
             None if s.entries == 0 => return Ok(()),
@@ -337,24 +338,28 @@ impl Log {
 
     /// Checks the whole log: every line, every link, and the head file.
     pub fn verify(&self) -> Result<Result<Head, Problem>, LedgerError> {
-        let f = self.open(false)?;
-        let scanned = scan_reader(&f, false).map_err(io(&self.entries_path(), "read"))?;
-        Ok(scanned
-            .and_then(|s| {
-                self.check_head(&s)?;
-                Ok(Head {
-                    seq: s.entries,
-                    hash: s.head,
-                })
-            })
-            .map_err(|p| self.refine(&f, p)))
+        self.snapshot()?.verify()
+    }
+
+    /// Takes a [`Snapshot`]: the log held still under a shared lock for as long as it lives.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, LedgerError> {
+        let file = self.open(false)?;
+        let len = file
+            .metadata()
+            .map_err(io(&self.entries_path(), "read the status of"))?
+            .len();
+        Ok(Snapshot {
+            log: self,
+            file,
+            len,
+        })
     }
 
     /// Makes what an interrupted append left say what repair will do about it: a torn tail
     /// after complete uncommitted lines names them all, bytes that are not an entry and lines
     /// from more than one append say that repair will not remove them. Other problems, and
     /// any failure to read again, are returned as they were.
-    fn refine(&self, f: &File, p: Problem) -> Problem {
+    pub(crate) fn refine(&self, f: &File, p: Problem) -> Problem {
         if !matches!(p, Problem::TornTail { .. } | Problem::HeadBehind { .. }) {
             return p;
         }
@@ -388,22 +393,12 @@ impl Log {
 
     /// Reads every entry, refusing a log that fails any check.
     pub fn entries(&self) -> Result<Vec<Entry>, LedgerError> {
-        let f = self.open(false)?;
-        let damaged = |problem| LedgerError::Damaged {
-            path: self.entries_path(),
-            problem,
-        };
-        let s = scan_reader(&f, true)
-            .map_err(io(&self.entries_path(), "read"))?
-            .map_err(|p| damaged(self.refine(&f, p)))?;
-        self.check_head(&s)
-            .map_err(|p| damaged(self.refine(&f, p)))?;
-        Ok(s.kept)
+        self.snapshot()?.entries()
     }
 
     /// Reads the last line and checks it against the head file: enough to append safely
     /// without reading the whole log.
-    fn tail_head(&self, mut f: &File) -> Result<(Head, u64), LedgerError> {
+    pub(crate) fn tail_head(&self, mut f: &File) -> Result<(Head, u64), LedgerError> {
         let path = self.entries_path();
         let damaged = |problem| LedgerError::Damaged {
             path: path.clone(),
@@ -462,6 +457,7 @@ impl Log {
             entries: h.seq,
             head: h.hash,
             kept: Vec::new(),
+            hashes: Vec::new(),
         };
         match head {
             Some(hd) if hd == found => Ok((found, len)),
@@ -481,10 +477,8 @@ impl Log {
     /// The committed head with the entries file's [`Stamp`], both taken under one shared lock:
     /// what a derived cache is bound to.
     pub fn committed_stamped(&self) -> Result<(Head, Stamp), LedgerError> {
-        let f = self.open(false)?;
-        let (head, _) = self.tail_head(&f)?;
-        let stamp = Stamp::of(&f).map_err(io(&self.entries_path(), "read the status of"))?;
-        Ok((head, stamp))
+        let snap = self.snapshot()?;
+        Ok((snap.committed()?, snap.stamp()?))
     }
 
     /// Appends what `build` pushes, all or nothing, under an exclusive lock; returns the new

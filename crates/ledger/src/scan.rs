@@ -20,8 +20,21 @@ pub struct Scan {
     pub entries: u64,
     /// Hash of the last entry, or the genesis value for an empty log.
     pub head: EntryHash,
-    /// The decoded entries, when asked for.
+    /// The decoded entries, when asked for ([`Keep::Entries`]).
     pub kept: Vec<Entry>,
+    /// Every entry's hash, when asked for ([`Keep::Hashes`]).
+    pub hashes: Vec<EntryHash>,
+}
+
+/// What a scan keeps of the lines it checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Nothing: shape, hash and link are checked at the speed of hashing.
+    Nothing,
+    /// Every entry's hash (the leaves of the Merkle tree), checked the same way.
+    Hashes,
+    /// Every entry, its event decoded and checked as a valid event.
+    Entries,
 }
 
 struct Chunk {
@@ -31,21 +44,19 @@ struct Chunk {
     /// Local line index (from 0) and the problem, for the first problem in the chunk.
     problem: Option<(u64, Problem)>,
     kept: Vec<Entry>,
+    hashes: Vec<EntryHash>,
 }
 
-fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
-    // Entries are a few hundred bytes: reserve room so the vector does not grow by copying.
-    let kept = if keep {
-        Vec::with_capacity(bytes.len() / 256 + 1)
-    } else {
-        Vec::new()
-    };
+fn check_chunk(bytes: &[u8], keep: Keep) -> Chunk {
+    // Entries are a few hundred bytes: reserve room so the vectors do not grow by copying.
+    let room = bytes.len() / 256 + 1;
     let mut c = Chunk {
         lines: 0,
         first: None,
         last: None,
         problem: None,
-        kept,
+        kept: Vec::with_capacity(if keep == Keep::Entries { room } else { 0 }),
+        hashes: Vec::with_capacity(if keep == Keep::Hashes { room } else { 0 }),
     };
     let mut rest = bytes;
     while !rest.is_empty() {
@@ -54,7 +65,7 @@ fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
         rest = rest.get(end + 1..).unwrap_or(&[]);
         let i = c.lines;
         c.lines += 1;
-        let decoded = if keep {
+        let decoded = if keep == Keep::Entries {
             format::decode(line).map(|e| (e.seq, e.prev, e.hash, Some(e)))
         } else {
             format::check(line).map(|h| (h.seq, h.prev, h.hash, None))
@@ -78,6 +89,9 @@ fn check_chunk(bytes: &[u8], keep: bool) -> Chunk {
         c.last = Some((seq, hash));
         if let Some(e) = entry {
             c.kept.push(e);
+        }
+        if keep == Keep::Hashes {
+            c.hashes.push(hash);
         }
     }
     c
@@ -154,44 +168,27 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 struct State {
     out: Scan,
     lines_before: u64,
-    threads: usize,
-    keep: bool,
+    keep: Keep,
 }
 
 impl State {
-    /// Checks complete lines (ending in a newline) that follow everything checked so far.
+    /// Checks complete lines (ending in a newline) that follow everything checked so far:
+    /// pieces of them on all cores (one thread below a mebibyte), links between pieces after.
     fn feed(&mut self, complete: &[u8]) -> Result<(), Problem> {
         let threads = if complete.len() < (1 << 20) {
             1
         } else {
-            self.threads
+            rayon::current_num_threads().clamp(1, 8)
         };
         let pieces = split_at_lines(complete, threads);
         let keep = self.keep;
-        let chunks: Vec<Chunk> = if pieces.len() == 1 {
-            pieces.iter().map(|p| check_chunk(p, keep)).collect()
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = pieces
-                    .iter()
-                    .map(|p| s.spawn(move || check_chunk(p, keep)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| Chunk {
-                            lines: 0,
-                            first: None,
-                            last: None,
-                            problem: Some((
-                                0,
-                                Problem::HeadUnreadable("a checking thread failed".into()),
-                            )),
-                            kept: Vec::new(),
-                        })
-                    })
-                    .collect()
-            })
+        // A panic in a worker is a bug: rayon carries it to this thread, never a verdict.
+        let chunks: Vec<Chunk> = {
+            use rayon::prelude::*;
+            pieces
+                .into_par_iter()
+                .map(|p| check_chunk(p, keep))
+                .collect()
         };
         for chunk in chunks {
             if let Some((seq, prev)) = chunk.first
@@ -208,6 +205,7 @@ impl State {
             }
             self.lines_before += chunk.lines;
             self.out.kept.extend(chunk.kept);
+            self.out.hashes.extend(chunk.hashes);
         }
         Ok(())
     }
@@ -215,17 +213,20 @@ impl State {
 
 /// Checks every entry read from `r`; `keep` also returns the decoded entries. The outer error
 /// is a failure to read, the inner one the first problem in the log.
-pub fn scan_reader(mut r: impl Read, keep: bool) -> std::io::Result<Result<Scan, Problem>> {
+pub fn scan_reader(r: impl Read, keep: bool) -> std::io::Result<Result<Scan, Problem>> {
+    scan_keeping(r, if keep { Keep::Entries } else { Keep::Nothing })
+}
+
+/// Checks every entry read from `r`, keeping what `keep` says.
+pub fn scan_keeping(mut r: impl Read, keep: Keep) -> std::io::Result<Result<Scan, Problem>> {
     let mut st = State {
         out: Scan {
             entries: 0,
             head: GENESIS,
             kept: Vec::new(),
+            hashes: Vec::new(),
         },
         lines_before: 0,
-        threads: std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8),
         keep,
     };
     // Small logs are read with a small buffer; it doubles while reads fill it, up to PIECE

@@ -171,20 +171,16 @@ impl<H: Hasher> Tree<H> {
                 })
                 .collect()
         };
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        if threads == 1 || level.len() < (1 << 16) {
+        if level.len() < (1 << 16) {
             return one(level);
         }
-        let per = level.len().div_ceil(threads).next_multiple_of(2);
-        std::thread::scope(|s| {
-            let parts: Vec<_> = level.chunks(per).map(|c| s.spawn(move || one(c))).collect();
-            parts
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
+        use rayon::prelude::*;
+        let per = level
+            .len()
+            .div_ceil(rayon::current_num_threads().clamp(1, 8))
+            .next_multiple_of(2);
+        // A panic in a worker is a bug: rayon carries it to this thread.
+        level.par_chunks(per).flat_map_iter(one).collect()
     }
 
     /// The leaf hashes.

@@ -163,7 +163,7 @@ fn bench_audit(args: &[String]) -> Result<(), String> {
     reckon_ledger::import(&log, "synthetic", &input).map_err(|e| e.to_string())?;
     drop(input);
     let t = Instant::now();
-    let tree = reckon_audit::leaves_unchecked(&log).map_err(|e| e.to_string())?;
+    let tree = reckon_audit::tree(&log).map_err(|e| e.to_string())?;
     let root = tree.root();
     println!(
         "tree head of {} entries (read the stored hashes, build every level): {:.3} s",

@@ -136,21 +136,23 @@ fn subject_selection(q: &Query) -> Option<Pattern> {
 /// after which the index is made again for the next question.
 pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError> {
     use reckon_index::{Index, expand};
+    // The whole question is answered under one shared lock, from one snapshot of the log.
+    let snap = log.snapshot().map_err(RunError::Log)?;
     let Some(pattern) = subject_selection(q) else {
-        let entries = log.entries().map_err(RunError::Log)?;
+        let entries = snap.entries().map_err(RunError::Log)?;
         return Ok(run(q, &entries)?);
     };
     // Figures need every origin's record, which only a whole read of the log gives; claims
     // need only where each subject's entries are, which one verify-speed pass gives.
     let needs_records = !matches!(q.source, Source::Claims);
-    let index = match Index::open(log) {
+    let index = match Index::open(&snap) {
         Ok(i) => Some(i),
-        Err(_) if !needs_records => Index::build_fast(log),
+        Err(_) if !needs_records => Index::build_fast(&snap),
         Err(_) => None,
     };
     if let Some(index) = index
         && (!needs_records || index.records().is_some())
-        && let Ok(others) = index.entries(log, &std::collections::BTreeSet::new())
+        && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
     {
         let exact: std::collections::BTreeSet<String> = index
             .subjects()
@@ -158,7 +160,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             .map(str::to_owned)
             .collect();
         let wanted = expand(&others, &exact);
-        if let Ok(entries) = index.entries(log, &wanted) {
+        if let Ok(entries) = index.entries(&snap, &wanted) {
             let head = index.head();
             let ctx = Context {
                 head: Some((head.seq, head.hash.to_hex())),
@@ -181,8 +183,8 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             }
         }
     }
-    let (head, stamp) = log.committed_stamped().map_err(RunError::Log)?;
-    let entries = log.entries().map_err(RunError::Log)?;
+    let head = snap.committed().map_err(RunError::Log)?;
+    let entries = snap.entries().map_err(RunError::Log)?;
     let records = needs_records.then(|| {
         std::sync::Arc::new(reckon_reconcile::estimate_records(
             &State::fold(&entries, None),
@@ -197,10 +199,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: records.clone(),
         },
     )?;
-    // Made only if the log is still where the answer was read.
-    if entries.last().map(|e| (e.seq, e.hash)) == Some((head.seq, head.hash)) {
-        let _ = Index::build(log, &entries, head, stamp, records.map(|r| (*r).clone()));
-    }
+    let _ = Index::build(&snap, &entries, head, records.map(|r| (*r).clone()));
     Ok(a)
 }
 

@@ -1,0 +1,134 @@
+//! The one way to read a committed log: a [`Snapshot`] holds the shared lock from the moment
+//! it is taken until it is dropped, so no append can start or finish while it is read, and
+//! every whole read of the log (verification at either level, decoding entries, the Merkle
+//! leaves, the saved index) is one checked pass over the same bytes.
+
+use crate::error::{LedgerError, Problem, io};
+use crate::format::Entry;
+use crate::log::{Head, Log, Stamp};
+use crate::scan::{Keep, Scan, scan_keeping};
+use reckon_claim::EntryHash;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+
+/// A log held still: see the module docs. Taken with [`Log::snapshot`].
+#[derive(Debug)]
+pub struct Snapshot<'l> {
+    pub(crate) log: &'l Log,
+    /// The entries file, under a shared lock.
+    pub(crate) file: File,
+    /// Its length when the lock was taken (it cannot change while the lock is held).
+    pub(crate) len: u64,
+}
+
+impl Snapshot<'_> {
+    /// The log the snapshot is of.
+    pub fn log(&self) -> &Log {
+        self.log
+    }
+
+    /// The entries file's length.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the entries file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The entries file's [`Stamp`].
+    pub fn stamp(&self) -> Result<Stamp, LedgerError> {
+        Stamp::of(&self.file).map_err(io(&self.log.entries_path(), "read the status of"))
+    }
+
+    /// The committed head, checked as an append checks it (the last line against the head
+    /// file), without reading the whole log.
+    pub fn committed(&self) -> Result<Head, LedgerError> {
+        self.log.tail_head(&self.file).map(|(h, _)| h)
+    }
+
+    /// The committed bytes, from the start, for a reader that checks them itself.
+    pub fn bytes(&self) -> Result<impl Read + '_, LedgerError> {
+        let mut f = &self.file;
+        f.seek(SeekFrom::Start(0))
+            .map_err(io(&self.log.entries_path(), "seek"))?;
+        Ok(f.take(self.len))
+    }
+
+    /// Reads `buf.len()` bytes at `offset`, which must lie within the snapshot.
+    pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), LedgerError> {
+        let path = self.log.entries_path();
+        let end = offset.checked_add(buf.len() as u64);
+        if end.is_none_or(|e| e > self.len) {
+            return Err(io(&path, "read")(std::io::Error::other(
+                "a span past the end of the log",
+            )));
+        }
+        let mut f = &self.file;
+        f.seek(SeekFrom::Start(offset)).map_err(io(&path, "seek"))?;
+        f.read_exact(buf).map_err(io(&path, "read"))
+    }
+
+    /// One checked pass keeping what `keep` says; problems are refined to say what repair
+    /// would do.
+    fn pass(&self, keep: Keep) -> Result<Result<Scan, Problem>, LedgerError> {
+        let scanned =
+            scan_keeping(self.bytes()?, keep).map_err(io(&self.log.entries_path(), "read"))?;
+        Ok(scanned
+            .and_then(|s| {
+                self.log.check_head(&s)?;
+                Ok(s)
+            })
+            .map_err(|p| self.log.refine(&self.file, p)))
+    }
+
+    fn damaged(&self, problem: Problem) -> LedgerError {
+        LedgerError::Damaged {
+            path: self.log.entries_path(),
+            problem,
+        }
+    }
+
+    /// Chain verification: every line, every link, and the head file.
+    pub fn verify(&self) -> Result<Result<Head, Problem>, LedgerError> {
+        Ok(self.pass(Keep::Nothing)?.map(|s| Head {
+            seq: s.entries,
+            hash: s.head,
+        }))
+    }
+
+    /// Every entry, decoded; refuses a log that fails any check.
+    pub fn entries(&self) -> Result<Vec<Entry>, LedgerError> {
+        self.pass(Keep::Entries)?
+            .map(|s| s.kept)
+            .map_err(|p| self.damaged(p))
+    }
+
+    /// Every entry's hash (what the Merkle leaves are made of), after the chain checks;
+    /// refuses a log that fails any of them.
+    pub fn hashes(&self) -> Result<Vec<EntryHash>, LedgerError> {
+        self.pass(Keep::Hashes)?
+            .map(|s| s.hashes)
+            .map_err(|p| self.damaged(p))
+    }
+
+    /// The line of entry `seq` (without its newline), read from the snapshot, checked against
+    /// `hash`: for a proof bundle, which carries the line as stored.
+    pub fn line(&self, seq: u64, hash: &EntryHash) -> Result<Vec<u8>, LedgerError> {
+        let mut text = Vec::new();
+        self.bytes()?
+            .read_to_end(&mut text)
+            .map_err(io(&self.log.entries_path(), "read"))?;
+        let line = usize::try_from(seq.saturating_sub(1))
+            .ok()
+            .and_then(|i| text.split(|b| *b == b'\n').nth(i))
+            .filter(|l| seq > 0 && l.get(..64) == Some(hash.to_hex().as_bytes()))
+            .ok_or_else(|| {
+                self.damaged(Problem::HeadUnreadable(format!(
+                    "entry #{seq} is not the entry read before"
+                )))
+            })?;
+        Ok(line.to_vec())
+    }
+}
