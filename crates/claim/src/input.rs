@@ -140,8 +140,9 @@ pub fn parse_line(
         });
     };
     let keys = scan_keys(line);
-    for (i, k) in keys.iter().enumerate() {
-        if keys[..i].iter().any(|earlier| earlier.name == k.name) {
+    let mut names = std::collections::HashSet::with_capacity(keys.len());
+    for k in &keys {
+        if !names.insert(k.name.as_str()) {
             return Err(FieldError {
                 column: col(line, k.key_byte),
                 field: Some(k.name.clone()),

@@ -164,6 +164,17 @@ impl EntryHash {
         s
     }
 
+    /// True when the hash's hex form starts with `prefix` (lowercase hex digits), compared
+    /// without writing the hash out.
+    pub fn has_hex_prefix(&self, prefix: &str) -> bool {
+        prefix.len() <= 64
+            && prefix.bytes().enumerate().all(|(i, c)| {
+                let b = self.0[i / 2];
+                let nibble = if i % 2 == 0 { b >> 4 } else { b & 15 };
+                HEX[usize::from(nibble)] == c
+            })
+    }
+
     /// Reads 64 lowercase hex characters.
     pub fn from_hex(s: &str) -> Option<EntryHash> {
         let b = s.as_bytes();

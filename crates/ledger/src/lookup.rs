@@ -29,7 +29,7 @@ pub fn find<'a>(entries: &'a [Entry], id: &str) -> Result<&'a Entry, String> {
             "`{id}` is neither a sequence number (like 12 or #12) nor a hash prefix (at least 4 lowercase hex digits)"
         ));
     }
-    let mut found = entries.iter().filter(|e| e.hash.to_hex().starts_with(id));
+    let mut found = entries.iter().filter(|e| e.hash.has_hex_prefix(id));
     match (found.next(), found.next()) {
         (Some(e), None) => Ok(e),
         (None, _) => Err(format!("no entry's hash starts with `{id}`")),

@@ -41,6 +41,8 @@ pub struct Tx<'a> {
     subjects: Subjects,
     loaded: bool,
     pushed: u64,
+    /// Every hash, sorted, once a reference by hash prefix needed them.
+    sorted: Option<std::collections::BTreeSet<[u8; 32]>>,
 }
 
 impl<'a> Tx<'a> {
@@ -65,6 +67,7 @@ impl<'a> Tx<'a> {
             subjects: Subjects::default(),
             loaded: false,
             pushed: 0,
+            sorted: None,
         }
     }
 
@@ -142,12 +145,18 @@ impl<'a> Tx<'a> {
                     )
                 })?,
             Ref::Hash(prefix) => {
-                let mut found = self
-                    .order
-                    .iter()
-                    .filter(|h| h.to_hex().starts_with(prefix.as_str()));
+                // The hashes in order, so that a prefix is a range: O(log n) a reference.
+                let sorted = self
+                    .sorted
+                    .get_or_insert_with(|| self.order.iter().map(|h| h.0).collect());
+                let lo = prefix_bound(prefix, 0);
+                let mut found = sorted
+                    .range(lo..)
+                    .take(2)
+                    .map(|b| EntryHash(*b))
+                    .filter(|h| h.has_hex_prefix(prefix));
                 match (found.next(), found.next()) {
-                    (Some(h), None) => *h,
+                    (Some(h), None) => h,
                     (None, _) => return Err(format!("no entry's hash starts with `{prefix}`")),
                     (Some(a), Some(b)) => {
                         return Err(format!(
@@ -209,6 +218,9 @@ impl<'a> Tx<'a> {
         let json = serde_json::to_string(event).map_err(|e| e.to_string())?;
         let (seq, hash) = self.push_json(json.as_bytes());
         self.order.push(hash);
+        if let Some(sorted) = &mut self.sorted {
+            sorted.insert(hash.0);
+        }
         note(&mut self.status, seq, hash, event);
         self.subjects.note(event);
         Ok((seq, hash))
@@ -288,6 +300,26 @@ fn target_ok(
         ));
     }
     Ok(())
+}
+
+/// The smallest 32 bytes whose hex form starts with `prefix` (lowercase hex digits), the rest
+/// filled with `fill`.
+fn prefix_bound(prefix: &str, fill: u8) -> [u8; 32] {
+    let mut out = [fill; 32];
+    for (i, c) in prefix.bytes().take(64).enumerate() {
+        let v = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => 0,
+        };
+        let b = &mut out[i / 2];
+        *b = if i % 2 == 0 {
+            (v << 4) | (*b & 15)
+        } else {
+            (*b & 0xf0) | v
+        };
+    }
+    out
 }
 
 fn note(status: &mut HashMap<EntryHash, Status>, seq: u64, hash: EntryHash, event: &Event) {
@@ -430,5 +462,48 @@ impl Subjects {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A prefix looked up in the sorted hashes finds exactly what scanning every hash finds.
+    #[test]
+    fn prefix_ranges_find_what_a_scan_finds() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let hashes: Vec<EntryHash> = (0..300)
+            .map(|_| {
+                let mut b = [0u8; 32];
+                for byte in &mut b {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    *byte = (x >> 56) as u8;
+                }
+                EntryHash(b)
+            })
+            .collect();
+        let sorted: std::collections::BTreeSet<[u8; 32]> = hashes.iter().map(|h| h.0).collect();
+        for h in &hashes {
+            let hex = h.to_hex();
+            for len in [1, 2, 3, 4, 5, 7, 64] {
+                let prefix = &hex[..len];
+                let by_scan: Vec<EntryHash> = hashes
+                    .iter()
+                    .filter(|g| g.to_hex().starts_with(prefix))
+                    .copied()
+                    .collect();
+                let by_range: Vec<EntryHash> = sorted
+                    .range(prefix_bound(prefix, 0)..)
+                    .map(|b| EntryHash(*b))
+                    .take_while(|g| g.has_hex_prefix(prefix))
+                    .collect();
+                let mut by_scan = by_scan;
+                by_scan.sort_by_key(|g| g.0);
+                assert_eq!(by_range, by_scan, "prefix {prefix}");
+            }
+        }
     }
 }

@@ -24,13 +24,30 @@ fn sums<'s>(state: &'s State<'_>) -> Vec<(&'s Subject, Vec<&'s Subject>, Option<
         .collect()
 }
 
-/// True when `subject` is a part or whole of a sum whose members the pattern selects.
-pub(crate) fn is_needed(state: &State<'_>, subject: &Subject, pattern: Option<&Pattern>) -> bool {
-    let Some(p) = pattern else { return true };
-    sums(state).iter().any(|(w, parts, _)| {
-        let members = || std::iter::once(*w).chain(parts.iter().copied());
-        members().any(|m| m == subject) && members().any(|m| p.matches(m.as_str()))
-    })
+/// The subjects a report on `pattern` needs besides those it selects: every part and whole
+/// of a sum one of whose members the pattern selects. `None` means every subject (no pattern).
+/// Computed once per reconciliation (linear in the definitions), then asked per subject.
+pub(crate) fn needed<'s>(
+    state: &'s State<'_>,
+    pattern: Option<&Pattern>,
+) -> Option<std::collections::HashSet<&'s Subject>> {
+    let p = pattern?;
+    let mut out = std::collections::HashSet::new();
+    for (w, parts, _) in sums(state) {
+        let members = || std::iter::once(w).chain(parts.iter().copied());
+        if members().any(|m| p.matches(m.as_str())) {
+            out.extend(members());
+        }
+    }
+    Some(out)
+}
+
+/// True when `subject` is in what [`needed`] returned.
+pub(crate) fn is_needed(
+    needed: Option<&std::collections::HashSet<&Subject>>,
+    subject: &Subject,
+) -> bool {
+    needed.is_none_or(|n| n.contains(subject))
 }
 
 type Index = HashMap<(Subject, String), usize>;
@@ -120,21 +137,18 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
         .enumerate()
         .map(|(i, r)| ((r.subject.clone(), r.unit.clone()), i))
         .collect();
+    let mut first_unit: HashMap<Subject, String> = HashMap::new();
+    for r in reports.iter() {
+        first_unit
+            .entry(r.subject.clone())
+            .or_insert_with(|| r.unit.clone());
+    }
     for (whole, parts, def_unit) in sums {
+        // The unit: the definition's, else the whole's first report's, else a part's.
         let unit = def_unit
             .map(str::to_owned)
-            .or_else(|| {
-                reports
-                    .iter()
-                    .find(|r| &r.subject == whole)
-                    .map(|r| r.unit.clone())
-            })
-            .or_else(|| {
-                reports
-                    .iter()
-                    .find(|r| parts.contains(&&r.subject))
-                    .map(|r| r.unit.clone())
-            })
+            .or_else(|| first_unit.get(whole).cloned())
+            .or_else(|| parts.iter().find_map(|p| first_unit.get(p).cloned()))
             .unwrap_or_else(|| "count".to_owned());
         let figures: Vec<(Subject, Option<Interval>)> = parts
             .iter()

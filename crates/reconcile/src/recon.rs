@@ -92,10 +92,11 @@ fn near(a: &Period, b: &Period, window: u32) -> bool {
 /// the reliability of origins).
 pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -> Reconciliation {
     // With records known beforehand, only the subjects asked about (and their sums) are needed.
+    let needed = parts::needed(state, pattern);
     let keep = |s: &Subject| {
         opts.records.is_none()
             || pattern.is_none_or(|p| p.matches(s.as_str()))
-            || parts::is_needed(state, s, pattern)
+            || parts::is_needed(needed.as_ref(), s)
     };
     let (groups, claim_origin, origin_names) = grouped(state, opts, &keep);
     let records: Vec<Record> = match &opts.records {
@@ -178,11 +179,12 @@ fn finish(
         .map(|n| std::sync::Arc::from(*n))
         .collect();
     // Groups are consumed as their reports are made, so the two never both take memory.
+    let needed = parts::needed(state, pattern);
     let selected: Vec<Group> = groups
         .into_iter()
         .filter(|g| {
             pattern.is_none_or(|p| p.matches(g.subject.as_str()))
-                || parts::is_needed(state, &g.subject, pattern)
+                || parts::is_needed(needed.as_ref(), &g.subject)
         })
         .collect();
     let mut used: Vec<u32> = selected

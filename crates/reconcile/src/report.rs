@@ -101,6 +101,16 @@ impl Assessed {
     pub fn counts(&self) -> bool {
         self.excluded.is_none()
     }
+
+    /// True when it is counted and supports the figure (agrees with it or is consistent).
+    pub fn supports(&self) -> bool {
+        self.counts() && matches!(self.relation, Some(Relation::Agrees | Relation::Consistent))
+    }
+
+    /// True when it is counted and excludes the figure.
+    pub fn dissents(&self) -> bool {
+        self.counts() && self.relation == Some(Relation::Contradicts)
+    }
 }
 
 /// A sum checked or a figure derived through `sum_of`.
@@ -167,16 +177,12 @@ pub struct SubjectReport {
 impl SubjectReport {
     /// Claims that support the figure.
     pub fn support(&self) -> impl Iterator<Item = &Assessed> {
-        self.claims.iter().filter(|a| {
-            a.counts() && matches!(a.relation, Some(Relation::Agrees | Relation::Consistent))
-        })
+        self.claims.iter().filter(|a| a.supports())
     }
 
     /// Claims that exclude the figure.
     pub fn dissent(&self) -> impl Iterator<Item = &Assessed> {
-        self.claims
-            .iter()
-            .filter(|a| a.counts() && a.relation == Some(Relation::Contradicts))
+        self.claims.iter().filter(|a| a.dissents())
     }
 
     /// A claim's relation to the figure in words (computed when asked: reports of a million

@@ -371,8 +371,8 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
                 .claims
                 .iter()
                 .filter(|a| match pick {
-                    0 => s.support().any(|x| x.seq == a.seq),
-                    1 => s.dissent().any(|x| x.seq == a.seq),
+                    0 => a.supports(),
+                    1 => a.dissents(),
                     _ => !a.counts(),
                 })
                 .collect();
@@ -391,16 +391,14 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
 
 /// Relations between the distinct figures stated, when there are few enough to list.
 fn pairwise(state: &State<'_>, s: &SubjectReport, out: &mut String) {
-    let mut firsts: Vec<&Assessed> = Vec::new();
-    for a in s
+    // The first claim of each distinct figure, in order (a set keeps this linear).
+    let mut seen = std::collections::HashSet::new();
+    let firsts: Vec<&Assessed> = s
         .claims
         .iter()
         .filter(|a| a.counts() || matches!(a.excluded, Some(Excluded::Modality(_))))
-    {
-        if !firsts.iter().any(|f| f.interval == a.interval) {
-            firsts.push(a);
-        }
-    }
+        .filter(|a| seen.insert(a.interval))
+        .collect();
     if firsts.len() < 2 {
         return;
     }

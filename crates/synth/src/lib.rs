@@ -204,3 +204,4 @@ mod tests {
 }
 
 pub mod eval;
+pub mod worst;

@@ -13,6 +13,7 @@ usage:
   reckon-bench log CLAIMS SUBJECTS [DIR]         time import, verify and the hashing floor
   reckon-bench reconcile CLAIMS SUBJECTS         time folding and reconciling
   reckon-bench audit CLAIMS SUBJECTS             time the tree head, proofs and their checks
+  reckon-bench worst N                           time the once-quadratic paths at N and 2N
   reckon-bench eval DATA_DIR                     score the reconciler on real data
                                                  (DATA_DIR holds claims.jsonl and truth-*.csv)
 
@@ -243,6 +244,7 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args),
         Some("log") => bench_log(&args),
         Some("reconcile") => bench_reconcile(&args),
+        Some("worst") => arg(&args, 2, Some(20_000)).and_then(reckon_synth::worst::run),
         Some("eval") => eval(&args),
         Some("audit") => bench_audit(&args),
         _ => Err(USAGE.to_owned()),

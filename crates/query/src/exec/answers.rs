@@ -58,10 +58,10 @@ pub(super) fn provenance_row(
     ]
 }
 
-pub(super) fn side_of(s: &SubjectReport, a: &Assessed) -> &'static str {
+pub(super) fn side_of(a: &Assessed) -> &'static str {
     if !a.counts() {
         "not counted"
-    } else if s.support().any(|x| x.seq == a.seq) {
+    } else if a.supports() {
         "support"
     } else {
         "dissent"
@@ -110,7 +110,7 @@ pub(super) fn provenance(
             let mut found = state
                 .claims
                 .iter()
-                .filter(|r| r.entry.hash.to_hex().starts_with(h.as_str()));
+                .filter(|r| r.entry.hash.has_hex_prefix(h));
             let r = match (found.next(), found.next()) {
                 (Some(r), None) => r,
                 (None, _) => return Err(QueryError(format!("no claim's hash starts with `{h}`"))),
@@ -136,7 +136,7 @@ pub(super) fn provenance(
         }
         for a in &s.claims {
             if only.is_none_or(|n| n == a.seq) {
-                rows.push(provenance_row(state, s, a, side_of(s, a)));
+                rows.push(provenance_row(state, s, a, side_of(a)));
             }
         }
     }
