@@ -275,3 +275,38 @@ fn c1_a_tie_the_records_cannot_break_goes_to_the_first_stated_and_says_so() {
     let r = reckon(&log, &["explain", "x/tie"], None);
     assert!(r.stdout.contains("stated first in the log"), "{}", r.stdout);
 }
+
+/// Claims with the same interval but different standing (one retracted, one about another
+/// time) are separate clusters of the conflict graph, each with its own relation.
+#[test]
+fn graph_clusters_keep_claims_that_stand_differently_apart() {
+    let dir = scratch("recon-clusters");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let lines = [
+        r#"{"define": "g/c", "window": "P31D"}"#,
+        r#"{"subject": "g/c", "value": "100", "as_of": "2025-05", "said_on": "2025-05", "speaker": "A"}"#,
+        r#"{"subject": "g/c", "value": "100", "as_of": "2025-05", "said_on": "2025-05", "speaker": "B"}"#,
+        r#"{"subject": "g/c", "value": "500", "as_of": "2025-05", "said_on": "2025-05", "speaker": "C"}"#,
+        r#"{"subject": "g/c", "value": "500", "as_of": "2020-01", "said_on": "2020-01", "speaker": "D"}"#,
+        r#"{"retract": 4, "reason": "misread"}"#,
+    ]
+    .join("\n")
+        + "\n";
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
+        0
+    );
+    let r = reckon(&log, &["graph", "g/c", "--format", "json"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let text = j.to_string();
+    // Two clusters state 500: the retracted claim's and the other time's.
+    let clusters_of_500 = j["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "cluster" && n.to_string().contains("[500, 500]"))
+        .count();
+    assert_eq!(clusters_of_500, 2, "{text}");
+}

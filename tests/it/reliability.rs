@@ -180,9 +180,22 @@ fn d3_an_append_whose_head_cannot_be_written_is_cut_back() {
         .status
         .success()
     );
-    // The binary must be reachable by that user.
+    // The binary must be reachable by that user (every directory above the scratch one must
+    // let others through; a checkout under a private home may not).
     let bin = dir.join("reckon");
     std::fs::copy(BIN, &bin).unwrap();
+    if !sh(&format!(
+        "{drop}test -x '{}' -a -w '{path}/entries.jsonl'",
+        bin.display()
+    ))
+    .status
+    .success()
+    {
+        crate::support::notice(
+            "d3 read-only directory: skipped (the unprivileged user cannot reach the scratch directory)",
+        );
+        return;
+    }
     let before = snapshot(&log);
     let out = sh(&format!(
         "{drop}'{}' --log '{path}' add --subject a/b --value 5 --said-on 2025 --speaker X",
@@ -1082,4 +1095,57 @@ fn c4_a_checkpoint_taken_during_an_append_signs_only_committed_entries() {
         );
         assert_eq!(r.code, 0, "{size}: {}{}", r.stdout, r.stderr);
     }
+}
+
+#[test]
+fn an_expected_answer_that_cannot_be_read_fails_and_is_never_blessed_over() {
+    let dir = scratch("check-unreadable");
+    let log = copied(&dir);
+    let saved = dir.join("saved");
+    std::fs::create_dir_all(saved.join("a.out")).unwrap();
+    std::fs::write(saved.join("a.q"), "claims | count\n").unwrap();
+    for args in [
+        vec!["check", saved.to_str().unwrap()],
+        vec!["check", saved.to_str().unwrap(), "--bless"],
+    ] {
+        let r = reckon(&log, &args, None);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stdout);
+        assert!(r.stdout.contains("cannot read"), "{}", r.stdout);
+        assert!(saved.join("a.out").is_dir(), "{args:?} replaced it");
+    }
+}
+
+#[test]
+fn add_refuses_an_entry_over_the_line_limit_that_import_refuses() {
+    let dir = scratch("add-limit");
+    let log = copied(&dir);
+    let before = snapshot(&log);
+    // One argument holds at most 128 KiB, so the entry is made long by several fields.
+    let long = "q".repeat(120_000);
+    let mut args = vec![
+        "add",
+        "--subject",
+        "a/b",
+        "--value",
+        "1",
+        "--said-on",
+        "2025",
+    ];
+    for flag in [
+        "--speaker",
+        "--scope",
+        "--role",
+        "--cites",
+        "--publisher",
+        "--url",
+        "--title",
+        "--quote",
+        "--unit",
+    ] {
+        args.extend([flag, long.as_str()]);
+    }
+    let r = reckon(&log, &args, None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("1 MiB"), "{}", r.stderr);
+    assert_eq!(snapshot(&log), before);
 }

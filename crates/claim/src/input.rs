@@ -481,7 +481,9 @@ fn scan_keys(line: &str) -> Vec<Key> {
         let name: String = if raw.contains('\\') {
             serde_json::from_str(raw).unwrap_or_default()
         } else {
-            raw[1..raw.len() - 1].to_owned()
+            // Between the quotes; an unterminated key (the line is cut short) has no closing one.
+            let inner = raw.strip_prefix('"').unwrap_or(raw);
+            inner.strip_suffix('"').unwrap_or(inner).to_owned()
         };
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b':') {
             i += 1;
@@ -533,6 +535,33 @@ pub fn clip(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod key_scan_tests {
+    use super::*;
+
+    /// The code review found `value_column` slicing past a key cut short; any text is safe.
+    #[test]
+    fn value_column_never_panics_on_text_that_is_not_json() {
+        for text in ["{\"", "{\"é", "{\"a", "\"", "{\"a\":", "{\"\\", ""] {
+            let _ = value_column(text, "a");
+        }
+        assert_eq!(value_column(r#"{"a": 1}"#, "a"), Some(7));
+    }
+
+    /// The byte-versus-character column fix (commit 99ea901) as a named regression test:
+    /// columns count characters, so an error after non-ASCII text points at the right one.
+    #[test]
+    fn columns_count_characters_after_non_ascii_text() {
+        let line = r#"{"subject": "é/ü", "value": "5", "said_on": "2025", "speaker": "Ж", "x": 1}"#;
+        let e = parse_line(line, &mut |_, _| Err(String::new())).unwrap_err();
+        let expected = line.chars().position(|c| c == 'x').unwrap();
+        assert_eq!(e.column, expected, "{e}");
+        let bad = "{\"speaker\": \"Ж\", ";
+        let e = parse_line(bad, &mut |_, _| Err(String::new())).unwrap_err();
+        assert!(e.column <= bad.chars().count() + 1, "{e}");
     }
 }
 

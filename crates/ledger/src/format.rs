@@ -22,11 +22,16 @@ pub struct Entry {
 }
 
 /// Builds the line for an entry (with its final newline) and returns its hash.
-pub fn encode(seq: u64, prev: &EntryHash, at: Timestamp, event: &Event) -> (Vec<u8>, EntryHash) {
-    let event_json = serde_json::to_string(event).unwrap_or_default();
+pub fn encode(
+    seq: u64,
+    prev: &EntryHash,
+    at: Timestamp,
+    event: &Event,
+) -> Result<(Vec<u8>, EntryHash), serde_json::Error> {
+    let event_json = serde_json::to_string(event)?;
     let mut line = Vec::with_capacity(200 + event_json.len());
     let hash = encode_into(&mut line, seq, prev, &at.to_string(), event_json.as_bytes());
-    (line, hash)
+    Ok((line, hash))
 }
 
 /// Appends the line for an entry whose event is already serialised to `buf`; returns its hash.
@@ -253,7 +258,7 @@ mod tests {
     #[test]
     fn encode_then_decode_is_identity() {
         let at = Timestamp::from_unix(1_746_057_600);
-        let (line, hash) = encode(1, &GENESIS, at, &alias());
+        let (line, hash) = encode(1, &GENESIS, at, &alias()).unwrap();
         let text = String::from_utf8(line.clone()).unwrap();
         assert!(
             text.ends_with(
@@ -270,7 +275,7 @@ mod tests {
 
     #[test]
     fn the_hash_is_blake3_of_the_body_bytes() {
-        let (line, hash) = encode(7, &GENESIS, Timestamp::from_unix(0), &alias());
+        let (line, hash) = encode(7, &GENESIS, Timestamp::from_unix(0), &alias()).unwrap();
         let body = &line[65..line.len() - 1];
         assert_eq!(blake3::hash(body).to_hex().as_str(), hash.to_hex());
     }

@@ -30,6 +30,8 @@ pub struct Case {
     pub actual: String,
     /// What it should print, when the expected file exists.
     pub expected: Option<String>,
+    /// Why the expected file exists but cannot be read (it is then never overwritten).
+    pub unreadable: Option<String>,
 }
 
 impl Case {
@@ -89,12 +91,20 @@ pub fn run_case(
             },
         },
     };
-    let expected = std::fs::read_to_string(&expected_path).ok();
+    let (expected, unreadable) = match std::fs::read_to_string(&expected_path) {
+        Ok(text) => (Some(text), None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+        Err(e) => (
+            None,
+            Some(format!("{}: cannot read: {e}", expected_path.display())),
+        ),
+    };
     Case {
         name,
         query_path: path.to_path_buf(),
         expected_path,
         actual,
         expected,
+        unreadable,
     }
 }

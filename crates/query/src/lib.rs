@@ -8,7 +8,7 @@
 //!          | "conflicts" [ pattern ]
 //!          | "provenance" ( "#" INT | HEX | pattern ) ;
 //! clause   = "at" INT            (* the log as it was after INT entries *)
-//!          | "known" DATE        (* only claims said on or before DATE *)
+//!          | "known" DATE        (* claims said, retractions recorded, on or before DATE *)
 //!          | "valid" DATE ;      (* figures describing DATE rather than their latest as_of *)
 //! expr     = and { "or" and } ;
 //! and      = unary { "and" unary } ;

@@ -102,6 +102,13 @@ fn append_object(
     flag_of: fn(&str) -> String,
 ) -> Result<String, Failure> {
     let line = Json::Object(obj).to_string();
+    if line.len() > reckon_ledger::MAX_LINE {
+        return Err(usage(format!(
+            "the entry would be {} bytes; entries are limited to {} bytes (1 MiB), as lines of an import are",
+            line.len(),
+            reckon_ledger::MAX_LINE
+        )));
+    }
     let (head, ()) = log.append(|tx| {
         let event: Event = parse_line(&line, &mut |f, r| tx.resolve(f, r)).map_err(|e| {
             let what = e

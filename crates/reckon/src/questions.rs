@@ -84,15 +84,18 @@ pub(crate) fn check(
     for p in &paths {
         let case = run_case(p, &entries, &render);
         let expected_name = case.expected_path.display().to_string();
-        let diff = match &case.expected {
-            Some(e) => {
+        let diff = match (&case.expected, &case.unreadable) {
+            (_, Some(why)) => format!("{why}; it is left as it is\n"),
+            (Some(e), None) => {
                 reckon_render::diff::unified(e, &case.actual, &expected_name, "actual output", 3)
             }
-            None => {
+            (None, None) => {
                 format!("{expected_name} is missing; run `reckon check --bless` to create it\n")
             }
         };
-        if bless && !case.passed() {
+        if case.unreadable.is_some() {
+            print(&format!("CHANGED {}\n{diff}", case.name))?;
+        } else if bless && !case.passed() {
             reckon_ledger::fsx::write_atomically(&case.expected_path, case.actual.as_bytes())
                 .map_err(fail(2))?;
             print(&format!("blessed {}\n", case.name))?;
@@ -104,11 +107,11 @@ pub(crate) fn check(
         diffs.push(diff);
         cases.push(case);
     }
-    let failed = if bless {
-        0
-    } else {
-        cases.iter().filter(|c| !c.passed()).count()
-    };
+    // An expected file that cannot be read fails even when blessing: it was not replaced.
+    let failed = cases
+        .iter()
+        .filter(|c| c.unreadable.is_some() || (!bless && !c.passed()))
+        .count();
     if let Some(path) = junit {
         reckon_ledger::fsx::write_atomically(
             path,

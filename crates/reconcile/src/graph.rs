@@ -84,7 +84,9 @@ pub fn build(r: &Reconciliation) -> ConflictGraph {
             status: s.status,
         });
         figures.insert((&s.subject, s.unit.as_str()), fig);
-        let mut clusters: HashMap<(Interval, bool), NodeIndex> = HashMap::new();
+        // Claims stand alike when they state the same interval, count alike and relate to the
+        // figure the same way (a retracted claim and one about another time never share).
+        let mut clusters: HashMap<(Interval, bool, Option<Relation>), NodeIndex> = HashMap::new();
         let mut claim_nodes: HashMap<u64, NodeIndex> = HashMap::new();
         for a in &s.claims {
             let c = g.add_node(Node::Claim {
@@ -92,7 +94,7 @@ pub fn build(r: &Reconciliation) -> ConflictGraph {
                 index: a.index,
             });
             claim_nodes.insert(a.seq, c);
-            let key = (a.interval, a.counts());
+            let key = (a.interval, a.counts(), a.relation);
             let cluster = *clusters.entry(key).or_insert_with(|| {
                 let n = g.add_node(Node::Cluster {
                     subject: s.subject.clone(),

@@ -28,7 +28,7 @@
 //!     r#"{"subject":"pows/held","value":"approximately 10,000","as_of":"2025-05","said_on":"2025-05","speaker":"B"}"#,
 //! ].iter().enumerate() {
 //!     let event = parse_line(line, &mut |_, _| Err("no refs".into())).unwrap();
-//!     let (bytes, hash) = encode(seq as u64 + 1, &prev, Timestamp::from_unix(0), &event);
+//!     let (bytes, hash) = encode(seq as u64 + 1, &prev, Timestamp::from_unix(0), &event).unwrap();
 //!     entries.push(decode(&bytes[..bytes.len() - 1]).unwrap());
 //!     prev = hash;
 //! }

@@ -45,12 +45,12 @@ impl<'a> State<'a> {
         State::fold_with(entries, upto, |_| true)
     }
 
-    /// Folds the first `upto` entries, leaving out claims for which `keep` is false (as if they
-    /// had never been recorded: what was known by a date).
+    /// Folds the first `upto` entries, leaving out claims and retractions for which `keep` is
+    /// false (as if they had never been recorded: what was known by a date).
     pub fn fold_with(
         entries: &'a [Entry],
         upto: Option<u64>,
-        keep: impl Fn(&Claim) -> bool,
+        keep: impl Fn(&Entry) -> bool,
     ) -> State<'a> {
         let n = upto.map_or(entries.len(), |u| {
             usize::try_from(u).unwrap_or(usize::MAX).min(entries.len())
@@ -63,7 +63,7 @@ impl<'a> State<'a> {
         let mut by_hash: HashMap<EntryHash, usize> = HashMap::new();
         for e in &entries[..n] {
             match &e.event {
-                Event::Claim(c) if !keep(c) => {}
+                Event::Claim(_) | Event::Retract { .. } if !keep(e) => {}
                 Event::Claim(c) => {
                     if let Some(i) = c.supersedes.as_ref().and_then(|h| by_hash.get(h)) {
                         s.claims[*i].superseded_by = Some(e.seq);

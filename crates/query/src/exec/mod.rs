@@ -154,10 +154,18 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         && (!needs_records || index.records().is_some())
         && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
     {
+        // The index files claims under canonical names; a pattern may name a subject by an
+        // alias, so alias names it matches are selected too (expanded to what they stand for).
         let exact: std::collections::BTreeSet<String> = index
             .subjects()
             .filter(|s| pattern.matches(s))
             .map(str::to_owned)
+            .chain(others.iter().filter_map(|e| match &e.event {
+                reckon_claim::Event::Alias { subject, .. } if pattern.matches(subject.as_str()) => {
+                    Some(subject.to_string())
+                }
+                _ => None,
+            }))
             .collect();
         let wanted = expand(&others, &exact);
         if let Ok(entries) = index.entries(&snap, &wanted) {
@@ -213,8 +221,12 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
         )));
     }
     let known = q.known;
-    let state = State::fold_with(entries, q.at, |c| {
-        known.is_none_or(|k| c.said_on.end() <= k.end())
+    // What was known by a date: claims said by then, and retractions recorded by then.
+    let state = State::fold_with(entries, q.at, |e| match (&e.event, known) {
+        (_, None) => true,
+        (reckon_claim::Event::Claim(c), Some(k)) => c.said_on.end() <= k.end(),
+        (_, Some(k)) => reckon_claim::Date::from_days_since_epoch(e.at.unix().div_euclid(86_400))
+            .is_some_and(|d| d <= k.end()),
     });
     let basis = Basis {
         at: q.at,
