@@ -310,3 +310,53 @@ fn graph_clusters_keep_claims_that_stand_differently_apart() {
         .count();
     assert_eq!(clusters_of_500, 2, "{text}");
 }
+
+/// T6 of the code review: what each crafted case of `tests/data/reconcile.jsonl` must give,
+/// stated here from the cases' labels, not only in a golden file.
+#[test]
+fn every_crafted_case_gets_the_status_its_label_describes() {
+    let dir = scratch("recon-table");
+    let log = cases(&dir);
+    let r = reckon(&log, &["query", "figures", "--format", "json"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let got: std::collections::BTreeMap<(String, String), (String, String)> = j["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let s = |k: &str| row[k].as_str().unwrap_or_default().to_owned();
+            ((s("subject"), s("unit")), (s("value"), s("status")))
+        })
+        .collect();
+    let expected = [
+        // Three origins state the same figure; one repeats itself.
+        ("t/agree", "people", "1000", "corroborated"),
+        // Parts that cannot sum to the whole.
+        ("t/broken", "count", "100", "contested"),
+        // A subject with another name: claims under both names count.
+        ("t/canonical", "count", "7", "corroborated"),
+        // Two origins against one, and a figure in another unit kept apart.
+        ("t/contest", "count", "205", "contested"),
+        ("t/contest", "hryvnia", "(5000, inf)", "single source"),
+        // A correction replaces the claim it corrects.
+        ("t/corrected", "count", "21", "single source"),
+        // A whole with no claims, and a part with none: derived from the others.
+        ("t/derived", "count", "390", "derived"),
+        ("t/missing/b", "count", "[390, 410]", "derived"),
+        // A changing count: the figure describes the latest as_of within the window.
+        ("t/held", "count", "[9500, 10500]", "consistent"),
+        // A tie, broken by the origins' records on other subjects.
+        ("t/tie", "count", "200", "unresolved"),
+        // A whole with claims whose parts agree.
+        ("t/whole", "count", "390", "single source"),
+    ];
+    for (subject, unit, figure, status) in expected {
+        let key = (subject.to_owned(), unit.to_owned());
+        assert_eq!(
+            got.get(&key),
+            Some(&(figure.to_owned(), status.to_owned())),
+            "{subject} ({unit})"
+        );
+    }
+}

@@ -45,7 +45,9 @@ proptest! {
     }
 
     #[test]
-    fn value_interval_is_never_inverted(v in value()) {
+    // `Interval` cannot be built inverted; what this proves is that every value that parses
+    // has an interval (no overflow on the way).
+    fn every_parsed_value_has_an_interval(v in value()) {
         let iv = v.interval(Tolerance::DEFAULT);
         prop_assert!(iv.is_some(), "{v} has no interval");
         if let Some(hi) = iv.and_then(|iv| iv.hi()) {
