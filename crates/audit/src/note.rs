@@ -61,7 +61,7 @@ fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
 }
 
 fn hex4(id: &[u8; 4]) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
+    reckon_claim::hex(id)
 }
 
 fn check_name(name: &str) -> Result<(), NoteError> {

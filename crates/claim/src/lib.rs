@@ -30,7 +30,10 @@ pub mod value;
 pub use date::{Date, Period, Timestamp};
 pub use input::{FieldError, Ref, parse_line, value_column};
 pub use interval::{End, Interval};
-pub use model::{Claim, EntryHash, Event, Figure, Modality, Subject, SubjectDef, Window};
+pub use model::{
+    Claim, EntryHash, Event, Figure, Modality, Subject, SubjectDef, Window, follow_aliases, hex,
+    push_hex,
+};
 pub use num::Num;
 pub use value::{Tolerance, Value};
 

@@ -156,12 +156,7 @@ pub struct EntryHash(pub [u8; 32]);
 impl EntryHash {
     /// Lowercase hex, 64 characters.
     pub fn to_hex(&self) -> String {
-        let mut s = String::with_capacity(64);
-        for b in self.0 {
-            s.push(char::from(HEX[usize::from(b >> 4)]));
-            s.push(char::from(HEX[usize::from(b & 15)]));
-        }
-        s
+        hex(&self.0)
     }
 
     /// True when the hash's hex form starts with `prefix` (lowercase hex digits), compared
@@ -193,6 +188,23 @@ impl EntryHash {
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `bytes` as lowercase hexadecimal digits: the one hex encoder of reckon (entry
+/// hashes, key IDs, tree heads in messages).
+pub fn push_hex(buf: &mut Vec<u8>, bytes: &[u8]) {
+    for b in bytes {
+        buf.push(HEX[usize::from(b >> 4)]);
+        buf.push(HEX[usize::from(b & 15)]);
+    }
+}
+
+/// `bytes` as lowercase hexadecimal digits.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    push_hex(&mut out, bytes);
+    // Only ASCII hex digits were written.
+    String::from_utf8(out).unwrap_or_default()
+}
 
 /// The value of each lowercase hex digit; 0x80 marks every other byte.
 const UNHEX: [u8; 256] = {
@@ -406,4 +418,22 @@ pub fn check_document_name(name: &str) -> Result<(), String> {
         return Err(format!("`{name}` names a folder, not a file"));
     }
     Ok(())
+}
+
+/// Follows aliases from `start` to the name it stands for; `next` gives the name an alias
+/// points at. At most `bound` steps are taken, so a cycle in a hand-made log ends: the one
+/// alias resolver of reckon (the reconciler's state, appends and the index use it).
+pub fn follow_aliases<'a, T: ?Sized>(
+    start: &'a T,
+    bound: usize,
+    next: impl Fn(&'a T) -> Option<&'a T>,
+) -> &'a T {
+    let mut cur = start;
+    for _ in 0..=bound {
+        match next(cur) {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    cur
 }

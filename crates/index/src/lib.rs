@@ -514,14 +514,7 @@ fn alias_map<'e>(events: impl Iterator<Item = &'e Entry>) -> HashMap<&'e str, &'
 
 /// The name `s` stands for after aliases (bounded, in case of a hand-made cycle).
 fn resolve<'a>(aliases: &HashMap<&'a str, &'a str>, s: &'a str) -> &'a str {
-    let mut cur = s;
-    for _ in 0..=aliases.len() {
-        match aliases.get(cur) {
-            Some(n) => cur = n,
-            None => break,
-        }
-    }
-    cur
+    reckon_claim::follow_aliases(s, aliases.len(), |s| aliases.get(s).copied())
 }
 
 /// Subjects in name order with the range of their spans, and all spans, in the index's form.

@@ -65,11 +65,7 @@ pub(crate) fn encode_into(
 }
 
 fn push_hex(buf: &mut Vec<u8>, h: &EntryHash) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for b in h.0 {
-        buf.push(HEX[usize::from(b >> 4)]);
-        buf.push(HEX[usize::from(b & 15)]);
-    }
+    reckon_claim::push_hex(buf, &h.0);
 }
 
 /// What is wrong with a single line, judged on its own.

@@ -383,14 +383,7 @@ impl Subjects {
 
     /// The name `s` stands for, following aliases (bounded, in case of a hand-made cycle).
     fn canonical<'a>(&'a self, s: &'a Subject) -> &'a Subject {
-        let mut cur = s;
-        for _ in 0..=self.aliases.len() {
-            match self.aliases.get(cur) {
-                Some(n) => cur = n,
-                None => break,
-            }
-        }
-        cur
+        reckon_claim::follow_aliases(s, self.aliases.len(), |s| self.aliases.get(s))
     }
 
     fn check_alias(&self, subject: &Subject, same_as: &Subject) -> Result<(), String> {

@@ -81,7 +81,7 @@ pub enum ProofError {
 }
 
 fn hex(h: &Hash) -> String {
-    h.iter().map(|b| format!("{b:02x}")).collect()
+    reckon_claim::hex(h)
 }
 
 impl fmt::Display for ProofError {

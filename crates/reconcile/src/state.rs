@@ -94,15 +94,8 @@ impl<'a> State<'a> {
 
     /// The name a subject stands for after following aliases.
     pub fn canonical<'s>(&'s self, subject: &'s Subject) -> &'s Subject {
-        let mut cur = subject;
         // Aliases are checked for cycles when appended; the bound keeps a hand-edited log safe.
-        for _ in 0..=self.aliases.len() {
-            match self.aliases.get(cur) {
-                Some(next) => cur = next,
-                None => return cur,
-            }
-        }
-        cur
+        reckon_claim::follow_aliases(subject, self.aliases.len(), |s| self.aliases.get(s))
     }
 
     /// Up to `max` known subjects nearest to what someone typed: those it is a prefix of,
