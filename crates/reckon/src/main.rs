@@ -202,21 +202,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 code: 2,
                 error: anyhow::anyhow!(m),
             })?;
-            let mut fate = Fate::default();
-            for later in &entries[usize::try_from(e.seq)
-                .unwrap_or(usize::MAX)
-                .min(entries.len())..]
-            {
-                match &later.event {
-                    Event::Retract { claim, reason } if *claim == e.hash => {
-                        fate.retracted_by.push((later.seq, reason.clone()))
-                    }
-                    Event::Claim(c) if c.supersedes == Some(e.hash) => {
-                        fate.superseded_by.push(later.seq)
-                    }
-                    _ => {}
-                }
-            }
+            let fate = Fate::of(&entries, e);
             print(&reckon_render::show(e, &fate, format.into()))?;
         }
         Command::Reconcile(a) => print(&reconciled(&log, &a, Which::Table)?)?,
@@ -424,103 +410,13 @@ fn verify(
     } else {
         log.verify().map_err(ledger)?
     };
-    // Problems of retracted claims are listed but do not fail the check.
     let quotes_ok = quote_report
         .as_ref()
         .is_none_or(|(_, p)| p.iter().all(|q| q.retracted));
-    let text = match (format, &verdict) {
-        (Format::Json, Ok(h)) => {
-            let mut j =
-                serde_json::json!({"ok": quotes_ok, "entries": h.seq, "head": h.hash.to_hex()});
-            if let Some((n, problems)) = &quote_report {
-                j["quotes_checked"] = Json::from(*n);
-                j["quote_problems"] = problems
-                    .iter()
-                    .map(|p| serde_json::json!({"seq": p.seq, "document": p.document, "problem": p.message, "retracted": p.retracted}))
-                    .collect();
-            }
-            format!("{j}\n")
-        }
-        (Format::Json, Err(p)) => format!(
-            "{}\n",
-            serde_json::json!({"ok": false, "line": p.line(), "problem": p.to_string()})
-        ),
-        (Format::Human, Ok(h)) => {
-            let mut s = format!("ok: {} entries, head {}\n", h.seq, h.hash);
-            if let Some((n, problems)) = &quote_report {
-                for p in problems {
-                    let note = if p.retracted {
-                        " (retracted: listed, not failed)"
-                    } else {
-                        ""
-                    };
-                    s.push_str(&format!(
-                        "quote of entry #{} ({}): {}{note}\n",
-                        p.seq, p.document, p.message
-                    ));
-                }
-                let failed = problems.iter().filter(|p| !p.retracted).count();
-                s.push_str(&format!(
-                    "quotes: {} checked, {} not found{}\n",
-                    n,
-                    failed,
-                    match problems.len() - failed {
-                        0 => String::new(),
-                        r => format!(", {r} of retracted claims listed"),
-                    }
-                ));
-            }
-            s
-        }
-        (Format::Human, Err(p)) => format!("FAILED: {}: {p}\n", log.entries_path().display()),
-    };
+    let text =
+        reckon_render::ledger::verify(&log.entries_path(), &verdict, quote_report.as_ref(), format);
     print(&text)?;
     Ok(if verdict.is_ok() && quotes_ok { 0 } else { 1 })
-}
-
-/// At most `max` characters of `s`, with a mark where it was cut.
-fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
-/// Says what a repair step does (`done == false`) or did.
-fn describe(r: &Repair, done: bool) -> String {
-    let (remove, write) = if done {
-        ("removed", "wrote")
-    } else {
-        ("remove", "write")
-    };
-    match r {
-        Repair::Clean => "nothing to repair: the log ends at its last committed entry and the head file matches\n".into(),
-        Repair::RemoveTail { line, bytes } => {
-            let text = String::from_utf8_lossy(bytes);
-            let lines: Vec<&str> = text.split_inclusive('\n').collect();
-            let complete = lines.iter().filter(|l| l.ends_with('\n')).count();
-            let torn = lines.len() - complete;
-            let mut s = format!(
-                "{remove} {} bytes from line {line} on, left by an interrupted append: {complete} complete but uncommitted line(s), {torn} incomplete line(s)\n",
-                bytes.len()
-            );
-            for (i, l) in lines.iter().enumerate() {
-                if i == 3 && lines.len() > 4 {
-                    s.push_str(&format!("  … {} more line(s) …\n", lines.len() - 4));
-                }
-                if i < 3 || i + 1 == lines.len() {
-                    s.push_str(&format!("  line {}: {}\n", *line + i as u64, clip(&l.trim_end_matches('\n').escape_debug().to_string(), 160)));
-                }
-            }
-            s
-        }
-        Repair::AdvanceHead { from, to } => format!(
-            "{write} the head file: it was {}, it names entry #{} {} (the last entry of the intact chain)\n",
-            from.map_or("missing or unreadable".into(), |h| format!("at entry #{} {}", h.seq, h.hash)),
-            to.seq,
-            to.hash
-        ),
-    }
 }
 
 fn repair(
@@ -541,7 +437,10 @@ fn repair(
             .plan_repair(commit_tail)
             .map_err(ledger)?
             .map_err(not_repairable)?;
-        print(&format!("would {}", describe(&plan, false)))?;
+        print(&format!(
+            "would {}",
+            reckon_render::ledger::repair_step(&plan, false)
+        ))?;
         return Ok(0);
     }
     // Each step is planned again under the lock; a missing head file and a tail can both need mending.
@@ -553,14 +452,17 @@ fn repair(
         if plan == Repair::Clean {
             break;
         }
-        print(&format!("will {}", describe(&plan, false)))?;
+        print(&format!(
+            "will {}",
+            reckon_render::ledger::repair_step(&plan, false)
+        ))?;
         let done = log
             .repair(commit_tail)
             .map_err(ledger)?
             .map_err(not_repairable)?;
         if done != plan {
             // The log changed between planning and repairing; say what was really done.
-            print(&describe(&done, true))?;
+            print(&reckon_render::ledger::repair_step(&done, true))?;
         } else {
             print("done\n")?;
         }

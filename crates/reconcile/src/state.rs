@@ -130,3 +130,33 @@ impl<'a> State<'a> {
             .collect()
     }
 }
+
+/// What later entries did to an entry, for `reckon show`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fate {
+    /// The entries that retracted it, with their reasons.
+    pub retracted_by: Vec<(u64, String)>,
+    /// The entries that superseded it.
+    pub superseded_by: Vec<u64>,
+}
+
+impl Fate {
+    /// The fate of `e` among `entries` (the whole log, in order): every later retraction and
+    /// correction that names it.
+    pub fn of(entries: &[Entry], e: &Entry) -> Fate {
+        let mut fate = Fate::default();
+        let later = usize::try_from(e.seq)
+            .unwrap_or(usize::MAX)
+            .min(entries.len());
+        for l in &entries[later..] {
+            match &l.event {
+                Event::Retract { claim, reason } if *claim == e.hash => {
+                    fate.retracted_by.push((l.seq, reason.clone()));
+                }
+                Event::Claim(c) if c.supersedes == Some(e.hash) => fate.superseded_by.push(l.seq),
+                _ => {}
+            }
+        }
+        fate
+    }
+}

@@ -8,6 +8,7 @@
 //! The JSON shapes are documented on each function and are stable: scripts and CI diff them.
 
 pub mod diff;
+pub mod ledger;
 pub mod query;
 pub mod recon;
 
@@ -149,14 +150,7 @@ pub fn entry_json(e: &Entry) -> Json {
     })
 }
 
-/// What later entries did to a claim, for `reckon show`.
-#[derive(Clone, Debug, Default)]
-pub struct Fate {
-    /// The entries that retracted it, with their reasons.
-    pub retracted_by: Vec<(u64, String)>,
-    /// The entries that superseded it.
-    pub superseded_by: Vec<u64>,
-}
+pub use reckon_reconcile::state::Fate;
 
 fn claim_lines(c: &Claim, out: &mut Vec<(String, String)>) {
     let mut add = |k: &str, v: String| out.push((k.to_owned(), one_line(&v).into_owned()));
