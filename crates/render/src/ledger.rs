@@ -21,7 +21,7 @@ pub fn verify(
     let quotes_ok = quote_report
         .as_ref()
         .is_none_or(|(_, p)| p.iter().all(|q| q.retracted));
-    let text = match (format, &verdict) {
+    match (format, &verdict) {
         (Format::Json, Ok(h)) => {
             let mut j =
                 serde_json::json!({"ok": quotes_ok, "entries": h.seq, "head": h.hash.to_hex()});
@@ -66,8 +66,7 @@ pub fn verify(
             s
         }
         (Format::Human, Err(p)) => format!("FAILED: {}: {p}\n", path.display()),
-    };
-    text
+    }
 }
 
 /// What a repair step does (`done == false`) or did, in words: the bytes an interrupted append
