@@ -32,8 +32,9 @@ fn a_proof_verifies_offline_and_any_flipped_bit_is_rejected() {
     let log = log_in(&dir, "log");
     let k = key("reckon.example/log", 1);
     let cp = checkpoint(&log, &k, "reckon.example/log").unwrap().encode();
-    let entries = log.entries().unwrap();
-    let bundle = prove(&log.snapshot().unwrap(), &entries, 24, &cp).unwrap();
+    let snap = log.snapshot().unwrap();
+    let (entries, spans) = snap.entries_with_spans().unwrap();
+    let bundle = prove(&snap, (&entries, &spans), 24, &cp).unwrap();
     let keys = [k.verifier()];
     let ok = verify_bundle(&bundle, &keys).unwrap();
     assert_eq!((ok.seq, ok.size), (24, 26));
@@ -90,10 +91,11 @@ fn proofs_and_entries_from_another_log_are_rejected() {
     let kb = key("b.example/log", 3);
     let cpa = checkpoint(&a, &ka, "a.example/log").unwrap().encode();
     let cpb = checkpoint(&b, &kb, "b.example/log").unwrap().encode();
-    let ea = a.entries().unwrap();
-    let eb = b.entries().unwrap();
-    let pa = prove(&a.snapshot().unwrap(), &ea, 27, &cpa).unwrap();
-    let pb = prove(&b.snapshot().unwrap(), &eb, 27, &cpb).unwrap();
+    let (sa, sb) = (a.snapshot().unwrap(), b.snapshot().unwrap());
+    let (ea, spa) = sa.entries_with_spans().unwrap();
+    let (eb, spb) = sb.entries_with_spans().unwrap();
+    let pa = prove(&sa, (&ea, &spa), 27, &cpa).unwrap();
+    let pb = prove(&sb, (&eb, &spb), 27, &cpb).unwrap();
     // A's proof checked with B's key: not signed by a known key.
     let e = verify_bundle(&pa, &[kb.verifier()]).unwrap_err();
     assert!(
@@ -107,7 +109,7 @@ fn proofs_and_entries_from_another_log_are_rejected() {
     let e = verify_bundle(&swapped.to_string(), &[ka.verifier()]).unwrap_err();
     assert!(matches!(e, AuditError::Proof(_)), "{e}");
     // B's checkpoint handed to A's prover: it does not describe A.
-    let e = prove(&a.snapshot().unwrap(), &ea, 27, &cpb).unwrap_err();
+    let e = prove(&sa, (&ea, &spa), 27, &cpb).unwrap_err();
     assert!(e.to_string().contains("rewritten or forked"), "{e}");
 }
 

@@ -209,12 +209,12 @@ pub fn cosign(log: &Log, note_text: &str, key: &SignerKey) -> Result<Note, Audit
     Ok(note)
 }
 
-/// A proof bundle for entry `seq` against a checkpoint of this log. `entries` are the
-/// snapshot's entries (read by the caller to find the entry): the tree is made from their
-/// hashes and the line is read from the same snapshot.
+/// A proof bundle for entry `seq` against a checkpoint of this log. `entries` and `spans`
+/// are the snapshot's ([`reckon_ledger::Snapshot::entries_with_spans`], read by the caller to
+/// find the entry): the tree is made from their hashes and the line is read at its span.
 pub fn prove(
     snap: &reckon_ledger::Snapshot<'_>,
-    entries: &[Entry],
+    (entries, spans): (&[Entry], &[(u64, u32)]),
     seq: u64,
     note_text: &str,
 ) -> Result<String, AuditError> {
@@ -231,11 +231,13 @@ pub fn prove(
     }
     let sub = Tree::<Blake3>::new(t.leaves()[..cp.size as usize].to_vec());
     let proof = sub.inclusion_proof(seq - 1).map_err(AuditError::Proof)?;
-    let hash = entries
-        .get(usize::try_from(seq - 1).unwrap_or(usize::MAX))
-        .map(|e| e.hash)
+    let at = usize::try_from(seq - 1).unwrap_or(usize::MAX);
+    let (hash, span) = entries
+        .get(at)
+        .zip(spans.get(at))
+        .map(|(e, s)| (e.hash, *s))
         .ok_or_else(|| AuditError::Mismatch(format!("no entry #{seq}")))?;
-    let line = String::from_utf8(snap.line(seq, &hash)?)
+    let line = String::from_utf8(snap.line(span, &hash)?)
         .map_err(|_| AuditError::Damaged(format!("entry #{seq} is not UTF-8")))?;
     let j = json!({
         "format": "reckon-proof-1",

@@ -36,7 +36,6 @@ use reckon_claim::{EntryHash, Event, Subject};
 use reckon_ledger::{Entry, Head, LedgerError, Log, Snapshot, Stamp, decode};
 use reckon_reconcile::{Record, Records, State};
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 use std::path::PathBuf;
 
 const MAGIC: &[u8] = b"reckon-index 2\n";
@@ -154,36 +153,18 @@ fn put_spans(out: &mut Vec<u8>, spans: &[Span]) {
 }
 
 impl Index {
-    /// Builds the index of `entries` (all of the log at `head`, whose entries file had
-    /// `stamp` when they were read and checked), with the whole log's origin `records` when
-    /// they were computed, and saves it in the cache. Failing to save it is not an error: it
-    /// is only a cache.
+    /// Builds the index of `entries` and their line `spans` (all of the snapshot's, read in
+    /// one checked pass: [`Snapshot::entries_with_spans`]), at `head`, with the whole log's
+    /// origin `records` when they were computed, and saves it in the cache. Failing to save it
+    /// is not an error: it is only a cache.
     pub fn build(
         snap: &Snapshot<'_>,
-        entries: &[Entry],
+        (entries, spans): (&[Entry], &[(u64, u32)]),
         head: Head,
         records: Option<Records>,
     ) -> Option<Index> {
         let stamp = snap.stamp().ok()?;
-        let len = stamp.len;
-        // Line spans, from the same snapshot the entries were read from, in pieces.
-        let mut f = snap.bytes().ok()?;
-        let mut spans = Vec::with_capacity(entries.len());
-        let mut buf = vec![0u8; 4 << 20];
-        let (mut base, mut start) = (0u64, 0u64);
-        loop {
-            let n = f.read(&mut buf).ok()?;
-            if n == 0 {
-                break;
-            }
-            for nl in memchr::memchr_iter(b'\n', &buf[..n]) {
-                let end = base + nl as u64;
-                spans.push((start, u32::try_from(end - start).ok()?));
-                start = end + 1;
-            }
-            base += n as u64;
-        }
-        if base != len || spans.len() != entries.len() {
+        if spans.len() != entries.len() || stamp.len != snap.len() {
             return None;
         }
         let aliases = alias_map(entries.iter());

@@ -458,6 +458,7 @@ impl Log {
             head: h.hash,
             kept: Vec::new(),
             hashes: Vec::new(),
+            spans: Vec::new(),
         };
         match head {
             Some(hd) if hd == found => Ok((found, len)),

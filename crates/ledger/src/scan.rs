@@ -24,6 +24,9 @@ pub struct Scan {
     pub kept: Vec<Entry>,
     /// Every entry's hash, when asked for ([`Keep::Hashes`]).
     pub hashes: Vec<EntryHash>,
+    /// Where each entry's line is in the file (offset, length without the newline), when
+    /// asked for ([`Keep::EntriesAndSpans`]).
+    pub spans: Vec<(u64, u32)>,
 }
 
 /// What a scan keeps of the lines it checks.
@@ -35,6 +38,8 @@ pub enum Keep {
     Hashes,
     /// Every entry, its event decoded and checked as a valid event.
     Entries,
+    /// Every entry, and where its line is (for an index made from the same pass).
+    EntriesAndSpans,
 }
 
 struct Chunk {
@@ -45,9 +50,12 @@ struct Chunk {
     problem: Option<(u64, Problem)>,
     kept: Vec<Entry>,
     hashes: Vec<EntryHash>,
+    spans: Vec<(u64, u32)>,
 }
 
-fn check_chunk(bytes: &[u8], keep: Keep) -> Chunk {
+/// Checks the whole lines of `bytes`, which start at file offset `base`.
+fn check_chunk(bytes: &[u8], keep: Keep, base: u64) -> Chunk {
+    let entries = matches!(keep, Keep::Entries | Keep::EntriesAndSpans);
     // Entries are a few hundred bytes: reserve room so the vectors do not grow by copying.
     let room = bytes.len() / 256 + 1;
     let mut c = Chunk {
@@ -55,17 +63,23 @@ fn check_chunk(bytes: &[u8], keep: Keep) -> Chunk {
         first: None,
         last: None,
         problem: None,
-        kept: Vec::with_capacity(if keep == Keep::Entries { room } else { 0 }),
+        kept: Vec::with_capacity(if entries { room } else { 0 }),
         hashes: Vec::with_capacity(if keep == Keep::Hashes { room } else { 0 }),
+        spans: Vec::with_capacity(if keep == Keep::EntriesAndSpans {
+            room
+        } else {
+            0
+        }),
     };
     let mut rest = bytes;
     while !rest.is_empty() {
         let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         let line = &rest[..end];
+        let offset = base + (bytes.len() - rest.len()) as u64;
         rest = rest.get(end + 1..).unwrap_or(&[]);
         let i = c.lines;
         c.lines += 1;
-        let decoded = if keep == Keep::Entries {
+        let decoded = if entries {
             format::decode(line).map(|e| (e.seq, e.prev, e.hash, Some(e)))
         } else {
             format::check(line).map(|h| (h.seq, h.prev, h.hash, None))
@@ -92,6 +106,11 @@ fn check_chunk(bytes: &[u8], keep: Keep) -> Chunk {
         }
         if keep == Keep::Hashes {
             c.hashes.push(hash);
+        }
+        if keep == Keep::EntriesAndSpans {
+            // A line over 4 GiB is refused long before (lines are at most 1 MiB when written).
+            c.spans
+                .push((offset, u32::try_from(end).unwrap_or(u32::MAX)));
         }
     }
     c
@@ -168,6 +187,8 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 struct State {
     out: Scan,
     lines_before: u64,
+    /// Bytes of the file checked so far.
+    bytes_before: u64,
     keep: Keep,
 }
 
@@ -182,12 +203,21 @@ impl State {
         };
         let pieces = split_at_lines(complete, threads);
         let keep = self.keep;
+        let mut at = self.bytes_before;
+        let pieces: Vec<(&[u8], u64)> = pieces
+            .into_iter()
+            .map(|p| {
+                let start = at;
+                at += p.len() as u64;
+                (p, start)
+            })
+            .collect();
         // A panic in a worker is a bug: rayon carries it to this thread, never a verdict.
         let chunks: Vec<Chunk> = {
             use rayon::prelude::*;
             pieces
                 .into_par_iter()
-                .map(|p| check_chunk(p, keep))
+                .map(|(p, base)| check_chunk(p, keep, base))
                 .collect()
         };
         for chunk in chunks {
@@ -206,7 +236,9 @@ impl State {
             self.lines_before += chunk.lines;
             self.out.kept.extend(chunk.kept);
             self.out.hashes.extend(chunk.hashes);
+            self.out.spans.extend(chunk.spans);
         }
+        self.bytes_before += complete.len() as u64;
         Ok(())
     }
 }
@@ -225,8 +257,10 @@ pub fn scan_keeping(mut r: impl Read, keep: Keep) -> std::io::Result<Result<Scan
             head: GENESIS,
             kept: Vec::new(),
             hashes: Vec::new(),
+            spans: Vec::new(),
         },
         lines_before: 0,
+        bytes_before: 0,
         keep,
     };
     // Small logs are read with a small buffer; it doubles while reads fill it, up to PIECE

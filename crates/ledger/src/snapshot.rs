@@ -105,6 +105,14 @@ impl Snapshot<'_> {
             .map_err(|p| self.damaged(p))
     }
 
+    /// Every entry, decoded, with where its line is in the file (offset, length without the
+    /// newline), from one pass; refuses a log that fails any check.
+    pub fn entries_with_spans(&self) -> Result<(Vec<Entry>, Vec<(u64, u32)>), LedgerError> {
+        self.pass(Keep::EntriesAndSpans)?
+            .map(|s| (s.kept, s.spans))
+            .map_err(|p| self.damaged(p))
+    }
+
     /// Every entry's hash (what the Merkle leaves are made of), after the chain checks;
     /// refuses a log that fails any of them.
     pub fn hashes(&self) -> Result<Vec<EntryHash>, LedgerError> {
@@ -113,22 +121,17 @@ impl Snapshot<'_> {
             .map_err(|p| self.damaged(p))
     }
 
-    /// The line of entry `seq` (without its newline), read from the snapshot, checked against
+    /// The line at `span` (from [`Snapshot::entries_with_spans`]), checked to start with
     /// `hash`: for a proof bundle, which carries the line as stored.
-    pub fn line(&self, seq: u64, hash: &EntryHash) -> Result<Vec<u8>, LedgerError> {
-        let mut text = Vec::new();
-        self.bytes()?
-            .read_to_end(&mut text)
-            .map_err(io(&self.log.entries_path(), "read"))?;
-        let line = usize::try_from(seq.saturating_sub(1))
-            .ok()
-            .and_then(|i| text.split(|b| *b == b'\n').nth(i))
-            .filter(|l| seq > 0 && l.get(..64) == Some(hash.to_hex().as_bytes()))
-            .ok_or_else(|| {
-                self.damaged(Problem::HeadUnreadable(format!(
-                    "entry #{seq} is not the entry read before"
-                )))
-            })?;
-        Ok(line.to_vec())
+    pub fn line(&self, span: (u64, u32), hash: &EntryHash) -> Result<Vec<u8>, LedgerError> {
+        let mut line = vec![0u8; span.1 as usize];
+        self.read_at(span.0, &mut line)?;
+        if line.get(..64) != Some(hash.to_hex().as_bytes()) {
+            return Err(self.damaged(Problem::HeadUnreadable(format!(
+                "the line at byte {} is not the entry read before",
+                span.0
+            ))));
+        }
+        Ok(line)
     }
 }

@@ -256,9 +256,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Prove { id, checkpoint } => {
             let note = audit::read_text(&checkpoint)?;
             let snap = log.snapshot().map_err(ledger)?;
-            let entries = snap.entries().map_err(ledger)?;
+            let (entries, spans) = snap.entries_with_spans().map_err(ledger)?;
             let e = reckon_ledger::find(&entries, &id).map_err(usage)?;
-            print(&reckon_audit::prove(&snap, &entries, e.seq, &note).map_err(audit::audit)?)?;
+            let bundle = reckon_audit::prove(&snap, (&entries, &spans), e.seq, &note)
+                .map_err(audit::audit)?;
+            print(&bundle)?;
         }
         Command::VerifyProof { bundle, keys } => {
             let keys = audit::read_verifiers(&keys)?;

@@ -192,7 +192,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         }
     }
     let head = snap.committed().map_err(RunError::Log)?;
-    let entries = snap.entries().map_err(RunError::Log)?;
+    let (entries, spans) = snap.entries_with_spans().map_err(RunError::Log)?;
     let records = needs_records.then(|| {
         std::sync::Arc::new(reckon_reconcile::estimate_records(
             &State::fold(&entries, None),
@@ -207,7 +207,12 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: records.clone(),
         },
     )?;
-    let _ = Index::build(&snap, &entries, head, records.map(|r| (*r).clone()));
+    let _ = Index::build(
+        &snap,
+        (&entries, &spans),
+        head,
+        records.map(|r| (*r).clone()),
+    );
     Ok(a)
 }
 
