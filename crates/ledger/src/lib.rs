@@ -155,5 +155,5 @@ pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{QuoteProblem, check_quotes};
 pub use scan::{Keep, Scan, scan, scan_keeping, scan_reader};
-pub use snapshot::Snapshot;
+pub use snapshot::{Snapshot, Span};
 pub use tx::{Tx, check_references};

@@ -11,6 +11,9 @@ use reckon_claim::EntryHash;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
+/// Where an entry's line is in the entries file: offset, and length without the newline.
+pub type Span = (u64, u32);
+
 /// A log held still: see the module docs. Taken with [`Log::snapshot`].
 #[derive(Debug)]
 pub struct Snapshot<'l> {
@@ -107,7 +110,7 @@ impl Snapshot<'_> {
 
     /// Every entry, decoded, with where its line is in the file (offset, length without the
     /// newline), from one pass; refuses a log that fails any check.
-    pub fn entries_with_spans(&self) -> Result<(Vec<Entry>, Vec<(u64, u32)>), LedgerError> {
+    pub fn entries_with_spans(&self) -> Result<(Vec<Entry>, Vec<Span>), LedgerError> {
         self.pass(Keep::EntriesAndSpans)?
             .map(|s| (s.kept, s.spans))
             .map_err(|p| self.damaged(p))
@@ -123,7 +126,7 @@ impl Snapshot<'_> {
 
     /// The line at `span` (from [`Snapshot::entries_with_spans`]), checked to start with
     /// `hash`: for a proof bundle, which carries the line as stored.
-    pub fn line(&self, span: (u64, u32), hash: &EntryHash) -> Result<Vec<u8>, LedgerError> {
+    pub fn line(&self, span: Span, hash: &EntryHash) -> Result<Vec<u8>, LedgerError> {
         let mut line = vec![0u8; span.1 as usize];
         self.read_at(span.0, &mut line)?;
         if line.get(..64) != Some(hash.to_hex().as_bytes()) {
