@@ -360,3 +360,35 @@ fn every_crafted_case_gets_the_status_its_label_describes() {
         );
     }
 }
+
+/// Parts whose sum is too large to hold say so, instead of "not every part has a figure"
+/// (the code review's swallowed overflow).
+#[test]
+fn a_sum_too_large_to_hold_is_named_as_such() {
+    let dir = scratch("recon-overflow");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let big = "170141183460469231731687303715884";
+    let lines = format!(
+        "{}\n{}\n{}\n{}\n",
+        r#"{"define": "o/w", "sum_of": ["o/a", "o/b"]}"#,
+        format_args!(
+            r#"{{"subject": "o/a", "value": "{big}", "said_on": "2025", "speaker": "A"}}"#
+        ),
+        format_args!(
+            r#"{{"subject": "o/b", "value": "{big}", "said_on": "2025", "speaker": "B"}}"#
+        ),
+        r#"{"subject": "o/w", "value": "5", "said_on": "2025", "speaker": "C"}"#,
+    );
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
+        0
+    );
+    let r = reckon(&log, &["explain", "o/w"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("sum to more than reckon can hold"),
+        "{}",
+        r.stdout
+    );
+}

@@ -188,6 +188,11 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
                 None,
                 format!("the parts ({names}) sum to {s}; the whole has no stated figure"),
             ),
+            // Every part has a figure, yet there is no sum: it is too large to hold.
+            (None, _) if figures.iter().all(|(_, f)| f.is_some()) => (
+                None,
+                format!("the parts of {whole} ({names}) sum to more than reckon can hold"),
+            ),
             _ => (
                 None,
                 format!("not every part of {whole} ({names}) has a figure"),
