@@ -356,3 +356,47 @@ fn known_leaves_out_retractions_recorded_after_the_date() {
     assert_eq!(figure("figures k/a known 2025-06"), "5");
     assert_eq!(figure("figures k/a known 2025-12"), "-");
 }
+
+/// T5 of the code review: `reckon check` answers saved questions about named subjects the way
+/// `reckon query` does, through the saved index, so the saved answers guard that path too.
+#[test]
+fn check_answers_subject_questions_through_the_saved_index() {
+    let dir = scratch("check-index");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let saved = dir.join("saved");
+    std::fs::create_dir_all(&saved).unwrap();
+    std::fs::write(
+        saved.join("held.q"),
+        "figures pows/ukraine/held-by-russia\n",
+    )
+    .unwrap();
+    std::fs::write(saved.join("all.q"), "claims | count\n").unwrap();
+    settle(&log);
+    let run = |args: &[&str]| {
+        crate::support::reckon_with(
+            &log,
+            args,
+            None,
+            &[
+                ("RECKON_CACHE_DIR", cache.as_os_str()),
+                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+            ],
+        )
+    };
+    assert_eq!(run(&["check", saved.to_str().unwrap(), "--bless"]).code, 0);
+    let r = run(&["check", saved.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("figures \"pows/ukraine/held-by-russia\": read")
+            && r.stderr.contains("through the saved index"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("claims | count: read the whole log"),
+        "{}",
+        r.stderr
+    );
+}

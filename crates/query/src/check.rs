@@ -3,7 +3,6 @@
 //! `# format: table`, `# format: json` or `# format: csv` (default: table).
 
 use crate::exec::Answer;
-use reckon_ledger::Entry;
 use std::path::{Path, PathBuf};
 
 /// How a saved query's answer is printed.
@@ -67,11 +66,12 @@ pub fn saved(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(qs)
 }
 
-/// Runs one saved query and prints its answer with `print`; a query that cannot be read or
-/// answered prints its error, so expected files can pin error messages too.
+/// Runs one saved query with `answer` (in `reckon check`, the way `reckon query` answers: through
+/// the saved index when it applies) and prints its answer with `print`; a query that cannot be
+/// read or answered prints its error, so expected files can pin error messages too.
 pub fn run_case(
     path: &Path,
-    entries: &[Entry],
+    answer: &dyn Fn(&crate::Query) -> Result<Answer, String>,
     print: &dyn Fn(&Answer, OutFormat) -> String,
 ) -> Case {
     let name = path
@@ -84,7 +84,7 @@ pub fn run_case(
             Err(m) => format!("error: {m}\n"),
             Ok(fmt) => match crate::parse(&text) {
                 Err(e) => format!("error: {}", e.render(&text)),
-                Ok(q) => match crate::run(&q, entries) {
+                Ok(q) => match answer(&q) {
                     Ok(a) => print(&a, fmt),
                     Err(e) => format!("error: {e}\n"),
                 },

@@ -47,7 +47,9 @@ pub mod exec;
 pub mod parse;
 
 pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
-pub use exec::{Answer, Basis, Cell, QueryError, Read, RunError, run, run_on_log};
+pub use exec::{
+    Answer, Basis, Cell, QueryError, Read, RunError, run, run_on_log, selects_subjects,
+};
 pub use parse::{MAX_DEPTH, SyntaxError, parse};
 
 #[cfg(test)]

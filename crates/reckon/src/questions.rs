@@ -6,6 +6,20 @@ use anyhow::Context as _;
 use reckon_ledger::Log;
 use std::io::Read;
 
+/// With `RECKON_TRACE` set, says on standard error how an answer read the log.
+fn trace(answer: &reckon_query::Answer) {
+    if std::env::var_os("RECKON_TRACE").is_some() {
+        use std::io::Write as _;
+        let how = match answer.read {
+            reckon_query::Read::WholeLog => "read the whole log".to_owned(),
+            reckon_query::Read::Index { entries } => {
+                format!("read {entries} entries through the saved index")
+            }
+        };
+        let _ = writeln!(std::io::stderr(), "trace: {}: {how}", answer.query);
+    }
+}
+
 pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
     let text = match (&a.query, &a.file) {
         (_, Some(f)) => std::fs::read_to_string(f)
@@ -31,16 +45,7 @@ pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
         reckon_query::RunError::Query(e) => usage(e.to_string()),
         reckon_query::RunError::Log(e) => ledger(e),
     })?;
-    if std::env::var_os("RECKON_TRACE").is_some() {
-        use std::io::Write as _;
-        let how = match answer.read {
-            reckon_query::Read::WholeLog => "read the whole log".to_owned(),
-            reckon_query::Read::Index { entries } => {
-                format!("read {entries} entries through the saved index")
-            }
-        };
-        let _ = writeln!(std::io::stderr(), "trace: {how}");
-    }
+    trace(&answer);
     let format = match a.format {
         QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
         QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,
@@ -67,7 +72,34 @@ pub(crate) fn check(
             dir.display()
         )));
     }
-    let entries = log.entries().map_err(ledger)?;
+    // Each saved query is answered as `reckon query` answers it: questions about named subjects
+    // through the saved index, the others from one whole read shared by all of them. The
+    // first failure to read the log ends the check.
+    let whole: std::cell::OnceCell<Vec<reckon_ledger::Entry>> = std::cell::OnceCell::new();
+    let failed_read: std::cell::RefCell<Option<reckon_ledger::LedgerError>> =
+        std::cell::RefCell::new(None);
+    let ask = |q: &reckon_query::Query| -> Result<reckon_query::Answer, String> {
+        let log_error = |e: reckon_ledger::LedgerError| {
+            let m = e.to_string();
+            failed_read.replace(Some(e));
+            m
+        };
+        if reckon_query::selects_subjects(q) {
+            let a = reckon_query::run_on_log(q, log).map_err(|e| match e {
+                reckon_query::RunError::Query(e) => e.to_string(),
+                reckon_query::RunError::Log(e) => log_error(e),
+            })?;
+            trace(&a);
+            return Ok(a);
+        }
+        if whole.get().is_none() {
+            let _ = whole.set(log.entries().map_err(log_error)?);
+        }
+        let entries = whole.get().map_or(&[][..], Vec::as_slice);
+        let a = reckon_query::run(q, entries).map_err(|e| e.to_string())?;
+        trace(&a);
+        Ok(a)
+    };
     let render = |a: &reckon_query::Answer, f: OutFormat| {
         answer(
             a,
@@ -82,7 +114,10 @@ pub(crate) fn check(
     let mut cases = Vec::new();
     let mut diffs = Vec::new();
     for p in &paths {
-        let case = run_case(p, &entries, &render);
+        let case = run_case(p, &ask, &render);
+        if let Some(e) = failed_read.take() {
+            return Err(ledger(e));
+        }
         let expected_name = case.expected_path.display().to_string();
         let diff = match (&case.expected, &case.unreadable) {
             (_, Some(why)) => format!("{why}; it is left as it is\n"),
