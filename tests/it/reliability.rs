@@ -298,12 +298,26 @@ fn d3_writers_killed_at_random_moments_never_lose_or_change_a_committed_entry() 
         .collect();
     let file = dir.join("claims.jsonl");
     std::fs::write(&file, claims).unwrap();
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let adds = kill_trials(&dir.join("add"), ADD_MINIMAL, 60, (300, 1200), &mut seed);
+    // 60 trials of each writer in CI; a soak sets RECKON_KILL_TRIALS (and RECKON_KILL_SEED).
+    let trials: u64 = std::env::var("RECKON_KILL_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let mut seed: u64 = std::env::var("RECKON_KILL_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let adds = kill_trials(
+        &dir.join("add"),
+        ADD_MINIMAL,
+        trials,
+        (300, 1200),
+        &mut seed,
+    );
     let imports = kill_trials(
         &dir.join("import"),
         &["import", file.to_str().unwrap()],
-        60,
+        trials,
         (850, 1150),
         &mut seed,
     );
