@@ -225,80 +225,29 @@ impl Index {
     /// start of the event, `{"type":"claim","subject":"…"`). The index holds no origin records.
     /// `None` when the log is not exactly as committed (a full read then says what is wrong).
     pub fn build_fast(snap: &Snapshot<'_>) -> Option<Index> {
-        use std::io::Read;
-        let head = snap.committed().ok()?;
         let stamp = snap.stamp().ok()?;
-        let len = stamp.len;
-        let mut f = snap.bytes().ok()?;
-        let mut buf: Vec<u8> = Vec::with_capacity(16 << 20);
-        let (mut base, mut prev_seq, mut prev_hash) = (0u64, 0u64, reckon_ledger::GENESIS);
+        // The snapshot's one checked pass (shape, hash and link of every line, and the head
+        // file, on all cores) hands each line to `classify`.
+        let (head, lines) = snap.visit(&classify).ok()?;
         let mut raw_subjects: Vec<(String, Span, EntryHash)> = Vec::new();
         let mut corrections: Vec<(Span, EntryHash)> = Vec::new();
         let mut others: Vec<Span> = Vec::new();
         let mut alias_events: Vec<Entry> = Vec::new();
-        loop {
-            let want = (16u64 << 20).saturating_sub(buf.len() as u64).max(1 << 20);
-            let n = f.by_ref().take(want).read_to_end(&mut buf).ok()?;
-            let complete = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
-            // Lines are checked on all cores, in two or more runs of whole lines; links and
-            // order are checked after, in file order.
-            let threads = rayon::current_num_threads().clamp(1, 8);
-            let mut cuts = vec![0usize];
-            for k in 1..threads {
-                let target = complete * k / threads;
-                let cut = memchr::memchr(
-                    b'\n',
-                    &buf[target.max(*cuts.last().unwrap_or(&0))..complete],
-                )
-                .map_or(complete, |p| target.max(*cuts.last().unwrap_or(&0)) + p + 1);
-                cuts.push(cut);
-            }
-            cuts.push(complete);
-            let pieces: Vec<(usize, usize)> = cuts
-                .windows(2)
-                .map(|w| (w[0], w[1]))
-                .filter(|(a, b)| a < b)
-                .collect();
-            let checked: Vec<Option<Vec<Line>>> = {
-                use rayon::prelude::*;
-                let buf = &buf;
-                pieces
-                    .into_par_iter()
-                    .map(|(a, b)| lines_of(&buf[a..b], base + a as u64))
-                    .collect()
-            };
-            for piece in checked {
-                for l in piece? {
-                    if l.seq != prev_seq + 1 || l.prev != prev_hash {
-                        return None;
+        for l in lines {
+            let l = l?;
+            match l.kind {
+                Kind::Claim(subject, correction) => {
+                    if let Some(t) = correction {
+                        corrections.push((l.span, t));
                     }
-                    (prev_seq, prev_hash) = (l.seq, l.hash);
-                    match l.kind {
-                        Kind::Claim(subject, correction) => {
-                            if let Some(t) = correction {
-                                corrections.push((l.span, t));
-                            }
-                            raw_subjects.push((subject, l.span, l.hash));
-                        }
-                        Kind::Alias(e) => {
-                            others.push(l.span);
-                            alias_events.push(*e);
-                        }
-                        Kind::Other => others.push(l.span),
-                    }
+                    raw_subjects.push((subject, l.span, l.hash));
                 }
+                Kind::Alias(e) => {
+                    others.push(l.span);
+                    alias_events.push(*e);
+                }
+                Kind::Other => others.push(l.span),
             }
-            if n == 0 && complete < buf.len() {
-                return None;
-            }
-            base += complete as u64;
-            buf.drain(..complete);
-            if n == 0 {
-                break;
-            }
-        }
-        if base != len || prev_seq != head.seq || prev_hash != head.hash {
-            return None;
         }
         let aliases = alias_map(alias_events.iter());
         let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
@@ -523,49 +472,38 @@ enum Kind {
 }
 
 struct Line {
-    seq: u64,
-    prev: EntryHash,
     hash: EntryHash,
     span: Span,
     kind: Kind,
 }
 
-/// Checks every line of `bytes` (whole lines starting at file offset `base`) on its own.
-fn lines_of(bytes: &[u8], base: u64) -> Option<Vec<Line>> {
-    let mut out = Vec::with_capacity(bytes.len() / 256 + 1);
-    let mut at = 0usize;
-    for nl in memchr::memchr_iter(b'\n', bytes) {
-        let line = &bytes[at..nl];
-        let span = (base + at as u64, u32::try_from(nl - at).ok()?);
-        at = nl + 1;
-        let h = reckon_ledger::check(line).ok()?;
-        let kind = match h.event_json.strip_prefix(r#"{"type":"claim","subject":""#) {
-            Some(rest) => {
-                let subject = rest[..rest.find('"')?].to_owned();
-                let correction = if rest.contains(r#""supersedes":""#) {
-                    match decode(line).ok()?.event {
-                        Event::Claim(c) => c.supersedes,
-                        _ => None,
-                    }
-                } else {
-                    None
-                };
-                Kind::Claim(subject, correction)
-            }
-            None if h.event_json.starts_with(r#"{"type":"alias""#) => {
-                Kind::Alias(Box::new(decode(line).ok()?))
-            }
-            None => Kind::Other,
-        };
-        out.push(Line {
-            seq: h.seq,
-            prev: h.prev,
-            hash: h.hash,
-            span,
-            kind,
-        });
-    }
-    Some(out)
+/// What the fast build needs of one checked line: its hash, where it is, and what it is
+/// (a claim's subject is read from the fixed start of its event). `None` when a claim or an
+/// alias cannot be read that way (a whole read then says what is wrong).
+fn classify(h: &reckon_ledger::Header<'_>, line: &[u8], span: Span) -> Option<Line> {
+    let kind = match h.event_json.strip_prefix(r#"{"type":"claim","subject":""#) {
+        Some(rest) => {
+            let subject = rest[..rest.find('"')?].to_owned();
+            let correction = if rest.contains(r#""supersedes":""#) {
+                match decode(line).ok()?.event {
+                    Event::Claim(c) => c.supersedes,
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            Kind::Claim(subject, correction)
+        }
+        None if h.event_json.starts_with(r#"{"type":"alias""#) => {
+            Kind::Alias(Box::new(decode(line).ok()?))
+        }
+        None => Kind::Other,
+    };
+    Some(Line {
+        hash: h.hash,
+        span,
+        kind,
+    })
 }
 
 /// The subjects to read for a question about `selected` subjects: with every member of a sum

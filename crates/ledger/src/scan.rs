@@ -6,7 +6,7 @@
 //! reported is always the first one in the file.
 
 use crate::error::Problem;
-use crate::format::{self, Entry, GENESIS};
+use crate::format::{self, Entry, GENESIS, Header};
 use reckon_claim::EntryHash;
 use std::io::Read;
 
@@ -42,7 +42,12 @@ pub enum Keep {
     EntriesAndSpans,
 }
 
-struct Chunk {
+/// What a visitor of checked lines is given: the line's header, its bytes (without the
+/// newline) and where it is (offset, length).
+pub type Visitor<'v, V> = dyn Fn(&Header<'_>, &[u8], (u64, u32)) -> V + Sync + 'v;
+
+struct Chunk<V> {
+    visited: Vec<V>,
     lines: u64,
     first: Option<(u64, EntryHash)>,
     last: Option<(u64, EntryHash)>,
@@ -54,11 +59,12 @@ struct Chunk {
 }
 
 /// Checks the whole lines of `bytes`, which start at file offset `base`.
-fn check_chunk(bytes: &[u8], keep: Keep, base: u64) -> Chunk {
+fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<&Visitor<'_, V>>) -> Chunk<V> {
     let entries = matches!(keep, Keep::Entries | Keep::EntriesAndSpans);
     // Entries are a few hundred bytes: reserve room so the vectors do not grow by copying.
     let room = bytes.len() / 256 + 1;
     let mut c = Chunk {
+        visited: Vec::new(),
         lines: 0,
         first: None,
         last: None,
@@ -82,7 +88,13 @@ fn check_chunk(bytes: &[u8], keep: Keep, base: u64) -> Chunk {
         let decoded = if entries {
             format::decode(line).map(|e| (e.seq, e.prev, e.hash, Some(e)))
         } else {
-            format::check(line).map(|h| (h.seq, h.prev, h.hash, None))
+            format::check(line).map(|h| {
+                if let Some(v) = visit {
+                    let len = u32::try_from(end).unwrap_or(u32::MAX);
+                    c.visited.push(v(&h, line, (offset, len)));
+                }
+                (h.seq, h.prev, h.hash, None)
+            })
         };
         let (seq, prev, hash, entry) = match decoded {
             Ok(d) => d,
@@ -184,7 +196,9 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// The running state of a scan across pieces.
-struct State {
+struct State<'v, V> {
+    visit: Option<&'v Visitor<'v, V>>,
+    visited: Vec<V>,
     out: Scan,
     lines_before: u64,
     /// Bytes of the file checked so far.
@@ -192,7 +206,7 @@ struct State {
     keep: Keep,
 }
 
-impl State {
+impl<V: Send> State<'_, V> {
     /// Checks complete lines (ending in a newline) that follow everything checked so far:
     /// pieces of them on all cores (one thread below a mebibyte), links between pieces after.
     fn feed(&mut self, complete: &[u8]) -> Result<(), Problem> {
@@ -213,11 +227,12 @@ impl State {
             })
             .collect();
         // A panic in a worker is a bug: rayon carries it to this thread, never a verdict.
-        let chunks: Vec<Chunk> = {
+        let visit = self.visit;
+        let chunks: Vec<Chunk<V>> = {
             use rayon::prelude::*;
             pieces
                 .into_par_iter()
-                .map(|(p, base)| check_chunk(p, keep, base))
+                .map(|(p, base)| check_chunk(p, keep, base, visit))
                 .collect()
         };
         for chunk in chunks {
@@ -237,6 +252,7 @@ impl State {
             self.out.kept.extend(chunk.kept);
             self.out.hashes.extend(chunk.hashes);
             self.out.spans.extend(chunk.spans);
+            self.visited.extend(chunk.visited);
         }
         self.bytes_before += complete.len() as u64;
         Ok(())
@@ -250,8 +266,28 @@ pub fn scan_reader(r: impl Read, keep: bool) -> std::io::Result<Result<Scan, Pro
 }
 
 /// Checks every entry read from `r`, keeping what `keep` says.
-pub fn scan_keeping(mut r: impl Read, keep: Keep) -> std::io::Result<Result<Scan, Problem>> {
+pub fn scan_keeping(r: impl Read, keep: Keep) -> std::io::Result<Result<Scan, Problem>> {
+    Ok(scan_core::<()>(r, keep, None)?.map(|(s, _)| s))
+}
+
+/// Checks every entry read from `r` at the speed of hashing, and gives each checked line to
+/// `visit` (on all cores); returns what it returned, in file order. For readers that need
+/// something of every line beside the checks (the index: spans and subjects).
+pub fn scan_visiting<V: Send>(
+    r: impl Read,
+    visit: &Visitor<'_, V>,
+) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
+    scan_core(r, Keep::Nothing, Some(visit))
+}
+
+fn scan_core<V: Send>(
+    mut r: impl Read,
+    keep: Keep,
+    visit: Option<&Visitor<'_, V>>,
+) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
     let mut st = State {
+        visit,
+        visited: Vec::new(),
         out: Scan {
             entries: 0,
             head: GENESIS,
@@ -292,7 +328,7 @@ pub fn scan_keeping(mut r: impl Read, keep: Keep) -> std::io::Result<Result<Scan
             bytes: buf.len() as u64,
         }));
     }
-    Ok(Ok(st.out))
+    Ok(Ok((st.out, st.visited)))
 }
 
 /// Checks every entry of an entries file's bytes; `keep` also returns the decoded entries.

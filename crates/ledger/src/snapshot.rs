@@ -6,7 +6,7 @@
 use crate::error::{LedgerError, Problem, io};
 use crate::format::Entry;
 use crate::log::{Head, Log, Stamp};
-use crate::scan::{Keep, Scan, scan_keeping};
+use crate::scan::{Keep, Scan, Visitor, scan_keeping, scan_visiting};
 use reckon_claim::EntryHash;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -114,6 +114,24 @@ impl Snapshot<'_> {
         self.pass(Keep::EntriesAndSpans)?
             .map(|s| (s.kept, s.spans))
             .map_err(|p| self.damaged(p))
+    }
+
+    /// Chain verification that also gives every checked line to `visit` (see
+    /// [`crate::scan_visiting`]); refuses a log that fails any check.
+    pub fn visit<V: Send>(&self, visit: &Visitor<'_, V>) -> Result<(Head, Vec<V>), LedgerError> {
+        let scanned =
+            scan_visiting(self.bytes()?, visit).map_err(io(&self.log.entries_path(), "read"))?;
+        let checked = scanned.and_then(|(s, v)| {
+            self.log.check_head(&s)?;
+            Ok((
+                Head {
+                    seq: s.entries,
+                    hash: s.head,
+                },
+                v,
+            ))
+        });
+        checked.map_err(|p| self.damaged(self.log.refine(&self.file, p)))
     }
 
     /// Every entry's hash (what the Merkle leaves are made of), after the chain checks;
