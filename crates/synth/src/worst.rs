@@ -97,6 +97,32 @@ fn references(n: u64) -> Result<f64, String> {
     Ok(t)
 }
 
+/// The committed head of a log whose last line is 50·n bytes long (finding the start of the
+/// last line once copied the growing buffer for every 64 KiB read backwards).
+fn tail(n: u64) -> Result<f64, String> {
+    let dir = std::env::temp_dir().join(format!("reckon-worst-tail-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let quote = "q".repeat(usize::try_from(50 * n).unwrap_or(0));
+    let line = format!(r#"{{"subject":"w/t","value":"1","said_on":"2025","speaker":"S","quote":"{quote}"}}"#);
+    let event = reckon_claim::parse_line(&line, &mut |_, _| Err(String::new()))
+        .map_err(|e| e.to_string())?;
+    let (bytes, hash) = reckon_ledger::encode(
+        1,
+        &reckon_ledger::GENESIS,
+        reckon_claim::Timestamp::from_unix(0),
+        &event,
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("entries.jsonl"), &bytes).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("head"), format!("1 {hash}\n")).map_err(|e| e.to_string())?;
+    let log = reckon_ledger::Log::at(&dir);
+    let (t, r) = time(|| log.committed());
+    let _ = std::fs::remove_dir_all(&dir);
+    r.map_err(|e| e.to_string())?;
+    Ok(t)
+}
+
 /// A line of n keys (duplicate keys were looked for pairwise).
 fn keys(n: u64) -> f64 {
     let fields: Vec<String> = (0..n).map(|i| format!(r#""k{i}":1"#)).collect();
@@ -107,12 +133,13 @@ fn keys(n: u64) -> f64 {
 /// Runs every case at `n` and `2n` and prints one line each.
 pub fn run(n: u64) -> Result<(), String> {
     type Case = (&'static str, fn(u64) -> Result<f64, String>);
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
         ("sweep: n tied single-origin figures", |n| Ok(sweep(n))),
         ("explain: one subject, n claims, half dissenting", explain),
         ("parts: n claims in n/10 sums, one pattern", parts),
         ("references: n retractions by hash prefix", references),
         ("input: a line of n keys", |n| Ok(keys(n))),
+        ("tail: the committed head, last line 50n bytes", tail),
     ];
     println!("case                                               n={n:<9} 2n        ratio");
     for (name, f) in cases {
