@@ -834,7 +834,7 @@ fn d8_import_refuses_document_names_that_the_quote_check_would_refuse() {
 }
 
 #[test]
-fn c6_a_retracted_claim_with_a_wrong_quote_is_listed_not_failed() {
+fn c6_a_retracted_or_corrected_claim_with_a_wrong_quote_is_listed_not_failed() {
     let dir = scratch("c6");
     let docs = dir.join("docs");
     std::fs::create_dir_all(&docs).unwrap();
@@ -857,7 +857,27 @@ fn c6_a_retracted_claim_with_a_wrong_quote_is_listed_not_failed() {
     );
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(
-        r.stdout.contains("retracted: listed, not failed"),
+        r.stdout
+            .contains("retracted or corrected: listed, not failed"),
+        "{}",
+        r.stdout
+    );
+    // A corrected claim is not live either: its wrong quote is listed, not failed.
+    let log2 = quoting(&dir.join("corrected"), "a.txt", "words never said");
+    let fix = r#"{"subject": "d/a", "value": "1", "said_on": "2025", "speaker": "A", "document": "a.txt", "quote": "what was really said", "supersedes": 1}"#;
+    assert_eq!(
+        reckon(&log2, &["import", "-"], Some(format!("{fix}\n").as_bytes())).code,
+        0
+    );
+    let r = reckon(
+        &log2,
+        &["verify", "--documents", docs.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("quotes: 2 checked, 0 not found, 1 of retracted or corrected"),
         "{}",
         r.stdout
     );

@@ -85,7 +85,8 @@
 //! `reckon verify --documents DIR` decodes every event too, and then checks quotes: each
 //! claim with a `document` and a `quote` must have the quote (runs of white space counted as
 //! one space) in `DIR/document`, a regular file inside DIR (after links) of at most 64 MiB.
-//! Problems with claims that were later retracted are listed but do not fail the check.
+//! Problems with claims that were later retracted or corrected (superseded) are listed but do not
+//! fail the check.
 
 //! # Tree, checkpoints and proofs (auditing)
 //!

@@ -22,8 +22,9 @@ pub struct QuoteProblem {
     pub document: String,
     /// What is wrong.
     pub message: String,
-    /// The claim was retracted: the problem is listed, but does not fail the check (a log
-    /// whose bad quote was retracted has been mended, and an append-only log cannot do more).
+    /// The claim was retracted or corrected by a later claim (it is not live): the problem is
+    /// listed, but does not fail the check (a log whose bad quote was retracted or corrected
+    /// has been mended, and an append-only log cannot do more).
     pub retracted: bool,
 }
 
@@ -78,12 +79,15 @@ fn read_document(
 
 /// Checks that every claim with both a `document` and a `quote` has its quote, word for word
 /// (runs of white space count as one space), in `dir/document`. Returns the number of quotes
-/// checked and every problem found; problems of retracted claims are marked as such.
+/// checked and every problem found; problems of claims that are not live (retracted or
+/// superseded) are marked as such.
 pub fn check_quotes(entries: &[Entry], dir: &Path) -> (usize, Vec<QuoteProblem>) {
+    // Claims that are not live: retracted, or superseded by a correction.
     let retracted: HashSet<EntryHash> = entries
         .iter()
         .filter_map(|e| match &e.event {
             Event::Retract { claim, .. } => Some(*claim),
+            Event::Claim(c) => c.supersedes,
             _ => None,
         })
         .collect();

@@ -258,7 +258,7 @@ Examples:
   reckon verify --since log.checkpoint --key seedlog.pub")]
     Verify {
         /// Also check that each claim's quote is in its document, a regular file inside this
-        /// directory (problems of retracted claims are listed, not failed).
+        /// directory (problems of claims later retracted or corrected are listed, not failed).
         #[arg(long, value_name = "DIR")]
         documents: Option<PathBuf>,
         /// Also decode every event and check it is a valid claim, retraction, definition or

@@ -43,7 +43,7 @@ pub fn verify(
             if let Some((n, problems)) = &quote_report {
                 for p in problems {
                     let note = if p.retracted {
-                        " (retracted: listed, not failed)"
+                        " (retracted or corrected: listed, not failed)"
                     } else {
                         ""
                     };
@@ -59,7 +59,7 @@ pub fn verify(
                     failed,
                     match problems.len() - failed {
                         0 => String::new(),
-                        r => format!(", {r} of retracted claims listed"),
+                        r => format!(", {r} of retracted or corrected claims listed"),
                     }
                 ));
             }

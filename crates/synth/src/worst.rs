@@ -104,7 +104,9 @@ fn tail(n: u64) -> Result<f64, String> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let quote = "q".repeat(usize::try_from(50 * n).unwrap_or(0));
-    let line = format!(r#"{{"subject":"w/t","value":"1","said_on":"2025","speaker":"S","quote":"{quote}"}}"#);
+    let line = format!(
+        r#"{{"subject":"w/t","value":"1","said_on":"2025","speaker":"S","quote":"{quote}"}}"#
+    );
     let event = reckon_claim::parse_line(&line, &mut |_, _| Err(String::new()))
         .map_err(|e| e.to_string())?;
     let (bytes, hash) = reckon_ledger::encode(
