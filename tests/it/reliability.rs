@@ -280,6 +280,19 @@ fn kill_trials(
             other => panic!("trial {trial}: verify exited {other}: {}", v.stderr),
         }
         assert_eq!(reckon(&log, &["verify"], None).code, 0, "trial {trial}");
+        // A kill between creating the head's temporary file and renaming it leaves the file;
+        // repair takes it away.
+        assert_eq!(reckon(&log, &["repair"], None).code, 0, "trial {trial}");
+        let left: Vec<_> = std::fs::read_dir(&log)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "entries.jsonl" && n != "head")
+            .collect();
+        assert!(
+            left.is_empty(),
+            "trial {trial}: left in the log directory: {left:?}"
+        );
         std::fs::remove_dir_all(&log).unwrap();
     }
     outcomes
@@ -1181,5 +1194,31 @@ fn add_refuses_an_entry_over_the_line_limit_that_import_refuses() {
     let r = reckon(&log, &args, None);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("1 MiB"), "{}", r.stderr);
+    assert_eq!(snapshot(&log), before);
+}
+
+#[test]
+fn repair_removes_the_temporary_files_a_stopped_write_left_and_says_so() {
+    let dir = scratch("temps");
+    let log = copied(&dir);
+    let before = snapshot(&log);
+    let temp = log.join(".head.tmp-4242-0000abcd-0");
+    std::fs::write(&temp, "27 0000\n").unwrap();
+    assert_eq!(
+        reckon(&log, &["verify"], None).code,
+        0,
+        "a temporary file is not damage"
+    );
+    let r = reckon(&log, &["repair", "--dry-run"], None);
+    assert!(r.stdout.contains("1 temporary file(s)"), "{}", r.stdout);
+    assert!(temp.exists());
+    let r = reckon(&log, &["repair"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(".head.tmp-4242-0000abcd-0"),
+        "{}",
+        r.stdout
+    );
+    assert!(!temp.exists());
     assert_eq!(snapshot(&log), before);
 }

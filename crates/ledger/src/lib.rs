@@ -132,7 +132,9 @@
 //! appends, and mended only by an explicit repair, which removes them (or, asked with
 //! `--commit-tail`, moves `head` to the last complete entry). Repair never removes bytes that
 //! are not the start of an entry line, nor complete lines with more than one AT; with no
-//! readable `head` it keeps every complete line of an intact chain. The files are opened only
+//! readable `head` it keeps every complete line of an intact chain. Files in the directory
+//! whose names start with `.head.tmp-` are temporary files of head writes; a verifier ignores
+//! them, and repair removes them. The files are opened only
 //! when they are regular files reached without a symbolic link.
 
 mod error;

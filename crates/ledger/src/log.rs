@@ -137,6 +137,12 @@ pub enum Repair {
         /// The bytes removed.
         bytes: Vec<u8>,
     },
+    /// Remove temporary files that writes stopped before their rename left in the log
+    /// directory (`.head.tmp-…`; never read, but clutter in an audited directory).
+    RemoveTemporaries {
+        /// The files.
+        files: Vec<PathBuf>,
+    },
     /// Write a missing or unreadable head file for the last entry of an intact chain, or (when
     /// asked) a head file that names the last entry of the intact chain when complete lines
     /// follow the one it names.
@@ -599,7 +605,7 @@ impl Log {
                     to: chain_end,
                 }
             } else {
-                Repair::Clean
+                self.clean_or_temporaries()
             });
         };
         if head.seq > s.entries {
@@ -619,7 +625,7 @@ impl Log {
             });
         }
         if keep == bytes.len() {
-            return Ok(Repair::Clean);
+            return Ok(self.clean_or_temporaries());
         }
         if commit_tail {
             return Ok(if !torn.is_empty() {
@@ -664,8 +670,35 @@ impl Log {
                 f.sync_all().map_err(io(&path, "sync"))?;
             }
             Repair::AdvanceHead { to, .. } => self.write_head(*to)?,
+            Repair::RemoveTemporaries { files } => {
+                for file in files {
+                    fs::remove_file(file).map_err(io(file, "remove"))?;
+                }
+                sync_dir(&self.dir)?;
+            }
         }
         Ok(Ok(plan))
+    }
+
+    /// Nothing to repair in the entries and head; but temporary files a stopped write left
+    /// are removed (only while the lock keeps every writer out, so none is in use).
+    fn clean_or_temporaries(&self) -> Repair {
+        let mut files: Vec<PathBuf> = fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name().to_string_lossy().starts_with(".head.tmp-")
+                    && fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_file())
+            })
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            Repair::Clean
+        } else {
+            Repair::RemoveTemporaries { files }
+        }
     }
 }
 

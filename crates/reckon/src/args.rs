@@ -285,6 +285,7 @@ removes them. It also rewrites a missing head file for an intact chain, keeping 
 entry (with no head file nothing says which were committed). It never removes bytes that are
 not the start of an entry, nor complete lines written by more than one append (a head file
 moved back by hand): --commit-tail keeps those and moves the head to the last entry instead.
+It also removes the temporary files (.head.tmp-…) that a write stopped before its rename left.
 Any other damage is reported, never repaired.
 
 Examples:

@@ -445,8 +445,9 @@ fn repair(
         ))?;
         return Ok(0);
     }
-    // Each step is planned again under the lock; a missing head file and a tail can both need mending.
-    for _ in 0..3 {
+    // Each step is planned again under the lock; a missing head file, a tail and temporary
+    // files can all need mending.
+    for _ in 0..4 {
         let plan = log
             .plan_repair(commit_tail)
             .map_err(ledger)?

@@ -98,6 +98,17 @@ pub fn repair_step(r: &Repair, done: bool) -> String {
             }
             s
         }
+        Repair::RemoveTemporaries { files } => {
+            let names: Vec<String> = files
+                .iter()
+                .map(|f| f.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
+                .collect();
+            format!(
+                "{remove} {} temporary file(s) that interrupted writes left in the log directory: {}\n",
+                files.len(),
+                names.join(", ")
+            )
+        }
         Repair::AdvanceHead { from, to } => format!(
             "{write} the head file: it was {}, it names entry #{} {} (the last entry of the intact chain)\n",
             from.map_or("missing or unreadable".into(), |h| format!("at entry #{} {}", h.seq, h.hash)),
