@@ -392,3 +392,40 @@ fn a_sum_too_large_to_hold_is_named_as_such() {
         r.stdout
     );
 }
+
+/// `explain`, `reconcile`, `conflicts` and `figures` accept a subject's other names (issue 9,
+/// "reaching it"): an alias names the subject it stands for.
+#[test]
+fn commands_accept_an_alias_name_for_its_subject() {
+    let dir = scratch("recon-alias-name");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let lines = [
+        r#"{"define": "pows/ukraine/held", "label": "Ukrainians held"}"#,
+        r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held"}"#,
+        r#"{"subject": "captives/ua", "value": "8,000", "said_on": "2025", "speaker": "A"}"#,
+    ]
+    .join("\n")
+        + "\n";
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
+        0
+    );
+    for args in [
+        &["explain", "captives/ua"][..],
+        &["reconcile", "captives/ua"],
+        &["reconcile", "captives/*"],
+        &["conflicts", "captives/ua"],
+        &["query", "figures captives/ua"],
+    ] {
+        let r = reckon(&log, args, None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        if args[0] != "conflicts" {
+            assert!(
+                r.stdout.contains("pows/ukraine/held"),
+                "{args:?}: {}",
+                r.stdout
+            );
+        }
+    }
+}

@@ -1,7 +1,6 @@
 //! Parts and wholes: subjects declared `sum_of` others are checked with interval arithmetic,
 //! and a missing whole or a single missing part is derived.
 
-use crate::pattern::Pattern;
 use crate::recon::Options;
 use crate::report::{Derivation, PartsCheck, Relation, Status, SubjectReport};
 use crate::state::State;
@@ -24,18 +23,18 @@ fn sums<'s>(state: &'s State<'_>) -> Vec<(&'s Subject, Vec<&'s Subject>, Option<
         .collect()
 }
 
-/// The subjects a report on `pattern` needs besides those it selects: every part and whole
-/// of a sum one of whose members the pattern selects. `None` means every subject (no pattern).
+/// The subjects a report needs besides those `selects` picks: every part and whole of a sum
+/// one of whose members it picks. `None` (no selection) means every subject.
 /// Computed once per reconciliation (linear in the definitions), then asked per subject.
 pub(crate) fn needed<'s>(
     state: &'s State<'_>,
-    pattern: Option<&Pattern>,
+    selects: Option<&dyn Fn(&Subject) -> bool>,
 ) -> Option<std::collections::HashSet<&'s Subject>> {
-    let p = pattern?;
+    let selects = selects?;
     let mut out = std::collections::HashSet::new();
     for (w, parts, _) in sums(state) {
         let members = || std::iter::once(w).chain(parts.iter().copied());
-        if members().any(|m| p.matches(m.as_str())) {
+        if members().any(selects) {
             out.extend(members());
         }
     }

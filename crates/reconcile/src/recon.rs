@@ -88,16 +88,43 @@ fn near(a: &Period, b: &Period, window: u32) -> bool {
         && b.start().days_since_epoch() - w <= a.end().days_since_epoch()
 }
 
+/// The subjects a pattern names through an alias: what the aliases it matches stand for.
+fn named_by_alias<'s>(
+    state: &'s State<'_>,
+    pattern: Option<&Pattern>,
+) -> std::collections::HashSet<&'s Subject> {
+    let Some(p) = pattern else {
+        return std::collections::HashSet::new();
+    };
+    state
+        .aliases
+        .keys()
+        .filter(|a| p.matches(a.as_str()))
+        .map(|a| state.canonical(a))
+        .collect()
+}
+
+/// Whether `pattern` selects subject `s` (a canonical name), by its name or by an alias.
+fn selected(
+    pattern: Option<&Pattern>,
+    by_alias: &std::collections::HashSet<&Subject>,
+    s: &Subject,
+) -> bool {
+    pattern.is_none_or(|p| p.matches(s.as_str()) || by_alias.contains(s))
+}
+
 /// Reconciles every subject; `pattern` selects which are reported (all are used to estimate
 /// the reliability of origins).
 pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -> Reconciliation {
+    let by_alias = named_by_alias(state, pattern);
+    let selects = |s: &Subject| selected(pattern, &by_alias, s);
     // With records known beforehand, only the subjects asked about (and their sums) are needed.
-    let needed = parts::needed(state, pattern);
-    let keep = |s: &Subject| {
-        opts.records.is_none()
-            || pattern.is_none_or(|p| p.matches(s.as_str()))
-            || parts::is_needed(needed.as_ref(), s)
-    };
+    let needed = parts::needed(
+        state,
+        pattern.map(|_| &selects as &dyn Fn(&Subject) -> bool),
+    );
+    let keep =
+        |s: &Subject| opts.records.is_none() || selects(s) || parts::is_needed(needed.as_ref(), s);
     let (groups, claim_origin, origin_names) = grouped(state, opts, &keep);
     let records: Vec<Record> = match &opts.records {
         Some(known) => origin_names
@@ -179,23 +206,25 @@ fn finish(
         .map(|n| std::sync::Arc::from(*n))
         .collect();
     // Groups are consumed as their reports are made, so the two never both take memory.
-    let needed = parts::needed(state, pattern);
-    let selected: Vec<Group> = groups
+    let by_alias = named_by_alias(state, pattern);
+    let selects = |s: &Subject| selected(pattern, &by_alias, s);
+    let needed = parts::needed(
+        state,
+        pattern.map(|_| &selects as &dyn Fn(&Subject) -> bool),
+    );
+    let chosen: Vec<Group> = groups
         .into_iter()
-        .filter(|g| {
-            pattern.is_none_or(|p| p.matches(g.subject.as_str()))
-                || parts::is_needed(needed.as_ref(), &g.subject)
-        })
+        .filter(|g| selects(&g.subject) || parts::is_needed(needed.as_ref(), &g.subject))
         .collect();
-    let mut used: Vec<u32> = selected
+    let mut used: Vec<u32> = chosen
         .iter()
         .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
         .collect();
-    let mut subjects: Vec<SubjectReport> = par_map(selected, |g| {
+    let mut subjects: Vec<SubjectReport> = par_map(chosen, |g| {
         report(state, &g, &claim_origin, &shared, &records)
     });
     parts::apply(state, &mut subjects, opts);
-    subjects.retain(|s| pattern.is_none_or(|p| p.matches(s.subject.as_str())));
+    subjects.retain(|s| selects(&s.subject));
     // Reports are sorted by subject, so the units of one subject are neighbours.
     let mut start = 0;
     while start < subjects.len() {
