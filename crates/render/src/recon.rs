@@ -263,7 +263,33 @@ fn status_sentence(s: &SubjectReport) -> String {
         Status::SingleSource => "single source: one origin supports it and nothing contradicts it".into(),
         Status::Corroborated => format!("corroborated: {n} independent origins state exactly this figure and none contradicts it"),
         Status::Consistent => format!("consistent: {n} independent origins support it with different figures that overlap, and none contradicts it"),
-        Status::Contested => format!("contested: {n} origin{} support it and {} counted claim{} exclude it", plural(n), s.dissent().count(), plural(s.dissent().count())),
+        Status::Contested => {
+            let k = s.dissent().count();
+            // Written as a person would: "1 origin supports it and 1 counted claim excludes it".
+            let verb = |count: usize, word: &str| {
+                if count == 1 {
+                    format!("{word}s")
+                } else {
+                    word.to_owned()
+                }
+            };
+            if k == 0 {
+                // Contested by its parts, not by a claim.
+                format!(
+                    "contested: {n} origin{} {} it, but its parts cannot sum to it",
+                    plural(n),
+                    verb(n, "support")
+                )
+            } else {
+                format!(
+                    "contested: {n} origin{} {} it and {k} counted claim{} {} it",
+                    plural(n),
+                    verb(n, "support"),
+                    plural(k),
+                    verb(k, "exclude")
+                )
+            }
+        }
         Status::Unresolved => format!(
             "unresolved: {} regions have equal support ({n} origin{} each); {}",
             s.candidates.len(),
