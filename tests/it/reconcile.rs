@@ -429,3 +429,44 @@ fn commands_accept_an_alias_name_for_its_subject() {
         }
     }
 }
+
+/// `--known DATE` and `--valid DATE` on the reconciling commands mean what they mean in the
+/// query language: what was known by a date, and the figure for a date.
+#[test]
+fn reconciling_commands_take_known_and_valid_dates() {
+    let dir = scratch("recon-known-valid");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let lines = [
+        r#"{"define": "h/held", "window": "P31D"}"#,
+        r#"{"subject": "h/held", "value": "5,000", "as_of": "2024-01", "said_on": "2024-01-15", "speaker": "A"}"#,
+        r#"{"subject": "h/held", "value": "8,000", "as_of": "2025-05", "said_on": "2025-05-01", "speaker": "B"}"#,
+    ]
+    .join("\n")
+        + "\n";
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
+        0
+    );
+    let figure = |args: &[&str]| {
+        let mut all = vec!["reconcile", "h/held", "--format", "json"];
+        all.extend_from_slice(args);
+        let r = reckon(&log, &all, None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        j.to_string()
+    };
+    assert!(figure(&[]).contains("8000"));
+    assert!(figure(&["--known", "2024-12"]).contains("5000"));
+    assert!(!figure(&["--known", "2024-12"]).contains("8000"));
+    assert!(figure(&["--valid", "2024-01"]).contains("5000"));
+    let r = reckon(&log, &["explain", "h/held", "--known", "2024-12"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("5000") && !r.stdout.contains("#3"),
+        "{}",
+        r.stdout
+    );
+    let r = reckon(&log, &["explain", "h/held", "--known", "yesterday"], None);
+    assert_eq!(r.code, 2);
+}

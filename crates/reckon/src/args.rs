@@ -310,6 +310,13 @@ pub(crate) struct ReconcileArgs {
     /// Reconcile the log as it was after this many entries.
     #[arg(long, value_name = "SEQ")]
     pub(crate) at: Option<u64>,
+    /// Only what was known by this date: claims said on or before it, retractions recorded on
+    /// or before it.
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub(crate) known: Option<reckon_claim::Period>,
+    /// The figure for this date rather than each subject's latest as_of.
+    #[arg(long, value_name = "DATE", value_parser = parse_period)]
+    pub(crate) valid: Option<reckon_claim::Period>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub(crate) format: FormatArg,
@@ -417,4 +424,8 @@ fn parse_wait(s: &str) -> Result<std::time::Duration, String> {
         return Err(format!("`{s}`: give between 0 and 31536000 seconds"));
     }
     Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+fn parse_period(s: &str) -> Result<reckon_claim::Period, String> {
+    reckon_claim::Period::parse(s).map_err(|e| e.to_string())
 }

@@ -216,6 +216,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let args = ReconcileArgs {
                 pattern: a.pattern,
                 at: a.at,
+                known: None,
+                valid: None,
                 format: FormatArg::Human,
             };
             let entries = log.entries().map_err(ledger)?;
@@ -341,12 +343,15 @@ fn reconcile_entries<'e>(
             entries.len()
         )));
     }
-    let state = reckon_reconcile::State::fold(entries, a.at);
+    let state = reckon_reconcile::State::fold_known(entries, a.at, a.known);
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
     let r = reckon_reconcile::reconcile(
         &state,
         pattern.as_ref(),
-        &reckon_reconcile::Options::default(),
+        &reckon_reconcile::Options {
+            valid: a.valid,
+            ..reckon_reconcile::Options::default()
+        },
     );
     if r.subjects.is_empty()
         && let Some(p) = &pattern

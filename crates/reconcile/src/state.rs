@@ -45,6 +45,23 @@ impl<'a> State<'a> {
         State::fold_with(entries, upto, |_| true)
     }
 
+    /// Folds the first `upto` entries as they were known by the end of `known`: claims said on
+    /// or before it, and retractions recorded on or before it (all of them when `None`).
+    pub fn fold_known(
+        entries: &'a [Entry],
+        upto: Option<u64>,
+        known: Option<reckon_claim::Period>,
+    ) -> State<'a> {
+        State::fold_with(entries, upto, |e| match (&e.event, known) {
+            (_, None) => true,
+            (Event::Claim(c), Some(k)) => c.said_on.end() <= k.end(),
+            (_, Some(k)) => {
+                reckon_claim::Date::from_days_since_epoch(e.at.unix().div_euclid(86_400))
+                    .is_some_and(|d| d <= k.end())
+            }
+        })
+    }
+
     /// Folds the first `upto` entries, leaving out claims and retractions for which `keep` is
     /// false (as if they had never been recorded: what was known by a date).
     pub fn fold_with(

@@ -233,12 +233,7 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
     }
     let known = q.known;
     // What was known by a date: claims said by then, and retractions recorded by then.
-    let state = State::fold_with(entries, q.at, |e| match (&e.event, known) {
-        (_, None) => true,
-        (reckon_claim::Event::Claim(c), Some(k)) => c.said_on.end() <= k.end(),
-        (_, Some(k)) => reckon_claim::Date::from_days_since_epoch(e.at.unix().div_euclid(86_400))
-            .is_some_and(|d| d <= k.end()),
-    });
+    let state = State::fold_known(entries, q.at, known);
     let basis = Basis {
         at: q.at,
         position: ctx.head.as_ref().map_or(state.position, |h| h.0),
