@@ -466,7 +466,11 @@ fn pairwise(state: &State<'_>, s: &SubjectReport, out: &mut String) {
 
 /// `reckon conflicts`: every contradiction with both sides' provenance: claims that exclude
 /// their subject's figure, ties between regions, and parts that cannot sum to their whole.
-/// JSON: `{"position","head","default_tolerance","conflicts":[{"subject","unit","kind",…}]}`.
+/// JSON: `{"position","head","default_tolerance","conflicts":[{"subject","unit","kind",…}]}`,
+/// where `kind` is `dissent` (with `figure`, `support` and `dissent`: provenance of each claim),
+/// `tie` (with `candidates`: each `region`, its `origins` and the `claims` behind it) or `parts`
+/// (with `reason`, `sum`, `whole_figure`, `whole_claims`, and `parts`: each `subject`, its
+/// `figure` and the `claims` behind it). Every side is traced to its entries.
 pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> String {
     let mut items: Vec<Json> = Vec::new();
     let mut text = position_line(r);
@@ -508,9 +512,20 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
         }
         if s.status == Status::Unresolved {
             n += 1;
+            // Every side of the tie with the counted claims behind it, as for dissent.
+            let side = |iv: &Interval| -> Vec<&Assessed> {
+                s.claims
+                    .iter()
+                    .filter(|a| a.counts() && a.interval.overlaps(iv))
+                    .collect()
+            };
             items.push(json!({
                 "subject": s.subject.as_str(), "unit": s.unit, "kind": "tie",
-                "candidates": s.candidates.iter().map(|(iv, o)| json!({"region": interval_json(iv), "origins": o})).collect::<Vec<_>>(),
+                "candidates": s.candidates.iter().map(|(iv, o)| json!({
+                    "region": interval_json(iv),
+                    "origins": o,
+                    "claims": side(iv).iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
             }));
             let _ = writeln!(
                 text,
@@ -520,16 +535,34 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                 s.candidates.len()
             );
             for (iv, origins) in &s.candidates {
-                let _ = writeln!(text, "  {iv}: {}", origins.join("; "));
+                let _ = writeln!(text, "  {iv}: {}", one_line(&origins.join("; ")));
+                for a in side(iv) {
+                    claim_block(state, s, a, &mut text);
+                }
             }
         }
         if let Some(p) = parts_bad {
             n += 1;
+            // The claims behind the whole's figure and behind each part's, so that both sides
+            // of the contradiction can be traced.
+            let report_of = |subject: &reckon_claim::Subject| {
+                r.subjects
+                    .iter()
+                    .find(|x| &x.subject == subject && x.unit == s.unit)
+            };
+            let parts: Vec<(&reckon_claim::Subject, Option<&SubjectReport>)> =
+                p.parts.iter().map(|(ps, _)| (ps, report_of(ps))).collect();
             items.push(json!({
                 "subject": s.subject.as_str(), "unit": s.unit, "kind": "parts",
                 "reason": p.reason,
                 "sum": p.sum.as_ref().map(interval_json),
                 "whole_figure": p.whole_figure.as_ref().map(interval_json),
+                "whole_claims": support.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                "parts": parts.iter().map(|(ps, pr)| json!({
+                    "subject": ps.as_str(),
+                    "figure": pr.and_then(|x| x.figure.as_ref()).map(interval_json),
+                    "claims": pr.map(|x| x.support().map(|a| provenance_json(state, x, a)).collect::<Vec<_>>()).unwrap_or_default(),
+                })).collect::<Vec<_>>(),
             }));
             let _ = writeln!(
                 text,
@@ -538,6 +571,22 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                 one_line(&s.unit),
                 one_line(&p.reason)
             );
+            text.push_str("the whole:\n");
+            for a in &support {
+                claim_block(state, s, a, &mut text);
+            }
+            for (ps, pr) in &parts {
+                let _ = writeln!(
+                    text,
+                    "the part {ps}: {}",
+                    figure_text(pr.and_then(|x| x.figure.as_ref()))
+                );
+                if let Some(x) = pr {
+                    for a in x.support() {
+                        claim_block(state, x, a, &mut text);
+                    }
+                }
+            }
         }
     }
     if format == Format::Json {
