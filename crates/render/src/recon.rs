@@ -203,19 +203,23 @@ fn who(c: &Claim) -> String {
     one_line(&who_text(c)).into_owned()
 }
 
+/// Who said it, as a person would write it: "Iryna Vereshchuk (deputy head …), citing the
+/// Coordination Headquarters, in The Kyiv Independent", or for a claim with no speaker, "The
+/// Kyiv Independent (no speaker named), citing …".
 fn who_text(c: &Claim) -> String {
-    let mut s = c.speaker.clone().unwrap_or_default();
+    let mut s = match (&c.speaker, &c.publisher) {
+        (Some(sp), _) => sp.clone(),
+        (None, Some(p)) => format!("{p} (no speaker named)"),
+        (None, None) => "no speaker or publisher named".to_owned(),
+    };
     if let Some(role) = &c.role {
         s.push_str(&format!(" ({role})"));
     }
     if let Some(cites) = &c.cites {
         s.push_str(&format!(", citing {cites}"));
     }
-    if let Some(p) = &c.publisher {
-        if !s.is_empty() {
-            s.push_str(", ");
-        }
-        s.push_str(&format!("in {p}"));
+    if let (Some(_), Some(p)) = (&c.speaker, &c.publisher) {
+        s.push_str(&format!(", in {p}"));
     }
     s
 }
