@@ -181,10 +181,20 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
     ];
     for s in &r.subjects {
         let dissent = s.dissent().count();
+        // A tie shows every tied value, not only the one a tie-break picked.
+        let figure = if s.status == Status::Unresolved && !s.candidates.is_empty() {
+            s.candidates
+                .iter()
+                .map(|(iv, _)| figure_text(Some(iv)))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        } else {
+            figure_text(s.figure.as_ref())
+        };
         rows.push(vec![
             s.subject.to_string(),
             s.unit.clone(),
-            figure_text(s.figure.as_ref()),
+            figure,
             s.status.as_str().to_owned(),
             support_text(s),
             if dissent == 0 {
