@@ -1,7 +1,9 @@
 //! The query language end to end: the parser's trees and errors (golden), its limits, and the
 //! `query` and `check` commands.
 
-use crate::support::{ask_traced, golden, reckon, root, scratch, seeded, settle};
+use crate::support::{
+    ask_traced, cache_file, golden, log_of, reckon, root, scratch, seeded, settle,
+};
 
 fn lines(file: &str) -> Vec<String> {
     std::fs::read_to_string(root().join("tests/data").join(file))
@@ -217,12 +219,7 @@ fn the_saved_index_makes_answers_faster_never_different() {
     // A damaged index is ignored.
     settle(&log);
     let _ = ask("figures pows/ukraine/held-by-russia");
-    let file = std::fs::read_dir(&cache)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let file = cache_file(&cache);
     let mut bytes = std::fs::read(&file).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x55;
@@ -280,21 +277,16 @@ fn answers_through_the_index_have_the_rows_of_a_full_read() {
 #[test]
 fn c3_claims_filed_under_an_alias_name_are_found_through_the_index() {
     let dir = scratch("index-alias");
-    let log = dir.join("log");
     let cache = dir.join("cache");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let lines = [
-        r#"{"define": "pows/ukraine/held", "label": "Ukrainians held"}"#,
-        r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held"}"#,
-        r#"{"subject": "captives/ua", "value": "8,000", "said_on": "2025", "speaker": "A"}"#,
-        r#"{"subject": "captives/ru", "value": "900", "said_on": "2025", "speaker": "B"}"#,
-        r#"{"subject": "pows/ukraine/held", "value": "8,100", "said_on": "2025", "speaker": "C"}"#,
-    ]
-    .join("\n")
-        + "\n";
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
-        0
+    let log = log_of(
+        &dir,
+        &[
+            r#"{"define": "pows/ukraine/held", "label": "Ukrainians held"}"#,
+            r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held"}"#,
+            r#"{"subject": "captives/ua", "value": "8,000", "said_on": "2025", "speaker": "A"}"#,
+            r#"{"subject": "captives/ru", "value": "900", "said_on": "2025", "speaker": "B"}"#,
+            r#"{"subject": "pows/ukraine/held", "value": "8,100", "said_on": "2025", "speaker": "C"}"#,
+        ],
     );
     settle(&log);
     // Each question, and the same at position 5, which always reads the whole log.
@@ -329,17 +321,9 @@ fn c3_claims_filed_under_an_alias_name_are_found_through_the_index() {
 #[test]
 fn known_leaves_out_retractions_recorded_after_the_date() {
     let dir = scratch("known-retraction");
-    let log = dir.join("log");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let claim = r#"{"subject": "k/a", "value": "5", "said_on": "2025-05-01", "speaker": "A"}"#;
-    assert_eq!(
-        reckon(
-            &log,
-            &["import", "-"],
-            Some(format!("{claim}\n").as_bytes())
-        )
-        .code,
-        0
+    let log = log_of(
+        &dir,
+        &[r#"{"subject": "k/a", "value": "5", "said_on": "2025-05-01", "speaker": "A"}"#],
     );
     // Recorded at the test clock, 2025-11-22.
     assert_eq!(

@@ -1,7 +1,7 @@
 //! The reconciler end to end: golden output of `reconcile`, `conflicts`, `explain` and `graph`
 //! on crafted cases and on the project's own log, time travel, and refused definitions.
 
-use crate::support::{golden, reckon, root, scratch, seeded, snapshot};
+use crate::support::{golden, log_of, reckon, root, scratch, seeded, snapshot};
 use std::path::{Path, PathBuf};
 
 /// A log of `tests/data/reconcile.jsonl` (every relation, status and sum case).
@@ -259,17 +259,12 @@ fn c1_a_tie_goes_to_the_origins_with_the_better_record_on_other_subjects() {
 #[test]
 fn c1_a_tie_the_records_cannot_break_goes_to_the_first_stated_and_says_so() {
     let dir = scratch("recon-tie-order");
-    let log = dir.join("log");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let lines = concat!(
-        r#"{"subject": "x/tie", "value": "7", "said_on": "2025", "speaker": "P"}"#,
-        "\n",
-        r#"{"subject": "x/tie", "value": "9", "said_on": "2025", "speaker": "Q"}"#,
-        "\n"
-    );
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
-        0
+    let log = log_of(
+        &dir,
+        &[
+            r#"{"subject": "x/tie", "value": "7", "said_on": "2025", "speaker": "P"}"#,
+            r#"{"subject": "x/tie", "value": "9", "said_on": "2025", "speaker": "Q"}"#,
+        ],
     );
     assert_eq!(figure_of(&log, "x/tie"), ("7".into(), "unresolved".into()));
     let r = reckon(&log, &["explain", "x/tie"], None);
@@ -281,21 +276,16 @@ fn c1_a_tie_the_records_cannot_break_goes_to_the_first_stated_and_says_so() {
 #[test]
 fn graph_clusters_keep_claims_that_stand_differently_apart() {
     let dir = scratch("recon-clusters");
-    let log = dir.join("log");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let lines = [
-        r#"{"define": "g/c", "window": "P31D"}"#,
-        r#"{"subject": "g/c", "value": "100", "as_of": "2025-05", "said_on": "2025-05", "speaker": "A"}"#,
-        r#"{"subject": "g/c", "value": "100", "as_of": "2025-05", "said_on": "2025-05", "speaker": "B"}"#,
-        r#"{"subject": "g/c", "value": "500", "as_of": "2025-05", "said_on": "2025-05", "speaker": "C"}"#,
-        r#"{"subject": "g/c", "value": "500", "as_of": "2020-01", "said_on": "2020-01", "speaker": "D"}"#,
-        r#"{"retract": 4, "reason": "misread"}"#,
-    ]
-    .join("\n")
-        + "\n";
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
-        0
+    let log = log_of(
+        &dir,
+        &[
+            r#"{"define": "g/c", "window": "P31D"}"#,
+            r#"{"subject": "g/c", "value": "100", "as_of": "2025-05", "said_on": "2025-05", "speaker": "A"}"#,
+            r#"{"subject": "g/c", "value": "100", "as_of": "2025-05", "said_on": "2025-05", "speaker": "B"}"#,
+            r#"{"subject": "g/c", "value": "500", "as_of": "2025-05", "said_on": "2025-05", "speaker": "C"}"#,
+            r#"{"subject": "g/c", "value": "500", "as_of": "2020-01", "said_on": "2020-01", "speaker": "D"}"#,
+            r#"{"retract": 4, "reason": "misread"}"#,
+        ],
     );
     let r = reckon(&log, &["graph", "g/c", "--format", "json"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -366,23 +356,18 @@ fn every_crafted_case_gets_the_status_its_label_describes() {
 #[test]
 fn a_sum_too_large_to_hold_is_named_as_such() {
     let dir = scratch("recon-overflow");
-    let log = dir.join("log");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
     let big = "170141183460469231731687303715884";
-    let lines = format!(
-        "{}\n{}\n{}\n{}\n",
-        r#"{"define": "o/w", "sum_of": ["o/a", "o/b"]}"#,
-        format_args!(
-            r#"{{"subject": "o/a", "value": "{big}", "said_on": "2025", "speaker": "A"}}"#
-        ),
-        format_args!(
-            r#"{{"subject": "o/b", "value": "{big}", "said_on": "2025", "speaker": "B"}}"#
-        ),
-        r#"{"subject": "o/w", "value": "5", "said_on": "2025", "speaker": "C"}"#,
-    );
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
-        0
+    let part = |p: &str, who: &str| {
+        format!(r#"{{"subject": "{p}", "value": "{big}", "said_on": "2025", "speaker": "{who}"}}"#)
+    };
+    let log = log_of(
+        &dir,
+        &[
+            r#"{"define": "o/w", "sum_of": ["o/a", "o/b"]}"#,
+            &part("o/a", "A"),
+            &part("o/b", "B"),
+            r#"{"subject": "o/w", "value": "5", "said_on": "2025", "speaker": "C"}"#,
+        ],
     );
     let r = reckon(&log, &["explain", "o/w"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -398,18 +383,13 @@ fn a_sum_too_large_to_hold_is_named_as_such() {
 #[test]
 fn commands_accept_an_alias_name_for_its_subject() {
     let dir = scratch("recon-alias-name");
-    let log = dir.join("log");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let lines = [
-        r#"{"define": "pows/ukraine/held", "label": "Ukrainians held"}"#,
-        r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held"}"#,
-        r#"{"subject": "captives/ua", "value": "8,000", "said_on": "2025", "speaker": "A"}"#,
-    ]
-    .join("\n")
-        + "\n";
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
-        0
+    let log = log_of(
+        &dir,
+        &[
+            r#"{"define": "pows/ukraine/held", "label": "Ukrainians held"}"#,
+            r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held"}"#,
+            r#"{"subject": "captives/ua", "value": "8,000", "said_on": "2025", "speaker": "A"}"#,
+        ],
     );
     for args in [
         &["explain", "captives/ua"][..],
@@ -435,18 +415,13 @@ fn commands_accept_an_alias_name_for_its_subject() {
 #[test]
 fn reconciling_commands_take_known_and_valid_dates() {
     let dir = scratch("recon-known-valid");
-    let log = dir.join("log");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let lines = [
-        r#"{"define": "h/held", "window": "P31D"}"#,
-        r#"{"subject": "h/held", "value": "5,000", "as_of": "2024-01", "said_on": "2024-01-15", "speaker": "A"}"#,
-        r#"{"subject": "h/held", "value": "8,000", "as_of": "2025-05", "said_on": "2025-05-01", "speaker": "B"}"#,
-    ]
-    .join("\n")
-        + "\n";
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(lines.as_bytes())).code,
-        0
+    let log = log_of(
+        &dir,
+        &[
+            r#"{"define": "h/held", "window": "P31D"}"#,
+            r#"{"subject": "h/held", "value": "5,000", "as_of": "2024-01", "said_on": "2024-01-15", "speaker": "A"}"#,
+            r#"{"subject": "h/held", "value": "8,000", "as_of": "2025-05", "said_on": "2025-05-01", "speaker": "B"}"#,
+        ],
     );
     let figure = |args: &[&str]| {
         let mut all = vec!["reconcile", "h/held", "--format", "json"];

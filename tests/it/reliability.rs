@@ -1,7 +1,9 @@
 //! Regression tests for the reliability report (`shared/findings/reliability.md`, D1–D14), one
 //! or more per defect, named after it. Each failed on the code the report was written against.
 
-use crate::support::{ADD_MINIMAL, ask_traced, reckon, root, scratch, seeded, settle, snapshot};
+use crate::support::{
+    ADD_MINIMAL, ask_traced, cache_file, reckon, root, scratch, seeded, settle, snapshot,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -52,6 +54,17 @@ fn sh(script: &str) -> std::process::Output {
 
 const BIN: &str = env!("CARGO_BIN_EXE_reckon");
 
+/// `reckon --log LOG ARGS…` with the tests' fixed clock, to spawn and control by hand.
+fn command(log: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--log")
+        .arg(log)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1763769600")
+        .env_remove("RECKON_LOG");
+    c
+}
+
 #[test]
 fn d1_repair_keeps_every_committed_entry_when_the_head_is_missing_and_the_tail_torn() {
     let dir = scratch("d1");
@@ -97,11 +110,7 @@ fn d2_init_racing_add_never_disowns_a_recorded_claim() {
     for trial in 0..30 {
         let log = dir.join(format!("t{trial}"));
         let spawn = |args: &[&str]| {
-            Command::new(BIN)
-                .arg("--log")
-                .arg(&log)
-                .args(args)
-                .env("SOURCE_DATE_EPOCH", "1763769600")
+            command(&log, args)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -239,11 +248,7 @@ fn kill_trials(
         for f in ["entries.jsonl", "head"] {
             std::fs::copy(base.join(f), log.join(f)).unwrap();
         }
-        let mut child = Command::new(BIN)
-            .arg("--log")
-            .arg(&log)
-            .args(args)
-            .env("SOURCE_DATE_EPOCH", "1763769600")
+        let mut child = command(&log, args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -454,10 +459,7 @@ fn d13_a_head_moved_back_by_hand_is_not_mended_by_deleting_entries() {
     assert_eq!(reckon(&log, ADD_MINIMAL, None).code, 0);
     let mut other = ADD_MINIMAL.to_vec();
     other[4] = "2";
-    let out = Command::new(BIN)
-        .arg("--log")
-        .arg(&log)
-        .args(&other)
+    let out = command(&log, &other)
         .env("SOURCE_DATE_EPOCH", "1763769700")
         .output()
         .unwrap();
@@ -746,12 +748,7 @@ fn d5_a_forged_index_count_is_refused_before_anything_is_allocated() {
     settle(&log);
     let (honest, _) = ask_traced(&log, &cache, q);
     let _ = ask_traced(&log, &cache, q);
-    let file = std::fs::read_dir(&cache)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let file = cache_file(&cache);
     let bytes = std::fs::read(&file).unwrap();
     // The origin-record count follows the magic (15 bytes), the stamp (56), the head (40)
     // and the records flag (1). Set it to 2^32 - 1 and make the checksum right again.
@@ -1108,11 +1105,7 @@ fn c4_a_checkpoint_taken_during_an_append_signs_only_committed_entries() {
         .collect();
     let file = dir.join("claims.jsonl");
     std::fs::write(&file, claims).unwrap();
-    let mut writer = Command::new(BIN)
-        .arg("--log")
-        .arg(&log)
-        .args(["import", file.to_str().unwrap()])
-        .env("SOURCE_DATE_EPOCH", "1763769600")
+    let mut writer = command(&log, &["import", file.to_str().unwrap()])
         .stdout(Stdio::null())
         .spawn()
         .unwrap();

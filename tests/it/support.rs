@@ -188,3 +188,23 @@ pub fn ask_traced(log: &Path, cache: &Path, query: &str) -> (Run, bool) {
     let indexed = r.stderr.contains("through the saved index");
     (r, indexed)
 }
+
+/// A new log in `dir/log` holding `lines` (import contract lines), imported in one go.
+pub fn log_of(dir: &Path, lines: &[&str]) -> PathBuf {
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    log
+}
+
+/// The one saved index in a test's own cache directory.
+pub fn cache_file(cache: &Path) -> PathBuf {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.remove(0)
+}

@@ -154,15 +154,15 @@ fn put_spans(out: &mut Vec<u8>, spans: &[Span]) {
 
 impl Index {
     /// Builds the index of `entries` and their line `spans` (all of the snapshot's, read in
-    /// one checked pass: [`Snapshot::entries_with_spans`]), at `head`, with the whole log's
-    /// origin `records` when they were computed, and saves it in the cache. Failing to save it
-    /// is not an error: it is only a cache.
+    /// one checked pass: [`Snapshot::entries_with_spans`]), with the whole log's origin
+    /// `records` when they were computed, and saves it in the cache. Failing to save it is not
+    /// an error: it is only a cache.
     pub fn build(
         snap: &Snapshot<'_>,
         (entries, spans): (&[Entry], &[(u64, u32)]),
-        head: Head,
         records: Option<Records>,
     ) -> Option<Index> {
+        let head = Head::after(entries);
         let stamp = snap.stamp().ok()?;
         if spans.len() != entries.len() || stamp.len != snap.len() {
             return None;

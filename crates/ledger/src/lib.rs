@@ -157,6 +157,6 @@ pub use import::{ImportError, MAX_LINE, import, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{QuoteProblem, check_quotes};
-pub use scan::{Keep, Scan, Visitor, scan, scan_keeping, scan_reader, scan_visiting};
+pub use scan::{Keep, Scan, Visitor, scan, scan_keeping, scan_visiting};
 pub use snapshot::{Snapshot, Span};
 pub use tx::{Tx, check_references};

@@ -33,6 +33,20 @@ pub struct Head {
 }
 
 impl Head {
+    /// The head after `entries` (a whole log, in order): its last entry, or the empty head.
+    pub fn after(entries: &[Entry]) -> Head {
+        entries.last().map_or(
+            Head {
+                seq: 0,
+                hash: GENESIS,
+            },
+            |e| Head {
+                seq: e.seq,
+                hash: e.hash,
+            },
+        )
+    }
+
     fn text(&self) -> String {
         format!("{} {}\n", self.seq, self.hash)
     }
@@ -479,13 +493,6 @@ impl Log {
     pub fn committed(&self) -> Result<(Head, u64), LedgerError> {
         let f = self.open(false)?;
         self.tail_head(&f)
-    }
-
-    /// The committed head with the entries file's [`Stamp`], both taken under one shared lock:
-    /// what a derived cache is bound to.
-    pub fn committed_stamped(&self) -> Result<(Head, Stamp), LedgerError> {
-        let snap = self.snapshot()?;
-        Ok((snap.committed()?, snap.stamp()?))
     }
 
     /// Appends what `build` pushes, all or nothing, under an exclusive lock; returns the new

@@ -259,12 +259,6 @@ impl<V: Send> State<'_, V> {
     }
 }
 
-/// Checks every entry read from `r`; `keep` also returns the decoded entries. The outer error
-/// is a failure to read, the inner one the first problem in the log.
-pub fn scan_reader(r: impl Read, keep: bool) -> std::io::Result<Result<Scan, Problem>> {
-    scan_keeping(r, if keep { Keep::Entries } else { Keep::Nothing })
-}
-
 /// Checks every entry read from `r`, keeping what `keep` says.
 pub fn scan_keeping(r: impl Read, keep: Keep) -> std::io::Result<Result<Scan, Problem>> {
     Ok(scan_core::<()>(r, keep, None)?.map(|(s, _)| s))
@@ -333,5 +327,7 @@ fn scan_core<V: Send>(
 
 /// Checks every entry of an entries file's bytes; `keep` also returns the decoded entries.
 pub fn scan(bytes: &[u8], keep: bool) -> Result<Scan, Problem> {
-    scan_reader(bytes, keep).unwrap_or_else(|e| Err(Problem::HeadUnreadable(e.to_string())))
+    let keep = if keep { Keep::Entries } else { Keep::Nothing };
+    // Reading from memory cannot fail.
+    scan_keeping(bytes, keep).unwrap_or_else(|e| Err(Problem::HeadUnreadable(e.to_string())))
 }

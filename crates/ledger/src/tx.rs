@@ -174,26 +174,7 @@ impl<'a> Tx<'a> {
         if !self.status.contains_key(hash) {
             self.load().map_err(|e| e.to_string())?;
         }
-        let s = self
-            .status
-            .get(hash)
-            .copied()
-            .ok_or_else(|| format!("no entry has the hash {hash}"))?;
-        if !s.is_claim {
-            return Err(format!("entry #{} is not a claim", s.seq));
-        }
-        if s.retracted {
-            return Err(format!("claim #{} is already retracted", s.seq));
-        }
-        if field == "supersedes"
-            && let Some(by) = s.superseded_by
-        {
-            return Err(format!(
-                "claim #{} is already superseded by #{by}; supersede that one instead",
-                s.seq
-            ));
-        }
-        Ok(())
+        target_ok(&self.status, field, hash)
     }
 
     /// Adds an event; refuses a retraction or supersession whose target is not a live claim.
@@ -253,9 +234,13 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
     let mut subjects = Subjects::default();
     for e in entries {
         let checked = match &e.event {
-            Event::Retract { claim, .. } => target_ok(&status, "retract", claim),
+            Event::Retract { claim, .. } => {
+                target_ok(&status, "retract", claim).map_err(|m| format!("`retract`: {m}"))
+            }
             Event::Claim(c) => match &c.supersedes {
-                Some(t) => target_ok(&status, "supersedes", t),
+                Some(t) => {
+                    target_ok(&status, "supersedes", t).map_err(|m| format!("`supersedes`: {m}"))
+                }
                 None => Ok(()),
             },
             Event::Alias { subject, same_as } => subjects.check_alias(subject, same_as),
@@ -269,7 +254,8 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
     Ok(())
 }
 
-/// Whether `hash` names a live claim that `field` (`retract` or `supersedes`) may point at.
+/// Whether `hash` names a live claim that `field` (`retract` or `supersedes`) may point at;
+/// the message is for the user. One check for appends and for deep verification.
 fn target_ok(
     status: &HashMap<EntryHash, Status>,
     field: &str,
@@ -278,24 +264,18 @@ fn target_ok(
     let s = status
         .get(hash)
         .copied()
-        .ok_or_else(|| format!("`{field}` names {hash}, which is no earlier entry"))?;
+        .ok_or_else(|| format!("no entry has the hash {hash}"))?;
     if !s.is_claim {
-        return Err(format!(
-            "`{field}` names entry #{}, which is not a claim",
-            s.seq
-        ));
+        return Err(format!("entry #{} is not a claim", s.seq));
     }
     if s.retracted {
-        return Err(format!(
-            "`{field}` names claim #{}, which is already retracted",
-            s.seq
-        ));
+        return Err(format!("claim #{} is already retracted", s.seq));
     }
     if field == "supersedes"
         && let Some(by) = s.superseded_by
     {
         return Err(format!(
-            "`supersedes` names claim #{}, which #{by} already supersedes",
+            "claim #{} is already superseded by #{by}; supersede that one instead",
             s.seq
         ));
     }

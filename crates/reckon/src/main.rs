@@ -395,10 +395,7 @@ fn verify(
     let verdict = if deep || documents.is_some() {
         match log.entries() {
             Ok(entries) => {
-                let head = reckon_ledger::Head {
-                    seq: entries.last().map_or(0, |e| e.seq),
-                    hash: entries.last().map_or(reckon_ledger::GENESIS, |e| e.hash),
-                };
+                let head = reckon_ledger::Head::after(&entries);
                 let references = if deep {
                     reckon_ledger::check_references(&entries).map_err(|(line, message)| {
                         reckon_ledger::Problem::BadReference { line, message }

@@ -197,7 +197,6 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             }
         }
     }
-    let head = snap.committed().map_err(RunError::Log)?;
     let (entries, spans) = snap.entries_with_spans().map_err(RunError::Log)?;
     let records = needs_records.then(|| {
         std::sync::Arc::new(reckon_reconcile::estimate_records(
@@ -213,12 +212,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: records.clone(),
         },
     )?;
-    let _ = Index::build(
-        &snap,
-        (&entries, &spans),
-        head,
-        records.map(|r| (*r).clone()),
-    );
+    let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
     Ok(a)
 }
 
