@@ -530,3 +530,40 @@ pub fn expand(others: &[Entry], selected: &BTreeSet<String>) -> BTreeSet<String>
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two builders make the same index of the same snapshot: the fast one from the one
+    /// checked pass (claims undecoded), the other from the decoded entries and their spans.
+    /// The log has aliases, a correction filed under another subject, and a retraction.
+    #[test]
+    fn both_builds_give_the_same_index() {
+        let dir = std::env::temp_dir().join(format!("reckon-index-builds-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let log = Log::at(dir.join("log"));
+        log.init().expect("init");
+        let seeds = include_bytes!("../../../log/claims.jsonl");
+        reckon_ledger::import(&log, "claims.jsonl", seeds).expect("seed claims");
+        let more = concat!(
+            r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#,
+            "\n",
+            r#"{"subject": "captives/ua", "value": "8,200", "said_on": "2025-06", "speaker": "Z"}"#,
+            "\n",
+            r#"{"subject": "other/place", "value": "3", "said_on": "2025", "speaker": "Y", "supersedes": 28}"#,
+            "\n",
+            r#"{"retract": 29, "reason": "wrong"}"#,
+            "\n",
+        );
+        reckon_ledger::import(&log, "more.jsonl", more.as_bytes()).expect("more");
+        let snap = log.snapshot().expect("snapshot");
+        let fast = Index::build_fast(&snap).expect("fast build");
+        let (entries, spans) = snap.entries_with_spans().expect("entries");
+        let full = Index::build(&snap, (&entries, &spans), None).expect("build");
+        assert_eq!(fast, full);
+        assert!(fast.subjects().any(|s| s == "other/place"));
+        drop(snap);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
