@@ -5,14 +5,14 @@
 use crate::support::shared;
 
 #[test]
-fn population_figures_at_least_match_majority_vote() {
+fn population_figures_weighed_by_reliability_beat_counting_and_majority_vote() {
     let Some(shared) = shared() else {
         crate::support::notice(
             "skipped: ../shared/data/population is not here, so the reconciler is not scored on real data",
         );
         return;
     };
-    let report = reckon_synth::eval::evaluate_dir(&shared.join("data/population")).unwrap();
+    let report = reckon_synth::eval::evaluate_dir(&shared.join("data/population"), false).unwrap();
     let (path, dev) = report
         .scores
         .iter()
@@ -38,16 +38,33 @@ fn population_figures_at_least_match_majority_vote() {
         majority.subjects,
         100.0 * majority.error_rate()
     ));
+    let (_, counting) = report
+        .counting
+        .iter()
+        .find(|(p, _)| p.ends_with("truth-dev.csv"))
+        .expect("truth-dev.csv is scored counting origins");
+    crate::support::notice(&format!(
+        "--method count on the same claims: {} of {} wrong ({:.1}%)",
+        counting.wrong,
+        counting.subjects,
+        100.0 * counting.error_rate()
+    ));
     assert_eq!(dev.subjects, 156);
-    // A floor, not a goal: the figure is distinct-origin support with ties broken by the
-    // origins' records on other subjects, majority vote with a principled tie-break, so it
-    // must never do worse than the baseline; learning reliability from the whole log is what
-    // is meant to beat it clearly.
+    // A floor, not a goal: counting distinct origins with ties broken by records is majority
+    // vote with a principled tie-break, so it must never do worse than the baseline; weighing
+    // origins by the reliability the whole log shows must do better than both.
     assert!(
-        dev.wrong <= majority.wrong,
-        "worse than majority vote: {} wrong ({:.1}%) against {}",
+        counting.wrong <= majority.wrong,
+        "counting is worse than majority vote: {} wrong against {}",
+        counting.wrong,
+        majority.wrong
+    );
+    assert!(
+        dev.wrong < counting.wrong && dev.wrong < majority.wrong,
+        "weighing origins is no better than counting them: {} wrong ({:.1}%) against {} counting and {} by majority vote",
         dev.wrong,
         100.0 * dev.error_rate(),
+        counting.wrong,
         majority.wrong
     );
 }

@@ -245,10 +245,31 @@ fn c1_a_tie_goes_to_the_origins_with_the_better_record_on_other_subjects() {
         figure_of(&log, "t/tie"),
         ("200".into(), "unresolved".into())
     );
-    let r = reckon(&log, &["explain", "t/tie"], None);
+    let r = reckon(&log, &["explain", "t/tie", "--method", "count"], None);
     assert!(
         r.stdout
             .contains("agreed more often on other contested subjects"),
+        "{}",
+        r.stdout
+    );
+    // Weighed, B's better record makes its 200 the heavier side, but not clearly: still a tie,
+    // and the explanation says what counting alone would do.
+    let r = reckon(&log, &["explain", "t/tie"], None);
+    assert!(
+        r.stdout.contains("figure: 200 — unresolved"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("the one shown has the heaviest support, but not clearly"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "counting origins alone (--method count) would leave it tied between [100, 100] and [200, 200]"
+        ),
         "{}",
         r.stdout
     );
@@ -444,4 +465,100 @@ fn reconciling_commands_take_known_and_valid_dates() {
     );
     let r = reckon(&log, &["explain", "h/held", "--known", "yesterday"], None);
     assert_eq!(r.code, 2);
+}
+
+/// Origins A and B agree on five subjects where C states something else each time, so the
+/// log shows A right and C wrong. Where A and C then stand one against one, counting leaves a
+/// tie; weighing gives A's figure, clearly enough that the subject is contested, not
+/// unresolved, and the explanation gives each origin's record and what counting would do.
+#[test]
+fn an_origin_the_log_shows_right_outweighs_one_it_shows_wrong() {
+    let dir = scratch("recon-weigh");
+    let mut lines: Vec<String> = Vec::new();
+    for k in 0..5 {
+        for (who, v) in [("A", 100 + k), ("B", 100 + k), ("C", 900 + k)] {
+            lines.push(format!(
+                r#"{{"subject": "w/s{k}", "value": "{v}", "said_on": "2025", "speaker": "{who}"}}"#
+            ));
+        }
+    }
+    lines.push(r#"{"subject": "w/x", "value": "20", "said_on": "2025", "speaker": "C"}"#.into());
+    lines.push(r#"{"subject": "w/x", "value": "10", "said_on": "2025", "speaker": "A"}"#.into());
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let log = log_of(&dir, &refs);
+    assert_eq!(figure_of(&log, "w/x"), ("10".into(), "contested".into()));
+    let r = reckon(&log, &["explain", "w/x"], None);
+    assert!(
+        r.stdout.contains("A: accuracy 0.9")
+            && r.stdout
+                .contains("backed the figure on 5 of 5 other subjects"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("C: accuracy 0.")
+            && r.stdout
+                .contains("backed the figure on 0 of 5 other subjects"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "counting origins alone (--method count) would leave it tied between [10, 10] and [20, 20]"
+        ),
+        "{}",
+        r.stdout
+    );
+    // Counting gives today's rule: a tie, broken by the records toward A.
+    let r = reckon(&log, &["reconcile", "w/x", "--method", "count"], None);
+    assert!(r.stdout.contains("unresolved"), "{}", r.stdout);
+}
+
+/// A declared prior is an event: it is recorded and listed, it moves the figure of a subject
+/// where two unknown origins stand one against one, the explanation names it with its reason,
+/// and the log as it was before it still gives the old answer.
+#[test]
+fn a_declared_trust_prior_is_an_audited_event_that_weighs_an_origin() {
+    let dir = scratch("recon-trust");
+    let log = log_of(
+        &dir,
+        &[
+            r#"{"subject": "x/t", "value": "7", "said_on": "2025", "speaker": "P"}"#,
+            r#"{"subject": "x/t", "value": "9", "said_on": "2025", "speaker": "Q"}"#,
+        ],
+    );
+    assert_eq!(figure_of(&log, "x/t"), ("7".into(), "unresolved".into()));
+    let r = reckon(
+        &log,
+        &["import", "-"],
+        Some(br#"{"trust": "Q", "prior": 0.99, "strength": 50, "reason": "official registry, audited yearly"}"#),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(figure_of(&log, "x/t"), ("9".into(), "contested".into()));
+    let r = reckon(&log, &["explain", "x/t"], None);
+    assert!(
+        r.stdout
+            .contains("declared prior 0.99 (#3: official registry, audited yearly)"),
+        "{}",
+        r.stdout
+    );
+    let r = reckon(&log, &["log"], None);
+    assert!(
+        r.stdout
+            .contains("trust Q: prior 0.99, worth 50 subjects — official registry, audited yearly"),
+        "{}",
+        r.stdout
+    );
+    let r = reckon(&log, &["reconcile", "x/t", "--at", "2"], None);
+    assert!(r.stdout.contains("unresolved"), "{}", r.stdout);
+    let r = reckon(&log, &["verify"], None);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // A prior outside (0, 1) is refused with the field named.
+    let r = reckon(
+        &log,
+        &["import", "-"],
+        Some(br#"{"trust": "Q", "prior": 1.5, "reason": "sure"}"#),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("prior"), "{}", r.stderr);
 }

@@ -88,6 +88,7 @@ pub const CLAIM_FIELDS: &[&str] = &[
 const DEFINE_FIELDS: &[&str] = &["define", "label", "unit", "window", "tolerance", "sum_of"];
 const ALIAS_FIELDS: &[&str] = &["alias", "same_as"];
 const RETRACT_FIELDS: &[&str] = &["retract", "reason"];
+const TRUST_FIELDS: &[&str] = &["trust", "prior", "strength", "reason"];
 
 /// The column (in characters, from 1) where the value of top-level `field` starts in `line`,
 /// for errors found after a line was read (such as a reference to a retracted claim).
@@ -156,6 +157,8 @@ pub fn parse_line(
         ("alias", ALIAS_FIELDS)
     } else if map.contains_key("retract") {
         ("retraction", RETRACT_FIELDS)
+    } else if map.contains_key("trust") {
+        ("trust", TRUST_FIELDS)
     } else {
         ("claim", CLAIM_FIELDS)
     };
@@ -188,8 +191,49 @@ pub fn parse_line(
             claim: f.reference("retract", resolve)?,
             reason: f.req_text("reason")?,
         }),
+        "trust" => parse_trust(&f),
         _ => parse_claim(&f, resolve),
     }
+}
+
+fn parse_trust(f: &Fields<'_>) -> Result<Event, FieldError> {
+    let origin = f.req_text("trust")?;
+    let prior = match f.get("prior") {
+        Some(Json::Number(n)) => {
+            crate::model::Prior::parse(&n.to_string()).map_err(|m| f.bad("prior", m))?
+        }
+        Some(other) => {
+            return Err(f.bad(
+                "prior",
+                format!("expected a number such as 0.9, found {}", type_name(other)),
+            ));
+        }
+        None => return Err(f.missing("prior")),
+    };
+    let strength = match f.get("strength") {
+        None => None,
+        Some(Json::Number(n)) => match n.as_u64().and_then(|v| u32::try_from(v).ok()) {
+            Some(v) if (1..=1_000_000).contains(&v) => Some(v),
+            _ => {
+                return Err(f.bad(
+                    "strength",
+                    "expected a whole number of subjects from 1 to 1000000".into(),
+                ));
+            }
+        },
+        Some(other) => {
+            return Err(f.bad(
+                "strength",
+                format!("expected a whole number, found {}", type_name(other)),
+            ));
+        }
+    };
+    Ok(Event::Trust(crate::model::TrustDecl {
+        origin,
+        prior,
+        strength,
+        reason: f.req_text("reason")?,
+    }))
 }
 
 fn parse_claim(

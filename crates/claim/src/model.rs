@@ -346,6 +346,79 @@ pub enum Event {
         /// The name it stands for.
         same_as: Subject,
     },
+    /// A user's stated prior for an origin's reliability, with the reason.
+    Trust(TrustDecl),
+}
+
+/// A declared prior for an origin: how often the user expects its figures to be right before
+/// the log shows anything, and how much that expectation weighs against the log's evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustDecl {
+    /// The origin (what claims cite, else their speaker, else their publisher).
+    pub origin: String,
+    /// The expected share of its figures that are right.
+    pub prior: Prior,
+    /// How many subjects' worth of evidence the prior counts as; the reconciler's default when
+    /// not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<u32>,
+    /// Why.
+    pub reason: String,
+}
+
+/// A probability strictly between 0 and 1, kept in ten-thousandths so that events compare and
+/// hash exactly (`0.9` is 9000).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Prior(u16);
+
+impl Prior {
+    /// Reads a probability given as a decimal number: more than 0, less than 1, at most four
+    /// decimal places.
+    pub fn parse(text: &str) -> Result<Prior, String> {
+        let bad = || {
+            format!(
+                "expected a probability between 0 and 1 exclusive with at most four decimals, such as 0.9, not `{text}`"
+            )
+        };
+        let frac = text.strip_prefix("0.").ok_or_else(bad)?;
+        if frac.is_empty() || frac.len() > 4 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let mut n: u16 = frac.parse().map_err(|_| bad())?;
+        for _ in frac.len()..4 {
+            n *= 10;
+        }
+        if n == 0 {
+            return Err(bad());
+        }
+        Ok(Prior(n))
+    }
+
+    /// The probability.
+    pub fn get(self) -> f64 {
+        f64::from(self.0) / 10_000.0
+    }
+}
+
+impl std::fmt::Display for Prior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = format!("{:04}", self.0);
+        write!(f, "0.{}", digits.trim_end_matches('0'))
+    }
+}
+
+impl Serialize for Prior {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.get())
+    }
+}
+
+impl<'de> Deserialize<'de> for Prior {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        Prior::parse(&n.to_string()).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Event {
@@ -356,6 +429,7 @@ impl Event {
             Event::Retract { .. } => "retract",
             Event::Define(_) => "define",
             Event::Alias { .. } => "alias",
+            Event::Trust(_) => "trust",
         }
     }
 }

@@ -24,11 +24,11 @@
 //! checksum, and every count in it is checked against the bytes that remain before anything is
 //! allocated. So the index can make an answer faster, never different.
 //!
-//! File format (little-endian): the magic `reckon-index 2\n`; the entries file's stamp (56
+//! File format (little-endian): the magic `reckon-index 3\n`; the entries file's stamp (56
 //! bytes, see [`Stamp::to_bytes`]); head sequence number (u64) and head hash (32 bytes); one
 //! byte, 1 when the origin records follow and 0 when they were not computed; the origin
-//! records (u32 count, then per origin a u32-length-prefixed name and two u32: agreed,
-//! contested); the other events (u32 count of (u64 offset, u32 length)); the subjects (u32
+//! records (u32 count, then per origin a u32-length-prefixed name, three u32: agreed,
+//! contested, backed, and two f64 as their IEEE bits: learned accuracy and copying rate); the other events (u32 count of (u64 offset, u32 length)); the subjects (u32
 //! count, then per subject its name and a u32 count of (u64 offset, u32 length)); and last the
 //! blake3 hash of everything before it.
 
@@ -38,13 +38,13 @@ use reckon_reconcile::{Record, Records, State};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-const MAGIC: &[u8] = b"reckon-index 2\n";
+const MAGIC: &[u8] = b"reckon-index 3\n";
 
 /// Where one entry's line is in the entries file (without its newline).
 type Span = (u64, u32);
 
 /// A loaded index.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub struct Index {
     stamp: Stamp,
     head: Head,
@@ -122,6 +122,11 @@ impl Reader<'_> {
     }
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    /// A probability stored as f64 bits; anything outside [0, 1] (or not a number) is refused.
+    fn unit(&mut self) -> Option<f64> {
+        let x = f64::from_bits(self.u64()?);
+        (0.0..=1.0).contains(&x).then_some(x)
     }
     fn text(&mut self) -> Option<String> {
         let n = self.u32()? as usize;
@@ -294,6 +299,9 @@ impl Index {
             put_text(&mut out, name);
             out.extend_from_slice(&r.agreed.to_le_bytes());
             out.extend_from_slice(&r.contested.to_le_bytes());
+            out.extend_from_slice(&r.backed.to_le_bytes());
+            out.extend_from_slice(&r.learned.accuracy.to_bits().to_le_bytes());
+            out.extend_from_slice(&r.learned.copying.to_bits().to_le_bytes());
         }
         put_spans(&mut out, &self.others);
         out.extend_from_slice(&(self.subjects.len() as u32).to_le_bytes());
@@ -319,15 +327,22 @@ impl Index {
         let seq = r.u64()?;
         let hash = EntryHash(r.take(32)?.try_into().ok()?);
         let has_records = r.take(1)?[0] == 1;
-        let n = r.count(12)?;
+        let n = r.count(32)?;
         let mut table = Records::new();
         for _ in 0..n {
             let name = r.text()?;
+            let (agreed, contested, backed) = (r.u32()?, r.u32()?, r.u32()?);
+            let learned = reckon_reconcile::reliability::Learned {
+                accuracy: r.unit()?,
+                copying: r.unit()?,
+            };
             table.insert(
                 name,
                 Record {
-                    agreed: r.u32()?,
-                    contested: r.u32()?,
+                    agreed,
+                    contested,
+                    backed,
+                    learned,
                 },
             );
         }

@@ -36,6 +36,25 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// How the figure is chosen.
+#[derive(Clone, Copy, Default, ValueEnum)]
+pub(crate) enum MethodArg {
+    /// Origins weighed by the reliability the whole log shows for them (the default).
+    #[default]
+    Weighted,
+    /// Every independent origin counts one; ties broken by the origins' records.
+    Count,
+}
+
+impl From<MethodArg> for reckon_reconcile::Method {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::Weighted => reckon_reconcile::Method::Weighted,
+            MethodArg::Count => reckon_reconcile::Method::Count,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum FormatArg {
     Human,
@@ -317,6 +336,11 @@ pub(crate) struct ReconcileArgs {
     /// The figure for this date rather than each subject's latest as_of.
     #[arg(long, value_name = "DATE", value_parser = parse_period)]
     pub(crate) valid: Option<reckon_claim::Period>,
+    /// How the figure is chosen: `weighted` weighs each origin by how often its figures agree
+    /// with other origins' on other subjects (copying discounted, declared `trust` priors
+    /// used); `count` counts independent origins, one vote each.
+    #[arg(long, value_enum, default_value = "weighted")]
+    pub(crate) method: MethodArg,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub(crate) format: FormatArg,

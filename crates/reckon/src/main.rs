@@ -218,6 +218,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 at: a.at,
                 known: None,
                 valid: None,
+                method: args::MethodArg::Weighted,
                 format: FormatArg::Human,
             };
             let entries = log.entries().map_err(ledger)?;
@@ -350,6 +351,7 @@ fn reconcile_entries<'e>(
         pattern.as_ref(),
         &reckon_reconcile::Options {
             valid: a.valid,
+            method: a.method.into(),
             ..reckon_reconcile::Options::default()
         },
     );

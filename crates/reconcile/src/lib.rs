@@ -4,13 +4,19 @@
 //! - [`State::fold`] folds entries into the state at any log position (retractions,
 //!   supersessions, definitions, aliases).
 //! - [`reconcile`] groups live claims by subject (after aliases) and unit, reads each figure as
-//!   an interval (with the claim's, else the subject's, else the default tolerance), and sweeps
-//!   the intervals of the counted claims for the region that the most *distinct origins*
-//!   support ([`sweep`]). Claims describing another time (outside the subject's comparison
-//!   window around the latest `as_of`), and expected or denied claims, never count.
-//! - Ties between disjoint regions are reported as unresolved; the figure shown for them is the
-//!   region whose origins have more often backed the figure on other contested subjects (a
-//!   reliability estimate, `(agreed + 1) / (contested + 2)`, refined over a few rounds).
+//!   an interval (with the claim's, else the subject's, else the default tolerance), and finds
+//!   the figure among the counted claims. Claims describing another time (outside the
+//!   subject's comparison window around the latest `as_of`), and expected or denied claims,
+//!   never count.
+//! - The figure ([`Method::Weighted`], the default) is the region with the greatest support of
+//!   origins weighed by the reliability the whole log shows for them: accuracy learned from
+//!   how often their figures agree with other origins' on subjects both speak to, copying
+//!   discounted, priors declared by `trust` events used ([`reliability`] has the model and its
+//!   formulas). Regions within the model's margin of the best are tied: the subject is
+//!   unresolved and every tied region is reported.
+//! - [`Method::Count`] counts distinct origins instead ([`sweep`]); ties are broken by the
+//!   origins' records on other subjects (`(agreed + 1) / (contested + 2)`, never counting the
+//!   tied subject's own pick).
 //! - [`parts`] checks `sum_of` definitions with interval arithmetic and derives missing figures.
 //! - [`graph`] builds a petgraph graph of claims, value clusters and figures that stays linear
 //!   in the number of claims.
@@ -42,13 +48,15 @@ pub mod graph;
 pub mod parts;
 pub mod pattern;
 mod recon;
+pub mod reliability;
 pub mod report;
 pub mod state;
 pub mod sweep;
 
 pub use pattern::Pattern;
-pub use recon::{Options, Reconciliation, Record, Records, estimate_records, reconcile};
+pub use recon::{Method, Options, Reconciliation, Record, Records, estimate_records, reconcile};
 pub use report::{
-    Assessed, Derivation, Excluded, PartsCheck, Relation, Status, SubjectReport, TieBreak,
+    Assessed, Derivation, Excluded, OriginWeight, PartsCheck, Relation, Status, SubjectReport,
+    TieBreak,
 };
 pub use state::{Recorded, State};

@@ -74,6 +74,8 @@ fn empty(state: &State<'_>, subject: &Subject, unit: &str, opts: &Options) -> Su
         other_units: Vec::new(),
         derived: None,
         parts: None,
+        weights: Vec::new(),
+        by_count: None,
     }
 }
 

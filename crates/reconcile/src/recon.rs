@@ -2,7 +2,8 @@
 
 use crate::parts;
 use crate::pattern::Pattern;
-use crate::report::{Assessed, Excluded, Relation, Status, SubjectReport, TieBreak};
+use crate::reliability::{Declared, Learned, Model, Prepared, Vote};
+use crate::report::{Assessed, Excluded, OriginWeight, Relation, Status, SubjectReport, TieBreak};
 use crate::state::State;
 use crate::sweep::{Candidate, best_regions};
 use reckon_claim::{EntryHash, Interval, Modality, Period, Subject, Tolerance};
@@ -12,9 +13,25 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// Origin records learned from a whole log, by origin.
 pub type Records = BTreeMap<String, Record>;
 
+/// How the figure is chosen among the regions the claims support.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Method {
+    /// The region with the greatest support of origins weighed by their learned reliability
+    /// ([`crate::reliability`]).
+    #[default]
+    Weighted,
+    /// The region stated by the most distinct origins, each counting one; ties are broken by
+    /// the origins' records on other subjects.
+    Count,
+}
+
 /// Settings of a reconciliation.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// How the figure is chosen.
+    pub method: Method,
+    /// The reliability model's settings.
+    pub model: Model,
     /// The tolerance of approximate figures when neither the claim nor its subject sets one.
     pub tolerance: Tolerance,
     /// Rounds of the reliability estimate used to break ties.
@@ -30,6 +47,8 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
+            method: Method::Weighted,
+            model: Model::default(),
             tolerance: Tolerance::DEFAULT,
             trust_rounds: 8,
             valid: None,
@@ -38,13 +57,18 @@ impl Default for Options {
     }
 }
 
-/// How often an origin's figure was the reconciled one, on subjects with two or more origins.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What the log shows of an origin: its learned reliability, and how often its figure was the
+/// reconciled one on subjects with two or more origins.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Record {
-    /// Subjects where its claim supported the figure.
+    /// Subjects where its claim supported the figure counting origins ([`Method::Count`]).
     pub agreed: u32,
     /// Subjects with two or more origins where it made a counted claim.
     pub contested: u32,
+    /// Subjects where its claim supported the weighted figure.
+    pub backed: u32,
+    /// Its learned accuracy and copying rate.
+    pub learned: Learned,
 }
 
 impl Record {
@@ -80,6 +104,8 @@ struct Group {
     best: Option<(usize, Vec<Candidate>)>,
     /// The distinct origins of the counted claims, sorted.
     voters: Vec<u32>,
+    /// The counted claims cut into segments, for the reliability model.
+    prepared: Prepared,
 }
 
 fn near(a: &Period, b: &Period, window: u32) -> bool {
@@ -129,9 +155,9 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
     let records: Vec<Record> = match &opts.records {
         Some(known) => origin_names
             .iter()
-            .map(|n| known.get(*n).copied().unwrap_or_default())
+            .map(|n| known.get(*n).copied().unwrap_or_else(Record::unknown))
             .collect(),
-        None => estimate_trust(&groups, origin_names.len(), opts.trust_rounds),
+        None => learn_records(state, &groups, &origin_names, opts),
     };
     finish(
         state,
@@ -147,12 +173,66 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
 /// Every origin's record over the whole state: what [`Options::records`] takes.
 pub fn estimate_records(state: &State<'_>, opts: &Options) -> Records {
     let (groups, _, origin_names) = grouped(state, opts, &|_| true);
-    let records = estimate_trust(&groups, origin_names.len(), opts.trust_rounds);
+    let records = learn_records(state, &groups, &origin_names, opts);
     origin_names
         .iter()
         .zip(records)
         .map(|(n, r)| ((*n).to_owned(), r))
         .collect()
+}
+
+impl Record {
+    /// The record of an origin the log has not shown before: the model's starting accuracy.
+    fn unknown() -> Record {
+        Record {
+            learned: Learned {
+                accuracy: crate::reliability::START,
+                copying: 0.0,
+            },
+            ..Record::default()
+        }
+    }
+}
+
+/// The declared prior of an origin, from the log's `trust` events.
+fn declared_of(state: &State<'_>, name: &str) -> Option<Declared> {
+    state.trust.get(name).map(|(_, t)| Declared {
+        prior: t.prior.get(),
+        strength: t.strength.map(f64::from),
+    })
+}
+
+/// Both records of every origin: the count method's tally and the learned reliability, with
+/// how often the origin backed the weighted figure.
+fn learn_records(
+    state: &State<'_>,
+    groups: &[Group],
+    origin_names: &[&str],
+    opts: &Options,
+) -> Vec<Record> {
+    let mut records = estimate_trust(groups, origin_names.len(), opts.trust_rounds);
+    let prepared: Vec<&Prepared> = groups.iter().map(|g| &g.prepared).collect();
+    let declared = |o: u32| declared_of(state, origin_names[o as usize]);
+    let learned = crate::reliability::learn(&prepared, origin_names.len(), &declared, &opts.model);
+    for (r, l) in records.iter_mut().zip(&learned) {
+        r.learned = *l;
+    }
+    let backed: Vec<Vec<u32>> = par_map(
+        groups.iter().filter(|g| g.voters.len() >= 2).collect(),
+        |g: &Group| {
+            g.prepared
+                .candidates(&learned, &opts.model)
+                .first()
+                .map(|c| c.0.origins.clone())
+                .unwrap_or_default()
+        },
+    );
+    for origins in backed {
+        for o in origins {
+            records[o as usize].backed += 1;
+        }
+    }
+    records
 }
 
 type Grouped<'s> = (Vec<Group>, Vec<u32>, Vec<&'s str>);
@@ -221,7 +301,7 @@ fn finish(
         .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
         .collect();
     let mut subjects: Vec<SubjectReport> = par_map(chosen, |g| {
-        report(state, &g, &claim_origin, &shared, &records)
+        report(state, &g, &claim_origin, &shared, &records, opts)
     });
     parts::apply(state, &mut subjects, opts);
     subjects.retain(|s| selects(&s.subject));
@@ -296,6 +376,21 @@ fn build_group(
         .filter(|&k| eligible[k])
         .filter_map(|k| intervals[k].map(|iv| (iv, claim_origin[claims[k]])))
         .collect();
+    let ballots: Vec<Vote> = (0..claims.len())
+        .filter(|&k| eligible[k])
+        .filter_map(|k| {
+            let said = state.claims[claims[k]]
+                .claim
+                .said_on
+                .start()
+                .days_since_epoch();
+            intervals[k].map(|interval| Vote {
+                interval,
+                origin: claim_origin[claims[k]],
+                said,
+            })
+        })
+        .collect();
     let mut distinct: Vec<u32> = votes.iter().map(|v| v.1).collect();
     distinct.sort_unstable();
     distinct.dedup();
@@ -304,6 +399,7 @@ fn build_group(
         unit: unit.to_owned(),
         best: best_regions(&votes),
         voters: distinct,
+        prepared: Prepared::new(&ballots),
         claims,
         intervals,
         eligible,
@@ -416,63 +512,171 @@ fn tally(g: &Group, winner: &Candidate, records: &mut [Record]) {
     }
 }
 
+/// The figure, status, tied candidates and tie-break of a group, counting origins.
+type Chosen = (
+    Option<Interval>,
+    Status,
+    Vec<(Interval, Vec<String>)>,
+    Option<TieBreak>,
+);
+
+fn listed(cands: &[&Candidate], names: &[std::sync::Arc<str>]) -> Vec<(Interval, Vec<String>)> {
+    if cands.len() < 2 {
+        return Vec::new();
+    }
+    cands
+        .iter()
+        .map(|c| {
+            (
+                c.region,
+                c.origins
+                    .iter()
+                    .map(|&o| names[o as usize].to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn by_counting(g: &Group, records: &[Record], names: &[std::sync::Arc<str>]) -> Chosen {
+    let Some((_, cands)) = &g.best else {
+        return (None, Status::NoFigure, Vec::new(), None);
+    };
+    if cands.len() < 2 {
+        return (
+            cands.first().map(|c| c.region),
+            Status::SingleSource,
+            Vec::new(),
+            None,
+        );
+    }
+    let chosen = choose_tied(g, cands, records);
+    let tie_break = chosen.map(|c| {
+        let score = |x: &Candidate| {
+            x.origins
+                .iter()
+                .map(|&o| without_own(records, g, Some(c), o).trust())
+                .sum::<f64>()
+        };
+        let mine = score(c);
+        let ahead = cands
+            .iter()
+            .filter(|x| !std::ptr::eq(*x, c))
+            .all(|x| score(x) < mine);
+        if ahead {
+            TieBreak::Reliability
+        } else {
+            TieBreak::LogOrder
+        }
+    });
+    let all: Vec<&Candidate> = cands.iter().collect();
+    (
+        chosen.map(|c| c.region),
+        Status::Unresolved,
+        listed(&all, names),
+        tie_break,
+    )
+}
+
+fn by_weight(
+    g: &Group,
+    records: &[Record],
+    names: &[std::sync::Arc<str>],
+    model: &Model,
+) -> Chosen {
+    let learned: Vec<Learned> = records.iter().map(|r| r.learned).collect();
+    let cands = g.prepared.candidates(&learned, model);
+    let Some((top, best)) = cands.first() else {
+        return (None, Status::NoFigure, Vec::new(), None);
+    };
+    if cands.len() < 2 {
+        return (Some(top.region), Status::SingleSource, Vec::new(), None);
+    }
+    let tie_break = if cands[1].1 < *best {
+        TieBreak::Reliability
+    } else {
+        TieBreak::LogOrder
+    };
+    let all: Vec<&Candidate> = cands.iter().map(|c| &c.0).collect();
+    (
+        Some(top.region),
+        Status::Unresolved,
+        listed(&all, names),
+        Some(tie_break),
+    )
+}
+
+/// Each origin's vote on the group and the record behind it, heaviest first.
+fn weights_of(
+    state: &State<'_>,
+    g: &Group,
+    figure: Option<&Interval>,
+    records: &[Record],
+    names: &[std::sync::Arc<str>],
+    model: &Model,
+) -> Vec<OriginWeight> {
+    let learned: Vec<Learned> = records.iter().map(|r| r.learned).collect();
+    let shared = u32::from(g.voters.len() >= 2);
+    let mut out: Vec<OriginWeight> = g
+        .prepared
+        .votes(&learned, model)
+        .into_iter()
+        .map(|(o, weight, repeats_here)| {
+            let r = records[o as usize];
+            let backs_here = g.claims.iter().enumerate().any(|(k, &i)| {
+                g.eligible[k]
+                    && claim_origin_of(state, i) == &*names[o as usize]
+                    && figure.is_some_and(|f| g.intervals[k].is_some_and(|iv| iv.overlaps(f)))
+            });
+            let name = &names[o as usize];
+            OriginWeight {
+                origin: name.clone(),
+                weight,
+                learned: r.learned,
+                repeats_here,
+                backed_elsewhere: r.backed.saturating_sub(shared * u32::from(backs_here)),
+                spoke_elsewhere: r.contested.saturating_sub(shared),
+                declared: state
+                    .trust
+                    .get(&**name)
+                    .map(|(seq, t)| (*seq, t.prior, t.reason.clone())),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.origin.cmp(&b.origin)));
+    out
+}
+
+fn claim_origin_of<'s>(state: &'s State<'_>, i: usize) -> &'s str {
+    state.claims[i].claim.origin()
+}
+
 fn report(
     state: &State<'_>,
     g: &Group,
     claim_origin: &[u32],
     names: &[std::sync::Arc<str>],
     records: &[Record],
+    opts: &Options,
 ) -> SubjectReport {
     let def = state.defs.get(&g.subject);
-    let mut tie_break = None;
-    let (figure, status, candidates) = match &g.best {
-        None => (None, Status::NoFigure, Vec::new()),
-        Some((_, cands)) => {
-            let chosen = if cands.len() > 1 {
-                choose_tied(g, cands, records)
-            } else {
-                cands.first()
+    let counted = by_counting(g, records, names);
+    let (figure, status, candidates, tie_break) = match opts.method {
+        Method::Count => counted.clone(),
+        Method::Weighted => by_weight(g, records, names, &opts.model),
+    };
+    let (weights, by_count) = match opts.method {
+        Method::Count => (Vec::new(), None),
+        Method::Weighted => {
+            let count_regions: Vec<Interval> = match &g.best {
+                Some((_, c)) => c.iter().map(|c| c.region).collect(),
+                None => Vec::new(),
             };
-            if let (Some(c), true) = (chosen, cands.len() > 1) {
-                let score = |x: &Candidate| {
-                    x.origins
-                        .iter()
-                        .map(|&o| without_own(records, g, Some(c), o).trust())
-                        .sum::<f64>()
-                };
-                let mine = score(c);
-                let ahead = cands
-                    .iter()
-                    .filter(|x| !std::ptr::eq(*x, c))
-                    .all(|x| score(x) < mine);
-                tie_break = Some(if ahead {
-                    TieBreak::Reliability
-                } else {
-                    TieBreak::LogOrder
-                });
-            }
-            let status = if cands.len() > 1 {
-                Status::Unresolved
-            } else {
-                Status::SingleSource
-            };
-            let listed = if cands.len() > 1 {
-                cands
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.region,
-                            c.origins
-                                .iter()
-                                .map(|&o| names[o as usize].to_string())
-                                .collect(),
-                        )
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            (chosen.map(|c| c.region), status, listed)
+            let differs = count_regions.len() > 1 || count_regions.first() != figure.as_ref();
+            (
+                weights_of(state, g, figure.as_ref(), records, names, &opts.model),
+                (differs && !count_regions.is_empty()).then_some(count_regions),
+            )
         }
     };
     let mut first_of_origin: HashMap<u32, u64, BuildHasherDefault<Fx>> = HashMap::default();
@@ -527,6 +731,8 @@ fn report(
         other_units: Vec::new(),
         derived: None,
         parts: None,
+        weights,
+        by_count,
     };
     if rep.status != Status::Unresolved && rep.figure.is_some() {
         rep.status = if rep.dissent().next().is_some() {

@@ -172,6 +172,32 @@ pub struct SubjectReport {
     pub derived: Option<Derivation>,
     /// The `sum_of` check this subject takes part in as the whole.
     pub parts: Option<PartsCheck>,
+    /// Each origin's vote on this subject and the record behind it, heaviest first (empty
+    /// when the figure was found by counting origins).
+    pub weights: Vec<OriginWeight>,
+    /// When counting origins alone would choose otherwise: the region(s) it would choose
+    /// (several when it would leave the subject tied).
+    pub by_count: Option<Vec<Interval>>,
+}
+
+/// One origin's vote on a subject, and why it weighs what it does.
+#[derive(Clone, Debug)]
+pub struct OriginWeight {
+    /// The origin.
+    pub origin: std::sync::Arc<str>,
+    /// Its vote on this subject, after any copying discount.
+    pub weight: f64,
+    /// Its learned accuracy and copying rate.
+    pub learned: crate::reliability::Learned,
+    /// Every claim it makes here repeats a figure another origin stated before it, so its
+    /// vote is discounted by its copying rate.
+    pub repeats_here: bool,
+    /// Other subjects (with two or more origins) where its claim supported the figure.
+    pub backed_elsewhere: u32,
+    /// Other subjects with two or more origins where it made a counted claim.
+    pub spoke_elsewhere: u32,
+    /// Its declared prior, if any: the entry, the prior and the reason.
+    pub declared: Option<(u64, reckon_claim::Prior, String)>,
 }
 
 impl SubjectReport {

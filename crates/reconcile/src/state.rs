@@ -1,6 +1,6 @@
 //! The state of the log at a position: a fold over its events.
 
-use reckon_claim::{Claim, EntryHash, Event, Subject, SubjectDef};
+use reckon_claim::{Claim, EntryHash, Event, Subject, SubjectDef, TrustDecl};
 use reckon_ledger::Entry;
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,6 +37,8 @@ pub struct State<'a> {
     pub defs: BTreeMap<Subject, &'a SubjectDef>,
     /// Aliases: a name and the name it stands for.
     pub aliases: BTreeMap<Subject, Subject>,
+    /// The latest declared prior of each origin that has one, with the entry that declared it.
+    pub trust: BTreeMap<&'a str, (u64, &'a TrustDecl)>,
 }
 
 impl<'a> State<'a> {
@@ -46,7 +48,7 @@ impl<'a> State<'a> {
     }
 
     /// Folds the first `upto` entries as they were known by the end of `known`: claims said on
-    /// or before it, and retractions recorded on or before it (all of them when `None`).
+    /// or before it, and retractions and declared priors recorded on or before it (all of them when `None`).
     pub fn fold_known(
         entries: &'a [Entry],
         upto: Option<u64>,
@@ -80,7 +82,7 @@ impl<'a> State<'a> {
         let mut by_hash: HashMap<EntryHash, usize> = HashMap::new();
         for e in &entries[..n] {
             match &e.event {
-                Event::Claim(_) | Event::Retract { .. } if !keep(e) => {}
+                Event::Claim(_) | Event::Retract { .. } | Event::Trust(_) if !keep(e) => {}
                 Event::Claim(c) => {
                     if let Some(i) = c.supersedes.as_ref().and_then(|h| by_hash.get(h)) {
                         s.claims[*i].superseded_by = Some(e.seq);
@@ -103,6 +105,9 @@ impl<'a> State<'a> {
                 }
                 Event::Alias { subject, same_as } => {
                     s.aliases.insert(subject.clone(), same_as.clone());
+                }
+                Event::Trust(t) => {
+                    s.trust.insert(t.origin.as_str(), (e.seq, t));
                 }
             }
         }

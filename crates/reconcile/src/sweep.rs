@@ -10,15 +10,15 @@
 use reckon_claim::{End, Interval, Num};
 
 /// A point on the line of keys: the number, and 1 for "just after it".
-type Key = (Num, u8);
+pub(crate) type Key = (Num, u8);
 
-fn start_key(iv: &Interval) -> Key {
+pub(crate) fn start_key(iv: &Interval) -> Key {
     let lo = iv.lo();
     (lo.at, u8::from(lo.open))
 }
 
 /// The exclusive end key; `None` for an interval unbounded above.
-fn end_key(iv: &Interval) -> Option<Key> {
+pub(crate) fn end_key(iv: &Interval) -> Option<Key> {
     iv.hi().map(|h| (h.at, u8::from(!h.open)))
 }
 
@@ -140,7 +140,7 @@ pub fn best_regions(votes: &[(Interval, u32)]) -> Option<(usize, Vec<Candidate>)
     Some((best, candidates))
 }
 
-fn mix(mut z: u64) -> u64 {
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

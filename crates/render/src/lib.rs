@@ -111,6 +111,16 @@ pub fn event_summary(event: &Event) -> String {
             format!("{}: {}", d.subject, parts.join(", "))
         }
         Event::Alias { subject, same_as } => format!("{subject} is the same as {same_as}"),
+        Event::Trust(t) => {
+            let strength = t
+                .strength
+                .map(|n| format!(", worth {n} subjects"))
+                .unwrap_or_default();
+            format!(
+                "trust {}: prior {}{strength} — {}",
+                t.origin, t.prior, t.reason
+            )
+        }
     }
 }
 
@@ -234,7 +244,7 @@ pub fn show(e: &Entry, fate: &Fate, format: Format) -> String {
             rows.push(("retracts".into(), claim.to_hex()));
             rows.push(("reason".into(), reason.clone()));
         }
-        Event::Define(_) | Event::Alias { .. } => {
+        Event::Define(_) | Event::Alias { .. } | Event::Trust(_) => {
             rows.push(("event".into(), event_summary(&e.event)))
         }
     }

@@ -150,7 +150,84 @@ fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
             "reason": p.reason,
         })),
         "other_units": s.other_units,
+        "weights": s.weights.iter().map(|w| json!({
+            "origin": &*w.origin,
+            "vote": round4(w.weight),
+            "accuracy": round4(w.learned.accuracy),
+            "copying": round4(w.learned.copying),
+            "repeats_here": w.repeats_here,
+            "backed_elsewhere": w.backed_elsewhere,
+            "spoke_elsewhere": w.spoke_elsewhere,
+            "declared": w.declared.as_ref().map(|(seq, prior, reason)| json!({"seq": seq, "prior": prior.get(), "reason": reason})),
+        })).collect::<Vec<_>>(),
+        "by_count": s.by_count.as_ref().map(|v| v.iter().map(interval_json).collect::<Vec<_>>()),
     })
+}
+
+/// A number rounded to four decimals, so that JSON output does not show float noise.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Each origin's vote and the record behind it, and what counting alone would give.
+fn weights_block(s: &SubjectReport, out: &mut String) {
+    if s.weights.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "weighed by reliability (each origin's vote grows with its accuracy A, the share of its figures the log shows right; README \"Reconciling\"):"
+    );
+    for w in &s.weights {
+        let mut why = format!("accuracy {:.2}", w.learned.accuracy);
+        if w.spoke_elsewhere == 0 {
+            why.push_str(
+                ", from this subject and the average origin's record (no other subject with two or more origins to judge it by)",
+            );
+        } else {
+            let _ = write!(
+                why,
+                ": backed the figure on {} of {} other subject{} with two or more origins",
+                w.backed_elsewhere,
+                w.spoke_elsewhere,
+                plural(w.spoke_elsewhere as usize)
+            );
+        }
+        if let Some((seq, prior, reason)) = &w.declared {
+            let _ = write!(why, "; declared prior {prior} (#{seq}: {reason})");
+        }
+        if w.repeats_here {
+            let _ = write!(
+                why,
+                "; it repeats a figure another origin stated first, and its copying rate (how often it repeats others' errors) is {:.2}, so its vote counts {:.0}%",
+                w.learned.copying,
+                100.0 * (1.0 - w.learned.copying)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  vote {:.2}  {}: {}",
+            w.weight,
+            one_line(&w.origin),
+            one_line(&why)
+        );
+    }
+    if let Some(regions) = &s.by_count {
+        let listed: Vec<String> = regions.iter().map(|r| r.to_string()).collect();
+        if regions.len() == 1 {
+            let _ = writeln!(
+                out,
+                "counting origins alone (--method count) would give {}",
+                listed[0]
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "counting origins alone (--method count) would leave it tied between {}",
+                listed.join(" and ")
+            );
+        }
+    }
 }
 
 fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
@@ -304,6 +381,16 @@ fn status_sentence(s: &SubjectReport) -> String {
                 )
             }
         }
+        Status::Unresolved if !s.weights.is_empty() => format!(
+            "unresolved: {} regions have support within odds of e to 1 of each other; {}",
+            s.candidates.len(),
+            match s.tie_break {
+                Some(reckon_reconcile::TieBreak::Reliability) => {
+                    "the one shown has the heaviest support, but not clearly"
+                }
+                _ => "their support weighs the same, so the one shown is the one stated first in the log",
+            }
+        ),
         Status::Unresolved => format!(
             "unresolved: {} regions have equal support ({n} origin{} each); {}",
             s.candidates.len(),
@@ -374,6 +461,7 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
         for (iv, origins) in &s.candidates {
             let _ = writeln!(out, "  candidate {iv}: {}", origins.join("; "));
         }
+        weights_block(s, &mut out);
         if let Some(d) = &s.derived {
             let from: Vec<String> = d.from.iter().map(|x| format!("#{x}")).collect();
             let _ = writeln!(out, "derived as {}, from {}", d.how, from.join(", "));

@@ -4,7 +4,8 @@
 
 use reckon_claim::Interval;
 use reckon_ledger::{Entry, Log};
-use reckon_reconcile::Reconciliation;
+use reckon_reconcile::reliability::Model;
+use reckon_reconcile::{Method, Options, Reconciliation};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,8 @@ pub struct Score {
     pub mae: f64,
     /// Each wrong subject: name, reference, the figure's number.
     pub misses: Vec<(String, f64, Option<f64>)>,
+    /// Every reference subject with its absolute error (a missing figure counts as 0).
+    pub errors: Vec<(String, f64)>,
 }
 
 impl Score {
@@ -106,6 +109,7 @@ pub fn score_figures(figures: &HashMap<&str, Option<f64>>, csv: &str) -> Result<
         missing: 0,
         mae: 0.0,
         misses: Vec::new(),
+        errors: Vec::new(),
     };
     for (i, line) in csv.lines().enumerate().skip(1) {
         if line.trim().is_empty() {
@@ -120,7 +124,9 @@ pub fn score_figures(figures: &HashMap<&str, Option<f64>>, csv: &str) -> Result<
             .map_err(|_| format!("line {}: `{value}` is not a number", i + 1))?;
         let got = figures.get(subject.trim()).copied().flatten();
         sc.subjects += 1;
-        sc.mae += (got.unwrap_or(0.0) - reference).abs();
+        let err = (got.unwrap_or(0.0) - reference).abs();
+        sc.mae += err;
+        sc.errors.push((subject.trim().to_owned(), err));
         let ok = got.is_some_and(|g| (g - reference).abs() <= 0.01 * reference.abs());
         if got.is_none() {
             sc.missing += 1;
@@ -157,12 +163,106 @@ pub struct DirReport {
     pub scores: Vec<(PathBuf, Score)>,
     /// The majority-vote baseline on the same files.
     pub majority: Vec<(PathBuf, Score)>,
+    /// `--method count` (origins counted, not weighed) on the same files.
+    pub counting: Vec<(PathBuf, Score)>,
+    /// The cross-validated score on each file, when asked for.
+    pub cross_validated: Vec<(PathBuf, CrossValidation)>,
+}
+
+/// The model settings cross-validation chooses among: the default first, so that it wins ties.
+pub fn grid() -> Vec<Model> {
+    let mut out = vec![Model::default()];
+    for alternatives in [3.0, 10.0, 30.0] {
+        for prior_strength in [0.5, 1.0, 3.0, 10.0] {
+            for copy_smoothing in [1.0, 5.0] {
+                let m = Model {
+                    alternatives,
+                    prior_strength,
+                    copy_smoothing,
+                    ..Model::default()
+                };
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One fold of a 5-fold cross-validation.
+#[derive(Clone, Debug)]
+pub struct Fold {
+    /// The settings that did best on the other four folds.
+    pub chosen: Model,
+    /// Subjects in this fold.
+    pub subjects: usize,
+    /// Of them, wrong under the chosen settings.
+    pub wrong: usize,
+    /// Their absolute errors, summed.
+    pub abs_error: f64,
+}
+
+/// A 5-fold cross-validation: every subject is scored under settings chosen without it.
+#[derive(Clone, Debug)]
+pub struct CrossValidation {
+    /// The folds.
+    pub folds: Vec<Fold>,
+}
+
+impl CrossValidation {
+    /// Subjects wrong over all folds.
+    pub fn wrong(&self) -> usize {
+        self.folds.iter().map(|f| f.wrong).sum()
+    }
+    /// Subjects over all folds.
+    pub fn subjects(&self) -> usize {
+        self.folds.iter().map(|f| f.subjects).sum()
+    }
+    /// Mean absolute error over all folds.
+    pub fn mae(&self) -> f64 {
+        self.folds.iter().map(|f| f.abs_error).sum::<f64>() / self.subjects().max(1) as f64
+    }
+}
+
+/// The fold of a subject: fixed by its name alone (a hash), never by the order of a file.
+fn fold_of(subject: &str) -> usize {
+    usize::from(blake3::hash(subject.as_bytes()).as_bytes()[0]) % 5
+}
+
+/// Chooses, for each fold, the settings in `grid` with the fewest wrong subjects on the other
+/// folds (ties to the earlier in the grid), and scores the fold under them. `per_setting[k]`
+/// is the score of `grid[k]` on every reference subject.
+pub fn cross_validate(grid: &[Model], per_setting: &[Score]) -> CrossValidation {
+    let folds = (0..5)
+        .map(|fold| {
+            let wrong_in = |s: &Score, inside: bool| {
+                s.misses
+                    .iter()
+                    .filter(|m| (fold_of(&m.0) == fold) == inside)
+                    .count()
+            };
+            let best = (0..grid.len())
+                .min_by_key(|&k| (wrong_in(&per_setting[k], false), k))
+                .unwrap_or(0);
+            let s = &per_setting[best];
+            let here: Vec<&(String, f64)> =
+                s.errors.iter().filter(|e| fold_of(&e.0) == fold).collect();
+            Fold {
+                chosen: grid[best],
+                subjects: here.len(),
+                wrong: wrong_in(s, true),
+                abs_error: here.iter().map(|e| e.1).sum(),
+            }
+        })
+        .collect();
+    CrossValidation { folds }
 }
 
 /// Imports `dir/claims.jsonl` (leaving out, and listing, lines that break the contract: one
 /// bad line would make an import refuse the whole file), reconciles, and scores the figures
 /// against every `dir/truth*.csv`.
-pub fn evaluate_dir(dir: &Path) -> Result<DirReport, String> {
+pub fn evaluate_dir(dir: &Path, cross_validate_too: bool) -> Result<DirReport, String> {
     let path = dir.join("claims.jsonl");
     let claims = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut kept = Vec::with_capacity(claims.len());
@@ -184,7 +284,28 @@ pub fn evaluate_dir(dir: &Path) -> Result<DirReport, String> {
     }
     let entries = load("eval", &kept)?;
     let state = reckon_reconcile::State::fold(&entries, None);
-    let r = reckon_reconcile::reconcile(&state, None, &reckon_reconcile::Options::default());
+    let with = |method: Method, model: Model| {
+        reckon_reconcile::reconcile(
+            &state,
+            None,
+            &Options {
+                method,
+                model,
+                ..Options::default()
+            },
+        )
+    };
+    let r = with(Method::Weighted, Model::default());
+    let counted = with(Method::Count, Model::default());
+    let settings = grid();
+    let per_setting: Vec<Reconciliation> = if cross_validate_too {
+        settings
+            .iter()
+            .map(|m| with(Method::Weighted, *m))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut truths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -197,15 +318,27 @@ pub fn evaluate_dir(dir: &Path) -> Result<DirReport, String> {
     truths.sort();
     let mut scores = Vec::new();
     let mut majority = Vec::new();
+    let mut counting = Vec::new();
+    let mut cross_validated = Vec::new();
     let baseline = majority_vote(&state);
     for t in truths {
         let csv = std::fs::read_to_string(&t).map_err(|e| format!("{}: {e}", t.display()))?;
         scores.push((t.clone(), score(&r, &csv)?));
+        counting.push((t.clone(), score(&counted, &csv)?));
+        if cross_validate_too {
+            let each: Vec<Score> = per_setting
+                .iter()
+                .map(|r| score(r, &csv))
+                .collect::<Result<_, _>>()?;
+            cross_validated.push((t.clone(), cross_validate(&settings, &each)));
+        }
         majority.push((t, score_figures(&baseline, &csv)?));
     }
     Ok(DirReport {
         skipped,
         scores,
         majority,
+        counting,
+        cross_validated,
     })
 }

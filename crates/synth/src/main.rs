@@ -14,7 +14,7 @@ usage:
   reckon-bench reconcile CLAIMS SUBJECTS         time folding and reconciling
   reckon-bench audit CLAIMS SUBJECTS             time the tree head, proofs and their checks
   reckon-bench worst N                           time the once-quadratic paths at N and 2N
-  reckon-bench eval DATA_DIR                     score the reconciler on real data
+  reckon-bench eval DATA_DIR [--cv] [--misses]   score the reconciler on real data
                                                  (DATA_DIR holds claims.jsonl and truth-*.csv)
 
 Run it built for speed:
@@ -206,7 +206,8 @@ fn bench_audit(args: &[String]) -> Result<(), String> {
 
 fn eval(args: &[String]) -> Result<(), String> {
     let dir = PathBuf::from(args.get(2).ok_or(USAGE)?);
-    let report = reckon_synth::eval::evaluate_dir(&dir)?;
+    let cv = args.iter().any(|a| a == "--cv");
+    let report = reckon_synth::eval::evaluate_dir(&dir, cv)?;
     if !report.skipped.is_empty() {
         println!(
             "left out {} lines that break the import contract, for example:",
@@ -226,6 +227,43 @@ fn eval(args: &[String]) -> Result<(), String> {
             s.missing,
             s.mae
         );
+        if let Some((_, m)) = report.majority.iter().find(|(p, _)| p == t) {
+            println!(
+                "  majority vote: {} wrong ({:.1}%), mean absolute error {:.0}",
+                m.wrong,
+                100.0 * m.error_rate(),
+                m.mae
+            );
+        }
+        if let Some((_, c)) = report.counting.iter().find(|(p, _)| p == t) {
+            println!(
+                "  --method count: {} wrong ({:.1}%), mean absolute error {:.0}",
+                c.wrong,
+                100.0 * c.error_rate(),
+                c.mae
+            );
+        }
+        if let Some((_, cv)) = report.cross_validated.iter().find(|(p, _)| p == t) {
+            println!(
+                "  5-fold cross-validation over {} settings: {} of {} wrong ({:.1}%), mean absolute error {:.0}",
+                reckon_synth::eval::grid().len(),
+                cv.wrong(),
+                cv.subjects(),
+                100.0 * cv.wrong() as f64 / cv.subjects().max(1) as f64,
+                cv.mae()
+            );
+            for (k, f) in cv.folds.iter().enumerate() {
+                println!(
+                    "    fold {}: chose n = {}, s = {}, β = {}; {} of {} wrong",
+                    k + 1,
+                    f.chosen.alternatives,
+                    f.chosen.prior_strength,
+                    f.chosen.copy_smoothing,
+                    f.wrong,
+                    f.subjects
+                );
+            }
+        }
         if args.iter().any(|a| a == "--misses") {
             for (subject, reference, got) in &s.misses {
                 println!(
