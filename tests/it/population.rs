@@ -27,28 +27,22 @@ fn population_figures_weighed_by_reliability_beat_counting_and_majority_vote() {
         dev.mae,
         report.skipped.len()
     ));
-    let (_, majority) = report
-        .majority
-        .iter()
-        .find(|(p, _)| p.ends_with("truth-dev.csv"))
-        .expect("truth-dev.csv is scored by majority vote");
-    crate::support::notice(&format!(
-        "majority vote on the same claims: {} of {} wrong ({:.1}%)",
-        majority.wrong,
-        majority.subjects,
-        100.0 * majority.error_rate()
-    ));
-    let (_, counting) = report
-        .counting
-        .iter()
-        .find(|(p, _)| p.ends_with("truth-dev.csv"))
-        .expect("truth-dev.csv is scored counting origins");
-    crate::support::notice(&format!(
-        "--method count on the same claims: {} of {} wrong ({:.1}%)",
-        counting.wrong,
-        counting.subjects,
-        100.0 * counting.error_rate()
-    ));
+    let dev_score = |list: &[(std::path::PathBuf, reckon_synth::eval::Score)], label: &str| {
+        let (_, s) = list
+            .iter()
+            .find(|(p, _)| p.ends_with("truth-dev.csv"))
+            .expect("truth-dev.csv is scored by every method")
+            .clone();
+        crate::support::notice(&format!(
+            "{label} on the same claims: {} of {} wrong ({:.1}%)",
+            s.wrong,
+            s.subjects,
+            100.0 * s.error_rate()
+        ));
+        s
+    };
+    let majority = dev_score(&report.majority, "majority vote");
+    let counting = dev_score(&report.counting, "--method count");
     assert_eq!(dev.subjects, 156);
     // A floor, not a goal: counting distinct origins with ties broken by records is majority
     // vote with a principled tie-break, so it must never do worse than the baseline; weighing

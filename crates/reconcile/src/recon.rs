@@ -611,30 +611,37 @@ fn weights_of(
     state: &State<'_>,
     g: &Group,
     figure: Option<&Interval>,
-    records: &[Record],
-    names: &[std::sync::Arc<str>],
+    claim_origin: &[u32],
+    (records, names): (&[Record], &[std::sync::Arc<str>]),
     model: &Model,
 ) -> Vec<OriginWeight> {
     let learned: Vec<Learned> = records.iter().map(|r| r.learned).collect();
     let shared = u32::from(g.voters.len() >= 2);
+    // The origins whose counted claims overlap the figure, found in one pass over the claims.
+    let backing: std::collections::HashSet<u32> = g
+        .claims
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| {
+            g.eligible[k] && figure.is_some_and(|f| g.intervals[k].is_some_and(|iv| iv.overlaps(f)))
+        })
+        .map(|(_, &i)| claim_origin[i])
+        .collect();
     let mut out: Vec<OriginWeight> = g
         .prepared
         .votes(&learned, model)
         .into_iter()
         .map(|(o, weight, repeats_here)| {
             let r = records[o as usize];
-            let backs_here = g.claims.iter().enumerate().any(|(k, &i)| {
-                g.eligible[k]
-                    && claim_origin_of(state, i) == &*names[o as usize]
-                    && figure.is_some_and(|f| g.intervals[k].is_some_and(|iv| iv.overlaps(f)))
-            });
             let name = &names[o as usize];
             OriginWeight {
                 origin: name.clone(),
                 weight,
                 learned: r.learned,
                 repeats_here,
-                backed_elsewhere: r.backed.saturating_sub(shared * u32::from(backs_here)),
+                backed_elsewhere: r
+                    .backed
+                    .saturating_sub(shared * u32::from(backing.contains(&o))),
                 spoke_elsewhere: r.contested.saturating_sub(shared),
                 declared: state
                     .trust
@@ -647,10 +654,6 @@ fn weights_of(
     out
 }
 
-fn claim_origin_of<'s>(state: &'s State<'_>, i: usize) -> &'s str {
-    state.claims[i].claim.origin()
-}
-
 fn report(
     state: &State<'_>,
     g: &Group,
@@ -660,9 +663,8 @@ fn report(
     opts: &Options,
 ) -> SubjectReport {
     let def = state.defs.get(&g.subject);
-    let counted = by_counting(g, records, names);
     let (figure, status, candidates, tie_break) = match opts.method {
-        Method::Count => counted.clone(),
+        Method::Count => by_counting(g, records, names),
         Method::Weighted => by_weight(g, records, names, &opts.model),
     };
     let (weights, by_count) = match opts.method {
@@ -674,7 +676,14 @@ fn report(
             };
             let differs = count_regions.len() > 1 || count_regions.first() != figure.as_ref();
             (
-                weights_of(state, g, figure.as_ref(), records, names, &opts.model),
+                weights_of(
+                    state,
+                    g,
+                    figure.as_ref(),
+                    claim_origin,
+                    (records, names),
+                    &opts.model,
+                ),
                 (differs && !count_regions.is_empty()).then_some(count_regions),
             )
         }
@@ -804,7 +813,7 @@ pub(crate) fn describe(
 
 /// Maps `f` over `items` on all cores, keeping the order.
 /// `f` over `items` on all cores, in order (rayon; a worker's panic reaches the caller).
-fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
     use rayon::prelude::*;
     if items.len() < 1024 {
         return items.into_iter().map(f).collect();

@@ -145,6 +145,8 @@ pub struct Prepared {
     said_order: Vec<usize>,
     /// Whether each vote repeats a figure another origin stated before it.
     repeats: Vec<bool>,
+    /// For a vote that is its origin's first in said order, that origin's place in `origins`.
+    opens: Vec<Option<usize>>,
 }
 
 #[derive(Debug)]
@@ -198,7 +200,7 @@ impl Prepared {
             .enumerate()
             .map(|(r, &i)| (i, r))
             .collect();
-        let origins = by_origin
+        let origins: Vec<OriginPart> = by_origin
             .into_iter()
             .map(|(origin, mine)| {
                 let mut spans: Vec<(u32, u32)> = mine.iter().map(|&i| ranges[i]).collect();
@@ -218,12 +220,17 @@ impl Prepared {
                 }
             })
             .collect();
+        let mut opens = vec![None; votes.len()];
+        for (k, p) in origins.iter().enumerate() {
+            opens[p.first] = Some(k);
+        }
         Prepared {
             cuts,
             ranges,
             origins,
             said_order,
             repeats,
+            opens,
         }
     }
 
@@ -317,15 +324,11 @@ impl Prepared {
         // Walk the votes in the order they were said, keeping the distinct figures stated so
         // far: how many cover each segment (a Fenwick tree of range additions), their total
         // mass, and how many there are.
-        let mut first_of: HashMap<usize, usize> = HashMap::with_capacity(self.origins.len());
-        for (k, p) in self.origins.iter().enumerate() {
-            first_of.insert(p.first, k);
-        }
         let mut seen: std::collections::HashSet<(u32, u32)> = Default::default();
         let mut tree = Fenwick::new(e.len() + 1);
         let (mut seen_mass, mut seen_count) = (0.0f64, 0usize);
         for &i in &self.said_order {
-            if let Some(&k) = first_of.get(&i)
+            if let Some(k) = self.opens[i]
                 && seen_count > 0
             {
                 let p = &self.origins[k];
@@ -451,7 +454,8 @@ pub fn learn(
         .filter(|p| p.origin_count() >= 2)
         .collect();
     for _ in 0..model.rounds.max(1) {
-        let parts: Vec<Vec<(u32, [f64; 4])>> = par_map(&shared, |p| p.evidence(&learned, model));
+        let parts: Vec<Vec<(u32, [f64; 4])>> =
+            crate::recon::par_map(shared.clone(), |p| p.evidence(&learned, model));
         let mut sums = vec![[0.0f64; 4]; origins];
         for part in parts {
             for (o, x) in part {
@@ -517,14 +521,6 @@ impl Fenwick {
         }
         s
     }
-}
-
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync + Send) -> Vec<U> {
-    use rayon::prelude::*;
-    if items.len() < 256 {
-        return items.iter().map(f).collect();
-    }
-    items.par_iter().map(f).collect()
 }
 
 #[cfg(test)]

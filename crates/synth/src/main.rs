@@ -227,21 +227,18 @@ fn eval(args: &[String]) -> Result<(), String> {
             s.missing,
             s.mae
         );
-        if let Some((_, m)) = report.majority.iter().find(|(p, _)| p == t) {
-            println!(
-                "  majority vote: {} wrong ({:.1}%), mean absolute error {:.0}",
-                m.wrong,
-                100.0 * m.error_rate(),
-                m.mae
-            );
-        }
-        if let Some((_, c)) = report.counting.iter().find(|(p, _)| p == t) {
-            println!(
-                "  --method count: {} wrong ({:.1}%), mean absolute error {:.0}",
-                c.wrong,
-                100.0 * c.error_rate(),
-                c.mae
-            );
+        for (label, list) in [
+            ("majority vote", &report.majority),
+            ("--method count", &report.counting),
+        ] {
+            if let Some((_, m)) = list.iter().find(|(p, _)| p == t) {
+                println!(
+                    "  {label}: {} wrong ({:.1}%), mean absolute error {:.0}",
+                    m.wrong,
+                    100.0 * m.error_rate(),
+                    m.mae
+                );
+            }
         }
         if let Some((_, cv)) = report.cross_validated.iter().find(|(p, _)| p == t) {
             println!(
