@@ -41,7 +41,7 @@
 //! counts `1 − c(o)` toward its own accuracy (a copy is no evidence of being right).
 //!
 //! **Fitting.** Starting from `A = 0.8` and no copying, votes, chances, accuracies and copying
-//! rates are recomputed in turn until no accuracy or rate moves by more than 1e-9, or for
+//! rates are recomputed in turn until no accuracy or rate moves by more than 1e-6, or for
 //! [`Model::rounds`] rounds. Every sum is taken in subject order, so the result is the same on
 //! every run and machine.
 //!
@@ -484,7 +484,7 @@ pub fn learn(
                 .max((next.copying - learned[o].copying).abs());
             learned[o] = next;
         }
-        if moved < 1e-9 {
+        if moved < 1e-6 {
             break;
         }
     }
