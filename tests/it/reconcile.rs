@@ -562,3 +562,17 @@ fn a_declared_trust_prior_is_an_audited_event_that_weighs_an_origin() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("prior"), "{}", r.stderr);
 }
+
+/// One subject per rule of what a stated figure means (`tests/data/figure-rules.jsonl`):
+/// one-sided claims as weak evidence, and the rest as they are added.
+#[test]
+fn each_rule_of_what_a_stated_figure_means() {
+    let dir = scratch("recon-rules");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let file = root().join("tests/data/figure-rules.jsonl");
+    let r = reckon(&log, &["import", file.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = transcripts(&log, &[&["reconcile"], &["explain"], &["conflicts"]]);
+    golden("reconcile/rules.txt", &out, &dir);
+}

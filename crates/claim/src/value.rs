@@ -371,6 +371,15 @@ impl Value {
         Some(iv)
     }
 
+    /// Whether it states only one end of the figure (`at least`, `more than`, `up to`, `fewer
+    /// than`): consistent with everything on its side of the bound.
+    pub fn is_one_sided(&self) -> bool {
+        matches!(
+            self,
+            Value::AtLeast(_) | Value::MoreThan(_) | Value::AtMost(_) | Value::LessThan(_)
+        )
+    }
+
     /// The central number of the figure as stated (the bound for one-sided figures).
     pub fn number(&self) -> Num {
         match *self {

@@ -379,15 +379,12 @@ fn build_group(
     let ballots: Vec<Vote> = (0..claims.len())
         .filter(|&k| eligible[k])
         .filter_map(|k| {
-            let said = state.claims[claims[k]]
-                .claim
-                .said_on
-                .start()
-                .days_since_epoch();
+            let claim = &state.claims[claims[k]].claim;
             intervals[k].map(|interval| Vote {
                 interval,
                 origin: claim_origin[claims[k]],
-                said,
+                said: claim.said_on.start().days_since_epoch(),
+                one_sided: claim.value.value().is_one_sided(),
             })
         })
         .collect();
@@ -631,14 +628,16 @@ fn weights_of(
         .prepared
         .votes(&learned, model)
         .into_iter()
-        .map(|(o, weight, repeats_here)| {
+        .map(|v| {
+            let o = v.origin;
             let r = records[o as usize];
             let name = &names[o as usize];
             OriginWeight {
                 origin: name.clone(),
-                weight,
+                weight: v.weight,
                 learned: r.learned,
-                repeats_here,
+                repeats_here: v.repeats,
+                one_sided_here: v.one_sided,
                 backed_elsewhere: r
                     .backed
                     .saturating_sub(shared * u32::from(backing.contains(&o))),

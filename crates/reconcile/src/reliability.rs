@@ -16,7 +16,18 @@
 //! gives every segment its claims cover the vote `w(o) = ln(1 + n·A(o)/(1 − A(o)))`: the log
 //! of how much more likely the origin is to state a figure when it is true than when it is one
 //! of the `n` false ones, kept positive so that a claim never counts against itself. An origin
-//! votes once per subject however many claims it makes. The score of a segment is the sum of
+//! votes once per subject however many claims it makes.
+//!
+//! **One-sided claims.** A claim that states only one end of the figure (`at least 8,000`,
+//! `more than`, `up to`, `fewer than`) is consistent with everything on its side of the bound,
+//! so it is weak evidence for any one figure there. It carries half its origin's vote (it
+//! states one of the figure's two ends) on the segments it covers; where the same origin also
+//! has a claim stating both ends, that claim's full vote counts. So one-sided claims that merely
+//! overlap one another do not outweigh a figure stated in full: two of them tie with it and
+//! three outweigh it, and when a stated figure lies inside their bounds it is the tightest
+//! region they all support and wins. A one-sided claim that excludes the figure is dissent,
+//! like any other. The chance that the claim is right (its accuracy evidence) is unchanged:
+//! the figure lying inside its bound. The score of a segment is the sum of
 //! its votes, and the chance that the figure lies in segment `j` is
 //! `P(j) = e^{S(j)} / (Σ_k e^{S(k)} + n)`.
 //!
@@ -46,7 +57,10 @@
 //! every run and machine.
 //!
 //! **The figure.** The region of highest score; other regions within [`Model::margin`] of it
-//! (posterior odds under `e^margin` to 1) are tied with it, and the subject is unresolved.
+//! (posterior odds under `e^margin` to 1) are tied with it, and the subject is unresolved. A
+//! region backed only by origins that all back a better region is not a rival: it is the same
+//! evidence, less specific (the rest of an `at least` bound around a stated figure inside it),
+//! so it never ties.
 //!
 //! This module never reads the log: it takes votes and returns reliabilities and candidates.
 
@@ -100,7 +114,14 @@ pub struct Vote {
     pub origin: u32,
     /// When it was said (days since the epoch of the start of `said_on`).
     pub said: i64,
+    /// It states only one end of the figure (`at least`, `more than`, `up to`, `fewer
+    /// than`): it counts as half a statement.
+    pub one_sided: bool,
 }
+
+/// How much of an origin's vote a claim carries: a claim that states both ends of the figure
+/// carries all of it, a one-sided one half.
+const ONE_SIDED: f64 = 0.5;
 
 /// A declared prior: the expected accuracy and how many subjects it counts as.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -152,7 +173,9 @@ pub struct Prepared {
 #[derive(Debug)]
 struct OriginPart {
     origin: u32,
-    cover: Vec<(u32, u32)>,
+    /// The segments its claims cover, `[lo, hi)`, in order and disjoint, each with the share
+    /// of its vote it carries there (1, or [`ONE_SIDED`] where only one-sided claims cover).
+    cover: Vec<(u32, u32, f64)>,
     /// Every claim of it on the subject repeats an earlier figure of another origin.
     all_repeat: bool,
     /// Its first vote in said order.
@@ -203,15 +226,11 @@ impl Prepared {
         let origins: Vec<OriginPart> = by_origin
             .into_iter()
             .map(|(origin, mine)| {
-                let mut spans: Vec<(u32, u32)> = mine.iter().map(|&i| ranges[i]).collect();
-                spans.sort_unstable();
-                let mut cover: Vec<(u32, u32)> = Vec::new();
-                for (lo, hi) in spans {
-                    match cover.last_mut() {
-                        Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-                        _ => cover.push((lo, hi)),
-                    }
-                }
+                let spans: Vec<(u32, u32, bool)> = mine
+                    .iter()
+                    .map(|&i| (ranges[i].0, ranges[i].1, votes[i].one_sided))
+                    .collect();
+                let cover = pieces(&spans);
                 OriginPart {
                     origin,
                     cover,
@@ -262,9 +281,9 @@ impl Prepared {
         let mut fdiff = vec![0u64; k + 1];
         for (p, w) in self.origins.iter().zip(weights) {
             let tag = mix(u64::from(p.origin));
-            for &(lo, hi) in &p.cover {
-                diff[lo as usize] += w;
-                diff[hi as usize] -= w;
+            for &(lo, hi, share) in &p.cover {
+                diff[lo as usize] += w * share;
+                diff[hi as usize] -= w * share;
                 fdiff[lo as usize] ^= tag;
                 fdiff[hi as usize] ^= tag;
             }
@@ -273,7 +292,7 @@ impl Prepared {
         // could round to a hair above zero.
         let mut count = vec![0i32; k + 1];
         for p in &self.origins {
-            for &(lo, hi) in &p.cover {
+            for &(lo, hi, _) in &p.cover {
                 count[lo as usize] += 1;
                 count[hi as usize] -= 1;
             }
@@ -312,7 +331,7 @@ impl Prepared {
             .iter()
             .zip(&weights)
             .map(|(p, _)| {
-                let covered: f64 = p.cover.iter().map(|&(lo, hi)| mass(lo, hi)).sum();
+                let covered: f64 = p.cover.iter().map(|&(lo, hi, _)| mass(lo, hi)).sum();
                 let independent = if p.all_repeat {
                     1.0 - learned[p.origin as usize].copying
                 } else {
@@ -332,22 +351,35 @@ impl Prepared {
                 && seen_count > 0
             {
                 let p = &self.origins[k];
-                let cut = 1.0 - (-weights[k]).exp();
+                // Taking the origin's own vote out multiplies each segment it covers by
+                // e^(−w·share): `own` and `overlap` are what that removes.
                 let mut own = 0.0;
                 let mut overlap = 0.0;
-                for &(lo, hi) in &p.cover {
+                for &(lo, hi, share) in &p.cover {
+                    let cut = 1.0 - (-weights[k] * share).exp();
                     for j in lo..hi {
-                        own += e[j as usize];
-                        overlap += tree.at(j as usize) as f64 * e[j as usize];
+                        own += cut * e[j as usize];
+                        overlap += cut * tree.at(j as usize) as f64 * e[j as usize];
                     }
                 }
-                let z_without = z - cut * own;
+                let z_without = z - own;
                 if z_without > 0.0 {
-                    let could = 1.0 - (seen_mass - cut * overlap) / (seen_count as f64 * z_without);
+                    let could = 1.0 - (seen_mass - overlap) / (seen_count as f64 * z_without);
                     out[k].1[3] += could.clamp(0.0, 1.0);
                     if self.repeats[i] {
                         let (lo, hi) = self.ranges[i];
-                        let kept = mass(lo, hi) * (1.0 - cut);
+                        let kept: f64 = p
+                            .cover
+                            .iter()
+                            .map(|&(a, b, share)| {
+                                let (a, b) = (a.max(lo), b.min(hi));
+                                if a < b {
+                                    mass(a, b) * (-weights[k] * share).exp()
+                                } else {
+                                    0.0
+                                }
+                            })
+                            .sum();
                         out[k].1[2] += (1.0 - kept / z_without).clamp(0.0, 1.0);
                     }
                 }
@@ -403,7 +435,7 @@ impl Prepared {
                     .filter(|p| {
                         p.cover
                             .iter()
-                            .any(|&(lo, hi)| lo as usize <= a && a < hi as usize)
+                            .any(|&(lo, hi, _)| lo as usize <= a && a < hi as usize)
                     })
                     .map(|p| p.origin)
                     .collect();
@@ -419,17 +451,56 @@ impl Prepared {
             })
             .collect();
         out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.first.cmp(&y.0.first)));
-        out
+        // A region whose every backer also backs a better one is that evidence, less
+        // specific: not a rival figure.
+        let mut kept: Vec<(Candidate, f64)> = Vec::with_capacity(out.len());
+        for c in out {
+            let within = |better: &(Candidate, f64)| {
+                c.0.origins
+                    .iter()
+                    .all(|o| better.0.origins.binary_search(o).is_ok())
+            };
+            if !kept.iter().any(within) {
+                kept.push(c);
+            }
+        }
+        kept
     }
 
     /// Each origin's vote on this subject (after any copying discount), by origin id.
-    pub fn votes(&self, learned: &[Learned], model: &Model) -> Vec<(u32, f64, bool)> {
+    pub fn votes(&self, learned: &[Learned], model: &Model) -> Vec<OriginVote> {
         self.weights(learned, model)
             .into_iter()
             .zip(&self.origins)
-            .map(|(w, p)| (p.origin, w, p.all_repeat))
+            .map(|(weight, p)| {
+                let one_sided = p.cover.iter().all(|c| c.2 < 1.0);
+                OriginVote {
+                    origin: p.origin,
+                    weight: if one_sided {
+                        weight * ONE_SIDED
+                    } else {
+                        weight
+                    },
+                    repeats: p.all_repeat,
+                    one_sided,
+                }
+            })
             .collect()
     }
+}
+
+/// One origin's vote on one subject.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OriginVote {
+    /// The origin's id.
+    pub origin: u32,
+    /// Its vote, after any copying discount, and halved when every claim it makes here is
+    /// one-sided.
+    pub weight: f64,
+    /// Every claim it makes here repeats an earlier figure of another origin.
+    pub repeats: bool,
+    /// Every claim it makes here is one-sided, so it carries half the vote.
+    pub one_sided: bool,
 }
 
 /// Learns every origin's accuracy and copying rate from `subjects` (only those with two or
@@ -491,6 +562,43 @@ pub fn learn(
     learned
 }
 
+/// An origin's claims' segment ranges merged into disjoint pieces, each with the share of the
+/// vote it carries: the whole where a claim stating both ends covers it, else [`ONE_SIDED`].
+fn pieces(spans: &[(u32, u32, bool)]) -> Vec<(u32, u32, f64)> {
+    let mut bounds: Vec<u32> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    // Per elementary range between bounds: how many spans, and how many two-sided, cover it.
+    let at = |x: u32| bounds.partition_point(|b| *b < x);
+    let mut all = vec![0i32; bounds.len() + 1];
+    let mut both = vec![0i32; bounds.len() + 1];
+    for &(lo, hi, one) in spans {
+        let (a, b) = (at(lo), at(hi));
+        all[a] += 1;
+        all[b] -= 1;
+        if !one {
+            both[a] += 1;
+            both[b] -= 1;
+        }
+    }
+    let mut out: Vec<(u32, u32, f64)> = Vec::new();
+    let (mut c, mut d) = (0, 0);
+    for k in 0..bounds.len().saturating_sub(1) {
+        c += all[k];
+        d += both[k];
+        if c == 0 {
+            continue;
+        }
+        let share = if d > 0 { 1.0 } else { ONE_SIDED };
+        let (lo, hi) = (bounds[k], bounds[k + 1]);
+        match out.last_mut() {
+            Some(last) if last.1 == lo && last.2 == share => last.1 = hi,
+            _ => out.push((lo, hi, share)),
+        }
+    }
+    out
+}
+
 /// Counts over segments: add to a range, read one segment.
 struct Fenwick(Vec<i64>);
 
@@ -540,7 +648,61 @@ mod tests {
             interval: iv(s),
             origin,
             said,
+            one_sided: Value::parse(s).unwrap().is_one_sided(),
         }
+    }
+
+    fn figure_of(votes: &[Vote]) -> Vec<String> {
+        let learned = vec![
+            Learned {
+                accuracy: START,
+                copying: 0.0
+            };
+            8
+        ];
+        Prepared::new(votes)
+            .candidates(&learned, &Model::default())
+            .iter()
+            .map(|c| c.0.region.to_string())
+            .collect()
+    }
+
+    /// Two one-sided claims that overlap each other only tie with a figure stated in full
+    /// (each is half a statement); three outweigh it. Without the rule the two would win.
+    #[test]
+    fn one_sided_claims_count_half_a_statement() {
+        let two = [
+            vote_of("5000", 0, 0),
+            vote_of("at least 8000", 1, 0),
+            vote_of("at least 9000", 2, 0),
+        ];
+        assert_eq!(figure_of(&two), ["[5000, 5000]", "[9000, inf)"]);
+        let three = [
+            vote_of("5000", 0, 0),
+            vote_of("at least 8000", 1, 0),
+            vote_of("at least 9000", 2, 0),
+            vote_of("more than 8500", 3, 0),
+        ];
+        assert_eq!(figure_of(&three), ["[9000, inf)"]);
+        // A stated figure inside the bounds is the tightest region and wins outright.
+        let inside = [
+            vote_of("10000", 0, 0),
+            vote_of("at least 8000", 1, 0),
+            vote_of("at least 9000", 2, 0),
+        ];
+        assert_eq!(figure_of(&inside), ["[10000, 10000]"]);
+    }
+
+    /// Where an origin's two-sided and one-sided claims overlap, its full vote counts there
+    /// and half of it elsewhere; pieces are disjoint and in order.
+    #[test]
+    fn an_origins_pieces_carry_the_larger_share() {
+        assert_eq!(
+            pieces(&[(0, 10, true), (3, 5, false), (12, 14, true)]),
+            [(0, 3, 0.5), (3, 5, 1.0), (5, 10, 0.5), (12, 14, 0.5)]
+        );
+        assert_eq!(pieces(&[(0, 4, false), (4, 6, false)]), [(0, 6, 1.0)]);
+        assert_eq!(pieces(&[]), []);
     }
 
     /// Origins 0 and 1 agree on nine subjects; origin 2 disagrees with both on each. On a

@@ -192,6 +192,8 @@ pub struct OriginWeight {
     /// Every claim it makes here repeats a figure another origin stated before it, so its
     /// vote is discounted by its copying rate.
     pub repeats_here: bool,
+    /// Every claim it makes here states only one end of the figure, so its vote counts half.
+    pub one_sided_here: bool,
     /// Other subjects (with two or more origins) where its claim supported the figure.
     pub backed_elsewhere: u32,
     /// Other subjects with two or more origins where it made a counted claim.

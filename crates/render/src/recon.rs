@@ -156,6 +156,7 @@ fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
             "accuracy": round4(w.learned.accuracy),
             "copying": round4(w.learned.copying),
             "repeats_here": w.repeats_here,
+            "one_sided_here": w.one_sided_here,
             "backed_elsewhere": w.backed_elsewhere,
             "spoke_elsewhere": w.spoke_elsewhere,
             "declared": w.declared.as_ref().map(|(seq, prior, reason)| json!({"seq": seq, "prior": prior.get(), "reason": reason})),
@@ -202,6 +203,11 @@ fn weights_block(s: &SubjectReport, out: &mut String) {
                 "; it repeats a figure another origin stated first, and its copying rate (how often it repeats others' errors) is {:.2}, so its vote counts {:.0}%",
                 w.learned.copying,
                 100.0 * (1.0 - w.learned.copying)
+            );
+        }
+        if w.one_sided_here {
+            why.push_str(
+                "; its claims here state only one end of the figure, so they carry half its vote",
             );
         }
         let _ = writeln!(
