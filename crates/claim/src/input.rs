@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! {"subject": …, "value": …, "said_on": …, "speaker"|"publisher": …, …}   a claim
-//! {"define": SUBJECT, "label"?, "unit"?, "window"?, "tolerance"?, "sum_of"?}  a subject definition
+//! {"define": SUBJECT, "label"?, "unit"?, "window"?, "tolerance"?, "sum_of"?, "precision"?}
+//!                                                                         a subject definition
 //! {"alias": SUBJECT, "same_as": SUBJECT}                                  an alias
 //! {"retract": REF, "reason": TEXT}                                         a retraction
 //! ```
@@ -17,7 +18,9 @@
 //! Every error carries the column (in characters, from 1) and the field it is about.
 
 use crate::date::Period;
-use crate::model::{Claim, EntryHash, Event, Figure, Modality, Subject, SubjectDef, Window};
+use crate::model::{
+    Claim, EntryHash, Event, Figure, Modality, Precision, Subject, SubjectDef, Window,
+};
 use crate::suggest::nearest;
 use crate::value::Tolerance;
 use serde_json::Value as Json;
@@ -84,8 +87,17 @@ pub const CLAIM_FIELDS: &[&str] = &[
     "modality",
     "tags",
     "supersedes",
+    "precision",
 ];
-const DEFINE_FIELDS: &[&str] = &["define", "label", "unit", "window", "tolerance", "sum_of"];
+const DEFINE_FIELDS: &[&str] = &[
+    "define",
+    "label",
+    "unit",
+    "window",
+    "tolerance",
+    "sum_of",
+    "precision",
+];
 const ALIAS_FIELDS: &[&str] = &["alias", "same_as"];
 const RETRACT_FIELDS: &[&str] = &["retract", "reason"];
 const TRUST_FIELDS: &[&str] = &["trust", "prior", "strength", "reason"];
@@ -290,6 +302,7 @@ fn parse_claim(
         modality,
         tags: f.list("tags")?,
         supersedes,
+        precision: f.precision()?,
     }))
 }
 
@@ -313,6 +326,7 @@ fn parse_define(f: &Fields<'_>) -> Result<Event, FieldError> {
         window,
         tolerance,
         sum_of,
+        precision: f.precision()?,
     }))
 }
 
@@ -325,6 +339,18 @@ struct Fields<'a> {
 impl Fields<'_> {
     fn get(&self, name: &str) -> Option<&Json> {
         self.map.get(name)
+    }
+
+    fn precision(&self) -> Result<Option<Precision>, FieldError> {
+        match self.text("precision")? {
+            None => Ok(None),
+            Some(p) => Precision::parse(&p).map(Some).ok_or_else(|| {
+                self.bad(
+                    "precision",
+                    "expected `exact` (the figure is meant exactly, however round) or `digits` (a round figure may be a rounding)".into(),
+                )
+            }),
+        }
     }
 
     fn key(&self, name: &str) -> Option<&Key> {

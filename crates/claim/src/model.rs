@@ -1,6 +1,7 @@
 //! Claims, subject definitions and the events that the log records.
 
 use crate::date::Period;
+use crate::num::Num;
 use crate::value::{Tolerance, Value, ValueError};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -71,6 +72,72 @@ impl Figure {
     /// What they mean.
     pub fn value(&self) -> Value {
         self.value
+    }
+
+    /// How far a bare round figure may be from what it rounds, when `precision` reads figures
+    /// by their digits: `None` for a figure meant exactly.
+    ///
+    /// The rule: a figure stated with no qualifier (not `exactly`, not `=`), as a whole number
+    /// whose last two or more digits are zeros (`4,000`, `1.2 million`), may be a rounding to
+    /// its last non-zero digit, so it reaches half that unit each way (`4,000`: 500), but never
+    /// further than an `about` figure would (`tolerance`, 5% unless the subject says
+    /// otherwise: `4,000` reaches [3800, 4200]). `4,213`, `390` and `4,000.5` are exact.
+    pub fn rounding(&self, precision: Precision, tolerance: Tolerance) -> Option<Num> {
+        if precision == Precision::Exact {
+            return None;
+        }
+        let Value::Exact(n) = self.value else {
+            return None;
+        };
+        let words = self.stated.trim_start().to_ascii_lowercase();
+        if words.starts_with("exactly") || words.starts_with('=') {
+            return None;
+        }
+        let m = n.millionths();
+        let one = Num::from_int(1).millionths();
+        if m <= 0 || m % one != 0 {
+            return None;
+        }
+        let mut unit: i128 = 1;
+        while (m / one) % (unit * 10) == 0 {
+            unit *= 10;
+        }
+        if unit < 100 {
+            return None;
+        }
+        let half = Num::from_millionths(unit / 2 * one);
+        let reach = tolerance.amount(n).map_or(half, |t| t.min(half));
+        (reach > Num::ZERO).then_some(reach)
+    }
+}
+
+/// How precisely bare figures are meant, set on a claim or on its subject.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// As the digits show: a bare round figure may be a rounding ([`Figure::rounding`]).
+    #[default]
+    Digits,
+    /// Exactly as stated, however round (a count from a register, a budget line).
+    Exact,
+}
+
+impl Precision {
+    /// Reads `digits` or `exact`.
+    pub fn parse(s: &str) -> Option<Precision> {
+        match s {
+            "digits" => Some(Precision::Digits),
+            "exact" => Some(Precision::Exact),
+            _ => None,
+        }
+    }
+
+    /// The word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Digits => "digits",
+            Precision::Exact => "exact",
+        }
     }
 }
 
@@ -285,6 +352,9 @@ pub struct Claim {
     /// The claim this one corrects, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<EntryHash>,
+    /// How precisely its figure is meant, when it overrides the subject's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
 }
 
 impl Claim {
@@ -320,6 +390,9 @@ pub struct SubjectDef {
     /// The subjects this one is the sum of.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sum_of: Vec<Subject>,
+    /// How precisely bare figures of its claims are meant (the digits show, by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
 }
 
 /// One change to the log's state.
@@ -510,4 +583,45 @@ pub fn follow_aliases<'a, T: ?Sized>(
         }
     }
     cur
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reach(stated: &str, precision: Precision) -> Option<String> {
+        Figure::parse(stated)
+            .unwrap()
+            .rounding(precision, Tolerance::DEFAULT)
+            .map(|n| n.to_string())
+    }
+
+    /// Round figures reach half their last unit, capped at the `about` tolerance; other
+    /// figures, qualified ones and those declared exact reach nothing.
+    #[test]
+    fn a_bare_round_figure_reaches_half_its_last_unit_at_most_five_percent() {
+        assert_eq!(reach("4,000", Precision::Digits).as_deref(), Some("200"));
+        assert_eq!(reach("4,100", Precision::Digits).as_deref(), Some("50"));
+        assert_eq!(
+            reach("1.2 million", Precision::Digits).as_deref(),
+            Some("50000")
+        );
+        assert_eq!(reach("200", Precision::Digits).as_deref(), Some("10"));
+        for exact in [
+            "4,213",
+            "390",
+            "4,000.5",
+            "exactly 4,000",
+            "= 4000",
+            "0",
+            "about 4,000",
+        ] {
+            assert_eq!(reach(exact, Precision::Digits), None, "{exact}");
+        }
+        assert_eq!(reach("4,000", Precision::Exact), None);
+        let abs = Figure::parse("4,000")
+            .unwrap()
+            .rounding(Precision::Digits, Tolerance::Abs(Num::from_int(30)));
+        assert_eq!(abs, Some(Num::from_int(30)));
+    }
 }

@@ -52,13 +52,15 @@
 //!
 //! - `"claim"`: the fields of the import contract (`subject`, `value` as stated, `unit`,
 //!   `scope`, `as_of`, `said_on`, `speaker`, `role`, `cites`, `publisher`, `url`, `title`,
-//!   `document`, `quote`, `modality`, `tags`) and `supersedes` (the HASH of an earlier claim).
-//!   Absent optional fields are left out; `unit` is always present; `modality` is left out
+//!   `document`, `quote`, `modality`, `tags`), `supersedes` (the HASH of an earlier claim) and
+//!   `precision` (`exact` or `digits`). Absent optional fields are left out; `unit` is always present; `modality` is left out
 //!   when it is `asserted`; dates are in their shortest form (`2025-04`, `2022-02-24/2025-05-23`).
 //! - `"retract"`: `claim` (the HASH of the claim's entry) and `reason`.
 //! - `"define"`: `subject`, and optionally `label`, `unit`, `window` (`P31D`), `tolerance`
-//!   (`5%` or `10`), `sum_of` (a list of subjects).
+//!   (`5%` or `10`), `sum_of` (a list of subjects), `precision` (`exact` or `digits`).
 //! - `"alias"`: `subject` and `same_as`.
+//! - `"trust"`: `origin`, `prior` (a JSON number strictly between 0 and 1, at most four
+//!   decimals), optionally `strength` (a whole number of subjects), and `reason`.
 //!
 //! EVENT must start with the bytes `{"type":"` (the `type` key first); within a claim, the
 //! keys are written in the order listed above (`type`, `subject`, `value`, …), as reckon

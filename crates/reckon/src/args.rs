@@ -437,6 +437,10 @@ pub(crate) struct AddArgs {
     /// The claim this one corrects: a sequence number or hash prefix.
     #[arg(long)]
     pub(crate) supersedes: Option<String>,
+    /// `exact`: the figure is meant exactly, however round (by default a bare figure ending in
+    /// two or more zeros, such as 4,000, may be a rounding).
+    #[arg(long)]
+    pub(crate) precision: Option<String>,
 }
 
 fn parse_wait(s: &str) -> Result<std::time::Duration, String> {

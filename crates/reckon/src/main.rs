@@ -86,6 +86,7 @@ fn add_object(a: AddArgs) -> Map<String, Json> {
     put("document", a.document);
     put("quote", a.quote);
     put("modality", a.modality);
+    put("precision", a.precision);
     if !a.tags.is_empty() {
         m.insert("tags".into(), Json::from(a.tags));
     }

@@ -6,7 +6,7 @@ use crate::reliability::{Declared, Learned, Model, Prepared, Vote};
 use crate::report::{Assessed, Excluded, OriginWeight, Relation, Status, SubjectReport, TieBreak};
 use crate::state::State;
 use crate::sweep::{Candidate, best_regions};
-use reckon_claim::{EntryHash, Interval, Modality, Period, Subject, Tolerance};
+use reckon_claim::{End, EntryHash, Interval, Modality, Num, Period, Subject, Tolerance};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -97,6 +97,11 @@ struct Group {
     unit: String,
     claims: Vec<usize>,
     intervals: Vec<Option<Interval>>,
+    /// What each claim is consistent with: its interval, widened for a round figure that may
+    /// be a rounding. The figure is chosen on these.
+    reach: Vec<Option<Interval>>,
+    /// How far each claim's rounding reaches, when it may be one.
+    rounding: Vec<Option<Num>>,
     eligible: Vec<bool>,
     as_of: Option<Period>,
     tolerance: Tolerance,
@@ -353,6 +358,23 @@ fn build_group(
         .iter()
         .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
         .collect();
+    let subject_precision = def.and_then(|d| d.precision);
+    let rounding: Vec<Option<Num>> = claims
+        .iter()
+        .map(|&i| {
+            let c = &state.claims[i].claim;
+            let precision = c.precision.or(subject_precision).unwrap_or_default();
+            c.value.rounding(precision, tolerance)
+        })
+        .collect();
+    let reach: Vec<Option<Interval>> = intervals
+        .iter()
+        .zip(&rounding)
+        .map(|(iv, h)| match (iv, h) {
+            (Some(iv), Some(h)) => widen(iv, *h).or(Some(*iv)),
+            (iv, _) => *iv,
+        })
+        .collect();
     let counted = |k: usize| {
         let r = &state.claims[claims[k]];
         r.is_live() && r.claim.modality == Modality::Asserted && intervals[k].is_some()
@@ -374,13 +396,13 @@ fn build_group(
         .collect();
     let votes: Vec<(Interval, u32)> = (0..claims.len())
         .filter(|&k| eligible[k])
-        .filter_map(|k| intervals[k].map(|iv| (iv, claim_origin[claims[k]])))
+        .filter_map(|k| reach[k].map(|iv| (iv, claim_origin[claims[k]])))
         .collect();
     let ballots: Vec<Vote> = (0..claims.len())
         .filter(|&k| eligible[k])
         .filter_map(|k| {
             let claim = &state.claims[claims[k]].claim;
-            intervals[k].map(|interval| Vote {
+            reach[k].map(|interval| Vote {
                 interval,
                 origin: claim_origin[claims[k]],
                 said: claim.said_on.start().days_since_epoch(),
@@ -399,11 +421,52 @@ fn build_group(
         prepared: Prepared::new(&ballots),
         claims,
         intervals,
+        reach,
+        rounding,
         eligible,
         as_of,
         tolerance,
         window,
     }
+}
+
+/// `[n − h, n + h]` for a point `n` (never below zero).
+fn widen(iv: &Interval, h: Num) -> Option<Interval> {
+    if !iv.is_point() {
+        return None;
+    }
+    let n = iv.lo().at;
+    let lo = n.checked_sub(h)?.max(Num::ZERO);
+    Interval::new(End::closed(lo), Some(End::closed(n.checked_add(h)?))).ok()
+}
+
+/// The figure a region chosen on the claims' reach stands for: a figure stated in it, the
+/// most precise first (meant exactly, then the smallest rounding), then the one the most
+/// claims state, then the smallest; else the region itself. Three claims of `1,000` (each
+/// reaching [950, 1050]) give 1000; `4,000` and `4,100` give 4100, which both allow.
+fn snap(g: &Group, region: Interval) -> Interval {
+    // Ranked by (rounding, fewest claims last, value): smaller is better.
+    type Rank = (Num, std::cmp::Reverse<usize>, Num);
+    let mut best: Option<(Rank, Interval)> = None;
+    for k in (0..g.claims.len()).filter(|&k| g.eligible[k]) {
+        let Some(iv) = g.intervals[k] else { continue };
+        if !iv.is_point() || !region.contains(&iv) {
+            continue;
+        }
+        let n = iv.lo().at;
+        let same = (0..g.claims.len())
+            .filter(|&j| g.eligible[j] && g.intervals[j] == Some(iv))
+            .count();
+        let key = (
+            g.rounding[k].unwrap_or(Num::ZERO),
+            std::cmp::Reverse(same),
+            n,
+        );
+        if best.as_ref().is_none_or(|(b, _)| key < *b) {
+            best = Some((key, iv));
+        }
+    }
+    best.map_or(region, |(_, iv)| iv)
 }
 
 /// The candidate a tie is broken to: the one whose origins are most reliable, then the one
@@ -620,7 +683,7 @@ fn weights_of(
         .iter()
         .enumerate()
         .filter(|&(k, _)| {
-            g.eligible[k] && figure.is_some_and(|f| g.intervals[k].is_some_and(|iv| iv.overlaps(f)))
+            g.eligible[k] && figure.is_some_and(|f| g.reach[k].is_some_and(|iv| iv.overlaps(f)))
         })
         .map(|(_, &i)| claim_origin[i])
         .collect();
@@ -666,11 +729,16 @@ fn report(
         Method::Count => by_counting(g, records, names),
         Method::Weighted => by_weight(g, records, names, &opts.model),
     };
+    let figure = figure.map(|f| snap(g, f));
+    let candidates: Vec<(Interval, Vec<String>)> = candidates
+        .into_iter()
+        .map(|(region, origins)| (snap(g, region), origins))
+        .collect();
     let (weights, by_count) = match opts.method {
         Method::Count => (Vec::new(), None),
         Method::Weighted => {
             let count_regions: Vec<Interval> = match &g.best {
-                Some((_, c)) => c.iter().map(|c| c.region).collect(),
+                Some((_, c)) => c.iter().map(|c| snap(g, c.region)).collect(),
                 None => Vec::new(),
             };
             let differs = count_regions.len() > 1 || count_regions.first() != figure.as_ref();
@@ -711,11 +779,13 @@ fn report(
         } else {
             None
         };
-        let relation = figure.map(|f| relation_of(&iv, &f, excluded.as_ref()));
+        let rounded = g.reach[k].filter(|r| *r != iv);
+        let relation = figure.map(|f| relation_of(&iv, rounded.as_ref(), &f, excluded.as_ref()));
         claims.push(Assessed {
             index: i,
             seq: r.entry.seq,
             interval: iv,
+            rounded,
             as_of: r.claim.as_of,
             origin: names[claim_origin[i] as usize].clone(),
             relation,
@@ -759,12 +829,13 @@ fn report(
 /// How a claim's interval stands to the figure.
 pub(crate) fn relation_of(
     iv: &Interval,
+    rounded: Option<&Interval>,
     figure: &Interval,
     excluded: Option<&Excluded>,
 ) -> Relation {
     if iv == figure {
         Relation::Agrees
-    } else if iv.overlaps(figure) {
+    } else if rounded.unwrap_or(iv).overlaps(figure) {
         Relation::Consistent
     } else if matches!(excluded, Some(Excluded::OtherTime)) {
         Relation::DiffersInTime
@@ -780,7 +851,12 @@ pub(crate) fn describe(
     figure: Option<&Interval>,
     figure_as_of: Option<&Period>,
 ) -> String {
-    let iv = &a.interval;
+    let iv = match &a.rounded {
+        Some(r) if a.relation != Some(Relation::Agrees) => {
+            format!("{} (a round figure: it may stand for {r})", a.interval)
+        }
+        _ => a.interval.to_string(),
+    };
     let (Some(figure), Some(relation)) = (figure, a.relation) else {
         return format!("{iv}; no figure to compare with");
     };

@@ -84,6 +84,9 @@ pub struct Assessed {
     pub seq: u64,
     /// The interval it means (with the subject's tolerance).
     pub interval: Interval,
+    /// For a bare round figure that may be a rounding, the wider interval it is consistent
+    /// with ([`reckon_claim::Figure::rounding`]); `None` when it is meant exactly.
+    pub rounded: Option<Interval>,
     /// The time it describes.
     pub as_of: Option<Period>,
     /// Its origin (shared by every claim of that origin).
@@ -97,6 +100,11 @@ pub struct Assessed {
 }
 
 impl Assessed {
+    /// What it is consistent with: its rounding's reach, else its interval.
+    pub fn reach(&self) -> &Interval {
+        self.rounded.as_ref().unwrap_or(&self.interval)
+    }
+
     /// True when it counts toward support or dissent.
     pub fn counts(&self) -> bool {
         self.excluded.is_none()

@@ -102,6 +102,7 @@ pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Js
         "subject": c.subject.as_str(),
         "value": c.value.stated(),
         "interval": interval_json(&a.interval),
+        "rounding_reach": a.rounded.as_ref().map(interval_json),
         "unit": c.unit,
         "scope": c.scope,
         "as_of": c.as_of.map(|p| p.to_string()),
@@ -547,7 +548,7 @@ fn pairwise(state: &State<'_>, s: &SubjectReport, out: &mut String) {
     let _ = writeln!(out, "between the claims:");
     for (i, a) in firsts.iter().enumerate() {
         for b in &firsts[i + 1..] {
-            let (word, how) = if a.interval.overlaps(&b.interval) {
+            let (word, how) = if a.reach().overlaps(b.reach()) {
                 ("consistent", "overlap")
             } else {
                 ("contradict", "are disjoint")
@@ -566,9 +567,20 @@ fn pairwise(state: &State<'_>, s: &SubjectReport, out: &mut String) {
             let _ = writeln!(
                 out,
                 "  #{} and #{} {word}: {} and {} {how}{scope}",
-                a.seq, b.seq, a.interval, b.interval
+                a.seq,
+                b.seq,
+                with_reach(a),
+                with_reach(b)
             );
         }
+    }
+}
+
+/// A claim's interval, with the reach of a round figure that may be a rounding.
+fn with_reach(a: &Assessed) -> String {
+    match &a.rounded {
+        Some(r) => format!("{} (round: {r})", a.interval),
+        None => a.interval.to_string(),
     }
 }
 
@@ -624,7 +636,7 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             let side = |iv: &Interval| -> Vec<&Assessed> {
                 s.claims
                     .iter()
-                    .filter(|a| a.counts() && a.interval.overlaps(iv))
+                    .filter(|a| a.counts() && a.reach().overlaps(iv))
                     .collect()
             };
             items.push(json!({
