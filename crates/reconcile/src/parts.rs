@@ -162,6 +162,17 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
             .collect();
         let whole_at = find(&index, whole, &unit);
         let whole_figure = stated(whole_at.map(|i| &reports[i]));
+        // Parts and whole are compared only when their figures describe the same time (within
+        // the whole's comparison window).
+        let apart: Option<String> = whole_at.and_then(|w| {
+            let (when, window) = (reports[w].as_of?, reports[w].window_days);
+            parts.iter().find_map(|p| {
+                let r = find(&index, p, &unit).map(|i| &reports[i])?;
+                let t = r.as_of?;
+                (stated(Some(r)).is_some() && !crate::recon::near(&t, &when, window))
+                    .then(|| format!("{p} describes {t} and the whole {when}"))
+            })
+        });
         let sum = figures
             .iter()
             .try_fold(Interval::point(Num::ZERO), |acc, (_, f)| {
@@ -173,6 +184,13 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
             .collect::<Vec<_>>()
             .join(" + ");
         let (rel, reason) = match (sum, whole_figure) {
+            (Some(s), Some(w)) if apart.is_some() => (
+                None,
+                format!(
+                    "the parts ({names}) sum to {s}, not compared with the whole's figure {w}: {}, and parts and whole are compared only for the same time",
+                    apart.as_deref().unwrap_or_default()
+                ),
+            ),
             (Some(s), Some(w)) => {
                 let r = relation(&s, &w);
                 let verb = match r {

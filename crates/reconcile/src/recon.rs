@@ -113,7 +113,8 @@ struct Group {
     prepared: Prepared,
 }
 
-fn near(a: &Period, b: &Period, window: u32) -> bool {
+/// True when two times are within `window` days of each other.
+pub(crate) fn near(a: &Period, b: &Period, window: u32) -> bool {
     let w = i64::from(window);
     a.start().days_since_epoch() - w <= b.end().days_since_epoch()
         && b.start().days_since_epoch() - w <= a.end().days_since_epoch()

@@ -4,7 +4,9 @@ use crate::Format;
 use crate::one_line;
 use reckon_claim::{Claim, Interval, Tolerance};
 use reckon_reconcile::graph::{ConflictGraph, Edge, Node};
-use reckon_reconcile::{Assessed, Excluded, Reconciliation, State, Status, SubjectReport};
+use reckon_reconcile::{
+    Assessed, Excluded, Reconciliation, Relation, State, Status, SubjectReport,
+};
 use serde_json::{Value as Json, json};
 use std::fmt::Write as _;
 
@@ -275,11 +277,27 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
         } else {
             figure_text(s.figure.as_ref())
         };
+        // A sum of parts that cannot be the whole's figure is offered beside it.
+        let figure = match s
+            .parts
+            .as_ref()
+            .filter(|p| p.relation == Some(Relation::Contradicts))
+        {
+            Some(p) => format!("{figure} | parts sum {}", figure_text(p.sum.as_ref())),
+            None => figure,
+        };
+        let status = match s.parts.as_ref().and_then(|p| p.relation) {
+            Some(Relation::Agrees) => format!("{}, checked by its parts", s.status.as_str()),
+            Some(Relation::Consistent) => {
+                format!("{}, consistent with its parts", s.status.as_str())
+            }
+            _ => s.status.as_str().to_owned(),
+        };
         rows.push(vec![
             s.subject.to_string(),
             s.unit.clone(),
             figure,
-            s.status.as_str().to_owned(),
+            status,
             support_text(s),
             if dissent == 0 {
                 "-".into()
@@ -474,7 +492,13 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
             let _ = writeln!(out, "derived as {}, from {}", d.how, from.join(", "));
         }
         if let Some(p) = &s.parts {
-            let _ = writeln!(out, "parts: {}", one_line(&p.reason));
+            let verdict = match p.relation {
+                Some(Relation::Agrees) => "checked by its parts: ",
+                Some(Relation::Consistent) => "consistent with its parts: ",
+                Some(_) => "contested by its parts: ",
+                None => "",
+            };
+            let _ = writeln!(out, "parts: {verdict}{}", one_line(&p.reason));
         }
         let mut scopes: Vec<(String, u64)> = s
             .claims
