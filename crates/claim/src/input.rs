@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! {"subject": …, "value": …, "said_on": …, "speaker"|"publisher": …, …}   a claim
-//! {"define": SUBJECT, "label"?, "unit"?, "window"?, "tolerance"?, "sum_of"?, "precision"?}
+//! {"define": SUBJECT, "label"?, "unit"?, "window"?, "tolerance"?, "sum_of"?, "precision"?,
+//!  "kind"?}
 //!                                                                         a subject definition
 //! {"alias": SUBJECT, "same_as": SUBJECT}                                  an alias
 //! {"retract": REF, "reason": TEXT}                                         a retraction
@@ -19,7 +20,7 @@
 
 use crate::date::Period;
 use crate::model::{
-    Claim, EntryHash, Event, Figure, Modality, Precision, Subject, SubjectDef, Window,
+    Claim, EntryHash, Event, Figure, Kind, Modality, Precision, Subject, SubjectDef, Window,
 };
 use crate::suggest::nearest;
 use crate::value::Tolerance;
@@ -97,6 +98,7 @@ const DEFINE_FIELDS: &[&str] = &[
     "tolerance",
     "sum_of",
     "precision",
+    "kind",
 ];
 const ALIAS_FIELDS: &[&str] = &["alias", "same_as"];
 const RETRACT_FIELDS: &[&str] = &["retract", "reason"];
@@ -327,6 +329,15 @@ fn parse_define(f: &Fields<'_>) -> Result<Event, FieldError> {
         tolerance,
         sum_of,
         precision: f.precision()?,
+        kind: match f.text("kind")? {
+            None => None,
+            Some(k) => Some(Kind::parse(&k).ok_or_else(|| {
+                f.bad(
+                    "kind",
+                    "expected `level` (a figure that may go up or down) or `running-total` (a figure that never decreases)".into(),
+                )
+            })?),
+        },
     }))
 }
 

@@ -111,6 +111,53 @@ impl Figure {
     }
 }
 
+/// What kind of quantity a subject is, which decides how claims about different times compare.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A level that may go up or down (a number held captive): claims compare with the
+    /// figure when their times are within the comparison window, [`Kind::LEVEL_WINDOW`] days
+    /// unless the definition sets one; further apart, they differ in time.
+    #[default]
+    Level,
+    /// A running total that never decreases (prisoners exchanged so far): claims compare with
+    /// the figure within the window (none unless set), and any two claims about different
+    /// times must keep the order: a figure above a later one, or below an earlier one, is a
+    /// contradiction.
+    RunningTotal,
+}
+
+impl Kind {
+    /// The comparison window of a level whose definition sets none: a month, the
+    /// finest time most reports give (`as of April` against a figure of 1 May).
+    pub const LEVEL_WINDOW: u32 = 31;
+
+    /// Reads `level` or `running-total`.
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "level" => Some(Kind::Level),
+            "running-total" => Some(Kind::RunningTotal),
+            _ => None,
+        }
+    }
+
+    /// The word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Level => "level",
+            Kind::RunningTotal => "running-total",
+        }
+    }
+
+    /// The comparison window, in days, when the definition sets none.
+    pub fn default_window(self) -> u32 {
+        match self {
+            Kind::Level => Kind::LEVEL_WINDOW,
+            Kind::RunningTotal => 0,
+        }
+    }
+}
+
 /// How precisely bare figures are meant, set on a claim or on its subject.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -393,6 +440,9 @@ pub struct SubjectDef {
     /// How precisely bare figures of its claims are meant (the digits show, by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
+    /// What kind of quantity it is (a level, by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
 }
 
 /// One change to the log's state.

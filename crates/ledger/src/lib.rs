@@ -57,7 +57,8 @@
 //!   when it is `asserted`; dates are in their shortest form (`2025-04`, `2022-02-24/2025-05-23`).
 //! - `"retract"`: `claim` (the HASH of the claim's entry) and `reason`.
 //! - `"define"`: `subject`, and optionally `label`, `unit`, `window` (`P31D`), `tolerance`
-//!   (`5%` or `10`), `sum_of` (a list of subjects), `precision` (`exact` or `digits`).
+//!   (`5%` or `10`), `sum_of` (a list of subjects), `precision` (`exact` or `digits`), `kind`
+//!   (`level` or `running-total`).
 //! - `"alias"`: `subject` and `same_as`.
 //! - `"trust"`: `origin`, `prior` (a JSON number strictly between 0 and 1, at most four
 //!   decimals), optionally `strength` (a whole number of subjects), and `reason`.

@@ -50,6 +50,7 @@ pub mod pattern;
 mod recon;
 pub mod reliability;
 pub mod report;
+pub mod series;
 pub mod state;
 pub mod sweep;
 

@@ -64,7 +64,17 @@ fn empty(state: &State<'_>, subject: &Subject, unit: &str, opts: &Options) -> Su
         label: def.and_then(|d| d.label.clone()),
         aliases: state.aliases_of(subject).into_iter().cloned().collect(),
         tolerance: def.and_then(|d| d.tolerance).unwrap_or(opts.tolerance),
-        window_days: def.and_then(|d| d.window).map_or(0, |w| w.days()),
+        window_days: def.and_then(|d| d.window).map_or_else(
+            || {
+                def.and_then(|d| d.kind)
+                    .unwrap_or_default()
+                    .default_window()
+            },
+            |w| w.days(),
+        ),
+        kind: def.and_then(|d| d.kind).unwrap_or_default(),
+        window_set: def.and_then(|d| d.window).is_some(),
+        series: None,
         as_of: None,
         figure: None,
         status: Status::NoFigure,

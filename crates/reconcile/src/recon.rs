@@ -4,9 +4,10 @@ use crate::parts;
 use crate::pattern::Pattern;
 use crate::reliability::{Declared, Learned, Model, Prepared, Vote};
 use crate::report::{Assessed, Excluded, OriginWeight, Relation, Status, SubjectReport, TieBreak};
+use crate::series;
 use crate::state::State;
 use crate::sweep::{Candidate, best_regions};
-use reckon_claim::{End, EntryHash, Interval, Modality, Num, Period, Subject, Tolerance};
+use reckon_claim::{End, EntryHash, Interval, Kind, Modality, Num, Period, Subject, Tolerance};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -106,6 +107,8 @@ struct Group {
     as_of: Option<Period>,
     tolerance: Tolerance,
     window: u32,
+    kind: Kind,
+    window_set: bool,
     best: Option<(usize, Vec<Candidate>)>,
     /// The distinct origins of the counted claims, sorted.
     voters: Vec<u32>,
@@ -354,7 +357,10 @@ fn build_group(
     claims.sort_unstable();
     let def = state.defs.get(subject);
     let tolerance = def.and_then(|d| d.tolerance).unwrap_or(opts.tolerance);
-    let window = def.and_then(|d| d.window).map_or(0, |w| w.days());
+    let kind = def.and_then(|d| d.kind).unwrap_or_default();
+    let window = def
+        .and_then(|d| d.window)
+        .map_or(kind.default_window(), |w| w.days());
     let intervals: Vec<Option<Interval>> = claims
         .iter()
         .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
@@ -428,6 +434,8 @@ fn build_group(
         as_of,
         tolerance,
         window,
+        kind,
+        window_set: def.and_then(|d| d.window).is_some(),
     }
 }
 
@@ -781,7 +789,19 @@ fn report(
             None
         };
         let rounded = g.reach[k].filter(|r| *r != iv);
-        let relation = figure.map(|f| relation_of(&iv, rounded.as_ref(), &f, excluded.as_ref()));
+        let mut relation =
+            figure.map(|f| relation_of(&iv, rounded.as_ref(), &f, excluded.as_ref()));
+        if g.kind == Kind::RunningTotal
+            && matches!(excluded, Some(Excluded::OtherTime))
+            && let (Some(f), Some(when), Some(then)) = (figure, r.claim.as_of, g.as_of)
+        {
+            let reach = rounded.unwrap_or(iv);
+            let earlier_above = series::before(&when, &then) && series::above(&reach, &f);
+            let later_below = series::before(&then, &when) && series::above(&f, &reach);
+            if earlier_above || later_below {
+                relation = Some(Relation::OutOfOrder);
+            }
+        }
         claims.push(Assessed {
             index: i,
             seq: r.entry.seq,
@@ -801,6 +821,10 @@ fn report(
         aliases: state.aliases_of(&g.subject).into_iter().cloned().collect(),
         tolerance: g.tolerance,
         window_days: g.window,
+        kind: g.kind,
+        window_set: g.window_set,
+        series: (g.kind == Kind::RunningTotal)
+            .then(|| series_of(state, g, claim_origin, records, &opts.model)),
         as_of: g.as_of,
         figure,
         status,
@@ -825,6 +849,49 @@ fn report(
         };
     }
     rep
+}
+
+/// The order check of a running total: every live, asserted claim with a time, each with the
+/// weighted votes of the origins that state a consistent figure for the same time.
+fn series_of(
+    state: &State<'_>,
+    g: &Group,
+    claim_origin: &[u32],
+    records: &[Record],
+    model: &Model,
+) -> series::SeriesCheck {
+    let timed: Vec<(usize, Period, Interval)> = (0..g.claims.len())
+        .filter_map(|k| {
+            let r = &state.claims[g.claims[k]];
+            let counted = r.is_live() && r.claim.modality == Modality::Asserted;
+            match (counted, r.claim.as_of, g.reach[k]) {
+                (true, Some(when), Some(reach)) => Some((k, when, reach)),
+                _ => None,
+            }
+        })
+        .collect();
+    let points: Vec<series::Point> = timed
+        .iter()
+        .map(|&(k, when, reach)| {
+            let mut backers: Vec<u32> = timed
+                .iter()
+                .filter(|(_, t, r)| near(t, &when, g.window) && r.overlaps(&reach))
+                .map(|&(j, _, _)| claim_origin[g.claims[j]])
+                .collect();
+            backers.sort_unstable();
+            backers.dedup();
+            series::Point {
+                seq: state.claims[g.claims[k]].entry.seq,
+                as_of: when,
+                reach,
+                support: backers
+                    .iter()
+                    .map(|&o| records[o as usize].learned.weight(model))
+                    .sum(),
+            }
+        })
+        .collect();
+    series::check(&points)
 }
 
 /// How a claim's interval stands to the figure.
@@ -874,12 +941,23 @@ pub(crate) fn describe(
             format!("{iv} and the figure {figure} are disjoint{when}")
         }
         Relation::Contradicts => format!("{iv} and the figure {figure} are disjoint"),
+        Relation::OutOfOrder => match (a.as_of.as_ref(), figure_as_of) {
+            (Some(c), Some(f)) if c.end() < f.start() => format!(
+                "{iv}, as of {c}, is above the figure {figure} of the later {f}: a running total never decreases"
+            ),
+            (Some(c), Some(f)) => format!(
+                "{iv}, as of {c}, is below the figure {figure} of the earlier {f}: a running total never decreases"
+            ),
+            _ => format!("{iv} is out of order with the figure {figure}"),
+        },
     };
     let prefix = match &a.excluded {
         Some(Excluded::Modality(m)) => format!("{m}, not asserted, so it does not count: "),
         Some(Excluded::Retracted(seq, why)) => format!("retracted by #{seq} ({why}): "),
         Some(Excluded::Superseded(by)) => format!("superseded by #{by}: "),
-        Some(Excluded::OtherTime) if relation != Relation::DiffersInTime => {
+        Some(Excluded::OtherTime)
+            if !matches!(relation, Relation::DiffersInTime | Relation::OutOfOrder) =>
+        {
             "about another time, so it does not count: ".to_owned()
         }
         _ => String::new(),

@@ -13,6 +13,9 @@ pub enum Relation {
     Contradicts,
     /// It excludes the figure, but describes another time: a change, not a contradiction.
     DiffersInTime,
+    /// It describes another time, and a running total cannot have gone from one to the other:
+    /// it is above the figure of a later time, or below that of an earlier one.
+    OutOfOrder,
 }
 
 impl Relation {
@@ -23,6 +26,7 @@ impl Relation {
             Relation::Consistent => "consistent",
             Relation::Contradicts => "contradicts",
             Relation::DiffersInTime => "differs in time",
+            Relation::OutOfOrder => "out of order",
         }
     }
 }
@@ -115,9 +119,16 @@ impl Assessed {
         self.counts() && matches!(self.relation, Some(Relation::Agrees | Relation::Consistent))
     }
 
-    /// True when it is counted and excludes the figure.
+    /// True when it is counted and excludes the figure, or, about another time, breaks the
+    /// order of a running total with it.
     pub fn dissents(&self) -> bool {
-        self.counts() && self.relation == Some(Relation::Contradicts)
+        match self.relation {
+            Some(Relation::Contradicts) => self.counts(),
+            Some(Relation::OutOfOrder) => {
+                matches!(self.excluded, None | Some(Excluded::OtherTime))
+            }
+            _ => false,
+        }
     }
 }
 
@@ -162,6 +173,12 @@ pub struct SubjectReport {
     pub tolerance: Tolerance,
     /// Comparison window in days.
     pub window_days: u32,
+    /// What kind of quantity it is.
+    pub kind: reckon_claim::Kind,
+    /// Whether the window was set by its definition (else it is the kind's default).
+    pub window_set: bool,
+    /// For a running total, the order check of its claims over time.
+    pub series: Option<crate::series::SeriesCheck>,
     /// The time the figure describes, when its claims say.
     pub as_of: Option<Period>,
     /// The figure.

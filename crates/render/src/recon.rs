@@ -135,13 +135,20 @@ fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
         "as_of": s.as_of.map(|p| p.to_string()),
         "tolerance": s.tolerance.to_string(),
         "window_days": s.window_days,
+        "kind": s.kind.as_str(),
+        "series": s.series.as_ref().map(|c| json!({
+            "checked": c.checked,
+            "out_of_order": c.out_of_order.iter().map(|(a, b)| json!({"earlier": a, "later": b})).collect::<Vec<_>>(),
+            "outlier": c.outlier,
+            "removable": c.removable,
+        })),
         "figure": s.figure.as_ref().map(interval_json),
         "status": s.status.as_str(),
         "support_claims": s.support().count(),
         "support_origins": s.support_origins(),
         "support": s.support().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
         "dissent": s.dissent().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
-        "not_counted": s.claims.iter().filter(|a| !a.counts()).map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+        "not_counted": s.claims.iter().filter(|a| !a.counts() && !a.dissents()).map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
         "candidates": s.candidates.iter().map(|(iv, o)| json!({"region": interval_json(iv), "origins": o})).collect::<Vec<_>>(),
         "derived": s.derived.as_ref().map(|d| json!({"how": d.how, "from": d.from})),
         "parts": s.parts.as_ref().map(|p| json!({
@@ -454,10 +461,10 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
             let names: Vec<&str> = s.aliases.iter().map(|a| a.as_str()).collect();
             let _ = writeln!(out, "also recorded as: {}", names.join(", "));
         }
-        let window = if s.window_days == 0 {
-            "none".into()
-        } else {
-            format!("P{}D", s.window_days)
+        let window = match (s.window_days, s.window_set) {
+            (0, _) => "none".into(),
+            (d, true) => format!("P{d}D"),
+            (d, false) => format!("P{d}D (the default for a {})", kind_words(s.kind)),
         };
         let as_of = s
             .as_of
@@ -490,6 +497,9 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
         if let Some(d) = &s.derived {
             let from: Vec<String> = d.from.iter().map(|x| format!("#{x}")).collect();
             let _ = writeln!(out, "derived as {}, from {}", d.how, from.join(", "));
+        }
+        if let Some(c) = &s.series {
+            let _ = writeln!(out, "series: {}", series_sentence(c));
         }
         if let Some(p) = &s.parts {
             let verdict = match p.relation {
@@ -532,7 +542,7 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
                 .filter(|a| match pick {
                     0 => a.supports(),
                     1 => a.dissents(),
-                    _ => !a.counts(),
+                    _ => !a.counts() && !a.dissents(),
                 })
                 .collect();
             if items.is_empty() {
@@ -600,6 +610,47 @@ fn pairwise(state: &State<'_>, s: &SubjectReport, out: &mut String) {
     }
 }
 
+/// The order check of a running total, in words.
+fn series_sentence(c: &reckon_reconcile::series::SeriesCheck) -> String {
+    if c.out_of_order.is_empty() {
+        return format!(
+            "a running total; its {} claim{} with a time never decrease",
+            c.checked,
+            plural(c.checked)
+        );
+    }
+    let pairs: Vec<String> = c
+        .out_of_order
+        .iter()
+        .map(|(a, b)| format!("#{a} is above the later #{b}"))
+        .collect();
+    let verdict = match (c.outlier, c.removable.as_slice()) {
+        (Some(o), _) => format!(
+            "removing #{o} restores the order and keeps the most support: it is the outlier"
+        ),
+        (None, []) => "no single claim's removal restores the order".to_owned(),
+        (None, some) => {
+            let names: Vec<String> = some.iter().map(|x| format!("#{x}")).collect();
+            format!(
+                "removing either {} restores the order, and their support weighs the same: the log does not tell which is wrong",
+                names.join(" or ")
+            )
+        }
+    };
+    format!(
+        "a running total, out of order: {}; {verdict}",
+        pairs.join(", ")
+    )
+}
+
+/// A kind of quantity, as a person would say it.
+fn kind_words(k: reckon_claim::Kind) -> &'static str {
+    match k {
+        reckon_claim::Kind::Level => "level that may go up or down",
+        reckon_claim::Kind::RunningTotal => "running total",
+    }
+}
+
 /// A claim's interval, with the reach of a round figure that may be a rounding.
 fn with_reach(a: &Assessed) -> String {
     match &a.rounded {
@@ -625,7 +676,12 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             .parts
             .as_ref()
             .filter(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
-        if dissent.is_empty() && s.status != Status::Unresolved && parts_bad.is_none() {
+        let order_bad = s.series.as_ref().filter(|c| !c.out_of_order.is_empty());
+        if dissent.is_empty()
+            && s.status != Status::Unresolved
+            && parts_bad.is_none()
+            && order_bad.is_none()
+        {
             continue;
         }
         let support: Vec<&Assessed> = s.support().collect();
@@ -685,6 +741,34 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                 }
             }
         }
+        if let Some(c) = order_bad {
+            n += 1;
+            let mut involved: Vec<u64> = c.out_of_order.iter().flat_map(|&(a, b)| [a, b]).collect();
+            involved.sort_unstable();
+            involved.dedup();
+            let claims: Vec<&Assessed> = s
+                .claims
+                .iter()
+                .filter(|a| involved.binary_search(&a.seq).is_ok())
+                .collect();
+            items.push(json!({
+                "subject": s.subject.as_str(), "unit": s.unit, "kind": "order",
+                "reason": series_sentence(c),
+                "out_of_order": c.out_of_order.iter().map(|(a, b)| json!({"earlier": a, "later": b})).collect::<Vec<_>>(),
+                "outlier": c.outlier,
+                "claims": claims.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+            }));
+            let _ = writeln!(
+                text,
+                "\n{} ({}): {}",
+                s.subject,
+                one_line(&s.unit),
+                series_sentence(c)
+            );
+            for a in claims {
+                claim_block(state, s, a, &mut text);
+            }
+        }
         if let Some(p) = parts_bad {
             n += 1;
             // The claims behind the whole's figure and behind each part's, so that both sides
@@ -737,7 +821,7 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
         return envelope(r, "conflicts", Json::Array(items));
     }
     if n == 0 {
-        text.push_str("no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold\n");
+        text.push_str("no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold, no running total out of order\n");
     }
     text
 }
@@ -817,6 +901,7 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
             Edge::Relation(reckon_reconcile::Relation::Consistent) => "color=blue, style=dashed",
             Edge::Relation(reckon_reconcile::Relation::Contradicts) => "color=red, penwidth=2",
             Edge::Relation(reckon_reconcile::Relation::DiffersInTime) => "color=gray, style=dotted",
+            Edge::Relation(reckon_reconcile::Relation::OutOfOrder) => "color=red, style=dotted",
             Edge::SameOrigin => "color=orange, style=dotted",
             Edge::PartOf => "color=purple",
         };

@@ -59,7 +59,9 @@ pub(super) fn provenance_row(
 }
 
 pub(super) fn side_of(a: &Assessed) -> &'static str {
-    if !a.counts() {
+    if a.dissents() {
+        "dissent"
+    } else if !a.counts() {
         "not counted"
     } else if a.supports() {
         "support"
