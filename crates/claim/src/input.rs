@@ -334,7 +334,7 @@ fn parse_define(f: &Fields<'_>) -> Result<Event, FieldError> {
             Some(k) => Some(Kind::parse(&k).ok_or_else(|| {
                 f.bad(
                     "kind",
-                    "expected `level` (a figure that may go up or down) or `running-total` (a figure that never decreases)".into(),
+                    "expected `level` (a figure that may go up or down), `running-total` (a figure that never decreases) or `range` (a figure whose two ends are both facts)".into(),
                 )
             })?),
         },

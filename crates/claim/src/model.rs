@@ -125,6 +125,10 @@ pub enum Kind {
     /// times must keep the order: a figure above a later one, or below an earlier one, is a
     /// contradiction.
     RunningTotal,
+    /// A range whose two ends are both facts (the age bracket of those exchanged): its figure
+    /// is a range, and claims compare end by end, so `21 to 35` agrees with `between 21 and
+    /// 35` and `under 40` contradicts it. Its window is that of a level.
+    Range,
 }
 
 impl Kind {
@@ -132,11 +136,12 @@ impl Kind {
     /// finest time most reports give (`as of April` against a figure of 1 May).
     pub const LEVEL_WINDOW: u32 = 31;
 
-    /// Reads `level` or `running-total`.
+    /// Reads `level`, `running-total` or `range`.
     pub fn parse(s: &str) -> Option<Kind> {
         match s {
             "level" => Some(Kind::Level),
             "running-total" => Some(Kind::RunningTotal),
+            "range" => Some(Kind::Range),
             _ => None,
         }
     }
@@ -146,13 +151,14 @@ impl Kind {
         match self {
             Kind::Level => "level",
             Kind::RunningTotal => "running-total",
+            Kind::Range => "range",
         }
     }
 
     /// The comparison window, in days, when the definition sets none.
     pub fn default_window(self) -> u32 {
         match self {
-            Kind::Level => Kind::LEVEL_WINDOW,
+            Kind::Level | Kind::Range => Kind::LEVEL_WINDOW,
             Kind::RunningTotal => 0,
         }
     }

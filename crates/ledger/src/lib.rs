@@ -58,7 +58,7 @@
 //! - `"retract"`: `claim` (the HASH of the claim's entry) and `reason`.
 //! - `"define"`: `subject`, and optionally `label`, `unit`, `window` (`P31D`), `tolerance`
 //!   (`5%` or `10`), `sum_of` (a list of subjects), `precision` (`exact` or `digits`), `kind`
-//!   (`level` or `running-total`).
+//!   (`level`, `running-total` or `range`).
 //! - `"alias"`: `subject` and `same_as`.
 //! - `"trust"`: `origin`, `prior` (a JSON number strictly between 0 and 1, at most four
 //!   decimals), optionally `strength` (a whole number of subjects), and `reason`.

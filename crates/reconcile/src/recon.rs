@@ -6,7 +6,7 @@ use crate::reliability::{Declared, Learned, Model, Prepared, Vote};
 use crate::report::{Assessed, Excluded, OriginWeight, Relation, Status, SubjectReport, TieBreak};
 use crate::series;
 use crate::state::State;
-use crate::sweep::{Candidate, best_regions};
+use crate::sweep::{Candidate, best_regions, end_key, start_key};
 use reckon_claim::{End, EntryHash, Interval, Kind, Modality, Num, Period, Subject, Tolerance};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -103,6 +103,9 @@ struct Group {
     reach: Vec<Option<Interval>>,
     /// How far each claim's rounding reaches, when it may be one.
     rounding: Vec<Option<Num>>,
+    /// For a range subject, the distinct ranges its claims state: claim `k` votes for the
+    /// point `i` standing for `ranges[i]`, so that only equal ranges support each other.
+    ranges: Option<Vec<Interval>>,
     eligible: Vec<bool>,
     as_of: Option<Period>,
     tolerance: Tolerance,
@@ -374,12 +377,29 @@ fn build_group(
             c.value.rounding(precision, tolerance)
         })
         .collect();
+    // A range's ends are facts: it is compared whole, never as a rounding.
+    let rounding: Vec<Option<Num>> = if kind == Kind::Range {
+        vec![None; claims.len()]
+    } else {
+        rounding
+    };
+    let ranges: Option<Vec<Interval>> = (kind == Kind::Range).then(|| {
+        let mut v: Vec<Interval> = intervals.iter().flatten().copied().collect();
+        // By lower end, then upper end (unbounded last).
+        v.sort_unstable_by_key(|x| (start_key(x), end_key(x).is_none(), end_key(x)));
+        v.dedup();
+        v
+    });
     let reach: Vec<Option<Interval>> = intervals
         .iter()
         .zip(&rounding)
-        .map(|(iv, h)| match (iv, h) {
-            (Some(iv), Some(h)) => widen(iv, *h).or(Some(*iv)),
-            (iv, _) => *iv,
+        .map(|(iv, h)| match (iv, h, &ranges) {
+            (Some(iv), _, Some(all)) => all
+                .iter()
+                .position(|x| x == iv)
+                .map(|i| Interval::point(Num::from_int(i as i64))),
+            (Some(iv), Some(h), None) => widen(iv, *h).or(Some(*iv)),
+            (iv, _, _) => *iv,
         })
         .collect();
     let counted = |k: usize| {
@@ -413,7 +433,8 @@ fn build_group(
                 interval,
                 origin: claim_origin[claims[k]],
                 said: claim.said_on.start().days_since_epoch(),
-                one_sided: claim.value.value().is_one_sided(),
+                // A range's one-sided form (`under 40`) is a whole range, [0, 40).
+                one_sided: claim.value.value().is_one_sided() && kind != Kind::Range,
             })
         })
         .collect();
@@ -430,12 +451,22 @@ fn build_group(
         intervals,
         reach,
         rounding,
+        ranges,
         eligible,
         as_of,
         tolerance,
         window,
         kind,
         window_set: def.and_then(|d| d.window).is_some(),
+    }
+}
+
+/// Whether claim `k` of a group supports `figure`: it states the same range, for a range
+/// subject; else what it is consistent with overlaps the figure.
+fn backs(g: &Group, k: usize, figure: &Interval) -> bool {
+    match &g.ranges {
+        Some(_) => g.intervals[k].as_ref() == Some(figure),
+        None => g.reach[k].is_some_and(|iv| iv.overlaps(figure)),
     }
 }
 
@@ -447,6 +478,22 @@ fn widen(iv: &Interval, h: Num) -> Option<Interval> {
     let n = iv.lo().at;
     let lo = n.checked_sub(h)?.max(Num::ZERO);
     Interval::new(End::closed(lo), Some(End::closed(n.checked_add(h)?))).ok()
+}
+
+/// The figure a region chosen on the claims' reach stands for: for a range subject, the range
+/// its point stands for; else what [`snap`] gives.
+fn settle(g: &Group, region: Interval) -> Interval {
+    match &g.ranges {
+        Some(all) => {
+            let i = region.lo().at.millionths() / Num::from_int(1).millionths();
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| all.get(i))
+                .copied()
+                .unwrap_or(region)
+        }
+        None => snap(g, region),
+    }
 }
 
 /// The figure a region chosen on the claims' reach stands for: a figure stated in it, the
@@ -691,9 +738,7 @@ fn weights_of(
         .claims
         .iter()
         .enumerate()
-        .filter(|&(k, _)| {
-            g.eligible[k] && figure.is_some_and(|f| g.reach[k].is_some_and(|iv| iv.overlaps(f)))
-        })
+        .filter(|&(k, _)| g.eligible[k] && figure.is_some_and(|f| backs(g, k, f)))
         .map(|(_, &i)| claim_origin[i])
         .collect();
     let mut out: Vec<OriginWeight> = g
@@ -738,16 +783,16 @@ fn report(
         Method::Count => by_counting(g, records, names),
         Method::Weighted => by_weight(g, records, names, &opts.model),
     };
-    let figure = figure.map(|f| snap(g, f));
+    let figure = figure.map(|f| settle(g, f));
     let candidates: Vec<(Interval, Vec<String>)> = candidates
         .into_iter()
-        .map(|(region, origins)| (snap(g, region), origins))
+        .map(|(region, origins)| (settle(g, region), origins))
         .collect();
     let (weights, by_count) = match opts.method {
         Method::Count => (Vec::new(), None),
         Method::Weighted => {
             let count_regions: Vec<Interval> = match &g.best {
-                Some((_, c)) => c.iter().map(|c| snap(g, c.region)).collect(),
+                Some((_, c)) => c.iter().map(|c| settle(g, c.region)).collect(),
                 None => Vec::new(),
             };
             let differs = count_regions.len() > 1 || count_regions.first() != figure.as_ref();
@@ -788,9 +833,13 @@ fn report(
         } else {
             None
         };
-        let rounded = g.reach[k].filter(|r| *r != iv);
+        let rounded = g.reach[k].filter(|r| *r != iv && g.ranges.is_none());
         let mut relation =
             figure.map(|f| relation_of(&iv, rounded.as_ref(), &f, excluded.as_ref()));
+        // A range agrees only with the same range: any other contradicts it.
+        if g.ranges.is_some() && relation == Some(Relation::Consistent) {
+            relation = Some(Relation::Contradicts);
+        }
         if g.kind == Kind::RunningTotal
             && matches!(excluded, Some(Excluded::OtherTime))
             && let (Some(f), Some(when), Some(then)) = (figure, r.claim.as_of, g.as_of)
@@ -918,6 +967,7 @@ pub(crate) fn describe(
     a: &Assessed,
     figure: Option<&Interval>,
     figure_as_of: Option<&Period>,
+    kind: Kind,
 ) -> String {
     let iv = match &a.rounded {
         Some(r) if a.relation != Some(Relation::Agrees) => {
@@ -940,6 +990,9 @@ pub(crate) fn describe(
             };
             format!("{iv} and the figure {figure} are disjoint{when}")
         }
+        Relation::Contradicts if kind == Kind::Range => format!(
+            "{iv} and the figure {figure} are different ranges (a range agrees only with one of the same two ends)"
+        ),
         Relation::Contradicts => format!("{iv} and the figure {figure} are disjoint"),
         Relation::OutOfOrder => match (a.as_of.as_ref(), figure_as_of) {
             (Some(c), Some(f)) if c.end() < f.start() => format!(

@@ -241,7 +241,7 @@ impl SubjectReport {
     /// A claim's relation to the figure in words (computed when asked: reports of a million
     /// claims do not carry a million sentences).
     pub fn reason(&self, a: &Assessed) -> String {
-        crate::recon::describe(a, self.figure.as_ref(), self.as_of.as_ref())
+        crate::recon::describe(a, self.figure.as_ref(), self.as_of.as_ref(), self.kind)
     }
 
     /// Distinct origins among the supporting claims.

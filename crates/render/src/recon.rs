@@ -582,10 +582,16 @@ fn pairwise(state: &State<'_>, s: &SubjectReport, out: &mut String) {
     let _ = writeln!(out, "between the claims:");
     for (i, a) in firsts.iter().enumerate() {
         for b in &firsts[i + 1..] {
-            let (word, how) = if a.reach().overlaps(b.reach()) {
-                ("consistent", "overlap")
+            let together = if s.kind == reckon_claim::Kind::Range {
+                a.interval == b.interval
             } else {
-                ("contradict", "are disjoint")
+                a.reach().overlaps(b.reach())
+            };
+            let (word, how) = match (together, s.kind) {
+                (true, reckon_claim::Kind::Range) => ("agree", "are the same range"),
+                (true, _) => ("consistent", "overlap"),
+                (false, reckon_claim::Kind::Range) => ("contradict", "are different ranges"),
+                (false, _) => ("contradict", "are disjoint"),
             };
             let sa = state.claims[a.index].claim.scope.as_deref();
             let sb = state.claims[b.index].claim.scope.as_deref();
@@ -648,6 +654,7 @@ fn kind_words(k: reckon_claim::Kind) -> &'static str {
     match k {
         reckon_claim::Kind::Level => "level that may go up or down",
         reckon_claim::Kind::RunningTotal => "running total",
+        reckon_claim::Kind::Range => "range",
     }
 }
 
