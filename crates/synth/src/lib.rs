@@ -204,4 +204,5 @@ mod tests {
 }
 
 pub mod eval;
+pub mod planted;
 pub mod worst;

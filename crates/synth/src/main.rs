@@ -16,6 +16,8 @@ usage:
   reckon-bench worst N                           time the once-quadratic paths at N and 2N
   reckon-bench eval DATA_DIR [--cv] [--misses]   score the reconciler on real data
                                                  (DATA_DIR holds claims.jsonl and truth-*.csv)
+  reckon-bench planted [SEED]                    recover planted accuracies and copiers as
+                                                 noise and copying grow
 
 Run it built for speed:
   cargo run --release -p reckon-synth --bin reckon-bench -- log 1000000 100000";
@@ -273,6 +275,51 @@ fn eval(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+fn planted(args: &[String]) -> Result<(), String> {
+    let seed = arg(args, 2, Some(1))?;
+    println!(
+        "2000 subjects, 40 independent origins (3 to 6 per subject), seed {seed}; copiers repeat the least accurate origins"
+    );
+    println!(
+        "{:<6} {:<8} {:>10} {:>10} {:>9} {:>18} {:>22}",
+        "noise",
+        "copiers",
+        "weighted",
+        "majority",
+        "spearman",
+        "copying (copiers)",
+        "copying (independents)"
+    );
+    for noise in [0.1, 0.25, 0.4] {
+        for copiers in [0, 5, 15] {
+            let sc = reckon_synth::planted::Scenario {
+                subjects: 2000,
+                origins: 40,
+                noise,
+                copiers,
+                seed,
+            };
+            let got = reckon_synth::planted::run(&sc)?;
+            let pct = |k: usize| format!("{:.1}%", 100.0 * k as f64 / got.subjects as f64);
+            println!(
+                "{:<6} {:<8} {:>10} {:>10} {:>9.2} {:>18} {:>22.2}",
+                noise,
+                copiers,
+                pct(got.wrong),
+                pct(got.majority_wrong),
+                got.spearman,
+                if copiers == 0 {
+                    "-".to_owned()
+                } else {
+                    format!("{:.2}", got.copying_of_copiers)
+                },
+                got.copying_of_independents
+            );
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let r = match args.get(1).map(String::as_str) {
@@ -281,6 +328,7 @@ fn main() -> ExitCode {
         Some("reconcile") => bench_reconcile(&args),
         Some("worst") => arg(&args, 2, Some(20_000)).and_then(reckon_synth::worst::run),
         Some("eval") => eval(&args),
+        Some("planted") => planted(&args),
         Some("audit") => bench_audit(&args),
         _ => Err(USAGE.to_owned()),
     };
