@@ -1,12 +1,13 @@
 //! Properties of the weighted figure that hold for any log: renaming origins changes nothing,
-//! a new origin stating exactly the figure never moves it, and the result is the same on every
-//! run.
+//! a new origin stating exactly the figure never moves it, the result is the same on every
+//! run, and every figure is traced to the claims behind it.
 
 #![allow(clippy::unwrap_used)]
 use proptest::prelude::*;
+use reckon_claim::{Interval, Num};
 use reckon_claim::{Timestamp, parse_line};
 use reckon_ledger::{Entry, GENESIS, decode, encode};
-use reckon_reconcile::{Options, Reconciliation, State, reconcile};
+use reckon_reconcile::{Assessed, Options, Reconciliation, State, reconcile};
 
 /// Entries from claim lines, as the log would hold them.
 fn entries(lines: &[String]) -> Vec<Entry> {
@@ -41,6 +42,34 @@ fn figures(r: &Reconciliation) -> Vec<(String, Option<String>, &'static str)> {
         .collect()
 }
 
+/// Whether every number of `f` lies in what one of `claims` states or may stand for: checked
+/// at its ends, at every end of a claim inside it, and between each two of those.
+fn covered(f: &Interval, claims: &[&Assessed]) -> bool {
+    let mut at: Vec<Num> = vec![f.lo().at];
+    at.extend(f.hi().map(|h| h.at));
+    for a in claims {
+        let r = a.reach();
+        at.extend(
+            [Some(r.lo().at), r.hi().map(|h| h.at)]
+                .into_iter()
+                .flatten(),
+        );
+    }
+    at.retain(|n| f.contains_num(*n));
+    at.sort_unstable();
+    at.dedup();
+    let mids: Vec<Num> = at
+        .windows(2)
+        .map(|w| Num::from_millionths((w[0].millionths() + w[1].millionths()) / 2))
+        .collect();
+    if f.hi().is_none() {
+        at.push(Num::from_int(1_000_000));
+    }
+    at.into_iter()
+        .chain(mids)
+        .all(|n| claims.iter().any(|a| a.reach().contains_num(n)))
+}
+
 fn run(lines: &[String]) -> Reconciliation {
     let e = entries(lines);
     let state = State::fold(&e, None);
@@ -49,7 +78,7 @@ fn run(lines: &[String]) -> Reconciliation {
 
 /// Random claims: (subject, figure kind, number, origin).
 fn claims() -> impl Strategy<Value = Vec<(u8, u8, u16, u8)>> {
-    proptest::collection::vec((0u8..6, 0u8..4, 0u16..6, 0u8..7), 1..40)
+    proptest::collection::vec((0u8..6, 0u8..5, 0u16..6, 0u8..7), 1..40)
 }
 
 fn written(kind: u8, n: u16) -> String {
@@ -57,6 +86,7 @@ fn written(kind: u8, n: u16) -> String {
     match kind {
         0 | 1 => x.to_string(),
         2 => format!("at least {x}"),
+        3 => format!("about {x}"),
         _ => format!("between {x} and {}", x + 20),
     }
 }
@@ -96,6 +126,26 @@ proptest! {
         let after = run(&more);
         let of = |r: &Reconciliation| r.subjects.iter().find(|s| s.subject.as_str() == subject).and_then(|s| s.figure.map(|f| f.to_string()));
         prop_assert_eq!(of(&before), of(&after));
+    }
+
+    /// Every figure lies within what some counted claim behind it states (or may stand for),
+    /// and that claim is an entry of the log: nothing printed comes from elsewhere.
+    #[test]
+    fn every_figure_is_traced_to_a_claim_behind_it(raw in claims()) {
+        let lines: Vec<String> = raw.iter().map(|&(s, k, n, o)| line(s, &written(k, n), &format!("O{o}"))).collect();
+        let r = run(&lines);
+        for s in &r.subjects {
+            let Some(f) = s.figure else { continue };
+            let behind: Vec<&Assessed> = s.support().collect();
+            prop_assert!(covered(&f, &behind), "{} figure {} has no claim behind some of it", s.subject, f);
+            for a in behind {
+                prop_assert!(a.seq >= 1 && a.seq as usize <= lines.len());
+            }
+            let counted: Vec<&Assessed> = s.claims.iter().filter(|a| a.counts()).collect();
+            for (region, _) in &s.candidates {
+                prop_assert!(covered(region, &counted), "{} candidate {} untraced", s.subject, region);
+            }
+        }
     }
 
     /// The same log gives the same reconciliation, down to every learned number.
