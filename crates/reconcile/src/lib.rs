@@ -4,10 +4,13 @@
 //! - [`State::fold`] folds entries into the state at any log position (retractions,
 //!   supersessions, definitions, aliases).
 //! - [`reconcile`] groups live claims by subject (after aliases) and unit, reads each figure as
-//!   an interval (with the claim's, else the subject's, else the default tolerance), and finds
-//!   the figure among the counted claims. Claims describing another time (outside the
-//!   subject's comparison window around the latest `as_of`), and expected or denied claims,
-//!   never count.
+//!   an interval (with the claim's, else the subject's, else the default tolerance; a bare
+//!   round figure reaches as far as the rounding it may be, [`reckon_claim::Figure::rounding`]),
+//!   and finds the figure among the counted claims. Claims describing another time (outside
+//!   the subject's comparison window around the latest `as_of`: 31 days for a level unless
+//!   defined), and expected or denied claims, never count toward it. One-sided claims carry
+//!   half a vote; a range subject's claims support only the same range; the figure is the most
+//!   precise stated figure inside the winning region.
 //! - The figure ([`Method::Weighted`], the default) is the region with the greatest support of
 //!   origins weighed by the reliability the whole log shows for them: accuracy learned from
 //!   how often their figures agree with other origins' on subjects both speak to, copying
@@ -17,7 +20,9 @@
 //! - [`Method::Count`] counts distinct origins instead ([`sweep`]); ties are broken by the
 //!   origins' records on other subjects (`(agreed + 1) / (contested + 2)`, never counting the
 //!   tied subject's own pick).
-//! - [`parts`] checks `sum_of` definitions with interval arithmetic and derives missing figures.
+//! - [`parts`] checks `sum_of` definitions with interval arithmetic (for the same time only)
+//!   and derives missing figures.
+//! - [`series`] checks the order of a running total's claims over time and names the outlier.
 //! - [`graph`] builds a petgraph graph of claims, value clusters and figures that stays linear
 //!   in the number of claims.
 //!
