@@ -89,8 +89,11 @@ impl Figure {
         let Value::Exact(n) = self.value else {
             return None;
         };
-        let words = self.stated.trim_start().to_ascii_lowercase();
-        if words.starts_with("exactly") || words.starts_with('=') {
+        let words = self.stated.trim_start();
+        let exactly = words
+            .get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case("exactly"));
+        if exactly || words.starts_with('=') {
             return None;
         }
         let m = n.millionths();

@@ -501,28 +501,26 @@ fn settle(g: &Group, region: Interval) -> Interval {
 /// claims state, then the smallest; else the region itself. Three claims of `1,000` (each
 /// reaching [950, 1050]) give 1000; `4,000` and `4,100` give 4100, which both allow.
 fn snap(g: &Group, region: Interval) -> Interval {
-    // Ranked by (rounding, fewest claims last, value): smaller is better.
-    type Rank = (Num, std::cmp::Reverse<usize>, Num);
-    let mut best: Option<(Rank, Interval)> = None;
+    if region.is_point() {
+        return region;
+    }
+    // Each figure stated inside the region: its smallest rounding and how many claims state it.
+    let mut inside: HashMap<Interval, (Num, usize), BuildHasherDefault<Fx>> = HashMap::default();
     for k in (0..g.claims.len()).filter(|&k| g.eligible[k]) {
         let Some(iv) = g.intervals[k] else { continue };
         if !iv.is_point() || !region.contains(&iv) {
             continue;
         }
-        let n = iv.lo().at;
-        let same = (0..g.claims.len())
-            .filter(|&j| g.eligible[j] && g.intervals[j] == Some(iv))
-            .count();
-        let key = (
-            g.rounding[k].unwrap_or(Num::ZERO),
-            std::cmp::Reverse(same),
-            n,
-        );
-        if best.as_ref().is_none_or(|(b, _)| key < *b) {
-            best = Some((key, iv));
-        }
+        let rounding = g.rounding[k].unwrap_or(Num::ZERO);
+        let e = inside.entry(iv).or_insert((rounding, 0));
+        e.0 = e.0.min(rounding);
+        e.1 += 1;
     }
-    best.map_or(region, |(_, iv)| iv)
+    // Ranked by (rounding, most claims, value): smallest first.
+    inside
+        .into_iter()
+        .min_by_key(|(iv, (rounding, same))| (*rounding, std::cmp::Reverse(*same), iv.lo().at))
+        .map_or(region, |(iv, _)| iv)
 }
 
 /// The candidate a tie is broken to: the one whose origins are most reliable, then the one

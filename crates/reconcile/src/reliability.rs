@@ -565,6 +565,19 @@ pub fn learn(
 /// An origin's claims' segment ranges merged into disjoint pieces, each with the share of the
 /// vote it carries: the whole where a claim stating both ends covers it, else [`ONE_SIDED`].
 fn pieces(spans: &[(u32, u32, bool)]) -> Vec<(u32, u32, f64)> {
+    // The common case, every claim stating both ends: merge sorted spans, no sweep.
+    if spans.iter().all(|s| !s.2) {
+        let mut sorted: Vec<(u32, u32)> = spans.iter().map(|s| (s.0, s.1)).collect();
+        sorted.sort_unstable();
+        let mut out: Vec<(u32, u32, f64)> = Vec::with_capacity(sorted.len());
+        for (lo, hi) in sorted {
+            match out.last_mut() {
+                Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+                _ => out.push((lo, hi, 1.0)),
+            }
+        }
+        return out;
+    }
     let mut bounds: Vec<u32> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
     bounds.sort_unstable();
     bounds.dedup();
