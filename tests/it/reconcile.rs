@@ -6,9 +6,14 @@ use std::path::{Path, PathBuf};
 
 /// A log of `tests/data/reconcile.jsonl` (every relation, status and sum case).
 fn cases(dir: &Path) -> PathBuf {
+    imported(dir, "tests/data/reconcile.jsonl")
+}
+
+/// A new log in `dir` holding the lines of `file` (relative to the repository root).
+fn imported(dir: &Path, file: &str) -> PathBuf {
     let log = dir.join("log");
     assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let file = root().join("tests/data/reconcile.jsonl");
+    let file = root().join(file);
     let r = reckon(&log, &["import", file.to_str().unwrap()], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     log
@@ -568,11 +573,7 @@ fn a_declared_trust_prior_is_an_audited_event_that_weighs_an_origin() {
 #[test]
 fn each_rule_of_what_a_stated_figure_means() {
     let dir = scratch("recon-rules");
-    let log = dir.join("log");
-    assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let file = root().join("tests/data/figure-rules.jsonl");
-    let r = reckon(&log, &["import", file.to_str().unwrap()], None);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log = imported(&dir, "tests/data/figure-rules.jsonl");
     let out = transcripts(&log, &[&["reconcile"], &["explain"], &["conflicts"]]);
     golden("reconcile/rules.txt", &out, &dir);
 }

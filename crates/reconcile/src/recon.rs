@@ -369,24 +369,22 @@ fn build_group(
         .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
         .collect();
     let subject_precision = def.and_then(|d| d.precision);
+    // A range's ends are facts: it is compared whole, never as a rounding.
     let rounding: Vec<Option<Num>> = claims
         .iter()
         .map(|&i| {
             let c = &state.claims[i].claim;
             let precision = c.precision.or(subject_precision).unwrap_or_default();
-            c.value.rounding(precision, tolerance)
+            (kind != Kind::Range)
+                .then(|| c.value.rounding(precision, tolerance))
+                .flatten()
         })
         .collect();
-    // A range's ends are facts: it is compared whole, never as a rounding.
-    let rounding: Vec<Option<Num>> = if kind == Kind::Range {
-        vec![None; claims.len()]
-    } else {
-        rounding
-    };
+    // By lower end, then upper end (unbounded last).
+    let range_key = |x: &Interval| (start_key(x), end_key(x).is_none(), end_key(x));
     let ranges: Option<Vec<Interval>> = (kind == Kind::Range).then(|| {
         let mut v: Vec<Interval> = intervals.iter().flatten().copied().collect();
-        // By lower end, then upper end (unbounded last).
-        v.sort_unstable_by_key(|x| (start_key(x), end_key(x).is_none(), end_key(x)));
+        v.sort_unstable_by_key(range_key);
         v.dedup();
         v
     });
@@ -395,8 +393,8 @@ fn build_group(
         .zip(&rounding)
         .map(|(iv, h)| match (iv, h, &ranges) {
             (Some(iv), _, Some(all)) => all
-                .iter()
-                .position(|x| x == iv)
+                .binary_search_by_key(&range_key(iv), range_key)
+                .ok()
                 .map(|i| Interval::point(Num::from_int(i as i64))),
             (Some(iv), Some(h), None) => widen(iv, *h).or(Some(*iv)),
             (iv, _, _) => *iv,
