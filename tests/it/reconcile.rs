@@ -574,6 +574,16 @@ fn a_declared_trust_prior_is_an_audited_event_that_weighs_an_origin() {
 fn each_rule_of_what_a_stated_figure_means() {
     let dir = scratch("recon-rules");
     let log = imported(&dir, "tests/data/figure-rules.jsonl");
-    let out = transcripts(&log, &[&["reconcile"], &["explain"], &["conflicts"]]);
+    let out = transcripts(
+        &log,
+        &[
+            &["reconcile"],
+            &["explain"],
+            &["conflicts"],
+            // A part alone: its sum is the conflict, shown without the whole's listing.
+            &["conflicts", "r/sum-bad/military"],
+            &["query", "conflicts r/sum-bad/"],
+        ],
+    );
     golden("reconcile/rules.txt", &out, &dir);
 }

@@ -62,7 +62,7 @@ pub mod sweep;
 pub use pattern::Pattern;
 pub use recon::{Method, Options, Reconciliation, Record, Records, estimate_records, reconcile};
 pub use report::{
-    Assessed, Derivation, Excluded, OriginWeight, PartsCheck, Relation, Status, SubjectReport,
-    TieBreak,
+    Assessed, Derivation, Excluded, OriginWeight, PartOf, PartsCheck, Relation, Status,
+    SubjectReport, TieBreak,
 };
 pub use state::{Recorded, State};

@@ -1,8 +1,14 @@
 //! Parts and wholes: subjects declared `sum_of` others are checked with interval arithmetic,
 //! and a missing whole or a single missing part is derived.
+//!
+//! Each figure is compared as what it may stand for (a round figure as its rounding's reach).
+//! When the parts cannot sum to the whole, nothing says which figure is wrong, so the whole and
+//! every part are contested: the whole is offered the parts' sum, each part the whole less the
+//! other parts ([`PartOf`]). When they sum to it, the whole is checked by its parts and each part
+//! in its sum. Parts and whole are compared only for the same time.
 
 use crate::recon::Options;
-use crate::report::{Derivation, PartsCheck, Relation, Status, SubjectReport};
+use crate::report::{Derivation, PartOf, PartsCheck, Relation, Status, SubjectReport};
 use crate::state::State;
 use reckon_claim::{End, Interval, Num, Subject};
 use std::collections::HashMap;
@@ -84,6 +90,7 @@ fn empty(state: &State<'_>, subject: &Subject, unit: &str, opts: &Options) -> Su
         other_units: Vec::new(),
         derived: None,
         parts: None,
+        part_of: Vec::new(),
         weights: Vec::new(),
         by_count: None,
     }
@@ -93,6 +100,51 @@ fn empty(state: &State<'_>, subject: &Subject, unit: &str, opts: &Options) -> Su
 fn stated(r: Option<&SubjectReport>) -> Option<Interval> {
     r.filter(|r| r.status != Status::Derived)
         .and_then(|r| r.figure)
+}
+
+/// What a report's stated figure may stand for, for comparing it in a sum: a round figure
+/// (every counted claim stating exactly it is one that may be a rounding) reaches as far as
+/// all of them do; any other figure is itself.
+fn reach(r: Option<&SubjectReport>) -> Option<Interval> {
+    let r = r?;
+    let figure = stated(Some(r))?;
+    if !figure.is_point() {
+        return Some(figure);
+    }
+    let mut out: Option<Interval> = None;
+    for a in r.support().filter(|a| a.interval == figure) {
+        let narrower = a.rounded.and_then(|x| match out {
+            None => Some(x),
+            Some(o) => o.intersect(&x),
+        });
+        match narrower {
+            Some(x) => out = Some(x),
+            // One claim states exactly this figure: it is what is compared.
+            None => return Some(figure),
+        }
+    }
+    Some(out.unwrap_or(figure))
+}
+
+/// A figure in words, with what it may stand for when that is wider.
+fn shown(figure: &Interval, reach: &Interval) -> String {
+    if figure == reach {
+        figure.to_string()
+    } else {
+        format!("{figure} (a round figure: it may stand for {reach})")
+    }
+}
+
+/// The interval sum of `figures`, leaving out the one at `skip`; `None` when one is unknown or
+/// the sum cannot be held.
+fn sum_of(figures: &[Option<Interval>], skip: Option<usize>) -> Option<Interval> {
+    figures
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| Some(*j) != skip)
+        .try_fold(Interval::point(Num::ZERO), |acc, (_, f)| {
+            f.and_then(|f| acc.checked_add(&f))
+        })
 }
 
 fn supporting(r: Option<&SubjectReport>) -> Vec<u64> {
@@ -172,6 +224,13 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
             .collect();
         let whole_at = find(&index, whole, &unit);
         let whole_figure = stated(whole_at.map(|i| &reports[i]));
+        // Compared as what each figure may stand for (a round figure may be a rounding).
+        let reaches: Vec<Option<Interval>> = parts
+            .iter()
+            .map(|p| reach(find(&index, p, &unit).map(|i| &reports[i])))
+            .collect();
+        let whole_reach = reach(whole_at.map(|i| &reports[i]));
+        let sum_reach = sum_of(&reaches, None);
         // Parts and whole are compared only when their figures describe the same time (within
         // the whole's comparison window).
         let apart: Option<String> = whole_at.and_then(|w| {
@@ -202,15 +261,24 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
                 ),
             ),
             (Some(s), Some(w)) => {
-                let r = relation(&s, &w);
+                let (s_reach, w_reach) = (sum_reach.unwrap_or(s), whole_reach.unwrap_or(w));
+                let r = relation(&s_reach, &w_reach);
                 let verb = match r {
                     Relation::Agrees => "which is the whole's figure",
                     Relation::Consistent => "which overlaps the whole's figure",
                     _ => "which cannot be the whole's figure",
                 };
+                let sum_text = if s_reach == s {
+                    s.to_string()
+                } else {
+                    format!("{s} (as far as their round figures reach, {s_reach})")
+                };
                 (
                     Some(r),
-                    format!("the parts ({names}) sum to {s}, {verb} {w}"),
+                    format!(
+                        "the parts ({names}) sum to {sum_text}, {verb} {}",
+                        shown(&w, &w_reach)
+                    ),
                 )
             }
             (Some(s), None) => (
@@ -294,6 +362,47 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
                 r.derived = Some(Derivation {
                     how: format!("the whole {whole} less the other parts"),
                     from,
+                });
+            }
+        }
+        // Seen from each part: the whole less the other parts, against the part's figure. A
+        // sum that cannot hold contests every member, since any one of them may be the wrong
+        // figure; a sum that holds checks every member.
+        if let (Some(r), Some(w)) = (rel, whole_reach) {
+            for (k, part) in parts.iter().enumerate() {
+                let (Some(figure), Some(i)) = (reaches[k], find(&index, part, &unit)) else {
+                    continue;
+                };
+                let Some(others) = sum_of(&reaches, Some(k)) else {
+                    continue;
+                };
+                let rest = subtract(&w, &others);
+                let relation = match (r, rest) {
+                    (Relation::Contradicts, _) | (_, None) => Relation::Contradicts,
+                    (_, Some(rest)) => relation(&rest, &figure),
+                };
+                let reason = match rest {
+                    Some(rest) => format!(
+                        "the whole {whole} ({w}) less the other parts ({others}) leaves {rest}, {} {figure}",
+                        match relation {
+                            Relation::Agrees => "which is its figure",
+                            Relation::Consistent => "which overlaps its figure",
+                            _ => "which cannot be its figure",
+                        }
+                    ),
+                    None => format!(
+                        "the other parts of {whole} alone ({others}) exceed the whole's figure {w}, so its figure {figure} cannot fit"
+                    ),
+                };
+                let report = &mut reports[i];
+                if relation == Relation::Contradicts && report.status != Status::Unresolved {
+                    report.status = Status::Contested;
+                }
+                report.part_of.push(PartOf {
+                    whole: whole.clone(),
+                    rest,
+                    relation,
+                    reason,
                 });
             }
         }

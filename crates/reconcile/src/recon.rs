@@ -879,6 +879,7 @@ fn report(
         other_units: Vec::new(),
         derived: None,
         parts: None,
+        part_of: Vec::new(),
         weights,
         by_count,
     };

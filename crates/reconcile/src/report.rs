@@ -149,6 +149,22 @@ pub struct PartsCheck {
     pub reason: String,
 }
 
+/// A `sum_of` check seen from one of the parts: the whole less the other parts, against the
+/// part's own figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartOf {
+    /// The whole this subject is a part of.
+    pub whole: Subject,
+    /// The whole's figure less the sum of the other parts' figures: the values this part can
+    /// take if the others and the whole are right (`None` when the others alone exceed the
+    /// whole).
+    pub rest: Option<Interval>,
+    /// How `rest` stands to this part's figure.
+    pub relation: Relation,
+    /// In words.
+    pub reason: String,
+}
+
 /// A figure computed rather than stated, and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Derivation {
@@ -197,6 +213,9 @@ pub struct SubjectReport {
     pub derived: Option<Derivation>,
     /// The `sum_of` check this subject takes part in as the whole.
     pub parts: Option<PartsCheck>,
+    /// The `sum_of` checks this subject takes part in as a part (only those compared: the
+    /// whole and every part have stated figures for the same time).
+    pub part_of: Vec<PartOf>,
     /// Each origin's vote on this subject and the record behind it, heaviest first (empty
     /// when the figure was found by counting origins).
     pub weights: Vec<OriginWeight>,

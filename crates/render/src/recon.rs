@@ -159,18 +159,14 @@ fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
             "relation": p.relation.map(|r| r.as_str()),
             "reason": p.reason,
         })),
-        "other_units": s.other_units,
-        "weights": s.weights.iter().map(|w| json!({
-            "origin": &*w.origin,
-            "vote": round4(w.weight),
-            "accuracy": round4(w.learned.accuracy),
-            "copying": round4(w.learned.copying),
-            "repeats_here": w.repeats_here,
-            "one_sided_here": w.one_sided_here,
-            "backed_elsewhere": w.backed_elsewhere,
-            "spoke_elsewhere": w.spoke_elsewhere,
-            "declared": w.declared.as_ref().map(|(seq, prior, reason)| json!({"seq": seq, "prior": prior.get(), "reason": reason})),
+        "part_of": s.part_of.iter().map(|p| json!({
+            "whole": p.whole.as_str(),
+            "rest": p.rest.as_ref().map(interval_json),
+            "relation": p.relation.as_str(),
+            "reason": p.reason,
         })).collect::<Vec<_>>(),
+        "other_units": s.other_units,
+        "weights": weights_json(s),
         "by_count": s.by_count.as_ref().map(|v| v.iter().map(interval_json).collect::<Vec<_>>()),
     })
 }
@@ -181,6 +177,62 @@ fn round4(x: f64) -> f64 {
 }
 
 /// Each origin's vote and the record behind it, and what counting alone would give.
+/// Each origin's vote on `s` and the record behind it, as JSON (empty when counted).
+fn weights_json(s: &SubjectReport) -> Vec<Json> {
+    s.weights.iter().map(|w| json!({
+        "origin": &*w.origin,
+        "vote": round4(w.weight),
+        "accuracy": round4(w.learned.accuracy),
+        "copying": round4(w.learned.copying),
+        "repeats_here": w.repeats_here,
+        "one_sided_here": w.one_sided_here,
+        "backed_elsewhere": w.backed_elsewhere,
+        "spoke_elsewhere": w.spoke_elsewhere,
+        "declared": w.declared.as_ref().map(|(seq, prior, reason)| json!({"seq": seq, "prior": prior.get(), "reason": reason})),
+    })).collect()
+}
+
+/// One line of every origin's vote on `s`, heaviest first (`None` when counted): what a side
+/// of a conflict weighs, with `explain` for the evidence behind each.
+fn votes_line(s: &SubjectReport) -> Option<String> {
+    if s.weights.is_empty() {
+        return None;
+    }
+    let votes: Vec<String> = s
+        .weights
+        .iter()
+        .map(|w| {
+            let mut v = format!(
+                "{} {:.2} (accuracy {:.2}",
+                one_line(&w.origin),
+                w.weight,
+                w.learned.accuracy
+            );
+            if w.repeats_here {
+                v.push_str(&format!(
+                    ", repeats an earlier figure: copying {:.2}",
+                    w.learned.copying
+                ));
+            }
+            if w.one_sided_here {
+                v.push_str(", one-sided: half a vote");
+            }
+            v.push(')');
+            v
+        })
+        .collect();
+    Some(format!("votes: {}", votes.join("; ")))
+}
+
+/// The summed vote of `origins` on `s`.
+fn side_vote(s: &SubjectReport, origins: &[String]) -> f64 {
+    s.weights
+        .iter()
+        .filter(|w| origins.iter().any(|o| o.as_str() == &*w.origin))
+        .map(|w| w.weight)
+        .sum()
+}
+
 fn weights_block(s: &SubjectReport, out: &mut String) {
     if s.weights.is_empty() {
         return;
@@ -258,7 +310,9 @@ fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
 
 /// `reckon reconcile`: one subject a row (subject, unit, figure, status, support, dissent),
 /// or JSON `{"position","head","default_tolerance","subjects":[…]}` with every supporting,
-/// dissenting and uncounted claim's provenance.
+/// dissenting and uncounted claim's provenance; `parts` is the `sum_of` check of a whole and
+/// `part_of` those of a part (`whole`, `rest`: the whole less the other parts, `relation`,
+/// `reason`).
 pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> String {
     if format == Format::Json {
         return envelope(
@@ -293,13 +347,34 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             Some(p) => format!("{figure} | parts sum {}", figure_text(p.sum.as_ref())),
             None => figure,
         };
-        let status = match s.parts.as_ref().and_then(|p| p.relation) {
+        // A part whose sum cannot hold is offered what the whole leaves it.
+        let figure = s
+            .part_of
+            .iter()
+            .filter(|p| p.relation == Relation::Contradicts)
+            .fold(figure, |f, p| {
+                format!(
+                    "{f} | {} less others {}",
+                    p.whole,
+                    p.rest
+                        .as_ref()
+                        .map_or_else(|| "none".to_owned(), |r| figure_text(Some(r)))
+                )
+            });
+        let mut status = match s.parts.as_ref().and_then(|p| p.relation) {
             Some(Relation::Agrees) => format!("{}, checked by its parts", s.status.as_str()),
             Some(Relation::Consistent) => {
                 format!("{}, consistent with its parts", s.status.as_str())
             }
             _ => s.status.as_str().to_owned(),
         };
+        for p in &s.part_of {
+            match p.relation {
+                Relation::Agrees => status.push_str(", checked in its sum"),
+                Relation::Consistent => status.push_str(", consistent with its sum"),
+                _ => {}
+            }
+        }
         rows.push(vec![
             s.subject.to_string(),
             s.unit.clone(),
@@ -396,10 +471,28 @@ fn status_sentence(s: &SubjectReport) -> String {
                     word.to_owned()
                 }
             };
+            let whole_bad = s
+                .parts
+                .as_ref()
+                .is_some_and(|p| p.relation == Some(Relation::Contradicts));
+            let wholes: Vec<String> = s
+                .part_of
+                .iter()
+                .filter(|p| p.relation == Relation::Contradicts)
+                .map(|p| p.whole.to_string())
+                .collect();
             if k == 0 {
-                // Contested by its parts, not by a claim.
+                // Contested by a sum, not by a claim.
+                let why = match (whole_bad, wholes.is_empty()) {
+                    (true, _) => "its parts cannot sum to it".to_owned(),
+                    (false, false) => format!(
+                        "it cannot be a part of {} with the other parts' figures",
+                        wholes.join(" or ")
+                    ),
+                    (false, true) => "a sum it takes part in cannot hold".to_owned(),
+                };
                 format!(
-                    "contested: {n} origin{} {} it, but its parts cannot sum to it",
+                    "contested: {n} origin{} {} it, but {why}",
                     plural(n),
                     verb(n, "support")
                 )
@@ -509,6 +602,14 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
                 None => "",
             };
             let _ = writeln!(out, "parts: {verdict}{}", one_line(&p.reason));
+        }
+        for p in &s.part_of {
+            let verdict = match p.relation {
+                Relation::Agrees => "checked in its sum: ",
+                Relation::Consistent => "consistent with its sum: ",
+                _ => "contested by its sum: ",
+            };
+            let _ = writeln!(out, "part of {}: {verdict}{}", p.whole, one_line(&p.reason));
         }
         let mut scopes: Vec<(String, u64)> = s
             .claims
@@ -669,10 +770,13 @@ fn with_reach(a: &Assessed) -> String {
 /// `reckon conflicts`: every contradiction with both sides' provenance: claims that exclude
 /// their subject's figure, ties between regions, and parts that cannot sum to their whole.
 /// JSON: `{"position","head","default_tolerance","conflicts":[{"subject","unit","kind",…}]}`,
-/// where `kind` is `dissent` (with `figure`, `support` and `dissent`: provenance of each claim),
-/// `tie` (with `candidates`: each `region`, its `origins` and the `claims` behind it) or `parts`
-/// (with `reason`, `sum`, `whole_figure`, `whole_claims`, and `parts`: each `subject`, its
-/// `figure` and the `claims` behind it). Every side is traced to its entries.
+/// where `kind` is `dissent` (with `figure`, `support` and `dissent`: provenance of each claim,
+/// and `weights`: every origin's vote as in `reconcile`), `tie` (with `candidates`: each
+/// `region`, its `origins`, the `claims` behind it and its summed `vote`, and `weights`),
+/// `parts` (with `reason`, `sum`, `whole_figure`, `whole_claims`, and `parts`: each `subject`,
+/// its `figure` and the `claims` behind it), `part` (a part whose sum cannot hold when its
+/// whole is not shown: `whole`, `reason`, `rest` (the whole less the other parts), `figure`
+/// and `claims`) or `order`. Every side is traced to its entries.
 pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> String {
     let mut items: Vec<Json> = Vec::new();
     let mut text = position_line(r);
@@ -684,10 +788,24 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             .as_ref()
             .filter(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
         let order_bad = s.series.as_ref().filter(|c| !c.out_of_order.is_empty());
+        // A part whose sum cannot hold, when its whole is not shown (the whole's item lists
+        // every part's claims).
+        let sums_bad: Vec<&reckon_reconcile::PartOf> = s
+            .part_of
+            .iter()
+            .filter(|p| {
+                p.relation == Relation::Contradicts
+                    && !r
+                        .subjects
+                        .iter()
+                        .any(|x| x.subject == p.whole && x.unit == s.unit)
+            })
+            .collect();
         if dissent.is_empty()
             && s.status != Status::Unresolved
             && parts_bad.is_none()
             && order_bad.is_none()
+            && sums_bad.is_empty()
         {
             continue;
         }
@@ -700,6 +818,7 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                 "figure": s.figure.as_ref().map(interval_json),
                 "support": support.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
                 "dissent": dissent.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                "weights": weights_json(s),
             }));
             let _ = writeln!(
                 text,
@@ -708,6 +827,9 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                 s.unit,
                 figure_text(s.figure.as_ref())
             );
+            if let Some(v) = votes_line(s) {
+                let _ = writeln!(text, "{v}");
+            }
             text.push_str("for the figure:\n");
             for a in &support {
                 claim_block(state, s, a, &mut text);
@@ -732,7 +854,9 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                     "region": interval_json(iv),
                     "origins": o,
                     "claims": side(iv).iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                    "vote": (!s.weights.is_empty()).then(|| round4(side_vote(s, o))),
                 })).collect::<Vec<_>>(),
+                "weights": weights_json(s),
             }));
             let _ = writeln!(
                 text,
@@ -742,7 +866,12 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                 s.candidates.len()
             );
             for (iv, origins) in &s.candidates {
-                let _ = writeln!(text, "  {iv}: {}", one_line(&origins.join("; ")));
+                let vote = if s.weights.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (vote {:.2})", side_vote(s, origins))
+                };
+                let _ = writeln!(text, "  {iv}{vote}: {}", one_line(&origins.join("; ")));
                 for a in side(iv) {
                     claim_block(state, s, a, &mut text);
                 }
@@ -821,6 +950,30 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                         claim_block(state, x, a, &mut text);
                     }
                 }
+            }
+        }
+        for p in sums_bad {
+            n += 1;
+            items.push(json!({
+                "subject": s.subject.as_str(), "unit": s.unit, "kind": "part",
+                "whole": p.whole.as_str(),
+                "reason": p.reason,
+                "rest": p.rest.as_ref().map(interval_json),
+                "figure": s.figure.as_ref().map(interval_json),
+                "claims": support.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+            }));
+            let _ = writeln!(
+                text,
+                "\n{} ({}): part of {}: {} (`conflicts {}` shows every part)",
+                s.subject,
+                one_line(&s.unit),
+                p.whole,
+                one_line(&p.reason),
+                p.whole
+            );
+            text.push_str("this part:\n");
+            for a in &support {
+                claim_block(state, s, a, &mut text);
             }
         }
     }

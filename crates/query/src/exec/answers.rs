@@ -217,7 +217,12 @@ pub(super) fn conflicts(
             .parts
             .as_ref()
             .is_some_and(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
-        if !contested && s.status != Status::Unresolved && !parts_bad {
+        let sums_bad: Vec<&reckon_reconcile::PartOf> = s
+            .part_of
+            .iter()
+            .filter(|p| p.relation == reckon_reconcile::Relation::Contradicts)
+            .collect();
+        if !contested && s.status != Status::Unresolved && !parts_bad && sums_bad.is_empty() {
             continue;
         }
         rows.push(figure_row(s));
@@ -234,6 +239,13 @@ pub(super) fn conflicts(
             row[0] = Cell::Text("parts".into());
             row[1] = Cell::Text(s.subject.to_string());
             row[15] = Cell::Text(check.reason.clone());
+            rows.push(row);
+        }
+        for p in sums_bad {
+            let mut row = vec![Cell::Empty; PROVENANCE.len()];
+            row[0] = Cell::Text("part of".into());
+            row[1] = Cell::Text(s.subject.to_string());
+            row[15] = Cell::Text(p.reason.clone());
             rows.push(row);
         }
     }
