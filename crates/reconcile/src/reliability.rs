@@ -36,8 +36,11 @@
 //! `A(o) = (Σ P(o's claim is right) + s·a) / (number of those subjects + s)`, where `P(o's claim
 //! is right)` is the chance the figure lies in what the claim covers, `s` is
 //! [`Model::prior_strength`] and `a` is the origin's declared prior (a `trust` event, with its
-//! own strength) or else the mean accuracy of all origins (an empirical-Bayes prior, so that an
-//! origin with no record is taken to be as good as the average one, not better).
+//! own strength) or else the average origin's accuracy: the mean of `A` over the origins with
+//! evidence and no declared prior, each counted once (an empirical-Bayes prior, as a
+//! hierarchical model estimates its hyperparameter, so that an origin with no record is taken
+//! to be as good as the average origin, not as the average claim, which the origins that say
+//! most would dominate).
 //!
 //! **Copying.** An origin that states a figure another origin stated before it (by `said_on`,
 //! then by log order) may have copied it. Copiers repeat errors as readily as truths, while an
@@ -536,9 +539,14 @@ pub fn learn(
                 }
             }
         }
+        // The prior mean is the average origin's accuracy (each origin counted once, not
+        // weighted by how much it says), over the origins with evidence and no declared prior.
         let (num, den) = sums
             .iter()
-            .fold((0.0, 0.0), |(n, d), s| (n + s[0], d + s[1]));
+            .zip(&learned)
+            .zip(&priors)
+            .filter(|((s, _), d)| s[1] > 0.0 && d.is_none())
+            .fold((0.0, 0.0), |(n, d), ((_, l), _)| (n + l.accuracy, d + 1.0));
         let mean = if den > 0.0 { num / den } else { START };
         let mut moved = 0.0f64;
         for (o, s) in sums.iter().enumerate() {
@@ -720,6 +728,32 @@ mod tests {
 
     /// Origins 0 and 1 agree on nine subjects; origin 2 disagrees with both on each. On a
     /// tenth subject 0 and 2 stand alone against each other: 0's record decides.
+    /// One origin states the truth on 20 subjects; on each, a one-off origin then repeats it
+    /// and another one-off states something else. Two thirds of the claims are right, so the
+    /// average claim is right about two times in three, but most origins are one-off and half
+    /// of those are wrong: an origin with no record is taken to be as good as the average
+    /// origin, which is lower. (Pooling every claim, as before, gave it 0.67.)
+    #[test]
+    fn an_origin_with_no_record_is_as_good_as_the_average_origin() {
+        let subjects: Vec<Prepared> = (0..20)
+            .map(|k| {
+                Prepared::new(&[
+                    vote_of(&format!("{}", 100 + k), 0, 0),
+                    vote_of(&format!("{}", 100 + k), 1 + 2 * k, 1),
+                    vote_of(&format!("{}", 900 + k), 2 + 2 * k, 1),
+                ])
+            })
+            .collect();
+        let refs: Vec<&Prepared> = subjects.iter().collect();
+        let learned = learn(&refs, 42, &|_| None, &Model::default());
+        let unknown = learned[41].accuracy;
+        let mean = learned[..41].iter().map(|l| l.accuracy).sum::<f64>() / 41.0;
+        assert!((unknown - mean).abs() < 1e-3, "{unknown} against {mean}");
+        assert!(unknown < 0.6, "{unknown}");
+        assert!(learned[0].accuracy > 0.9, "{learned:?}");
+        assert!(learned[1].accuracy > learned[2].accuracy, "{learned:?}");
+    }
+
     #[test]
     fn an_origin_that_agrees_with_others_outweighs_one_that_never_does() {
         let mut subjects: Vec<Prepared> = (0..9)
