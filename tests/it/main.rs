@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod audit_spec;
 mod bad_input;
 mod cli;
 mod concurrency;

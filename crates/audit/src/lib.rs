@@ -7,13 +7,15 @@
 //! are `blake3(0x01 || left || right)`; the tree is RFC 6962's (see `reckon-merkle`).
 //!
 //! **Checkpoint.** A signed note whose text is three lines: the origin (the log's name), the
-//! tree size in decimal, and the base64 root hash; then a blank line and one signature line per
-//! signer (see [`note`]). Several signers (the log and its witnesses) may sign one checkpoint.
+//! tree size in decimal, and the base64 root hash, then any extension lines (ignored); then a
+//! blank line and one signature line per signer (see [`note`]). Several signers (the log and
+//! its witnesses) may sign one checkpoint. The exact rules, limits and order of checks are
+//! specified in the `reckon-ledger` crate docs.
 //!
 //! **Proof bundle.** JSON: `{"format": "reckon-proof-1", "seq": N, "entry": LINE,
 //! "tree_size": S, "leaf_index": N-1, "inclusion": [BASE64, …], "checkpoint": NOTE}`, where
 //! `LINE` is the entry's line without its newline. To check one by hand: verify the note's
-//! signature with the log's key; read size and root from its text; check that
+//! signature with the log's key (first); read size and root from its text; check that
 //! `blake3(LINE[65..])` is the hex at `LINE[..64]`; take the leaf `blake3(0x00 || that hash)`;
 //! and run RFC 9162's inclusion check with blake3.
 //!
@@ -254,6 +256,10 @@ pub fn prove(
     ))
 }
 
+/// The most a proof bundle may hold, in bytes: a note at its largest
+/// ([`note::MAX_NOTE_BYTES`]), escaped, and room for the entry and the proof.
+pub const MAX_BUNDLE_BYTES: usize = 4 << 20;
+
 /// What a verified bundle proves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proven {
@@ -278,6 +284,12 @@ fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, AuditError> {
 
 /// Checks a proof bundle offline, with nothing but the verifier keys.
 pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, AuditError> {
+    if bundle.len() > MAX_BUNDLE_BYTES {
+        return Err(AuditError::Bundle(format!(
+            "{} bytes; a proof bundle is at most {MAX_BUNDLE_BYTES} bytes",
+            bundle.len()
+        )));
+    }
     let v: Value =
         serde_json::from_str(bundle).map_err(|e| AuditError::Bundle(format!("not JSON: {e}")))?;
     let obj = v
@@ -306,12 +318,14 @@ pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, Audit
             .as_u64()
             .ok_or_else(|| AuditError::Bundle(format!("`{name}` must be a whole number")))
     };
-    let (seq, size, index) = (num("seq")?, num("tree_size")?, num("leaf_index")?);
+    // The signature first: an edited checkpoint is reported as one, whatever else is wrong.
     let note_text = field(&v, "checkpoint")?
         .as_str()
         .ok_or_else(|| AuditError::Bundle("`checkpoint` must be text".into()))?;
     let note = Note::parse(note_text)?;
+    let signers = note.verify(keys)?;
     let cp = Checkpoint::parse(note.text())?;
+    let (seq, size, index) = (num("seq")?, num("tree_size")?, num("leaf_index")?);
     if cp.size != size {
         return Err(AuditError::Bundle(format!(
             "`tree_size` is {size} but the checkpoint says {}",
@@ -332,9 +346,19 @@ pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, Audit
             header.seq
         )));
     }
-    let proof: Vec<Vec<u8>> = field(&v, "inclusion")?
+    let hashes = field(&v, "inclusion")?
         .as_array()
-        .ok_or_else(|| AuditError::Bundle("`inclusion` must be a list".into()))?
+        .ok_or_else(|| AuditError::Bundle("`inclusion` must be a list".into()))?;
+    // A proof in a tree of `size` leaves has at most ceil(log2(size)) hashes: refuse a longer
+    // one before decoding it.
+    let most = u64::BITS - size.saturating_sub(1).leading_zeros();
+    if hashes.len() > most as usize {
+        return Err(AuditError::Bundle(format!(
+            "`inclusion` holds {} hashes; a tree of {size} entries needs at most {most}",
+            hashes.len()
+        )));
+    }
+    let proof: Vec<Vec<u8>> = hashes
         .iter()
         .map(|h| {
             h.as_str()
@@ -344,8 +368,6 @@ pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, Audit
         .collect::<Result<_, _>>()?;
     verify_inclusion::<Blake3>(index, size, &leaf(&header.hash), &proof, &cp.root)
         .map_err(AuditError::Proof)?;
-    // The signature last: the cheap checks reject most damage first.
-    let signers = note.verify(keys)?;
     Ok(Proven {
         seq,
         hash: header.hash,

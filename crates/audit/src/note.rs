@@ -64,13 +64,26 @@ fn hex4(id: &[u8; 4]) -> String {
     reckon_claim::hex(id)
 }
 
+/// The most a note may hold, in bytes, and the most signature lines: a note is refused
+/// before it is read further when it is larger (as C2SP implementations do; Go's `note.Open`
+/// also stops at 100 signatures).
+pub const MAX_NOTE_BYTES: usize = 1 << 20;
+/// See [`MAX_NOTE_BYTES`].
+pub const MAX_SIGNATURES: usize = 100;
+/// The most a key text may hold, in bytes.
+pub const MAX_KEY_BYTES: usize = 4096;
+
+/// A key name (C2SP signed-note): non-empty, with no Unicode white space (the White_Space
+/// property: spaces of every kind, including U+00A0, and line breaks), no `+`, and no control
+/// character.
 fn check_name(name: &str) -> Result<(), NoteError> {
     if name.is_empty()
-        || name.contains(['+', ' ', '\n', '\t'])
-        || name.chars().any(char::is_control)
+        || name.contains('+')
+        || name.chars().any(|c| c.is_whitespace() || c.is_control())
     {
         return Err(NoteError::BadKey(format!(
-            "`{name}`: a key name is non-empty, without spaces or `+`"
+            "`{}`: a key name is non-empty, with no `+`, no space of any kind and no control character",
+            name.escape_debug()
         )));
     }
     Ok(())
@@ -140,6 +153,11 @@ impl SignerKey {
 
     /// Reads a signer key text.
     pub fn parse(text: &str) -> Result<SignerKey, NoteError> {
+        if text.len() > MAX_KEY_BYTES {
+            return Err(NoteError::BadKey(format!(
+                "a key text is at most {MAX_KEY_BYTES} bytes"
+            )));
+        }
         let rest = text
             .trim()
             .strip_prefix("PRIVATE+KEY+")
@@ -176,6 +194,17 @@ impl VerifierKey {
 
     /// Reads a verifier key text.
     pub fn parse(text: &str) -> Result<VerifierKey, NoteError> {
+        if text.len() > MAX_KEY_BYTES {
+            return Err(NoteError::BadKey(format!(
+                "a key text is at most {MAX_KEY_BYTES} bytes"
+            )));
+        }
+        if text.trim_start().starts_with("PRIVATE+KEY+") {
+            return Err(NoteError::BadKey(
+                "this is a secret (signer) key; a verifier needs the public key (the .pub file)"
+                    .into(),
+            ));
+        }
         let (name, id, bytes) = split_key(text.trim(), "NAME+ID+KEY")?;
         let public = VerifyingKey::from_bytes(&bytes)
             .map_err(|_| NoteError::BadKey("not an Ed25519 public key".into()))?;
@@ -219,7 +248,7 @@ fn check_id(written: &str, computed: &[u8; 4]) -> Result<(), NoteError> {
         Ok(())
     } else {
         Err(NoteError::BadKey(format!(
-            "the key ID {written} does not match the key"
+            "the key ID {written} does not match the key (a key ID is 8 lowercase hex digits)"
         )))
     }
 }
@@ -276,9 +305,19 @@ impl Note {
         &self.sigs
     }
 
-    /// Adds a signature by `key`.
+    /// Adds a signature by `key`, unless the note already holds one by that key (a note never
+    /// carries the same signer twice).
     pub fn sign(&mut self, key: &SignerKey) {
-        self.sigs.push(key.sign(&self.text));
+        let sig = key.sign(&self.text);
+        if let Some(old) = self
+            .sigs
+            .iter_mut()
+            .find(|s| s.name == sig.name && s.id == sig.id)
+        {
+            *old = sig;
+        } else {
+            self.sigs.push(sig);
+        }
     }
 
     /// The whole note as text.
@@ -294,6 +333,17 @@ impl Note {
     /// Reads a note, refusing anything but text, one blank line and signature lines.
     pub fn parse(note: &str) -> Result<Note, NoteError> {
         let bad = |m: &str| NoteError::Malformed(m.to_owned());
+        if note.len() > MAX_NOTE_BYTES {
+            return Err(NoteError::Malformed(format!(
+                "{} bytes; a note is at most {MAX_NOTE_BYTES} bytes",
+                note.len()
+            )));
+        }
+        if note.contains('\r') {
+            return Err(bad(
+                "lines end in LF alone; this note holds a carriage return (CR)",
+            ));
+        }
         let split = note
             .find("\n\n")
             .ok_or_else(|| bad("no blank line between the text and the signatures"))?;
@@ -302,7 +352,12 @@ impl Note {
         if block.is_empty() || !block.ends_with('\n') {
             return Err(bad("the signatures must end with a newline"));
         }
-        let mut sigs = Vec::new();
+        if block.matches('\n').count() > MAX_SIGNATURES {
+            return Err(NoteError::Malformed(format!(
+                "more than {MAX_SIGNATURES} signature lines"
+            )));
+        }
+        let mut sigs: Vec<Signature> = Vec::new();
         for (i, line) in block[..block.len() - 1].split('\n').enumerate() {
             let rest = line.strip_prefix(DASH).ok_or_else(|| {
                 NoteError::Malformed(format!(
@@ -319,11 +374,15 @@ impl Note {
                 return Err(bad("a signature is too short"));
             }
             let id = [raw[0], raw[1], raw[2], raw[3]];
-            sigs.push(Signature {
+            let sig = Signature {
                 name: name.to_owned(),
                 id,
                 sig: raw[4..].to_vec(),
-            });
+            };
+            if sigs.contains(&sig) {
+                return Err(bad("a signature line appears twice"));
+            }
+            sigs.push(sig);
         }
         let mut n = Note::new(text)?;
         n.sigs = sigs;
@@ -343,7 +402,9 @@ impl Note {
             k.public
                 .verify(self.text.as_bytes(), &sig)
                 .map_err(|_| NoteError::BadSignature(s.name.clone()))?;
-            ok.push(s.name.clone());
+            if !ok.contains(&s.name) {
+                ok.push(s.name.clone());
+            }
         }
         if ok.is_empty() {
             return Err(NoteError::NoKnownSignature(

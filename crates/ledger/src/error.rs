@@ -1,7 +1,7 @@
 //! The ledger's errors. Each names the file, and the line where one is known.
 
 use crate::format::LineProblem;
-use reckon_claim::EntryHash;
+use reckon_claim::{EntryHash, Timestamp};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -102,6 +102,16 @@ pub enum Problem {
         /// What is wrong.
         message: String,
     },
+    /// An entry was recorded at an earlier time than the entry before it: the recorded time
+    /// only moves forward.
+    TimeBackwards {
+        /// Line number.
+        line: u64,
+        /// The time of the entry before.
+        previous: Timestamp,
+        /// The time of this entry.
+        found: Timestamp,
+    },
     /// The head file's hash is not the hash of the entry it names.
     HeadHashMismatch {
         /// The entry it names.
@@ -120,6 +130,7 @@ impl Problem {
             Problem::Line { line, .. }
             | Problem::SequenceGap { line, .. }
             | Problem::BrokenLink { line, .. }
+            | Problem::TimeBackwards { line, .. }
             | Problem::TornTail { line, .. }
             | Problem::ForeignTail { line, .. }
             | Problem::BadReference { line, .. }
@@ -190,6 +201,14 @@ impl fmt::Display for Problem {
                 "entry {}: uncommitted: the head file records {head_seq} entries but the log holds {entries}, written by more than one append (not what an interrupted append leaves: was the head file moved back?); `reckon repair --commit-tail` makes the head name the last entry and keeps them all",
                 head_seq + 1
             ),
+            Problem::TimeBackwards {
+                line,
+                previous,
+                found,
+            } => write!(
+                f,
+                "entry {line} (line {line}): time goes backwards: recorded at {found}, before the entry before it ({previous}); recorded times only move forward"
+            ),
             Problem::HeadHashMismatch { seq, head, entry } => write!(
                 f,
                 "entry {seq}: the head file records hash {head} but the entry hashes to {entry} (the log was rewritten)"
@@ -224,6 +243,14 @@ pub enum LedgerError {
     },
     /// `SOURCE_DATE_EPOCH` is set but is not a whole number of seconds.
     BadSourceDateEpoch(String),
+    /// The time to record new entries at is earlier than the last entry's: the clock (or
+    /// `SOURCE_DATE_EPOCH`) is behind the log, and recorded times only move forward.
+    ClockBehind {
+        /// The last entry's time.
+        last: Timestamp,
+        /// The time the append would record.
+        now: Timestamp,
+    },
     /// Another process held the log's lock for longer than the caller would wait.
     LockTimeout {
         /// The entries file.
@@ -288,6 +315,10 @@ impl fmt::Display for LedgerError {
                 f,
                 "{}: an append failed and the file could not be cut back to its {len} bytes ({source}); the lines after them are uncommitted: run `reckon repair`",
                 path.display()
+            ),
+            LedgerError::ClockBehind { last, now } => write!(
+                f,
+                "nothing appended: the time to record is {now}, earlier than the last entry's ({last}); recorded times only move forward (is the clock or SOURCE_DATE_EPOCH behind?)"
             ),
             LedgerError::BadSourceDateEpoch(v) => {
                 write!(

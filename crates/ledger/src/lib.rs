@@ -29,10 +29,14 @@
 //! HASH = 64 lowercase hexadecimal digits: the blake3 hash (32 bytes) of BODY, exactly as stored
 //! SP   = one space (0x20)
 //! BODY = {"seq":SEQ,"prev":"PREV","at":"AT","event":EVENT}
-//! SEQ  = the entry's number in decimal ASCII, from 1, without leading zeros
+//! SEQ  = the entry's number in decimal ASCII, from 1 to 2^64 - 1, without leading zeros
 //! PREV = 64 lowercase hexadecimal digits: the HASH of entry SEQ-1; for entry 1, 64 zeros
-//! AT   = when the entry was recorded, in UTC: YYYY-MM-DDTHH:MM:SSZ (20 bytes)
-//! EVENT = a JSON object (UTF-8, no raw control characters, no LF), described below
+//! AT   = when the entry was recorded, in UTC: YYYY-MM-DDTHH:MM:SSZ (20 bytes), a real
+//!        calendar time: year 0001 to 9999, month 01-12, a day the month has (Gregorian,
+//!        with leap years), hour 00-23, minute and second 00-59 (no leap second); never
+//!        earlier than the AT of the entry before (recorded time only moves forward)
+//! EVENT = a JSON object (UTF-8; no raw control character U+0000-U+001F, so no LF or CR;
+//!         DEL and other characters may appear raw), described below
 //! ```
 //!
 //! The prefix of BODY is fixed: `{"seq":` then SEQ then `,"prev":"` then PREV then
@@ -42,7 +46,8 @@
 //! the remaining bytes up to the LF, compares, reads SEQ and PREV with the fixed prefix above,
 //! and checks `SEQ = previous SEQ + 1` and `PREV = previous HASH`.
 //!
-//! **`head`** holds `SEQ SP HASH LF` for the last entry (`0` and 64 zeros for an empty log).
+//! **`head`** holds `SEQ SP HASH LF` for the last entry (`0` and 64 zeros for an empty log),
+//! SEQ written as in an entry: decimal digits, no sign, no leading zeros.
 //! It is written after the entries are on disk, through a temporary file renamed into place.
 //! It lets a verifier notice entries cut off the end, which a hash chain alone cannot show.
 //! (It is an anchor against accidents, not against an attacker who can rewrite both files; for
@@ -73,9 +78,16 @@
 //! - *Chain* (`reckon verify`): every line is of the form above, with its HASH the blake3 of
 //!   BODY, EVENT well-formed JSON starting with `{"type":"`, and AT a real UTC time
 //!   (otherwise *unparsable entry*, or *hash mismatch*); SEQ is one more than the line before
-//!   (*sequence gap*) and PREV is the HASH of the line before (*broken link*); there are no
+//!   (*sequence gap*), PREV is the HASH of the line before (*broken link*), and AT is not
+//!   earlier than the line before's (*time goes backwards*); there are no
 //!   bytes after the last LF (*torn tail*); and `head` names the last entry (its SEQ and
 //!   HASH). This runs at the speed of hashing and is what an append relies on.
+//!   Checks run in this order on each line, and the first that fails is reported: the
+//!   65-byte prefix (HASH, then SP); the hash of what follows up to the LF (so a CR before
+//!   the LF, or a second space, is a *hash mismatch*); the fixed BODY prefix, SEQ, PREV and
+//!   AT, and EVENT (*unparsable*); then SEQ, PREV and AT against the line before. A SEQ too
+//!   large for 64 bits is *unparsable*. Plain verification does not look inside EVENT beyond
+//!   its JSON shape and its `{"type":"` start: `{"type":"bogus"}` passes it.
 //! - *Deep* (`reckon verify --deep`, and every command that decodes the log): also, every
 //!   EVENT is a valid event of its type as described above, with the values the import
 //!   contract allows (*unparsable entry*); and every reference holds as an append checks it
@@ -84,6 +96,15 @@
 //!   an `alias` names a subject that an earlier claim or definition names, and no chain of
 //!   aliases leads back to it; a `sum_of` lists neither its own subject nor one whose parts,
 //!   however deep, contain it, and no subject twice.
+//!
+//! Which rules are validity rules: those of the two levels above. The order of keys within an
+//! event, leaving out an `asserted` modality and writing dates in their shortest form are how
+//! reckon *writes* events; a reader accepts an event that differs only in them (so one claim
+//! may have more than one valid encoding, and its HASH is of the encoding stored). What a
+//! valid value, subject and date are is the import contract's (README "The claim", and the
+//! `reckon-claim` crate docs: the value grammar, the subject characters, the date forms); a
+//! duplicate key in an EVENT object, an unknown field, a missing required field or a value of
+//! the wrong JSON type makes it invalid at the deep level.
 //!
 //! `reckon verify --documents DIR` decodes every event too, and then checks quotes: each
 //! claim with a `document` and a `quote` must have the quote (runs of white space counted as
@@ -102,21 +123,50 @@
 //! first `k` leaves, `k` the largest power of two smaller than `n`. The tree head of an empty
 //! log is `blake3()` of nothing.
 //!
-//! **Checkpoint.** A C2SP signed note whose text is exactly three lines, each ending in LF:
-//! the origin (the log's name), the number of entries in decimal, and the tree head in
-//! standard padded base64. Then one empty line, then one line per signature:
-//! `— NAME BASE64(KEY_ID || ED25519_SIGNATURE)` (U+2014 EM DASH, a space, the key name, a
-//! space), where the signature is over the note text (the three lines) and `KEY_ID` is the
-//! first four bytes of `SHA-256(NAME || LF || 0x01 || PUBLIC_KEY)`. Verifier keys are written
-//! `NAME+HEX(KEY_ID)+BASE64(0x01 || PUBLIC_KEY)`.
+//! **Checkpoint.** A C2SP `tlog-checkpoint` signed note. Its text is three lines: the origin
+//! (the log's name), the number of entries in decimal (no sign, no leading zeros), and the tree
+//! head in standard padded base64; then zero or more non-empty *extension lines*, which a
+//! verifier ignores (reckon writes none). Every line of the note, signatures included, ends in
+//! LF alone: a note holding a CR anywhere is malformed. Then one empty line, then one line per
+//! signature: `— NAME BASE64(KEY_ID || ED25519_SIGNATURE)` (U+2014 EM DASH, a space, the key
+//! name, a space), where the signature is over the note text (everything before the empty
+//! line, its last LF included) and `KEY_ID` is the first four bytes of `SHA-256(NAME || LF ||
+//! 0x01 || PUBLIC_KEY)`. A note is at most 1 MiB and holds at most 100 signature lines, and
+//! no signature line twice; a verifier refuses a larger note before parsing it.
 //!
-//! **Proof bundle.** A JSON object: `format` (`"reckon-proof-1"`), `seq`, `entry` (the entry's
-//! line without its LF), `tree_size`, `leaf_index` (`seq - 1`), `inclusion` (base64 hashes,
-//! leaf side first) and `checkpoint` (the whole signed note). To check one: verify a signature
-//! of the note with a trusted key; read size and root from its text and compare the size with
-//! `tree_size`; check that `blake3(entry[65..])` is what `entry[..64]` says and that the body's
-//! `seq` is `seq`; then run the inclusion check of RFC 9162 section 2.1.3.2 with blake3, leaf
-//! `blake3(0x00 || HASH)`, index `leaf_index`, size `tree_size` and the root.
+//! **Keys.** A key NAME is non-empty and holds no `+`, no Unicode white space (any character
+//! with the White_Space property, U+00A0 NO-BREAK SPACE included) and no control character.
+//! A verifier key is written `NAME+HEX(KEY_ID)+BASE64(0x01 || PUBLIC_KEY)`, with HEX eight
+//! lowercase digits (an uppercase ID is refused); since base64 may hold `+` but NAME may not,
+//! the text is split at its first two `+`. A key text is at most 4 KiB. (Signer keys,
+//! `PRIVATE+KEY+NAME+HEX(KEY_ID)+BASE64(0x01 || SEED)`, never leave their owner; a verifier
+//! handed one says so.)
+//!
+//! **Which keys must sign.** A verifier is given one or more keys. A note is accepted when at
+//! least one of them signed it and every signature by one of them verifies; signatures by
+//! keys not given are ignored (so giving a log key and a witness key does not by itself
+//! require the witness). A note with no signature by a given key, or a bad one, fails.
+//!
+//! **Origin.** The first line of a checkpoint names the log; `reckon checkpoint` writes the
+//! signing key's name unless `--origin` says otherwise.
+//!
+//! **Proof bundle.** A JSON object of at most 4 MiB with exactly these fields, and no other:
+//! `format` (the string `"reckon-proof-1"`), `seq` (a JSON integer, at least 1), `entry` (a
+//! string: the entry's line without its LF), `tree_size` and `leaf_index` (JSON integers, at
+//! least 0), `inclusion` (a list of base64 strings, each a 32-byte hash, leaf side first) and
+//! `checkpoint` (a string: the whole signed note). A verifier checks, in this order, and
+//! reports the first failure: the note's form and its signature by a trusted key; the
+//! checkpoint text; `tree_size` equals the checkpoint's size; `leaf_index` equals `seq - 1`;
+//! the entry: `blake3(entry[65..])` (byte offsets into its UTF-8) is what `entry[..64]` says,
+//! and the body's SEQ is `seq`; `inclusion` holds at most `ceil(log2(tree_size))` hashes
+//! (refused before they are decoded); then the inclusion check of RFC 9162 section 2.1.3.2
+//! with blake3, leaf `blake3(0x00 || HASH)`, index `leaf_index`, size `tree_size` and the root.
+//! An edited root therefore fails as a forged checkpoint, not as a bad proof.
+//!
+//! **Exit codes** of `verify`, `verify --since`, `verify-proof` and `checkpoint`: 0 when every
+//! check passes; 1 when one fails (a damaged or rewritten log, a checkpoint or bundle that is
+//! malformed, oversized, tampered or forged, a proof that does not verify); 2 only for bad
+//! usage (a missing option, a key that is not a key) and input that cannot be read.
 //!
 //! **Consistency.** `reckon verify --since CHECKPOINT` recomputes the tree head of the first
 //! `size` entries and compares it with the checkpoint's root, then makes and checks the RFC

@@ -53,6 +53,14 @@ impl Head {
 
     fn parse(s: &str) -> Option<Head> {
         let (seq, hash) = s.strip_suffix('\n')?.split_once(' ')?;
+        // Decimal digits without leading zeros (`0` alone for an empty log): no sign, no
+        // padding, as the format specifies.
+        let canonical = !seq.is_empty()
+            && seq.bytes().all(|b| b.is_ascii_digit())
+            && (seq == "0" || !seq.starts_with('0'));
+        if !canonical {
+            return None;
+        }
         let seq: u64 = seq.parse().ok()?;
         Some(Head {
             seq,
@@ -418,7 +426,12 @@ impl Log {
 
     /// Reads the last line and checks it against the head file: enough to append safely
     /// without reading the whole log.
-    pub(crate) fn tail_head(&self, mut f: &File) -> Result<(Head, u64), LedgerError> {
+    pub(crate) fn tail_head(&self, f: &File) -> Result<(Head, u64), LedgerError> {
+        self.tail(f).map(|(h, len, _)| (h, len))
+    }
+
+    /// [`Log::tail_head`], with the last entry's recorded time (`None` for an empty log).
+    fn tail(&self, mut f: &File) -> Result<(Head, u64, Option<Timestamp>), LedgerError> {
         let path = self.entries_path();
         let damaged = |problem| LedgerError::Damaged {
             path: path.clone(),
@@ -438,6 +451,7 @@ impl Log {
                         hash: GENESIS,
                     },
                     0,
+                    None,
                 )),
             };
         }
@@ -481,7 +495,7 @@ impl Log {
             spans: Vec::new(),
         };
         match head {
-            Some(hd) if hd == found => Ok((found, len)),
+            Some(hd) if hd == found => Ok((found, len, Some(h.at))),
             _ => Err(damaged(self.check_head(&s).err().unwrap_or(
                 Problem::HeadUnreadable("the head file does not match the last entry".into()),
             ))),
@@ -504,9 +518,16 @@ impl Log {
         &self,
         build: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<(Head, T), E> {
-        let at = recording_time()?;
         let f = self.open(true)?;
-        let (head, len) = self.tail_head(&f)?;
+        // The time is read under the lock: a writer that waited for it records a time no
+        // earlier than the entries written while it waited.
+        let at = recording_time()?;
+        let (head, len, last) = self.tail(&f)?;
+        if let Some(last) = last
+            && at < last
+        {
+            return Err(LedgerError::ClockBehind { last, now: at }.into());
+        }
         let path = self.entries_path();
         let mut tx = Tx::new(self, &f, len, head, at);
         let built = build(&mut tx);

@@ -7,7 +7,7 @@
 
 use crate::error::Problem;
 use crate::format::{self, Entry, GENESIS, Header};
-use reckon_claim::EntryHash;
+use reckon_claim::{EntryHash, Timestamp};
 use std::io::Read;
 
 /// How much of the file is read at a time.
@@ -49,8 +49,8 @@ pub type Visitor<'v, V> = dyn Fn(&Header<'_>, &[u8], (u64, u32)) -> V + Sync + '
 struct Chunk<V> {
     visited: Vec<V>,
     lines: u64,
-    first: Option<(u64, EntryHash)>,
-    last: Option<(u64, EntryHash)>,
+    first: Option<(u64, EntryHash, Timestamp)>,
+    last: Option<(u64, EntryHash, Timestamp)>,
     /// Local line index (from 0) and the problem, for the first problem in the chunk.
     problem: Option<(u64, Problem)>,
     kept: Vec<Entry>,
@@ -86,17 +86,17 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<&Visitor<'_
         let i = c.lines;
         c.lines += 1;
         let decoded = if entries {
-            format::decode(line).map(|e| (e.seq, e.prev, e.hash, Some(e)))
+            format::decode(line).map(|e| (e.seq, e.prev, e.at, e.hash, Some(e)))
         } else {
             format::check(line).map(|h| {
                 if let Some(v) = visit {
                     let len = u32::try_from(end).unwrap_or(u32::MAX);
                     c.visited.push(v(&h, line, (offset, len)));
                 }
-                (h.seq, h.prev, h.hash, None)
+                (h.seq, h.prev, h.at, h.hash, None)
             })
         };
-        let (seq, prev, hash, entry) = match decoded {
+        let (seq, prev, at, hash, entry) = match decoded {
             Ok(d) => d,
             Err(problem) => {
                 c.problem = Some((i, Problem::Line { line: 0, problem }));
@@ -104,15 +104,15 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<&Visitor<'_
             }
         };
         match c.last {
-            None => c.first = Some((seq, prev)),
-            Some((last_seq, last_hash)) => {
-                if let Some(p) = link_problem(last_seq, last_hash, seq, prev) {
+            None => c.first = Some((seq, prev, at)),
+            Some((last_seq, last_hash, last_at)) => {
+                if let Some(p) = link_problem((last_seq, last_hash, Some(last_at)), seq, prev, at) {
                     c.problem = Some((i, p));
                     return c;
                 }
             }
         }
-        c.last = Some((seq, hash));
+        c.last = Some((seq, hash, at));
         if let Some(e) = entry {
             c.kept.push(e);
         }
@@ -128,9 +128,14 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<&Visitor<'_
     c
 }
 
-/// The problem, if any, with an entry `(seq, prev)` following one `(last_seq, last_hash)`.
-/// Line numbers are filled in by the caller.
-fn link_problem(last_seq: u64, last_hash: EntryHash, seq: u64, prev: EntryHash) -> Option<Problem> {
+/// The problem, if any, with an entry `(seq, prev, at)` following one `(last_seq, last_hash,
+/// last_at)` (no time before the first entry). Line numbers are filled in by the caller.
+fn link_problem(
+    (last_seq, last_hash, last_at): (u64, EntryHash, Option<Timestamp>),
+    seq: u64,
+    prev: EntryHash,
+    at: Timestamp,
+) -> Option<Problem> {
     // A forged sequence number of u64::MAX leaves no room for a next one: that is a gap too.
     let expected = last_seq.saturating_add(1);
     if last_seq == u64::MAX {
@@ -154,6 +159,15 @@ fn link_problem(last_seq: u64, last_hash: EntryHash, seq: u64, prev: EntryHash) 
             found: prev,
         });
     }
+    if let Some(previous) = last_at
+        && at < previous
+    {
+        return Some(Problem::TimeBackwards {
+            line: 0,
+            previous,
+            found: at,
+        });
+    }
     None
 }
 
@@ -172,6 +186,13 @@ fn at_line(p: Problem, line: u64) -> Problem {
         } => Problem::BrokenLink {
             line,
             expected,
+            found,
+        },
+        Problem::TimeBackwards {
+            previous, found, ..
+        } => Problem::TimeBackwards {
+            line,
+            previous,
             found,
         },
         other => other,
@@ -201,6 +222,8 @@ struct State<'v, V> {
     visited: Vec<V>,
     out: Scan,
     lines_before: u64,
+    /// The last entry's recorded time.
+    last_at: Option<Timestamp>,
     /// Bytes of the file checked so far.
     bytes_before: u64,
     keep: Keep,
@@ -236,17 +259,23 @@ impl<V: Send> State<'_, V> {
                 .collect()
         };
         for chunk in chunks {
-            if let Some((seq, prev)) = chunk.first
-                && let Some(p) = link_problem(self.out.entries, self.out.head, seq, prev)
+            if let Some((seq, prev, at)) = chunk.first
+                && let Some(p) = link_problem(
+                    (self.out.entries, self.out.head, self.last_at),
+                    seq,
+                    prev,
+                    at,
+                )
             {
                 return Err(at_line(p, self.lines_before + 1));
             }
             if let Some((i, p)) = chunk.problem {
                 return Err(at_line(p, self.lines_before + i + 1));
             }
-            if let Some((seq, hash)) = chunk.last {
+            if let Some((seq, hash, at)) = chunk.last {
                 self.out.entries = seq;
                 self.out.head = hash;
+                self.last_at = Some(at);
             }
             self.lines_before += chunk.lines;
             self.out.kept.extend(chunk.kept);
@@ -290,6 +319,7 @@ fn scan_core<V: Send>(
             spans: Vec::new(),
         },
         lines_before: 0,
+        last_at: None,
         bytes_before: 0,
         keep,
     };

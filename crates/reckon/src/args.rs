@@ -264,8 +264,8 @@ Examples:
     /// Check every entry, every link of the chain, and the head file.
     #[command(after_help = "\
 Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is
-wrong: unparsable entry, hash mismatch, sequence gap, broken link, torn tail, or a head file
-that does not match.
+wrong: unparsable entry, hash mismatch, sequence gap, broken link, time going backwards, torn
+tail, or a head file that does not match.
 
 With --since CHECKPOINT, also prove that the log extends the one a signed checkpoint
 describes (exit 1 if it was truncated, forked or rewritten); --key checks its signature.

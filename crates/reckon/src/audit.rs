@@ -3,22 +3,47 @@
 use crate::{Failure, fail, ledger_code, usage};
 use anyhow::Context as _;
 
-pub(crate) fn read_text(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read", path.display()))
-        .map_err(fail(2))
+/// The largest checkpoint file read: a note at its largest.
+pub(crate) const NOTE_FILE: u64 = reckon_audit::note::MAX_NOTE_BYTES as u64;
+/// The largest proof bundle file read.
+pub(crate) const BUNDLE_FILE: u64 = reckon_audit::MAX_BUNDLE_BYTES as u64;
+/// The largest key file read.
+pub(crate) const KEY_FILE: u64 = reckon_audit::note::MAX_KEY_BYTES as u64;
+
+/// Reads a text file of at most `limit` bytes; a larger one is refused before it is read,
+/// with exit 1 (what an auditor was handed is not a valid checkpoint or bundle), or 2 for a
+/// key (bad usage).
+pub(crate) fn read_text(path: &std::path::Path, limit: u64) -> Result<String, Failure> {
+    let code = if limit == KEY_FILE { 2 } else { 1 };
+    use std::io::Read as _;
+    let what = || format!("{}: cannot read", path.display());
+    let file = std::fs::File::open(path)
+        .with_context(what)
+        .map_err(fail(2))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(what)
+        .map_err(fail(2))?;
+    if bytes.len() as u64 > limit {
+        return Err(fail(code)(anyhow::anyhow!(
+            "{}: larger than {limit} bytes, the most such a file may hold; refused unread",
+            path.display()
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| fail(code)(anyhow::anyhow!("{}: not UTF-8 text", path.display())))
 }
 
+/// Exit codes: 1 for every failed check (a forged, malformed or tampered checkpoint or
+/// bundle, a proof that does not verify, a log that does not match); 2 only for usage (a bad
+/// key or option) and input that cannot be read.
 pub(crate) fn audit(e: reckon_audit::AuditError) -> Failure {
     use reckon_audit::AuditError as A;
     let code = match &e {
         A::Log(l) => ledger_code(l),
-        A::Damaged(_) | A::Proof(_) | A::Mismatch(_) => 1,
-        A::Note(
-            reckon_audit::note::NoteError::BadSignature(_)
-            | reckon_audit::note::NoteError::NoKnownSignature(_),
-        ) => 1,
-        _ => 2,
+        A::Note(reckon_audit::note::NoteError::BadKey(_)) => 2,
+        _ => 1,
     };
     Failure {
         code,
@@ -29,7 +54,7 @@ pub(crate) fn audit(e: reckon_audit::AuditError) -> Failure {
 pub(crate) fn read_signer(
     path: &std::path::Path,
 ) -> Result<reckon_audit::note::SignerKey, Failure> {
-    reckon_audit::note::SignerKey::parse(&read_text(path)?)
+    reckon_audit::note::SignerKey::parse(&read_text(path, KEY_FILE)?)
         .map_err(|e| usage(format!("{}: {e}", path.display())))
 }
 
@@ -40,7 +65,7 @@ pub(crate) fn read_verifiers(
     keys.iter()
         .map(|k| {
             let text = if std::path::Path::new(k).is_file() {
-                read_text(std::path::Path::new(k))?
+                read_text(std::path::Path::new(k), KEY_FILE)?
             } else {
                 k.clone()
             };
@@ -51,8 +76,13 @@ pub(crate) fn read_verifiers(
 
 pub(crate) fn keygen(name: &str, out: &std::path::Path) -> Result<String, Failure> {
     let key = reckon_audit::note::SignerKey::generate(name).map_err(|e| usage(e.to_string()))?;
-    let secret = out.with_extension("key");
-    let public = out.with_extension("pub");
+    // PREFIX.key and PREFIX.pub, the suffix appended (`log.2025` gives `log.2025.key`).
+    let with = |suffix: &str| {
+        let mut p = out.as_os_str().to_owned();
+        p.push(suffix);
+        std::path::PathBuf::from(p)
+    };
+    let (secret, public) = (with(".key"), with(".pub"));
     // Neither file may exist, not even as a dangling link: keygen never writes through one.
     for p in [&secret, &public] {
         if std::fs::symlink_metadata(p).is_ok() {

@@ -240,9 +240,16 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         } => {
             let signer = audit::read_signer(&key)?;
             let note = match cosign {
-                Some(cp) => reckon_audit::cosign(&log, &audit::read_text(&cp)?, &signer),
+                Some(cp) => {
+                    reckon_audit::cosign(&log, &audit::read_text(&cp, audit::NOTE_FILE)?, &signer)
+                }
                 None => {
                     let origin = origin.unwrap_or_else(|| signer.name().to_owned());
+                    if origin.is_empty() || origin.contains(['\n', '\r']) {
+                        return Err(usage(
+                            "--origin: the log's name is one non-empty line".into(),
+                        ));
+                    }
                     reckon_audit::checkpoint(&log, &signer, &origin)
                 }
             }
@@ -258,7 +265,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             }
         }
         Command::Prove { id, checkpoint } => {
-            let note = audit::read_text(&checkpoint)?;
+            let note = audit::read_text(&checkpoint, audit::NOTE_FILE)?;
             let snap = log.snapshot().map_err(ledger)?;
             let (entries, spans) = snap.entries_with_spans().map_err(ledger)?;
             let e = reckon_ledger::find(&entries, &id).map_err(usage)?;
@@ -268,8 +275,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::VerifyProof { bundle, keys } => {
             let keys = audit::read_verifiers(&keys)?;
-            let p = reckon_audit::verify_bundle(&audit::read_text(&bundle)?, &keys)
-                .map_err(audit::audit)?;
+            let p =
+                reckon_audit::verify_bundle(&audit::read_text(&bundle, audit::BUNDLE_FILE)?, &keys)
+                    .map_err(audit::audit)?;
             print(&format!(
                 "ok: entry #{} ({}) is in {} as of its checkpoint of {} entries, signed by {}\n",
                 p.seq,
@@ -285,8 +293,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             ..
         } => {
             let keys = audit::read_verifiers(&keys)?;
-            let x =
-                reckon_audit::since(&log, &audit::read_text(&cp)?, &keys).map_err(audit::audit)?;
+            let x = reckon_audit::since(&log, &audit::read_text(&cp, audit::NOTE_FILE)?, &keys)
+                .map_err(audit::audit)?;
             let signed = if x.signers.is_empty() {
                 " (signature not checked: give --key)".to_owned()
             } else {
