@@ -302,7 +302,16 @@ fn the_audit_commands_walk_through() {
         .code,
         0
     );
-    let forked = reckon(&fork, &["verify", "--since", cps], None);
+    // No silent pass: without a key, --since is refused unless --no-signature asks for the
+    // tree heads alone.
+    let unsigned = reckon(&fork, &["verify", "--since", cps], None);
+    assert_eq!(unsigned.code, 2, "{}", unsigned.stderr);
+    assert!(
+        unsigned.stderr.contains("--no-signature"),
+        "{}",
+        unsigned.stderr
+    );
+    let forked = reckon(&fork, &["verify", "--since", cps, "--no-signature"], None);
     assert_eq!(forked.code, 1);
     let replaced = |s: &str| {
         s.replace(

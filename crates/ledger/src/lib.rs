@@ -170,7 +170,9 @@
 //!
 //! **Consistency.** `reckon verify --since CHECKPOINT` recomputes the tree head of the first
 //! `size` entries and compares it with the checkpoint's root, then makes and checks the RFC
-//! 9162 consistency proof from that size to the log's current size.
+//! 9162 consistency proof from that size to the log's current size. It needs `--key` to check
+//! who signed the checkpoint; without one it fails (exit 2) unless `--no-signature` asks to
+//! compare tree heads alone.
 //!
 //! # Appending
 //!

@@ -289,9 +289,14 @@ Examples:
         /// Also prove that the log extends the one this signed checkpoint describes.
         #[arg(long, value_name = "CHECKPOINT", conflicts_with_all = ["documents", "deep", "format"])]
         since: Option<PathBuf>,
-        /// Verifier key(s) for the --since checkpoint's signature.
+        /// Verifier key(s) for the --since checkpoint's signature (required with --since,
+        /// unless --no-signature).
         #[arg(long = "key", value_name = "PUBKEY")]
         keys: Vec<String>,
+        /// With --since: compare tree heads alone and do not check who signed the checkpoint
+        /// (anyone could have written it; without this, --since needs --key).
+        #[arg(long, requires = "since", conflicts_with = "keys")]
+        no_signature: bool,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,

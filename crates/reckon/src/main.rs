@@ -290,13 +290,19 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Verify {
             since: Some(cp),
             keys,
+            no_signature,
             ..
         } => {
+            if keys.is_empty() && !no_signature {
+                return Err(usage(
+                    "verify --since needs --key PUBKEY to check who signed the checkpoint (an unsigned comparison proves nothing about where the checkpoint came from); give --no-signature to compare tree heads alone".into(),
+                ));
+            }
             let keys = audit::read_verifiers(&keys)?;
             let x = reckon_audit::since(&log, &audit::read_text(&cp, audit::NOTE_FILE)?, &keys)
                 .map_err(audit::audit)?;
             let signed = if x.signers.is_empty() {
-                " (signature not checked: give --key)".to_owned()
+                " (signature not checked: --no-signature)".to_owned()
             } else {
                 format!(", signed by {}", x.signers.join(", "))
             };
