@@ -3,27 +3,51 @@
 use crate::{Failure, fail, ledger_code, usage};
 use anyhow::Context as _;
 
-/// The largest checkpoint file read: a note at its largest.
-pub(crate) const NOTE_FILE: u64 = reckon_audit::note::MAX_NOTE_BYTES as u64;
-/// The largest proof bundle file read.
-pub(crate) const BUNDLE_FILE: u64 = reckon_audit::MAX_BUNDLE_BYTES as u64;
-/// The largest key file read.
-pub(crate) const KEY_FILE: u64 = reckon_audit::note::MAX_KEY_BYTES as u64;
+/// What an auditing command reads from a file: each kind has its own size limit and exit
+/// code when the file is refused.
+#[derive(Clone, Copy)]
+pub(crate) enum Input {
+    /// A checkpoint (a signed note).
+    Note,
+    /// A proof bundle.
+    Bundle,
+    /// A signer or verifier key.
+    Key,
+}
 
-/// Reads a text file of at most `limit` bytes; a larger one is refused before it is read,
-/// with exit 1 (what an auditor was handed is not a valid checkpoint or bundle), or 2 for a
-/// key (bad usage).
-pub(crate) fn read_text(path: &std::path::Path, limit: u64) -> Result<String, Failure> {
-    let code = if limit == KEY_FILE { 2 } else { 1 };
+impl Input {
+    /// The most the file may hold, in bytes.
+    fn limit(self) -> u64 {
+        let bytes = match self {
+            Input::Note => reckon_audit::note::MAX_NOTE_BYTES,
+            Input::Bundle => reckon_audit::MAX_BUNDLE_BYTES,
+            Input::Key => reckon_audit::note::MAX_KEY_BYTES,
+        };
+        bytes as u64
+    }
+
+    /// The exit code when the file is refused: 1 for a checkpoint or bundle (what an auditor
+    /// was handed is not valid), 2 for a key (bad usage).
+    fn refused(self) -> u8 {
+        match self {
+            Input::Note | Input::Bundle => 1,
+            Input::Key => 2,
+        }
+    }
+}
+
+/// Reads a text file of at most `what`'s limit; a larger one is refused before it is read.
+pub(crate) fn read_text(path: &std::path::Path, what: Input) -> Result<String, Failure> {
     use std::io::Read as _;
-    let what = || format!("{}: cannot read", path.display());
+    let (limit, code) = (what.limit(), what.refused());
+    let unreadable = || format!("{}: cannot read", path.display());
     let file = std::fs::File::open(path)
-        .with_context(what)
+        .with_context(unreadable)
         .map_err(fail(2))?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .with_context(what)
+        .with_context(unreadable)
         .map_err(fail(2))?;
     if bytes.len() as u64 > limit {
         return Err(fail(code)(anyhow::anyhow!(
@@ -54,7 +78,7 @@ pub(crate) fn audit(e: reckon_audit::AuditError) -> Failure {
 pub(crate) fn read_signer(
     path: &std::path::Path,
 ) -> Result<reckon_audit::note::SignerKey, Failure> {
-    reckon_audit::note::SignerKey::parse(&read_text(path, KEY_FILE)?)
+    reckon_audit::note::SignerKey::parse(&read_text(path, Input::Key)?)
         .map_err(|e| usage(format!("{}: {e}", path.display())))
 }
 
@@ -65,7 +89,7 @@ pub(crate) fn read_verifiers(
     keys.iter()
         .map(|k| {
             let text = if std::path::Path::new(k).is_file() {
-                read_text(std::path::Path::new(k), KEY_FILE)?
+                read_text(std::path::Path::new(k), Input::Key)?
             } else {
                 k.clone()
             };

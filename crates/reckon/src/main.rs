@@ -241,7 +241,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let signer = audit::read_signer(&key)?;
             let note = match cosign {
                 Some(cp) => {
-                    reckon_audit::cosign(&log, &audit::read_text(&cp, audit::NOTE_FILE)?, &signer)
+                    reckon_audit::cosign(&log, &audit::read_text(&cp, audit::Input::Note)?, &signer)
                 }
                 None => {
                     let origin = origin.unwrap_or_else(|| signer.name().to_owned());
@@ -265,7 +265,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             }
         }
         Command::Prove { id, checkpoint } => {
-            let note = audit::read_text(&checkpoint, audit::NOTE_FILE)?;
+            let note = audit::read_text(&checkpoint, audit::Input::Note)?;
             let snap = log.snapshot().map_err(ledger)?;
             let (entries, spans) = snap.entries_with_spans().map_err(ledger)?;
             let e = reckon_ledger::find(&entries, &id).map_err(usage)?;
@@ -275,9 +275,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::VerifyProof { bundle, keys } => {
             let keys = audit::read_verifiers(&keys)?;
-            let p =
-                reckon_audit::verify_bundle(&audit::read_text(&bundle, audit::BUNDLE_FILE)?, &keys)
-                    .map_err(audit::audit)?;
+            let p = reckon_audit::verify_bundle(
+                &audit::read_text(&bundle, audit::Input::Bundle)?,
+                &keys,
+            )
+            .map_err(audit::audit)?;
             print(&format!(
                 "ok: entry #{} ({}) is in {} as of its checkpoint of {} entries, signed by {}\n",
                 p.seq,
@@ -299,7 +301,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 ));
             }
             let keys = audit::read_verifiers(&keys)?;
-            let x = reckon_audit::since(&log, &audit::read_text(&cp, audit::NOTE_FILE)?, &keys)
+            let x = reckon_audit::since(&log, &audit::read_text(&cp, audit::Input::Note)?, &keys)
                 .map_err(audit::audit)?;
             let signed = if x.signers.is_empty() {
                 " (signature not checked: --no-signature)".to_owned()

@@ -242,11 +242,8 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
                     .then(|| format!("{p} describes {t} and the whole {when}"))
             })
         });
-        let sum = figures
-            .iter()
-            .try_fold(Interval::point(Num::ZERO), |acc, (_, f)| {
-                f.and_then(|f| acc.checked_add(&f))
-            });
+        let stated_figures: Vec<Option<Interval>> = figures.iter().map(|(_, f)| *f).collect();
+        let sum = sum_of(&stated_figures, None);
         let names = parts
             .iter()
             .map(|p| p.as_str())
@@ -333,13 +330,7 @@ pub(crate) fn apply(state: &State<'_>, reports: &mut Vec<SubjectReport>, opts: &
             .map(|(k, _)| k)
             .collect();
         if let (Some(w), [k]) = (whole_figure, missing.as_slice()) {
-            let others = figures
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| j != k)
-                .try_fold(Interval::point(Num::ZERO), |acc, (_, (_, f))| {
-                    f.and_then(|f| acc.checked_add(&f))
-                });
+            let others = sum_of(&stated_figures, Some(*k));
             let part = &parts[*k];
             if let Some(d) = others.and_then(|o| subtract(&w, &o)) {
                 let i = match find(&index, part, &unit) {

@@ -781,6 +781,12 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
     let mut items: Vec<Json> = Vec::new();
     let mut text = position_line(r);
     let mut n = 0;
+    // The subjects (with their units) this listing covers.
+    let shown: std::collections::HashSet<(&reckon_claim::Subject, &str)> = r
+        .subjects
+        .iter()
+        .map(|x| (&x.subject, x.unit.as_str()))
+        .collect();
     for s in &r.subjects {
         let dissent: Vec<&Assessed> = s.dissent().collect();
         let parts_bad = s
@@ -794,11 +800,7 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             .part_of
             .iter()
             .filter(|p| {
-                p.relation == Relation::Contradicts
-                    && !r
-                        .subjects
-                        .iter()
-                        .any(|x| x.subject == p.whole && x.unit == s.unit)
+                p.relation == Relation::Contradicts && !shown.contains(&(&p.whole, s.unit.as_str()))
             })
             .collect();
         if dissent.is_empty()
