@@ -11,6 +11,11 @@ fn key(name: &str, b: u8) -> SignerKey {
 }
 
 /// A log of the seed claims (26 entries) in `dir/name`.
+/// The policy "any one of these keys".
+fn any(keys: &[VerifierKey]) -> reckon_audit::policy::Policy {
+    reckon_audit::policy::Policy::any_of(keys.to_vec()).unwrap()
+}
+
 fn log_in(dir: &Path, name: &str) -> Log {
     let log = Log::at(dir.join(name));
     log.init().unwrap();
@@ -31,12 +36,14 @@ fn a_proof_verifies_offline_and_any_flipped_bit_is_rejected() {
     let dir = scratch("audit-flip");
     let log = log_in(&dir, "log");
     let k = key("reckon.example/log", 1);
-    let cp = checkpoint(&log, &k, "reckon.example/log").unwrap().encode();
+    let cp = checkpoint(&log, &k, Some("reckon.example/log"))
+        .unwrap()
+        .encode();
     let snap = log.snapshot().unwrap();
     let (entries, spans) = snap.entries_with_spans().unwrap();
     let bundle = prove(&snap, (&entries, &spans), 24, &cp).unwrap();
     let keys = [k.verifier()];
-    let ok = verify_bundle(&bundle, &keys).unwrap();
+    let ok = verify_bundle(&bundle, &any(&keys), None).unwrap();
     assert_eq!((ok.seq, ok.size), (24, 26));
     // Flip every bit of every inclusion hash, and of the checkpoint's lines.
     let v: serde_json::Value = serde_json::from_str(&bundle).unwrap();
@@ -55,7 +62,7 @@ fn a_proof_verifies_offline_and_any_flipped_bit_is_rejected() {
             let mut w = v.clone();
             w["inclusion"][i] = serde_json::Value::String(reckon_audit::base64::encode(&bad));
             assert!(
-                verify_bundle(&w.to_string(), &keys).is_err(),
+                verify_bundle(&w.to_string(), &any(&keys), None).is_err(),
                 "bit {bit} of proof hash {i}"
             );
             rejected += 1;
@@ -71,7 +78,7 @@ fn a_proof_verifies_offline_and_any_flipped_bit_is_rejected() {
             let mut w = v.clone();
             w["checkpoint"] = serde_json::Value::String(text);
             assert!(
-                verify_bundle(&w.to_string(), &keys).is_err(),
+                verify_bundle(&w.to_string(), &any(&keys), None).is_err(),
                 "checkpoint byte {pos} bit {bit}"
             );
             rejected += 1;
@@ -89,15 +96,15 @@ fn proofs_and_entries_from_another_log_are_rejected() {
     add(&b, OTHER);
     let ka = key("a.example/log", 2);
     let kb = key("b.example/log", 3);
-    let cpa = checkpoint(&a, &ka, "a.example/log").unwrap().encode();
-    let cpb = checkpoint(&b, &kb, "b.example/log").unwrap().encode();
+    let cpa = checkpoint(&a, &ka, Some("a.example/log")).unwrap().encode();
+    let cpb = checkpoint(&b, &kb, Some("b.example/log")).unwrap().encode();
     let (sa, sb) = (a.snapshot().unwrap(), b.snapshot().unwrap());
     let (ea, spa) = sa.entries_with_spans().unwrap();
     let (eb, spb) = sb.entries_with_spans().unwrap();
     let pa = prove(&sa, (&ea, &spa), 27, &cpa).unwrap();
     let pb = prove(&sb, (&eb, &spb), 27, &cpb).unwrap();
     // A's proof checked with B's key: not signed by a known key.
-    let e = verify_bundle(&pa, &[kb.verifier()]).unwrap_err();
+    let e = verify_bundle(&pa, &any(&[kb.verifier()]), None).unwrap_err();
     assert!(
         e.to_string().contains("signed only by keys not given"),
         "{e}"
@@ -106,7 +113,7 @@ fn proofs_and_entries_from_another_log_are_rejected() {
     let mut swapped: serde_json::Value = serde_json::from_str(&pa).unwrap();
     let other: serde_json::Value = serde_json::from_str(&pb).unwrap();
     swapped["entry"] = other["entry"].clone();
-    let e = verify_bundle(&swapped.to_string(), &[ka.verifier()]).unwrap_err();
+    let e = verify_bundle(&swapped.to_string(), &any(&[ka.verifier()]), None).unwrap_err();
     assert!(matches!(e, AuditError::Proof(_)), "{e}");
     // B's checkpoint handed to A's prover: it does not describe A.
     let e = prove(&sa, (&ea, &spa), 27, &cpb).unwrap_err();
@@ -120,22 +127,24 @@ fn verify_since_catches_truncation_forks_and_rewrites() {
     let keys = [k.verifier()];
     let log = log_in(&dir, "log");
     add(&log, MORE);
-    let cp27 = checkpoint(&log, &k, "reckon.example/log").unwrap().encode();
+    let cp27 = checkpoint(&log, &k, Some("reckon.example/log"))
+        .unwrap()
+        .encode();
     // Extended: fine.
     add(&log, OTHER);
-    let x = since(&log, &cp27, &keys).unwrap();
+    let x = since(&log, &cp27, Some(&any(&keys)), None).unwrap();
     assert_eq!((x.from, x.to), (27, 28));
 
     // A checkpoint of a longer log against a shorter one.
     let short = log_in(&dir, "short");
-    let e = since(&short, &cp27, &keys).unwrap_err();
+    let e = since(&short, &cp27, Some(&any(&keys)), None).unwrap_err();
     assert!(e.to_string().contains("truncated"), "{e}");
 
     // Truncated, then extended again with a different entry: a fork.
     let fork = log_in(&dir, "fork");
     add(&fork, OTHER);
     add(&fork, MORE);
-    let e = since(&fork, &cp27, &keys).unwrap_err();
+    let e = since(&fork, &cp27, Some(&any(&keys)), None).unwrap_err();
     assert!(e.to_string().contains("rewritten or forked"), "{e}");
 
     // The whole log rewritten and re-hashed from the first entry: it verifies on its own,
@@ -148,14 +157,20 @@ fn verify_since_catches_truncation_forks_and_rewrites() {
     reckon_ledger::import(&rewritten, "claims.jsonl", seeds.as_bytes()).unwrap();
     add(&rewritten, MORE);
     assert!(rewritten.verify().unwrap().is_ok());
-    let e = since(&rewritten, &cp27, &keys).unwrap_err();
+    let e = since(&rewritten, &cp27, Some(&any(&keys)), None).unwrap_err();
     assert!(e.to_string().contains("rewritten or forked"), "{e}");
 
     // Signed by an unknown key, and a note with trailing garbage.
     let stranger = key("stranger", 5);
-    let e = since(&log, &cp27, &[stranger.verifier()]).unwrap_err();
+    let e = since(&log, &cp27, Some(&any(&[stranger.verifier()])), None).unwrap_err();
     assert!(e.to_string().contains("not given to the verifier"), "{e}");
-    let e = since(&log, &format!("{cp27}trailing garbage\n"), &keys).unwrap_err();
+    let e = since(
+        &log,
+        &format!("{cp27}trailing garbage\n"),
+        Some(&any(&keys)),
+        None,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("malformed signed note"), "{e}");
 }
 
@@ -223,6 +238,8 @@ fn the_audit_commands_walk_through() {
                 "checkpoint",
                 "--cosign",
                 cps,
+                "--log-key",
+                k.with_extension("pub").to_str().unwrap(),
                 "--key",
                 wk.to_str().unwrap(),
                 "--out",

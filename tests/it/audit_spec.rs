@@ -188,6 +188,8 @@ fn a_signer_appears_once() {
             "checkpoint",
             "--cosign",
             cp,
+            "--log-key",
+            s.public.to_str().unwrap(),
             "--key",
             secret.to_str().unwrap(),
             "--out",

@@ -15,3 +15,4 @@ mod reliability;
 mod seed_log;
 mod support;
 mod tamper;
+mod witness;

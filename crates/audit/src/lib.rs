@@ -23,11 +23,13 @@
 
 pub mod base64;
 pub mod note;
+pub mod policy;
 
-use note::{Note, NoteError, SignerKey, VerifierKey};
+use note::{Note, NoteError, SignerKey};
+use policy::Policy;
 use reckon_claim::EntryHash;
 use reckon_ledger::{Entry, LedgerError, Log, decode_header};
-use reckon_merkle::{Blake3, Hash, ProofError, Tree, verify_consistency, verify_inclusion};
+use reckon_merkle::{Algorithm, AnyTree, Hash, ProofError};
 use serde_json::{Value, json};
 use std::fmt;
 
@@ -49,6 +51,13 @@ pub enum AuditError {
     Bundle(String),
     /// The log and a checkpoint disagree.
     Mismatch(String),
+    /// A checkpoint names another log than the one expected.
+    WrongOrigin {
+        /// The origin expected (the log's pinned origin, or `--origin`).
+        expected: String,
+        /// The origin the checkpoint names.
+        found: String,
+    },
 }
 
 impl fmt::Display for AuditError {
@@ -61,6 +70,10 @@ impl fmt::Display for AuditError {
             AuditError::Proof(e) => write!(f, "the proof does not verify: {e}"),
             AuditError::Bundle(m) => write!(f, "bad proof bundle: {m}"),
             AuditError::Mismatch(m) => f.write_str(m),
+            AuditError::WrongOrigin { expected, found } => write!(
+                f,
+                "the checkpoint is for the log `{found}`, not `{expected}`: a checkpoint of another log proves nothing about this one"
+            ),
         }
     }
 }
@@ -79,33 +92,92 @@ impl From<NoteError> for AuditError {
     }
 }
 
-/// The leaf of an entry hash.
-pub fn leaf(entry: &EntryHash) -> Hash {
-    Tree::<Blake3>::leaf_hash(&entry.0)
+/// The leaf of an entry hash in a tree hashed with `alg`.
+pub fn leaf(alg: Algorithm, entry: &EntryHash) -> Hash {
+    alg.leaf_hash(&entry.0)
+}
+
+/// A log's tree and what the log declares about itself.
+#[derive(Clone, Debug)]
+pub struct LogTree {
+    /// The Merkle tree over the entries, with the log's chosen hash.
+    pub tree: AnyTree,
+    /// The origin pinned by the log's first entry, if it has one.
+    pub origin: Option<String>,
+}
+
+impl LogTree {
+    /// The origin a checkpoint of this log must name: the pinned one; else `stated`
+    /// (`--origin`), else `fallback` (the signing key's name). A stated origin that differs
+    /// from the pinned one is refused.
+    pub fn origin_for(&self, stated: Option<&str>, fallback: &str) -> Result<String, AuditError> {
+        match (&self.origin, stated) {
+            (Some(pinned), Some(s)) if pinned != s => Err(AuditError::WrongOrigin {
+                expected: pinned.clone(),
+                found: s.to_owned(),
+            }),
+            (Some(pinned), _) => Ok(pinned.clone()),
+            (None, Some(s)) => Ok(s.to_owned()),
+            (None, None) => Ok(fallback.to_owned()),
+        }
+    }
+
+    /// Refuses a checkpoint that names another origin than the log's pinned one or than
+    /// `stated` (`--origin`).
+    pub fn check_origin(&self, cp: &Checkpoint, stated: Option<&str>) -> Result<(), AuditError> {
+        for expected in [self.origin.as_deref(), stated].into_iter().flatten() {
+            expect_origin(cp, expected)?;
+        }
+        Ok(())
+    }
+}
+
+fn expect_origin(cp: &Checkpoint, expected: &str) -> Result<(), AuditError> {
+    if cp.origin != expected {
+        return Err(AuditError::WrongOrigin {
+            expected: expected.to_owned(),
+            found: cp.origin.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The hash a log's declaration chose for its tree.
+pub fn algorithm(decl: Option<&reckon_claim::LogDecl>) -> Algorithm {
+    match decl.and_then(|d| d.merkle).unwrap_or_default() {
+        reckon_claim::TreeHash::Blake3 => Algorithm::Blake3,
+        reckon_claim::TreeHash::Sha256 => Algorithm::Sha256,
+    }
 }
 
 /// The tree of a log: its leaves are the entry hashes, read in the same checked pass that
 /// verifies the chain and the head file, under one shared lock (a checkpoint vouches for the
 /// log, so it is never made for a damaged one, nor for entries an append has not committed).
-pub fn tree(log: &Log) -> Result<Tree<Blake3>, AuditError> {
+pub fn tree(log: &Log) -> Result<LogTree, AuditError> {
     tree_of(&log.snapshot()?)
 }
 
-/// The tree of a snapshot of a log; see [`tree`].
-pub fn tree_of(snap: &reckon_ledger::Snapshot<'_>) -> Result<Tree<Blake3>, AuditError> {
-    let hashes = snap.hashes().map_err(|e| match e {
-        reckon_ledger::LedgerError::Damaged { problem, .. } => {
-            AuditError::Damaged(problem.to_string())
-        }
+fn damaged(e: LedgerError) -> AuditError {
+    match e {
+        LedgerError::Damaged { problem, .. } => AuditError::Damaged(problem.to_string()),
         other => AuditError::Log(other),
-    })?;
-    Ok(tree_of_hashes(&hashes))
+    }
+}
+
+/// The tree of a snapshot of a log; see [`tree`].
+pub fn tree_of(snap: &reckon_ledger::Snapshot<'_>) -> Result<LogTree, AuditError> {
+    let hashes = snap.hashes().map_err(damaged)?;
+    let decl = snap.declaration().map_err(damaged)?;
+    Ok(LogTree {
+        tree: tree_of_hashes(algorithm(decl.as_ref()), &hashes),
+        origin: decl.map(|d| d.origin.as_str().to_owned()),
+    })
 }
 
 /// The tree over entry hashes, in log order (the leaves are hashed on all cores).
-pub fn tree_of_hashes(hashes: &[EntryHash]) -> Tree<Blake3> {
+pub fn tree_of_hashes(alg: Algorithm, hashes: &[EntryHash]) -> AnyTree {
     use rayon::prelude::*;
-    Tree::new(hashes.par_iter().map(leaf).collect())
+    alg.tree(hashes.par_iter().map(|h| leaf(alg, h)).collect())
 }
 
 /// A checkpoint's text: origin, tree size, root.
@@ -163,18 +235,16 @@ impl Checkpoint {
     }
 }
 
-/// Makes and signs the checkpoint of the log as it is now.
-pub fn checkpoint(log: &Log, key: &SignerKey, origin: &str) -> Result<Note, AuditError> {
-    if origin.is_empty() || origin.contains('\n') {
-        return Err(AuditError::Checkpoint(
-            "the origin is one non-empty line".into(),
-        ));
-    }
-    let t = tree(log)?;
+/// Makes and signs the checkpoint of the log as it is now. Its origin is the log's pinned
+/// one; a log without one names `origin` (`--origin`), else the key's name.
+pub fn checkpoint(log: &Log, key: &SignerKey, origin: Option<&str>) -> Result<Note, AuditError> {
+    let lt = tree(log)?;
+    let origin = lt.origin_for(origin, key.name())?;
+    reckon_claim::LogName::parse(&origin).map_err(AuditError::Checkpoint)?;
     let cp = Checkpoint {
-        origin: origin.to_owned(),
-        size: t.size(),
-        root: t.root(),
+        origin,
+        size: lt.tree.size(),
+        root: lt.tree.root(),
     };
     let mut note = Note::new(&cp.body())?;
     note.sign(key);
@@ -182,17 +252,16 @@ pub fn checkpoint(log: &Log, key: &SignerKey, origin: &str) -> Result<Note, Audi
 }
 
 /// The root of the first `size` leaves of `t`, or why the log cannot have one.
-fn root_at(t: &Tree<Blake3>, size: u64) -> Result<Hash, AuditError> {
-    if size > t.size() {
-        return Err(AuditError::Mismatch(format!(
-            "the checkpoint describes {size} entries but the log holds only {}: entries were removed from the end (truncated)",
+fn root_at(t: &AnyTree, size: u64) -> Result<Hash, AuditError> {
+    t.root_of_first(size).ok_or_else(|| {
+        AuditError::Mismatch(format!(
+            "the checkpoint describes {size} entries but the log holds only {}: either entries were removed from the end (truncated), or the checkpoint is of another, longer log",
             t.size()
-        )));
-    }
-    Ok(Tree::<Blake3>::new(t.leaves()[..size as usize].to_vec()).root())
+        ))
+    })
 }
 
-fn check_same(cp: &Checkpoint, t: &Tree<Blake3>) -> Result<(), AuditError> {
+fn check_same(cp: &Checkpoint, t: &AnyTree) -> Result<(), AuditError> {
     if root_at(t, cp.size)? != cp.root {
         return Err(AuditError::Mismatch(format!(
             "the log's first {} entries are not the ones the checkpoint describes: the log was rewritten or forked",
@@ -202,11 +271,25 @@ fn check_same(cp: &Checkpoint, t: &Tree<Blake3>) -> Result<(), AuditError> {
     Ok(())
 }
 
-/// Adds `key`'s signature to a checkpoint after checking it describes this log (a witness).
-pub fn cosign(log: &Log, note_text: &str, key: &SignerKey) -> Result<Note, AuditError> {
+/// Adds `key`'s signature to a checkpoint (as a witness does) after checking that the
+/// signatures already on it meet `policy` (the log's key, typically) and that it describes
+/// this log: its origin, and the tree head of its first entries. Cosigning twice replaces the
+/// signature; it never adds a second line.
+pub fn cosign(
+    log: &Log,
+    note_text: &str,
+    key: &SignerKey,
+    policy: &Policy,
+) -> Result<Note, AuditError> {
     let mut note = Note::parse(note_text)?;
+    policy.check(&note)?;
     let cp = Checkpoint::parse(note.text())?;
-    check_same(&cp, &tree(log)?)?;
+    if let Some(o) = policy.origin() {
+        expect_origin(&cp, o)?;
+    }
+    let lt = tree(log)?;
+    lt.check_origin(&cp, None)?;
+    check_same(&cp, &lt.tree)?;
     note.sign(key);
     Ok(note)
 }
@@ -222,8 +305,16 @@ pub fn prove(
 ) -> Result<String, AuditError> {
     let note = Note::parse(note_text)?;
     let cp = Checkpoint::parse(note.text())?;
+    let decl = entries.first().and_then(|e| match &e.event {
+        reckon_claim::Event::Log(d) => Some(d),
+        _ => None,
+    });
+    if let Some(d) = decl {
+        expect_origin(&cp, d.origin.as_str())?;
+    }
+    let alg = algorithm(decl);
     let hashes: Vec<EntryHash> = entries.iter().map(|e| e.hash).collect();
-    let t = tree_of_hashes(&hashes);
+    let t = tree_of_hashes(alg, &hashes);
     check_same(&cp, &t)?;
     if seq == 0 || seq > cp.size {
         return Err(AuditError::Mismatch(format!(
@@ -231,8 +322,10 @@ pub fn prove(
             cp.size
         )));
     }
-    let sub = Tree::<Blake3>::new(t.leaves()[..cp.size as usize].to_vec());
-    let proof = sub.inclusion_proof(seq - 1).map_err(AuditError::Proof)?;
+    let proof = t
+        .prefix(cp.size)
+        .inclusion_proof(seq - 1)
+        .map_err(AuditError::Proof)?;
     let at = usize::try_from(seq - 1).unwrap_or(usize::MAX);
     let (hash, span) = entries
         .get(at)
@@ -241,7 +334,7 @@ pub fn prove(
         .ok_or_else(|| AuditError::Mismatch(format!("no entry #{seq}")))?;
     let line = String::from_utf8(snap.line(span, &hash)?)
         .map_err(|_| AuditError::Damaged(format!("entry #{seq} is not UTF-8")))?;
-    let j = json!({
+    let mut j = json!({
         "format": "reckon-proof-1",
         "seq": seq,
         "entry": line,
@@ -250,6 +343,9 @@ pub fn prove(
         "inclusion": proof.iter().map(|h| base64::encode(h)).collect::<Vec<_>>(),
         "checkpoint": note.encode(),
     });
+    if alg != Algorithm::Blake3 {
+        j["merkle"] = json!(alg.name());
+    }
     Ok(format!(
         "{}\n",
         serde_json::to_string_pretty(&j).unwrap_or_default()
@@ -271,8 +367,10 @@ pub struct Proven {
     pub origin: String,
     /// The checkpoint's size.
     pub size: u64,
-    /// Who signed the checkpoint (of the keys given).
+    /// Who signed the checkpoint (of the keys the policy lists).
     pub signers: Vec<String>,
+    /// The hash of the log's tree.
+    pub merkle: Algorithm,
     /// The entry's line.
     pub line: String,
 }
@@ -282,8 +380,13 @@ fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, AuditError> {
         .ok_or_else(|| AuditError::Bundle(format!("missing `{name}`")))
 }
 
-/// Checks a proof bundle offline, with nothing but the verifier keys.
-pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, AuditError> {
+/// Checks a proof bundle offline, with nothing but who must sign (and, when given, the
+/// origin the checkpoint must name: `origin`, else the policy's).
+pub fn verify_bundle(
+    bundle: &str,
+    policy: &Policy,
+    origin: Option<&str>,
+) -> Result<Proven, AuditError> {
     if bundle.len() > MAX_BUNDLE_BYTES {
         return Err(AuditError::Bundle(format!(
             "{} bytes; a proof bundle is at most {MAX_BUNDLE_BYTES} bytes",
@@ -304,6 +407,7 @@ pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, Audit
             "leaf_index",
             "inclusion",
             "checkpoint",
+            "merkle",
         ]
         .contains(&k.as_str())
         {
@@ -323,8 +427,23 @@ pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, Audit
         .as_str()
         .ok_or_else(|| AuditError::Bundle("`checkpoint` must be text".into()))?;
     let note = Note::parse(note_text)?;
-    let signers = note.verify(keys)?;
+    let signers = policy.check(&note)?.all();
     let cp = Checkpoint::parse(note.text())?;
+    for expected in [origin, policy.origin()].into_iter().flatten() {
+        expect_origin(&cp, expected)?;
+    }
+    let merkle = match v.get("merkle") {
+        None => Algorithm::Blake3,
+        Some(m) => m
+            .as_str()
+            .and_then(Algorithm::parse)
+            .filter(|a| *a != Algorithm::Blake3)
+            .ok_or_else(|| {
+                AuditError::Bundle(
+                    "`merkle` is \"sha256\" when present (a blake3 tree leaves it out)".into(),
+                )
+            })?,
+    };
     let (seq, size, index) = (num("seq")?, num("tree_size")?, num("leaf_index")?);
     if cp.size != size {
         return Err(AuditError::Bundle(format!(
@@ -366,7 +485,8 @@ pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, Audit
                 .ok_or_else(|| AuditError::Bundle("an inclusion hash is not base64".into()))
         })
         .collect::<Result<_, _>>()?;
-    verify_inclusion::<Blake3>(index, size, &leaf(&header.hash), &proof, &cp.root)
+    merkle
+        .verify_inclusion(index, size, &leaf(merkle, &header.hash), &proof, &cp.root)
         .map_err(AuditError::Proof)?;
     Ok(Proven {
         seq,
@@ -374,6 +494,7 @@ pub fn verify_bundle(bundle: &str, keys: &[VerifierKey]) -> Result<Proven, Audit
         origin: cp.origin,
         size,
         signers,
+        merkle,
         line: line.to_owned(),
     })
 }
@@ -390,20 +511,32 @@ pub struct Extends {
 }
 
 /// Proves that the log extends the one `note_text` describes: its first entries are exactly
-/// those, checked with a consistency proof from the old tree head to the new one.
-pub fn since(log: &Log, note_text: &str, keys: &[VerifierKey]) -> Result<Extends, AuditError> {
+/// those, checked with a consistency proof from the old tree head to the new one. The
+/// checkpoint must meet `policy` (unless none is given: tree heads alone are compared) and
+/// name the log's pinned origin, and `origin` when given.
+pub fn since(
+    log: &Log,
+    note_text: &str,
+    policy: Option<&Policy>,
+    origin: Option<&str>,
+) -> Result<Extends, AuditError> {
     let note = Note::parse(note_text)?;
-    let signers = if keys.is_empty() {
-        Vec::new()
-    } else {
-        note.verify(keys)?
+    let signers = match policy {
+        None => Vec::new(),
+        Some(p) => p.check(&note)?.all(),
     };
     let cp = Checkpoint::parse(note.text())?;
-    let t = tree(log)?;
-    check_same(&cp, &t)?;
+    let lt = tree(log)?;
+    lt.check_origin(&cp, origin)?;
+    if let Some(o) = policy.and_then(Policy::origin) {
+        expect_origin(&cp, o)?;
+    }
+    let t = &lt.tree;
+    check_same(&cp, t)?;
     if cp.size > 0 {
         let proof = t.consistency_proof(cp.size).map_err(AuditError::Proof)?;
-        verify_consistency::<Blake3>(cp.size, t.size(), &cp.root, &t.root(), &proof)
+        t.algorithm()
+            .verify_consistency(cp.size, t.size(), &cp.root, &t.root(), &proof)
             .map_err(AuditError::Proof)?;
     }
     Ok(Extends {

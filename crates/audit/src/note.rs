@@ -25,6 +25,15 @@ pub enum NoteError {
     BadSignature(String),
     /// No signature is by a key the verifier knows.
     NoKnownSignature(Vec<String>),
+    /// Fewer witnesses signed than the policy requires.
+    Quorum {
+        /// How many must sign.
+        needed: usize,
+        /// How many the policy lists.
+        listed: usize,
+        /// The listed witnesses that did sign.
+        signed: Vec<String>,
+    },
 }
 
 impl fmt::Display for NoteError {
@@ -43,6 +52,20 @@ impl fmt::Display for NoteError {
                 f,
                 "the note is signed only by keys not given to the verifier: {}",
                 names.join(", ")
+            ),
+            NoteError::Quorum {
+                needed,
+                listed,
+                signed,
+            } => write!(
+                f,
+                "the policy needs {needed} of its {listed} witnesses to cosign, and {} did{}",
+                signed.len(),
+                if signed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", signed.join(", "))
+                }
             ),
         }
     }
@@ -185,6 +208,18 @@ impl VerifierKey {
         &self.name
     }
 
+    /// The key ID (the first four bytes of SHA-256 of name, LF, type and public key).
+    pub fn id(&self) -> [u8; 4] {
+        self.id
+    }
+
+    /// Checks an Ed25519 signature of `text` by this key.
+    pub fn check(&self, text: &str, sig: &[u8]) -> Result<(), NoteError> {
+        let bad = || NoteError::BadSignature(self.name.clone());
+        let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| bad())?;
+        self.public.verify(text.as_bytes(), &sig).map_err(|_| bad())
+    }
+
     /// The verifier key text.
     pub fn encode(&self) -> String {
         let mut raw = vec![ED25519];
@@ -265,6 +300,16 @@ impl Signature {
     /// The signer's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The key ID it names.
+    pub fn id(&self) -> [u8; 4] {
+        self.id
+    }
+
+    /// The signature bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.sig
     }
 
     fn line(&self) -> String {
@@ -390,28 +435,12 @@ impl Note {
     }
 
     /// Checks every signature by a key in `keys`; returns the names that verified. Fails when
-    /// one of them does not verify, or when none is by a known key.
+    /// one of them does not verify, or when none is by a known key (the policy "any one of
+    /// these keys", [`crate::policy::Policy::any_of`]).
     pub fn verify(&self, keys: &[VerifierKey]) -> Result<Vec<String>, NoteError> {
-        let mut ok = Vec::new();
-        for s in &self.sigs {
-            let Some(k) = keys.iter().find(|k| k.name == s.name && k.id == s.id) else {
-                continue;
-            };
-            let sig = ed25519_dalek::Signature::from_slice(&s.sig)
-                .map_err(|_| NoteError::BadSignature(s.name.clone()))?;
-            k.public
-                .verify(self.text.as_bytes(), &sig)
-                .map_err(|_| NoteError::BadSignature(s.name.clone()))?;
-            if !ok.contains(&s.name) {
-                ok.push(s.name.clone());
-            }
-        }
-        if ok.is_empty() {
-            return Err(NoteError::NoKnownSignature(
-                self.sigs.iter().map(|s| s.name.clone()).collect(),
-            ));
-        }
-        Ok(ok)
+        let policy = crate::policy::Policy::any_of(keys.to_vec())
+            .map_err(|e| NoteError::BadKey(e.to_string()))?;
+        policy.check(self).map(|s| s.all())
     }
 }
 

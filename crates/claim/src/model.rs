@@ -480,6 +480,66 @@ pub enum Event {
     },
     /// A user's stated prior for an origin's reliability, with the reason.
     Trust(TrustDecl),
+    /// What the log is: its name and its tree's hash. Only ever the first entry.
+    Log(LogDecl),
+}
+
+/// A log's declaration of itself, made by `reckon init --origin`: the name its checkpoints
+/// carry (so that a checkpoint naming another log is refused) and the hash of its Merkle tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogDecl {
+    /// The origin: the first line of every checkpoint of this log.
+    pub origin: LogName,
+    /// The hash of the Merkle tree over the entries (blake3 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merkle: Option<TreeHash>,
+}
+
+/// A log's name (a checkpoint's origin line): 1 to 255 bytes, no control character, no
+/// leading or trailing white space. Conventionally a schema-less URL, `example.org/factlog`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LogName(String);
+
+impl LogName {
+    /// Checks a name.
+    pub fn parse(name: &str) -> Result<LogName, String> {
+        if name.is_empty() || name.len() > 255 {
+            return Err(format!(
+                "a log's name (origin) is 1 to 255 bytes, not {}",
+                name.len()
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err("a log's name (origin) cannot hold control characters".into());
+        }
+        if name.trim() != name {
+            return Err("a log's name (origin) cannot start or end with white space".into());
+        }
+        Ok(LogName(name.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LogName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The hash of a log's Merkle tree.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TreeHash {
+    /// blake3, the default.
+    #[default]
+    Blake3,
+    /// SHA-256, as RFC 6962 logs use it.
+    Sha256,
 }
 
 /// A declared prior for an origin: how often the user expects its figures to be right before
@@ -562,6 +622,7 @@ impl Event {
             Event::Define(_) => "define",
             Event::Alias { .. } => "alias",
             Event::Trust(_) => "trust",
+            Event::Log(_) => "log",
         }
     }
 }
@@ -589,6 +650,7 @@ string_serde!(Figure, |f| f.stated.clone(), |s| Figure::parse(s)
     .map_err(|e| e.message));
 string_serde!(Period, |p| p.to_string(), |s| Period::parse(s)
     .map_err(|e| e.message));
+string_serde!(LogName, |n| n.0.clone(), LogName::parse);
 string_serde!(Window, |w| w.to_string(), Window::parse);
 string_serde!(Tolerance, |t| t.to_string(), |s| Tolerance::parse(s)
     .map_err(|e| e.message));

@@ -117,5 +117,8 @@ pub fn audit_inputs(data: &[u8]) {
     let _ = reckon_audit::Checkpoint::parse(text);
     let _ = VerifierKey::parse(text);
     let _ = SignerKey::parse(text);
-    let _ = reckon_audit::verify_bundle(text, &keys);
+    if let Ok(policy) = reckon_audit::policy::Policy::any_of(keys) {
+        let _ = reckon_audit::verify_bundle(text, &policy, Some("fuzz.example"));
+    }
+    let _ = reckon_audit::policy::Policy::parse(text);
 }

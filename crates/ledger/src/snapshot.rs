@@ -142,6 +142,29 @@ impl Snapshot<'_> {
             .map_err(|p| self.damaged(p))
     }
 
+    /// The log's declaration of itself (its origin and tree hash): the event of entry 1 when
+    /// that is a `log` event, else `None` (a log made without `--origin`). Reads the first
+    /// line only; the caller checks the chain in the same snapshot.
+    pub fn declaration(&self) -> Result<Option<reckon_claim::LogDecl>, LedgerError> {
+        // A `log` entry is short (an origin is at most 255 bytes): a first line longer than
+        // this is some other event.
+        const MOST: u64 = 4096;
+        let mut first = vec![0u8; self.len.min(MOST) as usize];
+        self.read_at(0, &mut first)?;
+        let Some(end) = first.iter().position(|b| *b == b'\n') else {
+            return Ok(None);
+        };
+        match crate::format::decode(&first[..end]) {
+            Ok(Entry {
+                event: reckon_claim::Event::Log(d),
+                seq: 1,
+                ..
+            }) => Ok(Some(d)),
+            Ok(_) => Ok(None),
+            Err(problem) => Err(self.damaged(Problem::Line { line: 1, problem })),
+        }
+    }
+
     /// The line at `span` (from [`Snapshot::entries_with_spans`]), checked to start with
     /// `hash`: for a proof bundle, which carries the line as stored.
     pub fn line(&self, span: Span, hash: &EntryHash) -> Result<Vec<u8>, LedgerError> {

@@ -194,6 +194,7 @@ impl<'a> Tx<'a> {
                 self.load().map_err(|e| e.to_string())?;
                 self.subjects.check_sum(&d.subject, &d.sum_of)?;
             }
+            Event::Log(_) => first_entry_only(self.head.seq + 1)?,
             Event::Define(_) | Event::Trust(_) => {}
         }
         let json = serde_json::to_string(event).map_err(|e| e.to_string())?;
@@ -245,6 +246,7 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
             },
             Event::Alias { subject, same_as } => subjects.check_alias(subject, same_as),
             Event::Define(d) if !d.sum_of.is_empty() => subjects.check_sum(&d.subject, &d.sum_of),
+            Event::Log(_) => first_entry_only(e.seq),
             Event::Define(_) | Event::Trust(_) => Ok(()),
         };
         checked.map_err(|m| (e.seq, m))?;
@@ -252,6 +254,18 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
         subjects.note(&e.event);
     }
     Ok(())
+}
+
+/// A log declares its origin and tree hash once, in its first entry: before any checkpoint
+/// of it can exist, so that no checkpoint of the same entries ever names another origin.
+fn first_entry_only(seq: u64) -> Result<(), String> {
+    if seq == 1 {
+        Ok(())
+    } else {
+        Err(format!(
+            "a `log` event (the log's origin) can only be entry #1, not #{seq}: a log's name is fixed when it is made (reckon init --origin)"
+        ))
+    }
 }
 
 /// Whether `hash` names a live claim that `field` (`retract` or `supersedes`) may point at;
@@ -351,7 +365,7 @@ impl Subjects {
                 self.known.insert(subject.clone());
                 self.aliases.insert(subject.clone(), same_as.clone());
             }
-            Event::Retract { .. } | Event::Trust(_) => {}
+            Event::Retract { .. } | Event::Trust(_) | Event::Log(_) => {}
         }
     }
 

@@ -4,8 +4,9 @@
 //! The tree is the one of RFC 6962 section 2.1 (and RFC 9162 section 2.1): the hash of an
 //! empty tree is `H()`, a leaf is `H(0x00 || data)`, an inner node `H(0x01 || left || right)`,
 //! and a tree of `n > 1` leaves splits at `k`, the largest power of two smaller than `n`. reckon
-//! uses it with blake3 ([`Blake3`]); the same code runs with SHA-256 in the tests, against the
-//! public RFC 6962 test vectors.
+//! uses it with blake3 ([`Blake3`]) by default, or with SHA-256 ([`Sha256`]) for a log that
+//! chose it, so that RFC 6962 clients can check it; [`Algorithm`] is that choice at run time.
+//! The SHA-256 tree is checked against the public RFC 6962 test vectors.
 //!
 //! This crate does **not** know what a leaf is: the ledger decides what data each leaf hashes.
 //!
@@ -44,6 +45,187 @@ impl Hasher for Blake3 {
             h.update(p);
         }
         *h.finalize().as_bytes()
+    }
+}
+
+/// SHA-256, as RFC 6962 uses it: for logs that chose it at `init`, so that clients and
+/// witnesses that speak RFC 6962 can check and cosign them.
+#[derive(Clone, Copy, Debug)]
+pub struct Sha256;
+
+impl Hasher for Sha256 {
+    fn hash(parts: &[&[u8]]) -> Hash {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        for p in parts {
+            h.update(p);
+        }
+        h.finalize().into()
+    }
+}
+
+/// The hash function of a log's tree, chosen when the log is made (a runtime choice, where
+/// [`Hasher`] is a compile-time one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// blake3 (reckon's default).
+    #[default]
+    Blake3,
+    /// SHA-256 (RFC 6962's).
+    Sha256,
+}
+
+impl Algorithm {
+    /// Its name as logs and bundles write it: `blake3` or `sha256`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Blake3 => "blake3",
+            Algorithm::Sha256 => "sha256",
+        }
+    }
+
+    /// The algorithm a name stands for.
+    pub fn parse(name: &str) -> Option<Algorithm> {
+        match name {
+            "blake3" => Some(Algorithm::Blake3),
+            "sha256" => Some(Algorithm::Sha256),
+            _ => None,
+        }
+    }
+
+    /// `H(0x00 || data)`.
+    pub fn leaf_hash(self, data: &[u8]) -> Hash {
+        match self {
+            Algorithm::Blake3 => Tree::<Blake3>::leaf_hash(data),
+            Algorithm::Sha256 => Tree::<Sha256>::leaf_hash(data),
+        }
+    }
+
+    /// `H(0x01 || left || right)`.
+    pub fn node_hash(self, left: &Hash, right: &Hash) -> Hash {
+        match self {
+            Algorithm::Blake3 => Tree::<Blake3>::node_hash(left, right),
+            Algorithm::Sha256 => Tree::<Sha256>::node_hash(left, right),
+        }
+    }
+
+    /// The tree over `leaves` (leaf hashes), in order.
+    pub fn tree(self, leaves: Vec<Hash>) -> AnyTree {
+        match self {
+            Algorithm::Blake3 => AnyTree::Blake3(Tree::new(leaves)),
+            Algorithm::Sha256 => AnyTree::Sha256(Tree::new(leaves)),
+        }
+    }
+
+    /// [`verify_inclusion`] with this hash.
+    pub fn verify_inclusion(
+        self,
+        index: u64,
+        size: u64,
+        leaf: &[u8],
+        proof: &[impl AsRef<[u8]>],
+        root: &[u8],
+    ) -> Result<(), ProofError> {
+        match self {
+            Algorithm::Blake3 => verify_inclusion::<Blake3>(index, size, leaf, proof, root),
+            Algorithm::Sha256 => verify_inclusion::<Sha256>(index, size, leaf, proof, root),
+        }
+    }
+
+    /// [`verify_consistency`] with this hash.
+    pub fn verify_consistency(
+        self,
+        first: u64,
+        second: u64,
+        first_root: &[u8],
+        second_root: &[u8],
+        proof: &[impl AsRef<[u8]>],
+    ) -> Result<(), ProofError> {
+        match self {
+            Algorithm::Blake3 => {
+                verify_consistency::<Blake3>(first, second, first_root, second_root, proof)
+            }
+            Algorithm::Sha256 => {
+                verify_consistency::<Sha256>(first, second, first_root, second_root, proof)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A tree whose hash was chosen at run time.
+#[derive(Clone, Debug)]
+pub enum AnyTree {
+    /// With blake3.
+    Blake3(Tree<Blake3>),
+    /// With SHA-256.
+    Sha256(Tree<Sha256>),
+}
+
+macro_rules! each {
+    ($self:expr, $t:ident => $e:expr) => {
+        match $self {
+            AnyTree::Blake3($t) => $e,
+            AnyTree::Sha256($t) => $e,
+        }
+    };
+}
+
+impl AnyTree {
+    /// Its hash.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            AnyTree::Blake3(_) => Algorithm::Blake3,
+            AnyTree::Sha256(_) => Algorithm::Sha256,
+        }
+    }
+
+    /// See [`Tree::size`].
+    pub fn size(&self) -> u64 {
+        each!(self, t => t.size())
+    }
+
+    /// See [`Tree::root`].
+    pub fn root(&self) -> Hash {
+        each!(self, t => t.root())
+    }
+
+    /// See [`Tree::leaves`].
+    pub fn leaves(&self) -> &[Hash] {
+        each!(self, t => t.leaves())
+    }
+
+    /// See [`Tree::complete`].
+    pub fn complete(&self, height: u32) -> &[Hash] {
+        each!(self, t => t.complete(height))
+    }
+
+    /// See [`Tree::root_of_first`].
+    pub fn root_of_first(&self, n: u64) -> Option<Hash> {
+        each!(self, t => t.root_of_first(n))
+    }
+
+    /// See [`Tree::inclusion_proof`].
+    pub fn inclusion_proof(&self, index: u64) -> Result<Vec<Hash>, ProofError> {
+        each!(self, t => t.inclusion_proof(index))
+    }
+
+    /// See [`Tree::consistency_proof`].
+    pub fn consistency_proof(&self, first: u64) -> Result<Vec<Hash>, ProofError> {
+        each!(self, t => t.consistency_proof(first))
+    }
+
+    /// The tree over the first `n` leaves (`n` at most the size).
+    pub fn prefix(&self, n: u64) -> AnyTree {
+        let n = usize::try_from(n)
+            .unwrap_or(usize::MAX)
+            .min(self.leaves().len());
+        self.algorithm().tree(self.leaves()[..n].to_vec())
     }
 }
 
@@ -220,6 +402,42 @@ impl<H: Hasher> Tree<H> {
             (usize::BITS - (width - 1).leading_zeros()) as usize
         };
         self.levels[l][lo >> l]
+    }
+
+    /// The roots of the complete subtrees of `2^height` leaves, left to right: node `j` covers
+    /// leaves `j * 2^height .. (j + 1) * 2^height` (the hashes a C2SP tile of that level holds).
+    pub fn complete(&self, height: u32) -> &[Hash] {
+        let n = self.levels[0].len();
+        let count = n.checked_shr(height).unwrap_or(0);
+        if count == 0 {
+            return &[];
+        }
+        self.levels
+            .get(height as usize)
+            .map_or(&[][..], |l| &l[..count.min(l.len())])
+    }
+
+    /// The root of the tree of the first `n` leaves, from the stored levels (no rehashing of
+    /// what the levels hold): `None` when `n` is larger than the tree.
+    pub fn root_of_first(&self, n: u64) -> Option<Hash> {
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|n| *n <= self.levels[0].len())?;
+        if n == 0 {
+            return Some(H::hash(&[]));
+        }
+        Some(self.prefix_root(0, n))
+    }
+
+    /// The root of leaves `lo..lo + n` where `lo` starts a complete subtree that the prefix
+    /// may cut: RFC 6962's split, with complete subtrees looked up.
+    fn prefix_root(&self, lo: usize, n: usize) -> Hash {
+        if n.is_power_of_two() {
+            let l = n.trailing_zeros() as usize;
+            return self.levels[l][lo >> l];
+        }
+        let k = split(n as u64) as usize;
+        Self::node_hash(&self.prefix_root(lo, k), &self.prefix_root(lo + k, n - k))
     }
 
     /// The inclusion proof of leaf `index` (RFC 6962 PATH).

@@ -76,3 +76,32 @@ proptest! {
         prop_assert!(verify_consistency::<Blake3>(first + 1, n, &old.root(), &t.root(), &good).is_err());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The root of a prefix read from the stored levels is the root of a tree built over that
+    /// prefix alone (what `verify --since` and the tiles rely on).
+    #[test]
+    fn the_root_of_a_prefix_is_the_root_of_the_prefix_tree(n in 0u64..600, m in any::<prop::sample::Index>()) {
+        let t = tree(n);
+        let m = m.index(n as usize + 1) as u64;
+        let alone = Tree::<Blake3>::new(t.leaves()[..m as usize].to_vec()).root();
+        prop_assert_eq!(t.root_of_first(m), Some(alone));
+        prop_assert_eq!(t.root_of_first(n + 1), None);
+    }
+
+    /// The complete subtrees of a height are the roots of their leaves' own trees, and there
+    /// are exactly `n >> height` of them (what a C2SP tile of that level holds).
+    #[test]
+    fn complete_subtrees_are_the_roots_of_their_leaves(n in 0u64..700, height in 0u32..11) {
+        let t = tree(n);
+        let nodes = t.complete(height);
+        prop_assert_eq!(nodes.len() as u64, n >> height);
+        let w = 1usize << height;
+        for (j, node) in nodes.iter().enumerate() {
+            let alone = Tree::<Blake3>::new(t.leaves()[j * w..(j + 1) * w].to_vec()).root();
+            prop_assert_eq!(*node, alone);
+        }
+    }
+}

@@ -2,23 +2,10 @@
 //! consistency case, including every case that must be rejected.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use reckon_merkle::{Hash, Hasher, Tree, verify_consistency, verify_inclusion};
+use reckon_merkle::{Sha256, Tree, verify_consistency, verify_inclusion};
 use serde_json::Value;
-use sha2::Digest;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-struct Sha256;
-
-impl Hasher for Sha256 {
-    fn hash(parts: &[&[u8]]) -> Hash {
-        let mut h = sha2::Sha256::new();
-        for p in parts {
-            h.update(p);
-        }
-        h.finalize().into()
-    }
-}
 
 fn vectors() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/rfc6962");

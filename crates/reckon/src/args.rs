@@ -55,6 +55,14 @@ impl From<MethodArg> for reckon_reconcile::Method {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum MerkleArg {
+    /// blake3 (the default).
+    Blake3,
+    /// SHA-256, as RFC 6962 logs hash their trees.
+    Sha256,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum FormatArg {
     Human,
@@ -72,9 +80,25 @@ impl From<FormatArg> for Format {
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    /// Create an empty log.
-    #[command(after_help = "Example:\n  reckon --log factcheck/log init")]
-    Init,
+    /// Create an empty log, or one whose first entry pins its name and tree hash.
+    #[command(after_help = "\
+With --origin, the log's first entry records its name (the origin line of every checkpoint
+of it: a checkpoint naming another is refused) and, with --merkle sha256, that its Merkle
+tree is hashed with SHA-256 as in RFC 6962 (so that transparency-log clients and witnesses
+can check and cosign it; entries stay chained with blake3). Both are fixed for the log's life.
+
+Examples:
+  reckon --log factcheck/log init
+  reckon --log factcheck/log init --origin newsroom.example/factcheck
+  reckon --log factcheck/log init --origin newsroom.example/factcheck --merkle sha256")]
+    Init {
+        /// The log's name, as checkpoints carry it (conventionally a schema-less URL).
+        #[arg(long)]
+        origin: Option<String>,
+        /// The hash of the Merkle tree over the entries.
+        #[arg(long, value_enum, default_value = "blake3", requires = "origin")]
+        merkle: MerkleArg,
+    },
     /// Record one claim from flags.
     #[command(after_help = "\
 Example:
@@ -221,22 +245,40 @@ Example:
     /// Sign the log's tree head as a C2SP tlog-checkpoint; or cosign one as a witness.
     #[command(after_help = "\
 The checkpoint names the log (origin), its number of entries and its Merkle tree head, and is
-signed with the key given. With --cosign, an existing checkpoint is checked against this log
-and signed again (a witness); several signers may sign one checkpoint.
+signed with the key given. A log made with `init --origin` has its name pinned in its first
+entry, and every checkpoint names it; a log without one names what --origin says, else the
+key's name.
+
+With --cosign, an existing checkpoint is checked (its signatures against --log-key or
+--policy, its origin, and its tree head against this log) and signed again: a witness.
+Cosigning twice replaces the witness's signature, never adds a second one.
 
 Examples:
   reckon checkpoint --key seedlog.key --out log.checkpoint
-  reckon checkpoint --cosign log.checkpoint --key witness.key --out log.checkpoint")]
+  reckon checkpoint --cosign log.checkpoint --log-key seedlog.pub --key witness.key --out log.checkpoint")]
     Checkpoint {
         /// The signer key file.
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
-        /// The log's name in the checkpoint (default: the key's name).
-        #[arg(long)]
+        /// The log's name in the checkpoint: must be the pinned one when the log has one
+        /// (default: the pinned one, else the key's name).
+        #[arg(long, conflicts_with = "cosign")]
         origin: Option<String>,
         /// Add a signature to this checkpoint instead of making a new one.
         #[arg(long, value_name = "FILE")]
         cosign: Option<PathBuf>,
+        /// With --cosign: the log's verifier key, whose signature must already be on the
+        /// checkpoint (file or key text; repeat for several, any one will do).
+        #[arg(long = "log-key", value_name = "PUBKEY", requires = "cosign")]
+        log_keys: Vec<String>,
+        /// With --cosign: a policy file saying whose signatures must already be on it.
+        #[arg(
+            long,
+            value_name = "FILE",
+            requires = "cosign",
+            conflicts_with = "log_keys"
+        )]
+        policy: Option<PathBuf>,
         /// Write it here instead of to standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -252,14 +294,30 @@ Examples:
         #[arg(long, value_name = "FILE")]
         checkpoint: PathBuf,
     },
-    /// Check a proof bundle offline: the signature, the entry, and its inclusion proof.
-    #[command(after_help = "Example:\n  reckon verify-proof claim-24.proof --key seedlog.pub")]
+    /// Check a proof bundle offline: the signatures, the entry, and its inclusion proof.
+    #[command(after_help = "\
+Who must have signed the bundle's checkpoint is a policy: --key (the log's key; any one of
+several), --witness and --quorum (k of n witnesses), or all of it in a --policy file:
+
+  # who signs example.org/factlog
+  origin example.org/factlog
+  log example.org/factlog+1a2b3c4d+AQ...
+  witness witness.one+5e6f7a8b+AQ...
+  witness witness.two+9c0d1e2f+AQ...
+  quorum 1
+
+Examples:
+  reckon verify-proof claim-24.proof --key seedlog.pub --origin reckon.example/seed-log
+  reckon verify-proof claim-24.proof --key seedlog.pub --witness w1.pub --witness w2.pub --quorum 1
+  reckon verify-proof claim-24.proof --policy seedlog.policy")]
     VerifyProof {
         /// The bundle written by `reckon prove`.
         bundle: PathBuf,
-        /// A verifier key file (or key text); repeat for several.
-        #[arg(long = "key", value_name = "PUBKEY", required = true)]
-        keys: Vec<String>,
+        #[command(flatten)]
+        signers: PolicyArgs,
+        /// The log the checkpoint must name (its origin); the bundle is refused for any other.
+        #[arg(long)]
+        origin: Option<String>,
     },
     /// Check every entry, every link of the chain, and the head file.
     #[command(after_help = "\
@@ -268,7 +326,9 @@ wrong: unparsable entry, hash mismatch, sequence gap, broken link, time going ba
 tail, or a head file that does not match.
 
 With --since CHECKPOINT, also prove that the log extends the one a signed checkpoint
-describes (exit 1 if it was truncated, forked or rewritten); --key checks its signature.
+describes (exit 1 if it was truncated, forked or rewritten, or if the checkpoint names another
+origin than the log's); --key, or --witness and --quorum, or --policy say who must have
+signed it (see `reckon verify-proof --help`).
 
 Examples:
   reckon verify
@@ -289,13 +349,15 @@ Examples:
         /// Also prove that the log extends the one this signed checkpoint describes.
         #[arg(long, value_name = "CHECKPOINT", conflicts_with_all = ["documents", "deep", "format"])]
         since: Option<PathBuf>,
-        /// Verifier key(s) for the --since checkpoint's signature (required with --since,
-        /// unless --no-signature).
-        #[arg(long = "key", value_name = "PUBKEY")]
-        keys: Vec<String>,
+        #[command(flatten)]
+        signers: PolicyArgs,
+        /// With --since: the log the checkpoint must name (the log's pinned origin is always
+        /// required too).
+        #[arg(long, requires = "since")]
+        origin: Option<String>,
         /// With --since: compare tree heads alone and do not check who signed the checkpoint
-        /// (anyone could have written it; without this, --since needs --key).
-        #[arg(long, requires = "since", conflicts_with = "keys")]
+        /// (anyone could have written it; without this, --since needs --key or --policy).
+        #[arg(long, requires = "since", conflicts_with_all = ["keys", "witnesses", "policy"])]
         no_signature: bool,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
@@ -325,6 +387,32 @@ Examples:
         #[arg(long)]
         commit_tail: bool,
     },
+}
+
+/// Who must have signed a checkpoint (see `reckon_audit::policy`).
+#[derive(Args, Clone, Debug, Default)]
+pub(crate) struct PolicyArgs {
+    /// The log's verifier key (a file or the key text); repeat for several, any one of which
+    /// must have signed.
+    #[arg(long = "key", value_name = "PUBKEY")]
+    pub(crate) keys: Vec<String>,
+    /// A witness's verifier key (a file or the key text); repeat for each witness.
+    #[arg(long = "witness", value_name = "PUBKEY")]
+    pub(crate) witnesses: Vec<String>,
+    /// How many of the --witness keys must have cosigned (default: every one).
+    #[arg(long, value_name = "K", requires = "witnesses")]
+    pub(crate) quorum: Option<usize>,
+    /// A policy file (`log KEY`, `witness KEY`, `quorum K`, `origin NAME` lines) instead of
+    /// --key, --witness and --quorum.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["keys", "witnesses", "quorum"])]
+    pub(crate) policy: Option<PathBuf>,
+}
+
+impl PolicyArgs {
+    /// Whether any signer was named.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.witnesses.is_empty() && self.policy.is_none()
+    }
 }
 
 #[derive(Args)]

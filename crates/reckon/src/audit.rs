@@ -13,6 +13,8 @@ pub(crate) enum Input {
     Bundle,
     /// A signer or verifier key.
     Key,
+    /// A witness policy.
+    Policy,
 }
 
 impl Input {
@@ -22,6 +24,7 @@ impl Input {
             Input::Note => reckon_audit::note::MAX_NOTE_BYTES,
             Input::Bundle => reckon_audit::MAX_BUNDLE_BYTES,
             Input::Key => reckon_audit::note::MAX_KEY_BYTES,
+            Input::Policy => reckon_audit::policy::MAX_POLICY_BYTES,
         };
         bytes as u64
     }
@@ -31,7 +34,7 @@ impl Input {
     fn refused(self) -> u8 {
         match self {
             Input::Note | Input::Bundle => 1,
-            Input::Key => 2,
+            Input::Key | Input::Policy => 2,
         }
     }
 }
@@ -96,6 +99,30 @@ pub(crate) fn read_verifiers(
             reckon_audit::note::VerifierKey::parse(&text).map_err(|e| usage(format!("{k}: {e}")))
         })
         .collect()
+}
+
+/// The signing policy the flags (or the policy file) describe; `None` when none was given.
+pub(crate) fn read_policy(
+    a: &crate::args::PolicyArgs,
+) -> Result<Option<reckon_audit::policy::Policy>, Failure> {
+    use reckon_audit::policy::Policy;
+    if let Some(path) = &a.policy {
+        let text = read_text(path, Input::Policy)?;
+        return Policy::parse(&text)
+            .map(Some)
+            .map_err(|e| usage(format!("{}: {e}", path.display())));
+    }
+    if a.keys.is_empty() && a.witnesses.is_empty() {
+        return Ok(None);
+    }
+    let policy = Policy::new(
+        read_verifiers(&a.keys)?,
+        read_verifiers(&a.witnesses)?,
+        a.quorum,
+        None,
+    )
+    .map_err(|e| usage(e.to_string()))?;
+    Ok(Some(policy))
 }
 
 pub(crate) fn keygen(name: &str, out: &std::path::Path) -> Result<String, Failure> {

@@ -157,11 +157,42 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             .map_err(fail(2))
     };
     match cli.command {
-        Command::Init => {
+        Command::Init { origin: None, .. } => {
             log.init().map_err(ledger)?;
             print(&format!(
                 "created an empty log in {}\n",
                 log.dir().display()
+            ))?;
+        }
+        Command::Init {
+            origin: Some(origin),
+            merkle,
+        } => {
+            let decl = reckon_claim::LogDecl {
+                origin: reckon_claim::LogName::parse(&origin)
+                    .map_err(|m| usage(format!("--origin: {m}")))?,
+                merkle: (merkle == args::MerkleArg::Sha256)
+                    .then_some(reckon_claim::TreeHash::Sha256),
+            };
+            log.init().map_err(ledger)?;
+            let (head, _) = log
+                .append(|tx| {
+                    tx.push(&reckon_claim::Event::Log(decl.clone()))
+                        .map_err(|m| Failure {
+                            code: 1,
+                            error: anyhow::anyhow!(m),
+                        })
+                })
+                .map_err(|f: Failure| f)?;
+            print(&format!(
+                "created the log {origin} in {} (Merkle tree hash {}; entry #{} pins both)\n",
+                log.dir().display(),
+                if merkle == args::MerkleArg::Sha256 {
+                    "sha256"
+                } else {
+                    "blake3"
+                },
+                head.seq
             ))?;
         }
         Command::Add(a) => print(&append_object(&log, add_object(*a), flag)?)?,
@@ -236,21 +267,36 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             key,
             origin,
             cosign,
+            log_keys,
+            policy,
             out,
         } => {
             let signer = audit::read_signer(&key)?;
             let note = match cosign {
                 Some(cp) => {
-                    reckon_audit::cosign(&log, &audit::read_text(&cp, audit::Input::Note)?, &signer)
+                    let signers = args::PolicyArgs {
+                        keys: log_keys,
+                        policy,
+                        ..Default::default()
+                    };
+                    let Some(policy) = audit::read_policy(&signers)? else {
+                        return Err(usage(
+                            "--cosign needs --log-key PUBKEY (or --policy FILE): a witness checks that the log signed the checkpoint before adding its own signature".into(),
+                        ));
+                    };
+                    reckon_audit::cosign(
+                        &log,
+                        &audit::read_text(&cp, audit::Input::Note)?,
+                        &signer,
+                        &policy,
+                    )
                 }
                 None => {
-                    let origin = origin.unwrap_or_else(|| signer.name().to_owned());
-                    if origin.is_empty() || origin.contains(['\n', '\r']) {
-                        return Err(usage(
-                            "--origin: the log's name is one non-empty line".into(),
-                        ));
+                    if let Some(o) = &origin {
+                        reckon_claim::LogName::parse(o)
+                            .map_err(|m| usage(format!("--origin: {m}")))?;
                     }
-                    reckon_audit::checkpoint(&log, &signer, &origin)
+                    reckon_audit::checkpoint(&log, &signer, origin.as_deref())
                 }
             }
             .map_err(audit::audit)?;
@@ -273,11 +319,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 .map_err(audit::audit)?;
             print(&bundle)?;
         }
-        Command::VerifyProof { bundle, keys } => {
-            let keys = audit::read_verifiers(&keys)?;
+        Command::VerifyProof {
+            bundle,
+            signers,
+            origin,
+        } => {
+            let Some(policy) = audit::read_policy(&signers)? else {
+                return Err(usage(
+                    "verify-proof needs --key PUBKEY (or --witness, or --policy FILE): a proof is only as good as the signature on its checkpoint".into(),
+                ));
+            };
             let p = reckon_audit::verify_bundle(
                 &audit::read_text(&bundle, audit::Input::Bundle)?,
-                &keys,
+                &policy,
+                origin.as_deref(),
             )
             .map_err(audit::audit)?;
             print(&format!(
@@ -291,18 +346,27 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::Verify {
             since: Some(cp),
-            keys,
+            signers,
+            origin,
             no_signature,
             ..
         } => {
-            if keys.is_empty() && !no_signature {
+            if signers.is_empty() && !no_signature {
                 return Err(usage(
-                    "verify --since needs --key PUBKEY to check who signed the checkpoint (an unsigned comparison proves nothing about where the checkpoint came from); give --no-signature to compare tree heads alone".into(),
+                    "verify --since needs --key PUBKEY (or --policy FILE) to check who signed the checkpoint (an unsigned comparison proves nothing about where the checkpoint came from); give --no-signature to compare tree heads alone".into(),
                 ));
             }
-            let keys = audit::read_verifiers(&keys)?;
-            let x = reckon_audit::since(&log, &audit::read_text(&cp, audit::Input::Note)?, &keys)
-                .map_err(audit::audit)?;
+            let policy = audit::read_policy(&signers)?;
+            if let Some(o) = &origin {
+                reckon_claim::LogName::parse(o).map_err(|m| usage(format!("--origin: {m}")))?;
+            }
+            let x = reckon_audit::since(
+                &log,
+                &audit::read_text(&cp, audit::Input::Note)?,
+                policy.as_ref(),
+                origin.as_deref(),
+            )
+            .map_err(audit::audit)?;
             let signed = if x.signers.is_empty() {
                 " (signature not checked: --no-signature)".to_owned()
             } else {

@@ -111,6 +111,14 @@ pub fn event_summary(event: &Event) -> String {
             format!("{}: {}", d.subject, parts.join(", "))
         }
         Event::Alias { subject, same_as } => format!("{subject} is the same as {same_as}"),
+        Event::Log(l) => format!(
+            "this log is {} (Merkle tree hash: {})",
+            l.origin,
+            match l.merkle.unwrap_or_default() {
+                reckon_claim::TreeHash::Blake3 => "blake3",
+                reckon_claim::TreeHash::Sha256 => "sha256",
+            }
+        ),
         Event::Trust(t) => {
             let strength = t
                 .strength
@@ -244,7 +252,7 @@ pub fn show(e: &Entry, fate: &Fate, format: Format) -> String {
             rows.push(("retracts".into(), claim.to_hex()));
             rows.push(("reason".into(), reason.clone()));
         }
-        Event::Define(_) | Event::Alias { .. } | Event::Trust(_) => {
+        Event::Define(_) | Event::Alias { .. } | Event::Trust(_) | Event::Log(_) => {
             rows.push(("event".into(), event_summary(&e.event)))
         }
     }
