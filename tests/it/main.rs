@@ -15,4 +15,5 @@ mod reliability;
 mod seed_log;
 mod support;
 mod tamper;
+mod tiles;
 mod witness;

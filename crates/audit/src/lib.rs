@@ -24,6 +24,7 @@
 pub mod base64;
 pub mod note;
 pub mod policy;
+pub mod tiles;
 
 use note::{Note, NoteError, SignerKey};
 use policy::Policy;
@@ -51,6 +52,13 @@ pub enum AuditError {
     Bundle(String),
     /// The log and a checkpoint disagree.
     Mismatch(String),
+    /// A file of a tiles directory is missing or wrong.
+    Tiles {
+        /// The file, relative to the directory.
+        path: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A checkpoint names another log than the one expected.
     WrongOrigin {
         /// The origin expected (the log's pinned origin, or `--origin`).
@@ -70,6 +78,7 @@ impl fmt::Display for AuditError {
             AuditError::Proof(e) => write!(f, "the proof does not verify: {e}"),
             AuditError::Bundle(m) => write!(f, "bad proof bundle: {m}"),
             AuditError::Mismatch(m) => f.write_str(m),
+            AuditError::Tiles { path, problem } => write!(f, "{path}: {problem}"),
             AuditError::WrongOrigin { expected, found } => write!(
                 f,
                 "the checkpoint is for the log `{found}`, not `{expected}`: a checkpoint of another log proves nothing about this one"

@@ -319,6 +319,52 @@ Examples:
         #[arg(long)]
         origin: Option<String>,
     },
+    /// Publish the log as static files (C2SP tlog-tiles) that any web server can host.
+    #[command(after_help = "\
+Writes DIR/checkpoint (signed with --key), the Merkle tree as hash tiles (DIR/tile/L/N) and
+the entries in bundles of 256 (DIR/tile/entries/N). Run it again after appending: only what
+changed is written (tiles that were full are never rewritten), and the checkpoint last, so a
+reader never sees a checkpoint whose tiles are missing. A directory holding tiles of another
+log, or of this one rewritten, is refused. Anyone can then audit the directory with
+`reckon verify-tiles`, without the log.
+
+Examples:
+  reckon tiles public/ --key seedlog.key
+  rsync -a public/ web:/srv/log/")]
+    Tiles {
+        /// The directory to write (created if missing).
+        dir: PathBuf,
+        /// The signer key file for the checkpoint.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The log's name, for a log without a pinned origin (default: the key's name).
+        #[arg(long)]
+        origin: Option<String>,
+    },
+    /// Audit a tiles directory as a remote reader would, with nothing but the verifier keys.
+    #[command(after_help = "\
+Checks the checkpoint's signatures against the policy (--key, --witness, --quorum or
+--policy, as for verify-proof) and its origin; every entry's hash, sequence number, link and
+time; that the level-0 tiles hold the entries' leaves and every higher tile the roots of the
+subtrees below; and that the tree head is the checkpoint's. With --since, also that the tree
+extends an earlier checkpoint (not truncated, forked or rewritten). Exit 1 names the first
+file that is missing or wrong.
+
+Examples:
+  reckon verify-tiles public/ --key seedlog.pub
+  reckon verify-tiles public/ --policy seedlog.policy --since yesterday.checkpoint")]
+    VerifyTiles {
+        /// The directory `reckon tiles` wrote (or a copy of it).
+        dir: PathBuf,
+        #[command(flatten)]
+        signers: PolicyArgs,
+        /// The log the checkpoint must name.
+        #[arg(long)]
+        origin: Option<String>,
+        /// An earlier signed checkpoint the tiles must extend.
+        #[arg(long, value_name = "CHECKPOINT")]
+        since: Option<PathBuf>,
+    },
     /// Check every entry, every link of the chain, and the head file.
     #[command(after_help = "\
 Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is

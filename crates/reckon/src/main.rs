@@ -319,6 +319,59 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 .map_err(audit::audit)?;
             print(&bundle)?;
         }
+        Command::Tiles { dir, key, origin } => {
+            let signer = audit::read_signer(&key)?;
+            if let Some(o) = &origin {
+                reckon_claim::LogName::parse(o).map_err(|m| usage(format!("--origin: {m}")))?;
+            }
+            let w = reckon_audit::tiles::write(&log, &dir, &signer, origin.as_deref())
+                .map_err(audit::audit)?;
+            let before = match w.before {
+                Some(n) => format!(" (the directory held {n})"),
+                None => String::new(),
+            };
+            print(&format!(
+                "wrote {} hash tiles and {} entry bundles ({} files already right), then the checkpoint of {} entries{before}, to {}\n",
+                w.hash_tiles,
+                w.bundles,
+                w.unchanged,
+                w.size,
+                dir.display()
+            ))?;
+        }
+        Command::VerifyTiles {
+            dir,
+            signers,
+            origin,
+            since,
+        } => {
+            let Some(policy) = audit::read_policy(&signers)? else {
+                return Err(usage(
+                    "verify-tiles needs --key PUBKEY (or --witness, or --policy FILE): the tiles are only as good as the signature on their checkpoint".into(),
+                ));
+            };
+            if !dir.is_dir() {
+                return Err(usage(format!("{}: not a directory", dir.display())));
+            }
+            let since = since
+                .map(|p| audit::read_text(&p, audit::Input::Note))
+                .transpose()?;
+            let a = reckon_audit::tiles::verify(&dir, &policy, origin.as_deref(), since.as_deref())
+                .map_err(audit::audit)?;
+            let extends = match a.extends {
+                Some(n) => format!("; it extends the earlier checkpoint of {n} entries"),
+                None => String::new(),
+            };
+            print(&format!(
+                "ok: {} holds {} entries of {}, all in its tiles ({} files, Merkle tree hash {}), signed by {}{extends}\n",
+                dir.display(),
+                a.size,
+                a.origin,
+                a.files,
+                a.merkle,
+                a.signers.join(", ")
+            ))?;
+        }
         Command::VerifyProof {
             bundle,
             signers,
