@@ -84,6 +84,7 @@ pub const CLAIM_FIELDS: &[&str] = &[
     "url",
     "title",
     "document",
+    "document_hash",
     "quote",
     "modality",
     "tags",
@@ -299,6 +300,21 @@ fn parse_claim(
                     .map_err(|m| f.bad("document", m))?,
             ),
             None => None,
+        },
+        document_hash: match f.text("document_hash")? {
+            None => None,
+            Some(_) if !f.map.contains_key("document") => {
+                return Err(f.bad(
+                    "document_hash",
+                    "a document hash needs the `document` it is the hash of".into(),
+                ));
+            }
+            Some(h) => Some(crate::model::DocumentHash::from_hex(&h).ok_or_else(|| {
+                f.bad(
+                    "document_hash",
+                    "expected 64 lowercase hex digits: the blake3 of the document's bytes".into(),
+                )
+            })?),
         },
         quote: f.text("quote")?,
         modality,

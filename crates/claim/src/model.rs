@@ -310,6 +310,22 @@ impl EntryHash {
     }
 }
 
+/// The blake3 hash of a source document's bytes, written as 64 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct DocumentHash(pub [u8; 32]);
+
+impl DocumentHash {
+    /// Lowercase hex, 64 characters.
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    /// Reads 64 lowercase hex characters.
+    pub fn from_hex(s: &str) -> Option<DocumentHash> {
+        EntryHash::from_hex(s).map(|h| DocumentHash(h.0))
+    }
+}
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends `bytes` as lowercase hexadecimal digits: the one hex encoder of reckon (entry
@@ -396,6 +412,10 @@ pub struct Claim {
     /// A local source file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
+    /// The blake3 of the document's bytes when the claim was recorded: `verify --documents`
+    /// fails when the document no longer hashes to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_hash: Option<DocumentHash>,
     /// The exact words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
@@ -650,6 +670,10 @@ string_serde!(Figure, |f| f.stated.clone(), |s| Figure::parse(s)
     .map_err(|e| e.message));
 string_serde!(Period, |p| p.to_string(), |s| Period::parse(s)
     .map_err(|e| e.message));
+string_serde!(DocumentHash, |h| h.to_hex(), |s| DocumentHash::from_hex(s)
+    .ok_or_else(|| format!(
+        "expected 64 lowercase hex digits (a blake3 hash), not `{s}`"
+    )));
 string_serde!(LogName, |n| n.0.clone(), LogName::parse);
 string_serde!(Window, |w| w.to_string(), Window::parse);
 string_serde!(Tolerance, |t| t.to_string(), |s| Tolerance::parse(s)

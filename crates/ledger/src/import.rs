@@ -139,6 +139,29 @@ fn ref_field(event: &Event) -> Option<String> {
     }
 }
 
+/// Anchors a claim to its document when a documents folder is given (see
+/// [`crate::Documents::anchor`]); the error points at the field it is about.
+fn anchor(
+    docs: Option<&crate::Documents>,
+    event: &mut Event,
+    file: &str,
+    line_no: u64,
+    raw: &[u8],
+) -> Result<(), ImportError> {
+    let Some(docs) = docs else { return Ok(()) };
+    docs.anchor(event)
+        .map_err(|(field, message)| ImportError::Input {
+            file: file.to_owned(),
+            line: line_no,
+            column: std::str::from_utf8(raw)
+                .ok()
+                .and_then(|l| reckon_claim::value_column(l, field))
+                .unwrap_or(1),
+            field: Some(field.to_owned()),
+            message,
+        })
+}
+
 /// Events serialised ahead of the append: their JSON back to back, and each one's length.
 struct Prepared {
     json: Vec<u8>,
@@ -148,14 +171,20 @@ struct Prepared {
 const DEFERRED: &str = "a reference cannot be resolved out of order";
 
 /// Reads the lines numbered from `first_line` into prepared events; stops at the first error.
-fn prepare(file: &str, first_line: u64, lines: &[&[u8]]) -> Result<Prepared, ImportError> {
+fn prepare(
+    file: &str,
+    first_line: u64,
+    lines: &[&[u8]],
+    docs: Option<&crate::Documents>,
+) -> Result<Prepared, ImportError> {
     let mut p = Prepared {
         json: Vec::with_capacity(lines.iter().map(|l| l.len()).sum()),
         items: Vec::with_capacity(lines.len()),
     };
     let mut no_refs = |_: &str, _: &Ref| Err(DEFERRED.to_owned());
     for (i, raw) in lines.iter().enumerate() {
-        if let Some(event) = parse_input_line(&mut no_refs, file, first_line + i as u64, raw)? {
+        if let Some(mut event) = parse_input_line(&mut no_refs, file, first_line + i as u64, raw)? {
+            anchor(docs, &mut event, file, first_line + i as u64, raw)?;
             // Aliases and sums are checked against what came before: read such files in order.
             let refers = match &event {
                 Event::Alias { .. } => true,
@@ -186,7 +215,11 @@ fn prepare(file: &str, first_line: u64, lines: &[&[u8]]) -> Result<Prepared, Imp
 }
 
 /// Reads all lines on all cores; `None` when a line turned out to need a reference resolved.
-fn prepare_parallel(file: &str, lines: &[&[u8]]) -> Result<Option<Vec<Prepared>>, ImportError> {
+fn prepare_parallel(
+    file: &str,
+    lines: &[&[u8]],
+    docs: Option<&crate::Documents>,
+) -> Result<Option<Vec<Prepared>>, ImportError> {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads().clamp(1, 8);
     let per = lines.len().div_ceil(threads).max(1);
@@ -194,7 +227,7 @@ fn prepare_parallel(file: &str, lines: &[&[u8]]) -> Result<Option<Vec<Prepared>>
     let results: Vec<Result<Prepared, ImportError>> = lines
         .par_chunks(per)
         .enumerate()
-        .map(|(k, chunk)| prepare(file, (k * per) as u64 + 1, chunk))
+        .map(|(k, chunk)| prepare(file, (k * per) as u64 + 1, chunk, docs))
         .collect();
     let mut out = Vec::with_capacity(results.len());
     for r in results {
@@ -212,10 +245,21 @@ fn prepare_parallel(file: &str, lines: &[&[u8]]) -> Result<Option<Vec<Prepared>>
 /// Appends every line of `bytes` (named `file` in messages) to the log, or nothing at all.
 /// Returns the new head and the number of entries added.
 pub fn import(log: &Log, file: &str, bytes: &[u8]) -> Result<(Head, u64), ImportError> {
+    import_anchored(log, file, bytes, None)
+}
+
+/// [`import`], anchoring every claim that names a document to the document's bytes in
+/// `docs` (its `document_hash` filled in; a document that cannot be read refuses the import).
+pub fn import_anchored(
+    log: &Log,
+    file: &str,
+    bytes: &[u8],
+    docs: Option<&crate::Documents>,
+) -> Result<(Head, u64), ImportError> {
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     // A line with a reference makes the parallel reading give up (its resolver refuses), and
     // the file is then read in order.
-    let prepared = prepare_parallel(file, &lines)?;
+    let prepared = prepare_parallel(file, &lines, docs)?;
     let (head, added) = log.append(|tx| {
         match &prepared {
             Some(parts) => {
@@ -231,7 +275,8 @@ pub fn import(log: &Log, file: &str, bytes: &[u8]) -> Result<(Head, u64), Import
                 for (i, raw) in lines.iter().enumerate() {
                     let line_no = i as u64 + 1;
                     let event = parse_input_line(&mut |f, r| tx.resolve(f, r), file, line_no, raw)?;
-                    if let Some(event) = event {
+                    if let Some(mut event) = event {
+                        anchor(docs, &mut event, file, line_no, raw)?;
                         tx.push(&event).map_err(|message| {
                             let field = ref_field(&event);
                             let column = field

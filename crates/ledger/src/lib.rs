@@ -208,10 +208,10 @@ pub use format::{
     Entry, GENESIS, Header, LineProblem, check, could_start_entry, decode, decode_header, encode,
     one_recording_time,
 };
-pub use import::{ImportError, MAX_LINE, import, parse_input_line};
+pub use import::{ImportError, MAX_LINE, import, import_anchored, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
-pub use quotes::{QuoteProblem, check_quotes};
+pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
 pub use scan::{Keep, Scan, Visitor, scan, scan_keeping, scan_visiting};
 pub use snapshot::{Snapshot, Span};
 pub use tx::{Tx, check_references};

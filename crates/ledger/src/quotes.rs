@@ -1,19 +1,39 @@
-//! Checking recorded quotes against the source documents they name.
+//! Checking recorded quotes against the source documents they name, and anchoring claims to
+//! their documents' bytes (a blake3 `document_hash` filled in when the claim is recorded).
 //!
 //! Documents are read only when they are regular files inside the documents folder (after
 //! following any links), and only up to [`MAX_DOCUMENT`] bytes: a link out of the folder, a
 //! FIFO or a device is reported, never read.
 
 use crate::format::Entry;
-use reckon_claim::{EntryHash, Event};
+use reckon_claim::{DocumentHash, EntryHash, Event};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The largest document read, in bytes.
 pub const MAX_DOCUMENT: u64 = 64 << 20;
 
-/// A claim whose quote could not be confirmed.
+/// What checking the documents found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentReport {
+    /// Quotes looked for.
+    pub quotes: usize,
+    /// Claims whose `document_hash` was compared with their document.
+    pub anchored: usize,
+    /// Every problem, in log order.
+    pub problems: Vec<QuoteProblem>,
+}
+
+impl DocumentReport {
+    /// Whether every problem is of a claim that is no longer live.
+    pub fn ok(&self) -> bool {
+        self.problems.iter().all(|q| q.retracted)
+    }
+}
+
+/// A claim whose quote or document could not be confirmed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuoteProblem {
     /// The claim's entry.
@@ -37,7 +57,7 @@ fn read_document(
     dir: &Path,
     canonical_dir: Option<&PathBuf>,
     name: &str,
-) -> Result<String, String> {
+) -> Result<Vec<u8>, String> {
     reckon_claim::model::check_document_name(name)?;
     let path = dir.join(name);
     let shown = path.display();
@@ -74,14 +94,94 @@ fn read_document(
             "{shown} is over {MAX_DOCUMENT} bytes; documents are read up to that"
         ));
     }
-    String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))
+    Ok(bytes)
 }
 
-/// Checks that every claim with both a `document` and a `quote` has its quote, word for word
-/// (runs of white space count as one space), in `dir/document`. Returns the number of quotes
-/// checked and every problem found; problems of claims that are not live (retracted or
-/// superseded) are marked as such.
-pub fn check_quotes(entries: &[Entry], dir: &Path) -> (usize, Vec<QuoteProblem>) {
+/// A document read once: its hash, and its text with white space squashed (when UTF-8).
+struct Read1 {
+    hash: DocumentHash,
+    text: Result<String, String>,
+}
+
+fn read_once(dir: &Path, canonical_dir: Option<&PathBuf>, name: &str) -> Result<Read1, String> {
+    let bytes = read_document(dir, canonical_dir, name)?;
+    let hash = DocumentHash(*blake3::hash(&bytes).as_bytes());
+    let text = String::from_utf8(bytes)
+        .map(|t| squash(&t))
+        .map_err(|_| format!("{} is not UTF-8 text", dir.join(name).display()));
+    Ok(Read1 { hash, text })
+}
+
+/// The documents folder claims are anchored to on `add` and `import`: each document is read
+/// and hashed once, however many claims name it, from any thread.
+pub struct Documents {
+    dir: PathBuf,
+    canonical: Option<PathBuf>,
+    seen: Mutex<HashMap<String, Result<DocumentHash, String>>>,
+}
+
+impl Documents {
+    /// The folder `dir`.
+    pub fn at(dir: &Path) -> Documents {
+        Documents {
+            dir: dir.to_owned(),
+            canonical: std::fs::canonicalize(dir).ok(),
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The blake3 of `dir/name`, read as `verify --documents` reads it.
+    pub fn hash(&self, name: &str) -> Result<DocumentHash, String> {
+        let cached = self.seen.lock().ok().and_then(|m| m.get(name).cloned());
+        if let Some(h) = cached {
+            return h;
+        }
+        let h = read_document(&self.dir, self.canonical.as_ref(), name)
+            .map(|b| DocumentHash(*blake3::hash(&b).as_bytes()));
+        if let Ok(mut m) = self.seen.lock() {
+            m.insert(name.to_owned(), h.clone());
+        }
+        h
+    }
+
+    /// Fills in a claim's `document_hash` from its document; a hash already given must be the
+    /// document's. Events other than claims with a `document` are left alone. The message
+    /// is about the `document_hash` field, or `document` when the file cannot be read.
+    pub fn anchor(&self, event: &mut Event) -> Result<(), (&'static str, String)> {
+        let Event::Claim(c) = event else {
+            return Ok(());
+        };
+        let Some(name) = &c.document else {
+            return Ok(());
+        };
+        let h = self.hash(name).map_err(|m| {
+            (
+                "document",
+                format!("{m} (give the documents folder that holds it, or leave out --documents to record the claim unanchored)"),
+            )
+        })?;
+        match c.document_hash {
+            Some(given) if given != h => Err((
+                "document_hash",
+                format!(
+                    "{} hashes to {}, not the document_hash given",
+                    self.dir.join(name).display(),
+                    h.to_hex()
+                ),
+            )),
+            _ => {
+                c.document_hash = Some(h);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Checks, for every claim that names a `document` in `dir`: that its `quote`, if any, is in
+/// the document word for word (runs of white space count as one space), and that its
+/// `document_hash`, if any, is the blake3 of the document's bytes. Problems of claims that are
+/// not live (retracted or superseded) are marked as such.
+pub fn check_quotes(entries: &[Entry], dir: &Path) -> DocumentReport {
     // Claims that are not live: retracted, or superseded by a correction.
     let retracted: HashSet<EntryHash> = entries
         .iter()
@@ -92,29 +192,50 @@ pub fn check_quotes(entries: &[Entry], dir: &Path) -> (usize, Vec<QuoteProblem>)
         })
         .collect();
     let canonical_dir = std::fs::canonicalize(dir).ok();
-    let mut docs: HashMap<String, Result<String, String>> = HashMap::new();
-    let mut checked = 0;
-    let mut problems = Vec::new();
+    let mut docs: HashMap<String, Result<Read1, String>> = HashMap::new();
+    let mut report = DocumentReport::default();
     for e in entries {
         let Event::Claim(c) = &e.event else { continue };
-        let (Some(doc), Some(quote)) = (&c.document, &c.quote) else {
+        let Some(doc) = &c.document else { continue };
+        if c.quote.is_none() && c.document_hash.is_none() {
             continue;
-        };
-        checked += 1;
-        let text = docs
+        }
+        let read = docs
             .entry(doc.clone())
-            .or_insert_with(|| read_document(dir, canonical_dir.as_ref(), doc).map(|t| squash(&t)));
-        let message = match text {
-            Ok(t) if t.contains(&squash(quote)) => continue,
-            Ok(_) => format!("the quote \"{quote}\" is not in the document"),
-            Err(m) => m.clone(),
-        };
-        problems.push(QuoteProblem {
-            seq: e.seq,
-            document: doc.clone(),
-            message,
-            retracted: retracted.contains(&e.hash),
-        });
+            .or_insert_with(|| read_once(dir, canonical_dir.as_ref(), doc));
+        let mut found = Vec::new();
+        if let Some(want) = c.document_hash {
+            report.anchored += 1;
+            match read {
+                Ok(r) if r.hash == want => {}
+                Ok(r) => found.push(format!(
+                    "the document has changed since the claim was recorded: it hashes to {}, not {}",
+                    r.hash.to_hex(),
+                    want.to_hex()
+                )),
+                Err(m) => found.push(m.clone()),
+            }
+        }
+        if let Some(quote) = &c.quote {
+            report.quotes += 1;
+            match read.as_ref().map(|r| &r.text) {
+                Ok(Ok(t)) if t.contains(&squash(quote)) => {}
+                Ok(Ok(_)) => found.push(format!("the quote \"{quote}\" is not in the document")),
+                Ok(Err(m)) | Err(m) => {
+                    if !found.contains(m) {
+                        found.push(m.clone());
+                    }
+                }
+            }
+        }
+        for message in found {
+            report.problems.push(QuoteProblem {
+                seq: e.seq,
+                document: doc.clone(),
+                message,
+                retracted: retracted.contains(&e.hash),
+            });
+        }
     }
-    (checked, problems)
+    report
 }

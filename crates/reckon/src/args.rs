@@ -120,11 +120,20 @@ Other lines define subjects, alias them, or retract claims:
   {\"retract\": 12, \"reason\": \"misread the article\"}
 On any error nothing is added, and the message names the file, line, column and field.
 
-Example:
-  reckon import claims.jsonl")]
+With --documents DIR, each claim that names a `document` is anchored to it: its
+`document_hash` is set to the blake3 of DIR/document (a hash already given must match), so
+that `reckon verify --documents DIR` fails if the document is later changed. A document that
+is not in DIR refuses the import.
+
+Examples:
+  reckon import claims.jsonl
+  reckon import claims.jsonl --documents sources/")]
     Import {
         /// The file to read; `-` reads standard input.
         file: PathBuf,
+        /// Anchor claims to their documents in this folder (fill in `document_hash`).
+        #[arg(long, value_name = "DIR")]
+        documents: Option<PathBuf>,
     },
     /// Retract a claim (it stays in the log, marked as retracted).
     #[command(after_help = "Example:\n  reckon retract 12 --reason 'the article was corrected'")]
@@ -561,9 +570,13 @@ pub(crate) struct AddArgs {
     /// Title of the source.
     #[arg(long)]
     pub(crate) title: Option<String>,
-    /// A local source file.
+    /// A local source file (a path inside the documents folder).
     #[arg(long)]
     pub(crate) document: Option<String>,
+    /// Anchor the claim to its --document in this folder: record the blake3 of its bytes, so
+    /// that `verify --documents` notices if it changes.
+    #[arg(long, value_name = "DIR", requires = "document")]
+    pub(crate) documents: Option<PathBuf>,
     /// The exact words.
     #[arg(long)]
     pub(crate) quote: Option<String>,

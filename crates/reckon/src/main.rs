@@ -101,6 +101,7 @@ fn append_object(
     log: &Log,
     obj: Map<String, Json>,
     flag_of: fn(&str) -> String,
+    docs: Option<&reckon_ledger::Documents>,
 ) -> Result<String, Failure> {
     let line = Json::Object(obj).to_string();
     if line.len() > reckon_ledger::MAX_LINE {
@@ -111,7 +112,7 @@ fn append_object(
         )));
     }
     let (head, ()) = log.append(|tx| {
-        let event: Event = parse_line(&line, &mut |f, r| tx.resolve(f, r)).map_err(|e| {
+        let mut event: Event = parse_line(&line, &mut |f, r| tx.resolve(f, r)).map_err(|e| {
             let what = e
                 .field
                 .as_deref()
@@ -121,6 +122,12 @@ fn append_object(
                 error: anyhow::anyhow!("{what}{}", e.message),
             }
         })?;
+        if let Some(docs) = docs {
+            docs.anchor(&mut event).map_err(|(field, m)| Failure {
+                code: 2,
+                error: anyhow::anyhow!("{}: {m}", flag_of(field)),
+            })?;
+        }
         tx.push(&event).map_err(|m| Failure {
             code: 2,
             error: anyhow::anyhow!(m),
@@ -195,16 +202,19 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 head.seq
             ))?;
         }
-        Command::Add(a) => print(&append_object(&log, add_object(*a), flag)?)?,
+        Command::Add(a) => {
+            let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
+            print(&append_object(&log, add_object(*a), flag, docs.as_ref())?)?
+        }
         Command::Retract { id, reason } => {
             let mut m = Map::new();
             m.insert("retract".into(), reference(&id));
             m.insert("reason".into(), Json::String(reason));
             let flag_of: fn(&str) -> String =
                 |f| if f == "retract" { "ID".into() } else { flag(f) };
-            print(&append_object(&log, m, flag_of)?)?;
+            print(&append_object(&log, m, flag_of, None)?)?;
         }
-        Command::Import { file } => {
+        Command::Import { file, documents } => {
             let name = file.display().to_string();
             let mut bytes = Vec::new();
             if name == "-" {
@@ -217,8 +227,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     .with_context(|| format!("{name}: cannot read the file"))
                     .map_err(fail(2))?;
             }
-            let (head, added) =
-                reckon_ledger::import(&log, &name, &bytes).map_err(import_failure)?;
+            let docs = documents.as_deref().map(reckon_ledger::Documents::at);
+            let (head, added) = reckon_ledger::import_anchored(&log, &name, &bytes, docs.as_ref())
+                .map_err(import_failure)?;
             print(&format!(
                 "imported {added} entries from {name}; the log now has {} entries, head {}\n",
                 head.seq, head.hash
@@ -552,7 +563,7 @@ fn verify(
     };
     let quotes_ok = quote_report
         .as_ref()
-        .is_none_or(|(_, p)| p.iter().all(|q| q.retracted));
+        .is_none_or(reckon_ledger::DocumentReport::ok);
     let text =
         reckon_render::ledger::verify(&log.entries_path(), &verdict, quote_report.as_ref(), format);
     print(&text)?;

@@ -1,7 +1,7 @@
 //! The log's own reports: what `verify` found and what `repair` does, for people and tools.
 
 use crate::Format;
-use reckon_ledger::{Head, Problem, QuoteProblem, Repair};
+use reckon_ledger::{DocumentReport, Head, Problem, Repair};
 use serde_json::Value as Json;
 use std::path::Path;
 
@@ -14,20 +14,20 @@ use std::path::Path;
 pub fn verify(
     path: &Path,
     verdict: &Result<Head, Problem>,
-    quote_report: Option<&(usize, Vec<QuoteProblem>)>,
+    quote_report: Option<&DocumentReport>,
     format: Format,
 ) -> String {
     // Problems of retracted claims are listed but do not fail the check.
-    let quotes_ok = quote_report
-        .as_ref()
-        .is_none_or(|(_, p)| p.iter().all(|q| q.retracted));
+    let quotes_ok = quote_report.is_none_or(DocumentReport::ok);
     match (format, &verdict) {
         (Format::Json, Ok(h)) => {
             let mut j =
                 serde_json::json!({"ok": quotes_ok, "entries": h.seq, "head": h.hash.to_hex()});
-            if let Some((n, problems)) = &quote_report {
-                j["quotes_checked"] = Json::from(*n);
-                j["quote_problems"] = problems
+            if let Some(r) = &quote_report {
+                j["quotes_checked"] = Json::from(r.quotes);
+                j["documents_anchored"] = Json::from(r.anchored);
+                j["quote_problems"] = r
+                    .problems
                     .iter()
                     .map(|p| serde_json::json!({"seq": p.seq, "document": p.document, "problem": p.message, "retracted": p.retracted}))
                     .collect();
@@ -40,7 +40,8 @@ pub fn verify(
         ),
         (Format::Human, Ok(h)) => {
             let mut s = format!("ok: {} entries, head {}\n", h.seq, h.hash);
-            if let Some((n, problems)) = &quote_report {
+            if let Some(r) = &quote_report {
+                let problems = &r.problems;
                 for p in problems {
                     let note = if p.retracted {
                         " (retracted or corrected: listed, not failed)"
@@ -48,14 +49,15 @@ pub fn verify(
                         ""
                     };
                     s.push_str(&format!(
-                        "quote of entry #{} ({}): {}{note}\n",
+                        "document of entry #{} ({}): {}{note}\n",
                         p.seq, p.document, p.message
                     ));
                 }
                 let failed = problems.iter().filter(|p| !p.retracted).count();
                 s.push_str(&format!(
-                    "quotes: {} checked, {} not found{}\n",
-                    n,
+                    "documents: {} quotes and {} document hashes checked, {} problems{}\n",
+                    r.quotes,
+                    r.anchored,
                     failed,
                     match problems.len() - failed {
                         0 => String::new(),

@@ -215,6 +215,11 @@ fn claim_lines(c: &Claim, out: &mut Vec<(String, String)>) {
     opt("url", &c.url, out);
     opt("title", &c.title, out);
     opt("document", &c.document, out);
+    opt(
+        "doc hash",
+        &c.document_hash.map(|h| format!("blake3 {}", h.to_hex())),
+        out,
+    );
     opt("quote", &c.quote.as_ref().map(|q| format!("\"{q}\"")), out);
     out.push(("modality".into(), c.modality.as_str().to_owned()));
     if !c.tags.is_empty() {
