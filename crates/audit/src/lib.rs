@@ -1,25 +1,26 @@
 //! Auditing a log: Merkle tree heads over its entries, signed checkpoints (C2SP
-//! `tlog-checkpoint` signed notes), self-contained proof bundles, and proof that a log extends
-//! an earlier checkpoint.
+//! `tlog-checkpoint` signed notes), self-contained proof bundles, proof that a log extends an
+//! earlier checkpoint, witness policies ([`policy`]) and the log as static tiles ([`tiles`]).
 //!
-//! **Leaves.** Leaf `i` of a log's tree is `blake3(0x00 || HASH_{i+1})`, where `HASH_{i+1}`
-//! is the 32-byte hash of entry `i + 1` (the hex digits at the start of its line). Inner nodes
-//! are `blake3(0x01 || left || right)`; the tree is RFC 6962's (see `reckon-merkle`).
+//! **Leaves.** Leaf `i` of a log's tree is `H(0x00 || HASH_{i+1})`, where `HASH_{i+1}` is the
+//! 32-byte hash of entry `i + 1` and `H` is the hash the log's first entry declares (blake3
+//! unless it chose SHA-256); the tree is RFC 6962's (see `reckon-merkle`).
 //!
-//! **Checkpoint.** A signed note whose text is three lines: the origin (the log's name), the
-//! tree size in decimal, and the base64 root hash, then any extension lines (ignored); then a
-//! blank line and one signature line per signer (see [`note`]). Several signers (the log and
-//! its witnesses) may sign one checkpoint. The exact rules, limits and order of checks are
-//! specified in the `reckon-ledger` crate docs.
+//! **Checkpoint.** A signed note whose text is three lines: the origin (the log's name, pinned
+//! by the log's first entry when it has a `log` event), the tree size in decimal, and the
+//! base64 root hash, then any extension lines (ignored); then a blank line and one signature
+//! line per signer (see [`note`]): the log and its witnesses. The exact rules, limits and
+//! order of checks are specified in the `reckon-ledger` crate docs.
 //!
 //! **Proof bundle.** JSON: `{"format": "reckon-proof-1", "seq": N, "entry": LINE,
-//! "tree_size": S, "leaf_index": N-1, "inclusion": [BASE64, …], "checkpoint": NOTE}`, where
-//! `LINE` is the entry's line without its newline. To check one by hand: verify the note's
-//! signature with the log's key (first); read size and root from its text; check that
-//! `blake3(LINE[65..])` is the hex at `LINE[..64]`; take the leaf `blake3(0x00 || that hash)`;
-//! and run RFC 9162's inclusion check with blake3.
+//! "tree_size": S, "leaf_index": N-1, "inclusion": [BASE64, …], "checkpoint": NOTE}` (and
+//! `"merkle": "sha256"` for a SHA-256 tree), where `LINE` is the entry's line without its
+//! newline. To check one by hand: check the note's signatures against the policy (first); read
+//! size and root from its text; check that `blake3(LINE[65..])` is the hex at `LINE[..64]`;
+//! take the leaf `H(0x00 || that hash)`; and run RFC 9162's inclusion check with `H`.
 //!
-//! This crate does **not** hold keys: callers read them from files and pass them in.
+//! This crate does **not** hold keys (callers read them from files and pass them in), and
+//! writes nothing but the tiles directory it is given.
 
 pub mod base64;
 pub mod note;

@@ -57,8 +57,10 @@
 //!
 //! - `"claim"`: the fields of the import contract (`subject`, `value` as stated, `unit`,
 //!   `scope`, `as_of`, `said_on`, `speaker`, `role`, `cites`, `publisher`, `url`, `title`,
-//!   `document`, `quote`, `modality`, `tags`), `supersedes` (the HASH of an earlier claim) and
-//!   `precision` (`exact` or `digits`). Absent optional fields are left out; `unit` is always present; `modality` is left out
+//!   `document`, `document_hash`, `quote`, `modality`, `tags`), `supersedes` (the HASH of an
+//!   earlier claim) and `precision` (`exact` or `digits`). `document_hash` is 64 lowercase
+//!   hexadecimal digits, the blake3 of the bytes of the file `document` names, and is only
+//!   present with `document`. Absent optional fields are left out; `unit` is always present; `modality` is left out
 //!   when it is `asserted`; dates are in their shortest form (`2025-04`, `2022-02-24/2025-05-23`).
 //! - `"retract"`: `claim` (the HASH of the claim's entry) and `reason`.
 //! - `"define"`: `subject`, and optionally `label`, `unit`, `window` (`P31D`), `tolerance`
@@ -67,6 +69,11 @@
 //! - `"alias"`: `subject` and `same_as`.
 //! - `"trust"`: `origin`, `prior` (a JSON number strictly between 0 and 1, at most four
 //!   decimals), optionally `strength` (a whole number of subjects), and `reason`.
+//! - `"log"`: `origin` (the log's name: 1 to 255 bytes of UTF-8, no control character, no
+//!   white space at either end) and optionally `merkle` (`"blake3"` or `"sha256"`; reckon
+//!   writes it only for `"sha256"`). Only ever entry 1: it pins the log's name and the hash
+//!   of its tree for the log's life (see *Origin* below). A log whose entry 1 is another
+//!   event has no pinned origin and a blake3 tree.
 //!
 //! EVENT must start with the bytes `{"type":"` (the `type` key first); within a claim, the
 //! keys are written in the order listed above (`type`, `subject`, `value`, …), as reckon
@@ -95,7 +102,7 @@
 //!   a `supersedes` names an earlier claim that is neither retracted nor already superseded;
 //!   an `alias` names a subject that an earlier claim or definition names, and no chain of
 //!   aliases leads back to it; a `sum_of` lists neither its own subject nor one whose parts,
-//!   however deep, contain it, and no subject twice.
+//!   however deep, contain it, and no subject twice; a `log` event is entry 1.
 //!
 //! Which rules are validity rules: those of the two levels above. The order of keys within an
 //! event, leaving out an `asserted` modality and writing dates in their shortest form are how
@@ -106,22 +113,27 @@
 //! duplicate key in an EVENT object, an unknown field, a missing required field or a value of
 //! the wrong JSON type makes it invalid at the deep level.
 //!
-//! `reckon verify --documents DIR` decodes every event too, and then checks quotes: each
+//! `reckon verify --documents DIR` decodes every event too, and then checks documents: each
 //! claim with a `document` and a `quote` must have the quote (runs of white space counted as
-//! one space) in `DIR/document`, a regular file inside DIR (after links) of at most 64 MiB.
-//! Problems with claims that were later retracted or corrected (superseded) are listed but do not
-//! fail the check.
+//! one space) in `DIR/document`, a regular file inside DIR (after links) of at most 64 MiB;
+//! and each claim with a `document_hash` must name a document whose bytes, as they are now,
+//! hash (blake3) to it. Problems with claims that were later retracted or corrected
+//! (superseded) are listed but do not fail the check. `add` and `import` with `--documents
+//! DIR` fill in `document_hash` from the same file (a hash already given must match it; a
+//! document that cannot be read refuses the append).
 
 //! # Tree, checkpoints and proofs (auditing)
 //!
 //! These are computed by `reckon-audit` from the entries file; they are specified here so that
 //! one document describes everything an auditor checks.
 //!
-//! **Tree.** Leaf `i` (from 0) is `blake3(0x00 || HASH)` where `HASH` is the 32 bytes that the
-//! 64 hex digits at the start of line `i + 1` spell. An inner node is `blake3(0x01 || LEFT ||
-//! RIGHT)`. The tree over `n` leaves is RFC 6962's: for `n > 1`, the left subtree holds the
-//! first `k` leaves, `k` the largest power of two smaller than `n`. The tree head of an empty
-//! log is `blake3()` of nothing.
+//! **Tree.** `H` is the hash the log's entry 1 declares (`merkle`), blake3 when it declares
+//! none; SHA-256 makes the tree RFC 6962's exactly, for clients and witnesses that speak it
+//! (the entry chain is blake3 either way). Leaf `i` (from 0) is `H(0x00 || HASH)` where `HASH`
+//! is the 32 bytes that the 64 hex digits at the start of line `i + 1` spell. An inner node is
+//! `H(0x01 || LEFT || RIGHT)`. The tree over `n` leaves is RFC 6962's: for `n > 1`, the left
+//! subtree holds the first `k` leaves, `k` the largest power of two smaller than `n`. The tree
+//! head of an empty log is `H()` of nothing.
 //!
 //! **Checkpoint.** A C2SP `tlog-checkpoint` signed note. Its text is three lines: the origin
 //! (the log's name), the number of entries in decimal (no sign, no leading zeros), and the tree
@@ -142,37 +154,82 @@
 //! `PRIVATE+KEY+NAME+HEX(KEY_ID)+BASE64(0x01 || SEED)`, never leave their owner; a verifier
 //! handed one says so.)
 //!
-//! **Which keys must sign.** A verifier is given one or more keys. A note is accepted when at
-//! least one of them signed it and every signature by one of them verifies; signatures by
-//! keys not given are ignored (so giving a log key and a witness key does not by itself
-//! require the witness). A note with no signature by a given key, or a bad one, fails.
+//! **Which keys must sign: a policy.** A verifier is given a policy: *log keys* (any number)
+//! and *witness keys* (any number) with a *quorum* `k` (at most the number of witnesses; all
+//! of them when not stated). A note meets it when every signature line by a listed key (same
+//! name and key ID) verifies; at least one log key signed, when log keys are listed; and at
+//! least `k` distinct witnesses signed. Signature lines by keys not listed are ignored. No key
+//! may be listed twice (a witness counts once; a log key is not a witness). A witness signs
+//! with the same signature line as the log (Ed25519 over the note text); `checkpoint --cosign`
+//! first checks that the note meets a policy naming the log's key, that its origin is the
+//! log's, and that its tree head is that of the witness's copy of the log's first entries.
 //!
-//! **Origin.** The first line of a checkpoint names the log; `reckon checkpoint` writes the
-//! signing key's name unless `--origin` says otherwise.
+//! A *policy file* is UTF-8 text of at most 64 KiB, lines ending in LF (a CR is refused).
+//! Each line, after trimming white space, is empty, a comment starting with `#`, or one
+//! directive: `log KEY` or `witness KEY` (a verifier key as above), `quorum K` (decimal
+//! digits, at most once), `origin NAME` (at most once; the checkpoint must name it). The
+//! first word and its argument are separated by white space. An unknown directive, a bad key,
+//! a second `quorum` or `origin`, a quorum above the number of witnesses, or a policy with no
+//! key is refused, naming the line.
+//!
+//! **Origin.** The first line of a checkpoint names the log. A log whose entry 1 is a `log`
+//! event has that origin *pinned*: `reckon checkpoint` writes it (a different `--origin` is
+//! refused), and `checkpoint --cosign`, `prove`, `verify --since` and `tiles` refuse a
+//! checkpoint that names any other. A log without one writes what `--origin` says, else the
+//! signing key's name. `verify-proof` and `verify-tiles`, which have no log at hand, check the
+//! origin `--origin` (or the policy's `origin`) states; without either they accept any origin
+//! and print the one they accepted.
 //!
 //! **Proof bundle.** A JSON object of at most 4 MiB with exactly these fields, and no other:
 //! `format` (the string `"reckon-proof-1"`), `seq` (a JSON integer, at least 1), `entry` (a
 //! string: the entry's line without its LF), `tree_size` and `leaf_index` (JSON integers, at
-//! least 0), `inclusion` (a list of base64 strings, each a 32-byte hash, leaf side first) and
-//! `checkpoint` (a string: the whole signed note). A verifier checks, in this order, and
-//! reports the first failure: the note's form and its signature by a trusted key; the
-//! checkpoint text; `tree_size` equals the checkpoint's size; `leaf_index` equals `seq - 1`;
+//! least 0), `inclusion` (a list of base64 strings, each a 32-byte hash, leaf side first),
+//! `checkpoint` (a string: the whole signed note), and, only for a SHA-256 tree, `merkle`
+//! (the string `"sha256"`). A verifier checks, in this order, and reports the first failure:
+//! the note's form and that it meets the policy; the checkpoint text and its origin (when
+//! one is expected); `tree_size` equals the checkpoint's size; `leaf_index` equals `seq - 1`;
 //! the entry: `blake3(entry[65..])` (byte offsets into its UTF-8) is what `entry[..64]` says,
 //! and the body's SEQ is `seq`; `inclusion` holds at most `ceil(log2(tree_size))` hashes
 //! (refused before they are decoded); then the inclusion check of RFC 9162 section 2.1.3.2
-//! with blake3, leaf `blake3(0x00 || HASH)`, index `leaf_index`, size `tree_size` and the root.
+//! with `H` (per `merkle`), leaf `H(0x00 || HASH)`, index `leaf_index`, size `tree_size` and
+//! the root.
 //! An edited root therefore fails as a forged checkpoint, not as a bad proof.
 //!
-//! **Exit codes** of `verify`, `verify --since`, `verify-proof` and `checkpoint`: 0 when every
-//! check passes; 1 when one fails (a damaged or rewritten log, a checkpoint or bundle that is
+//! **Exit codes** of `verify`, `verify --since`, `verify-proof`, `verify-tiles`, `tiles` and
+//! `checkpoint`: 0 when every check passes; 1 when one fails (a damaged or rewritten log, a checkpoint or bundle that is
 //! malformed, oversized, tampered or forged, a proof that does not verify); 2 only for bad
 //! usage (a missing option, a key that is not a key) and input that cannot be read.
 //!
 //! **Consistency.** `reckon verify --since CHECKPOINT` recomputes the tree head of the first
 //! `size` entries and compares it with the checkpoint's root, then makes and checks the RFC
-//! 9162 consistency proof from that size to the log's current size. It needs `--key` to check
-//! who signed the checkpoint; without one it fails (exit 2) unless `--no-signature` asks to
-//! compare tree heads alone.
+//! 9162 consistency proof from that size to the log's current size. It needs a policy
+//! (`--key`, `--witness`/`--quorum` or `--policy`) to check who signed the checkpoint; without
+//! one it fails (exit 2) unless `--no-signature` asks to compare tree heads alone. The
+//! checkpoint must name the log's pinned origin, and `--origin` when given.
+//!
+//! **Tiles** (C2SP `tlog-tiles`). `reckon tiles DIR` publishes the log as static files:
+//!
+//! - `DIR/checkpoint`: a signed checkpoint of the log's `S` entries.
+//! - `DIR/tile/L/N` (full) or `DIR/tile/L/N.p/W` (partial, `1 <= W <= 255`): hash tile `N` of
+//!   level `L`, the concatenated 32-byte roots of the complete subtrees of `256^L` leaves
+//!   numbered `256 N` to `256 N + W - 1` (W = 256 for a full tile). Level 0 holds the leaves;
+//!   level `L` exists while `S >> 8L > 0`, and holds `S >> 8L` hashes in all: full tiles, then
+//!   at most one partial tile.
+//! - `DIR/tile/entries/N` or `DIR/tile/entries/N.p/W`: entry bundle `N`, entries `256 N + 1`
+//!   to `256 N + W`, each as a big-endian 16-bit length and the entry's line without its LF
+//!   (a log with a line over 65,535 bytes cannot be published as tiles).
+//!
+//! `N` is decimal in groups of three digits, most significant first, every group but the last
+//! prefixed by `x` (`x001/x234/067` for 1234067, `000` for 0); `L` is decimal. Full tiles never
+//! change; a later `tiles` run rewrites only tiles that were partial or are new, and writes the
+//! checkpoint last. `reckon verify-tiles DIR` checks, in this order: the checkpoint (at most 1
+//! MiB) against the policy and the expected origin; each entry bundle in turn (exactly `W`
+//! entries and no byte more; each line's hash, its SEQ, PREV and AT against the entry before,
+//! as *chain* verification does; entry 1's `log` event, if any, for the origin and `H`); each
+//! hash tile (exactly `32 W` bytes) against the tree the entries make, level 0 first; the tree
+//! head against the checkpoint's root; and with `--since OLD`, that OLD meets the policy,
+//! names the same origin and that the root of the first `OLD.size` leaves is OLD's root. It
+//! reports the first failure, naming the file.
 //!
 //! # Appending
 //!
