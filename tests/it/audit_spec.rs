@@ -351,3 +351,84 @@ fn recorded_time_only_moves_forward() {
     let said = format!("{}{}", r.stdout, r.stderr);
     assert!(said.contains("time goes backwards"), "{said}");
 }
+
+/// A log with `line` (an EVENT) appended by hand as entry 27 of a seeded log, with a valid
+/// hash and link: plain verification passes it; returns the deep verification.
+fn deep_with_event(name: &str, event: &str) -> crate::support::Run {
+    let dir = scratch(name);
+    let log = seeded(&dir);
+    let entries = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let last = entries.lines().last().unwrap();
+    let seq = entries.lines().count() + 1;
+    let body = format!(
+        r#"{{"seq":{seq},"prev":"{}","at":"2025-11-22T00:00:00Z","event":{event}}}"#,
+        &last[..64]
+    );
+    let hash = blake3::hash(body.as_bytes()).to_hex();
+    std::fs::write(
+        log.join("entries.jsonl"),
+        format!("{entries}{hash} {body}\n"),
+    )
+    .unwrap();
+    std::fs::write(log.join("head"), format!("{seq} {hash}\n")).unwrap();
+    assert_eq!(reckon(&log, &["verify"], None).code, 0, "{event}");
+    reckon(&log, &["verify", "--deep"], None)
+}
+
+/// Validity rules of the deep level (finding 11): a retraction names a claim that exists, and
+/// a claim names its speaker or publisher, as the import contract requires.
+#[test]
+fn deep_verification_enforces_the_contracts_rules() {
+    let entries =
+        std::fs::read_to_string(crate::support::root().join("log/entries.jsonl")).unwrap();
+    let definition = &entries.lines().next().unwrap()[..64];
+    for (name, event, says) in [
+        (
+            "deep-retract-definition",
+            format!(r#"{{"type":"retract","claim":"{definition}","reason":"x"}}"#),
+            "is not a claim",
+        ),
+        (
+            "deep-retract-nothing",
+            format!(
+                r#"{{"type":"retract","claim":"{}","reason":"x"}}"#,
+                "ab".repeat(32)
+            ),
+            "no entry has the hash",
+        ),
+        (
+            "deep-anonymous-claim",
+            r#"{"type":"claim","subject":"a/b","value":"5","unit":"count","said_on":"2025"}"#
+                .to_owned(),
+            "names neither",
+        ),
+    ] {
+        let r = deep_with_event(name, &event);
+        assert_eq!(r.code, 1, "{event}: {}", r.stdout);
+        assert!(r.stdout.contains(says), "{event}: {}", r.stdout);
+    }
+}
+
+/// A signer key that others can read is used, with a warning that says how to fix it (S1).
+#[test]
+fn a_world_readable_signer_key_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = setup("spec-key-mode");
+    let secret = s.dir.join("log.key");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = reckon(
+        &s.log,
+        &["checkpoint", "--key", secret.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("mode 0644"), "{}", r.stderr);
+    assert!(r.stderr.contains("chmod 600"), "{}", r.stderr);
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = reckon(
+        &s.log,
+        &["checkpoint", "--key", secret.to_str().unwrap()],
+        None,
+    );
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+}

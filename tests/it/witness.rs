@@ -384,3 +384,109 @@ fn witness_policies_count_distinct_cosigners() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("line 2"), "{}", r.stderr);
 }
+
+/// Two checkpoints and the proof between them (finding 19): anyone holding them can check
+/// that the log only grew, without the log; a proof against a forked log, a tampered hash or
+/// checkpoints given the wrong way round fail (exit 1).
+#[test]
+fn a_consistency_bundle_proves_the_log_only_grew() {
+    let dir = scratch("witness-consistency");
+    let log = pinned(&dir, "blake3");
+    let (secret, public) = keypair(&dir, ORIGIN, 7);
+    let (old, new) = (dir.join("old.cp"), dir.join("new.cp"));
+    assert_eq!(checkpoint(&log, &secret, &old).code, 0);
+    let more: String = (0..40)
+        .map(|i| {
+            format!(
+                "{{\"subject\": \"t/x{i}\", \"value\": \"{i}\", \"said_on\": \"2025\", \"speaker\": \"S\"}}\n"
+            )
+        })
+        .collect();
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(more.as_bytes())).code,
+        0
+    );
+    assert_eq!(checkpoint(&log, &secret, &new).code, 0);
+    let (olds, news) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let made = run(&log, &["prove", "--since", olds, "--checkpoint", news]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let b = dir.join("grew.proof");
+    std::fs::write(&b, &made.stdout).unwrap();
+    let nowhere = dir.join("nowhere");
+    let check = |path: &Path| {
+        run(
+            &nowhere,
+            &[
+                "verify-proof",
+                path.to_str().unwrap(),
+                "--key",
+                &public,
+                "--origin",
+                ORIGIN,
+            ],
+        )
+    };
+    let ok = check(&b);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(
+        ok.stdout.contains("grew from 27 to 67 entries"),
+        "{}",
+        ok.stdout
+    );
+
+    let bundle: serde_json::Value = serde_json::from_str(&made.stdout).unwrap();
+    // A hash of the proof changed.
+    let mut tampered = bundle.clone();
+    let h = tampered["consistency"][0].as_str().unwrap().to_owned();
+    let flipped = if h.starts_with('A') {
+        h.replacen('A', "B", 1)
+    } else {
+        format!("A{}", &h[1..])
+    };
+    tampered["consistency"][0] = serde_json::Value::String(flipped);
+    let t = dir.join("tampered.proof");
+    std::fs::write(&t, tampered.to_string()).unwrap();
+    assert_eq!(check(&t).code, 1);
+    // The checkpoints swapped.
+    let mut swapped = bundle.clone();
+    swapped["old"] = bundle["new"].clone();
+    swapped["new"] = bundle["old"].clone();
+    std::fs::write(&t, swapped.to_string()).unwrap();
+    let r = check(&t);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // The new checkpoint replaced by one of a fork of the log (same origin, same key, same
+    // size, other entries): the proof does not lead to its root.
+    let fork = dir.join("fork");
+    let r = reckon(&fork, &["init", "--origin", ORIGIN], None);
+    assert_eq!(r.code, 0);
+    let entries = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let kept: String = entries.lines().take(27).map(|l| format!("{l}\n")).collect();
+    std::fs::write(fork.join("entries.jsonl"), &kept).unwrap();
+    let last = kept.lines().last().unwrap();
+    std::fs::write(fork.join("head"), format!("27 {}\n", &last[..64])).unwrap();
+    let other = more.replace("\"S\"", "\"T\"");
+    assert_eq!(
+        reckon(&fork, &["import", "-"], Some(other.as_bytes())).code,
+        0
+    );
+    let forked_cp = dir.join("fork.cp");
+    assert_eq!(checkpoint(&fork, &secret, &forked_cp).code, 0);
+    let mut forked = bundle.clone();
+    forked["new"] = serde_json::Value::String(std::fs::read_to_string(&forked_cp).unwrap());
+    std::fs::write(&t, forked.to_string()).unwrap();
+    let r = check(&t);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("does not verify"), "{}", r.stderr);
+    // reckon will not make a proof between checkpoints of two different histories.
+    let r = run(
+        &log,
+        &[
+            "prove",
+            "--since",
+            olds,
+            "--checkpoint",
+            forked_cp.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+}

@@ -509,6 +509,185 @@ pub fn verify_bundle(
     })
 }
 
+/// A consistency bundle: proof that the tree of one checkpoint is a prefix of another's, so
+/// that anyone holding the two checkpoints can check that the log only grew between them
+/// without the log itself. Made from the log, which must match both checkpoints.
+pub fn prove_consistency(
+    snap: &reckon_ledger::Snapshot<'_>,
+    old_text: &str,
+    new_text: &str,
+) -> Result<String, AuditError> {
+    let (old_note, new_note) = (Note::parse(old_text)?, Note::parse(new_text)?);
+    let (old, new) = (
+        Checkpoint::parse(old_note.text())?,
+        Checkpoint::parse(new_note.text())?,
+    );
+    let lt = tree_of(snap)?;
+    lt.check_origin(&new, None)?;
+    expect_origin(&old, &new.origin)?;
+    if old.size > new.size {
+        return Err(AuditError::Mismatch(format!(
+            "the earlier checkpoint holds {} entries and the later {}: give the smaller as --since",
+            old.size, new.size
+        )));
+    }
+    check_same(&new, &lt.tree)?;
+    check_same(&old, &lt.tree)?;
+    let proof = lt
+        .tree
+        .prefix(new.size)
+        .consistency_proof(old.size)
+        .map_err(AuditError::Proof)?;
+    let alg = lt.tree.algorithm();
+    let mut j = json!({
+        "format": "reckon-consistency-1",
+        "old": old_note.encode(),
+        "new": new_note.encode(),
+        "consistency": proof.iter().map(|h| base64::encode(h)).collect::<Vec<_>>(),
+    });
+    if alg != Algorithm::Blake3 {
+        j["merkle"] = json!(alg.name());
+    }
+    Ok(format!(
+        "{}\n",
+        serde_json::to_string_pretty(&j).unwrap_or_default()
+    ))
+}
+
+/// What a verified consistency bundle proves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consistent {
+    /// The log's name.
+    pub origin: String,
+    /// The earlier checkpoint's size.
+    pub from: u64,
+    /// The later checkpoint's size.
+    pub to: u64,
+    /// Who signed the later checkpoint.
+    pub signers: Vec<String>,
+}
+
+/// What a bundle of either kind proves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verified {
+    /// An entry is in a checkpoint's tree (`reckon-proof-1`).
+    Entry(Proven),
+    /// A checkpoint's tree extends another's (`reckon-consistency-1`).
+    Extends(Consistent),
+}
+
+/// Checks a bundle of either kind, told apart by its `format`.
+pub fn verify_any_bundle(
+    bundle: &str,
+    policy: &Policy,
+    origin: Option<&str>,
+) -> Result<Verified, AuditError> {
+    if bundle.len() > MAX_BUNDLE_BYTES {
+        return Err(AuditError::Bundle(format!(
+            "{} bytes; a proof bundle is at most {MAX_BUNDLE_BYTES} bytes",
+            bundle.len()
+        )));
+    }
+    let v: Value =
+        serde_json::from_str(bundle).map_err(|e| AuditError::Bundle(format!("not JSON: {e}")))?;
+    if v.get("format").and_then(Value::as_str) == Some("reckon-consistency-1") {
+        verify_consistency_bundle(&v, policy, origin).map(Verified::Extends)
+    } else {
+        verify_bundle(bundle, policy, origin).map(Verified::Entry)
+    }
+}
+
+/// Checks a `reckon-consistency-1` bundle: both checkpoints meet the policy and name the same
+/// origin (and `origin`, when given), the earlier is no larger, and the consistency proof
+/// (at most `2 * ceil(log2(size))` hashes, refused before decoding) leads from the earlier
+/// root to the later.
+fn verify_consistency_bundle(
+    v: &Value,
+    policy: &Policy,
+    origin: Option<&str>,
+) -> Result<Consistent, AuditError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| AuditError::Bundle("not a JSON object".into()))?;
+    for k in obj.keys() {
+        if !["format", "old", "new", "consistency", "merkle"].contains(&k.as_str()) {
+            return Err(AuditError::Bundle(format!("unknown field `{k}`")));
+        }
+    }
+    let note_of = |name: &str| -> Result<Note, AuditError> {
+        let text = field(v, name)?
+            .as_str()
+            .ok_or_else(|| AuditError::Bundle(format!("`{name}` must be text")))?;
+        Ok(Note::parse(text)?)
+    };
+    let (new_note, old_note) = (note_of("new")?, note_of("old")?);
+    let signers = policy.check(&new_note)?.all();
+    policy.check(&old_note)?;
+    let (old, new) = (
+        Checkpoint::parse(old_note.text())?,
+        Checkpoint::parse(new_note.text())?,
+    );
+    for expected in [origin, policy.origin()].into_iter().flatten() {
+        expect_origin(&new, expected)?;
+    }
+    expect_origin(&old, &new.origin)?;
+    let merkle = match v.get("merkle") {
+        None => Algorithm::Blake3,
+        Some(m) => m
+            .as_str()
+            .and_then(Algorithm::parse)
+            .filter(|a| *a != Algorithm::Blake3)
+            .ok_or_else(|| {
+                AuditError::Bundle(
+                    "`merkle` is \"sha256\" when present (a blake3 tree leaves it out)".into(),
+                )
+            })?,
+    };
+    let hashes = field(v, "consistency")?
+        .as_array()
+        .ok_or_else(|| AuditError::Bundle("`consistency` must be a list".into()))?;
+    let most = 2 * (u64::BITS - new.size.saturating_sub(1).leading_zeros());
+    if hashes.len() > most as usize {
+        return Err(AuditError::Bundle(format!(
+            "`consistency` holds {} hashes; a tree of {} entries needs at most {most}",
+            hashes.len(),
+            new.size
+        )));
+    }
+    let proof: Vec<Vec<u8>> = hashes
+        .iter()
+        .map(|h| {
+            h.as_str()
+                .and_then(base64::decode)
+                .ok_or_else(|| AuditError::Bundle("a consistency hash is not base64".into()))
+        })
+        .collect::<Result<_, _>>()?;
+    if old.size > new.size {
+        return Err(AuditError::Mismatch(format!(
+            "the old checkpoint holds {} entries and the new {}: the log shrank (truncated)",
+            old.size, new.size
+        )));
+    }
+    if old.size == 0 {
+        // Every tree extends the empty one; nothing to prove.
+        if !proof.is_empty() {
+            return Err(AuditError::Bundle(
+                "a proof from an empty tree has no hashes".into(),
+            ));
+        }
+    } else {
+        merkle
+            .verify_consistency(old.size, new.size, &old.root, &new.root, &proof)
+            .map_err(AuditError::Proof)?;
+    }
+    Ok(Consistent {
+        origin: new.origin,
+        from: old.size,
+        to: new.size,
+        signers,
+    })
+}
+
 /// What `verify --since` found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Extends {

@@ -119,6 +119,7 @@ pub fn audit_inputs(data: &[u8]) {
     let _ = SignerKey::parse(text);
     if let Ok(policy) = reckon_audit::policy::Policy::any_of(keys) {
         let _ = reckon_audit::verify_bundle(text, &policy, Some("fuzz.example"));
+        let _ = reckon_audit::verify_any_bundle(text, &policy, None);
     }
     let _ = reckon_audit::policy::Policy::parse(text);
 }

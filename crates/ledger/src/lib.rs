@@ -102,7 +102,8 @@
 //!   a `supersedes` names an earlier claim that is neither retracted nor already superseded;
 //!   an `alias` names a subject that an earlier claim or definition names, and no chain of
 //!   aliases leads back to it; a `sum_of` lists neither its own subject nor one whose parts,
-//!   however deep, contain it, and no subject twice; a `log` event is entry 1.
+//!   however deep, contain it, and no subject twice; a `log` event is entry 1; and a claim
+//!   names a `speaker` or a `publisher` (or both).
 //!
 //! Which rules are validity rules: those of the two levels above. The order of keys within an
 //! event, leaving out an `asserted` modality and writing dates in their shortest form are how
@@ -194,6 +195,17 @@
 //! with `H` (per `merkle`), leaf `H(0x00 || HASH)`, index `leaf_index`, size `tree_size` and
 //! the root.
 //! An edited root therefore fails as a forged checkpoint, not as a bad proof.
+//!
+//! **Consistency bundle** (`reckon prove --since OLD --checkpoint NEW`). A JSON object of at
+//! most 4 MiB with exactly these fields: `format` (`"reckon-consistency-1"`), `old` and `new`
+//! (strings: the two whole signed notes), `consistency` (a list of base64 32-byte hashes, RFC
+//! 9162 section 2.1.4's PROOF from `old`'s size to `new`'s), and, only for a SHA-256 tree,
+//! `merkle` (`"sha256"`). A verifier checks, in this order: both notes' form and that each
+//! meets the policy (`new` first); both texts; `new` names the expected origin and `old` the
+//! same one; `consistency` holds at most `2 * ceil(log2(new size))` hashes (refused before
+//! they are decoded); `old`'s size is at most `new`'s; and, unless `old`'s size is 0 (then the
+//! list must be empty), the consistency check of RFC 9162 section 2.1.4.2 with `H` from `old`'s
+//! size and root to `new`'s. `verify-proof` tells the two kinds of bundle apart by `format`.
 //!
 //! **Exit codes** of `verify`, `verify --since`, `verify-proof`, `verify-tiles`, `tiles` and
 //! `checkpoint`: 0 when every check passes; 1 when one fails (a damaged or rewritten log, a checkpoint or bundle that is

@@ -238,6 +238,10 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
             Event::Retract { claim, .. } => {
                 target_ok(&status, "retract", claim).map_err(|m| format!("`retract`: {m}"))
             }
+            Event::Claim(c) if c.speaker.is_none() && c.publisher.is_none() => Err(
+                "a claim names its speaker or its publisher (the import contract); this one names neither"
+                    .to_owned(),
+            ),
             Event::Claim(c) => match &c.supersedes {
                 Some(t) => {
                     target_ok(&status, "supersedes", t).map_err(|m| format!("`supersedes`: {m}"))

@@ -292,18 +292,30 @@ Examples:
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Write a self-contained proof that an entry is in the log a checkpoint describes.
-    #[command(
-        after_help = "Example:\n  reckon prove 24 --checkpoint log.checkpoint > claim-24.proof"
-    )]
+    /// Write a self-contained proof that an entry is in the log a checkpoint describes, or
+    /// that one checkpoint's log extends another's.
+    #[command(after_help = "\
+With an entry, writes an inclusion bundle (reckon-proof-1). With --since OLD instead, writes a
+consistency bundle (reckon-consistency-1): both checkpoints and the proof that the older tree
+is a prefix of the newer, so that anyone holding the two can check the log only grew between
+them, without the log. `reckon verify-proof` checks either kind.
+
+Examples:
+  reckon prove 24 --checkpoint log.checkpoint > claim-24.proof
+  reckon prove --since january.checkpoint --checkpoint log.checkpoint > grew.proof")]
     Prove {
         /// The entry: a sequence number (12 or #12) or a hash prefix.
-        id: String,
-        /// The signed checkpoint to prove against.
+        #[arg(required_unless_present = "since", conflicts_with = "since")]
+        id: Option<String>,
+        /// The signed checkpoint to prove against (the later one, with --since).
         #[arg(long, value_name = "FILE")]
         checkpoint: PathBuf,
+        /// An earlier signed checkpoint of this log: prove that --checkpoint extends it.
+        #[arg(long, value_name = "FILE")]
+        since: Option<PathBuf>,
     },
-    /// Check a proof bundle offline: the signatures, the entry, and its inclusion proof.
+    /// Check a proof bundle offline: the signatures, then the entry and its inclusion proof, or
+    /// the consistency proof between two checkpoints.
     #[command(after_help = "\
 Who must have signed the bundle's checkpoint is a policy: --key (the log's key; any one of
 several), --witness and --quorum (k of n witnesses), or all of it in a --policy file:

@@ -78,9 +78,24 @@ pub(crate) fn audit(e: reckon_audit::AuditError) -> Failure {
     }
 }
 
+/// Reads a signer key; warns when the file can be read by other users (keygen makes it 0600,
+/// and a copied or hand-made key may not be).
 pub(crate) fn read_signer(
     path: &std::path::Path,
 ) -> Result<reckon_audit::note::SignerKey, Failure> {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    if let Ok(m) = std::fs::metadata(path) {
+        let mode = m.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: {} can be read by others (mode {mode:04o}); a signer key should be private: chmod 600 {}",
+                path.display(),
+                path.display()
+            );
+        }
+    }
     reckon_audit::note::SignerKey::parse(&read_text(path, Input::Key)?)
         .map_err(|e| usage(format!("{}: {e}", path.display())))
 }

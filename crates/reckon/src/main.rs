@@ -321,7 +321,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 None => print(&note.encode())?,
             }
         }
-        Command::Prove { id, checkpoint } => {
+        Command::Prove {
+            id: None,
+            checkpoint,
+            since: Some(old),
+        } => {
+            let new = audit::read_text(&checkpoint, audit::Input::Note)?;
+            let old = audit::read_text(&old, audit::Input::Note)?;
+            let snap = log.snapshot().map_err(ledger)?;
+            let bundle =
+                reckon_audit::prove_consistency(&snap, &old, &new).map_err(audit::audit)?;
+            print(&bundle)?;
+        }
+        Command::Prove { id, checkpoint, .. } => {
+            let id = id.unwrap_or_default();
             let note = audit::read_text(&checkpoint, audit::Input::Note)?;
             let snap = log.snapshot().map_err(ledger)?;
             let (entries, spans) = snap.entries_with_spans().map_err(ledger)?;
@@ -393,12 +406,26 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     "verify-proof needs --key PUBKEY (or --witness, or --policy FILE): a proof is only as good as the signature on its checkpoint".into(),
                 ));
             };
-            let p = reckon_audit::verify_bundle(
+            let verified = reckon_audit::verify_any_bundle(
                 &audit::read_text(&bundle, audit::Input::Bundle)?,
                 &policy,
                 origin.as_deref(),
             )
             .map_err(audit::audit)?;
+            let p = match verified {
+                reckon_audit::Verified::Entry(p) => p,
+                reckon_audit::Verified::Extends(c) => {
+                    print(&format!(
+                        "ok: {} grew from {} to {} entries without changing any of the first {}, as of checkpoints signed by {}\n",
+                        c.origin,
+                        c.from,
+                        c.to,
+                        c.from,
+                        c.signers.join(", ")
+                    ))?;
+                    return Ok(0);
+                }
+            };
             print(&format!(
                 "ok: entry #{} ({}) is in {} as of its checkpoint of {} entries, signed by {}\n",
                 p.seq,
