@@ -2,7 +2,7 @@
 //! consistency case, including every case that must be rejected.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use reckon_merkle::{Sha256, Tree, verify_consistency, verify_inclusion};
+use reckon_merkle::{Algorithm, Sha256, Tree, verify_consistency, verify_inclusion};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -168,4 +168,28 @@ fn tree_heads_match_the_published_roots() {
             .collect();
         assert_eq!(&root, want, "tree of {n} leaves");
     }
+    // The run-time choice (what a SHA-256 log uses): the root of every prefix, read from the
+    // stored levels of the whole tree as `verify --since` and the tiles read them.
+    let whole = Algorithm::Sha256.tree(
+        data.iter()
+            .map(|d| Algorithm::Sha256.leaf_hash(d))
+            .collect(),
+    );
+    for (n, want) in roots.iter().enumerate() {
+        let root: String = whole
+            .root_of_first(n as u64)
+            .unwrap()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(&root, want, "prefix of {n} leaves");
+    }
+    // A level-1 "tile" of the eight leaves (complete subtrees of two leaves) holds the roots
+    // of the two-leaf prefixes' pairs; its first is the published root of size 2.
+    let pairs = whole.complete(1);
+    assert_eq!(pairs.len(), 4);
+    let first: String = pairs[0].iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(first, roots[2]);
+    assert_eq!(whole.complete(3).len(), 1);
+    assert_eq!(whole.complete(3)[0], whole.root());
 }
