@@ -248,9 +248,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let fate = Fate::of(&entries, e);
             print(&reckon_render::show(e, &fate, format.into()))?;
         }
-        Command::Reconcile(a) => print(&reconciled(&log, &a, Which::Table)?)?,
-        Command::Conflicts(a) => print(&reconciled(&log, &a, Which::Conflicts)?)?,
-        Command::Explain(a) => print(&reconciled(&log, &a, Which::Explain)?)?,
+        Command::Reconcile(a) => reconciled(&log, &a, Which::Table, &mut print)?,
+        Command::Conflicts(a) => reconciled(&log, &a, Which::Conflicts, &mut print)?,
+        Command::Explain(a) => reconciled(&log, &a, Which::Explain, &mut print)?,
         Command::Graph(a) => {
             let format = match a.format {
                 GraphFormat::Dot => Format::Human,
@@ -545,15 +545,20 @@ fn reconcile_entries<'e>(
     Ok((state, r))
 }
 
-fn reconciled(log: &Log, a: &ReconcileArgs, which: Which) -> Result<String, Failure> {
+fn reconciled(
+    log: &Log,
+    a: &ReconcileArgs,
+    which: Which,
+    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let entries = log.entries().map_err(ledger)?;
     let (state, r) = reconcile_entries(&entries, a)?;
     let format = a.format.into();
-    Ok(match which {
-        Which::Table => reckon_render::recon::reconcile(&state, &r, format),
-        Which::Conflicts => reckon_render::recon::conflicts(&state, &r, format),
-        Which::Explain => reckon_render::recon::explain(&state, &r, format),
-    })
+    match which {
+        Which::Table => reckon_render::recon::reconcile_into(&state, &r, format, print),
+        Which::Conflicts => print(&reckon_render::recon::conflicts(&state, &r, format)),
+        Which::Explain => reckon_render::recon::explain_into(&state, &r, format, print),
+    }
 }
 
 fn verify(
@@ -662,7 +667,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Block-buffered: a large answer is written in large pieces, not a line at a time.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = run(cli, &mut out);
     let flushed = out.flush();
     match result {

@@ -35,7 +35,7 @@ pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
         (c.is_control() && c != '\n' && c != '\t')
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
-    if !s.contains(bad) {
+    if !has_unsafe_bytes(s.as_bytes()) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -47,6 +47,30 @@ pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether UTF-8 text holds a character [`terminal_safe`] escapes, read byte by byte: an ASCII
+/// control byte (but LF and tab), `C2 80`-`C2 9F` (U+0080-U+009F), or `E2 80 AA`-`E2 80 AE`
+/// and `E2 81 A6`-`E2 81 A9` (the bidirectional embeddings, overrides and isolates).
+fn has_unsafe_bytes(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' | b'\t' => {}
+            0x00..=0x1f | 0x7f => return true,
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => return true,
+            0xe2 => {
+                if let (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9)) =
+                    (b.get(i + 1), b.get(i + 2))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// A field shown on one line of human output: a newline or carriage return in it is written
@@ -271,4 +295,27 @@ pub fn show(e: &Entry, fate: &Fate, format: Format) -> String {
     rows.iter()
         .map(|(k, v)| format!("{k:<width$}  {}\n", one_line(v)))
         .collect()
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    use super::*;
+
+    /// The fast byte pass never lets a character through that the exact check escapes: every
+    /// code point up to U+3000, alone and between ASCII, is escaped exactly when it is a
+    /// control character (but newline and tab) or a bidirectional override.
+    #[test]
+    fn the_fast_pass_agrees_with_the_exact_check() {
+        for cp in 0u32..0x3000 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let bad = (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            let s = format!("a{c}b");
+            let out = terminal_safe(&s);
+            assert_eq!(out != s, bad, "U+{cp:04X}");
+            assert!(!out.contains(|x: char| x.is_control() && x != '\n' && x != '\t'));
+        }
+    }
 }

@@ -93,40 +93,158 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// An interval as JSON, written without building a JSON value (keys in sorted order, as a
+/// JSON map would print them).
+#[derive(serde::Serialize)]
+struct IntervalOut {
+    hi: Option<String>,
+    hi_open: bool,
+    lo: String,
+    lo_open: bool,
+    text: String,
+}
+
+impl IntervalOut {
+    fn of(iv: &Interval) -> IntervalOut {
+        IntervalOut {
+            hi: iv.hi().map(|h| h.at.to_string()),
+            hi_open: iv.hi().is_some_and(|h| h.open),
+            lo: iv.lo().at.to_string(),
+            lo_open: iv.lo().open,
+            text: iv.to_string(),
+        }
+    }
+}
+
+/// One claim's provenance, borrowed from the state: what [`provenance_json`] prints, without
+/// a JSON value's allocations (a large answer holds a million of them). Fields in sorted
+/// order, as a JSON map prints its keys.
+#[derive(serde::Serialize)]
+struct Provenance<'a> {
+    as_of: Option<String>,
+    cites: &'a Option<String>,
+    counted: bool,
+    document: &'a Option<String>,
+    hash: String,
+    interval: IntervalOut,
+    modality: &'a str,
+    origin: &'a str,
+    publisher: &'a Option<String>,
+    quote: &'a Option<String>,
+    reason: String,
+    relation: Option<&'a str>,
+    repeats: Option<u64>,
+    role: &'a Option<String>,
+    rounding_reach: Option<IntervalOut>,
+    said_on: String,
+    scope: &'a Option<String>,
+    seq: u64,
+    speaker: &'a Option<String>,
+    subject: &'a str,
+    title: &'a Option<String>,
+    unit: &'a str,
+    url: &'a Option<String>,
+    value: &'a str,
+}
+
+impl<'a> Provenance<'a> {
+    fn of(state: &'a State<'_>, s: &SubjectReport, a: &'a Assessed) -> Provenance<'a> {
+        let r = &state.claims[a.index];
+        let c: &'a Claim = r.claim;
+        Provenance {
+            as_of: c.as_of.map(|p| p.to_string()),
+            cites: &c.cites,
+            counted: a.counts(),
+            document: &c.document,
+            hash: r.entry.hash.to_hex(),
+            interval: IntervalOut::of(&a.interval),
+            modality: c.modality.as_str(),
+            origin: a.origin.as_ref(),
+            publisher: &c.publisher,
+            quote: &c.quote,
+            reason: s.reason(a),
+            relation: a.relation.map(|r| r.as_str()),
+            repeats: a.repeats,
+            role: &c.role,
+            rounding_reach: a.rounded.as_ref().map(IntervalOut::of),
+            said_on: c.said_on.to_string(),
+            scope: &c.scope,
+            seq: a.seq,
+            speaker: &c.speaker,
+            subject: c.subject.as_str(),
+            title: &c.title,
+            unit: &c.unit,
+            url: &c.url,
+            value: c.value.stated(),
+        }
+    }
+}
+
 /// Provenance of one claim as JSON: everything needed to trace it to the log and the source.
 pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Json {
-    let reason = s.reason(a);
-    let r = &state.claims[a.index];
-    let c: &Claim = r.claim;
-    json!({
-        "seq": a.seq,
-        "hash": r.entry.hash.to_hex(),
-        "subject": c.subject.as_str(),
-        "value": c.value.stated(),
-        "interval": interval_json(&a.interval),
-        "rounding_reach": a.rounded.as_ref().map(interval_json),
-        "unit": c.unit,
-        "scope": c.scope,
-        "as_of": c.as_of.map(|p| p.to_string()),
-        "said_on": c.said_on.to_string(),
-        "origin": a.origin.as_ref(),
-        "speaker": c.speaker,
-        "role": c.role,
-        "cites": c.cites,
-        "publisher": c.publisher,
-        "url": c.url,
-        "title": c.title,
-        "document": c.document,
-        "quote": c.quote,
-        "modality": c.modality.as_str(),
-        "relation": a.relation.map(|r| r.as_str()),
-        "reason": reason,
-        "counted": a.counts(),
-        "repeats": a.repeats,
-    })
+    serde_json::to_value(Provenance::of(state, s, a)).unwrap_or(Json::Null)
+}
+
+/// A subject's JSON answer as it is printed: the claims' provenance written straight from
+/// the state, the rest as a JSON value; keys in sorted order across both, as one JSON map
+/// prints them.
+struct SubjectOut<'a> {
+    rest: serde_json::Map<String, Json>,
+    lists: [(&'static str, Vec<Provenance<'a>>); 3],
+}
+
+impl serde::Serialize for SubjectOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut keys: Vec<&str> = self
+            .rest
+            .keys()
+            .map(String::as_str)
+            .chain(self.lists.iter().map(|(k, _)| *k))
+            .collect();
+        keys.sort_unstable();
+        let mut m = ser.serialize_map(Some(keys.len()))?;
+        for k in keys {
+            match self.lists.iter().find(|(name, _)| *name == k) {
+                Some((_, list)) => m.serialize_entry(k, list)?,
+                None => m.serialize_entry(k, &self.rest[k])?,
+            }
+        }
+        m.end()
+    }
+}
+
+impl<'a> SubjectOut<'a> {
+    fn of(state: &'a State<'_>, s: &'a SubjectReport) -> SubjectOut<'a> {
+        let rest = match subject_rest(s) {
+            Json::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        let of = |a: &'a Assessed| Provenance::of(state, s, a);
+        SubjectOut {
+            rest,
+            lists: [
+                ("dissent", s.dissent().map(of).collect()),
+                (
+                    "not_counted",
+                    s.claims
+                        .iter()
+                        .filter(|a| !a.counts() && !a.dissents())
+                        .map(of)
+                        .collect(),
+                ),
+                ("support", s.support().map(of).collect()),
+            ],
+        }
+    }
 }
 
 fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
+    serde_json::to_value(SubjectOut::of(state, s)).unwrap_or(Json::Null)
+}
+
+/// Everything of a subject's JSON answer but its claims' provenance.
+fn subject_rest(s: &SubjectReport) -> Json {
     json!({
         "subject": s.subject.as_str(),
         "unit": s.unit,
@@ -146,9 +264,6 @@ fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
         "status": s.status.as_str(),
         "support_claims": s.support().count(),
         "support_origins": s.support_origins(),
-        "support": s.support().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
-        "dissent": s.dissent().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
-        "not_counted": s.claims.iter().filter(|a| !a.counts() && !a.dissents()).map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
         "candidates": s.candidates.iter().map(|(iv, o)| json!({"region": interval_json(iv), "origins": o})).collect::<Vec<_>>(),
         "derived": s.derived.as_ref().map(|d| json!({"how": d.how, "from": d.from})),
         "parts": s.parts.as_ref().map(|p| json!({
@@ -306,6 +421,171 @@ fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
         key: items,
     });
     format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default())
+}
+
+/// Writes `{"default_tolerance", "head", "position", "subjects": [items…]}` as pretty JSON
+/// (keys in order, two-space indent: byte for byte what [`envelope`] gives), a batch of items
+/// at a time, each batch rendered on all cores, so that a large answer is never held whole in
+/// memory.
+fn stream_subjects<'t, T: Sync, O: serde::Serialize, E>(
+    r: &Reconciliation,
+    items: &'t [T],
+    render: impl Fn(&'t T) -> O + Sync,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    let head = json!({
+        "default_tolerance": Tolerance::DEFAULT.to_string(),
+        "head": r.head.map(|h| h.to_hex()),
+        "position": r.position,
+    });
+    // The three fixed keys sort before "subjects": print them, then open the list.
+    let fixed = serde_json::to_string_pretty(&head).unwrap_or_default();
+    let mut buf = fixed.strip_suffix("\n}").unwrap_or(&fixed).to_owned();
+    buf.push_str(",\n  \"subjects\": [");
+    // Each item indented by two levels: what nesting it in the envelope does.
+    let one = |item: &'t T| {
+        let mut out = b",\n    ".to_vec();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
+        // Serialising into memory fails only for a map with non-string keys: none here.
+        let _ = serde::Serialize::serialize(&render(item), &mut ser);
+        String::from_utf8(out).unwrap_or_default()
+    };
+    let per = 64;
+    let batch = per * 4 * rayon::current_num_threads().max(1);
+    for (b, group) in items.chunks(batch).enumerate() {
+        let parts: Vec<String> = group
+            .par_chunks(per)
+            .map(|c| c.iter().map(one).collect::<String>())
+            .collect();
+        for (k, part) in parts.iter().enumerate() {
+            // The first item has no comma before it.
+            let part = if b == 0 && k == 0 {
+                part.strip_prefix(',').unwrap_or(part)
+            } else {
+                part
+            };
+            buf.push_str(part);
+        }
+        emit(&buf)?;
+        buf.clear();
+    }
+    buf.push_str(if items.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
+    emit(&buf)
+}
+
+/// serde_json's pretty printing (two spaces an indent, `": "` after a key) starting at an
+/// indent `level`, so that an item of a list nested in an envelope is written in place.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Nested {
+        Nested {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn next<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// [`reconcile`] written through `emit` a piece at a time: JSON output is streamed subject by
+/// subject (the table is written whole).
+pub fn reconcile_into<E>(
+    state: &State<'_>,
+    r: &Reconciliation,
+    format: Format,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    if format == Format::Json {
+        return stream_subjects(r, &r.subjects, |s| SubjectOut::of(state, s), emit);
+    }
+    emit(&reconcile(state, r, format))
+}
+
+/// [`explain`] written through `emit`; JSON is streamed subject by subject.
+pub fn explain_into<E>(
+    state: &State<'_>,
+    r: &Reconciliation,
+    format: Format,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    if format == Format::Json {
+        return stream_subjects(r, &r.subjects, |s| SubjectOut::of(state, s), emit);
+    }
+    emit(&explain(state, r, format))
 }
 
 /// `reckon reconcile`: one subject a row (subject, unit, figure, status, support, dissent),
@@ -1077,4 +1357,33 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Streaming the subjects writes exactly what serialising the whole answer writes, for
+    /// no item, one, and several (nested values, strings holding escaped newlines).
+    #[test]
+    fn streamed_json_is_byte_for_byte_the_whole_value() {
+        let r = Reconciliation {
+            position: 7,
+            head: None,
+            subjects: Vec::new(),
+            records: Default::default(),
+        };
+        let item = |i: u64| json!({"subject": format!("a/{i}"), "nested": {"list": [1, 2, {"x": "two\nlines"}], "empty": []}, "n": i});
+        for n in [0u64, 1, 3, 40, 3000] {
+            let items: Vec<Json> = (0..n).map(item).collect();
+            let whole = envelope(&r, "subjects", Json::Array(items.clone()));
+            let mut streamed = String::new();
+            stream_subjects(&r, &items, Json::clone, &mut |s: &str| {
+                streamed.push_str(s);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert_eq!(streamed, whole, "{n} items");
+        }
+    }
 }
