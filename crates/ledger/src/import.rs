@@ -217,6 +217,7 @@ fn prepare(
 /// Reads all lines on all cores; `None` when a line turned out to need a reference resolved.
 fn prepare_parallel(
     file: &str,
+    first_line: u64,
     lines: &[&[u8]],
     docs: Option<&crate::Documents>,
 ) -> Result<Option<Vec<Prepared>>, ImportError> {
@@ -227,7 +228,7 @@ fn prepare_parallel(
     let results: Vec<Result<Prepared, ImportError>> = lines
         .par_chunks(per)
         .enumerate()
-        .map(|(k, chunk)| prepare(file, (k * per) as u64 + 1, chunk, docs))
+        .map(|(k, chunk)| prepare(file, first_line + (k * per) as u64, chunk, docs))
         .collect();
     let mut out = Vec::with_capacity(results.len());
     for r in results {
@@ -256,47 +257,92 @@ pub fn import_anchored(
     bytes: &[u8],
     docs: Option<&crate::Documents>,
 ) -> Result<(Head, u64), ImportError> {
-    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-    // A line with a reference makes the parallel reading give up (its resolver refuses), and
-    // the file is then read in order.
-    let prepared = prepare_parallel(file, &lines, docs)?;
+    import_from(log, file, bytes, docs)
+}
+
+/// How much input is read, parsed and appended at a time.
+const BLOCK: usize = 16 << 20;
+
+/// Reads up to `block` more bytes onto `buf`; returns whether the input has ended.
+fn fill(
+    input: &mut impl std::io::Read,
+    buf: &mut Vec<u8>,
+    file: &str,
+    block: usize,
+) -> Result<bool, ImportError> {
+    use std::io::Read as _;
+    let want = buf.len() + block;
+    while buf.len() < want {
+        let before = buf.len();
+        let n = input
+            .by_ref()
+            .take((want - before) as u64)
+            .read_to_end(buf)
+            .map_err(|e| {
+                ImportError::Ledger(LedgerError::Io {
+                    path: file.into(),
+                    op: "read",
+                    source: e,
+                })
+            })?;
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// [`import_anchored`] from a reader, a block at a time: memory stays near the size of a
+/// block (16 MiB) however large the input, and the whole input is still one append, all or
+/// nothing (a bad line anywhere leaves the log as it was). Each block is read on all cores
+/// unless a line in it refers to another entry; then that block is read in order.
+pub fn import_from(
+    log: &Log,
+    file: &str,
+    input: impl std::io::Read,
+    docs: Option<&crate::Documents>,
+) -> Result<(Head, u64), ImportError> {
+    import_blocks(log, file, input, docs, BLOCK)
+}
+
+fn import_blocks(
+    log: &Log,
+    file: &str,
+    mut input: impl std::io::Read,
+    docs: Option<&crate::Documents>,
+    block_size: usize,
+) -> Result<(Head, u64), ImportError> {
     let (head, added) = log.append(|tx| {
-        match &prepared {
-            Some(parts) => {
-                for p in parts {
-                    let mut at = 0;
-                    for &len in &p.items {
-                        tx.push_prepared(&p.json[at..at + len]);
-                        at += len;
-                    }
+        let mut buf: Vec<u8> = Vec::with_capacity(block_size + 4096);
+        let mut next_line = 1u64;
+        // Once a block refers to another entry, the rest is read in order too (reading ahead
+        // on all cores again would make the next reference reread the log).
+        let mut in_order = false;
+        loop {
+            let ended = fill(&mut input, &mut buf, file, block_size)?;
+            // Whole lines only: what follows the last newline waits for the next block (a
+            // line longer than a line may be is cut here and refused by the parser).
+            let cut = if ended {
+                buf.len()
+            } else {
+                match buf.iter().rposition(|b| *b == b'\n') {
+                    Some(i) => i + 1,
+                    None if buf.len() > MAX_LINE => buf.len(),
+                    None => continue,
                 }
-            }
-            None => {
-                for (i, raw) in lines.iter().enumerate() {
-                    let line_no = i as u64 + 1;
-                    let event = parse_input_line(&mut |f, r| tx.resolve(f, r), file, line_no, raw)?;
-                    if let Some(mut event) = event {
-                        anchor(docs, &mut event, file, line_no, raw)?;
-                        tx.push(&event).map_err(|message| {
-                            let field = ref_field(&event);
-                            let column = field
-                                .as_deref()
-                                .and_then(|f| {
-                                    std::str::from_utf8(raw)
-                                        .ok()
-                                        .and_then(|l| reckon_claim::value_column(l, f))
-                                })
-                                .unwrap_or(1);
-                            ImportError::Input {
-                                file: file.to_owned(),
-                                line: line_no,
-                                column,
-                                field,
-                                message,
-                            }
-                        })?;
-                    }
-                }
+            };
+            let block = &buf[..cut];
+            let text = block.strip_suffix(b"\n").unwrap_or(block);
+            let lines: Vec<&[u8]> = if text.is_empty() && block.is_empty() {
+                Vec::new()
+            } else {
+                text.split(|b| *b == b'\n').collect()
+            };
+            append_lines(tx, file, next_line, &lines, docs, &mut in_order)?;
+            next_line += lines.len() as u64;
+            buf.drain(..cut);
+            if ended {
+                break;
             }
         }
         if tx.pushed() == 0 {
@@ -307,4 +353,123 @@ pub fn import_anchored(
         Ok(tx.pushed())
     })?;
     Ok((head, added))
+}
+
+/// Appends the events of `lines`, numbered from `first_line`: read on all cores when none
+/// refers to another entry, else in order with references resolved against the log and
+/// what this import has appended so far.
+fn append_lines(
+    tx: &mut crate::Tx<'_>,
+    file: &str,
+    first_line: u64,
+    lines: &[&[u8]],
+    docs: Option<&crate::Documents>,
+    in_order: &mut bool,
+) -> Result<(), ImportError> {
+    if !*in_order {
+        if let Some(parts) = prepare_parallel(file, first_line, lines, docs)? {
+            for p in parts {
+                let mut at = 0;
+                for &len in &p.items {
+                    tx.push_prepared(&p.json[at..at + len]);
+                    at += len;
+                }
+            }
+            return Ok(());
+        }
+        *in_order = true;
+    }
+    for (i, raw) in lines.iter().enumerate() {
+        let line_no = first_line + i as u64;
+        let event = parse_input_line(&mut |f, r| tx.resolve(f, r), file, line_no, raw)?;
+        if let Some(mut event) = event {
+            anchor(docs, &mut event, file, line_no, raw)?;
+            tx.push(&event).map_err(|message| {
+                let field = ref_field(&event);
+                let column = field
+                    .as_deref()
+                    .and_then(|f| {
+                        std::str::from_utf8(raw)
+                            .ok()
+                            .and_then(|l| reckon_claim::value_column(l, f))
+                    })
+                    .unwrap_or(1);
+                ImportError::Input {
+                    file: file.to_owned(),
+                    line: line_no,
+                    column,
+                    field,
+                    message,
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> Log {
+        let dir = std::env::temp_dir().join(format!("reckon-import-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let log = Log::at(dir);
+        log.init().unwrap();
+        log
+    }
+
+    fn claim(i: usize) -> String {
+        format!(
+            "{{\"subject\":\"t/x{i}\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"S{}\"}}\n",
+            i % 3
+        )
+    }
+
+    /// Read in blocks far smaller than a line, an import gives exactly the log one whole
+    /// read gives: lines cut across blocks are put back together, blank lines skipped, a
+    /// reference to a line in an earlier block resolved.
+    #[test]
+    fn blocks_of_any_size_give_the_same_log() {
+        let mut input = String::new();
+        for i in 0..40 {
+            input.push_str(&claim(i));
+            if i % 7 == 0 {
+                input.push('\n');
+            }
+        }
+        input.push_str("{\"retract\": 3, \"reason\": \"a reference back across blocks\"}\n");
+        input.push_str(&claim(99));
+        input.pop();
+        let whole = scratch("whole");
+        import_blocks(&whole, "in", input.as_bytes(), None, 1 << 20).unwrap();
+        for block in [1, 7, 64, 333] {
+            let log = scratch(&format!("block-{block}"));
+            import_blocks(&log, "in", input.as_bytes(), None, block).unwrap();
+            let entries = |l: &Log| -> Vec<_> {
+                l.entries()
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| (e.seq, e.event))
+                    .collect()
+            };
+            assert_eq!(entries(&log), entries(&whole), "block {block}");
+        }
+    }
+
+    /// A bad line in a late block names its line number in the whole input, and nothing of
+    /// the earlier blocks is kept: the log is as it was.
+    #[test]
+    fn a_bad_line_in_a_late_block_leaves_the_log_unchanged() {
+        let mut input: String = (0..30).map(claim).collect();
+        input.push_str(
+            "{\"subject\":\"t/bad\",\"value\":\"lots\",\"said_on\":\"2025\",\"speaker\":\"S\"}\n",
+        );
+        let log = scratch("late-error");
+        let before = std::fs::read(log.entries_path()).unwrap();
+        let e = import_blocks(&log, "in", input.as_bytes(), None, 50).unwrap_err();
+        assert!(e.to_string().starts_with("in:31:"), "{e}");
+        assert_eq!(std::fs::read(log.entries_path()).unwrap(), before);
+        assert_eq!(log.verify().unwrap().unwrap().seq, 0);
+    }
 }

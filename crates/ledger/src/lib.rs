@@ -277,7 +277,7 @@ pub use format::{
     Entry, GENESIS, Header, LineProblem, check, could_start_entry, decode, decode_header, encode,
     one_recording_time,
 };
-pub use import::{ImportError, MAX_LINE, import, import_anchored, parse_input_line};
+pub use import::{ImportError, MAX_LINE, import, import_anchored, import_from, parse_input_line};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};

@@ -28,6 +28,8 @@ pub struct Tx<'a> {
     file: &'a File,
     /// Length of the entries file when the append began: everything after it is ours.
     base_len: u64,
+    /// Bytes this append has written so far.
+    written: u64,
     at: Timestamp,
     at_text: String,
     head: Head,
@@ -57,6 +59,7 @@ impl<'a> Tx<'a> {
             log,
             file,
             base_len,
+            written: 0,
             at,
             at_text: at.to_string(),
             head,
@@ -83,8 +86,9 @@ impl<'a> Tx<'a> {
     fn flush(&mut self) {
         if self.io_error.is_none() && !self.buf.is_empty() {
             let mut f = self.file;
-            if let Err(e) = f.write_all(&self.buf) {
-                self.io_error = Some(e);
+            match f.write_all(&self.buf) {
+                Ok(()) => self.written += self.buf.len() as u64,
+                Err(e) => self.io_error = Some(e),
             }
         }
         self.buf.clear();
@@ -109,22 +113,25 @@ impl<'a> Tx<'a> {
         if self.loaded {
             return Ok(());
         }
-        let existing: Vec<Entry> = self.log.entries_locked(self.base_len)?;
-        let mut order = Vec::with_capacity(existing.len() + self.order.len());
-        let mut status = HashMap::with_capacity(existing.len() + self.status.len());
+        // Everything this append pushed so far is written first, then read back with what
+        // was there: entries pushed ready-made (`push_prepared`) are indexed this way too.
+        self.flush();
+        if let Some(e) = self.io_error.take() {
+            return Err(crate::error::io(&self.log.entries_path(), "append to")(e));
+        }
+        let existing: Vec<Entry> = self.log.entries_locked(self.base_len + self.written)?;
+        let mut order = Vec::with_capacity(existing.len());
+        let mut status = HashMap::with_capacity(existing.len());
         let mut subjects = Subjects::default();
         for e in &existing {
             order.push(e.hash);
             note(&mut status, e.seq, e.hash, &e.event);
             subjects.note(&e.event);
         }
-        subjects.absorb(std::mem::take(&mut self.subjects));
         self.subjects = subjects;
-        // Entries pushed before the log was loaded come after it.
-        order.append(&mut self.order);
-        status.extend(self.status.drain());
         self.order = order;
         self.status = status;
+        self.sorted = None;
         self.loaded = true;
         Ok(())
     }
@@ -211,6 +218,8 @@ impl<'a> Tx<'a> {
     /// Adds an event already serialised by the import's parallel reader. Only for appends in
     /// which no event refers to another: it keeps no index for resolving references.
     pub(crate) fn push_prepared(&mut self, json: &[u8]) -> (u64, EntryHash) {
+        // Not indexed: a later reference reloads what was written.
+        self.loaded = false;
         self.push_json(json)
     }
 
@@ -371,12 +380,6 @@ impl Subjects {
             }
             Event::Retract { .. } | Event::Trust(_) | Event::Log(_) => {}
         }
-    }
-
-    fn absorb(&mut self, later: Subjects) {
-        self.known.extend(later.known);
-        self.aliases.extend(later.aliases);
-        self.sums.extend(later.sums);
     }
 
     /// The name `s` stands for, following aliases (bounded, in case of a hand-made cycle).

@@ -9,7 +9,7 @@ use reckon_claim::{Event, parse_line};
 use reckon_ledger::{ImportError, LedgerError, Log, Repair};
 use reckon_render::{Fate, Format};
 use serde_json::{Map, Value as Json};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -216,20 +216,17 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::Import { file, documents } => {
             let name = file.display().to_string();
-            let mut bytes = Vec::new();
-            if name == "-" {
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .context("cannot read standard input")
-                    .map_err(fail(2))?;
+            let docs = documents.as_deref().map(reckon_ledger::Documents::at);
+            // Streamed a block at a time: memory stays small however large the input.
+            let (head, added) = if name == "-" {
+                reckon_ledger::import_from(&log, &name, std::io::stdin().lock(), docs.as_ref())
             } else {
-                bytes = std::fs::read(&file)
+                let f = std::fs::File::open(&file)
                     .with_context(|| format!("{name}: cannot read the file"))
                     .map_err(fail(2))?;
+                reckon_ledger::import_from(&log, &name, f, docs.as_ref())
             }
-            let docs = documents.as_deref().map(reckon_ledger::Documents::at);
-            let (head, added) = reckon_ledger::import_anchored(&log, &name, &bytes, docs.as_ref())
-                .map_err(import_failure)?;
+            .map_err(import_failure)?;
             print(&format!(
                 "imported {added} entries from {name}; the log now has {} entries, head {}\n",
                 head.seq, head.hash
