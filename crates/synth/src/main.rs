@@ -7,12 +7,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod compare;
+
 const USAGE: &str = "\
 usage:
   reckon-bench generate CLAIMS SUBJECTS [SEED]   print synthetic claims as JSON Lines
   reckon-bench log CLAIMS SUBJECTS [DIR]         time import, verify and the hashing floor
   reckon-bench reconcile CLAIMS SUBJECTS         time folding and reconciling
   reckon-bench audit CLAIMS SUBJECTS             time the tree head, proofs and their checks
+  reckon-bench compare CLAIMS SUBJECTS [RUNS]    reckon against sqlite3, jq and its own verify,
+                                                 interleaved: medians, ratios, peak memory
   reckon-bench worst N                           time the once-quadratic paths at N and 2N
   reckon-bench eval DATA_DIR [--cv] [--misses]   score the reconciler on real data
                                                  (DATA_DIR holds claims.jsonl and truth-*.csv)
@@ -330,6 +334,8 @@ fn main() -> ExitCode {
         Some("eval") => eval(&args),
         Some("planted") => planted(&args),
         Some("audit") => bench_audit(&args),
+        Some("compare") => arg(&args, 2, None)
+            .and_then(|n| compare::compare(n, arg(&args, 3, None)?, arg(&args, 4, Some(3))?)),
         _ => Err(USAGE.to_owned()),
     };
     match r {

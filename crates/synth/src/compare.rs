@@ -1,0 +1,267 @@
+//! `reckon-bench compare`: reckon and the peers that are installed (sqlite3, jq) on the same
+//! generated files, in one run, interleaved, so that a noisy shared machine slows both alike.
+//!
+//! How to read the figures: every time is the median of the runs, wall clock, of a whole
+//! command as a user runs it (process start, reading, output to `/dev/null`); the ratio is
+//! reckon's median over the yardstick's, which is what to compare between machines (absolute
+//! times are not). Peak memory is the largest resident set of the process (`/usr/bin/time -f
+//! %M`), shown when that program is installed. The yardsticks: `reckon verify` (the hashing
+//! floor of a whole read), sqlite3 (`.import`, columns extracted with `json_extract`, an
+//! index; an indexed lookup), and jq (a scan of the JSON Lines file for one subject).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// One command and how to run it.
+struct Job {
+    program: String,
+    args: Vec<String>,
+    stdin: Option<PathBuf>,
+    /// Run before each timing, untimed (removing what the last run made).
+    reset: Option<fn(&Path)>,
+}
+
+/// A timed run: seconds and peak resident memory in KiB (when measurable).
+fn run(job: &Job, dir: &Path, timer: Option<&Path>) -> Result<(f64, Option<u64>), String> {
+    if let Some(reset) = job.reset {
+        reset(dir);
+    }
+    let mut cmd = match timer {
+        Some(t) => {
+            let mut c = Command::new(t);
+            c.args(["-f", "%M", "--"]).arg(&job.program);
+            c
+        }
+        None => Command::new(&job.program),
+    };
+    cmd.args(&job.args).current_dir(dir).stdout(Stdio::null());
+    cmd.stdin(match &job.stdin {
+        Some(p) => Stdio::from(std::fs::File::open(p).map_err(|e| e.to_string())?),
+        None => Stdio::null(),
+    });
+    let t = Instant::now();
+    let out = cmd
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("{}: {e}", job.program))?;
+    let secs = t.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("{} {:?} failed: {err}", job.program, job.args));
+    }
+    let kib = timer.and_then(|_| err.lines().last().and_then(|l| l.trim().parse().ok()));
+    Ok((secs, kib))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn fresh_log(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir.join("fresh"));
+}
+
+fn fresh_db(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join("fresh.db"));
+}
+
+const SQLITE_IMPORT: &str = "\
+.mode ascii
+.separator \"\\t\" \"\\n\"
+create table raw(j text);
+.import claims.jsonl raw
+create table claims as select json_extract(j,'$.subject') as subject, json_extract(j,'$.value') as value, json_extract(j,'$.said_on') as said_on, json_extract(j,'$.speaker') as speaker, json_extract(j,'$.publisher') as publisher from raw;
+create index by_subject on claims(subject);
+";
+
+/// Runs the comparison on `claims` generated claims over `subjects` subjects, `runs` times.
+pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
+    let reckon = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name("reckon");
+    if !reckon.is_file() {
+        return Err(format!(
+            "{} is not built: cargo build --release -p reckon",
+            reckon.display()
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("reckon-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join("claims.jsonl");
+    {
+        use std::io::Write;
+        let mut w =
+            std::io::BufWriter::new(std::fs::File::create(&file).map_err(|e| e.to_string())?);
+        for line in reckon_synth::claims(claims, subjects, 1) {
+            writeln!(w, "{line}").map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| e.to_string())?;
+    }
+    let r = reckon.to_string_lossy().into_owned();
+    let job = |args: &[&str], reset: Option<fn(&Path)>| Job {
+        program: r.clone(),
+        args: args.iter().map(|s| s.to_string()).collect(),
+        stdin: None,
+        reset,
+    };
+    // The log every read runs on, and its saved index warmed.
+    let setup = |args: &[&str]| run(&job(args, None), &dir, None);
+    setup(&["--log", "log", "init"])?;
+    setup(&["--log", "log", "import", "claims.jsonl"])?;
+    let one = "subjects/s0000042";
+    let subject = reckon_synth::claims(claims, subjects, 1)
+        .next()
+        .and_then(|l| {
+            serde_json::from_str::<serde_json::Value>(&l)
+                .ok()
+                .and_then(|v| v["subject"].as_str().map(str::to_owned))
+        })
+        .unwrap_or_else(|| one.to_owned());
+    let question = format!("claims where subject = \"{subject}\"");
+    setup(&["--log", "log", "query", &question])?;
+    let sqlite = installed("sqlite3");
+    let jq = installed("jq");
+    if sqlite {
+        std::fs::write(dir.join("import.sql"), SQLITE_IMPORT).map_err(|e| e.to_string())?;
+        fresh_db(&dir);
+        run(
+            &Job {
+                program: "sqlite3".into(),
+                args: vec!["fresh.db".into()],
+                stdin: Some(dir.join("import.sql")),
+                reset: None,
+            },
+            &dir,
+            None,
+        )?;
+        std::fs::rename(dir.join("fresh.db"), dir.join("claims.db")).map_err(|e| e.to_string())?;
+    }
+    let timer = Path::new("/usr/bin/time");
+    let timer = timer.is_file().then_some(timer);
+    // (task, reckon's job, the yardstick's name and job)
+    let mut rows: Vec<(String, Job, String, Option<Job>)> = vec![
+        (
+            "import".into(),
+            job(
+                &["--log", "fresh", "import", "claims.jsonl"],
+                Some(|d| {
+                    fresh_log(d);
+                    let _ = Command::new(
+                        std::env::current_exe()
+                            .map(|e| e.with_file_name("reckon"))
+                            .unwrap_or_default(),
+                    )
+                    .args(["--log", "fresh", "init"])
+                    .current_dir(d)
+                    .output();
+                }),
+            ),
+            "sqlite3 .import".into(),
+            sqlite.then(|| Job {
+                program: "sqlite3".into(),
+                args: vec!["fresh.db".into()],
+                stdin: Some(dir.join("import.sql")),
+                reset: Some(fresh_db),
+            }),
+        ),
+        (
+            "reconcile (table)".into(),
+            job(&["--log", "log", "reconcile"], None),
+            "reckon verify".into(),
+            Some(job(&["--log", "log", "verify"], None)),
+        ),
+        (
+            "reconcile --format json".into(),
+            job(&["--log", "log", "reconcile", "--format", "json"], None),
+            "reconcile (table)".into(),
+            Some(job(&["--log", "log", "reconcile"], None)),
+        ),
+        (
+            "warm one-subject query".into(),
+            job(&["--log", "log", "query", &question], None),
+            "sqlite3 indexed lookup".into(),
+            sqlite.then(|| Job {
+                program: "sqlite3".into(),
+                args: vec![
+                    "claims.db".into(),
+                    format!("select * from claims where subject = '{subject}'"),
+                ],
+                stdin: None,
+                reset: None,
+            }),
+        ),
+    ];
+    if jq {
+        rows.push((
+            "warm one-subject query".into(),
+            job(&["--log", "log", "query", &question], None),
+            "jq scan of the file".into(),
+            Some(Job {
+                program: "jq".into(),
+                args: vec![
+                    "-c".into(),
+                    format!("select(.subject == \"{subject}\")"),
+                    "claims.jsonl".into(),
+                ],
+                stdin: None,
+                reset: None,
+            }),
+        ));
+    }
+    println!(
+        "{claims} claims over {subjects} subjects, {runs} runs each, interleaved; medians (peak memory){}",
+        if timer.is_none() {
+            "; /usr/bin/time is not installed, so no memory figures"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "{:<26} {:>17}   {:<24} {:>17}   {:>7}",
+        "task", "reckon", "yardstick", "", "ratio"
+    );
+    let mb = |k: Option<u64>| k.map_or_else(String::new, |k| format!(" ({} MB)", k / 1024));
+    for (task, mine, peer_name, peer) in &rows {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let (mut am, mut bm) = (None, None);
+        for _ in 0..runs.max(1) {
+            let (t, m) = run(mine, &dir, timer)?;
+            a.push(t);
+            am = am.max(m);
+            if let Some(p) = peer {
+                let (t, m) = run(p, &dir, timer)?;
+                b.push(t);
+                bm = bm.max(m);
+            }
+        }
+        let ma = median(a);
+        let mine_text = format!("{ma:.3} s{}", mb(am));
+        match peer {
+            Some(_) => {
+                let mbv = median(b);
+                println!(
+                    "{task:<26} {mine_text:>17}   {peer_name:<24} {:>17}   {:>6.3}x",
+                    format!("{mbv:.3} s{}", mb(bm)),
+                    ma / mbv
+                );
+            }
+            None => println!(
+                "{task:<26} {mine_text:>17}   {peer_name:<24} {:>17}",
+                "not installed"
+            ),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
