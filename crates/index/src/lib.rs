@@ -43,7 +43,9 @@ const MAGIC: &[u8] = b"reckon-index 3\n";
 /// Where one entry's line is in the entries file (without its newline).
 type Span = (u64, u32);
 
-/// A loaded index.
+/// A loaded index. The subjects are not copied out of the file's bytes: a directory points
+/// at each one's name and spans in place, so that opening the index of a large log allocates
+/// one entry a subject and a question reads only the spans of the subjects it names.
 #[derive(Debug, PartialEq)]
 pub struct Index {
     stamp: Stamp,
@@ -51,9 +53,18 @@ pub struct Index {
     /// Origin records, when the question that made the index needed them.
     records: Option<Records>,
     others: Vec<Span>,
-    /// Subjects in name order, each with the range of its spans in `spans`.
-    subjects: Vec<(String, usize, usize)>,
-    spans: Vec<Span>,
+    /// The index file's bytes, checksum included.
+    bytes: Vec<u8>,
+    /// Subjects in name order: where each one's name and spans are in `bytes`.
+    dir: Vec<Dir>,
+}
+
+/// Where one subject is in the index file: its name (offset, length) and its spans (offset
+/// of the first, count; 12 bytes each).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Dir {
+    name: (usize, usize),
+    spans: (usize, usize),
 }
 
 /// Why an index could not be used (the caller reads the whole log instead).
@@ -103,7 +114,7 @@ fn save(snap: &Snapshot<'_>, index: &Index) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = reckon_ledger::fsx::write_atomically(&path, &index.to_bytes());
+    let _ = reckon_ledger::fsx::write_atomically(&path, &index.bytes);
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -142,6 +153,58 @@ impl Reader<'_> {
         let n = self.count(12)?;
         (0..n).map(|_| Some((self.u64()?, self.u32()?))).collect()
     }
+}
+
+/// The spans stored at `at` (`n` of them, 12 bytes each).
+fn spans_at(bytes: &[u8], (at, n): (usize, usize)) -> Vec<Span> {
+    bytes
+        .get(at..at + 12 * n)
+        .unwrap_or_default()
+        .chunks_exact(12)
+        .map(|c| {
+            let (o, l) = c.split_at(8);
+            (
+                u64::from_le_bytes(o.try_into().unwrap_or_default()),
+                u32::from_le_bytes(l.try_into().unwrap_or_default()),
+            )
+        })
+        .collect()
+}
+
+/// The index file's bytes (see the crate docs), checksum last.
+fn encode(
+    stamp: Stamp,
+    head: Head,
+    records: Option<&Records>,
+    others: &[Span],
+    subjects: &[(String, usize, usize)],
+    spans: &[Span],
+) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&stamp.to_bytes());
+    out.extend_from_slice(&head.seq.to_le_bytes());
+    out.extend_from_slice(&head.hash.0);
+    out.push(u8::from(records.is_some()));
+    let none = Records::new();
+    let records = records.unwrap_or(&none);
+    out.extend_from_slice(&(records.len() as u32).to_le_bytes());
+    for (name, r) in records {
+        put_text(&mut out, name);
+        out.extend_from_slice(&r.agreed.to_le_bytes());
+        out.extend_from_slice(&r.contested.to_le_bytes());
+        out.extend_from_slice(&r.backed.to_le_bytes());
+        out.extend_from_slice(&r.learned.accuracy.to_bits().to_le_bytes());
+        out.extend_from_slice(&r.learned.copying.to_bits().to_le_bytes());
+    }
+    put_spans(&mut out, others);
+    out.extend_from_slice(&(subjects.len() as u32).to_le_bytes());
+    for (s, from, to) in subjects {
+        put_text(&mut out, s);
+        put_spans(&mut out, &spans[*from..*to]);
+    }
+    let sum = blake3::hash(&out);
+    out.extend_from_slice(sum.as_bytes());
+    out
 }
 
 fn put_text(out: &mut Vec<u8>, s: &str) {
@@ -213,14 +276,14 @@ impl Index {
                 .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
         );
-        let index = Index {
+        let index = Index::from_bytes(encode(
             stamp,
             head,
-            records,
-            others,
-            subjects,
-            spans: all,
-        };
+            records.as_ref(),
+            &others,
+            &subjects,
+            &all,
+        ))?;
         save(snap, &index);
         Some(index)
     }
@@ -274,47 +337,13 @@ impl Index {
             }
         }
         let (subjects, all) = assemble(by_subject);
-        let index = Index {
-            stamp,
-            head,
-            records: None,
-            others,
-            subjects,
-            spans: all,
-        };
+        let index = Index::from_bytes(encode(stamp, head, None, &others, &subjects, &all))?;
         save(snap, &index);
         Some(index)
     }
 
-    fn to_bytes(&self) -> Vec<u8> {
-        let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&self.stamp.to_bytes());
-        out.extend_from_slice(&self.head.seq.to_le_bytes());
-        out.extend_from_slice(&self.head.hash.0);
-        out.push(u8::from(self.records.is_some()));
-        let none = Records::new();
-        let records = self.records.as_ref().unwrap_or(&none);
-        out.extend_from_slice(&(records.len() as u32).to_le_bytes());
-        for (name, r) in records {
-            put_text(&mut out, name);
-            out.extend_from_slice(&r.agreed.to_le_bytes());
-            out.extend_from_slice(&r.contested.to_le_bytes());
-            out.extend_from_slice(&r.backed.to_le_bytes());
-            out.extend_from_slice(&r.learned.accuracy.to_bits().to_le_bytes());
-            out.extend_from_slice(&r.learned.copying.to_bits().to_le_bytes());
-        }
-        put_spans(&mut out, &self.others);
-        out.extend_from_slice(&(self.subjects.len() as u32).to_le_bytes());
-        for (s, from, to) in &self.subjects {
-            put_text(&mut out, s);
-            put_spans(&mut out, &self.spans[*from..*to]);
-        }
-        let sum = blake3::hash(&out);
-        out.extend_from_slice(sum.as_bytes());
-        out
-    }
-
-    fn from_bytes(b: &[u8]) -> Option<Index> {
+    fn from_bytes(bytes: Vec<u8>) -> Option<Index> {
+        let b = &bytes[..];
         let (body, sum) = b.split_at(b.len().checked_sub(32)?);
         if blake3::hash(body).as_bytes() != sum {
             return None;
@@ -349,26 +378,33 @@ impl Index {
         let records = has_records.then_some(table);
         let others = r.spans()?;
         let n = r.count(8)?;
-        let mut subjects = Vec::with_capacity(n);
-        let mut spans = Vec::new();
+        let mut dir = Vec::with_capacity(n);
+        let at = |r: &Reader<'_>| body.len() - r.0.len();
         for _ in 0..n {
-            let s = r.text()?;
+            let len = r.u32()? as usize;
+            let name = (at(&r), len);
+            std::str::from_utf8(r.take(len)?).ok()?;
             let k = r.count(12)?;
-            let from = spans.len();
-            for _ in 0..k {
-                spans.push((r.u64()?, r.u32()?));
-            }
-            subjects.push((s, from, spans.len()));
+            dir.push(Dir {
+                name,
+                spans: (at(&r), k),
+            });
+            r.take(12 * k)?;
         }
-        let sorted = subjects.windows(2).all(|w| w[0].0 < w[1].0);
+        let name = |d: &Dir| &body[d.name.0..d.name.0 + d.name.1];
+        let sorted = dir.windows(2).all(|w| name(&w[0]) < name(&w[1]));
         (r.0.is_empty() && sorted).then_some(Index {
             stamp,
             head: Head { seq, hash },
             records,
             others,
-            subjects,
-            spans,
+            dir,
+            bytes,
         })
+    }
+
+    fn name(&self, d: &Dir) -> &str {
+        std::str::from_utf8(&self.bytes[d.name.0..d.name.0 + d.name.1]).unwrap_or_default()
     }
 
     /// Loads the saved index if it was made for the log as it is now: the same committed
@@ -378,7 +414,7 @@ impl Index {
         let stamp = snap.stamp().map_err(Stale::Log)?;
         let path = cache_path(snap.log()).ok_or(Stale::Missing)?;
         let bytes = std::fs::read(path).map_err(|_| Stale::Missing)?;
-        let index = Index::from_bytes(&bytes)
+        let index = Index::from_bytes(bytes)
             .ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
         if index.head != head || index.stamp != stamp {
             return Err(Stale::Mismatch(
@@ -400,7 +436,22 @@ impl Index {
 
     /// Every subject name with claims, in order.
     pub fn subjects(&self) -> impl Iterator<Item = &str> {
-        self.subjects.iter().map(|(s, _, _)| s.as_str())
+        self.dir.iter().map(|d| self.name(d))
+    }
+
+    /// The subject names `pattern` selects, in order: found by binary search on the
+    /// pattern's literal prefix, then each one checked against the whole pattern.
+    pub fn subjects_matching<'a>(
+        &'a self,
+        pattern: &'a reckon_reconcile::Pattern,
+    ) -> impl Iterator<Item = &'a str> {
+        let prefix = pattern.literal_prefix();
+        let from = self.dir.partition_point(|d| self.name(d) < prefix);
+        self.dir[from..]
+            .iter()
+            .map(|d| self.name(d))
+            .take_while(move |n| n.starts_with(prefix))
+            .filter(|n| pattern.matches(n))
     }
 
     /// Reads, from the log, every non-claim entry and the claims of the subjects `wanted`
@@ -414,11 +465,10 @@ impl Index {
         let mut spans: Vec<Span> = self.others.clone();
         for name in wanted {
             if let Ok(k) = self
-                .subjects
-                .binary_search_by(|(s, _, _)| s.as_str().cmp(name))
+                .dir
+                .binary_search_by(|d| self.name(d).cmp(name.as_str()))
             {
-                let (_, from, to) = self.subjects[k];
-                spans.extend_from_slice(&self.spans[from..to]);
+                spans.extend(spans_at(&self.bytes, self.dir[k].spans));
             }
         }
         spans.sort_unstable();
@@ -578,6 +628,23 @@ mod tests {
         let full = Index::build(&snap, (&entries, &spans), None).expect("build");
         assert_eq!(fast, full);
         assert!(fast.subjects().any(|s| s == "other/place"));
+        // Searching by the literal prefix finds exactly what scanning every name finds.
+        for p in [
+            "",
+            "exchange/",
+            "exchange/2025-05-23/per-side",
+            "exchange/2025-05-2?/*",
+            "*/per-side",
+            "pows/ukraine/held-by-russia",
+            "pows/ukraine/held-by-russi",
+            "zzz",
+            "exchange/2025-05-23/phase-1/per-side/*",
+        ] {
+            let pattern = reckon_reconcile::Pattern::new(p);
+            let scanned: Vec<&str> = fast.subjects().filter(|s| pattern.matches(s)).collect();
+            let searched: Vec<&str> = fast.subjects_matching(&pattern).collect();
+            assert_eq!(searched, scanned, "{p}");
+        }
         drop(snap);
         let _ = std::fs::remove_dir_all(&dir);
     }

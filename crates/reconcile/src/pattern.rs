@@ -17,6 +17,14 @@ impl Pattern {
         &self.0
     }
 
+    /// What every selected subject starts with: the pattern up to its first wildcard (all of
+    /// it for an exact path or a prefix), so that a sorted list of subjects can be searched
+    /// instead of scanned.
+    pub fn literal_prefix(&self) -> &str {
+        let p = self.0.as_str();
+        &p[..p.find(['*', '?']).unwrap_or(p.len())]
+    }
+
     /// True when `subject` is selected.
     pub fn matches(&self, subject: &str) -> bool {
         let p = self.0.as_str();

@@ -163,8 +163,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         // The index files claims under canonical names; a pattern may name a subject by an
         // alias, so alias names it matches are selected too (expanded to what they stand for).
         let exact: std::collections::BTreeSet<String> = index
-            .subjects()
-            .filter(|s| pattern.matches(s))
+            .subjects_matching(&pattern)
             .map(str::to_owned)
             .chain(others.iter().filter_map(|e| match &e.event {
                 reckon_claim::Event::Alias { subject, .. } if pattern.matches(subject.as_str()) => {
