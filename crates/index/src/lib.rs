@@ -21,16 +21,22 @@
 //! within the file system's clock resolution of the last change is not saved (a write in the
 //! same tick could leave the stamp as it was). Every entry read through the index is still
 //! decoded and re-hashed, and consecutive entries must link. A damaged index file fails its
-//! checksum, and every count in it is checked against the bytes that remain before anything is
+//! checksum where it is read (the header always, a block of spans when a question reads it),
+//! and every count in it is checked against the bytes that remain before anything is
 //! allocated. So the index can make an answer faster, never different.
 //!
-//! File format (little-endian): the magic `reckon-index 3\n`; the entries file's stamp (56
-//! bytes, see [`Stamp::to_bytes`]); head sequence number (u64) and head hash (32 bytes); one
-//! byte, 1 when the origin records follow and 0 when they were not computed; the origin
-//! records (u32 count, then per origin a u32-length-prefixed name, three u32: agreed,
-//! contested, backed, and two f64 as their IEEE bits: learned accuracy and copying rate); the other events (u32 count of (u64 offset, u32 length)); the subjects (u32
-//! count, then per subject its name and a u32 count of (u64 offset, u32 length)); and last the
-//! blake3 hash of everything before it.
+//! File format (little-endian): the magic `reckon-index 4\n`; the header's length (u64); the
+//! header: the entries file's stamp (56 bytes, see [`Stamp::to_bytes`]), head sequence number
+//! (u64) and head hash (32 bytes), one byte (1 when the origin records follow, 0 when they were
+//! not computed), the origin records (u32 count, then per origin a u32-length-prefixed name,
+//! three u32: agreed, contested, backed, and two f64 as their IEEE bits: learned accuracy and
+//! copying rate), the other events (u32 count of (u64 offset, u32 length)), the subjects in
+//! name order (u32 count, then per subject a u32-length-prefixed name, the number of spans
+//! before its own in the span area (u64) and its count (u32)), and the span area's block
+//! hashes (u32 count, 32 bytes each); the blake3 of everything so far; then the span area:
+//! every subject's (u64 offset, u32 length) spans, 12 bytes each, checked in blocks of
+//! 65,532 bytes (5,461 spans), each against its blake3 in the header. A question reads the
+//! header and only the blocks that hold the spans of the subjects it names.
 
 use reckon_claim::{EntryHash, Event, Subject};
 use reckon_ledger::{Entry, Head, LedgerError, Log, Snapshot, Stamp, decode};
@@ -38,14 +44,17 @@ use reckon_reconcile::{Record, Records, State};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-const MAGIC: &[u8] = b"reckon-index 3\n";
+const MAGIC: &[u8] = b"reckon-index 4\n";
+
+/// Bytes in a block of the span area (a whole number of 12-byte spans).
+const BLOCK: usize = 12 * 5461;
 
 /// Where one entry's line is in the entries file (without its newline).
 type Span = (u64, u32);
 
-/// A loaded index. The subjects are not copied out of the file's bytes: a directory points
-/// at each one's name and spans in place, so that opening the index of a large log allocates
-/// one entry a subject and a question reads only the spans of the subjects it names.
+/// A loaded index. The subjects are not copied out of the header: a directory points at each
+/// one's name in place, and its spans are read from the span area, a checked block at a time,
+/// only when a question names it.
 #[derive(Debug, PartialEq)]
 pub struct Index {
     stamp: Stamp,
@@ -53,18 +62,52 @@ pub struct Index {
     /// Origin records, when the question that made the index needed them.
     records: Option<Records>,
     others: Vec<Span>,
-    /// The index file's bytes, checksum included.
-    bytes: Vec<u8>,
-    /// Subjects in name order: where each one's name and spans are in `bytes`.
+    /// The header's bytes.
+    header: Vec<u8>,
+    /// Subjects in name order: where each one's name is in `header`, and its spans.
     dir: Vec<Dir>,
+    /// The blake3 of each block of the span area.
+    blocks: Vec<[u8; 32]>,
+    area: Area,
 }
 
-/// Where one subject is in the index file: its name (offset, length) and its spans (offset
-/// of the first, count; 12 bytes each).
+/// Where one subject is: its name (offset and length in the header) and its spans (the
+/// number of spans before them in the span area, and their count).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Dir {
     name: (usize, usize),
-    spans: (usize, usize),
+    spans: (u64, u64),
+}
+
+/// The span area: in memory (an index just built) or in the index file, read as needed.
+#[derive(Debug)]
+enum Area {
+    Memory(Vec<u8>),
+    File { file: std::fs::File, at: u64 },
+}
+
+impl PartialEq for Area {
+    fn eq(&self, other: &Area) -> bool {
+        matches!((self, other), (Area::Memory(a), Area::Memory(b)) if a == b)
+    }
+}
+
+impl Area {
+    /// Block `b` of an area of `len` bytes, checked against `hash`.
+    fn block(&self, b: usize, len: u64, hash: &[u8; 32]) -> Option<Vec<u8>> {
+        let from = b.checked_mul(BLOCK)?;
+        let to = (from + BLOCK).min(usize::try_from(len).ok()?);
+        let bytes = match self {
+            Area::Memory(m) => m.get(from..to)?.to_vec(),
+            Area::File { file, at } => {
+                use std::os::unix::fs::FileExt;
+                let mut buf = vec![0u8; to.checked_sub(from)?];
+                file.read_exact_at(&mut buf, at + from as u64).ok()?;
+                buf
+            }
+        };
+        (blake3::hash(&bytes).as_bytes() == hash).then_some(bytes)
+    }
 }
 
 /// Why an index could not be used (the caller reads the whole log instead).
@@ -114,7 +157,9 @@ fn save(snap: &Snapshot<'_>, index: &Index) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = reckon_ledger::fsx::write_atomically(&path, &index.bytes);
+    if let Some(bytes) = index.file_bytes() {
+        let _ = reckon_ledger::fsx::write_atomically(&path, &bytes);
+    }
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -155,11 +200,9 @@ impl Reader<'_> {
     }
 }
 
-/// The spans stored at `at` (`n` of them, 12 bytes each).
-fn spans_at(bytes: &[u8], (at, n): (usize, usize)) -> Vec<Span> {
+/// Spans stored back to back, 12 bytes each.
+fn spans_in(bytes: &[u8]) -> Vec<Span> {
     bytes
-        .get(at..at + 12 * n)
-        .unwrap_or_default()
         .chunks_exact(12)
         .map(|c| {
             let (o, l) = c.split_at(8);
@@ -171,7 +214,7 @@ fn spans_at(bytes: &[u8], (at, n): (usize, usize)) -> Vec<Span> {
         .collect()
 }
 
-/// The index file's bytes (see the crate docs), checksum last.
+/// The index file's header and span area (see the crate docs).
 fn encode(
     stamp: Stamp,
     head: Head,
@@ -179,8 +222,8 @@ fn encode(
     others: &[Span],
     subjects: &[(String, usize, usize)],
     spans: &[Span],
-) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
+) -> (Vec<u8>, Vec<u8>) {
+    let mut out = Vec::new();
     out.extend_from_slice(&stamp.to_bytes());
     out.extend_from_slice(&head.seq.to_le_bytes());
     out.extend_from_slice(&head.hash.0);
@@ -198,13 +241,31 @@ fn encode(
     }
     put_spans(&mut out, others);
     out.extend_from_slice(&(subjects.len() as u32).to_le_bytes());
+    let mut area = Vec::with_capacity(12 * spans.len());
     for (s, from, to) in subjects {
         put_text(&mut out, s);
-        put_spans(&mut out, &spans[*from..*to]);
+        out.extend_from_slice(&((area.len() / 12) as u64).to_le_bytes());
+        out.extend_from_slice(&((to - from) as u32).to_le_bytes());
+        for (o, l) in &spans[*from..*to] {
+            area.extend_from_slice(&o.to_le_bytes());
+            area.extend_from_slice(&l.to_le_bytes());
+        }
     }
-    let sum = blake3::hash(&out);
-    out.extend_from_slice(sum.as_bytes());
-    out
+    let blocks: Vec<&[u8]> = area.chunks(BLOCK).collect();
+    out.extend_from_slice(&(blocks.len() as u32).to_le_bytes());
+    for b in blocks {
+        out.extend_from_slice(blake3::hash(b).as_bytes());
+    }
+    (out, area)
+}
+
+/// The blake3 that closes the header: of the magic, the header's length and the header.
+fn header_sum(header: &[u8]) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(MAGIC);
+    h.update(&(header.len() as u64).to_le_bytes());
+    h.update(header);
+    *h.finalize().as_bytes()
 }
 
 fn put_text(out: &mut Vec<u8>, s: &str) {
@@ -276,14 +337,8 @@ impl Index {
                 .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
         );
-        let index = Index::from_bytes(encode(
-            stamp,
-            head,
-            records.as_ref(),
-            &others,
-            &subjects,
-            &all,
-        ))?;
+        let (header, area) = encode(stamp, head, records.as_ref(), &others, &subjects, &all);
+        let index = Index::from_parts(header, Area::Memory(area))?;
         save(snap, &index);
         Some(index)
     }
@@ -337,21 +392,16 @@ impl Index {
             }
         }
         let (subjects, all) = assemble(by_subject);
-        let index = Index::from_bytes(encode(stamp, head, None, &others, &subjects, &all))?;
+        let (header, area) = encode(stamp, head, None, &others, &subjects, &all);
+        let index = Index::from_parts(header, Area::Memory(area))?;
         save(snap, &index);
         Some(index)
     }
 
-    fn from_bytes(bytes: Vec<u8>) -> Option<Index> {
-        let b = &bytes[..];
-        let (body, sum) = b.split_at(b.len().checked_sub(32)?);
-        if blake3::hash(body).as_bytes() != sum {
-            return None;
-        }
+    /// Reads a header (its checksum already checked) and pairs it with its span area.
+    fn from_parts(header: Vec<u8>, area: Area) -> Option<Index> {
+        let body = &header[..];
         let mut r = Reader(body);
-        if r.take(MAGIC.len())? != MAGIC {
-            return None;
-        }
         let stamp = Stamp::from_bytes(r.take(56)?.try_into().ok()?);
         let seq = r.u64()?;
         let hash = EntryHash(r.take(32)?.try_into().ok()?);
@@ -377,34 +427,114 @@ impl Index {
         }
         let records = has_records.then_some(table);
         let others = r.spans()?;
-        let n = r.count(8)?;
+        let n = r.count(16)?;
         let mut dir = Vec::with_capacity(n);
         let at = |r: &Reader<'_>| body.len() - r.0.len();
+        // Each subject's spans follow the one before's in the area.
+        let mut total = 0u64;
         for _ in 0..n {
             let len = r.u32()? as usize;
             let name = (at(&r), len);
             std::str::from_utf8(r.take(len)?).ok()?;
-            let k = r.count(12)?;
+            let (first, count) = (r.u64()?, u64::from(r.u32()?));
+            if first != total {
+                return None;
+            }
+            total = total.checked_add(count)?;
             dir.push(Dir {
                 name,
-                spans: (at(&r), k),
+                spans: (first, count),
             });
-            r.take(12 * k)?;
         }
+        let k = r.count(32)?;
+        let blocks: Vec<[u8; 32]> = (0..k)
+            .map(|_| r.take(32)?.try_into().ok())
+            .collect::<Option<_>>()?;
+        let area_len = total.checked_mul(12)?;
         let name = |d: &Dir| &body[d.name.0..d.name.0 + d.name.1];
         let sorted = dir.windows(2).all(|w| name(&w[0]) < name(&w[1]));
-        (r.0.is_empty() && sorted).then_some(Index {
+        let fits = match &area {
+            Area::Memory(m) => m.len() as u64 == area_len,
+            Area::File { file, at } => file.metadata().ok()?.len() == at.checked_add(area_len)?,
+        };
+        let block_count = usize::try_from(area_len).ok()?.div_ceil(BLOCK);
+        (r.0.is_empty() && sorted && fits && blocks.len() == block_count).then_some(Index {
             stamp,
             head: Head { seq, hash },
             records,
             others,
+            header,
             dir,
-            bytes,
+            blocks,
+            area,
         })
     }
 
+    /// The index file's bytes, when the span area is in memory (a new index, to be saved).
+    fn file_bytes(&self) -> Option<Vec<u8>> {
+        let Area::Memory(area) = &self.area else {
+            return None;
+        };
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&(self.header.len() as u64).to_le_bytes());
+        out.extend_from_slice(&self.header);
+        out.extend_from_slice(&header_sum(&self.header));
+        out.extend_from_slice(area);
+        Some(out)
+    }
+
+    /// Reads an index file's magic, header and checksum, leaving its span area in the file.
+    fn read(path: &std::path::Path) -> Option<Index> {
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(path).ok()?;
+        let mut start = vec![0u8; MAGIC.len() + 8];
+        file.read_exact(&mut start).ok()?;
+        if &start[..MAGIC.len()] != MAGIC {
+            return None;
+        }
+        let len = u64::from_le_bytes(start[MAGIC.len()..].try_into().ok()?);
+        // Never allocate more than the file holds.
+        if len.checked_add(start.len() as u64 + 32)? > file.metadata().ok()?.len() {
+            return None;
+        }
+        let mut header = vec![0u8; usize::try_from(len).ok()?];
+        file.read_exact(&mut header).ok()?;
+        let mut sum = [0u8; 32];
+        file.read_exact(&mut sum).ok()?;
+        if header_sum(&header) != sum {
+            return None;
+        }
+        let at = start.len() as u64 + len + 32;
+        Index::from_parts(header, Area::File { file, at })
+    }
+
     fn name(&self, d: &Dir) -> &str {
-        std::str::from_utf8(&self.bytes[d.name.0..d.name.0 + d.name.1]).unwrap_or_default()
+        std::str::from_utf8(&self.header[d.name.0..d.name.0 + d.name.1]).unwrap_or_default()
+    }
+
+    /// The spans of the subject at `d`, each block they lie in read and checked once (`read`
+    /// keeps the blocks already read for this question); `None` when a block is damaged.
+    fn spans_of(&self, d: &Dir, read: &mut HashMap<usize, Vec<u8>>) -> Option<Vec<Span>> {
+        let area_len = self.dir.last().map_or(0, |l| (l.spans.0 + l.spans.1) * 12);
+        let (from, to) = (
+            usize::try_from(d.spans.0 * 12).ok()?,
+            usize::try_from((d.spans.0 + d.spans.1) * 12).ok()?,
+        );
+        let mut bytes = Vec::with_capacity(to - from);
+        let mut at = from;
+        while at < to {
+            let b = at / BLOCK;
+            let block = match read.entry(b) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(self.area.block(b, area_len, self.blocks.get(b)?)?)
+                }
+            };
+            let end = to.min((b + 1) * BLOCK);
+            bytes.extend_from_slice(block.get(at - b * BLOCK..end - b * BLOCK)?);
+            at = end;
+        }
+        Some(spans_in(&bytes))
     }
 
     /// Loads the saved index if it was made for the log as it is now: the same committed
@@ -413,9 +543,11 @@ impl Index {
         let head = snap.committed().map_err(Stale::Log)?;
         let stamp = snap.stamp().map_err(Stale::Log)?;
         let path = cache_path(snap.log()).ok_or(Stale::Missing)?;
-        let bytes = std::fs::read(path).map_err(|_| Stale::Missing)?;
-        let index = Index::from_bytes(bytes)
-            .ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
+        if !path.is_file() {
+            return Err(Stale::Missing);
+        }
+        let index =
+            Index::read(&path).ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
         if index.head != head || index.stamp != stamp {
             return Err(Stale::Mismatch(
                 "the log has changed since the index was made".into(),
@@ -463,12 +595,16 @@ impl Index {
         wanted: &BTreeSet<String>,
     ) -> Result<Vec<Entry>, Stale> {
         let mut spans: Vec<Span> = self.others.clone();
+        let mut read = HashMap::new();
         for name in wanted {
             if let Ok(k) = self
                 .dir
                 .binary_search_by(|d| self.name(d).cmp(name.as_str()))
             {
-                spans.extend(spans_at(&self.bytes, self.dir[k].spans));
+                let found = self
+                    .spans_of(&self.dir[k], &mut read)
+                    .ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
+                spans.extend(found);
             }
         }
         spans.sort_unstable();
@@ -599,6 +735,55 @@ pub fn expand(others: &[Entry], selected: &BTreeSet<String>) -> BTreeSet<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An index file with a span area of several blocks: each subject's spans read back as
+    /// written; a damaged block fails only the subjects whose spans lie in it, and a damaged
+    /// header fails the whole file.
+    #[test]
+    fn spans_are_read_back_by_checked_blocks() {
+        let subjects: Vec<(String, usize, usize)> = (0..30)
+            .map(|i| (format!("s/{i:02}"), i * 500, (i + 1) * 500))
+            .collect();
+        let spans: Vec<Span> = (0..15_000u64).map(|i| (i * 100, (i % 97) as u32)).collect();
+        let stamp = Stamp::from_bytes(&[7u8; 56]);
+        let head = Head {
+            seq: 15_000,
+            hash: EntryHash([3; 32]),
+        };
+        let (header, area) = encode(stamp, head, None, &[(1, 2)], &subjects, &spans);
+        let built = Index::from_parts(header, Area::Memory(area)).expect("parts");
+        assert_eq!(built.blocks.len(), 3);
+        let bytes = built.file_bytes().expect("bytes");
+        let dir = std::env::temp_dir().join(format!("reckon-index-blocks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("index");
+        std::fs::write(&path, &bytes).expect("write");
+        let read = Index::read(&path).expect("read");
+        for (k, (name, from, to)) in subjects.iter().enumerate() {
+            assert_eq!(read.name(&read.dir[k]), name);
+            let got = read
+                .spans_of(&read.dir[k], &mut HashMap::new())
+                .expect("spans");
+            assert_eq!(got, spans[*from..*to], "{name}");
+        }
+        // One byte of the second block changed: subjects wholly in the first still read.
+        let area_at = bytes.len() - 12 * spans.len();
+        let mut damaged = bytes.clone();
+        damaged[area_at + BLOCK + 5] ^= 1;
+        std::fs::write(&path, &damaged).expect("write");
+        let read = Index::read(&path).expect("the header is intact");
+        assert!(read.spans_of(&read.dir[0], &mut HashMap::new()).is_some());
+        assert!(read.spans_of(&read.dir[12], &mut HashMap::new()).is_none());
+        // One byte of the header changed: the file is refused.
+        let mut damaged = bytes.clone();
+        damaged[MAGIC.len() + 8 + 60] ^= 1;
+        std::fs::write(&path, &damaged).expect("write");
+        assert!(Index::read(&path).is_none());
+        // Cut short: refused.
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).expect("write");
+        assert!(Index::read(&path).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// The two builders make the same index of the same snapshot: the fast one from the one
     /// checked pass (claims undecoded), the other from the decoded entries and their spans.
