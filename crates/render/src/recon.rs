@@ -93,25 +93,35 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A value written as a JSON string through its `Display`, straight into the output (no
+/// string made first).
+struct Shown<T>(T);
+
+impl<T: std::fmt::Display> serde::Serialize for Shown<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
 /// An interval as JSON, written without building a JSON value (keys in sorted order, as a
 /// JSON map would print them).
 #[derive(serde::Serialize)]
-struct IntervalOut {
-    hi: Option<String>,
+struct IntervalOut<'a> {
+    hi: Option<Shown<reckon_claim::Num>>,
     hi_open: bool,
-    lo: String,
+    lo: Shown<reckon_claim::Num>,
     lo_open: bool,
-    text: String,
+    text: Shown<&'a Interval>,
 }
 
-impl IntervalOut {
-    fn of(iv: &Interval) -> IntervalOut {
+impl<'a> IntervalOut<'a> {
+    fn of(iv: &'a Interval) -> IntervalOut<'a> {
         IntervalOut {
-            hi: iv.hi().map(|h| h.at.to_string()),
+            hi: iv.hi().map(|h| Shown(h.at)),
             hi_open: iv.hi().is_some_and(|h| h.open),
-            lo: iv.lo().at.to_string(),
+            lo: Shown(iv.lo().at),
             lo_open: iv.lo().open,
-            text: iv.to_string(),
+            text: Shown(iv),
         }
     }
 }
@@ -121,12 +131,12 @@ impl IntervalOut {
 /// order, as a JSON map prints its keys.
 #[derive(serde::Serialize)]
 struct Provenance<'a> {
-    as_of: Option<String>,
+    as_of: Option<Shown<&'a reckon_claim::Period>>,
     cites: &'a Option<String>,
     counted: bool,
     document: &'a Option<String>,
-    hash: String,
-    interval: IntervalOut,
+    hash: Shown<&'a reckon_claim::EntryHash>,
+    interval: IntervalOut<'a>,
     modality: &'a str,
     origin: &'a str,
     publisher: &'a Option<String>,
@@ -135,8 +145,8 @@ struct Provenance<'a> {
     relation: Option<&'a str>,
     repeats: Option<u64>,
     role: &'a Option<String>,
-    rounding_reach: Option<IntervalOut>,
-    said_on: String,
+    rounding_reach: Option<IntervalOut<'a>>,
+    said_on: Shown<&'a reckon_claim::Period>,
     scope: &'a Option<String>,
     seq: u64,
     speaker: &'a Option<String>,
@@ -152,11 +162,11 @@ impl<'a> Provenance<'a> {
         let r = &state.claims[a.index];
         let c: &'a Claim = r.claim;
         Provenance {
-            as_of: c.as_of.map(|p| p.to_string()),
+            as_of: c.as_of.as_ref().map(Shown),
             cites: &c.cites,
             counted: a.counts(),
             document: &c.document,
-            hash: r.entry.hash.to_hex(),
+            hash: Shown(&r.entry.hash),
             interval: IntervalOut::of(&a.interval),
             modality: c.modality.as_str(),
             origin: a.origin.as_ref(),
@@ -167,7 +177,7 @@ impl<'a> Provenance<'a> {
             repeats: a.repeats,
             role: &c.role,
             rounding_reach: a.rounded.as_ref().map(IntervalOut::of),
-            said_on: c.said_on.to_string(),
+            said_on: Shown(&c.said_on),
             scope: &c.scope,
             seq: a.seq,
             speaker: &c.speaker,
