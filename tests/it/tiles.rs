@@ -324,3 +324,63 @@ fn a_sha256_log_publishes_rfc6962_leaves_and_forks_are_caught() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("rewritten or forked"), "{}", r.stderr);
 }
+
+/// A checkpoint the witnesses cosigned is published as it is, so that readers can require a
+/// quorum of the tiles; a checkpoint of an older state of the log is refused (exit 1) and
+/// nothing is written.
+#[test]
+fn a_cosigned_checkpoint_is_published_as_it_is() {
+    let s = setup("tiles-cosigned", "blake3");
+    let w = SignerKey::from_seed("witness.one", [4; 32]).unwrap();
+    let (wk, wp) = (s.dir.join("w.key"), s.dir.join("w.pub"));
+    std::fs::write(&wk, format!("{}\n", w.encode())).unwrap();
+    std::fs::write(&wp, format!("{}\n", w.verifier().encode())).unwrap();
+    let cp = s.dir.join("log.checkpoint");
+    let cps = cp.to_str().unwrap();
+    let made = reckon(
+        &s.log,
+        &["checkpoint", "--key", &s.secret, "--out", cps],
+        None,
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let cosigned = reckon(
+        &s.log,
+        &[
+            "checkpoint",
+            "--cosign",
+            cps,
+            "--log-key",
+            &s.public,
+            "--key",
+            wk.to_str().unwrap(),
+            "--out",
+            cps,
+        ],
+        None,
+    );
+    assert_eq!(cosigned.code, 0, "{}", cosigned.stderr);
+    let out = s.dir.join("public");
+    let r = reckon(
+        &s.log,
+        &["tiles", out.to_str().unwrap(), "--checkpoint", cps],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(out.join("checkpoint")).unwrap(),
+        std::fs::read(&cp).unwrap()
+    );
+    let quorum = audit(&s, &out, &["--witness", wp.to_str().unwrap()]);
+    assert_eq!(quorum.code, 0, "{}", quorum.stderr);
+    assert!(quorum.stdout.contains("witness.one"), "{}", quorum.stdout);
+
+    import(&s.log, &claims(9000, 3));
+    let fresh = s.dir.join("fresh");
+    let r = reckon(
+        &s.log,
+        &["tiles", fresh.to_str().unwrap(), "--checkpoint", cps],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!fresh.exists(), "nothing is written for a stale checkpoint");
+}

@@ -117,12 +117,52 @@ pub fn write(
     key: &SignerKey,
     origin: Option<&str>,
 ) -> Result<Written, AuditError> {
+    write_with(log, dir, Signing::Key(key, origin))
+}
+
+/// How the checkpoint of a tiles directory is made.
+pub enum Signing<'a> {
+    /// Signed afresh with this key, naming the log's pinned origin, else the one given, else
+    /// the key's name.
+    Key(&'a SignerKey, Option<&'a str>),
+    /// A checkpoint already made (and perhaps cosigned by witnesses): published as it is,
+    /// after checking that it describes the log as it is now, every entry of it.
+    Note(&'a str),
+}
+
+/// [`write`], with the checkpoint made as `signing` says.
+pub fn write_with(log: &Log, dir: &Path, signing: Signing<'_>) -> Result<Written, AuditError> {
     let snap = log.snapshot()?;
     let lt = tree_of(&snap)?;
-    let origin = lt.origin_for(origin, key.name())?;
-    reckon_claim::LogName::parse(&origin).map_err(AuditError::Checkpoint)?;
     let t = &lt.tree;
     let size = t.size();
+    // The checkpoint to publish, checked (or made) before any file is written.
+    let (origin, note) = match signing {
+        Signing::Key(key, stated) => {
+            let origin = lt.origin_for(stated, key.name())?;
+            reckon_claim::LogName::parse(&origin).map_err(AuditError::Checkpoint)?;
+            let cp = Checkpoint {
+                origin: origin.clone(),
+                size,
+                root: t.root(),
+            };
+            let mut note = Note::new(&cp.body())?;
+            note.sign(key);
+            (origin, note)
+        }
+        Signing::Note(text) => {
+            let note = Note::parse(text)?;
+            let cp = Checkpoint::parse(note.text())?;
+            lt.check_origin(&cp, None)?;
+            if cp.size != size || cp.root != t.root() {
+                return Err(AuditError::Mismatch(format!(
+                    "the checkpoint describes {} entries with another tree head than the log's {size}: publish a checkpoint of the log as it is now",
+                    cp.size
+                )));
+            }
+            (cp.origin, note)
+        }
+    };
     let before = match std::fs::read_to_string(dir.join("checkpoint")) {
         Err(_) => None,
         Ok(text) => {
@@ -201,13 +241,6 @@ pub fn write(
             break;
         }
     }
-    let cp = Checkpoint {
-        origin,
-        size,
-        root: t.root(),
-    };
-    let mut note = Note::new(&cp.body())?;
-    note.sign(key);
     reckon_ledger::fsx::write_atomically(&dir.join("checkpoint"), note.encode().as_bytes())
         .map_err(|e| tile_error("checkpoint", e.to_string()))?;
     Ok(w)

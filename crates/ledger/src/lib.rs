@@ -221,7 +221,9 @@
 //!
 //! **Tiles** (C2SP `tlog-tiles`). `reckon tiles DIR` publishes the log as static files:
 //!
-//! - `DIR/checkpoint`: a signed checkpoint of the log's `S` entries.
+//! - `DIR/checkpoint`: a signed checkpoint of the log's `S` entries (signed with `--key`, or
+//!   one given with `--checkpoint`, cosignatures and all, which must describe exactly the
+//!   log's `S` entries).
 //! - `DIR/tile/L/N` (full) or `DIR/tile/L/N.p/W` (partial, `1 <= W <= 255`): hash tile `N` of
 //!   level `L`, the concatenated 32-byte roots of the complete subtrees of `256^L` leaves
 //!   numbered `256 N` to `256 N + W - 1` (W = 256 for a full tile). Level 0 holds the leaves;

@@ -349,15 +349,22 @@ reader never sees a checkpoint whose tiles are missing. A directory holding tile
 log, or of this one rewritten, is refused. Anyone can then audit the directory with
 `reckon verify-tiles`, without the log.
 
+With --checkpoint instead of --key, a checkpoint already made and cosigned by witnesses is
+published as it is (it must describe the log as it is now).
+
 Examples:
   reckon tiles public/ --key seedlog.key
+  reckon tiles public/ --checkpoint log.checkpoint     # signed by the log and its witnesses
   rsync -a public/ web:/srv/log/")]
     Tiles {
         /// The directory to write (created if missing).
         dir: PathBuf,
         /// The signer key file for the checkpoint.
-        #[arg(long, value_name = "FILE")]
-        key: PathBuf,
+        #[arg(long, value_name = "FILE", required_unless_present = "checkpoint")]
+        key: Option<PathBuf>,
+        /// Publish this signed checkpoint of the log as it is now instead of signing one.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["key", "origin"])]
+        checkpoint: Option<PathBuf>,
         /// The log's name, for a log without a pinned origin (default: the key's name).
         #[arg(long)]
         origin: Option<String>,

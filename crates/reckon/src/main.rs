@@ -340,13 +340,30 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 .map_err(audit::audit)?;
             print(&bundle)?;
         }
-        Command::Tiles { dir, key, origin } => {
-            let signer = audit::read_signer(&key)?;
+        Command::Tiles {
+            dir,
+            key,
+            checkpoint,
+            origin,
+        } => {
+            use reckon_audit::tiles::{Signing, write_with};
             if let Some(o) = &origin {
                 reckon_claim::LogName::parse(o).map_err(|m| usage(format!("--origin: {m}")))?;
             }
-            let w = reckon_audit::tiles::write(&log, &dir, &signer, origin.as_deref())
-                .map_err(audit::audit)?;
+            let w = match (checkpoint, key) {
+                (Some(cp), _) => {
+                    let text = audit::read_text(&cp, audit::Input::Note)?;
+                    write_with(&log, &dir, Signing::Note(&text))
+                }
+                (None, Some(key)) => {
+                    let signer = audit::read_signer(&key)?;
+                    write_with(&log, &dir, Signing::Key(&signer, origin.as_deref()))
+                }
+                (None, None) => {
+                    return Err(usage("tiles needs --key FILE or --checkpoint FILE".into()));
+                }
+            }
+            .map_err(audit::audit)?;
             let before = match w.before {
                 Some(n) => format!(" (the directory held {n})"),
                 None => String::new(),
