@@ -397,14 +397,64 @@ pub fn verify_bundle(
     policy: &Policy,
     origin: Option<&str>,
 ) -> Result<Proven, AuditError> {
+    verify_entry_bundle(&parse_bundle(bundle)?, policy, origin)
+}
+
+/// A bundle's JSON, refused unread when it is larger than a bundle may be.
+fn parse_bundle(bundle: &str) -> Result<Value, AuditError> {
     if bundle.len() > MAX_BUNDLE_BYTES {
         return Err(AuditError::Bundle(format!(
             "{} bytes; a proof bundle is at most {MAX_BUNDLE_BYTES} bytes",
             bundle.len()
         )));
     }
-    let v: Value =
-        serde_json::from_str(bundle).map_err(|e| AuditError::Bundle(format!("not JSON: {e}")))?;
+    serde_json::from_str(bundle).map_err(|e| AuditError::Bundle(format!("not JSON: {e}")))
+}
+
+/// A bundle's `merkle` field: absent for blake3, `"sha256"` otherwise.
+fn bundle_merkle(v: &Value) -> Result<Algorithm, AuditError> {
+    match v.get("merkle") {
+        None => Ok(Algorithm::Blake3),
+        Some(m) => m
+            .as_str()
+            .and_then(Algorithm::parse)
+            .filter(|a| *a != Algorithm::Blake3)
+            .ok_or_else(|| {
+                AuditError::Bundle(
+                    "`merkle` is \"sha256\" when present (a blake3 tree leaves it out)".into(),
+                )
+            }),
+    }
+}
+
+/// A bundle's list of base64 hashes in field `name`, refused before it is decoded when it
+/// holds more than `most` (what a tree of `size` entries can need).
+fn bundle_hashes(v: &Value, name: &str, most: u32, size: u64) -> Result<Vec<Vec<u8>>, AuditError> {
+    let hashes = field(v, name)?
+        .as_array()
+        .ok_or_else(|| AuditError::Bundle(format!("`{name}` must be a list")))?;
+    if hashes.len() > most as usize {
+        return Err(AuditError::Bundle(format!(
+            "`{name}` holds {} hashes; a tree of {size} entries needs at most {most}",
+            hashes.len()
+        )));
+    }
+    hashes
+        .iter()
+        .map(|h| {
+            h.as_str()
+                .and_then(base64::decode)
+                .ok_or_else(|| AuditError::Bundle(format!("a hash in `{name}` is not base64")))
+        })
+        .collect()
+}
+
+/// Checks a parsed `reckon-proof-1` bundle; see [`verify_bundle`].
+fn verify_entry_bundle(
+    v: &Value,
+    policy: &Policy,
+    origin: Option<&str>,
+) -> Result<Proven, AuditError> {
     let obj = v
         .as_object()
         .ok_or_else(|| AuditError::Bundle("not a JSON object".into()))?;
@@ -424,16 +474,16 @@ pub fn verify_bundle(
             return Err(AuditError::Bundle(format!("unknown field `{k}`")));
         }
     }
-    if field(&v, "format")?.as_str() != Some("reckon-proof-1") {
+    if field(v, "format")?.as_str() != Some("reckon-proof-1") {
         return Err(AuditError::Bundle("`format` must be reckon-proof-1".into()));
     }
     let num = |name: &str| {
-        field(&v, name)?
+        field(v, name)?
             .as_u64()
             .ok_or_else(|| AuditError::Bundle(format!("`{name}` must be a whole number")))
     };
     // The signature first: an edited checkpoint is reported as one, whatever else is wrong.
-    let note_text = field(&v, "checkpoint")?
+    let note_text = field(v, "checkpoint")?
         .as_str()
         .ok_or_else(|| AuditError::Bundle("`checkpoint` must be text".into()))?;
     let note = Note::parse(note_text)?;
@@ -442,18 +492,7 @@ pub fn verify_bundle(
     for expected in [origin, policy.origin()].into_iter().flatten() {
         expect_origin(&cp, expected)?;
     }
-    let merkle = match v.get("merkle") {
-        None => Algorithm::Blake3,
-        Some(m) => m
-            .as_str()
-            .and_then(Algorithm::parse)
-            .filter(|a| *a != Algorithm::Blake3)
-            .ok_or_else(|| {
-                AuditError::Bundle(
-                    "`merkle` is \"sha256\" when present (a blake3 tree leaves it out)".into(),
-                )
-            })?,
-    };
+    let merkle = bundle_merkle(v)?;
     let (seq, size, index) = (num("seq")?, num("tree_size")?, num("leaf_index")?);
     if cp.size != size {
         return Err(AuditError::Bundle(format!(
@@ -464,7 +503,7 @@ pub fn verify_bundle(
     if seq == 0 || index != seq - 1 {
         return Err(AuditError::Bundle("`leaf_index` must be `seq` - 1".into()));
     }
-    let line = field(&v, "entry")?
+    let line = field(v, "entry")?
         .as_str()
         .ok_or_else(|| AuditError::Bundle("`entry` must be text".into()))?;
     let header = decode_header(line.as_bytes())
@@ -475,26 +514,9 @@ pub fn verify_bundle(
             header.seq
         )));
     }
-    let hashes = field(&v, "inclusion")?
-        .as_array()
-        .ok_or_else(|| AuditError::Bundle("`inclusion` must be a list".into()))?;
-    // A proof in a tree of `size` leaves has at most ceil(log2(size)) hashes: refuse a longer
-    // one before decoding it.
+    // A proof in a tree of `size` leaves has at most ceil(log2(size)) hashes.
     let most = u64::BITS - size.saturating_sub(1).leading_zeros();
-    if hashes.len() > most as usize {
-        return Err(AuditError::Bundle(format!(
-            "`inclusion` holds {} hashes; a tree of {size} entries needs at most {most}",
-            hashes.len()
-        )));
-    }
-    let proof: Vec<Vec<u8>> = hashes
-        .iter()
-        .map(|h| {
-            h.as_str()
-                .and_then(base64::decode)
-                .ok_or_else(|| AuditError::Bundle("an inclusion hash is not base64".into()))
-        })
-        .collect::<Result<_, _>>()?;
+    let proof = bundle_hashes(v, "inclusion", most, size)?;
     merkle
         .verify_inclusion(index, size, &leaf(merkle, &header.hash), &proof, &cp.root)
         .map_err(AuditError::Proof)?;
@@ -582,18 +604,11 @@ pub fn verify_any_bundle(
     policy: &Policy,
     origin: Option<&str>,
 ) -> Result<Verified, AuditError> {
-    if bundle.len() > MAX_BUNDLE_BYTES {
-        return Err(AuditError::Bundle(format!(
-            "{} bytes; a proof bundle is at most {MAX_BUNDLE_BYTES} bytes",
-            bundle.len()
-        )));
-    }
-    let v: Value =
-        serde_json::from_str(bundle).map_err(|e| AuditError::Bundle(format!("not JSON: {e}")))?;
+    let v = parse_bundle(bundle)?;
     if v.get("format").and_then(Value::as_str) == Some("reckon-consistency-1") {
         verify_consistency_bundle(&v, policy, origin).map(Verified::Extends)
     } else {
-        verify_bundle(bundle, policy, origin).map(Verified::Entry)
+        verify_entry_bundle(&v, policy, origin).map(Verified::Entry)
     }
 }
 
@@ -631,37 +646,9 @@ fn verify_consistency_bundle(
         expect_origin(&new, expected)?;
     }
     expect_origin(&old, &new.origin)?;
-    let merkle = match v.get("merkle") {
-        None => Algorithm::Blake3,
-        Some(m) => m
-            .as_str()
-            .and_then(Algorithm::parse)
-            .filter(|a| *a != Algorithm::Blake3)
-            .ok_or_else(|| {
-                AuditError::Bundle(
-                    "`merkle` is \"sha256\" when present (a blake3 tree leaves it out)".into(),
-                )
-            })?,
-    };
-    let hashes = field(v, "consistency")?
-        .as_array()
-        .ok_or_else(|| AuditError::Bundle("`consistency` must be a list".into()))?;
+    let merkle = bundle_merkle(v)?;
     let most = 2 * (u64::BITS - new.size.saturating_sub(1).leading_zeros());
-    if hashes.len() > most as usize {
-        return Err(AuditError::Bundle(format!(
-            "`consistency` holds {} hashes; a tree of {} entries needs at most {most}",
-            hashes.len(),
-            new.size
-        )));
-    }
-    let proof: Vec<Vec<u8>> = hashes
-        .iter()
-        .map(|h| {
-            h.as_str()
-                .and_then(base64::decode)
-                .ok_or_else(|| AuditError::Bundle("a consistency hash is not base64".into()))
-        })
-        .collect::<Result<_, _>>()?;
+    let proof = bundle_hashes(v, "consistency", most, new.size)?;
     if old.size > new.size {
         return Err(AuditError::Mismatch(format!(
             "the old checkpoint holds {} entries and the new {}: the log shrank (truncated)",

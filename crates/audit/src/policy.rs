@@ -225,13 +225,17 @@ impl Policy {
                 list.push(name.to_owned());
             }
         }
+        // No signature by a listed key where one was needed: name who did sign.
+        let unknown = || {
+            NoteError::NoKnownSignature(
+                note.signatures()
+                    .iter()
+                    .map(|s| s.name().to_owned())
+                    .collect(),
+            )
+        };
         if !self.log.is_empty() && signed.log.is_empty() {
-            let names: Vec<String> = note
-                .signatures()
-                .iter()
-                .map(|s| s.name().to_owned())
-                .collect();
-            return Err(NoteError::NoKnownSignature(names));
+            return Err(unknown());
         }
         if signed.witnesses.len() < self.quorum {
             return Err(NoteError::Quorum {
@@ -241,12 +245,7 @@ impl Policy {
             });
         }
         if self.log.is_empty() && signed.witnesses.is_empty() {
-            let names: Vec<String> = note
-                .signatures()
-                .iter()
-                .map(|s| s.name().to_owned())
-                .collect();
-            return Err(NoteError::NoKnownSignature(names));
+            return Err(unknown());
         }
         Ok(signed)
     }

@@ -32,7 +32,7 @@ use crate::policy::Policy;
 use crate::{AuditError, Checkpoint, algorithm, expect_origin, tree_of};
 use reckon_claim::{EntryHash, Event, Timestamp};
 use reckon_ledger::{GENESIS, Log, decode, decode_header};
-use reckon_merkle::{Algorithm, Hash};
+use reckon_merkle::Algorithm;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -404,22 +404,9 @@ pub fn verify(
             policy.check(&old_note)?;
             let old = Checkpoint::parse(old_note.text())?;
             expect_origin(&old, &cp.origin)?;
-            let root: Option<Hash> = tree.root_of_first(old.size);
-            match root {
-                Some(r) if r == old.root => Some(old.size),
-                Some(_) => {
-                    return Err(AuditError::Mismatch(format!(
-                        "the first {} entries are not the ones the earlier checkpoint describes: the log was rewritten or forked",
-                        old.size
-                    )));
-                }
-                None => {
-                    return Err(AuditError::Mismatch(format!(
-                        "the earlier checkpoint describes {} entries but the directory holds {size}: entries were removed (truncated)",
-                        old.size
-                    )));
-                }
-            }
+            // The same check as `verify --since`: the old root is that of a prefix.
+            crate::check_same(&old, &tree)?;
+            Some(old.size)
         }
     };
     Ok(Audited {

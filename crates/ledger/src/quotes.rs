@@ -97,6 +97,11 @@ fn read_document(
     Ok(bytes)
 }
 
+/// The hash a claim's `document_hash` records: blake3 of the document's bytes.
+fn hash_of(bytes: &[u8]) -> DocumentHash {
+    DocumentHash(*blake3::hash(bytes).as_bytes())
+}
+
 /// A document read once: its hash, and its text with white space squashed (when UTF-8).
 struct Read1 {
     hash: DocumentHash,
@@ -105,7 +110,7 @@ struct Read1 {
 
 fn read_once(dir: &Path, canonical_dir: Option<&PathBuf>, name: &str) -> Result<Read1, String> {
     let bytes = read_document(dir, canonical_dir, name)?;
-    let hash = DocumentHash(*blake3::hash(&bytes).as_bytes());
+    let hash = hash_of(&bytes);
     let text = String::from_utf8(bytes)
         .map(|t| squash(&t))
         .map_err(|_| format!("{} is not UTF-8 text", dir.join(name).display()));
@@ -136,8 +141,7 @@ impl Documents {
         if let Some(h) = cached {
             return h;
         }
-        let h = read_document(&self.dir, self.canonical.as_ref(), name)
-            .map(|b| DocumentHash(*blake3::hash(&b).as_bytes()));
+        let h = read_document(&self.dir, self.canonical.as_ref(), name).map(|b| hash_of(&b));
         if let Ok(mut m) = self.seen.lock() {
             m.insert(name.to_owned(), h.clone());
         }

@@ -176,8 +176,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             merkle,
         } => {
             let decl = reckon_claim::LogDecl {
-                origin: reckon_claim::LogName::parse(&origin)
-                    .map_err(|m| usage(format!("--origin: {m}")))?,
+                origin: origin_flag(&origin)?,
                 merkle: (merkle == args::MerkleArg::Sha256)
                     .then_some(reckon_claim::TreeHash::Sha256),
             };
@@ -300,10 +299,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     )
                 }
                 None => {
-                    if let Some(o) = &origin {
-                        reckon_claim::LogName::parse(o)
-                            .map_err(|m| usage(format!("--origin: {m}")))?;
-                    }
+                    check_origin_flag(origin.as_deref())?;
                     reckon_audit::checkpoint(&log, &signer, origin.as_deref())
                 }
             }
@@ -347,9 +343,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             origin,
         } => {
             use reckon_audit::tiles::{Signing, write_with};
-            if let Some(o) = &origin {
-                reckon_claim::LogName::parse(o).map_err(|m| usage(format!("--origin: {m}")))?;
-            }
+            check_origin_flag(origin.as_deref())?;
             let w = match (checkpoint, key) {
                 (Some(cp), _) => {
                     let text = audit::read_text(&cp, audit::Input::Note)?;
@@ -462,9 +456,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 ));
             }
             let policy = audit::read_policy(&signers)?;
-            if let Some(o) = &origin {
-                reckon_claim::LogName::parse(o).map_err(|m| usage(format!("--origin: {m}")))?;
-            }
+            check_origin_flag(origin.as_deref())?;
             let x = reckon_audit::since(
                 &log,
                 &audit::read_text(&cp, audit::Input::Note)?,
@@ -502,6 +494,16 @@ enum Which {
     Table,
     Conflicts,
     Explain,
+}
+
+/// The log name `--origin` gives, or a usage error saying what a name may be.
+fn origin_flag(o: &str) -> Result<reckon_claim::LogName, Failure> {
+    reckon_claim::LogName::parse(o).map_err(|m| usage(format!("--origin: {m}")))
+}
+
+/// Checks `--origin`, when given.
+fn check_origin_flag(o: Option<&str>) -> Result<(), Failure> {
+    o.map(origin_flag).transpose().map(|_| ())
 }
 
 pub(crate) fn usage(m: String) -> Failure {

@@ -579,10 +579,7 @@ pub fn reconcile_into<E>(
     format: Format,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    if format == Format::Json {
-        return stream_subjects(r, &r.subjects, |s| SubjectOut::of(state, s), emit);
-    }
-    emit(&reconcile(state, r, format))
+    subjects_into(state, r, format, emit, reconcile)
 }
 
 /// [`explain`] written through `emit`; JSON is streamed subject by subject.
@@ -592,10 +589,21 @@ pub fn explain_into<E>(
     format: Format,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    subjects_into(state, r, format, emit, explain)
+}
+
+/// The JSON answer of every selected subject, streamed; other formats as `whole` writes them.
+fn subjects_into<E>(
+    state: &State<'_>,
+    r: &Reconciliation,
+    format: Format,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+    whole: fn(&State<'_>, &Reconciliation, Format) -> String,
+) -> Result<(), E> {
     if format == Format::Json {
         return stream_subjects(r, &r.subjects, |s| SubjectOut::of(state, s), emit);
     }
-    emit(&explain(state, r, format))
+    emit(&whole(state, r, format))
 }
 
 /// `reckon reconcile`: one subject a row (subject, unit, figure, status, support, dissent),
