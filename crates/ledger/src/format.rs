@@ -182,6 +182,10 @@ pub fn check(line: &[u8]) -> Result<Header<'_>, LineProblem> {
     Ok(h)
 }
 
+thread_local! {
+    static CLAIM_JSON: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Checks a line fully: shape, hash, and that its event is a valid event.
 pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
     let h = decode_header(line)?;
@@ -189,9 +193,14 @@ pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
     // first buffer the whole object to find its tag).
     let claim_tail = h.event_json.strip_prefix(r#"{"type":"claim","#);
     let event: Event = match claim_tail {
-        Some(rest) => {
-            serde_json::from_str::<reckon_claim::Claim>(&format!("{{{rest}")).map(Event::Claim)
-        }
+        Some(rest) => CLAIM_JSON.with_borrow_mut(|json| {
+            // The claim's own object: `{` and the fields after the tag, in a buffer each
+            // thread reuses (no allocation per entry).
+            json.clear();
+            json.push('{');
+            json.push_str(rest);
+            serde_json::from_str::<reckon_claim::Claim>(json).map(Event::Claim)
+        }),
         None => serde_json::from_str(h.event_json),
     }
     .map_err(|e| malformed(format!("the event is not valid: {e}")))?;

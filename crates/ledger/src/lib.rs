@@ -283,6 +283,8 @@ pub use import::{ImportError, MAX_LINE, import, import_anchored, import_from, pa
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
-pub use scan::{Keep, Scan, Visitor, scan, scan_keeping, scan_visiting};
+pub use scan::{
+    Keep, Projector, Scan, Visitor, scan, scan_keeping, scan_projecting, scan_visiting,
+};
 pub use snapshot::{Snapshot, Span};
 pub use tx::{Tx, check_references};

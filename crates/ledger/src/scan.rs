@@ -46,6 +46,28 @@ pub enum Keep {
 /// newline) and where it is (offset, length).
 pub type Visitor<'v, V> = dyn Fn(&Header<'_>, &[u8], (u64, u32)) -> V + Sync + 'v;
 
+/// What a projector of checked entries is given: the entry, decoded and checked as a valid
+/// event exactly as [`Keep::Entries`] checks it, and where its line is (offset, length). It
+/// keeps what it needs and lets the rest go, so a pass over a large log never holds every
+/// decoded entry at once.
+pub type Projector<'v, V> = dyn Fn(Entry, (u64, u32)) -> V + Sync + 'v;
+
+/// What a pass hands each checked line to, beside its checks.
+enum Visit<'v, V> {
+    /// The line's bytes, undecoded.
+    Lines(&'v Visitor<'v, V>),
+    /// The decoded entry.
+    Entries(&'v Projector<'v, V>),
+}
+
+// Two references: copied whatever `V` is (a derive would ask `V: Copy`).
+impl<V> Clone for Visit<'_, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<V> Copy for Visit<'_, V> {}
+
 struct Chunk<V> {
     visited: Vec<V>,
     lines: u64,
@@ -59,8 +81,17 @@ struct Chunk<V> {
 }
 
 /// Checks the whole lines of `bytes`, which start at file offset `base`.
-fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<&Visitor<'_, V>>) -> Chunk<V> {
+fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<Visit<'_, V>>) -> Chunk<V> {
+    let projector = match visit {
+        Some(Visit::Entries(p)) => Some(p),
+        _ => None,
+    };
+    let visitor = match visit {
+        Some(Visit::Lines(v)) => Some(v),
+        _ => None,
+    };
     let entries = matches!(keep, Keep::Entries | Keep::EntriesAndSpans);
+    let decoding = entries || projector.is_some();
     // Entries are a few hundred bytes: reserve room so the vectors do not grow by copying.
     let room = bytes.len() / 256 + 1;
     let mut c = Chunk {
@@ -85,12 +116,12 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<&Visitor<'_
         rest = rest.get(end + 1..).unwrap_or(&[]);
         let i = c.lines;
         c.lines += 1;
-        let decoded = if entries {
+        let len = u32::try_from(end).unwrap_or(u32::MAX);
+        let decoded = if decoding {
             format::decode(line).map(|e| (e.seq, e.prev, e.at, e.hash, Some(e)))
         } else {
             format::check(line).map(|h| {
-                if let Some(v) = visit {
-                    let len = u32::try_from(end).unwrap_or(u32::MAX);
+                if let Some(v) = visitor {
                     c.visited.push(v(&h, line, (offset, len)));
                 }
                 (h.seq, h.prev, h.at, h.hash, None)
@@ -114,7 +145,10 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<&Visitor<'_
         }
         c.last = Some((seq, hash, at));
         if let Some(e) = entry {
-            c.kept.push(e);
+            match projector {
+                Some(p) => c.visited.push(p(e, (offset, len))),
+                None => c.kept.push(e),
+            }
         }
         if keep == Keep::Hashes {
             c.hashes.push(hash);
@@ -218,7 +252,7 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 
 /// The running state of a scan across pieces.
 struct State<'v, V> {
-    visit: Option<&'v Visitor<'v, V>>,
+    visit: Option<Visit<'v, V>>,
     visited: Vec<V>,
     out: Scan,
     lines_before: u64,
@@ -300,13 +334,22 @@ pub fn scan_visiting<V: Send>(
     r: impl Read,
     visit: &Visitor<'_, V>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
-    scan_core(r, Keep::Nothing, Some(visit))
+    scan_core(r, Keep::Nothing, Some(Visit::Lines(visit)))
+}
+
+/// Checks and decodes every entry read from `r` (on all cores), as [`Keep::Entries`] does, and
+/// gives each to `project` instead of keeping it; returns what it returned, in file order.
+pub fn scan_projecting<V: Send>(
+    r: impl Read,
+    project: &Projector<'_, V>,
+) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
+    scan_core(r, Keep::Nothing, Some(Visit::Entries(project)))
 }
 
 fn scan_core<V: Send>(
     mut r: impl Read,
     keep: Keep,
-    visit: Option<&Visitor<'_, V>>,
+    visit: Option<Visit<'_, V>>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
     let mut st = State {
         visit,

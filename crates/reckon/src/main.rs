@@ -490,6 +490,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
     Ok(0)
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Which {
     Table,
     Conflicts,
@@ -524,18 +525,30 @@ fn reconcile_entries<'e>(
     ),
     Failure,
 > {
-    if let Some(at) = a.at
-        && at > entries.len() as u64
-    {
-        return Err(usage(format!(
-            "--at {at} is past the end of the log, which has {} entries",
-            entries.len()
-        )));
-    }
+    check_at(a, entries.len())?;
     let state = reckon_reconcile::State::fold_known(entries, a.at, a.known);
+    let r = reconcile_state(&state, a)?;
+    Ok((state, r))
+}
+
+/// Refuses `--at` past the end of a log of `len` entries.
+fn check_at(a: &ReconcileArgs, len: usize) -> Result<(), Failure> {
+    match a.at {
+        Some(at) if at > len as u64 => Err(usage(format!(
+            "--at {at} is past the end of the log, which has {len} entries"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Reconciles a folded state, refusing a pattern that matches nothing.
+fn reconcile_state(
+    state: &reckon_reconcile::State<'_>,
+    a: &ReconcileArgs,
+) -> Result<reckon_reconcile::Reconciliation, Failure> {
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
     let r = reckon_reconcile::reconcile(
-        &state,
+        state,
         pattern.as_ref(),
         &reckon_reconcile::Options {
             valid: a.valid,
@@ -558,7 +571,7 @@ fn reconcile_entries<'e>(
             state.position
         )));
     }
-    Ok((state, r))
+    Ok(r)
 }
 
 fn reconciled(
@@ -567,9 +580,22 @@ fn reconciled(
     which: Which,
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    let format: Format = a.format.into();
+    if which == Which::Table && format == Format::Human {
+        // The table shows no claim's details: a lean fold keeps what reconciling reads of
+        // each claim (a few hundred bytes, names shared), never every decoded entry at once.
+        let snapshot = log.snapshot().map_err(ledger)?;
+        let names = reckon_reconcile::state::Names::default();
+        let (_, lean) = snapshot
+            .project(&|e, _| reckon_reconcile::state::Lean::of(e, &names))
+            .map_err(ledger)?;
+        check_at(a, lean.len())?;
+        let state = reckon_reconcile::State::fold_lean(lean, a.at, a.known);
+        let r = reconcile_state(&state, a)?;
+        return reckon_render::recon::reconcile_into(&state, &r, format, print);
+    }
     let entries = log.entries().map_err(ledger)?;
     let (state, r) = reconcile_entries(&entries, a)?;
-    let format = a.format.into();
     match which {
         Which::Table => reckon_render::recon::reconcile_into(&state, &r, format, print),
         Which::Conflicts => print(&reckon_render::recon::conflicts(&state, &r, format)),

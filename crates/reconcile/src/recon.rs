@@ -258,7 +258,7 @@ fn grouped<'s>(
     let mut origin_names: Vec<&str> = Vec::new();
     let mut claim_origin: Vec<u32> = Vec::with_capacity(state.claims.len());
     for r in &state.claims {
-        let o = r.claim.origin();
+        let o = &*r.claim.origin;
         let id = *origin_ids.entry(o).or_insert_with(|| {
             origin_names.push(o);
             (origin_names.len() - 1) as u32
@@ -270,10 +270,7 @@ fn grouped<'s>(
     for (i, r) in state.claims.iter().enumerate() {
         let subject = state.canonical(&r.claim.subject);
         if keep(subject) {
-            keyed
-                .entry((subject, r.claim.unit.as_str()))
-                .or_default()
-                .push(i);
+            keyed.entry((subject, &*r.claim.unit)).or_default().push(i);
         }
     }
     let mut keys: Vec<((&Subject, &str), Vec<usize>)> = keyed.into_iter().collect();
@@ -810,8 +807,8 @@ fn report(
     for (k, &i) in g.claims.iter().enumerate() {
         let r = &state.claims[i];
         let Some(iv) = g.intervals[k] else { continue };
-        let excluded = if let Some((seq, why)) = r.retracted {
-            Some(Excluded::Retracted(seq, why.to_owned()))
+        let excluded = if let Some((seq, why)) = &r.retracted {
+            Some(Excluded::Retracted(*seq, why.to_string()))
         } else if let Some(by) = r.superseded_by {
             Some(Excluded::Superseded(by))
         } else if r.claim.modality != Modality::Asserted {
@@ -822,10 +819,8 @@ fn report(
             None
         };
         let repeats = if excluded.is_none() {
-            let first = *first_of_origin
-                .entry(claim_origin[i])
-                .or_insert(r.entry.seq);
-            (first != r.entry.seq).then_some(first)
+            let first = *first_of_origin.entry(claim_origin[i]).or_insert(r.seq);
+            (first != r.seq).then_some(first)
         } else {
             None
         };
@@ -849,7 +844,7 @@ fn report(
         }
         claims.push(Assessed {
             index: i,
-            seq: r.entry.seq,
+            seq: r.seq,
             interval: iv,
             rounded,
             as_of: r.claim.as_of,
@@ -927,7 +922,7 @@ fn series_of(
             backers.sort_unstable();
             backers.dedup();
             series::Point {
-                seq: state.claims[g.claims[k]].entry.seq,
+                seq: state.claims[g.claims[k]].seq,
                 as_of: when,
                 reach,
                 support: backers

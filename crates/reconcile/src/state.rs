@@ -1,18 +1,121 @@
 //! The state of the log at a position: a fold over its events.
+//!
+//! A claim is held as its [`Core`]: what reconciling reads of it, compact and owned, with
+//! names shared across claims. A state folded from decoded entries ([`State::fold`]) also
+//! points at each whole claim ([`Recorded::full`]); a lean state ([`State::fold_lean`], made
+//! from [`Lean`] items projected one entry at a time) does not, so that a large log is
+//! reconciled without every decoded entry in memory, and readers that print a claim's
+//! provenance fetch it by sequence number.
 
-use reckon_claim::{Claim, EntryHash, Event, Subject, SubjectDef, TrustDecl};
+use reckon_claim::{
+    Claim, EntryHash, Event, Figure, Modality, Period, Precision, Subject, SubjectDef, Timestamp,
+    TrustDecl,
+};
 use reckon_ledger::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// What reconciling reads of a claim: everything that decides a figure, and the scope that
+/// explanations compare. Names are shared: a state holds one copy of each subject, unit,
+/// origin and scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Core {
+    /// The quantity the figure is about.
+    pub subject: Arc<Subject>,
+    /// The figure, as stated and as read.
+    pub value: Figure,
+    /// The unit.
+    pub unit: Arc<str>,
+    /// The origin for independence ([`Claim::origin`]).
+    pub origin: Arc<str>,
+    /// Words that narrow what was counted.
+    pub scope: Option<Arc<str>>,
+    /// The time the figure describes.
+    pub as_of: Option<Period>,
+    /// When it was said.
+    pub said_on: Period,
+    /// Asserted, expected or denied.
+    pub modality: Modality,
+    /// How precisely its figure is meant, when it overrides the subject's.
+    pub precision: Option<Precision>,
+}
+
+impl Core {
+    /// The core of a claim, its names shared through `names`.
+    pub fn of(c: &Claim, names: &Names) -> Core {
+        Core {
+            subject: names.subject(&c.subject),
+            value: c.value.clone(),
+            unit: names.name(&c.unit),
+            origin: names.name(c.origin()),
+            scope: c.scope.as_deref().map(|s| names.name(s)),
+            as_of: c.as_of,
+            said_on: c.said_on,
+            modality: c.modality,
+            precision: c.precision,
+        }
+    }
+}
+
+/// A claim entry reduced to what a lean state keeps: see [`Lean::of`].
+#[derive(Clone, Debug)]
+pub struct LeanClaim {
+    /// Its sequence number.
+    pub seq: u64,
+    /// Its entry's hash.
+    pub hash: EntryHash,
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// What reconciling reads of it.
+    pub core: Core,
+    /// The claim it corrects, if any.
+    pub supersedes: Option<EntryHash>,
+}
+
+/// One entry as a lean state is folded from: a claim's core, or any other event whole (they
+/// are few, and definitions, aliases, retractions and priors are read as they are).
+// Nearly every entry is a claim: boxing the large variant would allocate once per claim.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug)]
+pub enum Lean {
+    /// A claim, reduced.
+    Claim(LeanClaim),
+    /// Any other event.
+    Other(Box<Entry>),
+}
+
+impl Lean {
+    /// Reduces a decoded entry: for [`reckon_ledger::Snapshot::project`], so that a pass over
+    /// the log keeps a few dozen bytes of each claim and not the whole entry. Every entry of
+    /// one log is reduced with the same `names`.
+    pub fn of(e: Entry, names: &Names) -> Lean {
+        match &e.event {
+            Event::Claim(c) => Lean::Claim(LeanClaim {
+                seq: e.seq,
+                hash: e.hash,
+                at: e.at,
+                core: Core::of(c, names),
+                supersedes: c.supersedes,
+            }),
+            _ => Lean::Other(Box::new(e)),
+        }
+    }
+}
 
 /// A claim as the log records it, with what later events did to it.
 #[derive(Clone, Debug)]
 pub struct Recorded<'a> {
-    /// The entry that recorded it.
-    pub entry: &'a Entry,
-    /// The claim.
-    pub claim: &'a Claim,
+    /// Its sequence number.
+    pub seq: u64,
+    /// Its entry's hash.
+    pub hash: EntryHash,
+    /// What reconciling reads of it.
+    pub claim: Core,
+    /// The whole claim: always there in a state folded from decoded entries, never in a lean
+    /// one (whose readers fetch it by [`Recorded::seq`]).
+    pub full: Option<&'a Claim>,
     /// The retraction, if any: its entry and reason.
-    pub retracted: Option<(u64, &'a str)>,
+    pub retracted: Option<(u64, Arc<str>)>,
     /// The entry of the claim that superseded it, if any.
     pub superseded_by: Option<u64>,
 }
@@ -34,84 +137,214 @@ pub struct State<'a> {
     /// Every claim recorded, in log order.
     pub claims: Vec<Recorded<'a>>,
     /// The latest definition of each subject.
-    pub defs: BTreeMap<Subject, &'a SubjectDef>,
+    pub defs: BTreeMap<Subject, SubjectDef>,
     /// Aliases: a name and the name it stands for.
     pub aliases: BTreeMap<Subject, Subject>,
     /// The latest declared prior of each origin that has one, with the entry that declared it.
-    pub trust: BTreeMap<&'a str, (u64, &'a TrustDecl)>,
+    pub trust: BTreeMap<String, (u64, TrustDecl)>,
+}
+
+/// One entry as the fold reads it.
+#[allow(clippy::large_enum_variant)] // moved once, never stored
+enum Item<'a, 'e> {
+    Claim {
+        claim: LeanClaim,
+        full: Option<&'a Claim>,
+    },
+    Other(&'e Entry),
+}
+
+/// One shared copy of each name (subjects, units, origins, scopes), for claims reduced on
+/// all cores at once: [`Lean::of`] looks each name up and allocates only the first of each.
+pub struct Names {
+    shards: Vec<std::sync::Mutex<Shard>>,
+}
+
+#[derive(Default)]
+struct Shard {
+    subjects: HashSet<Arc<Subject>>,
+    names: HashSet<Arc<str>>,
+}
+
+impl Default for Names {
+    fn default() -> Names {
+        Names {
+            shards: (0..SHARDS).map(|_| Default::default()).collect(),
+        }
+    }
+}
+
+/// How many locks the names are spread over, so that threads seldom wait for each other.
+const SHARDS: usize = 32;
+
+impl Names {
+    fn shard(&self, s: &str) -> std::sync::MutexGuard<'_, Shard> {
+        // FNV-1a picks the shard; the set inside hashes again.
+        let h = s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let i = usize::try_from(h % SHARDS as u64).unwrap_or(0);
+        // A thread that panicked holding a shard left it whole (an insert is one step).
+        self.shards[i]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The shared copy of a name.
+    pub fn name(&self, s: &str) -> Arc<str> {
+        let mut shard = self.shard(s);
+        match shard.names.get(s) {
+            Some(k) => Arc::clone(k),
+            None => {
+                let k: Arc<str> = Arc::from(s);
+                shard.names.insert(Arc::clone(&k));
+                k
+            }
+        }
+    }
+
+    /// The shared copy of a subject.
+    pub fn subject(&self, s: &Subject) -> Arc<Subject> {
+        let mut shard = self.shard(s.as_str());
+        match shard.subjects.get(s) {
+            Some(k) => Arc::clone(k),
+            None => {
+                let k = Arc::new(s.clone());
+                shard.subjects.insert(Arc::clone(&k));
+                k
+            }
+        }
+    }
+}
+
+/// Whether an entry was known by the end of `known`: a claim said on or before it, another
+/// event recorded on or before it (everything when `None`).
+fn known_by(known: &Option<Period>, at: Timestamp, said_on: Option<Period>) -> bool {
+    match (said_on, known) {
+        (_, None) => true,
+        (Some(said), Some(k)) => said.end() <= k.end(),
+        (None, Some(k)) => reckon_claim::Date::from_days_since_epoch(at.unix().div_euclid(86_400))
+            .is_some_and(|d| d <= k.end()),
+    }
+}
+
+/// The fold's working memory: where each claim is.
+#[derive(Default)]
+struct Folding {
+    by_hash: HashMap<EntryHash, usize>,
+}
+
+impl Folding {
+    fn step<'a>(&mut self, s: &mut State<'a>, item: Item<'a, '_>, known: &Option<Period>) {
+        let e = match item {
+            Item::Claim { claim, full } => {
+                if !known_by(known, claim.at, Some(claim.core.said_on)) {
+                    return;
+                }
+                if let Some(i) = claim.supersedes.as_ref().and_then(|h| self.by_hash.get(h)) {
+                    s.claims[*i].superseded_by = Some(claim.seq);
+                }
+                self.by_hash.insert(claim.hash, s.claims.len());
+                s.claims.push(Recorded {
+                    seq: claim.seq,
+                    hash: claim.hash,
+                    claim: claim.core,
+                    full,
+                    retracted: None,
+                    superseded_by: None,
+                });
+                return;
+            }
+            Item::Other(e) => e,
+        };
+        match &e.event {
+            Event::Retract { .. } | Event::Trust(_) if !known_by(known, e.at, None) => {}
+            Event::Retract { claim, reason } => {
+                if let Some(i) = self.by_hash.get(claim) {
+                    s.claims[*i].retracted = Some((e.seq, Arc::from(reason.as_str())));
+                }
+            }
+            Event::Define(d) => {
+                s.defs.insert(d.subject.clone(), d.clone());
+            }
+            Event::Alias { subject, same_as } => {
+                s.aliases.insert(subject.clone(), same_as.clone());
+            }
+            Event::Trust(t) => {
+                s.trust.insert(t.origin.clone(), (e.seq, t.clone()));
+            }
+            // The log's name says nothing about any figure; claims come as `Item::Claim`.
+            Event::Log(_) | Event::Claim(_) => {}
+        }
+    }
 }
 
 impl<'a> State<'a> {
     /// Folds the first `upto` entries (all of them when `None`).
     pub fn fold(entries: &'a [Entry], upto: Option<u64>) -> State<'a> {
-        State::fold_with(entries, upto, |_| true)
+        State::fold_known(entries, upto, None)
     }
 
     /// Folds the first `upto` entries as they were known by the end of `known`: claims said on
     /// or before it, and retractions and declared priors recorded on or before it (all of them when `None`).
-    pub fn fold_known(
-        entries: &'a [Entry],
-        upto: Option<u64>,
-        known: Option<reckon_claim::Period>,
-    ) -> State<'a> {
-        State::fold_with(entries, upto, |e| match (&e.event, known) {
-            (_, None) => true,
-            (Event::Claim(c), Some(k)) => c.said_on.end() <= k.end(),
-            (_, Some(k)) => {
-                reckon_claim::Date::from_days_since_epoch(e.at.unix().div_euclid(86_400))
-                    .is_some_and(|d| d <= k.end())
-            }
-        })
-    }
-
-    /// Folds the first `upto` entries, leaving out claims and retractions for which `keep` is
-    /// false (as if they had never been recorded: what was known by a date).
-    pub fn fold_with(
-        entries: &'a [Entry],
-        upto: Option<u64>,
-        keep: impl Fn(&Entry) -> bool,
-    ) -> State<'a> {
+    pub fn fold_known(entries: &'a [Entry], upto: Option<u64>, known: Option<Period>) -> State<'a> {
         let n = upto.map_or(entries.len(), |u| {
             usize::try_from(u).unwrap_or(usize::MAX).min(entries.len())
         });
-        let mut s = State {
-            position: n as u64,
-            head: entries[..n].last().map(|e| e.hash),
-            ..State::default()
-        };
-        let mut by_hash: HashMap<EntryHash, usize> = HashMap::new();
-        for e in &entries[..n] {
-            match &e.event {
-                Event::Claim(_) | Event::Retract { .. } | Event::Trust(_) if !keep(e) => {}
-                Event::Claim(c) => {
-                    if let Some(i) = c.supersedes.as_ref().and_then(|h| by_hash.get(h)) {
-                        s.claims[*i].superseded_by = Some(e.seq);
-                    }
-                    by_hash.insert(e.hash, s.claims.len());
-                    s.claims.push(Recorded {
-                        entry: e,
-                        claim: c,
-                        retracted: None,
-                        superseded_by: None,
-                    });
-                }
-                Event::Retract { claim, reason } => {
-                    if let Some(i) = by_hash.get(claim) {
-                        s.claims[*i].retracted = Some((e.seq, reason));
-                    }
-                }
-                Event::Define(d) => {
-                    s.defs.insert(d.subject.clone(), d);
-                }
-                Event::Alias { subject, same_as } => {
-                    s.aliases.insert(subject.clone(), same_as.clone());
-                }
-                Event::Trust(t) => {
-                    s.trust.insert(t.origin.as_str(), (e.seq, t));
-                }
-                // The log's name says nothing about any figure.
-                Event::Log(_) => {}
+        let names = Names::default();
+        let items = entries[..n].iter().map(|e| match &e.event {
+            Event::Claim(c) => Item::Claim {
+                claim: LeanClaim {
+                    seq: e.seq,
+                    hash: e.hash,
+                    at: e.at,
+                    core: Core::of(c, &names),
+                    supersedes: c.supersedes,
+                },
+                full: Some(c),
+            },
+            _ => Item::Other(e),
+        });
+        let mut s = State::fold_items(items, known);
+        s.position = n as u64;
+        s.head = entries[..n].last().map(|e| e.hash);
+        s
+    }
+
+    /// Folds lean entries (every entry of a log, in order, as [`Lean::of`] reduced them) up to
+    /// entry `upto` (all when `None`), as known by the end of `known`: the same state as
+    /// [`State::fold_known`] makes from the same entries, without [`Recorded::full`].
+    pub fn fold_lean(lean: Vec<Lean>, upto: Option<u64>, known: Option<Period>) -> State<'a> {
+        let n = upto.map_or(lean.len(), |u| {
+            usize::try_from(u).unwrap_or(usize::MAX).min(lean.len())
+        });
+        let head = lean[..n].last().map(|l| match l {
+            Lean::Claim(c) => c.hash,
+            Lean::Other(e) => e.hash,
+        });
+        let mut s = State::default();
+        let mut f = Folding::default();
+        s.claims.reserve(n);
+        f.by_hash.reserve(n);
+        for l in lean.into_iter().take(n) {
+            match l {
+                Lean::Claim(claim) => f.step(&mut s, Item::Claim { claim, full: None }, &known),
+                Lean::Other(e) => f.step(&mut s, Item::Other(&e), &known),
             }
+        }
+        s.position = n as u64;
+        s.head = head;
+        s
+    }
+
+    fn fold_items<'e>(
+        items: impl Iterator<Item = Item<'a, 'e>>,
+        known: Option<Period>,
+    ) -> State<'a> {
+        let mut s = State::default();
+        let mut f = Folding::default();
+        for item in items {
+            f.step(&mut s, item, &known);
         }
         s
     }

@@ -2,7 +2,7 @@
 
 use crate::Format;
 use crate::one_line;
-use reckon_claim::{Claim, Interval, Tolerance};
+use reckon_claim::{Interval, Tolerance};
 use reckon_reconcile::graph::{ConflictGraph, Edge, Node};
 use reckon_reconcile::{
     Assessed, Excluded, Reconciliation, Relation, State, Status, SubjectReport,
@@ -132,59 +132,60 @@ impl<'a> IntervalOut<'a> {
 #[derive(serde::Serialize)]
 struct Provenance<'a> {
     as_of: Option<Shown<&'a reckon_claim::Period>>,
-    cites: &'a Option<String>,
+    cites: Option<&'a str>,
     counted: bool,
-    document: &'a Option<String>,
+    document: Option<&'a str>,
     hash: Shown<&'a reckon_claim::EntryHash>,
     interval: IntervalOut<'a>,
     modality: &'a str,
     origin: &'a str,
-    publisher: &'a Option<String>,
-    quote: &'a Option<String>,
+    publisher: Option<&'a str>,
+    quote: Option<&'a str>,
     reason: String,
     relation: Option<&'a str>,
     repeats: Option<u64>,
-    role: &'a Option<String>,
+    role: Option<&'a str>,
     rounding_reach: Option<IntervalOut<'a>>,
     said_on: Shown<&'a reckon_claim::Period>,
-    scope: &'a Option<String>,
+    scope: Option<&'a str>,
     seq: u64,
-    speaker: &'a Option<String>,
+    speaker: Option<&'a str>,
     subject: &'a str,
-    title: &'a Option<String>,
+    title: Option<&'a str>,
     unit: &'a str,
-    url: &'a Option<String>,
+    url: Option<&'a str>,
     value: &'a str,
 }
 
 impl<'a> Provenance<'a> {
     fn of(state: &'a State<'_>, s: &SubjectReport, a: &'a Assessed) -> Provenance<'a> {
         let r = &state.claims[a.index];
-        let c: &'a Claim = r.claim;
+        let c = &r.claim;
+        let d = Details::of(r);
         Provenance {
             as_of: c.as_of.as_ref().map(Shown),
-            cites: &c.cites,
+            cites: d.cites,
             counted: a.counts(),
-            document: &c.document,
-            hash: Shown(&r.entry.hash),
+            document: d.document,
+            hash: Shown(&r.hash),
             interval: IntervalOut::of(&a.interval),
             modality: c.modality.as_str(),
             origin: a.origin.as_ref(),
-            publisher: &c.publisher,
-            quote: &c.quote,
+            publisher: d.publisher,
+            quote: d.quote,
             reason: s.reason(a),
             relation: a.relation.map(|r| r.as_str()),
             repeats: a.repeats,
-            role: &c.role,
+            role: d.role,
             rounding_reach: a.rounded.as_ref().map(IntervalOut::of),
             said_on: Shown(&c.said_on),
-            scope: &c.scope,
+            scope: c.scope.as_deref(),
             seq: a.seq,
-            speaker: &c.speaker,
+            speaker: d.speaker,
             subject: c.subject.as_str(),
-            title: &c.title,
+            title: d.title,
             unit: &c.unit,
-            url: &c.url,
+            url: d.url,
             value: c.value.stated(),
         }
     }
@@ -691,26 +692,55 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
     out
 }
 
-fn who(c: &Claim) -> String {
+/// The words around a claim's figure that a lean state does not hold: who, where, and the
+/// quote (all `None` for a claim of a lean state).
+#[derive(Clone, Copy, Default)]
+struct Details<'a> {
+    speaker: Option<&'a str>,
+    role: Option<&'a str>,
+    cites: Option<&'a str>,
+    publisher: Option<&'a str>,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    document: Option<&'a str>,
+    quote: Option<&'a str>,
+}
+
+impl<'a> Details<'a> {
+    fn of(r: &reckon_reconcile::Recorded<'a>) -> Details<'a> {
+        r.full.map_or_else(Details::default, |c| Details {
+            speaker: c.speaker.as_deref(),
+            role: c.role.as_deref(),
+            cites: c.cites.as_deref(),
+            publisher: c.publisher.as_deref(),
+            url: c.url.as_deref(),
+            title: c.title.as_deref(),
+            document: c.document.as_deref(),
+            quote: c.quote.as_deref(),
+        })
+    }
+}
+
+fn who(c: Details<'_>) -> String {
     one_line(&who_text(c)).into_owned()
 }
 
 /// Who said it, as a person would write it: "Iryna Vereshchuk (deputy head …), citing the
 /// Coordination Headquarters, in The Kyiv Independent", or for a claim with no speaker, "The
 /// Kyiv Independent (no speaker named), citing …".
-fn who_text(c: &Claim) -> String {
-    let mut s = match (&c.speaker, &c.publisher) {
-        (Some(sp), _) => sp.clone(),
+fn who_text(c: Details<'_>) -> String {
+    let mut s = match (c.speaker, c.publisher) {
+        (Some(sp), _) => sp.to_owned(),
         (None, Some(p)) => format!("{p} (no speaker named)"),
         (None, None) => "no speaker or publisher named".to_owned(),
     };
-    if let Some(role) = &c.role {
+    if let Some(role) = c.role {
         s.push_str(&format!(" ({role})"));
     }
-    if let Some(cites) = &c.cites {
+    if let Some(cites) = c.cites {
         s.push_str(&format!(", citing {cites}"));
     }
-    if let (Some(_), Some(p)) = (&c.speaker, &c.publisher) {
+    if let (Some(_), Some(p)) = (c.speaker, c.publisher) {
         s.push_str(&format!(", in {p}"));
     }
     s
@@ -719,7 +749,8 @@ fn who_text(c: &Claim) -> String {
 /// A claim with its provenance, indented, for `explain` and `conflicts`.
 fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut String) {
     let r = &state.claims[a.index];
-    let c = r.claim;
+    let c = &r.claim;
+    let d = Details::of(r);
     let _ = writeln!(
         out,
         "  #{} {} = {}  ({})",
@@ -728,7 +759,7 @@ fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut Str
         a.interval,
         s.reason(a)
     );
-    let _ = writeln!(out, "      {}", who(c));
+    let _ = writeln!(out, "      {}", who(d));
     let mut when = format!("said {}", c.said_on);
     if let Some(p) = c.as_of {
         when.push_str(&format!(", as of {p}"));
@@ -740,14 +771,14 @@ fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut Str
         when.push_str(&format!(", same origin as #{first} (counted once)"));
     }
     let _ = writeln!(out, "      {}", one_line(&when));
-    if let Some(q) = &c.quote {
+    if let Some(q) = d.quote {
         let _ = writeln!(out, "      \"{}\"", one_line(q));
     }
-    let mut src = format!("entry {}", &r.entry.hash.to_hex()[..12]);
-    if let Some(d) = &c.document {
-        src.push_str(&format!(", document {d}"));
+    let mut src = format!("entry {}", &r.hash.to_hex()[..12]);
+    if let Some(doc) = d.document {
+        src.push_str(&format!(", document {doc}"));
     }
-    if let Some(u) = &c.url {
+    if let Some(u) = d.url {
         src.push_str(&format!(", {u}"));
     }
     let _ = writeln!(out, "      {}", one_line(&src));
@@ -918,8 +949,9 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
                     state.claims[a.index]
                         .claim
                         .scope
-                        .clone()
-                        .unwrap_or_else(|| "(none)".into()),
+                        .as_deref()
+                        .unwrap_or("(none)")
+                        .to_owned(),
                     a.seq,
                 )
             })
@@ -1296,8 +1328,8 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
     use petgraph::visit::EdgeRef;
     let label = |n: &Node| match n {
         Node::Claim { seq, index } => {
-            let c = state.claims[*index].claim;
-            format!("#{seq} {}\n{}", c.value.stated(), c.origin())
+            let c = &state.claims[*index].claim;
+            format!("#{seq} {}\n{}", c.value.stated(), c.origin)
         }
         Node::Cluster { interval, .. } => interval.to_string(),
         Node::Figure {
@@ -1318,7 +1350,7 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
             .node_indices()
             .map(|i| {
                 let mut j = match &g[i] {
-                    Node::Claim { seq, index } => json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].entry.hash.to_hex()}),
+                    Node::Claim { seq, index } => json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].hash.to_hex()}),
                     Node::Cluster { subject, interval, counted } => json!({"kind": "cluster", "subject": subject.as_str(), "interval": interval.to_string(), "counted": counted}),
                     Node::Figure { subject, unit, interval, status } => json!({"kind": "figure", "subject": subject.as_str(), "unit": unit, "figure": interval.map(|i| i.to_string()), "status": status.as_str()}),
                 };

@@ -78,7 +78,7 @@ pub fn majority_vote<'s>(state: &'s reckon_reconcile::State<'_>) -> HashMap<&'s 
         votes
             .entry(r.claim.subject.as_str())
             .or_default()
-            .push((v, r.claim.origin(), order));
+            .push((v, &*r.claim.origin, order));
     }
     votes
         .into_iter()

@@ -37,23 +37,24 @@ pub(super) fn provenance_row(
     side: &str,
 ) -> Vec<Cell> {
     let r = &state.claims[a.index];
-    let c = r.claim;
+    let c = &r.claim;
+    let d = r.full;
     vec![
         Cell::Text(side.to_owned()),
         Cell::Text(c.subject.to_string()),
         Cell::Int(a.seq),
-        Cell::Text(r.entry.hash.to_hex()),
+        Cell::Text(r.hash.to_hex()),
         Cell::Text(c.value.stated().to_owned()),
         Cell::Figure(a.interval.to_string(), a.interval),
         Cell::Text(a.origin.to_string()),
-        opt_text(c.speaker.as_deref()),
-        opt_text(c.role.as_deref()),
-        opt_text(c.cites.as_deref()),
-        opt_text(c.publisher.as_deref()),
-        opt_text(c.document.as_deref()),
+        opt_text(d.and_then(|d| d.speaker.as_deref())),
+        opt_text(d.and_then(|d| d.role.as_deref())),
+        opt_text(d.and_then(|d| d.cites.as_deref())),
+        opt_text(d.and_then(|d| d.publisher.as_deref())),
+        opt_text(d.and_then(|d| d.document.as_deref())),
         Cell::Date(c.said_on),
         c.as_of.map_or(Cell::Empty, Cell::Date),
-        opt_text(c.quote.as_deref()),
+        opt_text(d.and_then(|d| d.quote.as_deref())),
         Cell::Text(s.reason(a)),
     ]
 }
@@ -96,37 +97,27 @@ pub(super) fn provenance(
     let (subject, only) = match t {
         Target::Subject(s) => (s.clone(), None),
         Target::Seq(n) => {
-            let r = state
-                .claims
-                .iter()
-                .find(|r| r.entry.seq == *n)
-                .ok_or_else(|| {
-                    QueryError(format!(
-                        "entry #{n} is not a claim recorded by log position {}",
-                        state.position
-                    ))
-                })?;
+            let r = state.claims.iter().find(|r| r.seq == *n).ok_or_else(|| {
+                QueryError(format!(
+                    "entry #{n} is not a claim recorded by log position {}",
+                    state.position
+                ))
+            })?;
             (state.canonical(&r.claim.subject).to_string(), Some(*n))
         }
         Target::Hash(h) => {
-            let mut found = state
-                .claims
-                .iter()
-                .filter(|r| r.entry.hash.has_hex_prefix(h));
+            let mut found = state.claims.iter().filter(|r| r.hash.has_hex_prefix(h));
             let r = match (found.next(), found.next()) {
                 (Some(r), None) => r,
                 (None, _) => return Err(QueryError(format!("no claim's hash starts with `{h}`"))),
                 (Some(a), Some(b)) => {
                     return Err(QueryError(format!(
                         "`{h}` is ambiguous: claims #{} and #{} start with it",
-                        a.entry.seq, b.entry.seq
+                        a.seq, b.seq
                     )));
                 }
             };
-            (
-                state.canonical(&r.claim.subject).to_string(),
-                Some(r.entry.seq),
-            )
+            (state.canonical(&r.claim.subject).to_string(), Some(r.seq))
         }
     };
     let pattern = Pattern::new(&subject);

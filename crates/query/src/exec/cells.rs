@@ -93,28 +93,29 @@ pub(super) fn tolerance_of(state: &State<'_>, r: &Recorded<'_>) -> Tolerance {
 
 /// A claim's cell for a field.
 pub(super) fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell {
-    let c = r.claim;
+    let c = &r.claim;
+    let d = r.full;
     match f {
-        Field::Seq => Cell::Int(r.entry.seq),
-        Field::Hash => Cell::Text(r.entry.hash.to_hex()),
+        Field::Seq => Cell::Int(r.seq),
+        Field::Hash => Cell::Text(r.hash.to_hex()),
         Field::Subject => Cell::Text(c.subject.to_string()),
         Field::Value => match c.value.value().interval(tolerance_of(state, r)) {
             Some(iv) => Cell::Figure(c.value.stated().to_owned(), iv),
             None => Cell::Text(c.value.stated().to_owned()),
         },
-        Field::Unit => Cell::Text(c.unit.clone()),
+        Field::Unit => Cell::Text(c.unit.to_string()),
         Field::Scope => opt_text(c.scope.as_deref()),
         Field::AsOf => c.as_of.map_or(Cell::Empty, Cell::Date),
         Field::SaidOn => Cell::Date(c.said_on),
-        Field::Speaker => opt_text(c.speaker.as_deref()),
-        Field::Role => opt_text(c.role.as_deref()),
-        Field::Cites => opt_text(c.cites.as_deref()),
-        Field::Publisher => opt_text(c.publisher.as_deref()),
-        Field::Origin => Cell::Text(c.origin().to_owned()),
-        Field::Document => opt_text(c.document.as_deref()),
-        Field::Tag => Cell::Text(c.tags.join(", ")),
+        Field::Speaker => opt_text(d.and_then(|d| d.speaker.as_deref())),
+        Field::Role => opt_text(d.and_then(|d| d.role.as_deref())),
+        Field::Cites => opt_text(d.and_then(|d| d.cites.as_deref())),
+        Field::Publisher => opt_text(d.and_then(|d| d.publisher.as_deref())),
+        Field::Origin => Cell::Text(c.origin.to_string()),
+        Field::Document => opt_text(d.and_then(|d| d.document.as_deref())),
+        Field::Tag => Cell::Text(d.map(|d| d.tags.join(", ")).unwrap_or_default()),
         Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
-        Field::Quote => opt_text(c.quote.as_deref()),
+        Field::Quote => opt_text(d.and_then(|d| d.quote.as_deref())),
         Field::Status => Cell::Text(claim_status(r).to_owned()),
         Field::Support | Field::Dissent => Cell::Empty,
     }

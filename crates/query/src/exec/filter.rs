@@ -85,7 +85,7 @@ pub(super) fn cmp_claim(
     op: Op,
     lit: &Literal,
 ) -> bool {
-    let c = r.claim;
+    let c = &r.claim;
     match (f, lit) {
         (Field::Subject, Literal::Text(t)) => {
             let canonical = state.canonical(&c.subject);
@@ -95,12 +95,12 @@ pub(super) fn cmp_claim(
             if op == Op::Ne { !any } else { any }
         }
         (Field::Tag, Literal::Text(t)) => {
-            let any = c.tags.iter().any(|tag| {
+            let any = r.full.iter().flat_map(|d| &d.tags).any(|tag| {
                 text_matches(Some(tag), if op == Op::Ne { Op::Eq } else { op }, t, false)
             });
             if op == Op::Ne { !any } else { any }
         }
-        (Field::Seq, Literal::Number(n)) => number_matches(r.entry.seq, op, *n),
+        (Field::Seq, Literal::Number(n)) => number_matches(r.seq, op, *n),
         (Field::Value, lit) => match (
             c.value.value().interval(tolerance_of(state, r)),
             literal_interval(lit),
@@ -216,7 +216,7 @@ pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
                 .claims
                 .iter()
                 .flat_map(|r| match f {
-                    Field::Tag => r.claim.tags.clone(),
+                    Field::Tag => r.full.map(|d| d.tags.clone()).unwrap_or_default(),
                     _ => vec![claim_cell(state, r, *f).to_string()],
                 })
                 .filter(|v| !v.is_empty())

@@ -1,0 +1,244 @@
+//! A lean state (claims reduced one entry at a time, [`State::fold_lean`]) is the state a fold
+//! of the decoded entries makes, less the whole claims: every claim's core, its fate, the
+//! definitions, aliases and priors are the same, and so is every reconciliation of it, at
+//! any position and as known on any date.
+
+#![allow(clippy::unwrap_used)]
+use proptest::prelude::*;
+use reckon_claim::{EntryHash, Period, Ref, Timestamp, parse_line};
+use reckon_ledger::{Entry, GENESIS, decode, encode};
+use reckon_reconcile::state::{Lean, Names};
+use reckon_reconcile::{Options, State, reconcile};
+
+/// One line of a random log: a claim, a correction or retraction of an earlier entry, a
+/// definition, an alias or a declared prior.
+#[derive(Clone, Debug)]
+enum Step {
+    Claim {
+        subject: u8,
+        value: u16,
+        about: bool,
+        origin: u8,
+        month: u8,
+        scope: bool,
+    },
+    Correct {
+        of: usize,
+        value: u16,
+    },
+    Retract(usize),
+    Define {
+        subject: u8,
+        tolerance: u8,
+    },
+    Alias(u8, u8),
+    Trust {
+        origin: u8,
+        prior: u8,
+    },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => (0u8..4, 1u16..60, any::<bool>(), 0u8..5, 1u8..13, any::<bool>()).prop_map(
+            |(subject, value, about, origin, month, scope)| Step::Claim {
+                subject,
+                value: value * 10,
+                about,
+                origin,
+                month,
+                scope,
+            }
+        ),
+        1 => (any::<usize>(), 1u16..60).prop_map(|(of, value)| Step::Correct { of, value: value * 10 }),
+        1 => any::<usize>().prop_map(Step::Retract),
+        1 => (0u8..4, 1u8..20).prop_map(|(subject, tolerance)| Step::Define { subject, tolerance }),
+        1 => (4u8..6, 0u8..4).prop_map(|(a, b)| Step::Alias(a, b)),
+        1 => (0u8..5, 1u8..99).prop_map(|(origin, prior)| Step::Trust { origin, prior }),
+    ]
+}
+
+fn claim_line(subject: u8, value: u16, about: bool, origin: u8, month: u8, scope: bool) -> String {
+    format!(
+        r#"{{"subject": "s/{subject}", "value": "{}{value}", "unit": "people", "said_on": "2025-{month:02}", "as_of": "2025-{month:02}", "speaker": "O{origin}", "quote": "{value} people, O{origin} said"{}}}"#,
+        if about { "about " } else { "" },
+        if scope {
+            r#", "scope": "military""#
+        } else {
+            ""
+        }
+    )
+}
+
+/// The entries a log of `steps` holds (steps that name no earlier claim are left out), each
+/// recorded a day after the one before.
+fn entries(steps: &[Step]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    // Each claim's sequence number and hash.
+    let mut claims: Vec<(u64, EntryHash)> = Vec::new();
+    let mut prev = GENESIS;
+    for s in steps {
+        let line = match s {
+            Step::Claim {
+                subject,
+                value,
+                about,
+                origin,
+                month,
+                scope,
+            } => claim_line(*subject, *value, *about, *origin, *month, *scope),
+            Step::Correct { of, value } if !claims.is_empty() => {
+                let mut l = claim_line(0, *value, false, 1, 6, false);
+                l.pop();
+                format!(r#"{l}, "supersedes": {}}}"#, claims[of % claims.len()].0)
+            }
+            Step::Retract(of) if !claims.is_empty() => {
+                format!(
+                    r#"{{"retract": {}, "reason": "wrong"}}"#,
+                    claims[of % claims.len()].0
+                )
+            }
+            Step::Define { subject, tolerance } => {
+                format!(r#"{{"define": "s/{subject}", "tolerance": "{tolerance}%"}}"#)
+            }
+            Step::Alias(a, b) => format!(r#"{{"alias": "s/{a}", "same_as": "s/{b}"}}"#),
+            Step::Trust { origin, prior } => {
+                format!(
+                    r#"{{"trust": "O{origin}", "prior": 0.{prior:02}, "reason": "track record"}}"#
+                )
+            }
+            _ => continue,
+        };
+        // References name earlier claims by sequence number.
+        let mut resolve = |_: &str, r: &Ref| match r {
+            Ref::Seq(n) => out
+                .get(*n as usize - 1)
+                .map(|e| e.hash)
+                .ok_or_else(|| "no such entry".to_owned()),
+            Ref::Hash(_) => Err("no hashes".to_owned()),
+        };
+        let Ok(event) = parse_line(&line, &mut resolve) else {
+            continue;
+        };
+        let seq = out.len() as u64 + 1;
+        let at = Timestamp::from_unix(1_735_689_600 + 86_400 * seq as i64);
+        let (bytes, hash) = encode(seq, &prev, at, &event).unwrap();
+        let e = decode(&bytes[..bytes.len() - 1]).unwrap();
+        if matches!(e.event, reckon_claim::Event::Claim(_)) {
+            claims.push((seq, hash));
+        }
+        out.push(e);
+        prev = hash;
+    }
+    out
+}
+
+/// Everything a state says, but the whole claims.
+fn summary(s: &State<'_>) -> String {
+    let claims: Vec<String> = s
+        .claims
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?} {:?} {:?}",
+                r.seq, r.hash, r.claim, r.retracted, r.superseded_by
+            )
+        })
+        .collect();
+    format!(
+        "{} {:?} {claims:?} {:?} {:?} {:?}",
+        s.position, s.head, s.defs, s.aliases, s.trust
+    )
+}
+
+fn lean(entries: &[Entry]) -> Vec<Lean> {
+    let names = Names::default();
+    entries
+        .iter()
+        .map(|e| Lean::of(e.clone(), &names))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn lean_state_is_the_state(
+        steps in proptest::collection::vec(step(), 1..60),
+        at in proptest::option::of(0u64..70),
+        known in proptest::option::of(1u32..13),
+    ) {
+        let e = entries(&steps);
+        let known = known.map(|m| Period::parse(&format!("2025-{m:02}")).unwrap());
+        let full = State::fold_known(&e, at, known);
+        let thin = State::fold_lean(lean(&e), at, known);
+        prop_assert_eq!(summary(&full), summary(&thin));
+        prop_assert!(full.claims.iter().all(|r| r.full.is_some()));
+        prop_assert!(thin.claims.iter().all(|r| r.full.is_none()));
+        let opts = Options::default();
+        prop_assert_eq!(
+            format!("{:?}", reconcile(&full, None, &opts)),
+            format!("{:?}", reconcile(&thin, None, &opts))
+        );
+    }
+}
+
+#[test]
+fn names_are_shared_across_claims() {
+    let steps: Vec<Step> = (0..6)
+        .map(|i| Step::Claim {
+            subject: 1,
+            value: 100 + i,
+            about: false,
+            origin: 2,
+            month: 3,
+            scope: true,
+        })
+        .collect();
+    let e = entries(&steps);
+    let s = State::fold_lean(lean(&e), None, None);
+    let first = &s.claims[0].claim;
+    assert!(s.claims.iter().all(|r| {
+        std::sync::Arc::ptr_eq(&r.claim.subject, &first.subject)
+            && std::sync::Arc::ptr_eq(&r.claim.origin, &first.origin)
+            && std::sync::Arc::ptr_eq(&r.claim.unit, &first.unit)
+    }));
+    assert_eq!(&*first.origin, "O2");
+}
+
+#[test]
+fn every_kind_of_step_makes_an_entry() {
+    let claim = Step::Claim {
+        subject: 0,
+        value: 100,
+        about: true,
+        origin: 0,
+        month: 1,
+        scope: false,
+    };
+    let steps = [
+        claim.clone(),
+        claim,
+        Step::Correct { of: 0, value: 120 },
+        Step::Retract(1),
+        Step::Define {
+            subject: 0,
+            tolerance: 10,
+        },
+        Step::Alias(4, 0),
+        Step::Trust {
+            origin: 0,
+            prior: 80,
+        },
+    ];
+    let e = entries(&steps);
+    assert_eq!(
+        e.len(),
+        steps.len(),
+        "a step was refused: the generator is wrong"
+    );
+    let s = State::fold_lean(lean(&e), None, None);
+    assert_eq!(s.claims[0].superseded_by, Some(3));
+    assert_eq!(s.claims[1].retracted.as_ref().map(|r| r.0), Some(4));
+    assert_eq!((s.defs.len(), s.aliases.len(), s.trust.len()), (1, 1, 1));
+}
