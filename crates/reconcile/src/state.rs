@@ -72,6 +72,19 @@ pub struct LeanClaim {
     pub supersedes: Option<EntryHash>,
 }
 
+impl LeanClaim {
+    /// The reduced form of entry `e`, whose event is the claim `c`.
+    fn of(e: &Entry, c: &Claim, names: &Names) -> LeanClaim {
+        LeanClaim {
+            seq: e.seq,
+            hash: e.hash,
+            at: e.at,
+            core: Core::of(c, names),
+            supersedes: c.supersedes,
+        }
+    }
+}
+
 /// One entry as a lean state is folded from: a claim's core, or any other event whole (they
 /// are few, and definitions, aliases, retractions and priors are read as they are).
 // Nearly every entry is a claim: boxing the large variant would allocate once per claim.
@@ -90,13 +103,7 @@ impl Lean {
     /// one log is reduced with the same `names`.
     pub fn of(e: Entry, names: &Names) -> Lean {
         match &e.event {
-            Event::Claim(c) => Lean::Claim(LeanClaim {
-                seq: e.seq,
-                hash: e.hash,
-                at: e.at,
-                core: Core::of(c, names),
-                supersedes: c.supersedes,
-            }),
+            Event::Claim(c) => Lean::Claim(LeanClaim::of(&e, c, names)),
             _ => Lean::Other(Box::new(e)),
         }
     }
@@ -294,13 +301,7 @@ impl<'a> State<'a> {
         let names = Names::default();
         let items = entries[..n].iter().map(|e| match &e.event {
             Event::Claim(c) => Item::Claim {
-                claim: LeanClaim {
-                    seq: e.seq,
-                    hash: e.hash,
-                    at: e.at,
-                    core: Core::of(c, &names),
-                    supersedes: c.supersedes,
-                },
+                claim: LeanClaim::of(e, c, &names),
                 full: Some(c),
             },
             _ => Item::Other(e),
