@@ -182,6 +182,9 @@ fn the_saved_index_makes_answers_faster_never_different() {
         "claims where said_on >= 2025 and subject = exchange/2025-05-23/agreed-per-side",
         "provenance exchange/2025-05-06/returned-to-ukraine",
         "conflicts \"exchange/*\"",
+        "figures where subject = pows/ukraine/held-by-russia",
+        "figures where subject ~ \"exchange/*\" and status = contested",
+        "conflicts where subject ~ \"exchange/2025-05-23/*\"",
     ];
     let ask = |q: &str| ask_traced(&log, &cache, q);
     for q in asks {

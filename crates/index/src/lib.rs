@@ -40,6 +40,7 @@
 
 use reckon_claim::{EntryHash, Event, Subject};
 use reckon_ledger::{Entry, Head, LedgerError, Log, Snapshot, Stamp, decode};
+use reckon_reconcile::state::Lean;
 use reckon_reconcile::{Record, Records, State};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -345,57 +346,16 @@ impl Index {
 
     /// Builds the index in one pass at the speed of `verify`: every line's shape, hash and
     /// link are checked, but claims are not decoded (their subject is read from the fixed
-    /// start of the event, `{"type":"claim","subject":"…"`). The index holds no origin records.
-    /// `None` when the log is not exactly as committed (a full read then says what is wrong).
-    pub fn build_fast(snap: &Snapshot<'_>) -> Option<Index> {
+    /// start of the event, `{"type":"claim","subject":"…"`). The index holds the origin
+    /// `records` given, which must have been learned from the same snapshot. `None` when the
+    /// log is not exactly as committed (a full read then says what is wrong).
+    pub fn build_fast(snap: &Snapshot<'_>, records: Option<Records>) -> Option<Index> {
         let stamp = snap.stamp().ok()?;
         // The snapshot's one checked pass (shape, hash and link of every line, and the head
         // file, on all cores) hands each line to `classify`.
         let (head, lines) = snap.visit(&classify).ok()?;
-        let mut raw_subjects: Vec<(String, Span, EntryHash)> = Vec::new();
-        let mut corrections: Vec<(Span, EntryHash)> = Vec::new();
-        let mut others: Vec<Span> = Vec::new();
-        let mut alias_events: Vec<Entry> = Vec::new();
-        for l in lines {
-            let l = l?;
-            match l.kind {
-                Kind::Claim(subject, correction) => {
-                    if let Some(t) = correction {
-                        corrections.push((l.span, t));
-                    }
-                    raw_subjects.push((subject, l.span, l.hash));
-                }
-                Kind::Alias(e) => {
-                    others.push(l.span);
-                    alias_events.push(*e);
-                }
-                Kind::Other => others.push(l.span),
-            }
-        }
-        let aliases = alias_map(alias_events.iter());
-        let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
-        let mut subject_of: HashMap<EntryHash, String> = HashMap::new();
-        for (s, span, hash) in &raw_subjects {
-            let c = resolve(&aliases, s).to_owned();
-            if !corrections.is_empty() {
-                subject_of.insert(*hash, c.clone());
-            }
-            by_subject.entry(c).or_default().push(*span);
-        }
-        // A correction is read with the claim it corrects, wherever it is filed.
-        for (span, target) in &corrections {
-            if let Some(s) = subject_of.get(target) {
-                let v = by_subject.entry(s.clone()).or_default();
-                if !v.contains(span) {
-                    v.push(*span);
-                }
-            }
-        }
-        let (subjects, all) = assemble(by_subject);
-        let (header, area) = encode(stamp, head, None, &others, &subjects, &all);
-        let index = Index::from_parts(header, Area::Memory(area))?;
-        save(snap, &index);
-        Some(index)
+        let lines: Vec<Line> = lines.into_iter().collect::<Option<_>>()?;
+        Layout::of(head, lines).finish(snap, stamp, records)
     }
 
     /// Reads a header (its checksum already checked) and pairs it with its span area.
@@ -678,6 +638,120 @@ struct Line {
     kind: Kind,
 }
 
+impl Line {
+    /// What the index needs of an entry reduced for a lean fold, and where its line is.
+    fn of_lean(lean: &Lean, span: Span) -> Line {
+        match lean {
+            Lean::Claim(c) => Line {
+                hash: c.hash,
+                span,
+                kind: Kind::Claim(c.core.subject.as_str().to_owned(), c.supersedes),
+            },
+            Lean::Other(e) => Line {
+                hash: e.hash,
+                span,
+                kind: match e.event {
+                    Event::Alias { .. } => Kind::Alias(e.clone()),
+                    _ => Kind::Other,
+                },
+            },
+        }
+    }
+}
+
+/// Where every subject's entries are, before the origin records are known: an index
+/// without its header written. Made from one checked pass over a snapshot, and finished
+/// (with the records learned from the same pass, if any) by [`Layout::finish`].
+#[derive(Debug)]
+pub struct Layout {
+    head: Head,
+    others: Vec<Span>,
+    subjects: Vec<(String, usize, usize)>,
+    all: Vec<Span>,
+}
+
+impl Layout {
+    /// The layout of a snapshot from a lean projection of every entry with its span
+    /// ([`reckon_ledger::Snapshot::project`] handing each entry to [`Lean::of`]); `head` is
+    /// what the projection returned.
+    pub fn of_lean(head: Head, items: &[(Lean, Span)]) -> Layout {
+        Layout::of(head, items.iter().map(|(l, span)| Line::of_lean(l, *span)))
+    }
+
+    fn of(head: Head, lines: impl IntoIterator<Item = Line>) -> Layout {
+        let mut raw_subjects: Vec<(String, Span, EntryHash)> = Vec::new();
+        let mut corrections: Vec<(Span, EntryHash)> = Vec::new();
+        let mut others: Vec<Span> = Vec::new();
+        let mut alias_events: Vec<Entry> = Vec::new();
+        for l in lines {
+            match l.kind {
+                Kind::Claim(subject, correction) => {
+                    if let Some(t) = correction {
+                        corrections.push((l.span, t));
+                    }
+                    raw_subjects.push((subject, l.span, l.hash));
+                }
+                Kind::Alias(e) => {
+                    others.push(l.span);
+                    alias_events.push(*e);
+                }
+                Kind::Other => others.push(l.span),
+            }
+        }
+        let aliases = alias_map(alias_events.iter());
+        let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
+        let mut subject_of: HashMap<EntryHash, String> = HashMap::new();
+        for (s, span, hash) in &raw_subjects {
+            let c = resolve(&aliases, s).to_owned();
+            if !corrections.is_empty() {
+                subject_of.insert(*hash, c.clone());
+            }
+            by_subject.entry(c).or_default().push(*span);
+        }
+        // A correction is read with the claim it corrects, wherever it is filed.
+        for (span, target) in &corrections {
+            if let Some(s) = subject_of.get(target) {
+                let v = by_subject.entry(s.clone()).or_default();
+                if !v.contains(span) {
+                    v.push(*span);
+                }
+            }
+        }
+        let (subjects, all) = assemble(by_subject);
+        Layout {
+            head,
+            others,
+            subjects,
+            all,
+        }
+    }
+
+    /// The index of `snap` with this layout and the origin `records` learned from the same
+    /// snapshot, saved for the next question. `None` when the entries file is no longer as
+    /// the snapshot saw it, or `stamp` was not taken from it.
+    pub fn finish(
+        self,
+        snap: &Snapshot<'_>,
+        stamp: Stamp,
+        records: Option<Records>,
+    ) -> Option<Index> {
+        if stamp.len != snap.len() {
+            return None;
+        }
+        let (header, area) = encode(
+            stamp,
+            self.head,
+            records.as_ref(),
+            &self.others,
+            &self.subjects,
+            &self.all,
+        );
+        let index = Index::from_parts(header, Area::Memory(area))?;
+        save(snap, &index);
+        Some(index)
+    }
+}
+
 /// What the fast build needs of one checked line: its hash, where it is, and what it is
 /// (a claim's subject is read from the fixed start of its event). `None` when a claim or an
 /// alias cannot be read that way (a whole read then says what is wrong).
@@ -808,10 +882,24 @@ mod tests {
         );
         reckon_ledger::import(&log, "more.jsonl", more.as_bytes()).expect("more");
         let snap = log.snapshot().expect("snapshot");
-        let fast = Index::build_fast(&snap).expect("fast build");
+        let fast = Index::build_fast(&snap, None).expect("fast build");
         let (entries, spans) = snap.entries_with_spans().expect("entries");
         let full = Index::build(&snap, (&entries, &spans), None).expect("build");
         assert_eq!(fast, full);
+        // The third, from a lean projection (what a first question about figures makes),
+        // with records: the same index, and the records as given.
+        let names = reckon_reconcile::state::Names::default();
+        let (head, items) = snap
+            .project(&|e, span| (Lean::of(e, &names), span))
+            .expect("project");
+        let mut records = Records::new();
+        records.insert("Z".into(), Record::default());
+        let lean = Layout::of_lean(head, &items)
+            .finish(&snap, snap.stamp().expect("stamp"), Some(records.clone()))
+            .expect("lean build");
+        assert_eq!(lean.records(), Some(&records));
+        let with = Index::build(&snap, (&entries, &spans), Some(records)).expect("build");
+        assert_eq!(lean, with);
         assert!(fast.subjects().any(|s| s == "other/place"));
         // Searching by the literal prefix finds exactly what scanning every name finds.
         for p in [

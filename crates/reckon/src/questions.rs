@@ -15,6 +15,9 @@ fn trace(answer: &reckon_query::Answer) {
             reckon_query::Read::Index { entries } => {
                 format!("read {entries} entries through the saved index")
             }
+            reckon_query::Read::NewIndex { entries } => {
+                format!("checked the whole log, saved an index, read {entries} entries through it")
+            }
         };
         let _ = writeln!(std::io::stderr(), "trace: {}: {how}", answer.query);
     }

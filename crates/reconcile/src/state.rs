@@ -315,26 +315,31 @@ impl<'a> State<'a> {
     /// Folds lean entries (every entry of a log, in order, as [`Lean::of`] reduced them) up to
     /// entry `upto` (all when `None`), as known by the end of `known`: the same state as
     /// [`State::fold_known`] makes from the same entries, without [`Recorded::full`].
-    pub fn fold_lean(lean: Vec<Lean>, upto: Option<u64>, known: Option<Period>) -> State<'a> {
-        let n = upto.map_or(lean.len(), |u| {
-            usize::try_from(u).unwrap_or(usize::MAX).min(lean.len())
-        });
-        let head = lean[..n].last().map(|l| match l {
-            Lean::Claim(c) => c.hash,
-            Lean::Other(e) => e.hash,
-        });
+    pub fn fold_lean(
+        lean: impl IntoIterator<Item = Lean>,
+        upto: Option<u64>,
+        known: Option<Period>,
+    ) -> State<'a> {
+        let lean = lean.into_iter();
+        let n = upto.map_or(usize::MAX, |u| usize::try_from(u).unwrap_or(usize::MAX));
         let mut s = State::default();
         let mut f = Folding::default();
-        s.claims.reserve(n);
-        f.by_hash.reserve(n);
-        for l in lean.into_iter().take(n) {
+        let room = lean.size_hint().0.min(n);
+        s.claims.reserve(room);
+        f.by_hash.reserve(room);
+        for l in lean.take(n) {
+            s.position += 1;
             match l {
-                Lean::Claim(claim) => f.step(&mut s, Item::Claim { claim, full: None }, &known),
-                Lean::Other(e) => f.step(&mut s, Item::Other(&e), &known),
+                Lean::Claim(claim) => {
+                    s.head = Some(claim.hash);
+                    f.step(&mut s, Item::Claim { claim, full: None }, &known);
+                }
+                Lean::Other(e) => {
+                    s.head = Some(e.hash);
+                    f.step(&mut s, Item::Other(&e), &known);
+                }
             }
         }
-        s.position = n as u64;
-        s.head = head;
         s
     }
 

@@ -62,6 +62,12 @@ pub enum Read {
         /// Entries read.
         entries: usize,
     },
+    /// The whole log checked in one pass that made the index (none was saved, or it did not
+    /// match), then this many entries through it.
+    NewIndex {
+        /// Entries read through the new index.
+        entries: usize,
+    },
 }
 
 /// A query that parsed but cannot be answered.
@@ -110,24 +116,24 @@ fn subject_selection(q: &Query) -> Option<Pattern> {
     if q.at.is_some() || q.known.is_some() || q.valid.is_some() {
         return None;
     }
+    // A `subject = …` or `subject ~ …` that every answer must satisfy: the whole filter, or
+    // one term of its top-level `and` chain. Its pattern selects at least the subjects the
+    // filter keeps (the filter is applied again to what is read).
+    let filtered = || {
+        let subject = |e: &Expr| match e {
+            Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) => Some(Pattern::new(t)),
+            _ => None,
+        };
+        match q.filter.as_ref()? {
+            Expr::And(terms) => terms.iter().find_map(subject),
+            e => subject(e),
+        }
+    };
     match &q.source {
         Source::Figures(Some(p)) | Source::Conflicts(Some(p)) => Some(Pattern::new(p)),
         Source::Provenance(Target::Subject(s)) => Some(Pattern::new(s)),
-        Source::Claims => {
-            // A `subject = …` or `subject ~ …` that every answer must satisfy: the whole
-            // filter, or one term of its top-level `and` chain.
-            let subject = |e: &Expr| match e {
-                Expr::Cmp(Field::Subject, Op::Eq | Op::Like, Literal::Text(t)) => {
-                    Some(Pattern::new(t))
-                }
-                _ => None,
-            };
-            match q.filter.as_ref()? {
-                Expr::And(terms) => terms.iter().find_map(subject),
-                e => subject(e),
-            }
-        }
-        _ => None,
+        Source::Claims | Source::Figures(None) | Source::Conflicts(None) => filtered(),
+        Source::Provenance(_) => None,
     }
 }
 
@@ -148,16 +154,19 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let entries = snap.entries().map_err(RunError::Log)?;
         return Ok(run(q, &entries)?);
     };
-    // Figures need every origin's record, which only a whole read of the log gives; claims
-    // need only where each subject's entries are, which one verify-speed pass gives.
+    // Claims need only where each subject's entries are, which one verify-speed pass gives.
+    // Figures also need every origin's record, which only a whole read gives: when the saved
+    // index has none, they are learned from a lean pass (each claim's core, never every
+    // decoded entry at once) and saved with a new index for the next question.
     let needs_records = !matches!(q.source, Source::Claims);
-    let index = match Index::open(&snap) {
-        Ok(i) => Some(i),
-        Err(_) if !needs_records => Index::build_fast(&snap),
-        Err(_) => None,
+    let (index, saved) = match Index::open(&snap) {
+        Ok(i) if !needs_records || i.records().is_some() => (Some(i), true),
+        _ if !needs_records => (Index::build_fast(&snap, None), false),
+        _ => (lean_index(&snap).map_err(RunError::Log)?, false),
     };
+    // Records the index holds are those of this snapshot: a whole read below reuses them.
+    let mut learned = None;
     if let Some(index) = index
-        && (!needs_records || index.records().is_some())
         && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
     {
         // The index files claims under canonical names; a pattern may name a subject by an
@@ -189,19 +198,26 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
                 !exact.is_empty()
             };
             if complete {
-                a.read = Read::Index {
-                    entries: entries.len(),
+                let entries = entries.len();
+                a.read = if saved {
+                    Read::Index { entries }
+                } else {
+                    Read::NewIndex { entries }
                 };
                 return Ok(a);
             }
+            learned = ctx.records;
         }
     }
     let (entries, spans) = snap.entries_with_spans().map_err(RunError::Log)?;
-    let records = needs_records.then(|| {
-        std::sync::Arc::new(reckon_reconcile::estimate_records(
-            &State::fold(&entries, None),
-            &Options::default(),
-        ))
+    let have_index = learned.is_some();
+    let records = learned.or_else(|| {
+        needs_records.then(|| {
+            std::sync::Arc::new(reckon_reconcile::estimate_records(
+                &State::fold(&entries, None),
+                &Options::default(),
+            ))
+        })
     });
     let a = run_in(
         q,
@@ -211,8 +227,28 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: records.clone(),
         },
     )?;
-    let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
+    if !have_index {
+        let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
+    }
     Ok(a)
+}
+
+/// The index of `snap` with every origin's record, from one lean pass: each entry decoded,
+/// checked and reduced to what reconciling reads of it (names shared, never every decoded
+/// entry at once), its span kept for the index. The records are what
+/// [`reckon_reconcile::estimate_records`] gives on the whole state. `Ok(None)` when the index
+/// cannot be made (the entries file changed under the snapshot).
+fn lean_index(
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<Option<reckon_index::Index>, reckon_ledger::LedgerError> {
+    use reckon_reconcile::state::{Lean, Names};
+    let names = Names::default();
+    let stamp = snap.stamp()?;
+    let (head, items) = snap.project(&|e, span| (Lean::of(e, &names), span))?;
+    let layout = reckon_index::Layout::of_lean(head, &items);
+    let state = State::fold_lean(items.into_iter().map(|(l, _)| l), None, None);
+    let records = reckon_reconcile::estimate_records(&state, &Options::default());
+    Ok(layout.finish(snap, stamp, Some(records)))
 }
 
 fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryError> {
