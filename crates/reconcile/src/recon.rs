@@ -97,12 +97,6 @@ struct Group {
     subject: Subject,
     unit: String,
     claims: Vec<usize>,
-    intervals: Vec<Option<Interval>>,
-    /// What each claim is consistent with: its interval, widened for a round figure that may
-    /// be a rounding. The figure is chosen on these.
-    reach: Vec<Option<Interval>>,
-    /// How far each claim's rounding reaches, when it may be one.
-    rounding: Vec<Option<Num>>,
     /// For a range subject, the distinct ranges its claims state: claim `k` votes for the
     /// point `i` standing for `ranges[i]`, so that only equal ranges support each other.
     ranges: Option<Vec<Interval>>,
@@ -117,6 +111,97 @@ struct Group {
     voters: Vec<u32>,
     /// The counted claims cut into segments, for the reliability model.
     prepared: Prepared,
+}
+
+/// What each claim of a group means, in group order: made when the group is built and again
+/// when it is reported, never kept between (three values a claim, for every claim of the log,
+/// while the reliability fit runs).
+struct Measures {
+    intervals: Vec<Option<Interval>>,
+    /// What each claim is consistent with: its interval, widened for a round figure that may
+    /// be a rounding. The figure is chosen on these.
+    reach: Vec<Option<Interval>>,
+    /// How far each claim's rounding reaches, when it may be one.
+    rounding: Vec<Option<Num>>,
+}
+
+impl Measures {
+    /// The measures of `claims` (indices into the state's claims) under `subject`'s
+    /// definition; `ranges` are the distinct ranges of a range subject, made from the
+    /// intervals when `None` is given for one (see [`Group::ranges`]).
+    fn of(
+        state: &State<'_>,
+        subject: &Subject,
+        claims: &[usize],
+        (tolerance, kind): (Tolerance, Kind),
+        ranges: Option<&[Interval]>,
+    ) -> (Measures, Option<Vec<Interval>>) {
+        let subject_precision = state.defs.get(subject).and_then(|d| d.precision);
+        let intervals: Vec<Option<Interval>> = claims
+            .iter()
+            .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
+            .collect();
+        // A range's ends are facts: it is compared whole, never as a rounding.
+        let rounding: Vec<Option<Num>> = claims
+            .iter()
+            .map(|&i| {
+                let c = &state.claims[i].claim;
+                let precision = c.precision.or(subject_precision).unwrap_or_default();
+                (kind != Kind::Range)
+                    .then(|| c.value.rounding(precision, tolerance))
+                    .flatten()
+            })
+            .collect();
+        let made: Option<Vec<Interval>> = match (kind == Kind::Range, ranges) {
+            (true, None) => {
+                let mut v: Vec<Interval> = intervals.iter().flatten().copied().collect();
+                v.sort_unstable_by_key(range_key);
+                v.dedup();
+                Some(v)
+            }
+            _ => None,
+        };
+        let all = ranges.or(made.as_deref());
+        let reach: Vec<Option<Interval>> = intervals
+            .iter()
+            .zip(&rounding)
+            .map(|(iv, h)| match (iv, h, all) {
+                (Some(iv), _, Some(all)) => all
+                    .binary_search_by_key(&range_key(iv), range_key)
+                    .ok()
+                    .map(|i| Interval::point(Num::from_int(i as i64))),
+                (Some(iv), Some(h), None) => widen(iv, *h).or(Some(*iv)),
+                (iv, _, _) => *iv,
+            })
+            .collect();
+        (
+            Measures {
+                intervals,
+                reach,
+                rounding,
+            },
+            made,
+        )
+    }
+}
+
+/// How ranges are ordered: by lower end, then upper end (unbounded last).
+fn range_key(x: &Interval) -> (crate::sweep::Key, bool, Option<crate::sweep::Key>) {
+    (start_key(x), end_key(x).is_none(), end_key(x))
+}
+
+impl Group {
+    /// The measures of its claims, again (see [`Measures`]).
+    fn measures(&self, state: &State<'_>) -> Measures {
+        Measures::of(
+            state,
+            &self.subject,
+            &self.claims,
+            (self.tolerance, self.kind),
+            self.ranges.as_deref(),
+        )
+        .0
+    }
 }
 
 /// True when two times are within `window` days of each other.
@@ -361,42 +446,10 @@ fn build_group(
     let window = def
         .and_then(|d| d.window)
         .map_or(kind.default_window(), |w| w.days());
-    let intervals: Vec<Option<Interval>> = claims
-        .iter()
-        .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
-        .collect();
-    let subject_precision = def.and_then(|d| d.precision);
-    // A range's ends are facts: it is compared whole, never as a rounding.
-    let rounding: Vec<Option<Num>> = claims
-        .iter()
-        .map(|&i| {
-            let c = &state.claims[i].claim;
-            let precision = c.precision.or(subject_precision).unwrap_or_default();
-            (kind != Kind::Range)
-                .then(|| c.value.rounding(precision, tolerance))
-                .flatten()
-        })
-        .collect();
-    // By lower end, then upper end (unbounded last).
-    let range_key = |x: &Interval| (start_key(x), end_key(x).is_none(), end_key(x));
-    let ranges: Option<Vec<Interval>> = (kind == Kind::Range).then(|| {
-        let mut v: Vec<Interval> = intervals.iter().flatten().copied().collect();
-        v.sort_unstable_by_key(range_key);
-        v.dedup();
-        v
-    });
-    let reach: Vec<Option<Interval>> = intervals
-        .iter()
-        .zip(&rounding)
-        .map(|(iv, h)| match (iv, h, &ranges) {
-            (Some(iv), _, Some(all)) => all
-                .binary_search_by_key(&range_key(iv), range_key)
-                .ok()
-                .map(|i| Interval::point(Num::from_int(i as i64))),
-            (Some(iv), Some(h), None) => widen(iv, *h).or(Some(*iv)),
-            (iv, _, _) => *iv,
-        })
-        .collect();
+    let (m, ranges) = Measures::of(state, subject, &claims, (tolerance, kind), None);
+    let Measures {
+        intervals, reach, ..
+    } = m;
     let counted = |k: usize| {
         let r = &state.claims[claims[k]];
         r.is_live() && r.claim.modality == Modality::Asserted && intervals[k].is_some()
@@ -443,9 +496,6 @@ fn build_group(
         voters: distinct,
         prepared: Prepared::new(&ballots),
         claims,
-        intervals,
-        reach,
-        rounding,
         ranges,
         eligible,
         as_of,
@@ -458,10 +508,10 @@ fn build_group(
 
 /// Whether claim `k` of a group supports `figure`: it states the same range, for a range
 /// subject; else what it is consistent with overlaps the figure.
-fn backs(g: &Group, k: usize, figure: &Interval) -> bool {
+fn backs(g: &Group, m: &Measures, k: usize, figure: &Interval) -> bool {
     match &g.ranges {
-        Some(_) => g.intervals[k].as_ref() == Some(figure),
-        None => g.reach[k].is_some_and(|iv| iv.overlaps(figure)),
+        Some(_) => m.intervals[k].as_ref() == Some(figure),
+        None => m.reach[k].is_some_and(|iv| iv.overlaps(figure)),
     }
 }
 
@@ -477,7 +527,7 @@ fn widen(iv: &Interval, h: Num) -> Option<Interval> {
 
 /// The figure a region chosen on the claims' reach stands for: for a range subject, the range
 /// its point stands for; else what [`snap`] gives.
-fn settle(g: &Group, region: Interval) -> Interval {
+fn settle(g: &Group, m: &Measures, region: Interval) -> Interval {
     match &g.ranges {
         Some(all) => {
             let i = region.lo().at.millionths() / Num::from_int(1).millionths();
@@ -487,7 +537,7 @@ fn settle(g: &Group, region: Interval) -> Interval {
                 .copied()
                 .unwrap_or(region)
         }
-        None => snap(g, region),
+        None => snap(g, m, region),
     }
 }
 
@@ -495,18 +545,18 @@ fn settle(g: &Group, region: Interval) -> Interval {
 /// most precise first (meant exactly, then the smallest rounding), then the one the most
 /// claims state, then the smallest; else the region itself. Three claims of `1,000` (each
 /// reaching [950, 1050]) give 1000; `4,000` and `4,100` give 4100, which both allow.
-fn snap(g: &Group, region: Interval) -> Interval {
+fn snap(g: &Group, m: &Measures, region: Interval) -> Interval {
     if region.is_point() {
         return region;
     }
     // Each figure stated inside the region: its smallest rounding and how many claims state it.
     let mut inside: HashMap<Interval, (Num, usize), BuildHasherDefault<Fx>> = HashMap::default();
     for k in (0..g.claims.len()).filter(|&k| g.eligible[k]) {
-        let Some(iv) = g.intervals[k] else { continue };
+        let Some(iv) = m.intervals[k] else { continue };
         if !iv.is_point() || !region.contains(&iv) {
             continue;
         }
-        let rounding = g.rounding[k].unwrap_or(Num::ZERO);
+        let rounding = m.rounding[k].unwrap_or(Num::ZERO);
         let e = inside.entry(iv).or_insert((rounding, 0));
         e.0 = e.0.min(rounding);
         e.1 += 1;
@@ -718,7 +768,7 @@ fn by_weight(
 /// Each origin's vote on the group and the record behind it, heaviest first.
 fn weights_of(
     state: &State<'_>,
-    g: &Group,
+    (g, m): (&Group, &Measures),
     figure: Option<&Interval>,
     claim_origin: &[u32],
     (records, names): (&[Record], &[std::sync::Arc<str>]),
@@ -731,7 +781,7 @@ fn weights_of(
         .claims
         .iter()
         .enumerate()
-        .filter(|&(k, _)| g.eligible[k] && figure.is_some_and(|f| backs(g, k, f)))
+        .filter(|&(k, _)| g.eligible[k] && figure.is_some_and(|f| backs(g, m, k, f)))
         .map(|(_, &i)| claim_origin[i])
         .collect();
     let mut out: Vec<OriginWeight> = g
@@ -772,27 +822,28 @@ fn report(
     opts: &Options,
 ) -> SubjectReport {
     let def = state.defs.get(&g.subject);
+    let m = &g.measures(state);
     let (figure, status, candidates, tie_break) = match opts.method {
         Method::Count => by_counting(g, records, names),
         Method::Weighted => by_weight(g, records, names, &opts.model),
     };
-    let figure = figure.map(|f| settle(g, f));
+    let figure = figure.map(|f| settle(g, m, f));
     let candidates: Vec<(Interval, Vec<String>)> = candidates
         .into_iter()
-        .map(|(region, origins)| (settle(g, region), origins))
+        .map(|(region, origins)| (settle(g, m, region), origins))
         .collect();
     let (weights, by_count) = match opts.method {
         Method::Count => (Vec::new(), None),
         Method::Weighted => {
             let count_regions: Vec<Interval> = match &g.best {
-                Some((_, c)) => c.iter().map(|c| settle(g, c.region)).collect(),
+                Some((_, c)) => c.iter().map(|c| settle(g, m, c.region)).collect(),
                 None => Vec::new(),
             };
             let differs = count_regions.len() > 1 || count_regions.first() != figure.as_ref();
             (
                 weights_of(
                     state,
-                    g,
+                    (g, m),
                     figure.as_ref(),
                     claim_origin,
                     (records, names),
@@ -806,7 +857,7 @@ fn report(
     let mut claims = Vec::with_capacity(g.claims.len());
     for (k, &i) in g.claims.iter().enumerate() {
         let r = &state.claims[i];
-        let Some(iv) = g.intervals[k] else { continue };
+        let Some(iv) = m.intervals[k] else { continue };
         let excluded = if let Some((seq, why)) = &r.retracted {
             Some(Excluded::Retracted(*seq, why.to_string()))
         } else if let Some(by) = r.superseded_by {
@@ -824,7 +875,7 @@ fn report(
         } else {
             None
         };
-        let rounded = g.reach[k].filter(|r| *r != iv && g.ranges.is_none());
+        let rounded = m.reach[k].filter(|r| *r != iv && g.ranges.is_none());
         let mut relation =
             figure.map(|f| relation_of(&iv, rounded.as_ref(), &f, excluded.as_ref()));
         // A range agrees only with the same range: any other contradicts it.
@@ -864,7 +915,7 @@ fn report(
         kind: g.kind,
         window_set: g.window_set,
         series: (g.kind == Kind::RunningTotal)
-            .then(|| series_of(state, g, claim_origin, records, &opts.model)),
+            .then(|| series_of(state, (g, m), claim_origin, records, &opts.model)),
         as_of: g.as_of,
         figure,
         status,
@@ -896,7 +947,7 @@ fn report(
 /// weighted votes of the origins that state a consistent figure for the same time.
 fn series_of(
     state: &State<'_>,
-    g: &Group,
+    (g, m): (&Group, &Measures),
     claim_origin: &[u32],
     records: &[Record],
     model: &Model,
@@ -905,7 +956,7 @@ fn series_of(
         .filter_map(|k| {
             let r = &state.claims[g.claims[k]];
             let counted = r.is_live() && r.claim.modality == Modality::Asserted;
-            match (counted, r.claim.as_of, g.reach[k]) {
+            match (counted, r.claim.as_of, m.reach[k]) {
                 (true, Some(when), Some(reach)) => Some((k, when, reach)),
                 _ => None,
             }
