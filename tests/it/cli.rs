@@ -304,3 +304,88 @@ fn commands_on_a_missing_log_say_how_to_make_one() {
         &dir,
     );
 }
+
+/// Every command and flag reaches the shells: the scripts are made from the same definitions
+/// as `--help`, so a new command cannot be left out of them.
+#[test]
+fn completions_cover_every_command_for_every_shell() {
+    let dir = scratch("completions");
+    let help = reckon(&dir, &["--help"], None).stdout;
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        // A command's line starts with two spaces; its wrapped help, with more.
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() > 20, "{commands:?}");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = reckon(&dir, &["completions", shell], None);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        for c in &commands {
+            assert!(r.stdout.contains(c), "{shell}: no `{c}`");
+        }
+        assert!(r.stdout.contains("dry-run"), "{shell}: flags missing");
+    }
+    // The bash script is valid bash, when bash is here to say so.
+    let script = dir.join("reckon.bash");
+    std::fs::write(&script, reckon(&dir, &["completions", "bash"], None).stdout).unwrap();
+    match std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+    {
+        Ok(o) => assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr)),
+        Err(_) => eprintln!("note: bash is absent; the completion script was not parsed"),
+    }
+    let r = reckon(&dir, &["completions", "tcsh"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("possible values"), "{}", r.stderr);
+}
+
+/// `reckon man` prints the program's page, listing every command's own page; `man COMMAND`
+/// prints that page; `--dir` writes them all; an unknown command is a usage error naming the
+/// commands.
+#[test]
+fn manual_pages_are_made_for_the_program_and_each_command() {
+    let dir = scratch("man");
+    let top = reckon(&dir, &["man"], None);
+    assert_eq!(top.code, 0, "{}", top.stderr);
+    assert!(top.stdout.contains(".TH reckon 1"), "{}", top.stdout);
+    assert!(top.stdout.contains("reckon\\-verify\\-tiles(1)"));
+    let import = reckon(&dir, &["man", "import"], None);
+    assert_eq!(import.code, 0);
+    assert!(import.stdout.contains(".TH reckon-import 1"));
+    assert!(
+        import.stdout.contains("reckon 0.1.0"),
+        "the page names the version"
+    );
+    assert!(import.stdout.contains("\\-\\-documents"));
+    let pages = dir.join("man1");
+    assert_eq!(
+        reckon(&dir, &["man", "--dir", pages.to_str().unwrap()], None).code,
+        0
+    );
+    let mut written: Vec<String> = std::fs::read_dir(&pages)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert!(written.contains(&"reckon.1".to_owned()));
+    assert!(written.contains(&"reckon-reconcile.1".to_owned()));
+    assert_eq!(
+        written.len(),
+        1 + top.stdout.matches("(1)\n").count(),
+        "{written:?}"
+    );
+    let bad = reckon(&dir, &["man", "reconcil"], None);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("the commands are: init"),
+        "{}",
+        bad.stderr
+    );
+}

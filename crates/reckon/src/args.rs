@@ -461,6 +461,57 @@ Examples:
         #[arg(long)]
         commit_tail: bool,
     },
+    /// Print a shell completion script for reckon (made from these very definitions).
+    #[command(after_help = "\
+Install it where your shell looks for completions, for example:
+  reckon completions bash > ~/.local/share/bash-completion/completions/reckon
+  reckon completions zsh > ~/.zfunc/_reckon      # with fpath+=(~/.zfunc) before compinit
+  reckon completions fish > ~/.config/fish/completions/reckon.fish
+  reckon completions powershell >> $PROFILE")]
+    Completions {
+        /// The shell.
+        shell: ShellArg,
+    },
+    /// Print reckon's manual page, or one command's (roff, from these very definitions).
+    #[command(after_help = "\
+Read one, or install them all:
+  reckon man | man -l -
+  reckon man import | man -l -
+  reckon man --dir ~/.local/share/man/man1     # reckon.1, reckon-import.1, …")]
+    Man {
+        /// The command whose page to print (default: reckon's own, which lists them all).
+        command: Option<String>,
+        /// Write every page (reckon.1 and reckon-COMMAND.1 for each command) into DIR instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// A shell that completions are made for.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ShellArg {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
+}
+
+impl From<ShellArg> for clap_complete::Shell {
+    fn from(s: ShellArg) -> Self {
+        match s {
+            ShellArg::Bash => clap_complete::Shell::Bash,
+            ShellArg::Zsh => clap_complete::Shell::Zsh,
+            ShellArg::Fish => clap_complete::Shell::Fish,
+            ShellArg::Powershell => clap_complete::Shell::PowerShell,
+            ShellArg::Elvish => clap_complete::Shell::Elvish,
+        }
+    }
 }
 
 /// Who must have signed a checkpoint (see `reckon_audit::policy`).

@@ -486,8 +486,65 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             dry_run,
             commit_tail,
         } => return repair(&log, dry_run, commit_tail, &mut print),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                clap_complete::Shell::from(shell),
+                &mut <Cli as clap::CommandFactory>::command(),
+                "reckon",
+                &mut script,
+            );
+            out.write_all(&script)
+                .context("cannot write to standard output")
+                .map_err(fail(2))?;
+        }
+        Command::Man { command, dir } => manual(command.as_deref(), dir.as_deref(), out)?,
     }
     Ok(0)
+}
+
+/// `reckon man`: one page on standard output, or every page into a directory.
+fn manual(
+    command: Option<&str>,
+    dir: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut top = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    top.build();
+    // Every page names the program and its version (a command's own would have none).
+    let source = format!("reckon {}", env!("CARGO_PKG_VERSION"));
+    let man = |c: &clap::Command| clap_mangen::Man::new(c.clone()).source(source.clone());
+    if let Some(dir) = dir {
+        let written = std::fs::create_dir_all(dir).and_then(|()| {
+            man(&top).generate_to(dir)?;
+            for sub in top.get_subcommands() {
+                man(sub).generate_to(dir)?;
+            }
+            Ok(())
+        });
+        written
+            .with_context(|| format!("{}: cannot write the manual pages", dir.display()))
+            .map_err(fail(2))?;
+        return Ok(());
+    }
+    let page = match command {
+        None => &top,
+        Some(name) => top.find_subcommand(name).ok_or_else(|| {
+            let names: Vec<&str> = top.get_subcommands().map(clap::Command::get_name).collect();
+            usage(format!(
+                "`{name}` is not a reckon command; the commands are: {}",
+                names.join(", ")
+            ))
+        })?,
+    };
+    let mut roff = Vec::new();
+    man(page)
+        .render(&mut roff)
+        .context("cannot make the manual page")
+        .map_err(fail(2))?;
+    out.write_all(&roff)
+        .context("cannot write to standard output")
+        .map_err(fail(2))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
