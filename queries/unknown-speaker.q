@@ -1,2 +1,3 @@
 # An unknown name is not a silent empty answer.
+# expect: nothing
 claims where speaker = Umerov

@@ -166,6 +166,66 @@ fn check_without_expected_output_fails_and_says_how_to_create_it() {
     assert_eq!(none.code, 2);
 }
 
+/// `--bless` never pins a typo or an empty answer as a passing test: a query that fails or
+/// answers nothing is refused (nothing written for it, exit 1) unless its file says that may
+/// be so; one saved query can be run or blessed by naming its file.
+#[test]
+fn bless_refuses_errors_and_empty_answers_unless_the_query_says_so() {
+    let dir = scratch("check-bless");
+    let log = seeded(&dir);
+    let q = dir.join("queries");
+    std::fs::create_dir_all(&q).unwrap();
+    let files = [
+        ("good", "figures pows/ukraine/held-by-russia\n"),
+        ("typo", "claims wher speaker = Umerov\n"),
+        ("empty", "claims where speaker = Nobody\n"),
+        (
+            "meant-empty",
+            "# expect: nothing\nclaims where speaker = Nobody\n",
+        ),
+        ("meant-error", "claims wher x\n# expect: error\n"),
+        (
+            "may-fail",
+            "# expect: error\nfigures pows/ukraine/held-by-russia\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(q.join(format!("{name}.q")), text).unwrap();
+    }
+    let r = reckon(&log, &["check", "--bless", q.to_str().unwrap()], None);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    golden("query/check-bless-refused.txt", &r.transcript(), &dir);
+    let written = |name: &str| q.join(format!("{name}.out")).exists();
+    for name in ["good", "meant-empty", "meant-error", "may-fail"] {
+        assert!(written(name), "{name} was not blessed");
+    }
+    for name in ["typo", "empty"] {
+        assert!(!written(name), "{name} was blessed");
+    }
+    // One file: run, then blessed, alone.
+    let one = q.join("good.q");
+    let r = reckon(&log, &["check", one.to_str().unwrap()], None);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "ok      good\n1 queries: 1 matched, 0 changed\n")
+    );
+    let r = reckon(
+        &log,
+        &["check", "--bless", q.join("typo.q").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 1);
+    assert!(!written("typo"));
+    // What is neither a directory nor a saved query is bad usage.
+    let r = reckon(
+        &log,
+        &["check", dir.join("log/head").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nor a saved query"), "{}", r.stderr);
+}
+
 /// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
 /// the second answers through it (the trace says which path answered). The answers must be
 /// the same, and a stale or damaged index must never change an answer.

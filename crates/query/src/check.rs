@@ -1,6 +1,9 @@
 //! Saved queries: a directory of `NAME.q` files, each with its expected output in `NAME.out`
 //! beside it. A `.q` file may say how to print its answer in a comment line
-//! `# format: table`, `# format: json` or `# format: csv` (default: table).
+//! `# format: table`, `# format: json` or `# format: csv` (default: table), and that it may
+//! answer nothing, or fail, with `# expect: nothing` or `# expect: error` (without it,
+//! blessing refuses an empty answer or an error as the expected output: a typo must not be
+//! pinned as a passing test).
 
 use crate::exec::Answer;
 use std::path::{Path, PathBuf};
@@ -14,6 +17,27 @@ pub enum OutFormat {
     Json,
     /// CSV.
     Csv,
+}
+
+/// What a saved query's output may be, beside an answer with rows (its `# expect:` line).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Expect {
+    /// Answer with at least one row (the default).
+    #[default]
+    Answer,
+    /// Also no rows (`# expect: nothing`).
+    Nothing,
+    /// Also an error message (`# expect: error`), or no rows.
+    Error,
+}
+
+/// What a saved query did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It answered with this many rows.
+    Rows(usize),
+    /// It could not be read, parsed or answered.
+    Error,
 }
 
 /// One saved query, run.
@@ -31,6 +55,10 @@ pub struct Case {
     pub expected: Option<String>,
     /// Why the expected file exists but cannot be read (it is then never overwritten).
     pub unreadable: Option<String>,
+    /// What the query did.
+    pub outcome: Outcome,
+    /// What it says it should do.
+    pub expect: Expect,
 }
 
 impl Case {
@@ -38,27 +66,65 @@ impl Case {
     pub fn passed(&self) -> bool {
         self.expected.as_deref() == Some(self.actual.as_str())
     }
+
+    /// Why its output must not be blessed as expected: it failed, or answered nothing, and
+    /// its file does not say that may be so.
+    pub fn unblessable(&self) -> Option<String> {
+        match (self.outcome, self.expect) {
+            (Outcome::Error, Expect::Answer | Expect::Nothing) => Some(
+                "it fails with an error; if it is meant to, add the line `# expect: error` to it"
+                    .into(),
+            ),
+            (Outcome::Rows(0), Expect::Answer) => Some(
+                "it answers nothing; if that may be so, add the line `# expect: nothing` to it"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// The value of a `# KEY: value` comment line of a saved query, if it has one.
+fn directive<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    text.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix('#')?;
+        Some(rest.trim().strip_prefix(key)?.strip_prefix(':')?.trim())
+    })
+}
+
+fn expect_of(text: &str) -> Result<Expect, String> {
+    match directive(text, "expect") {
+        None | Some("answer") => Ok(Expect::Answer),
+        Some("nothing") => Ok(Expect::Nothing),
+        Some("error") => Ok(Expect::Error),
+        Some(other) => Err(format!(
+            "unknown expectation `{other}` (answer, nothing or error)"
+        )),
+    }
 }
 
 fn format_of(text: &str) -> Result<OutFormat, String> {
-    for line in text.lines() {
-        if let Some(rest) = line.trim().strip_prefix('#')
-            && let Some(f) = rest.trim().strip_prefix("format:")
-        {
-            return match f.trim() {
-                "table" | "human" => Ok(OutFormat::Table),
-                "json" => Ok(OutFormat::Json),
-                "csv" => Ok(OutFormat::Csv),
-                other => Err(format!("unknown format `{other}` (table, json or csv)")),
-            };
-        }
+    match directive(text, "format") {
+        None | Some("table" | "human") => Ok(OutFormat::Table),
+        Some("json") => Ok(OutFormat::Json),
+        Some("csv") => Ok(OutFormat::Csv),
+        Some(other) => Err(format!("unknown format `{other}` (table, json or csv)")),
     }
-    Ok(OutFormat::Table)
 }
 
-/// The saved queries of `dir`, by name.
-pub fn saved(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut qs: Vec<PathBuf> = std::fs::read_dir(dir)?
+/// The saved queries a path names: the `NAME.q` files of a directory, by name, or one such
+/// file. A path that is neither is an error that says so.
+pub fn saved(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if !path.is_dir() {
+        std::fs::metadata(path)?;
+        if path.extension().is_none_or(|x| x != "q") {
+            return Err(std::io::Error::other(
+                "not a directory of saved queries nor a saved query (NAME.q)",
+            ));
+        }
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut qs: Vec<PathBuf> = std::fs::read_dir(path)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "q"))
         .collect();
@@ -78,18 +144,26 @@ pub fn run_case(
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let expected_path = path.with_extension("out");
-    let actual = match std::fs::read_to_string(path) {
-        Err(e) => format!("error: cannot read {}: {e}\n", path.display()),
-        Ok(text) => match format_of(&text) {
-            Err(m) => format!("error: {m}\n"),
-            Ok(fmt) => match crate::parse(&text) {
-                Err(e) => format!("error: {}", e.render(&text)),
-                Ok(q) => match answer(&q) {
-                    Ok(a) => print(&a, fmt),
-                    Err(e) => format!("error: {e}\n"),
-                },
-            },
+    let mut expect = Expect::Answer;
+    let ran = match std::fs::read_to_string(path) {
+        Err(e) => Err(format!("error: cannot read {}: {e}\n", path.display())),
+        Ok(text) => match (format_of(&text), expect_of(&text)) {
+            (Err(m), _) | (_, Err(m)) => Err(format!("error: {m}\n")),
+            (Ok(fmt), Ok(e)) => {
+                expect = e;
+                match crate::parse(&text) {
+                    Err(e) => Err(format!("error: {}", e.render(&text))),
+                    Ok(q) => match answer(&q) {
+                        Ok(a) => Ok((print(&a, fmt), a.rows.len())),
+                        Err(e) => Err(format!("error: {e}\n")),
+                    },
+                }
+            }
         },
+    };
+    let (actual, outcome) = match ran {
+        Ok((text, rows)) => (text, Outcome::Rows(rows)),
+        Err(text) => (text, Outcome::Error),
     };
     let (expected, unreadable) = match std::fs::read_to_string(&expected_path) {
         Ok(text) => (Some(text), None),
@@ -106,5 +180,7 @@ pub fn run_case(
         actual,
         expected,
         unreadable,
+        outcome,
+        expect,
     }
 }

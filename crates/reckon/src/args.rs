@@ -222,15 +222,21 @@ Grammar:
 Prints a unified diff for each query whose output changed; exit 1 if any did, 0 if all match.
 A .q file may choose its output with a comment line: # format: table|json|csv
 
+--bless writes the current output as expected, but refuses (exit 1, nothing written for it) a
+query that fails with an error or answers nothing, unless its file says that may be so with a
+comment line: # expect: error  or  # expect: nothing
+
 Examples:
   reckon check                       run queries/
+  reckon check queries/captives.q    run one saved query
   reckon check --bless               accept the current output as expected
+  reckon check --bless queries/captives.q
   reckon check --junit report.xml    also write a JUnit report for CI")]
     Check {
-        /// The directory of saved queries.
-        #[arg(default_value = "queries")]
-        dir: PathBuf,
-        /// Rewrite the expected files with the current output.
+        /// Directories of saved queries, or single NAME.q files.
+        #[arg(default_value = "queries", value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Rewrite the expected files with the current output (see above for what is refused).
         #[arg(long)]
         bless: bool,
         /// Write a JUnit XML report here.

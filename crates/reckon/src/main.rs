@@ -266,8 +266,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             print(&reckon_render::recon::graph(&state, &g, format))?;
         }
         Command::Query(a) => print(&questions::query(&log, a)?)?,
-        Command::Check { dir, bless, junit } => {
-            return questions::check(&log, &dir, bless, junit.as_deref(), &mut print);
+        Command::Check {
+            paths,
+            bless,
+            junit,
+        } => {
+            return questions::check(&log, &paths, bless, junit.as_deref(), &mut print);
         }
         Command::Keygen { name, out } => print(&audit::keygen(&name, &out)?)?,
         Command::Checkpoint {

@@ -59,21 +59,25 @@ pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
 
 pub(crate) fn check(
     log: &Log,
-    dir: &std::path::Path,
+    named: &[std::path::PathBuf],
     bless: bool,
     junit: Option<&std::path::Path>,
     print: &mut dyn FnMut(&str) -> Result<(), Failure>,
 ) -> Result<u8, Failure> {
     use reckon_query::check::{OutFormat, run_case, saved};
     use reckon_render::query::{QueryFormat, answer};
-    let paths = saved(dir)
-        .with_context(|| format!("{}: cannot read the directory", dir.display()))
-        .map_err(fail(2))?;
-    if paths.is_empty() {
-        return Err(usage(format!(
-            "{}: no saved queries (NAME.q files) here",
-            dir.display()
-        )));
+    let mut paths = Vec::new();
+    for p in named {
+        let found = saved(p)
+            .with_context(|| format!("{}: cannot read saved queries", p.display()))
+            .map_err(fail(2))?;
+        if found.is_empty() {
+            return Err(usage(format!(
+                "{}: no saved queries (NAME.q files) here",
+                p.display()
+            )));
+        }
+        paths.extend(found);
     }
     // Each saved query is answered as `reckon query` answers it: questions about named subjects
     // through the saved index, the others from one whole read shared by all of them. The
@@ -131,8 +135,16 @@ pub(crate) fn check(
                 format!("{expected_name} is missing; run `reckon check --bless` to create it\n")
             }
         };
+        let refused = bless.then(|| case.unblessable()).flatten();
         if case.unreadable.is_some() {
             print(&format!("CHANGED {}\n{diff}", case.name))?;
+        } else if let Some(why) = &refused {
+            // What it printed, so that the reason can be seen.
+            let output: String = case.actual.lines().map(|l| format!("  {l}\n")).collect();
+            print(&format!(
+                "REFUSED {}: not blessed: {why}\n{output}",
+                case.name
+            ))?;
         } else if bless && !case.passed() {
             reckon_ledger::fsx::write_atomically(&case.expected_path, case.actual.as_bytes())
                 .map_err(fail(2))?;
@@ -143,13 +155,16 @@ pub(crate) fn check(
             print(&format!("CHANGED {}\n{diff}", case.name))?;
         }
         diffs.push(diff);
-        cases.push(case);
+        cases.push((case, refused.is_some()));
     }
-    // An expected file that cannot be read fails even when blessing: it was not replaced.
+    // An expected file that cannot be read fails even when blessing: it was not replaced; so
+    // does a query whose output blessing refused.
     let failed = cases
         .iter()
-        .filter(|c| c.unreadable.is_some() || (!bless && !c.passed()))
+        .filter(|(c, refused)| *refused || c.unreadable.is_some() || (!bless && !c.passed()))
         .count();
+    let refused = cases.iter().filter(|(_, refused)| *refused).count();
+    let cases: Vec<reckon_query::check::Case> = cases.into_iter().map(|(c, _)| c).collect();
     if let Some(path) = junit {
         reckon_ledger::fsx::write_atomically(
             path,
@@ -158,10 +173,15 @@ pub(crate) fn check(
         .map_err(fail(2))?;
     }
     print(&format!(
-        "{} queries: {} matched, {} changed\n",
+        "{} queries: {} matched, {} changed{}\n",
         cases.len(),
         cases.len() - failed,
-        failed
+        failed - refused,
+        if refused > 0 {
+            format!(", {refused} refused (not blessed)")
+        } else {
+            String::new()
+        }
     ))?;
     Ok(if failed == 0 { 0 } else { 1 })
 }
