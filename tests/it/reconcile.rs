@@ -587,3 +587,27 @@ fn each_rule_of_what_a_stated_figure_means() {
     );
     golden("reconcile/rules.txt", &out, &dir);
 }
+
+/// `conflicts --exit-code` lets CI fail on a contradiction, as `git diff --exit-code` does:
+/// 0 while none is listed, 1 once one is, in every format; without the flag, 0 either way.
+#[test]
+fn conflicts_exit_code_fails_only_when_a_conflict_is_listed() {
+    let dir = crate::support::scratch("conflicts-exit");
+    let log = crate::support::seeded(&dir);
+    let code = |args: &[&str]| crate::support::reckon(&log, args, None).code;
+    assert_eq!(code(&["conflicts", "--exit-code"]), 0);
+    let dissent = r#"{"subject": "pows/ukraine/held-by-russia", "value": "2,000", "unit": "people", "as_of": "2025-05-01", "said_on": "2025-05-02", "speaker": "Someone Else"}"#;
+    let r = crate::support::reckon(
+        &log,
+        &["import", "-"],
+        Some(format!("{dissent}\n").as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(code(&["conflicts"]), 0);
+    assert_eq!(code(&["conflicts", "--exit-code"]), 1);
+    assert_eq!(code(&["conflicts", "--exit-code", "--format", "json"]), 1);
+    // The same log before the dissent: nothing listed.
+    assert_eq!(code(&["conflicts", "--exit-code", "--at", "26"]), 0);
+    // Only the subjects asked about count.
+    assert_eq!(code(&["conflicts", "--exit-code", "exchange/"]), 0);
+}

@@ -177,10 +177,15 @@ Examples:
   reckon reconcile --at 20          the state after the first 20 log entries")]
     Reconcile(ReconcileArgs),
     /// Every contradiction, with both sides' provenance.
-    #[command(
-        after_help = "Examples:\n  reckon conflicts\n  reckon conflicts exchange/ --format json"
-    )]
-    Conflicts(ReconcileArgs),
+    #[command(after_help = "\
+With --exit-code, exit 1 when any conflict is listed (as `git diff --exit-code` does), so CI
+can fail on a new contradiction; exit 0 when there is none.
+
+Examples:
+  reckon conflicts
+  reckon conflicts exchange/ --format json
+  reckon conflicts --exit-code > conflicts.txt")]
+    Conflicts(ConflictsArgs),
     /// A subject's figure, then every claim and relation in words.
     #[command(
         after_help = "Examples:\n  reckon explain pows/ukraine/held-by-russia\n  reckon explain 'exchange/2025-05-23/*'"
@@ -568,6 +573,15 @@ pub(crate) struct ReconcileArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub(crate) format: FormatArg,
+}
+
+#[derive(Args)]
+pub(crate) struct ConflictsArgs {
+    #[command(flatten)]
+    pub(crate) common: ReconcileArgs,
+    /// Exit 1 when any conflict is listed, 0 when none is.
+    #[arg(long)]
+    pub(crate) exit_code: bool,
 }
 
 #[derive(Args)]

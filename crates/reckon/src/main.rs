@@ -245,7 +245,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             print(&reckon_render::show(e, &fate, format.into()))?;
         }
         Command::Reconcile(a) => reconciled(&log, &a, Which::Table, &mut print)?,
-        Command::Conflicts(a) => reconciled(&log, &a, Which::Conflicts, &mut print)?,
+        Command::Conflicts(a) => {
+            let entries = log.entries().map_err(ledger)?;
+            let (state, r) = reconcile_entries(&entries, &a.common)?;
+            let (text, listed) =
+                reckon_render::recon::conflicts_counted(&state, &r, a.common.format.into());
+            print(&text)?;
+            return Ok(u8::from(a.exit_code && listed > 0));
+        }
         Command::Explain(a) => reconciled(&log, &a, Which::Explain, &mut print)?,
         Command::Graph(a) => {
             let format = match a.format {
@@ -554,7 +561,6 @@ fn manual(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Which {
     Table,
-    Conflicts,
     Explain,
 }
 
@@ -659,7 +665,6 @@ fn reconciled(
     let (state, r) = reconcile_entries(&entries, a)?;
     match which {
         Which::Table => reckon_render::recon::reconcile_into(&state, &r, format, print),
-        Which::Conflicts => print(&reckon_render::recon::conflicts(&state, &r, format)),
         Which::Explain => reckon_render::recon::explain_into(&state, &r, format, print),
     }
 }

@@ -1108,6 +1108,11 @@ fn with_reach(a: &Assessed) -> String {
 /// whole is not shown: `whole`, `reason`, `rest` (the whole less the other parts), `figure`
 /// and `claims`) or `order`. Every side is traced to its entries.
 pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> String {
+    conflicts_counted(state, r, format).0
+}
+
+/// [`conflicts`], with how many conflicts it lists (for `reckon conflicts --exit-code`).
+pub fn conflicts_counted(state: &State<'_>, r: &Reconciliation, format: Format) -> (String, usize) {
     let mut items: Vec<Json> = Vec::new();
     let mut text = position_line(r);
     let mut n = 0;
@@ -1310,12 +1315,12 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
         }
     }
     if format == Format::Json {
-        return envelope(r, "conflicts", Json::Array(items));
+        return (envelope(r, "conflicts", Json::Array(items)), n);
     }
     if n == 0 {
         text.push_str("no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold, no running total out of order\n");
     }
-    text
+    (text, n)
 }
 
 fn dot_escape(s: &str) -> String {
