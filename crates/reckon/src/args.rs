@@ -481,7 +481,7 @@ Install it where your shell looks for completions, for example:
   reckon completions powershell >> $PROFILE")]
     Completions {
         /// The shell.
-        shell: ShellArg,
+        shell: clap_complete::Shell,
     },
     /// Print reckon's manual page, or one command's (roff, from these very definitions).
     #[command(after_help = "\
@@ -496,33 +496,6 @@ Read one, or install them all:
         #[arg(long, value_name = "DIR", conflicts_with = "command")]
         dir: Option<PathBuf>,
     },
-}
-
-/// A shell that completions are made for.
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum ShellArg {
-    /// GNU bash.
-    Bash,
-    /// Z shell.
-    Zsh,
-    /// fish.
-    Fish,
-    /// PowerShell.
-    Powershell,
-    /// Elvish.
-    Elvish,
-}
-
-impl From<ShellArg> for clap_complete::Shell {
-    fn from(s: ShellArg) -> Self {
-        match s {
-            ShellArg::Bash => clap_complete::Shell::Bash,
-            ShellArg::Zsh => clap_complete::Shell::Zsh,
-            ShellArg::Fish => clap_complete::Shell::Fish,
-            ShellArg::Powershell => clap_complete::Shell::PowerShell,
-            ShellArg::Elvish => clap_complete::Shell::Elvish,
-        }
-    }
 }
 
 /// Who must have signed a checkpoint (see `reckon_audit::policy`).

@@ -500,7 +500,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(
-                clap_complete::Shell::from(shell),
+                shell,
                 &mut <Cli as clap::CommandFactory>::command(),
                 "reckon",
                 &mut script,

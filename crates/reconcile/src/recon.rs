@@ -127,20 +127,16 @@ struct Measures {
 
 impl Measures {
     /// The measures of `claims` (indices into the state's claims) under `subject`'s
-    /// definition; `ranges` are the distinct ranges of a range subject, made from the
-    /// intervals when `None` is given for one (see [`Group::ranges`]).
+    /// definition; `ranges` are the distinct ranges of a range subject ([`distinct_ranges`]).
     fn of(
         state: &State<'_>,
         subject: &Subject,
         claims: &[usize],
         (tolerance, kind): (Tolerance, Kind),
         ranges: Option<&[Interval]>,
-    ) -> (Measures, Option<Vec<Interval>>) {
+    ) -> Measures {
         let subject_precision = state.defs.get(subject).and_then(|d| d.precision);
-        let intervals: Vec<Option<Interval>> = claims
-            .iter()
-            .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
-            .collect();
+        let intervals = intervals_of(state, claims, tolerance);
         // A range's ends are facts: it is compared whole, never as a rounding.
         let rounding: Vec<Option<Num>> = claims
             .iter()
@@ -152,20 +148,10 @@ impl Measures {
                     .flatten()
             })
             .collect();
-        let made: Option<Vec<Interval>> = match (kind == Kind::Range, ranges) {
-            (true, None) => {
-                let mut v: Vec<Interval> = intervals.iter().flatten().copied().collect();
-                v.sort_unstable_by_key(range_key);
-                v.dedup();
-                Some(v)
-            }
-            _ => None,
-        };
-        let all = ranges.or(made.as_deref());
         let reach: Vec<Option<Interval>> = intervals
             .iter()
             .zip(&rounding)
-            .map(|(iv, h)| match (iv, h, all) {
+            .map(|(iv, h)| match (iv, h, ranges) {
                 (Some(iv), _, Some(all)) => all
                     .binary_search_by_key(&range_key(iv), range_key)
                     .ok()
@@ -174,15 +160,36 @@ impl Measures {
                 (iv, _, _) => *iv,
             })
             .collect();
-        (
-            Measures {
-                intervals,
-                reach,
-                rounding,
-            },
-            made,
-        )
+        Measures {
+            intervals,
+            reach,
+            rounding,
+        }
     }
+}
+
+/// The interval each of `claims` means.
+fn intervals_of(
+    state: &State<'_>,
+    claims: &[usize],
+    tolerance: Tolerance,
+) -> Vec<Option<Interval>> {
+    claims
+        .iter()
+        .map(|&i| state.claims[i].claim.value.value().interval(tolerance))
+        .collect()
+}
+
+/// The distinct ranges `claims` state, in [`range_key`] order: what a range subject's claims
+/// vote for (see [`Group::ranges`]).
+fn distinct_ranges(state: &State<'_>, claims: &[usize], tolerance: Tolerance) -> Vec<Interval> {
+    let mut v: Vec<Interval> = intervals_of(state, claims, tolerance)
+        .into_iter()
+        .flatten()
+        .collect();
+    v.sort_unstable_by_key(range_key);
+    v.dedup();
+    v
 }
 
 /// How ranges are ordered: by lower end, then upper end (unbounded last).
@@ -200,7 +207,6 @@ impl Group {
             (self.tolerance, self.kind),
             self.ranges.as_deref(),
         )
-        .0
     }
 }
 
@@ -446,10 +452,16 @@ fn build_group(
     let window = def
         .and_then(|d| d.window)
         .map_or(kind.default_window(), |w| w.days());
-    let (m, ranges) = Measures::of(state, subject, &claims, (tolerance, kind), None);
+    let ranges = (kind == Kind::Range).then(|| distinct_ranges(state, &claims, tolerance));
     let Measures {
         intervals, reach, ..
-    } = m;
+    } = Measures::of(
+        state,
+        subject,
+        &claims,
+        (tolerance, kind),
+        ranges.as_deref(),
+    );
     let counted = |k: usize| {
         let r = &state.claims[claims[k]];
         r.is_live() && r.claim.modality == Modality::Asserted && intervals[k].is_some()
