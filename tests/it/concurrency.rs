@@ -11,12 +11,14 @@ fn concurrent_imports_and_adds_all_land_in_one_chain() {
     let per_file = 300;
     let mut children = Vec::new();
     for w in 0..4 {
-        let file = dir.join(format!("w{w}.jsonl"));
-        let body: String = (0..per_file)
-            .map(|i| format!("{{\"subject\":\"w{w}/s\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"writer {w}\"}}\n"))
-            .collect();
-        std::fs::write(&file, body).unwrap();
-        for _ in 0..3 {
+        // Three different files a writer: the same one three times would be refused as
+        // duplicates (by whichever import comes second).
+        for k in 0..3 {
+            let file = dir.join(format!("w{w}-{k}.jsonl"));
+            let body: String = (0..per_file)
+                .map(|i| format!("{{\"subject\":\"w{w}/s\",\"value\":\"{}\",\"said_on\":\"2025\",\"speaker\":\"writer {w}\"}}\n", i + k * per_file))
+                .collect();
+            std::fs::write(&file, body).unwrap();
             children.push(
                 Command::new(env!("CARGO_BIN_EXE_reckon"))
                     .arg("--log")

@@ -16,4 +16,5 @@ mod seed_log;
 mod support;
 mod tamper;
 mod tiles;
+mod vetting;
 mod witness;

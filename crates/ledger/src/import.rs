@@ -75,6 +75,42 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// Why a [`Gate`] refuses an event: the field it is about, if one, and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The field of the input line the refusal is about.
+    pub field: Option<&'static str>,
+    /// What is wrong, and how to insist when the user means it.
+    pub message: String,
+}
+
+/// A check put to every event of an import (or an add) before it is appended, in input order.
+/// The ledger only calls it; what it checks is the caller's business (the binary's vetting of
+/// units, subjects and duplicates lives in `reckon-vet`).
+pub trait Gate: Sync {
+    /// What [`Gate::admit`] needs of an event; made on any thread, in any order.
+    type Mark: Send;
+    /// Reads what `admit` will need of an event.
+    fn mark(&self, event: &Event) -> Self::Mark;
+    /// Decides, in input order, whether the event on `line` is appended (`Ok(true)`) or left
+    /// out (`Ok(false)`); `Err` refuses the whole import.
+    fn admit(&mut self, line: u64, mark: Self::Mark) -> Result<bool, Refusal>;
+    /// Learns an entry another writer committed after the gate learnt the log and before this
+    /// append took the lock (see [`import_gated`]).
+    fn learn(&mut self, entry: &crate::Entry) {
+        let _ = entry;
+    }
+}
+
+/// No checks: every event is appended.
+impl Gate for () {
+    type Mark = ();
+    fn mark(&self, _: &Event) {}
+    fn admit(&mut self, _: u64, (): ()) -> Result<bool, Refusal> {
+        Ok(true)
+    }
+}
+
 type Resolver<'r> = dyn FnMut(&str, &Ref) -> Result<EntryHash, String> + 'r;
 
 /// Parses one line of input into an event (`None` for a blank line); `resolve` turns
@@ -162,21 +198,23 @@ fn anchor(
         })
 }
 
-/// Events serialised ahead of the append: their JSON back to back, and each one's length.
-struct Prepared {
+/// Events serialised ahead of the append: their JSON back to back, and for each one its
+/// length, its line and what the gate marked of it.
+struct Prepared<M> {
     json: Vec<u8>,
-    items: Vec<usize>,
+    items: Vec<(usize, u64, M)>,
 }
 
 const DEFERRED: &str = "a reference cannot be resolved out of order";
 
 /// Reads the lines numbered from `first_line` into prepared events; stops at the first error.
-fn prepare(
+fn prepare<G: Gate>(
     file: &str,
     first_line: u64,
     lines: &[&[u8]],
     docs: Option<&crate::Documents>,
-) -> Result<Prepared, ImportError> {
+    gate: &G,
+) -> Result<Prepared<G::Mark>, ImportError> {
     let mut p = Prepared {
         json: Vec::with_capacity(lines.iter().map(|l| l.len()).sum()),
         items: Vec::with_capacity(lines.len()),
@@ -208,27 +246,30 @@ fn prepare(
                 field: None,
                 message: e.to_string(),
             })?;
-            p.items.push(p.json.len() - before);
+            let mark = gate.mark(&event);
+            p.items
+                .push((p.json.len() - before, first_line + i as u64, mark));
         }
     }
     Ok(p)
 }
 
 /// Reads all lines on all cores; `None` when a line turned out to need a reference resolved.
-fn prepare_parallel(
+fn prepare_parallel<G: Gate>(
     file: &str,
     first_line: u64,
     lines: &[&[u8]],
     docs: Option<&crate::Documents>,
-) -> Result<Option<Vec<Prepared>>, ImportError> {
+    gate: &G,
+) -> Result<Option<Vec<Prepared<G::Mark>>>, ImportError> {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads().clamp(1, 8);
     let per = lines.len().div_ceil(threads).max(1);
     // A panic in a worker is a bug: rayon carries it to this thread, never an input error.
-    let results: Vec<Result<Prepared, ImportError>> = lines
+    let results: Vec<Result<Prepared<G::Mark>, ImportError>> = lines
         .par_chunks(per)
         .enumerate()
-        .map(|(k, chunk)| prepare(file, first_line + (k * per) as u64, chunk, docs))
+        .map(|(k, chunk)| prepare(file, first_line + (k * per) as u64, chunk, docs, gate))
         .collect();
     let mut out = Vec::with_capacity(results.len());
     for r in results {
@@ -302,80 +343,151 @@ pub fn import_from(
     input: impl std::io::Read,
     docs: Option<&crate::Documents>,
 ) -> Result<(Head, u64), ImportError> {
-    import_blocks(log, file, input, docs, BLOCK)
+    let done = import_gated(log, file, input, docs, (&mut (), None), false)?;
+    Ok((done.head, done.added))
 }
 
-fn import_blocks(
+/// What an import did, or in a rehearsal would do.
+#[derive(Debug)]
+pub struct Imported {
+    /// The head after it.
+    pub head: Head,
+    /// How many entries it appended.
+    pub added: u64,
+    /// In a rehearsal, the exact lines it would have appended; else empty.
+    pub lines: Vec<u8>,
+}
+
+/// [`import_from`] with every event put to `gate` first. `learnt` is the head the gate learnt
+/// the log at, if it learnt it: entries committed since (by another writer, before this append took the lock)
+/// are given to [`Gate::learn`] first. When `rehearse`, nothing is written and
+/// [`Imported::lines`] holds what would have been (see [`Log::rehearse`]).
+pub fn import_gated<G: Gate>(
     log: &Log,
+    file: &str,
+    input: impl std::io::Read,
+    docs: Option<&crate::Documents>,
+    (gate, learnt): (&mut G, Option<Head>),
+    rehearse: bool,
+) -> Result<Imported, ImportError> {
+    let build = |tx: &mut crate::Tx<'_>| {
+        if let Some(learnt) = learnt
+            && tx.head() != learnt
+        {
+            for e in tx.committed_after(learnt.seq)? {
+                gate.learn(&e);
+            }
+        }
+        import_blocks(tx, file, input, docs, gate, BLOCK)
+    };
+    if rehearse {
+        let (head, added, lines) = log.rehearse(build)?;
+        Ok(Imported { head, added, lines })
+    } else {
+        let (head, added) = log.append(build)?;
+        Ok(Imported {
+            head,
+            added,
+            lines: Vec::new(),
+        })
+    }
+}
+
+fn import_blocks<G: Gate>(
+    tx: &mut crate::Tx<'_>,
     file: &str,
     mut input: impl std::io::Read,
     docs: Option<&crate::Documents>,
+    gate: &mut G,
     block_size: usize,
-) -> Result<(Head, u64), ImportError> {
-    let (head, added) = log.append(|tx| {
-        let mut buf: Vec<u8> = Vec::with_capacity(block_size + 4096);
-        let mut next_line = 1u64;
-        // Once a block refers to another entry, the rest is read in order too (reading ahead
-        // on all cores again would make the next reference reread the log).
-        let mut in_order = false;
-        loop {
-            let ended = fill(&mut input, &mut buf, file, block_size)?;
-            // Whole lines only: what follows the last newline waits for the next block (a
-            // line longer than a line may be is cut here and refused by the parser).
-            let cut = if ended {
-                buf.len()
-            } else {
-                match buf.iter().rposition(|b| *b == b'\n') {
-                    Some(i) => i + 1,
-                    None if buf.len() > MAX_LINE => buf.len(),
-                    None => continue,
-                }
-            };
-            let block = &buf[..cut];
-            let text = block.strip_suffix(b"\n").unwrap_or(block);
-            let lines: Vec<&[u8]> = if text.is_empty() && block.is_empty() {
-                Vec::new()
-            } else {
-                text.split(|b| *b == b'\n').collect()
-            };
-            append_lines(tx, file, next_line, &lines, docs, &mut in_order)?;
-            next_line += lines.len() as u64;
-            buf.drain(..cut);
-            if ended {
-                break;
+) -> Result<u64, ImportError> {
+    let mut buf: Vec<u8> = Vec::with_capacity(block_size + 4096);
+    let mut next_line = 1u64;
+    // Events read, appended or left out by the gate.
+    let mut read = 0u64;
+    // Once a block refers to another entry, the rest is read in order too (reading ahead
+    // on all cores again would make the next reference reread the log).
+    let mut in_order = false;
+    loop {
+        let ended = fill(&mut input, &mut buf, file, block_size)?;
+        // Whole lines only: what follows the last newline waits for the next block (a
+        // line longer than a line may be is cut here and refused by the parser).
+        let cut = if ended {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|b| *b == b'\n') {
+                Some(i) => i + 1,
+                None if buf.len() > MAX_LINE => buf.len(),
+                None => continue,
             }
+        };
+        let block = &buf[..cut];
+        let text = block.strip_suffix(b"\n").unwrap_or(block);
+        let lines: Vec<&[u8]> = if text.is_empty() && block.is_empty() {
+            Vec::new()
+        } else {
+            text.split(|b| *b == b'\n').collect()
+        };
+        read += append_lines(tx, file, next_line, &lines, docs, gate, &mut in_order)?;
+        next_line += lines.len() as u64;
+        buf.drain(..cut);
+        if ended {
+            break;
         }
-        if tx.pushed() == 0 {
-            return Err(ImportError::Empty {
-                file: file.to_owned(),
-            });
-        }
-        Ok(tx.pushed())
-    })?;
-    Ok((head, added))
+    }
+    if read == 0 {
+        return Err(ImportError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    Ok(tx.pushed())
 }
 
 /// Appends the events of `lines`, numbered from `first_line`: read on all cores when none
 /// refers to another entry, else in order with references resolved against the log and
 /// what this import has appended so far.
-fn append_lines(
+#[allow(clippy::too_many_arguments)]
+fn append_lines<G: Gate>(
     tx: &mut crate::Tx<'_>,
     file: &str,
     first_line: u64,
     lines: &[&[u8]],
     docs: Option<&crate::Documents>,
+    gate: &mut G,
     in_order: &mut bool,
-) -> Result<(), ImportError> {
+) -> Result<u64, ImportError> {
+    let mut read = 0;
+    let refused = |line_no: u64, r: Refusal| {
+        let raw = usize::try_from(line_no - first_line)
+            .ok()
+            .and_then(|i| lines.get(i));
+        ImportError::Input {
+            file: file.to_owned(),
+            line: line_no,
+            column: r
+                .field
+                .and_then(|f| {
+                    raw.and_then(|raw| std::str::from_utf8(raw).ok())
+                        .and_then(|l| reckon_claim::value_column(l, f))
+                })
+                .unwrap_or(1),
+            field: r.field.map(str::to_owned),
+            message: r.message,
+        }
+    };
     if !*in_order {
-        if let Some(parts) = prepare_parallel(file, first_line, lines, docs)? {
+        if let Some(parts) = prepare_parallel(file, first_line, lines, docs, &*gate)? {
             for p in parts {
                 let mut at = 0;
-                for &len in &p.items {
-                    tx.push_prepared(&p.json[at..at + len]);
+                for (len, line_no, mark) in p.items {
+                    read += 1;
+                    if gate.admit(line_no, mark).map_err(|r| refused(line_no, r))? {
+                        tx.push_prepared(&p.json[at..at + len]);
+                    }
                     at += len;
                 }
             }
-            return Ok(());
+            return Ok(read);
         }
         *in_order = true;
     }
@@ -384,6 +496,11 @@ fn append_lines(
         let event = parse_input_line(&mut |f, r| tx.resolve(f, r), file, line_no, raw)?;
         if let Some(mut event) = event {
             anchor(docs, &mut event, file, line_no, raw)?;
+            read += 1;
+            let mark = gate.mark(&event);
+            if !gate.admit(line_no, mark).map_err(|r| refused(line_no, r))? {
+                continue;
+            }
             tx.push(&event).map_err(|message| {
                 let field = ref_field(&event);
                 let column = field
@@ -404,7 +521,7 @@ fn append_lines(
             })?;
         }
     }
-    Ok(())
+    Ok(read)
 }
 
 #[cfg(test)]
@@ -417,6 +534,15 @@ mod tests {
         let log = Log::at(dir);
         log.init().unwrap();
         log
+    }
+
+    fn import_blocks(
+        log: &Log,
+        file: &str,
+        input: &[u8],
+        block: usize,
+    ) -> Result<(Head, u64), ImportError> {
+        log.append(|tx| super::import_blocks(tx, file, input, None, &mut (), block))
     }
 
     fn claim(i: usize) -> String {
@@ -442,10 +568,10 @@ mod tests {
         input.push_str(&claim(99));
         input.pop();
         let whole = scratch("whole");
-        import_blocks(&whole, "in", input.as_bytes(), None, 1 << 20).unwrap();
+        import_blocks(&whole, "in", input.as_bytes(), 1 << 20).unwrap();
         for block in [1, 7, 64, 333] {
             let log = scratch(&format!("block-{block}"));
-            import_blocks(&log, "in", input.as_bytes(), None, block).unwrap();
+            import_blocks(&log, "in", input.as_bytes(), block).unwrap();
             // Events, with a retraction's target named by its sequence number (entry hashes
             // hold the recording time, which may differ between the two imports).
             let entries = |l: &Log| -> Vec<(u64, String)> {
@@ -474,7 +600,7 @@ mod tests {
         );
         let log = scratch("late-error");
         let before = std::fs::read(log.entries_path()).unwrap();
-        let e = import_blocks(&log, "in", input.as_bytes(), None, 50).unwrap_err();
+        let e = import_blocks(&log, "in", input.as_bytes(), 50).unwrap_err();
         assert!(e.to_string().starts_with("in:31:"), "{e}");
         assert_eq!(std::fs::read(log.entries_path()).unwrap(), before);
         assert_eq!(log.verify().unwrap().unwrap().seq, 0);

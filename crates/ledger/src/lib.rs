@@ -279,7 +279,10 @@ pub use format::{
     Entry, GENESIS, Header, LineProblem, check, could_start_entry, decode, decode_header, encode,
     one_recording_time,
 };
-pub use import::{ImportError, MAX_LINE, import, import_anchored, import_from, parse_input_line};
+pub use import::{
+    Gate, ImportError, Imported, MAX_LINE, Refusal, import, import_anchored, import_from,
+    import_gated, parse_input_line,
+};
 pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};

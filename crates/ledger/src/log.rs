@@ -518,16 +518,7 @@ impl Log {
         &self,
         build: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<(Head, T), E> {
-        let f = self.open(true)?;
-        // The time is read under the lock: a writer that waited for it records a time no
-        // earlier than the entries written while it waited.
-        let at = recording_time()?;
-        let (head, len, last) = self.tail(&f)?;
-        if let Some(last) = last
-            && at < last
-        {
-            return Err(LedgerError::ClockBehind { last, now: at }.into());
-        }
+        let (f, at, head, len) = self.begin()?;
         let path = self.entries_path();
         let mut tx = Tx::new(self, &f, len, head, at);
         let built = build(&mut tx);
@@ -570,6 +561,37 @@ impl Log {
                 .into())
             }
         }
+    }
+
+    /// What an append starts from: the entries file under the exclusive lock, the recording
+    /// time, the head and the file's length.
+    fn begin(&self) -> Result<(File, Timestamp, Head, u64), LedgerError> {
+        let f = self.open(true)?;
+        // The time is read under the lock: a writer that waited for it records a time no
+        // earlier than the entries written while it waited.
+        let at = recording_time()?;
+        let (head, len, last) = self.tail(&f)?;
+        if let Some(last) = last
+            && at < last
+        {
+            return Err(LedgerError::ClockBehind { last, now: at });
+        }
+        Ok((f, at, head, len))
+    }
+
+    /// Runs `build` as [`Log::append`] would, under the same lock and against the same log,
+    /// but writes nothing: returns the head the append would reach, what `build` returned, and
+    /// the exact lines it would have appended (each ending in LF). The recording time in them
+    /// is now's; a real append later records its own.
+    pub fn rehearse<T, E: From<LedgerError>>(
+        &self,
+        build: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<(Head, T, Vec<u8>), E> {
+        let (f, at, head, len) = self.begin()?;
+        let mut tx = Tx::new(self, &f, len, head, at).rehearsing();
+        let out = build(&mut tx)?;
+        let (head, lines) = tx.finish_rehearsal();
+        Ok((head, out, lines))
     }
 
     /// Reads and checks every entry while the caller holds the append lock (for references).

@@ -45,6 +45,9 @@ pub struct Tx<'a> {
     pushed: u64,
     /// Every hash, sorted, once a reference by hash prefix needed them.
     sorted: Option<std::collections::BTreeSet<[u8; 32]>>,
+    /// In a rehearsal ([`Log::rehearse`]), the lines that would have been written: nothing
+    /// reaches the file.
+    rehearsal: Option<Vec<u8>>,
 }
 
 impl<'a> Tx<'a> {
@@ -71,7 +74,20 @@ impl<'a> Tx<'a> {
             loaded: false,
             pushed: 0,
             sorted: None,
+            rehearsal: None,
         }
+    }
+
+    /// A transaction whose lines are kept in memory instead of written.
+    pub(crate) fn rehearsing(mut self) -> Tx<'a> {
+        self.rehearsal = Some(Vec::new());
+        self
+    }
+
+    /// Ends a rehearsal: the head it reached and the lines it would have appended.
+    pub(crate) fn finish_rehearsal(mut self) -> (Head, Vec<u8>) {
+        self.flush();
+        (self.head, self.rehearsal.take().unwrap_or_default())
     }
 
     /// Writes what is left; returns the new head, or the first write error.
@@ -84,7 +100,9 @@ impl<'a> Tx<'a> {
     }
 
     fn flush(&mut self) {
-        if self.io_error.is_none() && !self.buf.is_empty() {
+        if let Some(r) = &mut self.rehearsal {
+            r.extend_from_slice(&self.buf);
+        } else if self.io_error.is_none() && !self.buf.is_empty() {
             let mut f = self.file;
             match f.write_all(&self.buf) {
                 Ok(()) => self.written += self.buf.len() as u64,
@@ -119,7 +137,21 @@ impl<'a> Tx<'a> {
         if let Some(e) = self.io_error.take() {
             return Err(crate::error::io(&self.log.entries_path(), "append to")(e));
         }
-        let existing: Vec<Entry> = self.log.entries_locked(self.base_len + self.written)?;
+        let mut existing: Vec<Entry> = self.log.entries_locked(self.base_len + self.written)?;
+        if let Some(r) = &self.rehearsal {
+            // Our own lines, made by `push_json` moments ago.
+            for line in r.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let at = existing.len() as u64 + 1;
+                let entry = format::decode(line).map_err(|p| LedgerError::Damaged {
+                    path: self.log.entries_path(),
+                    problem: crate::Problem::Line {
+                        line: at,
+                        problem: p,
+                    },
+                })?;
+                existing.push(entry);
+            }
+        }
         let mut order = Vec::with_capacity(existing.len());
         let mut status = HashMap::with_capacity(existing.len());
         let mut subjects = Subjects::default();
@@ -134,6 +166,14 @@ impl<'a> Tx<'a> {
         self.sorted = None;
         self.loaded = true;
         Ok(())
+    }
+
+    /// The entries committed after entry `seq` when this append began (for a reader that
+    /// learnt the log up to `seq` before taking the lock). Reads and checks the whole log.
+    pub fn committed_after(&mut self, seq: u64) -> Result<Vec<Entry>, LedgerError> {
+        let mut all = self.log.entries_locked(self.base_len)?;
+        let from = usize::try_from(seq).unwrap_or(usize::MAX).min(all.len());
+        Ok(all.split_off(from))
     }
 
     /// Turns a reference into an entry hash, checking it names a claim that `field` (`retract`

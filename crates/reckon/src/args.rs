@@ -108,7 +108,14 @@ Example:
     --quote 'At least 8,000 Ukrainian service members are held captive by Russia'
 
 Values: 1,000  at least 8,000  more than 5000  up to 1,000  about 10,000 ±5%  between 300 and 400
-Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23")]
+Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23
+
+Mistakes are refused before anything is written, each with what to do:
+  a unit that is not the subject's (its definition's, or the one its claims share): without
+  --unit the claim takes the subject's unit; another unit needs --new-unit
+  a new subject one slip from a known one (held-by-rusia): --new-subject if it is meant
+  a claim identical to a live one (same subject, figure, unit, dates, speaker, quote...)
+--dry-run prints the entry that would be appended, and appends nothing.")]
     Add(Box<AddArgs>),
     /// Add claims and events from a JSON Lines file (or - for standard input), all or nothing.
     #[command(after_help = "\
@@ -120,13 +127,27 @@ Other lines define subjects, alias them, or retract claims:
   {\"retract\": 12, \"reason\": \"misread the article\"}
 On any error nothing is added, and the message names the file, line, column and field.
 
+Mistakes are refused the same way, each naming the flag that insists:
+  --new-unit         a claim whose unit is not its subject's (its definition's, or the one
+                     unit its claims share): figures in different units are never compared
+  --new-subject      a new subject one slip from a known one (held-by-rusia)
+  --skip-duplicates  leave out claims identical to a live one, and definitions identical to
+                     the current one, instead of refusing them (for feeds that repeat)
+  --replace          let a definition replace a subject's current one (the message lists
+                     every field it would change)
+An import prints the subjects and units it creates. --dry-run prints the exact entries that
+would be appended (standard output) and what the import would do (standard error), and
+appends nothing.
+
 With --documents DIR, each claim that names a `document` is anchored to it: its
 `document_hash` is set to the blake3 of DIR/document (a hash already given must match), so
 that `reckon verify --documents DIR` fails if the document is later changed. A document that
 is not in DIR refuses the import.
 
 Examples:
+  reckon import claims.jsonl --dry-run
   reckon import claims.jsonl
+  reckon import feed.jsonl --skip-duplicates
   reckon import claims.jsonl --documents sources/")]
     Import {
         /// The file to read; `-` reads standard input.
@@ -134,15 +155,32 @@ Examples:
         /// Anchor claims to their documents in this folder (fill in `document_hash`).
         #[arg(long, value_name = "DIR")]
         documents: Option<PathBuf>,
+        #[command(flatten)]
+        insist: Insist,
+        /// Leave out claims and definitions that repeat live ones, instead of refusing them.
+        #[arg(long)]
+        skip_duplicates: bool,
+        /// Let definitions replace subjects' current ones.
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        dry: DryRun,
     },
     /// Retract a claim (it stays in the log, marked as retracted).
-    #[command(after_help = "Example:\n  reckon retract 12 --reason 'the article was corrected'")]
+    #[command(after_help = "\
+A retraction cannot be undone; --dry-run shows the entry it would append.
+
+Examples:
+  reckon retract 12 --reason 'the article was corrected' --dry-run
+  reckon retract 12 --reason 'the article was corrected'")]
     Retract {
         /// The claim: a sequence number (12 or #12) or a hash prefix.
         id: String,
         /// Why it is retracted.
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        dry: DryRun,
     },
     /// List the entries, one a line.
     #[command(
@@ -595,6 +633,25 @@ pub(crate) struct GraphArgs {
     pub(crate) format: GraphFormat,
 }
 
+/// Flags that insist on what vetting would refuse.
+#[derive(Args, Clone, Copy)]
+pub(crate) struct Insist {
+    /// Accept a new subject one slip from a known one.
+    #[arg(long)]
+    pub(crate) new_subject: bool,
+    /// Accept a unit that differs from the subject's.
+    #[arg(long)]
+    pub(crate) new_unit: bool,
+}
+
+/// Rehearsing a write.
+#[derive(Args, Clone, Copy)]
+pub(crate) struct DryRun {
+    /// Print the exact entries that would be appended, and append nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
 #[derive(Args)]
 pub(crate) struct AddArgs {
     /// The quantity, as a lowercase slash path.
@@ -603,7 +660,7 @@ pub(crate) struct AddArgs {
     /// The figure as stated, e.g. 'at least 8,000'.
     #[arg(long, allow_hyphen_values = true)]
     pub(crate) value: String,
-    /// The unit (default: count).
+    /// The unit (default: the subject's, from its definition or its claims; else count).
     #[arg(long)]
     pub(crate) unit: Option<String>,
     /// Words that narrow what was counted.
@@ -656,6 +713,10 @@ pub(crate) struct AddArgs {
     /// two or more zeros, such as 4,000, may be a rounding).
     #[arg(long)]
     pub(crate) precision: Option<String>,
+    #[command(flatten)]
+    pub(crate) insist: Insist,
+    #[command(flatten)]
+    pub(crate) dry: DryRun,
 }
 
 fn parse_wait(s: &str) -> Result<std::time::Duration, String> {

@@ -64,7 +64,11 @@ fn reference(id: &str) -> Json {
     }
 }
 
-fn add_object(a: AddArgs) -> Map<String, Json> {
+fn add_object(a: AddArgs, vet: Option<&reckon_vet::Vet>) -> Map<String, Json> {
+    // Without --unit, a claim takes its subject's unit (told in the output).
+    let unit = a
+        .unit
+        .or_else(|| vet.and_then(|v| v.unit_of(&a.subject)).map(str::to_owned));
     let mut m = Map::new();
     let mut put = |k: &str, v: Option<String>| {
         if let Some(v) = v {
@@ -73,7 +77,7 @@ fn add_object(a: AddArgs) -> Map<String, Json> {
     };
     put("subject", Some(a.subject));
     put("value", Some(a.value));
-    put("unit", a.unit);
+    put("unit", unit);
     put("scope", a.scope);
     put("as_of", a.as_of);
     put("said_on", Some(a.said_on));
@@ -96,12 +100,16 @@ fn add_object(a: AddArgs) -> Map<String, Json> {
     m
 }
 
-/// Appends one event given as an import object, reporting errors by flag name.
+/// Appends one event given as an import object, reporting errors by flag name; `vet`, when
+/// given, checks it first (and must have learnt the log as it is when the append begins).
+/// With `dry_run`, appends nothing and prints the entry instead.
 fn append_object(
     log: &Log,
     obj: Map<String, Json>,
     flag_of: fn(&str) -> String,
     docs: Option<&reckon_ledger::Documents>,
+    mut vet: Option<(&mut reckon_vet::Vet, reckon_ledger::Head)>,
+    dry_run: bool,
 ) -> Result<String, Failure> {
     let line = Json::Object(obj).to_string();
     if line.len() > reckon_ledger::MAX_LINE {
@@ -111,30 +119,67 @@ fn append_object(
             reckon_ledger::MAX_LINE
         )));
     }
-    let (head, ()) = log.append(|tx| {
+    let input = |m: String| Failure {
+        code: 2,
+        error: anyhow::anyhow!(m),
+    };
+    let build = |tx: &mut reckon_ledger::Tx<'_>| {
         let mut event: Event = parse_line(&line, &mut |f, r| tx.resolve(f, r)).map_err(|e| {
             let what = e
                 .field
                 .as_deref()
                 .map_or_else(String::new, |f| format!("{}: ", flag_of(f)));
-            Failure {
-                code: 2,
-                error: anyhow::anyhow!("{what}{}", e.message),
-            }
+            input(format!("{what}{}", e.message))
         })?;
         if let Some(docs) = docs {
-            docs.anchor(&mut event).map_err(|(field, m)| Failure {
-                code: 2,
-                error: anyhow::anyhow!("{}: {m}", flag_of(field)),
+            docs.anchor(&mut event)
+                .map_err(|(field, m)| input(format!("{}: {m}", flag_of(field))))?;
+        }
+        if let Some((vet, learnt)) = vet.as_mut() {
+            if tx.head() != *learnt {
+                // Another writer appended since the log was learnt: learn that too.
+                for e in tx.committed_after(learnt.seq)? {
+                    reckon_ledger::Gate::learn(*vet, &e);
+                }
+            }
+            vet.check(1, reckon_vet::Seen::of(&event)).map_err(|r| {
+                let what = r
+                    .field
+                    .map_or_else(String::new, |f| format!("{}: ", flag_of(f)));
+                input(format!("{what}{}", r.message))
             })?;
         }
-        tx.push(&event).map_err(|m| Failure {
-            code: 2,
-            error: anyhow::anyhow!(m),
-        })?;
+        tx.push(&event).map_err(input)?;
         Ok::<(), Failure>(())
-    })?;
-    Ok(format!("recorded #{} {}\n", head.seq, head.hash))
+    };
+    if dry_run {
+        let (head, (), lines) = log.rehearse(build)?;
+        Ok(rehearsed(&lines, head, 1))
+    } else {
+        let (head, ()) = log.append(build)?;
+        Ok(format!("recorded #{} {}\n", head.seq, head.hash))
+    }
+}
+
+/// What a dry run prints: the lines on standard output, what they would do on standard error.
+fn rehearsed(lines: &[u8], head: reckon_ledger::Head, added: u64) -> String {
+    let _ = writeln!(
+        std::io::stderr(),
+        "dry run: would append {added} {} (the log would have {} entries, head {}); nothing was written",
+        if added == 1 { "entry" } else { "entries" },
+        head.seq,
+        head.hash
+    );
+    String::from_utf8_lossy(lines).into_owned()
+}
+
+/// Learns what the log holds for vetting what is about to be appended to it.
+fn vetting(
+    log: &Log,
+    options: reckon_vet::Options,
+) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
+    let snap = log.snapshot().map_err(ledger)?;
+    reckon_vet::Vet::learn(options, &snap).map_err(ledger)
 }
 
 impl From<LedgerError> for Failure {
@@ -203,33 +248,105 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::Add(a) => {
             let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
-            print(&append_object(&log, add_object(*a), flag, docs.as_ref())?)?
+            let (insist, dry_run) = (a.insist, a.dry.dry_run);
+            let (mut vet, learnt) = vetting(
+                &log,
+                reckon_vet::Options {
+                    new_subject: insist.new_subject,
+                    new_unit: insist.new_unit,
+                    command: reckon_vet::Command::Add,
+                    ..Default::default()
+                },
+            )?;
+            let inherited = a
+                .unit
+                .is_none()
+                .then(|| vet.unit_of(&a.subject).map(str::to_owned))
+                .flatten();
+            let obj = add_object(*a, Some(&vet));
+            let mut said = append_object(
+                &log,
+                obj,
+                flag,
+                docs.as_ref(),
+                Some((&mut vet, learnt)),
+                dry_run,
+            )?;
+            if let Some(u) = inherited {
+                let note = format!("note: unit `{u}`, the subject's (--unit gives another)\n");
+                if dry_run {
+                    let _ = std::io::stderr().write_all(note.as_bytes());
+                } else {
+                    said.push_str(&note);
+                }
+            }
+            print(&said)?
         }
-        Command::Retract { id, reason } => {
+        Command::Retract { id, reason, dry } => {
             let mut m = Map::new();
             m.insert("retract".into(), reference(&id));
             m.insert("reason".into(), Json::String(reason));
             let flag_of: fn(&str) -> String =
                 |f| if f == "retract" { "ID".into() } else { flag(f) };
-            print(&append_object(&log, m, flag_of, None)?)?;
+            print(&append_object(&log, m, flag_of, None, None, dry.dry_run)?)?;
         }
-        Command::Import { file, documents } => {
+        Command::Import {
+            file,
+            documents,
+            insist,
+            skip_duplicates,
+            replace,
+            dry,
+        } => {
             let name = file.display().to_string();
             let docs = documents.as_deref().map(reckon_ledger::Documents::at);
+            let (mut vet, learnt) = vetting(
+                &log,
+                reckon_vet::Options {
+                    new_subject: insist.new_subject,
+                    new_unit: insist.new_unit,
+                    skip_duplicates,
+                    replace,
+                    command: reckon_vet::Command::Import,
+                },
+            )?;
             // Streamed a block at a time: memory stays small however large the input.
-            let (head, added) = if name == "-" {
-                reckon_ledger::import_from(&log, &name, std::io::stdin().lock(), docs.as_ref())
+            let done = if name == "-" {
+                reckon_ledger::import_gated(
+                    &log,
+                    &name,
+                    std::io::stdin().lock(),
+                    docs.as_ref(),
+                    (&mut vet, Some(learnt)),
+                    dry.dry_run,
+                )
             } else {
                 let f = std::fs::File::open(&file)
                     .with_context(|| format!("{name}: cannot read the file"))
                     .map_err(fail(2))?;
-                reckon_ledger::import_from(&log, &name, f, docs.as_ref())
+                reckon_ledger::import_gated(
+                    &log,
+                    &name,
+                    f,
+                    docs.as_ref(),
+                    (&mut vet, Some(learnt)),
+                    dry.dry_run,
+                )
             }
             .map_err(import_failure)?;
-            print(&format!(
-                "imported {added} entries from {name}; the log now has {} entries, head {}\n",
-                head.seq, head.hash
-            ))?;
+            let told = reckon_render::vet::report(vet.report());
+            if dry.dry_run {
+                let _ = std::io::stderr().write_all(told.as_bytes());
+                print(&rehearsed(&done.lines, done.head, done.added))?;
+            } else {
+                print(&format!(
+                    "imported {} {} from {name}; the log now has {} entries, head {}\n{told}",
+                    done.added,
+                    if done.added == 1 { "entry" } else { "entries" },
+                    done.head.seq,
+                    done.head.hash
+                ))?;
+            }
         }
         Command::Log { format } => {
             let entries = log.entries().map_err(ledger)?;

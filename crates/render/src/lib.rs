@@ -11,6 +11,7 @@ pub mod diff;
 pub mod ledger;
 pub mod query;
 pub mod recon;
+pub mod vet;
 
 use reckon_claim::{Claim, Event, Tolerance};
 use reckon_ledger::Entry;

@@ -1,0 +1,241 @@
+//! Mistakes are loud: vetting refuses a wrong unit, a slip in a subject, a duplicate and a
+//! silent redefinition before anything is written, each naming the flag that insists; and
+//! `--dry-run` shows exactly what an append would write, writing nothing.
+
+use crate::support::{golden, reckon, root, scratch, seeded};
+use std::path::Path;
+
+fn entries(log: &Path) -> Vec<u8> {
+    std::fs::read(log.join("entries.jsonl")).unwrap()
+}
+
+const HELD: &[&str] = &[
+    "add",
+    "--subject",
+    "pows/ukraine/held-by-russia",
+    "--value",
+    "12,000",
+    "--said-on",
+    "2025-05",
+    "--speaker",
+    "Z",
+];
+
+fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    base.iter().chain(more).copied().collect()
+}
+
+#[test]
+fn a_unit_or_subject_slip_is_refused_with_the_flag_that_insists() {
+    let dir = scratch("vet-slips");
+    let log = seeded(&dir);
+    let before = entries(&log);
+    let mut transcript = String::new();
+    for args in [
+        with(HELD, &["--unit", "persons"]),
+        with(
+            &HELD
+                .iter()
+                .map(|a| a.replace("russia", "rusia"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            &["--unit", "people"],
+        ),
+    ] {
+        let r = reckon(&log, &args, None);
+        assert_eq!(r.code, 2, "{}", r.transcript());
+        transcript.push_str(&format!(
+            "$ reckon {}\n{}\n",
+            args.join(" "),
+            r.transcript()
+        ));
+    }
+    assert_eq!(entries(&log), before, "a refused add wrote nothing");
+
+    // Without --unit the claim takes the subject's unit, and says so.
+    let r = reckon(&log, HELD, None);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    transcript.push_str(&format!(
+        "$ reckon {}\n{}\n",
+        HELD.join(" "),
+        r.transcript()
+    ));
+    let show = reckon(&log, &["show", "27", "--format", "json"], None);
+    assert!(
+        show.stdout.contains(r#""unit": "people""#),
+        "{}",
+        show.stdout
+    );
+
+    // Insisting records what was refused.
+    for args in [
+        with(
+            &HELD[..4],
+            &[
+                "12,001",
+                "--said-on",
+                "2025-05",
+                "--speaker",
+                "Z",
+                "--unit",
+                "persons",
+                "--new-unit",
+            ],
+        ),
+        with(
+            &[
+                "add",
+                "--subject",
+                "pows/ukraine/held-by-rusia",
+                "--value",
+                "5",
+                "--said-on",
+                "2025",
+                "--speaker",
+                "Z",
+            ],
+            &["--new-subject"],
+        ),
+    ] {
+        let r = reckon(&log, &args, None);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+    }
+    golden("vet/slips.txt", &transcript, &dir);
+}
+
+#[test]
+fn importing_the_same_file_twice_is_refused_or_skipped_never_doubled() {
+    let dir = scratch("vet-twice");
+    let log = seeded(&dir);
+    let claims = root().join("log/claims.jsonl");
+    let claims = claims.to_str().unwrap();
+    let before = entries(&log);
+    let again = reckon(&log, &["import", claims], None);
+    assert_eq!(again.code, 2, "{}", again.transcript());
+    assert_eq!(entries(&log), before);
+    let skipped = reckon(&log, &["import", claims, "--skip-duplicates"], None);
+    assert_eq!(skipped.code, 0, "{}", skipped.transcript());
+    assert_eq!(
+        entries(&log),
+        before,
+        "every line repeated the log: nothing added"
+    );
+
+    // A feed that repeats: only the new line is added, and the repeats are counted.
+    let feed = dir.join("feed.jsonl");
+    let first = std::fs::read_to_string(root().join("log/claims.jsonl")).unwrap();
+    let repeated = first
+        .lines()
+        .filter(|l| l.contains("\"subject\""))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(
+        &feed,
+        format!(
+            "{repeated}\n{{\"subject\": \"exchange/2025-05-06/returned-to-ukraine\", \"value\": \"205\", \"unit\": \"people\", \"said_on\": \"2025-05-07\", \"publisher\": \"Another outlet\"}}\n{{\"subject\": \"exchange/2025-05-06/returned-to-ukraine\", \"value\": \"205\", \"unit\": \"people\", \"said_on\": \"2025-05-07\", \"publisher\": \"Another outlet\"}}\n"
+        ),
+    )
+    .unwrap();
+    let f = feed.to_str().unwrap();
+    let refused = reckon(&log, &["import", f], None);
+    let fed = reckon(&log, &["import", f, "--skip-duplicates"], None);
+    assert_eq!(fed.code, 0, "{}", fed.transcript());
+    assert_eq!(
+        reckon(&log, &["log"], None).stdout.lines().count(),
+        before.iter().filter(|b| **b == b'\n').count() + 1
+    );
+    golden(
+        "vet/duplicates.txt",
+        &format!(
+            "$ reckon import claims.jsonl\n{}\n$ reckon import claims.jsonl --skip-duplicates\n{}\n$ reckon import feed.jsonl\n{}\n$ reckon import feed.jsonl --skip-duplicates\n{}",
+            again.transcript().replace(claims, "claims.jsonl"),
+            skipped.transcript().replace(claims, "claims.jsonl"),
+            refused.transcript(),
+            fed.transcript()
+        ),
+        &dir,
+    );
+}
+
+#[test]
+fn a_redefinition_shows_what_it_changes_and_needs_replace() {
+    let dir = scratch("vet-define");
+    let log = seeded(&dir);
+    let define = br#"{"define": "pows/ukraine/held-by-russia", "label": "Ukrainians held captive by Russia", "unit": "people"}"#;
+    let refused = reckon(&log, &["import", "-"], Some(define));
+    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("window P31D → (none)"),
+        "{}",
+        refused.stderr
+    );
+    let replaced = reckon(&log, &["import", "-", "--replace"], Some(define));
+    assert_eq!(replaced.code, 0, "{}", replaced.transcript());
+    // The same definition again is a duplicate, not a replacement.
+    let same = reckon(&log, &["import", "-", "--replace"], Some(define));
+    assert_eq!(same.code, 2, "{}", same.transcript());
+    golden(
+        "vet/redefine.txt",
+        &format!(
+            "$ reckon import - (a definition without window)\n{}\n$ reckon import - --replace\n{}\n$ reckon import - --replace (again)\n{}",
+            refused.transcript(),
+            replaced.transcript(),
+            same.transcript()
+        ),
+        &dir,
+    );
+}
+
+#[test]
+fn an_import_names_the_subjects_and_units_it_creates() {
+    let dir = scratch("vet-new");
+    let log = seeded(&dir);
+    let input = br#"{"subject": "talks/istanbul-2025-05-16/duration", "value": "less than 2", "unit": "hours", "said_on": "2025-05-16", "publisher": "The Kyiv Independent"}
+{"subject": "war/full-scale-invasion/duration", "value": "more than 3", "unit": "years", "said_on": "2025-06-02", "publisher": "The Kyiv Independent"}
+{"subject": "exchange/2025-05-06/returned-to-ukraine", "value": "205", "unit": "people", "said_on": "2025-05-08", "publisher": "A third outlet"}
+"#;
+    let r = reckon(&log, &["import", "-"], Some(input));
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    golden("vet/new-subjects.txt", &r.transcript(), &dir);
+}
+
+#[test]
+fn a_dry_run_prints_exactly_what_would_be_appended_and_writes_nothing() {
+    let dir = scratch("vet-dry");
+    let log = seeded(&dir);
+    let before = entries(&log);
+    let input = br#"{"subject": "exchange/2025-05-06/returned-to-ukraine", "value": "205", "unit": "people", "said_on": "2025-05-08", "publisher": "A third outlet"}
+{"retract": 26, "reason": "a test"}
+"#;
+    let dry_import = reckon(&log, &["import", "-", "--dry-run"], Some(input));
+    let dry_add = reckon(&log, &with(HELD, &["--dry-run"]), None);
+    let dry_retract = reckon(
+        &log,
+        &["retract", "26", "--reason", "a test", "--dry-run"],
+        None,
+    );
+    for r in [&dry_import, &dry_add, &dry_retract] {
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    }
+    assert_eq!(entries(&log), before, "a dry run wrote nothing");
+    // The lines are the entries a real append writes (with the same recording time, which
+    // the tests fix): appending for real gives the same bytes.
+    let real = reckon(&log, &["import", "-"], Some(input));
+    assert_eq!(real.code, 0, "{}", real.transcript());
+    let after = entries(&log);
+    assert_eq!(&after[before.len()..], dry_import.stdout.as_bytes());
+    golden(
+        "vet/dry-run.txt",
+        &format!(
+            "$ reckon import - --dry-run\n{}\n$ reckon add ... --dry-run\n{}\n$ reckon retract 26 --reason 'a test' --dry-run\n{}",
+            dry_import.transcript(),
+            dry_add.transcript(),
+            dry_retract.transcript()
+        ),
+        &dir,
+    );
+}
