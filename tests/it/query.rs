@@ -447,3 +447,49 @@ fn check_answers_subject_questions_through_the_saved_index() {
         r.stderr
     );
 }
+
+#[test]
+fn claims_lists_live_claims_and_says_how_many_withdrawn_it_left_out() {
+    let dir = scratch("query-state");
+    let log = seeded(&dir);
+    let subject = "exchange/2025-05-23/agreed-per-side";
+    // #10 retracted; #11 corrected by a new claim.
+    for args in [
+        vec!["retract", "10", "--reason", "a test"],
+        vec![
+            "add",
+            "--subject",
+            subject,
+            "--value",
+            "1,000",
+            "--unit",
+            "people",
+            "--said-on",
+            "2025-05-16",
+            "--speaker",
+            "Vladimir Medinsky",
+            "--quote",
+            "corrected",
+            "--supersedes",
+            "11",
+        ],
+    ] {
+        let r = reckon(&log, &args, None);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+    }
+    let mut transcript = String::new();
+    for q in [
+        format!("claims where subject = {subject:?}"),
+        format!("claims where subject = {subject:?} and state != live"),
+        format!("claims where subject = {subject:?} | count"),
+        "claims where origin ~ \"*Medinsky*\"".to_owned(),
+        "claims where state = retracted".to_owned(),
+    ] {
+        let r = reckon(&log, &["query", &q], None);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        transcript.push_str(&format!("$ reckon query '{q}'\n{}\n", r.transcript()));
+    }
+    assert!(transcript.contains("retracted"), "{transcript}");
+    assert!(transcript.contains("superseded"), "{transcript}");
+    golden("query/claims-state.txt", &transcript, &dir);
+}

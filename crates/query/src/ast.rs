@@ -81,6 +81,8 @@ pub enum Field {
     Quote,
     /// A figure's status (for claims: live, retracted or superseded).
     Status,
+    /// A claim's state: live, retracted or superseded.
+    State,
     /// A figure's supporting origins.
     Support,
     /// A figure's dissenting claims.
@@ -105,6 +107,7 @@ pub const FIELDS: &[(&str, Field)] = &[
     ("scope", Field::Scope),
     ("seq", Field::Seq),
     ("speaker", Field::Speaker),
+    ("state", Field::State),
     ("status", Field::Status),
     ("support", Field::Support),
     ("subject", Field::Subject),
@@ -212,6 +215,17 @@ pub enum Expr {
     Not(Box<Expr>),
     /// `field op literal`.
     Cmp(Field, Op, Literal),
+}
+
+impl Expr {
+    /// Whether any comparison in the expression is about one of `fields`.
+    pub fn mentions(&self, fields: &[Field]) -> bool {
+        match self {
+            Expr::And(terms) | Expr::Or(terms) => terms.iter().any(|t| t.mentions(fields)),
+            Expr::Not(e) => e.mentions(fields),
+            Expr::Cmp(f, _, _) => fields.contains(f),
+        }
+    }
 }
 
 /// A step after the selection.

@@ -15,7 +15,7 @@
 //! unary    = "not" unary | "(" expr ")" | field op literal ;
 //! field    = "subject" | "speaker" | "origin" | "publisher" | "role" | "cites" | "scope"
 //!          | "unit" | "tag" | "modality" | "document" | "quote" | "hash" | "seq"
-//!          | "value" | "said_on" | "as_of" | "status" | "support" | "dissent" ;
+//!          | "value" | "said_on" | "as_of" | "state" | "status" | "support" | "dissent" ;
 //! op       = "=" | "!=" | "~" | "<" | "<=" | ">" | ">=" | "overlaps" | "contains" ;
 //! literal  = STRING | WORD | INT | DATE | FIGURE ;   (* read as the field's kind *)
 //! step     = "sort" field [ "desc" | "asc" ] | "limit" INT
@@ -27,7 +27,9 @@
 //! also takes a prefix ending in `/`. Figures compare as intervals: `value >= 5000` holds when
 //! the whole interval is at least 5000, `value overlaps "about 10,000"` when they share a
 //! number. `support` (distinct supporting origins) and `dissent` (dissenting claims) are
-//! fields of figures. Dates compare as periods: `said_on >= 2025-05` holds when the statement falls on or
+//! fields of figures. `state` is a claim's: `live`, `retracted` or `superseded`; `claims`
+//! lists live claims only (with a note of how many it left out) unless the filter names
+//! `state` (or `status`): `claims where state != live` lists the withdrawn ones. Dates compare as periods: `said_on >= 2025-05` holds when the statement falls on or
 //! after the start of May 2025. Brackets and `not` nest at most [`MAX_DEPTH`] deep.
 //!
 //! ```

@@ -57,6 +57,7 @@ pub(super) const CLAIM_COLUMNS: &[Field] = &[
     Field::Unit,
     Field::Origin,
     Field::SaidOn,
+    Field::State,
 ];
 
 pub(super) const FIGURE_FIELDS: &[Field] = &[
@@ -116,7 +117,7 @@ pub(super) fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell 
         Field::Tag => Cell::Text(d.map(|d| d.tags.join(", ")).unwrap_or_default()),
         Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
         Field::Quote => opt_text(d.and_then(|d| d.quote.as_deref())),
-        Field::Status => Cell::Text(claim_status(r).to_owned()),
+        Field::Status | Field::State => Cell::Text(claim_status(r).to_owned()),
         Field::Support | Field::Dissent => Cell::Empty,
     }
 }

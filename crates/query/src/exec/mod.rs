@@ -112,6 +112,9 @@ impl From<QueryError> for RunError {
 }
 
 /// The subjects a query is restricted to, when it can be answered from their entries alone.
+/// How the note about claims left out for their state starts.
+const LEFT_OUT: &str = "left out ";
+
 fn subject_selection(q: &Query) -> Option<Pattern> {
     if q.at.is_some() || q.known.is_some() || q.valid.is_some() {
         return None;
@@ -193,7 +196,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             // about them. Otherwise, and for claims that match nothing, the answer's notes
             // suggest names, which must come from the whole log: ask the whole log.
             let complete = if matches!(q.source, Source::Claims) {
-                !a.rows.is_empty() && a.notes.is_empty()
+                !a.rows.is_empty() && a.notes.iter().all(|n| n.starts_with(LEFT_OUT))
             } else {
                 !exact.is_empty()
             };
@@ -284,12 +287,30 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
     let (all_fields, items): (Vec<Field>, Vec<Vec<Cell>>) = match &q.source {
         Source::Claims => {
             let fields: Vec<Field> = crate::ast::FIELDS.iter().map(|(_, f)| *f).collect();
+            // Retracted and superseded claims are left out unless the filter asks about
+            // the state: a copied row never cites a withdrawn figure by accident.
+            let all_states = q
+                .filter
+                .as_ref()
+                .is_some_and(|e| e.mentions(&[Field::State, Field::Status]));
+            let mut withdrawn = 0usize;
             let items = state
                 .claims
                 .iter()
                 .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(&state, r, e)))
+                .filter(|r| {
+                    let live = all_states || claim_status(r) == "live";
+                    withdrawn += usize::from(!live);
+                    live
+                })
                 .map(|r| fields.iter().map(|f| claim_cell(&state, r, *f)).collect())
                 .collect();
+            if withdrawn > 0 {
+                notes.push(format!(
+                    "{LEFT_OUT}{withdrawn} retracted or superseded {} (ask with `where state != live`)",
+                    if withdrawn == 1 { "claim" } else { "claims" }
+                ));
+            }
             (fields, items)
         }
         Source::Figures(p) => {
