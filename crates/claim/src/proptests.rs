@@ -31,6 +31,9 @@ fn value() -> impl Strategy<Value = Value> {
             .prop_map(Value::LessThan),
         (num(), tolerance()).prop_map(|(n, t)| Value::Approx(n, t)),
         (num(), num()).prop_map(|(a, b)| Value::Range(a.min(b), a.max(b))),
+        (num(), tolerance())
+            .prop_filter("nearly 0 is empty", |(n, _)| *n > Num::ZERO)
+            .prop_map(|(n, t)| Value::Nearly(n, t)),
     ]
 }
 

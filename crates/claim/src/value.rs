@@ -8,10 +8,13 @@
 //!
 //! ```text
 //! value     = [qualifier] amount [tolerance]
+//!           | amount "+"                       (* 1,000+: at least *)
 //!           | amount ".." amount
 //!           | "between" amount "and" amount
-//!           | amount "to" amount
-//! amount    = number [("thousand" | "million" | "billion")]
+//!           | amount ("to" | "-" | "–") amount  (* 270-300 *)
+//! amount    = number [scale]
+//! scale     = "thousand" | "million" | "billion"
+//!           | "k" | "m" | "mn" | "bn"          (* written against the number: 10k, 1.2m *)
 //! number    = digits with optional "," thousands separators and optional "." fraction
 //! tolerance = ("±" | "+/-" | "+-") number ["%"]
 //! qualifier = ">=" | "≥" | "at least" | "no fewer than" | "no less than" | "not less than"
@@ -21,9 +24,14 @@
 //!           | "a maximum of" | "maximum of"
 //!           | "<" | "fewer than" | "less than" | "under" | "below"
 //!           | "~" | "≈" | "about" | "approximately" | "approx." | "approx" | "around"
-//!           | "roughly" | "some" | "circa" | "an estimated" | "estimated"
+//!           | "roughly" | "some" | "circa" | "an estimated" | "estimated" | "close to"
+//!           | "nearly" | "almost" | "just under" | "not quite"    (* just below: nearly *)
+//!           | "just over" | "just above"                          (* more than *)
 //!           | "=" | "exactly"
 //! ```
+//!
+//! `nearly 1,000` means a figure below 1,000 by at most the tolerance of an approximate one:
+//! `[950, 1000)` with the default ±5%.
 //!
 //! A tolerance turns the value into an approximate one (`1000 ±5` is `~1000 ±5`) and is only
 //! allowed on an exact or approximate amount.
@@ -89,6 +97,9 @@ pub enum Value {
     Approx(Num, Option<Tolerance>),
     /// `between 300 and 400`: `[lo, hi]`, with `lo <= hi`.
     Range(Num, Num),
+    /// `nearly 1,000`: `[n - t, n)`, below the figure by at most the tolerance (as for
+    /// `Approx`).
+    Nearly(Num, Option<Tolerance>),
 }
 
 /// Why a value's text could not be read; `offset` is the byte offset in the text.
@@ -118,6 +129,7 @@ enum Qual {
     AtMost,
     LessThan,
     Approx,
+    Nearly,
     Exact,
 }
 
@@ -145,8 +157,14 @@ const QUALIFIERS: &[(&str, Qual)] = &[
     ("greater than", Qual::MoreThan),
     ("in excess of", Qual::MoreThan),
     ("upwards of", Qual::MoreThan),
+    ("just over", Qual::MoreThan),
+    ("just above", Qual::MoreThan),
     ("over", Qual::MoreThan),
     ("<", Qual::LessThan),
+    ("just under", Qual::Nearly),
+    ("nearly", Qual::Nearly),
+    ("almost", Qual::Nearly),
+    ("not quite", Qual::Nearly),
     ("fewer than", Qual::LessThan),
     ("less than", Qual::LessThan),
     ("under", Qual::LessThan),
@@ -161,6 +179,7 @@ const QUALIFIERS: &[(&str, Qual)] = &[
     ("roughly", Qual::Approx),
     ("some", Qual::Approx),
     ("circa", Qual::Approx),
+    ("close to", Qual::Approx),
     ("an estimated", Qual::Approx),
     ("estimated", Qual::Approx),
     ("=", Qual::Exact),
@@ -247,6 +266,23 @@ impl<'a> Cursor<'a> {
             err(off, format!("{e} in `{tok}`"))
         })?;
         self.pos += tok.len();
+        // A scale written against the number (10k, 1.2m, 3bn), never a word that goes on.
+        let after = self.rest();
+        for (suffix, k) in [
+            ("bn", 1_000_000_000i128),
+            ("mn", 1_000_000),
+            ("k", 1_000),
+            ("m", 1_000_000),
+        ] {
+            if let Some(more) = after.strip_prefix(suffix)
+                && !more.starts_with(|c: char| c.is_alphanumeric())
+            {
+                self.pos += suffix.len();
+                return n
+                    .checked_mul_int(k)
+                    .ok_or_else(|| err(start, "number too large"));
+            }
+        }
         let save = self.pos;
         for (word, k) in [
             ("thousand", 1_000i128),
@@ -312,6 +348,28 @@ impl Value {
             let hi = c.amount("a number after the range's first number")?;
             return finish_range(&mut c, n, hi);
         }
+        // 270-300 and 270–300 (a hyphen or an en dash between two numbers).
+        if qual.is_none()
+            && let Some(more) = c.rest().strip_prefix(['-', '–'])
+            && more
+                .trim_start()
+                .starts_with(|ch: char| ch.is_ascii_digit())
+        {
+            c.pos += c.rest().len() - more.len();
+            let hi = c.amount("a number after the range's first number")?;
+            return finish_range(&mut c, n, hi);
+        }
+        // 1,000+ (but not 1,000 +/- 5).
+        if qual.is_none() && strip_pm(c.rest()).is_none() && c.rest().starts_with('+') {
+            c.pos += 1;
+            if !c.at_end() {
+                return Err(err(
+                    c.pos,
+                    format!("unexpected `{}` after `+`", c.rest().trim()),
+                ));
+            }
+            return Ok(Value::AtLeast(n));
+        }
         c.skip_ws();
         let tol_at = c.pos;
         let tol = match strip_pm(c.rest()) {
@@ -340,6 +398,12 @@ impl Value {
             (Some(Qual::Approx), t) | (None | Some(Qual::Exact), t @ Some(_)) => {
                 Value::Approx(n, t)
             }
+            (Some(Qual::Nearly), t) => {
+                if n == Num::ZERO {
+                    return Err(err(0, "`nearly 0` holds no figure"));
+                }
+                Value::Nearly(n, t)
+            }
             (None | Some(Qual::Exact), None) => Value::Exact(n),
             (Some(_), Some(_)) => {
                 return Err(err(
@@ -367,6 +431,18 @@ impl Value {
                 let lo = n.checked_sub(t)?.max(Num::ZERO);
                 Interval::new(End::closed(lo), Some(End::closed(n.checked_add(t)?))).ok()?
             }
+            Value::Nearly(n, t) => {
+                let t = t.unwrap_or(default).amount(n)?;
+                let lo = n.checked_sub(t)?.max(Num::ZERO);
+                // A tolerance of nothing leaves only what is just below: the bound itself is
+                // never meant.
+                let lo = if lo == n {
+                    End::open(Num::ZERO)
+                } else {
+                    End::closed(lo)
+                };
+                Interval::new(lo, Some(End::open(n))).ok()?
+            }
         };
         Some(iv)
     }
@@ -388,7 +464,8 @@ impl Value {
             | Value::MoreThan(n)
             | Value::AtMost(n)
             | Value::LessThan(n)
-            | Value::Approx(n, _) => n,
+            | Value::Approx(n, _)
+            | Value::Nearly(n, _) => n,
             Value::Range(lo, _) => lo,
         }
     }
@@ -422,6 +499,8 @@ impl fmt::Display for Value {
             Value::LessThan(n) => write!(f, "< {n}"),
             Value::Approx(n, None) => write!(f, "~{n}"),
             Value::Approx(n, Some(t)) => write!(f, "~{n} ±{t}"),
+            Value::Nearly(n, None) => write!(f, "nearly {n}"),
+            Value::Nearly(n, Some(t)) => write!(f, "nearly {n} ±{t}"),
             Value::Range(lo, hi) => write!(f, "{lo}..{hi}"),
         }
     }
@@ -468,6 +547,19 @@ mod tests {
             ("1000 +/- 5", "~1000 ±5"),
             ("fewer than 100", "< 100"),
             ("over 9000", "> 9000"),
+            ("nearly 1,000", "nearly 1000"),
+            ("almost 1,000", "nearly 1000"),
+            ("just under 1,000 ±2%", "nearly 1000 ±2%"),
+            ("just over 500", "> 500"),
+            ("close to 300", "~300"),
+            ("some 200", "~200"),
+            ("1,000+", ">= 1000"),
+            ("270-300", "270..300"),
+            ("270 – 300", "270..300"),
+            ("10k", "10000"),
+            ("1.2m", "1200000"),
+            ("about 3bn", "~3000000000"),
+            ("1,000 +/- 5", "~1000 ±5"),
         ];
         for (input, want) in cases {
             assert_eq!(canon(input), want, "{input}");
@@ -484,6 +576,10 @@ mod tests {
         assert_eq!(iv("approximately 10,000"), "[9500, 10500]");
         assert_eq!(iv("~270 ±10"), "[260, 280]");
         assert_eq!(iv("~10 ±50"), "[0, 60]");
+        assert_eq!(iv("nearly 1,000"), "[950, 1000)");
+        assert_eq!(iv("almost 1,000 ±10"), "[990, 1000)");
+        assert_eq!(iv("nearly 1 ±0"), "(0, 1)");
+        assert_eq!(iv("1,000+"), "[1000, inf)");
     }
 
     #[test]
@@ -511,6 +607,19 @@ mod tests {
             "error at 11: a tolerance only goes with an exact or approximate figure"
         );
         assert_eq!(canon(""), format!("error at 0: empty figure: {EXPECTED}"));
+        assert_eq!(
+            canon("300-200"),
+            "error at 0: range 300..200 has its lower end above its upper end"
+        );
+        assert_eq!(
+            canon("1,000+ people"),
+            "error at 7: unexpected `people` after `+`"
+        );
+        assert_eq!(
+            canon("10 kilometres"),
+            "error at 3: unexpected `kilometres` after the figure"
+        );
+        assert_eq!(canon("nearly 0"), "error at 0: `nearly 0` holds no figure");
         assert_eq!(
             canon("between 3 or 4"),
             "error at 10: expected `and` in `between … and …`"

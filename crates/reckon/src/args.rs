@@ -107,7 +107,8 @@ Example:
     --speaker 'Iryna Vereshchuk' --publisher 'The Kyiv Independent' \\
     --quote 'At least 8,000 Ukrainian service members are held captive by Russia'
 
-Values: 1,000  at least 8,000  more than 5000  up to 1,000  about 10,000 ±5%  between 300 and 400
+Values: 1,000  at least 8,000  more than 5000  1,000+  up to 1,000  fewer than 50
+        about 10,000 ±5%  some 200  nearly 1,000  between 300 and 400  270-300  1.2m
 Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23
 
 Mistakes are refused before anything is written, each with what to do:

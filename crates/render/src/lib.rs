@@ -202,7 +202,10 @@ fn claim_lines(c: &Claim, out: &mut Vec<(String, String)>) {
     let v = c.value.value();
     let meaning = match v.interval(Tolerance::DEFAULT) {
         Some(iv) => {
-            let tol = matches!(v, reckon_claim::Value::Approx(_, None));
+            let tol = matches!(
+                v,
+                reckon_claim::Value::Approx(_, None) | reckon_claim::Value::Nearly(_, None)
+            );
             format!(
                 "{iv} (canonical `{v}`{})",
                 if tol {
