@@ -493,3 +493,53 @@ fn claims_lists_live_claims_and_says_how_many_withdrawn_it_left_out() {
     assert!(transcript.contains("superseded"), "{transcript}");
     golden("query/claims-state.txt", &transcript, &dir);
 }
+
+#[test]
+fn quotes_contains_periods_parameters_and_groups_read_as_people_write_them() {
+    let dir = scratch("query-language");
+    let log = seeded(&dir);
+    let mut transcript = String::new();
+    let mut ask = |q: &str, params: &[&str]| {
+        let mut args = vec!["query", q];
+        for p in params {
+            args.extend(["--param", p]);
+        }
+        let r = reckon(&log, &args, None);
+        transcript.push_str(&format!(
+            "$ reckon {}\n{}\n",
+            args.join(" "),
+            r.transcript()
+        ));
+        r
+    };
+    // Single quotes are double quotes.
+    let single = ask("claims where speaker = 'Rustem Umerov'", &[]);
+    let double = ask("claims where speaker = \"Rustem Umerov\"", &[]);
+    assert_eq!(single.stdout, double.stdout);
+    assert!(single.stdout.contains("(2 rows)"), "{}", single.stdout);
+    // `contains` on text, ignoring case; `=` on a date means within it.
+    let r = ask("claims where quote contains 'HELD CAPTIVE' | show seq", &[]);
+    assert!(r.stdout.contains("(2 rows)"), "{}", r.stdout);
+    let may = ask("claims where said_on = 2025-05 | count", &[]);
+    let overlaps = ask(
+        "claims where said_on >= 2025-05 and said_on <= 2025-05 | count",
+        &[],
+    );
+    assert_eq!(may.stdout, overlaps.stdout);
+    assert!(!may.stdout.contains("\n0\n"), "{}", may.stdout);
+    // A parameter is one literal, whatever it holds: no clause can be smuggled in.
+    let r = ask("claims where speaker = $who", &["who=Rustem Umerov"]);
+    assert_eq!(r.stdout, double.stdout);
+    let r = ask("claims where speaker = $who", &["who=x\" or speaker ~ \"*"]);
+    assert!(r.stdout.contains("(0 rows)"), "{}", r.stdout);
+    let r = ask("claims where seq = $n | show seq", &["n=12"]);
+    assert!(r.stdout.contains("(1 row)"), "{}", r.stdout);
+    let r = ask("claims where speaker = $nobody", &["who=x"]);
+    assert_eq!(r.code, 2);
+    // group by … | count
+    let r = ask("claims | group by origin | count | limit 3", &[]);
+    assert!(r.stdout.contains("ORIGIN"), "{}", r.stdout);
+    let r = ask("claims | group by origin", &[]);
+    assert_eq!(r.code, 2);
+    golden("query/language.txt", &transcript, &dir);
+}

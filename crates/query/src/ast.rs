@@ -239,6 +239,8 @@ pub enum Step {
     Show(Vec<Field>),
     /// Only the number of items.
     Count,
+    /// With `count` after it: how many items have each value of the field.
+    Group(Field),
 }
 
 fn quote(s: &str) -> String {
@@ -323,6 +325,7 @@ impl fmt::Display for Step {
                 write!(f, "show {}", names.join(", "))
             }
             Step::Count => f.write_str("count"),
+            Step::Group(field) => write!(f, "group by {}", field.name()),
         }
     }
 }

@@ -19,12 +19,15 @@
 //! op       = "=" | "!=" | "~" | "<" | "<=" | ">" | ">=" | "overlaps" | "contains" ;
 //! literal  = STRING | WORD | INT | DATE | FIGURE ;   (* read as the field's kind *)
 //! step     = "sort" field [ "desc" | "asc" ] | "limit" INT
-//!          | "show" field { "," field } | "count" ;
+//!          | "show" field { "," field } | "count" | "group" "by" field ;
+//!            (* group by must be followed by count, and then only limit *)
 //! pattern  = STRING | WORD ;     (* exact subject, prefix ending in "/", or glob with * ? *)
 //! ```
 //!
-//! Text compares exactly with `=` and as a glob with `~` (case-insensitive); `subject ~`
-//! also takes a prefix ending in `/`. Figures compare as intervals: `value >= 5000` holds when
+//! Text compares exactly with `=`, as a glob with `~` (case-insensitive) and as a part with
+//! `contains` (case-insensitive); `subject ~` also takes a prefix ending in `/`. STRING is in
+//! double or single quotes. [`substitute`] puts parameters (`$name`) in as quoted literals
+//! before parsing. On dates `=` means within (`said_on = 2025-05`: in May 2025). Figures compare as intervals: `value >= 5000` holds when
 //! the whole interval is at least 5000, `value overlaps "about 10,000"` when they share a
 //! number. `support` (distinct supporting origins) and `dissent` (dissenting claims) are
 //! fields of figures. `state` is a claim's: `live`, `retracted` or `superseded`; `claims`
@@ -52,7 +55,7 @@ pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
 pub use exec::{
     Answer, Basis, Cell, QueryError, Read, RunError, run, run_on_log, selects_subjects,
 };
-pub use parse::{MAX_DEPTH, SyntaxError, parse};
+pub use parse::{MAX_DEPTH, SyntaxError, parse, substitute};
 
 #[cfg(test)]
 mod proptests;

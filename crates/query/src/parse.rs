@@ -127,22 +127,24 @@ fn sym<'a>(s: &'static str) -> impl FnMut(&'a str) -> R<'a, &'a str> {
     }
 }
 
-/// A double-quoted string with `\"`, `\\`, `\n` and `\t` escapes.
+/// A string in double or single quotes (handy inside a shell's double quotes), with `\"`,
+/// `\'`, `\\`, `\n` and `\t` escapes.
 fn quoted(i: &str) -> R<'_, String> {
-    let (mut rest, _) = char('"')(i)?;
+    let (mut rest, q) = alt((char('"'), char('\''))).parse(i)?;
     let mut out = String::new();
     loop {
         let mut chars = rest.chars();
         match chars.next() {
-            None => return fail(i, "expected a closing `\"` to end this text"),
-            Some('"') => return Ok((chars.as_str(), out)),
+            None => return fail(i, format!("expected a closing `{q}` to end this text")),
+            Some(c) if c == q => return Ok((chars.as_str(), out)),
             Some('\\') => {
                 match chars.next() {
                     Some('"') => out.push('"'),
+                    Some('\'') => out.push('\''),
                     Some('\\') => out.push('\\'),
                     Some('n') => out.push('\n'),
                     Some('t') => out.push('\t'),
-                    _ => return fail(rest, "expected an escape: \\\" \\\\ \\n or \\t"),
+                    _ => return fail(rest, "expected an escape: \\\" \\' \\\\ \\n or \\t"),
                 }
                 rest = chars.as_str();
             }
@@ -166,7 +168,12 @@ fn text(i: &str) -> R<'_, String> {
 
 fn number(i: &str) -> R<'_, u64> {
     let (i, _) = multispace0(i)?;
-    let (rest, d) = digit1(i)?;
+    // Quoted too: a parameter's value arrives quoted.
+    let (rest, d) = alt((
+        nom::sequence::delimited(char('"'), digit1, char('"')),
+        digit1,
+    ))
+    .parse(i)?;
     match d.parse() {
         Ok(n) => Ok((rest, n)),
         Err(_) => fail(i, "a whole number small enough to be a sequence number"),
@@ -208,7 +215,7 @@ fn op(i: &str) -> R<'_, Op> {
 fn allowed(kind: Kind) -> &'static [Op] {
     use Op::*;
     match kind {
-        Kind::Text => &[Eq, Ne, Like],
+        Kind::Text => &[Eq, Ne, Like, Contains],
         Kind::Number => &[Eq, Ne, Lt, Le, Gt, Ge],
         Kind::Date | Kind::Figure => &[Eq, Ne, Lt, Le, Gt, Ge, Overlaps, Contains],
     }
@@ -219,6 +226,7 @@ fn date_token(i: &str) -> R<'_, &str> {
     let (i, _) = multispace0(i)?;
     alt((
         recognize((char('"'), take_while(|c| c != '"'), char('"'))),
+        recognize((char('\''), take_while(|c| c != '\''), char('\''))),
         take_while1(|c: char| c.is_ascii_digit() || c == '-' || c == '/'),
     ))
     .parse(i)
@@ -233,7 +241,7 @@ fn date(after: String) -> impl FnMut(&str) -> R<'_, Period> {
         let Ok((rest, tok)) = date_token(j) else {
             return fail(j, msg);
         };
-        match Period::parse(tok.trim_matches('"')) {
+        match Period::parse(tok.trim_matches(['"', '\''])) {
             Ok(p) => Ok((rest, p)),
             Err(e) => fail(j, format!("{msg}: {}", e.message)),
         }
@@ -462,9 +470,19 @@ fn step(i: &str) -> R<'_, Step> {
     if let Ok((rest, _)) = kw("count")(i) {
         return Ok((rest, Step::Count));
     }
+    if let Ok((rest, _)) = kw("group")(i) {
+        let Ok((rest, _)) = kw("by")(rest) else {
+            return fail(rest, "expected `by` after `group`");
+        };
+        let (rest, f) = expect(
+            || "expected a field to group by after `group by`".to_owned(),
+            field,
+        )(rest)?;
+        return Ok((rest, Step::Group(f)));
+    }
     fail(
         i,
-        "expected a step after `|`: sort FIELD [desc], limit N, show FIELD, …, or count",
+        "expected a step after `|`: sort FIELD [desc], limit N, show FIELD, …, count, or group by FIELD",
     )
 }
 
@@ -532,6 +550,83 @@ fn without_comments(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Puts, for each `$name` outside quotes in `text`, the value of the parameter of that name
+/// as a double-quoted literal (so a value is always one literal, never query syntax: a
+/// parameter cannot inject a clause); an unknown name is an error at its place. A name is a
+/// letter or `_`, then letters, digits and `_`.
+pub fn substitute(text: &str, params: &[(String, String)]) -> Result<String, SyntaxError> {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '$') => {
+                let name_start = at + 1;
+                let mut end = name_start;
+                while let Some(&(i, ch)) = chars.peek() {
+                    let ok = ch == '_'
+                        || ch.is_ascii_alphabetic()
+                        || (i > name_start && ch.is_ascii_digit());
+                    if !ok {
+                        break;
+                    }
+                    end = i + ch.len_utf8();
+                    chars.next();
+                }
+                let name = &text[name_start..end];
+                let Some((_, value)) = params.iter().find(|(n, _)| n == name) else {
+                    let before = &text[..at];
+                    let given: Vec<String> = params.iter().map(|(n, _)| format!("${n}")).collect();
+                    return Err(SyntaxError {
+                        offset: at,
+                        line: before.matches('\n').count() + 1,
+                        column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                        message: if name.is_empty() {
+                            "expected a parameter's name after `$`".to_owned()
+                        } else {
+                            format!(
+                                "no parameter `${name}` was given (--param {name}=VALUE){}",
+                                if given.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("; given: {}", given.join(", "))
+                                }
+                            )
+                        },
+                    });
+                };
+                out.push('"');
+                for ch in value.chars() {
+                    match ch {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\t' => out.push_str("\\t"),
+                        ch => out.push(ch),
+                    }
+                }
+                out.push('"');
+            }
+            (_, c) => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// Reads a query. Lines starting with `#` are comments.

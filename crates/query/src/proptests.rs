@@ -75,6 +75,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0u64..1000).prop_map(Step::Limit),
         prop::collection::vec(field(), 1..4).prop_map(Step::Show),
         Just(Step::Count),
+        field().prop_map(Step::Group),
     ]
 }
 

@@ -250,6 +250,10 @@ Examples:
   reckon query 'provenance #24'
   reckon query 'figures known 2025-05-01'        what was known by 1 May 2025
   reckon query 'claims at 20 | count'            the log after its first 20 entries
+  reckon query \"claims where said_on = 2025-05 and quote contains 'captive'\"
+  reckon query 'claims | group by origin | count'
+  reckon query 'claims where speaker = $who' --param who='Rustem Umerov'
+  reckon query 'claims where state != live'      retracted and superseded claims
   reckon query -f saved.q --format json
 
 Grammar:
@@ -257,9 +261,14 @@ Grammar:
   source = claims | figures [PATTERN] | conflicts [PATTERN] | provenance (#N | HASH | SUBJECT)
   EXPR   = FIELD OP VALUE, combined with and, or, not and brackets
   OP     = = != ~ < <= > >= overlaps contains    (~ is a glob; subject ~ also takes a prefix/)
-  step   = sort FIELD [desc] | limit N | show FIELD, ... | count
+  VALUE  = \"text\" or 'text', a word, a number, a date, a figure, or $NAME (--param NAME=...)
+  step   = sort FIELD [desc] | limit N | show FIELD, ... | count | group by FIELD | count
   fields: subject speaker origin publisher role cites scope unit tag modality document quote
-          hash seq value said_on as_of status; of figures: support dissent")]
+          hash seq value said_on as_of state status; of figures: support dissent
+Text: = is exact, ~ a case-blind glob (* and ? cross /), contains a case-blind part.
+Dates: = means within (said_on = 2025-05: in May 2025), overlaps shares a day, >= starts
+on or after the start, <= ends on or before the end. claims lists live claims unless the
+filter names state.")]
     Query(QueryArgs),
     /// Run every saved query (NAME.q) and compare its output with NAME.out beside it.
     #[command(after_help = "\
@@ -607,6 +616,23 @@ pub(crate) struct QueryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub(crate) format: QueryFormatArg,
+    /// A value for `$NAME` in the query, always read as one literal (repeat for more).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub(crate) params: Vec<(String, String)>,
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: give NAME=VALUE, e.g. --param who='Rustem Umerov'"))?;
+    let ok = name.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
+        && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+    if !ok {
+        return Err(format!(
+            "`{name}` is not a parameter name: a letter or _, then letters, digits and _"
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -4,7 +4,7 @@ use crate::args::{QueryArgs, QueryFormatArg};
 use crate::{Failure, fail, ledger, usage};
 use anyhow::Context as _;
 use reckon_ledger::Log;
-use std::io::Read;
+use std::io::{Read, Write as _};
 
 /// With `RECKON_TRACE` set, says on standard error how an answer read the log.
 fn trace(answer: &reckon_query::Answer) {
@@ -43,6 +43,7 @@ pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
             ));
         }
     };
+    let text = reckon_query::substitute(&text, &a.params).map_err(|e| usage(e.render(&text)))?;
     let q = reckon_query::parse(&text).map_err(|e| usage(e.render(&text)))?;
     let answer = reckon_query::run_on_log(&q, log).map_err(|e| match e {
         reckon_query::RunError::Query(e) => usage(e.to_string()),
@@ -52,7 +53,11 @@ pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
     let format = match a.format {
         QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
         QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,
-        QueryFormatArg::Csv => reckon_render::query::QueryFormat::Csv,
+        QueryFormatArg::Csv => {
+            let aside = reckon_render::query::csv_aside(&answer);
+            let _ = std::io::stderr().write_all(reckon_render::terminal_safe(&aside).as_bytes());
+            reckon_render::query::QueryFormat::Csv
+        }
     };
     Ok(reckon_render::query::answer(&answer, format, false))
 }

@@ -99,7 +99,8 @@ pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
             format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default())
         }
         QueryFormat::Csv => {
-            let mut out = format!("# {}\n", basis_line(a, saved));
+            // A header and rows, nothing else (see `csv_aside` for the rest).
+            let mut out = String::new();
             out.push_str(
                 &a.columns
                     .iter()
@@ -140,6 +141,17 @@ pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
             out
         }
     }
+}
+
+/// What a CSV answer leaves out, for standard error: the log position it was computed for,
+/// and its notes. CSV output is the header and the rows only, so that `sqlite3 .import` and
+/// spreadsheets read it as they are.
+pub fn csv_aside(a: &Answer) -> String {
+    let mut out = format!("note: {}\n", basis_line(a, false));
+    for n in &a.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    out
 }
 
 /// A JUnit XML report of saved-query cases, for CI systems to display.

@@ -9,6 +9,7 @@ pub(super) fn text_matches(value: Option<&str>, op: Op, lit: &str, subject: bool
         Op::Ne => v != lit,
         Op::Like if subject => Pattern::new(lit).matches(v),
         Op::Like => Pattern::new(&lit.to_lowercase()).matches(&v.to_lowercase()),
+        Op::Contains => v.to_lowercase().contains(&lit.to_lowercase()),
         _ => false,
     }
 }
@@ -37,9 +38,11 @@ pub(super) fn interval_matches(v: &Interval, op: Op, lit: &Interval) -> bool {
 
 pub(super) fn period_matches(v: Option<&Period>, op: Op, lit: &Period) -> bool {
     let Some(p) = v else { return op == Op::Ne };
+    // `=` is "within": said on 2025-05-16 is `= 2025-05` (in May 2025) and `= 2025`.
+    let within = lit.start() <= p.start() && p.end() <= lit.end();
     match op {
-        Op::Eq => p == lit,
-        Op::Ne => p != lit,
+        Op::Eq => within,
+        Op::Ne => !within,
         Op::Ge => p.start() >= lit.start(),
         Op::Gt => p.start() > lit.end(),
         Op::Le => p.end() <= lit.end(),
@@ -176,6 +179,7 @@ pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
         match s {
             Step::Sort(f, _) => used.push(*f),
             Step::Show(fs) => used.extend(fs.iter().copied()),
+            Step::Group(f) => used.push(*f),
             _ => {}
         }
     }

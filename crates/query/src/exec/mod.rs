@@ -112,6 +112,23 @@ impl From<QueryError> for RunError {
 }
 
 /// The subjects a query is restricted to, when it can be answered from their entries alone.
+/// Each distinct value of the cell at `k` with how many items have it: the largest groups
+/// first, then in the value's order.
+fn groups(items: &[Vec<Cell>], k: Option<usize>) -> Vec<Vec<Cell>> {
+    let mut by: std::collections::BTreeMap<(u8, i128, i128, String), (Cell, u64)> =
+        std::collections::BTreeMap::new();
+    for it in items {
+        let cell = k.map_or(Cell::Empty, |k| it[k].clone());
+        by.entry(cell.key()).or_insert((cell, 0)).1 += 1;
+    }
+    let mut rows: Vec<(Cell, u64)> = by.into_values().collect();
+    // Stable: equal counts keep the value's order.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    rows.into_iter()
+        .map(|(cell, n)| vec![cell, Cell::Int(n)])
+        .collect()
+}
+
 /// How the note about claims left out for their state starts.
 const LEFT_OUT: &str = "left out ";
 
@@ -336,7 +353,21 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
     let mut items = items;
     let mut columns = default_columns;
     let mut count: Option<usize> = None;
+    let mut group: Option<Field> = None;
+    // After `group by F | count`: each value of F with how many items have it.
+    let mut grouped: Option<Vec<Vec<Cell>>> = None;
     for step in &q.steps {
+        if let Some(rows) = &mut grouped {
+            match step {
+                Step::Limit(n) => rows.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
+                other => {
+                    return Err(QueryError(format!(
+                        "`{other}` cannot follow `group by … | count`; only `limit` can"
+                    )));
+                }
+            }
+            continue;
+        }
         match step {
             Step::Sort(f, desc) => {
                 let k = col_index(*f);
@@ -349,8 +380,28 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
             }
             Step::Limit(n) => items.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
             Step::Show(fs) => columns = fs.clone(),
-            Step::Count => count = Some(items.len()),
+            Step::Count => match group {
+                Some(f) => grouped = Some(groups(&items, col_index(f))),
+                None => count = Some(items.len()),
+            },
+            Step::Group(f) => group = Some(*f),
         }
+    }
+    if let Some(f) = group {
+        let Some(rows) = grouped else {
+            return Err(QueryError(format!(
+                "`group by {}` needs `| count` after it (the number of items in each group)",
+                f.name()
+            )));
+        };
+        return Ok(Answer {
+            query: q.to_string(),
+            basis,
+            columns: vec![f.name().to_owned(), "count".into()],
+            rows,
+            notes,
+            read: Read::WholeLog,
+        });
     }
     if items.is_empty()
         && let (Source::Claims, Some(e)) = (&q.source, &q.filter)
