@@ -375,8 +375,9 @@ fn deep_with_event(name: &str, event: &str) -> crate::support::Run {
     reckon(&log, &["verify", "--deep"], None)
 }
 
-/// Validity rules of the deep level (finding 11): a retraction names a claim that exists, and
-/// a claim names its speaker or publisher, as the import contract requires.
+/// Validity rules of the deep level (finding 11): a retraction names a claim or definition
+/// that exists, a supersession a claim, and a claim names its speaker or publisher, as the
+/// import contract requires.
 #[test]
 fn deep_verification_enforces_the_contracts_rules() {
     let entries =
@@ -384,8 +385,10 @@ fn deep_verification_enforces_the_contracts_rules() {
     let definition = &entries.lines().next().unwrap()[..64];
     for (name, event, says) in [
         (
-            "deep-retract-definition",
-            format!(r#"{{"type":"retract","claim":"{definition}","reason":"x"}}"#),
+            "deep-supersede-definition",
+            format!(
+                r#"{{"type":"claim","subject":"a/b","value":"5","unit":"count","said_on":"2025","speaker":"X","supersedes":"{definition}"}}"#
+            ),
             "is not a claim",
         ),
         (
@@ -407,6 +410,10 @@ fn deep_verification_enforces_the_contracts_rules() {
         assert_eq!(r.code, 1, "{event}: {}", r.stdout);
         assert!(r.stdout.contains(says), "{event}: {}", r.stdout);
     }
+    // A retraction may withdraw a definition.
+    let event = format!(r#"{{"type":"retract","claim":"{definition}","reason":"x"}}"#);
+    let r = deep_with_event("deep-retract-definition", &event);
+    assert_eq!(r.code, 0, "{event}: {}", r.stdout);
 }
 
 /// A signer key that others can read is used, with a warning that says how to fix it (S1).

@@ -128,10 +128,12 @@ fn retraction_of_an_unknown_claim() {
 }
 
 #[test]
-fn retraction_of_a_definition() {
+fn retraction_of_an_alias() {
     refused(
-        "retract-definition",
-        &second_line(r#"{"retract": 1, "reason": "entry 1 is a definition"}"#),
+        "retract-alias",
+        br#"{"alias": "pows/ukrainians-in-russia", "same_as": "pows/ukraine/held-by-russia"}
+{"retract": 27, "reason": "entry 27 is an alias"}
+"#,
     );
 }
 

@@ -952,10 +952,18 @@ fn d12_deep_verification_checks_every_reference_an_append_checks() {
             ],
         ),
         (
-            "retraction of a definition",
+            "double withdrawal of a definition",
             vec![
                 define.clone(),
                 json!({"type": "retract", "claim": hd, "reason": "x"}),
+                json!({"type": "retract", "claim": hd, "reason": "y"}),
+            ],
+        ),
+        (
+            "supersession of a definition",
+            vec![
+                define.clone(),
+                json!({"type": "claim", "subject": "a/b", "value": "1", "unit": "count", "said_on": "2025", "speaker": "X", "supersedes": hd}),
             ],
         ),
         (

@@ -239,3 +239,48 @@ fn a_dry_run_prints_exactly_what_would_be_appended_and_writes_nothing() {
         &dir,
     );
 }
+
+#[test]
+fn a_withdrawn_definition_no_longer_applies_and_the_one_before_stands_again() {
+    let dir = scratch("vet-withdraw");
+    let log = seeded(&dir);
+    let subject = "pows/ukraine/held-by-russia";
+    // Without the first line, which names the log position.
+    let explain = |log: &Path| {
+        let out = reckon(log, &["explain", subject], None).stdout;
+        out.split_once('\n')
+            .map(|(_, rest)| rest.to_owned())
+            .unwrap_or_default()
+    };
+    let before = explain(&log);
+    // Replace the definition (no window), then withdraw the replacement: the first stands again.
+    let define = br#"{"define": "pows/ukraine/held-by-russia", "label": "Ukrainians held captive by Russia", "unit": "people"}"#;
+    let r = reckon(&log, &["import", "-", "--replace"], Some(define));
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let replaced = explain(&log);
+    assert_ne!(
+        replaced, before,
+        "the definition without a window changes the figure's reading"
+    );
+    let r = reckon(
+        &log,
+        &["retract", "27", "--reason", "dropped the window by mistake"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let after = explain(&log);
+    assert_eq!(
+        after,
+        before.replace("26 of 26", "28 of 28"),
+        "the first definition stands again"
+    );
+    // Withdrawing the first too leaves the subject undefined: a claim in another unit passes.
+    let r = reckon(&log, &["retract", "8", "--reason", "no definition"], None);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let r = reckon(&log, &with(HELD, &["--unit", "persons"]), None);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    // A withdrawn definition cannot be withdrawn again.
+    let r = reckon(&log, &["retract", "8", "--reason", "again"], None);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(r.stderr.contains("already withdrawn"), "{}", r.stderr);
+}

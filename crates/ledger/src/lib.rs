@@ -62,7 +62,8 @@
 //!   hexadecimal digits, the blake3 of the bytes of the file `document` names, and is only
 //!   present with `document`. Absent optional fields are left out; `unit` is always present; `modality` is left out
 //!   when it is `asserted`; dates are in their shortest form (`2025-04`, `2022-02-24/2025-05-23`).
-//! - `"retract"`: `claim` (the HASH of the claim's entry) and `reason`.
+//! - `"retract"`: `claim` (the HASH of the entry of the claim retracted, or of the definition
+//!   withdrawn) and `reason`.
 //! - `"define"`: `subject`, and optionally `label`, `unit`, `window` (`P31D`), `tolerance`
 //!   (`5%` or `10`), `sum_of` (a list of subjects), `precision` (`exact` or `digits`), `kind`
 //!   (`level`, `running-total` or `range`).

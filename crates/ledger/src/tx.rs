@@ -18,6 +18,8 @@ const CHUNK: usize = 8 << 20;
 struct Status {
     seq: u64,
     is_claim: bool,
+    /// A definition (which a retraction may withdraw).
+    is_definition: bool,
     retracted: bool,
     superseded_by: Option<u64>,
 }
@@ -332,8 +334,21 @@ fn target_ok(
         .get(hash)
         .copied()
         .ok_or_else(|| format!("no entry has the hash {hash}"))?;
+    if s.is_definition && field == "retract" {
+        if s.retracted {
+            return Err(format!("the definition at #{} is already withdrawn", s.seq));
+        }
+        return Ok(());
+    }
     if !s.is_claim {
-        return Err(format!("entry #{} is not a claim", s.seq));
+        return Err(if field == "retract" {
+            format!(
+                "entry #{} is neither a claim nor a definition: only those can be retracted",
+                s.seq
+            )
+        } else {
+            format!("entry #{} is not a claim", s.seq)
+        });
     }
     if s.retracted {
         return Err(format!("claim #{} is already retracted", s.seq));
@@ -376,6 +391,7 @@ fn note(status: &mut HashMap<EntryHash, Status>, seq: u64, hash: EntryHash, even
         Status {
             seq,
             is_claim,
+            is_definition: matches!(event, Event::Define(_)),
             ..Status::default()
         },
     );

@@ -167,15 +167,19 @@ Examples:
         #[command(flatten)]
         dry: DryRun,
     },
-    /// Retract a claim (it stays in the log, marked as retracted).
+    /// Retract a claim, or withdraw a definition (either stays in the log, marked).
     #[command(after_help = "\
-A retraction cannot be undone; --dry-run shows the entry it would append.
+A retracted claim is left out of figures and of `claims` listings (`claims where state !=
+live` shows it). A withdrawn definition no longer applies: the subject's definition before
+it, if any, stands again. A retraction cannot be undone; --dry-run shows the entry it would
+append.
 
 Examples:
   reckon retract 12 --reason 'the article was corrected' --dry-run
-  reckon retract 12 --reason 'the article was corrected'")]
+  reckon retract 12 --reason 'the article was corrected'
+  reckon retract 3 --reason 'defined with the wrong window'")]
     Retract {
-        /// The claim: a sequence number (12 or #12) or a hash prefix.
+        /// The claim or definition: a sequence number (12 or #12) or a hash prefix.
         id: String,
         /// Why it is retracted.
         #[arg(long)]

@@ -235,10 +235,13 @@ fn known_by(known: &Option<Period>, at: Timestamp, said_on: Option<Period>) -> b
     }
 }
 
-/// The fold's working memory: where each claim is.
+/// The fold's working memory: where each claim is, and each subject's definitions still
+/// standing (a retraction withdraws one; the one before it, if any, stands again).
 #[derive(Default)]
 struct Folding {
     by_hash: HashMap<EntryHash, usize>,
+    definitions: HashMap<EntryHash, Subject>,
+    standing: HashMap<Subject, Vec<(EntryHash, SubjectDef)>>,
 }
 
 impl Folding {
@@ -269,9 +272,26 @@ impl Folding {
             Event::Retract { claim, reason } => {
                 if let Some(i) = self.by_hash.get(claim) {
                     s.claims[*i].retracted = Some((e.seq, Arc::from(reason.as_str())));
+                } else if let Some(subject) = self.definitions.remove(claim)
+                    && let Some(defs) = self.standing.get_mut(&subject)
+                {
+                    defs.retain(|(h, _)| h != claim);
+                    match defs.last() {
+                        Some((_, d)) => {
+                            s.defs.insert(subject, d.clone());
+                        }
+                        None => {
+                            s.defs.remove(&subject);
+                        }
+                    }
                 }
             }
             Event::Define(d) => {
+                self.definitions.insert(e.hash, d.subject.clone());
+                self.standing
+                    .entry(d.subject.clone())
+                    .or_default()
+                    .push((e.hash, d.clone()));
                 s.defs.insert(d.subject.clone(), d.clone());
             }
             Event::Alias { subject, same_as } => {

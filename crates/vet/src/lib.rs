@@ -334,6 +334,8 @@ pub struct Vet {
     /// Live claims and definitions' places ([`pack`]), by print.
     live: HashMap<(u64, u64), u64, BuildHasherDefault<PrintHasher>>,
     print_of: HashMap<EntryHash, Print>,
+    /// The subject each definition of the log defines, by entry (a retraction withdraws it).
+    def_of: HashMap<EntryHash, Box<str>>,
     /// Names a new subject is compared with, made on the first new subject.
     near: Option<Near>,
     /// Subjects the input defines, to add to `near` once it exists.
@@ -370,8 +372,14 @@ impl Vet {
     /// Learns one entry of the log, in order.
     pub fn note(&mut self, seq: u64, hash: EntryHash, seen: Seen) {
         self.learnt = seq;
-        if let Seen::Claim { print, .. } = &seen {
-            self.print_of.insert(hash, *print);
+        match &seen {
+            Seen::Claim { print, .. } => {
+                self.print_of.insert(hash, *print);
+            }
+            Seen::Define(d) => {
+                self.def_of.insert(hash, d.subject.as_str().into());
+            }
+            _ => {}
         }
         self.apply(Place::Entry(seq), seen);
     }
@@ -439,6 +447,12 @@ impl Vet {
             Seen::Retract(hash) => {
                 if let Some(p) = self.print_of.get(&hash) {
                     self.live.remove(p);
+                } else if let Some(subject) = self.def_of.remove(&hash) {
+                    // A withdrawn definition binds no unit and needs no --replace. (The one
+                    // before it stands again in the log's state; vetting, which keeps only
+                    // the latest, errs towards asking less.)
+                    let canonical: Box<str> = self.canonical(&subject).into();
+                    self.defs.remove(&canonical);
                 }
             }
             Seen::Other => {}
