@@ -141,11 +141,27 @@ fn check_passes_on_the_saved_queries_and_fails_with_a_diff_when_a_figure_changes
         changed.stdout
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    let suite = &report.test_suites[0];
+    let case = suite
+        .test_cases
+        .iter()
+        .find(|c| c.name.as_str() == "figure-captives")
+        .unwrap();
+    // classname is the folder the query is in (here a copy named `queries`), file its path.
+    assert_eq!(case.classname.as_ref().map(|c| c.as_str()), Some("queries"));
     assert!(
-        xml.contains("<testcase classname=\"queries\" name=\"figure-captives\">"),
+        case.extra
+            .get("file")
+            .is_some_and(|f| f.as_str().ends_with("queries/figure-captives.q")),
         "{xml}"
     );
-    assert!(xml.contains("failures=\""), "{xml}");
+    assert!(case.time.is_some(), "{xml}");
+    assert!(
+        matches!(case.status, quick_junit::TestCaseStatus::NonSuccess { .. }),
+        "{xml}"
+    );
+    assert!(suite.failures > 0, "{xml}");
     golden("query/check-changed.txt", &changed.transcript(), &dir);
     let blessed = reckon(&log, &["check", q.to_str().unwrap(), "--bless"], None);
     assert_eq!(blessed.code, 0);
@@ -542,4 +558,53 @@ fn quotes_contains_periods_parameters_and_groups_read_as_people_write_them() {
     let r = ask("claims | group by origin", &[]);
     assert_eq!(r.code, 2);
     golden("query/language.txt", &transcript, &dir);
+}
+
+/// A quote holding a control character makes a diff that holds it: the JUnit report stays
+/// well-formed XML (the character is left out of it), and says which query failed.
+#[test]
+fn junit_stays_well_formed_whatever_a_diff_holds() {
+    let dir = scratch("check-junit-ctl");
+    let log = seeded(&dir);
+    let q = dir.join("q2");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::write(
+        q.join("quotes.q"),
+        "claims where subject ~ t/ | show seq, quote\n",
+    )
+    .unwrap();
+    let first =
+        br#"{"subject": "t/x", "value": "9", "said_on": "2025", "speaker": "C", "quote": "plain"}"#;
+    assert_eq!(
+        reckon(&log, &["import", "-", "--new-subject"], Some(first)).code,
+        0
+    );
+    assert_eq!(
+        reckon(&log, &["check", q.to_str().unwrap(), "--bless"], None).code,
+        0
+    );
+    let ctl = br#"{"subject": "t/x", "value": "10", "said_on": "2025", "speaker": "C", "quote": "ctl \u0001 char <&> \" ]]>"}"#;
+    assert_eq!(reckon(&log, &["import", "-"], Some(ctl)).code, 0);
+    let junit = dir.join("report.xml");
+    let r = reckon(
+        &log,
+        &[
+            "check",
+            q.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let report =
+        quick_junit::Report::deserialize_from_str(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+    let case = &report.test_suites[0].test_cases[0];
+    assert_eq!(case.name.as_str(), "quotes");
+    assert_eq!(case.classname.as_ref().map(|c| c.as_str()), Some("q2"));
+    assert!(matches!(
+        case.status,
+        quick_junit::TestCaseStatus::NonSuccess { .. }
+    ));
 }

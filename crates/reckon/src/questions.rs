@@ -125,8 +125,11 @@ pub(crate) fn check(
     };
     let mut cases = Vec::new();
     let mut diffs = Vec::new();
+    let mut times = Vec::new();
     for p in &paths {
+        let began = std::time::Instant::now();
         let case = run_case(p, &ask, &render);
+        times.push(began.elapsed());
         if let Some(e) = failed_read.take() {
             return Err(ledger(e));
         }
@@ -171,11 +174,9 @@ pub(crate) fn check(
     let refused = cases.iter().filter(|(_, refused)| *refused).count();
     let cases: Vec<reckon_query::check::Case> = cases.into_iter().map(|(c, _)| c).collect();
     if let Some(path) = junit {
-        reckon_ledger::fsx::write_atomically(
-            path,
-            reckon_render::query::junit(&cases, &diffs).as_bytes(),
-        )
-        .map_err(fail(2))?;
+        let xml = reckon_render::query::junit(&cases, &diffs, &times)
+            .map_err(|e| usage(format!("cannot make the JUnit report: {e}")))?;
+        reckon_ledger::fsx::write_atomically(path, xml.as_bytes()).map_err(fail(2))?;
     }
     print(&format!(
         "{} queries: {} matched, {} changed{}\n",

@@ -154,38 +154,46 @@ pub fn csv_aside(a: &Answer) -> String {
     out
 }
 
-/// A JUnit XML report of saved-query cases, for CI systems to display.
-pub fn junit(cases: &[reckon_query::check::Case], diffs: &[String]) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let failures = cases.iter().filter(|c| !c.passed()).count();
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"{n}\" failures=\"{failures}\">\n  <testsuite name=\"reckon check\" tests=\"{n}\" failures=\"{failures}\">\n",
-        n = cases.len()
-    );
-    for (c, d) in cases.iter().zip(diffs) {
-        out.push_str(&format!(
-            "    <testcase classname=\"queries\" name=\"{}\"",
-            esc(&c.name)
-        ));
-        if c.passed() {
-            out.push_str("/>\n");
+/// A JUnit XML report of saved-query cases, for CI systems to display: one test case a
+/// query, named by its file (`classname` is the folder it is in, `file` its path, `time` how
+/// long it took), a failure holding the diff. `times[i]` is case `i`'s.
+pub fn junit(
+    cases: &[reckon_query::check::Case],
+    diffs: &[String],
+    times: &[std::time::Duration],
+) -> Result<String, String> {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut suite = TestSuite::new("reckon check");
+    let mut total = std::time::Duration::ZERO;
+    for ((c, diff), time) in cases.iter().zip(diffs).zip(times) {
+        let status = if c.passed() {
+            TestCaseStatus::success()
         } else {
-            let msg = if c.expected.is_none() {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(if c.expected.is_none() {
                 "no expected output"
             } else {
                 "output differs"
-            };
-            out.push_str(&format!(
-                ">\n      <failure message=\"{msg}\">{}</failure>\n    </testcase>\n",
-                esc(d)
-            ));
-        }
+            });
+            s.set_description(diff.as_str());
+            s
+        };
+        let mut case = TestCase::new(c.name.as_str(), status);
+        let folder = c
+            .query_path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map_or_else(|| ".".to_owned(), |n| n.to_string_lossy().into_owned());
+        case.set_classname(folder);
+        case.set_time(*time);
+        case.extra
+            .insert("file".into(), c.query_path.display().to_string().into());
+        suite.add_test_case(case);
+        total += *time;
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
+    suite.set_time(total);
+    let mut report = Report::new("reckon check");
+    report.set_time(total);
+    report.add_test_suite(suite);
+    report.to_string().map_err(|e| e.to_string())
 }
