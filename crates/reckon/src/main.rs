@@ -173,6 +173,34 @@ fn rehearsed(lines: &[u8], head: reckon_ledger::Head, added: u64) -> String {
     String::from_utf8_lossy(lines).into_owned()
 }
 
+/// Learns what the log holds about `subject` for vetting a claim on it: through the saved
+/// index (made now, at the speed of `verify`, when there is none for the log as it is), which
+/// reads every entry that is not a claim and the subject's claims; through a whole read
+/// when no index can be had.
+fn vetting_one(
+    log: &Log,
+    options: reckon_vet::Options,
+    subject: &str,
+) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
+    use reckon_index::{Index, expand};
+    let snap = log.snapshot().map_err(ledger)?;
+    let index = match Index::open(&snap) {
+        Ok(i) => Some(i),
+        Err(_) => Index::build_fast(&snap, None),
+    };
+    if let Some(index) = index
+        && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
+        && let Ok(entries) = index.entries(
+            &snap,
+            &expand(&others, &std::iter::once(subject.to_owned()).collect()),
+        )
+    {
+        let vet = reckon_vet::Vet::learn_part(options, &entries, index.subjects(), index.head());
+        return Ok((vet, index.head()));
+    }
+    reckon_vet::Vet::learn(options, &snap).map_err(ledger)
+}
+
 /// Learns what the log holds for vetting what is about to be appended to it.
 fn vetting(
     log: &Log,
@@ -249,7 +277,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Add(a) => {
             let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
             let (insist, dry_run) = (a.insist, a.dry.dry_run);
-            let (mut vet, learnt) = vetting(
+            let (mut vet, learnt) = vetting_one(
                 &log,
                 reckon_vet::Options {
                     new_subject: insist.new_subject,
@@ -257,6 +285,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     command: reckon_vet::Command::Add,
                     ..Default::default()
                 },
+                &a.subject,
             )?;
             let inherited = a
                 .unit

@@ -369,6 +369,27 @@ impl Vet {
         Ok((vet, head))
     }
 
+    /// Learns part of a log whose head is `head`: `entries` (in log order) hold everything
+    /// about the subjects an append is about (every entry that is not a claim, and those
+    /// subjects' claims: what a saved index reads), and `names` every subject the log has
+    /// claims on, for slips.
+    pub fn learn_part<'n>(
+        options: Options,
+        entries: &[reckon_ledger::Entry],
+        names: impl IntoIterator<Item = &'n str>,
+        head: reckon_ledger::Head,
+    ) -> Vet {
+        let mut vet = Vet::new(options);
+        for e in entries {
+            vet.note(e.seq, e.hash, Seen::of(&e.event));
+        }
+        for name in names {
+            vet.know_subject(name.into());
+        }
+        vet.learnt = head.seq;
+        vet
+    }
+
     /// Learns one entry of the log, in order.
     pub fn note(&mut self, seq: u64, hash: EntryHash, seen: Seen) {
         self.learnt = seq;
