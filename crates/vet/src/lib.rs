@@ -108,19 +108,47 @@ impl Hasher for Fnv {
 
 type ByName<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
 
-/// A place in 64 bits: the top bit marks a line of the input.
-fn pack(p: Place) -> u64 {
-    match p {
-        Place::Entry(seq) => seq & !(1 << 63),
-        Place::Line(n) => n | (1 << 63),
-    }
-}
+/// Live prints, 16 bytes each (a million claims in some 36 MB): the key is a print's first
+/// half; the value holds 32 more bits of it and where the claim is (31 bits, and one for a
+/// line of the input). 96 bits of print: two different claims meet by chance about once in
+/// 10^17 imports of a million claims each.
+#[derive(Default)]
+struct Live(HashMap<u64, u64, BuildHasherDefault<PrintHasher>>);
 
-fn unpack(p: u64) -> Place {
-    if p >> 63 == 1 {
-        Place::Line(p & !(1 << 63))
-    } else {
-        Place::Entry(p)
+/// Places past 2^31 - 1 are kept as that: the message then names an earlier place than the
+/// true one, never a wrong claim's identity.
+const PLACE_MAX: u64 = (1 << 31) - 1;
+
+impl Live {
+    fn value(print: Print, p: Place) -> u64 {
+        let at = match p {
+            Place::Entry(seq) => seq.min(PLACE_MAX),
+            Place::Line(n) => n.min(PLACE_MAX) | (1 << 31),
+        };
+        (print.1 & 0xffff_ffff_0000_0000) | at
+    }
+
+    fn get(&self, print: Print) -> Option<Place> {
+        let v = *self.0.get(&print.0)?;
+        if v >> 32 != print.1 >> 32 {
+            return None;
+        }
+        let at = v & PLACE_MAX;
+        Some(if v & (1 << 31) != 0 {
+            Place::Line(at)
+        } else {
+            Place::Entry(at)
+        })
+    }
+
+    fn insert(&mut self, print: Print, p: Place) {
+        self.0.entry(print.0).or_insert(Live::value(print, p));
+    }
+
+    fn remove(&mut self, print: Print) {
+        if self.get(print).is_some() {
+            self.0.remove(&print.0);
+        }
     }
 }
 
@@ -331,8 +359,8 @@ pub struct Vet {
     /// Every unit an entry used, and its number.
     units: ByName<u32>,
     unit_names: Vec<Box<str>>,
-    /// Live claims and definitions' places ([`pack`]), by print.
-    live: HashMap<(u64, u64), u64, BuildHasherDefault<PrintHasher>>,
+    /// Where each live claim is, by print.
+    live: Live,
     print_of: HashMap<EntryHash, Print>,
     /// The subject each definition of the log defines, by entry (a retraction withdraws it).
     def_of: HashMap<EntryHash, Box<str>>,
@@ -433,9 +461,9 @@ impl Vet {
                 supersedes,
             } => {
                 if let Some(p) = supersedes.and_then(|t| self.print_of.get(&t)) {
-                    self.live.remove(p);
+                    self.live.remove(*p);
                 }
-                self.live.entry(print).or_insert(pack(place));
+                self.live.insert(print, place);
                 let (subject, unit) = (subject.as_str(), unit.as_str());
                 if !self.aliases.is_empty() && self.aliases.contains_key(subject) {
                     let canonical: Box<str> = self.canonical(subject).into();
@@ -467,7 +495,7 @@ impl Vet {
             }
             Seen::Retract(hash) => {
                 if let Some(p) = self.print_of.get(&hash) {
-                    self.live.remove(p);
+                    self.live.remove(*p);
                 } else if let Some(subject) = self.def_of.remove(&hash) {
                     // A withdrawn definition binds no unit and needs no --replace. (The one
                     // before it stands again in the log's state; vetting, which keeps only
@@ -568,10 +596,10 @@ impl Vet {
                 self.check_subject(subject.as_str())?;
                 self.check_unit(subject.as_str(), unit.as_str())?;
                 let corrected = supersedes.and_then(|t| self.print_of.get(&t));
-                if let Some(first) = self.live.get(print)
+                if let Some(first) = self.live.get(*print)
                     && corrected != Some(print)
                 {
-                    return self.duplicate(line, unpack(*first), "claim");
+                    return self.duplicate(line, first, "claim");
                 }
             }
             Seen::Define(d) => {
