@@ -146,7 +146,7 @@ fn the_captives_are_consistent_not_contradictory_once_qualifiers_are_read() {
         None,
     );
     assert!(
-        r.stdout.contains("figure: [9500, 10500] — consistent"),
+        r.stdout.contains("figure: 9,500 to 10,500 — consistent"),
         "{}",
         r.stdout
     );

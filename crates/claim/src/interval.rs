@@ -162,6 +162,47 @@ fn min_hi(a: End, b: End) -> End {
     }
 }
 
+impl Interval {
+    /// The whole numbers it holds, as an interval of closed ends (`[256.5, 283.5]` holds 257
+    /// to 283); `None` when it holds none or the ends overflow.
+    pub fn whole(&self) -> Option<Interval> {
+        let one = Num::from_int(1);
+        let lo = if self.lo.open && self.lo.at.floor() == self.lo.at {
+            self.lo.at.checked_add(one)?
+        } else {
+            self.lo.at.ceil()?
+        };
+        let hi = match self.hi {
+            None => None,
+            Some(h) if h.open && h.at.floor() == h.at => Some(h.at.checked_sub(one)?),
+            Some(h) => Some(h.at.floor()),
+        };
+        Interval::new(End::closed(lo), hi.map(End::closed)).ok()
+    }
+
+    /// In words, with thousands separated: `1,000`, `9,500 to 10,500`, `at least 20,000`,
+    /// `more than 3`, `at most 1,000`, `under 2`, `over 3, up to 5`, `2 to under 3`.
+    pub fn words(&self) -> String {
+        let lo = self.lo.at.grouped();
+        match self.hi {
+            None if self.lo.open => format!("more than {lo}"),
+            None => format!("at least {lo}"),
+            Some(h) => {
+                let hi = h.at.grouped();
+                match (self.lo.open, h.open) {
+                    (false, false) if self.lo.at == h.at => lo,
+                    (false, false) if self.lo.at == Num::ZERO => format!("at most {hi}"),
+                    (false, true) if self.lo.at == Num::ZERO => format!("under {hi}"),
+                    (false, false) => format!("{lo} to {hi}"),
+                    (false, true) => format!("{lo} to under {hi}"),
+                    (true, false) => format!("over {lo}, up to {hi}"),
+                    (true, true) => format!("over {lo}, under {hi}"),
+                }
+            }
+        }
+    }
+}
+
 impl fmt::Display for Interval {
     /// Mathematical notation: `[9500, 10500]`, `(5000, inf)`, `[0, 1000)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -182,6 +223,26 @@ impl fmt::Display for Interval {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_and_whole_numbers() {
+        let iv = |lo: End, hi: Option<End>| Interval::new(lo, hi).unwrap();
+        let c = |x: &str| End::closed(Num::parse(x).unwrap());
+        let o = |x: &str| End::open(Num::parse(x).unwrap());
+        assert_eq!(iv(c("1000"), Some(c("1000"))).words(), "1,000");
+        assert_eq!(iv(c("9500"), Some(c("10500"))).words(), "9,500 to 10,500");
+        assert_eq!(iv(c("20000"), None).words(), "at least 20,000");
+        assert_eq!(iv(o("3"), None).words(), "more than 3");
+        assert_eq!(iv(c("0"), Some(c("1000"))).words(), "at most 1,000");
+        assert_eq!(iv(c("0"), Some(o("2"))).words(), "under 2");
+        assert_eq!(iv(o("3"), Some(c("5"))).words(), "over 3, up to 5");
+        assert_eq!(iv(c("2"), Some(o("3"))).words(), "2 to under 3");
+        let about = iv(c("256.5"), Some(c("283.5")));
+        assert_eq!(about.whole().unwrap().words(), "257 to 283");
+        assert_eq!(iv(o("3"), Some(o("5"))).whole().unwrap().words(), "4");
+        assert_eq!(iv(o("3"), None).whole().unwrap().words(), "at least 4");
+        assert!(iv(c("2.2"), Some(c("2.8"))).whole().is_none());
+    }
 
     fn n(x: i64) -> Num {
         Num::from_int(x)

@@ -159,6 +159,48 @@ impl Num {
     }
 }
 
+impl Num {
+    /// As people write it: thousands separated by commas (`10,500`, `1,234.5`).
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, rest) = match plain.strip_prefix('-') {
+            Some(r) => ("-", r),
+            None => ("", plain.as_str()),
+        };
+        let (int, frac) = match rest.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (rest, None),
+        };
+        let mut out = String::from(sign);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        out
+    }
+
+    /// The largest whole number not above it.
+    pub fn floor(self) -> Num {
+        Num(self.0.div_euclid(SCALE) * SCALE)
+    }
+
+    /// The smallest whole number not below it (`None` on overflow).
+    pub fn ceil(self) -> Option<Num> {
+        let f = self.floor();
+        if f == self {
+            Some(f)
+        } else {
+            f.checked_add(Num::from_int(1))
+        }
+    }
+}
+
 impl fmt::Display for Num {
     /// Canonical form: plain digits, no separators, fraction only when there is one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -185,6 +227,17 @@ impl fmt::Display for Num {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_floor_and_ceil() {
+        let n = |s: &str| Num::parse(s).unwrap();
+        assert_eq!(n("1000").grouped(), "1,000");
+        assert_eq!(n("999").grouped(), "999");
+        assert_eq!(n("1234567.25").grouped(), "1,234,567.25");
+        assert_eq!(n("256.5").floor(), n("256"));
+        assert_eq!(n("256.5").ceil(), Some(n("257")));
+        assert_eq!(n("256").ceil(), Some(n("256")));
+    }
 
     #[test]
     fn parses_separators_and_fractions() {

@@ -10,13 +10,79 @@ use reckon_reconcile::{
 use serde_json::{Value as Json, json};
 use std::fmt::Write as _;
 
-/// A figure for people: a single number when it is one, else the interval.
-pub fn figure_text(f: Option<&Interval>) -> String {
+/// A figure for people, in words with thousands separated (`9,500 to 10,500`, `at least
+/// 20,000`); in a unit of whole things, the whole numbers it holds (`about 270` people, ±5%,
+/// is 257 to 283, never 256.5). JSON keeps the exact interval.
+pub fn figure_text(f: Option<&Interval>, unit: &str) -> String {
     match f {
-        Some(iv) if iv.is_point() => iv.lo().at.to_string(),
-        Some(iv) => iv.to_string(),
+        Some(iv) => {
+            let whole = if counts_whole_things(unit) {
+                iv.whole()
+            } else {
+                None
+            };
+            whole.as_ref().unwrap_or(iv).words()
+        }
         None => "-".into(),
     }
+}
+
+/// Whether a unit counts whole things. A unit is taken as a count unless its name is a
+/// measure that comes in fractions: time, money, a share, a size. (`count`, `people`,
+/// `prisoners`, `bodies` are counts; `hours`, `years`, `percent`, `hryvnia`, `km` are not.)
+pub fn counts_whole_things(unit: &str) -> bool {
+    const MEASURES: &[&str] = &[
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "year",
+        "percent",
+        "%",
+        "percentage point",
+        "per cent",
+        "dollar",
+        "usd",
+        "eur",
+        "euro",
+        "hryvnia",
+        "uah",
+        "rouble",
+        "ruble",
+        "rub",
+        "pound",
+        "gbp",
+        "km",
+        "kilometre",
+        "kilometer",
+        "mile",
+        "metre",
+        "meter",
+        "kg",
+        "kilogram",
+        "tonne",
+        "ton",
+        "litre",
+        "liter",
+        "hectare",
+        "square",
+        "cubic",
+        "rate",
+        "ratio",
+        "share",
+        "index",
+    ];
+    let u = unit.trim().to_lowercase();
+    let singular = u.strip_suffix('s').unwrap_or(&u);
+    !MEASURES.iter().any(|m| {
+        u == *m
+            || singular == *m
+            || u.starts_with(&format!("{m} "))
+            || u.ends_with(&format!(" {m}"))
+            || singular.ends_with(&format!(" {m}"))
+    })
 }
 
 fn interval_json(iv: &Interval) -> Json {
@@ -631,11 +697,11 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
         let figure = if s.status == Status::Unresolved && !s.candidates.is_empty() {
             s.candidates
                 .iter()
-                .map(|(iv, _)| figure_text(Some(iv)))
+                .map(|(iv, _)| figure_text(Some(iv), &s.unit))
                 .collect::<Vec<_>>()
                 .join(" | ")
         } else {
-            figure_text(s.figure.as_ref())
+            figure_text(s.figure.as_ref(), &s.unit)
         };
         // A sum of parts that cannot be the whole's figure is offered beside it.
         let figure = match s
@@ -643,7 +709,10 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             .as_ref()
             .filter(|p| p.relation == Some(Relation::Contradicts))
         {
-            Some(p) => format!("{figure} | parts sum {}", figure_text(p.sum.as_ref())),
+            Some(p) => format!(
+                "{figure} | parts sum {}",
+                figure_text(p.sum.as_ref(), &s.unit)
+            ),
             None => figure,
         };
         // A part whose sum cannot hold is offered what the whole leaves it.
@@ -657,7 +726,7 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
                     p.whole,
                     p.rest
                         .as_ref()
-                        .map_or_else(|| "none".to_owned(), |r| figure_text(Some(r)))
+                        .map_or_else(|| "none".to_owned(), |r| figure_text(Some(r), &s.unit))
                 )
             });
         let mut status = match s.parts.as_ref().and_then(|p| p.relation) {
@@ -909,7 +978,7 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
         let _ = writeln!(
             out,
             "figure: {} — {}",
-            figure_text(s.figure.as_ref()),
+            figure_text(s.figure.as_ref(), &s.unit),
             status_sentence(s)
         );
         for (iv, origins) in &s.candidates {
@@ -1162,7 +1231,7 @@ pub fn conflicts_counted(state: &State<'_>, r: &Reconciliation, format: Format) 
                 "\n{} ({}): figure {} is contradicted",
                 s.subject,
                 s.unit,
-                figure_text(s.figure.as_ref())
+                figure_text(s.figure.as_ref(), &s.unit)
             );
             if let Some(v) = votes_line(s) {
                 let _ = writeln!(text, "{v}");
@@ -1280,7 +1349,7 @@ pub fn conflicts_counted(state: &State<'_>, r: &Reconciliation, format: Format) 
                 let _ = writeln!(
                     text,
                     "the part {ps}: {}",
-                    figure_text(pr.and_then(|x| x.figure.as_ref()))
+                    figure_text(pr.and_then(|x| x.figure.as_ref()), &s.unit)
                 );
                 if let Some(x) = pr {
                     for a in x.support() {
@@ -1345,7 +1414,7 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
         } => {
             format!(
                 "{subject}\n{} {unit}\n{}",
-                figure_text(interval.as_ref()),
+                figure_text(interval.as_ref(), unit),
                 status.as_str()
             )
         }
