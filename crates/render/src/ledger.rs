@@ -21,8 +21,7 @@ pub fn verify(
     let quotes_ok = quote_report.is_none_or(DocumentReport::ok);
     match (format, &verdict) {
         (Format::Json, Ok(h)) => {
-            let mut j =
-                serde_json::json!({"ok": quotes_ok, "entries": h.seq, "head": h.hash.to_hex()});
+            let mut j = serde_json::json!({"format": crate::JSON_FORMAT, "ok": quotes_ok, "entries": h.seq, "head": h.hash.to_hex()});
             if let Some(r) = &quote_report {
                 j["quotes_checked"] = Json::from(r.quotes);
                 j["documents_anchored"] = Json::from(r.anchored);
@@ -36,7 +35,7 @@ pub fn verify(
         }
         (Format::Json, Err(p)) => format!(
             "{}\n",
-            serde_json::json!({"ok": false, "line": p.line(), "problem": p.to_string()})
+            serde_json::json!({"format": crate::JSON_FORMAT, "ok": false, "line": p.line(), "problem": p.to_string()})
         ),
         (Format::Human, Ok(h)) => {
             let mut s = format!("ok: {} entries, head {}\n", h.seq, h.hash);

@@ -17,6 +17,11 @@ use reckon_claim::{Claim, Event, Tolerance};
 use reckon_ledger::Entry;
 use serde_json::{Value as Json, json};
 
+/// The version of every JSON output's shape, in its `format` field: it changes when a field
+/// is removed or changes meaning (a new field does not change it). README "JSON output"
+/// documents each field.
+pub const JSON_FORMAT: u64 = 1;
+
 /// How to print a result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -182,9 +187,10 @@ pub fn log(entries: &[Entry], format: Format) -> String {
     out
 }
 
-/// An entry as JSON: `{"seq", "hash", "prev", "at", "event"}`.
+/// An entry as JSON: `{"at", "event", "format", "hash", "prev", "seq"}`.
 pub fn entry_json(e: &Entry) -> Json {
     json!({
+        "format": JSON_FORMAT,
         "seq": e.seq,
         "hash": e.hash.to_hex(),
         "prev": e.prev.to_hex(),

@@ -86,6 +86,7 @@ pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
                 })
                 .collect();
             let j = json!({
+                "format": crate::JSON_FORMAT,
                 "query": a.query,
                 "position": if at_head { json!("head") } else { json!(a.basis.position) },
                 "log_entries": if at_head { Json::Null } else { json!(a.basis.log_entries) },

@@ -492,6 +492,7 @@ fn weights_block(s: &SubjectReport, out: &mut String) {
 
 fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
     let j = json!({
+        "format": crate::JSON_FORMAT,
         "position": r.position,
         "head": r.head.map(|h| h.to_hex()),
         "default_tolerance": Tolerance::DEFAULT.to_string(),
@@ -500,7 +501,7 @@ fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
     format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default())
 }
 
-/// Writes `{"default_tolerance", "head", "position", "subjects": [items…]}` as pretty JSON
+/// Writes `{"default_tolerance", "format", "head", "position", "subjects": [items…]}` as pretty JSON
 /// (keys in order, two-space indent: byte for byte what [`envelope`] gives), a batch of items
 /// at a time, each batch rendered on all cores, so that a large answer is never held whole in
 /// memory.
@@ -513,10 +514,11 @@ fn stream_subjects<'t, T: Sync, O: serde::Serialize, E>(
     use rayon::prelude::*;
     let head = json!({
         "default_tolerance": Tolerance::DEFAULT.to_string(),
+        "format": crate::JSON_FORMAT,
         "head": r.head.map(|h| h.to_hex()),
         "position": r.position,
     });
-    // The three fixed keys sort before "subjects": print them, then open the list.
+    // The fixed keys sort before "subjects": print them, then open the list.
     let fixed = serde_json::to_string_pretty(&head).unwrap_or_default();
     let mut buf = fixed.strip_suffix("\n}").unwrap_or(&fixed).to_owned();
     buf.push_str(",\n  \"subjects\": [");
@@ -674,7 +676,7 @@ fn subjects_into<E>(
 }
 
 /// `reckon reconcile`: one subject a row (subject, unit, figure, status, support, dissent),
-/// or JSON `{"position","head","default_tolerance","subjects":[…]}` with every supporting,
+/// or JSON `{"default_tolerance","format","head","position","subjects":[…]}` with every supporting,
 /// dissenting and uncounted claim's provenance; `parts` is the `sum_of` check of a whole and
 /// `part_of` those of a part (`whole`, `rest`: the whole less the other parts, `relation`,
 /// `reason`).
@@ -1168,7 +1170,7 @@ fn with_reach(a: &Assessed) -> String {
 
 /// `reckon conflicts`: every contradiction with both sides' provenance: claims that exclude
 /// their subject's figure, ties between regions, and parts that cannot sum to their whole.
-/// JSON: `{"position","head","default_tolerance","conflicts":[{"subject","unit","kind",…}]}`,
+/// JSON: `{"default_tolerance","format","head","position","conflicts":[{"subject","unit","kind",…}]}`,
 /// where `kind` is `dissent` (with `figure`, `support` and `dissent`: provenance of each claim,
 /// and `weights`: every origin's vote as in `reconcile`), `tie` (with `candidates`: each
 /// `region`, its `origins`, the `claims` behind it and its summed `vote`, and `weights`),
@@ -1439,8 +1441,10 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
             .collect();
         return format!(
             "{}\n",
-            serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges}))
-                .unwrap_or_default()
+            serde_json::to_string_pretty(
+                &json!({"format": crate::JSON_FORMAT, "nodes": nodes, "edges": edges}),
+            )
+            .unwrap_or_default()
         );
     }
     let mut out = String::from(
