@@ -552,6 +552,16 @@ fn quotes_contains_periods_parameters_and_groups_read_as_people_write_them() {
     assert!(r.stdout.contains("(1 row)"), "{}", r.stdout);
     let r = ask("claims where speaker = $nobody", &["who=x"]);
     assert_eq!(r.code, 2);
+    // The source's address and title are fields.
+    let r = ask(
+        "claims where title contains 'Umerov' | show seq, url, title",
+        &[],
+    );
+    assert!(
+        r.stdout.contains("TITLE") && r.stdout.contains("(3 rows)"),
+        "{}",
+        r.stdout
+    );
     // group by … | count
     let r = ask("claims | group by origin | count | limit 3", &[]);
     assert!(r.stdout.contains("ORIGIN"), "{}", r.stdout);

@@ -509,13 +509,13 @@ impl Fields<'_> {
                 }
             },
             Some(Json::String(s)) => {
-                let ok = s.len() >= 8
+                let ok = s.len() >= 4
                     && s.len() <= 64
                     && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
                 if !ok {
                     return Err(self.bad(
                         name,
-                        format!("expected a sequence number or at least 8 lowercase hex digits of an entry hash, not `{s}`"),
+                        format!("expected a sequence number or at least 4 lowercase hex digits of an entry hash (as `show` takes), not `{s}`"),
                     ));
                 }
                 Ref::Hash(s.clone())

@@ -73,6 +73,10 @@ pub enum Field {
     Origin,
     /// Source document.
     Document,
+    /// The source's address.
+    Url,
+    /// The source's title.
+    Title,
     /// A tag.
     Tag,
     /// Asserted, expected or denied.
@@ -112,7 +116,9 @@ pub const FIELDS: &[(&str, Field)] = &[
     ("support", Field::Support),
     ("subject", Field::Subject),
     ("tag", Field::Tag),
+    ("title", Field::Title),
     ("unit", Field::Unit),
+    ("url", Field::Url),
     ("value", Field::Value),
 ];
 

@@ -14,7 +14,7 @@
 //! and      = unary { "and" unary } ;
 //! unary    = "not" unary | "(" expr ")" | field op literal ;
 //! field    = "subject" | "speaker" | "origin" | "publisher" | "role" | "cites" | "scope"
-//!          | "unit" | "tag" | "modality" | "document" | "quote" | "hash" | "seq"
+//!          | "unit" | "tag" | "modality" | "document" | "url" | "title" | "quote" | "hash" | "seq"
 //!          | "value" | "said_on" | "as_of" | "state" | "status" | "support" | "dissent" ;
 //! op       = "=" | "!=" | "~" | "<" | "<=" | ">" | ">=" | "overlaps" | "contains" ;
 //! literal  = STRING | WORD | INT | DATE | FIGURE ;   (* read as the field's kind *)

@@ -179,7 +179,7 @@ Examples:
   reckon retract 12 --reason 'the article was corrected'
   reckon retract 3 --reason 'defined with the wrong window'")]
     Retract {
-        /// The claim or definition: a sequence number (12 or #12) or a hash prefix.
+        /// The claim or definition: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits).
         id: String,
         /// Why it is retracted.
         #[arg(long)]
@@ -367,7 +367,7 @@ Examples:
   reckon prove 24 --checkpoint log.checkpoint > claim-24.proof
   reckon prove --since january.checkpoint --checkpoint log.checkpoint > grew.proof")]
     Prove {
-        /// The entry: a sequence number (12 or #12) or a hash prefix.
+        /// The entry: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits).
         #[arg(required_unless_present = "since", conflicts_with = "since")]
         id: Option<String>,
         /// The signed checkpoint to prove against (the later one, with --since).
@@ -737,7 +737,7 @@ pub(crate) struct AddArgs {
     /// A label; repeat for more.
     #[arg(long = "tag")]
     pub(crate) tags: Vec<String>,
-    /// The claim this one corrects: a sequence number or hash prefix.
+    /// The claim this one corrects: a sequence number or a hash prefix (at least 4 hex digits).
     #[arg(long)]
     pub(crate) supersedes: Option<String>,
     /// `exact`: the figure is meant exactly, however round (by default a bare figure ending in

@@ -114,6 +114,8 @@ pub(super) fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell 
         Field::Publisher => opt_text(d.and_then(|d| d.publisher.as_deref())),
         Field::Origin => Cell::Text(c.origin.to_string()),
         Field::Document => opt_text(d.and_then(|d| d.document.as_deref())),
+        Field::Url => opt_text(d.and_then(|d| d.url.as_deref())),
+        Field::Title => opt_text(d.and_then(|d| d.title.as_deref())),
         Field::Tag => Cell::Text(d.map(|d| d.tags.join(", ")).unwrap_or_default()),
         Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
         Field::Quote => opt_text(d.and_then(|d| d.quote.as_deref())),
