@@ -1,6 +1,6 @@
 //! Golden transcripts of the commands on a log of the seed claims.
 
-use crate::support::{ADD_MINIMAL, golden, reckon, scratch, seeded, snapshot, transcripts};
+use crate::support::{ADD_MINIMAL, golden, reckon, root, scratch, seeded, snapshot, transcripts};
 
 #[test]
 fn help_teaches_with_examples() {
@@ -388,4 +388,62 @@ fn manual_pages_are_made_for_the_program_and_each_command() {
         "{}",
         bad.stderr
     );
+}
+
+/// Fields of one CSV text, RFC 4180: quoted fields may hold commas, quotes (doubled) and
+/// newlines.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') | (false, '"') => quoted = !quoted,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (_, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn csv_of_log_and_reconcile_is_a_header_and_rows_and_other_commands_say_where_it_is() {
+    let log = root().join("log");
+    let mut transcript = String::new();
+    for (args, rows) in [
+        (&["log", "--format", "csv"][..], 27),
+        (&["reconcile", "--format", "csv"][..], 10),
+    ] {
+        let r = reckon(&log, args, None);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        let parsed = csv_rows(&r.stdout);
+        assert_eq!(parsed.len(), rows, "{}", r.stdout);
+        assert!(
+            parsed.iter().all(|row| row.len() == parsed[0].len()),
+            "{}",
+            r.stdout
+        );
+        transcript.push_str(&format!(
+            "$ reckon {}\n{}\n",
+            args.join(" "),
+            r.transcript()
+        ));
+    }
+    let r = reckon(&log, &["explain", "--format", "csv"], None);
+    assert_eq!(r.code, 2);
+    transcript.push_str(&format!(
+        "$ reckon explain --format csv\n{}\n",
+        r.transcript()
+    ));
+    // `table` and `human` name the same format on every command.
+    let table = reckon(&log, &["reconcile", "--format", "table"], None);
+    assert_eq!(table.stdout, reckon(&log, &["reconcile"], None).stdout);
+    golden("csv-outputs.txt", &transcript, &log);
 }

@@ -63,17 +63,27 @@ pub(crate) enum MerkleArg {
     Sha256,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum FormatArg {
+    /// Text for people (also: table).
+    #[value(alias = "table")]
     Human,
+    /// JSON for tools (README "JSON output").
     Json,
+    /// CSV: a header and rows (log, reconcile; and query).
+    Csv,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
+impl FormatArg {
+    /// Human or JSON; CSV is refused, naming the commands that list things.
+    pub(crate) fn not_csv(self) -> Result<Format, String> {
+        match self {
+            FormatArg::Human => Ok(Format::Human),
+            FormatArg::Json => Ok(Format::Json),
+            FormatArg::Csv => Err(
+                "--format csv is for listings: `reckon log`, `reckon reconcile` and `reckon query`; use --format json here"
+                    .into(),
+            ),
         }
     }
 }
@@ -641,6 +651,8 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum QueryFormatArg {
+    /// Text for people (also: human).
+    #[value(alias = "human")]
     Table,
     Json,
     Csv,

@@ -379,23 +379,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::Log { format } => {
             let entries = log.entries().map_err(ledger)?;
-            print(&reckon_render::log(&entries, format.into()))?;
+            if format == FormatArg::Csv {
+                print(&reckon_render::log_csv(&entries))?;
+            } else {
+                print(&reckon_render::log(
+                    &entries,
+                    format.not_csv().map_err(usage)?,
+                ))?;
+            }
         }
         Command::Show { id, format } => {
+            let format = format.not_csv().map_err(usage)?;
             let entries = log.entries().map_err(ledger)?;
             let e = reckon_ledger::find(&entries, &id).map_err(|m| Failure {
                 code: 2,
                 error: anyhow::anyhow!(m),
             })?;
             let fate = Fate::of(&entries, e);
-            print(&reckon_render::show(e, &fate, format.into()))?;
+            print(&reckon_render::show(e, &fate, format))?;
         }
         Command::Reconcile(a) => reconciled(&log, &a, Which::Table, &mut print)?,
         Command::Conflicts(a) => {
+            let format = a.common.format.not_csv().map_err(usage)?;
             let entries = log.entries().map_err(ledger)?;
             let (state, r) = reconcile_entries(&entries, &a.common)?;
-            let (text, listed) =
-                reckon_render::recon::conflicts_counted(&state, &r, a.common.format.into());
+            let (text, listed) = reckon_render::recon::conflicts_counted(&state, &r, format);
             print(&text)?;
             return Ok(u8::from(a.exit_code && listed > 0));
         }
@@ -637,7 +645,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             deep,
             ..
         } => {
-            return verify(&log, documents, deep, format.into(), &mut print);
+            let format = format.not_csv().map_err(usage)?;
+            return verify(&log, documents, deep, format, &mut print);
         }
         Command::Repair {
             dry_run,
@@ -793,7 +802,12 @@ fn reconciled(
     which: Which,
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    let format: Format = a.format.into();
+    let csv = a.format == FormatArg::Csv && which == Which::Table;
+    let format: Format = if csv {
+        Format::Human
+    } else {
+        a.format.not_csv().map_err(usage)?
+    };
     if which == Which::Table && format == Format::Human {
         // The table shows no claim's details: a lean fold keeps what reconciling reads of
         // each claim (a few hundred bytes, names shared), never every decoded entry at once.
@@ -805,6 +819,9 @@ fn reconciled(
         check_at(a, lean.len())?;
         let state = reckon_reconcile::State::fold_lean(lean, a.at, a.known);
         let r = reconcile_state(&state, a)?;
+        if csv {
+            return print(&reckon_render::recon::reconcile_csv(&r));
+        }
         return reckon_render::recon::reconcile_into(&state, &r, format, print);
     }
     let entries = log.entries().map_err(ledger)?;

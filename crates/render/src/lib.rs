@@ -162,6 +162,30 @@ pub fn event_summary(event: &Event) -> String {
     }
 }
 
+/// `reckon log --format csv`: `seq,hash,at,kind,subject,summary`, one row an entry (the
+/// subject of a claim or definition, else empty).
+pub fn log_csv(entries: &[Entry]) -> String {
+    query::csv(
+        &["seq", "hash", "at", "kind", "subject", "summary"],
+        entries.iter().map(|e| {
+            let subject = match &e.event {
+                Event::Claim(c) => c.subject.to_string(),
+                Event::Define(d) => d.subject.to_string(),
+                Event::Alias { subject, .. } => subject.to_string(),
+                _ => String::new(),
+            };
+            vec![
+                e.seq.to_string(),
+                e.hash.to_hex(),
+                e.at.to_string(),
+                e.event.kind().to_string(),
+                subject,
+                one_line(&event_summary(&e.event)).into_owned(),
+            ]
+        }),
+    )
+}
+
 /// `reckon log`: one line per entry (`SEQ HASH12 AT KIND SUMMARY`), or one JSON object per
 /// line `{"seq","hash","prev","at","event"}` where `event` is the event as stored.
 pub fn log(entries: &[Entry], format: Format) -> String {

@@ -59,7 +59,9 @@ fn cell_json(c: &Cell) -> Json {
     }
 }
 
-fn csv_field(s: &str) -> String {
+/// One CSV field, quoted as RFC 4180 says when it must be. (Kept by hand: writing is these
+/// few lines; reading CSV, when claims come in that way, is a crate's job.)
+pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -147,6 +149,20 @@ pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
 /// What a CSV answer leaves out, for standard error: the log position it was computed for,
 /// and its notes. CSV output is the header and the rows only, so that `sqlite3 .import` and
 /// spreadsheets read it as they are.
+/// CSV of a header and rows, nothing else.
+pub fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let line = |fields: &mut dyn Iterator<Item = String>| {
+        let mut l = fields.map(|f| csv_field(&f)).collect::<Vec<_>>().join(",");
+        l.push('\n');
+        l
+    };
+    let mut out = line(&mut header.iter().map(|h| (*h).to_owned()));
+    for r in rows {
+        out.push_str(&line(&mut r.into_iter()));
+    }
+    out
+}
+
 pub fn csv_aside(a: &Answer) -> String {
     let mut out = format!("note: {}\n", basis_line(a, false));
     for n in &a.notes {

@@ -10,6 +10,46 @@ use reckon_reconcile::{
 use serde_json::{Value as Json, json};
 use std::fmt::Write as _;
 
+/// `reckon reconcile --format csv`: one row a subject and unit, the figure exact
+/// (`lo`, `lo_open`, `hi`, `hi_open`; `hi` empty for no upper bound) and in words.
+pub fn reconcile_csv(r: &Reconciliation) -> String {
+    crate::query::csv(
+        &[
+            "subject",
+            "unit",
+            "figure",
+            "lo",
+            "lo_open",
+            "hi",
+            "hi_open",
+            "status",
+            "support_claims",
+            "support_origins",
+            "dissent_claims",
+        ],
+        r.subjects.iter().map(|s| {
+            let iv = s.figure.as_ref();
+            vec![
+                s.subject.to_string(),
+                s.unit.clone(),
+                figure_text(iv, &s.unit),
+                iv.map(|i| i.lo().at.to_string()).unwrap_or_default(),
+                iv.map(|i| i.lo().open.to_string()).unwrap_or_default(),
+                iv.and_then(|i| i.hi())
+                    .map(|h| h.at.to_string())
+                    .unwrap_or_default(),
+                iv.and_then(|i| i.hi())
+                    .map(|h| h.open.to_string())
+                    .unwrap_or_default(),
+                s.status.as_str().to_owned(),
+                s.support().count().to_string(),
+                s.support_origins().to_string(),
+                s.dissent().count().to_string(),
+            ]
+        }),
+    )
+}
+
 /// A figure for people, in words with thousands separated (`9,500 to 10,500`, `at least
 /// 20,000`); in a unit of whole things, the whole numbers it holds (`about 270` people, ±5%,
 /// is 257 to 283, never 256.5). JSON keeps the exact interval.
