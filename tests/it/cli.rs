@@ -447,3 +447,43 @@ fn csv_of_log_and_reconcile_is_a_header_and_rows_and_other_commands_say_where_it
     assert_eq!(table.stdout, reckon(&log, &["reconcile"], None).stdout);
     golden("csv-outputs.txt", &transcript, &log);
 }
+
+#[test]
+fn quiet_prints_only_what_was_asked_for_and_what_went_wrong() {
+    let dir = scratch("quiet");
+    let log = seeded(&dir);
+    let add = [
+        "-q",
+        "add",
+        "--subject",
+        "a/b",
+        "--value",
+        "5",
+        "--said-on",
+        "2025",
+        "--speaker",
+        "X",
+    ];
+    let r = reckon(&log, &add, None);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    let r = reckon(&log, &["--quiet", "verify"], None);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+    let q = root().join("queries").join("figure-captives.q");
+    let r = reckon(&log, &["-q", "check", q.to_str().unwrap()], None);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.transcript());
+    let r = reckon(
+        &log,
+        &["-q", "query", "claims where speaker = Umerov"],
+        None,
+    );
+    assert!(!r.stdout.contains("note:"), "{}", r.stdout);
+    // What went wrong is never quiet.
+    let entries = log.join("entries.jsonl");
+    let mut bytes = std::fs::read(&entries).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&entries, bytes).unwrap();
+    let r = reckon(&log, &["-q", "verify"], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("FAILED"), "{}", r.transcript());
+}

@@ -32,6 +32,10 @@ pub(crate) struct Cli {
     /// long as it takes, saying who holds it after a second).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
     pub(crate) wait: Option<std::time::Duration>,
+    /// Print only what was asked for and what went wrong: no confirmations, notes or passing
+    /// checks (the exit code says how it went).
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
     #[command(subcommand)]
     pub(crate) command: Command,
 }

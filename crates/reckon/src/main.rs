@@ -154,7 +154,7 @@ fn append_object(
     };
     if dry_run {
         let (head, (), lines) = log.rehearse(build)?;
-        Ok(rehearsed(&lines, head, 1))
+        Ok(rehearsed(&lines, head, 1, false))
     } else {
         let (head, ()) = log.append(build)?;
         Ok(format!("recorded #{} {}\n", head.seq, head.hash))
@@ -162,14 +162,14 @@ fn append_object(
 }
 
 /// What a dry run prints: the lines on standard output, what they would do on standard error.
-fn rehearsed(lines: &[u8], head: reckon_ledger::Head, added: u64) -> String {
-    let _ = writeln!(
+fn rehearsed(lines: &[u8], head: reckon_ledger::Head, added: u64, quiet: bool) -> String {
+    let _ = (!quiet).then(|| writeln!(
         std::io::stderr(),
         "dry run: would append {added} {} (the log would have {} entries, head {}); nothing was written",
         if added == 1 { "entry" } else { "entries" },
         head.seq,
         head.hash
-    );
+    ));
     String::from_utf8_lossy(lines).into_owned()
 }
 
@@ -236,13 +236,17 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             .context("cannot write to standard output")
             .map_err(fail(2))
     };
+    // Confirmations, notes and passing checks are left out with --quiet.
+    let quiet = cli.quiet;
     match cli.command {
         Command::Init { origin: None, .. } => {
             log.init().map_err(ledger)?;
-            print(&format!(
-                "created an empty log in {}\n",
-                log.dir().display()
-            ))?;
+            if !quiet {
+                print(&format!(
+                    "created an empty log in {}\n",
+                    log.dir().display()
+                ))?;
+            }
         }
         Command::Init {
             origin: Some(origin),
@@ -309,7 +313,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     said.push_str(&note);
                 }
             }
-            print(&said)?
+            if !quiet || dry_run {
+                print(&said)?
+            }
         }
         Command::Retract { id, reason, dry } => {
             let mut m = Map::new();
@@ -317,7 +323,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             m.insert("reason".into(), Json::String(reason));
             let flag_of: fn(&str) -> String =
                 |f| if f == "retract" { "ID".into() } else { flag(f) };
-            print(&append_object(&log, m, flag_of, None, None, dry.dry_run)?)?;
+            let said = append_object(&log, m, flag_of, None, None, dry.dry_run)?;
+            if !quiet || dry.dry_run {
+                print(&said)?;
+            }
         }
         Command::Import {
             file,
@@ -365,9 +374,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             .map_err(import_failure)?;
             let told = reckon_render::vet::report(vet.report());
             if dry.dry_run {
-                let _ = std::io::stderr().write_all(told.as_bytes());
-                print(&rehearsed(&done.lines, done.head, done.added))?;
-            } else {
+                if !quiet {
+                    let _ = std::io::stderr().write_all(told.as_bytes());
+                }
+                print(&rehearsed(&done.lines, done.head, done.added, quiet))?;
+            } else if !quiet {
                 print(&format!(
                     "imported {} {} from {name}; the log now has {} entries, head {}\n{told}",
                     done.added,
@@ -426,13 +437,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let g = reckon_reconcile::graph::build(&r);
             print(&reckon_render::recon::graph(&state, &g, format))?;
         }
-        Command::Query(a) => print(&questions::query(&log, a)?)?,
+        Command::Query(a) => print(&questions::query(&log, a, quiet)?)?,
         Command::Check {
             paths,
             bless,
             junit,
         } => {
-            return questions::check(&log, &paths, bless, junit.as_deref(), &mut print);
+            return questions::check(&log, &paths, bless, junit.as_deref(), quiet, &mut print);
         }
         Command::Keygen { name, out } => print(&audit::keygen(&name, &out)?)?,
         Command::Checkpoint {
@@ -646,7 +657,17 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             ..
         } => {
             let format = format.not_csv().map_err(usage)?;
-            return verify(&log, documents, deep, format, &mut print);
+            // With --quiet a passing check prints nothing: what it says is kept until the
+            // verdict is known.
+            let mut said = String::new();
+            let code = verify(&log, documents, deep, format, &mut |s: &str| {
+                said.push_str(s);
+                Ok(())
+            })?;
+            if !quiet || code != 0 {
+                print(&said)?;
+            }
+            return Ok(code);
         }
         Command::Repair {
             dry_run,

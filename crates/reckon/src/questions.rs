@@ -23,7 +23,7 @@ fn trace(answer: &reckon_query::Answer) {
     }
 }
 
-pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
+pub(crate) fn query(log: &Log, a: QueryArgs, quiet: bool) -> Result<String, Failure> {
     let text = match (&a.query, &a.file) {
         (_, Some(f)) => std::fs::read_to_string(f)
             .with_context(|| format!("{}: cannot read the query", f.display()))
@@ -45,17 +45,23 @@ pub(crate) fn query(log: &Log, a: QueryArgs) -> Result<String, Failure> {
     };
     let text = reckon_query::substitute(&text, &a.params).map_err(|e| usage(e.render(&text)))?;
     let q = reckon_query::parse(&text).map_err(|e| usage(e.render(&text)))?;
-    let answer = reckon_query::run_on_log(&q, log).map_err(|e| match e {
+    let mut answer = reckon_query::run_on_log(&q, log).map_err(|e| match e {
         reckon_query::RunError::Query(e) => usage(e.to_string()),
         reckon_query::RunError::Log(e) => ledger(e),
     })?;
     trace(&answer);
+    if quiet {
+        answer.notes.clear();
+    }
     let format = match a.format {
         QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
         QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,
         QueryFormatArg::Csv => {
-            let aside = reckon_render::query::csv_aside(&answer);
-            let _ = std::io::stderr().write_all(reckon_render::terminal_safe(&aside).as_bytes());
+            if !quiet {
+                let aside = reckon_render::query::csv_aside(&answer);
+                let _ =
+                    std::io::stderr().write_all(reckon_render::terminal_safe(&aside).as_bytes());
+            }
             reckon_render::query::QueryFormat::Csv
         }
     };
@@ -67,6 +73,7 @@ pub(crate) fn check(
     named: &[std::path::PathBuf],
     bless: bool,
     junit: Option<&std::path::Path>,
+    quiet: bool,
     print: &mut dyn FnMut(&str) -> Result<(), Failure>,
 ) -> Result<u8, Failure> {
     use reckon_query::check::{OutFormat, run_case, saved};
@@ -158,7 +165,9 @@ pub(crate) fn check(
                 .map_err(fail(2))?;
             print(&format!("blessed {}\n", case.name))?;
         } else if case.passed() {
-            print(&format!("ok      {}\n", case.name))?;
+            if !quiet {
+                print(&format!("ok      {}\n", case.name))?;
+            }
         } else {
             print(&format!("CHANGED {}\n{diff}", case.name))?;
         }
@@ -178,16 +187,18 @@ pub(crate) fn check(
             .map_err(|e| usage(format!("cannot make the JUnit report: {e}")))?;
         reckon_ledger::fsx::write_atomically(path, xml.as_bytes()).map_err(fail(2))?;
     }
-    print(&format!(
-        "{} queries: {} matched, {} changed{}\n",
-        cases.len(),
-        cases.len() - failed,
-        failed - refused,
-        if refused > 0 {
-            format!(", {refused} refused (not blessed)")
-        } else {
-            String::new()
-        }
-    ))?;
+    if !quiet || failed > 0 {
+        print(&format!(
+            "{} queries: {} matched, {} changed{}\n",
+            cases.len(),
+            cases.len() - failed,
+            failed - refused,
+            if refused > 0 {
+                format!(", {refused} refused (not blessed)")
+            } else {
+                String::new()
+            }
+        ))?;
+    }
     Ok(if failed == 0 { 0 } else { 1 })
 }
