@@ -4,7 +4,7 @@ use crate::args::{QueryArgs, QueryFormatArg};
 use crate::{Failure, fail, ledger, usage};
 use anyhow::Context as _;
 use reckon_ledger::Log;
-use std::io::{Read, Write as _};
+use std::io::{IsTerminal as _, Read, Write as _};
 
 /// With `RECKON_TRACE` set, says on standard error how an answer read the log.
 fn trace(answer: &reckon_query::Answer) {
@@ -65,7 +65,23 @@ pub(crate) fn query(log: &Log, a: QueryArgs, quiet: bool) -> Result<String, Fail
             reckon_render::query::QueryFormat::Csv
         }
     };
-    Ok(reckon_render::query::answer(&answer, format, false))
+    // A table for a terminal is cut to its width; piped, it is whole.
+    let width = (matches!(format, reckon_render::query::QueryFormat::Table)
+        && std::io::stdout().is_terminal())
+    .then(terminal_width)
+    .flatten();
+    Ok(reckon_render::query::answer_in(
+        &answer, format, false, width,
+    ))
+}
+
+/// The terminal's width in columns: `COLUMNS` when set, else what the terminal says.
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .filter(|w| *w >= 20)
 }
 
 pub(crate) fn check(

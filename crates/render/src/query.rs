@@ -73,6 +73,13 @@ pub fn csv_field(s: &str) -> String {
 /// "columns":[…],"rows":[{column: value}],"notes":[…]}`; numbers are JSON numbers, everything
 /// else strings, missing values `null`.
 pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
+    answer_in(a, format, saved, None)
+}
+
+/// [`answer`], a table cut to fit `width` columns when given (for a terminal; see
+/// [`crate::recon::fit`]). Tables show hashes by their first 12 digits, as every human output
+/// does; CSV and JSON keep them whole.
+pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usize>) -> String {
     let at_head = saved && a.basis.at.is_none();
     match format {
         QueryFormat::Json => {
@@ -127,11 +134,23 @@ pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
             let mut out = format!("{}\n", basis_line(a, saved));
             let mut rows: Vec<Vec<String>> =
                 vec![a.columns.iter().map(|c| c.to_uppercase()).collect()];
-            rows.extend(
-                a.rows
-                    .iter()
-                    .map(|r| r.iter().map(|c| c.to_string().replace('\n', " ")).collect()),
-            );
+            let hash = a.columns.iter().position(|c| c == "hash");
+            rows.extend(a.rows.iter().map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let text = c.to_string().replace('\n', " ");
+                        if Some(k) == hash {
+                            text.chars().take(12).collect()
+                        } else {
+                            text
+                        }
+                    })
+                    .collect()
+            }));
+            if let Some(w) = width {
+                crate::recon::fit(&mut rows, w);
+            }
             out.push_str(&crate::recon::table(&rows));
             out.push_str(&format!(
                 "({} row{})\n",

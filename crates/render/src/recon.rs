@@ -199,6 +199,59 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Cuts the widest cells of `rows` (a header first) with `…` until a table of them fits in
+/// `width` columns (two spaces between columns), never a column below 12 characters nor the
+/// header's own width: for a terminal that would otherwise wrap every row. A table that
+/// cannot fit is cut as far as that goes.
+pub fn fit(rows: &mut [Vec<String>], width: usize) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if cols == 0 {
+        return;
+    }
+    let mut widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Columns of 12 characters or fewer (numbers, dates, short hashes) are never cut.
+    let floor: Vec<usize> = (0..cols)
+        .map(|c| {
+            let header = rows
+                .first()
+                .and_then(|h| h.get(c))
+                .map_or(0, |h| h.chars().count());
+            header.max(widths[c].min(12))
+        })
+        .collect();
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * (w.len() - 1);
+    while total(&widths) > width {
+        // The widest column that can still give.
+        let Some(c) = (0..cols)
+            .filter(|&c| widths[c] > floor[c])
+            .max_by_key(|&c| (widths[c], std::cmp::Reverse(c)))
+        else {
+            break;
+        };
+        let over = total(&widths) - width;
+        widths[c] = widths[c]
+            .saturating_sub(over)
+            .max(floor[c])
+            .max(widths[c] / 2)
+            .min(widths[c] - 1);
+    }
+    for r in rows.iter_mut().skip(1) {
+        for (c, cell) in r.iter_mut().enumerate() {
+            if cell.chars().count() > widths[c] {
+                let kept: String = cell.chars().take(widths[c] - 1).collect();
+                *cell = format!("{kept}…");
+            }
+        }
+    }
+}
+
 /// A value written as a JSON string through its `Display`, straight into the output (no
 /// string made first).
 struct Shown<T>(T);
@@ -1525,6 +1578,35 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn a_wide_table_is_cut_to_the_width_with_an_ellipsis_and_a_narrow_one_is_left() {
+        let row = |a: &str, b: &str, c: &str| vec![a.to_owned(), b.to_owned(), c.to_owned()];
+        let quote = "x".repeat(200);
+        let mut rows = vec![
+            row("SEQ", "QUOTE", "ORIGIN"),
+            row("12", &quote, "Rustem Umerov"),
+        ];
+        fit(&mut rows, 80);
+        let t = table(&rows);
+        assert!(t.lines().all(|l| l.chars().count() <= 80), "{t}");
+        assert!(rows[1][1].ends_with('…'), "{t}");
+        assert_eq!(rows[1][2], "Rustem Umerov");
+        let mut narrow = vec![row("SEQ", "QUOTE", "ORIGIN"), row("12", "short", "X")];
+        let before = narrow.clone();
+        fit(&mut narrow, 80);
+        assert_eq!(narrow, before);
+        // Far too wide for the width: cut as far as the floors allow, never a panic.
+        let mut many: Vec<Vec<String>> = vec![(0..30).map(|i| format!("C{i}")).collect()];
+        many.push((0..30).map(|_| "y".repeat(40)).collect());
+        fit(&mut many, 20);
+        assert!(many[1].iter().all(|c| c.chars().count() == 12), "{many:?}");
+    }
 }
 
 #[cfg(test)]
