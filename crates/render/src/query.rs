@@ -69,7 +69,9 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// Renders an answer (`saved`: for a saved query's expected output, see [`basis_line`]). JSON: `{"query","position","log_entries","head","known","valid",
+/// Renders an answer (`saved`: for a saved query's expected output, see [`basis_line`]; a
+/// saved table's cells are split by tabs, unpadded, so that a diff shows only rows that
+/// changed). JSON: `{"query","position","log_entries","head","known","valid",
 /// "columns":[…],"rows":[{column: value}],"notes":[…]}`; numbers are JSON numbers, everything
 /// else strings, missing values `null`.
 pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
@@ -151,7 +153,17 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
             if let Some(w) = width {
                 crate::recon::fit(&mut rows, w);
             }
-            out.push_str(&crate::recon::table(&rows));
+            if saved {
+                // A saved answer is diffed line by line: cells split by tabs, with no padding
+                // that would move when another row widens a column.
+                for r in &rows {
+                    let cells: Vec<String> = r.iter().map(|c| c.replace('\t', " ")).collect();
+                    out.push_str(&cells.join("\t"));
+                    out.push('\n');
+                }
+            } else {
+                out.push_str(&crate::recon::table(&rows));
+            }
             out.push_str(&format!(
                 "({} row{})\n",
                 a.rows.len(),
