@@ -1,23 +1,8 @@
 //! Nearest names, for "did you mean" hints in error messages.
 
-/// Edit distance between two strings, counted in characters.
+/// Edit distance between two strings, counted in characters (Levenshtein, by `strsim`).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    strsim::levenshtein(a, b)
 }
 
 /// The candidates closest to `word` (at most `max`), nearest first, ties in the given order;
