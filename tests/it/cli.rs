@@ -487,3 +487,36 @@ fn quiet_prints_only_what_was_asked_for_and_what_went_wrong() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("FAILED"), "{}", r.transcript());
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal_and_never_the_only_signal() {
+    let log = root().join("log");
+    let plain = reckon(&log, &["reconcile"], None);
+    assert!(!plain.stdout.contains('\u{1b}'), "piped: no colour");
+    let always = reckon(&log, &["--color", "always", "reconcile"], None);
+    assert!(
+        always.stdout.contains("\u{1b}[32mcorroborated\u{1b}[0m"),
+        "{:?}",
+        always.stdout
+    );
+    // Without the escapes, the same text: colour is never the only signal.
+    let stripped = always
+        .stdout
+        .replace("\u{1b}[32m", "")
+        .replace("\u{1b}[0m", "")
+        .replace("\u{1b}[34m", "");
+    assert_eq!(stripped, plain.stdout);
+    let never = reckon(&log, &["--color", "never", "reconcile"], None);
+    assert_eq!(never.stdout, plain.stdout);
+    let q = root().join("queries");
+    let check = reckon(
+        &log,
+        &["--color", "always", "check", q.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        check.stdout.starts_with("\u{1b}[32mok\u{1b}[0m"),
+        "{:?}",
+        check.stdout
+    );
+}

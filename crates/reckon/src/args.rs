@@ -36,8 +36,29 @@ pub(crate) struct Cli {
     /// checks (the exit code says how it went).
     #[arg(short, long, global = true)]
     pub(crate) quiet: bool,
+    /// Colour the verdicts (reconcile's status, check's and verify's results): auto (on a
+    /// terminal, unless NO_COLOR is set), always or never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub(crate) color: ColorArg,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+/// When to colour.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set (to anything) or TERM is dumb.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// How the figure is chosen.

@@ -225,14 +225,43 @@ fn waiting_notice(message: &str) {
     let _ = writeln!(std::io::stderr(), "note: {message}");
 }
 
+/// Whether to colour: `--color`, and for `auto` a terminal on standard output, no `NO_COLOR`
+/// (https://no-color.org: set to anything) and a terminal that is not `dumb`.
+fn colour(when: args::ColorArg) -> bool {
+    use std::io::IsTerminal as _;
+    match when {
+        args::ColorArg::Always => true,
+        args::ColorArg::Never => false,
+        args::ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
 fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
     let log = Log::at(&cli.log).waiting(reckon_ledger::fsx::LockWait {
         limit: cli.wait,
         notice: Some(waiting_notice),
     });
     // Nothing from the log reaches the terminal as a control character (see terminal_safe).
+    // Verdicts are coloured for a terminal, after the text is made safe for one.
+    let painter = colour(cli.color)
+        .then_some(match &cli.command {
+            Command::Reconcile(_) => Some(reckon_render::paint::Layout::Table),
+            Command::Check { .. } => Some(reckon_render::paint::Layout::Check),
+            Command::Verify { since: None, .. } => Some(reckon_render::paint::Layout::Verify),
+            _ => None,
+        })
+        .flatten();
     let mut print = |s: &str| {
-        out.write_all(reckon_render::terminal_safe(s).as_bytes())
+        let safe = reckon_render::terminal_safe(s);
+        let text = match painter {
+            Some(layout) => std::borrow::Cow::Owned(reckon_render::paint::paint(&safe, layout)),
+            None => safe,
+        };
+        out.write_all(text.as_bytes())
             .context("cannot write to standard output")
             .map_err(fail(2))
     };

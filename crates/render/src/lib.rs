@@ -9,6 +9,7 @@
 
 pub mod diff;
 pub mod ledger;
+pub mod paint;
 pub mod query;
 pub mod recon;
 pub mod vet;
