@@ -284,7 +284,7 @@ pub use import::{
     Gate, ImportError, Imported, MAX_LINE, Refusal, import, import_anchored, import_from,
     import_gated, parse_input_line,
 };
-pub use log::{ENTRIES, HEAD, Head, Log, Repair, Stamp, recording_time};
+pub use log::{ENTRIES, HEAD, Head, Log, Progress, Repair, Stamp, recording_time};
 pub use lookup::find;
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
 pub use scan::{

@@ -21,6 +21,19 @@ pub const HEAD: &str = "head";
 pub struct Log {
     dir: PathBuf,
     wait: LockWait,
+    pub(crate) progress: Option<Progress>,
+}
+
+/// Told, as a whole read of the entries file goes on, how many bytes it has read and how many
+/// there are: for a progress bar on a terminal. Called from the reading thread, at most once
+/// every few megabytes and once at the end.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// The end of the chain: how many entries, and the last one's hash.
@@ -205,7 +218,14 @@ impl Log {
         Log {
             dir: dir.into(),
             wait: LockWait::default(),
+            progress: None,
         }
+    }
+
+    /// The same log, telling `progress` how each whole read of it goes.
+    pub fn reporting(mut self, progress: Progress) -> Log {
+        self.progress = Some(progress);
+        self
     }
 
     /// The same log, waiting for a lock held by another process as `wait` says (by default

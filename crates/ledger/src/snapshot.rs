@@ -24,6 +24,29 @@ pub struct Snapshot<'l> {
     pub(crate) len: u64,
 }
 
+/// A reader that tells the log's [`crate::Progress`] how far it has come.
+struct Counting<R> {
+    inner: R,
+    read: u64,
+    told: u64,
+    total: u64,
+    progress: Option<crate::Progress>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if let Some(p) = &self.progress
+            && (self.read - self.told >= 4 << 20 || (n == 0 && self.told != self.read))
+        {
+            self.told = self.read;
+            (p.0)(self.read, self.total);
+        }
+        Ok(n)
+    }
+}
+
 impl Snapshot<'_> {
     /// The log the snapshot is of.
     pub fn log(&self) -> &Log {
@@ -56,7 +79,13 @@ impl Snapshot<'_> {
         let mut f = &self.file;
         f.seek(SeekFrom::Start(0))
             .map_err(io(&self.log.entries_path(), "seek"))?;
-        Ok(f.take(self.len))
+        Ok(Counting {
+            inner: f.take(self.len),
+            read: 0,
+            told: 0,
+            total: self.len,
+            progress: self.log.progress.clone(),
+        })
     }
 
     /// Reads `buf.len()` bytes at `offset`, which must lie within the snapshot.
@@ -197,5 +226,40 @@ impl Snapshot<'_> {
             ))));
         }
         Ok(line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::{Log, Progress};
+    use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn a_whole_read_tells_its_progress_and_ends_at_the_total() {
+        let dir = std::env::temp_dir().join(format!("reckon-progress-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let told: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+        let seen = Arc::clone(&told);
+        let log = Log::at(&dir).reporting(Progress(Arc::new(move |read, total| {
+            seen.lock().unwrap().push((read, total));
+        })));
+        log.init().unwrap();
+        let input: String = (0..50_000)
+            .map(|i| {
+                format!(
+                    r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "X"}}"#
+                ) + "\n"
+            })
+            .collect();
+        crate::import(&log, "in", input.as_bytes()).unwrap();
+        let snap = log.snapshot().unwrap();
+        snap.verify().unwrap().unwrap();
+        let told = told.lock().unwrap();
+        let len = snap.len();
+        assert!(told.len() >= 2, "{told:?}");
+        assert_eq!(told.last(), Some(&(len, len)));
+        assert!(told.windows(2).all(|w| w[0].0 < w[1].0));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -240,11 +240,51 @@ fn colour(when: args::ColorArg) -> bool {
     }
 }
 
+/// Below this many bytes a read or an import is over before a bar would help.
+const PROGRESS_FROM: u64 = 64 << 20;
+
+/// A progress bar on standard error for `total` bytes of work, when standard error is a
+/// terminal and the work is long enough to want one (indicatif draws nothing elsewhere).
+fn progress_bar(what: &str, total: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal as _;
+    if total < PROGRESS_FROM || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_owned());
+    Some(bar)
+}
+
 fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
-    let log = Log::at(&cli.log).waiting(reckon_ledger::fsx::LockWait {
+    let mut log = Log::at(&cli.log).waiting(reckon_ledger::fsx::LockWait {
         limit: cli.wait,
         notice: Some(waiting_notice),
     });
+    if !cli.quiet {
+        // Each whole read of a large log shows a bar while it goes (a command may read twice).
+        let bar: std::sync::Arc<std::sync::Mutex<Option<indicatif::ProgressBar>>> =
+            std::sync::Arc::default();
+        log = log.reporting(reckon_ledger::Progress(std::sync::Arc::new(
+            move |read, total| {
+                let Ok(mut slot) = bar.lock() else { return };
+                if slot.is_none() {
+                    *slot = progress_bar("reading the log", total);
+                }
+                if let Some(b) = slot.as_ref() {
+                    b.set_position(read);
+                    if read >= total {
+                        b.finish_and_clear();
+                        *slot = None;
+                    }
+                }
+            },
+        )));
+    }
     // Nothing from the log reaches the terminal as a control character (see terminal_safe).
     // Verdicts are coloured for a terminal, after the text is made safe for one.
     let painter = colour(cli.color)
@@ -391,14 +431,24 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 let f = std::fs::File::open(&file)
                     .with_context(|| format!("{name}: cannot read the file"))
                     .map_err(fail(2))?;
-                reckon_ledger::import_gated(
+                let size = f.metadata().map_or(0, |m| m.len());
+                let bar = (!quiet).then(|| progress_bar("importing", size)).flatten();
+                let input: Box<dyn std::io::Read> = match &bar {
+                    Some(b) => Box::new(b.wrap_read(f)),
+                    None => Box::new(f),
+                };
+                let done = reckon_ledger::import_gated(
                     &log,
                     &name,
-                    f,
+                    input,
                     docs.as_ref(),
                     (&mut vet, Some(learnt)),
                     dry.dry_run,
-                )
+                );
+                if let Some(b) = bar {
+                    b.finish_and_clear();
+                }
+                done
             }
             .map_err(import_failure)?;
             let told = reckon_render::vet::report(vet.report());
