@@ -659,7 +659,7 @@ mod unrelated_appends {
             values,
             prop_oneof![Just("people"), Just("count"), Just("hours")],
             0u8..4,
-            (2020u16..2026, 1u8..13),
+            (2020u16..2025, 1u8..13),
         )
             .prop_map(|(subject, value, unit, origin, (y, m))| {
                 format!(

@@ -284,3 +284,21 @@ fn a_withdrawn_definition_no_longer_applies_and_the_one_before_stands_again() {
     assert_eq!(r.code, 2, "{}", r.transcript());
     assert!(r.stderr.contains("already withdrawn"), "{}", r.stderr);
 }
+
+#[test]
+fn a_claim_said_after_today_is_refused_but_one_about_the_future_is_not() {
+    let dir = scratch("vet-future");
+    let log = seeded(&dir);
+    // The tests' today is 2025-11-22 (SOURCE_DATE_EPOCH).
+    let said_later = br#"{"subject": "exchange/2025-05-06/returned-to-ukraine", "value": "205", "unit": "people", "said_on": "2052-05-16", "publisher": "Typo Times"}"#;
+    let r = reckon(&log, &["import", "-"], Some(said_later));
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("field `said_on`") && r.stderr.contains("after today (2025-11-22)"),
+        "{}",
+        r.stderr
+    );
+    let expected = br#"{"subject": "exchange/2025-05-06/returned-to-ukraine", "value": "205", "unit": "people", "as_of": "2026", "modality": "expected", "said_on": "2025-05-16", "publisher": "Plans Weekly"}"#;
+    let r = reckon(&log, &["import", "-"], Some(expected));
+    assert_eq!(r.code, 0, "{}", r.transcript());
+}

@@ -173,6 +173,12 @@ fn rehearsed(lines: &[u8], head: reckon_ledger::Head, added: u64, quiet: bool) -
     String::from_utf8_lossy(lines).into_owned()
 }
 
+/// Today's date as appends record it (`SOURCE_DATE_EPOCH` when set, else the clock).
+fn today() -> Option<reckon_claim::Date> {
+    let now = reckon_ledger::recording_time().ok()?;
+    reckon_claim::Date::from_days_since_epoch(now.unix().div_euclid(86_400))
+}
+
 /// Learns what the log holds about `subject` for vetting a claim on it: through the saved
 /// index (made now, at the speed of `verify`, when there is none for the log as it is), which
 /// reads every entry that is not a claim and the subject's claims; through a whole read
@@ -356,6 +362,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     new_subject: insist.new_subject,
                     new_unit: insist.new_unit,
                     command: reckon_vet::Command::Add,
+                    today: today(),
                     ..Default::default()
                 },
                 &a.subject,
@@ -415,6 +422,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     skip_duplicates,
                     replace,
                     command: reckon_vet::Command::Import,
+                    today: today(),
                 },
             )?;
             // Streamed a block at a time: memory stays small however large the input.

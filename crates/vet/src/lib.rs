@@ -165,6 +165,9 @@ pub struct Options {
     pub replace: bool,
     /// What the input is: the hints name the flags of that command.
     pub command: Command,
+    /// Today, when known: a claim said after it is refused (a statement cannot have been
+    /// made in the future; the year is mistyped).
+    pub today: Option<reckon_claim::Date>,
 }
 
 /// The command whose input is vetted.
@@ -211,6 +214,8 @@ pub enum Seen {
         print: Print,
         /// The claim it corrects.
         supersedes: Option<EntryHash>,
+        /// When it was said.
+        said_on: reckon_claim::Period,
     },
     /// A definition.
     Define(Box<SubjectDef>),
@@ -275,6 +280,7 @@ impl Seen {
                     unit: Name::new(&c.unit),
                     print: (half(0), half(8)),
                     supersedes: c.supersedes,
+                    said_on: c.said_on,
                 }
             }
             Event::Define(d) => Seen::Define(Box::new(d.clone())),
@@ -459,6 +465,7 @@ impl Vet {
                 unit,
                 print,
                 supersedes,
+                ..
             } => {
                 if let Some(p) = supersedes.and_then(|t| self.print_of.get(&t)) {
                     self.live.remove(*p);
@@ -592,7 +599,18 @@ impl Vet {
                 unit,
                 print,
                 supersedes,
+                said_on,
             } => {
+                if let Some(today) = self.options.today
+                    && said_on.start() > today
+                {
+                    return Err(Refusal {
+                        field: Some("said_on"),
+                        message: format!(
+                            "{said_on} is after today ({today}): a claim records what was said, so it cannot have been said later; is the year mistyped? (as_of may lie ahead)"
+                        ),
+                    });
+                }
                 self.check_subject(subject.as_str())?;
                 self.check_unit(subject.as_str(), unit.as_str())?;
                 let corrected = supersedes.and_then(|t| self.print_of.get(&t));
