@@ -87,7 +87,7 @@ proptest! {
 
     /// Any figure text is read or refused; what is read prints to text that reads the same.
     #[test]
-    fn any_figure_text_is_read_or_refused_without_panicking(text in "\\PC{0,30}|(at least|about|up to|between|and|~|±|%|\\.\\.| |[0-9]{1,5}|,|\\.)*") {
+    fn any_figure_text_is_read_or_refused_without_panicking(text in "\\PC{0,30}|(at least|about|up to|between|and|nearly|just under|just over|~|±|%|\\.\\.| |[0-9]{1,5}|,|\\.|\\+|-|–|k|m|bn)*") {
         if let Ok(v) = Value::parse(&text) {
             prop_assert_eq!(Value::parse(&v.to_string()), Ok(v));
         }

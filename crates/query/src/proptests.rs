@@ -119,3 +119,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// A parameter's value, whatever it holds, is one text literal: the query with it parses
+    /// to the same query as the value written in quotes by hand.
+    #[test]
+    fn a_parameter_is_always_one_literal(value in "\\PC{0,30}") {
+        let params = vec![("who".to_owned(), value.clone())];
+        let text = crate::substitute("claims where speaker = $who | limit 1", &params).unwrap();
+        let q = crate::parse(&text).unwrap();
+        prop_assert_eq!(
+            q.filter,
+            Some(Expr::Cmp(Field::Speaker, Op::Eq, Literal::Text(value)))
+        );
+        prop_assert_eq!(q.steps, vec![Step::Limit(1)]);
+    }
+
+    /// Outside quotes only `$name` changes; a `$` inside quotes is the character itself.
+    #[test]
+    fn substitution_never_touches_quoted_text(inner in "[a-z$ ]{0,20}") {
+        let text = format!("claims where quote = '{inner}'");
+        let params = vec![("a".to_owned(), "x".to_owned())];
+        prop_assert_eq!(crate::substitute(&text, &params), Ok(text.clone()));
+    }
+}
