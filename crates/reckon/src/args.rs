@@ -185,23 +185,7 @@ Examples:
   reckon import claims.jsonl
   reckon import feed.jsonl --skip-duplicates
   reckon import claims.jsonl --documents sources/")]
-    Import {
-        /// The file to read; `-` reads standard input.
-        file: PathBuf,
-        /// Anchor claims to their documents in this folder (fill in `document_hash`).
-        #[arg(long, value_name = "DIR")]
-        documents: Option<PathBuf>,
-        #[command(flatten)]
-        insist: Insist,
-        /// Leave out claims and definitions that repeat live ones, instead of refusing them.
-        #[arg(long)]
-        skip_duplicates: bool,
-        /// Let definitions replace subjects' current ones.
-        #[arg(long)]
-        replace: bool,
-        #[command(flatten)]
-        dry: DryRun,
-    },
+    Import(ImportArgs),
     /// Retract a claim, or withdraw a definition (either stays in the log, marked).
     #[command(after_help = "\
 A retracted claim is left out of figures and of `claims` listings (`claims where state !=
@@ -699,6 +683,25 @@ pub(crate) struct GraphArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "dot")]
     pub(crate) format: GraphFormat,
+}
+
+#[derive(Args)]
+pub(crate) struct ImportArgs {
+    /// The file to read; `-` reads standard input.
+    pub(crate) file: PathBuf,
+    /// Anchor claims to their documents in this folder (fill in `document_hash`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) documents: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) insist: Insist,
+    /// Leave out claims and definitions that repeat live ones, instead of refusing them.
+    #[arg(long)]
+    pub(crate) skip_duplicates: bool,
+    /// Let definitions replace subjects' current ones.
+    #[arg(long)]
+    pub(crate) replace: bool,
+    #[command(flatten)]
+    pub(crate) dry: DryRun,
 }
 
 /// Flags that insist on what vetting would refuse.

@@ -1,0 +1,321 @@
+//! The commands that write: `add`, `retract` and `import`, each vetted first (`reckon-vet`),
+//! each with a dry run. What they print is returned, for `main` to print.
+
+use crate::args::{AddArgs, ImportArgs};
+use crate::{Failure, fail, ledger, usage};
+use anyhow::Context as _;
+use reckon_claim::{Event, parse_line};
+use reckon_ledger::{ImportError, Log};
+use serde_json::{Map, Value as Json};
+use std::io::Write as _;
+
+fn import_failure(e: ImportError) -> Failure {
+    match e {
+        ImportError::Ledger(l) => ledger(l),
+        other => Failure {
+            code: 2,
+            error: other.into(),
+        },
+    }
+}
+
+/// A sequence number becomes a JSON number, anything else a string (a hash prefix).
+fn reference(id: &str) -> Json {
+    let digits = id.trim().strip_prefix('#').unwrap_or(id.trim());
+    match digits.parse::<u64>() {
+        Ok(n) if digits.len() < 12 => Json::from(n),
+        _ => Json::from(id.trim()),
+    }
+}
+
+fn add_object(a: AddArgs, vet: Option<&reckon_vet::Vet>) -> Map<String, Json> {
+    // Without --unit, a claim takes its subject's unit (told in the output).
+    let unit = a
+        .unit
+        .or_else(|| vet.and_then(|v| v.unit_of(&a.subject)).map(str::to_owned));
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            m.insert(k.to_owned(), Json::String(v));
+        }
+    };
+    put("subject", Some(a.subject));
+    put("value", Some(a.value));
+    put("unit", unit);
+    put("scope", a.scope);
+    put("as_of", a.as_of);
+    put("said_on", Some(a.said_on));
+    put("speaker", a.speaker);
+    put("role", a.role);
+    put("cites", a.cites);
+    put("publisher", a.publisher);
+    put("url", a.url);
+    put("title", a.title);
+    put("document", a.document);
+    put("quote", a.quote);
+    put("modality", a.modality);
+    put("precision", a.precision);
+    if !a.tags.is_empty() {
+        m.insert("tags".into(), Json::from(a.tags));
+    }
+    if let Some(s) = a.supersedes {
+        m.insert("supersedes".into(), reference(&s));
+    }
+    m
+}
+
+/// Appends one event given as an import object, reporting errors by flag name; `vet`, when
+/// given, checks it first (and must have learnt the log as it is when the append begins).
+/// With `dry_run`, appends nothing and prints the entry instead.
+fn append_object(
+    log: &Log,
+    obj: Map<String, Json>,
+    flag_of: fn(&str) -> String,
+    docs: Option<&reckon_ledger::Documents>,
+    mut vet: Option<(&mut reckon_vet::Vet, reckon_ledger::Head)>,
+    dry_run: bool,
+) -> Result<String, Failure> {
+    let line = Json::Object(obj).to_string();
+    if line.len() > reckon_ledger::MAX_LINE {
+        return Err(usage(format!(
+            "the entry would be {} bytes; entries are limited to {} bytes (1 MiB), as lines of an import are",
+            line.len(),
+            reckon_ledger::MAX_LINE
+        )));
+    }
+    let input = |m: String| Failure {
+        code: 2,
+        error: anyhow::anyhow!(m),
+    };
+    let build = |tx: &mut reckon_ledger::Tx<'_>| {
+        let mut event: Event = parse_line(&line, &mut |f, r| tx.resolve(f, r)).map_err(|e| {
+            let what = e
+                .field
+                .as_deref()
+                .map_or_else(String::new, |f| format!("{}: ", flag_of(f)));
+            input(format!("{what}{}", e.message))
+        })?;
+        if let Some(docs) = docs {
+            docs.anchor(&mut event)
+                .map_err(|(field, m)| input(format!("{}: {m}", flag_of(field))))?;
+        }
+        if let Some((vet, learnt)) = vet.as_mut() {
+            if tx.head() != *learnt {
+                // Another writer appended since the log was learnt: learn that too.
+                for e in tx.committed_after(learnt.seq)? {
+                    reckon_ledger::Gate::learn(*vet, &e);
+                }
+            }
+            vet.check(1, reckon_vet::Seen::of(&event)).map_err(|r| {
+                let what = r
+                    .field
+                    .map_or_else(String::new, |f| format!("{}: ", flag_of(f)));
+                input(format!("{what}{}", r.message))
+            })?;
+        }
+        tx.push(&event).map_err(input)?;
+        Ok::<(), Failure>(())
+    };
+    if dry_run {
+        let (head, (), lines) = log.rehearse(build)?;
+        Ok(rehearsed(&lines, head, 1, false))
+    } else {
+        let (head, ()) = log.append(build)?;
+        Ok(format!("recorded #{} {}\n", head.seq, head.hash))
+    }
+}
+
+/// What a dry run prints: the lines on standard output, what they would do on standard error.
+fn rehearsed(lines: &[u8], head: reckon_ledger::Head, added: u64, quiet: bool) -> String {
+    let _ = (!quiet).then(|| writeln!(
+        std::io::stderr(),
+        "dry run: would append {added} {} (the log would have {} entries, head {}); nothing was written",
+        if added == 1 { "entry" } else { "entries" },
+        head.seq,
+        head.hash
+    ));
+    String::from_utf8_lossy(lines).into_owned()
+}
+
+/// Today's date as appends record it (`SOURCE_DATE_EPOCH` when set, else the clock).
+fn today() -> Option<reckon_claim::Date> {
+    let now = reckon_ledger::recording_time().ok()?;
+    reckon_claim::Date::from_days_since_epoch(now.unix().div_euclid(86_400))
+}
+
+/// Learns what the log holds about `subject` for vetting a claim on it: through the saved
+/// index (made now, at the speed of `verify`, when there is none for the log as it is), which
+/// reads every entry that is not a claim and the subject's claims; through a whole read
+/// when no index can be had.
+fn vetting_one(
+    log: &Log,
+    options: reckon_vet::Options,
+    subject: &str,
+) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
+    use reckon_index::{Index, expand};
+    let snap = log.snapshot().map_err(ledger)?;
+    let index = match Index::open(&snap) {
+        Ok(i) => Some(i),
+        Err(_) => Index::build_fast(&snap, None),
+    };
+    if let Some(index) = index
+        && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
+        && let Ok(entries) = index.entries(
+            &snap,
+            &expand(&others, &std::iter::once(subject.to_owned()).collect()),
+        )
+    {
+        let vet = reckon_vet::Vet::learn_part(options, &entries, index.subjects(), index.head());
+        return Ok((vet, index.head()));
+    }
+    reckon_vet::Vet::learn(options, &snap).map_err(ledger)
+}
+
+/// Learns what the log holds for vetting what is about to be appended to it.
+fn vetting(
+    log: &Log,
+    options: reckon_vet::Options,
+) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
+    let snap = log.snapshot().map_err(ledger)?;
+    reckon_vet::Vet::learn(options, &snap).map_err(ledger)
+}
+
+fn flag(field: &str) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
+
+/// `reckon add`: one claim from flags, vetted through the saved index.
+pub(crate) fn add(log: &Log, a: AddArgs, quiet: bool) -> Result<String, Failure> {
+    let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
+    let (insist, dry_run) = (a.insist, a.dry.dry_run);
+    let (mut vet, learnt) = vetting_one(
+        log,
+        reckon_vet::Options {
+            new_subject: insist.new_subject,
+            new_unit: insist.new_unit,
+            command: reckon_vet::Command::Add,
+            today: today(),
+            ..Default::default()
+        },
+        &a.subject,
+    )?;
+    let inherited = a
+        .unit
+        .is_none()
+        .then(|| vet.unit_of(&a.subject).map(str::to_owned))
+        .flatten();
+    let obj = add_object(a, Some(&vet));
+    let mut said = append_object(
+        log,
+        obj,
+        flag,
+        docs.as_ref(),
+        Some((&mut vet, learnt)),
+        dry_run,
+    )?;
+    if let Some(u) = inherited {
+        let note = format!("note: unit `{u}`, the subject's (--unit gives another)\n");
+        if dry_run {
+            let _ = std::io::stderr().write_all(note.as_bytes());
+        } else {
+            said.push_str(&note);
+        }
+    }
+    Ok(if quiet && !dry_run {
+        String::new()
+    } else {
+        said
+    })
+}
+
+/// `reckon retract`: a claim retracted or a definition withdrawn.
+pub(crate) fn retract(
+    log: &Log,
+    id: &str,
+    reason: String,
+    dry_run: bool,
+    quiet: bool,
+) -> Result<String, Failure> {
+    let mut m = Map::new();
+    m.insert("retract".into(), reference(id));
+    m.insert("reason".into(), Json::String(reason));
+    let flag_of: fn(&str) -> String = |f| if f == "retract" { "ID".into() } else { flag(f) };
+    let said = append_object(log, m, flag_of, None, None, dry_run)?;
+    Ok(if quiet && !dry_run {
+        String::new()
+    } else {
+        said
+    })
+}
+
+/// `reckon import`: a file of events, vetted, all or nothing, streamed.
+pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Failure> {
+    let name = a.file.display().to_string();
+    let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
+    let (mut vet, learnt) = vetting(
+        log,
+        reckon_vet::Options {
+            new_subject: a.insist.new_subject,
+            new_unit: a.insist.new_unit,
+            skip_duplicates: a.skip_duplicates,
+            replace: a.replace,
+            command: reckon_vet::Command::Import,
+            today: today(),
+        },
+    )?;
+    let dry_run = a.dry.dry_run;
+    // Streamed a block at a time: memory stays small however large the input.
+    let done = if name == "-" {
+        reckon_ledger::import_gated(
+            log,
+            &name,
+            std::io::stdin().lock(),
+            docs.as_ref(),
+            (&mut vet, Some(learnt)),
+            dry_run,
+        )
+    } else {
+        let f = std::fs::File::open(&a.file)
+            .with_context(|| format!("{name}: cannot read the file"))
+            .map_err(fail(2))?;
+        let size = f.metadata().map_or(0, |m| m.len());
+        let bar = (!quiet)
+            .then(|| crate::terminal::progress_bar("importing", size))
+            .flatten();
+        let input: Box<dyn std::io::Read> = match &bar {
+            Some(b) => Box::new(b.wrap_read(f)),
+            None => Box::new(f),
+        };
+        let done = reckon_ledger::import_gated(
+            log,
+            &name,
+            input,
+            docs.as_ref(),
+            (&mut vet, Some(learnt)),
+            dry_run,
+        );
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        done
+    }
+    .map_err(import_failure)?;
+    let told = reckon_render::vet::report(vet.report());
+    if dry_run {
+        if !quiet {
+            let _ = std::io::stderr().write_all(told.as_bytes());
+        }
+        return Ok(rehearsed(&done.lines, done.head, done.added, quiet));
+    }
+    Ok(if quiet {
+        String::new()
+    } else {
+        format!(
+            "imported {} {} from {name}; the log now has {} entries, head {}\n{told}",
+            done.added,
+            if done.added == 1 { "entry" } else { "entries" },
+            done.head.seq,
+            done.head.hash
+        )
+    })
+}
