@@ -302,3 +302,35 @@ fn a_claim_said_after_today_is_refused_but_one_about_the_future_is_not() {
     let r = reckon(&log, &["import", "-"], Some(expected));
     assert_eq!(r.code, 0, "{}", r.transcript());
 }
+
+#[test]
+fn a_correction_gives_only_what_changes() {
+    let dir = scratch("vet-correct");
+    let log = seeded(&dir);
+    let r = reckon(&log, &["add", "--supersedes", "21", "--value", "206"], None);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let old = reckon(&log, &["show", "21", "--format", "json"], None).stdout;
+    let new = reckon(&log, &["show", "27", "--format", "json"], None).stdout;
+    let field = |json: &str, k: &str| {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["event"][k].clone()
+    };
+    for k in [
+        "subject",
+        "unit",
+        "said_on",
+        "publisher",
+        "quote",
+        "document",
+        "scope",
+    ] {
+        assert_eq!(field(&new, k), field(&old, k), "{k}");
+    }
+    assert_eq!(field(&new, "value"), "206");
+    let old_hash = serde_json::from_str::<serde_json::Value>(&old).unwrap()["hash"].clone();
+    assert_eq!(field(&new, "supersedes"), old_hash);
+    // Without --supersedes the three fields are required, as before.
+    let r = reckon(&log, &["add", "--value", "5"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--subject"), "{}", r.stderr);
+}

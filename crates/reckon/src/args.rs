@@ -146,6 +146,10 @@ Values: 1,000  at least 8,000  more than 5000  1,000+  up to 1,000  fewer than 5
         about 10,000 ±5%  some 200  nearly 1,000  between 300 and 400  270-300  1.2m
 Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23
 
+A correction names the claim it corrects and gives only what changes; every other field is
+that claim's:
+  reckon add --supersedes 27 --value 206
+
 Mistakes are refused before anything is written, each with what to do:
   a unit that is not the subject's (its definition's, or the one its claims share): without
   --unit the claim takes the subject's unit; another unit needs --new-unit
@@ -726,11 +730,15 @@ pub(crate) struct DryRun {
 #[derive(Args)]
 pub(crate) struct AddArgs {
     /// The quantity, as a lowercase slash path.
-    #[arg(long)]
-    pub(crate) subject: String,
+    #[arg(long, required_unless_present = "supersedes")]
+    pub(crate) subject: Option<String>,
     /// The figure as stated, e.g. 'at least 8,000'.
-    #[arg(long, allow_hyphen_values = true)]
-    pub(crate) value: String,
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        required_unless_present = "supersedes"
+    )]
+    pub(crate) value: Option<String>,
     /// The unit (default: the subject's, from its definition or its claims; else count).
     #[arg(long)]
     pub(crate) unit: Option<String>,
@@ -741,8 +749,8 @@ pub(crate) struct AddArgs {
     #[arg(long)]
     pub(crate) as_of: Option<String>,
     /// When it was said or published.
-    #[arg(long)]
-    pub(crate) said_on: String,
+    #[arg(long, required_unless_present = "supersedes")]
+    pub(crate) said_on: Option<String>,
     /// Who said it.
     #[arg(long)]
     pub(crate) speaker: Option<String>,
@@ -777,7 +785,8 @@ pub(crate) struct AddArgs {
     /// A label; repeat for more.
     #[arg(long = "tag")]
     pub(crate) tags: Vec<String>,
-    /// The claim this one corrects: a sequence number or a hash prefix (at least 4 hex digits).
+    /// The claim this one corrects: a sequence number or a hash prefix (at least 4 hex
+    /// digits). Every field not given is that claim's: correct one field by giving only it.
     #[arg(long)]
     pub(crate) supersedes: Option<String>,
     /// `exact`: the figure is meant exactly, however round (by default a bare figure ending in

@@ -28,23 +28,36 @@ fn reference(id: &str) -> Json {
     }
 }
 
-fn add_object(a: AddArgs, vet: Option<&reckon_vet::Vet>) -> Map<String, Json> {
+/// The import object of an add: the fields given, over `base` (the corrected claim's fields,
+/// for a correction; else nothing).
+fn add_object(
+    a: AddArgs,
+    subject: &str,
+    base: Map<String, Json>,
+    vet: Option<&reckon_vet::Vet>,
+) -> Map<String, Json> {
     // Without --unit, a claim takes its subject's unit (told in the output).
-    let unit = a
-        .unit
-        .or_else(|| vet.and_then(|v| v.unit_of(&a.subject)).map(str::to_owned));
-    let mut m = Map::new();
+    let unit = a.unit.or_else(|| {
+        (!base.contains_key("unit"))
+            .then(|| vet.and_then(|v| v.unit_of(subject)).map(str::to_owned))
+            .flatten()
+    });
+    let mut m = base;
+    if a.document.is_some() {
+        // A new document's hash is not the old one's.
+        m.remove("document_hash");
+    }
     let mut put = |k: &str, v: Option<String>| {
         if let Some(v) = v {
             m.insert(k.to_owned(), Json::String(v));
         }
     };
-    put("subject", Some(a.subject));
-    put("value", Some(a.value));
+    put("subject", a.subject);
+    put("value", a.value);
     put("unit", unit);
     put("scope", a.scope);
     put("as_of", a.as_of);
-    put("said_on", Some(a.said_on));
+    put("said_on", a.said_on);
     put("speaker", a.speaker);
     put("role", a.role);
     put("cites", a.cites);
@@ -184,10 +197,43 @@ fn flag(field: &str) -> String {
     format!("--{}", field.replace('_', "-"))
 }
 
-/// `reckon add`: one claim from flags, vetted through the saved index.
+/// The fields of the claim `id` names, for a correction that gives only what changes (its
+/// `supersedes` and `document_hash` left out).
+fn corrected(log: &Log, id: &str) -> Result<Map<String, Json>, Failure> {
+    let entries = log.entries().map_err(ledger)?;
+    let e = reckon_ledger::find(&entries, id).map_err(|m| usage(format!("--supersedes: {m}")))?;
+    let Event::Claim(c) = &e.event else {
+        return Err(usage(format!(
+            "--supersedes: entry #{} is not a claim; a correction supersedes a claim",
+            e.seq
+        )));
+    };
+    let mut m = match serde_json::to_value(c) {
+        Ok(Json::Object(m)) => m,
+        _ => Map::new(),
+    };
+    m.remove("supersedes");
+    Ok(m)
+}
+
+/// `reckon add`: one claim from flags, vetted through the saved index. A correction
+/// (`--supersedes`) takes every field not given from the claim it corrects.
 pub(crate) fn add(log: &Log, a: AddArgs, quiet: bool) -> Result<String, Failure> {
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
     let (insist, dry_run) = (a.insist, a.dry.dry_run);
+    let base = match &a.supersedes {
+        Some(id) => corrected(log, id)?,
+        None => Map::new(),
+    };
+    let subject = a
+        .subject
+        .clone()
+        .or_else(|| {
+            base.get("subject")
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
     let (mut vet, learnt) = vetting_one(
         log,
         reckon_vet::Options {
@@ -197,14 +243,13 @@ pub(crate) fn add(log: &Log, a: AddArgs, quiet: bool) -> Result<String, Failure>
             today: today(),
             ..Default::default()
         },
-        &a.subject,
+        &subject,
     )?;
-    let inherited = a
-        .unit
-        .is_none()
-        .then(|| vet.unit_of(&a.subject).map(str::to_owned))
+    let inherited = (a.unit.is_none() && base.is_empty())
+        .then(|| vet.unit_of(&subject).map(str::to_owned))
         .flatten();
-    let obj = add_object(a, Some(&vet));
+    let correcting = a.supersedes.clone().filter(|_| !base.is_empty());
+    let obj = add_object(a, &subject, base, Some(&vet));
     let mut said = append_object(
         log,
         obj,
@@ -213,8 +258,16 @@ pub(crate) fn add(log: &Log, a: AddArgs, quiet: bool) -> Result<String, Failure>
         Some((&mut vet, learnt)),
         dry_run,
     )?;
-    if let Some(u) = inherited {
-        let note = format!("note: unit `{u}`, the subject's (--unit gives another)\n");
+    let note = match (inherited, correcting) {
+        (Some(u), _) => Some(format!(
+            "note: unit `{u}`, the subject's (--unit gives another)\n"
+        )),
+        (None, Some(id)) => Some(format!(
+            "note: every field not given is the corrected claim's ({id})\n"
+        )),
+        _ => None,
+    };
+    if let Some(note) = note {
         if dry_run {
             let _ = std::io::stderr().write_all(note.as_bytes());
         } else {
