@@ -436,6 +436,36 @@ fn csv_of_log_and_reconcile_is_a_header_and_rows_and_other_commands_say_where_it
             r.transcript()
         ));
     }
+    // Conflicts: one row a claim on a side, the same claims as the JSON answer lists.
+    let dir = scratch("csv-conflicts");
+    let rules = dir.join("log");
+    assert_eq!(reckon(&rules, &["init"], None).code, 0);
+    let data = root().join("tests/data/reconcile.jsonl");
+    assert_eq!(
+        reckon(&rules, &["import", data.to_str().unwrap()], None).code,
+        0
+    );
+    let r = reckon(
+        &rules,
+        &["conflicts", "--format", "csv", "--exit-code"],
+        None,
+    );
+    assert_eq!(r.code, 1, "conflicts are listed: {}", r.transcript());
+    let parsed = csv_rows(&r.stdout);
+    assert!(parsed.iter().all(|row| row.len() == 14), "{}", r.stdout);
+    let sides: Vec<&str> = parsed.iter().map(|row| row[3].as_str()).collect();
+    for side in [
+        "support",
+        "dissent",
+        "tied [200, 200]",
+        "part t/broken/a",
+        "whole",
+    ] {
+        assert!(sides.contains(&side), "{side}: {sides:?}");
+    }
+    let json = reckon(&rules, &["conflicts", "--format", "json"], None).stdout;
+    let claims_in_json = json.matches("\"seq\":").count();
+    assert_eq!(parsed.len() - 1, claims_in_json, "{json}");
     let r = reckon(&log, &["explain", "--format", "csv"], None);
     assert_eq!(r.code, 2);
     transcript.push_str(&format!(

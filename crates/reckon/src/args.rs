@@ -95,7 +95,7 @@ pub(crate) enum FormatArg {
     Human,
     /// JSON for tools (README "JSON output").
     Json,
-    /// CSV: a header and rows (log, reconcile; and query).
+    /// CSV: a header and rows (log, reconcile, conflicts; and query).
     Csv,
 }
 
@@ -106,7 +106,7 @@ impl FormatArg {
             FormatArg::Human => Ok(Format::Human),
             FormatArg::Json => Ok(Format::Json),
             FormatArg::Csv => Err(
-                "--format csv is for listings: `reckon log`, `reckon reconcile` and `reckon query`; use --format json here"
+                "--format csv is for listings: `reckon log`, `reckon reconcile`, `reckon conflicts` and `reckon query`; use --format json here"
                     .into(),
             ),
         }

@@ -171,10 +171,19 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::Reconcile(a) => reconciled(&log, &a, Which::Table, &mut print)?,
         Command::Conflicts(a) => {
-            let format = a.common.format.not_csv().map_err(usage)?;
+            let csv = a.common.format == FormatArg::Csv;
+            let format = if csv {
+                Format::Json
+            } else {
+                a.common.format.not_csv().map_err(usage)?
+            };
             let entries = log.entries().map_err(ledger)?;
             let (state, r) = reconcile_entries(&entries, &a.common)?;
-            let (text, listed) = reckon_render::recon::conflicts_counted(&state, &r, format);
+            let (text, listed) = if csv {
+                reckon_render::recon::conflicts_csv(&state, &r)
+            } else {
+                reckon_render::recon::conflicts_counted(&state, &r, format)
+            };
             print(&text)?;
             return Ok(u8::from(a.exit_code && listed > 0));
         }

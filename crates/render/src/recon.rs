@@ -10,6 +10,115 @@ use reckon_reconcile::{
 use serde_json::{Value as Json, json};
 use std::fmt::Write as _;
 
+/// `reckon conflicts --format csv`: one row a claim on a side of a conflict (`subject`,
+/// `unit`, `kind` as in the JSON, `side`: `support`, `dissent`, `tied [region]`, `whole`,
+/// `part SUBJECT`, …), with its provenance. Made from the JSON answer, so that both always
+/// list the same claims; returns the text and how many conflicts it lists.
+pub fn conflicts_csv(state: &State<'_>, r: &Reconciliation) -> (String, usize) {
+    let (json, n) = conflicts_counted(state, r, Format::Json);
+    let doc: Json = serde_json::from_str(&json).unwrap_or(Json::Null);
+    let text = |v: &Json| match v {
+        Json::Null => String::new(),
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut rows = Vec::new();
+    // Every list of claims in a conflict, with the keys that lead to it as its side.
+    fn claims<'j>(v: &'j Json, side: String, out: &mut Vec<(String, &'j Json)>) {
+        match v {
+            Json::Array(items) => {
+                for item in items {
+                    if item.get("seq").is_some() && item.get("hash").is_some() {
+                        out.push((side.clone(), item));
+                    } else {
+                        claims(item, side.clone(), out);
+                    }
+                }
+            }
+            Json::Object(m) => {
+                let named = m
+                    .get("subject")
+                    .or_else(|| m.get("region").and_then(|r| r.get("text")))
+                    .map(|s| match s {
+                        Json::String(s) => s.clone(),
+                        other => other.to_string(),
+                    });
+                for (k, inner) in m {
+                    let here = match (&named, k.as_str()) {
+                        (Some(n), "claims") if !side.is_empty() => format!("{side} {n}"),
+                        (_, "claims") if !side.is_empty() => side.clone(),
+                        (_, "whole_claims") => "whole".to_owned(),
+                        _ => k.clone(),
+                    };
+                    claims(inner, here, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    for c in doc["conflicts"].as_array().into_iter().flatten() {
+        let mut found = Vec::new();
+        if let Json::Object(m) = c {
+            for (k, v) in m {
+                match k.as_str() {
+                    "support" | "dissent" | "claims" | "whole_claims" => claims(
+                        v,
+                        if k == "claims" {
+                            "claims".into()
+                        } else if k == "whole_claims" {
+                            "whole".into()
+                        } else {
+                            k.clone()
+                        },
+                        &mut found,
+                    ),
+                    "candidates" => claims(v, "tied".into(), &mut found),
+                    "parts" => claims(v, "part".into(), &mut found),
+                    _ => {}
+                }
+            }
+        }
+        for (side, a) in found {
+            rows.push(vec![
+                text(&c["subject"]),
+                text(&c["unit"]),
+                text(&c["kind"]),
+                side,
+                text(&a["seq"]),
+                text(&a["hash"]),
+                text(&a["value"]),
+                text(&a["interval"]["text"]),
+                text(&a["origin"]),
+                text(&a["speaker"]),
+                text(&a["publisher"]),
+                text(&a["said_on"]),
+                text(&a["quote"]),
+                text(&a["relation"]),
+            ]);
+        }
+    }
+    let csv = crate::query::csv(
+        &[
+            "subject",
+            "unit",
+            "kind",
+            "side",
+            "seq",
+            "hash",
+            "value",
+            "interval",
+            "origin",
+            "speaker",
+            "publisher",
+            "said_on",
+            "quote",
+            "relation",
+        ],
+        rows.into_iter(),
+    );
+    (csv, n)
+}
+
 /// `reckon reconcile --format csv`: one row a subject and unit, the figure exact
 /// (`lo`, `lo_open`, `hi`, `hi_open`; `hi` empty for no upper bound) and in words.
 pub fn reconcile_csv(r: &Reconciliation) -> String {
