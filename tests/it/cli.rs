@@ -550,3 +550,42 @@ fn colour_only_when_asked_or_on_a_terminal_and_never_the_only_signal() {
         check.stdout
     );
 }
+
+/// On a terminal, listings go through the pager (here a filter standing in for `less`), and
+/// `--no-pager` prints straight; through a pipe there is never a pager. Needs `script`
+/// (util-linux) for a terminal; says so and passes without it.
+#[test]
+fn listings_on_a_terminal_go_through_the_pager() {
+    let have_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_script {
+        eprintln!("skipped: `script` (util-linux) is not installed, so no terminal can be made");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_reckon");
+    let log = root().join("log");
+    let run = |extra: &str| {
+        let line = format!("{bin} --log {} {extra} reconcile", log.display());
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env("PAGER", "sed s/^/PAGED:/")
+            .env_remove("RECKON_PAGER")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let paged = run("");
+    assert!(
+        paged
+            .lines()
+            .next()
+            .is_some_and(|l| l.starts_with("PAGED:")),
+        "{paged}"
+    );
+    let straight = run("--no-pager");
+    assert!(!straight.contains("PAGED:"), "{straight}");
+    let piped = reckon(&log, &["reconcile"], None);
+    assert!(!piped.stdout.contains("PAGED:"));
+}

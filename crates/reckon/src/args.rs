@@ -46,6 +46,10 @@ pub(crate) struct Cli {
         value_name = "WHEN"
     )]
     pub(crate) color: ColorArg,
+    /// Print straight to the terminal: no pager for long output (by default listings and
+    /// explanations on a terminal go through RECKON_PAGER, else PAGER, else less).
+    #[arg(long, global = true)]
+    pub(crate) no_pager: bool,
     #[command(subcommand)]
     pub(crate) command: Command,
 }

@@ -727,11 +727,39 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Listings and explanations on a terminal go through a pager, as git's do.
+    let paged = !cli.no_pager
+        && matches!(
+            cli.command,
+            Command::Log { .. }
+                | Command::Show { .. }
+                | Command::Reconcile(_)
+                | Command::Conflicts(_)
+                | Command::Explain(_)
+                | Command::Query(_)
+        );
+    let mut pager = paged.then(terminal::pager).flatten();
     let stdout = std::io::stdout();
-    // Block-buffered: a large answer is written in large pieces, not a line at a time.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let result = run(cli, &mut out);
-    let flushed = out.flush();
+    let (result, flushed) = match pager.as_mut().and_then(|p| p.stdin.take()) {
+        Some(stdin) => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdin);
+            let result = run(cli, &mut out);
+            let flushed = out.flush();
+            // Closing its input lets the pager finish; wait until the reader is done.
+            drop(out);
+            if let Some(mut p) = pager {
+                let _ = p.wait();
+            }
+            (result, flushed)
+        }
+        None => {
+            // Block-buffered: a large answer is written in large pieces, not a line at a time.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let result = run(cli, &mut out);
+            let flushed = out.flush();
+            (result, flushed)
+        }
+    };
     match result {
         Ok(code) => match flushed {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

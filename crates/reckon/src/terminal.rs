@@ -34,3 +34,31 @@ pub(crate) fn progress_bar(what: &str, total: u64) -> Option<indicatif::Progress
     bar.set_message(what.to_owned());
     Some(bar)
 }
+
+/// A pager for long output on a terminal, as git starts one: `RECKON_PAGER`, else `PAGER`,
+/// else `less`, run by the shell, with `LESS=FRX` unless `LESS` is set (quit at once when
+/// the text fits one screen, pass colours, leave the screen as it was). `None` when standard
+/// output is not a terminal, when the setting is empty or `cat`, or when it cannot start (the
+/// output then goes straight to the terminal).
+pub(crate) fn pager() -> Option<std::process::Child> {
+    use std::io::IsTerminal as _;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let command = std::env::var("RECKON_PAGER")
+        .or_else(|_| std::env::var("PAGER"))
+        .unwrap_or_else(|_| "less".to_owned());
+    let command = command.trim();
+    if command.is_empty() || command == "cat" {
+        return None;
+    }
+    let mut child = std::process::Command::new("sh");
+    child
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::piped());
+    if std::env::var_os("LESS").is_none() {
+        child.env("LESS", "FRX");
+    }
+    child.spawn().ok()
+}
