@@ -30,18 +30,7 @@ fn reference(id: &str) -> Json {
 
 /// The import object of an add: the fields given, over `base` (the corrected claim's fields,
 /// for a correction; else nothing).
-fn add_object(
-    a: AddArgs,
-    subject: &str,
-    base: Map<String, Json>,
-    vet: Option<&reckon_vet::Vet>,
-) -> Map<String, Json> {
-    // Without --unit, a claim takes its subject's unit (told in the output).
-    let unit = a.unit.or_else(|| {
-        (!base.contains_key("unit"))
-            .then(|| vet.and_then(|v| v.unit_of(subject)).map(str::to_owned))
-            .flatten()
-    });
+fn add_object(a: AddArgs, base: Map<String, Json>) -> Map<String, Json> {
     let mut m = base;
     if a.document.is_some() {
         // A new document's hash is not the old one's.
@@ -54,7 +43,7 @@ fn add_object(
     };
     put("subject", a.subject);
     put("value", a.value);
-    put("unit", unit);
+    put("unit", a.unit);
     put("scope", a.scope);
     put("as_of", a.as_of);
     put("said_on", a.said_on);
@@ -218,7 +207,7 @@ fn corrected(log: &Log, id: &str) -> Result<Map<String, Json>, Failure> {
 
 /// `reckon add`: one claim from flags, vetted through the saved index. A correction
 /// (`--supersedes`) takes every field not given from the claim it corrects.
-pub(crate) fn add(log: &Log, a: AddArgs, quiet: bool) -> Result<String, Failure> {
+pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Failure> {
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
     let (insist, dry_run) = (a.insist, a.dry.dry_run);
     let base = match &a.supersedes {
@@ -245,11 +234,13 @@ pub(crate) fn add(log: &Log, a: AddArgs, quiet: bool) -> Result<String, Failure>
         },
         &subject,
     )?;
+    // Without --unit (and not correcting), a claim takes its subject's unit, and says so.
     let inherited = (a.unit.is_none() && base.is_empty())
         .then(|| vet.unit_of(&subject).map(str::to_owned))
         .flatten();
     let correcting = a.supersedes.clone().filter(|_| !base.is_empty());
-    let obj = add_object(a, &subject, base, Some(&vet));
+    a.unit = a.unit.or_else(|| inherited.clone());
+    let obj = add_object(a, base);
     let mut said = append_object(
         log,
         obj,

@@ -12,11 +12,10 @@ use std::fmt::Write as _;
 
 /// `reckon conflicts --format csv`: one row a claim on a side of a conflict (`subject`,
 /// `unit`, `kind` as in the JSON, `side`: `support`, `dissent`, `tied [region]`, `whole`,
-/// `part SUBJECT`, …), with its provenance. Made from the JSON answer, so that both always
-/// list the same claims; returns the text and how many conflicts it lists.
+/// `part SUBJECT`, …), with its provenance. Made from the JSON answer's items, so that both
+/// always list the same claims; returns the text and how many conflicts it lists.
 pub fn conflicts_csv(state: &State<'_>, r: &Reconciliation) -> (String, usize) {
-    let (json, n) = conflicts_counted(state, r, Format::Json);
-    let doc: Json = serde_json::from_str(&json).unwrap_or(Json::Null);
+    let (items, _, n) = conflict_items(state, r);
     let text = |v: &Json| match v {
         Json::Null => String::new(),
         Json::String(s) => s.clone(),
@@ -56,22 +55,13 @@ pub fn conflicts_csv(state: &State<'_>, r: &Reconciliation) -> (String, usize) {
             _ => {}
         }
     }
-    for c in doc["conflicts"].as_array().into_iter().flatten() {
+    for c in &items {
         let mut found = Vec::new();
         if let Json::Object(m) = c {
             for (k, v) in m {
                 match k.as_str() {
-                    "support" | "dissent" | "claims" | "whole_claims" => claims(
-                        v,
-                        if k == "claims" {
-                            "claims".into()
-                        } else if k == "whole_claims" {
-                            "whole".into()
-                        } else {
-                            k.clone()
-                        },
-                        &mut found,
-                    ),
+                    "support" | "dissent" | "claims" => claims(v, k.clone(), &mut found),
+                    "whole_claims" => claims(v, "whole".into(), &mut found),
                     "candidates" => claims(v, "tied".into(), &mut found),
                     "parts" => claims(v, "part".into(), &mut found),
                     _ => {}
@@ -278,18 +268,24 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Rows as aligned columns (the first row is the header). A row shorter than the widest has
-/// nothing in its missing columns.
-pub fn table(rows: &[Vec<String>]) -> String {
+/// Each column's width in characters: its widest cell.
+fn column_widths(rows: &[Vec<String>]) -> Vec<usize> {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
+    (0..cols)
         .map(|c| {
             rows.iter()
                 .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
                 .max()
                 .unwrap_or(0)
         })
-        .collect();
+        .collect()
+}
+
+/// Rows as aligned columns (the first row is the header). A row shorter than the widest has
+/// nothing in its missing columns.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let widths = column_widths(rows);
+    let cols = widths.len();
     let mut out = String::new();
     for r in rows {
         let mut line = String::new();
@@ -313,18 +309,11 @@ pub fn table(rows: &[Vec<String>]) -> String {
 /// header's own width: for a terminal that would otherwise wrap every row. A table that
 /// cannot fit is cut as far as that goes.
 pub fn fit(rows: &mut [Vec<String>], width: usize) {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = column_widths(rows);
+    let cols = widths.len();
     if cols == 0 {
         return;
     }
-    let mut widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     // Columns of 12 characters or fewer (numbers, dates, short hashes) are never cut.
     let floor: Vec<usize> = (0..cols)
         .map(|c| {
@@ -1386,6 +1375,18 @@ pub fn conflicts(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
 
 /// [`conflicts`], with how many conflicts it lists (for `reckon conflicts --exit-code`).
 pub fn conflicts_counted(state: &State<'_>, r: &Reconciliation, format: Format) -> (String, usize) {
+    let (items, mut text, n) = conflict_items(state, r);
+    if format == Format::Json {
+        return (envelope(r, "conflicts", Json::Array(items)), n);
+    }
+    if n == 0 {
+        text.push_str("no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold, no running total out of order\n");
+    }
+    (text, n)
+}
+
+/// Every conflict as a JSON item and as text, and how many there are.
+fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, usize) {
     let mut items: Vec<Json> = Vec::new();
     let mut text = position_line(r);
     let mut n = 0;
@@ -1587,13 +1588,7 @@ pub fn conflicts_counted(state: &State<'_>, r: &Reconciliation, format: Format) 
             }
         }
     }
-    if format == Format::Json {
-        return (envelope(r, "conflicts", Json::Array(items)), n);
-    }
-    if n == 0 {
-        text.push_str("no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold, no running total out of order\n");
-    }
-    (text, n)
+    (items, text, n)
 }
 
 fn dot_escape(s: &str) -> String {

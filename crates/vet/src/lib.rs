@@ -515,27 +515,19 @@ impl Vet {
         }
     }
 
-    fn know_subject(&mut self, name: Box<str>) {
-        if self.subjects.contains_key(&name) {
-            return;
-        }
-        self.new_subject(&name);
-        self.subjects.insert(
-            name,
-            Known {
-                units: Units::None,
-                fresh: self.input_started,
-            },
-        );
-    }
-
-    fn new_subject(&mut self, name: &str) {
-        if self.input_started {
+    /// Knows a subject; a subject first named by the input is reported as new.
+    fn know_subject(&mut self, name: Box<str>) -> &mut Known {
+        if !self.subjects.contains_key(&name) && self.input_started {
             self.report.new_subject_count += 1;
             if self.report.new_subjects.len() < Report::LISTED {
-                self.report.new_subjects.push(name.to_owned());
+                self.report.new_subjects.push(name.to_string());
             }
         }
+        let fresh = self.input_started;
+        self.subjects.entry(name).or_insert(Known {
+            units: Units::None,
+            fresh,
+        })
     }
 
     /// Knows a subject (after aliases) and that a claim on it is in `unit`: one lookup for a
@@ -551,25 +543,11 @@ impl Vet {
             return;
         }
         let id = self.know_unit(unit);
-        match self.subjects.get_mut(name) {
-            Some(k) => {
-                k.units = match k.units {
-                    Units::None => Units::One(id, 1),
-                    _ => Units::Mixed,
-                }
-            }
-            None => {
-                self.new_subject(name);
-                let fresh = self.input_started;
-                self.subjects.insert(
-                    name.into(),
-                    Known {
-                        units: Units::One(id, 1),
-                        fresh,
-                    },
-                );
-            }
-        }
+        let known = self.know_subject(name.into());
+        known.units = match known.units {
+            Units::None => Units::One(id, 1),
+            _ => Units::Mixed,
+        };
     }
 
     fn know_unit(&mut self, unit: &str) -> u32 {
@@ -696,45 +674,30 @@ impl Vet {
     /// The unit a claim on `subject` is expected in: its definition's, else the one unit its
     /// claims share; `None` when neither says.
     pub fn unit_of(&self, subject: &str) -> Option<&str> {
-        self.expected_unit(subject).map(|(u, _)| u)
+        self.defined_unit(subject).map(|(u, _)| u).or_else(|| {
+            match self.subjects.get(self.canonical(subject)).map(|k| &k.units) {
+                Some(Units::One(u, _)) => Some(&*self.unit_names[*u as usize]),
+                _ => None,
+            }
+        })
     }
 
-    fn expected_unit(&self, subject: &str) -> Option<(&str, String)> {
-        let canonical = self.canonical(subject);
-        match self
-            .defs
-            .get(canonical)
-            .and_then(|(p, d)| Some((p, d.unit.as_deref()?)))
-        {
-            Some((place, u)) => Some((u, format!("is defined in `{u}` (at {place})"))),
-            None => match self.subjects.get(canonical).map(|k| &k.units) {
-                Some(Units::One(u, n)) => Some((
-                    &*self.unit_names[*u as usize],
-                    if *n == 1 {
-                        format!("has one claim, in `{u}`")
-                    } else {
-                        format!("has {n} claims, all in `{u}`")
-                    },
-                )),
-                _ => None,
-            },
-        }
+    /// The unit the subject's definition gives, and where it was defined.
+    fn defined_unit(&self, subject: &str) -> Option<(&str, Place)> {
+        let (place, def) = self.defs.get(self.canonical(subject))?;
+        Some((def.unit.as_deref()?, *place))
     }
 
     fn check_unit(&self, subject: &str, unit: &str) -> Result<(), Refusal> {
         if self.options.new_unit {
             return Ok(());
         }
-        let canonical = self.canonical(subject);
         // Only a definition's unit binds: a subject's claims in two units may be meant (the
         // same count in people and in hryvnia), and are only never compared.
-        let Some((expected, why)) = self.expected_unit(subject).filter(|_| {
-            self.defs
-                .get(canonical)
-                .is_some_and(|(_, d)| d.unit.is_some())
-        }) else {
+        let Some((expected, place)) = self.defined_unit(subject) else {
             return Ok(());
         };
+        let canonical = self.canonical(subject);
         if unit == expected {
             return Ok(());
         }
@@ -746,7 +709,7 @@ impl Vet {
         Err(Refusal {
             field: Some("unit"),
             message: format!(
-                "`{canonical}` {why}, and this claim is in {given}: figures in different units are \
+                "`{canonical}` is defined in `{expected}` (at {place}), and this claim is in {given}: figures in different units are \
                  never compared, so it would escape every conflict check; give the unit `{expected}`, \
                  or pass --new-unit if {given} is meant"
             ),
