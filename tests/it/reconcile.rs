@@ -611,3 +611,21 @@ fn conflicts_exit_code_fails_only_when_a_conflict_is_listed() {
     // Only the subjects asked about count.
     assert_eq!(code(&["conflicts", "--exit-code", "exchange/"]), 0);
 }
+
+/// ux finding 5: one origin that contradicts itself ("20,000" exactly, then "more than
+/// 20,000") is contested, with the dissent listed by `conflicts`, not "single source".
+#[test]
+fn an_origin_that_contradicts_itself_is_contested_and_listed() {
+    let dir = scratch("self-contradiction");
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let input = br#"{"subject": "kyiv-independent/members", "value": "20,000", "unit": "members", "said_on": "2025-05", "publisher": "The Kyiv Independent", "precision": "exact"}
+{"subject": "kyiv-independent/members", "value": "more than 20,000", "unit": "members", "said_on": "2025-05", "publisher": "The Kyiv Independent"}
+"#;
+    assert_eq!(reckon(&log, &["import", "-"], Some(input)).code, 0);
+    let table = reckon(&log, &["reconcile"], None).stdout;
+    assert!(table.contains("contested"), "{table}");
+    let r = reckon(&log, &["conflicts", "--exit-code"], None);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("#2 more than 20,000"), "{}", r.stdout);
+}
