@@ -163,6 +163,38 @@ fn check_passes_on_the_saved_queries_and_fails_with_a_diff_when_a_figure_changes
     );
     assert!(suite.failures > 0, "{xml}");
     golden("query/check-changed.txt", &changed.transcript(), &dir);
+    // The same as one JSON summary: every query with its status, the changed one's diff.
+    let summary = reckon(
+        &log,
+        &["check", q.to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    assert_eq!(summary.code, 1, "{}", summary.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&summary.stdout).unwrap();
+    assert_eq!(doc["format"], 1);
+    assert_eq!(doc["ok"], false);
+    let listed = doc["queries"].as_array().unwrap();
+    assert_eq!(
+        doc["matched"].as_u64().unwrap() + doc["changed"].as_u64().unwrap(),
+        listed.len() as u64
+    );
+    let captives = listed
+        .iter()
+        .find(|c| c["name"] == "figure-captives")
+        .unwrap();
+    assert_eq!(captives["status"], "changed");
+    assert!(
+        captives["diff"]
+            .as_str()
+            .unwrap()
+            .contains("-pows/ukraine/held-by-russia\tpeople\t[9500, 10500]"),
+        "{captives}"
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|c| c["status"] == "matched" && c.get("diff").is_none())
+    );
     let blessed = reckon(&log, &["check", q.to_str().unwrap(), "--bless"], None);
     assert_eq!(blessed.code, 0);
     assert_eq!(reckon(&log, &["check", q.to_str().unwrap()], None).code, 0);
@@ -218,6 +250,25 @@ fn bless_refuses_errors_and_empty_answers_unless_the_query_says_so() {
     for name in ["typo", "empty"] {
         assert!(!written(name), "{name} was blessed");
     }
+    // As JSON, the refusals say why, with what the query printed; nothing more is written.
+    let r = reckon(
+        &log,
+        &["check", "--bless", "--format", "json", q.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["refused"], 2, "{doc}");
+    let typo = doc["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "typo")
+        .unwrap();
+    assert_eq!(typo["status"], "refused");
+    assert!(typo["reason"].as_str().unwrap().contains("error"), "{typo}");
+    assert!(!typo["output"].as_str().unwrap().is_empty(), "{typo}");
+    assert!(!written("typo") && !written("empty"));
     // One file: run, then blessed, alone.
     let one = q.join("good.q");
     let r = reckon(&log, &["check", one.to_str().unwrap()], None);

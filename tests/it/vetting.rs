@@ -334,3 +334,65 @@ fn a_correction_gives_only_what_changes() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--subject"), "{}", r.stderr);
 }
+
+#[test]
+fn a_retracted_claim_is_restored_in_one_step_and_a_live_one_is_not_doubled() {
+    let dir = scratch("vet-restore");
+    let log = seeded(&dir);
+    let state = |seq: &str| {
+        let r = reckon(
+            &log,
+            &[
+                "query",
+                &format!("claims where seq = {seq} and state != none"),
+            ],
+            None,
+        );
+        r.stdout
+            .lines()
+            .find(|l| l.starts_with(seq))
+            .map(|l| l.split_whitespace().last().unwrap_or("").to_owned())
+    };
+    assert_eq!(
+        reckon(&log, &["retract", "18", "--reason", "wrong row"], None).code,
+        0
+    );
+    assert_eq!(state("18").as_deref(), Some("retracted"));
+    let r = reckon(&log, &["add", "--from", "18"], None);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("recorded #28"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("claim 18's, which stays as it was"),
+        "{}",
+        r.stdout
+    );
+    // The restated claim is live, has every field of #18, and #18 stays retracted.
+    assert_eq!(state("28").as_deref(), Some("live"));
+    assert_eq!(state("18").as_deref(), Some("retracted"));
+    let event = |seq: &str| {
+        let out = reckon(&log, &["show", seq, "--format", "json"], None).stdout;
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["event"].clone()
+    };
+    assert_eq!(event("28"), event("18"));
+    // Copying a live claim with nothing changed is a duplicate; changing a field is not.
+    let r = reckon(&log, &["add", "--from", "19"], None);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("a duplicate of the claim at #19"),
+        "{}",
+        r.stderr
+    );
+    let r = reckon(&log, &["add", "--from", "19", "--value", "about 130"], None);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert_eq!(event("29")["value"], "about 130");
+    assert_eq!(event("29")["quote"], event("19")["quote"]);
+    // Only a claim's fields can be taken, and not together with --supersedes.
+    let r = reckon(&log, &["add", "--from", "3"], None);
+    assert!(
+        r.code == 2 && r.stderr.contains("only a claim's fields"),
+        "{}",
+        r.stderr
+    );
+    let r = reckon(&log, &["add", "--from", "19", "--supersedes", "19"], None);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+}

@@ -315,7 +315,8 @@ Examples:
   reckon check queries/captives.q    run one saved query
   reckon check --bless               accept the current output as expected
   reckon check --bless queries/captives.q
-  reckon check --junit report.xml    also write a JUnit report for CI")]
+  reckon check --junit report.xml    also write a JUnit report for CI
+  reckon check --format json         one JSON summary: each query's status and diff")]
     Check {
         /// Directories of saved queries, or single NAME.q files.
         #[arg(default_value = "queries", value_name = "PATH")]
@@ -326,6 +327,9 @@ Examples:
         /// Write a JUnit XML report here.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Output format: human (a line a query, diffs) or json (one summary object).
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
     },
     /// Make an Ed25519 key pair in the C2SP signed-note formats.
     #[command(after_help = "\
@@ -734,13 +738,13 @@ pub(crate) struct DryRun {
 #[derive(Args)]
 pub(crate) struct AddArgs {
     /// The quantity, as a lowercase slash path.
-    #[arg(long, required_unless_present = "supersedes")]
+    #[arg(long, required_unless_present_any = ["supersedes", "from"])]
     pub(crate) subject: Option<String>,
     /// The figure as stated, e.g. 'at least 8,000'.
     #[arg(
         long,
         allow_hyphen_values = true,
-        required_unless_present = "supersedes"
+        required_unless_present_any = ["supersedes", "from"]
     )]
     pub(crate) value: Option<String>,
     /// The unit (default: the subject's, from its definition or its claims; else count).
@@ -753,7 +757,7 @@ pub(crate) struct AddArgs {
     #[arg(long)]
     pub(crate) as_of: Option<String>,
     /// When it was said or published.
-    #[arg(long, required_unless_present = "supersedes")]
+    #[arg(long, required_unless_present_any = ["supersedes", "from"])]
     pub(crate) said_on: Option<String>,
     /// Who said it.
     #[arg(long)]
@@ -793,6 +797,11 @@ pub(crate) struct AddArgs {
     /// digits). Every field not given is that claim's: correct one field by giving only it.
     #[arg(long)]
     pub(crate) supersedes: Option<String>,
+    /// Start from the fields of claim ID, as --supersedes does, without correcting it: restore
+    /// a retracted claim in one step (`add --from 36`), or record a like claim by giving only
+    /// what differs. A copy of a live claim with nothing changed is refused as a duplicate.
+    #[arg(long, value_name = "ID", conflicts_with = "supersedes")]
+    pub(crate) from: Option<String>,
     /// `exact`: the figure is meant exactly, however round (by default a bare figure ending in
     /// two or more zeros, such as 4,000, may be a rounding).
     #[arg(long)]

@@ -86,7 +86,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
     let painter = terminal::colour(cli.color)
         .then_some(match &cli.command {
             Command::Reconcile(_) => Some(reckon_render::paint::Layout::Table),
-            Command::Check { .. } => Some(reckon_render::paint::Layout::Check),
+            Command::Check { format, .. } if *format != FormatArg::Json => {
+                Some(reckon_render::paint::Layout::Check)
+            }
             Command::Verify { since: None, .. } => Some(reckon_render::paint::Layout::Verify),
             _ => None,
         })
@@ -211,8 +213,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             paths,
             bless,
             junit,
+            format,
         } => {
-            return questions::check(&log, &paths, bless, junit.as_deref(), quiet, &mut print);
+            let json = format.not_csv().map_err(usage)? == Format::Json;
+            return questions::check(
+                &log,
+                &paths,
+                questions::CheckHow {
+                    bless,
+                    junit: junit.as_deref(),
+                    json,
+                    quiet,
+                },
+                &mut print,
+            );
         }
         Command::Keygen { name, out } => print(&audit::keygen(&name, &out)?)?,
         Command::Checkpoint {

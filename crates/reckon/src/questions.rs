@@ -84,14 +84,30 @@ fn terminal_width() -> Option<usize> {
         .filter(|w| *w >= 20)
 }
 
+/// How `reckon check` runs and reports.
+pub(crate) struct CheckHow<'a> {
+    /// Write the current outputs as expected (what may not be blessed is refused).
+    pub(crate) bless: bool,
+    /// Where to write a JUnit report.
+    pub(crate) junit: Option<&'a std::path::Path>,
+    /// One JSON summary instead of a line a query.
+    pub(crate) json: bool,
+    /// Leave out passing queries and the tally when all passed (human output).
+    pub(crate) quiet: bool,
+}
+
 pub(crate) fn check(
     log: &Log,
     named: &[std::path::PathBuf],
-    bless: bool,
-    junit: Option<&std::path::Path>,
-    quiet: bool,
+    how: CheckHow<'_>,
     print: &mut dyn FnMut(&str) -> Result<(), Failure>,
 ) -> Result<u8, Failure> {
+    let CheckHow {
+        bless,
+        junit,
+        json,
+        quiet,
+    } = how;
     use reckon_query::check::{OutFormat, run_case, saved};
     use reckon_render::query::{QueryFormat, answer};
     let mut paths = Vec::new();
@@ -149,6 +165,7 @@ pub(crate) fn check(
     let mut cases = Vec::new();
     let mut diffs = Vec::new();
     let mut times = Vec::new();
+    let mut summary = Vec::new();
     for p in &paths {
         let began = std::time::Instant::now();
         let case = run_case(p, &ask, &render);
@@ -167,7 +184,38 @@ pub(crate) fn check(
             }
         };
         let refused = bless.then(|| case.unblessable()).flatten();
-        if case.unreadable.is_some() {
+        let status = if case.unreadable.is_some() {
+            "unreadable"
+        } else if refused.is_some() {
+            "refused"
+        } else if bless && !case.passed() {
+            "blessed"
+        } else if case.passed() {
+            "matched"
+        } else {
+            "changed"
+        };
+        let mut said = serde_json::json!({
+            "name": case.name,
+            "query": case.query_path.display().to_string(),
+            "expected": expected_name,
+            "status": status,
+        });
+        match status {
+            "changed" | "unreadable" => said["diff"] = diff.clone().into(),
+            "refused" => {
+                said["reason"] = refused.clone().unwrap_or_default().into();
+                said["output"] = case.actual.clone().into();
+            }
+            _ => {}
+        }
+        summary.push(said);
+        if json {
+            if status == "blessed" {
+                reckon_ledger::fsx::write_atomically(&case.expected_path, case.actual.as_bytes())
+                    .map_err(fail(2))?;
+            }
+        } else if case.unreadable.is_some() {
             print(&format!("CHANGED {}\n{diff}", case.name))?;
         } else if let Some(why) = &refused {
             // What it printed, so that the reason can be seen.
@@ -203,7 +251,22 @@ pub(crate) fn check(
             .map_err(|e| usage(format!("cannot make the JUnit report: {e}")))?;
         reckon_ledger::fsx::write_atomically(path, xml.as_bytes()).map_err(fail(2))?;
     }
-    if !quiet || failed > 0 {
+    if json {
+        let count = |s: &str| summary.iter().filter(|q| q["status"] == s).count();
+        let doc = serde_json::json!({
+            "format": reckon_render::JSON_FORMAT,
+            "ok": failed == 0,
+            "matched": count("matched"),
+            "changed": count("changed") + count("unreadable"),
+            "blessed": count("blessed"),
+            "refused": refused,
+            "queries": summary,
+        });
+        let mut text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| usage(format!("cannot write the summary: {e}")))?;
+        text.push('\n');
+        print(&text)?;
+    } else if !quiet || failed > 0 {
         print(&format!(
             "{} queries: {} matched, {} changed{}\n",
             cases.len(),

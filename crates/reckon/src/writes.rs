@@ -186,15 +186,20 @@ fn flag(field: &str) -> String {
     format!("--{}", field.replace('_', "-"))
 }
 
-/// The fields of the claim `id` names, for a correction that gives only what changes (its
-/// `supersedes` and `document_hash` left out).
-fn corrected(log: &Log, id: &str) -> Result<Map<String, Json>, Failure> {
+/// The fields of the claim `id` names, for a correction (`--supersedes`) or a restatement
+/// (`--from`) that gives only what changes (its `supersedes` left out).
+fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Failure> {
     let entries = log.entries().map_err(ledger)?;
-    let e = reckon_ledger::find(&entries, id).map_err(|m| usage(format!("--supersedes: {m}")))?;
+    let e = reckon_ledger::find(&entries, id).map_err(|m| usage(format!("{option}: {m}")))?;
     let Event::Claim(c) = &e.event else {
         return Err(usage(format!(
-            "--supersedes: entry #{} is not a claim; a correction supersedes a claim",
-            e.seq
+            "{option}: entry #{} is not a claim; {}",
+            e.seq,
+            if option == "--from" {
+                "only a claim's fields can be taken"
+            } else {
+                "a correction supersedes a claim"
+            }
         )));
     };
     let mut m = match serde_json::to_value(c) {
@@ -210,9 +215,10 @@ fn corrected(log: &Log, id: &str) -> Result<Map<String, Json>, Failure> {
 pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Failure> {
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
     let (insist, dry_run) = (a.insist, a.dry.dry_run);
-    let base = match &a.supersedes {
-        Some(id) => corrected(log, id)?,
-        None => Map::new(),
+    let base = match (&a.supersedes, &a.from) {
+        (Some(id), _) => corrected(log, id, "--supersedes")?,
+        (None, Some(id)) => corrected(log, id, "--from")?,
+        (None, None) => Map::new(),
     };
     let subject = a
         .subject
@@ -239,6 +245,7 @@ pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Fail
         .then(|| vet.unit_of(&subject).map(str::to_owned))
         .flatten();
     let correcting = a.supersedes.clone().filter(|_| !base.is_empty());
+    let restating = a.from.clone();
     a.unit = a.unit.or_else(|| inherited.clone());
     let obj = add_object(a, base);
     let mut said = append_object(
@@ -256,7 +263,9 @@ pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Fail
         (None, Some(id)) => Some(format!(
             "note: every field not given is the corrected claim's ({id})\n"
         )),
-        _ => None,
+        (None, None) => restating.map(|id| {
+            format!("note: every field not given is claim {id}'s, which stays as it was\n")
+        }),
     };
     if let Some(note) = note {
         if dry_run {
