@@ -10,6 +10,8 @@ fn help_teaches_with_examples() {
         ("help-add.txt", vec!["add", "--help"]),
         ("help-import.txt", vec!["import", "--help"]),
         ("help-verify.txt", vec!["verify", "--help"]),
+        ("help-extract.txt", vec!["extract", "--help"]),
+        ("help-export.txt", vec!["export", "--help"]),
     ] {
         let r = reckon(&dir, &args, None);
         assert_eq!(r.code, 0);

@@ -90,6 +90,7 @@ pub const CLAIM_FIELDS: &[&str] = &[
     "tags",
     "supersedes",
     "precision",
+    "exported",
 ];
 const DEFINE_FIELDS: &[&str] = &[
     "define",
@@ -251,6 +252,32 @@ fn parse_trust(f: &Fields<'_>) -> Result<Event, FieldError> {
     }))
 }
 
+/// `exported`: where `reckon export` found the claim (its `seq`, `hash` and `state` in the log
+/// it came from). It is not recorded: the claim takes its own place in this log. A claim that
+/// was withdrawn there is refused rather than brought back to life here.
+fn exported(f: &Fields<'_>) -> Result<(), FieldError> {
+    match f.get("exported") {
+        None => Ok(()),
+        Some(Json::Object(m)) => match m.get("state").and_then(Json::as_str) {
+            None | Some("live") => Ok(()),
+            Some(state) => Err(f.bad(
+                "exported",
+                format!(
+                    "the claim was {state} in the log it was exported from; importing it would \
+                     make it live here (export without --all, or leave it out)"
+                ),
+            )),
+        },
+        Some(other) => Err(f.bad(
+            "exported",
+            format!(
+                "expected the object `reckon export` writes, found {}",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
 fn parse_claim(
     f: &Fields<'_>,
     resolve: &mut dyn FnMut(&str, &Ref) -> Result<EntryHash, String>,
@@ -280,6 +307,7 @@ fn parse_claim(
         None => None,
         Some(_) => Some(f.reference("supersedes", resolve)?),
     };
+    exported(f)?;
     Ok(Event::Claim(Claim {
         subject,
         value,

@@ -186,6 +186,15 @@ const QUALIFIERS: &[(&str, Qual)] = &[
     ("exactly", Qual::Exact),
 ];
 
+/// The qualifier phrases written in words (`at least`, `about`, `as many as`, …), for readers
+/// of running text that must find where a stated figure begins.
+pub fn qualifier_words() -> impl Iterator<Item = &'static str> {
+    QUALIFIERS
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()))
+}
+
 fn err(offset: usize, message: impl Into<String>) -> ValueError {
     ValueError {
         offset,

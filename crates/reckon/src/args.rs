@@ -188,12 +188,57 @@ With --documents DIR, each claim that names a `document` is anchored to it: its
 that `reckon verify --documents DIR` fails if the document is later changed. A document that
 is not in DIR refuses the import.
 
+--from reads other formats, each record named by its place (a row, a JSON path) in errors:
+  csv          a header of contract field names (tags separated by ;), RFC 4180 quoting
+  claimreview  schema.org ClaimReview JSON-LD: each figure in claimReviewed becomes a claim
+               by the reviewed claim's author, with the review as evidence (a review with
+               no figure is skipped, and said so); subjects are drafts unless --subject
+  wikidata     entity JSON as Special:EntityData serves it: each quantity statement is a
+               claim on wikidata/ITEM/PROPERTY, its origin the reference (stated in, URL)
+Files that `reckon export` wrote read back (jsonl and csv): their `exported` place in the old
+log is not recorded, and a claim withdrawn there is refused.
+
 Examples:
   reckon import claims.jsonl --dry-run
   reckon import claims.jsonl
   reckon import feed.jsonl --skip-duplicates
-  reckon import claims.jsonl --documents sources/")]
+  reckon import claims.jsonl --documents sources/
+  reckon import sheet.csv --from csv
+  reckon import reviews.json --from claimreview --subject pows/ukraine/held-by-russia
+  reckon import Q212.json --from wikidata")]
     Import(ImportArgs),
+    /// Draft claims from an article, for review: prints JSON Lines, writes nothing.
+    #[command(after_help = "\
+Each figure a person would record becomes a draft in the import contract: the figure with its
+hedge (`at least 8,000`, `as many as 1,000`), the unit (nouns for people give `people`, the
+noun kept as the scope), the sentence as the exact quote, the speaker and role from the
+attribution, `cites` from `citing …`, `said_on` from the sentence (`said on May 1`) or the
+document's dateline, and `document`. Subjects are proposed under draft/ and every draft is
+tagged `draft`: edit them, then import. A confirmation of a deal just named (`X confirmed the
+agreement`) restates the figure of the sentence before (tag figure-from-context).
+
+Examples:
+  reckon extract article.txt --publisher 'The Kyiv Independent' > drafts.jsonl
+  reckon extract article.txt --said-on 2025-05-17 | jq .value")]
+    Extract(ExtractArgs),
+    /// Claims with full provenance and state, for spreadsheets, notebooks and fact-checks.
+    #[command(after_help = "\
+jsonl: every contract field and `exported` (seq, hash and state in this log, what it corrects
+and what withdrew it): `reckon import` reads it back. csv: the same, a row a claim. claimreview:
+one schema.org ClaimReview JSON-LD document a line for each claim on a reconciled subject,
+rating it against reckon's figure:
+  5 Agrees with the figure      the claim states the figure (or within it)
+  4 Consistent with the figure  the claim allows the figure
+  3 Unresolved                  the subject's figure is tied or has no support
+  1 Contradicts the figure      the claim excludes the figure
+Claims not counted (repeats, expectations, other periods) are left out of claimreview.
+
+Examples:
+  reckon export > claims.jsonl
+  reckon export pows/ --format csv > pows.csv
+  reckon export --all --format csv
+  reckon export --format claimreview --reviewer 'Example Fact Check' --url https://example.org/checks")]
+    Export(ExportArgs),
     /// Retract a claim, or withdraw a definition (either stays in the log, marked).
     #[command(after_help = "\
 A retracted claim is left out of figures and of `claims` listings (`claims where state !=
@@ -697,10 +742,75 @@ pub(crate) struct GraphArgs {
     pub(crate) format: GraphFormat,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FromFormat {
+    /// JSON Lines in the import contract (and files `reckon export` wrote).
+    Jsonl,
+    /// CSV with a header of contract field names.
+    Csv,
+    /// schema.org ClaimReview JSON-LD.
+    Claimreview,
+    /// Wikidata entity JSON.
+    Wikidata,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// JSON Lines: the contract fields and `exported`.
+    Jsonl,
+    /// CSV: a header and a row a claim.
+    Csv,
+    /// schema.org ClaimReview JSON-LD, a document a line.
+    Claimreview,
+}
+
+#[derive(Args)]
+pub(crate) struct ExtractArgs {
+    /// The article, as plain text (`-` reads standard input).
+    pub(crate) article: PathBuf,
+    /// When it was published (default: the dateline, `May 17, 2025`, if it has one).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) said_on: Option<String>,
+    /// Who published it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) publisher: Option<String>,
+    /// Its address.
+    #[arg(long)]
+    pub(crate) url: Option<String>,
+    /// The `document` to record (default: the article's file name).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) document: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// Which subjects: exact, a prefix ending in /, or a glob with * and ?.
+    pub(crate) pattern: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub(crate) format: ExportFormat,
+    /// Also the retracted and superseded claims (jsonl and csv; their state says so).
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// The fact-checker publishing the reviews (claimreview's `author`).
+    #[arg(long, value_name = "NAME", default_value = "reckon")]
+    pub(crate) reviewer: String,
+    /// Where the reviews are published (claimreview's `url`, with `#seq-N` for each claim).
+    #[arg(long)]
+    pub(crate) url: Option<String>,
+}
+
 #[derive(Args)]
 pub(crate) struct ImportArgs {
     /// The file to read; `-` reads standard input.
     pub(crate) file: PathBuf,
+    /// The file's format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub(crate) from: FromFormat,
+    /// The subject of every claim read from a claimreview file (default: a draft subject from
+    /// its words).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) subject: Option<String>,
     /// Anchor claims to their documents in this folder (fill in `document_hash`).
     #[arg(long, value_name = "DIR")]
     pub(crate) documents: Option<PathBuf>,

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 mod args;
 mod audit;
+mod interchange;
 mod questions;
 mod terminal;
 mod writes;
@@ -150,6 +151,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             print(&writes::retract(&log, &id, reason, dry.dry_run, quiet)?)?
         }
         Command::Import(a) => print(&writes::import(&log, a, quiet)?)?,
+        Command::Extract(a) => print(&interchange::extract(a, quiet)?)?,
+        Command::Export(a) => print(&interchange::export(&log, a)?)?,
         Command::Log { format } => {
             let entries = log.entries().map_err(ledger)?;
             if format == FormatArg::Csv {
@@ -541,6 +544,42 @@ pub(crate) fn usage(m: String) -> Failure {
 }
 
 /// Folds and reconciles, refusing a position past the end and a pattern that matches nothing.
+/// `reckon export --format claimreview`: a JSON-LD document a line for each reconciled
+/// subject with counted claims, rating them against the figure.
+pub(crate) fn reviews(log: &Log, a: &args::ExportArgs) -> Result<String, Failure> {
+    let entries = log.entries().map_err(ledger)?;
+    let args = ReconcileArgs {
+        pattern: a.pattern.clone(),
+        at: None,
+        known: None,
+        valid: None,
+        method: args::MethodArg::Weighted,
+        format: FormatArg::Json,
+    };
+    let (state, r) = reconcile_entries(&entries, &args)?;
+    let json: serde_json::Value =
+        serde_json::from_str(&reckon_render::recon::reconcile(&state, &r, Format::Json))
+            .map_err(|e| usage(format!("cannot read the reconciliation back: {e}")))?;
+    let date = writes::today()
+        .map(|d| d.to_string())
+        .ok_or_else(|| usage("cannot tell today's date (SOURCE_DATE_EPOCH?)".into()))?;
+    let how = reckon_formats::claimreview::Reviewing {
+        reviewer: &a.reviewer,
+        url: a.url.as_deref(),
+        date: &date,
+    };
+    let mut out = String::new();
+    let subjects = json["subjects"].as_array().map_or(&[][..], Vec::as_slice);
+    for (s, report) in subjects.iter().zip(&r.subjects) {
+        let words = reckon_render::recon::figure_text(report.figure.as_ref(), &report.unit);
+        if let Some(doc) = reckon_formats::claimreview::review(s, &words, &how) {
+            out.push_str(&doc.to_string());
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
 fn reconcile_entries<'e>(
     entries: &'e [reckon_ledger::Entry],
     a: &ReconcileArgs,

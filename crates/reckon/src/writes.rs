@@ -140,7 +140,7 @@ fn rehearsed(lines: &[u8], head: reckon_ledger::Head, added: u64, quiet: bool) -
 }
 
 /// Today's date as appends record it (`SOURCE_DATE_EPOCH` when set, else the clock).
-fn today() -> Option<reckon_claim::Date> {
+pub(crate) fn today() -> Option<reckon_claim::Date> {
     let now = reckon_ledger::recording_time().ok()?;
     reckon_claim::Date::from_days_since_epoch(now.unix().div_euclid(86_400))
 }
@@ -317,8 +317,31 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         },
     )?;
     let dry_run = a.dry.dry_run;
-    // Streamed a block at a time: memory stays small however large the input.
-    let done = if name == "-" {
+    let mut took = String::new();
+    // Other formats are converted whole (they are written by hand or by sheets, not streamed
+    // by the million), then imported as the lines they make.
+    let done = if a.from != crate::args::FromFormat::Jsonl {
+        let bytes = crate::interchange::read_input(&a.file)?;
+        let converted = crate::interchange::convert(a.from, &name, &bytes, a.subject.as_deref())?;
+        took = format!("{}\n", crate::interchange::took(&converted));
+        let lines = converted.lines();
+        return finish_import(
+            reckon_ledger::import_gated(
+                log,
+                &name,
+                &lines[..],
+                docs.as_ref(),
+                (&mut vet, Some(learnt)),
+                dry_run,
+            )
+            .map_err(|e| crate::interchange::foreign_failure(&name, &converted.records, e))?,
+            &vet,
+            &name,
+            &took,
+            dry_run,
+            quiet,
+        );
+    } else if name == "-" {
         reckon_ledger::import_gated(
             log,
             &name,
@@ -353,7 +376,19 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         done
     }
     .map_err(import_failure)?;
-    let told = reckon_render::vet::report(vet.report());
+    finish_import(done, &vet, &name, &took, dry_run, quiet)
+}
+
+/// What an import says when it is done (or, in a dry run, would be).
+fn finish_import(
+    done: reckon_ledger::Imported,
+    vet: &reckon_vet::Vet,
+    name: &str,
+    took: &str,
+    dry_run: bool,
+    quiet: bool,
+) -> Result<String, Failure> {
+    let told = format!("{took}{}", reckon_render::vet::report(vet.report()));
     if dry_run {
         if !quiet {
             let _ = std::io::stderr().write_all(told.as_bytes());

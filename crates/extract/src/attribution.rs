@@ -1,0 +1,493 @@
+//! Who says so: the speaker, their role and what they cite, read from the attribution of a
+//! sentence (`…, Umerov said`, `according to the Coordination Headquarters`, `X told
+//! reporters`), and the day the sentence says it was said (`said on May 1`).
+
+use crate::text::{Kind, Token, tokens};
+
+/// What a sentence says about who said it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attribution {
+    /// Who said it: a person's name, or an institution's.
+    pub speaker: Option<String>,
+    /// In what capacity (`Defense Minister`, `head of the Russian delegation`).
+    pub role: Option<String>,
+    /// What the speaker relied on (`citing data from …`).
+    pub cites: Option<String>,
+    /// The month and day the sentence gives for the saying (`said on May 1`).
+    pub said_on: Option<(u8, Option<u8>)>,
+    /// The speaker is a pronoun or a description (`he`, `the agency`): the previous speaker.
+    pub anaphoric: bool,
+}
+
+const VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "announced",
+    "added",
+    "confirmed",
+    "reported",
+    "stated",
+    "noted",
+    "wrote",
+    "claimed",
+    "estimated",
+    "explained",
+    "clarified",
+    "declared",
+    "accused",
+    "argued",
+    "insisted",
+    "warned",
+    "revealed",
+    "acknowledged",
+    "tweeted",
+    "posted",
+    "according",
+];
+
+/// Words in a speaker's phrase that are a title or an institution's, never a person's name.
+const TITLE_WORDS: &[&str] = &[
+    "minister",
+    "president",
+    "general",
+    "chief",
+    "head",
+    "ombudsman",
+    "service",
+    "ministry",
+    "office",
+    "prosecutor",
+    "defense",
+    "defence",
+    "intelligence",
+    "security",
+    "council",
+    "army",
+    "forces",
+    "headquarters",
+    "agency",
+    "committee",
+    "commission",
+    "department",
+    "bureau",
+    "court",
+    "government",
+    "parliament",
+    "police",
+    "guard",
+    "delegation",
+    "secretary",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "commander",
+    "director",
+    "deputy",
+    "governor",
+    "mayor",
+    "senator",
+    "foreign",
+    "prime",
+    "military",
+    "national",
+    "state",
+    "federal",
+    "ambassador",
+    "envoy",
+    "representative",
+    "commissioner",
+    "chairman",
+    "chair",
+    "speaker",
+    "adviser",
+    "advisor",
+    "aide",
+    "coordination",
+    "center",
+    "centre",
+    "staff",
+    "operations",
+    "affairs",
+    "health",
+    "interior",
+    "justice",
+    "united",
+    "nations",
+    "red",
+    "cross",
+    "joint",
+    "presidential",
+];
+
+/// Words between a speaker and the verb that are not part of the speaker.
+const ADVERBS: &[&str] = &[
+    "also", "then", "later", "again", "soon", "earlier", "further", "too", "still", "already",
+    "once", "had", "has", "have", "was", "is",
+];
+
+const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month numbered from 1, for a month's name or its abbreviation.
+pub fn month(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w) && (w.len() >= 3))
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+fn tidy(s: &str) -> String {
+    s.trim()
+        .trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '"' | '“' | '”'))
+        .trim()
+        .to_owned()
+}
+
+/// The speaker phrase that ends at token `end` (exclusive): the run of capitalised words
+/// before it, with the small words inside names (`Coordination Headquarters for the
+/// Treatment of POWs`). Empty when the words before are not a name.
+fn name_before(t: &[Token<'_>], end: usize) -> Option<(usize, usize)> {
+    let mut k = end;
+    let mut start = end;
+    while k > 0 {
+        let tok = t[k - 1];
+        if tok.capital()
+            || tok.is("(")
+            || tok.is(")")
+            || tok.kind == Kind::Word && tok.text.chars().all(char::is_uppercase)
+        {
+            start = k - 1;
+            k -= 1;
+        } else if tok.kind == Kind::Word
+            && ["of", "for", "the", "and"].contains(&tok.lower().as_str())
+            && k >= 2
+            && t[k - 2].capital()
+            && start < end
+        {
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    // Small words at the front are not part of it.
+    (start < end).then_some((start, end))
+}
+
+/// Splits a speaker phrase into a name and a title: `Defense Minister Rustem Umerov` is
+/// Rustem Umerov, Defense Minister; a phrase of title words alone is an institution.
+fn name_and_title(phrase: &str) -> (String, Option<String>) {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let is_title = |w: &str| {
+        let bare = w
+            .trim_end_matches("'s")
+            .trim_end_matches("’s")
+            .to_lowercase();
+        TITLE_WORDS.contains(&bare.as_str())
+    };
+    let Some(last_title) = words.iter().rposition(|w| is_title(w)) else {
+        return (phrase.to_owned(), None);
+    };
+    let name = &words[last_title + 1..];
+    if name.len() >= 2 && name.iter().all(|w| w.starts_with(char::is_uppercase)) {
+        (
+            name.join(" "),
+            Some(words[..=last_title].join(" ")).filter(|t| !t.is_empty()),
+        )
+    } else {
+        (phrase.to_owned(), None)
+    }
+}
+
+/// Reads the attribution of a sentence.
+pub fn attribute(sentence: &str) -> Attribution {
+    let t = tokens(sentence);
+    let mut a = Attribution::default();
+    // citing X
+    if let Some(c) = t.iter().position(|w| w.word("citing")) {
+        let from = t.get(c + 1).map_or(sentence.len(), |w| w.start);
+        let rest = &sentence[from..];
+        let rest = rest.split([',', ';']).next().unwrap_or(rest);
+        let rest = [
+            "data from ",
+            "figures from ",
+            "information from ",
+            "data of ",
+        ]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+        let c = tidy(rest);
+        if !c.is_empty() {
+            a.cites = Some(c);
+        }
+    }
+    // according to X
+    if let Some(k) = t
+        .windows(2)
+        .position(|w| w[0].word("according") && w[1].word("to"))
+    {
+        let from = t.get(k + 2).map_or(sentence.len(), |w| w.start);
+        let rest = &sentence[from..];
+        let phrase = tidy(rest.split([',', ';']).next().unwrap_or(rest));
+        let phrase = phrase
+            .strip_prefix("the ")
+            .map_or(phrase.clone(), str::to_owned);
+        if !phrase.is_empty() {
+            let (name, title) = name_and_title(&phrase);
+            a.speaker = Some(name);
+            a.role = title;
+            return a;
+        }
+    }
+    // X said / …, X said.
+    let verbs: Vec<usize> = (0..t.len())
+        .filter(|&k| {
+            t[k].kind == Kind::Word
+                && VERBS.contains(&t[k].lower().as_str())
+                && t[k].lower() != "according"
+        })
+        .collect();
+    for &v in verbs.iter().rev() {
+        // Segments between commas before the verb, nearest first.
+        let mut end = v;
+        let mut role = None;
+        loop {
+            let seg_start = (0..end).rev().find(|&k| t[k].is(",")).map_or(0, |k| k + 1);
+            let mut seg = &t[seg_start..end];
+            // Adverbs before the verb are not the speaker's: `Russia also confirmed`.
+            while let Some((last, rest)) = seg.split_last() {
+                let w = last.lower();
+                if last.kind == Kind::Word
+                    && !last.capital()
+                    && (w.ends_with("ly") || ADVERBS.contains(&w.as_str()))
+                    && !rest.is_empty()
+                {
+                    seg = rest;
+                } else {
+                    break;
+                }
+            }
+            let Some(first) = seg.first() else {
+                // `…, who led it, told`: the comma just before the verb.
+                if seg_start == 0 {
+                    break;
+                }
+                end = seg_start - 1;
+                continue;
+            };
+            let text = &sentence[first.start..seg.last().map_or(first.end, |l| l.end)];
+            let lower = first.lower();
+            if lower == "who" || lower == "which" {
+                end = seg_start.saturating_sub(1);
+                continue;
+            }
+            if seg.len() == 1 && PRONOUNS.contains(&lower.as_str()) {
+                a.anaphoric = true;
+                break;
+            }
+            if lower == "the" && seg.len() <= 3 && !seg.iter().skip(1).any(Token::capital) {
+                // `the agency announced`
+                a.anaphoric = true;
+                break;
+            }
+            let institution = lower == "the" && seg.get(1).is_some_and(Token::capital);
+            if !first.capital() && !institution && role.is_none() && seg_start > 0 {
+                // An apposition: `…, Iryna Vereshchuk, president's office deputy head, said`.
+                role = Some(tidy(text));
+                end = seg_start - 1;
+                continue;
+            }
+            let named_before = seg_start > 0 && {
+                let before = (0..seg_start - 1)
+                    .rev()
+                    .find(|&k| t[k].is(","))
+                    .map_or(0, |k| k + 1);
+                let prev = &t[before..seg_start - 1];
+                !prev.is_empty() && name_before(prev, prev.len()) == Some((0, prev.len()))
+            };
+            if named_before
+                && role.is_none()
+                && name_before(seg, seg.len()).is_none_or(|(s, _)| s > 0)
+            {
+                // `Vladimir Medinsky, Russian President Vladimir Putin's aide and head of
+                // Russia's delegation to Istanbul, clarified`: the words are his role.
+                role = Some(tidy(text));
+                end = seg_start - 1;
+                continue;
+            }
+            if first.capital() && name_before(seg, seg.len()).is_none() {
+                // A description that names no one: `Ukraine's military intelligence chief`.
+                a.speaker = Some(tidy(text));
+                a.role = role.clone();
+                break;
+            }
+            if let Some((s, e)) = name_before(seg, seg.len()) {
+                let phrase = &sentence[seg[s].start..seg[e - 1].end];
+                let (name, title) = name_and_title(&tidy(phrase));
+                if !name.is_empty() {
+                    a.speaker = Some(name);
+                    a.role = match (title, role.clone()) {
+                        (Some(t), Some(r)) => Some(format!("{t}, {r}")),
+                        (t, r) => t.or(r),
+                    };
+                }
+            }
+            break;
+        }
+        if a.speaker.is_some() || a.anaphoric {
+            a.said_on = date_after(&t, v);
+            if a.anaphoric && a.role.is_none() {
+                a.role = role;
+            }
+            break;
+        }
+    }
+    a
+}
+
+/// `on May 1`, `in April` within a few words after the verb.
+fn date_after(t: &[Token<'_>], verb: usize) -> Option<(u8, Option<u8>)> {
+    for k in verb + 1..(verb + 6).min(t.len()) {
+        if let Some(m) = month(t[k].text).filter(|_| t[k].capital()) {
+            let day = t
+                .get(k + 1)
+                .filter(|d| d.kind == Kind::Number)
+                .and_then(|d| d.text.parse::<u8>().ok())
+                .filter(|d| (1..=31).contains(d));
+            return Some((m, day));
+        }
+        if t[k].is(",") || t[k].is(".") {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(s: &str) -> (Option<String>, Option<String>) {
+        let a = attribute(s);
+        (a.speaker, a.role)
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_owned())
+    }
+
+    #[test]
+    fn speakers_and_roles_in_the_forms_news_writes_them() {
+        let cases = [
+            (
+                "Russia and Ukraine agreed on an exchange, Defense Minister Rustem Umerov, who was leading Ukraine's delegation, told reporters.",
+                (some("Rustem Umerov"), some("Defense Minister")),
+            ),
+            (
+                "\"I hope it will happen next week,\" Kyrylo Budanov, head of Ukraine's Military Intelligence, said.",
+                (
+                    some("Kyrylo Budanov"),
+                    some("head of Ukraine's Military Intelligence"),
+                ),
+            ),
+            (
+                "According to Ukrainian President Volodymyr Zelensky, the first phase concluded.",
+                (some("Volodymyr Zelensky"), some("Ukrainian President")),
+            ),
+            (
+                "Russia reported that it received 270 military personnel.",
+                (some("Russia"), None),
+            ),
+            (
+                "Ukrainian Ombudsman Artur Dobroserdov confirmed in April that 10,000 people were held.",
+                (some("Artur Dobroserdov"), some("Ukrainian Ombudsman")),
+            ),
+            (
+                "Ukraine’s Prosecutor General accused Russia of executing around 270 prisoners.",
+                (some("Ukraine’s Prosecutor General"), None),
+            ),
+            (
+                "At least 8,000 are held captive by Russia, Iryna Vereshchuk, president's office deputy head, said on May 1.",
+                (
+                    some("Iryna Vereshchuk"),
+                    some("president's office deputy head"),
+                ),
+            ),
+            (
+                "The toll rose to 40, the regional governor said on Telegram.",
+                (None, None),
+            ),
+            (
+                "Over 500 were detained, according to the Interior Ministry.",
+                (some("Interior Ministry"), None),
+            ),
+            (
+                "Soon after, Vladimir Medinsky, head of the Russian delegation, confirmed the agreed exchange.",
+                (
+                    some("Vladimir Medinsky"),
+                    some("head of the Russian delegation"),
+                ),
+            ),
+            (
+                "The World Health Organization said 300 clinics had closed.",
+                (some("The World Health Organization"), None),
+            ),
+            (
+                "Police said more than 500 protesters were detained.",
+                (some("Police"), None),
+            ),
+            (
+                "Russia also confirmed the agreement, with its delegation telling state media.",
+                (some("Russia"), None),
+            ),
+            (
+                "Vladimir Medinsky, Russian President Vladimir Putin's aide and head of Russia's delegation to Istanbul, clarified that the exchange would apply.",
+                (
+                    some("Vladimir Medinsky"),
+                    some(
+                        "Russian President Vladimir Putin's aide and head of Russia's delegation to Istanbul",
+                    ),
+                ),
+            ),
+        ];
+        for (s, expected) in cases {
+            assert_eq!(who(s), expected, "{s}");
+        }
+    }
+
+    #[test]
+    fn pronouns_cites_and_dates() {
+        let a = attribute("The total could be as many as 1,000, he added.");
+        assert!(a.anaphoric && a.speaker.is_none());
+        let a = attribute(
+            "At least 8,000 are held, Iryna Vereshchuk said on May 1, citing data from Ukraine's Coordination Headquarters for the Treatment of POWs.",
+        );
+        assert_eq!(a.said_on, Some((5, Some(1))));
+        assert_eq!(
+            a.cites,
+            some("Ukraine's Coordination Headquarters for the Treatment of POWs")
+        );
+        let a = attribute("The SBU has launched preparations, the agency announced on May 17.");
+        assert!(a.anaphoric);
+        assert_eq!(a.said_on, Some((5, Some(17))));
+    }
+}

@@ -1,0 +1,252 @@
+//! Sentences and tokens: the two cuts every other part reads text through.
+
+/// A sentence of a document: its text and where it starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence<'a> {
+    /// The exact text, outer spaces trimmed (a substring of the document).
+    pub text: &'a str,
+    /// The paragraph (a line of the document, from 1) it is in.
+    pub line: usize,
+}
+
+/// Words that end in a full stop without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "maj", "capt", "sgt", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "etc", "approx",
+    "est", "jr", "sr", "inc", "ltd", "co", "corp", "govt", "dept", "rep", "sen", "gov", "prof",
+];
+
+/// True when the line reads as running text: it ends as a sentence ends. Headlines, menus,
+/// bylines and labels do not, and a person recording claims passes over them.
+fn is_prose(line: &str) -> bool {
+    let t = line.trim_end();
+    t.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')']) && t.split_whitespace().count() >= 6
+}
+
+/// Splits a document into sentences, paragraph by paragraph (a paragraph is a line). A full
+/// stop ends a sentence when a capital, a digit or a quotation mark follows it, unless it
+/// closes an abbreviation or an initial; nothing inside a quotation ends a sentence, so a
+/// quoted remark stays with its attribution.
+pub fn sentences(doc: &str) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    for (n, line) in doc.lines().enumerate() {
+        if !is_prose(line) {
+            continue;
+        }
+        let mut start = 0;
+        let mut quoted = false;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            match c {
+                '"' => quoted = !quoted,
+                '“' => quoted = true,
+                '”' => quoted = false,
+                '.' | '!' | '?' if !quoted => {
+                    // The sentence may go on through closing quotes and brackets.
+                    let mut j = i + 1;
+                    while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | ')') {
+                        j += 1;
+                    }
+                    let next_is_space = j < chars.len() && chars[j].1.is_whitespace();
+                    let mut k = j;
+                    while k < chars.len() && chars[k].1.is_whitespace() {
+                        k += 1;
+                    }
+                    let opens = k < chars.len()
+                        && (chars[k].1.is_uppercase()
+                            || chars[k].1.is_ascii_digit()
+                            || matches!(chars[k].1, '"' | '“' | '‘'));
+                    if next_is_space && opens && !(c == '.' && abbreviation(&line[..at])) {
+                        let end = chars.get(j).map_or(line.len(), |&(b, _)| b);
+                        push(&mut out, &line[start..end], n + 1);
+                        start = chars[k].0;
+                        i = k;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        push(&mut out, &line[start..], n + 1);
+    }
+    out
+}
+
+fn push<'a>(out: &mut Vec<Sentence<'a>>, text: &'a str, line: usize) {
+    let text = text.trim();
+    if !text.is_empty() {
+        out.push(Sentence { text, line });
+    }
+}
+
+/// True when the text before a full stop ends in an abbreviation or an initial (`U.S`).
+fn abbreviation(before: &str) -> bool {
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let last = word.rsplit('.').next().unwrap_or("");
+    last.chars().count() == 1 && last.chars().all(char::is_uppercase)
+        || ABBREVIATIONS.contains(&last.to_lowercase().as_str())
+}
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Letters, with inner apostrophes (`Ukraine's`).
+    Word,
+    /// Digits, with thousands commas and a decimal point (`1,000`, `1.2`).
+    Number,
+    /// Any other character that is not a space.
+    Mark,
+}
+
+/// A token of a sentence, with its place in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// What it is.
+    pub kind: Kind,
+    /// Its text.
+    pub text: &'a str,
+    /// Byte offsets in the sentence.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// True when a space comes before it.
+    pub spaced: bool,
+}
+
+impl Token<'_> {
+    /// The word in lower case (marks and numbers as they are).
+    pub fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+
+    /// True for a word that starts with a capital.
+    pub fn capital(&self) -> bool {
+        self.kind == Kind::Word && self.text.starts_with(char::is_uppercase)
+    }
+
+    /// True for the mark `c`.
+    pub fn is(&self, c: &str) -> bool {
+        self.kind == Kind::Mark && self.text == c
+    }
+
+    /// True for the word `w`, in any case.
+    pub fn word(&self, w: &str) -> bool {
+        self.kind == Kind::Word && self.text.eq_ignore_ascii_case(w)
+    }
+}
+
+/// Cuts a sentence into words, numbers and marks.
+pub fn tokens(s: &str) -> Vec<Token<'_>> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map_or(s.len(), |&(b, _)| b);
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut spaced = true;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if c.is_whitespace() {
+            spaced = true;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let kind = if c.is_ascii_digit() {
+            i += 1;
+            loop {
+                let digit = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_ascii_digit());
+                if digit(i) {
+                    i += 1;
+                } else if chars.get(i).is_some_and(|&(_, c)| c == ',')
+                    && digit(i + 1)
+                    && digit(i + 2)
+                    && digit(i + 3)
+                    && !digit(i + 4)
+                {
+                    i += 4;
+                } else if chars.get(i).is_some_and(|&(_, c)| c == '.') && digit(i + 1) {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            Kind::Number
+        } else if c.is_alphabetic() {
+            i += 1;
+            while i < chars.len() {
+                let c = chars[i].1;
+                let inner_apostrophe = matches!(c, '\'' | '’')
+                    && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphabetic());
+                if c.is_alphabetic() || inner_apostrophe {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            Kind::Word
+        } else {
+            i += 1;
+            Kind::Mark
+        };
+        out.push(Token {
+            kind,
+            text: &s[chars[start].0..end_of(i)],
+            start: chars[start].0,
+            end: end_of(i),
+            spaced,
+        });
+        spaced = false;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_where_a_reader_would_end_them() {
+        let doc = "Headline without a stop\n\
+                   The U.S. envoy met Gen. Smith on Feb. 3 in Kyiv today. \"We agreed. It holds,\" he said. Then 5 left.\n";
+        let s: Vec<&str> = sentences(doc).iter().map(|s| s.text).collect();
+        assert_eq!(
+            s,
+            [
+                "The U.S. envoy met Gen. Smith on Feb. 3 in Kyiv today.",
+                "\"We agreed. It holds,\" he said.",
+                "Then 5 left."
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_keep_their_commas_and_points() {
+        let t = tokens("At least 8,000 and 1.2 million, 2025-05 Ukraine's");
+        let texts: Vec<(&str, Kind)> = t.iter().map(|t| (t.text, t.kind)).collect();
+        assert_eq!(
+            texts,
+            [
+                ("At", Kind::Word),
+                ("least", Kind::Word),
+                ("8,000", Kind::Number),
+                ("and", Kind::Word),
+                ("1.2", Kind::Number),
+                ("million", Kind::Word),
+                (",", Kind::Mark),
+                ("2025", Kind::Number),
+                ("-", Kind::Mark),
+                ("05", Kind::Number),
+                ("Ukraine's", Kind::Word),
+            ]
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! `reckon extract`, measured against the claims a person recorded from the seed documents.
+
+use crate::support::{notice, reckon, root, scratch, shared};
+use serde_json::Value as Json;
+
+/// Quotes compared as a reader compares them: typographic apostrophes and quotes plain,
+/// spaces collapsed, the closing full stop left out.
+fn plain(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| match c {
+            '’' | '‘' => '\'',
+            '“' | '”' => '"',
+            c => c,
+        })
+        .collect();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    s.trim_end_matches('.').to_owned()
+}
+
+/// The same figure: the two texts read to the same value.
+fn same_value(a: &str, b: &str) -> bool {
+    matches!(
+        (reckon_claim::Value::parse(a), reckon_claim::Value::parse(b)),
+        (Ok(x), Ok(y)) if x == y
+    )
+}
+
+/// Recall of (value, quote) pairs: a recorded claim is found when a draft from the same
+/// document has the same figure and a quote that contains the recorded one (the recorded
+/// quote may be part of the sentence) or is contained by it. Precision: the share of drafts
+/// that match a recorded claim.
+#[test]
+fn drafts_from_the_seed_documents_find_what_a_person_recorded() {
+    let Some(shared) = shared() else {
+        notice(
+            "skipped: ../shared/seeds is not here, so extract's recall on the seed documents is not measured",
+        );
+        return;
+    };
+    let dir = scratch("extract-seeds");
+    let recorded: Vec<Json> = std::fs::read_to_string(root().join("log/claims.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Json>(l).unwrap())
+        .filter(|c| c.get("value").is_some() && c.get("quote").is_some())
+        .collect();
+    let mut drafts: Vec<Json> = Vec::new();
+    for entry in std::fs::read_dir(shared.join("seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        let r = reckon(&dir.join("log"), &["extract", path.to_str().unwrap()], None);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        drafts.extend(
+            r.stdout
+                .lines()
+                .map(|l| serde_json::from_str::<Json>(l).unwrap()),
+        );
+    }
+    let matches = |d: &Json, c: &Json| {
+        d["document"] == c["document"]
+            && same_value(d["value"].as_str().unwrap(), c["value"].as_str().unwrap())
+            && {
+                let (dq, cq) = (
+                    plain(d["quote"].as_str().unwrap()),
+                    plain(c["quote"].as_str().unwrap()),
+                );
+                dq.contains(&cq) || cq.contains(&dq)
+            }
+    };
+    let missed: Vec<&Json> = recorded
+        .iter()
+        .filter(|c| !drafts.iter().any(|d| matches(d, c)))
+        .collect();
+    let found = recorded.len() - missed.len();
+    let right = drafts
+        .iter()
+        .filter(|d| recorded.iter().any(|c| matches(d, c)))
+        .count();
+    let recall = found as f64 / recorded.len() as f64;
+    let precision = right as f64 / drafts.len() as f64;
+    notice(&format!(
+        "extract on the seed documents: recall {found}/{} = {:.0}%, precision {right}/{} = {:.0}%",
+        recorded.len(),
+        recall * 100.0,
+        drafts.len(),
+        precision * 100.0
+    ));
+    for c in &missed {
+        notice(&format!("  missed: {} | {}", c["value"], c["quote"]));
+    }
+    assert!(recall >= 0.9, "recall {recall:.2} is under 90%");
+    // Every draft is in the import contract, once a subject is reviewed: importing them all
+    // into a fresh log works (with the publisher a reviewer would add).
+    let log = dir.join("log");
+    assert_eq!(reckon(&log, &["init"], None).code, 0);
+    let lines: String = drafts
+        .iter()
+        .filter(|d| d.get("said_on").is_some())
+        .map(|d| {
+            let mut d = d.clone();
+            d["publisher"] = "reviewer".into();
+            format!("{d}\n")
+        })
+        .collect();
+    let r = reckon(
+        &log,
+        &[
+            "import",
+            "-",
+            "--new-subject",
+            "--new-unit",
+            "--documents",
+            shared.join("seeds").to_str().unwrap(),
+        ],
+        Some(lines.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+}
