@@ -343,6 +343,28 @@ fn wikidata_quantities_become_claims_with_their_references_and_ranks_respected()
     assert_eq!(claims[1]["as_of"], "2025-05-23/2025-05-25");
     assert_eq!(claims[1]["cites"], "Q12345");
     assert_eq!(claims[1]["said_on"], "2025-06-01");
+    // A malformed statement is named by item, property and index, and nothing is imported.
+    let r = reckon(
+        &log,
+        &[
+            "import",
+            &fixture("wikidata/bad-amount.json"),
+            "--from",
+            "wikidata",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("Q998 P1114[0], amount: expected a number"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        contract_fields(&reckon(&log, &["export"], None).stdout).len(),
+        2
+    );
     // Not entity JSON: refused, saying what was expected.
     let r = reckon(
         &log,

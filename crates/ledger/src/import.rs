@@ -152,13 +152,22 @@ pub fn parse_input_line(
     if text.trim().is_empty() {
         return Ok(None);
     }
-    if text.starts_with('\u{feff}') {
-        return Err(at(
-            1,
-            None,
-            "the line starts with a byte order mark (U+FEFF); save the file as UTF-8 without one"
-                .into(),
-        ));
+    // A byte order mark opening the file is what many editors and sheets write: passed over.
+    // One anywhere else is a file pasted into another, and refused.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) if line_no == 1 => rest,
+        Some(_) => {
+            return Err(at(
+                1,
+                None,
+                "the line starts with a byte order mark (U+FEFF): files joined together? Only the first line may have one"
+                    .into(),
+            ));
+        }
+        None => text,
+    };
+    if text.trim().is_empty() {
+        return Ok(None);
     }
     let event = parse_line(text, resolve).map_err(|e| at(e.column, e.field, e.message))?;
     Ok(Some(event))

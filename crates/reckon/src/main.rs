@@ -568,6 +568,12 @@ pub(crate) fn reviews(log: &Log, a: &args::ExportArgs) -> Result<String, Failure
         url: a.url.as_deref(),
         date: &date,
     };
+    if a.url.is_none() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: without --url the reviews have no `url`, which Google's Fact Check markup requires"
+        );
+    }
     let mut out = String::new();
     let subjects = json["subjects"].as_array().map_or(&[][..], Vec::as_slice);
     for (s, report) in subjects.iter().zip(&r.subjects) {
