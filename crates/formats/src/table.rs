@@ -189,51 +189,64 @@ pub fn read(bytes: &[u8]) -> Result<Converted, FormatError> {
 
 /// Claims as CSV: the place columns, then the contract fields, a row a claim.
 pub fn write(claims: &[Exported]) -> String {
+    let mut out = header();
+    for c in claims {
+        out.push_str(&row(c));
+    }
+    out
+}
+
+/// One record as a CSV line (with its newline).
+fn record(cells: &[String]) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let header: Vec<&str> = PLACE_COLUMNS
+    // Writing to memory cannot fail.
+    let _ = w.write_record(cells);
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The header line: the place columns, then the contract fields.
+pub fn header() -> String {
+    let cells: Vec<String> = PLACE_COLUMNS
         .iter()
         .copied()
         .chain(field_columns())
+        .map(str::to_owned)
         .collect();
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
-    for c in claims {
-        let mut row = vec![
-            c.seq.to_string(),
-            c.hash.clone(),
-            c.state.word().to_owned(),
-            c.supersedes.map(|s| s.to_string()).unwrap_or_default(),
-            c.retracted
-                .as_ref()
-                .map(|(s, _)| s.to_string())
-                .unwrap_or_default(),
-            c.retracted
-                .as_ref()
-                .map(|(_, r)| r.clone())
-                .unwrap_or_default(),
-            c.superseded_by.map(|s| s.to_string()).unwrap_or_default(),
-        ];
-        for f in field_columns() {
-            row.push(match c.claim.get(f) {
-                None | Some(Json::Null) => String::new(),
-                Some(Json::String(s)) => s.clone(),
-                Some(Json::Array(tags)) => tags
-                    .iter()
-                    .map(|t| t.as_str().map_or_else(|| t.to_string(), str::to_owned))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                Some(other) => other.to_string(),
-            });
-        }
-        rows.push(row);
+    record(&cells)
+}
+
+/// One claim's row.
+pub fn row(c: &Exported) -> String {
+    let mut cells = vec![
+        c.seq.to_string(),
+        c.hash.clone(),
+        c.state.word().to_owned(),
+        c.supersedes.map(|s| s.to_string()).unwrap_or_default(),
+        c.retracted
+            .as_ref()
+            .map(|(s, _)| s.to_string())
+            .unwrap_or_default(),
+        c.retracted
+            .as_ref()
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default(),
+        c.superseded_by.map(|s| s.to_string()).unwrap_or_default(),
+    ];
+    for f in field_columns() {
+        cells.push(match c.claim.get(f) {
+            None | Some(Json::Null) => String::new(),
+            Some(Json::String(s)) => s.clone(),
+            Some(Json::Array(tags)) => tags
+                .iter()
+                .map(|t| t.as_str().map_or_else(|| t.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Some(other) => other.to_string(),
+        });
     }
-    for r in rows {
-        // Writing to memory cannot fail.
-        let _ = w.write_record(&r);
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    record(&cells)
 }
 
 #[cfg(test)]

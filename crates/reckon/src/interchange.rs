@@ -202,13 +202,19 @@ pub(crate) fn took(converted: &Converted) -> String {
     s
 }
 
-/// Every claim in the log (live ones only unless `all`), on subjects `pattern` selects.
-fn claims(log: &Log, pattern: Option<&str>, all: bool) -> Result<Vec<Exported>, Failure> {
+/// Hands every claim in the log (live ones only unless `all`) on subjects `pattern` selects
+/// to `each`, in log order; refuses a pattern that selects none.
+fn claims(
+    log: &Log,
+    pattern: Option<&str>,
+    all: bool,
+    each: &mut dyn FnMut(&Exported) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let entries = log.entries().map_err(ledger)?;
     let state = reckon_reconcile::State::fold(&entries, None);
     let pattern = reckon_reconcile::Pattern::new(pattern.unwrap_or(""));
     let seq_of: std::collections::HashMap<_, _> = entries.iter().map(|e| (e.hash, e.seq)).collect();
-    let mut out = Vec::new();
+    let mut any = false;
     for r in &state.claims {
         let Some(c) = r.full else { continue };
         if !pattern.matches(c.subject.as_str()) || !(all || r.is_live()) {
@@ -218,7 +224,8 @@ fn claims(log: &Log, pattern: Option<&str>, all: bool) -> Result<Vec<Exported>, 
             Ok(serde_json::Value::Object(m)) => m,
             _ => continue,
         };
-        out.push(Exported {
+        any = true;
+        each(&Exported {
             seq: r.seq,
             hash: r.hash.to_hex(),
             state: match (&r.retracted, r.superseded_by) {
@@ -230,31 +237,41 @@ fn claims(log: &Log, pattern: Option<&str>, all: bool) -> Result<Vec<Exported>, 
             supersedes: c.supersedes.and_then(|h| seq_of.get(&h).copied()),
             retracted: r.retracted.as_ref().map(|(s, why)| (*s, why.to_string())),
             superseded_by: r.superseded_by,
-        });
+        })?;
     }
-    if out.is_empty() && !pattern.as_str().is_empty() {
+    if !any && !pattern.as_str().is_empty() {
         return Err(usage(format!(
             "no {}claim on a subject matching `{}`",
             if all { "" } else { "live " },
             pattern.as_str()
         )));
     }
-    Ok(out)
+    Ok(())
 }
 
-/// `reckon export`.
-pub(crate) fn export(log: &Log, a: ExportArgs) -> Result<String, Failure> {
-    match a.format {
-        ExportFormat::Jsonl => Ok(reckon_formats::export::jsonl(&claims(
-            log,
-            a.pattern.as_deref(),
-            a.all,
-        )?)),
-        ExportFormat::Csv => Ok(reckon_formats::table::write(&claims(
-            log,
-            a.pattern.as_deref(),
-            a.all,
-        )?)),
-        ExportFormat::Claimreview => crate::reviews(log, &a),
-    }
+/// `reckon export`, printed as it goes (a block at a time), never held whole.
+pub(crate) fn export(
+    log: &Log,
+    a: ExportArgs,
+    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    const BLOCK: usize = 1 << 20;
+    let mut block = String::new();
+    let line: fn(&Exported) -> String = match a.format {
+        ExportFormat::Claimreview => return print(&crate::reviews(log, &a)?),
+        ExportFormat::Jsonl => |c| c.line() + "\n",
+        ExportFormat::Csv => {
+            block = reckon_formats::table::header();
+            reckon_formats::table::row
+        }
+    };
+    claims(log, a.pattern.as_deref(), a.all, &mut |c| {
+        block.push_str(&line(c));
+        if block.len() >= BLOCK {
+            print(&block)?;
+            block.clear();
+        }
+        Ok(())
+    })?;
+    print(&block)
 }

@@ -152,7 +152,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         }
         Command::Import(a) => print(&writes::import(&log, a, quiet)?)?,
         Command::Extract(a) => print(&interchange::extract(a, quiet)?)?,
-        Command::Export(a) => print(&interchange::export(&log, a)?)?,
+        Command::Export(a) => interchange::export(&log, a, &mut print)?,
         Command::Log { format } => {
             let entries = log.entries().map_err(ledger)?;
             if format == FormatArg::Csv {
