@@ -36,6 +36,17 @@ pub enum Ref {
     Hash(String),
 }
 
+/// A reference as a user types it (`12`, `#12`, a hash prefix) in the JSON an import line
+/// gives it: a sequence number as a number, anything else as text.
+pub fn reference_json(id: &str) -> Json {
+    let t = id.trim();
+    let digits = t.strip_prefix('#').unwrap_or(t);
+    match digits.parse::<u64>() {
+        Ok(n) if digits.len() < 12 => Json::from(n),
+        _ => Json::from(t),
+    }
+}
+
 impl fmt::Display for Ref {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

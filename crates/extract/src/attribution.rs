@@ -271,7 +271,7 @@ pub fn attribute(sentence: &str) -> Attribution {
         let mut end = v;
         let mut role = None;
         loop {
-            let seg_start = (0..end).rev().find(|&k| t[k].is(",")).map_or(0, |k| k + 1);
+            let seg_start = segment_start(&t, end);
             let mut seg = &t[seg_start..end];
             // Adverbs before the verb are not the speaker's: `Russia also confirmed`.
             while let Some((last, rest)) = seg.split_last() {
@@ -316,40 +316,36 @@ pub fn attribute(sentence: &str) -> Attribution {
                 end = seg_start - 1;
                 continue;
             }
+            let named = name_before(seg, seg.len());
             let named_before = seg_start > 0 && {
-                let before = (0..seg_start - 1)
-                    .rev()
-                    .find(|&k| t[k].is(","))
-                    .map_or(0, |k| k + 1);
-                let prev = &t[before..seg_start - 1];
+                let prev = &t[segment_start(&t, seg_start - 1)..seg_start - 1];
                 !prev.is_empty() && name_before(prev, prev.len()) == Some((0, prev.len()))
             };
-            if named_before
-                && role.is_none()
-                && name_before(seg, seg.len()).is_none_or(|(s, _)| s > 0)
-            {
+            if named_before && role.is_none() && named.is_none_or(|(s, _)| s > 0) {
                 // `Vladimir Medinsky, Russian President Vladimir Putin's aide and head of
                 // Russia's delegation to Istanbul, clarified`: the words are his role.
                 role = Some(tidy(text));
                 end = seg_start - 1;
                 continue;
             }
-            if first.capital() && name_before(seg, seg.len()).is_none() {
+            match named {
                 // A description that names no one: `Ukraine's military intelligence chief`.
-                a.speaker = Some(tidy(text));
-                a.role = role.clone();
-                break;
-            }
-            if let Some((s, e)) = name_before(seg, seg.len()) {
-                let phrase = &sentence[seg[s].start..seg[e - 1].end];
-                let (name, title) = name_and_title(&tidy(phrase));
-                if !name.is_empty() {
-                    a.speaker = Some(name);
-                    a.role = match (title, role.clone()) {
-                        (Some(t), Some(r)) => Some(format!("{t}, {r}")),
-                        (t, r) => t.or(r),
-                    };
+                None if first.capital() => {
+                    a.speaker = Some(tidy(text));
+                    a.role = role.clone();
                 }
+                Some((s, e)) => {
+                    let phrase = &sentence[seg[s].start..seg[e - 1].end];
+                    let (name, title) = name_and_title(&tidy(phrase));
+                    if !name.is_empty() {
+                        a.speaker = Some(name);
+                        a.role = match (title, role.clone()) {
+                            (Some(t), Some(r)) => Some(format!("{t}, {r}")),
+                            (t, r) => t.or(r),
+                        };
+                    }
+                }
+                None => {}
             }
             break;
         }
@@ -362,6 +358,11 @@ pub fn attribute(sentence: &str) -> Attribution {
         }
     }
     a
+}
+
+/// Where the comma-separated segment that ends at token `end` starts.
+fn segment_start(t: &[Token<'_>], end: usize) -> usize {
+    (0..end).rev().find(|&k| t[k].is(",")).map_or(0, |k| k + 1)
 }
 
 /// `on May 1`, `in April` within a few words after the verb.

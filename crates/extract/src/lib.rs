@@ -186,30 +186,19 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             o.insert("subject".into(), format!("draft/{}", slug(&noun)).into());
             o.insert("value".into(), f.value.clone().into());
             o.insert("unit".into(), f.unit.clone().into());
-            if let Some(scope) = &f.scope {
-                o.insert("scope".into(), scope.clone().into());
-            }
-            if let Some(d) = &said_on {
-                o.insert("said_on".into(), d.clone().into());
-            }
-            if let Some(sp) = &speaker {
-                o.insert("speaker".into(), sp.clone().into());
-            }
-            if let Some(r) = &role {
-                o.insert("role".into(), r.clone().into());
-            }
-            if let Some(c) = &a.cites {
-                o.insert("cites".into(), c.clone().into());
-            }
-            if let Some(p) = &options.publisher {
-                o.insert("publisher".into(), p.clone().into());
-            }
-            if let Some(u) = &options.url {
-                o.insert("url".into(), u.clone().into());
-            }
-            if let Some(d) = &options.document {
-                o.insert("document".into(), d.clone().into());
-            }
+            let mut put = |key: &str, v: Option<&String>| {
+                if let Some(v) = v {
+                    o.insert(key.into(), v.clone().into());
+                }
+            };
+            put("scope", f.scope.as_ref());
+            put("said_on", said_on.as_ref());
+            put("speaker", speaker.as_ref());
+            put("role", role.as_ref());
+            put("cites", a.cites.as_ref());
+            put("publisher", options.publisher.as_ref());
+            put("url", options.url.as_ref());
+            put("document", options.document.as_ref());
             o.insert("quote".into(), s.text.into());
             if expected {
                 o.insert("modality".into(), "expected".into());

@@ -208,27 +208,18 @@ pub fn read(text_in: &str, subject: Option<&str>) -> Result<Converted, FormatErr
             }
             o.insert("value".into(), f.value.into());
             o.insert("unit".into(), f.unit.into());
-            if let Some(s) = f.scope {
-                o.insert("scope".into(), s.into());
-            }
-            if let Some(d) = &said_on {
-                o.insert("said_on".into(), d.clone().into());
-            }
-            if let Some(a) = &author {
-                o.insert("speaker".into(), a.clone().into());
-            }
-            if let Some(r) = &role {
-                o.insert("role".into(), r.clone().into());
-            }
-            if let Some(p) = &publisher {
-                o.insert("publisher".into(), p.clone().into());
-            }
-            if let Some(u) = &url {
-                o.insert("url".into(), u.clone().into());
-            }
-            if let Some(t) = &title {
-                o.insert("title".into(), t.clone().into());
-            }
+            let mut put = |key: &str, v: Option<&String>| {
+                if let Some(v) = v {
+                    o.insert(key.into(), v.clone().into());
+                }
+            };
+            put("scope", f.scope.as_ref());
+            put("said_on", said_on.as_ref());
+            put("speaker", author.as_ref());
+            put("role", role.as_ref());
+            put("publisher", publisher.as_ref());
+            put("url", url.as_ref());
+            put("title", title.as_ref());
             o.insert("quote".into(), reviewed.clone().into());
             if let Some(r) = &reviewer {
                 tags.push(format!("reviewed by: {r}").into());

@@ -64,7 +64,8 @@ impl Converted {
     pub fn lines(&self) -> Vec<u8> {
         let mut out = Vec::new();
         for r in &self.records {
-            out.extend_from_slice(Json::Object(r.object.clone()).to_string().as_bytes());
+            // A map of JSON values always serialises.
+            let _ = serde_json::to_writer(&mut out, &r.object);
             out.push(b'\n');
         }
         out

@@ -29,44 +29,15 @@ pub fn field_columns() -> impl Iterator<Item = &'static str> {
         .filter(|f| !matches!(*f, "supersedes" | "exported"))
 }
 
-/// A sequence number stays a number; a hash prefix stays text.
-fn reference(text: &str) -> Json {
-    let t = text.trim();
-    let digits = t.strip_prefix('#').unwrap_or(t);
-    match digits.parse::<u64>() {
-        Ok(n) if digits.len() < 12 => n.into(),
-        _ => t.into(),
-    }
-}
-
-/// The nearest known column to an unknown one, for the error.
+/// The known column nearest to an unknown one, for the error.
 fn nearest(name: &str) -> Option<&'static str> {
-    let lower = name.to_lowercase();
-    field_columns()
+    let known: Vec<&'static str> = field_columns()
         .chain(PLACE_COLUMNS.iter().copied())
         .chain(["supersedes"])
-        .map(|c| (edits(&lower, c), c))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance, for short column names only.
-fn edits(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (here + 1)
-                .min(row[j] + 1)
-                .min(prev + usize::from(ca != *cb));
-            prev = here;
-        }
-    }
-    row[b.len()]
+        .collect();
+    reckon_claim::suggest::nearest(&name.to_lowercase(), known, 1)
+        .first()
+        .copied()
 }
 
 /// Where a csv crate error is, as rows are numbered here.
@@ -157,13 +128,16 @@ pub fn read(bytes: &[u8]) -> Result<Converted, FormatError> {
                     object.insert("tags".into(), Json::Array(tags));
                 }
                 "supersedes" => {
-                    object.insert("supersedes".into(), reference(cell));
+                    object.insert(
+                        "supersedes".into(),
+                        reckon_claim::input::reference_json(cell),
+                    );
                 }
                 "state" | "hash" | "retraction_reason" => {
                     exported.insert(name.clone(), cell.trim().into());
                 }
                 place_column if PLACE_COLUMNS.contains(&place_column) => {
-                    exported.insert(name.clone(), reference(cell));
+                    exported.insert(name.clone(), reckon_claim::input::reference_json(cell));
                 }
                 _ => {
                     object.insert(name.clone(), cell.into());

@@ -60,7 +60,7 @@ pub(crate) fn extract(a: ExtractArgs, quiet: bool) -> Result<String, Failure> {
     );
     let mut out = String::new();
     for d in &got.drafts {
-        out.push_str(&serde_json::Value::Object(d.object.clone()).to_string());
+        out.push_str(&serde_json::to_string(&d.object).unwrap_or_default());
         out.push('\n');
     }
     if !quiet {
@@ -119,7 +119,8 @@ pub(crate) fn convert(
             .map_err(|e| usage(format!("{name}: not UTF-8 text (byte {})", e.valid_up_to())))
     };
     let converted = match from {
-        FromFormat::Jsonl => unreachable_jsonl(name)?,
+        // JSON Lines are imported as they are; nothing to convert.
+        FromFormat::Jsonl => Converted::default(),
         FromFormat::Csv => reckon_formats::table::read(bytes).map_err(bad)?,
         FromFormat::Claimreview => {
             reckon_formats::claimreview::read(text()?, subject).map_err(bad)?
@@ -143,12 +144,6 @@ pub(crate) fn convert(
         )));
     }
     Ok(converted)
-}
-
-fn unreachable_jsonl(name: &str) -> Result<Converted, Failure> {
-    Err(usage(format!(
-        "{name}: JSON Lines are imported as they are, not converted"
-    )))
 }
 
 /// An import error about line N of the converted lines, told about the record it came from.

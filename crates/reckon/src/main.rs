@@ -557,9 +557,6 @@ pub(crate) fn reviews(log: &Log, a: &args::ExportArgs) -> Result<String, Failure
         format: FormatArg::Json,
     };
     let (state, r) = reconcile_entries(&entries, &args)?;
-    let json: serde_json::Value =
-        serde_json::from_str(&reckon_render::recon::reconcile(&state, &r, Format::Json))
-            .map_err(|e| usage(format!("cannot read the reconciliation back: {e}")))?;
     let date = writes::today()
         .map(|d| d.to_string())
         .ok_or_else(|| usage("cannot tell today's date (SOURCE_DATE_EPOCH?)".into()))?;
@@ -575,10 +572,10 @@ pub(crate) fn reviews(log: &Log, a: &args::ExportArgs) -> Result<String, Failure
         );
     }
     let mut out = String::new();
-    let subjects = json["subjects"].as_array().map_or(&[][..], Vec::as_slice);
-    for (s, report) in subjects.iter().zip(&r.subjects) {
+    for report in &r.subjects {
+        let s = reckon_render::recon::subject_json(&state, report);
         let words = reckon_render::recon::figure_text(report.figure.as_ref(), &report.unit);
-        if let Some(doc) = reckon_formats::claimreview::review(s, &words, &how) {
+        if let Some(doc) = reckon_formats::claimreview::review(&s, &words, &how) {
             out.push_str(&doc.to_string());
             out.push('\n');
         }

@@ -19,15 +19,6 @@ fn import_failure(e: ImportError) -> Failure {
     }
 }
 
-/// A sequence number becomes a JSON number, anything else a string (a hash prefix).
-fn reference(id: &str) -> Json {
-    let digits = id.trim().strip_prefix('#').unwrap_or(id.trim());
-    match digits.parse::<u64>() {
-        Ok(n) if digits.len() < 12 => Json::from(n),
-        _ => Json::from(id.trim()),
-    }
-}
-
 /// The import object of an add: the fields given, over `base` (the corrected claim's fields,
 /// for a correction; else nothing).
 fn add_object(a: AddArgs, base: Map<String, Json>) -> Map<String, Json> {
@@ -61,7 +52,7 @@ fn add_object(a: AddArgs, base: Map<String, Json>) -> Map<String, Json> {
         m.insert("tags".into(), Json::from(a.tags));
     }
     if let Some(s) = a.supersedes {
-        m.insert("supersedes".into(), reference(&s));
+        m.insert("supersedes".into(), reckon_claim::input::reference_json(&s));
     }
     m
 }
@@ -290,7 +281,7 @@ pub(crate) fn retract(
     quiet: bool,
 ) -> Result<String, Failure> {
     let mut m = Map::new();
-    m.insert("retract".into(), reference(id));
+    m.insert("retract".into(), reckon_claim::input::reference_json(id));
     m.insert("reason".into(), Json::String(reason));
     let flag_of: fn(&str) -> String = |f| if f == "retract" { "ID".into() } else { flag(f) };
     let said = append_object(log, m, flag_of, None, None, dry_run)?;
@@ -317,13 +308,12 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         },
     )?;
     let dry_run = a.dry.dry_run;
-    let mut took = String::new();
     // Other formats are converted whole (they are written by hand or by sheets, not streamed
     // by the million), then imported as the lines they make.
     let done = if a.from != crate::args::FromFormat::Jsonl {
         let bytes = crate::interchange::read_input(&a.file)?;
         let converted = crate::interchange::convert(a.from, &name, &bytes, a.subject.as_deref())?;
-        took = format!("{}\n", crate::interchange::took(&converted));
+        let took = format!("{}\n", crate::interchange::took(&converted));
         let lines = converted.lines();
         return finish_import(
             reckon_ledger::import_gated(
@@ -376,7 +366,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         done
     }
     .map_err(import_failure)?;
-    finish_import(done, &vet, &name, &took, dry_run, quiet)
+    finish_import(done, &vet, &name, "", dry_run, quiet)
 }
 
 /// What an import says when it is done (or, in a dry run, would be).

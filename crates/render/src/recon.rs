@@ -507,7 +507,8 @@ impl<'a> SubjectOut<'a> {
     }
 }
 
-fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
+/// One subject of `reckon reconcile --format json`.
+pub fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
     serde_json::to_value(SubjectOut::of(state, s)).unwrap_or(Json::Null)
 }
 
