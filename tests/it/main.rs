@@ -19,4 +19,5 @@ mod support;
 mod tamper;
 mod tiles;
 mod vetting;
+mod web;
 mod witness;

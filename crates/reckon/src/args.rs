@@ -532,6 +532,57 @@ Examples:
         #[arg(long, value_name = "CHECKPOINT")]
         since: Option<PathBuf>,
     },
+    /// Serve the log as read-only web pages on this machine (figures, claims, timelines,
+    /// the conflict graph, entries, a query box).
+    #[command(after_help = "\
+Pages: / lists every subject with its figure, status, support and dissent, conflicts first,
+with a filter box; /subject/NAME.html (the subject's slashes written as ~) shows the figure in
+words, a timeline and the conflict graph drawn as SVG, and every claim with its speaker,
+publisher, dates, scope, exact quote, source link and entry; /entry/SEQ.html shows an entry,
+its check and what became of it (with --checkpoint, a download of its inclusion proof);
+/query.html answers a question in the query language (see `reckon query --help`).
+
+Read-only: GET and HEAD only, request heads bounded, nothing loaded from outside the pages,
+everything from the log escaped. Each page is made from a fresh, checked read of the log (a
+subject's through the saved index), so appends show on the next request. It listens on
+127.0.0.1 unless --bind names another address: the log is then readable by anyone who can
+reach it. Stop it with Ctrl-C.
+
+Examples:
+  reckon serve                          http://127.0.0.1:8480/
+  reckon serve --port 0                 a free port, printed on start
+  reckon serve --checkpoint log.checkpoint
+  reckon site public/                   the same pages as static files")]
+    Serve {
+        /// The port (0: any free port, printed when serving starts).
+        #[arg(long, default_value_t = 8480)]
+        port: u16,
+        /// The address to listen on; anything but loopback exposes the log to the network.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// A signed checkpoint of the log: entry pages offer inclusion proofs against it.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Write the log's web pages as static files that any web host can publish.
+    #[command(after_help = "\
+Writes index.html, query.html, style.css, filter.js, subject/NAME.html for every subject
+and entry/SEQ.html for every entry into DIR (made if missing; files replaced whole, nothing
+else in DIR touched): the pages `reckon serve` gives, made from one checked read of the log.
+The query page of a static copy explains that questions need `reckon serve`. With
+--checkpoint, entry/SEQ.proof.json holds each covered entry's inclusion proof. The same log
+gives the same bytes.
+
+Examples:
+  reckon site public/
+  reckon site public/ --checkpoint log.checkpoint && rsync -a public/ web:/srv/figures/")]
+    Site {
+        /// The directory to write.
+        dir: PathBuf,
+        /// A signed checkpoint of the log: each entry it covers gets its inclusion proof.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
     /// Check every entry, every link of the chain, and the head file.
     #[command(after_help = "\
 Exit 0 with a summary when the log is intact; exit 1 naming the first bad entry and what is

@@ -333,6 +333,61 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 dir.display()
             ))?;
         }
+        Command::Serve {
+            port,
+            bind,
+            checkpoint,
+        } => {
+            let checkpoint = checkpoint
+                .map(|p| audit::read_text(&p, audit::Input::Note))
+                .transpose()?;
+            let opts = reckon_web::ServeOptions {
+                addr: std::net::SocketAddr::new(bind, port),
+                checkpoint,
+            };
+            // Said on standard output as soon as requests are accepted (a script or test
+            // waits for this line to learn the port).
+            let mut announced = Ok(());
+            let served = reckon_web::serve(log.clone(), &opts, |addr| {
+                let note = if addr.ip().is_loopback() {
+                    ""
+                } else {
+                    " (not loopback: anyone who can reach this address can read the log)"
+                };
+                let line = format!(
+                    "serving {} on http://{addr}/ read-only{note}; Ctrl-C stops\n",
+                    log.dir().display()
+                );
+                announced = out
+                    .write_all(reckon_render::terminal_safe(&line).as_bytes())
+                    .and_then(|()| out.flush());
+            });
+            announced
+                .context("cannot write to standard output")
+                .map_err(fail(2))?;
+            served.map_err(web)?;
+        }
+        Command::Site { dir, checkpoint } => {
+            let checkpoint = checkpoint
+                .map(|p| audit::read_text(&p, audit::Input::Note))
+                .transpose()?;
+            let w = reckon_web::write_site(&log, &dir, checkpoint.as_deref()).map_err(web)?;
+            if !quiet {
+                let proofs = if w.proofs > 0 {
+                    format!(" and {} inclusion proofs", w.proofs)
+                } else {
+                    String::new()
+                };
+                print(&format!(
+                    "wrote {} subject pages, {} entry pages{proofs} ({} files) made from log position {} to {}\n",
+                    w.subjects,
+                    w.entries,
+                    w.files,
+                    w.position,
+                    dir.display()
+                ))?;
+            }
+        }
         Command::VerifyTiles {
             dir,
             signers,
@@ -534,6 +589,17 @@ fn origin_flag(o: &str) -> Result<reckon_claim::LogName, Failure> {
 /// Checks `--origin`, when given.
 fn check_origin_flag(o: Option<&str>) -> Result<(), Failure> {
     o.map(origin_flag).transpose().map(|_| ())
+}
+
+/// A failure of the web pages: the log's own code when the log is the cause, else 2.
+fn web(e: reckon_web::WebError) -> Failure {
+    match e {
+        reckon_web::WebError::Log(e) => ledger(e),
+        e => Failure {
+            code: 2,
+            error: e.into(),
+        },
+    }
 }
 
 pub(crate) fn usage(m: String) -> Failure {

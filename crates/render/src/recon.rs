@@ -867,6 +867,75 @@ fn subjects_into<E>(
     emit(&whole(state, r, format))
 }
 
+/// One subject's row of the `reconcile` table, as a person reads it: subject, unit, figure
+/// (every tied value; a sum of parts that cannot hold beside it), status (with what its parts
+/// or sum say), support and dissent.
+pub fn summary_cells(s: &SubjectReport) -> Vec<String> {
+    let dissent = s.dissent().count();
+    // A tie shows every tied value, not only the one a tie-break picked.
+    let figure = if s.status == Status::Unresolved && !s.candidates.is_empty() {
+        s.candidates
+            .iter()
+            .map(|(iv, _)| figure_text(Some(iv), &s.unit))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    } else {
+        figure_text(s.figure.as_ref(), &s.unit)
+    };
+    // A sum of parts that cannot be the whole's figure is offered beside it.
+    let figure = match s
+        .parts
+        .as_ref()
+        .filter(|p| p.relation == Some(Relation::Contradicts))
+    {
+        Some(p) => format!(
+            "{figure} | parts sum {}",
+            figure_text(p.sum.as_ref(), &s.unit)
+        ),
+        None => figure,
+    };
+    // A part whose sum cannot hold is offered what the whole leaves it.
+    let figure = s
+        .part_of
+        .iter()
+        .filter(|p| p.relation == Relation::Contradicts)
+        .fold(figure, |f, p| {
+            format!(
+                "{f} | {} less others {}",
+                p.whole,
+                p.rest
+                    .as_ref()
+                    .map_or_else(|| "none".to_owned(), |r| figure_text(Some(r), &s.unit))
+            )
+        });
+    let mut status = match s.parts.as_ref().and_then(|p| p.relation) {
+        Some(Relation::Agrees) => format!("{}, checked by its parts", s.status.as_str()),
+        Some(Relation::Consistent) => {
+            format!("{}, consistent with its parts", s.status.as_str())
+        }
+        _ => s.status.as_str().to_owned(),
+    };
+    for p in &s.part_of {
+        match p.relation {
+            Relation::Agrees => status.push_str(", checked in its sum"),
+            Relation::Consistent => status.push_str(", consistent with its sum"),
+            _ => {}
+        }
+    }
+    vec![
+        s.subject.to_string(),
+        s.unit.clone(),
+        figure,
+        status,
+        support_text(s),
+        if dissent == 0 {
+            "-".into()
+        } else {
+            format!("{dissent} claim{}", plural(dissent))
+        },
+    ]
+}
+
 /// `reckon reconcile`: one subject a row (subject, unit, figure, status, support, dissent),
 /// or JSON `{"default_tolerance","format","head","position","subjects":[…]}` with every supporting,
 /// dissenting and uncounted claim's provenance; `parts` is the `sum_of` check of a whole and
@@ -885,71 +954,7 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             .map(String::from)
             .to_vec(),
     ];
-    for s in &r.subjects {
-        let dissent = s.dissent().count();
-        // A tie shows every tied value, not only the one a tie-break picked.
-        let figure = if s.status == Status::Unresolved && !s.candidates.is_empty() {
-            s.candidates
-                .iter()
-                .map(|(iv, _)| figure_text(Some(iv), &s.unit))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        } else {
-            figure_text(s.figure.as_ref(), &s.unit)
-        };
-        // A sum of parts that cannot be the whole's figure is offered beside it.
-        let figure = match s
-            .parts
-            .as_ref()
-            .filter(|p| p.relation == Some(Relation::Contradicts))
-        {
-            Some(p) => format!(
-                "{figure} | parts sum {}",
-                figure_text(p.sum.as_ref(), &s.unit)
-            ),
-            None => figure,
-        };
-        // A part whose sum cannot hold is offered what the whole leaves it.
-        let figure = s
-            .part_of
-            .iter()
-            .filter(|p| p.relation == Relation::Contradicts)
-            .fold(figure, |f, p| {
-                format!(
-                    "{f} | {} less others {}",
-                    p.whole,
-                    p.rest
-                        .as_ref()
-                        .map_or_else(|| "none".to_owned(), |r| figure_text(Some(r), &s.unit))
-                )
-            });
-        let mut status = match s.parts.as_ref().and_then(|p| p.relation) {
-            Some(Relation::Agrees) => format!("{}, checked by its parts", s.status.as_str()),
-            Some(Relation::Consistent) => {
-                format!("{}, consistent with its parts", s.status.as_str())
-            }
-            _ => s.status.as_str().to_owned(),
-        };
-        for p in &s.part_of {
-            match p.relation {
-                Relation::Agrees => status.push_str(", checked in its sum"),
-                Relation::Consistent => status.push_str(", consistent with its sum"),
-                _ => {}
-            }
-        }
-        rows.push(vec![
-            s.subject.to_string(),
-            s.unit.clone(),
-            figure,
-            status,
-            support_text(s),
-            if dissent == 0 {
-                "-".into()
-            } else {
-                format!("{dissent} claim{}", plural(dissent))
-            },
-        ]);
-    }
+    rows.extend(r.subjects.iter().map(summary_cells));
     let mut out = position_line(r);
     out.push_str(&table(&rows));
     out
@@ -1047,7 +1052,8 @@ fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut Str
     let _ = writeln!(out, "      {}", one_line(&src));
 }
 
-fn status_sentence(s: &SubjectReport) -> String {
+/// The verdict in a sentence: the status and what it rests on.
+pub fn status_sentence(s: &SubjectReport) -> String {
     let n = s.support_origins();
     match s.status {
         Status::SingleSource => "single source: one origin supports it and nothing contradicts it".into(),

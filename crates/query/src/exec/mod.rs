@@ -167,67 +167,40 @@ pub fn selects_subjects(q: &Query) -> bool {
 /// index matches the log (the answer is the same either way), else by reading the whole log,
 /// after which the index is made again for the next question.
 pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError> {
-    use reckon_index::{Index, expand};
+    use reckon_index::Index;
     // The whole question is answered under one shared lock, from one snapshot of the log.
     let snap = log.snapshot().map_err(RunError::Log)?;
     let Some(pattern) = subject_selection(q) else {
         let entries = snap.entries().map_err(RunError::Log)?;
         return Ok(run(q, &entries)?);
     };
-    // Claims need only where each subject's entries are, which one verify-speed pass gives.
-    // Figures also need every origin's record, which only a whole read gives: when the saved
-    // index has none, they are learned from a lean pass (each claim's core, never every
-    // decoded entry at once) and saved with a new index for the next question.
     let needs_records = !matches!(q.source, Source::Claims);
-    let (index, saved) = match Index::open(&snap) {
-        Ok(i) if !needs_records || i.records().is_some() => (Some(i), true),
-        _ if !needs_records => (Index::build_fast(&snap, None), false),
-        _ => (lean_index(&snap).map_err(RunError::Log)?, false),
-    };
     // Records the index holds are those of this snapshot: a whole read below reuses them.
     let mut learned = None;
-    if let Some(index) = index
-        && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
-    {
-        // The index files claims under canonical names; a pattern may name a subject by an
-        // alias, so alias names it matches are selected too (expanded to what they stand for).
-        let exact: std::collections::BTreeSet<String> = index
-            .subjects_matching(&pattern)
-            .map(str::to_owned)
-            .chain(others.iter().filter_map(|e| match &e.event {
-                reckon_claim::Event::Alias { subject, .. } if pattern.matches(subject.as_str()) => {
-                    Some(subject.to_string())
-                }
-                _ => None,
-            }))
-            .collect();
-        let wanted = expand(&others, &exact);
-        if let Ok(entries) = index.entries(&snap, &wanted) {
-            let head = index.head();
-            let ctx = Context {
-                head: Some((head.seq, head.hash.to_hex())),
-                records: index.records().map(|r| std::sync::Arc::new(r.clone())),
-            };
-            let mut a = run_in(q, &entries, &ctx)?;
-            // When the pattern names subjects the log has, the part read holds everything
-            // about them. Otherwise, and for claims that match nothing, the answer's notes
-            // suggest names, which must come from the whole log: ask the whole log.
-            let complete = if matches!(q.source, Source::Claims) {
-                !a.rows.is_empty() && a.notes.iter().all(|n| n.starts_with(LEFT_OUT))
+    if let Some(part) = read_part(&snap, &pattern, needs_records).map_err(RunError::Log)? {
+        let ctx = Context {
+            head: Some(part.head.clone()),
+            records: part.records.clone(),
+        };
+        let mut a = run_in(q, &part.entries, &ctx)?;
+        // When the pattern names subjects the log has, the part read holds everything
+        // about them. Otherwise, and for claims that match nothing, the answer's notes
+        // suggest names, which must come from the whole log: ask the whole log.
+        let complete = if matches!(q.source, Source::Claims) {
+            !a.rows.is_empty() && a.notes.iter().all(|n| n.starts_with(LEFT_OUT))
+        } else {
+            part.named_known
+        };
+        if complete {
+            let entries = part.entries.len();
+            a.read = if part.saved {
+                Read::Index { entries }
             } else {
-                !exact.is_empty()
+                Read::NewIndex { entries }
             };
-            if complete {
-                let entries = entries.len();
-                a.read = if saved {
-                    Read::Index { entries }
-                } else {
-                    Read::NewIndex { entries }
-                };
-                return Ok(a);
-            }
-            learned = ctx.records;
+            return Ok(a);
         }
+        learned = ctx.records;
     }
     let (entries, spans) = snap.entries_with_spans().map_err(RunError::Log)?;
     let have_index = learned.is_some();
@@ -251,6 +224,72 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
     }
     Ok(a)
+}
+
+/// The entries of a log that answer questions about some subjects, read through the index.
+#[derive(Debug)]
+pub struct Part {
+    /// The subjects' entries (under every name they have), every event that is not a claim,
+    /// and the members of any sum they belong to; each re-hashed and linked to its neighbours.
+    pub entries: Vec<Entry>,
+    /// The whole log's length and head hash (hex).
+    pub head: (u64, String),
+    /// Every origin's record, learned from the whole log (when asked for).
+    pub records: Option<std::sync::Arc<reckon_reconcile::Records>>,
+    /// True when a saved index answered (false: it was made by this read).
+    pub saved: bool,
+    /// True when the pattern names at least one subject the log has.
+    pub named_known: bool,
+}
+
+/// Reads the part of the log behind the subjects `pattern` selects, through the saved index
+/// (made again from one checked pass when it does not match the log, and then saved for the
+/// next read). With `records`, every origin's record comes with it, learned from the whole
+/// log when the saved index has none. `Ok(None)` when no index can be had (the entries file
+/// changed under the snapshot): the caller reads the whole log instead.
+pub fn read_part(
+    snap: &reckon_ledger::Snapshot<'_>,
+    pattern: &Pattern,
+    records: bool,
+) -> Result<Option<Part>, reckon_ledger::LedgerError> {
+    use reckon_index::{Index, expand};
+    // Claims need only where each subject's entries are, which one verify-speed pass gives.
+    // Figures also need every origin's record, which only a whole read gives: when the saved
+    // index has none, they are learned from a lean pass (each claim's core, never every
+    // decoded entry at once) and saved with a new index for the next question.
+    let (index, saved) = match Index::open(snap) {
+        Ok(i) if !records || i.records().is_some() => (Some(i), true),
+        _ if !records => (Index::build_fast(snap, None), false),
+        _ => (lean_index(snap)?, false),
+    };
+    let Some(index) = index else { return Ok(None) };
+    let Ok(others) = index.entries(snap, &std::collections::BTreeSet::new()) else {
+        return Ok(None);
+    };
+    // The index files claims under canonical names; a pattern may name a subject by an
+    // alias, so alias names it matches are selected too (expanded to what they stand for).
+    let exact: std::collections::BTreeSet<String> = index
+        .subjects_matching(pattern)
+        .map(str::to_owned)
+        .chain(others.iter().filter_map(|e| match &e.event {
+            reckon_claim::Event::Alias { subject, .. } if pattern.matches(subject.as_str()) => {
+                Some(subject.to_string())
+            }
+            _ => None,
+        }))
+        .collect();
+    let wanted = expand(&others, &exact);
+    let Ok(entries) = index.entries(snap, &wanted) else {
+        return Ok(None);
+    };
+    let head = index.head();
+    Ok(Some(Part {
+        entries,
+        head: (head.seq, head.hash.to_hex()),
+        records: index.records().map(|r| std::sync::Arc::new(r.clone())),
+        saved,
+        named_known: !exact.is_empty(),
+    }))
 }
 
 /// The index of `snap` with every origin's record, from one lean pass: each entry decoded,
