@@ -324,6 +324,23 @@ fn site_writes_the_served_pages_as_files_and_the_same_bytes_twice() {
         .code,
         0
     );
+    // A file that is not a checkpoint is refused with its reason, and nothing is written.
+    let bad = dir.join("bad-checkpoint");
+    std::fs::write(&bad, "not a checkpoint\n").unwrap();
+    let nothing = dir.join("nothing");
+    let r = reckon(
+        &log,
+        &[
+            "site",
+            nothing.to_str().unwrap(),
+            "--checkpoint",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("malformed signed note"), "{}", r.stderr);
+    assert!(!nothing.exists());
     let c = dir.join("c");
     let r = reckon(
         &log,

@@ -51,7 +51,7 @@ impl fmt::Display for WebError {
             WebError::Log(e) => write!(f, "{e}"),
             WebError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
             WebError::Serve(e) => write!(f, "cannot start the server: {e}"),
-            WebError::Write(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+            WebError::Write(p, e) => write!(f, "cannot make the folder {}: {e}", p.display()),
             WebError::Replace(e) => write!(f, "{e}"),
             WebError::Proof(m) => write!(f, "cannot prove inclusion: {m}"),
         }
@@ -61,10 +61,9 @@ impl fmt::Display for WebError {
 impl std::error::Error for WebError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            // The others say their cause in their own message.
             WebError::Log(e) => Some(e),
-            WebError::Bind(_, e) | WebError::Serve(e) | WebError::Write(_, e) => Some(e),
-            WebError::Replace(e) => Some(e),
-            WebError::Proof(_) => None,
+            _ => None,
         }
     }
 }

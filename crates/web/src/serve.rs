@@ -24,6 +24,9 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub const MAX_QUESTION: usize = 4096;
 /// How long a client has to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many pages are made at once; further requests wait their turn (a page may read the
+/// whole log, so a burst of requests must not become a burst of whole reads in memory).
+const MAKERS: usize = 2;
 
 /// Where and how to serve.
 #[derive(Clone, Debug)]
@@ -41,6 +44,7 @@ struct Shared {
     log: Log,
     checkpoint: Option<String>,
     subjects: Mutex<Option<Cached>>,
+    makers: tokio::sync::Semaphore,
 }
 
 /// Serves `log` until the process ends. `ready` is told the address bound (the port chosen
@@ -61,6 +65,7 @@ pub fn serve(
         log,
         checkpoint: opts.checkpoint.clone(),
         subjects: Mutex::new(None),
+        makers: tokio::sync::Semaphore::new(MAKERS),
     });
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(opts.addr)
@@ -209,8 +214,12 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<B
         return r;
     }
     let route = route(req.uri().path(), req.uri().query());
+    let Ok(_turn) = shared.makers.acquire().await else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping\n");
+    };
     // Reading the log is blocking work: it runs beside the connections, not on them.
-    let made = tokio::task::spawn_blocking(move || page(&shared, route)).await;
+    let maker = Arc::clone(&shared);
+    let made = tokio::task::spawn_blocking(move || page(&maker, route)).await;
     let mut response = match made {
         Ok(r) => r,
         Err(_) => plain(

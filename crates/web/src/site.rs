@@ -34,6 +34,12 @@ pub fn write_site(log: &Log, out: &Path, checkpoint: Option<&str>) -> Result<Wri
     let state = State::fold(&entries, None);
     let r = reconcile(&state, None, &Options::default());
     let made = made_of(state.position, state.head.map(|h| h.to_hex()));
+    // A checkpoint that is not this log's, or not a checkpoint, is refused with its reason
+    // before anything is written; entries after the tree it signs simply get no proof.
+    if let (Some(cp), Some(first)) = (checkpoint, entries.first()) {
+        reckon_audit::prove(&snap, (&entries, &spans), first.seq, cp)
+            .map_err(|e| WebError::Proof(e.to_string()))?;
+    }
     let mut w = Writer::new(out)?;
     w.put("index.html", &pages::subjects(&r, &made))?;
     w.put("query.html", &pages::query("", &Asked::Static, &made))?;
@@ -63,11 +69,6 @@ pub fn write_site(log: &Log, out: &Path, checkpoint: Option<&str>) -> Result<Wri
             w.put(&format!("entry/{}.proof.json", e.seq), &p)?;
             proofs += 1;
         }
-    }
-    if checkpoint.is_some() && proofs == 0 && !entries.is_empty() {
-        return Err(WebError::Proof(
-            "the checkpoint covers none of the log's entries, or is not this log's".into(),
-        ));
     }
     Ok(Written {
         subjects,
