@@ -367,6 +367,17 @@ fn site_writes_the_served_pages_as_files_and_the_same_bytes_twice() {
         None,
     );
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    // The server offers the same proof, byte for byte.
+    let s = Served::start(&log, &["--checkpoint", cp.to_str().unwrap()]);
+    let (code, page) = s.get("/entry/12.html");
+    assert_eq!(code, 200);
+    assert!(page.contains("href=\"12.proof.json\""), "{page}");
+    let (code, proof) = s.get("/entry/12.proof.json");
+    assert_eq!(code, 200);
+    assert_eq!(
+        proof,
+        std::fs::read_to_string(c.join("entry/12.proof.json")).unwrap()
+    );
 }
 
 /// The headless browser, when the machine has one.
