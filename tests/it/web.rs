@@ -189,6 +189,11 @@ fn served_pages_say_what_the_log_says_and_refuse_what_a_read_only_server_must() 
         s.raw("HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assert_eq!(code, 200);
     assert!(body.is_empty());
+    // With the length a GET of the same page has.
+    assert!(
+        head.contains(&format!("content-length: {}", s.get("/").1.len())),
+        "{head}"
+    );
     assert!(
         head.contains("content-security-policy: default-src 'none'"),
         "{head}"

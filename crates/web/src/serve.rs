@@ -220,17 +220,14 @@ async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<B
     // Reading the log is blocking work: it runs beside the connections, not on them.
     let maker = Arc::clone(&shared);
     let made = tokio::task::spawn_blocking(move || page(&maker, route)).await;
-    let mut response = match made {
+    // For HEAD, hyper sends the headers of the GET answer (its length included) and no body.
+    match made {
         Ok(r) => r,
         Err(_) => plain(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the page could not be made\n",
         ),
-    };
-    if head_only {
-        *response.body_mut() = Full::new(Bytes::new());
     }
-    response
 }
 
 fn page(shared: &Shared, route: Route) -> Response<Full<Bytes>> {
