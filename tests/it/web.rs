@@ -201,7 +201,7 @@ fn served_pages_say_what_the_log_says_and_refuse_what_a_read_only_server_must() 
     // A request head past the bound is refused, not read on.
     let huge = format!(
         "GET / HTTP/1.1\r\nHost: localhost\r\nX-Filler: {}\r\nConnection: close\r\n\r\n",
-        "a".repeat(reckon_web_max_head() * 2)
+        "a".repeat(MAX_HEAD * 2)
     );
     let (code, _, _) = s.raw(&huge);
     assert!(code == 431 || code == 0, "an oversized head got {code}");
@@ -230,9 +230,8 @@ fn served_pages_say_what_the_log_says_and_refuse_what_a_read_only_server_must() 
     assert!(s.get("/").1.contains("Made from log position 27"));
 }
 
-fn reckon_web_max_head() -> usize {
-    16 * 1024
-}
+/// The server's bound on a request head (`reckon_web::MAX_HEAD`, documented in README).
+const MAX_HEAD: usize = 16 * 1024;
 
 #[test]
 fn text_from_the_log_is_never_markup_in_the_served_html() {
@@ -542,4 +541,33 @@ fn every_kind_of_page_loads_in_a_real_browser_and_no_quote_runs_as_a_script() {
             .join("web-screenshots")
             .display()
     ));
+}
+
+#[test]
+fn entry_pages_of_the_site_say_what_became_of_each_entry_as_the_server_does() {
+    // The site works out every entry's fate in one pass; the server one entry at a time.
+    let dir = scratch("web-fates");
+    let log = hostile_log(&dir);
+    for args in [
+        &["retract", "1", "--reason", "the agency withdrew it"][..],
+        &["add", "--supersedes", "3", "--value", "310"][..],
+        &["retract", "4", "--reason", "a second look"][..],
+    ] {
+        let r = reckon(&log, args, None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let out = dir.join("site");
+    assert_eq!(reckon(&log, &["site", out.to_str().unwrap()], None).code, 0);
+    let s = Served::start(&log, &[]);
+    for seq in 1..=7 {
+        let file = std::fs::read_to_string(out.join(format!("entry/{seq}.html"))).unwrap();
+        assert_eq!(s.get(&format!("/entry/{seq}.html")).1, file, "entry {seq}");
+    }
+    let first = std::fs::read_to_string(out.join("entry/1.html")).unwrap();
+    assert!(first.contains("by #5: the agency withdrew it"), "{first}");
+    let third = std::fs::read_to_string(out.join("entry/3.html")).unwrap();
+    assert!(
+        third.contains("superseded") && third.contains("by #6"),
+        "{third}"
+    );
 }

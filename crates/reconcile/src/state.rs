@@ -442,4 +442,36 @@ impl Fate {
         }
         fate
     }
+
+    /// The fate of every entry of `entries` (the whole log, in order), in one pass: entry `k`'s
+    /// is `Fate::of(entries, &entries[k])`.
+    pub fn all(entries: &[Entry]) -> Vec<Fate> {
+        let at: HashMap<EntryHash, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.hash, i))
+            .collect();
+        let mut fates = vec![Fate::default(); entries.len()];
+        for (k, l) in entries.iter().enumerate() {
+            let target = match &l.event {
+                Event::Retract { claim, .. } => claim,
+                Event::Claim(c) => match &c.supersedes {
+                    Some(h) => h,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            // Only a later entry changes an entry's fate.
+            let Some(&i) = at.get(target).filter(|i| **i < k) else {
+                continue;
+            };
+            match &l.event {
+                Event::Retract { reason, .. } => {
+                    fates[i].retracted_by.push((l.seq, reason.clone()))
+                }
+                _ => fates[i].superseded_by.push(l.seq),
+            }
+        }
+        fates
+    }
 }

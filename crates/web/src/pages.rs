@@ -128,6 +128,13 @@ pub fn subject(state: &State<'_>, r: &Reconciliation, subject: &str, made: &Made
 
 fn unit_section(state: &State<'_>, r: &Reconciliation, s: &SubjectReport, body: &mut String) {
     let _ = writeln!(body, "<section>\n<h2>In {}</h2>", esc(&s.unit));
+    // This unit's report alone, for the graph and the account in words.
+    let one = Reconciliation {
+        position: r.position,
+        head: r.head,
+        subjects: vec![s.clone()],
+        records: Default::default(),
+    };
     // The table's figure: every tied value, and a sum of parts that cannot hold beside it.
     let cells = summary_cells(s);
     let _ = writeln!(
@@ -151,12 +158,6 @@ fn unit_section(state: &State<'_>, r: &Reconciliation, s: &SubjectReport, body: 
             "<figure>\n{}<figcaption>Timeline: each claim's interval at the time it describes (else the day it was said); the band is the figure; crosses contradict it.</figcaption>\n</figure>",
             svg::timeline(state, s)
         );
-        let one = Reconciliation {
-            position: r.position,
-            head: r.head,
-            subjects: vec![(*s).clone()],
-            records: Default::default(),
-        };
         let g = reckon_reconcile::graph::build(&one);
         let _ = writeln!(
             body,
@@ -166,12 +167,6 @@ fn unit_section(state: &State<'_>, r: &Reconciliation, s: &SubjectReport, body: 
     }
     claims_table(state, s, body);
     // The reconciler's own account, as `reckon explain` prints it.
-    let one = Reconciliation {
-        position: r.position,
-        head: r.head,
-        subjects: vec![(*s).clone()],
-        records: Default::default(),
-    };
     let text = reckon_render::recon::explain(state, &one, reckon_render::Format::Human);
     let text = text
         .split_once('\n')

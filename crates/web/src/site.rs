@@ -59,11 +59,11 @@ pub fn write_site(log: &Log, out: &Path, checkpoint: Option<&str>) -> Result<Wri
         head: entries.last().map(|l| l.hash.to_hex()).unwrap_or_default(),
     };
     let mut proofs = 0;
-    for e in &entries {
+    let fates = reckon_reconcile::state::Fate::all(&entries);
+    for (e, fate) in entries.iter().zip(&fates) {
         let proof = checkpoint
             .and_then(|cp| reckon_audit::prove(&snap, (&entries, &spans), e.seq, cp).ok());
-        let fate = reckon_reconcile::state::Fate::of(&entries, e);
-        let page = pages::entry(e, &fate, &checked, proof.is_some(), &made);
+        let page = pages::entry(e, fate, &checked, proof.is_some(), &made);
         w.put(&format!("entry/{}.html", e.seq), &page)?;
         if let Some(p) = proof {
             w.put(&format!("entry/{}.proof.json", e.seq), &p)?;

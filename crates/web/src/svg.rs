@@ -25,6 +25,13 @@ fn num(n: reckon_claim::Num) -> f64 {
     n.millionths() as f64 / 1_000_000.0
 }
 
+/// Who a claim is by, for a label: its speaker, else its publisher, else its origin.
+fn who(rec: &reckon_reconcile::Recorded<'_>) -> String {
+    rec.full
+        .and_then(|c| c.speaker.clone().or_else(|| c.publisher.clone()))
+        .unwrap_or_else(|| rec.claim.origin.to_string())
+}
+
 /// How a claim stands, in the words and the shape used for it.
 fn standing(a: &Assessed) -> (&'static str, &'static str) {
     if !a.counts() {
@@ -70,10 +77,7 @@ pub fn timeline(state: &State<'_>, s: &SubjectReport) -> String {
         .map(|a| {
             let rec = &state.claims[a.index];
             let period = a.as_of.or(rec.claim.as_of).unwrap_or(rec.claim.said_on);
-            let who = rec
-                .full
-                .and_then(|c| c.speaker.clone().or_else(|| c.publisher.clone()))
-                .unwrap_or_else(|| rec.claim.origin.to_string());
+            let who = who(rec);
             Mark {
                 a,
                 day: day_of(&period),
@@ -444,10 +448,7 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, unit: &str) -> String {
         };
         let (x, y) = pos[n];
         let rec = &state.claims[index];
-        let who = rec
-            .full
-            .and_then(|c| c.speaker.clone().or_else(|| c.publisher.clone()))
-            .unwrap_or_else(|| rec.claim.origin.to_string());
+        let who = who(rec);
         let text = clip(
             &format!("#{seq} {}: {}", clip(&who, 18), rec.claim.value.stated()),
             44,
