@@ -4,6 +4,7 @@ use crate::date::Period;
 use crate::num::Num;
 use crate::value::{Tolerance, Value, ValueError};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -436,6 +437,90 @@ pub struct Claim {
 impl Claim {
     /// The origin of the claim for independence: what it cites, else its speaker, else its
     /// publisher.
+    pub fn origin(&self) -> &str {
+        self.cites
+            .as_deref()
+            .or(self.speaker.as_deref())
+            .or(self.publisher.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// A claim event read for reckoning: the JSON of a whole `{"type":"claim",…}` event, every
+/// field checked exactly as [`Claim`] checks it (the same types, the same required fields, no
+/// unknown ones), but the words a reconciler never reads (who, where, the quote, tags) borrowed
+/// from the line instead of copied. For passes over millions of entries that keep a few fields
+/// of each; [`ClaimView::origin`] is [`Claim::origin`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimView<'a> {
+    #[serde(rename = "type")]
+    _tag: ClaimTag,
+    /// [`Claim::subject`].
+    pub subject: Subject,
+    /// [`Claim::value`].
+    pub value: Figure,
+    /// [`Claim::unit`].
+    #[serde(borrow)]
+    pub unit: Cow<'a, str>,
+    /// [`Claim::scope`].
+    #[serde(default, borrow)]
+    pub scope: Option<Cow<'a, str>>,
+    /// [`Claim::as_of`].
+    #[serde(default)]
+    pub as_of: Option<Period>,
+    /// [`Claim::said_on`].
+    pub said_on: Period,
+    /// [`Claim::speaker`].
+    #[serde(default, borrow)]
+    pub speaker: Option<Cow<'a, str>>,
+    /// [`Claim::role`].
+    #[serde(default, borrow)]
+    pub role: Option<Cow<'a, str>>,
+    /// [`Claim::cites`].
+    #[serde(default, borrow)]
+    pub cites: Option<Cow<'a, str>>,
+    /// [`Claim::publisher`].
+    #[serde(default, borrow)]
+    pub publisher: Option<Cow<'a, str>>,
+    /// [`Claim::url`].
+    #[serde(default, borrow)]
+    pub url: Option<Cow<'a, str>>,
+    /// [`Claim::title`].
+    #[serde(default, borrow)]
+    pub title: Option<Cow<'a, str>>,
+    /// [`Claim::document`].
+    #[serde(default, borrow)]
+    pub document: Option<Cow<'a, str>>,
+    /// [`Claim::document_hash`].
+    #[serde(default)]
+    pub document_hash: Option<DocumentHash>,
+    /// [`Claim::quote`].
+    #[serde(default, borrow)]
+    pub quote: Option<Cow<'a, str>>,
+    /// [`Claim::modality`].
+    #[serde(default)]
+    pub modality: Modality,
+    /// [`Claim::tags`].
+    #[serde(default, borrow)]
+    pub tags: Vec<Cow<'a, str>>,
+    /// [`Claim::supersedes`].
+    #[serde(default)]
+    pub supersedes: Option<EntryHash>,
+    /// [`Claim::precision`].
+    #[serde(default)]
+    pub precision: Option<Precision>,
+}
+
+/// The tag of a claim event: only `"claim"` is accepted.
+#[derive(Debug, Deserialize)]
+enum ClaimTag {
+    #[serde(rename = "claim")]
+    Claim,
+}
+
+impl ClaimView<'_> {
+    /// [`Claim::origin`]: what it cites, else its speaker, else its publisher.
     pub fn origin(&self) -> &str {
         self.cites
             .as_deref()

@@ -338,11 +338,17 @@ impl Value {
             let hi = c.amount("a number after `and`")?;
             return finish_range(&mut c, lo, hi);
         }
-        let found = QUALIFIERS.iter().find(|(p, _)| c.eat_phrase(p));
+        // No qualifier begins with a digit: a bare figure (most of them) skips the list.
+        let bare = c.rest().starts_with(|ch: char| ch.is_ascii_digit());
+        let found = if bare {
+            None
+        } else {
+            QUALIFIERS.iter().find(|(p, _)| c.eat_phrase(p))
+        };
         let qual = found.map(|&(_, q)| q);
-        let what = match found {
-            Some((p, _)) => format!("a number after `{p}`, like `{p} 1,000`"),
-            None => "a number".to_owned(),
+        let what: std::borrow::Cow<'_, str> = match found {
+            Some((p, _)) => format!("a number after `{p}`, like `{p} 1,000`").into(),
+            None => "a number".into(),
         };
         let before_amount = c.pos;
         let n = c.amount(&what).map_err(|e| {
@@ -518,6 +524,14 @@ impl fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Value::parse` skips the qualifier list for a figure that begins with a digit.
+    #[test]
+    fn no_qualifier_begins_with_a_digit() {
+        for (p, _) in QUALIFIERS {
+            assert!(!p.starts_with(|c: char| c.is_ascii_digit()), "{p}");
+        }
+    }
 
     fn canon(s: &str) -> String {
         match Value::parse(s) {

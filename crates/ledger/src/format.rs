@@ -1,6 +1,6 @@
 //! Encoding and decoding one entry line. The byte-level specification is in the crate docs.
 
-use reckon_claim::{EntryHash, Event, Timestamp};
+use reckon_claim::{ClaimView, EntryHash, Event, Timestamp};
 use std::fmt;
 
 /// The `prev` of the first entry: 32 zero bytes.
@@ -211,6 +211,48 @@ pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
         event,
         hash: h.hash,
     })
+}
+
+/// An entry as a pass that keeps little of each sees it: a claim (nearly every entry) as a
+/// [`ClaimView`] borrowing from its line, any other event decoded whole. Both are checked
+/// exactly as [`decode`] checks them.
+#[derive(Debug)]
+pub enum Brief<'a> {
+    /// A claim event.
+    Claim {
+        /// The entry's position, from 1.
+        seq: u64,
+        /// The entry's hash.
+        hash: EntryHash,
+        /// When it was recorded.
+        at: Timestamp,
+        /// The claim, its words borrowed from the line.
+        claim: ClaimView<'a>,
+    },
+    /// Any other event, or a claim written with its fields in another order.
+    Whole(Entry),
+}
+
+/// [`decode`] for a pass that keeps little of each entry: the same checks, and a claim's words
+/// are borrowed from `line` rather than copied.
+pub fn decode_brief(line: &[u8]) -> Result<(Header<'_>, Brief<'_>), LineProblem> {
+    let h = decode_header(line)?;
+    if !h.event_json.starts_with(r#"{"type":"claim","#) {
+        let whole = decode(line)?;
+        return Ok((h, Brief::Whole(whole)));
+    }
+    let Ok(claim) = serde_json::from_str::<ClaimView<'_>>(h.event_json) else {
+        // The problem is told as `decode` tells it (word for word, same column).
+        let whole = decode(line)?;
+        return Ok((h, Brief::Whole(whole)));
+    };
+    let brief = Brief::Claim {
+        seq: h.seq,
+        hash: h.hash,
+        at: h.at,
+        claim,
+    };
+    Ok((h, brief))
 }
 
 /// Whether `bytes` could be the beginning of the line of entry `seq` as an append writes it

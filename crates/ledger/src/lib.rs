@@ -277,8 +277,8 @@ mod tx;
 
 pub use error::{LedgerError, Problem};
 pub use format::{
-    Entry, GENESIS, Header, LineProblem, check, could_start_entry, decode, decode_header, encode,
-    one_recording_time,
+    Brief, Entry, GENESIS, Header, LineProblem, check, could_start_entry, decode, decode_brief,
+    decode_header, encode, one_recording_time,
 };
 pub use import::{
     Gate, ImportError, Imported, MAX_LINE, Refusal, import, import_anchored, import_from,
@@ -288,7 +288,8 @@ pub use log::{ENTRIES, HEAD, Head, Log, Progress, Repair, Stamp, recording_time}
 pub use lookup::find;
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
 pub use scan::{
-    Keep, Projector, Scan, Visitor, scan, scan_keeping, scan_projecting, scan_visiting,
+    BriefProjector, Keep, Projected, Projector, Scan, Visitor, scan, scan_briefly, scan_keeping,
+    scan_projecting, scan_visiting,
 };
 pub use snapshot::{Snapshot, Span};
 pub use tx::{Tx, check_references};

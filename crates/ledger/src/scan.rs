@@ -6,7 +6,7 @@
 //! reported is always the first one in the file.
 
 use crate::error::Problem;
-use crate::format::{self, Entry, GENESIS, Header};
+use crate::format::{self, Brief, Entry, GENESIS, Header};
 use reckon_claim::{EntryHash, Timestamp};
 use std::io::Read;
 
@@ -52,12 +52,55 @@ pub type Visitor<'v, V> = dyn Fn(&Header<'_>, &[u8], (u64, u32)) -> V + Sync + '
 /// decoded entry at once.
 pub type Projector<'v, V> = dyn Fn(Entry, (u64, u32)) -> V + Sync + 'v;
 
+/// What a brief projector is given: the entry as a [`Brief`] (a claim's words borrowed from
+/// its line), checked exactly as [`Keep::Entries`] checks it, and where its line is.
+pub type BriefProjector<'v, V> = dyn Fn(Brief<'_>, (u64, u32)) -> V + Sync + 'v;
+
 /// What a pass hands each checked line to, beside its checks.
 enum Visit<'v, V> {
     /// The line's bytes, undecoded.
     Lines(&'v Visitor<'v, V>),
     /// The decoded entry.
     Entries(&'v Projector<'v, V>),
+    /// The entry, decoded briefly.
+    Briefs(&'v BriefProjector<'v, V>),
+}
+
+/// What a projecting pass returned for each entry, in log order, in the pieces it was made
+/// in: iterating gives each piece back to the allocator once it is used up, so a reader that
+/// folds the values never holds them twice.
+#[derive(Debug)]
+pub struct Projected<V> {
+    pieces: Vec<Vec<V>>,
+}
+
+impl<V> Projected<V> {
+    /// How many values there are.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(Vec::len).sum()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.pieces.iter().all(Vec::is_empty)
+    }
+
+    /// All of them in one vector.
+    pub fn into_vec(self) -> Vec<V> {
+        let mut all = Vec::with_capacity(self.len());
+        for p in self.pieces {
+            all.extend(p);
+        }
+        all
+    }
+}
+
+impl<V> IntoIterator for Projected<V> {
+    type Item = V;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<V>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.pieces.into_iter().flatten()
+    }
 }
 
 // Two references: copied whatever `V` is (a derive would ask `V: Copy`).
@@ -90,6 +133,10 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<Visit<'_, V
         Some(Visit::Lines(v)) => Some(v),
         _ => None,
     };
+    let briefer = match visit {
+        Some(Visit::Briefs(b)) => Some(b),
+        _ => None,
+    };
     let entries = matches!(keep, Keep::Entries | Keep::EntriesAndSpans);
     let decoding = entries || projector.is_some();
     // Entries are a few hundred bytes: reserve room so the vectors do not grow by copying.
@@ -117,7 +164,12 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<Visit<'_, V
         let i = c.lines;
         c.lines += 1;
         let len = u32::try_from(end).unwrap_or(u32::MAX);
-        let decoded = if decoding {
+        let decoded = if let Some(b) = briefer {
+            format::decode_brief(line).map(|(h, brief)| {
+                c.visited.push(b(brief, (offset, len)));
+                (h.seq, h.prev, h.at, h.hash, None)
+            })
+        } else if decoding {
             format::decode(line).map(|e| (e.seq, e.prev, e.at, e.hash, Some(e)))
         } else {
             format::check(line).map(|h| {
@@ -253,7 +305,7 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 /// The running state of a scan across pieces.
 struct State<'v, V> {
     visit: Option<Visit<'v, V>>,
-    visited: Vec<V>,
+    visited: Vec<Vec<V>>,
     out: Scan,
     lines_before: u64,
     /// The last entry's recorded time.
@@ -315,7 +367,9 @@ impl<V: Send> State<'_, V> {
             self.out.kept.extend(chunk.kept);
             self.out.hashes.extend(chunk.hashes);
             self.out.spans.extend(chunk.spans);
-            self.visited.extend(chunk.visited);
+            if !chunk.visited.is_empty() {
+                self.visited.push(chunk.visited);
+            }
         }
         self.bytes_before += complete.len() as u64;
         Ok(())
@@ -334,7 +388,7 @@ pub fn scan_visiting<V: Send>(
     r: impl Read,
     visit: &Visitor<'_, V>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
-    scan_core(r, Keep::Nothing, Some(Visit::Lines(visit)))
+    Ok(scan_core(r, Keep::Nothing, Some(Visit::Lines(visit)))?.map(|(s, v)| (s, v.into_vec())))
 }
 
 /// Checks and decodes every entry read from `r` (on all cores), as [`Keep::Entries`] does, and
@@ -343,14 +397,23 @@ pub fn scan_projecting<V: Send>(
     r: impl Read,
     project: &Projector<'_, V>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
-    scan_core(r, Keep::Nothing, Some(Visit::Entries(project)))
+    Ok(scan_core(r, Keep::Nothing, Some(Visit::Entries(project)))?.map(|(s, v)| (s, v.into_vec())))
+}
+
+/// [`scan_projecting`] with each entry decoded briefly ([`Brief`]): the same checks, a claim's
+/// words borrowed from its line for `project`, and what it returned kept in pieces.
+pub fn scan_briefly<V: Send>(
+    r: impl Read,
+    project: &BriefProjector<'_, V>,
+) -> std::io::Result<Result<(Scan, Projected<V>), Problem>> {
+    scan_core(r, Keep::Nothing, Some(Visit::Briefs(project)))
 }
 
 fn scan_core<V: Send>(
     mut r: impl Read,
     keep: Keep,
     visit: Option<Visit<'_, V>>,
-) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
+) -> std::io::Result<Result<(Scan, Projected<V>), Problem>> {
     let mut st = State {
         visit,
         visited: Vec::new(),
@@ -395,7 +458,7 @@ fn scan_core<V: Send>(
             bytes: buf.len() as u64,
         }));
     }
-    Ok(Ok((st.out, st.visited)))
+    Ok(Ok((st.out, Projected { pieces: st.visited })))
 }
 
 /// Checks every entry of an entries file's bytes; `keep` also returns the decoded entries.

@@ -6,7 +6,10 @@
 use crate::error::{LedgerError, Problem, io};
 use crate::format::Entry;
 use crate::log::{Head, Log, Stamp};
-use crate::scan::{Keep, Projector, Scan, Visitor, scan_keeping, scan_projecting, scan_visiting};
+use crate::scan::{
+    BriefProjector, Keep, Projected, Projector, Scan, Visitor, scan_briefly, scan_keeping,
+    scan_projecting, scan_visiting,
+};
 use reckon_claim::EntryHash;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -166,10 +169,19 @@ impl Snapshot<'_> {
         self.visited(scanned)
     }
 
-    fn visited<V>(
+    /// [`Snapshot::project`] with each entry decoded briefly (see [`crate::Brief`]): the same checks,
+    /// with a claim's words borrowed from its line for `project` instead of copied into a whole
+    /// decoded entry first. What `project` returned comes back in pieces ([`Projected`]).
+    pub fn project_brief<V: Send>(
         &self,
-        scanned: Result<(Scan, Vec<V>), Problem>,
-    ) -> Result<(Head, Vec<V>), LedgerError> {
+        project: &BriefProjector<'_, V>,
+    ) -> Result<(Head, Projected<V>), LedgerError> {
+        let scanned =
+            scan_briefly(self.bytes()?, project).map_err(io(&self.log.entries_path(), "read"))?;
+        self.visited(scanned)
+    }
+
+    fn visited<T>(&self, scanned: Result<(Scan, T), Problem>) -> Result<(Head, T), LedgerError> {
         let checked = scanned.and_then(|(s, v)| {
             self.log.check_head(&s)?;
             Ok((

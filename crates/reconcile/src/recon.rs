@@ -1,5 +1,6 @@
 //! From the state to a report per subject: grouping, the sweep, trust for ties, relations.
 
+use crate::fx::FxBuild;
 use crate::parts;
 use crate::pattern::Pattern;
 use crate::reliability::{Declared, Learned, Model, Prepared, Vote};
@@ -9,7 +10,6 @@ use crate::state::State;
 use crate::sweep::{Candidate, best_regions, end_key, start_key};
 use reckon_claim::{End, EntryHash, Interval, Kind, Modality, Num, Period, Subject, Tolerance};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Origin records learned from a whole log, by origin.
 pub type Records = BTreeMap<String, Record>;
@@ -345,7 +345,7 @@ fn grouped<'s>(
     opts: &Options,
     keep: &dyn Fn(&Subject) -> bool,
 ) -> Grouped<'s> {
-    let mut origin_ids: HashMap<&str, u32, BuildHasherDefault<Fx>> = HashMap::default();
+    let mut origin_ids: HashMap<&str, u32, FxBuild> = HashMap::default();
     let mut origin_names: Vec<&str> = Vec::new();
     let mut claim_origin: Vec<u32> = Vec::with_capacity(state.claims.len());
     for r in &state.claims {
@@ -356,8 +356,7 @@ fn grouped<'s>(
         });
         claim_origin.push(id);
     }
-    let mut keyed: HashMap<(&Subject, &str), Vec<usize>, BuildHasherDefault<Fx>> =
-        HashMap::default();
+    let mut keyed: HashMap<(&Subject, &str), Vec<usize>, FxBuild> = HashMap::default();
     for (i, r) in state.claims.iter().enumerate() {
         let subject = state.canonical(&r.claim.subject);
         if keep(subject) {
@@ -562,7 +561,7 @@ fn snap(g: &Group, m: &Measures, region: Interval) -> Interval {
         return region;
     }
     // Each figure stated inside the region: its smallest rounding and how many claims state it.
-    let mut inside: HashMap<Interval, (Num, usize), BuildHasherDefault<Fx>> = HashMap::default();
+    let mut inside: HashMap<Interval, (Num, usize), FxBuild> = HashMap::default();
     for k in (0..g.claims.len()).filter(|&k| g.eligible[k]) {
         let Some(iv) = m.intervals[k] else { continue };
         if !iv.is_point() || !region.contains(&iv) {
@@ -865,7 +864,7 @@ fn report(
             )
         }
     };
-    let mut first_of_origin: HashMap<u32, u64, BuildHasherDefault<Fx>> = HashMap::default();
+    let mut first_of_origin: HashMap<u32, u64, FxBuild> = HashMap::default();
     let mut claims = Vec::with_capacity(g.claims.len());
     for (k, &i) in g.claims.iter().enumerate() {
         let r = &state.claims[i];
@@ -1081,41 +1080,4 @@ pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync
         return items.into_iter().map(f).collect();
     }
     items.into_par_iter().map(f).collect()
-}
-
-/// A fast, non-cryptographic hasher for grouping claims by subject (the keys come from the
-/// log, not from an adversary probing a server).
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Fx {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }

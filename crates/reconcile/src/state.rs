@@ -7,11 +7,12 @@
 //! reconciled without every decoded entry in memory, and readers that print a claim's
 //! provenance fetch it by sequence number.
 
+use crate::fx::FxBuild;
 use reckon_claim::{
-    Claim, EntryHash, Event, Figure, Modality, Period, Precision, Subject, SubjectDef, Timestamp,
-    TrustDecl,
+    Claim, ClaimView, EntryHash, Event, Figure, Modality, Period, Precision, Subject, SubjectDef,
+    Timestamp, TrustDecl,
 };
-use reckon_ledger::Entry;
+use reckon_ledger::{Brief, Entry};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -53,6 +54,21 @@ impl Core {
             said_on: c.said_on,
             modality: c.modality,
             precision: c.precision,
+        }
+    }
+
+    /// [`Core::of`] a claim read briefly: the same core, taking its figure.
+    fn of_view(c: ClaimView<'_>, names: &Names) -> Core {
+        Core {
+            subject: names.subject(&c.subject),
+            unit: names.name(&c.unit),
+            origin: names.name(c.origin()),
+            scope: c.scope.as_deref().map(|s| names.name(s)),
+            as_of: c.as_of,
+            said_on: c.said_on,
+            modality: c.modality,
+            precision: c.precision,
+            value: c.value,
         }
     }
 }
@@ -105,6 +121,26 @@ impl Lean {
         match &e.event {
             Event::Claim(c) => Lean::Claim(LeanClaim::of(&e, c, names)),
             _ => Lean::Other(Box::new(e)),
+        }
+    }
+
+    /// [`Lean::of`] an entry read briefly ([`reckon_ledger::Snapshot::project_brief`]): the
+    /// same reduction, without copying the words it drops.
+    pub fn brief(b: Brief<'_>, names: &Names) -> Lean {
+        match b {
+            Brief::Claim {
+                seq,
+                hash,
+                at,
+                claim,
+            } => Lean::Claim(LeanClaim {
+                seq,
+                hash,
+                at,
+                supersedes: claim.supersedes,
+                core: Core::of_view(claim, names),
+            }),
+            Brief::Whole(e) => Lean::of(e, names),
         }
     }
 }
@@ -169,8 +205,8 @@ pub struct Names {
 
 #[derive(Default)]
 struct Shard {
-    subjects: HashSet<Arc<Subject>>,
-    names: HashSet<Arc<str>>,
+    subjects: HashSet<Arc<Subject>, FxBuild>,
+    names: HashSet<Arc<str>, FxBuild>,
 }
 
 impl Default for Names {
@@ -186,11 +222,9 @@ const SHARDS: usize = 32;
 
 impl Names {
     fn shard(&self, s: &str) -> std::sync::MutexGuard<'_, Shard> {
-        // FNV-1a picks the shard; the set inside hashes again.
-        let h = s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        let i = usize::try_from(h % SHARDS as u64).unwrap_or(0);
+        // The top bits of a hash pick the shard (the set inside uses the low ones).
+        let h = std::hash::BuildHasher::hash_one(&FxBuild::default(), s);
+        let i = usize::try_from((h >> 58) % SHARDS as u64).unwrap_or(0);
         // A thread that panicked holding a shard left it whole (an insert is one step).
         self.shards[i]
             .lock()
@@ -239,7 +273,7 @@ fn known_by(known: &Option<Period>, at: Timestamp, said_on: Option<Period>) -> b
 /// standing (a retraction withdraws one; the one before it, if any, stands again).
 #[derive(Default)]
 struct Folding {
-    by_hash: HashMap<EntryHash, usize>,
+    by_hash: HashMap<EntryHash, usize, FxBuild>,
     definitions: HashMap<EntryHash, Subject>,
     standing: HashMap<Subject, Vec<(EntryHash, SubjectDef)>>,
 }

@@ -159,6 +159,20 @@ fn lean(entries: &[Entry]) -> Vec<Lean> {
         .collect()
 }
 
+/// The same entries reduced as a pass over their lines reduces them: each line decoded
+/// briefly (a claim's words borrowed from the line) and then reduced.
+fn lean_from_lines(entries: &[Entry]) -> Vec<Lean> {
+    let names = Names::default();
+    entries
+        .iter()
+        .map(|e| {
+            let (line, _) = reckon_ledger::encode(e.seq, &e.prev, e.at, &e.event).unwrap();
+            let (_, brief) = reckon_ledger::decode_brief(&line[..line.len() - 1]).unwrap();
+            Lean::brief(brief, &names)
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -173,6 +187,8 @@ proptest! {
         let full = State::fold_known(&e, at, known);
         let thin = State::fold_lean(lean(&e), at, known);
         prop_assert_eq!(summary(&full), summary(&thin));
+        let brief = State::fold_lean(lean_from_lines(&e), at, known);
+        prop_assert_eq!(summary(&full), summary(&brief));
         prop_assert!(full.claims.iter().all(|r| r.full.is_some()));
         prop_assert!(thin.claims.iter().all(|r| r.full.is_none()));
         let opts = Options::default();

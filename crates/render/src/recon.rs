@@ -286,19 +286,19 @@ fn column_widths(rows: &[Vec<String>]) -> Vec<usize> {
 pub fn table(rows: &[Vec<String>]) -> String {
     let widths = column_widths(rows);
     let cols = widths.len();
-    let mut out = String::new();
+    let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 2 * cols));
     for r in rows {
-        let mut line = String::new();
+        let start = out.len();
         for (c, cell) in r.iter().enumerate() {
-            if c + 1 == cols {
-                line.push_str(cell);
-            } else {
+            out.push_str(cell);
+            if c + 1 < cols {
                 let pad = widths[c] - cell.chars().count();
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad + 2));
+                out.extend(std::iter::repeat_n(' ', pad + 2));
             }
         }
-        out.push_str(line.trim_end());
+        // Trailing blanks (empty last cells, or the last cell's own) are cut.
+        let kept = start + out[start..].trim_end().len();
+        out.truncate(kept);
         out.push('\n');
     }
     out
@@ -867,6 +867,12 @@ fn subjects_into<E>(
     emit(&whole(state, r, format))
 }
 
+/// Every subject's row of the `reconcile` table ([`summary_cells`]), made on all cores.
+fn par_cells(subjects: &[SubjectReport]) -> Vec<Vec<String>> {
+    use rayon::prelude::*;
+    subjects.par_iter().map(summary_cells).collect()
+}
+
 /// One subject's row of the `reconcile` table, as a person reads it: subject, unit, figure
 /// (every tied value; a sum of parts that cannot hold beside it), status (with what its parts
 /// or sum say), support and dissent.
@@ -954,7 +960,7 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             .map(String::from)
             .to_vec(),
     ];
-    rows.extend(r.subjects.iter().map(summary_cells));
+    rows.extend(par_cells(&r.subjects));
     let mut out = position_line(r);
     out.push_str(&table(&rows));
     out

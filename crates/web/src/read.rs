@@ -23,7 +23,7 @@ fn made_of_snapshot(snap: &Snapshot<'_>) -> Result<MadeFrom, WebError> {
 pub(crate) fn subjects_page(snap: &Snapshot<'_>) -> Result<String, WebError> {
     use reckon_reconcile::state::{Lean, Names};
     let names = Names::default();
-    let (_, lean) = snap.project(&|e, _| Lean::of(e, &names))?;
+    let (_, lean) = snap.project_brief(&|b, _| Lean::brief(b, &names))?;
     let state = State::fold_lean(lean, None, None);
     let r = reconcile(&state, None, &Options::default());
     let made = made_of(state.position, state.head.map(|h| h.to_hex()));

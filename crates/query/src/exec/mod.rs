@@ -303,7 +303,8 @@ fn lean_index(
     use reckon_reconcile::state::{Lean, Names};
     let names = Names::default();
     let stamp = snap.stamp()?;
-    let (head, items) = snap.project(&|e, span| (Lean::of(e, &names), span))?;
+    let (head, items) = snap.project_brief(&|b, span| (Lean::brief(b, &names), span))?;
+    let items = items.into_vec();
     let layout = reckon_index::Layout::of_lean(head, &items);
     let state = State::fold_lean(items.into_iter().map(|(l, _)| l), None, None);
     let records = reckon_reconcile::estimate_records(&state, &Options::default());
