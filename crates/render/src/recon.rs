@@ -415,10 +415,15 @@ struct Provenance<'a> {
 }
 
 impl<'a> Provenance<'a> {
-    fn of(state: &'a State<'_>, s: &SubjectReport, a: &'a Assessed) -> Provenance<'a> {
+    fn of(
+        state: &'a State<'_>,
+        s: &SubjectReport,
+        a: &'a Assessed,
+        whole: &Whole<'a, '_>,
+    ) -> Provenance<'a> {
         let r = &state.claims[a.index];
         let c = &r.claim;
-        let d = Details::of(r);
+        let d = Details::of_claim(whole(a.index).or(r.full));
         Provenance {
             as_of: c.as_of.as_ref().map(Shown),
             cites: d.cites,
@@ -450,8 +455,12 @@ impl<'a> Provenance<'a> {
 
 /// Provenance of one claim as JSON: everything needed to trace it to the log and the source.
 pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Json {
-    serde_json::to_value(Provenance::of(state, s, a)).unwrap_or(Json::Null)
+    serde_json::to_value(Provenance::of(state, s, a, &|_| None)).unwrap_or(Json::Null)
 }
+
+/// Where the whole claim at an index of the state's claims is, when the state does not hold
+/// it ([`reckon_reconcile::Recorded::full`] is `None` in a lean state).
+type Whole<'a, 'w> = dyn Fn(usize) -> Option<&'a reckon_claim::Claim> + Sync + 'w;
 
 /// A subject's JSON answer as it is printed: the claims' provenance written straight from
 /// the state, the rest as a JSON value; keys in sorted order across both, as one JSON map
@@ -483,12 +492,12 @@ impl serde::Serialize for SubjectOut<'_> {
 }
 
 impl<'a> SubjectOut<'a> {
-    fn of(state: &'a State<'_>, s: &'a SubjectReport) -> SubjectOut<'a> {
+    fn of(state: &'a State<'_>, s: &'a SubjectReport, whole: &Whole<'a, '_>) -> SubjectOut<'a> {
         let rest = match subject_rest(s) {
             Json::Object(m) => m,
             _ => serde_json::Map::new(),
         };
-        let of = |a: &'a Assessed| Provenance::of(state, s, a);
+        let of = |a: &'a Assessed| Provenance::of(state, s, a, whole);
         SubjectOut {
             rest,
             lists: [
@@ -509,7 +518,7 @@ impl<'a> SubjectOut<'a> {
 
 /// One subject of `reckon reconcile --format json`.
 pub fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
-    serde_json::to_value(SubjectOut::of(state, s)).unwrap_or(Json::Null)
+    serde_json::to_value(SubjectOut::of(state, s, &|_| None)).unwrap_or(Json::Null)
 }
 
 /// Everything of a subject's JSON answer but its claims' provenance.
@@ -703,7 +712,22 @@ fn stream_subjects<'t, T: Sync, O: serde::Serialize, E>(
     render: impl Fn(&'t T) -> O + Sync,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    use rayon::prelude::*;
+    stream_batches(
+        r,
+        items,
+        &mut |group| Ok(render_batch(group, &render)),
+        emit,
+    )
+}
+
+/// [`stream_subjects`] with each batch's items written by `batch` (one string per item, each
+/// beginning `,\n    `), for a batch that must first fetch what its items show.
+fn stream_batches<'t, T, E>(
+    r: &Reconciliation,
+    items: &'t [T],
+    batch: &mut dyn FnMut(&'t [T]) -> Result<Vec<String>, E>,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let head = json!({
         "default_tolerance": Tolerance::DEFAULT.to_string(),
         "format": crate::JSON_FORMAT,
@@ -714,21 +738,9 @@ fn stream_subjects<'t, T: Sync, O: serde::Serialize, E>(
     let fixed = serde_json::to_string_pretty(&head).unwrap_or_default();
     let mut buf = fixed.strip_suffix("\n}").unwrap_or(&fixed).to_owned();
     buf.push_str(",\n  \"subjects\": [");
-    // Each item indented by two levels: what nesting it in the envelope does.
-    let one = |item: &'t T| {
-        let mut out = b",\n    ".to_vec();
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
-        // Serialising into memory fails only for a map with non-string keys: none here.
-        let _ = serde::Serialize::serialize(&render(item), &mut ser);
-        String::from_utf8(out).unwrap_or_default()
-    };
-    let per = 64;
-    let batch = per * 4 * rayon::current_num_threads().max(1);
-    for (b, group) in items.chunks(batch).enumerate() {
-        let parts: Vec<String> = group
-            .par_chunks(per)
-            .map(|c| c.iter().map(one).collect::<String>())
-            .collect();
+    let size = RENDER_PER * 4 * rayon::current_num_threads().max(1);
+    for (b, group) in items.chunks(size).enumerate() {
+        let parts = batch(group)?;
         for (k, part) in parts.iter().enumerate() {
             // The first item has no comma before it.
             let part = if b == 0 && k == 0 {
@@ -747,6 +759,30 @@ fn stream_subjects<'t, T: Sync, O: serde::Serialize, E>(
         "\n  ]\n}\n"
     });
     emit(&buf)
+}
+
+/// How many items one task of a batch renders.
+const RENDER_PER: usize = 64;
+
+/// Each item of `group` rendered and written as a list item nested in the envelope (on all
+/// cores, `RENDER_PER` items a task): one string per task, each item beginning `,\n    `.
+fn render_batch<'g, T: Sync, O: serde::Serialize>(
+    group: &'g [T],
+    render: &(impl Fn(&'g T) -> O + Sync),
+) -> Vec<String> {
+    use rayon::prelude::*;
+    // Each item indented by two levels: what nesting it in the envelope does.
+    let one = |item: &'g T| {
+        let mut out = b",\n    ".to_vec();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
+        // Serialising into memory fails only for a map with non-string keys: none here.
+        let _ = serde::Serialize::serialize(&render(item), &mut ser);
+        String::from_utf8(out).unwrap_or_default()
+    };
+    group
+        .par_chunks(RENDER_PER)
+        .map(|c| c.iter().map(one).collect::<String>())
+        .collect()
 }
 
 /// serde_json's pretty printing (two spaces an indent, `": "` after a key) starting at an
@@ -843,6 +879,45 @@ pub fn reconcile_into<E>(
     subjects_into(state, r, format, emit, reconcile)
 }
 
+/// What gives the whole claims at indexes of a lean state's claims, in the order asked.
+pub type Fetch<'f, E> = dyn Fn(&[usize]) -> Result<Vec<reckon_claim::Claim>, E> + 'f;
+
+/// `reckon reconcile --format json` of a lean state (one without whole claims): a batch of
+/// subjects at a time, `fetch` is asked for the whole claims at the indexes (into the state's
+/// claims, ascending) that the batch shows, and returns them in that order. The same bytes as
+/// [`reconcile_into`] of a state that holds every claim, with never more than a batch of
+/// whole claims in memory.
+pub fn reconcile_json_fetching<E>(
+    state: &State<'_>,
+    r: &Reconciliation,
+    fetch: &Fetch<'_, E>,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    stream_batches(
+        r,
+        &r.subjects,
+        &mut |group| {
+            let mut wanted: Vec<usize> = group
+                .iter()
+                .flat_map(|s| s.claims.iter().map(|a| a.index))
+                .collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let claims = fetch(&wanted)?;
+            let whole = |i: usize| wanted.binary_search(&i).ok().and_then(|k| claims.get(k));
+            let parts = render_batch(group, &|s| SubjectOut::of(state, s, &whole));
+            // Freed on the threads that decoded them (glibc keeps an arena per thread: freeing
+            // another thread's small blocks makes both arenas sort and merge them).
+            {
+                use rayon::prelude::*;
+                claims.into_par_iter().for_each(drop);
+            }
+            Ok(parts)
+        },
+        emit,
+    )
+}
+
 /// [`explain`] written through `emit`; JSON is streamed subject by subject.
 pub fn explain_into<E>(
     state: &State<'_>,
@@ -862,7 +937,12 @@ fn subjects_into<E>(
     whole: fn(&State<'_>, &Reconciliation, Format) -> String,
 ) -> Result<(), E> {
     if format == Format::Json {
-        return stream_subjects(r, &r.subjects, |s| SubjectOut::of(state, s), emit);
+        return stream_subjects(
+            r,
+            &r.subjects,
+            |s| SubjectOut::of(state, s, &|_| None),
+            emit,
+        );
     }
     emit(&whole(state, r, format))
 }
@@ -982,7 +1062,11 @@ struct Details<'a> {
 
 impl<'a> Details<'a> {
     fn of(r: &reckon_reconcile::Recorded<'a>) -> Details<'a> {
-        r.full.map_or_else(Details::default, |c| Details {
+        Details::of_claim(r.full)
+    }
+
+    fn of_claim(full: Option<&'a reckon_claim::Claim>) -> Details<'a> {
+        full.map_or_else(Details::default, |c| Details {
             speaker: c.speaker.as_deref(),
             role: c.role.as_deref(),
             cites: c.cites.as_deref(),
