@@ -346,7 +346,8 @@ impl Prepared {
         // Walk the votes in the order they were said, keeping the distinct figures stated so
         // far: how many cover each segment (a Fenwick tree of range additions), their total
         // mass, and how many there are.
-        let mut seen: std::collections::HashSet<(u32, u32)> = Default::default();
+        let mut seen: std::collections::HashSet<(u32, u32), crate::fx::FxBuild> =
+            Default::default();
         let mut tree = Fenwick::new(e.len() + 1);
         let (mut seen_mass, mut seen_count) = (0.0f64, 0usize);
         for &i in &self.said_order {
