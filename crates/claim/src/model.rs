@@ -438,12 +438,21 @@ impl Claim {
     /// The origin of the claim for independence: what it cites, else its speaker, else its
     /// publisher.
     pub fn origin(&self) -> &str {
-        self.cites
-            .as_deref()
-            .or(self.speaker.as_deref())
-            .or(self.publisher.as_deref())
-            .unwrap_or("")
+        origin_of(
+            self.cites.as_deref(),
+            self.speaker.as_deref(),
+            self.publisher.as_deref(),
+        )
     }
+}
+
+/// What a claim cites, else its speaker, else its publisher, else nothing.
+fn origin_of<'a>(
+    cites: Option<&'a str>,
+    speaker: Option<&'a str>,
+    publisher: Option<&'a str>,
+) -> &'a str {
+    cites.or(speaker).or(publisher).unwrap_or("")
 }
 
 /// A claim event read for reckoning: the JSON of a whole `{"type":"claim",…}` event, every
@@ -522,11 +531,11 @@ enum ClaimTag {
 impl ClaimView<'_> {
     /// [`Claim::origin`]: what it cites, else its speaker, else its publisher.
     pub fn origin(&self) -> &str {
-        self.cites
-            .as_deref()
-            .or(self.speaker.as_deref())
-            .or(self.publisher.as_deref())
-            .unwrap_or("")
+        origin_of(
+            self.cites.as_deref(),
+            self.speaker.as_deref(),
+            self.publisher.as_deref(),
+        )
     }
 }
 

@@ -229,7 +229,8 @@ impl Snapshot<'_> {
     /// The entries at `wanted` (each entry's position, the span of its line and the hash a
     /// checked pass of this snapshot saw for it), read again, decoded and checked: each line
     /// must hash to that hash and hold that position, so what comes back is exactly what the
-    /// pass checked. Lines are read and decoded on all cores; returned in the order asked. For output that needs the whole of a few claims after a lean pass.
+    /// pass checked. Lines are read and decoded on all cores; returned in the order asked.
+    /// For output that needs the whole of a few claims after a lean pass.
     pub fn entries_at(&self, wanted: &[(u64, Span, EntryHash)]) -> Result<Vec<Entry>, LedgerError> {
         use rayon::prelude::*;
         // Each worker reads into its own buffer, reused from line to line.
@@ -305,6 +306,18 @@ mod tests {
     use crate::{Log, Progress};
     use std::sync::{Arc, Mutex};
 
+    /// Imports `n` claims of one subject into `log`.
+    fn import_claims(log: &Log, n: usize) {
+        let input: String = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "X"}}"#
+                ) + "\n"
+            })
+            .collect();
+        crate::import(log, "in", input.as_bytes()).unwrap();
+    }
+
     #[test]
     fn a_whole_read_tells_its_progress_and_ends_at_the_total() {
         let dir = std::env::temp_dir().join(format!("reckon-progress-{}", std::process::id()));
@@ -315,14 +328,7 @@ mod tests {
             seen.lock().unwrap().push((read, total));
         })));
         log.init().unwrap();
-        let input: String = (0..50_000)
-            .map(|i| {
-                format!(
-                    r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "X"}}"#
-                ) + "\n"
-            })
-            .collect();
-        crate::import(&log, "in", input.as_bytes()).unwrap();
+        import_claims(&log, 50_000);
         let snap = log.snapshot().unwrap();
         snap.verify().unwrap().unwrap();
         let told = told.lock().unwrap();
@@ -341,14 +347,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let log = Log::at(&dir);
         log.init().unwrap();
-        let input: String = (0..40)
-            .map(|i| {
-                format!(
-                    r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "X"}}"#
-                ) + "\n"
-            })
-            .collect();
-        crate::import(&log, "in", input.as_bytes()).unwrap();
+        import_claims(&log, 40);
         let snap = log.snapshot().unwrap();
         let (entries, spans) = snap.entries_with_spans().unwrap();
         let wanted: Vec<_> = [7usize, 0, 39]
