@@ -629,3 +629,118 @@ fn an_origin_that_contradicts_itself_is_contested_and_listed() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stdout.contains("#2 more than 20,000"), "{}", r.stdout);
 }
+
+/// `reckon reconcile` with its own cache in `cache` and tracing on: the run, and what the trace
+/// said about the lean entries.
+fn reconcile_cached(log: &Path, cache: &Path, args: &[&str]) -> (crate::support::Run, String) {
+    let mut all = vec!["reconcile"];
+    all.extend_from_slice(args);
+    let r = crate::support::reckon_with(
+        log,
+        &all,
+        None,
+        &[
+            ("RECKON_CACHE_DIR", cache.as_os_str()),
+            ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+        ],
+    );
+    let how = r
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("trace: "))
+        .unwrap_or("")
+        .to_owned();
+    (r, how)
+}
+
+/// The folded snapshot saved by one reconciliation makes the next one faster and never
+/// different: read as it is while the log is unchanged, brought forward after appends (a
+/// retraction and a new claim among them), ignored when damaged, and never trusted over a
+/// log changed underneath it, which is refused as a whole read refuses it.
+#[test]
+fn the_folded_snapshot_answers_as_the_whole_log_does() {
+    let dir = scratch("folded");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    // What a reader with no saved state answers (a new, empty cache every time).
+    let fresh = |args: &[&str]| {
+        let empty = scratch("folded-fresh");
+        reconcile_cached(&log, &empty, args).0
+    };
+    let forms: [&[&str]; 4] = [&[], &["--format", "json"], &["--at", "20"], &["exchange/"]];
+    crate::support::settle(&log);
+    for (i, args) in forms.iter().enumerate() {
+        let (r, how) = reconcile_cached(&log, &cache, args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let expected = if i == 0 {
+            "decoded the whole log"
+        } else {
+            "read the saved folded snapshot (the log unchanged)"
+        };
+        assert_eq!(how, expected, "{args:?}");
+        assert_eq!(r.stdout, fresh(args).stdout, "{args:?}");
+    }
+    // Appends: a retraction, a correction-free new claim.
+    for args in [
+        vec!["retract", "10", "--reason", "a test"],
+        vec![
+            "add",
+            "--subject",
+            "exchange/2025-05-23/agreed-per-side",
+            "--value",
+            "about 400",
+            "--said-on",
+            "2025-05-24",
+            "--speaker",
+            "A. Tester",
+        ],
+    ] {
+        let r = reckon(&log, &args, None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    crate::support::settle(&log);
+    let (r, how) = reconcile_cached(&log, &cache, &[]);
+    assert_eq!(
+        how,
+        "checked the whole log against the saved folded snapshot and decoded the 2 entries after it"
+    );
+    assert_eq!(r.stdout, fresh(&[]).stdout);
+    for args in forms {
+        let (r, how) = reconcile_cached(&log, &cache, args);
+        assert_eq!(how, "read the saved folded snapshot (the log unchanged)");
+        assert_eq!(r.stdout, fresh(args).stdout, "{args:?}");
+    }
+    // A damaged snapshot is read past: the whole log answers.
+    let file = crate::support::fold_file(&cache);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&file, &bytes).unwrap();
+    let (r, how) = reconcile_cached(&log, &cache, &[]);
+    assert_eq!(how, "decoded the whole log");
+    assert_eq!(r.stdout, fresh(&[]).stdout);
+    // A log changed under a saved snapshot (one figure's digit in an early entry) is refused
+    // exactly as a whole read refuses it, never answered from the snapshot.
+    crate::support::settle(&log);
+    assert_eq!(
+        reconcile_cached(&log, &cache, &[]).1,
+        "read the saved folded snapshot (the log unchanged)"
+    );
+    let entries = log.join("entries.jsonl");
+    let text = std::fs::read_to_string(&entries).unwrap();
+    let at = text.find(r#""value":"#).unwrap() + r#""value":""#.len();
+    let mut changed = text.into_bytes();
+    changed[at] = if changed[at] == b'7' { b'8' } else { b'7' };
+    std::fs::write(&entries, &changed).unwrap();
+    let (r, _) = reconcile_cached(&log, &cache, &[]);
+    let whole = fresh(&[]);
+    assert_ne!(whole.code, 0);
+    assert_eq!(
+        (r.code, r.stdout, r.stderr.lines().last().map(str::to_owned)),
+        (
+            whole.code,
+            whole.stdout,
+            whole.stderr.lines().last().map(str::to_owned)
+        )
+    );
+}

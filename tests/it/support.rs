@@ -206,9 +206,19 @@ pub fn log_of(dir: &Path, lines: &[&str]) -> PathBuf {
 
 /// The one saved index in a test's own cache directory.
 pub fn cache_file(cache: &Path) -> PathBuf {
+    cached(cache, "index-")
+}
+
+/// The one saved folded snapshot in a test's own cache directory.
+pub fn fold_file(cache: &Path) -> PathBuf {
+    cached(cache, "fold-")
+}
+
+fn cached(cache: &Path, kind: &str) -> PathBuf {
     let mut files: Vec<PathBuf> = std::fs::read_dir(cache)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_str().unwrap().starts_with(kind))
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     files.remove(0)

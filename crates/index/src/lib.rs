@@ -1,7 +1,10 @@
 //! A saved, disposable index of a log, so that a question about a few subjects does not read
 //! the whole log: where each subject's claims are in the entries file, where the other events
 //! are, and, once a question about figures has needed them, every origin's reliability record
-//! (which breaks ties and needs the whole log).
+//! (which breaks ties and needs the whole log). Beside it, the folded snapshot ([`folded`]):
+//! every entry as the reconciler's lean fold reads it, so that a reconciliation decodes only
+//! the entries appended since the last one. Both are caches under the same rules; neither is
+//! ever believed over the log.
 //!
 //! # Where it lives, and why it can be believed
 //!
@@ -37,6 +40,8 @@
 //! every subject's (u64 offset, u32 length) spans, 12 bytes each, checked in blocks of
 //! 65,532 bytes (5,461 spans), each against its blake3 in the header. A question reads the
 //! header and only the blocks that hold the spans of the subjects it names.
+
+pub mod folded;
 
 use reckon_claim::{EntryHash, Event, Subject};
 use reckon_ledger::{Entry, Head, LedgerError, Log, Snapshot, Stamp, decode};
@@ -124,6 +129,12 @@ pub enum Stale {
 
 /// Where the saved index of `log` lives, if the user has a cache directory.
 pub fn cache_path(log: &Log) -> Option<PathBuf> {
+    cache_file(log, "index")
+}
+
+/// Where the cache file of kind `kind` (`index`, `fold`) for `log` lives, if the user has a
+/// cache directory: named after the log directory's canonical path.
+pub(crate) fn cache_file(log: &Log, kind: &str) -> Option<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
@@ -134,7 +145,7 @@ pub fn cache_path(log: &Log) -> Option<PathBuf> {
         .or_else(|| env("HOME").map(|d| d.join(".cache/reckon")))?;
     let log_dir = std::fs::canonicalize(log.dir()).ok()?;
     let key = blake3::hash(log_dir.as_os_str().as_encoded_bytes()).to_hex();
-    Some(dir.join(format!("index-{}", &key[..32])))
+    Some(dir.join(format!("{kind}-{}", &key[..32])))
 }
 
 fn now_ns() -> i128 {
@@ -173,6 +184,14 @@ impl Reader<'_> {
         let (a, b) = self.0.split_at(n);
         self.0 = b;
         Some(a)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    /// Bytes stored with a u32 length before them.
+    fn bytes(&mut self) -> Option<&[u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
     }
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))

@@ -85,6 +85,16 @@ impl<V> Projected<V> {
         self.pieces.iter().all(Vec::is_empty)
     }
 
+    /// The pieces, in order.
+    pub fn pieces(&self) -> &[Vec<V>] {
+        &self.pieces
+    }
+
+    /// Each of them, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &V> {
+        self.pieces.iter().flatten()
+    }
+
     /// All of them in one vector.
     pub fn into_vec(self) -> Vec<V> {
         let mut all = Vec::with_capacity(self.len());
@@ -92,6 +102,13 @@ impl<V> Projected<V> {
             all.extend(p);
         }
         all
+    }
+}
+
+impl<V> From<Vec<Vec<V>>> for Projected<V> {
+    /// Values kept in pieces elsewhere (a saved projection read back), in order.
+    fn from(pieces: Vec<Vec<V>>) -> Projected<V> {
+        Projected { pieces }
     }
 }
 

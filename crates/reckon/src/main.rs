@@ -723,12 +723,12 @@ fn reconciled(
     if which == Which::Table && format == Format::Human {
         // The table shows no claim's details: a lean fold keeps what reconciling reads of
         // each claim (a few hundred bytes, names shared), never every decoded entry at once.
+        // The lean entries come from the saved folded snapshot when it matches the log.
         let snapshot = log.snapshot().map_err(ledger)?;
         let names = reckon_reconcile::state::Names::default();
-        let (_, lean) = snapshot
-            .project_brief(&|b, _| reckon_reconcile::state::Lean::brief(b, &names))
-            .map_err(ledger)?;
-        check_at(a, lean.len())?;
+        let lean = lean_log(&snapshot, &names)?;
+        check_at(a, lean.items.len())?;
+        let lean = lean.items.into_iter().map(|(l, _)| l);
         let state = reckon_reconcile::State::fold_lean(lean, a.at, a.known);
         let r = reconcile_state(&state, a)?;
         if csv {
@@ -752,6 +752,28 @@ fn reconciled(
     }
 }
 
+/// Every entry of the log as a lean fold reads it, from the saved folded snapshot when it
+/// matches (see `reckon_index::folded`); with `RECKON_TRACE` set, says which way on standard
+/// error.
+fn lean_log(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    names: &reckon_reconcile::state::Names,
+) -> Result<reckon_index::folded::LeanLog, Failure> {
+    use reckon_index::folded::Source;
+    let lean = reckon_index::folded::lean_log(snapshot, names).map_err(ledger)?;
+    if std::env::var_os("RECKON_TRACE").is_some() {
+        let how = match lean.source {
+            Source::WholeLog => "decoded the whole log".to_owned(),
+            Source::Saved => "read the saved folded snapshot (the log unchanged)".to_owned(),
+            Source::Extended { new } => format!(
+                "checked the whole log against the saved folded snapshot and decoded the {new} entries after it"
+            ),
+        };
+        let _ = writeln!(std::io::stderr(), "trace: {how}");
+    }
+    Ok(lean)
+}
+
 /// `reconcile --format json`: a lean fold that keeps where each entry's line is, then the
 /// whole claims a batch of subjects shows read again from those lines (each re-hashed and
 /// matched to the pass that checked it), so that a million decoded entries are never held.
@@ -760,12 +782,10 @@ fn reconciled_json(
     a: &ReconcileArgs,
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    use reckon_reconcile::state::{Lean, Names};
+    use reckon_reconcile::state::Names;
     let snapshot = log.snapshot().map_err(ledger)?;
     let names = Names::default();
-    let (_, items) = snapshot
-        .project_brief(&|b, span| (Lean::brief(b, &names), span))
-        .map_err(ledger)?;
+    let items = lean_log(&snapshot, &names)?.items;
     check_at(a, items.len())?;
     let mut spans: Vec<reckon_ledger::Span> = Vec::with_capacity(items.len());
     let lean = items.into_iter().map(|(l, span)| {

@@ -300,12 +300,13 @@ pub fn read_part(
 fn lean_index(
     snap: &reckon_ledger::Snapshot<'_>,
 ) -> Result<Option<reckon_index::Index>, reckon_ledger::LedgerError> {
-    use reckon_reconcile::state::{Lean, Names};
+    use reckon_reconcile::state::Names;
     let names = Names::default();
     let stamp = snap.stamp()?;
-    let (head, items) = snap.project_brief(&|b, span| (Lean::brief(b, &names), span))?;
-    let items = items.into_vec();
-    let layout = reckon_index::Layout::of_lean(head, &items);
+    // From the saved folded snapshot when it matches the log (brought forward after appends).
+    let lean = reckon_index::folded::lean_log(snap, &names)?;
+    let items = lean.items.into_vec();
+    let layout = reckon_index::Layout::of_lean(lean.head, &items);
     let state = State::fold_lean(items.into_iter().map(|(l, _)| l), None, None);
     let records = reckon_reconcile::estimate_records(&state, &Options::default());
     Ok(layout.finish(snap, stamp, Some(records)))

@@ -1,0 +1,781 @@
+//! The folded snapshot: every entry of a log as the reconciler's lean fold reads it (a claim's
+//! [`Core`], its hash, time and correction target; any other event whole), with where its line
+//! is, saved in the cache beside the index so that the next reconciliation does not decode the
+//! log again, and brought forward by decoding only the entries appended since.
+//!
+//! It is trusted exactly as the index is (see the crate docs), with one more way in:
+//!
+//! - When the entries file's [`Stamp`] and committed head are those the snapshot was saved
+//!   with, the file has not been written since, and the snapshot is read without reading the
+//!   log.
+//! - When they differ (an append moves the stamp), the whole log is checked again at the speed
+//!   of `verify` (shape, hash and link of every line, and the head file): each line the
+//!   snapshot covers must have the hash and the place the snapshot recorded for it, and only
+//!   the lines after it are decoded. An entry's hash covers its line, so the first lines are
+//!   then the very lines the snapshot was made from; a log changed in any earlier byte fails
+//!   that pass and is refused, as `verify` refuses it. Anything else that does not match (a
+//!   different log in the same place, a new line that does not decode) sends the reader to a
+//!   whole read, which says what is wrong.
+//!
+//! A damaged file fails its checksum and is ignored; every value in it is read back through
+//! the constructor that checks it (a subject's path, a figure's words, a period's order), so a
+//! snapshot can make a reconciliation faster, never different.
+//!
+//! File format (little-endian): the magic `reckon-fold 1\n`; the entries file's stamp (56
+//! bytes), head sequence number (u64) and hash (32 bytes), the number of entries (u64) and the
+//! offset of the tables (u64); then one record per entry in log order: a tag byte (0 a claim,
+//! 1 any other event), the line's offset (u64) and length (u32), and for a claim its hash (32
+//! bytes), recording time (i64 seconds), subject, unit, origin and scope as u32 numbers in the
+//! name tables (scope `u32::MAX` for none), the figure's stated words (u32 length, bytes), the
+//! time it is about (a byte 0 or 1, then two i32 days since 1970 when 1), when it was said (two
+//! i32 days), modality (a byte: asserted, expected, denied), precision (a byte: none, digits,
+//! exact) and the claim it corrects (a byte 0 or 1, then 32 bytes); for any other event its
+//! whole line (u32 length, bytes). Then the tables: names (u32 count, then each as u32 length
+//! and bytes), subjects (the same), and the pieces the records are in (u32 count, then each
+//! piece's offset (u64) and number of entries (u32); they follow each other exactly, so they
+//! are read on all cores, and bringing the snapshot forward adds a piece and new names after
+//! the old ones without writing the old records again). Last, the blake3 of everything before
+//! it.
+
+use crate::{Reader, put_text};
+use reckon_claim::{Date, EntryHash, Figure, Modality, Period, Precision, Subject, Timestamp};
+use reckon_ledger::{Head, LedgerError, Projected, Snapshot, Span, Stamp};
+use reckon_reconcile::state::{Core, Lean, LeanClaim, Names};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const MAGIC: &[u8] = b"reckon-fold 1\n";
+
+/// How the lean entries were had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The whole log was read and decoded (no saved snapshot, or one that did not match).
+    WholeLog,
+    /// The saved snapshot, the log unchanged since it was saved.
+    Saved,
+    /// The saved snapshot, the log checked whole and the entries after it decoded.
+    Extended {
+        /// How many entries were decoded.
+        new: u64,
+    },
+}
+
+/// Every entry of a snapshot as a lean fold reads it, with its line's span, in log order.
+#[derive(Debug)]
+pub struct LeanLog {
+    /// The head they end at.
+    pub head: Head,
+    /// The entries, in the pieces they were made or loaded in.
+    pub items: Projected<(Lean, Span)>,
+    /// Where they came from.
+    pub source: Source,
+}
+
+/// Every entry of `snap` as [`Lean::brief`] reduces it (its names shared through `names`),
+/// with its line's span: from the saved snapshot when it matches the log (see the module
+/// docs), else from one checked pass over the whole log. Saves the snapshot for the next
+/// reader when it was made or brought forward; failing to save it is not an error. Refuses a
+/// log that fails any check, as [`Snapshot::project_brief`] does.
+pub fn lean_log(snap: &Snapshot<'_>, names: &Names) -> Result<LeanLog, LedgerError> {
+    let stamp = snap.stamp()?;
+    if let Some(saved) = load(snap, names) {
+        let committed = snap.committed()?;
+        if saved.stamp == stamp && saved.head == committed {
+            return Ok(LeanLog {
+                head: saved.head,
+                items: Projected::from(saved.pieces),
+                source: Source::Saved,
+            });
+        }
+        if let Some((extended, bytes)) = extend(snap, stamp, names, saved)? {
+            if let Some(bytes) = bytes.filter(|_| can_save(snap, stamp)) {
+                write(snap, bytes);
+            }
+            return Ok(extended);
+        }
+    }
+    let (head, items) = snap.project_brief(&|b, span| (Lean::brief(b, names), span))?;
+    let whole = LeanLog {
+        head,
+        items,
+        source: Source::WholeLog,
+    };
+    save(snap, stamp, &whole);
+    Ok(whole)
+}
+
+/// A snapshot read from the cache, with what bringing it forward needs of its file.
+struct Saved {
+    stamp: Stamp,
+    head: Head,
+    pieces: Vec<Vec<(Lean, Span)>>,
+    /// The sequence number before each piece's first entry.
+    before: Vec<u64>,
+    /// The file's header and records (everything before the tables).
+    records: Vec<u8>,
+    /// Each piece's place in `records` and its length.
+    places: Vec<(u64, u32)>,
+    /// The name tables, in their numbering.
+    names: Vec<Arc<str>>,
+    subjects: Vec<Arc<Subject>>,
+}
+
+impl Saved {
+    fn get(&self, seq: u64) -> Option<&(Lean, Span)> {
+        let p = self.before.partition_point(|&b| b < seq).checked_sub(1)?;
+        let i = usize::try_from(seq - 1 - self.before[p]).ok()?;
+        self.pieces.get(p)?.get(i)
+    }
+}
+
+/// A snapshot brought forward, and its file when every new entry could be written.
+type Extended = (LeanLog, Option<Vec<u8>>);
+
+fn lean_hash(l: &Lean) -> EntryHash {
+    match l {
+        Lean::Claim(c) => c.hash,
+        Lean::Other(e) => e.hash,
+    }
+}
+
+/// The saved snapshot brought forward to `snap`: one checked pass over the whole log in which
+/// every line the snapshot covers must match it and every later line is decoded. `None` when
+/// the log is not the one the snapshot was made from, or a new line does not decode (the
+/// caller reads the whole log, which says why). With it, the file of the snapshot brought
+/// forward: its records kept as they were and the new ones after them (`None` when a new
+/// entry cannot be written).
+fn extend(
+    snap: &Snapshot<'_>,
+    stamp: Stamp,
+    names: &Names,
+    saved: Saved,
+) -> Result<Option<Extended>, LedgerError> {
+    let old = saved.head.seq;
+    let differs = AtomicBool::new(false);
+    let visit = |h: &reckon_ledger::Header<'_>, line: &[u8], span: Span| {
+        if h.seq <= old {
+            let same = saved
+                .get(h.seq)
+                .is_some_and(|(l, s)| *s == span && lean_hash(l) == h.hash);
+            if !same {
+                differs.store(true, Ordering::Relaxed);
+            }
+            return None;
+        }
+        match reckon_ledger::decode_brief(line) {
+            Ok((_, b)) => Some(Box::new((Lean::brief(b, names), span))),
+            Err(_) => {
+                differs.store(true, Ordering::Relaxed);
+                None
+            }
+        }
+    };
+    let (head, seen) = snap.visit(&visit)?;
+    if differs.into_inner() || head.seq < old {
+        return Ok(None);
+    }
+    let new: Vec<(Lean, Span)> = seen.into_iter().flatten().map(|b| *b).collect();
+    let count = new.len() as u64;
+    if count != head.seq - old {
+        return Ok(None);
+    }
+    let Saved {
+        pieces: mut all,
+        records,
+        places,
+        names: old_names,
+        subjects: old_subjects,
+        ..
+    } = saved;
+    let mut e = Encoder {
+        out: records,
+        names: Table::seeded(old_names),
+        subjects: Table::seeded(old_subjects),
+        places,
+    };
+    let bytes = e.items(snap, &new).map(|()| e.finish(stamp, head));
+    all.push(new);
+    let lean = LeanLog {
+        head,
+        items: Projected::from(all),
+        source: Source::Extended { new: count },
+    };
+    Ok(Some((lean, bytes)))
+}
+
+fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
+}
+
+/// Whether a snapshot made now may be saved: the entries file is still as `stamp` says (the
+/// snapshot's lock holds it still) and was not changed too recently for its clock to show a
+/// change made in the same tick.
+fn can_save(snap: &Snapshot<'_>, stamp: Stamp) -> bool {
+    snap.stamp().ok() == Some(stamp) && stamp.len == snap.len() && !stamp.racy(now_ns())
+}
+
+/// Saves a whole snapshot's bytes; a failure is ignored (it is only a cache).
+fn write(snap: &Snapshot<'_>, bytes: Vec<u8>) {
+    let Some(path) = crate::cache_file(snap.log(), "fold") else {
+        return;
+    };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = reckon_ledger::fsx::write_atomically(&path, &bytes);
+}
+
+/// Saves `lean`, read whole from the log, as its snapshot (see [`can_save`]).
+fn save(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) {
+    if can_save(snap, stamp)
+        && let Some(bytes) = encode(snap, stamp, lean)
+    {
+        write(snap, bytes);
+    }
+}
+
+/// The snapshot file of `lean`; `None` when an entry cannot be written (see
+/// [`Encoder::items`]).
+fn encode(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) -> Option<Vec<u8>> {
+    let mut e = Encoder {
+        out: Vec::with_capacity(lean.items.len() * 112 + 256),
+        names: Table::default(),
+        subjects: Table::default(),
+        places: Vec::new(),
+    };
+    e.header();
+    for p in lean.items.pieces() {
+        e.items(snap, p)?;
+    }
+    Some(e.finish(stamp, lean.head))
+}
+
+/// Numbers for shared names, in the order they are first met. A name is known by its shared
+/// copy's address: every entry of a log is reduced with one [`Names`], so equal names are
+/// one copy (and were two copies ever met, each would get its number, which reads back the
+/// same).
+struct Table<T: ?Sized> {
+    number: HashMap<usize, u32>,
+    order: Vec<Arc<T>>,
+}
+
+impl<T: ?Sized> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            number: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
+}
+
+impl<T: ?Sized + Text> Table<T> {
+    /// A table that goes on from `order`, numbered as it is.
+    fn seeded(order: Vec<Arc<T>>) -> Table<T> {
+        let number = order
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (Arc::as_ptr(n).cast::<u8>() as usize, i as u32))
+            .collect();
+        Table { number, order }
+    }
+
+    fn of(&mut self, n: &Arc<T>) -> u32 {
+        let next = self.order.len() as u32;
+        *self
+            .number
+            .entry(Arc::as_ptr(n).cast::<u8>() as usize)
+            .or_insert_with(|| {
+                self.order.push(Arc::clone(n));
+                next
+            })
+    }
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.order.len() as u32).to_le_bytes());
+        for s in &self.order {
+            put_text(out, s.text());
+        }
+    }
+}
+
+/// What a name table writes of a name.
+trait Text {
+    fn text(&self) -> &str;
+}
+
+impl Text for str {
+    fn text(&self) -> &str {
+        self
+    }
+}
+
+impl Text for Subject {
+    fn text(&self) -> &str {
+        self.as_str()
+    }
+}
+
+fn put_period(out: &mut Vec<u8>, p: Period) -> Option<()> {
+    for d in [p.start(), p.end()] {
+        out.extend_from_slice(&i32::try_from(d.days_since_epoch()).ok()?.to_le_bytes());
+    }
+    Some(())
+}
+
+/// The bytes of the header's fixed part: the magic, the stamp, the head, the number of
+/// entries and where the tables start.
+const HEADER: usize = MAGIC.len() + 56 + 8 + 32 + 8 + 8;
+
+/// A snapshot file being written: its header and records so far, and its tables.
+struct Encoder {
+    out: Vec<u8>,
+    names: Table<str>,
+    subjects: Table<Subject>,
+    /// Each piece of records: where it starts in `out`, and how many entries it has.
+    places: Vec<(u64, u32)>,
+}
+
+impl Encoder {
+    /// Room for the header, written by [`Encoder::finish`].
+    fn header(&mut self) {
+        self.out.resize(HEADER, 0);
+    }
+
+    /// Writes one piece of entries; `None` when one cannot be written (an event whose line
+    /// cannot be read again, a date out of range).
+    fn items(&mut self, snap: &Snapshot<'_>, piece: &[(Lean, Span)]) -> Option<()> {
+        if piece.is_empty() {
+            return Some(());
+        }
+        self.places
+            .push((self.out.len() as u64, u32::try_from(piece.len()).ok()?));
+        for (l, span) in piece {
+            self.item(snap, l, *span)?;
+        }
+        Some(())
+    }
+
+    fn item(&mut self, snap: &Snapshot<'_>, l: &Lean, span: Span) -> Option<()> {
+        let out = &mut self.out;
+        out.push(u8::from(matches!(l, Lean::Other(_))));
+        out.extend_from_slice(&span.0.to_le_bytes());
+        out.extend_from_slice(&span.1.to_le_bytes());
+        let c = match l {
+            Lean::Claim(c) => c,
+            Lean::Other(e) => {
+                let line = snap.line(span, &e.hash).ok()?;
+                put_text(out, std::str::from_utf8(&line).ok()?);
+                return Some(());
+            }
+        };
+        let core = &c.core;
+        out.extend_from_slice(&c.hash.0);
+        out.extend_from_slice(&c.at.unix().to_le_bytes());
+        let scope = core.scope.as_ref().map_or(u32::MAX, |s| self.names.of(s));
+        for n in [
+            self.subjects.of(&core.subject),
+            self.names.of(&core.unit),
+            self.names.of(&core.origin),
+            scope,
+        ] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        put_text(out, core.value.stated());
+        match core.as_of {
+            Some(p) => {
+                out.push(1);
+                put_period(out, p)?;
+            }
+            None => out.push(0),
+        }
+        put_period(out, core.said_on)?;
+        out.push(match core.modality {
+            Modality::Asserted => 0,
+            Modality::Expected => 1,
+            Modality::Denied => 2,
+        });
+        out.push(match core.precision {
+            None => 0,
+            Some(Precision::Digits) => 1,
+            Some(Precision::Exact) => 2,
+        });
+        match &c.supersedes {
+            Some(h) => {
+                out.push(1);
+                out.extend_from_slice(&h.0);
+            }
+            None => out.push(0),
+        }
+        Some(())
+    }
+
+    /// The file: the header filled in, the tables and the piece list after the records, and
+    /// the checksum.
+    fn finish(self, stamp: Stamp, head: Head) -> Vec<u8> {
+        let Encoder {
+            mut out,
+            names,
+            subjects,
+            places,
+        } = self;
+        let tables = out.len() as u64;
+        let mut h = Vec::with_capacity(HEADER);
+        h.extend_from_slice(MAGIC);
+        h.extend_from_slice(&stamp.to_bytes());
+        h.extend_from_slice(&head.seq.to_le_bytes());
+        h.extend_from_slice(&head.hash.0);
+        h.extend_from_slice(&head.seq.to_le_bytes());
+        h.extend_from_slice(&tables.to_le_bytes());
+        out[..HEADER].copy_from_slice(&h);
+        names.put(&mut out);
+        subjects.put(&mut out);
+        out.extend_from_slice(&(places.len() as u32).to_le_bytes());
+        for (at, n) in &places {
+            out.extend_from_slice(&at.to_le_bytes());
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        let sum = blake3::hash(&out);
+        out.extend_from_slice(sum.as_bytes());
+        out
+    }
+}
+
+/// The saved snapshot of `snap`'s log, if there is one and it reads back whole.
+fn load(snap: &Snapshot<'_>, names: &Names) -> Option<Saved> {
+    let path = crate::cache_file(snap.log(), "fold")?;
+    let bytes = std::fs::read(path).ok()?;
+    decode(bytes, names)
+}
+
+fn period(r: &mut Reader<'_>) -> Option<Period> {
+    let mut day = || {
+        let d = i32::from_le_bytes(r.take(4)?.try_into().ok()?);
+        Date::from_days_since_epoch(i64::from(d))
+    };
+    let start = day()?;
+    let end = day()?;
+    Period::new(start, end)
+}
+
+fn hash(r: &mut Reader<'_>) -> Option<EntryHash> {
+    Some(EntryHash(r.take(32)?.try_into().ok()?))
+}
+
+/// Reads a snapshot file (see the module docs), its names shared through `names`; its pieces
+/// are read on all cores.
+fn decode(mut bytes: Vec<u8>, names: &Names) -> Option<Saved> {
+    let body_len = bytes.len().checked_sub(32)?;
+    let (body, sum) = bytes.split_at(body_len);
+    if blake3::hash(body).as_bytes() != sum || !body.starts_with(MAGIC) {
+        return None;
+    }
+    let mut r = Reader(body.get(MAGIC.len()..HEADER)?);
+    let stamp = Stamp::from_bytes(r.take(56)?.try_into().ok()?);
+    let head = Head {
+        seq: r.u64()?,
+        hash: hash(&mut r)?,
+    };
+    let count = r.u64()?;
+    let tables = usize::try_from(r.u64()?).ok()?;
+    if count != head.seq || !(HEADER..=body.len()).contains(&tables) {
+        return None;
+    }
+    let mut t = Reader(&body[tables..]);
+    let n = t.count(4)?;
+    let shared: Vec<Arc<str>> = (0..n)
+        .map(|_| Some(names.name(std::str::from_utf8(t.bytes()?).ok()?)))
+        .collect::<Option<_>>()?;
+    let n = t.count(4)?;
+    let subjects: Vec<Arc<Subject>> = (0..n)
+        .map(|_| {
+            let s = Subject::parse(std::str::from_utf8(t.bytes()?).ok()?).ok()?;
+            Some(names.subject(&s))
+        })
+        .collect::<Option<_>>()?;
+    let n = t.count(12)?;
+    let places: Vec<(u64, u32)> = (0..n)
+        .map(|_| Some((t.u64()?, t.u32()?)))
+        .collect::<Option<_>>()?;
+    if !t.0.is_empty() {
+        return None;
+    }
+    // Each piece's bytes run to the next piece's start (the last one's to the tables), and
+    // the pieces cover the records exactly.
+    let mut before = Vec::with_capacity(places.len());
+    let mut ranges = Vec::with_capacity(places.len());
+    let mut seq = 0u64;
+    let mut at = HEADER;
+    for (i, &(from, n)) in places.iter().enumerate() {
+        let to = places
+            .get(i + 1)
+            .map_or(Some(tables), |p| usize::try_from(p.0).ok())?;
+        if usize::try_from(from).ok()? != at || to < at || n == 0 {
+            return None;
+        }
+        before.push(seq);
+        ranges.push((at..to, seq, n));
+        seq += u64::from(n);
+        at = to;
+    }
+    if at != tables || seq != count {
+        return None;
+    }
+    let ctx = Tables {
+        names: &shared,
+        subjects: &subjects,
+        all: names,
+    };
+    use rayon::prelude::*;
+    let pieces: Vec<Vec<(Lean, Span)>> = ranges
+        .into_par_iter()
+        .map(|(range, before, n)| ctx.piece(&body[range], before, n))
+        .collect::<Option<_>>()?;
+    bytes.truncate(tables);
+    Some(Saved {
+        stamp,
+        head,
+        pieces,
+        before,
+        records: bytes,
+        places,
+        names: shared,
+        subjects,
+    })
+}
+
+/// What reading a piece of records needs: the name tables.
+struct Tables<'t> {
+    names: &'t [Arc<str>],
+    subjects: &'t [Arc<Subject>],
+    all: &'t Names,
+}
+
+impl Tables<'_> {
+    fn name(&self, i: u32) -> Option<Arc<str>> {
+        self.names.get(i as usize).cloned()
+    }
+
+    /// The `n` entries after entry `before` from their records, which they must use up.
+    fn piece(&self, bytes: &[u8], before: u64, n: u32) -> Option<Vec<(Lean, Span)>> {
+        let mut r = Reader(bytes);
+        let mut piece = Vec::with_capacity(n as usize);
+        for seq in before + 1..=before + u64::from(n) {
+            piece.push(self.item(&mut r, seq)?);
+        }
+        r.0.is_empty().then_some(piece)
+    }
+
+    fn item(&self, r: &mut Reader<'_>, seq: u64) -> Option<(Lean, Span)> {
+        let tag = r.u8()?;
+        let span = (r.u64()?, r.u32()?);
+        let item = match tag {
+            0 => {
+                let hash_ = hash(r)?;
+                let at = Timestamp::from_unix(i64::from_le_bytes(r.take(8)?.try_into().ok()?));
+                let subject = self.subjects.get(r.u32()? as usize).cloned()?;
+                let unit = self.name(r.u32()?)?;
+                let origin = self.name(r.u32()?)?;
+                let scope = match r.u32()? {
+                    u32::MAX => None,
+                    i => Some(self.name(i)?),
+                };
+                let value = Figure::parse(std::str::from_utf8(r.bytes()?).ok()?).ok()?;
+                let as_of = match r.u8()? {
+                    0 => None,
+                    1 => Some(period(r)?),
+                    _ => return None,
+                };
+                let said_on = period(r)?;
+                let modality = match r.u8()? {
+                    0 => Modality::Asserted,
+                    1 => Modality::Expected,
+                    2 => Modality::Denied,
+                    _ => return None,
+                };
+                let precision = match r.u8()? {
+                    0 => None,
+                    1 => Some(Precision::Digits),
+                    2 => Some(Precision::Exact),
+                    _ => return None,
+                };
+                let supersedes = match r.u8()? {
+                    0 => None,
+                    1 => Some(hash(r)?),
+                    _ => return None,
+                };
+                Lean::Claim(LeanClaim {
+                    seq,
+                    hash: hash_,
+                    at,
+                    core: Core {
+                        subject,
+                        value,
+                        unit,
+                        origin,
+                        scope,
+                        as_of,
+                        said_on,
+                        modality,
+                        precision,
+                    },
+                    supersedes,
+                })
+            }
+            1 => {
+                let e = reckon_ledger::decode(r.bytes()?).ok()?;
+                if e.seq != seq {
+                    return None;
+                }
+                Lean::of(e, self.all)
+            }
+            _ => return None,
+        };
+        Some((item, span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A log of `n` claims over a few subjects, with a correction, a retraction, a
+    /// definition and an alias among them, at `dir`.
+    fn log_with(dir: &std::path::Path, claims: std::ops::Range<usize>) -> reckon_ledger::Log {
+        let log = reckon_ledger::Log::at(dir);
+        if !dir.join("entries.jsonl").exists() {
+            log.init().unwrap();
+        }
+        let input: String = claims
+            .map(|i| {
+                let about = if i % 3 == 0 {
+                    r#", "as_of": "2025-05", "scope": "in the east""#
+                } else {
+                    ""
+                };
+                let modality = ["asserted", "expected", "denied"][i % 3];
+                let precision = ["digits", "exact"][i % 2];
+                format!(
+                    r#"{{"subject": "a/s{}", "value": "about {i},000", "said_on": "2025-0{}-1{}", "speaker": "P{}", "unit": "people", "modality": "{modality}", "precision": "{precision}"{about}}}"#,
+                    i % 7,
+                    1 + i % 9,
+                    i % 10,
+                    i % 5,
+                ) + "\n"
+            })
+            .collect();
+        reckon_ledger::import(&log, "in", input.as_bytes()).unwrap();
+        // The last two claims: one retracted, one corrected.
+        let last = log.snapshot().unwrap().committed().unwrap().seq;
+        let others = [
+            format!(r#"{{"define": "a/s2", "label": "two {last}", "unit": "people"}}"#),
+            format!(r#"{{"alias": "a/other{last}", "same_as": "a/s1"}}"#),
+            format!(r#"{{"retract": {last}, "reason": "misread"}}"#),
+            format!(
+                r#"{{"subject": "a/s3", "value": "12", "said_on": "2025", "speaker": "Q", "supersedes": {}}}"#,
+                last - 1
+            ),
+        ]
+        .join("\n");
+        reckon_ledger::import(&log, "in", others.as_bytes()).unwrap();
+        log
+    }
+
+    fn described(l: &LeanLog) -> Vec<String> {
+        l.items.iter().map(|x| format!("{x:?}")).collect()
+    }
+
+    #[test]
+    fn a_snapshot_written_and_read_back_is_the_same_entries() {
+        let tmp = tempdir();
+        let log = log_with(&tmp, 0..40);
+        let (whole, bytes) = whole(&log);
+        let (head, stamp) = (whole.head, log.snapshot().unwrap().stamp().unwrap());
+        let back = decode(bytes.clone(), &Names::default()).unwrap();
+        assert_eq!((back.stamp, back.head), (stamp, head));
+        let back = LeanLog {
+            head,
+            items: Projected::from(back.pieces),
+            source: Source::Saved,
+        };
+        assert_eq!(described(&back), described(&whole));
+        // Every single-byte change is caught (the checksum, or the magic before it).
+        for i in (0..bytes.len()).step_by(7) {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x20;
+            assert!(decode(bad, &Names::default()).is_none(), "byte {i}");
+        }
+    }
+
+    /// The snapshot file of `log` read whole.
+    fn whole(log: &reckon_ledger::Log) -> (LeanLog, Vec<u8>) {
+        let snap = log.snapshot().unwrap();
+        let names = Names::default();
+        let (head, items) = snap
+            .project_brief(&|b, span| (Lean::brief(b, &names), span))
+            .unwrap();
+        let lean = LeanLog {
+            head,
+            items,
+            source: Source::WholeLog,
+        };
+        let bytes = encode(&snap, snap.stamp().unwrap(), &lean).unwrap();
+        (lean, bytes)
+    }
+
+    #[test]
+    fn a_snapshot_brought_forward_is_the_snapshot_of_the_longer_log() {
+        let tmp = tempdir();
+        let log = log_with(&tmp, 0..30);
+        let (_, before) = whole(&log);
+        let log = log_with(&tmp, 30..75);
+        let (after, after_bytes) = whole(&log);
+        let snap = log.snapshot().unwrap();
+        let names = Names::default();
+        let saved = decode(before.clone(), &names).unwrap();
+        let (lean, bytes) = extend(&snap, snap.stamp().unwrap(), &names, saved)
+            .unwrap()
+            .unwrap();
+        assert_eq!(lean.source, Source::Extended { new: 49 });
+        assert_eq!(lean.head, after.head);
+        assert_eq!(described(&lean), described(&after));
+        // The file brought forward reads back as the same entries as one made whole.
+        let back = decode(bytes.unwrap(), &Names::default()).unwrap();
+        let whole_back = decode(after_bytes, &Names::default()).unwrap();
+        let items = |s: Saved| {
+            s.pieces
+                .into_iter()
+                .flatten()
+                .map(|x| format!("{x:?}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(items(back), items(whole_back));
+        // A snapshot of another log (same length, other claims) is not brought forward.
+        let other = tempdir();
+        let other_log = log_with(&other, 100..130);
+        let (_, foreign) = whole(&other_log);
+        let names = Names::default();
+        let saved = decode(foreign, &names).unwrap();
+        assert!(
+            extend(&snap, snap.stamp().unwrap(), &names, saved)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    fn tempdir() -> std::path::PathBuf {
+        use std::sync::atomic::AtomicU64;
+        static N: AtomicU64 = AtomicU64::new(0);
+        let d = std::env::temp_dir().join(format!(
+            "reckon-fold-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+}
