@@ -114,11 +114,36 @@ impl<V> From<Vec<Vec<V>>> for Projected<V> {
 
 impl<V> IntoIterator for Projected<V> {
     type Item = V;
-    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<V>>>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.pieces.into_iter().flatten()
+    type IntoIter = IntoPieces<V>;
+    fn into_iter(self) -> IntoPieces<V> {
+        IntoPieces {
+            left: self.len(),
+            inner: self.pieces.into_iter().flatten(),
+        }
     }
 }
+
+/// The values of a [`Projected`], in order, each piece freed once it is used up; it knows how
+/// many are left, so that a reader can make room for all of them at once.
+#[derive(Debug)]
+pub struct IntoPieces<V> {
+    left: usize,
+    inner: std::iter::Flatten<std::vec::IntoIter<Vec<V>>>,
+}
+
+impl<V> Iterator for IntoPieces<V> {
+    type Item = V;
+    fn next(&mut self) -> Option<V> {
+        let v = self.inner.next()?;
+        self.left = self.left.saturating_sub(1);
+        Some(v)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<V> ExactSizeIterator for IntoPieces<V> {}
 
 // Two references: copied whatever `V` is (a derive would ask `V: Copy`).
 impl<V> Clone for Visit<'_, V> {
@@ -483,4 +508,24 @@ pub fn scan(bytes: &[u8], keep: bool) -> Result<Scan, Problem> {
     let keep = if keep { Keep::Entries } else { Keep::Nothing };
     // Reading from memory cannot fail.
     scan_keeping(bytes, keep).unwrap_or_else(|e| Err(Problem::HeadUnreadable(e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Projected;
+
+    /// Values handed back in pieces come out in order, empty pieces skipped, and the iterator
+    /// always knows how many are left (a fold makes room for them from that).
+    #[test]
+    fn projected_values_come_back_in_order_counting_down_exactly() {
+        let p = Projected::from(vec![vec![1, 2], vec![], vec![3], vec![4, 5, 6]]);
+        assert_eq!(p.len(), 6);
+        assert_eq!(p.iter().copied().collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+        let mut it = p.into_iter();
+        for (left, want) in (1..=6).rev().zip(1..) {
+            assert_eq!(it.size_hint(), (left, Some(left)));
+            assert_eq!(it.next(), Some(want));
+        }
+        assert_eq!((it.size_hint(), it.next()), ((0, Some(0)), None));
+    }
 }

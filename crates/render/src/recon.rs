@@ -215,13 +215,12 @@ pub fn counts_whole_things(unit: &str) -> bool {
     ];
     let u = unit.trim().to_lowercase();
     let singular = u.strip_suffix('s').unwrap_or(&u);
-    !MEASURES.iter().any(|m| {
-        u == *m
-            || singular == *m
-            || u.starts_with(&format!("{m} "))
-            || u.ends_with(&format!(" {m}"))
-            || singular.ends_with(&format!(" {m}"))
-    })
+    // `{m} …`, `… {m}` and `… {m}s`, without making those words (one call per subject).
+    let begins = |t: &str, m: &str| t.strip_prefix(m).is_some_and(|r| r.starts_with(' '));
+    let ends = |t: &str, m: &str| t.strip_suffix(m).is_some_and(|r| r.ends_with(' '));
+    !MEASURES
+        .iter()
+        .any(|m| u == *m || singular == *m || begins(&u, m) || ends(&u, m) || ends(singular, m))
 }
 
 fn interval_json(iv: &Interval) -> Json {
@@ -1813,6 +1812,33 @@ mod fit_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts are told from measures by the unit's words: a measure alone, in the plural, or
+    /// as the first or last word of a longer unit; a word that merely contains one is a count.
+    #[test]
+    fn a_unit_counts_whole_things_unless_a_word_of_it_is_a_measure() {
+        for count in [
+            "people",
+            "prisoners",
+            "bodies",
+            "person-days",
+            "dayshifts",
+            "tonnes-ish",
+        ] {
+            assert!(counts_whole_things(count), "{count}");
+        }
+        for measure in [
+            "hours",
+            "Percent",
+            "percentage points",
+            "square km",
+            "km of road",
+            "cubic metres",
+            " usd ",
+        ] {
+            assert!(!counts_whole_things(measure), "{measure}");
+        }
+    }
 
     /// Streaming the subjects writes exactly what serialising the whole answer writes, for
     /// no item, one, and several (nested values, strings holding escaped newlines).
