@@ -263,25 +263,46 @@ impl Prepared {
 
     /// Each origin's vote on this subject under `learned`.
     fn weights(&self, learned: &[Learned], model: &Model) -> Vec<f64> {
-        self.origins
-            .iter()
-            .map(|p| {
-                let l = learned[p.origin as usize];
-                let w = l.weight(model);
-                if p.all_repeat {
-                    w * (1.0 - l.copying)
-                } else {
-                    w
-                }
-            })
-            .collect()
+        let mut w = Vec::new();
+        self.weights_into(learned, model, &mut w);
+        w
+    }
+
+    /// [`Prepared::weights`] into `out`, which is cleared first.
+    fn weights_into(&self, learned: &[Learned], model: &Model, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(self.origins.iter().map(|p| {
+            let l = learned[p.origin as usize];
+            let w = l.weight(model);
+            if p.all_repeat {
+                w * (1.0 - l.copying)
+            } else {
+                w
+            }
+        }));
     }
 
     /// Each segment's score and a fingerprint of the origins covering it.
     fn scores(&self, weights: &[f64]) -> (Vec<f64>, Vec<u64>) {
+        let mut s = Scratch::default();
+        self.scores_into(weights, &mut s);
+        (s.scores, s.prints)
+    }
+
+    /// [`Prepared::scores`] into `s.scores` and `s.prints`, with `s`'s other buffers as
+    /// working memory.
+    fn scores_into(&self, weights: &[f64], s: &mut Scratch) {
         let k = self.cuts.len();
-        let mut diff = vec![0.0f64; k + 1];
-        let mut fdiff = vec![0u64; k + 1];
+        let Scratch {
+            diff,
+            fdiff,
+            count,
+            scores,
+            prints,
+            ..
+        } = s;
+        refill(diff, k + 1, 0.0);
+        refill(fdiff, k + 1, 0);
         for (p, w) in self.origins.iter().zip(weights) {
             let tag = mix(u64::from(p.origin));
             for &(lo, hi, share) in &p.cover {
@@ -293,7 +314,7 @@ impl Prepared {
         }
         // Covered or not is decided by the fingerprint and a count, not by a float sum that
         // could round to a hair above zero.
-        let mut count = vec![0i32; k + 1];
+        refill(count, k + 1, 0);
         for p in &self.origins {
             for &(lo, hi, _) in &p.cover {
                 count[lo as usize] += 1;
@@ -301,8 +322,8 @@ impl Prepared {
             }
         }
         let (mut s, mut f, mut c) = (0.0, 0u64, 0i32);
-        let mut scores = Vec::with_capacity(k);
-        let mut prints = Vec::with_capacity(k);
+        scores.clear();
+        prints.clear();
         for j in 0..k {
             s += diff[j];
             f ^= fdiff[j];
@@ -310,20 +331,56 @@ impl Prepared {
             scores.push(if c > 0 { s.max(0.0) } else { f64::NEG_INFINITY });
             prints.push(if c > 0 { f } else { 0 });
         }
-        (scores, prints)
     }
 
     /// This subject's contribution to a round: per origin, (accuracy evidence, its weight,
     /// false figures repeated, false figures it could have repeated).
+    ///
+    /// Every subject is visited every round: the working memory is the calling thread's,
+    /// reused from one subject to the next.
     fn evidence(&self, learned: &[Learned], model: &Model) -> Vec<(u32, [f64; 4])> {
-        let weights = self.weights(learned, model);
-        let (scores, _) = self.scores(&weights);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut s) => self.evidence_in(learned, model, &mut s),
+            Err(_) => self.evidence_in(learned, model, &mut Scratch::default()),
+        })
+    }
+
+    fn evidence_in(
+        &self,
+        learned: &[Learned],
+        model: &Model,
+        s: &mut Scratch,
+    ) -> Vec<(u32, [f64; 4])> {
+        let mut weights = std::mem::take(&mut s.weights);
+        self.weights_into(learned, model, &mut weights);
+        self.scores_into(&weights, s);
+        let out = self.evidence_from(learned, model, &weights, s);
+        s.weights = weights;
+        out
+    }
+
+    fn evidence_from(
+        &self,
+        learned: &[Learned],
+        model: &Model,
+        weights: &[f64],
+        s: &mut Scratch,
+    ) -> Vec<(u32, [f64; 4])> {
+        let Scratch {
+            scores,
+            e,
+            prefix,
+            seen,
+            tree,
+            ..
+        } = s;
         let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if !top.is_finite() {
             return Vec::new();
         }
-        let e: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
-        let mut prefix = vec![0.0f64; e.len() + 1];
+        e.clear();
+        e.extend(scores.iter().map(|s| (s - top).exp()));
+        refill(prefix, e.len() + 1, 0.0);
         for (j, x) in e.iter().enumerate() {
             prefix[j + 1] = prefix[j] + x;
         }
@@ -332,7 +389,7 @@ impl Prepared {
         let mut out: Vec<(u32, [f64; 4])> = self
             .origins
             .iter()
-            .zip(&weights)
+            .zip(weights)
             .map(|(p, _)| {
                 let covered: f64 = p.cover.iter().map(|&(lo, hi, _)| mass(lo, hi)).sum();
                 let independent = if p.all_repeat {
@@ -346,9 +403,8 @@ impl Prepared {
         // Walk the votes in the order they were said, keeping the distinct figures stated so
         // far: how many cover each segment (a Fenwick tree of range additions), their total
         // mass, and how many there are.
-        let mut seen: std::collections::HashSet<(u32, u32), crate::fx::FxBuild> =
-            Default::default();
-        let mut tree = Fenwick::new(e.len() + 1);
+        seen.clear();
+        tree.reset(e.len() + 1);
         let (mut seen_mass, mut seen_count) = (0.0f64, 0usize);
         for &i in &self.said_order {
             if let Some(k) = self.opens[i]
@@ -622,11 +678,13 @@ fn pieces(spans: &[(u32, u32, bool)]) -> Vec<(u32, u32, f64)> {
 }
 
 /// Counts over segments: add to a range, read one segment.
+#[derive(Default)]
 struct Fenwick(Vec<i64>);
 
 impl Fenwick {
-    fn new(n: usize) -> Fenwick {
-        Fenwick(vec![0; n + 1])
+    /// Empties the tree and sizes it for `n` places.
+    fn reset(&mut self, n: usize) {
+        refill(&mut self.0, n + 1, 0);
     }
 
     fn add(&mut self, mut i: usize, d: i64) {
@@ -651,6 +709,32 @@ impl Fenwick {
         }
         s
     }
+}
+
+/// Working memory for one subject's part of a round ([`Prepared::evidence`]), kept by each
+/// thread and reused; what it holds between calls means nothing.
+#[derive(Default)]
+struct Scratch {
+    weights: Vec<f64>,
+    diff: Vec<f64>,
+    fdiff: Vec<u64>,
+    count: Vec<i32>,
+    scores: Vec<f64>,
+    prints: Vec<u64>,
+    e: Vec<f64>,
+    prefix: Vec<f64>,
+    seen: std::collections::HashSet<(u32, u32), crate::fx::FxBuild>,
+    tree: Fenwick,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Makes `v` hold `n` copies of `x`, keeping its memory.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
 }
 
 #[cfg(test)]
