@@ -37,7 +37,7 @@
 //! the old ones without writing the old records again). Last, the blake3 of everything before
 //! it.
 
-use crate::{Reader, put_text};
+use crate::{Reader, may_save, put_text, write_cache};
 use reckon_claim::{Date, EntryHash, Figure, Modality, Period, Precision, Subject, Timestamp};
 use reckon_ledger::{Head, LedgerError, Projected, Snapshot, Span, Stamp};
 use reckon_reconcile::state::{Core, Lean, LeanClaim, Names};
@@ -89,8 +89,8 @@ pub fn lean_log(snap: &Snapshot<'_>, names: &Names) -> Result<LeanLog, LedgerErr
             });
         }
         if let Some((extended, bytes)) = extend(snap, stamp, names, saved)? {
-            if let Some(bytes) = bytes.filter(|_| can_save(snap, stamp)) {
-                write(snap, bytes);
+            if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
+                write_cache(snap, "fold", &bytes);
             }
             return Ok(extended);
         }
@@ -204,36 +204,12 @@ fn extend(
     Ok(Some((lean, bytes)))
 }
 
-fn now_ns() -> i128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
-}
-
-/// Whether a snapshot made now may be saved: the entries file is still as `stamp` says (the
-/// snapshot's lock holds it still) and was not changed too recently for its clock to show a
-/// change made in the same tick.
-fn can_save(snap: &Snapshot<'_>, stamp: Stamp) -> bool {
-    snap.stamp().ok() == Some(stamp) && stamp.len == snap.len() && !stamp.racy(now_ns())
-}
-
-/// Saves a whole snapshot's bytes; a failure is ignored (it is only a cache).
-fn write(snap: &Snapshot<'_>, bytes: Vec<u8>) {
-    let Some(path) = crate::cache_file(snap.log(), "fold") else {
-        return;
-    };
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let _ = reckon_ledger::fsx::write_atomically(&path, &bytes);
-}
-
-/// Saves `lean`, read whole from the log, as its snapshot (see [`can_save`]).
+/// Saves `lean`, read whole from the log, as its snapshot (see [`may_save`]).
 fn save(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) {
-    if can_save(snap, stamp)
+    if may_save(snap, stamp)
         && let Some(bytes) = encode(snap, stamp, lean)
     {
-        write(snap, bytes);
+        write_cache(snap, "fold", &bytes);
     }
 }
 

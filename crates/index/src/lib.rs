@@ -154,23 +154,32 @@ fn now_ns() -> i128 {
         .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
 }
 
-/// Saves the index if the log is still exactly as it was when the index was made, and the
-/// file was not changed so recently that a change could go unseen. A failure is ignored: the
-/// index is only a cache.
-fn save(snap: &Snapshot<'_>, index: &Index) {
-    let Some(path) = cache_path(snap.log()) else {
+/// Whether a cache made from `snap` with `stamp` may be saved: the entries file is still as
+/// `stamp` says (the snapshot's lock holds it still) and was not changed so recently that a
+/// change in the same tick of the file system's clock could go unseen.
+pub(crate) fn may_save(snap: &Snapshot<'_>, stamp: Stamp) -> bool {
+    snap.stamp().ok() == Some(stamp) && stamp.len == snap.len() && !stamp.racy(now_ns())
+}
+
+/// Writes a cache file of kind `kind` for `snap`'s log (see [`cache_file`]). A failure is
+/// ignored: it is only a cache.
+pub(crate) fn write_cache(snap: &Snapshot<'_>, kind: &str, bytes: &[u8]) {
+    let Some(path) = cache_file(snap.log(), kind) else {
         return;
     };
-    // The snapshot holds the log still, so its stamp is the one the index was made from;
-    // only a change too recent for the file system's clock is a reason not to save.
-    if snap.stamp().ok() != Some(index.stamp) || index.stamp.racy(now_ns()) {
-        return;
-    }
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Some(bytes) = index.file_bytes() {
-        let _ = reckon_ledger::fsx::write_atomically(&path, &bytes);
+    let _ = reckon_ledger::fsx::write_atomically(&path, bytes);
+}
+
+/// Saves the index if the log is still exactly as it was when the index was made (see
+/// [`may_save`]).
+fn save(snap: &Snapshot<'_>, index: &Index) {
+    if may_save(snap, index.stamp)
+        && let Some(bytes) = index.file_bytes()
+    {
+        write_cache(snap, "index", &bytes);
     }
 }
 
