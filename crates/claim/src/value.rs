@@ -248,8 +248,9 @@ impl<'a> Cursor<'a> {
         self.rest().is_empty()
     }
 
-    /// A number with an optional scale word.
-    fn amount(&mut self, what: &str) -> Result<Num, ValueError> {
+    /// A number with an optional scale word; `what` names what was expected, for the error
+    /// (made only when there is one).
+    fn amount(&mut self, what: impl FnOnce() -> String) -> Result<Num, ValueError> {
         self.skip_ws();
         let start = self.pos;
         let r = self.rest();
@@ -265,7 +266,7 @@ impl<'a> Cursor<'a> {
             tok = &tok[..i];
         }
         if tok.is_empty() {
-            return Err(err(start, format!("expected {what}")));
+            return Err(err(start, format!("expected {}", what())));
         }
         let n = Num::parse(tok).map_err(|e| {
             let off = match e {
@@ -293,6 +294,14 @@ impl<'a> Cursor<'a> {
             }
         }
         let save = self.pos;
+        self.skip_ws();
+        if !matches!(
+            self.rest().as_bytes().first(),
+            Some(b't' | b'm' | b'b' | b'T' | b'M' | b'B')
+        ) {
+            self.pos = save;
+            return Ok(n);
+        }
         for (word, k) in [
             ("thousand", 1_000i128),
             ("million", 1_000_000),
@@ -331,27 +340,30 @@ impl Value {
             return Err(err(0, format!("empty figure: {EXPECTED}")));
         }
         if c.eat_phrase("between") {
-            let lo = c.amount("a number after `between`")?;
+            let lo = c.amount(|| "a number after `between`".into())?;
             if !c.eat_phrase("and") {
                 return Err(err(c.pos, "expected `and` in `between … and …`"));
             }
-            let hi = c.amount("a number after `and`")?;
+            let hi = c.amount(|| "a number after `and`".into())?;
             return finish_range(&mut c, lo, hi);
         }
-        // No qualifier begins with a digit: a bare figure (most of them) skips the list.
-        let bare = c.rest().starts_with(|ch: char| ch.is_ascii_digit());
-        let found = if bare {
+        // No qualifier begins with a digit: a bare figure (most of them) skips the list, and
+        // a phrase is tried only when its first letter is the text's.
+        let first = c.rest().as_bytes().first().copied().unwrap_or_default();
+        let found = if first.is_ascii_digit() {
             None
         } else {
-            QUALIFIERS.iter().find(|(p, _)| c.eat_phrase(p))
+            QUALIFIERS
+                .iter()
+                .find(|(p, _)| p.as_bytes()[0].eq_ignore_ascii_case(&first) && c.eat_phrase(p))
         };
         let qual = found.map(|&(_, q)| q);
-        let what: std::borrow::Cow<'_, str> = match found {
-            Some((p, _)) => format!("a number after `{p}`, like `{p} 1,000`").into(),
+        let what = || match found {
+            Some((p, _)) => format!("a number after `{p}`, like `{p} 1,000`"),
             None => "a number".into(),
         };
         let before_amount = c.pos;
-        let n = c.amount(&what).map_err(|e| {
+        let n = c.amount(what).map_err(|e| {
             if e.offset == before_amount && qual.is_none() && e.message.starts_with("expected") {
                 err(e.offset, EXPECTED)
             } else {
@@ -360,7 +372,7 @@ impl Value {
         })?;
         c.skip_ws();
         if qual.is_none() && (c.eat_phrase("..") || c.eat_phrase("to")) {
-            let hi = c.amount("a number after the range's first number")?;
+            let hi = c.amount(|| "a number after the range's first number".into())?;
             return finish_range(&mut c, n, hi);
         }
         // 270-300 and 270–300 (a hyphen or an en dash between two numbers).
@@ -371,7 +383,7 @@ impl Value {
                 .starts_with(|ch: char| ch.is_ascii_digit())
         {
             c.pos += c.rest().len() - more.len();
-            let hi = c.amount("a number after the range's first number")?;
+            let hi = c.amount(|| "a number after the range's first number".into())?;
             return finish_range(&mut c, n, hi);
         }
         // 1,000+ (but not 1,000 +/- 5).

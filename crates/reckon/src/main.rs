@@ -11,6 +11,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// A million claims are a few million small allocations made and freed on all cores: mimalloc
+// does that work in a quarter less time than the C library's allocator (see Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod args;
 mod audit;
 mod interchange;

@@ -345,30 +345,80 @@ fn grouped<'s>(
     opts: &Options,
     keep: &dyn Fn(&Subject) -> bool,
 ) -> Grouped<'s> {
+    // Names are shared between claims (see `state::Names`), so most lookups are by address;
+    // the name itself decides, so two copies of one name still meet.
+    let mut origin_at: HashMap<usize, u32, FxBuild> = HashMap::default();
     let mut origin_ids: HashMap<&str, u32, FxBuild> = HashMap::default();
     let mut origin_names: Vec<&str> = Vec::new();
     let mut claim_origin: Vec<u32> = Vec::with_capacity(state.claims.len());
     for r in &state.claims {
         let o = &*r.claim.origin;
-        let id = *origin_ids.entry(o).or_insert_with(|| {
-            origin_names.push(o);
-            (origin_names.len() - 1) as u32
+        let id = *origin_at.entry(address(o)).or_insert_with(|| {
+            *origin_ids.entry(o).or_insert_with(|| {
+                origin_names.push(o);
+                (origin_names.len() - 1) as u32
+            })
         });
         claim_origin.push(id);
     }
-    let mut keyed: HashMap<(&Subject, &str), Vec<usize>, FxBuild> = HashMap::default();
-    for (i, r) in state.claims.iter().enumerate() {
-        let subject = state.canonical(&r.claim.subject);
-        if keep(subject) {
-            keyed.entry((subject, &*r.claim.unit)).or_default().push(i);
+    // Each claim's (subject, unit) by address, then each of those by canonical name.
+    let mut pair_at: HashMap<(usize, usize), u32, FxBuild> = HashMap::default();
+    let mut pairs: Vec<(&Subject, &str)> = Vec::new();
+    let claim_pair: Vec<u32> = state
+        .claims
+        .iter()
+        .map(|r| {
+            let (subject, unit) = (&*r.claim.subject, &*r.claim.unit);
+            *pair_at
+                .entry((address(subject), address(unit)))
+                .or_insert_with(|| {
+                    pairs.push((subject, unit));
+                    (pairs.len() - 1) as u32
+                })
+        })
+        .collect();
+    const DROPPED: u32 = u32::MAX;
+    let mut group_of: HashMap<(&Subject, &str), u32, FxBuild> = HashMap::default();
+    let mut keys: Vec<(&Subject, &str)> = Vec::new();
+    let pair_group: Vec<u32> = pairs
+        .iter()
+        .map(|&(subject, unit)| {
+            let subject = state.canonical(subject);
+            if !keep(subject) {
+                return DROPPED;
+            }
+            *group_of.entry((subject, unit)).or_insert_with(|| {
+                keys.push((subject, unit));
+                (keys.len() - 1) as u32
+            })
+        })
+        .collect();
+    // Every group's claims in log order, laid out by counting.
+    let mut sizes = vec![0usize; keys.len()];
+    for &p in &claim_pair {
+        if let Some(n) = sizes.get_mut(pair_group[p as usize] as usize) {
+            *n += 1;
         }
     }
-    let mut keys: Vec<((&Subject, &str), Vec<usize>)> = keyed.into_iter().collect();
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let groups: Vec<Group> = par_map(keys, |((subject, unit), claims)| {
+    let mut members: Vec<Vec<usize>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (i, &p) in claim_pair.iter().enumerate() {
+        if let Some(m) = members.get_mut(pair_group[p as usize] as usize) {
+            m.push(i);
+        }
+    }
+    let mut keyed: Vec<((&Subject, &str), Vec<usize>)> = keys.into_iter().zip(members).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let groups: Vec<Group> = par_map(keyed, |((subject, unit), claims)| {
         build_group(state, subject, unit, claims, &claim_origin, opts)
     });
     (groups, claim_origin, origin_names)
+}
+
+/// Where a name is in memory: the same for every claim that shares its copy. Each name is
+/// in its own `Arc` (words after the counts) for as long as the state lives, so names at one
+/// address are one name.
+fn address<T: ?Sized>(x: &T) -> usize {
+    (x as *const T).cast::<u8>() as usize
 }
 
 fn finish(

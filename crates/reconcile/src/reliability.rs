@@ -264,16 +264,22 @@ impl Prepared {
     /// Each origin's vote on this subject under `learned`.
     fn weights(&self, learned: &[Learned], model: &Model) -> Vec<f64> {
         let mut w = Vec::new();
-        self.weights_into(learned, model, &mut w);
+        self.weights_into(learned, &|o| learned[o as usize].weight(model), &mut w);
         w
     }
 
-    /// [`Prepared::weights`] into `out`, which is cleared first.
-    fn weights_into(&self, learned: &[Learned], model: &Model, out: &mut Vec<f64>) {
+    /// [`Prepared::weights`] into `out`, which is cleared first, with each origin's whole
+    /// vote from `weight_of`.
+    fn weights_into(
+        &self,
+        learned: &[Learned],
+        weight_of: &dyn Fn(u32) -> f64,
+        out: &mut Vec<f64>,
+    ) {
         out.clear();
         out.extend(self.origins.iter().map(|p| {
             let l = learned[p.origin as usize];
-            let w = l.weight(model);
+            let w = weight_of(p.origin);
             if p.all_repeat {
                 w * (1.0 - l.copying)
             } else {
@@ -338,21 +344,23 @@ impl Prepared {
     ///
     /// Every subject is visited every round: the working memory is the calling thread's,
     /// reused from one subject to the next.
-    fn evidence(&self, learned: &[Learned], model: &Model) -> Vec<(u32, [f64; 4])> {
+    /// `weight` is every origin's [`Learned::weight`] under `learned`, made once a round.
+    fn evidence(&self, learned: &[Learned], weight: &[f64], model: &Model) -> Vec<(u32, [f64; 4])> {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut s) => self.evidence_in(learned, model, &mut s),
-            Err(_) => self.evidence_in(learned, model, &mut Scratch::default()),
+            Ok(mut s) => self.evidence_in(learned, weight, model, &mut s),
+            Err(_) => self.evidence_in(learned, weight, model, &mut Scratch::default()),
         })
     }
 
     fn evidence_in(
         &self,
         learned: &[Learned],
+        weight: &[f64],
         model: &Model,
         s: &mut Scratch,
     ) -> Vec<(u32, [f64; 4])> {
         let mut weights = std::mem::take(&mut s.weights);
-        self.weights_into(learned, model, &mut weights);
+        self.weights_into(learned, &|o| weight[o as usize], &mut weights);
         self.scores_into(&weights, s);
         let out = self.evidence_from(learned, model, &weights, s);
         s.weights = weights;
@@ -585,8 +593,9 @@ pub fn learn(
         .filter(|p| p.origin_count() >= 2)
         .collect();
     for _ in 0..model.rounds.max(1) {
+        let weight: Vec<f64> = learned.iter().map(|l| l.weight(model)).collect();
         let parts: Vec<Vec<(u32, [f64; 4])>> =
-            crate::recon::par_map(shared.clone(), |p| p.evidence(&learned, model));
+            crate::recon::par_map(shared.clone(), |p| p.evidence(&learned, &weight, model));
         let mut sums = vec![[0.0f64; 4]; origins];
         for part in parts {
             for (o, x) in part {
