@@ -799,7 +799,9 @@ fn reconciled_json(
     });
     let state = reckon_reconcile::State::fold_lean(lean, a.at, a.known);
     let r = reconcile_state(&state, a)?;
-    let fetch = |wanted: &[usize]| -> Result<Vec<reckon_claim::Claim>, Failure> {
+    let fetch = |wanted: &[usize],
+                 show: &mut reckon_render::recon::Show<'_>|
+     -> Result<Vec<String>, Failure> {
         let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = wanted
             .iter()
             .map(|&i| {
@@ -812,23 +814,31 @@ fn reconciled_json(
                 (c.seq, span.copied().unwrap_or_default(), c.hash)
             })
             .collect();
-        let entries = snapshot.entries_at(&at).map_err(ledger)?;
-        entries
-            .into_iter()
-            .map(|e| match e.event {
-                reckon_claim::Event::Claim(c) => Ok(c),
-                other => Err(ledger(LedgerError::Damaged {
-                    path: log.entries_path(),
-                    problem: reckon_ledger::Problem::Line {
-                        line: e.seq,
-                        problem: reckon_ledger::LineProblem::Malformed(format!(
-                            "a {} event, read before as a claim",
-                            other.kind()
-                        )),
-                    },
-                })),
+        snapshot
+            .briefs_at(&at, |briefs| {
+                // Read before as claims: any other event there is damage.
+                let other = briefs.iter().find_map(|b| match b {
+                    reckon_ledger::Brief::Whole(e)
+                        if !matches!(e.event, reckon_claim::Event::Claim(_)) =>
+                    {
+                        Some((e.seq, e.event.kind()))
+                    }
+                    _ => None,
+                });
+                match other {
+                    Some((line, kind)) => Err(ledger(LedgerError::Damaged {
+                        path: log.entries_path(),
+                        problem: reckon_ledger::Problem::Line {
+                            line,
+                            problem: reckon_ledger::LineProblem::Malformed(format!(
+                                "a {kind} event, read before as a claim"
+                            )),
+                        },
+                    })),
+                    None => Ok(show(briefs)),
+                }
             })
-            .collect()
+            .map_err(ledger)?
     };
     let printed = reckon_render::recon::reconcile_json_fetching(&state, &r, &fetch, print);
     // As for the table: the process's exit frees the state at once.

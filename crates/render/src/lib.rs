@@ -56,28 +56,42 @@ pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Whether UTF-8 text holds a character [`terminal_safe`] escapes, read byte by byte: an ASCII
-/// control byte (but LF and tab), `C2 80`-`C2 9F` (U+0080-U+009F), or `E2 80 AA`-`E2 80 AE`
-/// and `E2 81 A6`-`E2 81 A9` (the bidirectional embeddings, overrides and isolates).
+/// Whether UTF-8 text holds a character [`terminal_safe`] escapes (see [`unsafe_at`]).
 fn has_unsafe_bytes(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\n' | b'\t' => {}
-            0x00..=0x1f | 0x7f => return true,
-            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => return true,
-            0xe2 => {
-                if let (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9)) =
-                    (b.get(i + 1), b.get(i + 2))
-                {
-                    return true;
-                }
-            }
-            _ => {}
+    // Nearly all text has none of the bytes such a character begins with: a block of 32
+    // bytes is passed over at once when none of them could be one (a test written so that it
+    // is made on many bytes together), and read byte by byte only when one could.
+    const BLOCK: usize = 32;
+    let could = |x: u8| {
+        ((x < 0x20) & (x != b'\n') & (x != b'\t')) | (x == 0x7f) | (x == 0xc2) | (x == 0xe2)
+    };
+    let mut from = 0;
+    for block in b.chunks(BLOCK) {
+        if block.iter().fold(false, |any, &x| any | could(x))
+            && unsafe_at(b, from..from + block.len())
+        {
+            return true;
         }
-        i += 1;
+        from += block.len();
     }
     false
+}
+
+/// Whether a character [`terminal_safe`] escapes begins at a byte of `b` in `at` (read byte
+/// by byte: an ASCII control byte but LF and tab, `C2 80`-`C2 9F` (U+0080-U+009F), or
+/// `E2 80 AA`-`E2 80 AE` and `E2 81 A6`-`E2 81 A9`, the bidirectional embeddings, overrides
+/// and isolates).
+fn unsafe_at(b: &[u8], at: std::ops::Range<usize>) -> bool {
+    at.into_iter().any(|i| match b[i] {
+        b'\n' | b'\t' => false,
+        0x00..=0x1f | 0x7f => true,
+        0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
+        0xe2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
+        _ => false,
+    })
 }
 
 /// A field shown on one line of human output: a newline or carriage return in it is written
@@ -351,6 +365,28 @@ mod terminal_tests {
             let out = terminal_safe(&s);
             assert_eq!(out != s, bad, "U+{cp:04X}");
             assert!(!out.contains(|x: char| x.is_control() && x != '\n' && x != '\t'));
+        }
+    }
+
+    /// The pass over blocks of 32 bytes finds a character wherever it falls: first, last, or
+    /// across the boundary between two blocks (a three-byte character begun in one and ended
+    /// in the next).
+    #[test]
+    fn a_character_is_found_wherever_it_falls_in_the_blocks() {
+        for cp in 0u32..0x3000 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let bad = (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            for before in (0..4).chain(28..36).chain(60..66) {
+                let s = format!("{}{c}{}", "x".repeat(before), "y".repeat(before % 5));
+                assert_eq!(
+                    has_unsafe_bytes(s.as_bytes()),
+                    bad,
+                    "U+{cp:04X} after {before}"
+                );
+            }
         }
     }
 }

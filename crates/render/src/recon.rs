@@ -422,7 +422,7 @@ impl<'a> Provenance<'a> {
     ) -> Provenance<'a> {
         let r = &state.claims[a.index];
         let c = &r.claim;
-        let d = Details::of_claim(whole(a.index).or(r.full));
+        let d = whole(a.index).unwrap_or_else(|| Details::of_claim(r.full));
         Provenance {
             as_of: c.as_of.as_ref().map(Shown),
             cites: d.cites,
@@ -459,7 +459,7 @@ pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Js
 
 /// Where the whole claim at an index of the state's claims is, when the state does not hold
 /// it ([`reckon_reconcile::Recorded::full`] is `None` in a lean state).
-type Whole<'a, 'w> = dyn Fn(usize) -> Option<&'a reckon_claim::Claim> + Sync + 'w;
+type Whole<'a, 'w> = dyn Fn(usize) -> Option<Details<'a>> + Sync + 'w;
 
 /// A subject's JSON answer as it is printed: the claims' provenance written straight from
 /// the state, the rest as a JSON value; keys in sorted order across both, as one JSON map
@@ -705,26 +705,23 @@ fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
 /// (keys in order, two-space indent: byte for byte what [`envelope`] gives), a batch of items
 /// at a time, each batch rendered on all cores, so that a large answer is never held whole in
 /// memory.
-fn stream_subjects<'t, T: Sync, O: serde::Serialize, E>(
+fn stream_subjects<'t, T: Sync, O: serde::Serialize, E: Send>(
     r: &Reconciliation,
     items: &'t [T],
     render: impl Fn(&'t T) -> O + Sync,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    stream_batches(
-        r,
-        items,
-        &mut |group| Ok(render_batch(group, &render)),
-        emit,
-    )
+    stream_batches(r, items, &|group| Ok(render_batch(group, &render)), emit)
 }
 
 /// [`stream_subjects`] with each batch's items written by `batch` (one string per item, each
-/// beginning `,\n    `), for a batch that must first fetch what its items show.
-fn stream_batches<'t, T, E>(
+/// beginning `,\n    `), for a batch that must first fetch what its items show. While one
+/// batch is written (on the calling thread, which `emit` may be tied to), the next is made
+/// on the pool's threads.
+fn stream_batches<'t, T: Sync, E: Send>(
     r: &Reconciliation,
     items: &'t [T],
-    batch: &mut dyn FnMut(&'t [T]) -> Result<Vec<String>, E>,
+    batch: &(dyn Fn(&'t [T]) -> Result<Vec<String>, E> + Sync),
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
     let head = json!({
@@ -737,20 +734,31 @@ fn stream_batches<'t, T, E>(
     let fixed = serde_json::to_string_pretty(&head).unwrap_or_default();
     let mut buf = fixed.strip_suffix("\n}").unwrap_or(&fixed).to_owned();
     buf.push_str(",\n  \"subjects\": [");
+    emit(&buf)?;
+    buf.clear();
     let size = RENDER_PER * 4 * rayon::current_num_threads().max(1);
-    for (b, group) in items.chunks(size).enumerate() {
-        let parts = batch(group)?;
-        for (k, part) in parts.iter().enumerate() {
-            // The first item has no comma before it.
-            let part = if b == 0 && k == 0 {
-                part.strip_prefix(',').unwrap_or(part)
-            } else {
-                part
-            };
-            buf.push_str(part);
-        }
-        emit(&buf)?;
-        buf.clear();
+    let mut groups = items.chunks(size);
+    let mut next = groups.next().map(batch);
+    let mut first = true;
+    while let Some(parts) = next.take() {
+        let parts = parts?;
+        let group = groups.next();
+        let mut written = Ok(());
+        rayon::in_place_scope(|scope| {
+            if let Some(group) = group {
+                scope.spawn(|_| next = Some(batch(group)));
+            }
+            written = parts.iter().try_for_each(|part| {
+                // The first item has no comma before it.
+                let part = match first {
+                    true => part.strip_prefix(',').unwrap_or(part),
+                    false => part,
+                };
+                first = false;
+                emit(part)
+            });
+        });
+        written?;
     }
     buf.push_str(if items.is_empty() {
         "]\n}\n"
@@ -770,18 +778,19 @@ fn render_batch<'g, T: Sync, O: serde::Serialize>(
     render: &(impl Fn(&'g T) -> O + Sync),
 ) -> Vec<String> {
     use rayon::prelude::*;
-    // Each item indented by two levels: what nesting it in the envelope does.
-    let one = |item: &'g T| {
-        let mut out = b",\n    ".to_vec();
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
-        // Serialising into memory fails only for a map with non-string keys: none here.
-        let _ = serde::Serialize::serialize(&render(item), &mut ser);
+    // Each item indented by two levels: what nesting it in the envelope does; a task's items
+    // written one after another into one buffer.
+    let task = |items: &'g [T]| {
+        let mut out: Vec<u8> = Vec::new();
+        for item in items {
+            out.extend_from_slice(b",\n    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
+            // Serialising into memory fails only for a map with non-string keys: none here.
+            let _ = serde::Serialize::serialize(&render(item), &mut ser);
+        }
         String::from_utf8(out).unwrap_or_default()
     };
-    group
-        .par_chunks(RENDER_PER)
-        .map(|c| c.iter().map(one).collect::<String>())
-        .collect()
+    group.par_chunks(RENDER_PER).map(task).collect()
 }
 
 /// serde_json's pretty printing (two spaces an indent, `": "` after a key) starting at an
@@ -869,7 +878,7 @@ impl serde_json::ser::Formatter for Nested {
 
 /// [`reconcile`] written through `emit` a piece at a time: JSON output is streamed subject by
 /// subject (the table is written whole).
-pub fn reconcile_into<E>(
+pub fn reconcile_into<E: Send>(
     state: &State<'_>,
     r: &Reconciliation,
     format: Format,
@@ -878,15 +887,20 @@ pub fn reconcile_into<E>(
     subjects_into(state, r, format, emit, reconcile)
 }
 
-/// What gives the whole claims at indexes of a lean state's claims, in the order asked.
-pub type Fetch<'f, E> = dyn Fn(&[usize]) -> Result<Vec<reckon_claim::Claim>, E> + 'f;
+/// What shows a batch with the whole claims it needs: given the indexes of a lean state's
+/// claims (ascending) and a way to show them, it reads those claims (as
+/// [`reckon_ledger::Snapshot::briefs_at`] does, in the order asked) and returns what showing
+/// them made.
+pub type Fetch<'f, E> = dyn Fn(&[usize], &mut Show<'_>) -> Result<Vec<String>, E> + Sync + 'f;
+
+/// What a [`Fetch`] hands the claims it read to: it returns a batch's JSON.
+pub type Show<'s> = dyn FnMut(&[reckon_ledger::Brief<'_>]) -> Vec<String> + 's;
 
 /// `reckon reconcile --format json` of a lean state (one without whole claims): a batch of
-/// subjects at a time, `fetch` is asked for the whole claims at the indexes (into the state's
-/// claims, ascending) that the batch shows, and returns them in that order. The same bytes as
-/// [`reconcile_into`] of a state that holds every claim, with never more than a batch of
-/// whole claims in memory.
-pub fn reconcile_json_fetching<E>(
+/// subjects at a time, `fetch` reads the claims (at indexes into the state's claims,
+/// ascending) that the batch shows. The same bytes as [`reconcile_into`] of a state that
+/// holds every claim, with never more than a batch of claims' lines in memory.
+pub fn reconcile_json_fetching<E: Send>(
     state: &State<'_>,
     r: &Reconciliation,
     fetch: &Fetch<'_, E>,
@@ -895,30 +909,27 @@ pub fn reconcile_json_fetching<E>(
     stream_batches(
         r,
         &r.subjects,
-        &mut |group| {
+        &|group| {
             let mut wanted: Vec<usize> = group
                 .iter()
                 .flat_map(|s| s.claims.iter().map(|a| a.index))
                 .collect();
             wanted.sort_unstable();
             wanted.dedup();
-            let claims = fetch(&wanted)?;
-            let whole = |i: usize| wanted.binary_search(&i).ok().and_then(|k| claims.get(k));
-            let parts = render_batch(group, &|s| SubjectOut::of(state, s, &whole));
-            // Freed on the threads that decoded them (glibc keeps an arena per thread: freeing
-            // another thread's small blocks makes both arenas sort and merge them).
-            {
-                use rayon::prelude::*;
-                claims.into_par_iter().for_each(drop);
-            }
-            Ok(parts)
+            fetch(&wanted, &mut |briefs| {
+                let whole = |i: usize| {
+                    let k = wanted.binary_search(&i).ok()?;
+                    briefs.get(k).map(Details::of_brief)
+                };
+                render_batch(group, &|s| SubjectOut::of(state, s, &whole))
+            })
         },
         emit,
     )
 }
 
 /// [`explain`] written through `emit`; JSON is streamed subject by subject.
-pub fn explain_into<E>(
+pub fn explain_into<E: Send>(
     state: &State<'_>,
     r: &Reconciliation,
     format: Format,
@@ -928,7 +939,7 @@ pub fn explain_into<E>(
 }
 
 /// The JSON answer of every selected subject, streamed; other formats as `whole` writes them.
-fn subjects_into<E>(
+fn subjects_into<E: Send>(
     state: &State<'_>,
     r: &Reconciliation,
     format: Format,
@@ -1062,6 +1073,26 @@ struct Details<'a> {
 impl<'a> Details<'a> {
     fn of(r: &reckon_reconcile::Recorded<'a>) -> Details<'a> {
         Details::of_claim(r.full)
+    }
+
+    /// The details of a claim read briefly (none for another event).
+    fn of_brief(b: &'a reckon_ledger::Brief<'_>) -> Details<'a> {
+        match b {
+            reckon_ledger::Brief::Claim { claim: c, .. } => Details {
+                speaker: c.speaker.as_deref(),
+                role: c.role.as_deref(),
+                cites: c.cites.as_deref(),
+                publisher: c.publisher.as_deref(),
+                url: c.url.as_deref(),
+                title: c.title.as_deref(),
+                document: c.document.as_deref(),
+                quote: c.quote.as_deref(),
+            },
+            reckon_ledger::Brief::Whole(e) => match &e.event {
+                reckon_claim::Event::Claim(c) => Details::of_claim(Some(c)),
+                _ => Details::default(),
+            },
+        }
     }
 
     fn of_claim(full: Option<&'a reckon_claim::Claim>) -> Details<'a> {
