@@ -271,11 +271,22 @@ fn known_by(known: &Option<Period>, at: Timestamp, said_on: Option<Period>) -> b
 
 /// The fold's working memory: where each claim is, and each subject's definitions still
 /// standing (a retraction withdraws one; the one before it, if any, stands again).
+///
+/// What later entries do to claims (a correction, a retraction) is kept in log order and done
+/// when the fold ends: an entry can only name an entry before it (its hash is chained into
+/// every entry after it), so this is what doing each at once would do, without a map from
+/// every claim's hash to its place.
 #[derive(Default)]
 struct Folding {
-    by_hash: HashMap<EntryHash, usize, FxBuild>,
+    later: Vec<(EntryHash, Mark)>,
     definitions: HashMap<EntryHash, Subject>,
     standing: HashMap<Subject, Vec<(EntryHash, SubjectDef)>>,
+}
+
+/// What a later entry does to the claim it names.
+enum Mark {
+    SupersededBy(u64),
+    Retracted(u64, Arc<str>),
 }
 
 impl Folding {
@@ -285,10 +296,9 @@ impl Folding {
                 if !known_by(known, claim.at, Some(claim.core.said_on)) {
                     return;
                 }
-                if let Some(i) = claim.supersedes.as_ref().and_then(|h| self.by_hash.get(h)) {
-                    s.claims[*i].superseded_by = Some(claim.seq);
+                if let Some(h) = claim.supersedes {
+                    self.later.push((h, Mark::SupersededBy(claim.seq)));
                 }
-                self.by_hash.insert(claim.hash, s.claims.len());
                 s.claims.push(Recorded {
                     seq: claim.seq,
                     hash: claim.hash,
@@ -304,8 +314,9 @@ impl Folding {
         match &e.event {
             Event::Retract { .. } | Event::Trust(_) if !known_by(known, e.at, None) => {}
             Event::Retract { claim, reason } => {
-                if let Some(i) = self.by_hash.get(claim) {
-                    s.claims[*i].retracted = Some((e.seq, Arc::from(reason.as_str())));
+                if !self.definitions.contains_key(claim) {
+                    let mark = Mark::Retracted(e.seq, Arc::from(reason.as_str()));
+                    self.later.push((*claim, mark));
                 } else if let Some(subject) = self.definitions.remove(claim)
                     && let Some(defs) = self.standing.get_mut(&subject)
                 {
@@ -336,6 +347,34 @@ impl Folding {
             }
             // The log's name says nothing about any figure; claims come as `Item::Claim`.
             Event::Log(_) | Event::Claim(_) => {}
+        }
+    }
+}
+
+impl Folding {
+    /// Does to each claim what later entries did to it, in log order (the last of each kind
+    /// stands); a name that is no claim folded in is passed over.
+    fn finish(self, s: &mut State<'_>) {
+        if self.later.is_empty() {
+            return;
+        }
+        let named: HashMap<EntryHash, usize, FxBuild> = {
+            let wanted: HashSet<EntryHash, FxBuild> = self.later.iter().map(|(h, _)| *h).collect();
+            s.claims
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| wanted.contains(&c.hash))
+                .map(|(i, c)| (c.hash, i))
+                .collect()
+        };
+        for (h, mark) in self.later {
+            let Some(c) = named.get(&h).and_then(|&i| s.claims.get_mut(i)) else {
+                continue;
+            };
+            match mark {
+                Mark::SupersededBy(seq) => c.superseded_by = Some(seq),
+                Mark::Retracted(seq, why) => c.retracted = Some((seq, why)),
+            }
         }
     }
 }
@@ -380,7 +419,6 @@ impl<'a> State<'a> {
         let mut f = Folding::default();
         let room = lean.size_hint().0.min(n);
         s.claims.reserve(room);
-        f.by_hash.reserve(room);
         for l in lean.take(n) {
             s.position += 1;
             match l {
@@ -394,6 +432,7 @@ impl<'a> State<'a> {
                 }
             }
         }
+        f.finish(&mut s);
         s
     }
 
@@ -406,6 +445,7 @@ impl<'a> State<'a> {
         for item in items {
             f.step(&mut s, item, &known);
         }
+        f.finish(&mut s);
         s
     }
 
@@ -507,5 +547,83 @@ impl Fate {
             }
         }
         fates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn entry(seq: u64, event: Event) -> Entry {
+        let mut hash = [0u8; 32];
+        hash[..8].copy_from_slice(&seq.to_le_bytes());
+        Entry {
+            seq,
+            prev: EntryHash([0; 32]),
+            at: Timestamp::from_unix(1_750_000_000),
+            event,
+            hash: EntryHash(hash),
+        }
+    }
+
+    fn claim(value: &str, supersedes: Option<EntryHash>) -> Event {
+        let json = format!(
+            r#"{{"type":"claim","subject":"a/b","value":"{value}","unit":"people","said_on":"2025-05-01","speaker":"X","publisher":"P"}}"#
+        );
+        let Event::Claim(mut c) = serde_json::from_str::<Event>(&json).unwrap() else {
+            panic!("not a claim");
+        };
+        c.supersedes = supersedes;
+        Event::Claim(c)
+    }
+
+    fn retract(of: &Entry, reason: &str) -> Event {
+        Event::Retract {
+            claim: of.hash,
+            reason: reason.into(),
+        }
+    }
+
+    /// Corrections and retractions are done when the fold ends, in log order: the last of
+    /// each kind stands, one naming no claim changes nothing, and a fold stopped before them
+    /// has none of them. The lean fold agrees with the whole one.
+    #[test]
+    fn the_last_correction_and_retraction_of_a_claim_stand() {
+        let first = entry(1, claim("10", None));
+        let mut entries = vec![first.clone(), entry(2, claim("20", None))];
+        entries.push(entry(3, claim("11", Some(first.hash))));
+        entries.push(entry(4, claim("12", Some(first.hash))));
+        entries.push(entry(5, retract(&first, "first reason")));
+        entries.push(entry(6, retract(&first, "second reason")));
+        entries.push(entry(
+            7,
+            retract(&entry(99, claim("1", None)), "no such claim"),
+        ));
+        let s = State::fold(&entries, None);
+        assert_eq!(s.claims[0].superseded_by, Some(4));
+        assert_eq!(
+            s.claims[0]
+                .retracted
+                .as_ref()
+                .map(|(seq, why)| (*seq, &**why)),
+            Some((6, "second reason"))
+        );
+        assert!(s.claims[1..].iter().all(Recorded::is_live));
+        let names = Names::default();
+        let lean = State::fold_lean(
+            entries.iter().cloned().map(|e| Lean::of(e, &names)),
+            None,
+            None,
+        );
+        for (a, b) in s.claims.iter().zip(&lean.claims) {
+            assert_eq!(
+                (a.superseded_by, &a.retracted),
+                (b.superseded_by, &b.retracted)
+            );
+        }
+        let before = State::fold(&entries, Some(3));
+        assert_eq!(before.claims[0].superseded_by, Some(3));
+        assert!(before.claims[0].retracted.is_none());
     }
 }
