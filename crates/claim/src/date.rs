@@ -112,8 +112,29 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write_date(f, *self, DAY)
     }
+}
+
+/// How much of `YYYY-MM-DD` [`write_date`] writes: the year, the month, or the day.
+const YEAR: usize = 4;
+const MONTH: usize = 7;
+const DAY: usize = 10;
+
+/// The first `len` characters of a date's `YYYY-MM-DD` (a year is always four digits),
+/// written digit by digit: every answer prints a date or two for each claim it shows.
+fn write_date(f: &mut fmt::Formatter<'_>, d: Date, len: usize) -> fmt::Result {
+    let mut b = *b"0000-00-00";
+    let digit = |n: u16| (n % 10) as u8;
+    b[0] += digit(d.year / 1000);
+    b[1] += digit(d.year / 100);
+    b[2] += digit(d.year / 10);
+    b[3] += digit(d.year);
+    b[5] += d.month / 10;
+    b[6] += d.month % 10;
+    b[8] += d.day / 10;
+    b[9] += d.day % 10;
+    f.write_str(std::str::from_utf8(&b[..len.min(DAY)]).map_err(|_| fmt::Error)?)
 }
 
 fn derr(offset: usize, message: impl Into<String>) -> DateError {
@@ -240,11 +261,11 @@ impl fmt::Display for StartText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
         if is_year_start(d) {
-            write!(f, "{:04}", d.year)
+            write_date(f, d, YEAR)
         } else if d.day == 1 {
-            write!(f, "{:04}-{:02}", d.year, d.month)
+            write_date(f, d, MONTH)
         } else {
-            write!(f, "{d}")
+            write_date(f, d, DAY)
         }
     }
 }
@@ -254,11 +275,11 @@ impl fmt::Display for EndText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
         if is_year_end(d) {
-            write!(f, "{:04}", d.year)
+            write_date(f, d, YEAR)
         } else if is_month_end(d) {
-            write!(f, "{:04}-{:02}", d.year, d.month)
+            write_date(f, d, MONTH)
         } else {
-            write!(f, "{d}")
+            write_date(f, d, DAY)
         }
     }
 }
@@ -271,13 +292,15 @@ impl fmt::Display for Period {
         let whole_year = s.year == e.year && is_year_start(s) && is_year_end(e);
         let whole_month = s.year == e.year && s.month == e.month && s.day == 1 && is_month_end(e);
         if whole_year {
-            write!(f, "{:04}", s.year)
+            write_date(f, s, YEAR)
         } else if whole_month {
-            write!(f, "{:04}-{:02}", s.year, s.month)
+            write_date(f, s, MONTH)
         } else if s == e {
-            write!(f, "{s}")
+            write_date(f, s, DAY)
         } else {
-            write!(f, "{}/{}", StartText(s), EndText(e))
+            fmt::Display::fmt(&StartText(s), f)?;
+            f.write_str("/")?;
+            fmt::Display::fmt(&EndText(e), f)
         }
     }
 }
@@ -378,6 +401,43 @@ mod tests {
             p("2025-5-1"),
             format!("error at 0: {EXPECTED}, not `2025-5-1`")
         );
+    }
+
+    /// Dates written digit by digit read as the formatting machinery writes them, from year
+    /// 1 to 9999, and every period's text reads back as that period (start and end, of each
+    /// coarseness).
+    #[test]
+    fn dates_and_periods_print_as_they_read() {
+        let first = Date::new(1, 1, 1).unwrap().days_since_epoch();
+        let last = Date::new(9999, 12, 31).unwrap().days_since_epoch();
+        let mut day = first;
+        while day <= last {
+            let d = Date::from_days_since_epoch(day).unwrap();
+            let text = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+            assert_eq!(d.to_string(), text);
+            day += 13;
+        }
+        let some = [
+            "0001",
+            "0999-12",
+            "2024-02-29",
+            "2025",
+            "2025-01",
+            "2025-04-30",
+            "9999-12-31",
+        ];
+        for a in some {
+            for b in some {
+                let (Ok(a), Ok(b)) = (Period::parse(a), Period::parse(b)) else {
+                    continue;
+                };
+                for (s, e) in [(a.start, b.end), (a.start, b.start), (a.end, b.end)] {
+                    if let Some(p) = Period::new(s, e) {
+                        assert_eq!(Period::parse(&p.to_string()), Ok(p), "{p}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -238,21 +238,23 @@ impl Seen {
         match event {
             Event::Claim(c) => {
                 // Each compared field with its tag and length, so that no two claims that
-                // differ in a field hash the same bytes.
-                let mut h = blake3::Hasher::new();
-                let mut field = |tag: u8, text: Option<&str>| {
-                    if let Some(t) = text {
-                        h.update(&[tag]);
-                        h.update(&(t.len() as u64).to_le_bytes());
-                        h.update(t.as_bytes());
-                    }
-                };
-                field(b's', Some(c.subject.as_str()));
-                field(b'v', Some(c.value.stated()));
-                field(b'u', Some(&c.unit));
-                field(b'c', c.scope.as_deref());
-                PERIOD.with_borrow_mut(|text| {
+                // differ in a field hash the same bytes; written into the thread's buffer and
+                // hashed at once.
+                let hash = PRINT.with_borrow_mut(|buf| {
                     use std::fmt::Write as _;
+                    let PrintBuf { bytes, text } = buf;
+                    bytes.clear();
+                    let mut field = |tag: u8, t: Option<&str>| {
+                        if let Some(t) = t {
+                            bytes.push(tag);
+                            bytes.extend_from_slice(&(t.len() as u64).to_le_bytes());
+                            bytes.extend_from_slice(t.as_bytes());
+                        }
+                    };
+                    field(b's', Some(c.subject.as_str()));
+                    field(b'v', Some(c.value.stated()));
+                    field(b'u', Some(&c.unit));
+                    field(b'c', c.scope.as_deref());
                     for (tag, p) in [(b'a', c.as_of), (b'd', Some(c.said_on))] {
                         if let Some(p) = p {
                             text.clear();
@@ -261,15 +263,15 @@ impl Seen {
                             field(tag, Some(text));
                         }
                     }
+                    field(b'p', c.speaker.as_deref());
+                    field(b'r', c.role.as_deref());
+                    field(b'i', c.cites.as_deref());
+                    field(b'b', c.publisher.as_deref());
+                    field(b'q', c.quote.as_deref());
+                    field(b'm', Some(modality(c.modality)));
+                    field(b'x', c.precision.map(precision));
+                    blake3::hash(bytes)
                 });
-                field(b'p', c.speaker.as_deref());
-                field(b'r', c.role.as_deref());
-                field(b'i', c.cites.as_deref());
-                field(b'b', c.publisher.as_deref());
-                field(b'q', c.quote.as_deref());
-                field(b'm', Some(modality(c.modality)));
-                field(b'x', c.precision.map(precision));
-                let hash = h.finalize();
                 let half = |at: usize| {
                     let mut b = [0u8; 8];
                     b.copy_from_slice(&hash.as_bytes()[at..at + 8]);
@@ -294,8 +296,15 @@ impl Seen {
     }
 }
 
+/// The working memory of [`Seen::of`]: the bytes of a claim's print, and a period's text.
+#[derive(Default)]
+struct PrintBuf {
+    bytes: Vec<u8>,
+    text: String,
+}
+
 thread_local! {
-    static PERIOD: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static PRINT: std::cell::RefCell<PrintBuf> = std::cell::RefCell::new(PrintBuf::default());
 }
 
 fn modality(m: reckon_claim::Modality) -> &'static str {
