@@ -128,8 +128,9 @@ pub fn value_column(line: &str, field: &str) -> Option<usize> {
 
 /// A top-level key with the byte offsets of its name and its value; columns are counted only
 /// when an error needs one.
-struct Key {
-    name: String,
+struct Key<'l> {
+    /// The name, borrowed from the line unless it is written with escapes.
+    name: std::borrow::Cow<'l, str>,
     key_byte: usize,
     value_byte: usize,
 }
@@ -168,12 +169,12 @@ pub fn parse_line(
         });
     };
     let keys = scan_keys(line);
-    let mut names = std::collections::HashSet::with_capacity(keys.len());
-    for k in &keys {
-        if !names.insert(k.name.as_str()) {
+    // A line has a dozen keys or so: each is compared with those before it.
+    for (i, k) in keys.iter().enumerate() {
+        if keys[..i].iter().any(|before| before.name == k.name) {
             return Err(FieldError {
                 column: col(line, k.key_byte),
-                field: Some(k.name.clone()),
+                field: Some(k.name.clone().into_owned()),
                 message: "field given twice".into(),
             });
         }
@@ -190,7 +191,7 @@ pub fn parse_line(
         ("claim", CLAIM_FIELDS)
     };
     for k in &keys {
-        if !allowed.contains(&k.name.as_str()) {
+        if !allowed.contains(&&*k.name) {
             let near = nearest(&k.name, allowed.iter().copied(), 1);
             let hint = match near.first() {
                 Some(n) => format!("; did you mean `{n}`?"),
@@ -398,7 +399,7 @@ fn parse_define(f: &Fields<'_>) -> Result<Event, FieldError> {
 
 struct Fields<'a> {
     map: &'a serde_json::Map<String, Json>,
-    keys: &'a [Key],
+    keys: &'a [Key<'a>],
     line: &'a str,
 }
 
@@ -419,7 +420,7 @@ impl Fields<'_> {
         }
     }
 
-    fn key(&self, name: &str) -> Option<&Key> {
+    fn key(&self, name: &str) -> Option<&Key<'_>> {
         self.keys.iter().find(|k| k.name == name)
     }
 
@@ -597,7 +598,7 @@ fn first_non_space_col(line: &str) -> usize {
 }
 
 /// Lists the top-level keys of a line already known to be a valid JSON object.
-fn scan_keys(line: &str) -> Vec<Key> {
+fn scan_keys(line: &str) -> Vec<Key<'_>> {
     let b = line.as_bytes();
     let mut keys = Vec::new();
     let mut i = match line.find('{') {
@@ -614,12 +615,12 @@ fn scan_keys(line: &str) -> Vec<Key> {
         let key_start = i;
         i = skip_string(b, i);
         let raw = &line[key_start..i];
-        let name: String = if raw.contains('\\') {
-            serde_json::from_str(raw).unwrap_or_default()
+        let name = if raw.contains('\\') {
+            std::borrow::Cow::Owned(serde_json::from_str(raw).unwrap_or_default())
         } else {
             // Between the quotes; an unterminated key (the line is cut short) has no closing one.
             let inner = raw.strip_prefix('"').unwrap_or(raw);
-            inner.strip_suffix('"').unwrap_or(inner).to_owned()
+            std::borrow::Cow::Borrowed(inner.strip_suffix('"').unwrap_or(inner))
         };
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b':') {
             i += 1;

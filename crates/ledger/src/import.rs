@@ -90,8 +90,9 @@ pub struct Refusal {
 pub trait Gate: Sync {
     /// What [`Gate::admit`] needs of an event; made on any thread, in any order.
     type Mark: Send;
-    /// Reads what `admit` will need of an event.
-    fn mark(&self, event: &Event) -> Self::Mark;
+    /// Reads what `admit` will need of an event (from the event alone, so that the next
+    /// block is read while this one is admitted).
+    fn mark(event: &Event) -> Self::Mark;
     /// Decides, in input order, whether the event on `line` is appended (`Ok(true)`) or left
     /// out (`Ok(false)`); `Err` refuses the whole import.
     fn admit(&mut self, line: u64, mark: Self::Mark) -> Result<bool, Refusal>;
@@ -105,7 +106,7 @@ pub trait Gate: Sync {
 /// No checks: every event is appended.
 impl Gate for () {
     type Mark = ();
-    fn mark(&self, _: &Event) {}
+    fn mark(_: &Event) {}
     fn admit(&mut self, _: u64, (): ()) -> Result<bool, Refusal> {
         Ok(true)
     }
@@ -222,7 +223,6 @@ fn prepare<G: Gate>(
     first_line: u64,
     lines: &[&[u8]],
     docs: Option<&crate::Documents>,
-    gate: &G,
 ) -> Result<Prepared<G::Mark>, ImportError> {
     let mut p = Prepared {
         json: Vec::with_capacity(lines.iter().map(|l| l.len()).sum()),
@@ -255,7 +255,7 @@ fn prepare<G: Gate>(
                 field: None,
                 message: e.to_string(),
             })?;
-            let mark = gate.mark(&event);
+            let mark = G::mark(&event);
             p.items
                 .push((p.json.len() - before, first_line + i as u64, mark));
         }
@@ -263,14 +263,17 @@ fn prepare<G: Gate>(
     Ok(p)
 }
 
+/// What [`prepare_parallel`] gives: a block's lines read on all cores, `None` when one needs
+/// a reference resolved.
+type ReadAhead<M> = Result<Option<Vec<Prepared<M>>>, ImportError>;
+
 /// Reads all lines on all cores; `None` when a line turned out to need a reference resolved.
 fn prepare_parallel<G: Gate>(
     file: &str,
     first_line: u64,
     lines: &[&[u8]],
     docs: Option<&crate::Documents>,
-    gate: &G,
-) -> Result<Option<Vec<Prepared<G::Mark>>>, ImportError> {
+) -> ReadAhead<G::Mark> {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads().clamp(1, 8);
     let per = lines.len().div_ceil(threads).max(1);
@@ -278,7 +281,7 @@ fn prepare_parallel<G: Gate>(
     let results: Vec<Result<Prepared<G::Mark>, ImportError>> = lines
         .par_chunks(per)
         .enumerate()
-        .map(|(k, chunk)| prepare(file, first_line + (k * per) as u64, chunk, docs, gate))
+        .map(|(k, chunk)| prepare::<G>(file, first_line + (k * per) as u64, chunk, docs))
         .collect();
     let mut out = Vec::with_capacity(results.len());
     for r in results {
@@ -310,8 +313,9 @@ pub fn import_anchored(
     import_from(log, file, bytes, docs)
 }
 
-/// How much input is read, parsed and appended at a time.
-const BLOCK: usize = 16 << 20;
+/// How much input is read, parsed and appended at a time (two blocks are held: one appended,
+/// the next read ahead).
+const BLOCK: usize = 8 << 20;
 
 /// Reads up to `block` more bytes onto `buf`; returns whether the input has ended.
 fn fill(
@@ -342,10 +346,11 @@ fn fill(
     Ok(false)
 }
 
-/// [`import_anchored`] from a reader, a block at a time: memory stays near the size of a
-/// block (16 MiB) however large the input, and the whole input is still one append, all or
-/// nothing (a bad line anywhere leaves the log as it was). Each block is read on all cores
-/// unless a line in it refers to another entry; then that block is read in order.
+/// [`import_anchored`] from a reader, a block at a time: memory stays near the size of two
+/// blocks (8 MiB each) however large the input, and the whole input is still one append, all
+/// or nothing (a bad line anywhere leaves the log as it was). Each block is read on all cores
+/// (the next one while this one is appended) unless a line in it refers to another entry;
+/// then that block and the rest are read in order.
 pub fn import_from(
     log: &Log,
     file: &str,
@@ -410,39 +415,53 @@ fn import_blocks<G: Gate>(
     gate: &mut G,
     block_size: usize,
 ) -> Result<u64, ImportError> {
-    let mut buf: Vec<u8> = Vec::with_capacity(block_size + 4096);
-    let mut next_line = 1u64;
     // Events read, appended or left out by the gate.
     let mut read = 0u64;
     // Once a block refers to another entry, the rest is read in order too (reading ahead
     // on all cores again would make the next reference reread the log).
     let mut in_order = false;
-    loop {
-        let ended = fill(&mut input, &mut buf, file, block_size)?;
-        // Whole lines only: what follows the last newline waits for the next block (a
-        // line longer than a line may be is cut here and refused by the parser).
-        let cut = if ended {
-            buf.len()
-        } else {
-            match buf.iter().rposition(|b| *b == b'\n') {
-                Some(i) => i + 1,
-                None if buf.len() > MAX_LINE => buf.len(),
-                None => continue,
+    let mut carry: Vec<u8> = Vec::new();
+    let mut current = next_block(&mut input, &mut carry, file, block_size, 1)?;
+    let mut ready: Option<ReadAhead<G::Mark>> = None;
+    while let Some(block) = current.take() {
+        let following = match block.ended {
+            true => None,
+            false => next_block(
+                &mut input,
+                &mut carry,
+                file,
+                block_size,
+                block.first_line + block.lines().len() as u64,
+            )?,
+        };
+        // While this thread appends this block in order, the pool reads the next one.
+        let mut ahead = None;
+        let read_ahead = !in_order;
+        let appended = rayon::in_place_scope(|scope| {
+            if let (true, Some(next)) = (read_ahead, &following) {
+                scope.spawn(|_| {
+                    ahead = Some(prepare_parallel::<G>(
+                        file,
+                        next.first_line,
+                        &next.lines(),
+                        docs,
+                    ));
+                });
             }
-        };
-        let block = &buf[..cut];
-        let text = block.strip_suffix(b"\n").unwrap_or(block);
-        let lines: Vec<&[u8]> = if text.is_empty() && block.is_empty() {
-            Vec::new()
-        } else {
-            text.split(|b| *b == b'\n').collect()
-        };
-        read += append_lines(tx, file, next_line, &lines, docs, gate, &mut in_order)?;
-        next_line += lines.len() as u64;
-        buf.drain(..cut);
-        if ended {
-            break;
-        }
+            let lines = block.lines();
+            append_lines(
+                tx,
+                (file, block.first_line, &lines),
+                docs,
+                gate,
+                &mut in_order,
+                ready.take(),
+            )
+        });
+        read += appended?;
+        // A block that turned to reading in order makes what was read ahead useless.
+        ready = ahead.filter(|_| !in_order);
+        current = following;
     }
     if read == 0 {
         return Err(ImportError::Empty {
@@ -452,18 +471,68 @@ fn import_blocks<G: Gate>(
     Ok(tx.pushed())
 }
 
+/// Whole lines of the input, numbered from `first_line`.
+struct Block {
+    bytes: Vec<u8>,
+    first_line: u64,
+    /// The input ended with this block.
+    ended: bool,
+}
+
+impl Block {
+    fn lines(&self) -> Vec<&[u8]> {
+        let text = self.bytes.strip_suffix(b"\n").unwrap_or(&self.bytes);
+        if self.bytes.is_empty() {
+            Vec::new()
+        } else {
+            text.split(|b| *b == b'\n').collect()
+        }
+    }
+}
+
+/// The next block of whole lines (what follows the last newline is carried to the next
+/// block; a line longer than a line may be is cut and refused by the parser); `None` once the
+/// input is used up.
+fn next_block(
+    input: &mut impl std::io::Read,
+    carry: &mut Vec<u8>,
+    file: &str,
+    block_size: usize,
+    first_line: u64,
+) -> Result<Option<Block>, ImportError> {
+    let mut buf = std::mem::take(carry);
+    buf.reserve(block_size + 4096);
+    loop {
+        let ended = fill(input, &mut buf, file, block_size)?;
+        let cut = if ended {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|b| *b == b'\n') {
+                Some(i) => i + 1,
+                None if buf.len() > MAX_LINE => buf.len(),
+                None => continue,
+            }
+        };
+        *carry = buf.split_off(cut);
+        return Ok(Some(Block {
+            bytes: buf,
+            first_line,
+            ended,
+        }));
+    }
+}
+
 /// Appends the events of `lines`, numbered from `first_line`: read on all cores when none
 /// refers to another entry, else in order with references resolved against the log and
 /// what this import has appended so far.
-#[allow(clippy::too_many_arguments)]
+/// `ready` is what reading the lines on all cores gave, when that was done ahead.
 fn append_lines<G: Gate>(
     tx: &mut crate::Tx<'_>,
-    file: &str,
-    first_line: u64,
-    lines: &[&[u8]],
+    (file, first_line, lines): (&str, u64, &[&[u8]]),
     docs: Option<&crate::Documents>,
     gate: &mut G,
     in_order: &mut bool,
+    ready: Option<ReadAhead<G::Mark>>,
 ) -> Result<u64, ImportError> {
     let mut read = 0;
     let refused = |line_no: u64, r: Refusal| {
@@ -485,7 +554,11 @@ fn append_lines<G: Gate>(
         }
     };
     if !*in_order {
-        if let Some(parts) = prepare_parallel(file, first_line, lines, docs, &*gate)? {
+        let parts = match ready {
+            Some(done) => done,
+            None => prepare_parallel::<G>(file, first_line, lines, docs),
+        };
+        if let Some(parts) = parts? {
             for p in parts {
                 let mut at = 0;
                 for (len, line_no, mark) in p.items {
@@ -506,7 +579,7 @@ fn append_lines<G: Gate>(
         if let Some(mut event) = event {
             anchor(docs, &mut event, file, line_no, raw)?;
             read += 1;
-            let mark = gate.mark(&event);
+            let mark = G::mark(&event);
             if !gate.admit(line_no, mark).map_err(|r| refused(line_no, r))? {
                 continue;
             }
@@ -596,6 +669,47 @@ mod tests {
                     .collect()
             };
             assert_eq!(entries(&log), entries(&whole), "block {block}");
+        }
+    }
+
+    /// The gate admits every event in input order, one block read ahead or not, and what it
+    /// leaves out is not appended: its marks are made from each event alone.
+    #[test]
+    fn the_gate_sees_every_line_in_order_across_blocks() {
+        struct Order(Vec<u64>);
+        impl Gate for Order {
+            type Mark = String;
+            fn mark(event: &Event) -> String {
+                match event {
+                    Event::Claim(c) => c.subject.as_str().to_owned(),
+                    _ => String::new(),
+                }
+            }
+            fn admit(&mut self, line: u64, mark: String) -> Result<bool, Refusal> {
+                self.0.push(line);
+                Ok(!mark.ends_with('5'))
+            }
+        }
+        let input: String = (0..60).map(claim).collect();
+        for block in [50, 200, 1 << 20] {
+            let log = scratch(&format!("gate-{block}"));
+            let mut gate = Order(Vec::new());
+            log.append(|tx| {
+                super::import_blocks(tx, "in", input.as_bytes(), None, &mut gate, block)
+            })
+            .unwrap();
+            assert_eq!(gate.0, (1..=60).collect::<Vec<u64>>(), "block {block}");
+            let subjects: Vec<String> = log
+                .entries()
+                .unwrap()
+                .iter()
+                .map(|e| Order::mark(&e.event))
+                .collect();
+            let kept: Vec<String> = (0..60)
+                .map(|i| format!("t/x{i}"))
+                .filter(|s| !s.ends_with('5'))
+                .collect();
+            assert_eq!(subjects, kept, "block {block}");
         }
     }
 

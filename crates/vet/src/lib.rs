@@ -729,7 +729,7 @@ impl Vet {
 impl Gate for Vet {
     type Mark = Seen;
 
-    fn mark(&self, event: &Event) -> Seen {
+    fn mark(event: &Event) -> Seen {
         Seen::of(event)
     }
 
