@@ -702,8 +702,11 @@ impl Layout {
     /// The layout of a snapshot from a lean projection of every entry with its span
     /// ([`reckon_ledger::Snapshot::project`] handing each entry to [`Lean::of`]); `head` is
     /// what the projection returned.
-    pub fn of_lean(head: Head, items: &[(Lean, Span)]) -> Layout {
-        Layout::of(head, items.iter().map(|(l, span)| Line::of_lean(l, *span)))
+    pub fn of_lean<'l>(head: Head, items: impl IntoIterator<Item = &'l (Lean, Span)>) -> Layout {
+        Layout::of(
+            head,
+            items.into_iter().map(|(l, span)| Line::of_lean(l, *span)),
+        )
     }
 
     fn of(head: Head, lines: impl IntoIterator<Item = Line>) -> Layout {
@@ -922,7 +925,7 @@ mod tests {
             .expect("project");
         let mut records = Records::new();
         records.insert("Z".into(), Record::default());
-        let lean = Layout::of_lean(head, &items)
+        let lean = Layout::of_lean(head, items.iter())
             .finish(&snap, snap.stamp().expect("stamp"), Some(records.clone()))
             .expect("lean build");
         assert_eq!(lean.records(), Some(&records));

@@ -305,9 +305,10 @@ fn lean_index(
     let stamp = snap.stamp()?;
     // From the saved folded snapshot when it matches the log (brought forward after appends).
     let lean = reckon_index::folded::lean_log(snap, &names)?;
-    let items = lean.items.into_vec();
-    let layout = reckon_index::Layout::of_lean(lean.head, &items);
-    let state = State::fold_lean(items.into_iter().map(|(l, _)| l), None, None);
+    let layout = reckon_index::Layout::of_lean(lean.head, lean.items.iter());
+    // Folded piece by piece, each freed once used: never the lean entries and the state whole
+    // at once.
+    let state = State::fold_lean(lean.items.into_iter().map(|(l, _)| l), None, None);
     let records = reckon_reconcile::estimate_records(&state, &Options::default());
     Ok(layout.finish(snap, stamp, Some(records)))
 }
