@@ -1056,6 +1056,22 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
     out
 }
 
+/// The [`Details`] of a claim, whole or read briefly (the two name these fields alike).
+macro_rules! details_of {
+    ($c:expr) => {
+        Details {
+            speaker: $c.speaker.as_deref(),
+            role: $c.role.as_deref(),
+            cites: $c.cites.as_deref(),
+            publisher: $c.publisher.as_deref(),
+            url: $c.url.as_deref(),
+            title: $c.title.as_deref(),
+            document: $c.document.as_deref(),
+            quote: $c.quote.as_deref(),
+        }
+    };
+}
+
 /// The words around a claim's figure that a lean state does not hold: who, where, and the
 /// quote (all `None` for a claim of a lean state).
 #[derive(Clone, Copy, Default)]
@@ -1078,16 +1094,7 @@ impl<'a> Details<'a> {
     /// The details of a claim read briefly (none for another event).
     fn of_brief(b: &'a reckon_ledger::Brief<'_>) -> Details<'a> {
         match b {
-            reckon_ledger::Brief::Claim { claim: c, .. } => Details {
-                speaker: c.speaker.as_deref(),
-                role: c.role.as_deref(),
-                cites: c.cites.as_deref(),
-                publisher: c.publisher.as_deref(),
-                url: c.url.as_deref(),
-                title: c.title.as_deref(),
-                document: c.document.as_deref(),
-                quote: c.quote.as_deref(),
-            },
+            reckon_ledger::Brief::Claim { claim: c, .. } => details_of!(c),
             reckon_ledger::Brief::Whole(e) => match &e.event {
                 reckon_claim::Event::Claim(c) => Details::of_claim(Some(c)),
                 _ => Details::default(),
@@ -1096,16 +1103,7 @@ impl<'a> Details<'a> {
     }
 
     fn of_claim(full: Option<&'a reckon_claim::Claim>) -> Details<'a> {
-        full.map_or_else(Details::default, |c| Details {
-            speaker: c.speaker.as_deref(),
-            role: c.role.as_deref(),
-            cites: c.cites.as_deref(),
-            publisher: c.publisher.as_deref(),
-            url: c.url.as_deref(),
-            title: c.title.as_deref(),
-            document: c.document.as_deref(),
-            quote: c.quote.as_deref(),
-        })
+        full.map_or_else(Details::default, |c| details_of!(c))
     }
 }
 
