@@ -329,10 +329,18 @@ pub fn attribute(sentence: &str) -> Attribution {
                 continue;
             }
             match named {
-                // A description that names no one: `Ukraine's military intelligence chief`.
-                None if first.capital() => {
+                // A description that names no one: `Ukraine's military intelligence chief`
+                // (a few words, no figure: never the clause the figure is in).
+                None if first.capital() && describes(seg) => {
                     a.speaker = Some(tidy(text));
                     a.role = role.clone();
+                }
+                // `…, a negotiator said`, `…, officials said` after the clause with the
+                // figure: someone unnamed, whom the words describe.
+                None if role.is_some() => {
+                    a.role = role.clone();
+                    a.said_on = date_after(&t, v);
+                    return a;
                 }
                 Some((s, e)) => {
                     let phrase = &sentence[seg[s].start..seg[e - 1].end];
@@ -358,6 +366,12 @@ pub fn attribute(sentence: &str) -> Attribution {
         }
     }
     a
+}
+
+/// Whether words before a verb could describe who spoke: a few of them, and no number
+/// among them (a clause that states a figure is what was said, not who said it).
+fn describes(seg: &[Token<'_>]) -> bool {
+    seg.len() <= 6 && !seg.iter().any(|w| w.kind == Kind::Number)
 }
 
 /// Where the comma-separated segment that ends at token `end` starts.
@@ -473,6 +487,26 @@ mod tests {
         for (s, expected) in cases {
             assert_eq!(who(s), expected, "{s}");
         }
+    }
+
+    /// A clause that states the figure is never taken for who said it: `…, a negotiator
+    /// said` and `…, officials said` name no one (the words are the role, the date is kept),
+    /// while a short description with no figure still is the speaker.
+    #[test]
+    fn the_clause_with_the_figure_is_not_the_speaker() {
+        let a = attribute(
+            "The two sides agreed to swap 1,200 prisoners each, a negotiator said on June 2.",
+        );
+        assert_eq!((a.speaker, a.role), (None, some("a negotiator")));
+        assert_eq!(a.said_on, Some((6, Some(2))));
+        assert_eq!(
+            who("The two sides freed 390 people, officials said."),
+            (None, some("officials"))
+        );
+        assert_eq!(
+            who("Ukraine's military intelligence chief said 1,000 would return."),
+            (some("Ukraine's military intelligence chief"), None)
+        );
     }
 
     #[test]
