@@ -53,3 +53,8 @@ fn the_log_scan_corpus_holds() {
 fn the_audit_input_corpus_holds() {
     replay("audit_inputs", checks::audit_inputs);
 }
+
+#[test]
+fn the_extract_corpus_holds() {
+    replay("extract", checks::extract);
+}

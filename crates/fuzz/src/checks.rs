@@ -123,3 +123,31 @@ pub fn audit_inputs(data: &[u8]) {
     }
     let _ = reckon_audit::policy::Policy::parse(text);
 }
+
+/// Drafting claims from an article: never a panic, and every draft has a figure the value
+/// grammar reads, a quote that is the document's own words, and a subject under `draft/`.
+pub fn extract(data: &[u8]) {
+    let Ok(doc) = std::str::from_utf8(data) else {
+        return;
+    };
+    let out = reckon_extract::extract(doc, &reckon_extract::Options::default());
+    for d in &out.drafts {
+        let text = |key: &str| {
+            d.object
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+        };
+        assert!(
+            Value::parse(text("value")).is_ok(),
+            "draft value {:?} from {doc:?}",
+            text("value")
+        );
+        assert!(
+            doc.contains(text("quote")),
+            "quote {:?} is not in {doc:?}",
+            text("quote")
+        );
+        assert!(text("subject").starts_with("draft/"), "{:?}", d.object);
+    }
+}
