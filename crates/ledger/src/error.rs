@@ -77,6 +77,12 @@ pub enum Problem {
         /// Entries the log holds.
         entries: u64,
     },
+    /// A line read again by its place is not the entry a checked pass found there: the file
+    /// was changed while it was being read.
+    Moved {
+        /// Where the line starts, in bytes from the start of the file.
+        offset: u64,
+    },
     /// The last line is incomplete, but the head file says it was committed: the file was
     /// cut short after the append, which repair does not mend.
     TornCommitted {
@@ -179,6 +185,10 @@ impl fmt::Display for Problem {
             Problem::ForeignTail { line, bytes, keep } => write!(
                 f,
                 "line {line}: the file ends in {bytes} bytes that are not the start of an entry (not what an interrupted append leaves, so repair will not remove them; look at them, and if they are not wanted, `truncate -s {keep} entries.jsonl` removes them)"
+            ),
+            Problem::Moved { offset } => write!(
+                f,
+                "the line at byte {offset} is not the entry a checked read found there (the file changed while it was read)"
             ),
             Problem::TornCommitted { line, bytes } => write!(
                 f,

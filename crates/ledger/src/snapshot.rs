@@ -340,10 +340,7 @@ impl Snapshot<'_> {
         let mut line = vec![0u8; span.1 as usize];
         self.read_at(span.0, &mut line)?;
         if line.get(..64) != Some(hash.to_hex().as_bytes()) {
-            return Err(self.damaged(Problem::HeadUnreadable(format!(
-                "the line at byte {} is not the entry read before",
-                span.0
-            ))));
+            return Err(self.damaged(Problem::Moved { offset: span.0 }));
         }
         Ok(line)
     }
@@ -389,7 +386,8 @@ mod tests {
     }
 
     /// Entries read again by span come back as the pass saw them, in the order asked; a span
-    /// of another entry, or a hash the pass did not see, is refused.
+    /// of another entry, or a hash the pass did not see, is refused (read whole, read briefly,
+    /// or as a line for a proof bundle).
     #[test]
     fn entries_read_again_by_span_are_the_entries_the_pass_checked() {
         let dir = std::env::temp_dir().join(format!("reckon-again-{}", std::process::id()));
@@ -442,6 +440,20 @@ mod tests {
             .collect();
         assert_eq!(seen, expected);
         assert!(snap.briefs_at(&wrong, |_| ()).is_err());
+        // A line asked for by its place and another entry's hash: told as what it is.
+        assert_eq!(
+            snap.line(spans[7], &entries[7].hash).unwrap().len(),
+            spans[7].1 as usize
+        );
+        let err = snap
+            .line(spans[7], &entries[8].hash)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("the line at byte {} is not the entry", spans[7].0))
+                && !err.contains("head file"),
+            "{err}"
+        );
         let err = snap.briefs_at(&forged, |_| ()).unwrap_err().to_string();
         assert!(
             err.contains("not the one this read checked before"),
