@@ -107,7 +107,7 @@ pub fn build(r: &Reconciliation) -> ConflictGraph {
                 n
             });
             g.add_edge(c, cluster, Edge::Agrees);
-            if let Some(first) = a.repeats.and_then(|f| claim_nodes.get(&f)) {
+            if let Some(first) = a.repeats.and_then(|f| claim_nodes.get(&f.get())) {
                 g.add_edge(c, *first, Edge::SameOrigin);
             }
         }

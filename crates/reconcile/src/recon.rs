@@ -920,7 +920,7 @@ fn report(
         let r = &state.claims[i];
         let Some(iv) = m.intervals[k] else { continue };
         let excluded = if let Some((seq, why)) = &r.retracted {
-            Some(Excluded::Retracted(*seq, why.to_string()))
+            Some(Excluded::Retracted(*seq, why.clone()))
         } else if let Some(by) = r.superseded_by {
             Some(Excluded::Superseded(by))
         } else if r.claim.modality != Modality::Asserted {
@@ -932,7 +932,9 @@ fn report(
         };
         let repeats = if excluded.is_none() {
             let first = *first_of_origin.entry(claim_origin[i]).or_insert(r.seq);
-            (first != r.seq).then_some(first)
+            (first != r.seq)
+                .then_some(first)
+                .and_then(std::num::NonZeroU64::new)
         } else {
             None
         };

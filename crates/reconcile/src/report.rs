@@ -69,8 +69,8 @@ impl Status {
 /// Why a claim does not count toward support or dissent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Excluded {
-    /// Retracted by an entry, for a reason.
-    Retracted(u64, String),
+    /// Retracted by an entry, for a reason (shared with the state's record of it).
+    Retracted(u64, std::sync::Arc<str>),
     /// Superseded by a later claim.
     Superseded(u64),
     /// Expected or denied, not asserted: it never corroborates.
@@ -99,8 +99,9 @@ pub struct Assessed {
     pub relation: Option<Relation>,
     /// When it does not count, why.
     pub excluded: Option<Excluded>,
-    /// The first counted claim of the same origin, when this one repeats it.
-    pub repeats: Option<u64>,
+    /// The first counted claim of the same origin (its sequence number, never 0), when this
+    /// one repeats it.
+    pub repeats: Option<std::num::NonZeroU64>,
 }
 
 impl Assessed {

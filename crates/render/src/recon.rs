@@ -436,7 +436,7 @@ impl<'a> Provenance<'a> {
             quote: d.quote,
             reason: s.reason(a),
             relation: a.relation.map(|r| r.as_str()),
-            repeats: a.repeats,
+            repeats: a.repeats.map(std::num::NonZeroU64::get),
             role: d.role,
             rounding_reach: a.rounded.as_ref().map(IntervalOut::of),
             said_on: Shown(&c.said_on),
