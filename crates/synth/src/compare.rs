@@ -13,10 +13,14 @@
 //! folder inside the run's folder. Rows marked "nothing saved" empty it before every run, so
 //! they time a first command on a log (the whole log read and checked, the state saved);
 //! every other reckon row runs with that state saved and the log unchanged, as a second
-//! command does. The setup made it: one import, one query, one reconcile.
+//! command does. The setup made it: one import, one query, one reconcile. "reconcile after
+//! +1,000" appends 1,000 new claims (`reckon import`, untimed) before each run, so its
+//! saved state is brought forward; its yardstick is a run with nothing saved, so its ratio
+//! is the fraction of a cold run that an incremental one costs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// One command and how to run it.
@@ -25,13 +29,13 @@ struct Job {
     args: Vec<String>,
     stdin: Option<PathBuf>,
     /// Run before each timing, untimed (removing what the last run made).
-    reset: Option<fn(&Path)>,
+    reset: Option<Reset>,
 }
 
 /// A timed run: seconds and peak resident memory in KiB (when measurable).
 fn run(job: &Job, dir: &Path, timer: Option<&Path>) -> Result<(f64, Option<u64>), String> {
     if let Some(reset) = job.reset {
-        reset(dir);
+        reset(dir)?;
     }
     let mut cmd = match timer {
         Some(t) => {
@@ -78,6 +82,9 @@ fn installed(program: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// What is done, untimed, before each timed run of a job.
+type Reset = fn(&Path) -> Result<(), String>;
+
 fn fresh_log(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir.join("fresh"));
 }
@@ -86,12 +93,49 @@ fn fresh_log(dir: &Path) {
 const CACHE: &str = "cache";
 
 /// Nothing saved: the next reckon command reads the whole log.
-fn nothing_saved(dir: &Path) {
+fn nothing_saved(dir: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir.join(CACHE));
+    Ok(())
 }
 
-fn fresh_db(dir: &Path) {
+fn fresh_db(dir: &Path) -> Result<(), String> {
     let _ = std::fs::remove_file(dir.join("fresh.db"));
+    Ok(())
+}
+
+/// How many subjects the generated log has (the appended claims are about them).
+static SUBJECTS: AtomicU64 = AtomicU64::new(1);
+/// The seed of the next claims appended: new every time, so that vetting takes them all.
+static NEXT_SEED: AtomicU64 = AtomicU64::new(1_000_000);
+
+/// 1,000 new claims appended to the log (imported, as a user would), so that the next
+/// command finds the log grown since its saved state was made.
+fn thousand_more(dir: &Path) -> Result<(), String> {
+    let seed = NEXT_SEED.fetch_add(1, Ordering::Relaxed);
+    let text: String = reckon_synth::claims(1000, SUBJECTS.load(Ordering::Relaxed), seed)
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(dir.join("more.jsonl"), text).map_err(|e| e.to_string())?;
+    let out = Command::new(reckon_exe())
+        .args(["--log", "log", "import", "more.jsonl"])
+        .env("RECKON_CACHE_DIR", dir.join(CACHE))
+        .current_dir(dir)
+        .output()
+        .map_err(|e| e.to_string())?;
+    match out.status.success() {
+        true => Ok(()),
+        false => Err(format!(
+            "appending 1,000 claims failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )),
+    }
+}
+
+/// The reckon built beside this program.
+fn reckon_exe() -> PathBuf {
+    std::env::current_exe()
+        .map(|e| e.with_file_name("reckon"))
+        .unwrap_or_default()
 }
 
 const SQLITE_IMPORT: &str = "\
@@ -114,6 +158,7 @@ pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
             reckon.display()
         ));
     }
+    SUBJECTS.store(subjects.max(1), Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("reckon-compare-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let file = dir.join("claims.jsonl");
@@ -127,7 +172,7 @@ pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
         w.flush().map_err(|e| e.to_string())?;
     }
     let r = reckon.to_string_lossy().into_owned();
-    let job = |args: &[&str], reset: Option<fn(&Path)>| Job {
+    let job = |args: &[&str], reset: Option<Reset>| Job {
         program: r.clone(),
         args: args.iter().map(|s| s.to_string()).collect(),
         stdin: None,
@@ -154,7 +199,7 @@ pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
     let jq = installed("jq");
     if sqlite {
         std::fs::write(dir.join("import.sql"), SQLITE_IMPORT).map_err(|e| e.to_string())?;
-        fresh_db(&dir);
+        fresh_db(&dir)?;
         run(
             &Job {
                 program: "sqlite3".into(),
@@ -177,14 +222,11 @@ pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
                 &["--log", "fresh", "import", "claims.jsonl"],
                 Some(|d| {
                     fresh_log(d);
-                    let _ = Command::new(
-                        std::env::current_exe()
-                            .map(|e| e.with_file_name("reckon"))
-                            .unwrap_or_default(),
-                    )
-                    .args(["--log", "fresh", "init"])
-                    .current_dir(d)
-                    .output();
+                    let _ = Command::new(reckon_exe())
+                        .args(["--log", "fresh", "init"])
+                        .current_dir(d)
+                        .output();
+                    Ok(())
                 }),
             ),
             "sqlite3 .import".into(),
@@ -206,6 +248,14 @@ pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
             job(&["--log", "log", "reconcile"], Some(nothing_saved)),
             "reckon verify".into(),
             Some(job(&["--log", "log", "verify"], None)),
+        ),
+        (
+            // The yardstick's runs empty the cache and save the snapshot again, so each of
+            // these runs brings forward a snapshot one append behind.
+            "reconcile after +1,000".into(),
+            job(&["--log", "log", "reconcile"], Some(thousand_more)),
+            "reconcile, nothing saved".into(),
+            Some(job(&["--log", "log", "reconcile"], Some(nothing_saved))),
         ),
         (
             "figures, nothing saved".into(),
