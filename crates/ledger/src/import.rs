@@ -421,18 +421,19 @@ fn import_blocks<G: Gate>(
     // on all cores again would make the next reference reread the log).
     let mut in_order = false;
     let mut carry: Vec<u8> = Vec::new();
-    let mut current = next_block(&mut input, &mut carry, file, block_size, 1)?;
+    let mut current = Some(next_block(&mut input, &mut carry, file, block_size, 1)?);
     let mut ready: Option<ReadAhead<G::Mark>> = None;
     while let Some(block) = current.take() {
+        let lines = block.lines();
         let following = match block.ended {
             true => None,
-            false => next_block(
+            false => Some(next_block(
                 &mut input,
                 &mut carry,
                 file,
                 block_size,
-                block.first_line + block.lines().len() as u64,
-            )?,
+                block.first_line + lines.len() as u64,
+            )?),
         };
         // While this thread appends this block in order, the pool reads the next one.
         let mut ahead = None;
@@ -448,7 +449,6 @@ fn import_blocks<G: Gate>(
                     ));
                 });
             }
-            let lines = block.lines();
             append_lines(
                 tx,
                 (file, block.first_line, &lines),
@@ -491,15 +491,15 @@ impl Block {
 }
 
 /// The next block of whole lines (what follows the last newline is carried to the next
-/// block; a line longer than a line may be is cut and refused by the parser); `None` once the
-/// input is used up.
+/// block; a line longer than a line may be is cut and refused by the parser); the block the
+/// input ends with says so, and may be empty.
 fn next_block(
     input: &mut impl std::io::Read,
     carry: &mut Vec<u8>,
     file: &str,
     block_size: usize,
     first_line: u64,
-) -> Result<Option<Block>, ImportError> {
+) -> Result<Block, ImportError> {
     let mut buf = std::mem::take(carry);
     buf.reserve(block_size + 4096);
     loop {
@@ -514,11 +514,11 @@ fn next_block(
             }
         };
         *carry = buf.split_off(cut);
-        return Ok(Some(Block {
+        return Ok(Block {
             bytes: buf,
             first_line,
             ended,
-        }));
+        });
     }
 }
 

@@ -227,40 +227,12 @@ impl Snapshot<'_> {
     }
 
     /// The entries at `wanted` (each entry's position, the span of its line and the hash a
-    /// checked pass of this snapshot saw for it), read again, decoded and checked: each line
-    /// must hash to that hash and hold that position, so what comes back is exactly what the
-    /// pass checked. Lines are read and decoded on all cores; returned in the order asked.
-    /// For output that needs the whole of a few claims after a lean pass.
-    pub fn entries_at(&self, wanted: &[(u64, Span, EntryHash)]) -> Result<Vec<Entry>, LedgerError> {
-        use rayon::prelude::*;
-        // Each worker reads into its own buffer, reused from line to line.
-        wanted
-            .par_iter()
-            .map_init(Vec::new, |line, &(seq, (offset, len), hash)| {
-                line.resize(len as usize, 0);
-                self.read_line_at(offset, line)?;
-                let changed = |what: String| {
-                    self.damaged(Problem::Line {
-                        line: seq,
-                        problem: crate::format::LineProblem::Malformed(what),
-                    })
-                };
-                let e = crate::format::decode(line).map_err(|p| changed(p.to_string()))?;
-                if e.hash != hash || e.seq != seq {
-                    return Err(changed(
-                        "the entry is not the one this read checked before".into(),
-                    ));
-                }
-                Ok(e)
-            })
-            .collect()
-    }
-
-    /// [`Snapshot::entries_at`] read briefly: the same lines, read and checked the same way
-    /// (each must hash to the hash asked for and hold the position asked for), each decoded
-    /// as [`crate::format::decode_brief`] decodes it, its words borrowed from the line; the
+    /// checked pass of this snapshot saw for it), read again and checked: each line must hash
+    /// to that hash and hold that position, so what comes back is exactly what the pass
+    /// checked. Lines are read and decoded on all cores, each as
+    /// [`crate::format::decode_brief`] decodes it, its words borrowed from the line; the
     /// lines live while `show` runs, which is given the entries in the order asked. For output
-    /// that prints the words of many claims without a copy of each.
+    /// that prints the words of many claims after a lean pass, without a copy of each.
     pub fn briefs_at<R>(
         &self,
         wanted: &[(u64, Span, EntryHash)],
@@ -401,21 +373,10 @@ mod tests {
             .iter()
             .map(|&k| (entries[k].seq, spans[k], entries[k].hash))
             .collect();
-        let again = snap.entries_at(&wanted).unwrap();
-        assert_eq!(
-            again,
-            vec![entries[7].clone(), entries[0].clone(), entries[39].clone()]
-        );
         // Entry 9's position and hash with entry 8's line: not what the pass saw there.
         let wrong = [(entries[8].seq, spans[7], entries[8].hash)];
-        assert!(snap.entries_at(&wrong).is_err());
         let forged = [(entries[7].seq, spans[7], entries[8].hash)];
-        let err = snap.entries_at(&forged).unwrap_err().to_string();
-        assert!(
-            err.contains("not the one this read checked before"),
-            "{err}"
-        );
-        // Read briefly: the same entries, the same refusals.
+        // The entries asked for, in the order asked; the two above refused.
         let seen = snap
             .briefs_at(&wanted, |briefs| {
                 briefs

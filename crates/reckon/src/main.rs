@@ -730,11 +730,7 @@ fn reconciled(
         // each claim (a few hundred bytes, names shared), never every decoded entry at once.
         // The lean entries come from the saved folded snapshot when it matches the log.
         let snapshot = log.snapshot().map_err(ledger)?;
-        let names = reckon_reconcile::state::Names::default();
-        let lean = lean_log(&snapshot, &names)?;
-        check_at(a, lean.items.len())?;
-        let lean = lean.items.into_iter().map(|(l, _)| l);
-        let state = reckon_reconcile::State::fold_lean(lean, a.at, a.known);
+        let state = lean_state(&snapshot, a, None)?;
         let r = reconcile_state(&state, a)?;
         if csv {
             return print(&reckon_render::recon::reconcile_csv(&r));
@@ -779,6 +775,29 @@ fn lean_log(
     Ok(lean)
 }
 
+/// The log folded lean (from the saved folded snapshot when it matches), as `--at` and
+/// `--known` ask, refusing `--at` past its end; each entry's line span is kept in `spans`
+/// when asked for.
+fn lean_state(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    a: &ReconcileArgs,
+    mut spans: Option<&mut Vec<reckon_ledger::Span>>,
+) -> Result<reckon_reconcile::State<'static>, Failure> {
+    let names = reckon_reconcile::state::Names::default();
+    let items = lean_log(snapshot, &names)?.items;
+    check_at(a, items.len())?;
+    if let Some(s) = spans.as_deref_mut() {
+        s.reserve(items.len());
+    }
+    let lean = items.into_iter().map(|(l, span)| {
+        if let Some(s) = spans.as_deref_mut() {
+            s.push(span);
+        }
+        l
+    });
+    Ok(reckon_reconcile::State::fold_lean(lean, a.at, a.known))
+}
+
 /// `reconcile --format json`: a lean fold that keeps where each entry's line is, then the
 /// whole claims a batch of subjects shows read again from those lines (each re-hashed and
 /// matched to the pass that checked it), so that a million decoded entries are never held.
@@ -787,17 +806,9 @@ fn reconciled_json(
     a: &ReconcileArgs,
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    use reckon_reconcile::state::Names;
     let snapshot = log.snapshot().map_err(ledger)?;
-    let names = Names::default();
-    let items = lean_log(&snapshot, &names)?.items;
-    check_at(a, items.len())?;
-    let mut spans: Vec<reckon_ledger::Span> = Vec::with_capacity(items.len());
-    let lean = items.into_iter().map(|(l, span)| {
-        spans.push(span);
-        l
-    });
-    let state = reckon_reconcile::State::fold_lean(lean, a.at, a.known);
+    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
+    let state = lean_state(&snapshot, a, Some(&mut spans))?;
     let r = reconcile_state(&state, a)?;
     let fetch = |wanted: &[usize],
                  show: &mut reckon_render::recon::Show<'_>|

@@ -343,8 +343,8 @@ impl Prepared {
     /// false figures repeated, false figures it could have repeated).
     ///
     /// Every subject is visited every round: the working memory is the calling thread's,
-    /// reused from one subject to the next.
-    /// `weight` is every origin's [`Learned::weight`] under `learned`, made once a round.
+    /// reused from one subject to the next. `weight` is every origin's [`Learned::weight`]
+    /// under `learned`, made once a round.
     fn evidence(&self, learned: &[Learned], weight: &[f64], model: &Model) -> Vec<(u32, [f64; 4])> {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut s) => self.evidence_in(learned, weight, model, &mut s),

@@ -732,10 +732,8 @@ fn stream_batches<'t, T: Sync, E: Send>(
     });
     // The fixed keys sort before "subjects": print them, then open the list.
     let fixed = serde_json::to_string_pretty(&head).unwrap_or_default();
-    let mut buf = fixed.strip_suffix("\n}").unwrap_or(&fixed).to_owned();
-    buf.push_str(",\n  \"subjects\": [");
-    emit(&buf)?;
-    buf.clear();
+    let fixed = fixed.strip_suffix("\n}").unwrap_or(&fixed);
+    emit(&format!("{fixed},\n  \"subjects\": ["))?;
     let size = RENDER_PER * 4 * rayon::current_num_threads().max(1);
     let mut groups = items.chunks(size);
     let mut next = groups.next().map(batch);
@@ -760,12 +758,11 @@ fn stream_batches<'t, T: Sync, E: Send>(
         });
         written?;
     }
-    buf.push_str(if items.is_empty() {
+    emit(if items.is_empty() {
         "]\n}\n"
     } else {
         "\n  ]\n}\n"
-    });
-    emit(&buf)
+    })
 }
 
 /// How many items one task of a batch renders.
