@@ -53,7 +53,7 @@ impl fmt::Display for Subject {
 /// A figure as stated (`at least 8,000`) together with what it means.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Figure {
-    stated: String,
+    stated: Box<str>,
     value: Value,
 }
 
@@ -62,7 +62,7 @@ impl Figure {
     pub fn parse(stated: &str) -> Result<Figure, ValueError> {
         let value = Value::parse(stated)?;
         Ok(Figure {
-            stated: stated.trim().to_owned(),
+            stated: stated.trim().into(),
             value,
         })
     }
@@ -760,7 +760,7 @@ macro_rules! string_serde {
 }
 
 string_serde!(Subject, |s| s.0.clone(), Subject::parse);
-string_serde!(Figure, |f| f.stated.clone(), |s| Figure::parse(s)
+string_serde!(Figure, |f| f.stated.to_string(), |s| Figure::parse(s)
     .map_err(|e| e.message));
 string_serde!(Period, |p| p.to_string(), |s| Period::parse(s)
     .map_err(|e| e.message));

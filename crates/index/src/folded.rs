@@ -79,22 +79,90 @@ pub struct LeanLog {
 /// log that fails any check, as [`Snapshot::project_brief`] does.
 pub fn lean_log(snap: &Snapshot<'_>, names: &Names) -> Result<LeanLog, LedgerError> {
     let stamp = snap.stamp()?;
-    if let Some(saved) = load(snap, names) {
-        let committed = snap.committed()?;
-        if saved.stamp == stamp && saved.head == committed {
-            return Ok(LeanLog {
-                head: saved.head,
-                items: Projected::from(saved.pieces),
-                source: Source::Saved,
-            });
-        }
-        if let Some((extended, bytes)) = extend(snap, stamp, names, saved)? {
-            if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
-                write_cache(snap, "fold", &bytes);
+    if let Some(opened) = load(snap, names) {
+        if unchanged(snap, stamp, &opened)? {
+            if let Some(saved) = opened.read(names) {
+                return Ok(LeanLog {
+                    head: saved.head,
+                    items: Projected::from(saved.pieces),
+                    source: Source::Saved,
+                });
             }
+        } else if let Some(extended) = forward(snap, stamp, names, opened)? {
             return Ok(extended);
         }
     }
+    from_log(snap, stamp, names)
+}
+
+/// `fold` of every entry of `snap` as [`lean_log`] has them, in log order, with where each
+/// came from. When the log is unchanged since its snapshot was saved, the snapshot's pieces
+/// are read a few at a time as `fold` takes them (on all cores), so that they are never all
+/// held beside what `fold` makes of them. Should a piece of a snapshot whose checksum held
+/// not read back, what `fold` made of the entries before it is dropped and `fold` is called
+/// again with the entries read from the log itself.
+pub fn fold_lean_log<T>(
+    snap: &Snapshot<'_>,
+    names: &Names,
+    fold: impl FnMut(&mut LeanItems<'_>) -> T,
+) -> Result<(T, Source), LedgerError> {
+    let stamp = snap.stamp()?;
+    fold_from(snap, stamp, names, load(snap, names), fold)
+}
+
+/// [`fold_lean_log`] with the snapshot file as read from the cache (`None`: there is none).
+fn fold_from<T>(
+    snap: &Snapshot<'_>,
+    stamp: Stamp,
+    names: &Names,
+    saved: Option<Opened>,
+    mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
+) -> Result<(T, Source), LedgerError> {
+    let lean = match saved {
+        Some(opened) if unchanged(snap, stamp, &opened)? => {
+            let mut items = LeanItems::saved(opened, names);
+            let folded = fold(&mut items);
+            if !items.failed {
+                return Ok((folded, Source::Saved));
+            }
+            from_log(snap, stamp, names)?
+        }
+        Some(opened) => match forward(snap, stamp, names, opened)? {
+            Some(extended) => extended,
+            None => from_log(snap, stamp, names)?,
+        },
+        None => from_log(snap, stamp, names)?,
+    };
+    let mut items = LeanItems::made(lean.items);
+    Ok((fold(&mut items), lean.source))
+}
+
+/// Whether the log is the one `opened` was saved from, unwritten since.
+fn unchanged(snap: &Snapshot<'_>, stamp: Stamp, opened: &Opened) -> Result<bool, LedgerError> {
+    Ok(opened.stamp == stamp && opened.head == snap.committed()?)
+}
+
+/// The saved snapshot brought forward to the log, saved again (see [`extend`]).
+fn forward(
+    snap: &Snapshot<'_>,
+    stamp: Stamp,
+    names: &Names,
+    opened: Opened,
+) -> Result<Option<LeanLog>, LedgerError> {
+    let Some(saved) = opened.read(names) else {
+        return Ok(None);
+    };
+    let Some((extended, bytes)) = extend(snap, stamp, names, saved)? else {
+        return Ok(None);
+    };
+    if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
+        write_cache(snap, "fold", &bytes);
+    }
+    Ok(Some(extended))
+}
+
+/// Every entry read from the log itself, its snapshot saved for the next reader.
+fn from_log(snap: &Snapshot<'_>, stamp: Stamp, names: &Names) -> Result<LeanLog, LedgerError> {
     let (head, items) = snap.project_brief(&|b, span| (Lean::brief(b, names), span))?;
     let whole = LeanLog {
         head,
@@ -105,9 +173,96 @@ pub fn lean_log(snap: &Snapshot<'_>, names: &Names) -> Result<LeanLog, LedgerErr
     Ok(whole)
 }
 
+/// The entries [`fold_lean_log`] hands its fold, in log order: the number left is always
+/// known, so that a fold can make room for all of them at once.
+pub struct LeanItems<'n> {
+    from: Feed<'n>,
+    left: usize,
+    /// How many pieces of a saved snapshot are read at once.
+    window: usize,
+    /// A piece of the saved snapshot did not read back; the entries stopped before it.
+    failed: bool,
+}
+
+#[allow(clippy::large_enum_variant)] // one, made once per fold
+enum Feed<'n> {
+    Made(reckon_ledger::IntoPieces<(Lean, Span)>),
+    Saved {
+        opened: Opened,
+        names: &'n Names,
+        /// The first piece not yet read.
+        next: usize,
+        ready: std::iter::Flatten<std::vec::IntoIter<Vec<(Lean, Span)>>>,
+    },
+}
+
+impl<'n> LeanItems<'n> {
+    fn made(items: Projected<(Lean, Span)>) -> LeanItems<'n> {
+        LeanItems {
+            left: items.len(),
+            from: Feed::Made(items.into_iter()),
+            window: 1,
+            failed: false,
+        }
+    }
+
+    fn saved(opened: Opened, names: &'n Names) -> LeanItems<'n> {
+        LeanItems {
+            left: usize::try_from(opened.head.seq).unwrap_or(usize::MAX),
+            from: Feed::Saved {
+                opened,
+                names,
+                next: 0,
+                ready: Vec::new().into_iter().flatten(),
+            },
+            // Two pieces for each core: enough to keep them busy, a few megabytes held.
+            window: 2 * rayon::current_num_threads().max(1),
+            failed: false,
+        }
+    }
+}
+
+impl Iterator for LeanItems<'_> {
+    type Item = (Lean, Span);
+
+    fn next(&mut self) -> Option<(Lean, Span)> {
+        let item = match &mut self.from {
+            Feed::Made(items) => items.next(),
+            Feed::Saved {
+                opened,
+                names,
+                next,
+                ready,
+            } => loop {
+                if let Some(item) = ready.next() {
+                    break Some(item);
+                }
+                if self.failed || *next >= opened.ranges.len() {
+                    break None;
+                }
+                let to = (*next + self.window).min(opened.ranges.len());
+                match opened.pieces(names, *next, to) {
+                    Some(pieces) => *ready = pieces.into_iter().flatten(),
+                    None => self.failed = true,
+                }
+                *next = to;
+            },
+        };
+        if item.is_some() {
+            self.left = self.left.saturating_sub(1);
+        }
+        item
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for LeanItems<'_> {}
+
 /// A snapshot read from the cache, with what bringing it forward needs of its file.
 struct Saved {
-    stamp: Stamp,
     head: Head,
     pieces: Vec<Vec<(Lean, Span)>>,
     /// The sequence number before each piece's first entry.
@@ -420,10 +575,10 @@ impl Encoder {
 }
 
 /// The saved snapshot of `snap`'s log, if there is one and it reads back whole.
-fn load(snap: &Snapshot<'_>, names: &Names) -> Option<Saved> {
+fn load(snap: &Snapshot<'_>, names: &Names) -> Option<Opened> {
     let path = crate::cache_file(snap.log(), "fold")?;
     let bytes = std::fs::read(path).ok()?;
-    decode(bytes, names)
+    open(bytes, names)
 }
 
 fn period(r: &mut Reader<'_>) -> Option<Period> {
@@ -440,9 +595,24 @@ fn hash(r: &mut Reader<'_>) -> Option<EntryHash> {
     Some(EntryHash(r.take(32)?.try_into().ok()?))
 }
 
-/// Reads a snapshot file (see the module docs), its names shared through `names`; its pieces
-/// are read on all cores.
-fn decode(mut bytes: Vec<u8>, names: &Names) -> Option<Saved> {
+/// A snapshot file whose checksum, header, tables and piece places are checked, its records
+/// not yet read.
+struct Opened {
+    stamp: Stamp,
+    head: Head,
+    /// The file's header and records (everything before the tables).
+    records: Vec<u8>,
+    /// Each piece's bytes in `records`, the sequence number before its first entry and how
+    /// many entries it holds.
+    ranges: Vec<(std::ops::Range<usize>, u64, u32)>,
+    places: Vec<(u64, u32)>,
+    names: Vec<Arc<str>>,
+    subjects: Vec<Arc<Subject>>,
+}
+
+/// Reads a snapshot file (see the module docs) as far as its records, the names in its tables
+/// shared through `names`.
+fn open(mut bytes: Vec<u8>, names: &Names) -> Option<Opened> {
     let body_len = bytes.len().checked_sub(32)?;
     let (body, sum) = bytes.split_at(body_len);
     if blake3::hash(body).as_bytes() != sum || !body.starts_with(MAGIC) {
@@ -480,7 +650,6 @@ fn decode(mut bytes: Vec<u8>, names: &Names) -> Option<Saved> {
     }
     // Each piece's bytes run to the next piece's start (the last one's to the tables), and
     // the pieces cover the records exactly.
-    let mut before = Vec::with_capacity(places.len());
     let mut ranges = Vec::with_capacity(places.len());
     let mut seq = 0u64;
     let mut at = HEADER;
@@ -491,7 +660,6 @@ fn decode(mut bytes: Vec<u8>, names: &Names) -> Option<Saved> {
         if usize::try_from(from).ok()? != at || to < at || n == 0 {
             return None;
         }
-        before.push(seq);
         ranges.push((at..to, seq, n));
         seq += u64::from(n);
         at = to;
@@ -499,27 +667,58 @@ fn decode(mut bytes: Vec<u8>, names: &Names) -> Option<Saved> {
     if at != tables || seq != count {
         return None;
     }
-    let ctx = Tables {
-        names: &shared,
-        subjects: &subjects,
-        all: names,
-    };
-    use rayon::prelude::*;
-    let pieces: Vec<Vec<(Lean, Span)>> = ranges
-        .into_par_iter()
-        .map(|(range, before, n)| ctx.piece(&body[range], before, n))
-        .collect::<Option<_>>()?;
     bytes.truncate(tables);
-    Some(Saved {
+    Some(Opened {
         stamp,
         head,
-        pieces,
-        before,
         records: bytes,
+        ranges,
         places,
         names: shared,
         subjects,
     })
+}
+
+impl Opened {
+    fn tables<'t>(&'t self, all: &'t Names) -> Tables<'t> {
+        Tables {
+            names: &self.names,
+            subjects: &self.subjects,
+            all,
+        }
+    }
+
+    /// Pieces `from..to`, read on all cores; `None` when one does not read.
+    fn pieces(&self, all: &Names, from: usize, to: usize) -> Option<Vec<Vec<(Lean, Span)>>> {
+        use rayon::prelude::*;
+        let ctx = self.tables(all);
+        self.ranges
+            .get(from..to)?
+            .par_iter()
+            .map(|(range, before, n)| ctx.piece(self.records.get(range.clone())?, *before, *n))
+            .collect()
+    }
+
+    /// Every record read (on all cores).
+    fn read(self, all: &Names) -> Option<Saved> {
+        let pieces = self.pieces(all, 0, self.ranges.len())?;
+        Some(Saved {
+            head: self.head,
+            pieces,
+            before: self.ranges.iter().map(|r| r.1).collect(),
+            records: self.records,
+            places: self.places,
+            names: self.names,
+            subjects: self.subjects,
+        })
+    }
+}
+
+/// Reads a whole snapshot file (see the module docs), its names shared through `names`; its
+/// pieces are read on all cores.
+#[cfg(test)]
+fn decode(bytes: Vec<u8>, names: &Names) -> Option<Saved> {
+    open(bytes, names)?.read(names)
 }
 
 /// What reading a piece of records needs: the name tables.
@@ -670,8 +869,9 @@ mod tests {
         let log = log_with(&tmp, 0..40);
         let (whole, bytes) = whole(&log);
         let (head, stamp) = (whole.head, log.snapshot().unwrap().stamp().unwrap());
-        let back = decode(bytes.clone(), &Names::default()).unwrap();
+        let back = open(bytes.clone(), &Names::default()).unwrap();
         assert_eq!((back.stamp, back.head), (stamp, head));
+        let back = back.read(&Names::default()).unwrap();
         let back = LeanLog {
             head,
             items: Projected::from(back.pieces),
@@ -740,6 +940,71 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_saved_snapshot_is_read_a_few_pieces_at_a_time_and_a_bad_piece_sends_the_fold_to_the_log() {
+        // A snapshot of several pieces: made whole, then brought forward three times.
+        let tmp = tempdir();
+        let mut log = log_with(&tmp, 0..12);
+        let (_, mut bytes) = whole(&log);
+        for k in 1..4 {
+            log = log_with(&tmp, k * 12..(k + 1) * 12);
+            let snap = log.snapshot().unwrap();
+            let names = Names::default();
+            let saved = decode(bytes, &names).unwrap();
+            let (_, b) = extend(&snap, snap.stamp().unwrap(), &names, saved)
+                .unwrap()
+                .unwrap();
+            bytes = b.unwrap();
+        }
+        let (all, _) = whole(&log);
+        let names = Names::default();
+        let opened = open(bytes.clone(), &names).unwrap();
+        assert_eq!(opened.ranges.len(), 4);
+        let (last, before_last) = (opened.ranges[3].0.start, opened.ranges[3].1 as usize);
+        // Read one piece at a time, and all at once: the entries of the log, in order.
+        for window in [1, 3, 8] {
+            let mut items = LeanItems::saved(open(bytes.clone(), &names).unwrap(), &names);
+            items.window = window;
+            assert_eq!(items.len(), all.items.len());
+            let got: Vec<String> = items.by_ref().map(|x| format!("{x:?}")).collect();
+            assert!(!items.failed, "window {window}");
+            assert_eq!(got, described(&all), "window {window}");
+        }
+        // A last piece that does not read, under a checksum made again to fit it: the fold
+        // is given the entries read from the log instead, and says so.
+        let mut bad = bytes;
+        bad[last] = 9;
+        let body = bad.len() - 32;
+        let sum = *blake3::hash(&bad[..body]).as_bytes();
+        bad[body..].copy_from_slice(&sum);
+        let mut items = LeanItems::saved(open(bad.clone(), &names).unwrap(), &names);
+        items.window = 1;
+        let got: Vec<String> = items.by_ref().map(|x| format!("{x:?}")).collect();
+        assert!(items.failed);
+        assert_eq!(got, described(&all)[..before_last]);
+        let forged = open(bad, &names).unwrap();
+        let snap = log.snapshot().unwrap();
+        let mut calls = Vec::new();
+        let (folded, source) = fold_from(
+            &snap,
+            snap.stamp().unwrap(),
+            &names,
+            Some(forged),
+            |items| {
+                let got: Vec<String> = items.map(|x| format!("{x:?}")).collect();
+                calls.push(got.len());
+                got
+            },
+        )
+        .unwrap();
+        assert_eq!(source, Source::WholeLog);
+        // (How many entries the first call saw depends on how many pieces are read at once:
+        // one at a time, those before the bad piece, as above.)
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[1], all.items.len());
+        assert_eq!(folded, described(&all));
     }
 
     fn tempdir() -> std::path::PathBuf {

@@ -223,15 +223,15 @@ fn claims(
         each(&Exported {
             seq: r.seq,
             hash: r.hash.to_hex(),
-            state: match (&r.retracted, r.superseded_by) {
+            state: match (r.retracted(), r.superseded_by()) {
                 (Some(_), _) => State::Retracted,
                 (None, Some(_)) => State::Superseded,
                 (None, None) => State::Live,
             },
             claim,
             supersedes: c.supersedes.and_then(|h| seq_of.get(&h).copied()),
-            retracted: r.retracted.as_ref().map(|(s, why)| (*s, why.to_string())),
-            superseded_by: r.superseded_by,
+            retracted: r.retracted().map(|(s, why)| (s, why.to_string())),
+            superseded_by: r.superseded_by(),
         })?;
     }
     if !any && !pattern.as_str().is_empty() {

@@ -666,7 +666,7 @@ fn reconcile_entries<'e>(
 > {
     check_at(a, entries.len())?;
     let state = reckon_reconcile::State::fold_known(entries, a.at, a.known);
-    let r = reconcile_state(&state, a)?;
+    let r = reconcile_state(&state, a, &|s| s)?;
     Ok((state, r))
 }
 
@@ -681,12 +681,14 @@ fn check_at(a: &ReconcileArgs, len: usize) -> Result<(), Failure> {
 }
 
 /// Reconciles a folded state, refusing a pattern that matches nothing.
-fn reconcile_state(
+/// The reconciliation `a` asks for, each subject's report kept as `make` makes it.
+fn reconcile_state<S: Send>(
     state: &reckon_reconcile::State<'_>,
     a: &ReconcileArgs,
-) -> Result<reckon_reconcile::Reconciliation, Failure> {
+    make: &(dyn Fn(reckon_reconcile::SubjectReport) -> S + Sync),
+) -> Result<reckon_reconcile::Reconciliation<S>, Failure> {
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
-    let r = reckon_reconcile::reconcile(
+    let r = reckon_reconcile::reconcile_map(
         state,
         pattern.as_ref(),
         &reckon_reconcile::Options {
@@ -694,6 +696,7 @@ fn reconcile_state(
             method: a.method.into(),
             ..reckon_reconcile::Options::default()
         },
+        make,
     );
     if r.subjects.is_empty()
         && let Some(p) = &pattern
@@ -730,17 +733,22 @@ fn reconciled(
         // each claim (a few hundred bytes, names shared), never every decoded entry at once.
         // The lean entries come from the saved folded snapshot when it matches the log.
         let snapshot = log.snapshot().map_err(ledger)?;
+        // Each subject's report is made into its row at once: the rows are kept, never every
+        // report.
         let state = lean_state(&snapshot, a, None)?;
-        let r = reconcile_state(&state, a)?;
-        if csv {
-            return print(&reckon_render::recon::reconcile_csv(&r));
-        }
-        let printed = reckon_render::recon::reconcile_into(&state, &r, format, print);
+        let cells = if csv {
+            reckon_render::recon::csv_cells
+        } else {
+            reckon_render::recon::summary_cells
+        };
+        let r = reconcile_state(&state, a, &|s| cells(&s))?;
         // The command ends here: handing a million claims back to the allocator one by one
         // takes a few hundred milliseconds that the process's exit does at once.
-        std::mem::forget(r);
         std::mem::forget(state);
-        return printed;
+        if csv {
+            return print(&reckon_render::recon::csv_of_rows(r.subjects.into_iter()));
+        }
+        return print(&reckon_render::recon::reconcile_table(r));
     }
     if which == Which::Table && format == Format::Json {
         return reconciled_json(log, a, print);
@@ -753,17 +761,11 @@ fn reconciled(
     }
 }
 
-/// Every entry of the log as a lean fold reads it, from the saved folded snapshot when it
-/// matches (see `reckon_index::folded`); with `RECKON_TRACE` set, says which way on standard
-/// error.
-fn lean_log(
-    snapshot: &reckon_ledger::Snapshot<'_>,
-    names: &reckon_reconcile::state::Names,
-) -> Result<reckon_index::folded::LeanLog, Failure> {
+/// With `RECKON_TRACE` set, says on standard error where a lean fold's entries came from.
+fn trace_source(source: reckon_index::folded::Source) {
     use reckon_index::folded::Source;
-    let lean = reckon_index::folded::lean_log(snapshot, names).map_err(ledger)?;
     if std::env::var_os("RECKON_TRACE").is_some() {
-        let how = match lean.source {
+        let how = match source {
             Source::WholeLog => "decoded the whole log".to_owned(),
             Source::Saved => "read the saved folded snapshot (the log unchanged)".to_owned(),
             Source::Extended { new } => format!(
@@ -772,30 +774,34 @@ fn lean_log(
         };
         let _ = writeln!(std::io::stderr(), "trace: {how}");
     }
-    Ok(lean)
 }
 
-/// The log folded lean (from the saved folded snapshot when it matches), as `--at` and
-/// `--known` ask, refusing `--at` past its end; each entry's line span is kept in `spans`
-/// when asked for.
+/// The log folded lean (from the saved folded snapshot when it matches, see
+/// `reckon_index::folded`), as `--at` and `--known` ask, refusing `--at` past its end; each
+/// entry's line span is kept in `spans` when asked for.
 fn lean_state(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
     mut spans: Option<&mut Vec<reckon_ledger::Span>>,
 ) -> Result<reckon_reconcile::State<'static>, Failure> {
     let names = reckon_reconcile::state::Names::default();
-    let items = lean_log(snapshot, &names)?.items;
-    check_at(a, items.len())?;
-    if let Some(s) = spans.as_deref_mut() {
-        s.reserve(items.len());
-    }
-    let lean = items.into_iter().map(|(l, span)| {
+    let (state, source) = reckon_index::folded::fold_lean_log(snapshot, &names, |items| {
+        check_at(a, items.len())?;
         if let Some(s) = spans.as_deref_mut() {
-            s.push(span);
+            s.clear();
+            s.reserve(items.len());
         }
-        l
-    });
-    Ok(reckon_reconcile::State::fold_lean(lean, a.at, a.known))
+        let lean = items.map(|(l, span)| {
+            if let Some(s) = spans.as_deref_mut() {
+                s.push(span);
+            }
+            l
+        });
+        Ok(reckon_reconcile::State::fold_lean(lean, a.at, a.known))
+    })
+    .map_err(ledger)?;
+    trace_source(source);
+    state
 }
 
 /// `reconcile --format json`: a lean fold that keeps where each entry's line is, then the
@@ -809,7 +815,7 @@ fn reconciled_json(
     let snapshot = log.snapshot().map_err(ledger)?;
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
     let state = lean_state(&snapshot, a, Some(&mut spans))?;
-    let r = reconcile_state(&state, a)?;
+    let r = reconcile_state(&state, a, &|s| s)?;
     let fetch = |wanted: &[usize],
                  show: &mut reckon_render::recon::Show<'_>|
      -> Result<Vec<String>, Failure> {

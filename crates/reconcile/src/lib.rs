@@ -61,7 +61,9 @@ pub mod state;
 pub mod sweep;
 
 pub use pattern::Pattern;
-pub use recon::{Method, Options, Reconciliation, Record, Records, estimate_records, reconcile};
+pub use recon::{
+    Method, Options, Reconciliation, Record, Records, estimate_records, reconcile, reconcile_map,
+};
 pub use report::{
     Assessed, Derivation, Excluded, OriginWeight, PartOf, PartsCheck, Relation, Status,
     SubjectReport, TieBreak,

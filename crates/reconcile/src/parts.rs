@@ -29,6 +29,15 @@ fn sums<'s>(state: &'s State<'_>) -> Vec<(&'s Subject, Vec<&'s Subject>, Option<
         .collect()
 }
 
+/// Every whole and part of a sum: the subjects whose reports checking the sums may change or
+/// add to ([`apply`]).
+pub(crate) fn members<'s>(state: &'s State<'_>) -> std::collections::HashSet<&'s Subject> {
+    sums(state)
+        .into_iter()
+        .flat_map(|(w, parts, _)| std::iter::once(w).chain(parts))
+        .collect()
+}
+
 /// The subjects a report needs besides those `selects` picks: every part and whole of a sum
 /// one of whose members it picks. `None` (no selection) means every subject.
 /// Computed once per reconciliation (linear in the definitions), then asked per subject.

@@ -79,15 +79,16 @@ impl Record {
     }
 }
 
-/// The reconciliation of a log at a position.
+/// The reconciliation of a log at a position: each selected subject's report, or what
+/// [`reconcile_map`] made of it.
 #[derive(Clone, Debug)]
-pub struct Reconciliation {
+pub struct Reconciliation<S = SubjectReport> {
     /// How many log entries it covers.
     pub position: u64,
     /// The hash of the last of them.
     pub head: Option<EntryHash>,
     /// The subjects selected, by subject then unit.
-    pub subjects: Vec<SubjectReport>,
+    pub subjects: Vec<S>,
     /// Each origin's record, for the origins of the selected subjects.
     pub records: BTreeMap<String, Record>,
 }
@@ -245,6 +246,19 @@ fn selected(
 /// Reconciles every subject; `pattern` selects which are reported (all are used to estimate
 /// the reliability of origins).
 pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -> Reconciliation {
+    reconcile_map(state, pattern, opts, &|s| s)
+}
+
+/// [`reconcile`], each subject's report handed to `make` once it is final and only what
+/// `make` returns kept: the reports of a large log are never all held at once. A report is
+/// final when it is made, except for the wholes and parts of a `sum_of`, which are kept
+/// until every sum is checked. The same subjects in the same order as [`reconcile`].
+pub fn reconcile_map<S: Send>(
+    state: &State<'_>,
+    pattern: Option<&Pattern>,
+    opts: &Options,
+    make: &(dyn Fn(SubjectReport) -> S + Sync),
+) -> Reconciliation<S> {
     let by_alias = named_by_alias(state, pattern);
     let selects = |s: &Subject| selected(pattern, &by_alias, s);
     // With records known beforehand, only the subjects asked about (and their sums) are needed.
@@ -266,10 +280,13 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
         state,
         pattern,
         opts,
-        groups,
-        claim_origin,
-        origin_names,
-        records,
+        Judged {
+            groups,
+            claim_origin,
+            origin_names,
+            records,
+        },
+        make,
     )
 }
 
@@ -421,15 +438,27 @@ fn address<T: ?Sized>(x: &T) -> usize {
     (x as *const T).cast::<u8>() as usize
 }
 
-fn finish(
+/// The groups of a reconciliation with every origin's record: what its reports are made from.
+struct Judged<'s> {
+    groups: Vec<Group>,
+    claim_origin: Vec<u32>,
+    origin_names: Vec<&'s str>,
+    records: Vec<Record>,
+}
+
+fn finish<S: Send>(
     state: &State<'_>,
     pattern: Option<&Pattern>,
     opts: &Options,
-    groups: Vec<Group>,
-    claim_origin: Vec<u32>,
-    origin_names: Vec<&str>,
-    records: Vec<Record>,
-) -> Reconciliation {
+    learned: Judged<'_>,
+    make: &(dyn Fn(SubjectReport) -> S + Sync),
+) -> Reconciliation<S> {
+    let Judged {
+        groups,
+        claim_origin,
+        origin_names,
+        records,
+    } = learned;
     let shared: Vec<std::sync::Arc<str>> = origin_names
         .iter()
         .map(|n| std::sync::Arc::from(*n))
@@ -449,41 +478,102 @@ fn finish(
         .iter()
         .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
         .collect();
-    let mut subjects: Vec<SubjectReport> = par_map(chosen, |g| {
+    // A subject outside every sum is final once its report is made (the checks of sums change
+    // and add reports of their members only); the groups chosen for it are all selected.
+    let members = parts::members(state);
+    let (kept, alone): (Vec<Group>, Vec<Group>) = if members.is_empty() {
+        (Vec::new(), chosen)
+    } else {
+        chosen
+            .into_iter()
+            .partition(|g| members.contains(&g.subject))
+    };
+    let made_alone = {
+        let others = other_units(&alone, |g| (&g.subject, g.unit.as_str()));
+        let keys: Vec<(Subject, String)> = if kept.is_empty() {
+            Vec::new()
+        } else {
+            alone
+                .iter()
+                .map(|g| (g.subject.clone(), g.unit.clone()))
+                .collect()
+        };
+        let one = |(g, others): (Group, Vec<String>)| {
+            let mut r = report(state, &g, &claim_origin, &shared, &records, opts);
+            drop(g);
+            r.other_units = others;
+            make(r)
+        };
+        let made: Vec<S> = if alone.len() < 1024 {
+            alone.into_iter().zip(others).map(one).collect()
+        } else {
+            use rayon::prelude::*;
+            alone.into_par_iter().zip(others).map(one).collect()
+        };
+        (keys, made)
+    };
+    let mut subjects: Vec<SubjectReport> = par_map(kept, |g| {
         report(state, &g, &claim_origin, &shared, &records, opts)
     });
     parts::apply(state, &mut subjects, opts);
     subjects.retain(|s| selects(&s.subject));
-    // Reports are sorted by subject, so the units of one subject are neighbours.
-    let mut start = 0;
-    while start < subjects.len() {
-        let end = start
-            + subjects[start..]
-                .iter()
-                .take_while(|s| s.subject == subjects[start].subject)
-                .count();
-        if end - start > 1 {
-            let units: Vec<String> = subjects[start..end]
-                .iter()
-                .map(|s| s.unit.clone())
-                .collect();
-            for s in &mut subjects[start..end] {
-                s.other_units = units.iter().filter(|u| **u != s.unit).cloned().collect();
+    let others = other_units(&subjects, |s| (&s.subject, s.unit.as_str()));
+    for (s, o) in subjects.iter_mut().zip(others) {
+        s.other_units = o;
+    }
+    // Both lists are sorted by subject then unit: merged in that order.
+    let (keys, made) = made_alone;
+    let mut out = Vec::with_capacity(made.len() + subjects.len());
+    let mut kept = subjects.into_iter().peekable();
+    for (i, m) in made.into_iter().enumerate() {
+        if let Some(key) = keys.get(i) {
+            while let Some(s) = kept.next_if(|s| (&s.subject, &s.unit) < (&key.0, &key.1)) {
+                out.push(make(s));
             }
         }
-        start = end;
+        out.push(m);
     }
+    out.extend(kept.map(make));
     used.sort_unstable();
     used.dedup();
     Reconciliation {
         position: state.position,
         head: state.head,
-        subjects,
+        subjects: out,
         records: used
             .into_iter()
             .map(|o| (origin_names[o as usize].to_owned(), records[o as usize]))
             .collect(),
     }
+}
+
+/// For each of `items` (sorted by subject, then unit), the other units its subject has among
+/// them (none, unallocated, for a subject in one unit).
+fn other_units<T>(items: &[T], key: impl Fn(&T) -> (&Subject, &str)) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::with_capacity(items.len());
+    let mut start = 0;
+    while start < items.len() {
+        let subject = key(&items[start]).0;
+        let end = start
+            + items[start..]
+                .iter()
+                .take_while(|x| key(x).0 == subject)
+                .count();
+        let units: Vec<&str> = items[start..end].iter().map(|x| key(x).1).collect();
+        for &u in &units {
+            out.push(if units.len() > 1 {
+                units
+                    .iter()
+                    .filter(|o| **o != u)
+                    .map(|o| (*o).to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            });
+        }
+        start = end;
+    }
+    out
 }
 
 fn build_group(
@@ -919,9 +1009,9 @@ fn report(
     for (k, &i) in g.claims.iter().enumerate() {
         let r = &state.claims[i];
         let Some(iv) = m.intervals[k] else { continue };
-        let excluded = if let Some((seq, why)) = &r.retracted {
-            Some(Excluded::Retracted(*seq, why.clone()))
-        } else if let Some(by) = r.superseded_by {
+        let excluded = if let Some((seq, why)) = r.retracted() {
+            Some(Excluded::Retracted(seq, why.clone()))
+        } else if let Some(by) = r.superseded_by() {
             Some(Excluded::Superseded(by))
         } else if r.claim.modality != Modality::Asserted {
             Some(Excluded::Modality(r.claim.modality.as_str()))

@@ -165,24 +165,25 @@ pub struct Prepared {
     ranges: Vec<(u32, u32)>,
     /// The origins that vote, sorted, each with its merged segments.
     origins: Vec<OriginPart>,
+    /// Every origin's segments, one after another ([`OriginPart::cover`]).
+    covers: Vec<(u32, u32, f64)>,
     /// Vote indices in the order they were said (said_on, then log order).
-    said_order: Vec<usize>,
+    said_order: Vec<u32>,
     /// Whether each vote repeats a figure another origin stated before it.
     repeats: Vec<bool>,
     /// For a vote that is its origin's first in said order, that origin's place in `origins`.
-    opens: Vec<Option<usize>>,
+    opens: Vec<Option<u32>>,
 }
 
 #[derive(Debug)]
 struct OriginPart {
     origin: u32,
-    /// The segments its claims cover, `[lo, hi)`, in order and disjoint, each with the share
-    /// of its vote it carries there (1, or [`ONE_SIDED`] where only one-sided claims cover).
-    cover: Vec<(u32, u32, f64)>,
+    /// Where in [`Prepared::covers`] the segments its claims cover are: `[lo, hi)`, in order
+    /// and disjoint, each with the share of its vote it carries there (1, or [`ONE_SIDED`]
+    /// where only one-sided claims cover).
+    cover: (u32, u32),
     /// Every claim of it on the subject repeats an earlier figure of another origin.
     all_repeat: bool,
-    /// Its first vote in said order.
-    first: usize,
 }
 
 impl Prepared {
@@ -203,12 +204,13 @@ impl Prepared {
                 (lo, hi)
             })
             .collect();
-        let mut said_order: Vec<usize> = (0..votes.len()).collect();
-        said_order.sort_by_key(|&i| (votes[i].said, i));
+        let mut said_order: Vec<u32> = (0..votes.len() as u32).collect();
+        said_order.sort_by_key(|&i| (votes[i as usize].said, i));
         // Who stated each figure first, to tell a repeat of another origin from one's own.
         let mut stated: HashMap<(u32, u32), u32> = HashMap::new();
         let mut repeats = vec![false; votes.len()];
         for &i in &said_order {
+            let i = i as usize;
             match stated.get(&ranges[i]) {
                 Some(&o) if o != votes[i].origin => repeats[i] = true,
                 Some(_) => {}
@@ -224,36 +226,47 @@ impl Prepared {
         let rank: HashMap<usize, usize> = said_order
             .iter()
             .enumerate()
-            .map(|(r, &i)| (i, r))
+            .map(|(r, &i)| (i as usize, r))
             .collect();
+        let mut opens = vec![None; votes.len()];
+        let mut covers: Vec<(u32, u32, f64)> = Vec::new();
         let origins: Vec<OriginPart> = by_origin
             .into_iter()
-            .map(|(origin, mine)| {
+            .enumerate()
+            .map(|(k, (origin, mine))| {
                 let spans: Vec<(u32, u32, bool)> = mine
                     .iter()
                     .map(|&i| (ranges[i].0, ranges[i].1, votes[i].one_sided))
                     .collect();
-                let cover = pieces(&spans);
+                let start = covers.len() as u32;
+                covers.extend(pieces(&spans));
+                let cover = (start, covers.len() as u32);
+                // Its first vote in said order opens it.
+                let first = *mine.iter().min_by_key(|&&i| rank[&i]).unwrap_or(&mine[0]);
+                opens[first] = Some(k as u32);
                 OriginPart {
                     origin,
                     cover,
                     all_repeat: mine.iter().all(|&i| repeats[i]),
-                    first: *mine.iter().min_by_key(|&&i| rank[&i]).unwrap_or(&mine[0]),
                 }
             })
             .collect();
-        let mut opens = vec![None; votes.len()];
-        for (k, p) in origins.iter().enumerate() {
-            opens[p.first] = Some(k);
-        }
         Prepared {
             cuts,
             ranges,
             origins,
+            covers,
             said_order,
             repeats,
             opens,
         }
+    }
+
+    /// The segments origin part `p` covers.
+    fn cover(&self, p: &OriginPart) -> &[(u32, u32, f64)] {
+        self.covers
+            .get(p.cover.0 as usize..p.cover.1 as usize)
+            .unwrap_or_default()
     }
 
     /// How many distinct origins vote.
@@ -311,7 +324,7 @@ impl Prepared {
         refill(fdiff, k + 1, 0);
         for (p, w) in self.origins.iter().zip(weights) {
             let tag = mix(u64::from(p.origin));
-            for &(lo, hi, share) in &p.cover {
+            for &(lo, hi, share) in self.cover(p) {
                 diff[lo as usize] += w * share;
                 diff[hi as usize] -= w * share;
                 fdiff[lo as usize] ^= tag;
@@ -322,7 +335,7 @@ impl Prepared {
         // could round to a hair above zero.
         refill(count, k + 1, 0);
         for p in &self.origins {
-            for &(lo, hi, _) in &p.cover {
+            for &(lo, hi, _) in self.cover(p) {
                 count[lo as usize] += 1;
                 count[hi as usize] -= 1;
             }
@@ -399,7 +412,7 @@ impl Prepared {
             .iter()
             .zip(weights)
             .map(|(p, _)| {
-                let covered: f64 = p.cover.iter().map(|&(lo, hi, _)| mass(lo, hi)).sum();
+                let covered: f64 = self.cover(p).iter().map(|&(lo, hi, _)| mass(lo, hi)).sum();
                 let independent = if p.all_repeat {
                     1.0 - learned[p.origin as usize].copying
                 } else {
@@ -415,7 +428,8 @@ impl Prepared {
         tree.reset(e.len() + 1);
         let (mut seen_mass, mut seen_count) = (0.0f64, 0usize);
         for &i in &self.said_order {
-            if let Some(k) = self.opens[i]
+            let i = i as usize;
+            if let Some(k) = self.opens[i].map(|k| k as usize)
                 && seen_count > 0
             {
                 let p = &self.origins[k];
@@ -423,7 +437,7 @@ impl Prepared {
                 // e^(−w·share): `own` and `overlap` are what that removes.
                 let mut own = 0.0;
                 let mut overlap = 0.0;
-                for &(lo, hi, share) in &p.cover {
+                for &(lo, hi, share) in self.cover(p) {
                     let cut = 1.0 - (-weights[k] * share).exp();
                     for j in lo..hi {
                         own += cut * e[j as usize];
@@ -436,8 +450,8 @@ impl Prepared {
                     out[k].1[3] += could.clamp(0.0, 1.0);
                     if self.repeats[i] {
                         let (lo, hi) = self.ranges[i];
-                        let kept: f64 = p
-                            .cover
+                        let kept: f64 = self
+                            .cover(p)
                             .iter()
                             .map(|&(a, b, share)| {
                                 let (a, b) = (a.max(lo), b.min(hi));
@@ -501,7 +515,7 @@ impl Prepared {
                     .origins
                     .iter()
                     .filter(|p| {
-                        p.cover
+                        self.cover(p)
                             .iter()
                             .any(|&(lo, hi, _)| lo as usize <= a && a < hi as usize)
                     })
@@ -541,7 +555,7 @@ impl Prepared {
             .into_iter()
             .zip(&self.origins)
             .map(|(weight, p)| {
-                let one_sided = p.cover.iter().all(|c| c.2 < 1.0);
+                let one_sided = self.cover(p).iter().all(|c| c.2 < 1.0);
                 OriginVote {
                     origin: p.origin,
                     weight: if one_sided {

@@ -157,16 +157,27 @@ pub struct Recorded<'a> {
     /// The whole claim: always there in a state folded from decoded entries, never in a lean
     /// one (whose readers fetch it by [`Recorded::seq`]).
     pub full: Option<&'a Claim>,
-    /// The retraction, if any: its entry and reason.
-    pub retracted: Option<(u64, Arc<str>)>,
-    /// The entry of the claim that superseded it, if any.
-    pub superseded_by: Option<u64>,
+    /// The retraction, if any: its entry and reason (boxed: a state holds a million claims,
+    /// few of them retracted).
+    retraction: Option<Box<(u64, Arc<str>)>>,
+    /// The entry of the claim that superseded it (a sequence number, never 0), if any.
+    superseded: Option<std::num::NonZeroU64>,
 }
 
 impl Recorded<'_> {
     /// True when neither retracted nor superseded.
     pub fn is_live(&self) -> bool {
-        self.retracted.is_none() && self.superseded_by.is_none()
+        self.retraction.is_none() && self.superseded.is_none()
+    }
+
+    /// The retraction, if any: the entry that made it and its reason.
+    pub fn retracted(&self) -> Option<(u64, &Arc<str>)> {
+        self.retraction.as_deref().map(|(seq, why)| (*seq, why))
+    }
+
+    /// The entry of the claim that superseded it, if any.
+    pub fn superseded_by(&self) -> Option<u64> {
+        self.superseded.map(std::num::NonZeroU64::get)
     }
 }
 
@@ -304,8 +315,8 @@ impl Folding {
                     hash: claim.hash,
                     claim: claim.core,
                     full,
-                    retracted: None,
-                    superseded_by: None,
+                    retraction: None,
+                    superseded: None,
                 });
                 return;
             }
@@ -372,8 +383,9 @@ impl Folding {
                 continue;
             };
             match mark {
-                Mark::SupersededBy(seq) => c.superseded_by = Some(seq),
-                Mark::Retracted(seq, why) => c.retracted = Some((seq, why)),
+                // Sequence numbers start at 1.
+                Mark::SupersededBy(seq) => c.superseded = std::num::NonZeroU64::new(seq),
+                Mark::Retracted(seq, why) => c.retraction = Some(Box::new((seq, why))),
             }
         }
     }
@@ -601,12 +613,9 @@ mod tests {
             retract(&entry(99, claim("1", None)), "no such claim"),
         ));
         let s = State::fold(&entries, None);
-        assert_eq!(s.claims[0].superseded_by, Some(4));
+        assert_eq!(s.claims[0].superseded_by(), Some(4));
         assert_eq!(
-            s.claims[0]
-                .retracted
-                .as_ref()
-                .map(|(seq, why)| (*seq, &**why)),
+            s.claims[0].retracted().map(|(seq, why)| (seq, &**why)),
             Some((6, "second reason"))
         );
         assert!(s.claims[1..].iter().all(Recorded::is_live));
@@ -618,12 +627,12 @@ mod tests {
         );
         for (a, b) in s.claims.iter().zip(&lean.claims) {
             assert_eq!(
-                (a.superseded_by, &a.retracted),
-                (b.superseded_by, &b.retracted)
+                (a.superseded_by(), a.retracted()),
+                (b.superseded_by(), b.retracted())
             );
         }
         let before = State::fold(&entries, Some(3));
-        assert_eq!(before.claims[0].superseded_by, Some(3));
-        assert!(before.claims[0].retracted.is_none());
+        assert_eq!(before.claims[0].superseded_by(), Some(3));
+        assert!(before.claims[0].retracted().is_none());
     }
 }

@@ -141,7 +141,11 @@ fn summary(s: &State<'_>) -> String {
         .map(|r| {
             format!(
                 "{} {} {:?} {:?} {:?}",
-                r.seq, r.hash, r.claim, r.retracted, r.superseded_by
+                r.seq,
+                r.hash,
+                r.claim,
+                r.retracted(),
+                r.superseded_by()
             )
         })
         .collect();
@@ -254,7 +258,7 @@ fn every_kind_of_step_makes_an_entry() {
         "a step was refused: the generator is wrong"
     );
     let s = State::fold_lean(lean(&e), None, None);
-    assert_eq!(s.claims[0].superseded_by, Some(3));
-    assert_eq!(s.claims[1].retracted.as_ref().map(|r| r.0), Some(4));
+    assert_eq!(s.claims[0].superseded_by(), Some(3));
+    assert_eq!(s.claims[1].retracted().map(|r| r.0), Some(4));
     assert_eq!((s.defs.len(), s.aliases.len(), s.trust.len()), (1, 1, 1));
 }

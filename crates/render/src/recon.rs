@@ -112,6 +112,11 @@ pub fn conflicts_csv(state: &State<'_>, r: &Reconciliation) -> (String, usize) {
 /// `reckon reconcile --format csv`: one row a subject and unit, the figure exact
 /// (`lo`, `lo_open`, `hi`, `hi_open`; `hi` empty for no upper bound) and in words.
 pub fn reconcile_csv(r: &Reconciliation) -> String {
+    csv_of_rows(r.subjects.iter().map(csv_cells))
+}
+
+/// [`reconcile_csv`] of rows [`csv_cells`] made, in order.
+pub fn csv_of_rows(rows: impl Iterator<Item = Vec<String>>) -> String {
     crate::query::csv(
         &[
             "subject",
@@ -126,27 +131,30 @@ pub fn reconcile_csv(r: &Reconciliation) -> String {
             "support_origins",
             "dissent_claims",
         ],
-        r.subjects.iter().map(|s| {
-            let iv = s.figure.as_ref();
-            vec![
-                s.subject.to_string(),
-                s.unit.clone(),
-                figure_text(iv, &s.unit),
-                iv.map(|i| i.lo().at.to_string()).unwrap_or_default(),
-                iv.map(|i| i.lo().open.to_string()).unwrap_or_default(),
-                iv.and_then(|i| i.hi())
-                    .map(|h| h.at.to_string())
-                    .unwrap_or_default(),
-                iv.and_then(|i| i.hi())
-                    .map(|h| h.open.to_string())
-                    .unwrap_or_default(),
-                s.status.as_str().to_owned(),
-                s.support().count().to_string(),
-                s.support_origins().to_string(),
-                s.dissent().count().to_string(),
-            ]
-        }),
+        rows,
     )
+}
+
+/// One subject's row of [`reconcile_csv`].
+pub fn csv_cells(s: &SubjectReport) -> Vec<String> {
+    let iv = s.figure.as_ref();
+    vec![
+        s.subject.to_string(),
+        s.unit.clone(),
+        figure_text(iv, &s.unit),
+        iv.map(|i| i.lo().at.to_string()).unwrap_or_default(),
+        iv.map(|i| i.lo().open.to_string()).unwrap_or_default(),
+        iv.and_then(|i| i.hi())
+            .map(|h| h.at.to_string())
+            .unwrap_or_default(),
+        iv.and_then(|i| i.hi())
+            .map(|h| h.open.to_string())
+            .unwrap_or_default(),
+        s.status.as_str().to_owned(),
+        s.support().count().to_string(),
+        s.support_origins().to_string(),
+        s.dissent().count().to_string(),
+    ]
 }
 
 /// A figure for people, in words with thousands separated (`9,500 to 10,500`, `at least
@@ -239,7 +247,7 @@ fn tolerance_text(t: Tolerance) -> String {
 
 /// The header line every reconciler answer starts with: which log position it was computed
 /// for, and the defaults in force.
-pub fn position_line(r: &Reconciliation) -> String {
+pub fn position_line<S>(r: &Reconciliation<S>) -> String {
     let head = r.head.map_or("empty log".into(), |h| {
         format!("head {}", &h.to_hex()[..12])
     });
@@ -1042,15 +1050,28 @@ pub fn reconcile(state: &State<'_>, r: &Reconciliation, format: Format) -> Strin
             r.subjects.iter().map(|s| subject_json(state, s)).collect(),
         );
     }
-    let mut rows = vec![
+    let mut out = position_line(r);
+    out.push_str(&table_of_rows(par_cells(&r.subjects)));
+    out
+}
+
+/// The `reconcile` table of the rows [`summary_cells`] made, in order: the position line,
+/// then the header and a row for each subject and unit. The same text as [`reconcile`].
+pub fn reconcile_table(r: Reconciliation<Vec<String>>) -> String {
+    let mut out = position_line(&r);
+    out.push_str(&table_of_rows(r.subjects));
+    out
+}
+
+fn table_of_rows(cells: Vec<Vec<String>>) -> String {
+    let mut rows = Vec::with_capacity(cells.len() + 1);
+    rows.push(
         ["SUBJECT", "UNIT", "FIGURE", "STATUS", "SUPPORT", "DISSENT"]
             .map(String::from)
             .to_vec(),
-    ];
-    rows.extend(par_cells(&r.subjects));
-    let mut out = position_line(r);
-    out.push_str(&table(&rows));
-    out
+    );
+    rows.extend(cells);
+    table(&rows)
 }
 
 /// The [`Details`] of a claim, whole or read briefly (the two name these fields alike).

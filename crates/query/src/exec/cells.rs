@@ -75,9 +75,9 @@ pub(super) fn opt_text(s: Option<&str>) -> Cell {
 }
 
 pub(super) fn claim_status(r: &Recorded<'_>) -> &'static str {
-    if r.retracted.is_some() {
+    if r.retracted().is_some() {
         "retracted"
-    } else if r.superseded_by.is_some() {
+    } else if r.superseded_by().is_some() {
         "superseded"
     } else {
         "live"
