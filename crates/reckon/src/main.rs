@@ -688,32 +688,42 @@ fn reconcile_state<S: Send>(
     make: &(dyn Fn(reckon_reconcile::SubjectReport) -> S + Sync),
 ) -> Result<reckon_reconcile::Reconciliation<S>, Failure> {
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
-    let r = reckon_reconcile::reconcile_map(
-        state,
-        pattern.as_ref(),
-        &reckon_reconcile::Options {
-            valid: a.valid,
-            method: a.method.into(),
-            ..reckon_reconcile::Options::default()
-        },
-        make,
-    );
-    if r.subjects.is_empty()
-        && let Some(p) = &pattern
-    {
-        let near = state.nearest_subjects(p.as_str(), 3);
-        let hint = if near.is_empty() {
-            " (subjects are lowercase paths; a prefix ends in /, a glob uses * and ?)".to_owned()
-        } else {
-            format!("; the nearest subjects are: {}", near.join(", "))
-        };
-        return Err(usage(format!(
-            "no subject matches `{}` at log position {}{hint}",
-            p.as_str(),
-            state.position
-        )));
-    }
+    let r = reckon_reconcile::reconcile_map(state, pattern.as_ref(), &reconcile_options(a), make);
+    matched(state, pattern.as_ref(), r.subjects.is_empty())?;
     Ok(r)
+}
+
+fn reconcile_options(a: &ReconcileArgs) -> reckon_reconcile::Options {
+    reckon_reconcile::Options {
+        valid: a.valid,
+        method: a.method.into(),
+        ..reckon_reconcile::Options::default()
+    }
+}
+
+/// Refuses a pattern that selects no subject, naming the nearest ones.
+fn matched(
+    state: &reckon_reconcile::State<'_>,
+    pattern: Option<&reckon_reconcile::Pattern>,
+    none: bool,
+) -> Result<(), Failure> {
+    match pattern {
+        Some(p) if none => {
+            let near = state.nearest_subjects(p.as_str(), 3);
+            let hint = if near.is_empty() {
+                " (subjects are lowercase paths; a prefix ends in /, a glob uses * and ?)"
+                    .to_owned()
+            } else {
+                format!("; the nearest subjects are: {}", near.join(", "))
+            };
+            Err(usage(format!(
+                "no subject matches `{}` at log position {}{hint}",
+                p.as_str(),
+                state.position
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn reconciled(
@@ -815,7 +825,10 @@ fn reconciled_json(
     let snapshot = log.snapshot().map_err(ledger)?;
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
     let state = lean_state(&snapshot, a, Some(&mut spans))?;
-    let r = reconcile_state(&state, a, &|s| s)?;
+    let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
+    let opts = reconcile_options(a);
+    let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
+    matched(&state, pattern.as_ref(), reports.is_empty())?;
     let fetch = |wanted: &[usize],
                  show: &mut reckon_render::recon::Show<'_>|
      -> Result<Vec<String>, Failure> {
@@ -857,9 +870,10 @@ fn reconciled_json(
             })
             .map_err(ledger)?
     };
-    let printed = reckon_render::recon::reconcile_json_fetching(&state, &r, &fetch, print);
+    let printed =
+        reckon_render::recon::reconcile_json_fetching(&state, &mut reports, &fetch, print);
     // As for the table: the process's exit frees the state at once.
-    std::mem::forget(r);
+    std::mem::forget(reports);
     std::mem::forget(state);
     printed
 }

@@ -249,16 +249,39 @@ pub fn reconcile(state: &State<'_>, pattern: Option<&Pattern>, opts: &Options) -
     reconcile_map(state, pattern, opts, &|s| s)
 }
 
-/// [`reconcile`], each subject's report handed to `make` once it is final and only what
-/// `make` returns kept: the reports of a large log are never all held at once. A report is
-/// final when it is made, except for the wholes and parts of a `sum_of`, which are kept
-/// until every sum is checked. The same subjects in the same order as [`reconcile`].
+/// [`reconcile`], each subject's report handed to `make` once it is made and only what
+/// `make` returns kept: the reports of a large log are never all held at once (see
+/// [`Reports`]). The same subjects in the same order as [`reconcile`].
 pub fn reconcile_map<S: Send>(
     state: &State<'_>,
     pattern: Option<&Pattern>,
     opts: &Options,
     make: &(dyn Fn(SubjectReport) -> S + Sync),
 ) -> Reconciliation<S> {
+    let mut reports = reconcile_reports(state, pattern, opts);
+    let mut subjects = Vec::with_capacity(reports.len());
+    loop {
+        let batch = reports.next_batch(Reports::BATCH);
+        if batch.is_empty() {
+            break;
+        }
+        subjects.extend(par_map(batch, make));
+    }
+    Reconciliation {
+        position: reports.position,
+        head: reports.head,
+        subjects,
+        records: std::mem::take(&mut reports.records),
+    }
+}
+
+/// [`reconcile`] with the reports still to be made, a batch at a time, in order: what a
+/// reader of a large log streams (see [`Reports::next_batch`]).
+pub fn reconcile_reports<'r, 'a>(
+    state: &'r State<'a>,
+    pattern: Option<&Pattern>,
+    opts: &'r Options,
+) -> Reports<'r, 'a> {
     let by_alias = named_by_alias(state, pattern);
     let selects = |s: &Subject| selected(pattern, &by_alias, s);
     // With records known beforehand, only the subjects asked about (and their sums) are needed.
@@ -276,7 +299,7 @@ pub fn reconcile_map<S: Send>(
             .collect(),
         None => learn_records(state, &groups, &origin_names, opts),
     };
-    finish(
+    pending(
         state,
         pattern,
         opts,
@@ -286,7 +309,6 @@ pub fn reconcile_map<S: Send>(
             origin_names,
             records,
         },
-        make,
     )
 }
 
@@ -446,24 +468,102 @@ struct Judged<'s> {
     records: Vec<Record>,
 }
 
-fn finish<S: Send>(
-    state: &State<'_>,
+/// The reports of a reconciliation, made a batch at a time, in order (by subject, then unit).
+/// What every report shares is known before any is made: the position, the head and the
+/// records of the origins. A subject outside every sum is final once its report is made (the
+/// checks of sums change and add reports of their members only), so only the reports of the
+/// wholes and parts of a `sum_of` are made beforehand, checked, and kept until their turn.
+pub struct Reports<'r, 'a> {
+    /// How many log entries it covers.
+    pub position: u64,
+    /// The hash of the last of them.
+    pub head: Option<EntryHash>,
+    /// Each origin's record, for the origins of the selected subjects.
+    pub records: BTreeMap<String, Record>,
+    state: &'r State<'a>,
+    opts: &'r Options,
+    claim_origin: Vec<u32>,
+    /// Each origin's name, shared by the reports, and its record, by origin number.
+    names: Vec<std::sync::Arc<str>>,
+    numbered: Vec<Record>,
+    /// The groups of the subjects outside every sum still to report, each with the other
+    /// units of its subject.
+    alone: std::iter::Zip<std::vec::IntoIter<Group>, std::vec::IntoIter<Vec<String>>>,
+    /// The reports of the members of sums still to hand out.
+    kept: std::iter::Peekable<std::vec::IntoIter<SubjectReport>>,
+    left: usize,
+}
+
+impl Reports<'_, '_> {
+    /// How many reports a batch of [`reconcile_map`] makes: enough for every core, a few
+    /// megabytes held.
+    pub const BATCH: usize = 4096;
+
+    /// How many reports are still to come.
+    pub fn len(&self) -> usize {
+        self.left
+    }
+
+    /// Whether none are.
+    pub fn is_empty(&self) -> bool {
+        self.left == 0
+    }
+
+    /// The next reports, made on all cores: up to `most` of subjects outside every sum, with
+    /// the members of sums that come among or before them (every one left, with the last
+    /// batch). Empty when there are none left.
+    pub fn next_batch(&mut self, most: usize) -> Vec<SubjectReport> {
+        let groups: Vec<(Group, Vec<String>)> = self.alone.by_ref().take(most.max(1)).collect();
+        // The kept reports that come before each group.
+        let before: Vec<Vec<SubjectReport>> = groups
+            .iter()
+            .map(|(g, _)| {
+                let mut v = Vec::new();
+                while let Some(s) = self
+                    .kept
+                    .next_if(|s| (&s.subject, &s.unit) < (&g.subject, &g.unit))
+                {
+                    v.push(s);
+                }
+                v
+            })
+            .collect();
+        let (state, opts) = (self.state, self.opts);
+        let (claim_origin, names, numbered) = (&self.claim_origin, &self.names, &self.numbered);
+        let made = par_map(groups, |(g, others)| {
+            let mut r = report(state, &g, claim_origin, names, numbered, opts);
+            r.other_units = others;
+            r
+        });
+        let mut out = Vec::with_capacity(made.len());
+        for (kept, r) in before.into_iter().zip(made) {
+            out.extend(kept);
+            out.push(r);
+        }
+        if self.alone.len() == 0 {
+            out.extend(self.kept.by_ref());
+        }
+        self.left = self.left.saturating_sub(out.len());
+        out
+    }
+}
+
+fn pending<'r, 'a>(
+    state: &'r State<'a>,
     pattern: Option<&Pattern>,
-    opts: &Options,
-    learned: Judged<'_>,
-    make: &(dyn Fn(SubjectReport) -> S + Sync),
-) -> Reconciliation<S> {
+    opts: &'r Options,
+    judged: Judged<'_>,
+) -> Reports<'r, 'a> {
     let Judged {
         groups,
         claim_origin,
         origin_names,
         records,
-    } = learned;
-    let shared: Vec<std::sync::Arc<str>> = origin_names
+    } = judged;
+    let names: Vec<std::sync::Arc<str>> = origin_names
         .iter()
         .map(|n| std::sync::Arc::from(*n))
         .collect();
-    // Groups are consumed as their reports are made, so the two never both take memory.
     let by_alias = named_by_alias(state, pattern);
     let selects = |s: &Subject| selected(pattern, &by_alias, s);
     let needed = parts::needed(
@@ -478,8 +578,9 @@ fn finish<S: Send>(
         .iter()
         .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
         .collect();
-    // A subject outside every sum is final once its report is made (the checks of sums change
-    // and add reports of their members only); the groups chosen for it are all selected.
+    used.sort_unstable();
+    used.dedup();
+    // The groups chosen for a subject outside every sum are all selected ones.
     let members = parts::members(state);
     let (kept, alone): (Vec<Group>, Vec<Group>) = if members.is_empty() {
         (Vec::new(), chosen)
@@ -488,62 +589,31 @@ fn finish<S: Send>(
             .into_iter()
             .partition(|g| members.contains(&g.subject))
     };
-    let made_alone = {
-        let others = other_units(&alone, |g| (&g.subject, g.unit.as_str()));
-        let keys: Vec<(Subject, String)> = if kept.is_empty() {
-            Vec::new()
-        } else {
-            alone
-                .iter()
-                .map(|g| (g.subject.clone(), g.unit.clone()))
-                .collect()
-        };
-        let one = |(g, others): (Group, Vec<String>)| {
-            let mut r = report(state, &g, &claim_origin, &shared, &records, opts);
-            drop(g);
-            r.other_units = others;
-            make(r)
-        };
-        let made: Vec<S> = if alone.len() < 1024 {
-            alone.into_iter().zip(others).map(one).collect()
-        } else {
-            use rayon::prelude::*;
-            alone.into_par_iter().zip(others).map(one).collect()
-        };
-        (keys, made)
-    };
-    let mut subjects: Vec<SubjectReport> = par_map(kept, |g| {
-        report(state, &g, &claim_origin, &shared, &records, opts)
+    let mut kept: Vec<SubjectReport> = par_map(kept, |g| {
+        report(state, &g, &claim_origin, &names, &records, opts)
     });
-    parts::apply(state, &mut subjects, opts);
-    subjects.retain(|s| selects(&s.subject));
-    let others = other_units(&subjects, |s| (&s.subject, s.unit.as_str()));
-    for (s, o) in subjects.iter_mut().zip(others) {
+    parts::apply(state, &mut kept, opts);
+    kept.retain(|s| selects(&s.subject));
+    let others = other_units(&kept, |s| (&s.subject, s.unit.as_str()));
+    for (s, o) in kept.iter_mut().zip(others) {
         s.other_units = o;
     }
-    // Both lists are sorted by subject then unit: merged in that order.
-    let (keys, made) = made_alone;
-    let mut out = Vec::with_capacity(made.len() + subjects.len());
-    let mut kept = subjects.into_iter().peekable();
-    for (i, m) in made.into_iter().enumerate() {
-        if let Some(key) = keys.get(i) {
-            while let Some(s) = kept.next_if(|s| (&s.subject, &s.unit) < (&key.0, &key.1)) {
-                out.push(make(s));
-            }
-        }
-        out.push(m);
-    }
-    out.extend(kept.map(make));
-    used.sort_unstable();
-    used.dedup();
-    Reconciliation {
+    let others = other_units(&alone, |g| (&g.subject, g.unit.as_str()));
+    Reports {
         position: state.position,
         head: state.head,
-        subjects: out,
         records: used
             .into_iter()
             .map(|o| (origin_names[o as usize].to_owned(), records[o as usize]))
             .collect(),
+        state,
+        opts,
+        claim_origin,
+        names,
+        numbered: records,
+        left: alone.len() + kept.len(),
+        alone: alone.into_iter().zip(others),
+        kept: kept.into_iter().peekable(),
     }
 }
 

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use reckon_claim::{EntryHash, Period, Ref, Timestamp, parse_line};
 use reckon_ledger::{Entry, GENESIS, decode, encode};
 use reckon_reconcile::state::{Lean, Names};
-use reckon_reconcile::{Options, State, reconcile};
+use reckon_reconcile::{Options, State, reconcile, reconcile_reports};
 
 /// One line of a random log: a claim, a correction or retraction of an earlier entry, a
 /// definition, an alias or a declared prior.
@@ -36,6 +36,11 @@ enum Step {
         origin: u8,
         prior: u8,
     },
+    /// `s/{whole}` is the sum of two other subjects.
+    Sum {
+        whole: u8,
+        parts: (u8, u8),
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -55,6 +60,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0u8..4, 1u8..20).prop_map(|(subject, tolerance)| Step::Define { subject, tolerance }),
         1 => (4u8..6, 0u8..4).prop_map(|(a, b)| Step::Alias(a, b)),
         1 => (0u8..5, 1u8..99).prop_map(|(origin, prior)| Step::Trust { origin, prior }),
+        1 => (0u8..4, 0u8..4, 0u8..4).prop_map(|(whole, a, b)| Step::Sum { whole, parts: (a, b) }),
     ]
 }
 
@@ -102,6 +108,10 @@ fn entries(steps: &[Step]) -> Vec<Entry> {
                 format!(r#"{{"define": "s/{subject}", "tolerance": "{tolerance}%"}}"#)
             }
             Step::Alias(a, b) => format!(r#"{{"alias": "s/{a}", "same_as": "s/{b}"}}"#),
+            Step::Sum {
+                whole,
+                parts: (a, b),
+            } => format!(r#"{{"define": "s/{whole}", "sum_of": ["s/{a}", "s/{b}"]}}"#),
             Step::Trust { origin, prior } => {
                 format!(
                     r#"{{"trust": "O{origin}", "prior": 0.{prior:02}, "reason": "track record"}}"#
@@ -196,10 +206,31 @@ proptest! {
         prop_assert!(full.claims.iter().all(|r| r.full.is_some()));
         prop_assert!(thin.claims.iter().all(|r| r.full.is_none()));
         let opts = Options::default();
-        prop_assert_eq!(
-            format!("{:?}", reconcile(&full, None, &opts)),
-            format!("{:?}", reconcile(&thin, None, &opts))
+        let whole = reconcile(&full, None, &opts);
+        prop_assert_eq!(format!("{whole:?}"), format!("{:?}", reconcile(&thin, None, &opts)));
+        // By subject, then unit.
+        prop_assert!(
+            whole
+                .subjects
+                .windows(2)
+                .all(|w| (&w[0].subject, &w[0].unit) < (&w[1].subject, &w[1].unit))
         );
+        // Handed out a few at a time, the reports are the same, in the same order, with the
+        // members of sums among the others where they belong.
+        for most in [1, 2, 3] {
+            let mut reports = reconcile_reports(&full, None, &opts);
+            prop_assert_eq!(reports.len(), whole.subjects.len());
+            let mut batched = Vec::new();
+            loop {
+                let batch = reports.next_batch(most);
+                if batch.is_empty() {
+                    break;
+                }
+                batched.extend(batch);
+            }
+            prop_assert!(reports.is_empty());
+            prop_assert_eq!(format!("{batched:?}"), format!("{:?}", whole.subjects));
+        }
     }
 }
 

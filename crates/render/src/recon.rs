@@ -719,41 +719,43 @@ fn stream_subjects<'t, T: Sync, O: serde::Serialize, E: Send>(
     render: impl Fn(&'t T) -> O + Sync,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    stream_batches(r, items, &|group| Ok(render_batch(group, &render)), emit)
+    let mut chunks = items.chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
+    stream_batches(
+        (r.position, r.head),
+        &mut || chunks.next().map(|group| Ok(render_batch(group, &render))),
+        emit,
+    )
 }
 
-/// [`stream_subjects`] with each batch's items written by `batch` (one string per item, each
-/// beginning `,\n    `), for a batch that must first fetch what its items show. While one
-/// batch is written (on the calling thread, which `emit` may be tied to), the next is made
-/// on the pool's threads.
-fn stream_batches<'t, T: Sync, E: Send>(
-    r: &Reconciliation,
-    items: &'t [T],
-    batch: &(dyn Fn(&'t [T]) -> Result<Vec<String>, E> + Sync),
+/// How many items a batch of JSON holds for each core.
+const BATCH_PER_CORE: usize = RENDER_PER * 2;
+
+/// [`stream_subjects`] with each batch's items made by `next` (one string per item, each
+/// beginning `,\n    `; `None` after the last batch), for batches that must first be made or
+/// fetched. While one batch is written (on the calling thread, which `emit` may be tied to),
+/// the next is made on the pool's threads.
+fn stream_batches<E: Send>(
+    (position, head): (u64, Option<reckon_claim::EntryHash>),
+    next: &mut (dyn FnMut() -> Option<Result<Vec<String>, E>> + Send),
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    let head = json!({
+    let fixed = json!({
         "default_tolerance": Tolerance::DEFAULT.to_string(),
         "format": crate::JSON_FORMAT,
-        "head": r.head.map(|h| h.to_hex()),
-        "position": r.position,
+        "head": head.map(|h| h.to_hex()),
+        "position": position,
     });
     // The fixed keys sort before "subjects": print them, then open the list.
-    let fixed = serde_json::to_string_pretty(&head).unwrap_or_default();
+    let fixed = serde_json::to_string_pretty(&fixed).unwrap_or_default();
     let fixed = fixed.strip_suffix("\n}").unwrap_or(&fixed);
     emit(&format!("{fixed},\n  \"subjects\": ["))?;
-    let size = RENDER_PER * 4 * rayon::current_num_threads().max(1);
-    let mut groups = items.chunks(size);
-    let mut next = groups.next().map(batch);
+    let mut coming = next();
     let mut first = true;
-    while let Some(parts) = next.take() {
+    while let Some(parts) = coming.take() {
         let parts = parts?;
-        let group = groups.next();
         let mut written = Ok(());
         rayon::in_place_scope(|scope| {
-            if let Some(group) = group {
-                scope.spawn(|_| next = Some(batch(group)));
-            }
+            scope.spawn(|_| coming = next());
             written = parts.iter().try_for_each(|part| {
                 // The first item has no comma before it.
                 let part = match first {
@@ -766,11 +768,7 @@ fn stream_batches<'t, T: Sync, E: Send>(
         });
         written?;
     }
-    emit(if items.is_empty() {
-        "]\n}\n"
-    } else {
-        "\n  ]\n}\n"
-    })
+    emit(if first { "]\n}\n" } else { "\n  ]\n}\n" })
 }
 
 /// How many items one task of a batch renders.
@@ -902,32 +900,38 @@ pub type Fetch<'f, E> = dyn Fn(&[usize], &mut Show<'_>) -> Result<Vec<String>, E
 pub type Show<'s> = dyn FnMut(&[reckon_ledger::Brief<'_>]) -> Vec<String> + 's;
 
 /// `reckon reconcile --format json` of a lean state (one without whole claims): a batch of
-/// subjects at a time, `fetch` reads the claims (at indexes into the state's claims,
-/// ascending) that the batch shows. The same bytes as [`reconcile_into`] of a state that
-/// holds every claim, with never more than a batch of claims' lines in memory.
+/// subjects at a time, their reports are made and `fetch` reads the claims (at indexes into
+/// the state's claims, ascending) that the batch shows. The same bytes as [`reconcile_into`]
+/// of a state that holds every claim, with never more than a few batches of reports and of
+/// claims' lines in memory.
 pub fn reconcile_json_fetching<E: Send>(
     state: &State<'_>,
-    r: &Reconciliation,
+    reports: &mut reckon_reconcile::Reports<'_, '_>,
     fetch: &Fetch<'_, E>,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    let size = BATCH_PER_CORE * rayon::current_num_threads().max(1);
+    let at = (reports.position, reports.head);
     stream_batches(
-        r,
-        &r.subjects,
-        &|group| {
+        at,
+        &mut || {
+            let group = reports.next_batch(size);
+            if group.is_empty() {
+                return None;
+            }
             let mut wanted: Vec<usize> = group
                 .iter()
                 .flat_map(|s| s.claims.iter().map(|a| a.index))
                 .collect();
             wanted.sort_unstable();
             wanted.dedup();
-            fetch(&wanted, &mut |briefs| {
+            Some(fetch(&wanted, &mut |briefs| {
                 let whole = |i: usize| {
                     let k = wanted.binary_search(&i).ok()?;
                     briefs.get(k).map(Details::of_brief)
                 };
-                render_batch(group, &|s| SubjectOut::of(state, s, &whole))
-            })
+                render_batch(&group, &|s| SubjectOut::of(state, s, &whole))
+            }))
         },
         emit,
     )
