@@ -25,6 +25,9 @@
 //! - [`series`] checks the order of a running total's claims over time and names the outlier.
 //! - [`graph`] builds a petgraph graph of claims, value clusters and figures that stays linear
 //!   in the number of claims.
+//! - For a large log, [`reconcile_reports`] hands the reports out a batch at a time, in order
+//!   ([`Reports`]), and [`reconcile_map`] keeps only what a caller makes of each one, so that
+//!   a million claims' assessments are never all held.
 //!
 //! This crate does **not** read files or print: it takes entries and returns reports.
 //!
