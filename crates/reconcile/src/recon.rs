@@ -299,17 +299,55 @@ pub fn reconcile_reports<'r, 'a>(
             .collect(),
         None => learn_records(state, &groups, &origin_names, opts),
     };
-    pending(
+    let names: Vec<std::sync::Arc<str>> = origin_names
+        .iter()
+        .map(|n| std::sync::Arc::from(*n))
+        .collect();
+    let chosen: Vec<Group> = groups
+        .into_iter()
+        .filter(|g| selects(&g.subject) || parts::is_needed(needed.as_ref(), &g.subject))
+        .collect();
+    let mut used: Vec<u32> = chosen
+        .iter()
+        .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    // The groups chosen for a subject outside every sum are all selected ones.
+    let members = parts::members(state);
+    let (kept, alone): (Vec<Group>, Vec<Group>) = if members.is_empty() {
+        (Vec::new(), chosen)
+    } else {
+        chosen
+            .into_iter()
+            .partition(|g| members.contains(&g.subject))
+    };
+    let mut kept: Vec<SubjectReport> = par_map(kept, |g| {
+        report(state, &g, &claim_origin, &names, &records, opts)
+    });
+    parts::apply(state, &mut kept, opts);
+    kept.retain(|s| selects(&s.subject));
+    let others = other_units(&kept, |s| (&s.subject, s.unit.as_str()));
+    for (s, o) in kept.iter_mut().zip(others) {
+        s.other_units = o;
+    }
+    let others = other_units(&alone, |g| (&g.subject, g.unit.as_str()));
+    Reports {
+        position: state.position,
+        head: state.head,
+        records: used
+            .into_iter()
+            .map(|o| (origin_names[o as usize].to_owned(), records[o as usize]))
+            .collect(),
         state,
-        pattern,
         opts,
-        Judged {
-            groups,
-            claim_origin,
-            origin_names,
-            records,
-        },
-    )
+        claim_origin,
+        names,
+        numbered: records,
+        left: alone.len() + kept.len(),
+        alone: alone.into_iter().zip(others),
+        kept: kept.into_iter().peekable(),
+    }
 }
 
 /// Every origin's record over the whole state: what [`Options::records`] takes.
@@ -460,14 +498,6 @@ fn address<T: ?Sized>(x: &T) -> usize {
     (x as *const T).cast::<u8>() as usize
 }
 
-/// The groups of a reconciliation with every origin's record: what its reports are made from.
-struct Judged<'s> {
-    groups: Vec<Group>,
-    claim_origin: Vec<u32>,
-    origin_names: Vec<&'s str>,
-    records: Vec<Record>,
-}
-
 /// The reports of a reconciliation, made a batch at a time, in order (by subject, then unit).
 /// What every report shares is known before any is made: the position, the head and the
 /// records of the origins. A subject outside every sum is final once its report is made (the
@@ -497,7 +527,7 @@ pub struct Reports<'r, 'a> {
 impl Reports<'_, '_> {
     /// How many reports a batch of [`reconcile_map`] makes: enough for every core, a few
     /// megabytes held.
-    pub const BATCH: usize = 4096;
+    const BATCH: usize = 4096;
 
     /// How many reports are still to come.
     pub fn len(&self) -> usize {
@@ -545,75 +575,6 @@ impl Reports<'_, '_> {
         }
         self.left = self.left.saturating_sub(out.len());
         out
-    }
-}
-
-fn pending<'r, 'a>(
-    state: &'r State<'a>,
-    pattern: Option<&Pattern>,
-    opts: &'r Options,
-    judged: Judged<'_>,
-) -> Reports<'r, 'a> {
-    let Judged {
-        groups,
-        claim_origin,
-        origin_names,
-        records,
-    } = judged;
-    let names: Vec<std::sync::Arc<str>> = origin_names
-        .iter()
-        .map(|n| std::sync::Arc::from(*n))
-        .collect();
-    let by_alias = named_by_alias(state, pattern);
-    let selects = |s: &Subject| selected(pattern, &by_alias, s);
-    let needed = parts::needed(
-        state,
-        pattern.map(|_| &selects as &dyn Fn(&Subject) -> bool),
-    );
-    let chosen: Vec<Group> = groups
-        .into_iter()
-        .filter(|g| selects(&g.subject) || parts::is_needed(needed.as_ref(), &g.subject))
-        .collect();
-    let mut used: Vec<u32> = chosen
-        .iter()
-        .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
-        .collect();
-    used.sort_unstable();
-    used.dedup();
-    // The groups chosen for a subject outside every sum are all selected ones.
-    let members = parts::members(state);
-    let (kept, alone): (Vec<Group>, Vec<Group>) = if members.is_empty() {
-        (Vec::new(), chosen)
-    } else {
-        chosen
-            .into_iter()
-            .partition(|g| members.contains(&g.subject))
-    };
-    let mut kept: Vec<SubjectReport> = par_map(kept, |g| {
-        report(state, &g, &claim_origin, &names, &records, opts)
-    });
-    parts::apply(state, &mut kept, opts);
-    kept.retain(|s| selects(&s.subject));
-    let others = other_units(&kept, |s| (&s.subject, s.unit.as_str()));
-    for (s, o) in kept.iter_mut().zip(others) {
-        s.other_units = o;
-    }
-    let others = other_units(&alone, |g| (&g.subject, g.unit.as_str()));
-    Reports {
-        position: state.position,
-        head: state.head,
-        records: used
-            .into_iter()
-            .map(|o| (origin_names[o as usize].to_owned(), records[o as usize]))
-            .collect(),
-        state,
-        opts,
-        claim_origin,
-        names,
-        numbered: records,
-        left: alone.len() + kept.len(),
-        alone: alone.into_iter().zip(others),
-        kept: kept.into_iter().peekable(),
     }
 }
 
