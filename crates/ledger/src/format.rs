@@ -1,6 +1,6 @@
 //! Encoding and decoding one entry line. The byte-level specification is in the crate docs.
 
-use reckon_claim::{ClaimView, EntryHash, Event, Timestamp};
+use reckon_claim::{ClaimView, ClaimWords, EntryHash, Event, Timestamp};
 use std::fmt;
 
 /// The `prev` of the first entry: 32 zero bytes.
@@ -255,6 +255,26 @@ pub fn decode_brief(line: &[u8]) -> Result<(Header<'_>, Brief<'_>), LineProblem>
     Ok((h, brief))
 }
 
+/// The words of the claim on a line whose hash a full read checked before ([`ClaimWords`]):
+/// the header is checked (shape, hash), and of the event only the words are read, every
+/// other field passed over. A line that is not a claim is refused; a claim written with its
+/// fields in another order than an append writes them is read whole.
+pub fn decode_words(line: &[u8]) -> Result<(Header<'_>, ClaimWords<'_>), LineProblem> {
+    let h = decode_header(line)?;
+    if h.event_json.starts_with(r#"{"type":"claim","#)
+        && let Ok(words) = serde_json::from_str::<ClaimWords<'_>>(h.event_json)
+    {
+        return Ok((h, words));
+    }
+    match decode(line)?.event {
+        Event::Claim(c) => Ok((h, c.into_words())),
+        other => Err(malformed(format!(
+            "a {} event, read before as a claim",
+            other.kind()
+        ))),
+    }
+}
+
 /// Whether `bytes` could be the beginning of the line of entry `seq` as an append writes it
 /// (64 lowercase hex digits, a space, then `{"seq":SEQ,`), cut anywhere: so that repair never
 /// removes bytes that are not an interrupted entry.
@@ -325,5 +345,48 @@ mod tests {
         let (line, hash) = encode(7, &GENESIS, Timestamp::from_unix(0), &alias()).unwrap();
         let body = &line[65..line.len() - 1];
         assert_eq!(blake3::hash(body).to_hex().as_str(), hash.to_hex());
+    }
+
+    /// The words read from a line are the words of the claim read whole: borrowed where the
+    /// JSON holds them unescaped, unescaped where it does not, and read whole from a claim
+    /// whose fields are in another order; another event is refused, not read as no words.
+    #[test]
+    fn the_words_of_a_claim_are_those_of_the_claim_read_whole() {
+        let claim: reckon_claim::Claim = serde_json::from_str(
+            r#"{"subject":"a/b","value":"12","unit":"people","said_on":"2025","speaker":"Ann \"A\" Lee","publisher":"Daily","quote":"line one\nline two","url":"https://x.example/a"}"#,
+        )
+        .unwrap();
+        let event = Event::Claim(claim.clone());
+        let (line, hash) = encode(3, &GENESIS, Timestamp::from_unix(0), &event).unwrap();
+        let line = &line[..line.len() - 1];
+        let (h, words) = decode_words(line).unwrap();
+        assert_eq!((h.seq, h.hash), (3, hash));
+        assert_eq!(words, claim.clone().into_words());
+        assert_eq!(words.speaker.as_deref(), Some("Ann \"A\" Lee"));
+        assert!(matches!(
+            words.publisher,
+            Some(std::borrow::Cow::Borrowed("Daily"))
+        ));
+        assert_eq!(words.role, None);
+
+        // The same claim with its tag last: read whole, the same words.
+        let text = std::str::from_utf8(line).unwrap();
+        let event_at = text.find(r#""event":"#).unwrap() + r#""event":"#.len();
+        let event_json = &text[event_at..text.len() - 1];
+        let moved = event_json.replacen(r#""type":"claim","#, "", 1);
+        let moved = format!("{},\"type\":\"claim\"}}", &moved[..moved.len() - 1]);
+        let body = format!("{}{moved}}}", &text[65..event_at]);
+        let reordered = format!("{} {body}", blake3::hash(body.as_bytes()).to_hex());
+        let (_, words) = decode_words(reordered.as_bytes()).unwrap();
+        assert_eq!(words, claim.into_words());
+
+        let (alias_line, _) = encode(4, &GENESIS, Timestamp::from_unix(0), &alias()).unwrap();
+        let refused = decode_words(&alias_line[..alias_line.len() - 1]).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("a alias event, read before as a claim"),
+            "{refused}"
+        );
     }
 }

@@ -278,7 +278,7 @@ mod tx;
 pub use error::{LedgerError, Problem};
 pub use format::{
     Brief, Entry, GENESIS, Header, LineProblem, check, could_start_entry, decode, decode_brief,
-    decode_header, encode, one_recording_time,
+    decode_header, decode_words, encode, one_recording_time,
 };
 pub use import::{
     Gate, ImportError, Imported, MAX_LINE, Refusal, import, import_anchored, import_from,

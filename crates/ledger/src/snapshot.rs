@@ -226,17 +226,17 @@ impl Snapshot<'_> {
         }
     }
 
-    /// The entries at `wanted` (each entry's position, the span of its line and the hash a
-    /// checked pass of this snapshot saw for it), read again and checked: each line must hash
-    /// to that hash and hold that position, so what comes back is exactly what the pass
-    /// checked. Lines are read and decoded on all cores, each as
-    /// [`crate::format::decode_brief`] decodes it, its words borrowed from the line; the
-    /// lines live while `show` runs, which is given the entries in the order asked. For output
-    /// that prints the words of many claims after a lean pass, without a copy of each.
-    pub fn briefs_at<R>(
+    /// The claims at `wanted` (each entry's position, the span of its line and the hash a
+    /// checked pass of this snapshot saw for it), read again: each line must hash to that
+    /// hash and hold that position, so what comes back is exactly what the pass checked, and
+    /// of each only its words are read ([`crate::format::decode_words`]), borrowed from the
+    /// line. Lines are read and decoded on all cores; they live while `show` runs, which is
+    /// given the words in the order asked. For output that prints the words of many claims
+    /// after a lean pass, without a copy of each.
+    pub fn words_at<R>(
         &self,
         wanted: &[(u64, Span, EntryHash)],
-        show: impl FnOnce(&[crate::format::Brief<'_>]) -> R,
+        show: impl FnOnce(&[reckon_claim::ClaimWords<'_>]) -> R,
     ) -> Result<R, LedgerError> {
         use rayon::prelude::*;
         // One buffer for every line, cut into each line's place and filled on all cores.
@@ -254,7 +254,7 @@ impl Snapshot<'_> {
             .zip(wanted)
             .try_for_each(|(line, w)| self.read_line_at(w.1.0, line))?;
         let lines: Vec<&[u8]> = places.into_iter().map(|l| &*l).collect();
-        let briefs = lines
+        let words = lines
             .par_iter()
             .zip(wanted)
             .map(|(line, &(seq, _, hash))| {
@@ -264,17 +264,17 @@ impl Snapshot<'_> {
                         problem: crate::format::LineProblem::Malformed(what),
                     })
                 };
-                let (h, brief) =
-                    crate::format::decode_brief(line).map_err(|p| changed(p.to_string()))?;
+                let (h, words) =
+                    crate::format::decode_words(line).map_err(|p| changed(p.to_string()))?;
                 if h.hash != hash || h.seq != seq {
                     return Err(changed(
                         "the entry is not the one this read checked before".into(),
                     ));
                 }
-                Ok(brief)
+                Ok(words)
             })
             .collect::<Result<Vec<_>, LedgerError>>()?;
-        Ok(show(&briefs))
+        Ok(show(&words))
     }
 
     /// [`Snapshot::read_at`] that several threads may call at once (a positioned read, which
@@ -329,7 +329,7 @@ mod tests {
         let input: String = (0..n)
             .map(|i| {
                 format!(
-                    r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "X"}}"#
+                    r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "X{i}"}}"#
                 ) + "\n"
             })
             .collect();
@@ -358,7 +358,7 @@ mod tests {
     }
 
     /// Entries read again by span come back as the pass saw them, in the order asked; a span
-    /// of another entry, or a hash the pass did not see, is refused (read whole, read briefly,
+    /// of another entry, or a hash the pass did not see, is refused (read whole, for its words,
     /// or as a line for a proof bundle).
     #[test]
     fn entries_read_again_by_span_are_the_entries_the_pass_checked() {
@@ -378,29 +378,21 @@ mod tests {
         let forged = [(entries[7].seq, spans[7], entries[8].hash)];
         // The entries asked for, in the order asked; the two above refused.
         let seen = snap
-            .briefs_at(&wanted, |briefs| {
-                briefs
-                    .iter()
-                    .map(|b| match b {
-                        crate::Brief::Claim {
-                            seq, hash, claim, ..
-                        } => (*seq, *hash, claim.value.stated().to_owned()),
-                        crate::Brief::Whole(e) => (e.seq, e.hash, String::new()),
-                    })
-                    .collect::<Vec<_>>()
+            .words_at(&wanted, |words| {
+                let owned =
+                    |w: &reckon_claim::ClaimWords<'_>| w.speaker.as_deref().map(str::to_owned);
+                words.iter().map(owned).collect::<Vec<_>>()
             })
             .unwrap();
         let expected: Vec<_> = [7usize, 0, 39]
             .iter()
             .map(|&k| match &entries[k].event {
-                reckon_claim::Event::Claim(c) => {
-                    (entries[k].seq, entries[k].hash, c.value.stated().to_owned())
-                }
+                reckon_claim::Event::Claim(c) => c.speaker.clone(),
                 _ => unreachable!("every entry is a claim"),
             })
             .collect();
         assert_eq!(seen, expected);
-        assert!(snap.briefs_at(&wrong, |_| ()).is_err());
+        assert!(snap.words_at(&wrong, |_| ()).is_err());
         // A line asked for by its place and another entry's hash: told as what it is.
         assert_eq!(
             snap.line(spans[7], &entries[7].hash).unwrap().len(),
@@ -415,7 +407,7 @@ mod tests {
                 && !err.contains("head file"),
             "{err}"
         );
-        let err = snap.briefs_at(&forged, |_| ()).unwrap_err().to_string();
+        let err = snap.words_at(&forged, |_| ()).unwrap_err().to_string();
         assert!(
             err.contains("not the one this read checked before"),
             "{err}"

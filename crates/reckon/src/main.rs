@@ -829,47 +829,22 @@ fn reconciled_json(
     let opts = reconcile_options(a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
     matched(&state, pattern.as_ref(), reports.is_empty())?;
-    let fetch = |wanted: &[usize],
-                 show: &mut reckon_render::recon::Show<'_>|
-     -> Result<Vec<String>, Failure> {
-        let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = wanted
-            .iter()
-            .map(|&i| {
-                let c = &state.claims[i];
-                let span = c
-                    .seq
-                    .checked_sub(1)
-                    .and_then(|k| usize::try_from(k).ok())
-                    .and_then(|k| spans.get(k));
-                (c.seq, span.copied().unwrap_or_default(), c.hash)
-            })
-            .collect();
-        snapshot
-            .briefs_at(&at, |briefs| {
-                // Read before as claims: any other event there is damage.
-                let other = briefs.iter().find_map(|b| match b {
-                    reckon_ledger::Brief::Whole(e)
-                        if !matches!(e.event, reckon_claim::Event::Claim(_)) =>
-                    {
-                        Some((e.seq, e.event.kind()))
-                    }
-                    _ => None,
-                });
-                match other {
-                    Some((line, kind)) => Err(ledger(LedgerError::Damaged {
-                        path: log.entries_path(),
-                        problem: reckon_ledger::Problem::Line {
-                            line,
-                            problem: reckon_ledger::LineProblem::Malformed(format!(
-                                "a {kind} event, read before as a claim"
-                            )),
-                        },
-                    })),
-                    None => Ok(show(briefs)),
-                }
-            })
-            .map_err(ledger)?
-    };
+    let fetch =
+        |wanted: &[usize], show: &mut reckon_render::recon::Show<'_>| -> Result<String, Failure> {
+            let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = wanted
+                .iter()
+                .map(|&i| {
+                    let c = &state.claims[i];
+                    let span = c
+                        .seq
+                        .checked_sub(1)
+                        .and_then(|k| usize::try_from(k).ok())
+                        .and_then(|k| spans.get(k));
+                    (c.seq, span.copied().unwrap_or_default(), c.hash)
+                })
+                .collect();
+            snapshot.words_at(&at, |words| show(words)).map_err(ledger)
+        };
     let printed =
         reckon_render::recon::reconcile_json_fetching(&state, &mut reports, &fetch, print);
     // As for the table: the process's exit frees the state at once.

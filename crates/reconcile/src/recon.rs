@@ -1196,53 +1196,76 @@ pub(crate) fn describe(
     figure_as_of: Option<&Period>,
     kind: Kind,
 ) -> String {
-    let iv = match &a.rounded {
+    let mut out = String::new();
+    describe_into(&mut out, a, figure, figure_as_of, kind);
+    out
+}
+
+/// [`describe`] written at the end of `out` (no string made for it, nor for its parts).
+pub(crate) fn describe_into(
+    out: &mut String,
+    a: &Assessed,
+    figure: Option<&Interval>,
+    figure_as_of: Option<&Period>,
+    kind: Kind,
+) {
+    use std::fmt::Write as _;
+    // Writing into a String does not fail: the results below are all Ok.
+    let iv = |out: &mut String| match &a.rounded {
         Some(r) if a.relation != Some(Relation::Agrees) => {
-            format!("{} (a round figure: it may stand for {r})", a.interval)
+            let _ = write!(out, "{} (a round figure: it may stand for {r})", a.interval);
         }
-        _ => a.interval.to_string(),
+        _ => {
+            let _ = write!(out, "{}", a.interval);
+        }
     };
     let (Some(figure), Some(relation)) = (figure, a.relation) else {
-        return format!("{iv}; no figure to compare with");
+        iv(out);
+        out.push_str("; no figure to compare with");
+        return;
     };
-    let words = match relation {
-        Relation::Agrees => format!("{iv} is the figure"),
-        Relation::Consistent => format!("{iv} and the figure {figure} overlap"),
-        Relation::DiffersInTime => {
-            let when = match (a.as_of.as_ref(), figure_as_of) {
-                (Some(c), Some(f)) => {
-                    format!(", but it describes {c} and the figure {f}: a change over time")
-                }
-                _ => ": a change over time".to_owned(),
-            };
-            format!("{iv} and the figure {figure} are disjoint{when}")
-        }
-        Relation::Contradicts if kind == Kind::Range => format!(
-            "{iv} and the figure {figure} are different ranges (a range agrees only with one of the same two ends)"
-        ),
-        Relation::Contradicts => format!("{iv} and the figure {figure} are disjoint"),
-        Relation::OutOfOrder => match (a.as_of.as_ref(), figure_as_of) {
-            (Some(c), Some(f)) if c.end() < f.start() => format!(
-                "{iv}, as of {c}, is above the figure {figure} of the later {f}: a running total never decreases"
-            ),
-            (Some(c), Some(f)) => format!(
-                "{iv}, as of {c}, is below the figure {figure} of the earlier {f}: a running total never decreases"
-            ),
-            _ => format!("{iv} is out of order with the figure {figure}"),
-        },
-    };
-    let prefix = match &a.excluded {
-        Some(Excluded::Modality(m)) => format!("{m}, not asserted, so it does not count: "),
-        Some(Excluded::Retracted(seq, why)) => format!("retracted by #{seq} ({why}): "),
-        Some(Excluded::Superseded(by)) => format!("superseded by #{by}: "),
+    let _ = match &a.excluded {
+        Some(Excluded::Modality(m)) => write!(out, "{m}, not asserted, so it does not count: "),
+        Some(Excluded::Retracted(seq, why)) => write!(out, "retracted by #{seq} ({why}): "),
+        Some(Excluded::Superseded(by)) => write!(out, "superseded by #{by}: "),
         Some(Excluded::OtherTime)
             if !matches!(relation, Relation::DiffersInTime | Relation::OutOfOrder) =>
         {
-            "about another time, so it does not count: ".to_owned()
+            write!(out, "about another time, so it does not count: ")
         }
-        _ => String::new(),
+        _ => Ok(()),
     };
-    format!("{prefix}{words}")
+    iv(out);
+    let _ = match relation {
+        Relation::Agrees => write!(out, " is the figure"),
+        Relation::Consistent => write!(out, " and the figure {figure} overlap"),
+        Relation::DiffersInTime => {
+            let _ = write!(out, " and the figure {figure} are disjoint");
+            match (a.as_of.as_ref(), figure_as_of) {
+                (Some(c), Some(f)) => write!(
+                    out,
+                    ", but it describes {c} and the figure {f}: a change over time"
+                ),
+                _ => write!(out, ": a change over time"),
+            }
+        }
+        Relation::Contradicts if kind == Kind::Range => write!(
+            out,
+            " and the figure {figure} are different ranges (a range agrees only with one of the same two ends)"
+        ),
+        Relation::Contradicts => write!(out, " and the figure {figure} are disjoint"),
+        Relation::OutOfOrder => match (a.as_of.as_ref(), figure_as_of) {
+            (Some(c), Some(f)) if c.end() < f.start() => write!(
+                out,
+                ", as of {c}, is above the figure {figure} of the later {f}: a running total never decreases"
+            ),
+            (Some(c), Some(f)) => write!(
+                out,
+                ", as of {c}, is below the figure {figure} of the earlier {f}: a running total never decreases"
+            ),
+            _ => write!(out, " is out of order with the figure {figure}"),
+        },
+    };
 }
 
 /// Maps `f` over `items` on all cores, keeping the order.

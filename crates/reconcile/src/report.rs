@@ -264,6 +264,11 @@ impl SubjectReport {
         crate::recon::describe(a, self.figure.as_ref(), self.as_of.as_ref(), self.kind)
     }
 
+    /// [`SubjectReport::reason`] written at the end of `out`.
+    pub fn reason_into(&self, a: &Assessed, out: &mut String) {
+        crate::recon::describe_into(out, a, self.figure.as_ref(), self.as_of.as_ref(), self.kind);
+    }
+
     /// Distinct origins among the supporting claims.
     pub fn support_origins(&self) -> usize {
         let mut o: Vec<&str> = self.support().map(|a| a.origin.as_ref()).collect();

@@ -10,6 +10,7 @@
 pub mod diff;
 pub mod ledger;
 pub mod paint;
+mod pretty;
 pub mod query;
 pub mod recon;
 pub mod vet;

@@ -2,6 +2,7 @@
 
 use crate::Format;
 use crate::one_line;
+use crate::pretty::Pretty;
 use reckon_claim::{Interval, Tolerance};
 use reckon_reconcile::graph::{ConflictGraph, Edge, Node};
 use reckon_reconcile::{
@@ -539,36 +540,233 @@ fn subject_rest(s: &SubjectReport) -> Json {
         "tolerance": s.tolerance.to_string(),
         "window_days": s.window_days,
         "kind": s.kind.as_str(),
-        "series": s.series.as_ref().map(|c| json!({
-            "checked": c.checked,
-            "out_of_order": c.out_of_order.iter().map(|(a, b)| json!({"earlier": a, "later": b})).collect::<Vec<_>>(),
-            "outlier": c.outlier,
-            "removable": c.removable,
-        })),
+        "series": series_json(s),
         "figure": s.figure.as_ref().map(interval_json),
         "status": s.status.as_str(),
         "support_claims": s.support().count(),
         "support_origins": s.support_origins(),
-        "candidates": s.candidates.iter().map(|(iv, o)| json!({"region": interval_json(iv), "origins": o})).collect::<Vec<_>>(),
-        "derived": s.derived.as_ref().map(|d| json!({"how": d.how, "from": d.from})),
-        "parts": s.parts.as_ref().map(|p| json!({
-            "whole": p.whole.as_str(),
-            "parts": p.parts.iter().map(|(n, f)| json!({"subject": n.as_str(), "figure": f.as_ref().map(interval_json)})).collect::<Vec<_>>(),
-            "sum": p.sum.as_ref().map(interval_json),
-            "whole_figure": p.whole_figure.as_ref().map(interval_json),
-            "relation": p.relation.map(|r| r.as_str()),
-            "reason": p.reason,
-        })),
-        "part_of": s.part_of.iter().map(|p| json!({
-            "whole": p.whole.as_str(),
-            "rest": p.rest.as_ref().map(interval_json),
-            "relation": p.relation.as_str(),
-            "reason": p.reason,
-        })).collect::<Vec<_>>(),
+        "candidates": candidates_json(s),
+        "derived": derived_json(s),
+        "parts": parts_json(s),
+        "part_of": part_of_json(s),
         "other_units": s.other_units,
         "weights": weights_json(s),
         "by_count": s.by_count.as_ref().map(|v| v.iter().map(interval_json).collect::<Vec<_>>()),
     })
+}
+
+fn series_json(s: &SubjectReport) -> Option<Json> {
+    s.series.as_ref().map(|c| json!({
+        "checked": c.checked,
+        "out_of_order": c.out_of_order.iter().map(|(a, b)| json!({"earlier": a, "later": b})).collect::<Vec<_>>(),
+        "outlier": c.outlier,
+        "removable": c.removable,
+    }))
+}
+
+fn candidates_json(s: &SubjectReport) -> Vec<Json> {
+    s.candidates
+        .iter()
+        .map(|(iv, o)| json!({"region": interval_json(iv), "origins": o}))
+        .collect()
+}
+
+fn derived_json(s: &SubjectReport) -> Option<Json> {
+    s.derived
+        .as_ref()
+        .map(|d| json!({"how": d.how, "from": d.from}))
+}
+
+fn parts_json(s: &SubjectReport) -> Option<Json> {
+    s.parts.as_ref().map(|p| json!({
+        "whole": p.whole.as_str(),
+        "parts": p.parts.iter().map(|(n, f)| json!({"subject": n.as_str(), "figure": f.as_ref().map(interval_json)})).collect::<Vec<_>>(),
+        "sum": p.sum.as_ref().map(interval_json),
+        "whole_figure": p.whole_figure.as_ref().map(interval_json),
+        "relation": p.relation.map(|r| r.as_str()),
+        "reason": p.reason,
+    }))
+}
+
+fn part_of_json(s: &SubjectReport) -> Vec<Json> {
+    s.part_of
+        .iter()
+        .map(|p| {
+            json!({
+                "whole": p.whole.as_str(),
+                "rest": p.rest.as_ref().map(interval_json),
+                "relation": p.relation.as_str(),
+                "reason": p.reason,
+            })
+        })
+        .collect()
+}
+
+/// One subject's JSON answer (what [`subject_json`] prints) written by hand into `out` at
+/// indent `level`: the same bytes, without a JSON value or a serializer's state for each of
+/// its claims. Keys in sorted order, as a JSON map prints them.
+fn write_subject(
+    out: &mut String,
+    level: usize,
+    state: &State<'_>,
+    s: &SubjectReport,
+    whole: &Whole<'_, '_>,
+) {
+    let mut p = Pretty::at(out, level);
+    let claims = |p: &mut Pretty<'_>, list: &mut dyn Iterator<Item = &Assessed>| {
+        p.open('[');
+        for a in list {
+            p.item();
+            write_provenance(p, state, s, a, whole);
+        }
+        p.close(']');
+    };
+    let list = |p: &mut Pretty<'_>, items: &[Json]| match items.is_empty() {
+        true => {
+            p.open('[');
+            p.close(']');
+        }
+        false => p.value(items),
+    };
+    p.open('{');
+    p.key("aliases").open('[');
+    for a in &s.aliases {
+        p.item().str(a.as_str());
+    }
+    p.close(']');
+    p.key("as_of").opt_shown(s.as_of.as_ref());
+    p.key("by_count");
+    match &s.by_count {
+        Some(v) => {
+            p.open('[');
+            for iv in v {
+                p.item();
+                write_interval(&mut p, iv);
+            }
+            p.close(']');
+        }
+        None => p.null(),
+    }
+    p.key("candidates");
+    list(&mut p, &candidates_json(s));
+    p.key("derived").value(&derived_json(s));
+    p.key("dissent");
+    claims(&mut p, &mut s.dissent());
+    p.key("figure");
+    match &s.figure {
+        Some(iv) => write_interval(&mut p, iv),
+        None => p.null(),
+    }
+    p.key("kind").str(s.kind.as_str());
+    p.key("label").opt_str(s.label.as_deref());
+    p.key("not_counted");
+    claims(
+        &mut p,
+        &mut s.claims.iter().filter(|a| !a.counts() && !a.dissents()),
+    );
+    p.key("other_units").open('[');
+    for u in &s.other_units {
+        p.item().str(u);
+    }
+    p.close(']');
+    p.key("part_of");
+    list(&mut p, &part_of_json(s));
+    p.key("parts").value(&parts_json(s));
+    p.key("series").value(&series_json(s));
+    p.key("status").str(s.status.as_str());
+    p.key("subject").str(s.subject.as_str());
+    p.key("support");
+    claims(&mut p, &mut s.support());
+    p.key("support_claims").u64(s.support().count() as u64);
+    p.key("support_origins").u64(s.support_origins() as u64);
+    p.key("tolerance").shown(s.tolerance);
+    p.key("unit").str(&s.unit);
+    p.key("weights").open('[');
+    for w in &s.weights {
+        p.item().open('{');
+        p.key("accuracy").f64(round4(w.learned.accuracy));
+        p.key("backed_elsewhere").u64(w.backed_elsewhere.into());
+        p.key("copying").f64(round4(w.learned.copying));
+        p.key("declared");
+        match &w.declared {
+            Some((seq, prior, reason)) => {
+                p.open('{');
+                p.key("prior").f64(prior.get());
+                p.key("reason").str(reason);
+                p.key("seq").u64(*seq);
+                p.close('}');
+            }
+            None => p.null(),
+        }
+        p.key("one_sided_here").bool(w.one_sided_here);
+        p.key("origin").str(&w.origin);
+        p.key("repeats_here").bool(w.repeats_here);
+        p.key("spoke_elsewhere").u64(w.spoke_elsewhere.into());
+        p.key("vote").f64(round4(w.weight));
+        p.close('}');
+    }
+    p.close(']');
+    p.key("window_days").u64(u64::from(s.window_days));
+    p.close('}');
+}
+
+/// An interval as [`IntervalOut`] prints it.
+fn write_interval(p: &mut Pretty<'_>, iv: &Interval) {
+    p.open('{');
+    p.key("hi").opt_shown(iv.hi().map(|h| h.at).as_ref());
+    p.key("hi_open").bool(iv.hi().is_some_and(|h| h.open));
+    p.key("lo").shown(iv.lo().at);
+    p.key("lo_open").bool(iv.lo().open);
+    p.key("text").shown(iv);
+    p.close('}');
+}
+
+/// One claim's provenance as [`Provenance`] prints it.
+fn write_provenance(
+    p: &mut Pretty<'_>,
+    state: &State<'_>,
+    s: &SubjectReport,
+    a: &Assessed,
+    whole: &Whole<'_, '_>,
+) {
+    let r = &state.claims[a.index];
+    let c = &r.claim;
+    let d = whole(a.index).unwrap_or_else(|| Details::of_claim(r.full));
+    p.open('{');
+    p.key("as_of").opt_shown(c.as_of.as_ref());
+    p.key("cites").opt_str(d.cites);
+    p.key("counted").bool(a.counts());
+    p.key("document").opt_str(d.document);
+    p.key("hash").hash(&r.hash);
+    p.key("interval");
+    write_interval(p, &a.interval);
+    p.key("modality").str(c.modality.as_str());
+    p.key("origin").str(a.origin.as_ref());
+    p.key("publisher").opt_str(d.publisher);
+    p.key("quote").opt_str(d.quote);
+    p.key("reason").written(|text| s.reason_into(a, text));
+    p.key("relation").opt_str(a.relation.map(|r| r.as_str()));
+    p.key("repeats");
+    match a.repeats {
+        Some(n) => p.u64(n.get()),
+        None => p.null(),
+    }
+    p.key("role").opt_str(d.role);
+    p.key("rounding_reach");
+    match &a.rounded {
+        Some(iv) => write_interval(p, iv),
+        None => p.null(),
+    }
+    p.key("said_on").shown(c.said_on);
+    p.key("scope").opt_str(c.scope.as_deref());
+    p.key("seq").u64(a.seq);
+    p.key("speaker").opt_str(d.speaker);
+    p.key("subject").str(c.subject.as_str());
+    p.key("title").opt_str(d.title);
+    p.key("unit").str(&c.unit);
+    p.key("url").opt_str(d.url);
+    p.key("value").str(c.value.stated());
+    p.close('}');
 }
 
 /// A number rounded to four decimals, so that JSON output does not show float noise.
@@ -709,24 +907,6 @@ fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
     format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default())
 }
 
-/// Writes `{"default_tolerance", "format", "head", "position", "subjects": [items…]}` as pretty JSON
-/// (keys in order, two-space indent: byte for byte what [`envelope`] gives), a batch of items
-/// at a time, each batch rendered on all cores, so that a large answer is never held whole in
-/// memory.
-fn stream_subjects<'t, T: Sync, O: serde::Serialize, E: Send>(
-    r: &Reconciliation,
-    items: &'t [T],
-    render: impl Fn(&'t T) -> O + Sync,
-    emit: &mut impl FnMut(&str) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut chunks = items.chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
-    stream_batches(
-        (r.position, r.head),
-        &mut || chunks.next().map(|group| Ok(render_batch(group, &render))),
-        emit,
-    )
-}
-
 /// How many items a batch of JSON holds for each core.
 const BATCH_PER_CORE: usize = RENDER_PER * 2;
 
@@ -771,40 +951,42 @@ fn stream_batches<E: Send>(
     emit(if first { "]\n}\n" } else { "\n  ]\n}\n" })
 }
 
+/// About how many bytes the JSON of one claim takes (a task's output is made this long at
+/// first, so that it is seldom moved as it grows).
+const ROOM_PER_CLAIM: usize = 1536;
+
 /// How many items one task of a batch renders.
 const RENDER_PER: usize = 64;
 
-/// Each item of `group` rendered and written as a list item nested in the envelope (on all
-/// cores, `RENDER_PER` items a task): one string per task, each item beginning `,\n    `.
-fn render_batch<'g, T: Sync, O: serde::Serialize>(
+/// Each item of `group` written by `write` as a list item nested in the envelope (at indent
+/// level 2), on all cores, `RENDER_PER` items a task: one string per task, each item
+/// beginning `,\n    `.
+fn write_batch<'g, T: Sync>(
     group: &'g [T],
-    render: &(impl Fn(&'g T) -> O + Sync),
+    write: &(impl Fn(&'g T, &mut String) + Sync),
 ) -> Vec<String> {
     use rayon::prelude::*;
-    // Each item indented by two levels: what nesting it in the envelope does; a task's items
-    // written one after another into one buffer.
+    // A task's items written one after another into one string.
     let task = |items: &'g [T]| {
-        let mut out: Vec<u8> = Vec::new();
+        let mut out = String::new();
         for item in items {
-            out.extend_from_slice(b",\n    ");
-            let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
-            // Serialising into memory fails only for a map with non-string keys: none here.
-            let _ = serde::Serialize::serialize(&render(item), &mut ser);
+            out.push_str(",\n    ");
+            write(item, &mut out);
         }
-        String::from_utf8(out).unwrap_or_default()
+        out
     };
     group.par_chunks(RENDER_PER).map(task).collect()
 }
 
 /// serde_json's pretty printing (two spaces an indent, `": "` after a key) starting at an
 /// indent `level`, so that an item of a list nested in an envelope is written in place.
-struct Nested {
+pub(crate) struct Nested {
     level: usize,
     has_value: bool,
 }
 
 impl Nested {
-    fn at(level: usize) -> Nested {
+    pub(crate) fn at(level: usize) -> Nested {
         Nested {
             level,
             has_value: false,
@@ -890,14 +1072,14 @@ pub fn reconcile_into<E: Send>(
     subjects_into(state, r, format, emit, reconcile)
 }
 
-/// What shows a batch with the whole claims it needs: given the indexes of a lean state's
-/// claims (ascending) and a way to show them, it reads those claims (as
-/// [`reckon_ledger::Snapshot::briefs_at`] does, in the order asked) and returns what showing
+/// What shows a batch with the words of the claims it needs: given the indexes of a lean
+/// state's claims (ascending) and a way to show them, it reads those claims' words (as
+/// [`reckon_ledger::Snapshot::words_at`] does, in the order asked) and returns what showing
 /// them made.
-pub type Fetch<'f, E> = dyn Fn(&[usize], &mut Show<'_>) -> Result<Vec<String>, E> + Sync + 'f;
+pub type Fetch<'f, E> = dyn Fn(&[usize], &mut Show<'_>) -> Result<String, E> + Sync + 'f;
 
-/// What a [`Fetch`] hands the claims it read to: it returns a batch's JSON.
-pub type Show<'s> = dyn FnMut(&[reckon_ledger::Brief<'_>]) -> Vec<String> + 's;
+/// What a [`Fetch`] hands the claims' words it read to: it returns their subjects' JSON.
+pub type Show<'s> = dyn FnMut(&[reckon_claim::ClaimWords<'_>]) -> String + 's;
 
 /// `reckon reconcile --format json` of a lean state (one without whole claims): a batch of
 /// subjects at a time, their reports are made and `fetch` reads the claims (at indexes into
@@ -919,19 +1101,29 @@ pub fn reconcile_json_fetching<E: Send>(
             if group.is_empty() {
                 return None;
             }
-            let mut wanted: Vec<usize> = group
-                .iter()
-                .flat_map(|s| s.claims.iter().map(|a| a.index))
-                .collect();
-            wanted.sort_unstable();
-            wanted.dedup();
-            Some(fetch(&wanted, &mut |briefs| {
-                let whole = |i: usize| {
-                    let k = wanted.binary_search(&i).ok()?;
-                    briefs.get(k).map(Details::of_brief)
-                };
-                render_batch(&group, &|s| SubjectOut::of(state, s, &whole))
-            }))
+            // Each task of the batch reads the claims of its subjects and writes them.
+            let task = |subjects: &[SubjectReport]| {
+                let mut wanted: Vec<usize> = subjects
+                    .iter()
+                    .flat_map(|s| s.claims.iter().map(|a| a.index))
+                    .collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                fetch(&wanted, &mut |words| {
+                    let whole = |i: usize| {
+                        let k = wanted.binary_search(&i).ok()?;
+                        words.get(k).map(Details::of_words)
+                    };
+                    let mut out = String::with_capacity(ROOM_PER_CLAIM * wanted.len());
+                    for s in subjects {
+                        out.push_str(",\n    ");
+                        write_subject(&mut out, 2, state, s, &whole);
+                    }
+                    out
+                })
+            };
+            use rayon::prelude::*;
+            Some(group.par_chunks(RENDER_PER).map(task).collect())
         },
         emit,
     )
@@ -956,10 +1148,18 @@ fn subjects_into<E: Send>(
     whole: fn(&State<'_>, &Reconciliation, Format) -> String,
 ) -> Result<(), E> {
     if format == Format::Json {
-        return stream_subjects(
-            r,
-            &r.subjects,
-            |s| SubjectOut::of(state, s, &|_| None),
+        let mut chunks = r
+            .subjects
+            .chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
+        return stream_batches(
+            (r.position, r.head),
+            &mut || {
+                chunks.next().map(|group| {
+                    Ok(write_batch(group, &|s, out| {
+                        write_subject(out, 2, state, s, &|_| None)
+                    }))
+                })
+            },
             emit,
         );
     }
@@ -1113,15 +1313,9 @@ impl<'a> Details<'a> {
         Details::of_claim(r.full)
     }
 
-    /// The details of a claim read briefly (none for another event).
-    fn of_brief(b: &'a reckon_ledger::Brief<'_>) -> Details<'a> {
-        match b {
-            reckon_ledger::Brief::Claim { claim: c, .. } => details_of!(c),
-            reckon_ledger::Brief::Whole(e) => match &e.event {
-                reckon_claim::Event::Claim(c) => Details::of_claim(Some(c)),
-                _ => Details::default(),
-            },
-        }
+    /// The details of a claim read again for its words.
+    fn of_words(w: &'a reckon_claim::ClaimWords<'_>) -> Details<'a> {
+        details_of!(w)
     }
 
     fn of_claim(full: Option<&'a reckon_claim::Claim>) -> Details<'a> {
@@ -1864,6 +2058,93 @@ mod fit_tests {
 mod tests {
     use super::*;
 
+    /// The entries of the project's own log (the seed reports), then claims made to exercise
+    /// every part of a subject's answer: conflicting origins (votes), a declared prior, a
+    /// retraction, a sum of parts, a range, a round figure, and words that need escaping.
+    fn rich_entries() -> Vec<reckon_ledger::Entry> {
+        let log = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../log/entries.jsonl");
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let mut entries: Vec<reckon_ledger::Entry> = text
+            .lines()
+            .map(|l| reckon_ledger::decode(l.as_bytes()).unwrap())
+            .collect();
+        let events = [
+            r#"{"type":"define","subject":"t/whole","unit":"people","sum_of":["t/a","t/b"]}"#,
+            r#"{"type":"trust","origin":"Ann","prior":0.9,"reason":"a \"good\" record"}"#,
+            r#"{"type":"claim","subject":"t/a","value":"100","unit":"people","said_on":"2025-03","speaker":"Ann","quote":"tab\there, \u0001 and \u202e and \\ and é"}"#,
+            r#"{"type":"claim","subject":"t/a","value":"about 100","unit":"people","said_on":"2025-03","speaker":"Bob","role":"clerk","publisher":"Daily"}"#,
+            r#"{"type":"claim","subject":"t/a","value":"150","unit":"people","said_on":"2025-03","publisher":"Weekly","url":"https://x.example/?a=1&b=\"2\""}"#,
+            r#"{"type":"claim","subject":"t/b","value":"between 20 and 30","unit":"people","said_on":"2025-03","speaker":"Cy","cites":"Ann","as_of":"2025-02"}"#,
+            r#"{"type":"claim","subject":"t/whole","value":"500","unit":"people","said_on":"2025-04","speaker":"Dee","title":"Line\nbreak","document":"doc.txt"}"#,
+            r#"{"type":"claim","subject":"t/whole","value":"125","unit":"people","said_on":"2025-04","speaker":"Eve","modality":"expected"}"#,
+            r#"{"type":"claim","subject":"t/c","value":"2,000","unit":"people","said_on":"2025-05","speaker":"Fay","scope":"civilians"}"#,
+            r#"{"type":"claim","subject":"t/c","value":"2,600","unit":"people","said_on":"2025-05","speaker":"Gus"}"#,
+        ];
+        for json in events {
+            let event: reckon_claim::Event = serde_json::from_str(json).unwrap();
+            let seq = entries.len() as u64 + 1;
+            let prev = entries.last().map_or(reckon_ledger::GENESIS, |e| e.hash);
+            let at = reckon_claim::Timestamp::from_unix(1_750_000_000 + seq as i64);
+            let (line, _) = reckon_ledger::encode(seq, &prev, at, &event).unwrap();
+            entries.push(reckon_ledger::decode(&line[..line.len() - 1]).unwrap());
+        }
+        // A retraction of Gus's claim, by its hash.
+        let gus = entries.last().unwrap().hash;
+        let event = reckon_claim::Event::Retract {
+            claim: gus,
+            reason: "misread".into(),
+        };
+        let seq = entries.len() as u64 + 1;
+        let prev = entries.last().unwrap().hash;
+        let (line, _) = reckon_ledger::encode(
+            seq,
+            &prev,
+            reckon_claim::Timestamp::from_unix(1_760_000_000),
+            &event,
+        )
+        .unwrap();
+        entries.push(reckon_ledger::decode(&line[..line.len() - 1]).unwrap());
+        entries
+    }
+
+    /// Every subject's answer written by hand is byte for byte what serde_json prints for the
+    /// answer as a JSON value, nested as deep; and the whole streamed answer is the whole
+    /// answer printed at once.
+    #[test]
+    fn a_subject_written_by_hand_is_the_json_value_printed() {
+        let entries = rich_entries();
+        let state = State::fold(&entries, None);
+        let r = reckon_reconcile::reconcile(&state, None, &reckon_reconcile::Options::default());
+        let mut seen = [false; 5];
+        for s in &r.subjects {
+            let mut hand = String::new();
+            write_subject(&mut hand, 2, &state, s, &|_| None);
+            let mut printed = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut printed, Nested::at(2));
+            serde::Serialize::serialize(&subject_json(&state, s), &mut ser).unwrap();
+            assert_eq!(
+                hand,
+                String::from_utf8(printed).unwrap(),
+                "{}",
+                s.subject.as_str()
+            );
+            seen[0] |= !s.weights.is_empty();
+            seen[1] |= s.weights.iter().any(|w| w.declared.is_some());
+            seen[2] |= s.parts.is_some() || !s.part_of.is_empty();
+            seen[3] |= s.claims.iter().any(|a| a.rounded.is_some());
+            seen[4] |= s.claims.iter().any(|a| !a.counts());
+        }
+        // The answers compared hold each part that is written by hand.
+        assert_eq!(seen, [true; 5]);
+        let mut streamed = String::new();
+        reconcile_into(&state, &r, Format::Json, &mut |t: &str| {
+            streamed.push_str(t);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(streamed, reconcile(&state, &r, Format::Json));
+    }
+
     /// Counts are told from measures by the unit's words: a measure alone, in the plural, or
     /// as the first or last word of a longer unit; a word that merely contains one is a count.
     #[test]
@@ -1906,10 +2187,20 @@ mod tests {
             let items: Vec<Json> = (0..n).map(item).collect();
             let whole = envelope(&r, "subjects", Json::Array(items.clone()));
             let mut streamed = String::new();
-            stream_subjects(&r, &items, Json::clone, &mut |s: &str| {
-                streamed.push_str(s);
-                Ok::<(), ()>(())
-            })
+            let mut chunks = items.chunks(BATCH_PER_CORE);
+            stream_batches(
+                (r.position, r.head),
+                &mut || {
+                    let group = chunks.next()?;
+                    Some(Ok(write_batch(group, &|j, out| {
+                        Pretty::at(out, 2).value(j)
+                    })))
+                },
+                &mut |s: &str| {
+                    streamed.push_str(s);
+                    Ok::<(), ()>(())
+                },
+            )
             .unwrap();
             assert_eq!(streamed, whole, "{n} items");
         }

@@ -1,0 +1,288 @@
+//! Pretty JSON written straight into a string, byte for byte as serde_json's pretty
+//! printer writes it (two spaces an indent, `": "` after a key, `{}` and `[]` when empty,
+//! strings escaped as serde_json escapes them), for the answers that print a million claims:
+//! no JSON value is built and no serializer state is kept per field. Keys are written in the
+//! order given; the caller gives them sorted, as a JSON map prints them.
+
+use std::fmt::Write as _;
+
+/// A writer of pretty JSON at an indent level, appending to a string.
+pub(crate) struct Pretty<'o> {
+    out: &'o mut String,
+    level: usize,
+    /// Whether the innermost open object or array has no member yet.
+    first: bool,
+    /// A value's text as its `Display` writes it, before it is escaped.
+    scratch: String,
+}
+
+impl<'o> Pretty<'o> {
+    /// A writer whose next value is written at indent `level` (the level of the key or list
+    /// item it belongs to).
+    pub(crate) fn at(out: &'o mut String, level: usize) -> Pretty<'o> {
+        Pretty {
+            out,
+            level,
+            first: true,
+            scratch: String::new(),
+        }
+    }
+
+    fn indent(&mut self) {
+        const SPACES: &str = "                                                                ";
+        let mut left = 2 * self.level;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            left -= n;
+        }
+    }
+
+    /// What goes before a member of an object or an item of a list.
+    fn member(&mut self) {
+        self.out.push_str(if self.first { "\n" } else { ",\n" });
+        self.indent();
+        self.first = false;
+    }
+
+    /// Opens an object (`'{'`) or a list (`'['`).
+    pub(crate) fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.level += 1;
+        self.first = true;
+    }
+
+    /// Closes what [`Pretty::open`] opened (`'}'` or `']'`).
+    pub(crate) fn close(&mut self, bracket: char) {
+        self.level -= 1;
+        if !self.first {
+            self.out.push('\n');
+            self.indent();
+        }
+        self.out.push(bracket);
+        // The container just closed was a member of the one around it.
+        self.first = false;
+    }
+
+    /// Writes a key of the open object (plain ASCII, needing no escape); its value follows.
+    pub(crate) fn key(&mut self, key: &str) -> &mut Self {
+        self.member();
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\": ");
+        self
+    }
+
+    /// Begins an item of the open list; its value follows.
+    pub(crate) fn item(&mut self) -> &mut Self {
+        self.member();
+        self
+    }
+
+    pub(crate) fn str(&mut self, s: &str) {
+        self.out.push('"');
+        escape_into(self.out, s);
+        self.out.push('"');
+    }
+
+    pub(crate) fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.str(s),
+            None => self.null(),
+        }
+    }
+
+    /// A value written as a JSON string through its `Display`.
+    pub(crate) fn shown(&mut self, v: impl std::fmt::Display) {
+        // Writing into a String fails only if a Display impl reports an error: none here do.
+        self.written(|text| {
+            let _ = write!(text, "{v}");
+        });
+    }
+
+    /// A JSON string of the text `write` writes (into an empty string kept for it).
+    pub(crate) fn written(&mut self, write: impl FnOnce(&mut String)) {
+        self.scratch.clear();
+        write(&mut self.scratch);
+        self.out.push('"');
+        escape_into(self.out, &self.scratch);
+        self.out.push('"');
+    }
+
+    /// A number as serde_json writes it (`null` when not finite).
+    pub(crate) fn f64(&mut self, x: f64) {
+        self.value(&x);
+    }
+
+    pub(crate) fn opt_shown(&mut self, v: Option<impl std::fmt::Display>) {
+        match v {
+            Some(v) => self.shown(v),
+            None => self.null(),
+        }
+    }
+
+    /// A hash as a JSON string of its lowercase hex digits.
+    pub(crate) fn hash(&mut self, h: &reckon_claim::EntryHash) {
+        self.out.push('"');
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for b in h.0 {
+            self.out.push(char::from(HEX[usize::from(b >> 4)]));
+            self.out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        self.out.push('"');
+    }
+
+    pub(crate) fn null(&mut self) {
+        self.out.push_str("null");
+    }
+
+    pub(crate) fn bool(&mut self, b: bool) {
+        self.out.push_str(if b { "true" } else { "false" });
+    }
+
+    pub(crate) fn u64(&mut self, n: u64) {
+        let _ = write!(self.out, "{n}");
+    }
+
+    /// Any serializable value, through serde_json's own pretty printing at this level (for
+    /// the rare parts of an answer not worth writing by hand).
+    pub(crate) fn value<T: serde::Serialize + ?Sized>(&mut self, v: &T) {
+        let mut bytes = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut bytes,
+            crate::recon::Nested::at(self.level),
+        );
+        // Serialising into memory fails only for a map with non-string keys: none here; and
+        // serde_json writes UTF-8.
+        let _ = v.serialize(&mut ser);
+        self.out.push_str(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+/// Whether serde_json writes a byte of a string escaped: a control character, `"` or `\`.
+fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// `s` escaped as serde_json escapes a string's contents: `\"`, `\\`, the short escapes of
+/// backspace, form feed, newline, carriage return and tab, `\u00XX` (lowercase hex) for the
+/// other control characters, and every other character as it is.
+pub(crate) fn escape_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(at) = first_escaped(rest.as_bytes()) {
+        // The byte found is ASCII: `at` and `at + 1` are character boundaries.
+        out.push_str(&rest[..at]);
+        match rest.as_bytes()[at] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            x => {
+                let _ = write!(out, "\\u{:04x}", x);
+            }
+        }
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// Where the first byte of `b` that must be escaped is.
+fn first_escaped(b: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 16;
+    // Most text has nothing to escape: a block is passed over at once when no byte of it
+    // needs it (a test written to be made on many bytes together).
+    let clean = b
+        .chunks_exact(BLOCK)
+        .take_while(|block| !block.iter().fold(false, |any, &x| any | escaped(x)))
+        .count()
+        * BLOCK;
+    b[clean..]
+        .iter()
+        .position(|&x| escaped(x))
+        .map(|at| clean + at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every string, whatever it holds, is written as serde_json writes it: control
+    /// characters at every place in and around a block, quotes, backslashes, DEL, C1 and
+    /// characters of every UTF-8 length.
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let pieces = [
+            "a",
+            "\"",
+            "\\",
+            "\n",
+            "\r",
+            "\t",
+            "\u{8}",
+            "\u{c}",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{85}",
+            "é",
+            "€",
+            "𝄞",
+            "/",
+            " ",
+            "0123456789abcdef",
+        ];
+        let mut seed = 7u64;
+        for n in 0..4000 {
+            let mut s = String::new();
+            for _ in 0..(n % 40) {
+                // A small linear congruential sequence: the same strings every run.
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let mut out = String::new();
+            Pretty::at(&mut out, 0).str(&s);
+            assert_eq!(out, serde_json::to_string(&s).unwrap(), "{s:?}");
+        }
+    }
+
+    /// Nested objects and lists, empty and not, at an indent level: what serde_json's
+    /// pretty printer writes for the same value nested as deep.
+    #[test]
+    fn objects_and_lists_are_laid_out_as_serde_json_lays_them_out() {
+        let mut out = String::new();
+        let mut p = Pretty::at(&mut out, 1);
+        p.open('{');
+        p.key("a").open('[');
+        p.close(']');
+        p.key("b").open('{');
+        p.close('}');
+        p.key("c").open('[');
+        p.item().u64(1);
+        p.item().open('{');
+        p.key("d").opt_str(None);
+        p.key("e").bool(true);
+        p.key("f").value(&json!({"g": [1.5, "x"], "h": {}}));
+        p.close('}');
+        p.item().shown(2.25);
+        p.close(']');
+        p.key("z").str("end");
+        p.close('}');
+        let whole = json!({"list": [{"a": [], "b": {}, "c": [1, {"d": null, "e": true, "f": {"g": [1.5, "x"], "h": {}}}, "2.25"], "z": "end"}]});
+        let expected = serde_json::to_string_pretty(&whole).unwrap();
+        // The object is the list's one item: at indent level 2 after "[\n    ".
+        let inner = expected
+            .strip_prefix("{\n  \"list\": [\n    ")
+            .and_then(|r| r.strip_suffix("\n  ]\n}"))
+            .unwrap();
+        let got = out;
+        // Written at level 1, the object's members are one level in from it.
+        let got_at_2: String = got.replace("\n", "\n  ");
+        assert_eq!(got_at_2, inner);
+    }
+}
