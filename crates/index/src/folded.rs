@@ -125,16 +125,67 @@ fn fold_from<T>(
             if !items.failed {
                 return Ok((folded, Source::Saved));
             }
-            from_log(snap, stamp, names)?
+            None
         }
-        Some(opened) => match forward(snap, stamp, names, opened)? {
-            Some(extended) => extended,
-            None => from_log(snap, stamp, names)?,
-        },
-        None => from_log(snap, stamp, names)?,
+        Some(opened) => forward(snap, stamp, names, opened)?,
+        None => None,
+    };
+    let Some(lean) = lean else {
+        let (folded, head, bytes) = streamed(snap, may_save(snap, stamp), names, fold)?;
+        if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
+            write_cache(snap, "fold", &bytes.finish(stamp, head));
+        }
+        return Ok((folded, Source::WholeLog));
     };
     let mut items = LeanItems::made(lean.items);
     Ok((fold(&mut items), lean.source))
+}
+
+/// `fold` of every entry read from the log itself, as a pass on another thread checks and
+/// reduces them a piece at a time: the fold takes the first pieces while later ones are read,
+/// and they are never all held. With `encode`, the snapshot's records are written as the
+/// pieces pass (`None` if an entry cannot be written). An error (the log fails a check)
+/// drops what the fold made.
+fn streamed<T>(
+    snap: &Snapshot<'_>,
+    encode: bool,
+    names: &Names,
+    mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
+) -> Result<(T, Head, Option<Encoder>), LedgerError> {
+    // Every line is longer than 100 bytes (a hash, a space and a body with a hash in it): a
+    // head that says more entries than that is damage the pass will find, not room to make.
+    let most = snap.len() / 100;
+    let total = usize::try_from(snap.committed()?.seq.min(most)).unwrap_or(0);
+    // Two pieces on their way at most: the pass keeps a little ahead of the fold.
+    let (send, coming) = std::sync::mpsc::sync_channel(2);
+    let (folded, checked) = std::thread::scope(|scope| {
+        let pass = scope.spawn(move || {
+            let mut encoder = encode.then(|| Encoder::new(total));
+            let head =
+                snap.project_brief_each(&|b, span| (Lean::brief(b, names), span), &mut |piece| {
+                    if encoder
+                        .as_mut()
+                        .is_some_and(|e| e.items(snap, &piece).is_none())
+                    {
+                        encoder = None;
+                    }
+                    // A fold that stopped taking entries has dropped its end: the pass goes
+                    // on to check the rest of the log.
+                    let _ = send.send(piece);
+                });
+            head.map(|h| (h, encoder))
+        });
+        let mut items = LeanItems::streamed(coming, total);
+        let folded = fold(&mut items);
+        drop(items);
+        // A panic in the pass is a bug: carried to this thread.
+        let checked = pass
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (folded, checked)
+    });
+    let (head, encoder) = checked?;
+    Ok((folded, head, encoder))
 }
 
 /// Whether the log is the one `opened` was saved from, unwritten since.
@@ -187,6 +238,11 @@ pub struct LeanItems<'n> {
 #[allow(clippy::large_enum_variant)] // one, made once per fold
 enum Feed<'n> {
     Made(reckon_ledger::IntoPieces<(Lean, Span)>),
+    /// Pieces as a pass over the log checks and reduces them (see [`streamed`]).
+    Streamed {
+        coming: std::sync::mpsc::Receiver<Vec<(Lean, Span)>>,
+        ready: std::vec::IntoIter<(Lean, Span)>,
+    },
     Saved {
         opened: Opened,
         names: &'n Names,
@@ -201,6 +257,22 @@ impl<'n> LeanItems<'n> {
         LeanItems {
             left: items.len(),
             from: Feed::Made(items.into_iter()),
+            window: 1,
+            failed: false,
+        }
+    }
+
+    /// The pieces `coming` from a pass over a log of `total` entries.
+    fn streamed(
+        coming: std::sync::mpsc::Receiver<Vec<(Lean, Span)>>,
+        total: usize,
+    ) -> LeanItems<'n> {
+        LeanItems {
+            left: total,
+            from: Feed::Streamed {
+                coming,
+                ready: Vec::new().into_iter(),
+            },
             window: 1,
             failed: false,
         }
@@ -228,6 +300,16 @@ impl Iterator for LeanItems<'_> {
     fn next(&mut self) -> Option<(Lean, Span)> {
         let item = match &mut self.from {
             Feed::Made(items) => items.next(),
+            Feed::Streamed { coming, ready } => loop {
+                if let Some(item) = ready.next() {
+                    break Some(item);
+                }
+                match coming.recv() {
+                    Ok(piece) => *ready = piece.into_iter(),
+                    // The pass has ended (all read, or a check failed: it says which).
+                    Err(_) => break None,
+                }
+            },
             Feed::Saved {
                 opened,
                 names,
@@ -371,13 +453,7 @@ fn save(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) {
 /// The snapshot file of `lean`; `None` when an entry cannot be written (see
 /// [`Encoder::items`]).
 fn encode(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) -> Option<Vec<u8>> {
-    let mut e = Encoder {
-        out: Vec::with_capacity(lean.items.len() * 112 + 256),
-        names: Table::default(),
-        subjects: Table::default(),
-        places: Vec::new(),
-    };
-    e.header();
+    let mut e = Encoder::new(lean.items.len());
     for p in lean.items.pieces() {
         e.items(snap, p)?;
     }
@@ -470,9 +546,17 @@ struct Encoder {
 }
 
 impl Encoder {
-    /// Room for the header, written by [`Encoder::finish`].
-    fn header(&mut self) {
-        self.out.resize(HEADER, 0);
+    /// An encoder with room for the records of about `entries` entries, the header left
+    /// blank for [`Encoder::finish`].
+    fn new(entries: usize) -> Encoder {
+        let mut out = Vec::with_capacity(entries.saturating_mul(112).saturating_add(256));
+        out.resize(HEADER, 0);
+        Encoder {
+            out,
+            names: Table::default(),
+            subjects: Table::default(),
+            places: Vec::new(),
+        }
     }
 
     /// Writes one piece of entries; `None` when one cannot be written (an event whose line
@@ -1005,6 +1089,42 @@ mod tests {
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[1], all.items.len());
         assert_eq!(folded, described(&all));
+    }
+
+    /// A fold fed by a pass over the log as it reads (a piece at a time, on another thread)
+    /// sees every entry in order, and the snapshot written as the pieces pass is the one made
+    /// from the whole read; a log that fails a check gives an error, not what was folded.
+    #[test]
+    fn a_fold_fed_while_the_log_is_read_sees_its_entries_and_writes_its_snapshot() {
+        let tmp = tempdir();
+        let log = log_with(&tmp, 0..40);
+        let (all, bytes) = whole(&log);
+        let snap = log.snapshot().unwrap();
+        let stamp = snap.stamp().unwrap();
+        let names = Names::default();
+        let (got, head, encoder) = streamed(&snap, true, &names, |items| {
+            assert_eq!(items.len(), all.items.len());
+            items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
+        })
+        .unwrap();
+        assert_eq!(got, described(&all));
+        assert_eq!(head, all.head);
+        assert!(encoder.unwrap().finish(stamp, head) == bytes);
+        // A fold that stops early: the pass still checks the whole log.
+        let (taken, head, _) =
+            streamed(&snap, false, &names, |items| items.take(3).count()).unwrap();
+        assert_eq!((taken, head), (3, all.head));
+        // One byte of an early line changed: the pass refuses the log.
+        let path = tmp.join("entries.jsonl");
+        let mut text = std::fs::read(&path).unwrap();
+        let at = text.iter().position(|&b| b == b'\n').unwrap() + 80;
+        text[at] = if text[at] == b'0' { b'1' } else { b'0' };
+        std::fs::write(&path, &text).unwrap();
+        let snap = log.snapshot().unwrap();
+        let Err(err) = streamed(&snap, true, &names, |items| items.count()) else {
+            panic!("a changed line was not found");
+        };
+        assert!(err.to_string().contains("line 2"), "{err}");
     }
 
     fn tempdir() -> std::path::PathBuf {

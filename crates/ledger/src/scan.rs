@@ -345,9 +345,11 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// The running state of a scan across pieces.
-struct State<'v, V> {
+struct State<'v, 's, V> {
     visit: Option<Visit<'v, V>>,
     visited: Vec<Vec<V>>,
+    /// Where each piece of what `visit` returned goes once checked, instead of `visited`.
+    sink: Option<&'s mut dyn FnMut(Vec<V>)>,
     out: Scan,
     lines_before: u64,
     /// The last entry's recorded time.
@@ -357,7 +359,7 @@ struct State<'v, V> {
     keep: Keep,
 }
 
-impl<V: Send> State<'_, V> {
+impl<V: Send> State<'_, '_, V> {
     /// Checks complete lines (ending in a newline) that follow everything checked so far:
     /// pieces of them on all cores (one thread below a mebibyte), links between pieces after.
     fn feed(&mut self, complete: &[u8]) -> Result<(), Problem> {
@@ -410,7 +412,10 @@ impl<V: Send> State<'_, V> {
             self.out.hashes.extend(chunk.hashes);
             self.out.spans.extend(chunk.spans);
             if !chunk.visited.is_empty() {
-                self.visited.push(chunk.visited);
+                match self.sink.as_mut() {
+                    Some(sink) => sink(chunk.visited),
+                    None => self.visited.push(chunk.visited),
+                }
             }
         }
         self.bytes_before += complete.len() as u64;
@@ -420,7 +425,7 @@ impl<V: Send> State<'_, V> {
 
 /// Checks every entry read from `r`, keeping what `keep` says.
 pub fn scan_keeping(r: impl Read, keep: Keep) -> std::io::Result<Result<Scan, Problem>> {
-    Ok(scan_core::<()>(r, keep, None)?.map(|(s, _)| s))
+    Ok(scan_core::<()>(r, keep, None, None)?.map(|(s, _)| s))
 }
 
 /// Checks every entry read from `r` at the speed of hashing, and gives each checked line to
@@ -430,7 +435,10 @@ pub fn scan_visiting<V: Send>(
     r: impl Read,
     visit: &Visitor<'_, V>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
-    Ok(scan_core(r, Keep::Nothing, Some(Visit::Lines(visit)))?.map(|(s, v)| (s, v.into_vec())))
+    Ok(
+        scan_core(r, Keep::Nothing, Some(Visit::Lines(visit)), None)?
+            .map(|(s, v)| (s, v.into_vec())),
+    )
 }
 
 /// Checks and decodes every entry read from `r` (on all cores), as [`Keep::Entries`] does, and
@@ -439,7 +447,10 @@ pub fn scan_projecting<V: Send>(
     r: impl Read,
     project: &Projector<'_, V>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
-    Ok(scan_core(r, Keep::Nothing, Some(Visit::Entries(project)))?.map(|(s, v)| (s, v.into_vec())))
+    Ok(
+        scan_core(r, Keep::Nothing, Some(Visit::Entries(project)), None)?
+            .map(|(s, v)| (s, v.into_vec())),
+    )
 }
 
 /// [`scan_projecting`] with each entry decoded briefly ([`Brief`]): the same checks, a claim's
@@ -448,17 +459,31 @@ pub fn scan_briefly<V: Send>(
     r: impl Read,
     project: &BriefProjector<'_, V>,
 ) -> std::io::Result<Result<(Scan, Projected<V>), Problem>> {
-    scan_core(r, Keep::Nothing, Some(Visit::Briefs(project)))
+    scan_core(r, Keep::Nothing, Some(Visit::Briefs(project)), None)
+}
+
+/// [`scan_briefly`] that hands each piece of what `project` returned to `sink` as soon as its
+/// entries are checked (in file order), instead of keeping them all: a reader can use the
+/// first entries while later ones are read. The entries before a problem have been handed
+/// out when the problem is returned.
+pub fn scan_briefly_each<V: Send>(
+    r: impl Read,
+    project: &BriefProjector<'_, V>,
+    sink: &mut dyn FnMut(Vec<V>),
+) -> std::io::Result<Result<Scan, Problem>> {
+    Ok(scan_core(r, Keep::Nothing, Some(Visit::Briefs(project)), Some(sink))?.map(|(s, _)| s))
 }
 
 fn scan_core<V: Send>(
     mut r: impl Read,
     keep: Keep,
     visit: Option<Visit<'_, V>>,
+    sink: Option<&mut dyn FnMut(Vec<V>)>,
 ) -> std::io::Result<Result<(Scan, Projected<V>), Problem>> {
     let mut st = State {
         visit,
         visited: Vec::new(),
+        sink,
         out: Scan {
             entries: 0,
             head: GENESIS,

@@ -181,6 +181,21 @@ impl Snapshot<'_> {
         self.visited(scanned)
     }
 
+    /// [`Snapshot::project_brief`] that hands each piece of what `project` returned to `sink`
+    /// as soon as its entries are checked, in log order, and keeps none: for a reader that
+    /// folds the first entries while later ones are read. Only the returned head says the
+    /// whole log passed; on an error, what was handed out must be dropped.
+    pub fn project_brief_each<V: Send>(
+        &self,
+        project: &BriefProjector<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>),
+    ) -> Result<Head, LedgerError> {
+        let scanned = crate::scan::scan_briefly_each(self.bytes()?, project, sink)
+            .map_err(io(&self.log.entries_path(), "read"))?;
+        self.visited(scanned.map(|s| (s, ())))
+            .map(|(head, ())| head)
+    }
+
     fn visited<T>(&self, scanned: Result<(Scan, T), Problem>) -> Result<(Head, T), LedgerError> {
         let checked = scanned.and_then(|(s, v)| {
             self.log.check_head(&s)?;
