@@ -72,40 +72,19 @@ pub struct LeanLog {
     pub source: Source,
 }
 
-/// Every entry of `snap` as [`Lean::brief`] reduces it (its names shared through `names`),
-/// with its line's span: from the saved snapshot when it matches the log (see the module
-/// docs), else from one checked pass over the whole log. Saves the snapshot for the next
-/// reader when it was made or brought forward; failing to save it is not an error. Refuses a
-/// log that fails any check, as [`Snapshot::project_brief`] does.
-pub fn lean_log(snap: &Snapshot<'_>, names: &Names) -> Result<LeanLog, LedgerError> {
-    let stamp = snap.stamp()?;
-    if let Some(opened) = load(snap, names) {
-        if unchanged(snap, stamp, &opened)? {
-            if let Some(saved) = opened.read(names) {
-                return Ok(LeanLog {
-                    head: saved.head,
-                    items: Projected::from(saved.pieces),
-                    source: Source::Saved,
-                });
-            }
-        } else if let Some(extended) = forward(snap, stamp, names, opened)? {
-            return Ok(extended);
-        }
-    }
-    from_log(snap, stamp, names)
-}
-
-/// `fold` of every entry of `snap` as [`lean_log`] has them, in log order, with where each
+/// `fold` of every entry of `snap` as [`Lean::brief`] reduces it (names shared through
+/// `names`), with its line's span, in log order; with the log's head and where the entries
 /// came from. When the log is unchanged since its snapshot was saved, the snapshot's pieces
-/// are read a few at a time as `fold` takes them (on all cores), so that they are never all
-/// held beside what `fold` makes of them. Should a piece of a snapshot whose checksum held
-/// not read back, what `fold` made of the entries before it is dropped and `fold` is called
-/// again with the entries read from the log itself.
+/// are read a few at a time as `fold` takes them (on all cores); when there is no snapshot
+/// to use, the log is read a piece at a time as `fold` takes them (and the snapshot made of
+/// them saved); so that they are never all held beside what `fold` makes of them. Should a
+/// piece of a snapshot whose checksum held not read back, what `fold` made of the entries
+/// before it is dropped and `fold` is called again with the entries read from the log.
 pub fn fold_lean_log<T>(
     snap: &Snapshot<'_>,
     names: &Names,
     fold: impl FnMut(&mut LeanItems<'_>) -> T,
-) -> Result<(T, Source), LedgerError> {
+) -> Result<(T, Head, Source), LedgerError> {
     let stamp = snap.stamp()?;
     fold_from(snap, stamp, names, load(snap, names), fold)
 }
@@ -117,13 +96,14 @@ fn fold_from<T>(
     names: &Names,
     saved: Option<Opened>,
     mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
-) -> Result<(T, Source), LedgerError> {
+) -> Result<(T, Head, Source), LedgerError> {
     let lean = match saved {
         Some(opened) if unchanged(snap, stamp, &opened)? => {
+            let head = opened.head;
             let mut items = LeanItems::saved(opened, names);
             let folded = fold(&mut items);
             if !items.failed {
-                return Ok((folded, Source::Saved));
+                return Ok((folded, head, Source::Saved));
             }
             None
         }
@@ -135,10 +115,10 @@ fn fold_from<T>(
         if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
             write_cache(snap, "fold", &bytes.finish(stamp, head));
         }
-        return Ok((folded, Source::WholeLog));
+        return Ok((folded, head, Source::WholeLog));
     };
     let mut items = LeanItems::made(lean.items);
-    Ok((fold(&mut items), lean.source))
+    Ok((fold(&mut items), lean.head, lean.source))
 }
 
 /// `fold` of every entry read from the log itself, as a pass on another thread checks and
@@ -210,18 +190,6 @@ fn forward(
         write_cache(snap, "fold", &bytes);
     }
     Ok(Some(extended))
-}
-
-/// Every entry read from the log itself, its snapshot saved for the next reader.
-fn from_log(snap: &Snapshot<'_>, stamp: Stamp, names: &Names) -> Result<LeanLog, LedgerError> {
-    let (head, items) = snap.project_brief(&|b, span| (Lean::brief(b, names), span))?;
-    let whole = LeanLog {
-        head,
-        items,
-        source: Source::WholeLog,
-    };
-    save(snap, stamp, &whole);
-    Ok(whole)
 }
 
 /// The entries [`fold_lean_log`] hands its fold, in log order: the number left is always
@@ -441,17 +409,9 @@ fn extend(
     Ok(Some((lean, bytes)))
 }
 
-/// Saves `lean`, read whole from the log, as its snapshot (see [`may_save`]).
-fn save(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) {
-    if may_save(snap, stamp)
-        && let Some(bytes) = encode(snap, stamp, lean)
-    {
-        write_cache(snap, "fold", &bytes);
-    }
-}
-
 /// The snapshot file of `lean`; `None` when an entry cannot be written (see
 /// [`Encoder::items`]).
+#[cfg(test)]
 fn encode(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) -> Option<Vec<u8>> {
     let mut e = Encoder::new(lean.items.len());
     for p in lean.items.pieces() {
@@ -1071,7 +1031,7 @@ mod tests {
         let forged = open(bad, &names).unwrap();
         let snap = log.snapshot().unwrap();
         let mut calls = Vec::new();
-        let (folded, source) = fold_from(
+        let (folded, head, source) = fold_from(
             &snap,
             snap.stamp().unwrap(),
             &names,
@@ -1083,7 +1043,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(source, Source::WholeLog);
+        assert_eq!((source, head), (Source::WholeLog, all.head));
         // (How many entries the first call saw depends on how many pieces are read at once:
         // one at a time, those before the bad piece, as above.)
         assert_eq!(calls.len(), 2);

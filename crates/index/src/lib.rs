@@ -699,36 +699,55 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// The layout of a snapshot from a lean projection of every entry with its span
-    /// ([`reckon_ledger::Snapshot::project`] handing each entry to [`Lean::of`]); `head` is
-    /// what the projection returned.
-    pub fn of_lean<'l>(head: Head, items: impl IntoIterator<Item = &'l (Lean, Span)>) -> Layout {
-        Layout::of(
-            head,
-            items.into_iter().map(|(l, span)| Line::of_lean(l, *span)),
-        )
+    fn of(head: Head, lines: impl IntoIterator<Item = Line>) -> Layout {
+        let mut layout = Lines::default();
+        for l in lines {
+            layout.add(l);
+        }
+        layout.layout(head)
+    }
+}
+
+/// A [`Layout`] being made an entry at a time, in log order: for a pass that folds the
+/// entries as it hands them on, and never holds them all.
+#[derive(Default)]
+pub struct Lines {
+    raw_subjects: Vec<(String, Span, EntryHash)>,
+    corrections: Vec<(Span, EntryHash)>,
+    others: Vec<Span>,
+    alias_events: Vec<Entry>,
+}
+
+impl Lines {
+    /// The next entry, as a lean fold reduces it, and the span of its line.
+    pub fn add_lean(&mut self, lean: &Lean, span: Span) {
+        self.add(Line::of_lean(lean, span));
     }
 
-    fn of(head: Head, lines: impl IntoIterator<Item = Line>) -> Layout {
-        let mut raw_subjects: Vec<(String, Span, EntryHash)> = Vec::new();
-        let mut corrections: Vec<(Span, EntryHash)> = Vec::new();
-        let mut others: Vec<Span> = Vec::new();
-        let mut alias_events: Vec<Entry> = Vec::new();
-        for l in lines {
-            match l.kind {
-                Kind::Claim(subject, correction) => {
-                    if let Some(t) = correction {
-                        corrections.push((l.span, t));
-                    }
-                    raw_subjects.push((subject, l.span, l.hash));
+    fn add(&mut self, l: Line) {
+        match l.kind {
+            Kind::Claim(subject, correction) => {
+                if let Some(t) = correction {
+                    self.corrections.push((l.span, t));
                 }
-                Kind::Alias(e) => {
-                    others.push(l.span);
-                    alias_events.push(*e);
-                }
-                Kind::Other => others.push(l.span),
+                self.raw_subjects.push((subject, l.span, l.hash));
             }
+            Kind::Alias(e) => {
+                self.others.push(l.span);
+                self.alias_events.push(*e);
+            }
+            Kind::Other => self.others.push(l.span),
         }
+    }
+
+    /// The layout of every entry added, for a log whose head is `head`.
+    pub fn layout(self, head: Head) -> Layout {
+        let Lines {
+            raw_subjects,
+            corrections,
+            others,
+            alias_events,
+        } = self;
         let aliases = alias_map(alias_events.iter());
         let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
         let mut subject_of: HashMap<EntryHash, String> = HashMap::new();
@@ -756,7 +775,9 @@ impl Layout {
             all,
         }
     }
+}
 
+impl Layout {
     /// The index of `snap` with this layout and the origin `records` learned from the same
     /// snapshot, saved for the next question. `None` when the entries file is no longer as
     /// the snapshot saw it, or `stamp` was not taken from it.
@@ -925,7 +946,12 @@ mod tests {
             .expect("project");
         let mut records = Records::new();
         records.insert("Z".into(), Record::default());
-        let lean = Layout::of_lean(head, items.iter())
+        let mut lines = Lines::default();
+        for (l, span) in &items {
+            lines.add_lean(l, *span);
+        }
+        let lean = lines
+            .layout(head)
             .finish(&snap, snap.stamp().expect("stamp"), Some(records.clone()))
             .expect("lean build");
         assert_eq!(lean.records(), Some(&records));

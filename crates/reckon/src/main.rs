@@ -795,7 +795,7 @@ fn lean_state(
     mut spans: Option<&mut Vec<reckon_ledger::Span>>,
 ) -> Result<reckon_reconcile::State<'static>, Failure> {
     let names = reckon_reconcile::state::Names::default();
-    let (state, source) = reckon_index::folded::fold_lean_log(snapshot, &names, |items| {
+    let (state, _, source) = reckon_index::folded::fold_lean_log(snapshot, &names, |items| {
         check_at(a, items.len())?;
         if let Some(s) = spans.as_deref_mut() {
             s.clear();

@@ -303,14 +303,19 @@ fn lean_index(
     use reckon_reconcile::state::Names;
     let names = Names::default();
     let stamp = snap.stamp()?;
-    // From the saved folded snapshot when it matches the log (brought forward after appends).
-    let lean = reckon_index::folded::lean_log(snap, &names)?;
-    let layout = reckon_index::Layout::of_lean(lean.head, lean.items.iter());
-    // Folded piece by piece, each freed once used: never the lean entries and the state whole
-    // at once.
-    let state = State::fold_lean(lean.items.into_iter().map(|(l, _)| l), None, None);
+    // From the saved folded snapshot when it matches the log (brought forward after appends),
+    // else as the log is read: each entry goes to the layout and then to the fold, so the
+    // lean entries are never all held beside the state.
+    let ((state, lines), head, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
+        let mut lines = reckon_index::Lines::default();
+        let lean = items.map(|(l, span)| {
+            lines.add_lean(&l, span);
+            l
+        });
+        (State::fold_lean(lean, None, None), lines)
+    })?;
     let records = reckon_reconcile::estimate_records(&state, &Options::default());
-    Ok(layout.finish(snap, stamp, Some(records)))
+    Ok(lines.layout(head).finish(snap, stamp, Some(records)))
 }
 
 fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryError> {
