@@ -9,13 +9,17 @@
 //!   with, the file has not been written since, and the snapshot is read without reading the
 //!   log.
 //! - When they differ (an append moves the stamp), the whole log is checked again at the speed
-//!   of `verify` (shape, hash and link of every line, and the head file): each line the
-//!   snapshot covers must have the hash and the place the snapshot recorded for it, and only
-//!   the lines after it are decoded. An entry's hash covers its line, so the first lines are
-//!   then the very lines the snapshot was made from; a log changed in any earlier byte fails
-//!   that pass and is refused, as `verify` refuses it. Anything else that does not match (a
-//!   different log in the same place, a new line that does not decode) sends the reader to a
-//!   whole read, which says what is wrong.
+//!   of `verify` (shape, hash and link of every line, and the head file), and only the lines
+//!   after the snapshot's last entry are decoded; that entry's line must have the hash the
+//!   snapshot recorded for it. Each entry's hash covers its line and the hash before it, so
+//!   the lines up to it are then the very lines the snapshot was made from; a log changed in
+//!   any earlier byte fails that pass and is refused, as `verify` refuses it. The snapshot's
+//!   own entries go to the fold while the pass runs; anything that does not match (a
+//!   different log in the same place, a new line that does not decode) drops what was folded
+//!   and sends the reader to a whole read, which says what is wrong.
+//! - When there is no snapshot to use, the log is read, checked and reduced a piece at a time
+//!   on another thread as the fold takes the pieces, and the snapshot of it written as they
+//!   pass; only the end of the pass says the log held, and an error drops what was folded.
 //!
 //! A damaged file fails its checksum and is ignored; every value in it is read back through
 //! the constructor that checks it (a subject's path, a figure's words, a period's order), so a
@@ -37,7 +41,7 @@
 //! the old ones without writing the old records again). Last, the blake3 of everything before
 //! it.
 
-use crate::{Reader, may_save, put_text, write_cache};
+use crate::{Reader, may_save, put_text};
 use reckon_claim::{Date, EntryHash, Figure, Modality, Period, Precision, Subject, Timestamp};
 use reckon_ledger::{Head, LedgerError, Projected, Snapshot, Span, Stamp};
 use reckon_reconcile::state::{Core, Lean, LeanClaim, Names};
@@ -97,28 +101,110 @@ fn fold_from<T>(
     saved: Option<Opened>,
     mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
 ) -> Result<(T, Head, Source), LedgerError> {
-    let lean = match saved {
+    match saved {
         Some(opened) if unchanged(snap, stamp, &opened)? => {
             let head = opened.head;
-            let mut items = LeanItems::saved(opened, names);
+            let mut items = LeanItems::saved(&opened, names, None);
             let folded = fold(&mut items);
             if !items.failed {
                 return Ok((folded, head, Source::Saved));
             }
-            None
         }
-        Some(opened) => forward(snap, stamp, names, opened)?,
-        None => None,
-    };
-    let Some(lean) = lean else {
-        let (folded, head, bytes) = streamed(snap, may_save(snap, stamp), names, fold)?;
-        if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
-            write_cache(snap, "fold", &bytes.finish(stamp, head));
+        Some(opened) => {
+            let encode = may_save(snap, stamp);
+            if let Some((folded, head, new, bytes)) =
+                forward(snap, stamp, names, opened, encode, &mut fold)?
+            {
+                if let Some(file) = bytes.filter(|_| may_save(snap, stamp)) {
+                    file.save(snap);
+                }
+                return Ok((folded, head, Source::Extended { new }));
+            }
         }
-        return Ok((folded, head, Source::WholeLog));
+        None => {}
+    }
+    let (folded, head, bytes) = streamed(snap, may_save(snap, stamp), names, fold)?;
+    if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
+        bytes.finish(stamp, head).save(snap);
+    }
+    Ok((folded, head, Source::WholeLog))
+}
+
+/// The saved snapshot `opened` brought forward to `snap` as `fold` takes its entries: first
+/// its own pieces (a few at a time, as when the log is unchanged), then the entries appended
+/// since, while a pass over the log on another thread checks every line at the speed of
+/// `verify` and decodes only those after the snapshot. The line the snapshot ends at must
+/// have the hash it recorded: the chain of hashes then makes every line before it the very
+/// line the snapshot was made from. `None` (and what `fold` made dropped) when the log is not
+/// the one the snapshot was made from, or a new line does not decode: the caller reads the
+/// whole log, which says why. With `encode`, the snapshot's file brought forward: its records
+/// as they were and the new ones after them (`None` when a new entry cannot be written).
+#[allow(clippy::type_complexity)] // the fold's value, the head, how many new, the file
+fn forward<T>(
+    snap: &Snapshot<'_>,
+    stamp: Stamp,
+    names: &Names,
+    opened: Opened,
+    encode: bool,
+    mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
+) -> Result<Option<(T, Head, u64, Option<FoldFile>)>, LedgerError> {
+    let old = opened.head;
+    let most = snap.len() / 100;
+    let total = usize::try_from(snap.committed()?.seq.min(most)).unwrap_or(0);
+    let (send, coming) = std::sync::mpsc::sync_channel(1);
+    let (folded, checked) = std::thread::scope(|scope| {
+        let tables = (opened.names.clone(), opened.subjects.clone());
+        let pass = scope.spawn(move || {
+            let differs = AtomicBool::new(false);
+            let visit = |h: &reckon_ledger::Header<'_>, line: &[u8], span: Span| {
+                if h.seq < old.seq {
+                    return None;
+                }
+                if h.seq == old.seq {
+                    if h.hash != old.hash {
+                        differs.store(true, Ordering::Relaxed);
+                    }
+                    return None;
+                }
+                match reckon_ledger::decode_brief(line) {
+                    Ok((_, b)) => Some(Box::new((Lean::brief(b, names), span))),
+                    Err(_) => {
+                        differs.store(true, Ordering::Relaxed);
+                        None
+                    }
+                }
+            };
+            let (head, seen) = snap.visit(&visit)?;
+            let new: Vec<(Lean, Span)> = seen.into_iter().flatten().map(|b| *b).collect();
+            let whole = !differs.into_inner()
+                && head.seq >= old.seq
+                && new.len() as u64 == head.seq - old.seq;
+            if !whole {
+                // The end dropped: the fold is told its entries stopped short.
+                return Ok(None);
+            }
+            let mut tail = encode.then(|| Encoder::after(tables));
+            if tail.as_mut().is_some_and(|e| e.items(snap, &new).is_none()) {
+                tail = None;
+            }
+            let count = new.len() as u64;
+            let _ = send.send(new);
+            Ok::<_, LedgerError>(Some((head, count, tail)))
+        });
+        let mut items = LeanItems::saved(&opened, names, Some((coming, total)));
+        let folded = fold(&mut items);
+        let failed = items.failed;
+        drop(items);
+        let checked = pass
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (folded, checked.map(|c| c.filter(|_| !failed)))
+    });
+    let Some((head, count, tail)) = checked? else {
+        return Ok(None);
     };
-    let mut items = LeanItems::made(lean.items);
-    Ok((fold(&mut items), lean.head, lean.source))
+    let bytes = tail.map(|tail| opened.followed_by(tail).finish(stamp, head));
+    Ok(Some((folded, head, count, bytes)))
 }
 
 /// `fold` of every entry read from the log itself, as a pass on another thread checks and
@@ -173,25 +259,6 @@ fn unchanged(snap: &Snapshot<'_>, stamp: Stamp, opened: &Opened) -> Result<bool,
     Ok(opened.stamp == stamp && opened.head == snap.committed()?)
 }
 
-/// The saved snapshot brought forward to the log, saved again (see [`extend`]).
-fn forward(
-    snap: &Snapshot<'_>,
-    stamp: Stamp,
-    names: &Names,
-    opened: Opened,
-) -> Result<Option<LeanLog>, LedgerError> {
-    let Some(saved) = opened.read(names) else {
-        return Ok(None);
-    };
-    let Some((extended, bytes)) = extend(snap, stamp, names, saved)? else {
-        return Ok(None);
-    };
-    if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
-        write_cache(snap, "fold", &bytes);
-    }
-    Ok(Some(extended))
-}
-
 /// The entries [`fold_lean_log`] hands its fold, in log order: the number left is always
 /// known, so that a fold can make room for all of them at once.
 pub struct LeanItems<'n> {
@@ -203,38 +270,31 @@ pub struct LeanItems<'n> {
     failed: bool,
 }
 
+/// Pieces of entries sent by a pass over the log on another thread.
+type Coming = std::sync::mpsc::Receiver<Vec<(Lean, Span)>>;
+
 #[allow(clippy::large_enum_variant)] // one, made once per fold
 enum Feed<'n> {
-    Made(reckon_ledger::IntoPieces<(Lean, Span)>),
     /// Pieces as a pass over the log checks and reduces them (see [`streamed`]).
     Streamed {
-        coming: std::sync::mpsc::Receiver<Vec<(Lean, Span)>>,
+        coming: Coming,
         ready: std::vec::IntoIter<(Lean, Span)>,
     },
     Saved {
-        opened: Opened,
+        opened: &'n Opened,
         names: &'n Names,
         /// The first piece not yet read.
         next: usize,
         ready: std::iter::Flatten<std::vec::IntoIter<Vec<(Lean, Span)>>>,
+        /// The entries after the snapshot's, when it is being brought forward: they come
+        /// once a pass over the log has checked it (nothing comes if it failed).
+        after: Option<Coming>,
     },
 }
 
 impl<'n> LeanItems<'n> {
-    fn made(items: Projected<(Lean, Span)>) -> LeanItems<'n> {
-        LeanItems {
-            left: items.len(),
-            from: Feed::Made(items.into_iter()),
-            window: 1,
-            failed: false,
-        }
-    }
-
     /// The pieces `coming` from a pass over a log of `total` entries.
-    fn streamed(
-        coming: std::sync::mpsc::Receiver<Vec<(Lean, Span)>>,
-        total: usize,
-    ) -> LeanItems<'n> {
+    fn streamed(coming: Coming, total: usize) -> LeanItems<'n> {
         LeanItems {
             left: total,
             from: Feed::Streamed {
@@ -246,14 +306,25 @@ impl<'n> LeanItems<'n> {
         }
     }
 
-    fn saved(opened: Opened, names: &'n Names) -> LeanItems<'n> {
+    /// The entries of a saved snapshot; with `after`, followed by the entries a pass sends
+    /// (`total` entries in all).
+    fn saved(
+        opened: &'n Opened,
+        names: &'n Names,
+        after: Option<(Coming, usize)>,
+    ) -> LeanItems<'n> {
+        let (after, total) = match after {
+            Some((r, total)) => (Some(r), total),
+            None => (None, usize::try_from(opened.head.seq).unwrap_or(usize::MAX)),
+        };
         LeanItems {
-            left: usize::try_from(opened.head.seq).unwrap_or(usize::MAX),
+            left: total,
             from: Feed::Saved {
                 opened,
                 names,
                 next: 0,
                 ready: Vec::new().into_iter().flatten(),
+                after,
             },
             // Two pieces for each core: enough to keep them busy, a few megabytes held.
             window: 2 * rayon::current_num_threads().max(1),
@@ -267,7 +338,6 @@ impl Iterator for LeanItems<'_> {
 
     fn next(&mut self) -> Option<(Lean, Span)> {
         let item = match &mut self.from {
-            Feed::Made(items) => items.next(),
             Feed::Streamed { coming, ready } => loop {
                 if let Some(item) = ready.next() {
                     break Some(item);
@@ -283,12 +353,21 @@ impl Iterator for LeanItems<'_> {
                 names,
                 next,
                 ready,
+                after,
             } => loop {
                 if let Some(item) = ready.next() {
                     break Some(item);
                 }
-                if self.failed || *next >= opened.ranges.len() {
+                if self.failed {
                     break None;
+                }
+                if *next >= opened.ranges.len() {
+                    match after.take().map(|r| r.recv()) {
+                        Some(Ok(new)) => *ready = vec![new].into_iter().flatten(),
+                        Some(Err(_)) => self.failed = true,
+                        None => break None,
+                    }
+                    continue;
                 }
                 let to = (*next + self.window).min(opened.ranges.len());
                 match opened.pieces(names, *next, to) {
@@ -311,104 +390,6 @@ impl Iterator for LeanItems<'_> {
 
 impl ExactSizeIterator for LeanItems<'_> {}
 
-/// A snapshot read from the cache, with what bringing it forward needs of its file.
-struct Saved {
-    head: Head,
-    pieces: Vec<Vec<(Lean, Span)>>,
-    /// The sequence number before each piece's first entry.
-    before: Vec<u64>,
-    /// The file's header and records (everything before the tables).
-    records: Vec<u8>,
-    /// Each piece's place in `records` and its length.
-    places: Vec<(u64, u32)>,
-    /// The name tables, in their numbering.
-    names: Vec<Arc<str>>,
-    subjects: Vec<Arc<Subject>>,
-}
-
-impl Saved {
-    fn get(&self, seq: u64) -> Option<&(Lean, Span)> {
-        let p = self.before.partition_point(|&b| b < seq).checked_sub(1)?;
-        let i = usize::try_from(seq - 1 - self.before[p]).ok()?;
-        self.pieces.get(p)?.get(i)
-    }
-}
-
-/// A snapshot brought forward, and its file when every new entry could be written.
-type Extended = (LeanLog, Option<Vec<u8>>);
-
-fn lean_hash(l: &Lean) -> EntryHash {
-    match l {
-        Lean::Claim(c) => c.hash,
-        Lean::Other(e) => e.hash,
-    }
-}
-
-/// The saved snapshot brought forward to `snap`: one checked pass over the whole log in which
-/// every line the snapshot covers must match it and every later line is decoded. `None` when
-/// the log is not the one the snapshot was made from, or a new line does not decode (the
-/// caller reads the whole log, which says why). With it, the file of the snapshot brought
-/// forward: its records kept as they were and the new ones after them (`None` when a new
-/// entry cannot be written).
-fn extend(
-    snap: &Snapshot<'_>,
-    stamp: Stamp,
-    names: &Names,
-    saved: Saved,
-) -> Result<Option<Extended>, LedgerError> {
-    let old = saved.head.seq;
-    let differs = AtomicBool::new(false);
-    let visit = |h: &reckon_ledger::Header<'_>, line: &[u8], span: Span| {
-        if h.seq <= old {
-            let same = saved
-                .get(h.seq)
-                .is_some_and(|(l, s)| *s == span && lean_hash(l) == h.hash);
-            if !same {
-                differs.store(true, Ordering::Relaxed);
-            }
-            return None;
-        }
-        match reckon_ledger::decode_brief(line) {
-            Ok((_, b)) => Some(Box::new((Lean::brief(b, names), span))),
-            Err(_) => {
-                differs.store(true, Ordering::Relaxed);
-                None
-            }
-        }
-    };
-    let (head, seen) = snap.visit(&visit)?;
-    if differs.into_inner() || head.seq < old {
-        return Ok(None);
-    }
-    let new: Vec<(Lean, Span)> = seen.into_iter().flatten().map(|b| *b).collect();
-    let count = new.len() as u64;
-    if count != head.seq - old {
-        return Ok(None);
-    }
-    let Saved {
-        pieces: mut all,
-        records,
-        places,
-        names: old_names,
-        subjects: old_subjects,
-        ..
-    } = saved;
-    let mut e = Encoder {
-        out: records,
-        names: Table::seeded(old_names),
-        subjects: Table::seeded(old_subjects),
-        places,
-    };
-    let bytes = e.items(snap, &new).map(|()| e.finish(stamp, head));
-    all.push(new);
-    let lean = LeanLog {
-        head,
-        items: Projected::from(all),
-        source: Source::Extended { new: count },
-    };
-    Ok(Some((lean, bytes)))
-}
-
 /// The snapshot file of `lean`; `None` when an entry cannot be written (see
 /// [`Encoder::items`]).
 #[cfg(test)]
@@ -417,7 +398,7 @@ fn encode(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) -> Option<Vec<u8>> 
     for p in lean.items.pieces() {
         e.items(snap, p)?;
     }
-    Some(e.finish(stamp, lean.head))
+    Some(e.finish(stamp, lean.head).bytes())
 }
 
 /// Numbers for shared names, in the order they are first met. A name is known by its shared
@@ -498,6 +479,11 @@ const HEADER: usize = MAGIC.len() + 56 + 8 + 32 + 8 + 8;
 
 /// A snapshot file being written: its header and records so far, and its tables.
 struct Encoder {
+    /// The header (filled in by [`Encoder::finish`]) and the records written before this
+    /// encoder's (a saved snapshot's, when it is brought forward), kept apart so that they
+    /// are never copied.
+    before: Vec<u8>,
+    /// The records written by this encoder.
     out: Vec<u8>,
     names: Table<str>,
     subjects: Table<Subject>,
@@ -509,10 +495,9 @@ impl Encoder {
     /// An encoder with room for the records of about `entries` entries, the header left
     /// blank for [`Encoder::finish`].
     fn new(entries: usize) -> Encoder {
-        let mut out = Vec::with_capacity(entries.saturating_mul(112).saturating_add(256));
-        out.resize(HEADER, 0);
         Encoder {
-            out,
+            before: vec![0; HEADER],
+            out: Vec::with_capacity(entries.saturating_mul(112).saturating_add(256)),
             names: Table::default(),
             subjects: Table::default(),
             places: Vec::new(),
@@ -525,8 +510,9 @@ impl Encoder {
         if piece.is_empty() {
             return Some(());
         }
+        let at = self.before.len() + self.out.len();
         self.places
-            .push((self.out.len() as u64, u32::try_from(piece.len()).ok()?));
+            .push((at as u64, u32::try_from(piece.len()).ok()?));
         for (l, span) in piece {
             self.item(snap, l, *span)?;
         }
@@ -587,16 +573,30 @@ impl Encoder {
         Some(())
     }
 
+    /// An encoder of records that follow a saved snapshot's, its name tables going on from
+    /// `tables` (the snapshot's names and subjects); its records' places are counted from 0
+    /// (see [`Opened::followed_by`]).
+    fn after(tables: (Vec<Arc<str>>, Vec<Arc<Subject>>)) -> Encoder {
+        Encoder {
+            before: Vec::new(),
+            out: Vec::new(),
+            names: Table::seeded(tables.0),
+            subjects: Table::seeded(tables.1),
+            places: Vec::new(),
+        }
+    }
+
     /// The file: the header filled in, the tables and the piece list after the records, and
-    /// the checksum.
-    fn finish(self, stamp: Stamp, head: Head) -> Vec<u8> {
+    /// the checksum; in two parts, to be written one after the other.
+    fn finish(self, stamp: Stamp, head: Head) -> FoldFile {
         let Encoder {
+            mut before,
             mut out,
             names,
             subjects,
             places,
         } = self;
-        let tables = out.len() as u64;
+        let tables = (before.len() + out.len()) as u64;
         let mut h = Vec::with_capacity(HEADER);
         h.extend_from_slice(MAGIC);
         h.extend_from_slice(&stamp.to_bytes());
@@ -604,7 +604,9 @@ impl Encoder {
         h.extend_from_slice(&head.hash.0);
         h.extend_from_slice(&head.seq.to_le_bytes());
         h.extend_from_slice(&tables.to_le_bytes());
-        out[..HEADER].copy_from_slice(&h);
+        if let Some(header) = before.get_mut(..HEADER) {
+            header.copy_from_slice(&h);
+        }
         names.put(&mut out);
         subjects.put(&mut out);
         out.extend_from_slice(&(places.len() as u32).to_le_bytes());
@@ -612,9 +614,27 @@ impl Encoder {
             out.extend_from_slice(&at.to_le_bytes());
             out.extend_from_slice(&n.to_le_bytes());
         }
-        let sum = blake3::hash(&out);
-        out.extend_from_slice(sum.as_bytes());
-        out
+        let mut sum = blake3::Hasher::new();
+        sum.update(&before);
+        sum.update(&out);
+        out.extend_from_slice(sum.finalize().as_bytes());
+        FoldFile([before, out])
+    }
+}
+
+/// A snapshot file, as two runs of bytes written one after the other.
+struct FoldFile([Vec<u8>; 2]);
+
+impl FoldFile {
+    /// Saves it as the snapshot of `snap`'s log.
+    fn save(&self, snap: &Snapshot<'_>) {
+        crate::write_cache_parts(snap, "fold", &[&self.0[0], &self.0[1]]);
+    }
+
+    /// Its bytes, in one run.
+    #[cfg(test)]
+    fn bytes(&self) -> Vec<u8> {
+        self.0.concat()
     }
 }
 
@@ -724,6 +744,22 @@ fn open(mut bytes: Vec<u8>, names: &Names) -> Option<Opened> {
 }
 
 impl Opened {
+    /// An encoder of this snapshot's records followed by those of `tail` (made by
+    /// [`Encoder::after`] from this snapshot's tables): its file is this snapshot brought
+    /// forward, the old records not written again.
+    fn followed_by(self, tail: Encoder) -> Encoder {
+        let base = self.records.len() as u64;
+        let mut places = self.places;
+        places.extend(tail.places.iter().map(|&(at, n)| (at + base, n)));
+        Encoder {
+            before: self.records,
+            out: tail.out,
+            names: tail.names,
+            subjects: tail.subjects,
+            places,
+        }
+    }
+
     fn tables<'t>(&'t self, all: &'t Names) -> Tables<'t> {
         Tables {
             names: &self.names,
@@ -742,27 +778,6 @@ impl Opened {
             .map(|(range, before, n)| ctx.piece(self.records.get(range.clone())?, *before, *n))
             .collect()
     }
-
-    /// Every record read (on all cores).
-    fn read(self, all: &Names) -> Option<Saved> {
-        let pieces = self.pieces(all, 0, self.ranges.len())?;
-        Some(Saved {
-            head: self.head,
-            pieces,
-            before: self.ranges.iter().map(|r| r.1).collect(),
-            records: self.records,
-            places: self.places,
-            names: self.names,
-            subjects: self.subjects,
-        })
-    }
-}
-
-/// Reads a whole snapshot file (see the module docs), its names shared through `names`; its
-/// pieces are read on all cores.
-#[cfg(test)]
-fn decode(bytes: Vec<u8>, names: &Names) -> Option<Saved> {
-    open(bytes, names)?.read(names)
 }
 
 /// What reading a piece of records needs: the name tables.
@@ -915,19 +930,41 @@ mod tests {
         let (head, stamp) = (whole.head, log.snapshot().unwrap().stamp().unwrap());
         let back = open(bytes.clone(), &Names::default()).unwrap();
         assert_eq!((back.stamp, back.head), (stamp, head));
-        let back = back.read(&Names::default()).unwrap();
-        let back = LeanLog {
-            head,
-            items: Projected::from(back.pieces),
-            source: Source::Saved,
-        };
-        assert_eq!(described(&back), described(&whole));
+        assert_eq!(read_back(bytes.clone()), Some(described(&whole)));
         // Every single-byte change is caught (the checksum, or the magic before it).
         for i in (0..bytes.len()).step_by(7) {
             let mut bad = bytes.clone();
             bad[i] ^= 0x20;
-            assert!(decode(bad, &Names::default()).is_none(), "byte {i}");
+            assert!(open(bad, &Names::default()).is_none(), "byte {i}");
         }
+    }
+
+    /// Every entry of a snapshot file, read back as a fold reads it (`None` if it does not).
+    fn read_back(bytes: Vec<u8>) -> Option<Vec<String>> {
+        let names = Names::default();
+        let opened = open(bytes, &names)?;
+        let mut items = LeanItems::saved(&opened, &names, None);
+        let got = items.by_ref().map(|x| format!("{x:?}")).collect();
+        (!items.failed).then_some(got)
+    }
+
+    /// A snapshot brought forward to `log` as a fold takes its entries: what the fold saw,
+    /// the head, how many entries were new, and the file (`None`: not brought forward).
+    fn brought_forward(
+        log: &reckon_ledger::Log,
+        saved: Vec<u8>,
+    ) -> Option<(Vec<String>, Head, u64, Vec<u8>)> {
+        let snap = log.snapshot().unwrap();
+        let names = Names::default();
+        let opened = open(saved, &names).unwrap();
+        let stamp = snap.stamp().unwrap();
+        let fold = |items: &mut LeanItems<'_>| {
+            assert_eq!(items.len() as u64, snap.committed().unwrap().seq);
+            items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
+        };
+        let (seen, head, new, bytes) =
+            forward(&snap, stamp, &names, opened, true, fold).unwrap()?;
+        Some((seen, head, new, bytes.unwrap().bytes()))
     }
 
     /// The snapshot file of `log` read whole.
@@ -953,37 +990,19 @@ mod tests {
         let (_, before) = whole(&log);
         let log = log_with(&tmp, 30..75);
         let (after, after_bytes) = whole(&log);
-        let snap = log.snapshot().unwrap();
-        let names = Names::default();
-        let saved = decode(before.clone(), &names).unwrap();
-        let (lean, bytes) = extend(&snap, snap.stamp().unwrap(), &names, saved)
-            .unwrap()
-            .unwrap();
-        assert_eq!(lean.source, Source::Extended { new: 49 });
-        assert_eq!(lean.head, after.head);
-        assert_eq!(described(&lean), described(&after));
+        let (seen, head, new, bytes) = brought_forward(&log, before).unwrap();
+        assert_eq!((new, head), (49, after.head));
+        assert_eq!(seen, described(&after));
         // The file brought forward reads back as the same entries as one made whole.
-        let back = decode(bytes.unwrap(), &Names::default()).unwrap();
-        let whole_back = decode(after_bytes, &Names::default()).unwrap();
-        let items = |s: Saved| {
-            s.pieces
-                .into_iter()
-                .flatten()
-                .map(|x| format!("{x:?}"))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(items(back), items(whole_back));
+        assert_eq!(read_back(bytes), read_back(after_bytes));
         // A snapshot of another log (same length, other claims) is not brought forward.
         let other = tempdir();
         let other_log = log_with(&other, 100..130);
         let (_, foreign) = whole(&other_log);
-        let names = Names::default();
-        let saved = decode(foreign, &names).unwrap();
-        assert!(
-            extend(&snap, snap.stamp().unwrap(), &names, saved)
-                .unwrap()
-                .is_none()
-        );
+        assert!(brought_forward(&log, foreign).is_none());
+        // Nor one of a longer log: the line it ends at is not there.
+        let (_, longer) = whole(&log_with(&other, 130..200));
+        assert!(brought_forward(&log, longer).is_none());
     }
 
     #[test]
@@ -994,13 +1013,7 @@ mod tests {
         let (_, mut bytes) = whole(&log);
         for k in 1..4 {
             log = log_with(&tmp, k * 12..(k + 1) * 12);
-            let snap = log.snapshot().unwrap();
-            let names = Names::default();
-            let saved = decode(bytes, &names).unwrap();
-            let (_, b) = extend(&snap, snap.stamp().unwrap(), &names, saved)
-                .unwrap()
-                .unwrap();
-            bytes = b.unwrap();
+            bytes = brought_forward(&log, bytes).unwrap().3;
         }
         let (all, _) = whole(&log);
         let names = Names::default();
@@ -1009,7 +1022,8 @@ mod tests {
         let (last, before_last) = (opened.ranges[3].0.start, opened.ranges[3].1 as usize);
         // Read one piece at a time, and all at once: the entries of the log, in order.
         for window in [1, 3, 8] {
-            let mut items = LeanItems::saved(open(bytes.clone(), &names).unwrap(), &names);
+            let opened = open(bytes.clone(), &names).unwrap();
+            let mut items = LeanItems::saved(&opened, &names, None);
             items.window = window;
             assert_eq!(items.len(), all.items.len());
             let got: Vec<String> = items.by_ref().map(|x| format!("{x:?}")).collect();
@@ -1023,7 +1037,8 @@ mod tests {
         let body = bad.len() - 32;
         let sum = *blake3::hash(&bad[..body]).as_bytes();
         bad[body..].copy_from_slice(&sum);
-        let mut items = LeanItems::saved(open(bad.clone(), &names).unwrap(), &names);
+        let opened = open(bad.clone(), &names).unwrap();
+        let mut items = LeanItems::saved(&opened, &names, None);
         items.window = 1;
         let got: Vec<String> = items.by_ref().map(|x| format!("{x:?}")).collect();
         assert!(items.failed);
@@ -1057,7 +1072,10 @@ mod tests {
     #[test]
     fn a_fold_fed_while_the_log_is_read_sees_its_entries_and_writes_its_snapshot() {
         let tmp = tempdir();
-        let log = log_with(&tmp, 0..40);
+        // Long enough to be read in several buffers, with events other than claims (whose
+        // lines the snapshot holds, read while the log is being read) in the middle.
+        log_with(&tmp, 0..450);
+        let log = log_with(&tmp, 450..900);
         let (all, bytes) = whole(&log);
         let snap = log.snapshot().unwrap();
         let stamp = snap.stamp().unwrap();
@@ -1069,7 +1087,7 @@ mod tests {
         .unwrap();
         assert_eq!(got, described(&all));
         assert_eq!(head, all.head);
-        assert!(encoder.unwrap().finish(stamp, head) == bytes);
+        assert!(encoder.unwrap().finish(stamp, head).bytes() == bytes);
         // A fold that stops early: the pass still checks the whole log.
         let (taken, head, _) =
             streamed(&snap, false, &names, |items| items.take(3).count()).unwrap();

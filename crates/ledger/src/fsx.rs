@@ -96,6 +96,12 @@ impl std::error::Error for WriteError {}
 /// temporary file is renamed over `path`. On failure the old file is untouched and the
 /// temporary file is removed. A symbolic link at `path` is replaced, never written through.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write_atomically_parts(path, &[bytes])
+}
+
+/// [`write_atomically`] of a file held as runs of bytes, written one after the other (so
+/// that a large file need not be copied into one buffer first).
+pub fn write_atomically_parts(path: &Path, parts: &[&[u8]]) -> Result<(), WriteError> {
     let tmp = temp_beside(path);
     let fail = |p: &Path, op, source, replaced| WriteError {
         path: p.to_path_buf(),
@@ -109,7 +115,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
             .create_new(true)
             .open(&tmp)
             .map_err(|e| ("create", e))?;
-        f.write_all(bytes).map_err(|e| ("write", e))?;
+        for bytes in parts {
+            f.write_all(bytes).map_err(|e| ("write", e))?;
+        }
         f.sync_all().map_err(|e| ("sync", e))
     })();
     if let Err((op, e)) = written {

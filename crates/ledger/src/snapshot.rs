@@ -12,7 +12,7 @@ use crate::scan::{
 };
 use reckon_claim::EntryHash;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 
 /// Where an entry's line is in the entries file: offset, and length without the newline.
 pub type Span = (u64, u32);
@@ -25,6 +25,22 @@ pub struct Snapshot<'l> {
     pub(crate) file: File,
     /// Its length when the lock was taken (it cannot change while the lock is held).
     pub(crate) len: u64,
+}
+
+/// The snapshot's bytes read in order from a place of the reader's own.
+struct Positioned<'s, 'l> {
+    snap: &'s Snapshot<'l>,
+    at: u64,
+}
+
+impl Read for Positioned<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.snap.len.saturating_sub(self.at);
+        let n = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+        self.snap.pread(self.at, &mut buf[..n])?;
+        self.at += n as u64;
+        Ok(n)
+    }
 }
 
 /// A reader that tells the log's [`crate::Progress`] how far it has come.
@@ -77,13 +93,12 @@ impl Snapshot<'_> {
         self.log.tail_head(&self.file).map(|(h, _)| h)
     }
 
-    /// The committed bytes, from the start, for a reader that checks them itself.
+    /// The committed bytes, from the start, for a reader that checks them itself. Read at
+    /// places of its own (never the file's one position), so that reading a line elsewhere in
+    /// the snapshot while these are read, on any thread, cannot move them.
     pub fn bytes(&self) -> Result<impl Read + '_, LedgerError> {
-        let mut f = &self.file;
-        f.seek(SeekFrom::Start(0))
-            .map_err(io(&self.log.entries_path(), "seek"))?;
         Ok(Counting {
-            inner: f.take(self.len),
+            inner: Positioned { snap: self, at: 0 },
             read: 0,
             told: 0,
             total: self.len,
@@ -91,7 +106,8 @@ impl Snapshot<'_> {
         })
     }
 
-    /// Reads `buf.len()` bytes at `offset`, which must lie within the snapshot.
+    /// Reads `buf.len()` bytes at `offset`, which must lie within the snapshot (a positioned
+    /// read: any number of threads may read at once).
     pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), LedgerError> {
         let path = self.log.entries_path();
         let end = offset.checked_add(buf.len() as u64);
@@ -100,9 +116,26 @@ impl Snapshot<'_> {
                 "a span past the end of the log",
             )));
         }
+        self.pread(offset, buf).map_err(io(&path, "read"))
+    }
+
+    #[cfg(unix)]
+    fn pread(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.read_exact_at(buf, offset)
+    }
+
+    #[cfg(not(unix))]
+    fn pread(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        // Seeking moves the one position the handle has: one reader at a time.
+        static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = ONE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        use std::io::{Seek, SeekFrom};
         let mut f = &self.file;
-        f.seek(SeekFrom::Start(offset)).map_err(io(&path, "seek"))?;
-        f.read_exact(buf).map_err(io(&path, "read"))
+        f.seek(SeekFrom::Start(offset))?;
+        f.read_exact(buf)
     }
 
     /// One checked pass keeping what `keep` says; problems are refined to say what repair
@@ -267,7 +300,7 @@ impl Snapshot<'_> {
         places
             .par_iter_mut()
             .zip(wanted)
-            .try_for_each(|(line, w)| self.read_line_at(w.1.0, line))?;
+            .try_for_each(|(line, w)| self.read_at(w.1.0, line))?;
         let lines: Vec<&[u8]> = places.into_iter().map(|l| &*l).collect();
         let words = lines
             .par_iter()
@@ -290,35 +323,6 @@ impl Snapshot<'_> {
             })
             .collect::<Result<Vec<_>, LedgerError>>()?;
         Ok(show(&words))
-    }
-
-    /// [`Snapshot::read_at`] that several threads may call at once (a positioned read, which
-    /// moves no shared file position).
-    #[cfg(unix)]
-    fn read_line_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), LedgerError> {
-        use std::os::unix::fs::FileExt;
-        let path = self.log.entries_path();
-        if offset
-            .checked_add(buf.len() as u64)
-            .is_none_or(|e| e > self.len)
-        {
-            return Err(io(&path, "read")(std::io::Error::other(
-                "a span past the end of the log",
-            )));
-        }
-        self.file
-            .read_exact_at(buf, offset)
-            .map_err(io(&path, "read"))
-    }
-
-    #[cfg(not(unix))]
-    fn read_line_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), LedgerError> {
-        // Seeking moves the one position the handle has: one thread at a time.
-        static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let _one = ONE
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        self.read_at(offset, buf)
     }
 
     /// The line at `span` (from [`Snapshot::entries_with_spans`]), checked to start with
