@@ -255,19 +255,48 @@ pub fn decode_brief(line: &[u8]) -> Result<(Header<'_>, Brief<'_>), LineProblem>
     Ok((h, brief))
 }
 
-/// The words of the claim on a line whose hash a full read checked before ([`ClaimWords`]):
-/// the header is checked (shape, hash), and of the event only the words are read, every
-/// other field passed over. A line that is not a claim is refused; a claim written with its
-/// fields in another order than an append writes them is read whole.
-pub fn decode_words(line: &[u8]) -> Result<(Header<'_>, ClaimWords<'_>), LineProblem> {
-    let h = decode_header(line)?;
-    if h.event_json.starts_with(r#"{"type":"claim","#)
-        && let Ok(words) = serde_json::from_str::<ClaimWords<'_>>(h.event_json)
+/// The words of the claim on `line` ([`ClaimWords`]), which must be entry `seq` with hash
+/// `hash` as a full read found them: the line's body must hash to `hash` (and its stored hash
+/// be that one) and its position be `seq`, and then only the words are read, every other
+/// field passed over (the body is the very bytes the full read checked). A line that is not
+/// that entry, or not a claim, is refused; a claim written with its fields in another order
+/// than an append writes them is read whole.
+pub fn decode_words<'l>(
+    line: &'l [u8],
+    seq: u64,
+    hash: &EntryHash,
+) -> Result<ClaimWords<'l>, LineProblem> {
+    let not_it = || malformed("the entry is not the one this read checked before");
+    let (Some(stored), Some(b' '), Some(body)) = (line.get(..64), line.get(64), line.get(65..))
+    else {
+        return Err(not_it());
+    };
+    let mut hex = Vec::with_capacity(64);
+    reckon_claim::push_hex(&mut hex, &hash.0);
+    if stored != hex.as_slice() || blake3::hash(body).as_bytes() != &hash.0 {
+        return Err(not_it());
+    }
+    // The body is `{"seq":N,"prev":"<64>","at":"<20>","event":{…}}`, as the full read found.
+    let digits = body
+        .get(7..)
+        .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
+    let number = std::str::from_utf8(&body[7.min(body.len())..7 + digits])
+        .ok()
+        .and_then(|d| d.parse::<u64>().ok());
+    if !body.starts_with(br#"{"seq":"#) || number != Some(seq) {
+        return Err(not_it());
+    }
+    let event_at = 7 + digits + r#","prev":""#.len() + 64 + r#"","at":""#.len() + 20;
+    let event = body
+        .get(event_at..body.len().saturating_sub(1))
+        .and_then(|r| r.strip_prefix(br#"","event":"#));
+    if let Some(event) = event.filter(|e| e.starts_with(br#"{"type":"claim","#))
+        && let Ok(words) = serde_json::from_slice::<ClaimWords<'_>>(event)
     {
-        return Ok((h, words));
+        return Ok(words);
     }
     match decode(line)?.event {
-        Event::Claim(c) => Ok((h, c.into_words())),
+        Event::Claim(c) => Ok(c.into_words()),
         other => Err(malformed(format!(
             "a {} event, read before as a claim",
             other.kind()
@@ -359,9 +388,11 @@ mod tests {
         let event = Event::Claim(claim.clone());
         let (line, hash) = encode(3, &GENESIS, Timestamp::from_unix(0), &event).unwrap();
         let line = &line[..line.len() - 1];
-        let (h, words) = decode_words(line).unwrap();
-        assert_eq!((h.seq, h.hash), (3, hash));
+        let words = decode_words(line, 3, &hash).unwrap();
         assert_eq!(words, claim.clone().into_words());
+        // Another position or hash than the line's: refused.
+        assert!(decode_words(line, 4, &hash).is_err());
+        assert!(decode_words(line, 3, &GENESIS).is_err());
         assert_eq!(words.speaker.as_deref(), Some("Ann \"A\" Lee"));
         assert!(matches!(
             words.publisher,
@@ -376,12 +407,15 @@ mod tests {
         let moved = event_json.replacen(r#""type":"claim","#, "", 1);
         let moved = format!("{},\"type\":\"claim\"}}", &moved[..moved.len() - 1]);
         let body = format!("{}{moved}}}", &text[65..event_at]);
-        let reordered = format!("{} {body}", blake3::hash(body.as_bytes()).to_hex());
-        let (_, words) = decode_words(reordered.as_bytes()).unwrap();
+        let moved_hash = EntryHash(*blake3::hash(body.as_bytes()).as_bytes());
+        let reordered = format!("{} {body}", moved_hash.to_hex());
+        let words = decode_words(reordered.as_bytes(), 3, &moved_hash).unwrap();
         assert_eq!(words, claim.into_words());
 
-        let (alias_line, _) = encode(4, &GENESIS, Timestamp::from_unix(0), &alias()).unwrap();
-        let refused = decode_words(&alias_line[..alias_line.len() - 1]).unwrap_err();
+        let (alias_line, alias_hash) =
+            encode(4, &GENESIS, Timestamp::from_unix(0), &alias()).unwrap();
+        let refused =
+            decode_words(&alias_line[..alias_line.len() - 1], 4, &alias_hash).unwrap_err();
         assert!(
             refused
                 .to_string()

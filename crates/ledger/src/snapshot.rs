@@ -312,14 +312,7 @@ impl Snapshot<'_> {
                         problem: crate::format::LineProblem::Malformed(what),
                     })
                 };
-                let (h, words) =
-                    crate::format::decode_words(line).map_err(|p| changed(p.to_string()))?;
-                if h.hash != hash || h.seq != seq {
-                    return Err(changed(
-                        "the entry is not the one this read checked before".into(),
-                    ));
-                }
-                Ok(words)
+                crate::format::decode_words(line, seq, &hash).map_err(|p| changed(p.to_string()))
             })
             .collect::<Result<Vec<_>, LedgerError>>()?;
         Ok(show(&words))
