@@ -285,4 +285,65 @@ mod tests {
         let got_at_2: String = got.replace("\n", "\n  ");
         assert_eq!(got_at_2, inner);
     }
+
+    /// Any JSON value (nested objects and lists, empty or not; strings of any characters;
+    /// whole numbers, booleans, null) written member by member with the writer is what
+    /// serde_json's pretty printer writes for it.
+    mod any_value {
+        use super::super::Pretty;
+        use proptest::prelude::*;
+        use serde_json::Value;
+
+        fn value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<u64>().prop_map(Value::from),
+                any::<String>().prop_map(Value::String),
+                "[\\x00-\\x1f\"\\\\a\u{7f}\u{202e}é]{0,12}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(4, 48, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                    prop::collection::btree_map("[a-z_]{1,8}", inner, 0..6)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        /// `v` written with the writer's own calls (never through serde).
+        fn write(p: &mut Pretty<'_>, v: &Value) {
+            match v {
+                Value::Null => p.null(),
+                Value::Bool(b) => p.bool(*b),
+                Value::Number(n) => p.u64(n.as_u64().unwrap_or(0)),
+                Value::String(s) => p.str(s),
+                Value::Array(items) => {
+                    p.open('[');
+                    for item in items {
+                        p.item();
+                        write(p, item);
+                    }
+                    p.close(']');
+                }
+                Value::Object(members) => {
+                    p.open('{');
+                    for (k, item) in members {
+                        p.key(k);
+                        write(p, item);
+                    }
+                    p.close('}');
+                }
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn written_by_hand_is_printed_by_serde_json(v in value()) {
+                let mut out = String::new();
+                write(&mut Pretty::at(&mut out, 0), &v);
+                prop_assert_eq!(out, serde_json::to_string_pretty(&v).unwrap());
+            }
+        }
+    }
 }
