@@ -560,11 +560,20 @@ impl Reports<'_, '_> {
             .collect();
         let (state, opts) = (self.state, self.opts);
         let (claim_origin, names, numbered) = (&self.claim_origin, &self.names, &self.numbered);
-        let made = par_map(groups, |(g, others)| {
-            let mut r = report(state, &g, claim_origin, names, numbered, opts);
-            r.other_units = others;
-            r
-        });
+        // A report is heavy work: even a batch of a few hundred is made on all cores (the
+        // JSON's batches are that small, so that few are held at once).
+        let made: Vec<SubjectReport> = {
+            use rayon::prelude::*;
+            groups
+                .into_par_iter()
+                .with_min_len(8)
+                .map(|(g, others)| {
+                    let mut r = report(state, &g, claim_origin, names, numbered, opts);
+                    r.other_units = others;
+                    r
+                })
+                .collect()
+        };
         let mut out = Vec::with_capacity(made.len());
         for (kept, r) in before.into_iter().zip(made) {
             out.extend(kept);
@@ -1268,8 +1277,8 @@ pub(crate) fn describe_into(
     };
 }
 
-/// Maps `f` over `items` on all cores, keeping the order.
-/// `f` over `items` on all cores, in order (rayon; a worker's panic reaches the caller).
+/// `f` over `items` on all cores, in order (rayon; a worker's panic reaches the caller); a
+/// short list (under 1,024) on the calling thread, for work that is light per item.
 pub(crate) fn par_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
     use rayon::prelude::*;
     if items.len() < 1024 {
