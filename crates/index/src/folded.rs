@@ -104,9 +104,8 @@ fn fold_from<T>(
     match saved {
         Some(opened) if unchanged(snap, stamp, &opened)? => {
             let head = opened.head;
-            let mut items = LeanItems::saved(&opened, names, None);
-            let folded = fold(&mut items);
-            if !items.failed {
+            let (folded, failed) = fold_saved(&opened, names, window(), None, &mut fold);
+            if !failed {
                 return Ok((folded, head, Source::Saved));
             }
         }
@@ -191,10 +190,8 @@ fn forward<T>(
             let _ = send.send(new);
             Ok::<_, LedgerError>(Some((head, count, tail)))
         });
-        let mut items = LeanItems::saved(&opened, names, Some((coming, total)));
-        let folded = fold(&mut items);
-        let failed = items.failed;
-        drop(items);
+        let (folded, failed) =
+            fold_saved(&opened, names, window(), Some((coming, total)), &mut fold);
         let checked = pass
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -264,11 +261,13 @@ fn unchanged(snap: &Snapshot<'_>, stamp: Stamp, opened: &Opened) -> Result<bool,
 pub struct LeanItems<'n> {
     from: Feed<'n>,
     left: usize,
-    /// How many pieces of a saved snapshot are read at once.
-    window: usize,
     /// A piece of the saved snapshot did not read back; the entries stopped before it.
     failed: bool,
 }
+
+/// Windows of a saved snapshot's pieces, read on another thread (`None`: a piece of the
+/// window did not read, and nothing follows).
+type Windows = std::sync::mpsc::Receiver<Option<Vec<Vec<(Lean, Span)>>>>;
 
 /// Pieces of entries sent by a pass over the log on another thread.
 type Coming = std::sync::mpsc::Receiver<Vec<(Lean, Span)>>;
@@ -281,14 +280,13 @@ enum Feed<'n> {
         ready: std::vec::IntoIter<(Lean, Span)>,
     },
     Saved {
-        opened: &'n Opened,
-        names: &'n Names,
-        /// The first piece not yet read.
-        next: usize,
+        windows: Windows,
         ready: std::iter::Flatten<std::vec::IntoIter<Vec<(Lean, Span)>>>,
         /// The entries after the snapshot's, when it is being brought forward: they come
         /// once a pass over the log has checked it (nothing comes if it failed).
         after: Option<Coming>,
+        /// Only to tie the items to what they are read from.
+        _from: std::marker::PhantomData<&'n Opened>,
     },
 }
 
@@ -301,36 +299,68 @@ impl<'n> LeanItems<'n> {
                 coming,
                 ready: Vec::new().into_iter(),
             },
-            window: 1,
             failed: false,
         }
     }
 
-    /// The entries of a saved snapshot; with `after`, followed by the entries a pass sends
-    /// (`total` entries in all).
-    fn saved(
-        opened: &'n Opened,
-        names: &'n Names,
-        after: Option<(Coming, usize)>,
-    ) -> LeanItems<'n> {
-        let (after, total) = match after {
-            Some((r, total)) => (Some(r), total),
-            None => (None, usize::try_from(opened.head.seq).unwrap_or(usize::MAX)),
-        };
+    /// The entries of a saved snapshot as `windows` of its pieces come; with `after`,
+    /// followed by the entries a pass sends (`total` entries in all).
+    fn saved(windows: Windows, total: usize, after: Option<Coming>) -> LeanItems<'n> {
         LeanItems {
             left: total,
             from: Feed::Saved {
-                opened,
-                names,
-                next: 0,
+                windows,
                 ready: Vec::new().into_iter().flatten(),
                 after,
+                _from: std::marker::PhantomData,
             },
-            // Two pieces for each core: enough to keep them busy, a few megabytes held.
-            window: 2 * rayon::current_num_threads().max(1),
             failed: false,
         }
     }
+}
+
+/// `fold` of a saved snapshot's entries, then of those `after` sends when it is given (with
+/// the number of entries in all). The pieces are read `window` at a time (on all cores) by
+/// another thread, one window ahead of the fold, so that reading and folding overlap; the
+/// fold holds no more than the window it folds and the one read next. With whether a piece
+/// did not read (or `after` sent nothing): what was folded then stopped short.
+fn fold_saved<T>(
+    opened: &Opened,
+    names: &Names,
+    window: usize,
+    after: Option<(Coming, usize)>,
+    fold: impl FnOnce(&mut LeanItems<'_>) -> T,
+) -> (T, bool) {
+    let (after, total) = match after {
+        Some((r, total)) => (Some(r), total),
+        None => (None, usize::try_from(opened.head.seq).unwrap_or(usize::MAX)),
+    };
+    let (send, windows) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut next = 0;
+            while next < opened.ranges.len() {
+                let to = (next + window.max(1)).min(opened.ranges.len());
+                let pieces = opened.pieces(names, next, to);
+                let failed = pieces.is_none();
+                // A fold that stopped taking entries has dropped its end: nothing to read.
+                if send.send(pieces).is_err() || failed {
+                    break;
+                }
+                next = to;
+            }
+        });
+        let mut items = LeanItems::saved(windows, total, after);
+        let folded = fold(&mut items);
+        let failed = items.failed;
+        (folded, failed)
+    })
+}
+
+/// How many pieces of a saved snapshot are read at once: two for each core, enough to keep
+/// them busy with a few megabytes held.
+fn window() -> usize {
+    2 * rayon::current_num_threads().max(1)
 }
 
 impl Iterator for LeanItems<'_> {
@@ -349,11 +379,10 @@ impl Iterator for LeanItems<'_> {
                 }
             },
             Feed::Saved {
-                opened,
-                names,
-                next,
+                windows,
                 ready,
                 after,
+                ..
             } => loop {
                 if let Some(item) = ready.next() {
                     break Some(item);
@@ -361,20 +390,16 @@ impl Iterator for LeanItems<'_> {
                 if self.failed {
                     break None;
                 }
-                if *next >= opened.ranges.len() {
-                    match after.take().map(|r| r.recv()) {
+                match windows.recv() {
+                    Ok(Some(pieces)) => *ready = pieces.into_iter().flatten(),
+                    Ok(None) => self.failed = true,
+                    // Every piece has been read: then what comes after them, if anything.
+                    Err(_) => match after.take().map(|r| r.recv()) {
                         Some(Ok(new)) => *ready = vec![new].into_iter().flatten(),
                         Some(Err(_)) => self.failed = true,
                         None => break None,
-                    }
-                    continue;
+                    },
                 }
-                let to = (*next + self.window).min(opened.ranges.len());
-                match opened.pieces(names, *next, to) {
-                    Some(pieces) => *ready = pieces.into_iter().flatten(),
-                    None => self.failed = true,
-                }
-                *next = to;
             },
         };
         if item.is_some() {
@@ -943,9 +968,10 @@ mod tests {
     fn read_back(bytes: Vec<u8>) -> Option<Vec<String>> {
         let names = Names::default();
         let opened = open(bytes, &names)?;
-        let mut items = LeanItems::saved(&opened, &names, None);
-        let got = items.by_ref().map(|x| format!("{x:?}")).collect();
-        (!items.failed).then_some(got)
+        let (got, failed) = fold_saved(&opened, &names, 2, None, |items| {
+            items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
+        });
+        (!failed).then_some(got)
     }
 
     /// A snapshot brought forward to `log` as a fold takes its entries: what the fold saw,
@@ -1023,11 +1049,11 @@ mod tests {
         // Read one piece at a time, and all at once: the entries of the log, in order.
         for window in [1, 3, 8] {
             let opened = open(bytes.clone(), &names).unwrap();
-            let mut items = LeanItems::saved(&opened, &names, None);
-            items.window = window;
-            assert_eq!(items.len(), all.items.len());
-            let got: Vec<String> = items.by_ref().map(|x| format!("{x:?}")).collect();
-            assert!(!items.failed, "window {window}");
+            let (got, failed) = fold_saved(&opened, &names, window, None, |items| {
+                assert_eq!(items.len(), all.items.len());
+                items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
+            });
+            assert!(!failed, "window {window}");
             assert_eq!(got, described(&all), "window {window}");
         }
         // A last piece that does not read, under a checksum made again to fit it: the fold
@@ -1038,10 +1064,10 @@ mod tests {
         let sum = *blake3::hash(&bad[..body]).as_bytes();
         bad[body..].copy_from_slice(&sum);
         let opened = open(bad.clone(), &names).unwrap();
-        let mut items = LeanItems::saved(&opened, &names, None);
-        items.window = 1;
-        let got: Vec<String> = items.by_ref().map(|x| format!("{x:?}")).collect();
-        assert!(items.failed);
+        let (got, failed) = fold_saved(&opened, &names, 1, None, |items| {
+            items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
+        });
+        assert!(failed);
         assert_eq!(got, described(&all)[..before_last]);
         let forged = open(bad, &names).unwrap();
         let snap = log.snapshot().unwrap();
