@@ -43,7 +43,7 @@
 
 use crate::{Reader, may_save, put_text};
 use reckon_claim::{Date, EntryHash, Figure, Modality, Period, Precision, Subject, Timestamp};
-use reckon_ledger::{Head, LedgerError, Projected, Snapshot, Span, Stamp};
+use reckon_ledger::{Head, LedgerError, Snapshot, Span, Stamp};
 use reckon_reconcile::state::{Core, Lean, LeanClaim, Names};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -65,17 +65,6 @@ pub enum Source {
     },
 }
 
-/// Every entry of a snapshot as a lean fold reads it, with its line's span, in log order.
-#[derive(Debug)]
-pub struct LeanLog {
-    /// The head they end at.
-    pub head: Head,
-    /// The entries, in the pieces they were made or loaded in.
-    pub items: Projected<(Lean, Span)>,
-    /// Where they came from.
-    pub source: Source,
-}
-
 /// `fold` of every entry of `snap` as [`Lean::brief`] reduces it (names shared through
 /// `names`), with its line's span, in log order; with the log's head and where the entries
 /// came from. When the log is unchanged since its snapshot was saved, the snapshot's pieces
@@ -87,7 +76,7 @@ pub struct LeanLog {
 pub fn fold_lean_log<T>(
     snap: &Snapshot<'_>,
     names: &Names,
-    fold: impl FnMut(&mut LeanItems<'_>) -> T,
+    fold: impl FnMut(&mut LeanItems) -> T,
 ) -> Result<(T, Head, Source), LedgerError> {
     let stamp = snap.stamp()?;
     fold_from(snap, stamp, names, load(snap, names), fold)
@@ -99,7 +88,7 @@ fn fold_from<T>(
     stamp: Stamp,
     names: &Names,
     saved: Option<Opened>,
-    mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
+    mut fold: impl FnMut(&mut LeanItems) -> T,
 ) -> Result<(T, Head, Source), LedgerError> {
     match saved {
         Some(opened) if unchanged(snap, stamp, &opened)? => {
@@ -145,11 +134,10 @@ fn forward<T>(
     names: &Names,
     opened: Opened,
     encode: bool,
-    mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
+    mut fold: impl FnMut(&mut LeanItems) -> T,
 ) -> Result<Option<(T, Head, u64, Option<FoldFile>)>, LedgerError> {
     let old = opened.head;
-    let most = snap.len() / 100;
-    let total = usize::try_from(snap.committed()?.seq.min(most)).unwrap_or(0);
+    let total = entries_said(snap)?;
     let (send, coming) = std::sync::mpsc::sync_channel(1);
     let (folded, checked) = std::thread::scope(|scope| {
         let tables = (opened.names.clone(), opened.subjects.clone());
@@ -213,12 +201,9 @@ fn streamed<T>(
     snap: &Snapshot<'_>,
     encode: bool,
     names: &Names,
-    mut fold: impl FnMut(&mut LeanItems<'_>) -> T,
+    mut fold: impl FnMut(&mut LeanItems) -> T,
 ) -> Result<(T, Head, Option<Encoder>), LedgerError> {
-    // Every line is longer than 100 bytes (a hash, a space and a body with a hash in it): a
-    // head that says more entries than that is damage the pass will find, not room to make.
-    let most = snap.len() / 100;
-    let total = usize::try_from(snap.committed()?.seq.min(most)).unwrap_or(0);
+    let total = entries_said(snap)?;
     // Two pieces on their way at most: the pass keeps a little ahead of the fold.
     let (send, coming) = std::sync::mpsc::sync_channel(2);
     let (folded, checked) = std::thread::scope(|scope| {
@@ -256,10 +241,19 @@ fn unchanged(snap: &Snapshot<'_>, stamp: Stamp, opened: &Opened) -> Result<bool,
     Ok(opened.stamp == stamp && opened.head == snap.committed()?)
 }
 
+/// How many entries the log's committed head says it has, for a fold to make room for
+/// before a pass has counted them. Every line is longer than 100 bytes (a hash, a space and a
+/// body with a hash in it): a head that says more entries than that is damage the pass will
+/// find, not room to make.
+fn entries_said(snap: &Snapshot<'_>) -> Result<usize, LedgerError> {
+    let most = snap.len() / 100;
+    Ok(usize::try_from(snap.committed()?.seq.min(most)).unwrap_or(0))
+}
+
 /// The entries [`fold_lean_log`] hands its fold, in log order: the number left is always
 /// known, so that a fold can make room for all of them at once.
-pub struct LeanItems<'n> {
-    from: Feed<'n>,
+pub struct LeanItems {
+    from: Feed,
     left: usize,
     /// A piece of the saved snapshot did not read back; the entries stopped before it.
     failed: bool,
@@ -273,7 +267,7 @@ type Windows = std::sync::mpsc::Receiver<Option<Vec<Vec<(Lean, Span)>>>>;
 type Coming = std::sync::mpsc::Receiver<Vec<(Lean, Span)>>;
 
 #[allow(clippy::large_enum_variant)] // one, made once per fold
-enum Feed<'n> {
+enum Feed {
     /// Pieces as a pass over the log checks and reduces them (see [`streamed`]).
     Streamed {
         coming: Coming,
@@ -285,14 +279,12 @@ enum Feed<'n> {
         /// The entries after the snapshot's, when it is being brought forward: they come
         /// once a pass over the log has checked it (nothing comes if it failed).
         after: Option<Coming>,
-        /// Only to tie the items to what they are read from.
-        _from: std::marker::PhantomData<&'n Opened>,
     },
 }
 
-impl<'n> LeanItems<'n> {
+impl LeanItems {
     /// The pieces `coming` from a pass over a log of `total` entries.
-    fn streamed(coming: Coming, total: usize) -> LeanItems<'n> {
+    fn streamed(coming: Coming, total: usize) -> LeanItems {
         LeanItems {
             left: total,
             from: Feed::Streamed {
@@ -305,14 +297,13 @@ impl<'n> LeanItems<'n> {
 
     /// The entries of a saved snapshot as `windows` of its pieces come; with `after`,
     /// followed by the entries a pass sends (`total` entries in all).
-    fn saved(windows: Windows, total: usize, after: Option<Coming>) -> LeanItems<'n> {
+    fn saved(windows: Windows, total: usize, after: Option<Coming>) -> LeanItems {
         LeanItems {
             left: total,
             from: Feed::Saved {
                 windows,
                 ready: Vec::new().into_iter().flatten(),
                 after,
-                _from: std::marker::PhantomData,
             },
             failed: false,
         }
@@ -329,7 +320,7 @@ fn fold_saved<T>(
     names: &Names,
     window: usize,
     after: Option<(Coming, usize)>,
-    fold: impl FnOnce(&mut LeanItems<'_>) -> T,
+    fold: impl FnOnce(&mut LeanItems) -> T,
 ) -> (T, bool) {
     let (after, total) = match after {
         Some((r, total)) => (Some(r), total),
@@ -363,7 +354,7 @@ fn window() -> usize {
     2 * rayon::current_num_threads().max(1)
 }
 
-impl Iterator for LeanItems<'_> {
+impl Iterator for LeanItems {
     type Item = (Lean, Span);
 
     fn next(&mut self) -> Option<(Lean, Span)> {
@@ -413,18 +404,7 @@ impl Iterator for LeanItems<'_> {
     }
 }
 
-impl ExactSizeIterator for LeanItems<'_> {}
-
-/// The snapshot file of `lean`; `None` when an entry cannot be written (see
-/// [`Encoder::items`]).
-#[cfg(test)]
-fn encode(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) -> Option<Vec<u8>> {
-    let mut e = Encoder::new(lean.items.len());
-    for p in lean.items.pieces() {
-        e.items(snap, p)?;
-    }
-    Some(e.finish(stamp, lean.head).bytes())
-}
+impl ExactSizeIterator for LeanItems {}
 
 /// Numbers for shared names, in the order they are first met. A name is known by its shared
 /// copy's address: every entry of a log is reduced with one [`Names`], so equal names are
@@ -901,6 +881,22 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// Every entry of a log as a lean fold reads it, with its line's span, in log order,
+    /// read whole (what the snapshot is checked against).
+    struct LeanLog {
+        head: Head,
+        items: reckon_ledger::Projected<(Lean, Span)>,
+    }
+
+    /// The snapshot file of `lean`; `None` when an entry cannot be written.
+    fn encode(snap: &Snapshot<'_>, stamp: Stamp, lean: &LeanLog) -> Option<Vec<u8>> {
+        let mut e = Encoder::new(lean.items.len());
+        for p in lean.items.pieces() {
+            e.items(snap, p)?;
+        }
+        Some(e.finish(stamp, lean.head).bytes())
+    }
+
     /// A log of `n` claims over a few subjects, with a correction, a retraction, a
     /// definition and an alias among them, at `dir`.
     fn log_with(dir: &std::path::Path, claims: std::ops::Range<usize>) -> reckon_ledger::Log {
@@ -984,7 +980,7 @@ mod tests {
         let names = Names::default();
         let opened = open(saved, &names).unwrap();
         let stamp = snap.stamp().unwrap();
-        let fold = |items: &mut LeanItems<'_>| {
+        let fold = |items: &mut LeanItems| {
             assert_eq!(items.len() as u64, snap.committed().unwrap().seq);
             items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
         };
@@ -1000,11 +996,7 @@ mod tests {
         let (head, items) = snap
             .project_brief(&|b, span| (Lean::brief(b, &names), span))
             .unwrap();
-        let lean = LeanLog {
-            head,
-            items,
-            source: Source::WholeLog,
-        };
+        let lean = LeanLog { head, items };
         let bytes = encode(&snap, snap.stamp().unwrap(), &lean).unwrap();
         (lean, bytes)
     }

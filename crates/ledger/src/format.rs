@@ -266,32 +266,14 @@ pub fn decode_words<'l>(
     seq: u64,
     hash: &EntryHash,
 ) -> Result<ClaimWords<'l>, LineProblem> {
-    let not_it = || malformed("the entry is not the one this read checked before");
-    let (Some(stored), Some(b' '), Some(body)) = (line.get(..64), line.get(64), line.get(65..))
-    else {
-        return Err(not_it());
-    };
-    let mut hex = Vec::with_capacity(64);
-    reckon_claim::push_hex(&mut hex, &hash.0);
-    if stored != hex.as_slice() || blake3::hash(body).as_bytes() != &hash.0 {
-        return Err(not_it());
+    let h = decode_header(line)?;
+    if h.hash != *hash || h.seq != seq {
+        return Err(malformed(
+            "the entry is not the one this read checked before",
+        ));
     }
-    // The body is `{"seq":N,"prev":"<64>","at":"<20>","event":{…}}`, as the full read found.
-    let digits = body
-        .get(7..)
-        .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
-    let number = std::str::from_utf8(&body[7.min(body.len())..7 + digits])
-        .ok()
-        .and_then(|d| d.parse::<u64>().ok());
-    if !body.starts_with(br#"{"seq":"#) || number != Some(seq) {
-        return Err(not_it());
-    }
-    let event_at = 7 + digits + r#","prev":""#.len() + 64 + r#"","at":""#.len() + 20;
-    let event = body
-        .get(event_at..body.len().saturating_sub(1))
-        .and_then(|r| r.strip_prefix(br#"","event":"#));
-    if let Some(event) = event.filter(|e| e.starts_with(br#"{"type":"claim","#))
-        && let Ok(words) = serde_json::from_slice::<ClaimWords<'_>>(event)
+    if h.event_json.starts_with(r#"{"type":"claim","#)
+        && let Ok(words) = serde_json::from_str::<ClaimWords<'_>>(h.event_json)
     {
         return Ok(words);
     }

@@ -621,13 +621,6 @@ fn write_subject(
         }
         p.close(']');
     };
-    let list = |p: &mut Pretty<'_>, items: &[Json]| match items.is_empty() {
-        true => {
-            p.open('[');
-            p.close(']');
-        }
-        false => p.value(items),
-    };
     p.open('{');
     p.key("aliases").open('[');
     for a in &s.aliases {
@@ -647,8 +640,7 @@ fn write_subject(
         }
         None => p.null(),
     }
-    p.key("candidates");
-    list(&mut p, &candidates_json(s));
+    p.key("candidates").value(&candidates_json(s));
     p.key("derived").value(&derived_json(s));
     p.key("dissent");
     claims(&mut p, &mut s.dissent());
@@ -669,8 +661,7 @@ fn write_subject(
         p.item().str(u);
     }
     p.close(']');
-    p.key("part_of");
-    list(&mut p, &part_of_json(s));
+    p.key("part_of").value(&part_of_json(s));
     p.key("parts").value(&parts_json(s));
     p.key("series").value(&series_json(s));
     p.key("status").str(s.status.as_str());
