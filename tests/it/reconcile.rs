@@ -1,7 +1,9 @@
 //! The reconciler end to end: golden output of `reconcile`, `conflicts`, `explain` and `graph`
 //! on crafted cases and on the project's own log, time travel, and refused definitions.
 
-use crate::support::{golden, log_of, reckon, root, scratch, seeded, snapshot};
+use crate::support::{
+    golden, log_of, reckon, reckon_with, root, scratch, seeded, settle, snapshot,
+};
 use std::path::{Path, PathBuf};
 
 /// A log of `tests/data/reconcile.jsonl` (every relation, status and sum case).
@@ -742,5 +744,125 @@ fn the_folded_snapshot_answers_as_the_whole_log_does() {
             whole.stdout,
             whole.stderr.lines().last().map(str::to_owned)
         )
+    );
+}
+
+/// A reconciliation of the subjects a pattern names (`reconcile` in each format, `explain`,
+/// `conflicts`, `graph`) is made from their part of the log read through the index, and says
+/// byte for byte what the whole log says (`--at` the log's length always folds the whole log):
+/// with an alias, a sum and its parts, a correction filed under another subject and a
+/// retraction in the log. A table whose pattern covers more than an eighth of the log folds
+/// the whole log lean instead; a pattern that names nothing is answered from the whole log,
+/// whose subjects the nearest names come from.
+#[test]
+fn named_subjects_are_reconciled_from_their_part_of_the_log_as_from_the_whole() {
+    let dir = scratch("part");
+    let log = seeded(&dir);
+    let more = [
+        r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#,
+        r#"{"subject": "captives/ua", "value": "about 9,000", "unit": "people", "as_of": "2025-05-02", "said_on": "2025-05-02", "speaker": "Someone Else"}"#,
+    ];
+    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(text.as_bytes())).code,
+        0
+    );
+    for args in [
+        &[
+            "add",
+            "--subject",
+            "other/x",
+            "--value",
+            "7",
+            "--said-on",
+            "2025-06-01",
+            "--speaker",
+            "Z",
+            "--supersedes",
+            "24",
+        ][..],
+        &["retract", "11", "--reason", "a test"][..],
+    ] {
+        let r = reckon(&log, args, None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    let len = "30";
+    let cache = dir.join("cache");
+    settle(&log);
+    let run = |args: &[&str]| {
+        reckon_with(
+            &log,
+            args,
+            None,
+            &[
+                ("RECKON_CACHE_DIR", cache.as_os_str()),
+                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+            ],
+        )
+    };
+    let commands: [&[&str]; 10] = [
+        &["reconcile"],
+        &["reconcile", "--format", "json"],
+        &["reconcile", "--format", "csv"],
+        &["explain"],
+        &["explain", "--format", "json"],
+        &["conflicts"],
+        &["conflicts", "--format", "json"],
+        &["conflicts", "--format", "csv"],
+        &["graph"],
+        &["graph", "--format", "json"],
+    ];
+    let mut through_part = 0;
+    for pattern in [
+        "pows/ukraine/held-by-russia",
+        "captives/ua",
+        "captives/*",
+        "exchange/2025-05-23/phase-1/per-side/civilians",
+        "exchange/2025-05-23/phase-1/per-side",
+        "exchange/",
+        "executions/*",
+    ] {
+        for command in commands {
+            let args: Vec<&str> = command.iter().copied().chain([pattern]).collect();
+            let part = run(&args);
+            let whole = run(&[&args[..], &["--at", len]].concat());
+            assert_eq!(part.code, whole.code, "{args:?}: {}", part.stderr);
+            assert_eq!(part.stdout, whole.stdout, "{args:?}");
+            assert!(!part.stdout.is_empty(), "{args:?}");
+            assert!(
+                !whole.stderr.contains("entries behind"),
+                "{args:?}: --at read a part"
+            );
+            // Explanations, conflicts and graphs read the part whatever it covers; a table
+            // only when it is under an eighth of the log (30 entries: three claims at most).
+            let read_part = part.stderr.contains("entries behind");
+            match (command[0], pattern) {
+                ("reconcile", "executions/*") => assert!(read_part, "{args:?}"),
+                ("reconcile", "exchange/") => assert!(!read_part, "{args:?}"),
+                ("reconcile", _) => {}
+                _ => assert!(read_part, "{args:?}: {}", part.stderr),
+            }
+            through_part += usize::from(read_part);
+        }
+    }
+    assert!(through_part > 40);
+    // The second question about a subject is answered through the saved index.
+    let again = run(&["explain", "captives/ua"]);
+    assert!(
+        again
+            .stderr
+            .contains("entries behind `captives/ua` through the saved index"),
+        "{}",
+        again.stderr
+    );
+    // A name the log does not have: the whole log's nearest names, as without an index.
+    let typo = run(&["explain", "pows/ukraine/held-by-rusia"]);
+    let whole = run(&["explain", "pows/ukraine/held-by-rusia", "--at", len]);
+    assert_eq!(typo.code, 2);
+    assert_eq!(typo.stderr.lines().last(), whole.stderr.lines().last());
+    assert!(
+        typo.stderr.contains("pows/ukraine/held-by-russia"),
+        "{}",
+        typo.stderr
     );
 }

@@ -579,6 +579,20 @@ impl Index {
             .filter(|n| pattern.matches(n))
     }
 
+    /// How many claims the index files under the subjects `wanted` names (canonical names):
+    /// what [`Index::entries`] reads for them, besides the events that are not claims.
+    pub fn claims_of(&self, wanted: &BTreeSet<String>) -> u64 {
+        wanted
+            .iter()
+            .filter_map(|name| {
+                self.dir
+                    .binary_search_by(|d| self.name(d).cmp(name.as_str()))
+                    .ok()
+            })
+            .map(|k| self.dir[k].spans.1)
+            .sum()
+    }
+
     /// Reads, from the log, every non-claim entry and the claims of the subjects `wanted`
     /// names (canonical names), in log order; each is decoded and its hash and position
     /// checked.

@@ -187,14 +187,15 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             } else {
                 a.common.format.not_csv().map_err(usage)?
             };
-            let entries = log.entries().map_err(ledger)?;
-            let (state, r) = reconcile_entries(&entries, &a.common)?;
-            let (text, listed) = if csv {
-                reckon_render::recon::conflicts_csv(&state, &r)
-            } else {
-                reckon_render::recon::conflicts_counted(&state, &r, format)
-            };
-            print(&text)?;
+            let listed = with_reconciliation(&log, &a.common, &mut |state, r| {
+                let (text, listed) = if csv {
+                    reckon_render::recon::conflicts_csv(state, r)
+                } else {
+                    reckon_render::recon::conflicts_counted(state, r, format)
+                };
+                print(&text)?;
+                Ok(listed)
+            })?;
             return Ok(u8::from(a.exit_code && listed > 0));
         }
         Command::Explain(a) => reconciled(&log, &a, Which::Explain, &mut print)?,
@@ -211,10 +212,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 method: args::MethodArg::Weighted,
                 format: FormatArg::Human,
             };
-            let entries = log.entries().map_err(ledger)?;
-            let (state, r) = reconcile_entries(&entries, &args)?;
-            let g = reckon_reconcile::graph::build(&r);
-            print(&reckon_render::recon::graph(&state, &g, format))?;
+            with_reconciliation(&log, &args, &mut |state, r| {
+                let g = reckon_reconcile::graph::build(r);
+                print(&reckon_render::recon::graph(state, &g, format))
+            })?;
         }
         Command::Query(a) => print(&questions::query(&log, a, quiet)?)?,
         Command::Check {
@@ -670,6 +671,95 @@ fn reconcile_entries<'e>(
     Ok((state, r))
 }
 
+/// The reconciliation `a` asks for, handed to `then` with the state it was made from: from
+/// the part of the log behind the subjects its pattern names when that part can answer (see
+/// [`subjects_part`]), else from every entry, decoded.
+fn with_reconciliation<T>(
+    log: &Log,
+    a: &ReconcileArgs,
+    then: &mut dyn FnMut(
+        &reckon_reconcile::State<'_>,
+        &reckon_reconcile::Reconciliation,
+    ) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let snapshot = log.snapshot().map_err(ledger)?;
+    if let Some(part) = subjects_part(&snapshot, a, false)?
+        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
+    {
+        return then(&state, &r);
+    }
+    let entries = snapshot.entries().map_err(ledger)?;
+    let (state, r) = reconcile_entries(&entries, a)?;
+    then(&state, &r)
+}
+
+/// The part of the log behind the subjects `a`'s pattern names, read through the saved index
+/// (or an index made by one checked pass, saved for the next question), with every origin's
+/// record learned from the whole log: what a reconciliation of those subjects reads of the
+/// log, so that its answer is the whole log's (`reckon_query::read_part`). `None` when the
+/// whole log must be read: no pattern, `--at`, `--known` or `--valid` (which change what the
+/// records are learned from), a pattern that names no subject the log has (the nearest names
+/// come from the whole log), no index to be had, or, with `lean`, subjects that hold more
+/// than an eighth of the log's entries (the lean fold of the whole log, which decodes each
+/// line briefly on all cores, is then the cheaper way; reading through the index decodes
+/// each entry whole, one at a time).
+fn subjects_part(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    a: &ReconcileArgs,
+    lean: bool,
+) -> Result<Option<reckon_query::Part>, Failure> {
+    let (Some(p), None, None, None) = (a.pattern.as_deref(), a.at, a.known, a.valid) else {
+        return Ok(None);
+    };
+    let most = if lean {
+        Some(snapshot.committed().map_err(ledger)?.seq / 8)
+    } else {
+        None
+    };
+    let pattern = reckon_reconcile::Pattern::new(p);
+    let part = reckon_query::read_part(snapshot, &pattern, true, most)
+        .map_err(ledger)?
+        .filter(|part| part.named_known);
+    if let Some(part) = &part
+        && std::env::var_os("RECKON_TRACE").is_some()
+    {
+        let how = if part.saved {
+            "through the saved index"
+        } else {
+            "through an index made by checking the whole log"
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "trace: read the {} entries behind `{p}` {how}",
+            part.entries.len()
+        );
+    }
+    Ok(part)
+}
+
+/// Reconciles the subjects `a` names from their part of the log: the state is that of the
+/// whole log's position and head, and every origin's record is the whole log's. `None` when
+/// no report comes of it (the whole log then says why).
+fn reconcile_part<'p, S: Send>(
+    part: &'p reckon_query::Part,
+    a: &ReconcileArgs,
+    make: &(dyn Fn(reckon_reconcile::SubjectReport) -> S + Sync),
+) -> Option<(
+    reckon_reconcile::State<'p>,
+    reckon_reconcile::Reconciliation<S>,
+)> {
+    let mut state = reckon_reconcile::State::fold(&part.entries, None);
+    state.position = part.head.0;
+    state.head = reckon_claim::EntryHash::from_hex(&part.head.1);
+    let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
+    let opts = reckon_reconcile::Options {
+        records: part.records.clone(),
+        ..reconcile_options(a)
+    };
+    let r = reckon_reconcile::reconcile_map(&state, pattern.as_ref(), &opts, make);
+    (!r.subjects.is_empty()).then_some((state, r))
+}
+
 /// Refuses `--at` past the end of a log of `len` entries.
 fn check_at(a: &ReconcileArgs, len: usize) -> Result<(), Failure> {
     match a.at {
@@ -738,19 +828,38 @@ fn reconciled(
     } else {
         a.format.not_csv().map_err(usage)?
     };
+    let snapshot = log.snapshot().map_err(ledger)?;
+    // A pattern that names subjects is answered from their part of the log when it can be.
+    let part = subjects_part(&snapshot, a, which == Which::Table)?;
+    let cells = if csv {
+        reckon_render::recon::csv_cells
+    } else {
+        reckon_render::recon::summary_cells
+    };
+    if which == Which::Table
+        && format == Format::Human
+        && let Some((_, r)) = part
+            .as_ref()
+            .and_then(|p| reconcile_part(p, a, &|s| cells(&s)))
+    {
+        if csv {
+            return print(&reckon_render::recon::csv_of_rows(r.subjects.into_iter()));
+        }
+        return print(&reckon_render::recon::reconcile_table(r));
+    }
+    if let Some((state, r)) = part.as_ref().and_then(|p| reconcile_part(p, a, &|s| s)) {
+        return match which {
+            Which::Table => reckon_render::recon::reconcile_into(&state, &r, format, print),
+            Which::Explain => reckon_render::recon::explain_into(&state, &r, format, print),
+        };
+    }
     if which == Which::Table && format == Format::Human {
         // The table shows no claim's details: a lean fold keeps what reconciling reads of
         // each claim (a few hundred bytes, names shared), never every decoded entry at once.
         // The lean entries come from the saved folded snapshot when it matches the log.
-        let snapshot = log.snapshot().map_err(ledger)?;
         // Each subject's report is made into its row at once: the rows are kept, never every
         // report.
         let state = lean_state(&snapshot, a, None)?;
-        let cells = if csv {
-            reckon_render::recon::csv_cells
-        } else {
-            reckon_render::recon::summary_cells
-        };
         let r = reconcile_state(&state, a, &|s| cells(&s))?;
         // The command ends here: handing a million claims back to the allocator one by one
         // takes a few hundred milliseconds that the process's exit does at once.
@@ -761,9 +870,9 @@ fn reconciled(
         return print(&reckon_render::recon::reconcile_table(r));
     }
     if which == Which::Table && format == Format::Json {
-        return reconciled_json(log, a, print);
+        return reconciled_json(&snapshot, a, print);
     }
-    let entries = log.entries().map_err(ledger)?;
+    let entries = snapshot.entries().map_err(ledger)?;
     let (state, r) = reconcile_entries(&entries, a)?;
     match which {
         Which::Table => reckon_render::recon::reconcile_into(&state, &r, format, print),
@@ -818,13 +927,12 @@ fn lean_state(
 /// whole claims a batch of subjects shows read again from those lines (each re-hashed and
 /// matched to the pass that checked it), so that a million decoded entries are never held.
 fn reconciled_json(
-    log: &Log,
+    snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    let snapshot = log.snapshot().map_err(ledger)?;
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
-    let state = lean_state(&snapshot, a, Some(&mut spans))?;
+    let state = lean_state(snapshot, a, Some(&mut spans))?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
     let opts = reconcile_options(a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);

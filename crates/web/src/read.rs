@@ -35,7 +35,7 @@ pub(crate) fn subjects_page(snap: &Snapshot<'_>) -> Result<String, WebError> {
 /// had. `None` when the log has no such subject.
 pub(crate) fn subject_page(snap: &Snapshot<'_>, subject: &str) -> Result<Option<String>, WebError> {
     let pattern = Pattern::new(subject);
-    if let Some(part) = reckon_query::read_part(snap, &pattern, true)? {
+    if let Some(part) = reckon_query::read_part(snap, &pattern, true, None)? {
         if !part.named_known {
             return Ok(None);
         }

@@ -177,7 +177,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     let needs_records = !matches!(q.source, Source::Claims);
     // Records the index holds are those of this snapshot: a whole read below reuses them.
     let mut learned = None;
-    if let Some(part) = read_part(&snap, &pattern, needs_records).map_err(RunError::Log)? {
+    if let Some(part) = read_part(&snap, &pattern, needs_records, None).map_err(RunError::Log)? {
         let ctx = Context {
             head: Some(part.head.clone()),
             records: part.records.clone(),
@@ -246,11 +246,14 @@ pub struct Part {
 /// (made again from one checked pass when it does not match the log, and then saved for the
 /// next read). With `records`, every origin's record comes with it, learned from the whole
 /// log when the saved index has none. `Ok(None)` when no index can be had (the entries file
-/// changed under the snapshot): the caller reads the whole log instead.
+/// changed under the snapshot), or when the subjects hold more than `most` claims (a caller
+/// with a cheaper way through the whole log says how many are worth reading one by one):
+/// the caller reads the whole log instead.
 pub fn read_part(
     snap: &reckon_ledger::Snapshot<'_>,
     pattern: &Pattern,
     records: bool,
+    most: Option<u64>,
 ) -> Result<Option<Part>, reckon_ledger::LedgerError> {
     use reckon_index::{Index, expand};
     // Claims need only where each subject's entries are, which one verify-speed pass gives.
@@ -279,6 +282,9 @@ pub fn read_part(
         }))
         .collect();
     let wanted = expand(&others, &exact);
+    if most.is_some_and(|most| index.claims_of(&wanted) > most) {
+        return Ok(None);
+    }
     let Ok(entries) = index.entries(snap, &wanted) else {
         return Ok(None);
     };
