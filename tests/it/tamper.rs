@@ -292,3 +292,66 @@ fn memchr_positions(bytes: &[u8]) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect()
 }
+
+/// `reckon log` writes each entry's line as the pass checks it (a piece of the log at a time,
+/// on all cores), never holding the log: over a log of several pieces every entry is listed
+/// once, in order, as the entries file has it (seq and hash, line by line); with a byte
+/// changed in the middle the listing stops before the changed entry, fails, and names it.
+#[test]
+fn the_listing_is_written_as_checked_and_stops_at_the_first_bad_entry() {
+    let dir = scratch("listing");
+    let log = Log::at(dir.join("log"));
+    log.init().unwrap();
+    let claims: String = (0..12_000)
+        .map(|i| {
+            format!(
+                "{{\"subject\":\"list/s{}\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"S{i}\",\"quote\":\"{}\"}}\n",
+                i % 31,
+                "words ".repeat(20)
+            )
+        })
+        .collect();
+    reckon_ledger::import(&log, "list.jsonl", claims.as_bytes()).unwrap();
+    let path = log.entries_path();
+    let original = std::fs::read(&path).unwrap();
+    assert!(original.len() > 4 << 20, "{} bytes", original.len());
+    let file_lines: Vec<&[u8]> = original
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let listed = |stdout: &str| -> Vec<(u64, String)> {
+        stdout
+            .lines()
+            .map(|l| {
+                let j: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    j["seq"].as_u64().unwrap(),
+                    j["hash"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let dir_log = dir.join("log");
+    let whole = reckon(&dir_log, &["log", "--format", "json"], None);
+    assert_eq!(whole.code, 0, "{}", whole.stderr);
+    let rows = listed(&whole.stdout);
+    assert_eq!(rows.len(), file_lines.len());
+    for (k, ((seq, hash), line)) in rows.iter().zip(&file_lines).enumerate() {
+        assert_eq!(*seq, k as u64 + 1);
+        assert!(line.starts_with(hash.as_bytes()), "entry {seq}");
+    }
+    // A byte of entry 9,000's event changed (its line is well past the first pieces).
+    let start: usize = file_lines[..8_999].iter().map(|l| l.len() + 1).sum();
+    let mut bytes = original.clone();
+    bytes[start + 200] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let broken = reckon(&dir_log, &["log", "--format", "json"], None);
+    assert_eq!(broken.code, 1);
+    assert!(broken.stderr.contains("entry 9000"), "{}", broken.stderr);
+    let rows = listed(&broken.stdout);
+    // The pieces checked before the bad one were listed; nothing from it or after it.
+    assert!(!rows.is_empty() && rows.len() < 9_000, "{}", rows.len());
+    for (k, (seq, _)) in rows.iter().enumerate() {
+        assert_eq!(*seq, k as u64 + 1);
+    }
+}

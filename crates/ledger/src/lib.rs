@@ -285,7 +285,7 @@ pub use import::{
     import_gated, parse_input_line,
 };
 pub use log::{ENTRIES, HEAD, Head, Log, Progress, Repair, Stamp, recording_time};
-pub use lookup::find;
+pub use lookup::{EntryId, find};
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
 pub use scan::{
     BriefProjector, IntoPieces, Keep, Projected, Projector, Scan, Visitor, scan, scan_briefly,

@@ -2,40 +2,77 @@
 
 use crate::format::Entry;
 
-/// Finds an entry by `12`, `#12`, or at least four leading hex digits of its hash.
+/// An entry as a person names it: `12` or `#12` (its sequence number), or at least four
+/// leading lowercase hex digits of its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryId {
+    /// By sequence number.
+    Seq(u64),
+    /// By the first hex digits of its hash.
+    Prefix(String),
+}
+
+impl EntryId {
+    /// Reads what a person typed, saying what is wrong with it.
+    pub fn parse(id: &str) -> Result<EntryId, String> {
+        let id = id.trim();
+        let digits = id.strip_prefix('#').unwrap_or(id);
+        let is_seq =
+            !digits.is_empty() && digits.len() < 12 && digits.bytes().all(|b| b.is_ascii_digit());
+        if is_seq {
+            return digits
+                .parse()
+                .map(EntryId::Seq)
+                .map_err(|_| format!("`{id}` is not a sequence number"));
+        }
+        let hexish = id.len() >= 4 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !hexish {
+            return Err(format!(
+                "`{id}` is neither a sequence number (like 12 or #12) nor a hash prefix (at least 4 lowercase hex digits)"
+            ));
+        }
+        Ok(EntryId::Prefix(id.to_owned()))
+    }
+
+    /// Whether it names `e`.
+    pub fn names(&self, e: &Entry) -> bool {
+        match self {
+            EntryId::Seq(n) => e.seq == *n,
+            EntryId::Prefix(p) => e.hash.has_hex_prefix(p),
+        }
+    }
+
+    /// The one entry it names among `entries` (in log order: every entry of a log of `len`
+    /// entries that it could name, and any others), or why there is none.
+    pub fn pick<'a>(&self, entries: &'a [Entry], len: u64) -> Result<&'a Entry, String> {
+        let mut found = entries.iter().filter(|e| self.names(e));
+        match (self, found.next(), found.next()) {
+            (_, Some(e), None) | (EntryId::Seq(_), Some(e), Some(_)) => Ok(e),
+            (EntryId::Seq(n), None, _) => {
+                Err(format!("there is no entry #{n}; the log has {len} entries"))
+            }
+            (EntryId::Prefix(p), None, _) => Err(format!("no entry's hash starts with `{p}`")),
+            (EntryId::Prefix(p), Some(a), Some(b)) => Err(format!(
+                "`{p}` is ambiguous: entries #{} and #{} (at least) both start with it; give more digits",
+                a.seq, b.seq
+            )),
+        }
+    }
+}
+
+/// Finds an entry of `entries` (a whole log, in order) by `12`, `#12`, or at least four
+/// leading hex digits of its hash.
 pub fn find<'a>(entries: &'a [Entry], id: &str) -> Result<&'a Entry, String> {
-    let id = id.trim();
-    let digits = id.strip_prefix('#').unwrap_or(id);
-    let is_seq =
-        !digits.is_empty() && digits.len() < 12 && digits.bytes().all(|b| b.is_ascii_digit());
-    if is_seq {
-        let n: u64 = digits
-            .parse()
-            .map_err(|_| format!("`{id}` is not a sequence number"))?;
-        return n
+    let id = EntryId::parse(id)?;
+    if let EntryId::Seq(n) = id {
+        // A whole log's entry n is its n-th.
+        if let Some(e) = n
             .checked_sub(1)
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| entries.get(i))
-            .ok_or_else(|| {
-                format!(
-                    "there is no entry #{n}; the log has {} entries",
-                    entries.len()
-                )
-            });
+        {
+            return Ok(e);
+        }
     }
-    let hexish = id.len() >= 4 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    if !hexish {
-        return Err(format!(
-            "`{id}` is neither a sequence number (like 12 or #12) nor a hash prefix (at least 4 lowercase hex digits)"
-        ));
-    }
-    let mut found = entries.iter().filter(|e| e.hash.has_hex_prefix(id));
-    match (found.next(), found.next()) {
-        (Some(e), None) => Ok(e),
-        (None, _) => Err(format!("no entry's hash starts with `{id}`")),
-        (Some(a), Some(b)) => Err(format!(
-            "`{id}` is ambiguous: entries #{} and #{} (at least) both start with it; give more digits",
-            a.seq, b.seq
-        )),
-    }
+    id.pick(entries, entries.len() as u64)
 }

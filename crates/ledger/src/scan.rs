@@ -453,6 +453,17 @@ pub fn scan_projecting<V: Send>(
     )
 }
 
+/// [`scan_projecting`] that hands each piece of what `project` returned to `sink` as soon as
+/// its entries are checked (in file order), instead of keeping them all. The entries before a
+/// problem have been handed out when the problem is returned.
+pub fn scan_projecting_each<V: Send>(
+    r: impl Read,
+    project: &Projector<'_, V>,
+    sink: &mut dyn FnMut(Vec<V>),
+) -> std::io::Result<Result<Scan, Problem>> {
+    Ok(scan_core(r, Keep::Nothing, Some(Visit::Entries(project)), Some(sink))?.map(|(s, _)| s))
+}
+
 /// [`scan_projecting`] with each entry decoded briefly ([`Brief`]): the same checks, a claim's
 /// words borrowed from its line for `project`, and what it returned kept in pieces.
 pub fn scan_briefly<V: Send>(

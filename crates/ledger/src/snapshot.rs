@@ -202,6 +202,21 @@ impl Snapshot<'_> {
         self.visited(scanned)
     }
 
+    /// [`Snapshot::project`] that hands each piece of what `project` returned to `sink` as soon
+    /// as its entries are checked, in log order, and keeps none: for a reader that writes every
+    /// entry out (`reckon log`) without holding them all. Only the returned head says the whole
+    /// log passed: the entries handed out before a problem are the checked ones before it.
+    pub fn project_each<V: Send>(
+        &self,
+        project: &Projector<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>),
+    ) -> Result<Head, LedgerError> {
+        let scanned = crate::scan::scan_projecting_each(self.bytes()?, project, sink)
+            .map_err(io(&self.log.entries_path(), "read"))?;
+        self.visited(scanned.map(|s| (s, ())))
+            .map(|(head, ())| head)
+    }
+
     /// [`Snapshot::project`] with each entry decoded briefly (see [`crate::Brief`]): the same checks,
     /// with a claim's words borrowed from its line for `project` instead of copied into a whole
     /// decoded entry first. What `project` returned comes back in pieces ([`Projected`]).

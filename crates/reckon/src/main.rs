@@ -158,25 +158,21 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Import(a) => print(&writes::import(&log, a, quiet)?)?,
         Command::Extract(a) => print(&interchange::extract(a, quiet)?)?,
         Command::Export(a) => interchange::export(&log, a, &mut print)?,
-        Command::Log { format } => {
-            let entries = log.entries().map_err(ledger)?;
-            if format == FormatArg::Csv {
-                print(&reckon_render::log_csv(&entries))?;
-            } else {
-                print(&reckon_render::log(
-                    &entries,
-                    format.not_csv().map_err(usage)?,
-                ))?;
-            }
-        }
+        Command::Log { format } => listing(&log, format, &mut print)?,
         Command::Show { id, format } => {
             let format = format.not_csv().map_err(usage)?;
-            let entries = log.entries().map_err(ledger)?;
-            let e = reckon_ledger::find(&entries, &id).map_err(|m| Failure {
-                code: 2,
-                error: anyhow::anyhow!(m),
-            })?;
-            let fate = Fate::of(&entries, e);
+            let id = reckon_ledger::EntryId::parse(&id).map_err(usage)?;
+            // One checked pass keeps the entries `id` could name and those that retract or
+            // correct an entry (a few), never the whole log.
+            let snapshot = log.snapshot().map_err(ledger)?;
+            let mut kept: Vec<reckon_ledger::Entry> = Vec::new();
+            let keep =
+                |e: reckon_ledger::Entry, _| (id.names(&e) || Fate::could_change(&e)).then_some(e);
+            let head = snapshot
+                .project_each(&keep, &mut |piece| kept.extend(piece.into_iter().flatten()))
+                .map_err(ledger)?;
+            let e = id.pick(&kept, head.seq).map_err(usage)?;
+            let fate = Fate::among(&kept, e);
             print(&reckon_render::show(e, &fate, format))?;
         }
         Command::Reconcile(a) => reconciled(&log, &a, Which::Table, &mut print)?,
@@ -959,6 +955,43 @@ fn reconciled_json(
     std::mem::forget(reports);
     std::mem::forget(state);
     printed
+}
+
+/// `reckon log`: each entry's line written as soon as the entry is checked (decoded on all
+/// cores, a piece of the log at a time), so that a long log is never held whole. A log that
+/// fails a check stops the listing after the last good entry, with the error.
+fn listing(
+    log: &Log,
+    format: FormatArg,
+    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let csv = format == FormatArg::Csv;
+    let format = if csv {
+        Format::Human
+    } else {
+        format.not_csv().map_err(usage)?
+    };
+    let snapshot = log.snapshot().map_err(ledger)?;
+    if csv {
+        print(&reckon_render::log_csv_header())?;
+    }
+    let line = |e: reckon_ledger::Entry, _| {
+        if csv {
+            reckon_render::log_csv_row(&e)
+        } else {
+            reckon_render::log_line(&e, format)
+        }
+    };
+    // A failed write (a closed pipe) stops the printing; the pass goes on to its end.
+    let mut printed = Ok(());
+    let checked = snapshot.project_each(&line, &mut |lines| {
+        if printed.is_ok() {
+            printed = print(&lines.concat());
+        }
+    });
+    printed?;
+    checked.map_err(ledger)?;
+    Ok(())
 }
 
 fn verify(

@@ -513,11 +513,16 @@ impl Fate {
     /// The fate of `e` among `entries` (the whole log, in order): every later retraction and
     /// correction that names it.
     pub fn of(entries: &[Entry], e: &Entry) -> Fate {
-        let mut fate = Fate::default();
         let later = usize::try_from(e.seq)
             .unwrap_or(usize::MAX)
             .min(entries.len());
-        for l in &entries[later..] {
+        Fate::of_later(&entries[later..], e)
+    }
+
+    /// The fate of `e` from the entries after it.
+    fn of_later(later: &[Entry], e: &Entry) -> Fate {
+        let mut fate = Fate::default();
+        for l in later {
             match &l.event {
                 Event::Retract { claim, reason } if *claim == e.hash => {
                     fate.retracted_by.push((l.seq, reason.clone()));
@@ -527,6 +532,19 @@ impl Fate {
             }
         }
         fate
+    }
+
+    /// The fate of `e` from `later`: entries of its log in order, any subset that holds every
+    /// entry that [`Fate::could_change`] (the entries at or before `e` are passed over).
+    pub fn among(later: &[Entry], e: &Entry) -> Fate {
+        let from = later.partition_point(|l| l.seq <= e.seq);
+        Fate::of_later(&later[from..], e)
+    }
+
+    /// Whether `l` retracts or corrects an entry: what [`Fate::among`] must be given.
+    pub fn could_change(l: &Entry) -> bool {
+        matches!(&l.event, Event::Retract { .. })
+            || matches!(&l.event, Event::Claim(c) if c.supersedes.is_some())
     }
 
     /// The fate of every entry of `entries` (the whole log, in order), in one pass: entry `k`'s

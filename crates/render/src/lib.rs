@@ -178,53 +178,52 @@ pub fn event_summary(event: &Event) -> String {
     }
 }
 
-/// `reckon log --format csv`: `seq,hash,at,kind,subject,summary`, one row an entry (the
-/// subject of a claim or definition, else empty).
-pub fn log_csv(entries: &[Entry]) -> String {
-    query::csv(
-        &["seq", "hash", "at", "kind", "subject", "summary"],
-        entries.iter().map(|e| {
-            let subject = match &e.event {
-                Event::Claim(c) => c.subject.to_string(),
-                Event::Define(d) => d.subject.to_string(),
-                Event::Alias { subject, .. } => subject.to_string(),
-                _ => String::new(),
-            };
-            vec![
-                e.seq.to_string(),
-                e.hash.to_hex(),
-                e.at.to_string(),
-                e.event.kind().to_string(),
-                subject,
-                one_line(&event_summary(&e.event)).into_owned(),
-            ]
-        }),
-    )
+/// The columns of `reckon log --format csv`.
+const LOG_COLUMNS: [&str; 6] = ["seq", "hash", "at", "kind", "subject", "summary"];
+
+/// The header row of `reckon log --format csv` (see [`log_csv_row`]).
+pub fn log_csv_header() -> String {
+    query::csv_row(LOG_COLUMNS.iter().map(|c| (*c).to_owned()))
 }
 
-/// `reckon log`: one line per entry (`SEQ HASH12 AT KIND SUMMARY`), or one JSON object per
-/// line `{"seq","hash","prev","at","event"}` where `event` is the event as stored.
-pub fn log(entries: &[Entry], format: Format) -> String {
-    let mut out = String::new();
-    for e in entries {
-        match format {
-            Format::Human => {
-                out.push_str(&format!(
-                    "{:>5}  {}  {}  {:<7}  {}\n",
-                    e.seq,
-                    short(&e.hash),
-                    e.at,
-                    e.event.kind(),
-                    one_line(&event_summary(&e.event))
-                ));
-            }
-            Format::Json => {
-                out.push_str(&entry_json(e).to_string());
-                out.push('\n');
-            }
+/// One entry's row of `reckon log --format csv`: `seq,hash,at,kind,subject,summary` (the
+/// subject of a claim or definition, else empty).
+pub fn log_csv_row(e: &Entry) -> String {
+    let subject = match &e.event {
+        Event::Claim(c) => c.subject.to_string(),
+        Event::Define(d) => d.subject.to_string(),
+        Event::Alias { subject, .. } => subject.to_string(),
+        _ => String::new(),
+    };
+    query::csv_row([
+        e.seq.to_string(),
+        e.hash.to_hex(),
+        e.at.to_string(),
+        e.event.kind().to_string(),
+        subject,
+        one_line(&event_summary(&e.event)).into_owned(),
+    ])
+}
+
+/// One entry's line of `reckon log`: `SEQ HASH12 AT KIND SUMMARY`, or a JSON object
+/// `{"seq","hash","prev","at","event"}` where `event` is the event as stored. Each line stands
+/// alone (no width depends on other entries), so a listing is written as it is read.
+pub fn log_line(e: &Entry, format: Format) -> String {
+    match format {
+        Format::Human => format!(
+            "{:>5}  {}  {}  {:<7}  {}\n",
+            e.seq,
+            short(&e.hash),
+            e.at,
+            e.event.kind(),
+            one_line(&event_summary(&e.event))
+        ),
+        Format::Json => {
+            let mut line = entry_json(e).to_string();
+            line.push('\n');
+            line
         }
     }
-    out
 }
 
 /// An entry as JSON: `{"at", "event", "format", "hash", "prev", "seq"}`.

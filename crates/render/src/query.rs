@@ -182,16 +182,22 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
 /// spreadsheets read it as they are.
 /// CSV of a header and rows, nothing else.
 pub fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let line = |fields: &mut dyn Iterator<Item = String>| {
-        let mut l = fields.map(|f| csv_field(&f)).collect::<Vec<_>>().join(",");
-        l.push('\n');
-        l
-    };
-    let mut out = line(&mut header.iter().map(|h| (*h).to_owned()));
+    let mut out = csv_row(header.iter().map(|h| (*h).to_owned()));
     for r in rows {
-        out.push_str(&line(&mut r.into_iter()));
+        out.push_str(&csv_row(r));
     }
     out
+}
+
+/// One CSV row: the fields quoted where they must be (see [`csv_field`]), a newline after.
+pub fn csv_row(fields: impl IntoIterator<Item = String>) -> String {
+    let mut l = fields
+        .into_iter()
+        .map(|f| csv_field(&f))
+        .collect::<Vec<_>>()
+        .join(",");
+    l.push('\n');
+    l
 }
 
 pub fn csv_aside(a: &Answer) -> String {
