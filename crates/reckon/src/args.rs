@@ -260,6 +260,10 @@ Examples:
         dry: DryRun,
     },
     /// List the entries, one a line.
+    ///
+    /// Each entry is listed as soon as it is checked (hash, link, event), so a long log starts
+    /// printing at once and is never held whole. A damaged log stops the listing before the
+    /// first bad entry, which the error names (exit 1).
     #[command(
         after_help = "Examples:\n  reckon log\n  reckon log --format json | jq .event.subject"
     )]
