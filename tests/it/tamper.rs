@@ -225,18 +225,7 @@ fn a_rehashed_invalid_event_is_caught_by_verify_deep_and_by_reading() {
 #[test]
 fn flips_in_a_log_checked_on_several_threads_and_pieces_are_named_at_their_entry() {
     let dir = scratch("tamper-big");
-    let log = Log::at(dir.join("log"));
-    log.init().unwrap();
-    let claims: String = (0..62_000)
-        .map(|i| {
-            format!(
-                "{{\"subject\":\"big/s{}\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"Speaker number {i}\",\"quote\":\"{}\"}}\n",
-                i % 97,
-                "words ".repeat(20)
-            )
-        })
-        .collect();
-    reckon_ledger::import(&log, "big.jsonl", claims.as_bytes()).unwrap();
+    let log = many_claims(&dir, 62_000, 97);
     let path = log.entries_path();
     let original = std::fs::read(&path).unwrap();
     assert!(original.len() > 18 << 20, "{} bytes", original.len());
@@ -284,6 +273,23 @@ fn flips_in_a_log_checked_on_several_threads_and_pieces_are_named_at_their_entry
     assert!(log.verify().unwrap().is_ok());
 }
 
+/// A new log in `dir/log` of `n` claims (about 350 bytes each) over `subjects` subjects.
+fn many_claims(dir: &std::path::Path, n: usize, subjects: usize) -> Log {
+    let log = Log::at(dir.join("log"));
+    log.init().unwrap();
+    let claims: String = (0..n)
+        .map(|i| {
+            format!(
+                "{{\"subject\":\"big/s{}\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"Speaker number {i}\",\"quote\":\"{}\"}}\n",
+                i % subjects,
+                "words ".repeat(20)
+            )
+        })
+        .collect();
+    reckon_ledger::import(&log, "big.jsonl", claims.as_bytes()).unwrap();
+    log
+}
+
 fn memchr_positions(bytes: &[u8]) -> Vec<usize> {
     bytes
         .iter()
@@ -300,18 +306,7 @@ fn memchr_positions(bytes: &[u8]) -> Vec<usize> {
 #[test]
 fn the_listing_is_written_as_checked_and_stops_at_the_first_bad_entry() {
     let dir = scratch("listing");
-    let log = Log::at(dir.join("log"));
-    log.init().unwrap();
-    let claims: String = (0..12_000)
-        .map(|i| {
-            format!(
-                "{{\"subject\":\"list/s{}\",\"value\":\"{i}\",\"said_on\":\"2025\",\"speaker\":\"S{i}\",\"quote\":\"{}\"}}\n",
-                i % 31,
-                "words ".repeat(20)
-            )
-        })
-        .collect();
-    reckon_ledger::import(&log, "list.jsonl", claims.as_bytes()).unwrap();
+    let log = many_claims(&dir, 12_000, 31);
     let path = log.entries_path();
     let original = std::fs::read(&path).unwrap();
     assert!(original.len() > 4 << 20, "{} bytes", original.len());
