@@ -45,17 +45,22 @@ impl EntryId {
     /// The one entry it names among `entries` (in log order: every entry of a log of `len`
     /// entries that it could name, and any others), or why there is none.
     pub fn pick<'a>(&self, entries: &'a [Entry], len: u64) -> Result<&'a Entry, String> {
-        let mut found = entries.iter().filter(|e| self.names(e));
-        match (self, found.next(), found.next()) {
-            (_, Some(e), None) | (EntryId::Seq(_), Some(e), Some(_)) => Ok(e),
-            (EntryId::Seq(n), None, _) => {
-                Err(format!("there is no entry #{n}; the log has {len} entries"))
+        match self {
+            EntryId::Seq(n) => entries
+                .iter()
+                .find(|e| e.seq == *n)
+                .ok_or_else(|| format!("there is no entry #{n}; the log has {len} entries")),
+            EntryId::Prefix(p) => {
+                let mut found = entries.iter().filter(|e| self.names(e));
+                match (found.next(), found.next()) {
+                    (Some(e), None) => Ok(e),
+                    (None, _) => Err(format!("no entry's hash starts with `{p}`")),
+                    (Some(a), Some(b)) => Err(format!(
+                        "`{p}` is ambiguous: entries #{} and #{} (at least) both start with it; give more digits",
+                        a.seq, b.seq
+                    )),
+                }
             }
-            (EntryId::Prefix(p), None, _) => Err(format!("no entry's hash starts with `{p}`")),
-            (EntryId::Prefix(p), Some(a), Some(b)) => Err(format!(
-                "`{p}` is ambiguous: entries #{} and #{} (at least) both start with it; give more digits",
-                a.seq, b.seq
-            )),
         }
     }
 }

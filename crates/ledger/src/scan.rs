@@ -57,7 +57,7 @@ pub type Projector<'v, V> = dyn Fn(Entry, (u64, u32)) -> V + Sync + 'v;
 pub type BriefProjector<'v, V> = dyn Fn(Brief<'_>, (u64, u32)) -> V + Sync + 'v;
 
 /// What a pass hands each checked line to, beside its checks.
-enum Visit<'v, V> {
+pub(crate) enum Visit<'v, V> {
     /// The line's bytes, undecoded.
     Lines(&'v Visitor<'v, V>),
     /// The decoded entry.
@@ -453,17 +453,6 @@ pub fn scan_projecting<V: Send>(
     )
 }
 
-/// [`scan_projecting`] that hands each piece of what `project` returned to `sink` as soon as
-/// its entries are checked (in file order), instead of keeping them all. The entries before a
-/// problem have been handed out when the problem is returned.
-pub fn scan_projecting_each<V: Send>(
-    r: impl Read,
-    project: &Projector<'_, V>,
-    sink: &mut dyn FnMut(Vec<V>),
-) -> std::io::Result<Result<Scan, Problem>> {
-    Ok(scan_core(r, Keep::Nothing, Some(Visit::Entries(project)), Some(sink))?.map(|(s, _)| s))
-}
-
 /// [`scan_projecting`] with each entry decoded briefly ([`Brief`]): the same checks, a claim's
 /// words borrowed from its line for `project`, and what it returned kept in pieces.
 pub fn scan_briefly<V: Send>(
@@ -473,16 +462,17 @@ pub fn scan_briefly<V: Send>(
     scan_core(r, Keep::Nothing, Some(Visit::Briefs(project)), None)
 }
 
-/// [`scan_briefly`] that hands each piece of what `project` returned to `sink` as soon as its
-/// entries are checked (in file order), instead of keeping them all: a reader can use the
-/// first entries while later ones are read. The entries before a problem have been handed
-/// out when the problem is returned.
-pub fn scan_briefly_each<V: Send>(
+/// Checks every entry read from `r`, as [`scan_projecting`] or [`scan_briefly`] do (as `visit`
+/// says), and hands each piece of what the projector returned to `sink` as soon as its entries
+/// are checked (in file order), instead of keeping them all: a reader can use the first
+/// entries while later ones are read. The entries before a problem have been handed out when
+/// the problem is returned.
+pub(crate) fn scan_each<V: Send>(
     r: impl Read,
-    project: &BriefProjector<'_, V>,
+    visit: Visit<'_, V>,
     sink: &mut dyn FnMut(Vec<V>),
 ) -> std::io::Result<Result<Scan, Problem>> {
-    Ok(scan_core(r, Keep::Nothing, Some(Visit::Briefs(project)), Some(sink))?.map(|(s, _)| s))
+    Ok(scan_core(r, Keep::Nothing, Some(visit), Some(sink))?.map(|(s, _)| s))
 }
 
 fn scan_core<V: Send>(

@@ -211,10 +211,7 @@ impl Snapshot<'_> {
         project: &Projector<'_, V>,
         sink: &mut dyn FnMut(Vec<V>),
     ) -> Result<Head, LedgerError> {
-        let scanned = crate::scan::scan_projecting_each(self.bytes()?, project, sink)
-            .map_err(io(&self.log.entries_path(), "read"))?;
-        self.visited(scanned.map(|s| (s, ())))
-            .map(|(head, ())| head)
+        self.each(crate::scan::Visit::Entries(project), sink)
     }
 
     /// [`Snapshot::project`] with each entry decoded briefly (see [`crate::Brief`]): the same checks,
@@ -238,7 +235,16 @@ impl Snapshot<'_> {
         project: &BriefProjector<'_, V>,
         sink: &mut dyn FnMut(Vec<V>),
     ) -> Result<Head, LedgerError> {
-        let scanned = crate::scan::scan_briefly_each(self.bytes()?, project, sink)
+        self.each(crate::scan::Visit::Briefs(project), sink)
+    }
+
+    /// The pass of [`Snapshot::project_each`] and [`Snapshot::project_brief_each`].
+    fn each<V: Send>(
+        &self,
+        visit: crate::scan::Visit<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>),
+    ) -> Result<Head, LedgerError> {
+        let scanned = crate::scan::scan_each(self.bytes()?, visit, sink)
             .map_err(io(&self.log.entries_path(), "read"))?;
         self.visited(scanned.map(|s| (s, ())))
             .map(|(head, ())| head)

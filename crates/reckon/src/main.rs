@@ -818,62 +818,55 @@ fn reconciled(
     which: Which,
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    let csv = a.format == FormatArg::Csv && which == Which::Table;
+    if which == Which::Explain {
+        let format = a.format.not_csv().map_err(usage)?;
+        return with_reconciliation(log, a, &mut |state, r| {
+            reckon_render::recon::explain_into(state, r, format, &mut *print)
+        });
+    }
+    let csv = a.format == FormatArg::Csv;
     let format: Format = if csv {
         Format::Human
     } else {
         a.format.not_csv().map_err(usage)?
     };
     let snapshot = log.snapshot().map_err(ledger)?;
-    // A pattern that names subjects is answered from their part of the log when it can be.
-    let part = subjects_part(&snapshot, a, which == Which::Table)?;
+    // A pattern that names a few subjects is answered from their part of the log.
+    let part = subjects_part(&snapshot, a, true)?;
+    if format == Format::Json {
+        if let Some((state, r)) = part.as_ref().and_then(|p| reconcile_part(p, a, &|s| s)) {
+            return reckon_render::recon::reconcile_into(&state, &r, format, print);
+        }
+        return reconciled_json(&snapshot, a, print);
+    }
     let cells = if csv {
         reckon_render::recon::csv_cells
     } else {
         reckon_render::recon::summary_cells
     };
-    if which == Which::Table
-        && format == Format::Human
-        && let Some((_, r)) = part
-            .as_ref()
-            .and_then(|p| reconcile_part(p, a, &|s| cells(&s)))
+    let r = match part
+        .as_ref()
+        .and_then(|p| reconcile_part(p, a, &|s| cells(&s)))
     {
-        if csv {
-            return print(&reckon_render::recon::csv_of_rows(r.subjects.into_iter()));
+        Some((_, r)) => r,
+        None => {
+            // The table shows no claim's details: a lean fold keeps what reconciling reads
+            // of each claim (a few hundred bytes, names shared), never every decoded entry at
+            // once. The lean entries come from the saved folded snapshot when it matches the
+            // log. Each subject's report is made into its row at once: the rows are kept,
+            // never every report.
+            let state = lean_state(&snapshot, a, None)?;
+            let r = reconcile_state(&state, a, &|s| cells(&s))?;
+            // The command ends here: handing a million claims back to the allocator one by
+            // one takes a few hundred milliseconds that the process's exit does at once.
+            std::mem::forget(state);
+            r
         }
-        return print(&reckon_render::recon::reconcile_table(r));
+    };
+    if csv {
+        return print(&reckon_render::recon::csv_of_rows(r.subjects.into_iter()));
     }
-    if let Some((state, r)) = part.as_ref().and_then(|p| reconcile_part(p, a, &|s| s)) {
-        return match which {
-            Which::Table => reckon_render::recon::reconcile_into(&state, &r, format, print),
-            Which::Explain => reckon_render::recon::explain_into(&state, &r, format, print),
-        };
-    }
-    if which == Which::Table && format == Format::Human {
-        // The table shows no claim's details: a lean fold keeps what reconciling reads of
-        // each claim (a few hundred bytes, names shared), never every decoded entry at once.
-        // The lean entries come from the saved folded snapshot when it matches the log.
-        // Each subject's report is made into its row at once: the rows are kept, never every
-        // report.
-        let state = lean_state(&snapshot, a, None)?;
-        let r = reconcile_state(&state, a, &|s| cells(&s))?;
-        // The command ends here: handing a million claims back to the allocator one by one
-        // takes a few hundred milliseconds that the process's exit does at once.
-        std::mem::forget(state);
-        if csv {
-            return print(&reckon_render::recon::csv_of_rows(r.subjects.into_iter()));
-        }
-        return print(&reckon_render::recon::reconcile_table(r));
-    }
-    if which == Which::Table && format == Format::Json {
-        return reconciled_json(&snapshot, a, print);
-    }
-    let entries = snapshot.entries().map_err(ledger)?;
-    let (state, r) = reconcile_entries(&entries, a)?;
-    match which {
-        Which::Table => reckon_render::recon::reconcile_into(&state, &r, format, print),
-        Which::Explain => reckon_render::recon::explain_into(&state, &r, format, print),
-    }
+    print(&reckon_render::recon::reconcile_table(r))
 }
 
 /// With `RECKON_TRACE` set, says on standard error where a lean fold's entries came from.
