@@ -591,3 +591,56 @@ fn listings_on_a_terminal_go_through_the_pager() {
     let piped = reckon(&log, &["reconcile"], None);
     assert!(!piped.stdout.contains("PAGED:"));
 }
+
+/// `reckon log --format json` prints each entry as its stored line says, keys sorted: the
+/// event object of the line in `entries.jsonl` (every kind of event, every optional field of
+/// a claim, text that needs escaping) with its hash, link, time and number around it.
+#[test]
+fn the_json_listing_is_each_stored_entry_with_its_keys_sorted() {
+    let dir = scratch("logjsonkinds");
+    let log = dir.join("log");
+    let r = reckon(
+        &log,
+        &[
+            "init",
+            "--origin",
+            "example.org/kinds",
+            "--merkle",
+            "sha256",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = [
+        r#"{"define": "t/x", "label": "Tab\tand \"quote\"", "unit": "people", "tolerance": "2%", "precision": "exact"}"#,
+        r#"{"define": "t/sum", "sum_of": ["t/x", "t/y"]}"#,
+        r#"{"subject": "t/x", "value": "about 1,200", "unit": "people", "as_of": "2025-06", "said_on": "2025-06-02", "speaker": "Ü \\ Speaker", "role": "minister", "cites": "a registry", "publisher": "Paper", "url": "https://example.org/a?b=1&c=\u0001", "quote": "about 1,200 \u2028 people", "tags": ["b", "a"], "scope": "in the north", "title": "T", "modality": "expected"}"#,
+        r#"{"subject": "t/x", "value": "1,250", "unit": "people", "said_on": "2025-06-03", "publisher": "Other", "supersedes": 4}"#,
+        r#"{"alias": "t/xx", "same_as": "t/x"}"#,
+        r#"{"trust": "Paper", "prior": 0.9, "strength": 5, "reason": "audited"}"#,
+        r#"{"retract": 5, "reason": "misread"}"#,
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let listed = reckon(&log, &["log", "--format", "json"], None);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let stored = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    let listed: Vec<&str> = listed.stdout.lines().collect();
+    assert_eq!(listed.len(), stored.lines().count());
+    for (line, got) in stored.lines().zip(listed) {
+        let (hash, body) = line.split_once(' ').unwrap();
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        kinds.insert(body["event"]["type"].as_str().unwrap().to_owned());
+        let expected = serde_json::json!({
+            "at": body["at"], "event": body["event"], "format": 1, "hash": hash,
+            "prev": body["prev"], "seq": body["seq"],
+        });
+        assert_eq!(got, expected.to_string());
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["alias", "claim", "define", "log", "retract", "trust"]
+    );
+}

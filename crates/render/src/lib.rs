@@ -13,6 +13,7 @@ pub mod paint;
 mod pretty;
 pub mod query;
 pub mod recon;
+pub mod sorted;
 pub mod vet;
 
 use reckon_claim::{Claim, Event, Tolerance};
@@ -218,12 +219,36 @@ pub fn log_line(e: &Entry, format: Format) -> String {
             e.event.kind(),
             one_line(&event_summary(&e.event))
         ),
-        Format::Json => {
-            let mut line = entry_json(e).to_string();
-            line.push('\n');
-            line
+        Format::Json => entry_json_line(e),
+    }
+}
+
+/// [`entry_json`] as one line of compact JSON, written without making the JSON value (the
+/// keys in the same order: `at`, `event`, `format`, `hash`, `prev`, `seq`).
+fn entry_json_line(e: &Entry) -> String {
+    let mut out = Vec::with_capacity(768);
+    let members: [(&str, &dyn Fn(&mut Vec<u8>) -> Result<(), sorted::Error>); 6] = [
+        ("at", &|o| sorted::write(o, &e.at.to_string())),
+        ("event", &|o| sorted::write(o, &e.event)),
+        ("format", &|o| sorted::write(o, &JSON_FORMAT)),
+        ("hash", &|o| sorted::write(o, &e.hash.to_hex())),
+        ("prev", &|o| sorted::write(o, &e.prev.to_hex())),
+        ("seq", &|o| sorted::write(o, &e.seq)),
+    ];
+    for (i, (key, value)) in members.iter().enumerate() {
+        out.push(if i == 0 { b'{' } else { b',' });
+        out.extend_from_slice(format!("\"{key}\":").as_bytes());
+        let from = out.len();
+        if value(&mut out).is_err() {
+            // As `entry_json`: what cannot be written as JSON is shown as null (nothing the
+            // log decodes is).
+            out.truncate(from);
+            out.extend_from_slice(b"null");
         }
     }
+    out.extend_from_slice(b"}\n");
+    // Every byte is ASCII punctuation or serde_json's output: UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// An entry as JSON: `{"at", "event", "format", "hash", "prev", "seq"}`.
