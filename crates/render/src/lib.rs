@@ -226,29 +226,28 @@ pub fn log_line(e: &Entry, format: Format) -> String {
 /// [`entry_json`] as one line of compact JSON, written without making the JSON value (the
 /// keys in the same order: `at`, `event`, `format`, `hash`, `prev`, `seq`).
 fn entry_json_line(e: &Entry) -> String {
-    let mut out = Vec::with_capacity(768);
-    let members: [(&str, &dyn Fn(&mut Vec<u8>) -> Result<(), sorted::Error>); 6] = [
-        ("at", &|o| sorted::write(o, &e.at.to_string())),
-        ("event", &|o| sorted::write(o, &e.event)),
-        ("format", &|o| sorted::write(o, &JSON_FORMAT)),
-        ("hash", &|o| sorted::write(o, &e.hash.to_hex())),
-        ("prev", &|o| sorted::write(o, &e.prev.to_hex())),
-        ("seq", &|o| sorted::write(o, &e.seq)),
-    ];
-    for (i, (key, value)) in members.iter().enumerate() {
-        out.push(if i == 0 { b'{' } else { b',' });
-        out.extend_from_slice(format!("\"{key}\":").as_bytes());
-        let from = out.len();
-        if value(&mut out).is_err() {
-            // As `entry_json`: what cannot be written as JSON is shown as null (nothing the
-            // log decodes is).
-            out.truncate(from);
-            out.extend_from_slice(b"null");
-        }
+    #[derive(serde::Serialize)]
+    struct Listed<'e> {
+        format: u64,
+        seq: u64,
+        hash: String,
+        prev: String,
+        at: String,
+        event: &'e reckon_claim::Event,
     }
-    out.extend_from_slice(b"}\n");
-    // Every byte is ASCII punctuation or serde_json's output: UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let listed = Listed {
+        format: JSON_FORMAT,
+        seq: e.seq,
+        hash: e.hash.to_hex(),
+        prev: e.prev.to_hex(),
+        at: e.at.to_string(),
+        event: &e.event,
+    };
+    // Nothing the log decodes fails to be written; if it did, the JSON value's way (which
+    // shows it as null) answers.
+    let mut line = sorted::to_string(&listed).unwrap_or_else(|_| entry_json(e).to_string());
+    line.push('\n');
+    line
 }
 
 /// An entry as JSON: `{"at", "event", "format", "hash", "prev", "seq"}`.
