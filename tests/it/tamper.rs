@@ -2,7 +2,7 @@
 //! over random positions, lines and pairs, checked through the library, plus the exit code of
 //! the command itself.
 
-use crate::support::{reckon, root, scratch};
+use crate::support::{reckon, reckon_with, root, scratch};
 use proptest::prelude::*;
 use reckon_ledger::{Log, Problem};
 use std::path::PathBuf;
@@ -349,4 +349,89 @@ fn the_listing_is_written_as_checked_and_stops_at_the_first_bad_entry() {
     for (k, (seq, _)) in rows.iter().enumerate() {
         assert_eq!(*seq, k as u64 + 1);
     }
+}
+
+/// `reckon export` writes each claim as the pass checks it, with the fates a fold of the
+/// whole log found: over a log of several pieces, corrections and a retraction filed pieces
+/// after the claims they name give those claims' states and the corrections their
+/// `supersedes_seq`, every claim is exported once, in order; and the export made from the
+/// folded snapshot saved by the first is the same bytes. A byte changed in the middle fails
+/// the export (exit 1), naming the entry, with nothing written.
+#[test]
+fn the_export_is_written_as_checked_with_fates_filed_pieces_later() {
+    let dir = scratch("exportpieces");
+    let log = many_claims(&dir, 12_000, 31);
+    let dir_log = dir.join("log");
+    let later = [
+        r#"{"subject":"big/s1","value":"7","said_on":"2025","speaker":"Corrector","supersedes":2}"#,
+        r#"{"subject":"big/s0","value":"8","said_on":"2025","speaker":"Corrector","supersedes":11000}"#,
+        r#"{"retract":5,"reason":"misread"}"#,
+        r#"{"subject":"big/s1","value":"9","said_on":"2025","speaker":"Second","supersedes":12001}"#,
+    ];
+    let text: String = later.iter().map(|l| format!("{l}\n")).collect();
+    // Through the library, as `many_claims` (the command would record the test's fixed
+    // date, earlier than the claims').
+    reckon_ledger::import(&log, "later.jsonl", text.as_bytes()).unwrap();
+    let cache = dir.join("cache");
+    let export = || {
+        reckon_with(
+            &dir_log,
+            &["export", "--all"],
+            None,
+            &[("RECKON_CACHE_DIR", cache.as_os_str())],
+        )
+    };
+    let first = export();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let rows: Vec<serde_json::Value> = first
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let seqs: Vec<u64> = rows
+        .iter()
+        .map(|r| r["exported"]["seq"].as_u64().unwrap())
+        .collect();
+    let expected: Vec<u64> = (1..=12_002).chain([12_004]).collect();
+    assert_eq!(seqs, expected);
+    let at = |seq: usize| &rows[if seq > 12_003 { seq - 2 } else { seq - 1 }]["exported"];
+    assert_eq!(at(2)["state"], "superseded");
+    assert_eq!(at(2)["superseded_by"], 12_001);
+    assert_eq!(at(11_000)["superseded_by"], 12_002);
+    assert_eq!(at(5)["state"], "retracted");
+    assert_eq!(at(5)["retracted_by"], 12_003);
+    assert_eq!(at(5)["retraction_reason"], "misread");
+    assert_eq!(at(12_001)["supersedes_seq"], 2);
+    assert_eq!(at(12_001)["superseded_by"], 12_004);
+    assert_eq!(at(12_002)["supersedes_seq"], 11_000);
+    assert_eq!(at(12_002)["state"], "live");
+    assert_eq!(at(12_004)["supersedes_seq"], 12_001);
+    assert_eq!(at(3)["state"], "live");
+    let again = export();
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout == first.stdout,
+        "the export from the saved snapshot differs"
+    );
+    // Live claims only, by default: the four withdrawn (2, 5, 11,000, 12,001) are left out.
+    let live = reckon_with(
+        &dir_log,
+        &["export"],
+        None,
+        &[("RECKON_CACHE_DIR", cache.as_os_str())],
+    );
+    assert_eq!(live.stdout.lines().count(), 12_003 - 4);
+    let path = log.entries_path();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let start: usize = bytes
+        .split(|b| *b == b'\n')
+        .take(8_999)
+        .map(|l| l.len() + 1)
+        .sum();
+    bytes[start + 200] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let broken = export();
+    assert_eq!(broken.code, 1);
+    assert!(broken.stderr.contains("entry 9000"), "{}", broken.stderr);
+    assert!(broken.stdout.is_empty());
 }

@@ -4,9 +4,11 @@
 use crate::args::{ExportArgs, ExportFormat, ExtractArgs, FromFormat};
 use crate::{Failure, fail, ledger, usage};
 use anyhow::Context as _;
+use reckon_claim::{EntryHash, Event};
 use reckon_formats::export::{Exported, State};
 use reckon_formats::{Converted, Record};
 use reckon_ledger::{ImportError, Log};
+use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 use std::path::Path;
 
@@ -197,30 +199,86 @@ pub(crate) fn took(converted: &Converted) -> String {
     s
 }
 
-/// Hands every claim in the log (live ones only unless `all`) on subjects `pattern` selects
-/// to `each`, in log order; refuses a pattern that selects none.
-fn claims(
+/// What one entry gives the export: its claim's line (made on all cores), or a correction's
+/// claim waiting for the number of the entry it corrects; and whether a later correction
+/// could name it (an entry that is no claim, or a claim the fold found corrected).
+struct Piece {
+    out: Out,
+    named: Option<(EntryHash, u64)>,
+}
+
+enum Out {
+    Nothing,
+    Line(String),
+    Waiting(Box<Exported>, EntryHash),
+}
+
+/// `reckon export`, written as it goes and never held whole: the claims' fates from a lean
+/// fold of the log (the saved folded snapshot when the log is unchanged), then one checked
+/// pass that decodes each entry on all cores and writes its claim's line or row as its piece
+/// passes. A log found damaged by that pass has the lines before the damage written, then
+/// the error.
+pub(crate) fn export(
     log: &Log,
-    pattern: Option<&str>,
-    all: bool,
-    each: &mut dyn FnMut(&Exported) -> Result<(), Failure>,
+    a: ExportArgs,
+    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    let entries = log.entries().map_err(ledger)?;
-    let state = reckon_reconcile::State::fold(&entries, None);
-    let pattern = reckon_reconcile::Pattern::new(pattern.unwrap_or(""));
-    let seq_of: std::collections::HashMap<_, _> = entries.iter().map(|e| (e.hash, e.seq)).collect();
-    let mut any = false;
-    for r in &state.claims {
-        let Some(c) = r.full else { continue };
-        if !pattern.matches(c.subject.as_str()) || !(all || r.is_live()) {
-            continue;
-        }
-        let claim = match serde_json::to_value(c) {
-            Ok(serde_json::Value::Object(m)) => m,
-            _ => continue,
+    const BLOCK: usize = 1 << 20;
+    let line: fn(&Exported) -> String = match a.format {
+        ExportFormat::Claimreview => return print(&crate::reviews(log, &a)?),
+        ExportFormat::Jsonl => |c| c.line() + "\n",
+        ExportFormat::Csv => reckon_formats::table::row,
+    };
+    let snapshot = log.snapshot().map_err(ledger)?;
+    let state = crate::whole_lean_state(&snapshot)?;
+    let pattern = reckon_reconcile::Pattern::new(a.pattern.as_deref().unwrap_or(""));
+    let wanted = |r: &reckon_reconcile::state::Recorded<'_>| {
+        pattern.matches(r.claim.subject.as_str()) && (a.all || r.is_live())
+    };
+    if !pattern.as_str().is_empty() && !state.claims.iter().any(wanted) {
+        return Err(usage(format!(
+            "no {}claim on a subject matching `{}`",
+            if a.all { "" } else { "live " },
+            pattern.as_str()
+        )));
+    }
+    let piece = |e: reckon_ledger::Entry, _| {
+        let Event::Claim(mut c) = e.event else {
+            return Piece {
+                out: Out::Nothing,
+                named: Some((e.hash, e.seq)),
+            };
         };
-        any = true;
-        each(&Exported {
+        let Some(r) = state
+            .claims
+            .binary_search_by_key(&e.seq, |r| r.seq)
+            .ok()
+            .and_then(|i| state.claims.get(i))
+        else {
+            return Piece {
+                out: Out::Nothing,
+                named: None,
+            };
+        };
+        let named = r.superseded_by().map(|_| (e.hash, e.seq));
+        if !wanted(r) {
+            return Piece {
+                out: Out::Nothing,
+                named,
+            };
+        }
+        // `supersedes` names an entry of this log; the export gives its number instead.
+        let supersedes = c.supersedes.take();
+        let claim = match serde_json::to_value(&c) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => {
+                return Piece {
+                    out: Out::Nothing,
+                    named,
+                };
+            }
+        };
+        let exported = Exported {
             seq: r.seq,
             hash: r.hash.to_hex(),
             state: match (r.retracted(), r.superseded_by()) {
@@ -229,44 +287,49 @@ fn claims(
                 (None, None) => State::Live,
             },
             claim,
-            supersedes: c.supersedes.and_then(|h| seq_of.get(&h).copied()),
+            supersedes: None,
             retracted: r.retracted().map(|(s, why)| (s, why.to_string())),
             superseded_by: r.superseded_by(),
-        })?;
-    }
-    if !any && !pattern.as_str().is_empty() {
-        return Err(usage(format!(
-            "no {}claim on a subject matching `{}`",
-            if all { "" } else { "live " },
-            pattern.as_str()
-        )));
-    }
-    Ok(())
-}
-
-/// `reckon export`, printed as it goes (a block at a time), never held whole.
-pub(crate) fn export(
-    log: &Log,
-    a: ExportArgs,
-    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
-) -> Result<(), Failure> {
-    const BLOCK: usize = 1 << 20;
-    let mut block = String::new();
-    let line: fn(&Exported) -> String = match a.format {
-        ExportFormat::Claimreview => return print(&crate::reviews(log, &a)?),
-        ExportFormat::Jsonl => |c| c.line() + "\n",
-        ExportFormat::Csv => {
-            block = reckon_formats::table::header();
-            reckon_formats::table::row
-        }
+        };
+        let out = match supersedes {
+            None => Out::Line(line(&exported)),
+            Some(h) => Out::Waiting(Box::new(exported), h),
+        };
+        Piece { out, named }
     };
-    claims(log, a.pattern.as_deref(), a.all, &mut |c| {
-        block.push_str(&line(c));
-        if block.len() >= BLOCK {
-            print(&block)?;
+    let mut block = match a.format {
+        ExportFormat::Csv => reckon_formats::table::header(),
+        _ => String::new(),
+    };
+    // The entries a correction could name, by hash: corrected claims and entries that are no
+    // claim (which the fold passes over, and the export still numbers), few in any log.
+    let mut seq_of: HashMap<EntryHash, u64> = HashMap::new();
+    let mut printed = Ok(());
+    let checked = snapshot.project_each(&piece, &mut |pieces| {
+        for p in pieces {
+            match p.out {
+                Out::Nothing => {}
+                Out::Line(l) => block.push_str(&l),
+                Out::Waiting(mut c, h) => {
+                    c.supersedes = seq_of.get(&h).copied();
+                    block.push_str(&line(&c));
+                }
+            }
+            if let Some((h, seq)) = p.named {
+                seq_of.insert(h, seq);
+            }
+        }
+        if block.len() >= BLOCK && printed.is_ok() {
+            printed = print(&block);
             block.clear();
         }
-        Ok(())
-    })?;
-    print(&block)
+    });
+    // The process's exit frees the state at once.
+    std::mem::forget(state);
+    if printed.is_ok() {
+        printed = print(&block);
+    }
+    printed?;
+    checked.map_err(ledger)?;
+    Ok(())
 }

@@ -890,11 +890,29 @@ fn trace_source(source: reckon_index::folded::Source) {
 fn lean_state(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
+    spans: Option<&mut Vec<reckon_ledger::Span>>,
+) -> Result<reckon_reconcile::State<'static>, Failure> {
+    lean_fold(snapshot, a.at, a.known, &|len| check_at(a, len), spans)
+}
+
+/// The whole log folded lean, as [`lean_state`] folds it: what `export` learns the claims'
+/// fates from.
+pub(crate) fn whole_lean_state(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+) -> Result<reckon_reconcile::State<'static>, Failure> {
+    lean_fold(snapshot, None, None, &|_| Ok(()), None)
+}
+
+fn lean_fold(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    at: Option<u64>,
+    known: Option<reckon_claim::Period>,
+    check: &dyn Fn(usize) -> Result<(), Failure>,
     mut spans: Option<&mut Vec<reckon_ledger::Span>>,
 ) -> Result<reckon_reconcile::State<'static>, Failure> {
     let names = reckon_reconcile::state::Names::default();
     let (state, _, source) = reckon_index::folded::fold_lean_log(snapshot, &names, |items| {
-        check_at(a, items.len())?;
+        check(items.len())?;
         if let Some(s) = spans.as_deref_mut() {
             s.clear();
             s.reserve(items.len());
@@ -905,7 +923,7 @@ fn lean_state(
             }
             l
         });
-        Ok(reckon_reconcile::State::fold_lean(lean, a.at, a.known))
+        Ok(reckon_reconcile::State::fold_lean(lean, at, known))
     })
     .map_err(ledger)?;
     trace_source(source);
