@@ -866,3 +866,79 @@ fn named_subjects_are_reconciled_from_their_part_of_the_log_as_from_the_whole() 
         typo.stderr
     );
 }
+
+/// `reckon conflicts` of the whole log folds it lean and reads the words of each batch's
+/// claims again from their lines; the same listing asked for `*` reads every subject's part
+/// through the index, decoded whole. Over more subjects in conflict than several batches
+/// hold (dissent, ties, a sum that cannot hold, quotes that need escaping), the two are the
+/// same bytes in each format, and so is the listing made again from the saved snapshot.
+#[test]
+fn the_whole_logs_conflicts_read_their_words_again_as_a_patterns_part_holds_them() {
+    let dir = scratch("conflictswhole");
+    let mut lines = vec![
+        r#"{"define": "w/total", "sum_of": ["w/a", "w/b"], "unit": "people"}"#.to_owned(),
+        r#"{"subject": "w/total", "value": "10", "unit": "people", "said_on": "2025-01-02", "speaker": "T"}"#.to_owned(),
+        r#"{"subject": "w/a", "value": "8", "unit": "people", "said_on": "2025-01-02", "speaker": "A"}"#.to_owned(),
+        r#"{"subject": "w/b", "value": "9", "unit": "people", "said_on": "2025-01-02", "speaker": "B"}"#.to_owned(),
+    ];
+    for i in 0..700usize {
+        let said = format!("2025-{:02}-{:02}", 1 + i % 10, 1 + i % 28);
+        let values: &[usize] = match i % 3 {
+            0 => &[100, 100, 150],
+            1 => &[100, 150],
+            _ => &[100, 101],
+        };
+        for (k, v) in values.iter().enumerate() {
+            lines.push(format!(
+                r#"{{"subject": "c/s{i}", "value": "{}", "unit": "people", "said_on": "{said}", "speaker": "Speaker {k}", "publisher": "Paper {}", "quote": "\"{v}\" \\ said {i}\tthen", "url": "https://example.org/{i}/{k}"}}"#,
+                v + i,
+                (i + k) % 5
+            ));
+        }
+    }
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let log = log_of(&dir, &refs);
+    let cache = dir.join("cache");
+    let run = |args: &[&str]| {
+        reckon_with(
+            &log,
+            args,
+            None,
+            &[
+                ("RECKON_CACHE_DIR", cache.as_os_str()),
+                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+            ],
+        )
+    };
+    for format in ["human", "json", "csv"] {
+        let part = run(&["conflicts", "*", "--format", format]);
+        assert_eq!(part.code, 0, "{}", part.stderr);
+        assert!(
+            part.stderr.contains("entries behind `*`"),
+            "{}",
+            part.stderr
+        );
+        assert!(
+            part.stdout.len() > 100_000,
+            "{format}: {}",
+            part.stdout.len()
+        );
+        for _ in 0..2 {
+            let whole = run(&["conflicts", "--format", format]);
+            assert_eq!(whole.code, 0, "{}", whole.stderr);
+            assert!(!whole.stderr.contains("entries behind"), "{}", whole.stderr);
+            assert!(
+                whole.stdout == part.stdout,
+                "{format}: the whole log's listing differs"
+            );
+        }
+    }
+    let text = run(&["conflicts"]).stdout;
+    for kind in [
+        "is contradicted",
+        "regions tie for support",
+        "w/total (people)",
+    ] {
+        assert!(text.contains(kind), "{kind}");
+    }
+}

@@ -183,15 +183,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             } else {
                 a.common.format.not_csv().map_err(usage)?
             };
-            let listed = with_reconciliation(&log, &a.common, &mut |state, r| {
-                let (text, listed) = if csv {
-                    reckon_render::recon::conflicts_csv(state, r)
-                } else {
-                    reckon_render::recon::conflicts_counted(state, r, format)
-                };
-                print(&text)?;
-                Ok(listed)
-            })?;
+            let listed = conflicts(&log, &a.common, format, csv, &mut print)?;
             return Ok(u8::from(a.exit_code && listed > 0));
         }
         Command::Explain(a) => reconciled(&log, &a, Which::Explain, &mut print)?,
@@ -944,28 +936,74 @@ fn reconciled_json(
     let opts = reconcile_options(a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
     matched(&state, pattern.as_ref(), reports.is_empty())?;
-    let fetch =
-        |wanted: &[usize], show: &mut reckon_render::recon::Show<'_>| -> Result<String, Failure> {
-            let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = wanted
-                .iter()
-                .map(|&i| {
-                    let c = &state.claims[i];
-                    let span = c
-                        .seq
-                        .checked_sub(1)
-                        .and_then(|k| usize::try_from(k).ok())
-                        .and_then(|k| spans.get(k));
-                    (c.seq, span.copied().unwrap_or_default(), c.hash)
-                })
-                .collect();
-            snapshot.words_at(&at, |words| show(words)).map_err(ledger)
-        };
+    let fetch = words_of(snapshot, &state, &spans);
     let printed =
         reckon_render::recon::reconcile_json_fetching(&state, &mut reports, &fetch, print);
+    drop(fetch);
     // As for the table: the process's exit frees the state at once.
     std::mem::forget(reports);
     std::mem::forget(state);
     printed
+}
+
+/// What reads the words of a lean state's claims again (at indexes into its claims) from
+/// their lines, each re-hashed and matched to the hash the fold's pass saw (`spans`: every
+/// entry's line, in log order).
+fn words_of<'f>(
+    snapshot: &'f reckon_ledger::Snapshot<'_>,
+    state: &'f reckon_reconcile::State<'_>,
+    spans: &'f [reckon_ledger::Span],
+) -> impl Fn(&[usize], &mut reckon_render::recon::Show<'_>) -> Result<String, Failure> + Sync + 'f {
+    move |wanted: &[usize], show: &mut reckon_render::recon::Show<'_>| {
+        let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = wanted
+            .iter()
+            .map(|&i| {
+                let c = &state.claims[i];
+                let span = c
+                    .seq
+                    .checked_sub(1)
+                    .and_then(|k| usize::try_from(k).ok())
+                    .and_then(|k| spans.get(k));
+                (c.seq, span.copied().unwrap_or_default(), c.hash)
+            })
+            .collect();
+        snapshot.words_at(&at, |words| show(words)).map_err(ledger)
+    }
+}
+
+/// `reckon conflicts`: a pattern's subjects from their part of the log (as
+/// [`with_reconciliation`] reads them); the whole log folded lean, each conflict's claims'
+/// words read again from their lines a batch at a time, as `reconcile --format json` does.
+/// Returns how many conflicts it listed.
+fn conflicts(
+    log: &Log,
+    a: &ReconcileArgs,
+    format: Format,
+    csv: bool,
+    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+) -> Result<usize, Failure> {
+    let snapshot = log.snapshot().map_err(ledger)?;
+    if let Some(part) = subjects_part(&snapshot, a, false)?
+        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
+    {
+        let (text, listed) = if csv {
+            reckon_render::recon::conflicts_csv(&state, &r)
+        } else {
+            reckon_render::recon::conflicts_counted(&state, &r, format)
+        };
+        print(&text)?;
+        return Ok(listed);
+    }
+    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
+    let state = lean_state(&snapshot, a, Some(&mut spans))?;
+    let r = reconcile_state(&state, a, &|s| s)?;
+    let fetch = words_of(&snapshot, &state, &spans);
+    let listed = reckon_render::recon::conflicts_fetching(&state, &r, format, csv, &fetch, print);
+    drop(fetch);
+    // As for the table: the process's exit frees the state at once.
+    std::mem::forget(r);
+    std::mem::forget(state);
+    listed
 }
 
 /// `reckon log`: each entry's line written as soon as the entry is checked (decoded on all

@@ -17,12 +17,35 @@ use std::fmt::Write as _;
 /// always list the same claims; returns the text and how many conflicts it lists.
 pub fn conflicts_csv(state: &State<'_>, r: &Reconciliation) -> (String, usize) {
     let (items, _, n) = conflict_items(state, r);
+    let rows = items.iter().flat_map(conflict_rows);
+    (crate::query::csv(&CONFLICT_COLUMNS, rows), n)
+}
+
+/// The columns of `reckon conflicts --format csv`.
+const CONFLICT_COLUMNS: [&str; 14] = [
+    "subject",
+    "unit",
+    "kind",
+    "side",
+    "seq",
+    "hash",
+    "value",
+    "interval",
+    "origin",
+    "speaker",
+    "publisher",
+    "said_on",
+    "quote",
+    "relation",
+];
+
+/// The CSV rows of one conflict item of the JSON answer: a row a claim on one of its sides.
+fn conflict_rows(c: &Json) -> Vec<Vec<String>> {
     let text = |v: &Json| match v {
         Json::Null => String::new(),
         Json::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let mut rows = Vec::new();
     // Every list of claims in a conflict, with the keys that lead to it as its side.
     fn claims<'j>(v: &'j Json, side: String, out: &mut Vec<(String, &'j Json)>) {
         match v {
@@ -56,21 +79,22 @@ pub fn conflicts_csv(state: &State<'_>, r: &Reconciliation) -> (String, usize) {
             _ => {}
         }
     }
-    for c in &items {
-        let mut found = Vec::new();
-        if let Json::Object(m) = c {
-            for (k, v) in m {
-                match k.as_str() {
-                    "support" | "dissent" | "claims" => claims(v, k.clone(), &mut found),
-                    "whole_claims" => claims(v, "whole".into(), &mut found),
-                    "candidates" => claims(v, "tied".into(), &mut found),
-                    "parts" => claims(v, "part".into(), &mut found),
-                    _ => {}
-                }
+    let mut found = Vec::new();
+    if let Json::Object(m) = c {
+        for (k, v) in m {
+            match k.as_str() {
+                "support" | "dissent" | "claims" => claims(v, k.clone(), &mut found),
+                "whole_claims" => claims(v, "whole".into(), &mut found),
+                "candidates" => claims(v, "tied".into(), &mut found),
+                "parts" => claims(v, "part".into(), &mut found),
+                _ => {}
             }
         }
-        for (side, a) in found {
-            rows.push(vec![
+    }
+    found
+        .into_iter()
+        .map(|(side, a)| {
+            vec![
                 text(&c["subject"]),
                 text(&c["unit"]),
                 text(&c["kind"]),
@@ -85,29 +109,9 @@ pub fn conflicts_csv(state: &State<'_>, r: &Reconciliation) -> (String, usize) {
                 text(&a["said_on"]),
                 text(&a["quote"]),
                 text(&a["relation"]),
-            ]);
-        }
-    }
-    let csv = crate::query::csv(
-        &[
-            "subject",
-            "unit",
-            "kind",
-            "side",
-            "seq",
-            "hash",
-            "value",
-            "interval",
-            "origin",
-            "speaker",
-            "publisher",
-            "said_on",
-            "quote",
-            "relation",
-        ],
-        rows.into_iter(),
-    );
-    (csv, n)
+            ]
+        })
+        .collect()
 }
 
 /// `reckon reconcile --format csv`: one row a subject and unit, the figure exact
@@ -463,7 +467,17 @@ impl<'a> Provenance<'a> {
 
 /// Provenance of one claim as JSON: everything needed to trace it to the log and the source.
 pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Json {
-    serde_json::to_value(Provenance::of(state, s, a, &|_| None)).unwrap_or(Json::Null)
+    provenance_with(state, s, a, &|_| None)
+}
+
+/// [`provenance_json`] with the claim's words from `whole` when it has them.
+fn provenance_with<'a>(
+    state: &'a State<'_>,
+    s: &SubjectReport,
+    a: &'a Assessed,
+    whole: &Whole<'a, '_>,
+) -> Json {
+    serde_json::to_value(Provenance::of(state, s, a, whole)).unwrap_or(Json::Null)
 }
 
 /// Where the whole claim at an index of the state's claims is, when the state does not hold
@@ -919,7 +933,35 @@ fn stream_batches<E: Send>(
     // The fixed keys sort before "subjects": print them, then open the list.
     let fixed = serde_json::to_string_pretty(&fixed).unwrap_or_default();
     let fixed = fixed.strip_suffix("\n}").unwrap_or(&fixed);
-    emit(&format!("{fixed},\n  \"subjects\": ["))?;
+    let frame = Frame {
+        open: format!("{fixed},\n  \"subjects\": ["),
+        close_empty: "]\n}\n".to_owned(),
+        close: "\n  ]\n}\n".to_owned(),
+        items_in_json: true,
+    };
+    stream_framed(&frame, next, emit)
+}
+
+/// What a streamed answer's items are written between.
+struct Frame {
+    open: String,
+    /// After no item.
+    close_empty: String,
+    /// After the last item.
+    close: String,
+    /// The items are members of a JSON list, each beginning `,`: the first one's is dropped.
+    items_in_json: bool,
+}
+
+/// Each batch's items made by `next` (`None` after the last batch) written between `frame`'s
+/// ends. While one batch is written (on the calling thread, which `emit` may be tied to),
+/// the next is made on the pool's threads.
+fn stream_framed<E: Send>(
+    frame: &Frame,
+    next: &mut (dyn FnMut() -> Option<Result<Vec<String>, E>> + Send),
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    emit(&frame.open)?;
     let mut coming = next();
     let mut first = true;
     while let Some(parts) = coming.take() {
@@ -928,8 +970,11 @@ fn stream_batches<E: Send>(
         rayon::in_place_scope(|scope| {
             scope.spawn(|_| coming = next());
             written = parts.iter().try_for_each(|part| {
+                if part.is_empty() {
+                    return Ok(());
+                }
                 // The first item has no comma before it.
-                let part = match first {
+                let part = match first && frame.items_in_json {
                     true => part.strip_prefix(',').unwrap_or(part),
                     false => part,
                 };
@@ -939,7 +984,126 @@ fn stream_batches<E: Send>(
         });
         written?;
     }
-    emit(if first { "]\n}\n" } else { "\n  ]\n}\n" })
+    emit(if first {
+        &frame.close_empty
+    } else {
+        &frame.close
+    })
+}
+
+/// The pretty JSON envelope of an answer whose list is under `key`, cut where the list's
+/// items go: before them (the list opened) and after them (the list's `]` not included).
+fn envelope_around(r: &Reconciliation, key: &str) -> (String, String) {
+    let whole = envelope(r, key, Json::Array(Vec::new()));
+    let opened = format!("\"{key}\": [");
+    match whole.split_once(&opened) {
+        Some((before, after)) => (
+            format!("{before}{opened}"),
+            after.strip_prefix(']').unwrap_or(after).to_owned(),
+        ),
+        None => (whole, String::new()),
+    }
+}
+
+/// The text said when a listing finds no conflict.
+const NO_CONFLICTS: &str = "no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold, no running total out of order\n";
+
+/// `reckon conflicts` of a lean state (one without whole claims), as text, JSON (`format`)
+/// or CSV (`csv`): the subjects in conflict are chosen first (from the reports alone), then,
+/// a batch at a time, `fetch` reads the words of the claims a batch shows and the batch is
+/// written. The same bytes as [`conflicts_counted`] and [`conflicts_csv`] of a state that
+/// holds every claim; returns how many conflicts it lists.
+pub fn conflicts_fetching<E: Send>(
+    state: &State<'_>,
+    r: &Reconciliation,
+    format: Format,
+    csv: bool,
+    fetch: &Fetch<'_, E>,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<usize, E> {
+    let shown = shown_subjects(r);
+    let chosen: Vec<Conflicts<'_>> = r
+        .subjects
+        .iter()
+        .filter_map(|s| Conflicts::of(r, &shown, s))
+        .collect();
+    let n: usize = chosen.iter().map(Conflicts::count).sum();
+    let json = format == Format::Json && !csv;
+    let frame = if csv {
+        Frame {
+            open: crate::query::csv_row(CONFLICT_COLUMNS.iter().map(|c| (*c).to_owned())),
+            close_empty: String::new(),
+            close: String::new(),
+            items_in_json: false,
+        }
+    } else if json {
+        let (open, after) = envelope_around(r, "conflicts");
+        Frame {
+            open,
+            close_empty: format!("]{after}"),
+            close: format!("\n  ]{after}"),
+            items_in_json: true,
+        }
+    } else {
+        Frame {
+            open: position_line(r),
+            close_empty: NO_CONFLICTS.to_owned(),
+            close: String::new(),
+            items_in_json: false,
+        }
+    };
+    // Each task of a batch reads the claims of its subjects' conflicts and writes them.
+    let task = |group: &[Conflicts<'_>]| {
+        let mut wanted = Vec::new();
+        for c in group {
+            c.claims(&mut wanted);
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        fetch(&wanted, &mut |words| {
+            let whole = |i: usize| {
+                let k = wanted.binary_search(&i).ok()?;
+                words.get(k).map(Details::of_words)
+            };
+            let mut items = Vec::new();
+            let mut text = String::new();
+            for c in group {
+                c.write(state, &whole, &mut items, &mut text);
+            }
+            if csv {
+                items
+                    .iter()
+                    .flat_map(conflict_rows)
+                    .map(crate::query::csv_row)
+                    .collect()
+            } else if json {
+                let mut out = String::new();
+                for item in &items {
+                    out.push_str(",\n    ");
+                    let mut bytes = Vec::new();
+                    let mut ser = serde_json::Serializer::with_formatter(&mut bytes, Nested::at(2));
+                    // Into memory, with string keys only: it cannot fail; serde_json writes UTF-8.
+                    let _ = serde::Serialize::serialize(item, &mut ser);
+                    out.push_str(&String::from_utf8_lossy(&bytes));
+                }
+                out
+            } else {
+                text
+            }
+        })
+    };
+    let mut batches = chosen.chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
+    stream_framed(
+        &frame,
+        &mut || {
+            batches.next().map(|group| {
+                use rayon::prelude::*;
+                group.par_chunks(RENDER_PER).map(task).collect()
+            })
+        },
+        emit,
+    )?;
+    Ok(n)
 }
 
 /// About how many bytes the JSON of one claim takes (a task's output is made this long at
@@ -1340,10 +1504,16 @@ fn who_text(c: Details<'_>) -> String {
 }
 
 /// A claim with its provenance, indented, for `explain` and `conflicts`.
-fn claim_block(state: &State<'_>, s: &SubjectReport, a: &Assessed, out: &mut String) {
+fn claim_block(
+    state: &State<'_>,
+    s: &SubjectReport,
+    a: &Assessed,
+    whole: &Whole<'_, '_>,
+    out: &mut String,
+) {
     let r = &state.claims[a.index];
     let c = &r.claim;
-    let d = Details::of(r);
+    let d = whole(a.index).unwrap_or_else(|| Details::of(r));
     let _ = writeln!(
         out,
         "  #{} {} = {}  ({})",
@@ -1575,7 +1745,7 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
             }
             let _ = writeln!(out, "{title}:");
             for a in items {
-                claim_block(state, s, a, &mut out);
+                claim_block(state, s, a, &|_| None, &mut out);
             }
         }
         pairwise(state, s, &mut out);
@@ -1712,7 +1882,7 @@ pub fn conflicts_counted(state: &State<'_>, r: &Reconciliation, format: Format) 
         return (envelope(r, "conflicts", Json::Array(items)), n);
     }
     if n == 0 {
-        text.push_str("no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold, no running total out of order\n");
+        text.push_str(NO_CONFLICTS);
     }
     (text, n)
 }
@@ -1722,45 +1892,121 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
     let mut items: Vec<Json> = Vec::new();
     let mut text = position_line(r);
     let mut n = 0;
-    // The subjects (with their units) this listing covers.
-    let shown: std::collections::HashSet<(&reckon_claim::Subject, &str)> = r
-        .subjects
+    let shown = shown_subjects(r);
+    for s in &r.subjects {
+        if let Some(c) = Conflicts::of(r, &shown, s) {
+            n += c.count();
+            c.write(state, &|_| None, &mut items, &mut text);
+        }
+    }
+    (items, text, n)
+}
+
+/// The subjects (with their units) a listing covers.
+fn shown_subjects(r: &Reconciliation) -> HashSet<(&reckon_claim::Subject, &str)> {
+    r.subjects
         .iter()
         .map(|x| (&x.subject, x.unit.as_str()))
-        .collect();
-    for s in &r.subjects {
-        let dissent: Vec<&Assessed> = s.dissent().collect();
-        let parts_bad = s
+        .collect()
+}
+
+type HashSet<T> = std::collections::HashSet<T>;
+
+/// The conflicts of one subject: a counted claim that excludes its figure (dissent), a tie,
+/// a running total out of order, parts whose sum cannot hold, and each whole it is a part of
+/// whose sum cannot hold when that whole is not shown (the whole's item lists every part's
+/// claims). Chosen before anything is written, so that the claims they show are known first.
+struct Conflicts<'r> {
+    s: &'r SubjectReport,
+    dissent: Vec<&'r Assessed>,
+    order: Option<&'r reckon_reconcile::series::SeriesCheck>,
+    parts: Option<PartsShown<'r>>,
+    sums: Vec<&'r reckon_reconcile::PartOf>,
+}
+
+/// Parts whose sum cannot hold, with each part's report when it is in the listing.
+type PartsShown<'r> = (
+    &'r reckon_reconcile::PartsCheck,
+    Vec<(&'r reckon_claim::Subject, Option<&'r SubjectReport>)>,
+);
+
+impl<'r> Conflicts<'r> {
+    /// `s`'s conflicts, `None` when it has none; `shown` as [`shown_subjects`] of `r`.
+    fn of(
+        r: &'r Reconciliation,
+        shown: &HashSet<(&reckon_claim::Subject, &str)>,
+        s: &'r SubjectReport,
+    ) -> Option<Conflicts<'r>> {
+        let parts = s
             .parts
             .as_ref()
-            .filter(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
-        let order_bad = s.series.as_ref().filter(|c| !c.out_of_order.is_empty());
-        // A part whose sum cannot hold, when its whole is not shown (the whole's item lists
-        // every part's claims).
-        let sums_bad: Vec<&reckon_reconcile::PartOf> = s
-            .part_of
-            .iter()
-            .filter(|p| {
-                p.relation == Relation::Contradicts && !shown.contains(&(&p.whole, s.unit.as_str()))
-            })
-            .collect();
-        if dissent.is_empty()
-            && s.status != Status::Unresolved
-            && parts_bad.is_none()
-            && order_bad.is_none()
-            && sums_bad.is_empty()
-        {
-            continue;
+            .filter(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts))
+            .map(|p| {
+                let report_of = |subject: &reckon_claim::Subject| {
+                    r.subjects
+                        .iter()
+                        .find(|x| &x.subject == subject && x.unit == s.unit)
+                };
+                let parts = p.parts.iter().map(|(ps, _)| (ps, report_of(ps))).collect();
+                (p, parts)
+            });
+        let c = Conflicts {
+            s,
+            dissent: s.dissent().collect(),
+            order: s.series.as_ref().filter(|c| !c.out_of_order.is_empty()),
+            parts,
+            sums: s
+                .part_of
+                .iter()
+                .filter(|p| {
+                    p.relation == Relation::Contradicts
+                        && !shown.contains(&(&p.whole, s.unit.as_str()))
+                })
+                .collect(),
+        };
+        (c.count() > 0).then_some(c)
+    }
+
+    fn dissented(&self) -> bool {
+        !self.dissent.is_empty() && self.s.status != Status::Unresolved
+    }
+
+    /// How many conflicts: dissent, a tie, an order and parts once each, a whole's sum once
+    /// for each whole.
+    fn count(&self) -> usize {
+        usize::from(self.dissented())
+            + usize::from(self.s.status == Status::Unresolved)
+            + usize::from(self.order.is_some())
+            + usize::from(self.parts.is_some())
+            + self.sums.len()
+    }
+
+    /// The indexes (into the state's claims) of every claim its items may show: the
+    /// subject's, and its parts' when their sum cannot hold.
+    fn claims(&self, out: &mut Vec<usize>) {
+        out.extend(self.s.claims.iter().map(|a| a.index));
+        for (_, pr) in self.parts.iter().flat_map(|(_, parts)| parts) {
+            out.extend(pr.iter().flat_map(|x| x.claims.iter().map(|a| a.index)));
         }
+    }
+
+    /// Its items, as JSON and as text, each claim's words from `whole` (or else the state).
+    fn write<'a>(
+        &'a self,
+        state: &'a State<'_>,
+        whole: &Whole<'a, '_>,
+        items: &mut Vec<Json>,
+        text: &mut String,
+    ) {
+        let s = self.s;
         let support: Vec<&Assessed> = s.support().collect();
         // In a tie the claims behind the other regions are the other side of the tie.
-        if !dissent.is_empty() && s.status != Status::Unresolved {
-            n += 1;
+        if self.dissented() {
             items.push(json!({
                 "subject": s.subject.as_str(), "unit": s.unit, "kind": "dissent",
                 "figure": s.figure.as_ref().map(interval_json),
-                "support": support.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
-                "dissent": dissent.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                "support": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
+                "dissent": self.dissent.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
                 "weights": weights_json(s),
             }));
             let _ = writeln!(
@@ -1775,15 +2021,14 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
             }
             text.push_str("for the figure:\n");
             for a in &support {
-                claim_block(state, s, a, &mut text);
+                claim_block(state, s, a, whole, text);
             }
             text.push_str("against it:\n");
-            for a in &dissent {
-                claim_block(state, s, a, &mut text);
+            for a in &self.dissent {
+                claim_block(state, s, a, whole, text);
             }
         }
         if s.status == Status::Unresolved {
-            n += 1;
             // Every side of the tie with the counted claims behind it, as for dissent.
             let side = |iv: &Interval| -> Vec<&Assessed> {
                 s.claims
@@ -1796,7 +2041,7 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
                 "candidates": s.candidates.iter().map(|(iv, o)| json!({
                     "region": interval_json(iv),
                     "origins": o,
-                    "claims": side(iv).iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                    "claims": side(iv).iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
                     "vote": (!s.weights.is_empty()).then(|| round4(side_vote(s, o))),
                 })).collect::<Vec<_>>(),
                 "weights": weights_json(s),
@@ -1816,12 +2061,11 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
                 };
                 let _ = writeln!(text, "  {iv}{vote}: {}", one_line(&origins.join("; ")));
                 for a in side(iv) {
-                    claim_block(state, s, a, &mut text);
+                    claim_block(state, s, a, whole, text);
                 }
             }
         }
-        if let Some(c) = order_bad {
-            n += 1;
+        if let Some(c) = self.order {
             let mut involved: Vec<u64> = c.out_of_order.iter().flat_map(|&(a, b)| [a, b]).collect();
             involved.sort_unstable();
             involved.dedup();
@@ -1835,7 +2079,7 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
                 "reason": series_sentence(c),
                 "out_of_order": c.out_of_order.iter().map(|(a, b)| json!({"earlier": a, "later": b})).collect::<Vec<_>>(),
                 "outlier": c.outlier,
-                "claims": claims.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                "claims": claims.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
             }));
             let _ = writeln!(
                 text,
@@ -1845,30 +2089,22 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
                 series_sentence(c)
             );
             for a in claims {
-                claim_block(state, s, a, &mut text);
+                claim_block(state, s, a, whole, text);
             }
         }
-        if let Some(p) = parts_bad {
-            n += 1;
+        if let Some((p, parts)) = &self.parts {
             // The claims behind the whole's figure and behind each part's, so that both sides
             // of the contradiction can be traced.
-            let report_of = |subject: &reckon_claim::Subject| {
-                r.subjects
-                    .iter()
-                    .find(|x| &x.subject == subject && x.unit == s.unit)
-            };
-            let parts: Vec<(&reckon_claim::Subject, Option<&SubjectReport>)> =
-                p.parts.iter().map(|(ps, _)| (ps, report_of(ps))).collect();
             items.push(json!({
                 "subject": s.subject.as_str(), "unit": s.unit, "kind": "parts",
                 "reason": p.reason,
                 "sum": p.sum.as_ref().map(interval_json),
                 "whole_figure": p.whole_figure.as_ref().map(interval_json),
-                "whole_claims": support.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                "whole_claims": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
                 "parts": parts.iter().map(|(ps, pr)| json!({
                     "subject": ps.as_str(),
                     "figure": pr.and_then(|x| x.figure.as_ref()).map(interval_json),
-                    "claims": pr.map(|x| x.support().map(|a| provenance_json(state, x, a)).collect::<Vec<_>>()).unwrap_or_default(),
+                    "claims": pr.map(|x| x.support().map(|a| provenance_with(state, x, a, whole)).collect::<Vec<_>>()).unwrap_or_default(),
                 })).collect::<Vec<_>>(),
             }));
             let _ = writeln!(
@@ -1880,9 +2116,9 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
             );
             text.push_str("the whole:\n");
             for a in &support {
-                claim_block(state, s, a, &mut text);
+                claim_block(state, s, a, whole, text);
             }
-            for (ps, pr) in &parts {
+            for (ps, pr) in parts {
                 let _ = writeln!(
                     text,
                     "the part {ps}: {}",
@@ -1890,20 +2126,19 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
                 );
                 if let Some(x) = pr {
                     for a in x.support() {
-                        claim_block(state, x, a, &mut text);
+                        claim_block(state, x, a, whole, text);
                     }
                 }
             }
         }
-        for p in sums_bad {
-            n += 1;
+        for p in &self.sums {
             items.push(json!({
                 "subject": s.subject.as_str(), "unit": s.unit, "kind": "part",
                 "whole": p.whole.as_str(),
                 "reason": p.reason,
                 "rest": p.rest.as_ref().map(interval_json),
                 "figure": s.figure.as_ref().map(interval_json),
-                "claims": support.iter().map(|a| provenance_json(state, s, a)).collect::<Vec<_>>(),
+                "claims": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
             }));
             let _ = writeln!(
                 text,
@@ -1916,11 +2151,10 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
             );
             text.push_str("this part:\n");
             for a in &support {
-                claim_block(state, s, a, &mut text);
+                claim_block(state, s, a, whole, text);
             }
         }
     }
-    (items, text, n)
 }
 
 fn dot_escape(s: &str) -> String {
