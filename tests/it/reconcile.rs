@@ -867,13 +867,14 @@ fn named_subjects_are_reconciled_from_their_part_of_the_log_as_from_the_whole() 
     );
 }
 
-/// `reckon conflicts` of the whole log folds it lean and reads the words of each batch's
-/// claims again from their lines; the same listing asked for `*` reads every subject's part
-/// through the index, decoded whole. Over more subjects in conflict than several batches
-/// hold (dissent, ties, a sum that cannot hold, quotes that need escaping), the two are the
-/// same bytes in each format, and so is the listing made again from the saved snapshot.
+/// `reckon conflicts` and `reckon explain` of the whole log fold it lean and read the words
+/// of each batch's claims again from their lines; the same answer asked for `*` reads every
+/// subject's part through the index, decoded whole. Over more subjects in conflict than
+/// several batches hold (dissent, ties, a sum that cannot hold, quotes that need escaping),
+/// the two are the same bytes in each format, and so is the answer made again from the
+/// saved snapshot.
 #[test]
-fn the_whole_logs_conflicts_read_their_words_again_as_a_patterns_part_holds_them() {
+fn the_whole_logs_conflicts_and_explanations_read_their_words_again_as_a_part_holds_them() {
     let dir = scratch("conflictswhole");
     let mut lines = vec![
         r#"{"define": "w/total", "sum_of": ["w/a", "w/b"], "unit": "people"}"#.to_owned(),
@@ -910,8 +911,14 @@ fn the_whole_logs_conflicts_read_their_words_again_as_a_patterns_part_holds_them
             ],
         )
     };
-    for format in ["human", "json", "csv"] {
-        let part = run(&["conflicts", "*", "--format", format]);
+    for (command, format) in [
+        ("conflicts", "human"),
+        ("conflicts", "json"),
+        ("conflicts", "csv"),
+        ("explain", "human"),
+        ("explain", "json"),
+    ] {
+        let part = run(&[command, "*", "--format", format]);
         assert_eq!(part.code, 0, "{}", part.stderr);
         assert!(
             part.stderr.contains("entries behind `*`"),
@@ -924,12 +931,12 @@ fn the_whole_logs_conflicts_read_their_words_again_as_a_patterns_part_holds_them
             part.stdout.len()
         );
         for _ in 0..2 {
-            let whole = run(&["conflicts", "--format", format]);
+            let whole = run(&[command, "--format", format]);
             assert_eq!(whole.code, 0, "{}", whole.stderr);
             assert!(!whole.stderr.contains("entries behind"), "{}", whole.stderr);
             assert!(
                 whole.stdout == part.stdout,
-                "{format}: the whole log's listing differs"
+                "{command} {format}: the whole log's answer differs"
             );
         }
     }

@@ -811,10 +811,7 @@ fn reconciled(
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     if which == Which::Explain {
-        let format = a.format.not_csv().map_err(usage)?;
-        return with_reconciliation(log, a, &mut |state, r| {
-            reckon_render::recon::explain_into(state, r, format, &mut *print)
-        });
+        return explained(log, a, print);
     }
     let csv = a.format == FormatArg::Csv;
     let format: Format = if csv {
@@ -969,6 +966,36 @@ fn words_of<'f>(
             .collect();
         snapshot.words_at(&at, |words| show(words)).map_err(ledger)
     }
+}
+
+/// `reckon explain`: a pattern's subjects from their part of the log (as
+/// [`with_reconciliation`] reads them); the whole log folded lean, each batch's claims' words
+/// read again from their lines (its JSON is `reconcile`'s, written the same way).
+fn explained(
+    log: &Log,
+    a: &ReconcileArgs,
+    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let format = a.format.not_csv().map_err(usage)?;
+    let snapshot = log.snapshot().map_err(ledger)?;
+    if let Some(part) = subjects_part(&snapshot, a, false)?
+        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
+    {
+        return reckon_render::recon::explain_into(&state, &r, format, print);
+    }
+    if format == Format::Json {
+        return reconciled_json(&snapshot, a, print);
+    }
+    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
+    let state = lean_state(&snapshot, a, Some(&mut spans))?;
+    let r = reconcile_state(&state, a, &|s| s)?;
+    let fetch = words_of(&snapshot, &state, &spans);
+    let written = reckon_render::recon::explain_fetching(&state, &r, &fetch, print);
+    drop(fetch);
+    // As for the table: the process's exit frees the state at once.
+    std::mem::forget(r);
+    std::mem::forget(state);
+    written
 }
 
 /// `reckon conflicts`: a pattern's subjects from their part of the log (as

@@ -1636,121 +1636,182 @@ pub fn explain(state: &State<'_>, r: &Reconciliation, format: Format) -> String 
     }
     let mut out = position_line(r);
     for s in &r.subjects {
-        out.push('\n');
-        let label = s
-            .label
-            .as_ref()
-            .map(|l| format!(" — {l}"))
-            .unwrap_or_default();
-        let _ = writeln!(out, "{}{}", s.subject, one_line(&label));
-        if !s.aliases.is_empty() {
-            let names: Vec<&str> = s.aliases.iter().map(|a| a.as_str()).collect();
-            let _ = writeln!(out, "also recorded as: {}", names.join(", "));
-        }
-        let window = match (s.window_days, s.window_set) {
-            (0, _) => "none".into(),
-            (d, true) => format!("P{d}D"),
-            (d, false) => format!("P{d}D (the default for a {})", kind_words(s.kind)),
-        };
-        let as_of = s
-            .as_of
-            .map_or("no as_of (a quantity that does not change)".into(), |p| {
-                p.to_string()
-            });
-        let _ = writeln!(
-            out,
-            "unit {}; tolerance {}; comparison window {window}; as of {as_of}",
-            s.unit,
-            tolerance_text(s.tolerance)
-        );
-        if !s.other_units.is_empty() {
-            let _ = writeln!(
-                out,
-                "claims in other units ({}) are never compared with these",
-                s.other_units.join(", ")
-            );
-        }
-        let _ = writeln!(
-            out,
-            "figure: {} — {}",
-            figure_text(s.figure.as_ref(), &s.unit),
-            status_sentence(s)
-        );
-        for (iv, origins) in &s.candidates {
-            let _ = writeln!(out, "  candidate {iv}: {}", origins.join("; "));
-        }
-        weights_block(s, &mut out);
-        if let Some(d) = &s.derived {
-            let from: Vec<String> = d.from.iter().map(|x| format!("#{x}")).collect();
-            let _ = writeln!(out, "derived as {}, from {}", d.how, from.join(", "));
-        }
-        if let Some(c) = &s.series {
-            let _ = writeln!(out, "series: {}", series_sentence(c));
-        }
-        if let Some(p) = &s.parts {
-            let verdict = match p.relation {
-                Some(Relation::Agrees) => "checked by its parts: ",
-                Some(Relation::Consistent) => "consistent with its parts: ",
-                Some(_) => "contested by its parts: ",
-                None => "",
-            };
-            let _ = writeln!(out, "parts: {verdict}{}", one_line(&p.reason));
-        }
-        for p in &s.part_of {
-            let verdict = match p.relation {
-                Relation::Agrees => "checked in its sum: ",
-                Relation::Consistent => "consistent with its sum: ",
-                _ => "contested by its sum: ",
-            };
-            let _ = writeln!(out, "part of {}: {verdict}{}", p.whole, one_line(&p.reason));
-        }
-        let mut scopes: Vec<(String, u64)> = s
-            .claims
-            .iter()
-            .filter(|a| a.counts())
-            .map(|a| {
-                (
-                    state.claims[a.index]
-                        .claim
-                        .scope
-                        .as_deref()
-                        .unwrap_or("(none)")
-                        .to_owned(),
-                    a.seq,
-                )
-            })
-            .collect();
-        scopes.sort();
-        let mut distinct: Vec<&str> = scopes.iter().map(|(sc, _)| sc.as_str()).collect();
-        distinct.dedup();
-        if distinct.len() > 1 {
-            let listed: Vec<String> = scopes
-                .iter()
-                .map(|(sc, seq)| format!("\"{sc}\" (#{seq})"))
-                .collect();
-            let _ = writeln!(out, "scopes differ: {}", listed.join(", "));
-        }
-        for (title, pick) in [("support", 0), ("dissent", 1), ("not counted", 2)] {
-            let items: Vec<&Assessed> = s
-                .claims
-                .iter()
-                .filter(|a| match pick {
-                    0 => a.supports(),
-                    1 => a.dissents(),
-                    _ => !a.counts() && !a.dissents(),
-                })
-                .collect();
-            if items.is_empty() {
-                continue;
-            }
-            let _ = writeln!(out, "{title}:");
-            for a in items {
-                claim_block(state, s, a, &|_| None, &mut out);
-            }
-        }
-        pairwise(state, s, &mut out);
+        explain_subject(&mut out, state, s, &|_| None);
     }
     out
+}
+
+/// One subject's part of [`explain`]'s text, each claim's words from `whole` (or else the
+/// state).
+fn explain_subject(out: &mut String, state: &State<'_>, s: &SubjectReport, whole: &Whole<'_, '_>) {
+    out.push('\n');
+
+    let label = s
+        .label
+        .as_ref()
+        .map(|l| format!(" — {l}"))
+        .unwrap_or_default();
+    let _ = writeln!(*out, "{}{}", s.subject, one_line(&label));
+    if !s.aliases.is_empty() {
+        let names: Vec<&str> = s.aliases.iter().map(|a| a.as_str()).collect();
+        let _ = writeln!(*out, "also recorded as: {}", names.join(", "));
+    }
+    let window = match (s.window_days, s.window_set) {
+        (0, _) => "none".into(),
+        (d, true) => format!("P{d}D"),
+        (d, false) => format!("P{d}D (the default for a {})", kind_words(s.kind)),
+    };
+    let as_of = s
+        .as_of
+        .map_or("no as_of (a quantity that does not change)".into(), |p| {
+            p.to_string()
+        });
+    let _ = writeln!(
+        *out,
+        "unit {}; tolerance {}; comparison window {window}; as of {as_of}",
+        s.unit,
+        tolerance_text(s.tolerance)
+    );
+    if !s.other_units.is_empty() {
+        let _ = writeln!(
+            *out,
+            "claims in other units ({}) are never compared with these",
+            s.other_units.join(", ")
+        );
+    }
+    let _ = writeln!(
+        *out,
+        "figure: {} — {}",
+        figure_text(s.figure.as_ref(), &s.unit),
+        status_sentence(s)
+    );
+    for (iv, origins) in &s.candidates {
+        let _ = writeln!(*out, "  candidate {iv}: {}", origins.join("; "));
+    }
+    weights_block(s, out);
+    if let Some(d) = &s.derived {
+        let from: Vec<String> = d.from.iter().map(|x| format!("#{x}")).collect();
+        let _ = writeln!(*out, "derived as {}, from {}", d.how, from.join(", "));
+    }
+    if let Some(c) = &s.series {
+        let _ = writeln!(*out, "series: {}", series_sentence(c));
+    }
+    if let Some(p) = &s.parts {
+        let verdict = match p.relation {
+            Some(Relation::Agrees) => "checked by its parts: ",
+            Some(Relation::Consistent) => "consistent with its parts: ",
+            Some(_) => "contested by its parts: ",
+            None => "",
+        };
+        let _ = writeln!(*out, "parts: {verdict}{}", one_line(&p.reason));
+    }
+    for p in &s.part_of {
+        let verdict = match p.relation {
+            Relation::Agrees => "checked in its sum: ",
+            Relation::Consistent => "consistent with its sum: ",
+            _ => "contested by its sum: ",
+        };
+        let _ = writeln!(
+            *out,
+            "part of {}: {verdict}{}",
+            p.whole,
+            one_line(&p.reason)
+        );
+    }
+    let mut scopes: Vec<(String, u64)> = s
+        .claims
+        .iter()
+        .filter(|a| a.counts())
+        .map(|a| {
+            (
+                state.claims[a.index]
+                    .claim
+                    .scope
+                    .as_deref()
+                    .unwrap_or("(none)")
+                    .to_owned(),
+                a.seq,
+            )
+        })
+        .collect();
+    scopes.sort();
+    let mut distinct: Vec<&str> = scopes.iter().map(|(sc, _)| sc.as_str()).collect();
+    distinct.dedup();
+    if distinct.len() > 1 {
+        let listed: Vec<String> = scopes
+            .iter()
+            .map(|(sc, seq)| format!("\"{sc}\" (#{seq})"))
+            .collect();
+        let _ = writeln!(*out, "scopes differ: {}", listed.join(", "));
+    }
+    for (title, pick) in [("support", 0), ("dissent", 1), ("not counted", 2)] {
+        let items: Vec<&Assessed> = s
+            .claims
+            .iter()
+            .filter(|a| match pick {
+                0 => a.supports(),
+                1 => a.dissents(),
+                _ => !a.counts() && !a.dissents(),
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(*out, "{title}:");
+        for a in items {
+            claim_block(state, s, a, whole, out);
+        }
+    }
+    pairwise(state, s, out);
+}
+
+/// [`explain`]'s text of a lean state (one without whole claims): a batch of subjects at a
+/// time, `fetch` reads the words of the claims the batch shows and the batch is written.
+/// The same bytes as [`explain`] of a state that holds every claim.
+pub fn explain_fetching<E: Send>(
+    state: &State<'_>,
+    r: &Reconciliation,
+    fetch: &Fetch<'_, E>,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let frame = Frame {
+        open: position_line(r),
+        close_empty: String::new(),
+        close: String::new(),
+        items_in_json: false,
+    };
+    let task = |group: &[SubjectReport]| {
+        let mut wanted: Vec<usize> = group
+            .iter()
+            .flat_map(|s| s.claims.iter().map(|a| a.index))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        fetch(&wanted, &mut |words| {
+            let whole = |i: usize| {
+                let k = wanted.binary_search(&i).ok()?;
+                words.get(k).map(Details::of_words)
+            };
+            let mut out = String::new();
+            for s in group {
+                explain_subject(&mut out, state, s, &whole);
+            }
+            out
+        })
+    };
+    let mut batches = r
+        .subjects
+        .chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
+    stream_framed(
+        &frame,
+        &mut || {
+            batches.next().map(|group| {
+                use rayon::prelude::*;
+                group.par_chunks(RENDER_PER).map(task).collect()
+            })
+        },
+        emit,
+    )
 }
 
 /// Relations between the distinct figures stated, when there are few enough to list.
