@@ -183,7 +183,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             } else {
                 a.common.format.not_csv().map_err(usage)?
             };
-            let listed = conflicts(&log, &a.common, format, csv, &mut print)?;
+            let listed = with_reconciliation(&log, &a.common, &mut |state, r, words| {
+                reckon_render::recon::conflicts_fetching(state, r, format, csv, words, &mut print)
+            })?;
             return Ok(u8::from(a.exit_code && listed > 0));
         }
         Command::Explain(a) => reconciled(&log, &a, Which::Explain, &mut print)?,
@@ -200,9 +202,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 method: args::MethodArg::Weighted,
                 format: FormatArg::Human,
             };
-            with_reconciliation(&log, &args, &mut |state, r| {
+            // The graph shows each claim's figure, origin and hash: no words to read.
+            with_reconciliation(&log, &args, &mut |state, r, _| {
                 let g = reckon_reconcile::graph::build(r);
-                print(&reckon_render::recon::graph(state, &g, format))
+                reckon_render::recon::graph_into(state, &g, format, &mut print)
             })?;
         }
         Command::Query(a) => print(&questions::query(&log, a, quiet)?)?,
@@ -659,26 +662,42 @@ fn reconcile_entries<'e>(
     Ok((state, r))
 }
 
-/// The reconciliation `a` asks for, handed to `then` with the state it was made from: from
-/// the part of the log behind the subjects its pattern names when that part can answer (see
-/// [`subjects_part`]), else from every entry, decoded.
+/// What answers from a reconciliation: given the state, the reconciliation and what reads
+/// the words of the state's claims.
+type Answer<'a, T> = dyn FnMut(
+        &reckon_reconcile::State<'_>,
+        &reckon_reconcile::Reconciliation,
+        &reckon_render::recon::Fetch<'_, Failure>,
+    ) -> Result<T, Failure>
+    + 'a;
+
+/// The reconciliation `a` asks for, handed to `then` with the state it was made from and a
+/// way to read the words of that state's claims: from the part of the log behind the
+/// subjects its pattern names when that part can answer (see [`subjects_part`]; its state
+/// holds every claim whole, so the words need no reading), else from the whole log folded
+/// lean (the words of the claims an answer shows read again from their lines, a batch at a
+/// time).
 fn with_reconciliation<T>(
     log: &Log,
     a: &ReconcileArgs,
-    then: &mut dyn FnMut(
-        &reckon_reconcile::State<'_>,
-        &reckon_reconcile::Reconciliation,
-    ) -> Result<T, Failure>,
+    then: &mut Answer<'_, T>,
 ) -> Result<T, Failure> {
     let snapshot = log.snapshot().map_err(ledger)?;
     if let Some(part) = subjects_part(&snapshot, a, false)?
         && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
     {
-        return then(&state, &r);
+        return then(&state, &r, &|_, show| Ok(show(&[])));
     }
-    let entries = snapshot.entries().map_err(ledger)?;
-    let (state, r) = reconcile_entries(&entries, a)?;
-    then(&state, &r)
+    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
+    let state = lean_state(&snapshot, a, Some(&mut spans))?;
+    let r = reconcile_state(&state, a, &|s| s)?;
+    let fetch = words_of(&snapshot, &state, &spans);
+    let answer = then(&state, &r, &fetch);
+    drop(fetch);
+    // As for the table: the process's exit frees the state at once.
+    std::mem::forget(r);
+    std::mem::forget(state);
+    answer
 }
 
 /// The part of the log behind the subjects `a`'s pattern names, read through the saved index
@@ -810,8 +829,11 @@ fn reconciled(
     which: Which,
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    if which == Which::Explain {
-        return explained(log, a, print);
+    // `explain`'s JSON is `reconcile`'s, made the same way.
+    if which == Which::Explain && a.format.not_csv().map_err(usage)? == Format::Human {
+        return with_reconciliation(log, a, &mut |state, r, words| {
+            reckon_render::recon::explain_fetching(state, r, words, &mut *print)
+        });
     }
     let csv = a.format == FormatArg::Csv;
     let format: Format = if csv {
@@ -966,71 +988,6 @@ fn words_of<'f>(
             .collect();
         snapshot.words_at(&at, |words| show(words)).map_err(ledger)
     }
-}
-
-/// `reckon explain`: a pattern's subjects from their part of the log (as
-/// [`with_reconciliation`] reads them); the whole log folded lean, each batch's claims' words
-/// read again from their lines (its JSON is `reconcile`'s, written the same way).
-fn explained(
-    log: &Log,
-    a: &ReconcileArgs,
-    print: &mut impl FnMut(&str) -> Result<(), Failure>,
-) -> Result<(), Failure> {
-    let format = a.format.not_csv().map_err(usage)?;
-    let snapshot = log.snapshot().map_err(ledger)?;
-    if let Some(part) = subjects_part(&snapshot, a, false)?
-        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
-    {
-        return reckon_render::recon::explain_into(&state, &r, format, print);
-    }
-    if format == Format::Json {
-        return reconciled_json(&snapshot, a, print);
-    }
-    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
-    let state = lean_state(&snapshot, a, Some(&mut spans))?;
-    let r = reconcile_state(&state, a, &|s| s)?;
-    let fetch = words_of(&snapshot, &state, &spans);
-    let written = reckon_render::recon::explain_fetching(&state, &r, &fetch, print);
-    drop(fetch);
-    // As for the table: the process's exit frees the state at once.
-    std::mem::forget(r);
-    std::mem::forget(state);
-    written
-}
-
-/// `reckon conflicts`: a pattern's subjects from their part of the log (as
-/// [`with_reconciliation`] reads them); the whole log folded lean, each conflict's claims'
-/// words read again from their lines a batch at a time, as `reconcile --format json` does.
-/// Returns how many conflicts it listed.
-fn conflicts(
-    log: &Log,
-    a: &ReconcileArgs,
-    format: Format,
-    csv: bool,
-    print: &mut impl FnMut(&str) -> Result<(), Failure>,
-) -> Result<usize, Failure> {
-    let snapshot = log.snapshot().map_err(ledger)?;
-    if let Some(part) = subjects_part(&snapshot, a, false)?
-        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
-    {
-        let (text, listed) = if csv {
-            reckon_render::recon::conflicts_csv(&state, &r)
-        } else {
-            reckon_render::recon::conflicts_counted(&state, &r, format)
-        };
-        print(&text)?;
-        return Ok(listed);
-    }
-    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
-    let state = lean_state(&snapshot, a, Some(&mut spans))?;
-    let r = reconcile_state(&state, a, &|s| s)?;
-    let fetch = words_of(&snapshot, &state, &spans);
-    let listed = reckon_render::recon::conflicts_fetching(&state, &r, format, csv, &fetch, print);
-    drop(fetch);
-    // As for the table: the process's exit frees the state at once.
-    std::mem::forget(r);
-    std::mem::forget(state);
-    listed
 }
 
 /// `reckon log`: each entry's line written as soon as the entry is checked (decoded on all

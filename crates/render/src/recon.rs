@@ -2225,7 +2225,33 @@ fn dot_escape(s: &str) -> String {
 /// `reckon graph`: the conflict graph as Graphviz DOT (renders as is) or JSON
 /// `{"nodes":[{"id","kind",…}],"edges":[{"from","to","relation"}]}`.
 pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
+    let mut out = String::new();
+    let _ = graph_into(state, g, format, &mut |t: &str| {
+        out.push_str(t);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    out
+}
+
+/// [`graph`] written through `emit` a megabyte or so at a time, never held whole (a log's
+/// graph has a node for every claim).
+pub fn graph_into<E>(
+    state: &State<'_>,
+    g: &ConflictGraph,
+    format: Format,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     use petgraph::visit::EdgeRef;
+    const BLOCK: usize = 1 << 20;
+    let mut out = String::new();
+    let mut flush = |out: &mut String, all: bool| {
+        if all || out.len() >= BLOCK {
+            let r = emit(out);
+            out.clear();
+            return r;
+        }
+        Ok(())
+    };
     let label = |n: &Node| match n {
         Node::Claim { seq, index } => {
             let c = &state.claims[*index].claim;
@@ -2246,32 +2272,66 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
         }
     };
     if format == Format::Json {
-        let nodes: Vec<Json> = g
-            .node_indices()
-            .map(|i| {
-                let mut j = match &g[i] {
-                    Node::Claim { seq, index } => json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].hash.to_hex()}),
-                    Node::Cluster { subject, interval, counted } => json!({"kind": "cluster", "subject": subject.as_str(), "interval": interval.to_string(), "counted": counted}),
-                    Node::Figure { subject, unit, interval, status } => json!({"kind": "figure", "subject": subject.as_str(), "unit": unit, "figure": interval.map(|i| i.to_string()), "status": status.as_str()}),
-                };
-                j["id"] = json!(i.index());
-                j["label"] = json!(label(&g[i]));
-                j
-            })
-            .collect();
-        let edges: Vec<Json> = g
-            .edge_references()
-            .map(|e| json!({"from": e.source().index(), "to": e.target().index(), "relation": e.weight().as_str()}))
-            .collect();
-        return format!(
-            "{}\n",
-            serde_json::to_string_pretty(
-                &json!({"format": crate::JSON_FORMAT, "nodes": nodes, "edges": edges}),
-            )
-            .unwrap_or_default()
+        let node = |i: petgraph::graph::NodeIndex| {
+            let mut j = match &g[i] {
+                Node::Claim { seq, index } => {
+                    json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].hash.to_hex()})
+                }
+                Node::Cluster {
+                    subject,
+                    interval,
+                    counted,
+                } => {
+                    json!({"kind": "cluster", "subject": subject.as_str(), "interval": interval.to_string(), "counted": counted})
+                }
+                Node::Figure {
+                    subject,
+                    unit,
+                    interval,
+                    status,
+                } => {
+                    json!({"kind": "figure", "subject": subject.as_str(), "unit": unit, "figure": interval.map(|i| i.to_string()), "status": status.as_str()})
+                }
+            };
+            j["id"] = json!(i.index());
+            j["label"] = json!(label(&g[i]));
+            j
+        };
+        // serde_json's pretty layout of {"edges": [...], "format": 1, "nodes": [...]}, each
+        // item made and written on its own.
+        let item = |out: &mut String, first: bool, j: &Json| {
+            out.push_str(if first { "\n    " } else { ",\n    " });
+            let mut bytes = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut bytes, Nested::at(2));
+            // Into memory, with string keys only: it cannot fail; serde_json writes UTF-8.
+            let _ = serde::Serialize::serialize(j, &mut ser);
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        };
+        out.push_str("{\n  \"edges\": [");
+        let mut first = true;
+        for e in g.edge_references() {
+            let j = json!({"from": e.source().index(), "to": e.target().index(), "relation": e.weight().as_str()});
+            item(&mut out, first, &j);
+            first = false;
+            flush(&mut out, false)?;
+        }
+        out.push_str(if first { "]" } else { "\n  ]" });
+        let _ = write!(
+            out,
+            ",\n  \"format\": {},\n  \"nodes\": [",
+            crate::JSON_FORMAT
         );
+        let mut first = true;
+        for i in g.node_indices() {
+            item(&mut out, first, &node(i));
+            first = false;
+            flush(&mut out, false)?;
+        }
+        out.push_str(if first { "]" } else { "\n  ]" });
+        out.push_str("\n}\n");
+        return flush(&mut out, true);
     }
-    let mut out = String::from(
+    out.push_str(
         "digraph reckon {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
     );
     for i in g.node_indices() {
@@ -2287,6 +2347,7 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
             i.index(),
             dot_escape(&label(&g[i])).replace('\n', "\\n")
         );
+        flush(&mut out, false)?;
     }
     for e in g.edge_references() {
         let style = match e.weight() {
@@ -2306,9 +2367,10 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
             e.target().index(),
             e.weight().as_str()
         );
+        flush(&mut out, false)?;
     }
     out.push_str("}\n");
-    out
+    flush(&mut out, true)
 }
 
 #[cfg(test)]
@@ -2391,6 +2453,72 @@ mod tests {
         .unwrap();
         entries.push(reckon_ledger::decode(&line[..line.len() - 1]).unwrap());
         entries
+    }
+
+    /// The listings written a batch at a time (`conflicts_fetching`, `explain_fetching`) are
+    /// the listings made whole, in every format, when the state holds every claim (the
+    /// words a batch reads then come from the state); so are the graph's streamed blocks.
+    #[test]
+    fn listings_written_a_batch_at_a_time_are_the_whole_listings() {
+        let entries = rich_entries();
+        let state = State::fold(&entries, None);
+        let r = reckon_reconcile::reconcile(&state, None, &reckon_reconcile::Options::default());
+        let fetch = |_: &[usize], show: &mut Show<'_>| Ok::<_, ()>(show(&[]));
+        type Emit<'e> = dyn FnMut(&str) -> Result<(), ()> + 'e;
+        let streamed = |write: &mut dyn FnMut(&mut Emit<'_>)| {
+            let mut out = String::new();
+            write(&mut |t: &str| {
+                out.push_str(t);
+                Ok(())
+            });
+            out
+        };
+        for (format, csv) in [
+            (Format::Human, false),
+            (Format::Json, false),
+            (Format::Human, true),
+        ] {
+            let mut listed = 0;
+            let text = streamed(&mut |emit| {
+                listed =
+                    conflicts_fetching(&state, &r, format, csv, &fetch, &mut { emit }).unwrap();
+            });
+            let (whole, n) = if csv {
+                conflicts_csv(&state, &r)
+            } else {
+                conflicts_counted(&state, &r, format)
+            };
+            assert_eq!(text, whole, "{format:?} csv {csv}");
+            assert_eq!(listed, n);
+            assert!(n > 0);
+        }
+        let text =
+            streamed(&mut |emit| explain_fetching(&state, &r, &fetch, &mut { emit }).unwrap());
+        assert_eq!(text, explain(&state, &r, Format::Human));
+        let g = reckon_reconcile::graph::build(&r);
+        for format in [Format::Human, Format::Json] {
+            let text = streamed(&mut |emit| graph_into(&state, &g, format, &mut { emit }).unwrap());
+            assert!(text.len() > 1000, "{format:?}");
+            if format == Format::Json {
+                // The hand-made layout is serde_json's pretty printing of the same value.
+                let value: Json = serde_json::from_str(&text).unwrap();
+                assert_eq!(
+                    text,
+                    format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+                );
+            }
+        }
+        // With no conflict: the text says so, and the JSON list is empty.
+        let quiet = reckon_reconcile::Reconciliation {
+            subjects: Vec::new(),
+            ..r
+        };
+        for format in [Format::Human, Format::Json] {
+            let text = streamed(&mut |emit| {
+                conflicts_fetching(&state, &quiet, format, false, &fetch, &mut { emit }).unwrap();
+            });
+            assert_eq!(text, conflicts_counted(&state, &quiet, format).0);
+        }
     }
 
     /// Every subject's answer written by hand is byte for byte what serde_json prints for the
