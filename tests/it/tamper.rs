@@ -435,3 +435,39 @@ fn the_export_is_written_as_checked_with_fates_filed_pieces_later() {
     assert!(broken.stderr.contains("entry 9000"), "{}", broken.stderr);
     assert!(broken.stdout.is_empty());
 }
+
+/// A reader of the streamed pass may stop it (`reckon log | head`): the pieces after the one
+/// it stopped at are not read, so a changed byte past them is not reported, and the pass
+/// says it did not reach the end (`None`) instead of naming a head. Not stopped, the same
+/// pass reports the change.
+#[test]
+fn a_streamed_pass_stopped_by_its_reader_reads_no_further() {
+    let dir = scratch("stoppedpass");
+    let log = many_claims(&dir, 12_000, 31);
+    let path = log.entries_path();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let start: usize = bytes
+        .split(|b| *b == b'\n')
+        .take(11_000)
+        .map(|l| l.len() + 1)
+        .sum();
+    bytes[start + 200] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let snapshot = log.snapshot().unwrap();
+    let seq = |e: reckon_ledger::Entry, _| e.seq;
+    let mut seen = Vec::new();
+    let stopped = snapshot
+        .project_each(&seq, &mut |piece| {
+            seen.extend(piece);
+            std::ops::ControlFlow::Break(())
+        })
+        .unwrap();
+    assert!(stopped.is_none());
+    assert!(!seen.is_empty() && seen.len() < 11_000, "{}", seen.len());
+    assert!(seen.iter().enumerate().all(|(k, s)| *s == k as u64 + 1));
+    let whole = snapshot.project_each(&seq, &mut |_| std::ops::ControlFlow::Continue(()));
+    assert!(
+        whole.is_err_and(|e| e.to_string().contains("11001")),
+        "the change is found when the pass is not stopped"
+    );
+}

@@ -348,8 +348,11 @@ fn split_at_lines(bytes: &[u8], n: usize) -> Vec<&[u8]> {
 struct State<'v, 's, V> {
     visit: Option<Visit<'v, V>>,
     visited: Vec<Vec<V>>,
-    /// Where each piece of what `visit` returned goes once checked, instead of `visited`.
-    sink: Option<&'s mut dyn FnMut(Vec<V>)>,
+    /// Where each piece of what `visit` returned goes once checked, instead of `visited`; it
+    /// may stop the scan.
+    sink: Option<&'s mut Sink<'s, V>>,
+    /// The sink stopped the scan.
+    stopped: bool,
     out: Scan,
     lines_before: u64,
     /// The last entry's recorded time.
@@ -413,7 +416,12 @@ impl<V: Send> State<'_, '_, V> {
             self.out.spans.extend(chunk.spans);
             if !chunk.visited.is_empty() {
                 match self.sink.as_mut() {
-                    Some(sink) => sink(chunk.visited),
+                    Some(sink) => {
+                        if sink(chunk.visited).is_break() {
+                            self.stopped = true;
+                            return Ok(());
+                        }
+                    }
                     None => self.visited.push(chunk.visited),
                 }
             }
@@ -425,7 +433,7 @@ impl<V: Send> State<'_, '_, V> {
 
 /// Checks every entry read from `r`, keeping what `keep` says.
 pub fn scan_keeping(r: impl Read, keep: Keep) -> std::io::Result<Result<Scan, Problem>> {
-    Ok(scan_core::<()>(r, keep, None, None)?.map(|(s, _)| s))
+    Ok(scan_core::<()>(r, keep, None, None, &mut false)?.map(|(s, _)| s))
 }
 
 /// Checks every entry read from `r` at the speed of hashing, and gives each checked line to
@@ -435,10 +443,14 @@ pub fn scan_visiting<V: Send>(
     r: impl Read,
     visit: &Visitor<'_, V>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
-    Ok(
-        scan_core(r, Keep::Nothing, Some(Visit::Lines(visit)), None)?
-            .map(|(s, v)| (s, v.into_vec())),
-    )
+    Ok(scan_core(
+        r,
+        Keep::Nothing,
+        Some(Visit::Lines(visit)),
+        None,
+        &mut false,
+    )?
+    .map(|(s, v)| (s, v.into_vec())))
 }
 
 /// Checks and decodes every entry read from `r` (on all cores), as [`Keep::Entries`] does, and
@@ -447,10 +459,14 @@ pub fn scan_projecting<V: Send>(
     r: impl Read,
     project: &Projector<'_, V>,
 ) -> std::io::Result<Result<(Scan, Vec<V>), Problem>> {
-    Ok(
-        scan_core(r, Keep::Nothing, Some(Visit::Entries(project)), None)?
-            .map(|(s, v)| (s, v.into_vec())),
-    )
+    Ok(scan_core(
+        r,
+        Keep::Nothing,
+        Some(Visit::Entries(project)),
+        None,
+        &mut false,
+    )?
+    .map(|(s, v)| (s, v.into_vec())))
 }
 
 /// [`scan_projecting`] with each entry decoded briefly ([`Brief`]): the same checks, a claim's
@@ -459,7 +475,13 @@ pub fn scan_briefly<V: Send>(
     r: impl Read,
     project: &BriefProjector<'_, V>,
 ) -> std::io::Result<Result<(Scan, Projected<V>), Problem>> {
-    scan_core(r, Keep::Nothing, Some(Visit::Briefs(project)), None)
+    scan_core(
+        r,
+        Keep::Nothing,
+        Some(Visit::Briefs(project)),
+        None,
+        &mut false,
+    )
 }
 
 /// Checks every entry read from `r`, as [`scan_projecting`] or [`scan_briefly`] do (as `visit`
@@ -467,24 +489,31 @@ pub fn scan_briefly<V: Send>(
 /// are checked (in file order), instead of keeping them all: a reader can use the first
 /// entries while later ones are read. The entries before a problem have been handed out when
 /// the problem is returned.
-pub(crate) fn scan_each<V: Send>(
+pub(crate) fn scan_each<'s, V: Send>(
     r: impl Read,
     visit: Visit<'_, V>,
-    sink: &mut dyn FnMut(Vec<V>),
-) -> std::io::Result<Result<Scan, Problem>> {
-    Ok(scan_core(r, Keep::Nothing, Some(visit), Some(sink))?.map(|(s, _)| s))
+    sink: &'s mut Sink<'s, V>,
+) -> std::io::Result<Result<Option<Scan>, Problem>> {
+    let mut stopped = false;
+    let scanned = scan_core(r, Keep::Nothing, Some(visit), Some(sink), &mut stopped)?;
+    Ok(scanned.map(|(s, _)| (!stopped).then_some(s)))
 }
 
-fn scan_core<V: Send>(
+/// What a scan hands each checked piece to: `Break` stops the scan there.
+pub(crate) type Sink<'s, V> = dyn FnMut(Vec<V>) -> std::ops::ControlFlow<()> + 's;
+
+fn scan_core<'s, V: Send>(
     mut r: impl Read,
     keep: Keep,
     visit: Option<Visit<'_, V>>,
-    sink: Option<&mut dyn FnMut(Vec<V>)>,
+    sink: Option<&'s mut Sink<'s, V>>,
+    stopped: &mut bool,
 ) -> std::io::Result<Result<(Scan, Projected<V>), Problem>> {
     let mut st = State {
         visit,
         visited: Vec::new(),
         sink,
+        stopped: false,
         out: Scan {
             entries: 0,
             head: GENESIS,
@@ -514,6 +543,10 @@ fn scan_core<V: Send>(
         let complete = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
         if let Err(p) = st.feed(&buf[..complete]) {
             return Ok(Err(p));
+        }
+        if st.stopped {
+            *stopped = true;
+            return Ok(Ok((st.out, Projected { pieces: st.visited })));
         }
         buf.drain(..complete);
         if eof {

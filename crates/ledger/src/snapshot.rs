@@ -206,11 +206,13 @@ impl Snapshot<'_> {
     /// as its entries are checked, in log order, and keeps none: for a reader that writes every
     /// entry out (`reckon log`) without holding them all. Only the returned head says the whole
     /// log passed: the entries handed out before a problem are the checked ones before it.
+    /// `sink` may stop the pass (`Break`: a reader whose output was closed); then `None` is
+    /// returned, and nothing is said of the entries after the last piece handed out.
     pub fn project_each<V: Send>(
         &self,
         project: &Projector<'_, V>,
-        sink: &mut dyn FnMut(Vec<V>),
-    ) -> Result<Head, LedgerError> {
+        sink: &mut dyn FnMut(Vec<V>) -> std::ops::ControlFlow<()>,
+    ) -> Result<Option<Head>, LedgerError> {
         self.each(crate::scan::Visit::Entries(project), sink)
     }
 
@@ -235,19 +237,32 @@ impl Snapshot<'_> {
         project: &BriefProjector<'_, V>,
         sink: &mut dyn FnMut(Vec<V>),
     ) -> Result<Head, LedgerError> {
-        self.each(crate::scan::Visit::Briefs(project), sink)
+        let mut all = |piece| {
+            sink(piece);
+            std::ops::ControlFlow::Continue(())
+        };
+        let head = self.each(crate::scan::Visit::Briefs(project), &mut all)?;
+        // `all` never stops the pass; were it stopped, the log was not read to its end.
+        head.ok_or_else(|| {
+            io(&self.log.entries_path(), "read")(std::io::Error::other(
+                "the pass stopped before the end of the log",
+            ))
+        })
     }
 
     /// The pass of [`Snapshot::project_each`] and [`Snapshot::project_brief_each`].
     fn each<V: Send>(
         &self,
         visit: crate::scan::Visit<'_, V>,
-        sink: &mut dyn FnMut(Vec<V>),
-    ) -> Result<Head, LedgerError> {
+        sink: &mut dyn FnMut(Vec<V>) -> std::ops::ControlFlow<()>,
+    ) -> Result<Option<Head>, LedgerError> {
         let scanned = crate::scan::scan_each(self.bytes()?, visit, sink)
             .map_err(io(&self.log.entries_path(), "read"))?;
-        self.visited(scanned.map(|s| (s, ())))
-            .map(|(head, ())| head)
+        match scanned {
+            Ok(None) => Ok(None),
+            Ok(Some(s)) => self.visited(Ok((s, ()))).map(|(head, ())| Some(head)),
+            Err(p) => self.visited::<()>(Err(p)).map(|(head, ())| Some(head)),
+        }
     }
 
     fn visited<T>(&self, scanned: Result<(Scan, T), Problem>) -> Result<(Head, T), LedgerError> {

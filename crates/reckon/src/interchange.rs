@@ -319,10 +319,15 @@ pub(crate) fn export(
                 seq_of.insert(h, seq);
             }
         }
-        if block.len() >= BLOCK && printed.is_ok() {
+        if block.len() >= BLOCK {
             printed = print(&block);
             block.clear();
+            // A failed write (a closed pipe) stops the pass there.
+            if printed.is_err() {
+                return std::ops::ControlFlow::Break(());
+            }
         }
+        std::ops::ControlFlow::Continue(())
     });
     // The process's exit frees the state at once.
     std::mem::forget(state);

@@ -169,8 +169,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let keep =
                 |e: reckon_ledger::Entry, _| (id.names(&e) || Fate::could_change(&e)).then_some(e);
             let head = snapshot
-                .project_each(&keep, &mut |piece| kept.extend(piece.into_iter().flatten()))
-                .map_err(ledger)?;
+                .project_each(&keep, &mut |piece| {
+                    kept.extend(piece.into_iter().flatten());
+                    std::ops::ControlFlow::Continue(())
+                })
+                .map_err(ledger)?
+                // The sink never stops the pass.
+                .ok_or_else(|| fail(1)(anyhow::anyhow!("the log was not read to its end")))?;
             let e = id.pick(&kept, head.seq).map_err(usage)?;
             let fate = Fate::among(&kept, e);
             print(&reckon_render::show(e, &fate, format))?;
@@ -1015,11 +1020,14 @@ fn listing(
             reckon_render::log_line(&e, format)
         }
     };
-    // A failed write (a closed pipe) stops the printing; the pass goes on to its end.
+    // A failed write (a closed pipe: `reckon log | head`) stops the pass there.
     let mut printed = Ok(());
     let checked = snapshot.project_each(&line, &mut |lines| {
+        printed = print(&lines.concat());
         if printed.is_ok() {
-            printed = print(&lines.concat());
+            std::ops::ControlFlow::Continue(())
+        } else {
+            std::ops::ControlFlow::Break(())
         }
     });
     printed?;
