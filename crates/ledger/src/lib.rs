@@ -288,8 +288,8 @@ pub use log::{ENTRIES, HEAD, Head, Log, Progress, Repair, Stamp, recording_time}
 pub use lookup::{EntryId, find};
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
 pub use scan::{
-    BriefProjector, IntoPieces, Keep, Projected, Projector, Scan, Visitor, scan, scan_briefly,
-    scan_keeping, scan_projecting, scan_visiting,
+    BriefProjector, IntoPieces, Keep, Projected, Projector, Scan, Selector, Visitor, scan,
+    scan_briefly, scan_keeping, scan_projecting, scan_selecting, scan_visiting,
 };
 pub use snapshot::{Snapshot, Span};
 pub use tx::{Tx, check_references};

@@ -42,6 +42,15 @@ impl EntryId {
         }
     }
 
+    /// Whether it could name the entry whose checked line has header `h` (what
+    /// [`EntryId::names`] says of the decoded entry, told from the header alone).
+    pub fn could_name(&self, h: &crate::Header<'_>) -> bool {
+        match self {
+            EntryId::Seq(n) => h.seq == *n,
+            EntryId::Prefix(p) => h.hash.has_hex_prefix(p),
+        }
+    }
+
     /// The one entry it names among `entries` (in log order: every entry of a log of `len`
     /// entries that it could name, and any others), or why there is none.
     pub fn pick<'a>(&self, entries: &'a [Entry], len: u64) -> Result<&'a Entry, String> {

@@ -56,8 +56,14 @@ pub type Projector<'v, V> = dyn Fn(Entry, (u64, u32)) -> V + Sync + 'v;
 /// its line), checked exactly as [`Keep::Entries`] checks it, and where its line is.
 pub type BriefProjector<'v, V> = dyn Fn(Brief<'_>, (u64, u32)) -> V + Sync + 'v;
 
+/// What picks the lines a selecting pass decodes, from each checked line's header (its
+/// sequence number, hash and event text).
+pub type Selector<'v> = dyn Fn(&Header<'_>) -> bool + Sync + 'v;
+
 /// What a pass hands each checked line to, beside its checks.
 pub(crate) enum Visit<'v, V> {
+    /// The line's header, to say whether the entry is decoded (and kept).
+    Select(&'v Selector<'v>),
     /// The line's bytes, undecoded.
     Lines(&'v Visitor<'v, V>),
     /// The decoded entry.
@@ -179,6 +185,10 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<Visit<'_, V
         Some(Visit::Briefs(b)) => Some(b),
         _ => None,
     };
+    let selector = match visit {
+        Some(Visit::Select(s)) => Some(s),
+        _ => None,
+    };
     let entries = matches!(keep, Keep::Entries | Keep::EntriesAndSpans);
     let decoding = entries || projector.is_some();
     // Entries are a few hundred bytes: reserve room so the vectors do not grow by copying.
@@ -213,6 +223,13 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<Visit<'_, V
             })
         } else if decoding {
             format::decode(line).map(|e| (e.seq, e.prev, e.at, e.hash, Some(e)))
+        } else if let Some(select) = selector {
+            // The header checked at the speed of hashing; the lines picked decoded whole
+            // (their events checked as `decode` checks them), and kept.
+            format::check(line).and_then(|h| match select(&h) {
+                true => format::decode(line).map(|e| (e.seq, e.prev, e.at, e.hash, Some(e))),
+                false => Ok((h.seq, h.prev, h.at, h.hash, None)),
+            })
         } else {
             format::check(line).map(|h| {
                 if let Some(v) = visitor {
@@ -451,6 +468,23 @@ pub fn scan_visiting<V: Send>(
         &mut false,
     )?
     .map(|(s, v)| (s, v.into_vec())))
+}
+
+/// Checks every entry read from `r` at the speed of hashing (on all cores), and decodes and
+/// keeps (in [`Scan::kept`], in file order) those whose header `select` picks, each checked
+/// as [`Keep::Entries`] checks every entry.
+pub fn scan_selecting(
+    r: impl Read,
+    select: &Selector<'_>,
+) -> std::io::Result<Result<Scan, Problem>> {
+    Ok(scan_core::<()>(
+        r,
+        Keep::Nothing,
+        Some(Visit::Select(select)),
+        None,
+        &mut false,
+    )?
+    .map(|(s, _)| s))
 }
 
 /// Checks and decodes every entry read from `r` (on all cores), as [`Keep::Entries`] does, and

@@ -7,8 +7,8 @@ use crate::error::{LedgerError, Problem, io};
 use crate::format::Entry;
 use crate::log::{Head, Log, Stamp};
 use crate::scan::{
-    BriefProjector, Keep, Projected, Projector, Scan, Visitor, scan_briefly, scan_keeping,
-    scan_projecting, scan_visiting,
+    BriefProjector, Keep, Projected, Projector, Scan, Selector, Visitor, scan_briefly,
+    scan_keeping, scan_projecting, scan_selecting, scan_visiting,
 };
 use reckon_claim::EntryHash;
 use std::fs::File;
@@ -179,6 +179,21 @@ impl Snapshot<'_> {
         self.pass(Keep::EntriesAndSpans)?
             .map(|s| (s.kept, s.spans))
             .map_err(|p| self.damaged(p))
+    }
+
+    /// The entries whose header `select` picks, decoded (each event checked as
+    /// [`Snapshot::entries`] checks every one), from a pass that checks every line's shape,
+    /// hash and link at the speed of hashing and decodes no other: for a reader that needs a
+    /// few entries it can tell by their number, hash or event text (`reckon show`). Refuses
+    /// a log that fails a check.
+    pub fn entries_where(&self, select: &Selector<'_>) -> Result<(Head, Vec<Entry>), LedgerError> {
+        let scanned =
+            scan_selecting(self.bytes()?, select).map_err(io(&self.log.entries_path(), "read"))?;
+        self.visited(scanned.map(|s| {
+            let mut s = s;
+            let kept = std::mem::take(&mut s.kept);
+            (s, kept)
+        }))
     }
 
     /// Chain verification that also gives every checked line to `visit` (see

@@ -162,20 +162,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Show { id, format } => {
             let format = format.not_csv().map_err(usage)?;
             let id = reckon_ledger::EntryId::parse(&id).map_err(usage)?;
-            // One checked pass keeps the entries `id` could name and those that retract or
-            // correct an entry (a few), never the whole log.
+            // One pass checks every line at the speed of hashing and decodes only the
+            // entries `id` could name and those that could retract or correct an entry (told
+            // from their text: a few), never the whole log.
             let snapshot = log.snapshot().map_err(ledger)?;
-            let mut kept: Vec<reckon_ledger::Entry> = Vec::new();
-            let keep =
-                |e: reckon_ledger::Entry, _| (id.names(&e) || Fate::could_change(&e)).then_some(e);
-            let head = snapshot
-                .project_each(&keep, &mut |piece| {
-                    kept.extend(piece.into_iter().flatten());
-                    std::ops::ControlFlow::Continue(())
-                })
-                .map_err(ledger)?
-                // The sink never stops the pass.
-                .ok_or_else(|| fail(1)(anyhow::anyhow!("the log was not read to its end")))?;
+            let (head, kept) = snapshot
+                .entries_where(&|h| id.could_name(h) || Fate::could_change_text(h.event_json))
+                .map_err(ledger)?;
             let e = id.pick(&kept, head.seq).map_err(usage)?;
             let fate = Fate::among(&kept, e);
             print(&reckon_render::show(e, &fate, format))?;

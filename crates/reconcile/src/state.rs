@@ -547,6 +547,18 @@ impl Fate {
             || matches!(&l.event, Event::Claim(c) if c.supersedes.is_some())
     }
 
+    /// Whether an event written as `event_json` (as a log line holds it) could retract or
+    /// correct an entry, told from its text without decoding it: true of every event
+    /// [`Fate::could_change`] is true of, and of a few more. A retraction's text holds
+    /// `retract` and a correction's `supersedes`, each as is or spelt with a `\u` escape
+    /// (the only other way JSON can write those letters), so any text holding one of the
+    /// three is taken to be one.
+    pub fn could_change_text(event_json: &str) -> bool {
+        ["retract", "supersedes", "\\u"]
+            .iter()
+            .any(|word| event_json.contains(word))
+    }
+
     /// The fate of every entry of `entries` (the whole log, in order), in one pass: entry `k`'s
     /// is `Fate::of(entries, &entries[k])`.
     pub fn all(entries: &[Entry]) -> Vec<Fate> {
@@ -613,6 +625,44 @@ mod tests {
             claim: of.hash,
             reason: reason.into(),
         }
+    }
+
+    /// What `could_change_text` says of an event's text holds for every event that could
+    /// change a fate (retractions, corrections), written as the log writes it or with its
+    /// letters escaped; of other events it says no unless their text holds one of its words.
+    #[test]
+    fn an_event_that_could_change_a_fate_is_told_from_its_text() {
+        let first = entry(1, claim("10", None));
+        let events = [
+            (retract(&first, "misread"), true),
+            (claim("11", Some(first.hash)), true),
+            (claim("12", None), false),
+            (
+                Event::Alias {
+                    subject: reckon_claim::Subject::parse("a/c").unwrap(),
+                    same_as: reckon_claim::Subject::parse("a/b").unwrap(),
+                },
+                false,
+            ),
+        ];
+        for (event, changes) in events {
+            let e = entry(2, event);
+            assert_eq!(Fate::could_change(&e), changes);
+            let text = serde_json::to_string(&e.event).unwrap();
+            assert_eq!(Fate::could_change_text(&text), changes, "{text}");
+            // The same event with its letters escaped reads back as the same event, and is
+            // still told.
+            let escaped = text
+                .replace("retract", "\\u0072etract")
+                .replace("supersedes", "\\u0073upersedes");
+            assert_eq!(serde_json::from_str::<Event>(&escaped).unwrap(), e.event);
+            assert!(!changes || Fate::could_change_text(&escaped), "{escaped}");
+        }
+        // A claim whose words merely hold `retract` is decoded too (no harm: it is then
+        // seen not to change anything).
+        assert!(Fate::could_change_text(
+            r#"{"type":"claim","quote":"they retracted it"}"#
+        ));
     }
 
     /// Corrections and retractions are done when the fold ends, in log order: the last of
