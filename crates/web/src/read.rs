@@ -71,26 +71,26 @@ pub(crate) fn page_for(
     Some(pages::subject(state, r, name, made))
 }
 
-/// An entry's page from a whole read of the log (which checks every entry), with its proof
-/// link when `checkpoint` is given.
+/// An entry's page, with its proof link when `checkpoint` is given, from one pass that
+/// checks every line of the log at the speed of hashing and decodes only the entry and those
+/// whose text could retract or correct it (its fate is learned from them).
 pub(crate) fn entry_page(
     snap: &Snapshot<'_>,
     seq: u64,
     checkpoint: Option<&str>,
 ) -> Result<Option<String>, WebError> {
-    let entries = snap.entries()?;
-    let Some(e) = seq
-        .checked_sub(1)
-        .and_then(|i| entries.get(usize::try_from(i).ok()?))
-    else {
+    use reckon_reconcile::state::Fate;
+    let (head, kept) =
+        snap.entries_where(&|h| h.seq == seq || Fate::could_change_text(h.event_json))?;
+    let Some(e) = kept.iter().find(|e| e.seq == seq) else {
         return Ok(None);
     };
     let made = made_of_snapshot(snap)?;
     let checked = Checked {
-        upto: entries.len() as u64,
-        head: entries.last().map(|l| l.hash.to_hex()).unwrap_or_default(),
+        upto: head.seq,
+        head: head.hash.to_hex(),
     };
-    let fate = reckon_reconcile::state::Fate::of(&entries, e);
+    let fate = Fate::among(&kept, e);
     Ok(Some(pages::entry(
         e,
         &fate,
