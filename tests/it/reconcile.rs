@@ -950,6 +950,26 @@ fn the_whole_logs_conflicts_and_explanations_read_their_words_again_as_a_part_ho
         run(&["explain", "--format", "json"]).stdout
             == run(&["reconcile", "*", "--format", "json"]).stdout
     );
+    // A question about figures of the whole log folds it lean too; the same question about
+    // `*` reads every subject's part, decoded: the same answer but for the question's text.
+    let answer = |q: &str| {
+        let r = run(&["query", q, "--format", "json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        j.as_object_mut().unwrap().remove("query");
+        (j, r.stderr)
+    };
+    for q in [
+        "figures",
+        "figures where status = unresolved | sort value desc",
+    ] {
+        let (whole, trace) = answer(q);
+        assert!(trace.contains("read the whole log"), "{trace}");
+        let (part, trace) = answer(&q.replacen("figures", "figures *", 1));
+        assert!(trace.contains("through the saved index"), "{trace}");
+        assert!(whole["rows"].as_array().unwrap().len() > 100);
+        assert_eq!(whole, part, "{q}");
+    }
     let text = run(&["conflicts"]).stdout;
     for kind in [
         "is contradicted",

@@ -170,7 +170,12 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     use reckon_index::Index;
     // The whole question is answered under one shared lock, from one snapshot of the log.
     let snap = log.snapshot().map_err(RunError::Log)?;
+    // Figures read no claim's words: the whole log is then folded lean.
+    let figures = matches!(q.source, Source::Figures(_));
     let Some(pattern) = subject_selection(q) else {
+        if figures {
+            return run_lean(q, &snap, &Context::default());
+        }
         let entries = snap.entries().map_err(RunError::Log)?;
         return Ok(run(q, &entries)?);
     };
@@ -201,6 +206,13 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             return Ok(a);
         }
         learned = ctx.records;
+    }
+    if figures {
+        let ctx = Context {
+            head: None,
+            records: learned,
+        };
+        return run_lean(q, &snap, &ctx);
     }
     let (entries, spans) = snap.entries_with_spans().map_err(RunError::Log)?;
     let have_index = learned.is_some();
@@ -325,21 +337,51 @@ fn lean_index(
 }
 
 fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryError> {
-    if let Some(at) = q.at
-        && at > entries.len() as u64
-    {
-        return Err(QueryError(format!(
-            "`at {at}` is past the end of the log, which has {} entries",
-            entries.len()
-        )));
-    }
-    let known = q.known;
+    at_within(q, entries.len() as u64)?;
     // What was known by a date: claims said by then, and retractions recorded by then.
-    let state = State::fold_known(entries, q.at, known);
+    let state = State::fold_known(entries, q.at, q.known);
+    run_state(q, &state, entries.len() as u64, ctx)
+}
+
+/// Refuses `at N` past the end of a log of `len` entries.
+fn at_within(q: &Query, len: u64) -> Result<(), QueryError> {
+    match q.at {
+        Some(at) if at > len => Err(QueryError(format!(
+            "`at {at}` is past the end of the log, which has {len} entries"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A question about figures (which reads no claim's words) asked of the whole log: its
+/// state folded lean (from the saved folded snapshot when it matches the log, see
+/// `reckon_index::folded`), never every decoded entry at once.
+fn run_lean(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+    ctx: &Context,
+) -> Result<Answer, RunError> {
+    let names = reckon_reconcile::state::Names::default();
+    let ((len, state), _, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
+        let len = items.len() as u64;
+        let lean = items.map(|(l, _)| l);
+        (len, State::fold_lean(lean, q.at, q.known))
+    })
+    .map_err(RunError::Log)?;
+    at_within(q, len)?;
+    let answer = run_state(q, &state, len, ctx)?;
+    // The process's exit (or the caller) frees the state; handing a million claims back
+    // one by one is slow.
+    std::mem::forget(state);
+    Ok(answer)
+}
+
+/// `q` answered from `state`, the fold of a log of `len` entries.
+fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<Answer, QueryError> {
     let basis = Basis {
         at: q.at,
         position: ctx.head.as_ref().map_or(state.position, |h| h.0),
-        log_entries: ctx.head.as_ref().map_or(entries.len() as u64, |h| h.0),
+        log_entries: ctx.head.as_ref().map_or(len, |h| h.0),
         head: ctx
             .head
             .as_ref()
@@ -367,13 +409,13 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
             let items = state
                 .claims
                 .iter()
-                .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(&state, r, e)))
+                .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(state, r, e)))
                 .filter(|r| {
                     let live = all_states || claim_status(r) == "live";
                     withdrawn += usize::from(!live);
                     live
                 })
-                .map(|r| fields.iter().map(|f| claim_cell(&state, r, *f)).collect())
+                .map(|r| fields.iter().map(|f| claim_cell(state, r, *f)).collect())
                 .collect();
             if withdrawn > 0 {
                 notes.push(format!(
@@ -386,7 +428,7 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
         Source::Figures(p) => {
             only_figure_fields(q)?;
             let pattern = p.as_deref().map(Pattern::new);
-            let r = reconcile(&state, pattern.as_ref(), &opts);
+            let r = reconcile(state, pattern.as_ref(), &opts);
             let items = r
                 .subjects
                 .iter()
@@ -395,8 +437,8 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
                 .collect();
             (FIGURE_FIELDS.to_vec(), items)
         }
-        Source::Conflicts(p) => return conflicts(q, &state, p.as_deref(), &opts, basis),
-        Source::Provenance(t) => return provenance(q, &state, t, &opts, basis),
+        Source::Conflicts(p) => return conflicts(q, state, p.as_deref(), &opts, basis),
+        Source::Provenance(t) => return provenance(q, state, t, &opts, basis),
     };
     let default_columns: Vec<Field> = match &q.source {
         Source::Claims => CLAIM_COLUMNS.to_vec(),
@@ -459,7 +501,7 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
     if items.is_empty()
         && let (Source::Claims, Some(e)) = (&q.source, &q.filter)
     {
-        unmatched(&state, e, &mut notes);
+        unmatched(state, e, &mut notes);
         if notes.is_empty() {
             notes.push("no claim matches every condition".into());
         }
@@ -470,7 +512,7 @@ fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryEr
         notes.push(format!(
             "no subject matches `{}`{}",
             reckon_claim::input::clip(p, 80),
-            subject_hint(&state, p)
+            subject_hint(state, p)
         ));
     }
     if let Some(n) = count {
