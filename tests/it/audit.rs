@@ -254,6 +254,30 @@ fn the_audit_commands_walk_through() {
     assert_eq!(text.lines().count(), 6, "{text}");
     let bundle = reckon(&log, &["prove", "24", "--checkpoint", cps], None);
     assert_eq!(bundle.code, 0, "{}", bundle.stderr);
+    // The same entry named by the first digits of its hash gives the same bundle; a prefix
+    // or number naming no entry is refused, saying why.
+    let entries = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let hash24 = &entries.lines().nth(23).unwrap()[..10];
+    let by_hash = reckon(&log, &["prove", hash24, "--checkpoint", cps], None);
+    assert_eq!(by_hash.stdout, bundle.stdout, "{}", by_hash.stderr);
+    let stray = reckon(&log, &["prove", "99", "--checkpoint", cps], None);
+    assert_eq!(stray.code, 2);
+    assert!(
+        stray
+            .stderr
+            .contains("there is no entry #99; the log has 26 entries"),
+        "{}",
+        stray.stderr
+    );
+    let stray = reckon(&log, &["prove", "ffffffffffff", "--checkpoint", cps], None);
+    assert_eq!(stray.code, 2);
+    assert!(
+        stray
+            .stderr
+            .contains("no entry's hash starts with `ffffffffffff`"),
+        "{}",
+        stray.stderr
+    );
     let bfile = dir.join("claim-24.proof");
     std::fs::write(&bfile, &bundle.stdout).unwrap();
     let pubk = k.with_extension("pub");

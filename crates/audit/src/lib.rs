@@ -313,18 +313,41 @@ pub fn prove(
     seq: u64,
     note_text: &str,
 ) -> Result<String, AuditError> {
-    let note = Note::parse(note_text)?;
-    let cp = Checkpoint::parse(note.text())?;
     let decl = entries.first().and_then(|e| match &e.event {
         reckon_claim::Event::Log(d) => Some(d),
         _ => None,
     });
+    let hashes: Vec<EntryHash> = entries.iter().map(|e| e.hash).collect();
+    prove_leaves(snap, decl, (&hashes, spans), seq, note_text)
+}
+
+/// Each entry's hash and where its line is, in log order.
+pub type Leaves = (Vec<EntryHash>, Vec<reckon_ledger::Span>);
+
+/// Each entry's hash and where its line is, from one pass over `snap` that checks every line
+/// at the speed of hashing and decodes none: what [`prove_leaves`] needs beside the log's
+/// declaration ([`reckon_ledger::Snapshot::declaration`]).
+pub fn leaves(snap: &reckon_ledger::Snapshot<'_>) -> Result<Leaves, AuditError> {
+    let (_, seen) = snap.visit(&|h, _, span| (h.hash, span)).map_err(damaged)?;
+    Ok(seen.into_iter().unzip())
+}
+
+/// [`prove`] from the entries' hashes and spans (in log order, as [`leaves`] gives them)
+/// and the log's declaration, if its first entry is one: no entry decoded.
+pub fn prove_leaves(
+    snap: &reckon_ledger::Snapshot<'_>,
+    decl: Option<&reckon_claim::LogDecl>,
+    (hashes, spans): (&[EntryHash], &[(u64, u32)]),
+    seq: u64,
+    note_text: &str,
+) -> Result<String, AuditError> {
+    let note = Note::parse(note_text)?;
+    let cp = Checkpoint::parse(note.text())?;
     if let Some(d) = decl {
         expect_origin(&cp, d.origin.as_str())?;
     }
     let alg = algorithm(decl);
-    let hashes: Vec<EntryHash> = entries.iter().map(|e| e.hash).collect();
-    let t = tree_of_hashes(alg, &hashes);
+    let t = tree_of_hashes(alg, hashes);
     check_same(&cp, &t)?;
     if seq == 0 || seq > cp.size {
         return Err(AuditError::Mismatch(format!(
@@ -337,10 +360,10 @@ pub fn prove(
         .inclusion_proof(seq - 1)
         .map_err(AuditError::Proof)?;
     let at = usize::try_from(seq - 1).unwrap_or(usize::MAX);
-    let (hash, span) = entries
+    let (hash, span) = hashes
         .get(at)
         .zip(spans.get(at))
-        .map(|(e, s)| (e.hash, *s))
+        .map(|(h, s)| (*h, *s))
         .ok_or_else(|| AuditError::Mismatch(format!("no entry #{seq}")))?;
     let line = String::from_utf8(snap.line(span, &hash)?)
         .map_err(|_| AuditError::Damaged(format!("entry #{seq} is not UTF-8")))?;

@@ -54,19 +54,34 @@ impl EntryId {
     /// The one entry it names among `entries` (in log order: every entry of a log of `len`
     /// entries that it could name, and any others), or why there is none.
     pub fn pick<'a>(&self, entries: &'a [Entry], len: u64) -> Result<&'a Entry, String> {
+        let seq = self.pick_seq(entries.iter().map(|e| (e.seq, &e.hash)), len)?;
+        entries
+            .iter()
+            .find(|e| e.seq == seq)
+            .ok_or_else(|| format!("there is no entry #{seq}; the log has {len} entries"))
+    }
+
+    /// The number of the one entry it names among `(seq, hash)` pairs (in log order, as
+    /// [`EntryId::pick`] takes entries), or why there is none; for a reader that holds only
+    /// the entries' hashes (a proof).
+    pub fn pick_seq<'h>(
+        &self,
+        entries: impl Iterator<Item = (u64, &'h reckon_claim::EntryHash)>,
+        len: u64,
+    ) -> Result<u64, String> {
+        let mut entries = entries;
         match self {
             EntryId::Seq(n) => entries
-                .iter()
-                .find(|e| e.seq == *n)
+                .find(|(seq, _)| seq == n)
+                .map(|(seq, _)| seq)
                 .ok_or_else(|| format!("there is no entry #{n}; the log has {len} entries")),
             EntryId::Prefix(p) => {
-                let mut found = entries.iter().filter(|e| self.names(e));
+                let mut found = entries.filter(|(_, h)| h.has_hex_prefix(p));
                 match (found.next(), found.next()) {
-                    (Some(e), None) => Ok(e),
+                    (Some((seq, _)), None) => Ok(seq),
                     (None, _) => Err(format!("no entry's hash starts with `{p}`")),
-                    (Some(a), Some(b)) => Err(format!(
-                        "`{p}` is ambiguous: entries #{} and #{} (at least) both start with it; give more digits",
-                        a.seq, b.seq
+                    (Some((a, _)), Some((b, _))) => Err(format!(
+                        "`{p}` is ambiguous: entries #{a} and #{b} (at least) both start with it; give more digits"
                     )),
                 }
             }

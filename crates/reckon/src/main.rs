@@ -287,10 +287,15 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let id = id.unwrap_or_default();
             let note = audit::read_text(&checkpoint, audit::Input::Note)?;
             let snap = log.snapshot().map_err(ledger)?;
-            let (entries, spans) = snap.entries_with_spans().map_err(ledger)?;
-            let e = reckon_ledger::find(&entries, &id).map_err(usage)?;
-            let bundle = reckon_audit::prove(&snap, (&entries, &spans), e.seq, &note)
-                .map_err(audit::audit)?;
+            // One pass at the speed of hashing: each entry's hash and span, none decoded.
+            let (hashes, spans) = reckon_audit::leaves(&snap).map_err(audit::audit)?;
+            let id = reckon_ledger::EntryId::parse(&id).map_err(usage)?;
+            let numbered = (1u64..).zip(&hashes);
+            let seq = id.pick_seq(numbered, hashes.len() as u64).map_err(usage)?;
+            let decl = snap.declaration().map_err(ledger)?;
+            let bundle =
+                reckon_audit::prove_leaves(&snap, decl.as_ref(), (&hashes, &spans), seq, &note)
+                    .map_err(audit::audit)?;
             print(&bundle)?;
         }
         Command::Tiles {

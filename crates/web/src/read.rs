@@ -102,8 +102,11 @@ pub(crate) fn entry_page(
 
 /// The inclusion proof of entry `seq` against the checkpoint, as `reckon prove` writes it.
 pub(crate) fn proof(snap: &Snapshot<'_>, seq: u64, checkpoint: &str) -> Result<String, WebError> {
-    let (entries, spans) = snap.entries_with_spans()?;
-    reckon_audit::prove(snap, (&entries, &spans), seq, checkpoint)
+    // One pass at the speed of hashing: each entry's hash and span, none decoded.
+    let (_, seen) = snap.visit(&|h, _, span| (h.hash, span))?;
+    let (hashes, spans): (Vec<_>, Vec<_>) = seen.into_iter().unzip();
+    let decl = snap.declaration()?;
+    reckon_audit::prove_leaves(snap, decl.as_ref(), (&hashes, &spans), seq, checkpoint)
         .map_err(|e| WebError::Proof(e.to_string()))
 }
 
