@@ -1,9 +1,7 @@
 //! The reconciler end to end: golden output of `reconcile`, `conflicts`, `explain` and `graph`
 //! on crafted cases and on the project's own log, time travel, and refused definitions.
 
-use crate::support::{
-    golden, log_of, reckon, reckon_with, root, scratch, seeded, settle, snapshot,
-};
+use crate::support::{golden, log_of, reckon, root, scratch, seeded, settle, snapshot, traced};
 use std::path::{Path, PathBuf};
 
 /// A log of `tests/data/reconcile.jsonl` (every relation, status and sum case).
@@ -789,17 +787,7 @@ fn named_subjects_are_reconciled_from_their_part_of_the_log_as_from_the_whole() 
     let len = "30";
     let cache = dir.join("cache");
     settle(&log);
-    let run = |args: &[&str]| {
-        reckon_with(
-            &log,
-            args,
-            None,
-            &[
-                ("RECKON_CACHE_DIR", cache.as_os_str()),
-                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
-            ],
-        )
-    };
+    let run = |args: &[&str]| traced(&log, &cache, args);
     let commands: [&[&str]; 10] = [
         &["reconcile"],
         &["reconcile", "--format", "json"],
@@ -903,17 +891,7 @@ fn the_whole_logs_conflicts_and_explanations_read_their_words_again_as_a_part_ho
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let log = log_of(&dir, &refs);
     let cache = dir.join("cache");
-    let run = |args: &[&str]| {
-        reckon_with(
-            &log,
-            args,
-            None,
-            &[
-                ("RECKON_CACHE_DIR", cache.as_os_str()),
-                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
-            ],
-        )
-    };
+    let run = |args: &[&str]| traced(&log, &cache, args);
     for (command, format) in [
         ("conflicts", "human"),
         ("conflicts", "json"),

@@ -18,15 +18,43 @@ pub fn shared() -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
-/// A fresh directory under the target dir, removed and recreated on each call.
+/// A fresh directory under the target dir, removed and recreated on each call. The first
+/// call of a run removes the directories earlier runs left (a few hundred megabytes a run),
+/// where it can tell that the run that made them has ended.
 pub fn scratch(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(sweep_ended_runs);
     let n = N.fetch_add(1, Ordering::Relaxed);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Removes the scratch directories (`NAME-PID-N`) of test runs whose process has ended, told
+/// by its entry in `/proc`; where there is no `/proc` to ask, nothing is removed.
+fn sweep_ended_runs() {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(dirs) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
+        return;
+    };
+    let me = std::process::id().to_string();
+    for d in dirs.flatten() {
+        let name = d.file_name().to_string_lossy().into_owned();
+        let mut parts = name.rsplitn(3, '-');
+        let (Some(n), Some(pid), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let numbers = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if numbers(n) && numbers(pid) && pid != me && !proc.join(pid).exists() {
+            let _ = std::fs::remove_dir_all(d.path());
+        }
+    }
 }
 
 /// Says something in the test run's output even when the test passes (the test harness only
@@ -181,17 +209,23 @@ pub fn settle(log: &Path) {
 /// Asks `query` of `log` with a cache of its own in `cache` and tracing on; returns the run
 /// and whether the saved index answered.
 pub fn ask_traced(log: &Path, cache: &Path, query: &str) -> (Run, bool) {
-    let r = reckon_with(
+    let r = traced(log, cache, &["query", query, "--format", "json"]);
+    let indexed = r.stderr.contains("through the saved index");
+    (r, indexed)
+}
+
+/// Runs `args` on `log` with a cache of its own in `cache` and tracing on (the trace, on
+/// standard error, says which way the answer was made).
+pub fn traced(log: &Path, cache: &Path, args: &[&str]) -> Run {
+    reckon_with(
         log,
-        &["query", query, "--format", "json"],
+        args,
         None,
         &[
             ("RECKON_CACHE_DIR", cache.as_os_str()),
             ("RECKON_TRACE", std::ffi::OsStr::new("1")),
         ],
-    );
-    let indexed = r.stderr.contains("through the saved index");
-    (r, indexed)
+    )
 }
 
 /// A new log in `dir/log` holding `lines` (import contract lines), imported in one go.

@@ -427,11 +427,11 @@ struct Provenance<'a> {
 }
 
 impl<'a> Provenance<'a> {
-    fn of(
+    fn of<'d: 'a>(
         state: &'a State<'_>,
         s: &SubjectReport,
         a: &'a Assessed,
-        whole: &Whole<'a, '_>,
+        whole: &Whole<'d, '_>,
     ) -> Provenance<'a> {
         let r = &state.claims[a.index];
         let c = &r.claim;
@@ -471,11 +471,11 @@ pub fn provenance_json(state: &State<'_>, s: &SubjectReport, a: &Assessed) -> Js
 }
 
 /// [`provenance_json`] with the claim's words from `whole` when it has them.
-fn provenance_with<'a>(
-    state: &'a State<'_>,
+fn provenance_with(
+    state: &State<'_>,
     s: &SubjectReport,
-    a: &'a Assessed,
-    whole: &Whole<'a, '_>,
+    a: &Assessed,
+    whole: &Whole<'_, '_>,
 ) -> Json {
     serde_json::to_value(Provenance::of(state, s, a, whole)).unwrap_or(Json::Null)
 }
@@ -1058,17 +1058,11 @@ pub fn conflicts_fetching<E: Send>(
         for c in group {
             c.claims(&mut wanted);
         }
-        wanted.sort_unstable();
-        wanted.dedup();
-        fetch(&wanted, &mut |words| {
-            let whole = |i: usize| {
-                let k = wanted.binary_search(&i).ok()?;
-                words.get(k).map(Details::of_words)
-            };
+        with_words(fetch, wanted, &mut |whole, _| {
             let mut items = Vec::new();
             let mut text = String::new();
             for c in group {
-                c.write(state, &whole, &mut items, &mut text);
+                c.write(state, whole, &mut items, &mut text);
             }
             if csv {
                 items
@@ -1236,6 +1230,25 @@ pub type Fetch<'f, E> = dyn Fn(&[usize], &mut Show<'_>) -> Result<String, E> + S
 /// What a [`Fetch`] hands the claims' words it read to: it returns their subjects' JSON.
 pub type Show<'s> = dyn FnMut(&[reckon_claim::ClaimWords<'_>]) -> String + 's;
 
+/// What `write` makes of the claims at `wanted` (indexes into a lean state's claims, in any
+/// order, repeats allowed) once `fetch` has read their words: `write` is given each claim's
+/// details by index, and how many claims were read.
+fn with_words<E>(
+    fetch: &Fetch<'_, E>,
+    mut wanted: Vec<usize>,
+    write: &mut dyn FnMut(&Whole<'_, '_>, usize) -> String,
+) -> Result<String, E> {
+    wanted.sort_unstable();
+    wanted.dedup();
+    fetch(&wanted, &mut |words| {
+        let whole = |i: usize| {
+            let k = wanted.binary_search(&i).ok()?;
+            words.get(k).map(Details::of_words)
+        };
+        write(&whole, wanted.len())
+    })
+}
+
 /// `reckon reconcile --format json` of a lean state (one without whole claims): a batch of
 /// subjects at a time, their reports are made and `fetch` reads the claims (at indexes into
 /// the state's claims, ascending) that the batch shows. The same bytes as [`reconcile_into`]
@@ -1258,21 +1271,15 @@ pub fn reconcile_json_fetching<E: Send>(
             }
             // Each task of the batch reads the claims of its subjects and writes them.
             let task = |subjects: &[SubjectReport]| {
-                let mut wanted: Vec<usize> = subjects
+                let wanted = subjects
                     .iter()
                     .flat_map(|s| s.claims.iter().map(|a| a.index))
                     .collect();
-                wanted.sort_unstable();
-                wanted.dedup();
-                fetch(&wanted, &mut |words| {
-                    let whole = |i: usize| {
-                        let k = wanted.binary_search(&i).ok()?;
-                        words.get(k).map(Details::of_words)
-                    };
-                    let mut out = String::with_capacity(ROOM_PER_CLAIM * wanted.len());
+                with_words(fetch, wanted, &mut |whole, claims| {
+                    let mut out = String::with_capacity(ROOM_PER_CLAIM * claims);
                     for s in subjects {
                         out.push_str(",\n    ");
-                        write_subject(&mut out, 2, state, s, &whole);
+                        write_subject(&mut out, 2, state, s, whole);
                     }
                     out
                 })
@@ -1781,20 +1788,14 @@ pub fn explain_fetching<E: Send>(
         items_in_json: false,
     };
     let task = |group: &[SubjectReport]| {
-        let mut wanted: Vec<usize> = group
+        let wanted = group
             .iter()
             .flat_map(|s| s.claims.iter().map(|a| a.index))
             .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        fetch(&wanted, &mut |words| {
-            let whole = |i: usize| {
-                let k = wanted.binary_search(&i).ok()?;
-                words.get(k).map(Details::of_words)
-            };
+        with_words(fetch, wanted, &mut |whole, _| {
             let mut out = String::new();
             for s in group {
-                explain_subject(&mut out, state, s, &whole);
+                explain_subject(&mut out, state, s, whole);
             }
             out
         })
@@ -2052,10 +2053,10 @@ impl<'r> Conflicts<'r> {
     }
 
     /// Its items, as JSON and as text, each claim's words from `whole` (or else the state).
-    fn write<'a>(
-        &'a self,
-        state: &'a State<'_>,
-        whole: &Whole<'a, '_>,
+    fn write(
+        &self,
+        state: &State<'_>,
+        whole: &Whole<'_, '_>,
         items: &mut Vec<Json>,
         text: &mut String,
     ) {
