@@ -922,6 +922,22 @@ fn the_whole_logs_conflicts_and_explanations_read_their_words_again_as_a_part_ho
             );
         }
     }
+    // ClaimReview's export of the whole log reads its words the same way.
+    let reviews = |pattern: &[&str]| {
+        let args = [
+            &["export"][..],
+            pattern,
+            &["--format", "claimreview", "--reviewer", "D"],
+        ]
+        .concat();
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (r.stdout, r.stderr)
+    };
+    let ((whole, trace), (part, part_trace)) = (reviews(&[]), reviews(&["*"]));
+    assert!(!trace.contains("entries behind"), "{trace}");
+    assert!(part_trace.contains("entries behind `*`"), "{part_trace}");
+    assert!(whole.lines().count() > 500 && whole == part);
     // `explain`'s JSON is `reconcile`'s (which takes the lean fold for `*` as well: the
     // pattern covers more than an eighth of the log).
     assert!(

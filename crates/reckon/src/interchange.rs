@@ -225,7 +225,7 @@ pub(crate) fn export(
 ) -> Result<(), Failure> {
     const BLOCK: usize = 1 << 20;
     let line: fn(&Exported) -> String = match a.format {
-        ExportFormat::Claimreview => return print(&crate::reviews(log, &a)?),
+        ExportFormat::Claimreview => return crate::reviews(log, &a, print),
         ExportFormat::Jsonl => |c| c.line() + "\n",
         ExportFormat::Csv => reckon_formats::table::row,
     };

@@ -612,8 +612,14 @@ pub(crate) fn usage(m: String) -> Failure {
 /// Folds and reconciles, refusing a position past the end and a pattern that matches nothing.
 /// `reckon export --format claimreview`: a JSON-LD document a line for each reconciled
 /// subject with counted claims, rating them against the figure.
-pub(crate) fn reviews(log: &Log, a: &args::ExportArgs) -> Result<String, Failure> {
-    let entries = log.entries().map_err(ledger)?;
+/// `reckon export --format claimreview`: a review of each subject's figure, written a batch
+/// of subjects at a time (a pattern's subjects from their part of the log, else the whole log
+/// folded lean, see [`with_reconciliation`]).
+pub(crate) fn reviews(
+    log: &Log,
+    a: &args::ExportArgs,
+    print: &mut dyn FnMut(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let args = ReconcileArgs {
         pattern: a.pattern.clone(),
         at: None,
@@ -622,7 +628,6 @@ pub(crate) fn reviews(log: &Log, a: &args::ExportArgs) -> Result<String, Failure
         method: args::MethodArg::Weighted,
         format: FormatArg::Json,
     };
-    let (state, r) = reconcile_entries(&entries, &args)?;
     let date = writes::today()
         .map(|d| d.to_string())
         .ok_or_else(|| usage("cannot tell today's date (SOURCE_DATE_EPOCH?)".into()))?;
@@ -631,38 +636,23 @@ pub(crate) fn reviews(log: &Log, a: &args::ExportArgs) -> Result<String, Failure
         url: a.url.as_deref(),
         date: &date,
     };
-    if a.url.is_none() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: without --url the reviews have no `url`, which Google's Fact Check markup requires"
-        );
-    }
-    let mut out = String::new();
-    for report in &r.subjects {
-        let s = reckon_render::recon::subject_json(&state, report);
+    let review = |report: &reckon_reconcile::SubjectReport, s: serde_json::Value| {
         let words = reckon_render::recon::figure_text(report.figure.as_ref(), &report.unit);
-        if let Some(doc) = reckon_formats::claimreview::review(&s, &words, &how) {
-            out.push_str(&doc.to_string());
-            out.push('\n');
+        reckon_formats::claimreview::review(&s, &words, &how)
+            .map(|doc| format!("{doc}\n"))
+            .unwrap_or_default()
+    };
+    let mut noted = false;
+    with_reconciliation(log, &args, &mut |state, r, words| {
+        if a.url.is_none() && !noted {
+            noted = true;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: without --url the reviews have no `url`, which Google's Fact Check markup requires"
+            );
         }
-    }
-    Ok(out)
-}
-
-fn reconcile_entries<'e>(
-    entries: &'e [reckon_ledger::Entry],
-    a: &ReconcileArgs,
-) -> Result<
-    (
-        reckon_reconcile::State<'e>,
-        reckon_reconcile::Reconciliation,
-    ),
-    Failure,
-> {
-    check_at(a, entries.len())?;
-    let state = reckon_reconcile::State::fold_known(entries, a.at, a.known);
-    let r = reconcile_state(&state, a, &|s| s)?;
-    Ok((state, r))
+        reckon_render::recon::subjects_json_fetching(state, r, words, &review, &mut { &mut *print })
+    })
 }
 
 /// What answers from a reconciliation: given the state, the reconciliation and what reads

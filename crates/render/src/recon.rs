@@ -514,7 +514,11 @@ impl serde::Serialize for SubjectOut<'_> {
 }
 
 impl<'a> SubjectOut<'a> {
-    fn of(state: &'a State<'_>, s: &'a SubjectReport, whole: &Whole<'a, '_>) -> SubjectOut<'a> {
+    fn of<'d: 'a>(
+        state: &'a State<'_>,
+        s: &'a SubjectReport,
+        whole: &Whole<'d, '_>,
+    ) -> SubjectOut<'a> {
         let rest = match subject_rest(s) {
             Json::Object(m) => m,
             _ => serde_json::Map::new(),
@@ -541,6 +545,51 @@ impl<'a> SubjectOut<'a> {
 /// One subject of `reckon reconcile --format json`.
 pub fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
     serde_json::to_value(SubjectOut::of(state, s, &|_| None)).unwrap_or(Json::Null)
+}
+
+/// Each subject's JSON answer (as [`subject_json`] makes it) of a lean state, given with its
+/// report to `each`, a batch of subjects at a time, their claims' words read through `fetch`;
+/// what `each` returns is written in subject order (`reckon export --format claimreview`).
+pub fn subjects_json_fetching<E: Send>(
+    state: &State<'_>,
+    r: &Reconciliation,
+    fetch: &Fetch<'_, E>,
+    each: &(dyn Fn(&SubjectReport, Json) -> String + Sync),
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let frame = Frame {
+        open: String::new(),
+        close_empty: String::new(),
+        close: String::new(),
+        items_in_json: false,
+    };
+    let task = |group: &[SubjectReport]| {
+        let wanted = group
+            .iter()
+            .flat_map(|s| s.claims.iter().map(|a| a.index))
+            .collect();
+        with_words(fetch, wanted, &mut |whole, _| {
+            let mut out = String::new();
+            for s in group {
+                let j = serde_json::to_value(SubjectOut::of(state, s, whole)).unwrap_or(Json::Null);
+                out.push_str(&each(s, j));
+            }
+            out
+        })
+    };
+    let mut batches = r
+        .subjects
+        .chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
+    stream_framed(
+        &frame,
+        &mut || {
+            batches.next().map(|group| {
+                use rayon::prelude::*;
+                group.par_chunks(RENDER_PER).map(task).collect()
+            })
+        },
+        emit,
+    )
 }
 
 /// Everything of a subject's JSON answer but its claims' provenance.
