@@ -644,3 +644,46 @@ fn the_json_listing_is_each_stored_entry_with_its_keys_sorted() {
         ["alias", "claim", "define", "log", "retract", "trust"]
     );
 }
+
+/// A correction or a restatement names the claim it starts from by number or by the first
+/// digits of its hash; a number past the end, an entry that is no claim, and a prefix that
+/// names nothing are refused with the reason, and nothing is appended.
+#[test]
+fn a_correction_finds_its_claim_by_number_or_hash_and_refuses_what_names_none() {
+    let dir = scratch("correctid");
+    let log = seeded(&dir);
+    let before = snapshot(&log);
+    let entries = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let line10 = entries.lines().nth(9).unwrap();
+    let hash10 = line10[..10].to_owned();
+    for (id, why) in [
+        (
+            "999",
+            "--supersedes: there is no entry #999; the log has 26 entries",
+        ),
+        (
+            "1",
+            "--supersedes: entry #1 is not a claim; a correction supersedes a claim",
+        ),
+        (
+            "ffffffffff",
+            "--supersedes: no entry's hash starts with `ffffffffff`",
+        ),
+    ] {
+        let r = reckon(&log, &["add", "--supersedes", id, "--value", "5"], None);
+        assert_eq!(r.code, 2, "{id}: {}", r.stderr);
+        assert!(r.stderr.contains(why), "{id}: {}", r.stderr);
+        assert!(snapshot(&log) == before, "{id}: something was appended");
+    }
+    let by_hash = reckon(
+        &log,
+        &["add", "--supersedes", &hash10, "--value", "5"],
+        None,
+    );
+    assert_eq!(by_hash.code, 0, "{}", by_hash.stderr);
+    let shown = reckon(&log, &["show", "27"], None).stdout;
+    assert!(
+        shown.contains(&format!("supersedes  {}", &line10[..64])),
+        "{shown}"
+    );
+}

@@ -180,8 +180,14 @@ fn flag(field: &str) -> String {
 /// The fields of the claim `id` names, for a correction (`--supersedes`) or a restatement
 /// (`--from`) that gives only what changes (its `supersedes` left out).
 fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Failure> {
-    let entries = log.entries().map_err(ledger)?;
-    let e = reckon_ledger::find(&entries, id).map_err(|m| usage(format!("{option}: {m}")))?;
+    let named = |m: String| usage(format!("{option}: {m}"));
+    let id = reckon_ledger::EntryId::parse(id).map_err(named)?;
+    // One pass at the speed of hashing; only the entries `id` could name are decoded.
+    let snapshot = log.snapshot().map_err(ledger)?;
+    let (head, kept) = snapshot
+        .entries_where(&|h| id.could_name(h))
+        .map_err(ledger)?;
+    let e = id.pick(&kept, head.seq).map_err(named)?;
     let Event::Claim(c) = &e.event else {
         return Err(usage(format!(
             "{option}: entry #{} is not a claim; {}",
