@@ -147,16 +147,20 @@ impl<'o> Pretty<'o> {
     /// Any serializable value, through serde_json's own pretty printing at this level (for
     /// the rare parts of an answer not worth writing by hand).
     pub(crate) fn value<T: serde::Serialize + ?Sized>(&mut self, v: &T) {
-        let mut bytes = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut bytes,
-            crate::recon::Nested::at(self.level),
-        );
-        // Serialising into memory fails only for a map with non-string keys: none here; and
-        // serde_json writes UTF-8.
-        let _ = v.serialize(&mut ser);
-        self.out.push_str(&String::from_utf8_lossy(&bytes));
+        nested(self.out, self.level, v);
     }
+}
+
+/// `v` appended to `out` in serde_json's pretty layout as if nested `level` deep (an item of
+/// a list in an envelope is at level 2).
+pub(crate) fn nested<T: serde::Serialize + ?Sized>(out: &mut String, level: usize, v: &T) {
+    let mut bytes = Vec::new();
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut bytes, crate::recon::Nested::at(level));
+    // Serialising into memory fails only for a map with non-string keys: none here; and
+    // serde_json writes UTF-8.
+    let _ = v.serialize(&mut ser);
+    out.push_str(&String::from_utf8_lossy(&bytes));
 }
 
 /// Whether serde_json writes a byte of a string escaped: a control character, `"` or `\`.

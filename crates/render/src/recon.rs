@@ -563,25 +563,45 @@ pub fn subjects_json_fetching<E: Send>(
         close: String::new(),
         items_in_json: false,
     };
-    let task = |group: &[SubjectReport]| {
-        let wanted = group
-            .iter()
-            .flat_map(|s| s.claims.iter().map(|a| a.index))
-            .collect();
+    let write = |s: &SubjectReport, whole: &Whole<'_, '_>, out: &mut String| {
+        let j = serde_json::to_value(SubjectOut::of(state, s, whole)).unwrap_or(Json::Null);
+        out.push_str(&each(s, j));
+    };
+    batches_fetching(&r.subjects, &frame, fetch, &subject_claims, &write, emit)
+}
+
+/// The indexes of a subject's claims (what its answer may show).
+fn subject_claims(s: &SubjectReport, out: &mut Vec<usize>) {
+    out.extend(s.claims.iter().map(|a| a.index));
+}
+
+/// `items` written between `frame`'s ends a batch at a time: each task of a batch reads the
+/// words of the claims its items show (`claims`) through `fetch` and `write`s each item with
+/// them; while one batch is written, the next is made on the pool.
+fn batches_fetching<T: Sync, E: Send>(
+    items: &[T],
+    frame: &Frame,
+    fetch: &Fetch<'_, E>,
+    claims: &(dyn Fn(&T, &mut Vec<usize>) + Sync),
+    write: &(dyn Fn(&T, &Whole<'_, '_>, &mut String) + Sync),
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let task = |group: &[T]| {
+        let mut wanted = Vec::new();
+        for t in group {
+            claims(t, &mut wanted);
+        }
         with_words(fetch, wanted, &mut |whole, _| {
             let mut out = String::new();
-            for s in group {
-                let j = serde_json::to_value(SubjectOut::of(state, s, whole)).unwrap_or(Json::Null);
-                out.push_str(&each(s, j));
+            for t in group {
+                write(t, whole, &mut out);
             }
             out
         })
     };
-    let mut batches = r
-        .subjects
-        .chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
+    let mut batches = items.chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
     stream_framed(
-        &frame,
+        frame,
         &mut || {
             batches.next().map(|group| {
                 use rayon::prelude::*;
@@ -1101,49 +1121,30 @@ pub fn conflicts_fetching<E: Send>(
             items_in_json: false,
         }
     };
-    // Each task of a batch reads the claims of its subjects' conflicts and writes them.
-    let task = |group: &[Conflicts<'_>]| {
-        let mut wanted = Vec::new();
-        for c in group {
-            c.claims(&mut wanted);
+    // Each conflict's items, as text, JSON list members or CSV rows.
+    let write = |c: &Conflicts<'_>, whole: &Whole<'_, '_>, out: &mut String| {
+        let mut items = Vec::new();
+        let mut text = String::new();
+        c.write(state, whole, &mut items, &mut text);
+        if csv {
+            for row in items.iter().flat_map(conflict_rows) {
+                out.push_str(&crate::query::csv_row(row));
+            }
+        } else if json {
+            for item in &items {
+                out.push_str(",\n    ");
+                crate::pretty::nested(out, 2, item);
+            }
+        } else {
+            out.push_str(&text);
         }
-        with_words(fetch, wanted, &mut |whole, _| {
-            let mut items = Vec::new();
-            let mut text = String::new();
-            for c in group {
-                c.write(state, whole, &mut items, &mut text);
-            }
-            if csv {
-                items
-                    .iter()
-                    .flat_map(conflict_rows)
-                    .map(crate::query::csv_row)
-                    .collect()
-            } else if json {
-                let mut out = String::new();
-                for item in &items {
-                    out.push_str(",\n    ");
-                    let mut bytes = Vec::new();
-                    let mut ser = serde_json::Serializer::with_formatter(&mut bytes, Nested::at(2));
-                    // Into memory, with string keys only: it cannot fail; serde_json writes UTF-8.
-                    let _ = serde::Serialize::serialize(item, &mut ser);
-                    out.push_str(&String::from_utf8_lossy(&bytes));
-                }
-                out
-            } else {
-                text
-            }
-        })
     };
-    let mut batches = chosen.chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
-    stream_framed(
+    batches_fetching(
+        &chosen,
         &frame,
-        &mut || {
-            batches.next().map(|group| {
-                use rayon::prelude::*;
-                group.par_chunks(RENDER_PER).map(task).collect()
-            })
-        },
+        fetch,
+        &|c, out| c.claims(out),
+        &write,
         emit,
     )?;
     Ok(n)
@@ -1836,32 +1837,10 @@ pub fn explain_fetching<E: Send>(
         close: String::new(),
         items_in_json: false,
     };
-    let task = |group: &[SubjectReport]| {
-        let wanted = group
-            .iter()
-            .flat_map(|s| s.claims.iter().map(|a| a.index))
-            .collect();
-        with_words(fetch, wanted, &mut |whole, _| {
-            let mut out = String::new();
-            for s in group {
-                explain_subject(&mut out, state, s, whole);
-            }
-            out
-        })
+    let write = |s: &SubjectReport, whole: &Whole<'_, '_>, out: &mut String| {
+        explain_subject(out, state, s, whole);
     };
-    let mut batches = r
-        .subjects
-        .chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
-    stream_framed(
-        &frame,
-        &mut || {
-            batches.next().map(|group| {
-                use rayon::prelude::*;
-                group.par_chunks(RENDER_PER).map(task).collect()
-            })
-        },
-        emit,
-    )
+    batches_fetching(&r.subjects, &frame, fetch, &subject_claims, &write, emit)
 }
 
 /// Relations between the distinct figures stated, when there are few enough to list.
@@ -2351,11 +2330,7 @@ pub fn graph_into<E>(
         // item made and written on its own.
         let item = |out: &mut String, first: bool, j: &Json| {
             out.push_str(if first { "\n    " } else { ",\n    " });
-            let mut bytes = Vec::new();
-            let mut ser = serde_json::Serializer::with_formatter(&mut bytes, Nested::at(2));
-            // Into memory, with string keys only: it cannot fail; serde_json writes UTF-8.
-            let _ = serde::Serialize::serialize(j, &mut ser);
-            out.push_str(&String::from_utf8_lossy(&bytes));
+            crate::pretty::nested(out, 2, j);
         };
         out.push_str("{\n  \"edges\": [");
         let mut first = true;
