@@ -630,6 +630,29 @@ fn an_origin_that_contradicts_itself_is_contested_and_listed() {
     assert!(r.stdout.contains("#2 more than 20,000"), "{}", r.stdout);
 }
 
+/// Changes one figure's digit in the first claim of `log` (written as any other program
+/// writes) and holds a reconciliation with the saved state in `cache` to what a reader with
+/// nothing saved answers: the same refusal, never an answer from the saved state.
+fn refused_as_whole_after_a_change(log: &Path, cache: &Path) {
+    let entries = log.join("entries.jsonl");
+    let text = std::fs::read_to_string(&entries).unwrap();
+    let at = text.find(r#""value":"#).unwrap() + r#""value":""#.len();
+    let mut changed = text.into_bytes();
+    changed[at] = if changed[at] == b'7' { b'8' } else { b'7' };
+    std::fs::write(&entries, &changed).unwrap();
+    let (r, _) = reconcile_cached(log, cache, &[]);
+    let whole = reconcile_cached(log, &scratch("refused-fresh"), &[]).0;
+    assert_ne!(whole.code, 0);
+    assert_eq!(
+        (r.code, r.stdout, r.stderr.lines().last().map(str::to_owned)),
+        (
+            whole.code,
+            whole.stdout,
+            whole.stderr.lines().last().map(str::to_owned)
+        )
+    );
+}
+
 /// `reckon reconcile` with its own cache in `cache` and tracing on: the run, and what the trace
 /// said about the lean entries.
 fn reconcile_cached(log: &Path, cache: &Path, args: &[&str]) -> (crate::support::Run, String) {
@@ -726,23 +749,82 @@ fn the_folded_snapshot_answers_as_the_whole_log_does() {
         reconcile_cached(&log, &cache, &[]).1,
         "read the saved folded snapshot (the log unchanged)"
     );
-    let entries = log.join("entries.jsonl");
-    let text = std::fs::read_to_string(&entries).unwrap();
-    let at = text.find(r#""value":"#).unwrap() + r#""value":""#.len();
-    let mut changed = text.into_bytes();
-    changed[at] = if changed[at] == b'7' { b'8' } else { b'7' };
-    std::fs::write(&entries, &changed).unwrap();
-    let (r, _) = reconcile_cached(&log, &cache, &[]);
-    let whole = fresh(&[]);
-    assert_ne!(whole.code, 0);
-    assert_eq!(
-        (r.code, r.stdout, r.stderr.lines().last().map(str::to_owned)),
-        (
-            whole.code,
-            whole.stdout,
-            whole.stderr.lines().last().map(str::to_owned)
-        )
+    refused_as_whole_after_a_change(&log, &cache);
+}
+
+/// Appends reckon made after the folded snapshot was saved are recorded beside it, and the
+/// next reconciliation checks and decodes only the lines they wrote (the answer the same as a
+/// reader with nothing saved gives); only while a snapshot is saved. A write by anything else
+/// after a recorded append (an early figure's digit changed) breaks the record: the whole log
+/// is checked again and refused as a whole read refuses it.
+#[test]
+fn the_snapshot_is_brought_forward_over_recorded_appends_alone() {
+    let dir = scratch("appends");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let fresh = |args: &[&str]| reconcile_cached(&log, &scratch("appends-fresh"), args).0;
+    let append = |args: &[&str], stdin: Option<&[u8]>| {
+        let r = crate::support::reckon_with(
+            &log,
+            args,
+            stdin,
+            &[("RECKON_CACHE_DIR", cache.as_os_str())],
+        );
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    };
+    std::fs::create_dir_all(&cache).unwrap();
+    append(&["retract", "10", "--reason", "a test"], None);
+    let recorded = |cache: &Path| {
+        std::fs::read_dir(cache).is_ok_and(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("appends-"))
+        })
+    };
+    assert!(
+        !recorded(&cache),
+        "an append recorded with no snapshot saved"
     );
+    settle(&log);
+    assert_eq!(
+        reconcile_cached(&log, &cache, &[]).1,
+        "decoded the whole log"
+    );
+    // Two appends, one of two claims: three entries.
+    append(
+        &[
+            "add",
+            "--subject",
+            "exchange/2025-05-23/agreed-per-side",
+            "--value",
+            "about 400",
+            "--said-on",
+            "2025-05-24",
+            "--speaker",
+            "A. Tester",
+        ],
+        None,
+    );
+    let two = concat!(
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "8,000", "unit": "people", "said_on": "2025-06-01", "speaker": "B"}"#,
+        "\n",
+        r#"{"subject": "new/subject", "value": "12", "said_on": "2025-06-02", "speaker": "C"}"#,
+        "\n"
+    );
+    append(&["import", "-"], Some(two.as_bytes()));
+    assert!(recorded(&cache));
+    settle(&log);
+    let (r, how) = reconcile_cached(&log, &cache, &[]);
+    assert_eq!(
+        how,
+        "read the saved folded snapshot and checked and decoded the 3 entries appended since"
+    );
+    assert_eq!((r.code, &r.stdout), (0, &fresh(&[]).stdout));
+    let (r, how) = reconcile_cached(&log, &cache, &["--format", "json"]);
+    assert_eq!(how, "read the saved folded snapshot (the log unchanged)");
+    assert_eq!(r.stdout, fresh(&["--format", "json"]).stdout);
+    // A recorded append, then the file written by something else.
+    append(&["retract", "11", "--reason", "a test"], None);
+    refused_as_whole_after_a_change(&log, &cache);
 }
 
 /// A reconciliation of the subjects a pattern names (`reconcile` in each format, `explain`,

@@ -16,7 +16,9 @@
 //!   any earlier byte fails that pass and is refused, as `verify` refuses it. The snapshot's
 //!   own entries go to the fold while the pass runs; anything that does not match (a
 //!   different log in the same place, a new line that does not decode) drops what was folded
-//!   and sends the reader to a whole read, which says what is wrong.
+//!   and sends the reader to a whole read, which says what is wrong. When the stamp moved
+//!   only by appends reckon recorded as it made them ([`crate::appends`]), the pass reads and
+//!   checks only the snapshot's last line and the lines after it, under the same rule.
 //! - When there is no snapshot to use, the log is read, checked and reduced a piece at a time
 //!   on another thread as the fold takes the pieces, and the snapshot of it written as they
 //!   pass; only the end of the pass says the log held, and an error drops what was folded.
@@ -63,6 +65,12 @@ pub enum Source {
         /// How many entries were decoded.
         new: u64,
     },
+    /// The saved snapshot and the appends recorded since it (see [`crate::appends`]): only
+    /// the lines they wrote checked and decoded.
+    Appended {
+        /// How many entries were decoded.
+        new: u64,
+    },
 }
 
 /// `fold` of every entry of `snap` as [`Lean::brief`] reduces it (names shared through
@@ -100,13 +108,23 @@ fn fold_from<T>(
         }
         Some(opened) => {
             let encode = may_save(snap, stamp);
+            // Appends recorded since the snapshot was saved: only their lines need checking.
+            let after = crate::appends::since(
+                snap.log(),
+                (opened.stamp, opened.head),
+                (stamp, snap.committed()?),
+            );
             if let Some((folded, head, new, bytes)) =
-                forward(snap, stamp, names, opened, encode, &mut fold)?
+                forward(snap, stamp, names, opened, after, encode, &mut fold)?
             {
                 if let Some(file) = bytes.filter(|_| may_save(snap, stamp)) {
                     file.save(snap);
                 }
-                return Ok((folded, head, Source::Extended { new }));
+                let source = match after {
+                    Some(_) => Source::Appended { new },
+                    None => Source::Extended { new },
+                };
+                return Ok((folded, head, source));
             }
         }
         None => {}
@@ -123,7 +141,9 @@ fn fold_from<T>(
 /// since, while a pass over the log on another thread checks every line at the speed of
 /// `verify` and decodes only those after the snapshot. The line the snapshot ends at must
 /// have the hash it recorded: the chain of hashes then makes every line before it the very
-/// line the snapshot was made from. `None` (and what `fold` made dropped) when the log is not
+/// line the snapshot was made from. With `after` (where the lines of the appends recorded
+/// since start, see [`crate::appends`]), the pass reads and checks only that line and those
+/// after it. `None` (and what `fold` made dropped) when the log is not
 /// the one the snapshot was made from, or a new line does not decode: the caller reads the
 /// whole log, which says why. With `encode`, the snapshot's file brought forward: its records
 /// as they were and the new ones after them (`None` when a new entry cannot be written).
@@ -133,6 +153,7 @@ fn forward<T>(
     stamp: Stamp,
     names: &Names,
     opened: Opened,
+    after: Option<u64>,
     encode: bool,
     mut fold: impl FnMut(&mut LeanItems) -> T,
 ) -> Result<Option<(T, Head, u64, Option<FoldFile>)>, LedgerError> {
@@ -161,7 +182,14 @@ fn forward<T>(
                     }
                 }
             };
-            let (head, seen) = snap.visit(&visit)?;
+            let (head, seen) = match after {
+                None => snap.visit(&visit)?,
+                Some(offset) => match snap.visit_after(old, offset, &visit)? {
+                    Some(seen) => seen,
+                    // The line before the appends is not the snapshot's last.
+                    None => return Ok(None),
+                },
+            };
             let new: Vec<(Lean, Span)> = seen.into_iter().flatten().map(|b| *b).collect();
             let whole = !differs.into_inner()
                 && head.seq >= old.seq
@@ -977,16 +1005,26 @@ mod tests {
         saved: Vec<u8>,
     ) -> Option<(Vec<String>, Head, u64, Vec<u8>)> {
         let snap = log.snapshot().unwrap();
-        let names = Names::default();
-        let opened = open(saved, &names).unwrap();
         let stamp = snap.stamp().unwrap();
-        let fold = |items: &mut LeanItems| {
-            assert_eq!(items.len() as u64, snap.committed().unwrap().seq);
-            items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
+        // Read whole, and reading only what follows the snapshot's end (as after recorded
+        // appends): when the first brings it forward, the second must bring it to the same.
+        let run = |after: bool| {
+            let names = Names::default();
+            let opened = open(saved.clone(), &names).unwrap();
+            let after = after.then_some(opened.stamp.len);
+            let fold = |items: &mut LeanItems| {
+                assert_eq!(items.len() as u64, snap.committed().unwrap().seq);
+                items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
+            };
+            let (seen, head, new, bytes) =
+                forward(&snap, stamp, &names, opened, after, true, fold).unwrap()?;
+            Some((seen, head, new, bytes.unwrap().bytes()))
         };
-        let (seen, head, new, bytes) =
-            forward(&snap, stamp, &names, opened, true, fold).unwrap()?;
-        Some((seen, head, new, bytes.unwrap().bytes()))
+        let whole = run(false);
+        if whole.is_some() {
+            assert_eq!(run(true), whole, "read after the snapshot's end");
+        }
+        whole
     }
 
     /// The snapshot file of `log` read whole.

@@ -22,7 +22,9 @@
 //! user can set back; so [`Index::open`] refuses an index whose stamp or committed head differs,
 //! and the question is answered by a whole read, which refuses a damaged log. An index made
 //! within the file system's clock resolution of the last change is not saved (a write in the
-//! same tick could leave the stamp as it was). Every entry read through the index is still
+//! same tick could leave the stamp as it was). The folded snapshot may also be brought forward
+//! over the appends reckon recorded in the cache as it made them ([`appends`]): the file's
+//! stamp before and after each, taken under the append's lock. Every entry read through the index is still
 //! decoded and re-hashed, and consecutive entries must link. A damaged index file fails its
 //! checksum where it is read (the header always, a block of spans when a question reads it),
 //! and every count in it is checked against the bytes that remain before anything is
@@ -41,6 +43,7 @@
 //! 65,532 bytes (5,461 spans), each against its blake3 in the header. A question reads the
 //! header and only the blocks that hold the spans of the subjects it names.
 
+pub mod appends;
 pub mod folded;
 
 use reckon_claim::{EntryHash, Event, Subject};

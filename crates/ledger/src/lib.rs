@@ -284,7 +284,9 @@ pub use import::{
     Gate, ImportError, Imported, MAX_LINE, Refusal, import, import_anchored, import_from,
     import_gated, parse_input_line,
 };
-pub use log::{ENTRIES, HEAD, Head, Log, Progress, Repair, Stamp, recording_time};
+pub use log::{
+    Appended, ENTRIES, HEAD, Head, Log, OnAppend, Progress, Repair, Stamp, recording_time,
+};
 pub use lookup::{EntryId, find};
 pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
 pub use scan::{

@@ -22,6 +22,38 @@ pub struct Log {
     dir: PathBuf,
     wait: LockWait,
     pub(crate) progress: Option<Progress>,
+    appended: Option<OnAppend>,
+}
+
+/// What one committed append did to the entries file: its stamp and head before the new
+/// lines were written and after they were synced and the head file moved, both taken under
+/// the append's exclusive lock. The new lines start at `before.len`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// The entries file as it was when the lock was taken.
+    pub before: Stamp,
+    /// The committed head then.
+    pub from: Head,
+    /// The entries file once the new lines were synced.
+    pub after: Stamp,
+    /// The committed head now.
+    pub to: Head,
+}
+
+/// Told of every append that committed at least one entry, while its lock is still held (so
+/// that appends are told in the order they happened): for a cache of what was read of the
+/// log before (see `reckon-index`), which may then read only the lines appended since. A
+/// failure in it must not fail the append: it is only told.
+#[derive(Clone)]
+pub struct OnAppend(pub std::sync::Arc<Told>);
+
+/// What [`OnAppend`] calls: the log and what the append did.
+pub type Told = dyn Fn(&Log, &Appended) + Send + Sync;
+
+impl std::fmt::Debug for OnAppend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnAppend")
+    }
 }
 
 /// Told, as a whole read of the entries file goes on, how many bytes it has read and how many
@@ -219,7 +251,14 @@ impl Log {
             dir: dir.into(),
             wait: LockWait::default(),
             progress: None,
+            appended: None,
         }
+    }
+
+    /// The same log, telling `told` of every append that commits (see [`OnAppend`]).
+    pub fn telling(mut self, told: OnAppend) -> Log {
+        self.appended = Some(told);
+        self
     }
 
     /// The same log, telling `progress` how each whole read of it goes.
@@ -540,6 +579,7 @@ impl Log {
     ) -> Result<(Head, T), E> {
         let (f, at, head, len) = self.begin()?;
         let path = self.entries_path();
+        let before = Stamp::of(&f).ok();
         let mut tx = Tx::new(self, &f, len, head, at);
         let built = build(&mut tx);
         let outcome: Result<(Head, T), E> = match built {
@@ -553,9 +593,11 @@ impl Log {
                         match fsx::write_atomically(&self.head_path(), new_head.text().as_bytes()) {
                             // The rename happened: the append is committed even if the
                             // directory could not be synced.
-                            Ok(()) => return Ok((new_head, out)),
-                            Err(e) if e.replaced => return Ok((new_head, out)),
-                            Err(e) => Err(LedgerError::from(e).into()),
+                            Err(e) if !e.replaced => Err(LedgerError::from(e).into()),
+                            _ => {
+                                self.tell(&f, before.filter(|b| b.len == len), head, new_head);
+                                return Ok((new_head, out));
+                            }
                         }
                     }
                 },
@@ -580,6 +622,26 @@ impl Log {
                 }
                 .into())
             }
+        }
+    }
+
+    /// Tells [`OnAppend`] of a committed append (under its lock, `f` still held), when the
+    /// file's stamp before it is known (and ended where the new lines start) and after it can
+    /// be read.
+    fn tell(&self, f: &File, before: Option<Stamp>, from: Head, to: Head) {
+        let (Some(told), Some(before)) = (&self.appended, before) else {
+            return;
+        };
+        if let Ok(after) = Stamp::of(f) {
+            (told.0)(
+                self,
+                &Appended {
+                    before,
+                    from,
+                    after,
+                    to,
+                },
+            );
         }
     }
 
@@ -773,18 +835,30 @@ impl Log {
 }
 
 /// The last line of a file `len` bytes long that ends in a newline, without the newline; `None`
-/// when the file does not end in a newline. Reads backwards in pieces, looking for the line's
-/// start only in each new piece, so a long last line costs time in proportion to its length.
+/// when the file does not end in a newline.
 fn last_line(mut f: &File, len: u64) -> std::io::Result<Option<Vec<u8>>> {
+    line_before(len, |at, buf| {
+        f.seek(SeekFrom::Start(at))?;
+        f.read_exact(buf)
+    })
+}
+
+/// The last line of the first `end` bytes of a file that `read` reads from (at an offset),
+/// without its newline; `None` when those bytes do not end in a newline. Reads backwards in
+/// pieces, looking for the line's start only in each new piece, so a long line costs time in
+/// proportion to its length.
+pub(crate) fn line_before(
+    end: u64,
+    mut read: impl FnMut(u64, &mut [u8]) -> std::io::Result<()>,
+) -> std::io::Result<Option<Vec<u8>>> {
     const STEP: u64 = 64 * 1024;
     let mut pieces: Vec<Vec<u8>> = Vec::new();
-    let mut end = len;
+    let mut upto = end;
     loop {
-        let start = end.saturating_sub(STEP);
-        let mut piece = vec![0u8; usize::try_from(end - start).unwrap_or(0)];
-        f.seek(SeekFrom::Start(start))?;
-        f.read_exact(&mut piece)?;
-        let searched: &[u8] = if end == len {
+        let start = upto.saturating_sub(STEP);
+        let mut piece = vec![0u8; usize::try_from(upto - start).unwrap_or(0)];
+        read(start, &mut piece)?;
+        let searched: &[u8] = if upto == end {
             if piece.last() != Some(&b'\n') {
                 return Ok(None);
             }
@@ -804,7 +878,7 @@ fn last_line(mut f: &File, len: u64) -> std::io::Result<Option<Vec<u8>>> {
             line.pop();
             return Ok(Some(line));
         }
-        end = start;
+        upto = start;
     }
 }
 
@@ -856,6 +930,86 @@ mod tests {
         log.init_created(&f).expect("init");
         drop(f);
         assert_eq!(log.verify().expect("readable"), Ok(head));
+        let _ = fs::remove_dir_all(log.dir());
+    }
+
+    /// Every committed append is told, under its lock, with the entries file's stamp and head
+    /// before and after it; an append that commits nothing is not. From the head before an
+    /// append and where its lines start, `visit_after` reads only the lines after: each
+    /// checked and linked, the head file at the end; any other place or head is `None`, and
+    /// damage after it is refused. The lines before are not read: their caller vouches.
+    #[test]
+    fn appends_are_told_and_the_lines_after_them_are_read_alone() {
+        let told: std::sync::Arc<std::sync::Mutex<Vec<Appended>>> = Default::default();
+        let seen = told.clone();
+        let log = scratch("told").telling(OnAppend(std::sync::Arc::new(move |_, a| {
+            seen.lock().expect("not poisoned").push(*a)
+        })));
+        log.init().expect("init");
+        let claim = |n: u32| {
+            reckon_claim::parse_line(
+                &format!(r#"{{"subject":"a/b","value":"{n}","said_on":"2025","speaker":"X"}}"#),
+                &mut |_, _| Err("no references".into()),
+            )
+            .expect("a valid claim")
+        };
+        let push = |from: u32, to: u32| {
+            log.append(|tx| {
+                (from..to).try_for_each(|n| {
+                    tx.push(&claim(n))
+                        .map(|_| ())
+                        .map_err(|m| LedgerError::NoLog(m.into()))
+                })
+            })
+            .expect("append")
+            .0
+        };
+        let first = push(0, 3);
+        let second = push(3, 5);
+        assert_eq!(push(5, 5), second, "nothing pushed");
+        let told = told.lock().expect("not poisoned").clone();
+        assert_eq!(told.len(), 2);
+        let len = |a: &Stamp| a.len;
+        assert_eq!(
+            (told[0].from.seq, told[0].to, len(&told[0].before)),
+            (0, first, 0)
+        );
+        assert_eq!(
+            (told[1].before, told[1].from, told[1].to),
+            (told[0].after, first, second)
+        );
+        let snap = log.snapshot().expect("snapshot");
+        assert_eq!(told[1].after, snap.stamp().expect("stamp"));
+        let seqs = |h: Head, at: u64| {
+            snap.visit_after(h, at, &|h: &crate::Header<'_>, _: &[u8], _| h.seq)
+                .expect("read")
+        };
+        let start = told[1].before.len;
+        assert_eq!(seqs(first, start), Some((second, vec![4, 5])));
+        assert_eq!(seqs(told[0].from, 0), Some((second, vec![1, 2, 3, 4, 5])));
+        assert_eq!(seqs(first, start - 1), None, "not where a line ends");
+        assert_eq!(
+            seqs(Head { seq: 2, ..first }, start),
+            None,
+            "another number"
+        );
+        let other = Head {
+            hash: second.hash,
+            ..first
+        };
+        assert_eq!(seqs(other, start), None, "another hash");
+        assert_eq!(seqs(told[0].from, start), None, "another entry");
+        drop(snap);
+        // A byte changed in the first line is not read; one in the last is refused.
+        let bytes = fs::read(log.entries_path()).expect("read");
+        for (at, refused) in [(40, false), (bytes.len() - 30, true)] {
+            let mut changed = bytes.clone();
+            changed[at] ^= 1;
+            fs::write(log.entries_path(), &changed).expect("write");
+            let snap = log.snapshot().expect("snapshot");
+            let got = snap.visit_after(first, start, &|_: &crate::Header<'_>, _: &[u8], _| ());
+            assert_eq!(got.is_err(), refused, "byte {at}");
+        }
         let _ = fs::remove_dir_all(log.dir());
     }
 

@@ -536,8 +536,41 @@ pub(crate) fn scan_each<'s, V: Send>(
 /// What a scan hands each checked piece to: `Break` stops the scan there.
 pub(crate) type Sink<'s, V> = dyn FnMut(Vec<V>) -> std::ops::ControlFlow<()> + 's;
 
+/// Where a pass starts: the entry the lines before it end with (its number, hash and
+/// recorded time) and the offset of the first line it reads. A pass from the start of the
+/// file starts after the genesis value, at offset 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Resume {
+    pub(crate) seq: u64,
+    pub(crate) hash: EntryHash,
+    pub(crate) at: Option<Timestamp>,
+    pub(crate) offset: u64,
+}
+
+impl Resume {
+    pub(crate) const START: Resume = Resume {
+        seq: 0,
+        hash: GENESIS,
+        at: None,
+        offset: 0,
+    };
+}
+
 fn scan_core<'s, V: Send>(
+    r: impl Read,
+    keep: Keep,
+    visit: Option<Visit<'_, V>>,
+    sink: Option<&'s mut Sink<'s, V>>,
+    stopped: &mut bool,
+) -> std::io::Result<Result<(Scan, Projected<V>), Problem>> {
+    scan_from(r, Resume::START, keep, visit, sink, stopped)
+}
+
+/// [`scan_core`] of lines that follow the entry `from` names: `r` reads from its offset, the
+/// first line must link to that entry, and lines are counted (for problems) after its number.
+pub(crate) fn scan_from<'s, V: Send>(
     mut r: impl Read,
+    from: Resume,
     keep: Keep,
     visit: Option<Visit<'_, V>>,
     sink: Option<&'s mut Sink<'s, V>>,
@@ -549,15 +582,15 @@ fn scan_core<'s, V: Send>(
         sink,
         stopped: false,
         out: Scan {
-            entries: 0,
-            head: GENESIS,
+            entries: from.seq,
+            head: from.hash,
             kept: Vec::new(),
             hashes: Vec::new(),
             spans: Vec::new(),
         },
-        lines_before: 0,
-        last_at: None,
-        bytes_before: 0,
+        lines_before: from.seq,
+        last_at: from.at,
+        bytes_before: from.offset,
         keep,
     };
     // Small logs are read with a small buffer; it doubles while reads fill it, up to PIECE

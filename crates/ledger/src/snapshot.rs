@@ -7,7 +7,7 @@ use crate::error::{LedgerError, Problem, io};
 use crate::format::Entry;
 use crate::log::{Head, Log, Stamp};
 use crate::scan::{
-    BriefProjector, Keep, Projected, Projector, Scan, Selector, Visitor, scan_briefly,
+    BriefProjector, Keep, Projected, Projector, Resume, Scan, Selector, Visitor, scan_briefly,
     scan_keeping, scan_projecting, scan_selecting, scan_visiting,
 };
 use reckon_claim::EntryHash;
@@ -202,6 +202,77 @@ impl Snapshot<'_> {
         let scanned =
             scan_visiting(self.bytes()?, visit).map_err(io(&self.log.entries_path(), "read"))?;
         self.visited(scanned)
+    }
+
+    /// [`Snapshot::visit`] of only the lines after the entry `head` names, whose line ends
+    /// just before `offset`: that line is read and checked (shape and hash, and that it is
+    /// the entry `head` names), the lines after it are checked as a whole pass checks them
+    /// (shape, hash, link to it, and the head file at the end) and given to `visit`; the
+    /// lines before it are not read. For a reader that knows them from elsewhere (a saved
+    /// snapshot of them and the appends recorded since, as `reckon-index` keeps). `Ok(None)`
+    /// when the line before `offset` is not that entry's; a problem after it refuses the log
+    /// as [`Snapshot::visit`] does.
+    pub fn visit_after<V: Send>(
+        &self,
+        head: Head,
+        offset: u64,
+        visit: &Visitor<'_, V>,
+    ) -> Result<Option<(Head, Vec<V>)>, LedgerError> {
+        let Some(from) = self.resume(head, offset)? else {
+            return Ok(None);
+        };
+        let r = Counting {
+            inner: Positioned {
+                snap: self,
+                at: offset,
+            },
+            read: offset,
+            told: offset,
+            total: self.len,
+            progress: self.log.progress.clone(),
+        };
+        let scanned = crate::scan::scan_from(
+            r,
+            from,
+            Keep::Nothing,
+            Some(crate::scan::Visit::Lines(visit)),
+            None,
+            &mut false,
+        )
+        .map_err(io(&self.log.entries_path(), "read"))?;
+        self.visited(scanned.map(|(s, v)| (s, v.into_vec())))
+            .map(Some)
+    }
+
+    /// Where a pass after the entry `head` names starts, when its line ends just before
+    /// `offset` (checked: shape, hash, number); `None` when it does not.
+    fn resume(&self, head: Head, offset: u64) -> Result<Option<crate::scan::Resume>, LedgerError> {
+        if head.seq == 0 {
+            let start = Resume::START;
+            return Ok((offset == 0 && head.hash == start.hash).then_some(start));
+        }
+        let Some(line) = self.line_ending_at(offset)? else {
+            return Ok(None);
+        };
+        Ok(match crate::format::check(&line) {
+            Ok(h) if h.seq == head.seq && h.hash == head.hash => Some(Resume {
+                seq: h.seq,
+                hash: h.hash,
+                at: Some(h.at),
+                offset,
+            }),
+            _ => None,
+        })
+    }
+
+    /// The line (without its newline) whose newline is the byte before `offset`; `None` when
+    /// that byte is not a newline.
+    fn line_ending_at(&self, offset: u64) -> Result<Option<Vec<u8>>, LedgerError> {
+        if offset == 0 || offset > self.len {
+            return Ok(None);
+        }
+        crate::log::line_before(offset, |at, buf| self.pread(at, buf))
+            .map_err(io(&self.log.entries_path(), "read"))
     }
 
     /// Every entry, decoded and checked as [`Snapshot::entries`] checks them, given to

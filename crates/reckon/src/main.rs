@@ -63,10 +63,15 @@ fn waiting_notice(message: &str) {
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
-    let mut log = Log::at(&cli.log).waiting(reckon_ledger::fsx::LockWait {
-        limit: cli.wait,
-        notice: Some(waiting_notice),
-    });
+    let mut log = Log::at(&cli.log)
+        .waiting(reckon_ledger::fsx::LockWait {
+            limit: cli.wait,
+            notice: Some(waiting_notice),
+        })
+        // Appends are recorded for the saved folded snapshot (see reckon_index::appends).
+        .telling(reckon_ledger::OnAppend(std::sync::Arc::new(
+            reckon_index::appends::note,
+        )));
     if !cli.quiet {
         // Each whole read of a large log shows a bar while it goes (a command may read twice).
         let bar: std::sync::Arc<std::sync::Mutex<Option<indicatif::ProgressBar>>> =
@@ -882,6 +887,9 @@ fn trace_source(source: reckon_index::folded::Source) {
             Source::Saved => "read the saved folded snapshot (the log unchanged)".to_owned(),
             Source::Extended { new } => format!(
                 "checked the whole log against the saved folded snapshot and decoded the {new} entries after it"
+            ),
+            Source::Appended { new } => format!(
+                "read the saved folded snapshot and checked and decoded the {new} entries appended since"
             ),
         };
         let _ = writeln!(std::io::stderr(), "trace: {how}");
