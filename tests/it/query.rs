@@ -293,6 +293,92 @@ fn bless_refuses_errors_and_empty_answers_unless_the_query_says_so() {
     assert!(r.stderr.contains("nor a saved query"), "{}", r.stderr);
 }
 
+/// After appends reckon recorded, the saved index is brought forward over them: only their
+/// lines read, each new claim filed under the subject its name stands for (an alias made
+/// before), and the file saved is the very index a whole read makes of the longer log. An
+/// appended alias or correction may refile claims already indexed: the index is then made
+/// again from the whole log, and the answer is the same.
+#[test]
+fn the_saved_index_is_brought_forward_over_recorded_appends() {
+    let dir = scratch("index-appends");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let run = |args: &[&str], stdin: Option<&[u8]>| {
+        let r = crate::support::reckon_with(
+            &log,
+            args,
+            stdin,
+            &[("RECKON_CACHE_DIR", cache.as_os_str())],
+        );
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    };
+    let import = |lines: &[&str]| {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        run(&["import", "-"], Some(text.as_bytes()));
+    };
+    import(&[r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#]);
+    let q = "claims where subject = pows/ukraine/held-by-russia | show seq, value, origin";
+    let how = |r: &crate::support::Run| {
+        r.stderr
+            .lines()
+            .find_map(|l| l.rsplit_once(": ").map(|(_, how)| how.to_owned()))
+            .unwrap_or_default()
+    };
+    settle(&log);
+    let (first, _) = ask_traced(&log, &cache, q);
+    assert!(
+        how(&first).starts_with("checked the whole log"),
+        "{}",
+        first.stderr
+    );
+    // A claim under the alias, one under a new subject, and a retraction.
+    import(&[
+        r#"{"subject": "captives/ua", "value": "about 9,000", "unit": "people", "said_on": "2025-06-01", "speaker": "B"}"#,
+        r#"{"subject": "new/subject", "value": "12", "said_on": "2025-06-02", "speaker": "C"}"#,
+    ]);
+    run(&["retract", "11", "--reason", "a test"], None);
+    settle(&log);
+    let (brought, indexed) = ask_traced(&log, &cache, q);
+    assert_eq!(
+        how(&brought),
+        "brought the saved index forward over the 3 entries appended since, read 14 entries through it",
+        "{}",
+        brought.stderr
+    );
+    assert!(!indexed);
+    assert!(brought.stdout.contains("about 9,000"), "{}", brought.stdout);
+    let saved = std::fs::read(cache_file(&cache)).unwrap();
+    let fresh = scratch("index-appends-fresh");
+    let (whole, _) = ask_traced(&log, &fresh, q);
+    assert!(
+        how(&whole).starts_with("checked the whole log"),
+        "{}",
+        whole.stderr
+    );
+    assert_eq!(brought.stdout, whole.stdout);
+    assert_eq!(
+        saved,
+        std::fs::read(cache_file(&fresh)).unwrap(),
+        "another index"
+    );
+    // An appended alias or correction: made again from the whole log.
+    for line in [
+        r#"{"alias": "captives/ua-2", "same_as": "pows/ukraine/held-by-russia"}"#,
+        r#"{"subject": "other/x", "value": "7", "said_on": "2025-06-03", "speaker": "Z", "supersedes": 24}"#,
+    ] {
+        import(&[line]);
+        settle(&log);
+        let (again, _) = ask_traced(&log, &cache, q);
+        assert!(
+            how(&again).starts_with("checked the whole log"),
+            "{line}: {}",
+            again.stderr
+        );
+        let fresh = scratch("index-appends-fresh");
+        assert_eq!(again.stdout, ask_traced(&log, &fresh, q).0.stdout, "{line}");
+    }
+}
+
 /// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
 /// the second answers through it (the trace says which path answered). The answers must be
 /// the same, and a stale or damaged index must never change an answer.

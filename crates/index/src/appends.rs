@@ -1,5 +1,6 @@
-//! The appends reckon made to a log since its folded snapshot was saved, so that bringing the
-//! snapshot forward reads only the lines they wrote instead of checking the whole log again.
+//! The appends reckon made to a log since its folded snapshot or index was saved, so that
+//! bringing them forward reads only the lines the appends wrote instead of checking the whole
+//! log again.
 //!
 //! Each committed append is told here while its exclusive lock is held
 //! ([`reckon_ledger::OnAppend`]): the entries file's [`Stamp`] and the committed head before it
@@ -13,7 +14,8 @@
 //! program within the same tick of the file system's clock as reckon's own, that leaves the
 //! length, the times and the file as they were; `reckon verify` reads every line, always.
 //!
-//! Appends are recorded only while a folded snapshot of the log is saved (there is nothing to
+//! The saved index is brought forward the same way ([`crate::Index::open`]). Appends are
+//! recorded only while a folded snapshot or an index of the log is saved (there is nothing to
 //! bring forward otherwise), and only the last [`MOST`] are kept.
 //!
 //! File format (little-endian): the magic `reckon-appends 1\n`; the number of appends (u32);
@@ -32,13 +34,14 @@ pub const MOST: usize = 64;
 /// Bytes of one recorded append.
 const STEP: usize = 2 * (56 + 8 + 32);
 
-/// Records `a` for `log`, when a folded snapshot of it is saved. A failure is ignored: it is
+/// Records `a` for `log`, when a folded snapshot or an index of it is saved. A failure is ignored: it is
 /// only a cache (the next reconciliation then checks the whole log).
 pub fn note(log: &Log, a: &Appended) {
     let Some(path) = crate::cache_file(log, "appends") else {
         return;
     };
-    if !crate::cache_file(log, "fold").is_some_and(|f| f.is_file()) {
+    let saved = |kind| crate::cache_file(log, kind).is_some_and(|f| f.is_file());
+    if !saved("fold") && !saved("index") {
         return;
     }
     let mut steps = std::fs::read(&path)

@@ -19,8 +19,10 @@
 //! and the head file), and it is bound to the entries file as the file system describes it
 //! then: device, inode, length, and the modification and change times ([`Stamp`]). Any write
 //! to the file, and any replacement of it, moves the change time, which the kernel sets and no
-//! user can set back; so [`Index::open`] refuses an index whose stamp or committed head differs,
-//! and the question is answered by a whole read, which refuses a damaged log. An index made
+//! user can set back; so [`Index::open`] refuses an index whose stamp or committed head differs
+//! (unless the stamp moved only by appends reckon recorded, see [`appends`]: the index is then
+//! brought forward by reading and checking only their lines), and the question is answered by
+//! a whole read, which refuses a damaged log. An index made
 //! within the file system's clock resolution of the last change is not saved (a write in the
 //! same tick could leave the stamp as it was). The folded snapshot may also be brought forward
 //! over the appends reckon recorded in the cache as it made them ([`appends`]): the file's
@@ -78,6 +80,9 @@ pub struct Index {
     /// The blake3 of each block of the span area.
     blocks: Vec<[u8; 32]>,
     area: Area,
+    /// How many entries it was brought forward over when it was opened (see
+    /// [`Index::open`]); `None` when it was made for the log as it is.
+    appended: Option<u64>,
 }
 
 /// Where one subject is: its name (offset and length in the header) and its spans (the
@@ -463,6 +468,7 @@ impl Index {
             dir,
             blocks,
             area,
+            appended: None,
         })
     }
 
@@ -534,7 +540,9 @@ impl Index {
     }
 
     /// Loads the saved index if it was made for the log as it is now: the same committed
-    /// head, and an entries file with the same stamp (not written to since).
+    /// head, and an entries file with the same stamp (not written to since); or brought
+    /// forward to it over the appends reckon recorded since it was made, and saved again
+    /// (see [`Index::appended`]).
     pub fn open(snap: &Snapshot<'_>) -> Result<Index, Stale> {
         let head = snap.committed().map_err(Stale::Log)?;
         let stamp = snap.stamp().map_err(Stale::Log)?;
@@ -545,11 +553,62 @@ impl Index {
         let index =
             Index::read(&path).ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
         if index.head != head || index.stamp != stamp {
-            return Err(Stale::Mismatch(
-                "the log has changed since the index was made".into(),
-            ));
+            return index.forward(snap, (stamp, head)).ok_or_else(|| {
+                Stale::Mismatch("the log has changed since the index was made".into())
+            });
         }
         Ok(index)
+    }
+
+    /// This index brought forward to the log as it is now (`now`: its stamp and committed
+    /// head) over the appends reckon recorded since it was made ([`appends`]), and saved: only
+    /// the lines they wrote are read and checked (see [`Snapshot::visit_after`]), each new
+    /// claim filed under its subject (through the aliases the log had), each other event
+    /// beside the others. The origin records are not brought forward (new claims change what
+    /// is learned): the index has none. `None` when the appends were not all recorded, or a
+    /// new line is an alias or a correction (which may refile claims already indexed): the
+    /// index is then made again from the whole log.
+    fn forward(&self, snap: &Snapshot<'_>, now: (Stamp, Head)) -> Option<Index> {
+        let offset = appends::since(snap.log(), (self.stamp, self.head), now)?;
+        let (head, lines) = snap.visit_after(self.head, offset, &classify).ok()??;
+        let mut others = self.others.clone();
+        let mut claims = Vec::new();
+        for line in lines {
+            let line = line?;
+            match line.kind {
+                Kind::Claim(subject, None) => claims.push((subject, line.span)),
+                Kind::Other => others.push(line.span),
+                Kind::Claim(_, Some(_)) | Kind::Alias(_) => return None,
+            }
+        }
+        // The claims filed so far, each block of spans read and checked once, and the
+        // aliases among the events that are not claims.
+        let mut read = HashMap::new();
+        let mut by_subject: HashMap<String, Vec<Span>> = HashMap::with_capacity(self.dir.len());
+        for d in &self.dir {
+            by_subject.insert(self.name(d).to_owned(), self.spans_of(d, &mut read)?);
+        }
+        drop(read);
+        let known = self.entries(snap, &BTreeSet::new()).ok()?;
+        let aliases = alias_map(known.iter());
+        for (subject, span) in &claims {
+            by_subject
+                .entry(resolve(&aliases, subject).to_owned())
+                .or_default()
+                .push(*span);
+        }
+        let (subjects, all) = assemble(by_subject);
+        let (header, area) = encode(now.0, head, None, &others, &subjects, &all);
+        let mut index = Index::from_parts(header, Area::Memory(area))?;
+        save(snap, &index);
+        index.appended = Some(head.seq.saturating_sub(self.head.seq));
+        Some(index)
+    }
+
+    /// How many entries appended since it was saved the index was brought forward over
+    /// when it was opened; `None` when it was saved for the log as it is (or just made).
+    pub fn appended(&self) -> Option<u64> {
+        self.appended
     }
 
     /// The origin records of the whole log, when the index holds them.

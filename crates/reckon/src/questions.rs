@@ -15,6 +15,9 @@ fn trace(answer: &reckon_query::Answer) {
             reckon_query::Read::Index { entries } => {
                 format!("read {entries} entries through the saved index")
             }
+            reckon_query::Read::AppendedIndex { appended, entries } => format!(
+                "brought the saved index forward over the {appended} entries appended since, read {entries} entries through it"
+            ),
             reckon_query::Read::NewIndex { entries } => {
                 format!("checked the whole log, saved an index, read {entries} entries through it")
             }

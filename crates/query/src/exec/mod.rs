@@ -62,6 +62,14 @@ pub enum Read {
         /// Entries read.
         entries: usize,
     },
+    /// Through the saved index brought forward over the entries appended since it was saved
+    /// (only their lines read and checked), then this many entries through it.
+    AppendedIndex {
+        /// Entries appended since the index was saved.
+        appended: u64,
+        /// Entries read through it.
+        entries: usize,
+    },
     /// The whole log checked in one pass that made the index (none was saved, or it did not
     /// match), then this many entries through it.
     NewIndex {
@@ -198,10 +206,10 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         };
         if complete {
             let entries = part.entries.len();
-            a.read = if part.saved {
-                Read::Index { entries }
-            } else {
-                Read::NewIndex { entries }
+            a.read = match (part.saved, part.appended) {
+                (true, None) => Read::Index { entries },
+                (true, Some(appended)) => Read::AppendedIndex { appended, entries },
+                (false, _) => Read::NewIndex { entries },
             };
             return Ok(a);
         }
@@ -250,6 +258,9 @@ pub struct Part {
     pub records: Option<std::sync::Arc<reckon_reconcile::Records>>,
     /// True when a saved index answered (false: it was made by this read).
     pub saved: bool,
+    /// When the saved index was brought forward over entries appended since it was saved:
+    /// how many.
+    pub appended: Option<u64>,
     /// True when the pattern names at least one subject the log has.
     pub named_known: bool,
 }
@@ -305,6 +316,7 @@ pub fn read_part(
         entries,
         head: (head.seq, head.hash.to_hex()),
         records: index.records().map(|r| std::sync::Arc::new(r.clone())),
+        appended: index.appended(),
         saved,
         named_known: !exact.is_empty(),
     }))
