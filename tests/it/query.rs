@@ -304,13 +304,7 @@ fn the_saved_index_is_brought_forward_over_recorded_appends() {
     let log = seeded(&dir);
     let cache = dir.join("cache");
     let run = |args: &[&str], stdin: Option<&[u8]>| {
-        let r = crate::support::reckon_with(
-            &log,
-            args,
-            stdin,
-            &[("RECKON_CACHE_DIR", cache.as_os_str())],
-        );
-        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        crate::support::write_cached(&log, &cache, args, stdin);
     };
     let import = |lines: &[&str]| {
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();

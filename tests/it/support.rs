@@ -228,6 +228,13 @@ pub fn traced(log: &Path, cache: &Path, args: &[&str]) -> Run {
     )
 }
 
+/// Runs a write (`args`, with `stdin`) on `log` with a cache of its own in `cache` (so that
+/// the appends it makes are recorded there), and asserts it succeeded.
+pub fn write_cached(log: &Path, cache: &Path, args: &[&str], stdin: Option<&[u8]>) {
+    let r = reckon_with(log, args, stdin, &[("RECKON_CACHE_DIR", cache.as_os_str())]);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+}
+
 /// A new log in `dir/log` holding `lines` (import contract lines), imported in one go.
 pub fn log_of(dir: &Path, lines: &[&str]) -> PathBuf {
     let log = dir.join("log");
