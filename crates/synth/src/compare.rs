@@ -14,9 +14,10 @@
 //! they time a first command on a log (the whole log read and checked, the state saved);
 //! every other reckon row runs with that state saved and the log unchanged, as a second
 //! command does. The setup made it: one import, one query, one reconcile. "reconcile after
-//! +1,000" appends 1,000 new claims (`reckon import`, untimed) before each run, so its
-//! saved state is brought forward; its yardstick is a run with nothing saved, so its ratio
-//! is the fraction of a cold run that an incremental one costs.
+//! +1,000" appends 1,000 new claims (`reckon import`, untimed, which records its append in
+//! the cache) before each run, so its saved state is brought forward by reading only the
+//! appended lines; its yardstick is a run with nothing saved, so its ratio is the fraction
+//! of a cold run that an incremental one costs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
