@@ -821,6 +821,66 @@ fn the_snapshot_is_brought_forward_over_recorded_appends_alone() {
     refused_as_whole_after_a_change(&log, &cache);
 }
 
+/// A reconciliation of the whole log saves every origin's record it learned in the saved
+/// index (made by a claims question, without them), and the index is then the very file a
+/// question about figures makes on a cache of its own (which learns them by
+/// `estimate_records`); the next reconciliations take them from it instead of fitting again
+/// and answer byte for byte what a reader with nothing saved answers, in every format and
+/// command that reconciles. `--valid` changes what they are learned from: not taken.
+#[test]
+fn records_learned_by_a_reconciliation_are_saved_and_answer_the_same() {
+    let dir = scratch("records");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let run = |cache: &Path, args: &[&str]| {
+        let r = traced(&log, cache, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r
+    };
+    let took = |r: &crate::support::Run| {
+        r.stderr
+            .contains("trace: took every origin's record from the saved index")
+    };
+    let claims = [
+        "query",
+        "claims where subject = pows/ukraine/held-by-russia",
+    ];
+    settle(&log);
+    run(&cache, &claims);
+    let without = std::fs::read(crate::support::cache_file(&cache)).unwrap();
+    let first = run(&cache, &["reconcile"]);
+    assert!(!took(&first));
+    let with = std::fs::read(crate::support::cache_file(&cache)).unwrap();
+    assert_ne!(with, without, "no records saved");
+    let figures = scratch("records-figures");
+    run(&figures, &["query", "figures pows/ukraine/held-by-russia"]);
+    assert_eq!(
+        with,
+        std::fs::read(crate::support::cache_file(&figures)).unwrap()
+    );
+    let commands: [&[&str]; 8] = [
+        &["reconcile"],
+        &["reconcile", "--format", "json"],
+        &["reconcile", "--format", "csv"],
+        &["reconcile", "--method", "count"],
+        &["conflicts"],
+        &["explain"],
+        &["graph"],
+        &["reconcile", "--valid", "2025-05"],
+    ];
+    for args in commands {
+        let r = run(&cache, args);
+        assert_eq!(
+            took(&r),
+            !args.contains(&"--valid"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        let fresh = run(&scratch("records-fresh"), args);
+        assert_eq!(r.stdout, fresh.stdout, "{args:?}");
+    }
+}
+
 /// A reconciliation of the subjects a pattern names (`reconcile` in each format, `explain`,
 /// `conflicts`, `graph`) is made from their part of the log read through the index, and says
 /// byte for byte what the whole log says (`--at` the log's length always folds the whole log):

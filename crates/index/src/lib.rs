@@ -581,14 +581,8 @@ impl Index {
                 Kind::Claim(_, Some(_)) | Kind::Alias(_) => return None,
             }
         }
-        // The claims filed so far, each block of spans read and checked once, and the
-        // aliases among the events that are not claims.
-        let mut read = HashMap::new();
-        let mut by_subject: HashMap<String, Vec<Span>> = HashMap::with_capacity(self.dir.len());
-        for d in &self.dir {
-            by_subject.insert(self.name(d).to_owned(), self.spans_of(d, &mut read)?);
-        }
-        drop(read);
+        // The claims filed so far, and the aliases among the events that are not claims.
+        let mut by_subject = self.filed()?;
         let known = self.entries(snap, &BTreeSet::new()).ok()?;
         let aliases = alias_map(known.iter());
         for (subject, span) in &claims {
@@ -603,6 +597,52 @@ impl Index {
         save(snap, &index);
         index.appended = Some(head.seq.saturating_sub(self.head.seq));
         Some(index)
+    }
+
+    /// Every subject's spans, each block of the span area read and checked once; `None` when
+    /// a block is damaged.
+    fn filed(&self) -> Option<HashMap<String, Vec<Span>>> {
+        let mut read = HashMap::new();
+        let mut by_subject = HashMap::with_capacity(self.dir.len());
+        for d in &self.dir {
+            by_subject.insert(self.name(d).to_owned(), self.spans_of(d, &mut read)?);
+        }
+        Some(by_subject)
+    }
+
+    /// The saved index, only when it was made for the log as it is now (the same committed
+    /// head and stamp; never brought forward): for a reader that wants its origin records,
+    /// which are those of this very log.
+    pub fn open_unchanged(snap: &Snapshot<'_>) -> Option<Index> {
+        let head = snap.committed().ok()?;
+        let stamp = snap.stamp().ok()?;
+        let index = Index::read(&cache_path(snap.log())?)?;
+        (index.head == head && index.stamp == stamp).then_some(index)
+    }
+
+    /// Saves this index again with every origin's `records`, learned from the log it was made
+    /// for (what [`reckon_reconcile::estimate_records`] gives), when it holds none and the log
+    /// is still as it was: so that the next reconciliation or question about figures need
+    /// not learn them again. A failure is ignored: it is only a cache.
+    pub fn save_records(&self, snap: &Snapshot<'_>, records: &Records) {
+        if self.records.is_some() || !may_save(snap, self.stamp) {
+            return;
+        }
+        let Some(by_subject) = self.filed() else {
+            return;
+        };
+        let (subjects, all) = assemble(by_subject);
+        let (header, area) = encode(
+            self.stamp,
+            self.head,
+            Some(records),
+            &self.others,
+            &subjects,
+            &all,
+        );
+        if let Some(index) = Index::from_parts(header, Area::Memory(area)) {
+            save(snap, &index);
+        }
     }
 
     /// How many entries appended since it was saved the index was brought forward over

@@ -688,7 +688,7 @@ fn with_reconciliation<T>(
     }
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
     let state = lean_state(&snapshot, a, Some(&mut spans))?;
-    let r = reconcile_state(&state, a, &|s| s)?;
+    let r = reconcile_state(&snapshot, &state, a, &|s| s)?;
     let fetch = words_of(&snapshot, &state, &spans);
     let answer = then(&state, &r, &fetch);
     drop(fetch);
@@ -778,14 +778,63 @@ fn check_at(a: &ReconcileArgs, len: usize) -> Result<(), Failure> {
 /// Reconciles a folded state, refusing a pattern that matches nothing.
 /// The reconciliation `a` asks for, each subject's report kept as `make` makes it.
 fn reconcile_state<S: Send>(
+    snapshot: &reckon_ledger::Snapshot<'_>,
     state: &reckon_reconcile::State<'_>,
     a: &ReconcileArgs,
     make: &(dyn Fn(reckon_reconcile::SubjectReport) -> S + Sync),
 ) -> Result<reckon_reconcile::Reconciliation<S>, Failure> {
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
-    let r = reckon_reconcile::reconcile_map(state, pattern.as_ref(), &reconcile_options(a), make);
+    let (opts, unsaved) = whole_options(snapshot, a);
+    let r = reckon_reconcile::reconcile_map(state, pattern.as_ref(), &opts, make);
     matched(state, pattern.as_ref(), r.subjects.is_empty())?;
+    save_records(snapshot, unsaved, pattern.as_ref(), &r.records);
     Ok(r)
+}
+
+/// The options of a reconciliation of the whole log as it is now (folded lean from
+/// `snapshot`), with every origin's record taken from the saved index when it was made for
+/// this very log and holds them (the same fit on the same log learned them: the answer is
+/// the same, without fitting again); else with the saved index that holds none, to save
+/// them in once they are learned ([`save_records`]). `--at`, `--known` and `--valid` change
+/// what the records are learned from: then neither.
+fn whole_options(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    a: &ReconcileArgs,
+) -> (reckon_reconcile::Options, Option<reckon_index::Index>) {
+    let mut opts = reconcile_options(a);
+    if a.at.is_some() || a.known.is_some() || a.valid.is_some() {
+        return (opts, None);
+    }
+    let Some(index) = reckon_index::Index::open_unchanged(snapshot) else {
+        return (opts, None);
+    };
+    match index.records() {
+        Some(records) => {
+            if std::env::var_os("RECKON_TRACE").is_some() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "trace: took every origin's record from the saved index"
+                );
+            }
+            opts.records = Some(std::sync::Arc::new(records.clone()));
+            (opts, None)
+        }
+        None => (opts, Some(index)),
+    }
+}
+
+/// Saves the records a reconciliation of the whole log learned in the index `unsaved` (see
+/// [`whole_options`]); only when every subject was reconciled (a pattern's reconciliation
+/// holds the records of its subjects' origins alone).
+fn save_records(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    unsaved: Option<reckon_index::Index>,
+    pattern: Option<&reckon_reconcile::Pattern>,
+    records: &reckon_reconcile::Records,
+) {
+    if let (Some(index), None) = (unsaved, pattern) {
+        index.save_records(snapshot, records);
+    }
 }
 
 fn reconcile_options(a: &ReconcileArgs) -> reckon_reconcile::Options {
@@ -865,7 +914,7 @@ fn reconciled(
             // log. Each subject's report is made into its row at once: the rows are kept,
             // never every report.
             let state = lean_state(&snapshot, a, None)?;
-            let r = reconcile_state(&state, a, &|s| cells(&s))?;
+            let r = reconcile_state(&snapshot, &state, a, &|s| cells(&s))?;
             // The command ends here: handing a million claims back to the allocator one by
             // one takes a few hundred milliseconds that the process's exit does at once.
             std::mem::forget(state);
@@ -953,9 +1002,10 @@ fn reconciled_json(
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
     let state = lean_state(snapshot, a, Some(&mut spans))?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
-    let opts = reconcile_options(a);
+    let (opts, unsaved) = whole_options(snapshot, a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
     matched(&state, pattern.as_ref(), reports.is_empty())?;
+    save_records(snapshot, unsaved, pattern.as_ref(), &reports.records);
     let fetch = words_of(snapshot, &state, &spans);
     let printed =
         reckon_render::recon::reconcile_json_fetching(&state, &mut reports, &fetch, print);
