@@ -293,6 +293,82 @@ fn bless_refuses_errors_and_empty_answers_unless_the_query_says_so() {
     assert!(r.stderr.contains("nor a saved query"), "{}", r.stderr);
 }
 
+/// A claims question asking for exact words (`speaker = …`, and so on) checks every line at
+/// the speed of hashing and decodes only the entries that could hold them, every event that
+/// is not a claim and every correction; its answer is the whole log's, byte for byte (asked
+/// as `not (field != …)`, which reads the whole log): with a speaker spelt with an escape, a
+/// claim corrected by another speaker's correction, a retraction, tags, two words at once
+/// and every field the rows show. An empty answer is asked of the whole log.
+#[test]
+fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
+    let dir = scratch("selecting");
+    let log = seeded(&dir);
+    let more = [
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "about 9,000", "unit": "people", "said_on": "2025-06-01", "speaker": "Ann \"Q\" Lee", "publisher": "Paper", "tags": ["t1", "t2"]}"#,
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,100", "unit": "people", "said_on": "2025-06-02", "speaker": "Ann \"Q\" Lee", "publisher": "Other"}"#,
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,200", "unit": "people", "said_on": "2025-06-03", "speaker": "Iryna Vereshchuk", "publisher": "Paper", "tags": ["t1"]}"#,
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,250", "unit": "people", "said_on": "2025-06-04", "speaker": "Someone Else", "supersedes": 29}"#,
+    ];
+    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
+    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = reckon(&log, &["retract", "12", "--reason", "a test"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cache = dir.join("cache");
+    let all = "| show seq, hash, subject, value, unit, scope, as_of, said_on, speaker, role, cites, publisher, origin, document, url, title, tag, modality, quote, state";
+    // Each filter, and the same filter written so that it asks for no exact words.
+    for (filter, same) in [
+        (
+            r#"speaker = "Rustem Umerov""#,
+            r#"not (speaker != "Rustem Umerov")"#,
+        ),
+        (
+            r#"speaker = "Ann \"Q\" Lee""#,
+            r#"not (speaker != "Ann \"Q\" Lee")"#,
+        ),
+        (
+            r#"speaker = "Iryna Vereshchuk""#,
+            r#"not (speaker != "Iryna Vereshchuk")"#,
+        ),
+        (r#"publisher = "Paper""#, r#"not (publisher != "Paper")"#),
+        (r#"tag = "t1""#, r#"not (tag != "t1")"#),
+        (
+            r#"publisher = "The Kyiv Independent" and speaker = "Vladimir Medinsky""#,
+            r#"not (publisher != "The Kyiv Independent") and not (speaker != "Vladimir Medinsky")"#,
+        ),
+        (
+            r#"speaker = "Iryna Vereshchuk" and state != live"#,
+            r#"not (speaker != "Iryna Vereshchuk") and state != live"#,
+        ),
+    ] {
+        let selected = format!("claims where {filter} {all}");
+        let (r, _) = ask_traced(&log, &cache, &selected);
+        assert_eq!(r.code, 0, "{selected}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("decoded the") && r.stderr.contains("could hold the words"),
+            "{selected}: {}",
+            r.stderr
+        );
+        let whole = format!("claims where {same} {all}");
+        let (w, _) = ask_traced(&log, &cache, &whole);
+        assert!(
+            w.stderr.contains("read the whole log"),
+            "{whole}: {}",
+            w.stderr
+        );
+        // The same answer but for the question it echoes.
+        let answer = |out: &str| {
+            out.lines()
+                .filter(|l| !l.trim_start().starts_with("\"query\":"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{selected}");
+    }
+    let (r, _) = ask_traced(&log, &cache, r#"claims where speaker = "Nobody At All""#);
+    assert!(r.stderr.contains("read the whole log"), "{}", r.stderr);
+}
+
 /// After appends reckon recorded, the saved index is brought forward over them: only their
 /// lines read, each new claim filed under the subject its name stands for (an alias made
 /// before), and the file saved is the very index a whole read makes of the longer log. An

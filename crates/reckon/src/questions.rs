@@ -18,6 +18,9 @@ fn trace(answer: &reckon_query::Answer) {
             reckon_query::Read::AppendedIndex { appended, entries } => format!(
                 "brought the saved index forward over the {appended} entries appended since, read {entries} entries through it"
             ),
+            reckon_query::Read::Selected { entries } => format!(
+                "checked the whole log and decoded the {entries} entries that could hold the words asked for"
+            ),
             reckon_query::Read::NewIndex { entries } => {
                 format!("checked the whole log, saved an index, read {entries} entries through it")
             }

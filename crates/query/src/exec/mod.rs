@@ -62,6 +62,13 @@ pub enum Read {
         /// Entries read.
         entries: usize,
     },
+    /// Every line checked at the speed of hashing, and only this many entries decoded: those
+    /// that could hold the words a claims question asks for exactly, and every entry that is
+    /// not a claim or could change a claim's fate.
+    Selected {
+        /// Entries decoded.
+        entries: usize,
+    },
     /// Through the saved index brought forward over the entries appended since it was saved
     /// (only their lines read and checked), then this many entries through it.
     AppendedIndex {
@@ -184,6 +191,9 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         if figures {
             return run_lean(q, &snap, &Context::default());
         }
+        if let Some(a) = run_selecting(q, &snap)? {
+            return Ok(a);
+        }
         let entries = snap.entries().map_err(RunError::Log)?;
         return Ok(run(q, &entries)?);
     };
@@ -244,6 +254,83 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
     }
     Ok(a)
+}
+
+/// The words a claim kept by a claims question must hold exactly, each in a field stored as
+/// it was written (speaker, role, cites, publisher, document, url, title, quote, a tag): the
+/// texts of `field = "…"` in the filter, or in a term of its top-level `and` chain. None for
+/// other questions, or with `at`, `known` or `valid`.
+fn required_words(q: &Query) -> Vec<&str> {
+    if !matches!(q.source, Source::Claims)
+        || q.at.is_some()
+        || q.known.is_some()
+        || q.valid.is_some()
+    {
+        return Vec::new();
+    }
+    fn words(e: &Expr) -> Option<&str> {
+        match e {
+            Expr::Cmp(
+                Field::Speaker
+                | Field::Role
+                | Field::Cites
+                | Field::Publisher
+                | Field::Document
+                | Field::Url
+                | Field::Title
+                | Field::Quote
+                | Field::Tag,
+                Op::Eq,
+                Literal::Text(t),
+            ) => Some(t.as_str()),
+            _ => None,
+        }
+    }
+    match q.filter.as_ref() {
+        Some(Expr::And(terms)) => terms.iter().filter_map(words).collect(),
+        Some(e) => words(e).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A claims question that asks for exact words ([`required_words`]) answered from one pass
+/// that checks every line at the speed of hashing and decodes only the entries that could
+/// matter: every claim whose text holds all the words as written or has any escape (`\`: a
+/// line without one holds each of its texts exactly as decoded, so a claim it does not name
+/// cannot have them), every entry that is not a claim (definitions, aliases, retractions),
+/// and every claim that could change another's fate (a correction). Each claim the filter
+/// keeps is among them, with all that decides its row, so the answer is the whole log's.
+/// `None` when the question is not one of those, or its answer is empty or has notes that
+/// may name things from the whole log: the caller then reads the whole log.
+fn run_selecting(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<Option<Answer>, RunError> {
+    let words = required_words(q);
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let select = |h: &reckon_ledger::Header<'_>| {
+        let text = h.event_json;
+        !text.starts_with(r#"{"type":"claim","#)
+            || text.contains('\\')
+            || reckon_reconcile::state::Fate::could_change_text(text)
+            || words.iter().all(|w| text.contains(w))
+    };
+    let (head, entries) = snap.entries_where(&select).map_err(RunError::Log)?;
+    let ctx = Context {
+        head: Some((head.seq, head.hash.to_hex())),
+        records: None,
+    };
+    let state = State::fold_known(&entries, None, None);
+    let mut a = run_state(q, &state, head.seq, &ctx)?;
+    if a.rows.is_empty() || !a.notes.iter().all(|n| n.starts_with(LEFT_OUT)) {
+        return Ok(None);
+    }
+    a.read = Read::Selected {
+        entries: entries.len(),
+    };
+    Ok(Some(a))
 }
 
 /// The entries of a log that answer questions about some subjects, read through the index.
