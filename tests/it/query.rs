@@ -558,6 +558,99 @@ fn answers_through_the_index_have_the_rows_of_a_full_read() {
     }
 }
 
+/// `provenance #N` and `provenance HASH` are answered from the part of the log behind the
+/// claim's subject (one hash-speed pass finds the claim, then the index), with the rows,
+/// position and head a whole read gives (`at N` always reads the whole log): a claim under
+/// an alias name, one corrected by a claim filed under another subject, a retracted one, and
+/// by hash prefix. A prefix two claims share, or an entry that is no claim, is refused with
+/// the whole log's words.
+#[test]
+fn a_claims_provenance_is_read_from_its_subjects_part() {
+    let dir = scratch("claim-provenance");
+    let log = seeded(&dir);
+    let more = [
+        r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#,
+        r#"{"subject": "captives/ua", "value": "about 9,000", "unit": "people", "said_on": "2025-05-02", "speaker": "Someone Else"}"#,
+        r#"{"subject": "other/x", "value": "7", "said_on": "2025-06-01", "speaker": "Z", "supersedes": 24}"#,
+    ];
+    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
+    assert_eq!(
+        reckon(&log, &["import", "-"], Some(text.as_bytes())).code,
+        0
+    );
+    assert_eq!(
+        reckon(&log, &["retract", "11", "--reason", "a test"], None).code,
+        0
+    );
+    let cache = dir.join("cache");
+    settle(&log);
+    let answer = |q: &str| {
+        let (r, _) = ask_traced(&log, &cache, q);
+        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+        let keep = ["rows", "notes", "position", "head", "log_entries"].map(|k| doc[k].clone());
+        (r.code, keep, r.stderr)
+    };
+    let hash = reckon(&log, &["show", "25", "--format", "json"], None).stdout;
+    let hash = hash
+        .split("\"hash\": \"")
+        .nth(1)
+        .map(|h| h[..10].to_owned())
+        .unwrap();
+    for target in ["#28", "#24", "#11", "#10", "#16", hash.as_str()] {
+        let q = format!("provenance {target}");
+        let (code, got, how) = answer(&q);
+        assert_eq!(code, 0, "{q}: {how}");
+        assert!(how.contains("through"), "{q}: {how}");
+        let (_, whole, how) = answer(&format!("{q} at 30"));
+        assert!(how.contains("read the whole log"), "{q}: {how}");
+        assert_eq!(got, whole, "{q}");
+    }
+    // Refused as a whole read refuses them: an entry that is no claim, and past the end.
+    let last = |how: &str| how.lines().last().unwrap_or_default().to_owned();
+    for q in ["provenance #2", "provenance #99"] {
+        let (code, got, how) = answer(q);
+        let (whole_code, whole, whole_how) = answer(&format!("{q} at 30"));
+        assert_eq!(code, 2, "{q}: {how}");
+        assert_eq!(
+            (code, got, last(&how)),
+            (whole_code, whole, last(&whole_how)),
+            "{q}"
+        );
+    }
+    // A four-digit prefix two claims (of different subjects) share, among 1,500.
+    let lines: Vec<String> = (0..1500)
+        .map(|n| {
+            format!(r#"{{"subject": "s/a{n}", "value": "{n}", "said_on": "2025", "speaker": "P"}}"#)
+        })
+        .collect();
+    let many = log_of(
+        &scratch("claim-provenance-many"),
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let listed = reckon(
+        &many,
+        &["query", "claims | show hash", "--format", "json"],
+        None,
+    )
+    .stdout;
+    let doc: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let mut prefixes: Vec<String> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["hash"].as_str().unwrap()[..4].to_owned())
+        .collect();
+    prefixes.sort();
+    let shared = prefixes
+        .windows(2)
+        .find(|w| w[0] == w[1])
+        .map(|w| w[0].clone())
+        .unwrap();
+    let r = reckon(&many, &["query", &format!("provenance {shared}")], None);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("is ambiguous"), "{}", r.stderr);
+}
+
 /// C3 of the code review: claims recorded under a name that is an alias are found through the
 /// index by a pattern on that name, as a whole read finds them.
 #[test]

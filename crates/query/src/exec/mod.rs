@@ -187,6 +187,9 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     let snap = log.snapshot().map_err(RunError::Log)?;
     // Figures read no claim's words: the whole log is then folded lean.
     let figures = matches!(q.source, Source::Figures(_));
+    if let Some(a) = run_claim_provenance(q, &snap)? {
+        return Ok(a);
+    }
     let Some(pattern) = subject_selection(q) else {
         if figures {
             return run_lean(q, &snap, &Context::default());
@@ -215,12 +218,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             part.named_known
         };
         if complete {
-            let entries = part.entries.len();
-            a.read = match (part.saved, part.appended) {
-                (true, None) => Read::Index { entries },
-                (true, Some(appended)) => Read::AppendedIndex { appended, entries },
-                (false, _) => Read::NewIndex { entries },
-            };
+            a.read = part.read();
             return Ok(a);
         }
         learned = ctx.records;
@@ -333,6 +331,54 @@ fn run_selecting(
     Ok(Some(a))
 }
 
+/// `provenance #N` or `provenance HASH` answered from the part of the log behind the claim's
+/// subject (read through the index, as a question naming that subject is), after one pass
+/// that checks every line at the speed of hashing and decodes only the entries the target
+/// could name. `None` (the caller reads the whole log, which says why) unless exactly one
+/// claim is named and the part answers with rows and no notes; a hash prefix that more
+/// than one claim starts with is then refused by the whole log, as before.
+fn run_claim_provenance(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<Option<Answer>, RunError> {
+    let target = match &q.source {
+        Source::Provenance(t @ (Target::Seq(_) | Target::Hash(_))) => t,
+        _ => return Ok(None),
+    };
+    if q.at.is_some() || q.known.is_some() || q.valid.is_some() {
+        return Ok(None);
+    }
+    let names = |h: &reckon_ledger::Header<'_>| match target {
+        Target::Seq(n) => h.seq == *n,
+        Target::Hash(prefix) => h.hash.has_hex_prefix(prefix),
+        Target::Subject(_) => false,
+    };
+    let (_, found) = snap.entries_where(&names).map_err(RunError::Log)?;
+    let mut claims = found.iter().filter_map(|e| match &e.event {
+        reckon_claim::Event::Claim(c) => Some(c),
+        _ => None,
+    });
+    let (Some(claim), None) = (claims.next(), claims.next()) else {
+        return Ok(None);
+    };
+    let pattern = Pattern::new(claim.subject.as_str());
+    let Some(part) = read_part(snap, &pattern, true, None).map_err(RunError::Log)? else {
+        return Ok(None);
+    };
+    let ctx = Context {
+        head: Some(part.head.clone()),
+        records: part.records.clone(),
+    };
+    let Ok(mut a) = run_in(q, &part.entries, &ctx) else {
+        return Ok(None);
+    };
+    if a.rows.is_empty() || !a.notes.is_empty() {
+        return Ok(None);
+    }
+    a.read = part.read();
+    Ok(Some(a))
+}
+
 /// The entries of a log that answer questions about some subjects, read through the index.
 #[derive(Debug)]
 pub struct Part {
@@ -350,6 +396,18 @@ pub struct Part {
     pub appended: Option<u64>,
     /// True when the pattern names at least one subject the log has.
     pub named_known: bool,
+}
+
+impl Part {
+    /// How a question answered from this part read the log.
+    fn read(&self) -> Read {
+        let entries = self.entries.len();
+        match (self.saved, self.appended) {
+            (true, None) => Read::Index { entries },
+            (true, Some(appended)) => Read::AppendedIndex { appended, entries },
+            (false, _) => Read::NewIndex { entries },
+        }
+    }
 }
 
 /// Reads the part of the log behind the subjects `pattern` selects, through the saved index
