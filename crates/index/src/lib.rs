@@ -544,6 +544,18 @@ impl Index {
     /// forward to it over the appends reckon recorded since it was made, and saved again
     /// (see [`Index::appended`]).
     pub fn open(snap: &Snapshot<'_>) -> Result<Index, Stale> {
+        let (index, now) = Index::saved(snap)?;
+        if (index.stamp, index.head) != now {
+            return index.forward(snap, now).ok_or_else(|| {
+                Stale::Mismatch("the log has changed since the index was made".into())
+            });
+        }
+        Ok(index)
+    }
+
+    /// The saved index of `snap`'s log, whatever log state it was made for, with the state
+    /// the log is in now (the entries file's stamp and the committed head).
+    fn saved(snap: &Snapshot<'_>) -> Result<(Index, (Stamp, Head)), Stale> {
         let head = snap.committed().map_err(Stale::Log)?;
         let stamp = snap.stamp().map_err(Stale::Log)?;
         let path = cache_path(snap.log()).ok_or(Stale::Missing)?;
@@ -552,12 +564,7 @@ impl Index {
         }
         let index =
             Index::read(&path).ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
-        if index.head != head || index.stamp != stamp {
-            return index.forward(snap, (stamp, head)).ok_or_else(|| {
-                Stale::Mismatch("the log has changed since the index was made".into())
-            });
-        }
-        Ok(index)
+        Ok((index, (stamp, head)))
     }
 
     /// This index brought forward to the log as it is now (`now`: its stamp and committed
@@ -614,10 +621,8 @@ impl Index {
     /// head and stamp; never brought forward): for a reader that wants its origin records,
     /// which are those of this very log.
     pub fn open_unchanged(snap: &Snapshot<'_>) -> Option<Index> {
-        let head = snap.committed().ok()?;
-        let stamp = snap.stamp().ok()?;
-        let index = Index::read(&cache_path(snap.log())?)?;
-        (index.head == head && index.stamp == stamp).then_some(index)
+        let (index, now) = Index::saved(snap).ok()?;
+        ((index.stamp, index.head) == now).then_some(index)
     }
 
     /// Saves this index again with every origin's `records`, learned from the log it was made

@@ -97,13 +97,22 @@ impl Snapshot<'_> {
     /// places of its own (never the file's one position), so that reading a line elsewhere in
     /// the snapshot while these are read, on any thread, cannot move them.
     pub fn bytes(&self) -> Result<impl Read + '_, LedgerError> {
-        Ok(Counting {
-            inner: Positioned { snap: self, at: 0 },
-            read: 0,
-            told: 0,
+        Ok(self.bytes_from(0))
+    }
+
+    /// The committed bytes from `offset` on, read as [`Snapshot::bytes`] reads them (the
+    /// progress told counts the bytes before `offset` as read).
+    fn bytes_from(&self, offset: u64) -> impl Read + '_ {
+        Counting {
+            inner: Positioned {
+                snap: self,
+                at: offset,
+            },
+            read: offset,
+            told: offset,
             total: self.len,
             progress: self.log.progress.clone(),
-        })
+        }
     }
 
     /// Reads `buf.len()` bytes at `offset`, which must lie within the snapshot (a positioned
@@ -221,18 +230,8 @@ impl Snapshot<'_> {
         let Some(from) = self.resume(head, offset)? else {
             return Ok(None);
         };
-        let r = Counting {
-            inner: Positioned {
-                snap: self,
-                at: offset,
-            },
-            read: offset,
-            told: offset,
-            total: self.len,
-            progress: self.log.progress.clone(),
-        };
         let scanned = crate::scan::scan_from(
-            r,
+            self.bytes_from(offset),
             from,
             Keep::Nothing,
             Some(crate::scan::Visit::Lines(visit)),
