@@ -449,6 +449,88 @@ fn the_saved_index_is_brought_forward_over_recorded_appends() {
     }
 }
 
+/// A saved index with no origin records (made by a claims question, or brought forward over
+/// appends, which drops them) keeps its spans when a question about figures needs them: they
+/// are learned from the folded log and saved in it, and the file is then the very index a
+/// figures question on an empty cache makes, the answer the very answer. A whole-log
+/// `reconcile` right after appends brings the index forward too and saves the records it
+/// learned: the next question about figures reads them.
+#[test]
+fn figures_learn_the_records_into_the_saved_index() {
+    let dir = scratch("index-learned");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let run = |args: &[&str], stdin: Option<&[u8]>| {
+        crate::support::write_cached(&log, &cache, args, stdin);
+    };
+    let figures = "figures pows/ukraine/held-by-russia";
+    let how = |r: &crate::support::Run| {
+        r.stderr
+            .lines()
+            .find_map(|l| l.rsplit_once(": ").map(|(_, how)| how.to_owned()))
+            .unwrap_or_default()
+    };
+    // The fresh reader's file and answer, on an empty cache of its own.
+    let fresh = || {
+        let cache = scratch("index-learned-fresh");
+        let (r, _) = ask_traced(&log, &cache, figures);
+        assert!(how(&r).starts_with("checked the whole log"), "{}", r.stderr);
+        (r.stdout, std::fs::read(cache_file(&cache)).unwrap())
+    };
+    settle(&log);
+    ask_traced(
+        &log,
+        &cache,
+        "claims where subject = pows/ukraine/held-by-russia",
+    );
+    let (learned, _) = ask_traced(&log, &cache, figures);
+    assert_eq!(
+        how(&learned),
+        "learned every origin's record from the folded log and saved them in the index, read 11 entries through it",
+        "{}",
+        learned.stderr
+    );
+    let (answer, file) = fresh();
+    assert_eq!(learned.stdout, answer);
+    assert_eq!(std::fs::read(cache_file(&cache)).unwrap(), file);
+    // Appends: the index brought forward, without records; a figures question learns them.
+    let claim = r#"{"subject": "pows/ukraine/held-by-russia", "value": "8,100", "unit": "people", "said_on": "2025-06-01", "speaker": "B"}"#;
+    run(&["import", "-"], Some(format!("{claim}\n").as_bytes()));
+    run(&["retract", "11", "--reason", "a test"], None);
+    settle(&log);
+    let (learned, _) = ask_traced(&log, &cache, figures);
+    assert_eq!(
+        how(&learned),
+        "brought the saved index forward over the 2 entries appended since, learned every origin's record from the folded log and saved them in the index, read 13 entries through it",
+        "{}",
+        learned.stderr
+    );
+    let (answer, file) = fresh();
+    assert_eq!(learned.stdout, answer);
+    assert_eq!(std::fs::read(cache_file(&cache)).unwrap(), file);
+    let (again, indexed) = ask_traced(&log, &cache, figures);
+    assert!(
+        indexed && how(&again).starts_with("read 13 entries"),
+        "{}",
+        again.stderr
+    );
+    // A whole reconciliation right after an append saves what it learned in the index it
+    // brought forward.
+    run(&["retract", "12", "--reason", "a test"], None);
+    settle(&log);
+    let r = crate::support::traced(&log, &cache, &["reconcile"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (answer, file) = fresh();
+    assert_eq!(std::fs::read(cache_file(&cache)).unwrap(), file);
+    let (read, indexed) = ask_traced(&log, &cache, figures);
+    assert!(
+        indexed && how(&read).starts_with("read 14 entries"),
+        "{}",
+        read.stderr
+    );
+    assert_eq!(read.stdout, answer);
+}
+
 /// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
 /// the second answers through it (the trace says which path answered). The answers must be
 /// the same, and a stale or damaged index must never change an answer.

@@ -617,14 +617,6 @@ impl Index {
         Some(by_subject)
     }
 
-    /// The saved index, only when it was made for the log as it is now (the same committed
-    /// head and stamp; never brought forward): for a reader that wants its origin records,
-    /// which are those of this very log.
-    pub fn open_unchanged(snap: &Snapshot<'_>) -> Option<Index> {
-        let (index, now) = Index::saved(snap).ok()?;
-        ((index.stamp, index.head) == now).then_some(index)
-    }
-
     /// Saves this index again with every origin's `records`, learned from the log it was made
     /// for (what [`reckon_reconcile::estimate_records`] gives), when it holds none and the log
     /// is still as it was: so that the next reconciliation or question about figures need
@@ -648,6 +640,14 @@ impl Index {
         if let Some(index) = Index::from_parts(header, Area::Memory(area)) {
             save(snap, &index);
         }
+    }
+
+    /// This index with every origin's `records` (learned from the log it was made for, as
+    /// [`Index::save_records`] takes them), saved with them when it can be.
+    pub fn with_records(mut self, snap: &Snapshot<'_>, records: Records) -> Index {
+        self.save_records(snap, &records);
+        self.records = Some(records);
+        self
     }
 
     /// How many entries appended since it was saved the index was brought forward over

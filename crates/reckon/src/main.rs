@@ -728,7 +728,9 @@ fn subjects_part(
     if let Some(part) = &part
         && std::env::var_os("RECKON_TRACE").is_some()
     {
-        let how = if part.saved {
+        let how = if part.learned {
+            "through the saved index, every origin's record learned from the folded log and saved in it"
+        } else if part.saved {
             "through the saved index"
         } else {
             "through an index made by checking the whole log"
@@ -794,8 +796,9 @@ fn reconcile_state<S: Send>(
 /// The options of a reconciliation of the whole log as it is now (folded lean from
 /// `snapshot`), with every origin's record taken from the saved index when it was made for
 /// this very log and holds them (the same fit on the same log learned them: the answer is
-/// the same, without fitting again); else with the saved index that holds none, to save
-/// them in once they are learned ([`save_records`]). `--at`, `--known` and `--valid` change
+/// the same, without fitting again); else with the saved index that holds none (made by a
+/// claims question, or brought forward over reckon's own appends), to save them in once they
+/// are learned ([`save_records`]). `--at`, `--known` and `--valid` change
 /// what the records are learned from: then neither.
 fn whole_options(
     snapshot: &reckon_ledger::Snapshot<'_>,
@@ -805,7 +808,9 @@ fn whole_options(
     if a.at.is_some() || a.known.is_some() || a.valid.is_some() {
         return (opts, None);
     }
-    let Some(index) = reckon_index::Index::open_unchanged(snapshot) else {
+    // Brought forward over reckon's own appends, it holds no records: this reconciliation
+    // learns them and saves them in it, for the next one and the next question about figures.
+    let Ok(index) = reckon_index::Index::open(snapshot) else {
         return (opts, None);
     };
     match index.records() {

@@ -21,6 +21,12 @@ fn trace(answer: &reckon_query::Answer) {
             reckon_query::Read::Selected { entries } => format!(
                 "checked the whole log and decoded the {entries} entries that could hold the words asked for"
             ),
+            reckon_query::Read::Learned { appended, entries } => format!(
+                "{}learned every origin's record from the folded log and saved them in the index, read {entries} entries through it",
+                appended.map_or_else(String::new, |n| format!(
+                    "brought the saved index forward over the {n} entries appended since, "
+                ))
+            ),
             reckon_query::Read::NewIndex { entries } => {
                 format!("checked the whole log, saved an index, read {entries} entries through it")
             }

@@ -77,6 +77,15 @@ pub enum Read {
         /// Entries read through it.
         entries: usize,
     },
+    /// Through the saved index (brought forward over `appended` entries, when some were
+    /// appended since it was saved), which held no origin records: they were learned from
+    /// the folded log and saved in it; then this many entries through it.
+    Learned {
+        /// Entries appended since the index was saved.
+        appended: Option<u64>,
+        /// Entries read through it.
+        entries: usize,
+    },
     /// The whole log checked in one pass that made the index (none was saved, or it did not
     /// match), then this many entries through it.
     NewIndex {
@@ -391,6 +400,9 @@ pub struct Part {
     pub records: Option<std::sync::Arc<reckon_reconcile::Records>>,
     /// True when a saved index answered (false: it was made by this read).
     pub saved: bool,
+    /// True when the saved index held no origin records and this read learned them (from
+    /// the folded log) and saved them in it.
+    pub learned: bool,
     /// When the saved index was brought forward over entries appended since it was saved:
     /// how many.
     pub appended: Option<u64>,
@@ -403,6 +415,10 @@ impl Part {
     fn read(&self) -> Read {
         let entries = self.entries.len();
         match (self.saved, self.appended) {
+            _ if self.learned => Read::Learned {
+                appended: self.appended,
+                entries,
+            },
             (true, None) => Read::Index { entries },
             (true, Some(appended)) => Read::AppendedIndex { appended, entries },
             (false, _) => Read::NewIndex { entries },
@@ -428,10 +444,16 @@ pub fn read_part(
     // Figures also need every origin's record, which only a whole read gives: when the saved
     // index has none, they are learned from a lean pass (each claim's core, never every
     // decoded entry at once) and saved with a new index for the next question.
-    let (index, saved) = match Index::open(snap) {
-        Ok(i) if !records || i.records().is_some() => (Some(i), true),
-        _ if !records => (Index::build_fast(snap, None), false),
-        _ => (lean_index(snap)?, false),
+    // A saved index without them (brought forward over appends, say) keeps its spans and
+    // learns them from the folded log: no new layout of every claim's place.
+    let (index, saved, learned) = match Index::open(snap) {
+        Ok(i) if !records || i.records().is_some() => (Some(i), true, false),
+        Ok(i) => match learned_records(snap, i)? {
+            Some(i) => (Some(i), true, true),
+            None => (lean_index(snap)?, false, false),
+        },
+        Err(_) if !records => (Index::build_fast(snap, None), false, false),
+        Err(_) => (lean_index(snap)?, false, false),
     };
     let Some(index) = index else { return Ok(None) };
     let Ok(others) = index.entries(snap, &std::collections::BTreeSet::new()) else {
@@ -463,8 +485,30 @@ pub fn read_part(
         records: index.records().map(|r| std::sync::Arc::new(r.clone())),
         appended: index.appended(),
         saved,
+        learned,
         named_known: !exact.is_empty(),
     }))
+}
+
+/// `index` (saved for the log as `snap` sees it, with no origin records) with every origin's
+/// record, learned from the lean fold of the log (read from the saved folded snapshot when it
+/// matches the log, brought forward after appends) and saved in it. `None` when the fold
+/// ends at another head than the index's.
+fn learned_records(
+    snap: &reckon_ledger::Snapshot<'_>,
+    index: reckon_index::Index,
+) -> Result<Option<reckon_index::Index>, reckon_ledger::LedgerError> {
+    let names = reckon_reconcile::state::Names::default();
+    let (state, head, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
+        State::fold_lean(items.map(|(l, _)| l), None, None)
+    })?;
+    if head != index.head() {
+        return Ok(None);
+    }
+    let records = reckon_reconcile::estimate_records(&state, &Options::default());
+    // As in `run_lean`: the process's exit frees the state.
+    std::mem::forget(state);
+    Ok(Some(index.with_records(snap, records)))
 }
 
 /// The index of `snap` with every origin's record, from one lean pass: each entry decoded,
