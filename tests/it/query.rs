@@ -293,12 +293,13 @@ fn bless_refuses_errors_and_empty_answers_unless_the_query_says_so() {
     assert!(r.stderr.contains("nor a saved query"), "{}", r.stderr);
 }
 
-/// A claims question asking for exact words (`speaker = …`, and so on) checks every line at
-/// the speed of hashing and decodes only the entries that could hold them, every event that
-/// is not a claim and every correction; its answer is the whole log's, byte for byte (asked
-/// as `not (field != …)`, which reads the whole log): with a speaker spelt with an escape, a
-/// claim corrected by another speaker's correction, a retraction, tags, two words at once
-/// and every field the rows show. An empty answer is asked of the whole log.
+/// A claims question asking for words (`speaker = …`, `quote contains …`, `speaker ~ …`, and
+/// so on) checks every line at the speed of hashing and decodes only the entries that could
+/// hold them, every event that is not a claim and every correction; its answer is the whole
+/// log's, byte for byte (asked as `not (field != …)` or `not (not (…))`, which read the
+/// whole log): with a speaker spelt with an escape, one in Cyrillic asked for in another
+/// case, a claim corrected by another speaker's correction, a retraction, tags, two words at
+/// once and every field the rows show. An empty answer is asked of the whole log.
 #[test]
 fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
     let dir = scratch("selecting");
@@ -308,6 +309,7 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
         r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,100", "unit": "people", "said_on": "2025-06-02", "speaker": "Ann \"Q\" Lee", "publisher": "Other"}"#,
         r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,200", "unit": "people", "said_on": "2025-06-03", "speaker": "Iryna Vereshchuk", "publisher": "Paper", "tags": ["t1"]}"#,
         r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,250", "unit": "people", "said_on": "2025-06-04", "speaker": "Someone Else", "supersedes": 29}"#,
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,300", "unit": "people", "said_on": "2025-06-05", "speaker": "Ірина Верещук", "quote": "ПОЛОНЕНИХ 9,300"}"#,
     ];
     let text: String = more.iter().map(|l| format!("{l}\n")).collect();
     let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
@@ -340,6 +342,27 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
             r#"speaker = "Iryna Vereshchuk" and state != live"#,
             r#"not (speaker != "Iryna Vereshchuk") and state != live"#,
         ),
+        // Lowered words: `contains` and the runs of a `~` pattern, ASCII or not.
+        (
+            r#"quote contains "PRISONERS of""#,
+            r#"not (not (quote contains "PRISONERS of"))"#,
+        ),
+        (
+            r#"speaker contains "ІРИНА""#,
+            r#"not (not (speaker contains "ІРИНА"))"#,
+        ),
+        (
+            r#"speaker ~ "*VERESHCH?K" and quote contains "CAPTIVE by""#,
+            r#"not (not (speaker ~ "*VERESHCH?K")) and not (not (quote contains "CAPTIVE by"))"#,
+        ),
+        (
+            r#"speaker ~ "ann*lee""#,
+            r#"not (not (speaker ~ "ann*lee"))"#,
+        ),
+        (
+            r#"publisher ~ "the kyiv*" and speaker contains "umerov""#,
+            r#"not (not (publisher ~ "the kyiv*")) and not (not (speaker contains "umerov"))"#,
+        ),
     ] {
         let selected = format!("claims where {filter} {all}");
         let (r, _) = ask_traced(&log, &cache, &selected);
@@ -367,6 +390,11 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
     }
     let (r, _) = ask_traced(&log, &cache, r#"claims where speaker = "Nobody At All""#);
     assert!(r.stderr.contains("read the whole log"), "{}", r.stderr);
+    // Claims of other words are not decoded: of the 32 entries, the 9 definitions, the 3
+    // claims that quote "prisoners" (any case), the retraction, the 2 claims with escapes
+    // and the correction; not the claim in Cyrillic, lowered as Unicode lowers it.
+    let (r, _) = ask_traced(&log, &cache, r#"claims where quote contains "PRISONERS""#);
+    assert!(r.stderr.contains("decoded the 16 entries"), "{}", r.stderr);
 }
 
 /// After appends reckon recorded, the saved index is brought forward over them: only their

@@ -263,41 +263,98 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     Ok(a)
 }
 
-/// The words a claim kept by a claims question must hold exactly, each in a field stored as
-/// it was written (speaker, role, cites, publisher, document, url, title, quote, a tag): the
-/// texts of `field = "…"` in the filter, or in a term of its top-level `and` chain. None for
-/// other questions, or with `at`, `known` or `valid`.
-fn required_words(q: &Query) -> Vec<&str> {
+/// What a claim kept by a claims question must hold, each in a field stored as it was
+/// written (speaker, role, cites, publisher, document, url, title, quote, a tag), from the
+/// filter or a term of its top-level `and` chain: `field = "…"` holds the words exactly;
+/// `field contains "…"` holds them in lower case once the field is lowered, and so does
+/// `field ~ "…"` each run of its pattern (lowered) between wildcards. Nothing for other
+/// questions, or with `at`, `known` or `valid`.
+#[derive(Debug, Default, PartialEq)]
+struct Required<'q> {
+    /// Words each such claim's text holds as written.
+    exact: Vec<&'q str>,
+    /// Words (in lower case) each such claim's text, lowered, holds.
+    lowered: Vec<String>,
+}
+
+impl Required<'_> {
+    fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.lowered.is_empty()
+    }
+
+    /// Whether a claim's event text `text` could be one a filter with these requirements
+    /// keeps; for a text without escapes (`\`) only: each of its texts is then the very
+    /// substring of it that decodes to it, between two `"`. Lowering the whole text lowers
+    /// each of those substrings as lowering it alone does: Unicode lowering maps each
+    /// character alone but for a capital sigma, whose form depends on the cased letters
+    /// around it (skipping case-ignorable ones), and a `"`, neither cased nor case-ignorable,
+    /// ends that look just as the end of the field's text does.
+    fn may_hold(&self, text: &str) -> bool {
+        if !self.exact.iter().all(|w| text.contains(w)) {
+            return false;
+        }
+        if self.lowered.is_empty() {
+            return true;
+        }
+        let low = if text.is_ascii() {
+            text.to_ascii_lowercase()
+        } else {
+            text.to_lowercase()
+        };
+        self.lowered.iter().all(|w| low.contains(w.as_str()))
+    }
+}
+
+fn required_words(q: &Query) -> Required<'_> {
+    let mut required = Required::default();
     if !matches!(q.source, Source::Claims)
         || q.at.is_some()
         || q.known.is_some()
         || q.valid.is_some()
     {
-        return Vec::new();
+        return required;
     }
-    fn words(e: &Expr) -> Option<&str> {
-        match e {
-            Expr::Cmp(
-                Field::Speaker
-                | Field::Role
-                | Field::Cites
-                | Field::Publisher
-                | Field::Document
-                | Field::Url
-                | Field::Title
-                | Field::Quote
-                | Field::Tag,
-                Op::Eq,
-                Literal::Text(t),
-            ) => Some(t.as_str()),
-            _ => None,
+    fn add<'q>(e: &'q Expr, required: &mut Required<'q>) {
+        let Expr::Cmp(
+            Field::Speaker
+            | Field::Role
+            | Field::Cites
+            | Field::Publisher
+            | Field::Document
+            | Field::Url
+            | Field::Title
+            | Field::Quote
+            | Field::Tag,
+            op,
+            Literal::Text(t),
+        ) = e
+        else {
+            return;
+        };
+        match op {
+            Op::Eq => required.exact.push(t.as_str()),
+            // As `text_matches` reads them.
+            Op::Contains => required.lowered.push(t.to_lowercase()),
+            Op::Like => {
+                let pattern = Pattern::new(&t.to_lowercase());
+                required.lowered.extend(
+                    pattern
+                        .as_str()
+                        .split(['*', '?'])
+                        .filter(|run| !run.is_empty())
+                        .map(str::to_owned),
+                );
+            }
+            _ => {}
         }
     }
     match q.filter.as_ref() {
-        Some(Expr::And(terms)) => terms.iter().filter_map(words).collect(),
-        Some(e) => words(e).into_iter().collect(),
-        None => Vec::new(),
+        Some(Expr::And(terms)) => terms.iter().for_each(|e| add(e, &mut required)),
+        Some(e) => add(e, &mut required),
+        None => {}
     }
+    required.lowered.retain(|w| !w.is_empty());
+    required
 }
 
 /// A claims question that asks for exact words ([`required_words`]) answered from one pass
@@ -313,8 +370,8 @@ fn run_selecting(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
 ) -> Result<Option<Answer>, RunError> {
-    let words = required_words(q);
-    if words.is_empty() {
+    let required = required_words(q);
+    if required.is_empty() {
         return Ok(None);
     }
     let select = |h: &reckon_ledger::Header<'_>| {
@@ -322,7 +379,7 @@ fn run_selecting(
         !text.starts_with(r#"{"type":"claim","#)
             || text.contains('\\')
             || reckon_reconcile::state::Fate::could_change_text(text)
-            || words.iter().all(|w| text.contains(w))
+            || required.may_hold(text)
     };
     let (head, entries) = snap.entries_where(&select).map_err(RunError::Log)?;
     let ctx = Context {
@@ -743,4 +800,113 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
         notes,
         read: Read::WholeLog,
     })
+}
+
+#[cfg(test)]
+mod selecting {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Texts rich in what lowering treats specially: capital and small sigmas, letters that
+    /// lower to ASCII (the Kelvin sign) or to two characters (a dotted capital I),
+    /// case-ignorable marks (an apostrophe, a combining accent), and ASCII in both cases.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just('Σ'),
+                Just('σ'),
+                Just('ς'),
+                Just('K'),
+                Just('İ'),
+                Just('\''),
+                Just('\u{301}'),
+                Just(' '),
+                Just('.'),
+                Just('É'),
+                prop::char::range('A', 'D'),
+                prop::char::range('a', 'd'),
+            ],
+            0..10,
+        )
+        .prop_map(|c| c.into_iter().collect())
+    }
+
+    /// A claim's event as the log writes it (no escapes: none of these texts needs one),
+    /// with `v` as its speaker, among other fields.
+    fn event(v: &str) -> String {
+        format!(
+            r#"{{"type":"claim","subject":"a/b","value":"ΣΑ 5","speaker":"{v}","quote":"Σ{v}ς"}}"#
+        )
+    }
+
+    fn question(filter: &str) -> Query {
+        crate::parse(&format!("claims where {filter}")).unwrap()
+    }
+
+    proptest! {
+        /// Whatever `speaker contains`, `speaker ~` or `speaker =` keeps, the line filter keeps:
+        /// never a claim left undecoded that the filter would have kept.
+        #[test]
+        fn every_kept_claim_is_decoded(
+            v in text(),
+            other in text(),
+            from in 0..10usize,
+            len in 0..10usize,
+            cases in proptest::collection::vec(0..4u8, 10),
+            op in 0..3usize,
+        ) {
+            // Mostly a piece of `v` with its letters' case changed, a `*` or a `?` put in:
+            // words the filter often keeps.
+            let chars: Vec<char> = v.chars().collect();
+            let from = from.min(chars.len());
+            let piece = &chars[from..(from + len).min(chars.len())];
+            let lit: String = if cases[0] == 3 && cases[1] == 3 {
+                other
+            } else {
+                piece
+                    .iter()
+                    .zip(cases.iter().cycle())
+                    .flat_map(|(c, how)| match how {
+                        0 => c.to_uppercase().collect::<Vec<_>>(),
+                        1 => c.to_lowercase().collect(),
+                        2 if op == 1 => vec!['*', *c],
+                        _ => vec![*c],
+                    })
+                    .collect()
+            };
+            let (op, written) = [(Op::Contains, "contains"), (Op::Like, "~"), (Op::Eq, "=")][op];
+            // `~` matches whole texts: a piece is matched with a `*` each side.
+            let lit = if op == Op::Like { format!("*{lit}*") } else { lit };
+            let q = question(&format!("speaker {written} {}", quoted(&lit)));
+            let kept = filter::text_matches(Some(&v), op, &lit, false);
+            let required = required_words(&q);
+            prop_assert!(!kept || required.may_hold(&event(&v)), "{v:?} {written} {lit:?}");
+        }
+    }
+
+    /// A query's text literal for `s` (none of the texts above needs an escape).
+    fn quoted(s: &str) -> String {
+        format!("\"{s}\"")
+    }
+
+    #[test]
+    fn words_are_required_only_where_the_filter_says_so() {
+        let q =
+            question(r#"speaker = "Ann" and quote contains "POWs" and title ~ "the *report?" "#);
+        let r = required_words(&q);
+        assert_eq!(r.exact, vec!["Ann"]);
+        assert_eq!(r.lowered, vec!["pows", "the ", "report"]);
+        for none in [
+            r#"speaker = "Ann" or quote contains "x""#,
+            r#"not (speaker = "Ann")"#,
+            r#"origin = "Ann""#,
+            r#"speaker ~ "*""#,
+            r#"speaker = "Ann" at 3"#,
+        ] {
+            assert!(required_words(&question(none)).is_empty(), "{none}");
+        }
+        assert!(
+            required_words(&crate::parse(r#"figures a/ where status = "x""#).unwrap()).is_empty()
+        );
+    }
 }
