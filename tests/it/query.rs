@@ -360,6 +360,18 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
             r#"not (not (speaker ~ "ann*lee"))"#,
         ),
         (
+            r#"origin = "Ann \"Q\" Lee" and unit contains "PEOP""#,
+            r#"not (origin != "Ann \"Q\" Lee") and not (not (unit contains "PEOP"))"#,
+        ),
+        (
+            r#"origin ~ "coordination*war""#,
+            r#"not (not (origin ~ "coordination*war"))"#,
+        ),
+        (
+            r#"scope ~ "*received BY*""#,
+            r#"not (not (scope ~ "*received BY*"))"#,
+        ),
+        (
             r#"publisher ~ "the kyiv*" and speaker contains "umerov""#,
             r#"not (not (publisher ~ "the kyiv*")) and not (not (speaker contains "umerov"))"#,
         ),

@@ -264,7 +264,8 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
 }
 
 /// What a claim kept by a claims question must hold, each in a field stored as it was
-/// written (speaker, role, cites, publisher, document, url, title, quote, a tag), from the
+/// written (speaker, role, cites, publisher, the origin, which is one of those three, unit,
+/// scope, document, url, title, quote, a tag), from the
 /// filter or a term of its top-level `and` chain: `field = "…"` holds the words exactly;
 /// `field contains "…"` holds them in lower case once the field is lowered, and so does
 /// `field ~ "…"` each run of its pattern (lowered) between wildcards. Nothing for other
@@ -320,6 +321,9 @@ fn required_words(q: &Query) -> Required<'_> {
             | Field::Role
             | Field::Cites
             | Field::Publisher
+            | Field::Origin
+            | Field::Unit
+            | Field::Scope
             | Field::Document
             | Field::Url
             | Field::Title
@@ -899,7 +903,7 @@ mod selecting {
         for none in [
             r#"speaker = "Ann" or quote contains "x""#,
             r#"not (speaker = "Ann")"#,
-            r#"origin = "Ann""#,
+            r#"value = 5"#,
             r#"speaker ~ "*""#,
             r#"speaker = "Ann" at 3"#,
         ] {
