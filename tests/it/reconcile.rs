@@ -881,6 +881,41 @@ fn records_learned_by_a_reconciliation_are_saved_and_answer_the_same() {
     }
 }
 
+/// A reconciliation of a pattern's subjects folded from the whole log (a table whose subjects
+/// hold more than an eighth of the log) learns every origin's record but keeps only those
+/// of its subjects' origins: it never saves them in the saved index, which a reconciliation
+/// of the whole log then fills with every origin's.
+#[test]
+fn a_pattern_never_saves_its_records_in_the_index() {
+    let dir = scratch("records-pattern");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let run = |args: &[&str]| {
+        let r = traced(&log, &cache, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r
+    };
+    settle(&log);
+    run(&[
+        "query",
+        "claims where subject = pows/ukraine/held-by-russia",
+    ]);
+    let without = std::fs::read(crate::support::cache_file(&cache)).unwrap();
+    let r = run(&["reconcile", "exchange/"]);
+    assert!(!r.stderr.contains("entries behind"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(crate::support::cache_file(&cache)).unwrap(),
+        without,
+        "a pattern's records saved"
+    );
+    run(&["reconcile"]);
+    assert_ne!(
+        std::fs::read(crate::support::cache_file(&cache)).unwrap(),
+        without,
+        "no records saved"
+    );
+}
+
 /// A reconciliation of the subjects a pattern names (`reconcile` in each format, `explain`,
 /// `conflicts`, `graph`) is made from their part of the log read through the index, and says
 /// byte for byte what the whole log says (`--at` the log's length always folds the whole log):

@@ -506,17 +506,16 @@ pub fn read_part(
     // index has none, they are learned from a lean pass (each claim's core, never every
     // decoded entry at once) and saved with a new index for the next question.
     // A saved index without them (brought forward over appends, say) keeps its spans and
-    // learns them from the folded log: no new layout of every claim's place.
-    let (index, saved, learned) = match Index::open(snap) {
-        Ok(i) if !records || i.records().is_some() => (Some(i), true, false),
-        Ok(i) => match learned_records(snap, i)? {
-            Some(i) => (Some(i), true, true),
-            None => (lean_index(snap)?, false, false),
-        },
-        Err(_) if !records => (Index::build_fast(snap, None), false, false),
-        Err(_) => (lean_index(snap)?, false, false),
+    // learns them from the folded log, once the part is known to be worth reading: no new
+    // layout of every claim's place.
+    let (index, saved) = match Index::open(snap) {
+        Ok(i) => (Some(i), true),
+        Err(_) if !records => (Index::build_fast(snap, None), false),
+        Err(_) => (lean_index(snap)?, false),
     };
-    let Some(index) = index else { return Ok(None) };
+    let Some(mut index) = index else {
+        return Ok(None);
+    };
     let Ok(others) = index.entries(snap, &std::collections::BTreeSet::new()) else {
         return Ok(None);
     };
@@ -536,6 +535,13 @@ pub fn read_part(
     if most.is_some_and(|most| index.claims_of(&wanted) > most) {
         return Ok(None);
     }
+    let learned = records && index.records().is_none();
+    if learned {
+        match learned_records(snap, index)? {
+            Some(i) => index = i,
+            None => return Ok(None),
+        }
+    }
     let Ok(entries) = index.entries(snap, &wanted) else {
         return Ok(None);
     };
@@ -554,7 +560,7 @@ pub fn read_part(
 /// `index` (saved for the log as `snap` sees it, with no origin records) with every origin's
 /// record, learned from the lean fold of the log (read from the saved folded snapshot when it
 /// matches the log, brought forward after appends) and saved in it. `None` when the fold
-/// ends at another head than the index's.
+/// ends at another head than the index's (the caller then reads the whole log).
 fn learned_records(
     snap: &reckon_ledger::Snapshot<'_>,
     index: reckon_index::Index,
