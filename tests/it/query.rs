@@ -367,6 +367,11 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
             r#"origin ~ "coordination*war""#,
             r#"not (not (origin ~ "coordination*war"))"#,
         ),
+        // `?` is one character, however many bytes it takes.
+        (
+            r#"speaker ~ "*ВЕРЕЩ?К""#,
+            r#"not (not (speaker ~ "*ВЕРЕЩ?К"))"#,
+        ),
         (
             r#"scope ~ "*received BY*""#,
             r#"not (not (scope ~ "*received BY*"))"#,

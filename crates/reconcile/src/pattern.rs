@@ -41,21 +41,29 @@ impl Pattern {
     }
 }
 
+/// Whether `s` matches the glob `p`: `*` any run of characters, `?` one character (all of
+/// its bytes, so `Верещ?к` matches `Верещук`), anything else itself.
 fn glob(p: &[u8], s: &[u8]) -> bool {
-    // Iterative matcher with one backtrack point for the last `*`: linear in practice.
+    // Iterative matcher with one backtrack point for the last `*`: linear in practice. `si`
+    // is on a character's first byte whenever `p[pi]` is a wildcard: every character of the
+    // pattern before it has matched whole, and a retry after `*` moves on a whole character.
     let (mut pi, mut si) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
+        if pi < p.len() && p[pi] == b'?' {
+            pi += 1;
+            si += char_len(s[si]);
+        } else if pi < p.len() && p[pi] == s[si] {
             pi += 1;
             si += 1;
         } else if pi < p.len() && p[pi] == b'*' {
             star = Some((pi, si));
             pi += 1;
         } else if let Some((sp, ss)) = star {
+            let next = ss + char_len(s[ss]);
             pi = sp + 1;
-            si = ss + 1;
-            star = Some((sp, ss + 1));
+            si = next;
+            star = Some((sp, next));
         } else {
             return false;
         }
@@ -64,6 +72,16 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
         pi += 1;
     }
     pi == p.len()
+}
+
+/// How many bytes the UTF-8 character that starts with `first` has.
+fn char_len(first: u8) -> usize {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 #[cfg(test)]
@@ -80,5 +98,36 @@ mod tests {
         assert!(Pattern::new("*/held-*").matches("pows/ukraine/held-by-russia"));
         assert!(Pattern::new("").matches("anything"));
         assert!(Pattern::new("a?c").matches("abc"));
+        assert!(Pattern::new("Верещ?к").matches("Верещук"));
+        assert!(Pattern::new("a?c").matches("aéc"));
+        assert!(!Pattern::new("a?c").matches("aééc"));
+        assert!(Pattern::new("*?ук").matches("Верещук"));
+        assert!(!Pattern::new("*??").matches("é"));
+    }
+
+    /// A plain matcher over characters, by the definition: `*` any run, `?` one character.
+    fn by_chars(p: &[char], s: &[char]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some(('*', rest)) => (0..=s.len()).any(|k| by_chars(rest, &s[k..])),
+            Some(('?', rest)) => !s.is_empty() && by_chars(rest, &s[1..]),
+            Some((c, rest)) => s.first() == Some(c) && by_chars(rest, &s[1..]),
+        }
+    }
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("[ab*?éу€]{0,8}").unwrap()
+    }
+
+    proptest::proptest! {
+        /// The glob matcher agrees with the definition, multi-byte characters included.
+        #[test]
+        fn glob_matches_by_characters(p in text(), s in text()) {
+            let s = s.replace(['*', '?'], "");
+            if p.contains(['*', '?']) {
+                let (pc, sc): (Vec<char>, Vec<char>) = (p.chars().collect(), s.chars().collect());
+                proptest::prop_assert_eq!(super::glob(p.as_bytes(), s.as_bytes()), by_chars(&pc, &sc));
+            }
+        }
     }
 }
