@@ -265,8 +265,8 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
 
 /// What a claim kept by a claims question must hold, each in a field stored as it was
 /// written (speaker, role, cites, publisher, the origin, which is one of those three, unit,
-/// scope, document, url, title, quote, a tag), from the
-/// filter or a term of its top-level `and` chain: `field = "…"` holds the words exactly;
+/// scope, document, url, title, quote, a tag), from the filter or a term of its top-level
+/// `and` chain: `field = "…"` holds the words exactly;
 /// `field contains "…"` holds them in lower case once the field is lowered, and so does
 /// `field ~ "…"` each run of its pattern (lowered) between wildcards. Nothing for other
 /// questions, or with `at`, `known` or `valid`.
@@ -286,10 +286,11 @@ impl Required<'_> {
     /// Whether a claim's event text `text` could be one a filter with these requirements
     /// keeps; for a text without escapes (`\`) only: each of its texts is then the very
     /// substring of it that decodes to it, between two `"`. Lowering the whole text lowers
-    /// each of those substrings as lowering it alone does: Unicode lowering maps each
-    /// character alone but for a capital sigma, whose form depends on the cased letters
-    /// around it (skipping case-ignorable ones), and a `"`, neither cased nor case-ignorable,
-    /// ends that look just as the end of the field's text does.
+    /// each of those substrings as lowering it alone does. Unicode lowering maps each
+    /// character by itself but for a capital sigma, whose form depends on the cased letters
+    /// around it (looking past case-ignorable ones); the `"` at each end of a field's text
+    /// is neither cased nor case-ignorable, so the look stops there as it does at the end
+    /// of the text alone.
     fn may_hold(&self, text: &str) -> bool {
         if !self.exact.iter().all(|w| text.contains(w)) {
             return false;
