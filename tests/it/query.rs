@@ -576,6 +576,43 @@ fn figures_learn_the_records_into_the_saved_index() {
     assert_eq!(read.stdout, answer);
 }
 
+/// A question about the conflicts of the whole log reads every entry but takes every
+/// origin's record from a saved index that holds them (the records its reconciliation would
+/// learn), and answers byte for byte what a reader with nothing saved answers; with `valid`
+/// (which changes what they are learned from) or `at` it learns them again.
+#[test]
+fn whole_log_conflicts_take_the_saved_records() {
+    let dir = scratch("conflicts-records");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    settle(&log);
+    // A figures question saves an index with every origin's record.
+    ask_traced(&log, &cache, "figures pows/ukraine/held-by-russia");
+    for (q, took) in [
+        ("conflicts", true),
+        ("conflicts where status = contested | limit 3", true),
+        ("conflicts valid 2025-05", false),
+        ("conflicts at 20", false),
+    ] {
+        let (r, _) = ask_traced(&log, &cache, q);
+        assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        assert_eq!(
+            r.stderr
+                .contains("every origin's record from the saved index"),
+            took,
+            "{q}: {}",
+            r.stderr
+        );
+        let (fresh, _) = ask_traced(&log, &scratch("conflicts-records-fresh"), q);
+        assert!(
+            !fresh.stderr.contains("saved index"),
+            "{q}: {}",
+            fresh.stderr
+        );
+        assert_eq!(r.stdout, fresh.stdout, "{q}");
+    }
+}
+
 /// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
 /// the second answers through it (the trace says which path answered). The answers must be
 /// the same, and a stale or damaged index must never change an answer.

@@ -57,6 +57,8 @@ pub struct Answer {
 pub enum Read {
     /// Every entry, checked.
     WholeLog,
+    /// Every entry, checked, and every origin's record taken from the saved index.
+    WholeLogSavedRecords,
     /// Through the saved index: this many entries, each re-hashed.
     Index {
         /// Entries read.
@@ -206,8 +208,21 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         if let Some(a) = run_selecting(q, &snap)? {
             return Ok(a);
         }
+        let records = saved_records(q, &snap);
         let entries = snap.entries().map_err(RunError::Log)?;
-        return Ok(run(q, &entries)?);
+        let took = records.is_some();
+        let mut a = run_in(
+            q,
+            &entries,
+            &Context {
+                head: None,
+                records,
+            },
+        )?;
+        if took {
+            a.read = Read::WholeLogSavedRecords;
+        }
+        return Ok(a);
     };
     let needs_records = !matches!(q.source, Source::Claims);
     // Records the index holds are those of this snapshot: a whole read below reuses them.
@@ -261,6 +276,26 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
     }
     Ok(a)
+}
+
+/// Every origin's record from the saved index (made for the log as `snap` sees it, or brought
+/// forward to it), for a question about conflicts or provenance of the whole log as it is:
+/// the very records its reconciliation would learn (`estimate_records` on the whole log, no
+/// `valid`), without fitting again. `None` for other questions, with `at`, `known` or `valid`
+/// (which change what they are learned from), or when the index holds none.
+fn saved_records(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Option<std::sync::Arc<reckon_reconcile::Records>> {
+    if !matches!(q.source, Source::Conflicts(_) | Source::Provenance(_))
+        || q.at.is_some()
+        || q.known.is_some()
+        || q.valid.is_some()
+    {
+        return None;
+    }
+    let index = reckon_index::Index::open(snap).ok()?;
+    index.records().map(|r| std::sync::Arc::new(r.clone()))
 }
 
 /// What a claim kept by a claims question must hold, each in a field stored as it was
