@@ -576,6 +576,82 @@ fn figures_learn_the_records_into_the_saved_index() {
     assert_eq!(read.stdout, answer);
 }
 
+/// A claims question that names no subject and asks for no claim's words (its filter,
+/// sorting, grouping and columns are all of the lean fold: seq, hash, subject, value, unit,
+/// scope, dates, origin, modality, state) is answered from the lean fold of the whole log,
+/// byte for byte as the whole log answers it (asked with a term about the quote that every
+/// claim passes, which reads every entry whole): with a correction, a retraction, `at` and
+/// `known`.
+#[test]
+fn claims_asked_for_no_words_are_answered_lean() {
+    let dir = scratch("claims-lean");
+    let log = seeded(&dir);
+    let more = r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,250", "unit": "people", "said_on": "2025-06-04", "speaker": "Someone Else", "supersedes": 12}"#;
+    let r = reckon(&log, &["import", "-"], Some(format!("{more}\n").as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = reckon(&log, &["retract", "14", "--reason", "a test"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cache = dir.join("cache");
+    let every = r#"not (quote = "no quote says this")"#;
+    let all = "| show seq, hash, subject, value, unit, scope, as_of, said_on, origin, modality, state, status";
+    for (filter, rest) in [
+        (None, ""),
+        (Some("state != live"), all),
+        (
+            Some("value > 1000 or unit = people"),
+            "| sort said_on desc | limit 5",
+        ),
+        (None, "| group by unit | count"),
+        (Some("said_on >= 2025-05-20 at 20"), all),
+        (Some("modality = asserted known 2025-05-25"), "| count"),
+    ] {
+        let lean = match filter {
+            Some(f) => format!("claims where {f} {rest}"),
+            None => format!("claims {rest}"),
+        };
+        let whole = match filter {
+            Some(f) => match f.split_once(" at ").or_else(|| f.split_once(" known ")) {
+                Some((terms, _)) => format!(
+                    "claims where ({terms}) and {every}{} {rest}",
+                    &f[terms.len()..]
+                ),
+                None => format!("claims where ({f}) and {every} {rest}"),
+            },
+            None => format!("claims where {every} {rest}"),
+        };
+        let (r, _) = ask_traced(&log, &cache, &lean);
+        assert_eq!(r.code, 0, "{lean}: {}", r.stderr);
+        assert!(r.stderr.contains("folded lean"), "{lean}: {}", r.stderr);
+        let (w, _) = ask_traced(&log, &cache, &whole);
+        assert!(
+            w.stderr.contains("read the whole log") && !w.stderr.contains("lean"),
+            "{whole}: {}",
+            w.stderr
+        );
+        let answer = |out: &str| {
+            out.lines()
+                .filter(|l| !l.trim_start().starts_with("\"query\":"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
+        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
+    }
+    // Words shown, sorted by or grouped by: the whole log.
+    for q in [
+        "claims | show seq, speaker",
+        "claims | sort publisher",
+        "claims | group by tag | count",
+    ] {
+        let (r, _) = ask_traced(&log, &cache, q);
+        assert!(
+            r.stderr.contains("read the whole log") && !r.stderr.contains("lean"),
+            "{q}: {}",
+            r.stderr
+        );
+    }
+}
+
 /// A question about the conflicts of the whole log reads every entry but takes every
 /// origin's record from a saved index that holds them (the records its reconciliation would
 /// learn), and answers byte for byte what a reader with nothing saved answers; with `valid`

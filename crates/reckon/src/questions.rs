@@ -12,6 +12,9 @@ fn trace(answer: &reckon_query::Answer) {
         use std::io::Write as _;
         let how = match answer.read {
             reckon_query::Read::WholeLog => "read the whole log".to_owned(),
+            reckon_query::Read::Lean => {
+                "read the whole log folded lean (no claim's words asked for)".to_owned()
+            }
             reckon_query::Read::WholeLogSavedRecords => {
                 "read the whole log, every origin's record from the saved index".to_owned()
             }

@@ -59,6 +59,9 @@ pub enum Read {
     WholeLog,
     /// Every entry, checked, and every origin's record taken from the saved index.
     WholeLogSavedRecords,
+    /// Every entry, checked, folded lean (from the saved folded snapshot when it matches the
+    /// log): a claims question that asks for no claim's words.
+    Lean,
     /// Through the saved index: this many entries, each re-hashed.
     Index {
         /// Entries read.
@@ -208,6 +211,11 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         if let Some(a) = run_selecting(q, &snap)? {
             return Ok(a);
         }
+        if matches!(q.source, Source::Claims) && !asks_for_words(q) {
+            let mut a = run_lean(q, &snap, &Context::default())?;
+            a.read = Read::Lean;
+            return Ok(a);
+        }
         let records = saved_records(q, &snap);
         let entries = snap.entries().map_err(RunError::Log)?;
         let took = records.is_some();
@@ -276,6 +284,31 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
     }
     Ok(a)
+}
+
+/// The fields only a claim's whole entry holds (who said it, where, in what words), which
+/// the lean fold does not keep.
+const WORD_FIELDS: &[Field] = &[
+    Field::Speaker,
+    Field::Role,
+    Field::Cites,
+    Field::Publisher,
+    Field::Document,
+    Field::Url,
+    Field::Title,
+    Field::Tag,
+    Field::Quote,
+];
+
+/// True when `q` filters, sorts, groups or shows a field of [`WORD_FIELDS`] (the columns a
+/// claims question shows by default are none of them).
+fn asks_for_words(q: &Query) -> bool {
+    q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS))
+        || q.steps.iter().any(|s| match s {
+            Step::Sort(f, _) | Step::Group(f) => WORD_FIELDS.contains(f),
+            Step::Show(fs) => fs.iter().any(|f| WORD_FIELDS.contains(f)),
+            Step::Limit(_) | Step::Count => false,
+        })
 }
 
 /// Every origin's record from the saved index (made for the log as `snap` sees it, or brought
