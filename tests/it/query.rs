@@ -581,7 +581,8 @@ fn figures_learn_the_records_into_the_saved_index() {
 /// scope, dates, origin, modality, state) is answered from the lean fold of the whole log,
 /// byte for byte as the whole log answers it (asked with a term about the quote that every
 /// claim passes, which reads every entry whole): with a correction, a retraction, `at` and
-/// `known`.
+/// `known`. One that shows words for a few rows chosen without them takes the lean fold and
+/// then decodes those rows' entries alone.
 #[test]
 fn claims_asked_for_no_words_are_answered_lean() {
     let dir = scratch("claims-lean");
@@ -637,7 +638,41 @@ fn claims_asked_for_no_words_are_answered_lean() {
         assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
-    // Words shown, sorted by or grouped by: the whole log.
+    // Words shown for rows chosen without them: the lean fold, then the rows' entries.
+    for (filter, rest, decoded) in [
+        (
+            "value > 1000 and state = live",
+            "| sort value desc | limit 2 | show seq, speaker, quote, tag, value, state",
+            2,
+        ),
+        (
+            "state != live",
+            "| show speaker, publisher, url, title, document, role, cites, seq",
+            2,
+        ),
+    ] {
+        let lean = format!("claims where {filter} {rest}");
+        let (r, _) = ask_traced(&log, &cache, &lean);
+        assert!(
+            r.stderr.contains(&format!(
+                "folded lean, then decoded the {decoded} entries of the rows"
+            )),
+            "{lean}: {}",
+            r.stderr
+        );
+        let whole = format!("claims where ({filter}) and {every} {rest}");
+        let (w, _) = ask_traced(&log, &cache, &whole);
+        assert!(w.stderr.contains("read the whole log"), "{}", w.stderr);
+        let answer = |out: &str| {
+            out.lines()
+                .filter(|l| !l.trim_start().starts_with("\"query\":"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(r.stdout.contains("\"speaker\""), "{}", r.stdout);
+        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
+    }
+    // Words sorted or grouped by, or rows past an eighth of the log: the whole log.
     for q in [
         "claims | show seq, speaker",
         "claims | sort publisher",

@@ -15,6 +15,9 @@ fn trace(answer: &reckon_query::Answer) {
             reckon_query::Read::Lean => {
                 "read the whole log folded lean (no claim's words asked for)".to_owned()
             }
+            reckon_query::Read::LeanShown { entries } => format!(
+                "read the whole log folded lean, then decoded the {entries} entries of the rows for their words"
+            ),
             reckon_query::Read::WholeLogSavedRecords => {
                 "read the whole log, every origin's record from the saved index".to_owned()
             }

@@ -108,19 +108,28 @@ pub(super) fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell 
         Field::Scope => opt_text(c.scope.as_deref()),
         Field::AsOf => c.as_of.map_or(Cell::Empty, Cell::Date),
         Field::SaidOn => Cell::Date(c.said_on),
+        Field::Origin => Cell::Text(c.origin.to_string()),
+        Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
+        Field::Status | Field::State => Cell::Text(claim_status(r).to_owned()),
+        Field::Support | Field::Dissent => Cell::Empty,
+        words => word_cell(d, words),
+    }
+}
+
+/// The cell of one of a claim's words (a field only its whole entry holds: who said it,
+/// where, in what words), `d` being the whole claim when it is at hand.
+pub(super) fn word_cell(d: Option<&reckon_claim::Claim>, f: Field) -> Cell {
+    match f {
         Field::Speaker => opt_text(d.and_then(|d| d.speaker.as_deref())),
         Field::Role => opt_text(d.and_then(|d| d.role.as_deref())),
         Field::Cites => opt_text(d.and_then(|d| d.cites.as_deref())),
         Field::Publisher => opt_text(d.and_then(|d| d.publisher.as_deref())),
-        Field::Origin => Cell::Text(c.origin.to_string()),
         Field::Document => opt_text(d.and_then(|d| d.document.as_deref())),
         Field::Url => opt_text(d.and_then(|d| d.url.as_deref())),
         Field::Title => opt_text(d.and_then(|d| d.title.as_deref())),
         Field::Tag => Cell::Text(d.map(|d| d.tags.join(", ")).unwrap_or_default()),
-        Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
         Field::Quote => opt_text(d.and_then(|d| d.quote.as_deref())),
-        Field::Status | Field::State => Cell::Text(claim_status(r).to_owned()),
-        Field::Support | Field::Dissent => Cell::Empty,
+        _ => Cell::Empty,
     }
 }
 

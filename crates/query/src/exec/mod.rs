@@ -62,6 +62,12 @@ pub enum Read {
     /// Every entry, checked, folded lean (from the saved folded snapshot when it matches the
     /// log): a claims question that asks for no claim's words.
     Lean,
+    /// Every entry checked and folded lean, then this many entries decoded: the claims of
+    /// the rows, for the words they show.
+    LeanShown {
+        /// Entries decoded.
+        entries: usize,
+    },
     /// Through the saved index: this many entries, each re-hashed.
     Index {
         /// Entries read.
@@ -216,6 +222,9 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             a.read = Read::Lean;
             return Ok(a);
         }
+        if let Some(a) = run_lean_showing_words(q, &snap)? {
+            return Ok(a);
+        }
         let records = saved_records(q, &snap);
         let entries = snap.entries().map_err(RunError::Log)?;
         let took = records.is_some();
@@ -301,14 +310,98 @@ const WORD_FIELDS: &[Field] = &[
 ];
 
 /// True when `q` filters, sorts, groups or shows a field of [`WORD_FIELDS`] (the columns a
-/// claims question shows by default are none of them).
+/// claims question shows by default are none of them; an answer that is a count shows none).
 fn asks_for_words(q: &Query) -> bool {
+    selects_by_words(q) || (shows_words(q) && !q.steps.contains(&Step::Count))
+}
+
+/// True when `q` filters, sorts or groups by a field of [`WORD_FIELDS`].
+fn selects_by_words(q: &Query) -> bool {
     q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS))
         || q.steps.iter().any(|s| match s {
             Step::Sort(f, _) | Step::Group(f) => WORD_FIELDS.contains(f),
-            Step::Show(fs) => fs.iter().any(|f| WORD_FIELDS.contains(f)),
-            Step::Limit(_) | Step::Count => false,
+            Step::Show(_) | Step::Limit(_) | Step::Count => false,
         })
+}
+
+/// True when a `show` of `q` names a field of [`WORD_FIELDS`].
+fn shows_words(q: &Query) -> bool {
+    q.steps.iter().any(|s| match s {
+        Step::Show(fs) => fs.iter().any(|f| WORD_FIELDS.contains(f)),
+        _ => false,
+    })
+}
+
+/// A claims question whose rows are chosen without any claim's words (filter, sorting,
+/// grouping) but that shows some: answered from the lean fold with each `show`'s words
+/// replaced by the claim's number, then the claims of the rows it kept decoded in one pass
+/// that checks every line at the speed of hashing, and their words put in their columns.
+/// `None` for any other question, or when the rows are more than an eighth of the log.
+fn run_lean_showing_words(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<Option<Answer>, RunError> {
+    if !matches!(q.source, Source::Claims) || selects_by_words(q) || !shows_words(q) {
+        return Ok(None);
+    }
+    let mut lean = q.clone();
+    for step in &mut lean.steps {
+        if let Step::Show(fs) = step {
+            fs.retain(|f| !WORD_FIELDS.contains(f));
+            fs.push(Field::Seq);
+        }
+    }
+    let mut a = run_lean(&lean, snap, &Context::default())?;
+    let Some(seq_at) = a.columns.iter().rposition(|c| c == Field::Seq.name()) else {
+        return Ok(None);
+    };
+    let seq_of = |row: &[Cell]| match row.get(seq_at) {
+        Some(Cell::Int(n)) => Some(*n),
+        _ => None,
+    };
+    // Past an eighth of the log, the rows' entries and the lean state would hold more than
+    // the whole log's decoded entries alone: the whole log answers.
+    if a.rows.len() as u64 > a.basis.log_entries / 8 {
+        return Ok(None);
+    }
+    let wanted: std::collections::HashSet<u64> = a.rows.iter().filter_map(|r| seq_of(r)).collect();
+    let (_, entries) = snap
+        .entries_where(&|h: &reckon_ledger::Header<'_>| wanted.contains(&h.seq))
+        .map_err(RunError::Log)?;
+    let claims: std::collections::HashMap<u64, &reckon_claim::Claim> = entries
+        .iter()
+        .filter_map(|e| match &e.event {
+            reckon_claim::Event::Claim(c) => Some((e.seq, c)),
+            _ => None,
+        })
+        .collect();
+    // The columns the question shows: those of its last `show`.
+    let Some(Step::Show(shown)) = q.steps.iter().rev().find(|s| matches!(s, Step::Show(_))) else {
+        return Ok(None);
+    };
+    let lean_at = |f: Field| a.columns.iter().position(|c| c == f.name());
+    let rows = a
+        .rows
+        .iter()
+        .map(|row| {
+            let claim = seq_of(row).and_then(|n| claims.get(&n).copied());
+            shown
+                .iter()
+                .map(|&f| match lean_at(f) {
+                    _ if WORD_FIELDS.contains(&f) => word_cell(claim, f),
+                    Some(k) => row.get(k).cloned().unwrap_or(Cell::Empty),
+                    None => Cell::Empty,
+                })
+                .collect()
+        })
+        .collect();
+    a.rows = rows;
+    a.columns = shown.iter().map(|f| f.name().to_owned()).collect();
+    a.query = q.to_string();
+    a.read = Read::LeanShown {
+        entries: entries.len(),
+    };
+    Ok(Some(a))
 }
 
 /// Every origin's record from the saved index (made for the log as `snap` sees it, or brought
