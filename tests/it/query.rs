@@ -5,6 +5,15 @@ use crate::support::{
     ask_traced, cache_file, golden, log_of, reckon, root, scratch, seeded, settle,
 };
 
+/// A JSON answer without the line that echoes its question: what two askings of the same
+/// question in other words must agree on.
+fn answer(out: &str) -> String {
+    out.lines()
+        .filter(|l| !l.trim_start().starts_with("\"query\":"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn lines(file: &str) -> Vec<String> {
     std::fs::read_to_string(root().join("tests/data").join(file))
         .unwrap()
@@ -396,13 +405,6 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
             "{whole}: {}",
             w.stderr
         );
-        // The same answer but for the question it echoes.
-        let answer = |out: &str| {
-            out.lines()
-                .filter(|l| !l.trim_start().starts_with("\"query\":"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{selected}");
     }
     let (r, _) = ask_traced(&log, &cache, r#"claims where speaker = "Nobody At All""#);
@@ -629,12 +631,6 @@ fn claims_asked_for_no_words_are_answered_lean() {
             "{whole}: {}",
             w.stderr
         );
-        let answer = |out: &str| {
-            out.lines()
-                .filter(|l| !l.trim_start().starts_with("\"query\":"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
         assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
@@ -663,12 +659,6 @@ fn claims_asked_for_no_words_are_answered_lean() {
         let whole = format!("claims where ({filter}) and {every} {rest}");
         let (w, _) = ask_traced(&log, &cache, &whole);
         assert!(w.stderr.contains("read the whole log"), "{}", w.stderr);
-        let answer = |out: &str| {
-            out.lines()
-                .filter(|l| !l.trim_start().starts_with("\"query\":"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
         assert!(r.stdout.contains("\"speaker\""), "{}", r.stdout);
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
