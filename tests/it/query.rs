@@ -14,6 +14,14 @@ fn answer(out: &str) -> String {
         .join("\n")
 }
 
+/// How a traced question read the log: what its trace line says after the question.
+fn how(r: &crate::support::Run) -> String {
+    r.stderr
+        .lines()
+        .find_map(|l| l.rsplit_once(": ").map(|(_, how)| how.to_owned()))
+        .unwrap_or_default()
+}
+
 fn lines(file: &str) -> Vec<String> {
     std::fs::read_to_string(root().join("tests/data").join(file))
         .unwrap()
@@ -435,12 +443,6 @@ fn the_saved_index_is_brought_forward_over_recorded_appends() {
     };
     import(&[r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#]);
     let q = "claims where subject = pows/ukraine/held-by-russia | show seq, value, origin";
-    let how = |r: &crate::support::Run| {
-        r.stderr
-            .lines()
-            .find_map(|l| l.rsplit_once(": ").map(|(_, how)| how.to_owned()))
-            .unwrap_or_default()
-    };
     settle(&log);
     let (first, _) = ask_traced(&log, &cache, q);
     assert!(
@@ -511,12 +513,6 @@ fn figures_learn_the_records_into_the_saved_index() {
         crate::support::write_cached(&log, &cache, args, stdin);
     };
     let figures = "figures pows/ukraine/held-by-russia";
-    let how = |r: &crate::support::Run| {
-        r.stderr
-            .lines()
-            .find_map(|l| l.rsplit_once(": ").map(|(_, how)| how.to_owned()))
-            .unwrap_or_default()
-    };
     // The fresh reader's file and answer, on an empty cache of its own.
     let fresh = || {
         let cache = scratch("index-learned-fresh");

@@ -167,8 +167,14 @@ fn groups(items: &[Vec<Cell>], k: Option<usize>) -> Vec<Vec<Cell>> {
 /// How the note about claims left out for their state starts.
 const LEFT_OUT: &str = "left out ";
 
+/// True when `q` asks about the log as it is: no `at`, `known` or `valid`, which change
+/// what is folded or what the origins' records are learned from.
+fn as_it_is(q: &Query) -> bool {
+    q.at.is_none() && q.known.is_none() && q.valid.is_none()
+}
+
 fn subject_selection(q: &Query) -> Option<Pattern> {
-    if q.at.is_some() || q.known.is_some() || q.valid.is_some() {
+    if !as_it_is(q) {
         return None;
     }
     // A `subject = …` or `subject ~ …` that every answer must satisfy: the whole filter, or
@@ -387,10 +393,14 @@ fn run_lean_showing_words(
             let claim = seq_of(row).and_then(|n| claims.get(&n).copied());
             shown
                 .iter()
-                .map(|&f| match lean_at(f) {
-                    _ if WORD_FIELDS.contains(&f) => word_cell(claim, f),
-                    Some(k) => row.get(k).cloned().unwrap_or(Cell::Empty),
-                    None => Cell::Empty,
+                .map(|&f| {
+                    if WORD_FIELDS.contains(&f) {
+                        word_cell(claim, f)
+                    } else {
+                        lean_at(f)
+                            .and_then(|k| row.get(k).cloned())
+                            .unwrap_or(Cell::Empty)
+                    }
                 })
                 .collect()
         })
@@ -413,11 +423,7 @@ fn saved_records(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
 ) -> Option<std::sync::Arc<reckon_reconcile::Records>> {
-    if !matches!(q.source, Source::Conflicts(_) | Source::Provenance(_))
-        || q.at.is_some()
-        || q.known.is_some()
-        || q.valid.is_some()
-    {
+    if !matches!(q.source, Source::Conflicts(_) | Source::Provenance(_)) || !as_it_is(q) {
         return None;
     }
     let index = reckon_index::Index::open(snap).ok()?;
@@ -470,33 +476,17 @@ impl Required<'_> {
 
 fn required_words(q: &Query) -> Required<'_> {
     let mut required = Required::default();
-    if !matches!(q.source, Source::Claims)
-        || q.at.is_some()
-        || q.known.is_some()
-        || q.valid.is_some()
-    {
+    if !matches!(q.source, Source::Claims) || !as_it_is(q) {
         return required;
     }
     fn add<'q>(e: &'q Expr, required: &mut Required<'q>) {
-        let Expr::Cmp(
-            Field::Speaker
-            | Field::Role
-            | Field::Cites
-            | Field::Publisher
-            | Field::Origin
-            | Field::Unit
-            | Field::Scope
-            | Field::Document
-            | Field::Url
-            | Field::Title
-            | Field::Quote
-            | Field::Tag,
-            op,
-            Literal::Text(t),
-        ) = e
-        else {
+        // Stored as written: a claim's words, and the origin (one of them), unit and scope.
+        let Expr::Cmp(f, op, Literal::Text(t)) = e else {
             return;
         };
+        if !WORD_FIELDS.contains(f) && !matches!(f, Field::Origin | Field::Unit | Field::Scope) {
+            return;
+        }
         match op {
             Op::Eq => required.exact.push(t.as_str()),
             // As `text_matches` reads them.
@@ -577,7 +567,7 @@ fn run_claim_provenance(
         Source::Provenance(t @ (Target::Seq(_) | Target::Hash(_))) => t,
         _ => return Ok(None),
     };
-    if q.at.is_some() || q.known.is_some() || q.valid.is_some() {
+    if !as_it_is(q) {
         return Ok(None);
     }
     let names = |h: &reckon_ledger::Header<'_>| match target {
@@ -727,10 +717,7 @@ fn learned_records(
     snap: &reckon_ledger::Snapshot<'_>,
     index: reckon_index::Index,
 ) -> Result<Option<reckon_index::Index>, reckon_ledger::LedgerError> {
-    let names = reckon_reconcile::state::Names::default();
-    let (state, head, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
-        State::fold_lean(items.map(|(l, _)| l), None, None)
-    })?;
+    let (_, state, head) = whole_lean(snap, None, None)?;
     if head != index.head() {
         return Ok(None);
     }
@@ -791,19 +778,29 @@ fn run_lean(
     snap: &reckon_ledger::Snapshot<'_>,
     ctx: &Context,
 ) -> Result<Answer, RunError> {
-    let names = reckon_reconcile::state::Names::default();
-    let ((len, state), _, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
-        let len = items.len() as u64;
-        let lean = items.map(|(l, _)| l);
-        (len, State::fold_lean(lean, q.at, q.known))
-    })
-    .map_err(RunError::Log)?;
+    let (len, state, _) = whole_lean(snap, q.at, q.known).map_err(RunError::Log)?;
     at_within(q, len)?;
     let answer = run_state(q, &state, len, ctx)?;
     // The process's exit (or the caller) frees the state; handing a million claims back
     // one by one is slow.
     std::mem::forget(state);
     Ok(answer)
+}
+
+/// The whole log folded lean as of `at` and `known` (from the saved folded snapshot when it
+/// matches the log, see `reckon_index::folded`), never every decoded entry at once: with the
+/// log's length and its head.
+fn whole_lean(
+    snap: &reckon_ledger::Snapshot<'_>,
+    at: Option<u64>,
+    known: Option<Period>,
+) -> Result<(u64, State<'static>, reckon_ledger::Head), reckon_ledger::LedgerError> {
+    let names = reckon_reconcile::state::Names::default();
+    let ((len, state), head, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
+        let len = items.len() as u64;
+        (len, State::fold_lean(items.map(|(l, _)| l), at, known))
+    })?;
+    Ok((len, state, head))
 }
 
 /// `q` answered from `state`, the fold of a log of `len` entries.
