@@ -710,6 +710,58 @@ fn whole_log_conflicts_take_the_saved_records() {
     }
 }
 
+/// A figures question about every subject takes the origin records a reconciliation saved in
+/// the index, as `reconcile` does; an index that holds none (a claims question made it) is
+/// given those the question learns, the same bytes a question about one subject's figures
+/// saves; with `at`, `known` or `valid` the saved records are not the ones to use. Every
+/// answer equals the one made with nothing saved.
+#[test]
+fn whole_log_figures_take_or_learn_the_saved_records() {
+    let dir = scratch("figures-records");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    settle(&log);
+    // A claims question saves an index without records.
+    let (made, _) = ask_traced(
+        &log,
+        &cache,
+        "claims where subject = pows/ukraine/held-by-russia",
+    );
+    assert!(made.stderr.contains("saved an index"), "{}", made.stderr);
+    let learning = dir.join("learning");
+    ask_traced(&log, &learning, "figures pows/ukraine/held-by-russia");
+    for (q, read) in [
+        (
+            "figures",
+            "learned every origin's record and saved them in the index",
+        ),
+        ("figures", "every origin's record from the saved index"),
+        (
+            "figures where status = contested | count",
+            "every origin's record from the saved index",
+        ),
+        ("figures valid 2025-05", ": read the whole log\n"),
+        ("figures at 20", ": read the whole log\n"),
+        ("figures known 2025-05-20", ": read the whole log\n"),
+    ] {
+        let (r, _) = ask_traced(&log, &cache, q);
+        assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        assert!(r.stderr.contains(read), "{q}: {}", r.stderr);
+        let (fresh, _) = ask_traced(&log, &scratch("figures-records-fresh"), q);
+        assert!(
+            fresh.stderr.contains(": read the whole log\n"),
+            "{q}: {}",
+            fresh.stderr
+        );
+        assert_eq!(r.stdout, fresh.stdout, "{q}");
+    }
+    assert_eq!(
+        std::fs::read(cache_file(&cache)).unwrap(),
+        std::fs::read(cache_file(&learning)).unwrap(),
+        "the records learned by a whole-log figures question are those a one-subject one saves"
+    );
+}
+
 /// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
 /// the second answers through it (the trace says which path answered). The answers must be
 /// the same, and a stale or damaged index must never change an answer.

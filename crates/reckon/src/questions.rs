@@ -15,6 +15,14 @@ fn trace(answer: &reckon_query::Answer) {
             reckon_query::Read::Lean => {
                 "read the whole log folded lean (no claim's words asked for)".to_owned()
             }
+            reckon_query::Read::LeanRecords { learned: false } => {
+                "read the whole log folded lean, every origin's record from the saved index"
+                    .to_owned()
+            }
+            reckon_query::Read::LeanRecords { learned: true } => {
+                "read the whole log folded lean, learned every origin's record and saved them in the index"
+                    .to_owned()
+            }
             reckon_query::Read::LeanShown { entries } => format!(
                 "read the whole log folded lean, then decoded the {entries} entries of the rows for their words"
             ),

@@ -62,6 +62,13 @@ pub enum Read {
     /// Every entry, checked, folded lean (from the saved folded snapshot when it matches the
     /// log): a claims question that asks for no claim's words.
     Lean,
+    /// Every entry checked, folded lean, for figures of every subject, with every origin's
+    /// record from the saved index: taken from it, or `learned` from the fold and saved in it
+    /// (it held none).
+    LeanRecords {
+        /// The index held no records: the fold's were saved in it.
+        learned: bool,
+    },
     /// Every entry checked and folded lean, then this many entries decoded: the claims of
     /// the rows, for the words they show.
     LeanShown {
@@ -218,7 +225,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     }
     let Some(pattern) = subject_selection(q) else {
         if figures {
-            return run_lean(q, &snap, &Context::default());
+            return run_whole_figures(q, &snap);
         }
         if let Some(a) = run_selecting(q, &snap)? {
             return Ok(a);
@@ -783,6 +790,43 @@ fn run_lean(
     let answer = run_state(q, &state, len, ctx)?;
     // The process's exit (or the caller) frees the state; handing a million claims back
     // one by one is slow.
+    std::mem::forget(state);
+    Ok(answer)
+}
+
+/// A figures question about every subject, from the whole log folded lean. For the log as it
+/// is (no `at`, `known`, `valid`), every origin's record is taken from the saved index, as a
+/// `reconcile` takes it; an index that holds none (a claims question made it, or it was
+/// brought forward over appends) is given those this fold learns, for the next question.
+fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<Answer, RunError> {
+    use std::sync::Arc;
+    let index = as_it_is(q)
+        .then(|| reckon_index::Index::open(snap).ok())
+        .flatten();
+    let (len, state, head) = whole_lean(snap, q.at, q.known).map_err(RunError::Log)?;
+    at_within(q, len)?;
+    let (records, read) = match index {
+        Some(index) if index.records().is_some() => (
+            index.records().map(|r| Arc::new(r.clone())),
+            Read::LeanRecords { learned: false },
+        ),
+        Some(index) if index.head() == head => {
+            let records = reckon_reconcile::estimate_records(&state, &Options::default());
+            index.save_records(snap, &records);
+            (Some(Arc::new(records)), Read::LeanRecords { learned: true })
+        }
+        _ => (None, Read::WholeLog),
+    };
+    let mut answer = run_state(
+        q,
+        &state,
+        len,
+        &Context {
+            head: None,
+            records,
+        },
+    )?;
+    answer.read = read;
     std::mem::forget(state);
     Ok(answer)
 }
