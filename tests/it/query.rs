@@ -630,8 +630,9 @@ fn claims_asked_for_no_words_are_answered_lean() {
         assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
-    // Words shown for rows chosen without them: the lean fold, then the rows' entries.
-    for (filter, rest, decoded) in [
+    // Words shown for rows chosen without them: the lean fold, then the rows' words read
+    // from their lines (those of the whole log, with `at` and `known` too).
+    for (filter, rest, read) in [
         (
             "value > 1000 and state = live",
             "| sort value desc | limit 2 | show seq, speaker, quote, tag, value, state",
@@ -642,12 +643,19 @@ fn claims_asked_for_no_words_are_answered_lean() {
             "| show speaker, publisher, url, title, document, role, cites, seq",
             2,
         ),
+        ("seq > 0", "| show seq, speaker, tag", 16),
+        ("seq > 0", "at 20 | show quote, value", 11),
+        (
+            "seq > 0",
+            "known 2025-05-16 | show quote, value, said_on",
+            7,
+        ),
     ] {
         let lean = format!("claims where {filter} {rest}");
         let (r, _) = ask_traced(&log, &cache, &lean);
         assert!(
             r.stderr.contains(&format!(
-                "folded lean, then decoded the {decoded} entries of the rows"
+                "folded lean, then the words of the {read} claims of the rows"
             )),
             "{lean}: {}",
             r.stderr
@@ -655,15 +663,15 @@ fn claims_asked_for_no_words_are_answered_lean() {
         let whole = format!("claims where ({filter}) and {every} {rest}");
         let (w, _) = ask_traced(&log, &cache, &whole);
         assert!(w.stderr.contains("read the whole log"), "{}", w.stderr);
-        assert!(r.stdout.contains("\"speaker\""), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("\"value\"") || r.stdout.contains("\"speaker\""),
+            "{}",
+            r.stdout
+        );
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
-    // Words sorted or grouped by, or rows past an eighth of the log: the whole log.
-    for q in [
-        "claims | show seq, speaker",
-        "claims | sort publisher",
-        "claims | group by tag | count",
-    ] {
+    // Words sorted or grouped by: the whole log.
+    for q in ["claims | sort publisher", "claims | group by tag | count"] {
         let (r, _) = ask_traced(&log, &cache, q);
         assert!(
             r.stderr.contains("read the whole log") && !r.stderr.contains("lean"),
@@ -671,6 +679,84 @@ fn claims_asked_for_no_words_are_answered_lean() {
             r.stderr
         );
     }
+}
+
+/// A question about the conflicts of every subject is answered from the lean fold, and the
+/// words its rows show (who said each claim, where, in what words) are read again from the
+/// claims' lines: they must be the words a whole read of the log decodes, escapes and all,
+/// with `at` too; a count reads no claim's words.
+#[test]
+fn whole_log_conflicts_read_the_words_of_their_rows() {
+    let dir = scratch("conflicts-words");
+    let log = seeded(&dir);
+    let more = [
+        r#"{"subject": "exchange/2025-05-06/returned-to-ukraine", "value": "390", "unit": "people", "said_on": "2025-05-18", "speaker": "Віра \"Σ\" Вереща", "role": "a \\ role", "publisher": "Example Daily", "document": "doc-1.txt", "quote": "390 came home, \"all of them\" — she said", "tags": ["t1", "t\"2"]}"#,
+        r#"{"subject": "exchange/2025-05-06/returned-to-ukraine", "value": "391", "unit": "people", "said_on": "2025-05-19", "cites": "A ministry", "publisher": "Other Weekly", "quote": "391 returned"}"#,
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "2,000", "unit": "people", "said_on": "2025-05-20", "as_of": "2025-05-01", "speaker": "Someone", "publisher": "Third Paper", "quote": "only 2,000"}"#,
+    ];
+    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
+    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cache = dir.join("cache");
+    settle(&log);
+    let every = r#"not (quote = "no quote says this")"#;
+    for (q, read) in [
+        ("conflicts", 7),
+        ("conflicts at 28", 4),
+        ("conflicts where status = unresolved | limit 4", 3),
+    ] {
+        let (r, _) = ask_traced(&log, &cache, q);
+        assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        assert!(
+            how(&r).contains(&format!("folded lean, then the words of the {read} claims")),
+            "{q}: {}",
+            r.stderr
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let rows = v["rows"].as_array().unwrap();
+        let claims: Vec<&serde_json::Value> = rows.iter().filter(|r| r["seq"].is_u64()).collect();
+        assert_eq!(claims.len(), read, "{q}: {}", r.stdout);
+        // The same claims' words from a whole read of the log.
+        let seqs: Vec<String> = claims
+            .iter()
+            .map(|c| format!("seq = {}", c["seq"]))
+            .collect();
+        let at = q
+            .split_once(" at ")
+            .map_or(String::new(), |(_, n)| format!(" at {n}"));
+        let whole = format!(
+            "claims where ({}) and {every}{at} | show seq, speaker, role, cites, publisher, document, quote",
+            seqs.join(" or ")
+        );
+        let (w, _) = ask_traced(&log, &cache, &whole);
+        assert_eq!(how(&w), "read the whole log", "{}", w.stderr);
+        let w: serde_json::Value = serde_json::from_str(&w.stdout).unwrap();
+        let mut decoded: Vec<&serde_json::Value> = w["rows"].as_array().unwrap().iter().collect();
+        decoded.sort_by_key(|r| r["seq"].as_u64());
+        let mut shown = claims.clone();
+        shown.sort_by_key(|r| r["seq"].as_u64());
+        assert_eq!(decoded.len(), shown.len(), "{q}");
+        for (c, d) in shown.iter().zip(&decoded) {
+            for f in [
+                "seq",
+                "speaker",
+                "role",
+                "cites",
+                "publisher",
+                "document",
+                "quote",
+            ] {
+                assert_eq!(c[f], d[f], "{q}: {f} of claim {}", c["seq"]);
+            }
+        }
+    }
+    let (r, _) = ask_traced(&log, &cache, "conflicts | count");
+    assert_eq!(
+        how(&r),
+        "read the whole log folded lean, then the words of the 0 claims of the rows from their lines",
+        "{}",
+        r.stderr
+    );
 }
 
 /// A question about the conflicts of the whole log reads every entry but takes every

@@ -569,6 +569,9 @@ pub struct ClaimWords<'a> {
     /// [`Claim::quote`].
     #[serde(default, borrow, deserialize_with = "borrowed")]
     pub quote: Option<Cow<'a, str>>,
+    /// [`Claim::tags`].
+    #[serde(default, borrow)]
+    pub tags: Vec<Cow<'a, str>>,
 }
 
 /// An optional string borrowed from the JSON when it holds no escapes (serde borrows a `Cow`
@@ -591,6 +594,29 @@ impl Claim {
             title: self.title.map(Cow::Owned),
             document: self.document.map(Cow::Owned),
             quote: self.quote.map(Cow::Owned),
+            tags: self.tags.into_iter().map(Cow::Owned).collect(),
+        }
+    }
+
+    /// This claim's [`ClaimWords`], borrowed from it.
+    pub fn words(&self) -> ClaimWords<'_> {
+        fn text(t: &Option<String>) -> Option<Cow<'_, str>> {
+            t.as_deref().map(Cow::Borrowed)
+        }
+        ClaimWords {
+            speaker: text(&self.speaker),
+            role: text(&self.role),
+            cites: text(&self.cites),
+            publisher: text(&self.publisher),
+            url: text(&self.url),
+            title: text(&self.title),
+            document: text(&self.document),
+            quote: text(&self.quote),
+            tags: self
+                .tags
+                .iter()
+                .map(|t| Cow::Borrowed(t.as_str()))
+                .collect(),
         }
     }
 }

@@ -90,6 +90,38 @@ pub fn fold_lean_log<T>(
     fold_from(snap, stamp, names, load(snap, names), fold)
 }
 
+/// A log's length and the state its lean fold made.
+pub type FoldedState = (u64, reckon_reconcile::State<'static>);
+
+/// The whole log folded lean into a [`reckon_reconcile::State`] as of `at` and `known` (see
+/// [`fold_lean_log`]), with the log's length; each entry's line span kept in `spans`, in log
+/// order, when asked for. `check` is given the log's length before the fold and may refuse
+/// it (an `at` past its end): its error is handed back, the fold not made.
+pub fn fold_lean_state<E>(
+    snap: &Snapshot<'_>,
+    at: Option<u64>,
+    known: Option<Period>,
+    mut spans: Option<&mut Vec<Span>>,
+    check: impl Fn(u64) -> Result<(), E>,
+) -> Result<(Result<FoldedState, E>, Head, Source), LedgerError> {
+    let names = Names::default();
+    fold_lean_log(snap, &names, |items| {
+        let len = items.len() as u64;
+        check(len)?;
+        if let Some(s) = spans.as_deref_mut() {
+            s.clear();
+            s.reserve(items.len());
+        }
+        let lean = items.map(|(l, span)| {
+            if let Some(s) = spans.as_deref_mut() {
+                s.push(span);
+            }
+            l
+        });
+        Ok((len, reckon_reconcile::State::fold_lean(lean, at, known)))
+    })
+}
+
 /// [`fold_lean_log`] with the snapshot file as read from the cache (`None`: there is none).
 fn fold_from<T>(
     snap: &Snapshot<'_>,

@@ -974,26 +974,15 @@ fn lean_fold(
     at: Option<u64>,
     known: Option<reckon_claim::Period>,
     check: &dyn Fn(usize) -> Result<(), Failure>,
-    mut spans: Option<&mut Vec<reckon_ledger::Span>>,
+    spans: Option<&mut Vec<reckon_ledger::Span>>,
 ) -> Result<reckon_reconcile::State<'static>, Failure> {
-    let names = reckon_reconcile::state::Names::default();
-    let (state, _, source) = reckon_index::folded::fold_lean_log(snapshot, &names, |items| {
-        check(items.len())?;
-        if let Some(s) = spans.as_deref_mut() {
-            s.clear();
-            s.reserve(items.len());
-        }
-        let lean = items.map(|(l, span)| {
-            if let Some(s) = spans.as_deref_mut() {
-                s.push(span);
-            }
-            l
-        });
-        Ok(reckon_reconcile::State::fold_lean(lean, at, known))
-    })
-    .map_err(ledger)?;
+    let (folded, _, source) =
+        reckon_index::folded::fold_lean_state(snapshot, at, known, spans, |len| {
+            check(usize::try_from(len).unwrap_or(usize::MAX))
+        })
+        .map_err(ledger)?;
     trace_source(source);
-    state
+    folded.map(|(_, state)| state)
 }
 
 /// `reconcile --format json`: a lean fold that keeps where each entry's line is, then the

@@ -23,8 +23,13 @@ fn trace(answer: &reckon_query::Answer) {
                 "read the whole log folded lean, learned every origin's record and saved them in the index"
                     .to_owned()
             }
-            reckon_query::Read::LeanShown { entries } => format!(
-                "read the whole log folded lean, then decoded the {entries} entries of the rows for their words"
+            reckon_query::Read::LeanShown { entries, records } => format!(
+                "read the whole log folded lean{}, then the words of the {entries} claims of the rows from their lines",
+                if records {
+                    ", every origin's record from the saved index"
+                } else {
+                    ""
+                }
             ),
             reckon_query::Read::WholeLogSavedRecords => {
                 "read the whole log, every origin's record from the saved index".to_owned()

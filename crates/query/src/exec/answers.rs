@@ -163,6 +163,52 @@ pub(super) fn figure_row(s: &SubjectReport) -> Vec<Cell> {
     row
 }
 
+/// The rows of a subject's conflict, when `q`'s filter keeps it and it has one: its figure,
+/// each counted claim with its side, and each sum that cannot hold. None otherwise.
+fn conflict_rows(q: &Query, state: &State<'_>, s: &SubjectReport) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    if q.filter.as_ref().is_some_and(|e| !eval_figure(s, e)) {
+        return rows;
+    }
+    let contested = s.dissent().next().is_some() && s.status != Status::Unresolved;
+    let parts_bad = s
+        .parts
+        .as_ref()
+        .is_some_and(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
+    let sums_bad: Vec<&reckon_reconcile::PartOf> = s
+        .part_of
+        .iter()
+        .filter(|p| p.relation == reckon_reconcile::Relation::Contradicts)
+        .collect();
+    if !contested && s.status != Status::Unresolved && !parts_bad && sums_bad.is_empty() {
+        return rows;
+    }
+    rows.push(figure_row(s));
+    for a in s.claims.iter().filter(|a| a.counts()) {
+        let side = match (s.status, a.relation) {
+            (Status::Unresolved, _) => "tied",
+            (_, Some(reckon_reconcile::Relation::Contradicts)) => "against",
+            _ => "for",
+        };
+        rows.push(provenance_row(state, s, a, side));
+    }
+    if let Some(check) = s.parts.as_ref().filter(|_| parts_bad) {
+        let mut row = vec![Cell::Empty; PROVENANCE.len()];
+        row[0] = Cell::Text("parts".into());
+        row[1] = Cell::Text(s.subject.to_string());
+        row[15] = Cell::Text(check.reason.clone());
+        rows.push(row);
+    }
+    for p in sums_bad {
+        let mut row = vec![Cell::Empty; PROVENANCE.len()];
+        row[0] = Cell::Text("part of".into());
+        row[1] = Cell::Text(s.subject.to_string());
+        row[15] = Cell::Text(p.reason.clone());
+        rows.push(row);
+    }
+    rows
+}
+
 /// Steps on answers that are not claim or figure lists: `limit` and `count` only. Returns the
 /// columns with the rows, as `count` replaces both.
 pub(super) fn shape(
@@ -196,50 +242,12 @@ pub(super) fn conflicts(
     basis: Basis,
 ) -> Result<Answer, QueryError> {
     let pattern = p.map(Pattern::new);
-    let r = reconcile(state, pattern.as_ref(), opts);
-    let mut rows = Vec::new();
-    for s in r
-        .subjects
-        .iter()
-        .filter(|s| q.filter.as_ref().is_none_or(|e| eval_figure(s, e)))
-    {
-        let contested = s.dissent().next().is_some() && s.status != Status::Unresolved;
-        let parts_bad = s
-            .parts
-            .as_ref()
-            .is_some_and(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts));
-        let sums_bad: Vec<&reckon_reconcile::PartOf> = s
-            .part_of
-            .iter()
-            .filter(|p| p.relation == reckon_reconcile::Relation::Contradicts)
-            .collect();
-        if !contested && s.status != Status::Unresolved && !parts_bad && sums_bad.is_empty() {
-            continue;
-        }
-        rows.push(figure_row(s));
-        for a in s.claims.iter().filter(|a| a.counts()) {
-            let side = match (s.status, a.relation) {
-                (Status::Unresolved, _) => "tied",
-                (_, Some(reckon_reconcile::Relation::Contradicts)) => "against",
-                _ => "for",
-            };
-            rows.push(provenance_row(state, s, a, side));
-        }
-        if let Some(check) = s.parts.as_ref().filter(|_| parts_bad) {
-            let mut row = vec![Cell::Empty; PROVENANCE.len()];
-            row[0] = Cell::Text("parts".into());
-            row[1] = Cell::Text(s.subject.to_string());
-            row[15] = Cell::Text(check.reason.clone());
-            rows.push(row);
-        }
-        for p in sums_bad {
-            let mut row = vec![Cell::Empty; PROVENANCE.len()];
-            row[0] = Cell::Text("part of".into());
-            row[1] = Cell::Text(s.subject.to_string());
-            row[15] = Cell::Text(p.reason.clone());
-            rows.push(row);
-        }
-    }
+    // Each subject's report is made into its rows at once: the reports of a large log are
+    // never all held.
+    let r = reconcile_map(state, pattern.as_ref(), opts, &|s| {
+        conflict_rows(q, state, &s)
+    });
+    let rows: Vec<Vec<Cell>> = r.subjects.into_iter().flatten().collect();
     let notes = if rows.is_empty() {
         vec!["no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold".to_owned()]
     } else {

@@ -112,25 +112,33 @@ pub(super) fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell 
         Field::Modality => Cell::Text(c.modality.as_str().to_owned()),
         Field::Status | Field::State => Cell::Text(claim_status(r).to_owned()),
         Field::Support | Field::Dissent => Cell::Empty,
-        words => word_cell(d, words),
+        words => word_cell(d.map(reckon_claim::Claim::words).as_ref(), words),
     }
 }
 
 /// The cell of one of a claim's words (a field only its whole entry holds: who said it,
 /// where, in what words), `d` being the whole claim when it is at hand.
-pub(super) fn word_cell(d: Option<&reckon_claim::Claim>, f: Field) -> Cell {
-    match f {
-        Field::Speaker => opt_text(d.and_then(|d| d.speaker.as_deref())),
-        Field::Role => opt_text(d.and_then(|d| d.role.as_deref())),
-        Field::Cites => opt_text(d.and_then(|d| d.cites.as_deref())),
-        Field::Publisher => opt_text(d.and_then(|d| d.publisher.as_deref())),
-        Field::Document => opt_text(d.and_then(|d| d.document.as_deref())),
-        Field::Url => opt_text(d.and_then(|d| d.url.as_deref())),
-        Field::Title => opt_text(d.and_then(|d| d.title.as_deref())),
-        Field::Tag => Cell::Text(d.map(|d| d.tags.join(", ")).unwrap_or_default()),
-        Field::Quote => opt_text(d.and_then(|d| d.quote.as_deref())),
-        _ => Cell::Empty,
-    }
+pub(super) fn word_cell(d: Option<&reckon_claim::ClaimWords<'_>>, f: Field) -> Cell {
+    let Some(d) = d else {
+        return if f == Field::Tag {
+            Cell::Text(String::new())
+        } else {
+            Cell::Empty
+        };
+    };
+    let text = match f {
+        Field::Speaker => &d.speaker,
+        Field::Role => &d.role,
+        Field::Cites => &d.cites,
+        Field::Publisher => &d.publisher,
+        Field::Document => &d.document,
+        Field::Url => &d.url,
+        Field::Title => &d.title,
+        Field::Quote => &d.quote,
+        Field::Tag => return Cell::Text(d.tags.join(", ")),
+        _ => return Cell::Empty,
+    };
+    opt_text(text.as_deref())
 }
 
 pub(super) fn figure_text(f: Option<&Interval>) -> String {

@@ -6,6 +6,7 @@ use reckon_claim::{Interval, Period, Tolerance};
 use reckon_ledger::Entry;
 use reckon_reconcile::{
     Assessed, Options, Pattern, Reconciliation, Recorded, State, Status, SubjectReport, reconcile,
+    reconcile_map,
 };
 use std::fmt;
 
@@ -69,11 +70,13 @@ pub enum Read {
         /// The index held no records: the fold's were saved in it.
         learned: bool,
     },
-    /// Every entry checked and folded lean, then this many entries decoded: the claims of
-    /// the rows, for the words they show.
+    /// Every entry checked and folded lean, then the words of this many claims read again
+    /// from their lines (each re-hashed): the claims of the rows, for the words they show.
     LeanShown {
-        /// Entries decoded.
+        /// Claims whose words were read.
         entries: usize,
+        /// Every origin's record was taken from the saved index.
+        records: bool,
     },
     /// Through the saved index: this many entries, each re-hashed.
     Index {
@@ -238,6 +241,9 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         if let Some(a) = run_lean_showing_words(q, &snap)? {
             return Ok(a);
         }
+        if let Some(a) = run_lean_conflicts(q, &snap)? {
+            return Ok(a);
+        }
         let records = saved_records(q, &snap);
         let entries = snap.entries().map_err(RunError::Log)?;
         let took = records.is_some();
@@ -347,9 +353,8 @@ fn shows_words(q: &Query) -> bool {
 
 /// A claims question whose rows are chosen without any claim's words (filter, sorting,
 /// grouping) but that shows some: answered from the lean fold with each `show`'s words
-/// replaced by the claim's number, then the claims of the rows it kept decoded in one pass
-/// that checks every line at the speed of hashing, and their words put in their columns.
-/// `None` for any other question, or when the rows are more than an eighth of the log.
+/// replaced by the claim's number, then the words of the rows' claims read again from their
+/// lines ([`read_words`]) and put in their columns. `None` for any other question.
 fn run_lean_showing_words(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
@@ -357,6 +362,10 @@ fn run_lean_showing_words(
     if !matches!(q.source, Source::Claims) || selects_by_words(q) || !shows_words(q) {
         return Ok(None);
     }
+    // The columns the question shows: those of its last `show`.
+    let Some(Step::Show(shown)) = q.steps.iter().rev().find(|s| matches!(s, Step::Show(_))) else {
+        return Ok(None);
+    };
     let mut lean = q.clone();
     for step in &mut lean.steps {
         if let Step::Show(fs) = step {
@@ -364,59 +373,114 @@ fn run_lean_showing_words(
             fs.push(Field::Seq);
         }
     }
-    let mut a = run_lean(&lean, snap, &Context::default())?;
+    let mut spans = Vec::new();
+    let (len, state, _) =
+        whole_lean(snap, lean.at, lean.known, Some(&mut spans)).map_err(RunError::Log)?;
+    at_within(&lean, len)?;
+    let mut a = run_state(&lean, &state, len, &Context::default())?;
     let Some(seq_at) = a.columns.iter().rposition(|c| c == Field::Seq.name()) else {
         return Ok(None);
     };
-    let seq_of = |row: &[Cell]| match row.get(seq_at) {
-        Some(Cell::Int(n)) => Some(*n),
-        _ => None,
-    };
-    // Past an eighth of the log, the rows' entries and the lean state would hold more than
-    // the whole log's decoded entries alone: the whole log answers.
-    if a.rows.len() as u64 > a.basis.log_entries / 8 {
-        return Ok(None);
-    }
-    let wanted: std::collections::HashSet<u64> = a.rows.iter().filter_map(|r| seq_of(r)).collect();
-    let (_, entries) = snap
-        .entries_where(&|h: &reckon_ledger::Header<'_>| wanted.contains(&h.seq))
-        .map_err(RunError::Log)?;
-    let claims: std::collections::HashMap<u64, &reckon_claim::Claim> = entries
-        .iter()
-        .filter_map(|e| match &e.event {
-            reckon_claim::Event::Claim(c) => Some((e.seq, c)),
-            _ => None,
-        })
-        .collect();
-    // The columns the question shows: those of its last `show`.
-    let Some(Step::Show(shown)) = q.steps.iter().rev().find(|s| matches!(s, Step::Show(_))) else {
-        return Ok(None);
-    };
     let lean_at = |f: Field| a.columns.iter().position(|c| c == f.name());
-    let rows = a
-        .rows
-        .iter()
-        .map(|row| {
-            let claim = seq_of(row).and_then(|n| claims.get(&n).copied());
+    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(a.rows.len());
+    let mut row_of = std::collections::HashMap::with_capacity(a.rows.len());
+    for row in &a.rows {
+        if let Some(Cell::Int(seq)) = row.get(seq_at) {
+            row_of.insert(*seq, rows.len());
+        }
+        rows.push(
             shown
                 .iter()
-                .map(|&f| {
-                    if WORD_FIELDS.contains(&f) {
-                        word_cell(claim, f)
-                    } else {
-                        lean_at(f)
-                            .and_then(|k| row.get(k).cloned())
-                            .unwrap_or(Cell::Empty)
-                    }
-                })
-                .collect()
-        })
-        .collect();
+                .map(
+                    |&f| match lean_at(f).filter(|_| !WORD_FIELDS.contains(&f)) {
+                        Some(k) => row.get(k).cloned().unwrap_or(Cell::Empty),
+                        None => word_cell(None, f),
+                    },
+                )
+                .collect(),
+        );
+    }
+    let mut seqs: Vec<u64> = row_of.keys().copied().collect();
+    seqs.sort_unstable();
+    let entries = read_words(snap, &state, &spans, seqs.into_iter(), &mut |seq, w| {
+        if let Some(row) = row_of.get(&seq).and_then(|&i| rows.get_mut(i)) {
+            for (cell, &f) in row.iter_mut().zip(shown) {
+                if WORD_FIELDS.contains(&f) {
+                    *cell = word_cell(Some(w), f);
+                }
+            }
+        }
+    })?;
+    std::mem::forget(state);
     a.rows = rows;
     a.columns = shown.iter().map(|f| f.name().to_owned()).collect();
     a.query = q.to_string();
     a.read = Read::LeanShown {
-        entries: entries.len(),
+        entries,
+        records: false,
+    };
+    Ok(Some(a))
+}
+
+/// A question about the conflicts of every subject: answered from the whole log folded lean
+/// (with every origin's record from the saved index, as [`saved_records`] takes them), then
+/// the words of the claims its rows show read again from their lines ([`read_words`]) and put
+/// in their columns. `None` for any other question.
+fn run_lean_conflicts(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<Option<Answer>, RunError> {
+    if !matches!(q.source, Source::Conflicts(_)) {
+        return Ok(None);
+    }
+    let records = saved_records(q, snap);
+    let took = records.is_some();
+    let mut spans = Vec::new();
+    let (len, state, _) =
+        whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
+    at_within(q, len)?;
+    let ctx = Context {
+        head: None,
+        records,
+    };
+    let mut a = run_state(q, &state, len, &ctx)?;
+    let column = |f: Field| a.columns.iter().position(|c| c == f.name());
+    let words: Vec<(usize, Field)> = WORD_FIELDS
+        .iter()
+        .filter_map(|&f| column(f).map(|k| (k, f)))
+        .collect();
+    // Each claim row's number, with the row's place; the lean fold left its words empty.
+    let mut rows: Vec<(u64, usize)> = match column(Field::Seq) {
+        Some(k) if !words.is_empty() => a
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, row)| match row.get(k) {
+                Some(Cell::Int(seq)) => Some((*seq, i)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    rows.sort_unstable();
+    let mut seqs: Vec<u64> = rows.iter().map(|r| r.0).collect();
+    seqs.dedup();
+    let read = read_words(snap, &state, &spans, seqs.into_iter(), &mut |seq, w| {
+        let from = rows.partition_point(|r| r.0 < seq);
+        for &(_, i) in rows[from..].iter().take_while(|r| r.0 == seq) {
+            if let Some(row) = a.rows.get_mut(i) {
+                for &(k, f) in &words {
+                    if let Some(cell) = row.get_mut(k) {
+                        *cell = word_cell(Some(w), f);
+                    }
+                }
+            }
+        }
+    })?;
+    std::mem::forget(state);
+    a.read = Read::LeanShown {
+        entries: read,
+        records: took,
     };
     Ok(Some(a))
 }
@@ -724,7 +788,7 @@ fn learned_records(
     snap: &reckon_ledger::Snapshot<'_>,
     index: reckon_index::Index,
 ) -> Result<Option<reckon_index::Index>, reckon_ledger::LedgerError> {
-    let (_, state, head) = whole_lean(snap, None, None)?;
+    let (_, state, head) = whole_lean(snap, None, None, None)?;
     if head != index.head() {
         return Ok(None);
     }
@@ -785,7 +849,7 @@ fn run_lean(
     snap: &reckon_ledger::Snapshot<'_>,
     ctx: &Context,
 ) -> Result<Answer, RunError> {
-    let (len, state, _) = whole_lean(snap, q.at, q.known).map_err(RunError::Log)?;
+    let (len, state, _) = whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
     at_within(q, len)?;
     let answer = run_state(q, &state, len, ctx)?;
     // The process's exit (or the caller) frees the state; handing a million claims back
@@ -803,7 +867,7 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
     let index = as_it_is(q)
         .then(|| reckon_index::Index::open(snap).ok())
         .flatten();
-    let (len, state, head) = whole_lean(snap, q.at, q.known).map_err(RunError::Log)?;
+    let (len, state, head) = whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
     at_within(q, len)?;
     let (records, read) = match index {
         Some(index) if index.records().is_some() => (
@@ -833,18 +897,56 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
 
 /// The whole log folded lean as of `at` and `known` (from the saved folded snapshot when it
 /// matches the log, see `reckon_index::folded`), never every decoded entry at once: with the
-/// log's length and its head.
+/// log's length and its head; each entry's line span is kept in `spans` (in log order) when
+/// asked for.
 fn whole_lean(
     snap: &reckon_ledger::Snapshot<'_>,
     at: Option<u64>,
     known: Option<Period>,
+    spans: Option<&mut Vec<reckon_ledger::Span>>,
 ) -> Result<(u64, State<'static>, reckon_ledger::Head), reckon_ledger::LedgerError> {
-    let names = reckon_reconcile::state::Names::default();
-    let ((len, state), head, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
-        let len = items.len() as u64;
-        (len, State::fold_lean(items.map(|(l, _)| l), at, known))
+    let (folded, head, _) = reckon_index::folded::fold_lean_state(snap, at, known, spans, |_| {
+        Ok::<(), std::convert::Infallible>(())
     })?;
+    let (len, state) = match folded {
+        Ok(folded) => folded,
+        Err(never) => match never {},
+    };
     Ok((len, state, head))
+}
+
+/// How many claims' lines [`read_words`] reads at once: their words are held only while
+/// they are put where they go.
+const WORDS_PIECE: usize = 8192;
+
+/// The words of the claims numbered `seqs` (claims of `state`, the lean fold of a log whose
+/// entries' lines are at `spans`, in log order), read again from their lines a piece at a
+/// time, each line re-hashed and matched to the hash the fold saw: each handed to `put` with
+/// the claim's number. A number that is no claim of `state` is passed over. Returns how many
+/// claims were read.
+fn read_words(
+    snap: &reckon_ledger::Snapshot<'_>,
+    state: &State<'_>,
+    spans: &[reckon_ledger::Span],
+    seqs: impl Iterator<Item = u64>,
+    put: &mut dyn FnMut(u64, &reckon_claim::ClaimWords<'_>),
+) -> Result<usize, RunError> {
+    let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = seqs
+        .filter_map(|seq| {
+            let i = state.claims.binary_search_by_key(&seq, |r| r.seq).ok()?;
+            let span = spans.get(usize::try_from(seq.checked_sub(1)?).ok()?)?;
+            Some((seq, *span, state.claims[i].hash))
+        })
+        .collect();
+    for piece in at.chunks(WORDS_PIECE) {
+        snap.words_at(piece, |words| {
+            for (w, (seq, _, _)) in words.iter().zip(piece) {
+                put(*seq, w);
+            }
+        })
+        .map_err(RunError::Log)?;
+    }
+    Ok(at.len())
 }
 
 /// `q` answered from `state`, the fold of a log of `len` entries.
@@ -899,13 +1001,15 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
         Source::Figures(p) => {
             only_figure_fields(q)?;
             let pattern = p.as_deref().map(Pattern::new);
-            let r = reconcile(state, pattern.as_ref(), &opts);
-            let items = r
-                .subjects
-                .iter()
-                .filter(|s| q.filter.as_ref().is_none_or(|e| eval_figure(s, e)))
-                .map(|s| FIGURE_FIELDS.iter().map(|f| figure_cell(s, *f)).collect())
-                .collect();
+            // Each subject's report is made into its cells at once: the reports of a large
+            // log are never all held.
+            let r = reconcile_map(state, pattern.as_ref(), &opts, &|s| {
+                q.filter
+                    .as_ref()
+                    .is_none_or(|e| eval_figure(&s, e))
+                    .then(|| FIGURE_FIELDS.iter().map(|f| figure_cell(&s, *f)).collect())
+            });
+            let items = r.subjects.into_iter().flatten().collect();
             (FIGURE_FIELDS.to_vec(), items)
         }
         Source::Conflicts(p) => return conflicts(q, state, p.as_deref(), &opts, basis),
