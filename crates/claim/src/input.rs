@@ -155,13 +155,13 @@ pub fn parse_line(
     line: &str,
     resolve: &mut dyn FnMut(&str, &Ref) -> Result<EntryHash, String>,
 ) -> Result<Event, FieldError> {
-    let json: Json = serde_json::from_str(line).map_err(|e| FieldError {
+    let json: Top = serde_json::from_str(line).map_err(|e| FieldError {
         // serde_json counts bytes; columns here count characters.
         column: char_column(line, e.column()),
         field: None,
         message: format!("malformed JSON: {}", strip_position(&e.to_string())),
     })?;
-    let Json::Object(map) = json else {
+    let Top::Object(map) = json else {
         return Err(FieldError {
             column: first_non_space_col(line),
             field: None,
@@ -179,13 +179,14 @@ pub fn parse_line(
             });
         }
     }
-    let (kind, allowed) = if map.contains_key("define") {
+    let has = |name: &str| map.iter().any(|(k, _)| k == name);
+    let (kind, allowed) = if has("define") {
         ("definition", DEFINE_FIELDS)
-    } else if map.contains_key("alias") {
+    } else if has("alias") {
         ("alias", ALIAS_FIELDS)
-    } else if map.contains_key("retract") {
+    } else if has("retract") {
         ("retraction", RETRACT_FIELDS)
-    } else if map.contains_key("trust") {
+    } else if has("trust") {
         ("trust", TRUST_FIELDS)
     } else {
         ("claim", CLAIM_FIELDS)
@@ -343,7 +344,7 @@ fn parse_claim(
         },
         document_hash: match f.text("document_hash")? {
             None => None,
-            Some(_) if !f.map.contains_key("document") => {
+            Some(_) if f.get("document").is_none() => {
                 return Err(f.bad(
                     "document_hash",
                     "a document hash needs the `document` it is the hash of".into(),
@@ -397,15 +398,70 @@ fn parse_define(f: &Fields<'_>) -> Result<Event, FieldError> {
     }))
 }
 
+/// A line read as JSON: an object's members as written, in order, or anything else. A line
+/// has a dozen members or so: they are found by looking along them, with no map built.
+enum Top {
+    Object(Vec<(String, Json)>),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Top, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Top;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Top, A::Error> {
+                let mut members = Vec::with_capacity(m.size_hint().unwrap_or(16));
+                while let Some(member) = m.next_entry::<String, Json>()? {
+                    members.push(member);
+                }
+                Ok(Top::Object(members))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Top, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Top::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Top, E> {
+                Ok(Top::Other)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
 struct Fields<'a> {
-    map: &'a serde_json::Map<String, Json>,
+    /// The line's members, as written (a member given twice is refused before they are read).
+    map: &'a [(String, Json)],
     keys: &'a [Key<'a>],
     line: &'a str,
 }
 
 impl Fields<'_> {
     fn get(&self, name: &str) -> Option<&Json> {
-        self.map.get(name)
+        // The last of a name, as a JSON map keeps it.
+        self.map
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     fn precision(&self) -> Result<Option<Precision>, FieldError> {
@@ -764,9 +820,29 @@ mod tests {
             err(r#"{"subject": "x", "value": }"#),
             "column 27: malformed JSON: expected value"
         );
+        // Every other kind of JSON value, read whole and refused.
+        for other in [
+            "[1]",
+            "[{\"a\": [1, {}]}]",
+            "\"text\"",
+            "7",
+            "-1.5",
+            "null",
+            "true",
+        ] {
+            assert_eq!(
+                err(other),
+                "column 1: expected a JSON object (`{…}`) on each line",
+                "{other}"
+            );
+        }
         assert_eq!(
-            err("[1]"),
-            "column 1: expected a JSON object (`{…}`) on each line"
+            err("[1] x"),
+            "column 5: malformed JSON: trailing characters"
+        );
+        assert_eq!(
+            err(r#"{"subject": "a", "value": "5", "said_on": "2025", "speaker": {"name": "A"}}"#),
+            "column 62, field `speaker`: expected a string, found an object"
         );
         assert_eq!(
             err(
