@@ -14,6 +14,71 @@ use std::io::Write;
 /// How many bytes of new entries are gathered before they are written.
 const CHUNK: usize = 8 << 20;
 
+/// Every this many bytes written, the pages written so far are sent to disk on another thread
+/// while the append goes on, so that the sync that commits it has little left to wait for (a
+/// machine with much memory would otherwise hold a whole large import in its page cache until
+/// then).
+#[cfg(not(test))]
+const EARLY_SYNC: u64 = 64 << 20;
+/// Small in tests, so that an append of a few hundred claims syncs early.
+#[cfg(test)]
+const EARLY_SYNC: u64 = 16 << 10;
+
+/// The thread that syncs the entries file while an append writes it: one request at a time
+/// (a request made while one is running waits for it; another is not queued). It ends when
+/// its requests end, giving back the first error a sync met, which fails the append: after a
+/// failed sync the kernel may count the pages as written, so the final sync cannot tell.
+struct EarlySync {
+    ask: Option<std::sync::mpsc::SyncSender<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl EarlySync {
+    fn start(file: &File) -> Option<EarlySync> {
+        let file = file.try_clone().ok()?;
+        let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("reckon-sync".into())
+            .spawn(move || {
+                while asked.recv().is_ok() {
+                    file.sync_data()?;
+                }
+                Ok(())
+            })
+            .ok()?;
+        Some(EarlySync {
+            ask: Some(ask),
+            thread: Some(thread),
+        })
+    }
+
+    /// Asks for a sync; false when one is under way (or the thread has ended).
+    fn ask(&self) -> bool {
+        self.ask.as_ref().is_some_and(|a| a.try_send(()).is_ok())
+    }
+
+    /// Waits for the sync under way, if any; the first error a sync met.
+    fn end(mut self) -> std::io::Result<()> {
+        self.ask = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(synced)) => synced,
+            Some(Err(_)) => Err(std::io::Error::other("the sync thread failed")),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for EarlySync {
+    /// An append that failed waits for the sync under way too: the thread holds a copy of the
+    /// file's handle, and with it the append's lock.
+    fn drop(&mut self) {
+        self.ask = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 struct Status {
     seq: u64,
@@ -50,6 +115,9 @@ pub struct Tx<'a> {
     /// In a rehearsal ([`Log::rehearse`]), the lines that would have been written: nothing
     /// reaches the file.
     rehearsal: Option<Vec<u8>>,
+    /// Syncs the file while a large append writes it (started at the first [`EARLY_SYNC`]
+    /// bytes), with the bytes written when it was last asked.
+    early: Option<(EarlySync, u64)>,
 }
 
 impl<'a> Tx<'a> {
@@ -77,6 +145,7 @@ impl<'a> Tx<'a> {
             pushed: 0,
             sorted: None,
             rehearsal: None,
+            early: None,
         }
     }
 
@@ -95,9 +164,13 @@ impl<'a> Tx<'a> {
     /// Writes what is left; returns the new head, or the first write error.
     pub(crate) fn finish(mut self) -> Result<Head, std::io::Error> {
         self.flush();
+        let synced = match self.early.take() {
+            Some((early, _)) => early.end(),
+            None => Ok(()),
+        };
         match self.io_error.take() {
             Some(e) => Err(e),
-            None => Ok(self.head),
+            None => synced.map(|()| self.head),
         }
     }
 
@@ -107,11 +180,31 @@ impl<'a> Tx<'a> {
         } else if self.io_error.is_none() && !self.buf.is_empty() {
             let mut f = self.file;
             match f.write_all(&self.buf) {
-                Ok(()) => self.written += self.buf.len() as u64,
+                Ok(()) => {
+                    self.written += self.buf.len() as u64;
+                    self.sync_early();
+                }
                 Err(e) => self.io_error = Some(e),
             }
         }
         self.buf.clear();
+    }
+
+    /// Asks for the file to be synced on the [`EarlySync`] thread once another
+    /// [`EARLY_SYNC`] bytes are written (not when a sync is still under way).
+    fn sync_early(&mut self) {
+        let last = self.early.as_ref().map_or(0, |e| e.1);
+        if self.written - last < EARLY_SYNC {
+            return;
+        }
+        if self.early.is_none() {
+            self.early = EarlySync::start(self.file).map(|e| (e, 0));
+        }
+        if let Some((early, asked_at)) = &mut self.early
+            && early.ask()
+        {
+            *asked_at = self.written;
+        }
     }
 
     /// The time the new entries are stamped with.
@@ -518,6 +611,68 @@ impl Subjects {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scratch(name: &str) -> Log {
+        let dir = std::env::temp_dir().join(format!("reckon-tx-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        let log = Log::at(dir);
+        log.init().expect("init");
+        log
+    }
+
+    /// Pushes `n` claims, flushing every few so that the file is written as an import writes
+    /// it; returns whether the file was asked to sync before the append ended.
+    fn push_claims(tx: &mut Tx<'_>, n: usize) -> bool {
+        for i in 0..n {
+            let line = format!(
+                r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "Speaker number {i}", "quote": "{}"}}"#,
+                "words ".repeat(20)
+            );
+            let event =
+                reckon_claim::input::parse_line(&line, &mut |_, _| Err("no references".to_owned()))
+                    .expect("a claim");
+            tx.push(&event).expect("pushed");
+            if i % 50 == 0 {
+                tx.flush();
+            }
+        }
+        tx.flush();
+        tx.early.is_some()
+    }
+
+    /// An append that writes more than [`EARLY_SYNC`] asks for the file to be synced while it
+    /// writes, and commits every entry; one that fails after that leaves the log as it was,
+    /// and its sync thread has ended with it (the next append takes the lock at once).
+    #[test]
+    fn a_large_append_syncs_as_it_writes_and_commits_or_leaves_nothing() {
+        let log = scratch("early-sync");
+        let (head, early) = log
+            .append(|tx| Ok::<_, LedgerError>(push_claims(tx, 400)))
+            .expect("appended");
+        assert!(early, "the file was not synced early");
+        assert_eq!(head.seq, 400);
+        assert_eq!(log.verify().expect("read").expect("verified"), head);
+        let len = std::fs::metadata(log.entries_path()).expect("file").len();
+        let failed = log.append(|tx| {
+            assert!(push_claims(tx, 400));
+            Err::<(), _>(LedgerError::BadSourceDateEpoch("stopped on purpose".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            std::fs::metadata(log.entries_path()).expect("file").len(),
+            len
+        );
+        let now = log.waiting(crate::fsx::LockWait {
+            limit: Some(std::time::Duration::ZERO),
+            notice: None,
+        });
+        let (after, _) = now
+            .append(|tx| Ok::<_, LedgerError>(push_claims(tx, 1)))
+            .expect("the lock is free");
+        assert_eq!(after.seq, 401);
+        assert_eq!(now.verify().expect("read").expect("verified"), after);
+    }
 
     /// A prefix looked up in the sorted hashes finds exactly what scanning every hash finds.
     #[test]
