@@ -427,13 +427,8 @@ impl Snapshot<'_> {
             .par_iter()
             .zip(wanted)
             .map(|(line, &(seq, _, hash))| {
-                let changed = |what: String| {
-                    self.damaged(Problem::Line {
-                        line: seq,
-                        problem: crate::format::LineProblem::Malformed(what),
-                    })
-                };
-                crate::format::decode_words(line, seq, &hash).map_err(|p| changed(p.to_string()))
+                crate::format::decode_words(line, seq, &hash)
+                    .map_err(|problem| self.damaged(Problem::Line { line: seq, problem }))
             })
             .collect::<Result<Vec<_>, LedgerError>>()?;
         Ok(show(&words))
@@ -542,7 +537,8 @@ mod tests {
         );
         let err = snap.words_at(&forged, |_| ()).unwrap_err().to_string();
         assert!(
-            err.contains("not the one this read checked before"),
+            err.contains("not the one this read checked before")
+                && err.matches("unparsable entry").count() == 1,
             "{err}"
         );
         let _ = std::fs::remove_dir_all(&dir);
