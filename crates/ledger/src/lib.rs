@@ -249,8 +249,10 @@
 //! # Appending
 //!
 //! Writers take an exclusive advisory lock (`flock`) on `entries.jsonl`, read the last line and
-//! check it against `head`, write the new lines (in pieces of up to 8 MiB), `fsync` the file,
-//! then replace `head` through a new file with a unique name and a rename. Readers take a
+//! check it against `head`, write the new lines (in pieces of up to 8 MiB; every 64 MiB a
+//! thread syncs what is written while the append goes on, and a failed sync fails the
+//! append), `fsync` the file, then replace `head` through a new file with a unique name and a
+//! rename. Readers take a
 //! shared lock, so they never see a half-written append. `init` creates `entries.jsonl` and
 //! writes the first `head` under the same exclusive lock. When any step of an append fails, the
 //! file is cut back to its length before the append. A crash can leave at worst an
