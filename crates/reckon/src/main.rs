@@ -205,11 +205,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 method: args::MethodArg::Weighted,
                 format: FormatArg::Human,
             };
-            // The graph shows each claim's figure, origin and hash: no words to read.
-            with_reconciliation(&log, &args, &mut |state, r, _| {
-                let g = reckon_reconcile::graph::build(r);
-                reckon_render::recon::graph_into(state, &g, format, &mut print)
-            })?;
+            graph(&log, &args, format, &mut print)?;
         }
         Command::Query(a) => print(&questions::query(&log, a, quiet)?)?,
         Command::Check {
@@ -658,6 +654,48 @@ pub(crate) fn reviews(
         }
         reckon_render::recon::subjects_json_fetching(state, r, words, &review, &mut { &mut *print })
     })
+}
+
+/// `reckon graph`: the graph shows each claim's figure, origin and hash, so there are no
+/// words to read. From the part of the log behind the subjects a pattern names when that part
+/// can answer; else from the whole log folded lean, each batch of reports added to the graph
+/// as it is made (the reports of a large log are never all held beside the graph).
+fn graph(
+    log: &Log,
+    a: &ReconcileArgs,
+    format: Format,
+    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let snapshot = log.snapshot().map_err(ledger)?;
+    if let Some(part) = subjects_part(&snapshot, a, false)?
+        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
+    {
+        let g = reckon_reconcile::graph::build(&r);
+        return reckon_render::recon::graph_into(&state, &g, format, print);
+    }
+    let state = lean_state(&snapshot, a, None)?;
+    let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
+    let (opts, unsaved) = whole_options(&snapshot, a);
+    let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
+    let mut graph = reckon_reconcile::graph::Builder::default();
+    loop {
+        let batch = reports.next_batch(4096);
+        if batch.is_empty() {
+            break;
+        }
+        for s in &batch {
+            graph.add(s);
+        }
+    }
+    matched(&state, pattern.as_ref(), graph.is_empty())?;
+    save_records(&snapshot, unsaved, pattern.as_ref(), &reports.records);
+    drop(reports);
+    let g = graph.finish();
+    let printed = reckon_render::recon::graph_into(&state, &g, format, print);
+    // As for the table: the process's exit frees the state and the graph at once.
+    std::mem::forget(g);
+    std::mem::forget(state);
+    printed
 }
 
 /// What answers from a reconciliation: given the state, the reconciliation and what reads

@@ -74,16 +74,42 @@ pub type ConflictGraph = DiGraph<Node, Edge>;
 
 /// Builds the graph of the reported subjects.
 pub fn build(r: &Reconciliation) -> ConflictGraph {
-    let mut g = ConflictGraph::new();
-    let mut figures: HashMap<(&Subject, &str), NodeIndex> = HashMap::new();
+    let mut b = Builder::default();
     for s in &r.subjects {
+        b.add(s);
+    }
+    b.finish()
+}
+
+/// The graph made one report at a time, in the order [`build`] takes them (so the same
+/// graph, node for node): a caller that makes the reports a batch at a time never holds
+/// them all.
+#[derive(Default)]
+pub struct Builder {
+    g: ConflictGraph,
+    /// Each subject's figure node, by subject and unit.
+    figures: HashMap<(Subject, String), NodeIndex>,
+    /// Each whole's figure node with its unit and parts, in the order added: the parts'
+    /// edges are drawn once every figure is there.
+    wholes: Vec<(NodeIndex, String, Vec<Subject>)>,
+}
+
+impl Builder {
+    /// Adds a subject's figure, clusters and claims.
+    pub fn add(&mut self, s: &crate::report::SubjectReport) {
+        let g = &mut self.g;
         let fig = g.add_node(Node::Figure {
             subject: s.subject.clone(),
             unit: s.unit.clone(),
             interval: s.figure,
             status: s.status,
         });
-        figures.insert((&s.subject, s.unit.as_str()), fig);
+        self.figures
+            .insert((s.subject.clone(), s.unit.clone()), fig);
+        if let Some(check) = &s.parts {
+            let parts = check.parts.iter().map(|(p, _)| p.clone()).collect();
+            self.wholes.push((fig, s.unit.clone(), parts));
+        }
         // Claims stand alike when they state the same interval, count alike and relate to the
         // figure the same way (a retracted claim and one about another time never share).
         let mut clusters: HashMap<(Interval, bool, Option<Relation>), NodeIndex> = HashMap::new();
@@ -112,16 +138,21 @@ pub fn build(r: &Reconciliation) -> ConflictGraph {
             }
         }
     }
-    for s in &r.subjects {
-        let Some(check) = &s.parts else { continue };
-        let Some(&whole) = figures.get(&(&s.subject, s.unit.as_str())) else {
-            continue;
-        };
-        for (p, _) in &check.parts {
-            if let Some(&part) = figures.get(&(p, s.unit.as_str())) {
-                g.add_edge(part, whole, Edge::PartOf);
+
+    /// Whether no subject was added.
+    pub fn is_empty(&self) -> bool {
+        self.figures.is_empty()
+    }
+
+    /// The graph, with each part's figure joined to its whole's.
+    pub fn finish(mut self) -> ConflictGraph {
+        for (whole, unit, parts) in std::mem::take(&mut self.wholes) {
+            for p in parts {
+                if let Some(&part) = self.figures.get(&(p, unit.clone())) {
+                    self.g.add_edge(part, whole, Edge::PartOf);
+                }
             }
         }
+        self.g
     }
-    g
 }
