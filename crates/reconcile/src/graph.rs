@@ -12,7 +12,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use reckon_claim::{Interval, Subject};
 use std::collections::HashMap;
 
-/// A node of the graph.
+/// A node of the graph. A log's graph has a node for every claim: the rarer, larger kinds
+/// are boxed, so that a node is three words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
     /// A claim, by log sequence number.
@@ -23,25 +24,33 @@ pub enum Node {
         index: usize,
     },
     /// Claims of one subject and unit that state the same interval and stand alike.
-    Cluster {
-        /// The subject.
-        subject: Subject,
-        /// The interval they state.
-        interval: Interval,
-        /// True when they count toward support or dissent.
-        counted: bool,
-    },
+    Cluster(Box<Cluster>),
     /// A subject's figure in a unit.
-    Figure {
-        /// The subject.
-        subject: Subject,
-        /// The unit.
-        unit: String,
-        /// The figure, when there is one.
-        interval: Option<Interval>,
-        /// The verdict.
-        status: Status,
-    },
+    Figure(Box<Figure>),
+}
+
+/// What a [`Node::Cluster`] stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// The subject.
+    pub subject: Subject,
+    /// The interval they state.
+    pub interval: Interval,
+    /// True when they count toward support or dissent.
+    pub counted: bool,
+}
+
+/// What a [`Node::Figure`] stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figure {
+    /// The subject.
+    pub subject: Subject,
+    /// The unit.
+    pub unit: String,
+    /// The figure, when there is one.
+    pub interval: Option<Interval>,
+    /// The verdict.
+    pub status: Status,
 }
 
 /// An edge of the graph.
@@ -98,12 +107,12 @@ impl Builder {
     /// Adds a subject's figure, clusters and claims.
     pub fn add(&mut self, s: &crate::report::SubjectReport) {
         let g = &mut self.g;
-        let fig = g.add_node(Node::Figure {
+        let fig = g.add_node(Node::Figure(Box::new(Figure {
             subject: s.subject.clone(),
             unit: s.unit.clone(),
             interval: s.figure,
             status: s.status,
-        });
+        })));
         self.figures
             .insert((s.subject.clone(), s.unit.clone()), fig);
         if let Some(check) = &s.parts {
@@ -122,11 +131,11 @@ impl Builder {
             claim_nodes.insert(a.seq, c);
             let key = (a.interval, a.counts(), a.relation);
             let cluster = *clusters.entry(key).or_insert_with(|| {
-                let n = g.add_node(Node::Cluster {
+                let n = g.add_node(Node::Cluster(Box::new(Cluster {
                     subject: s.subject.clone(),
                     interval: a.interval,
                     counted: a.counts(),
-                });
+                })));
                 if let Some(rel) = a.relation {
                     g.add_edge(n, fig, Edge::Relation(rel));
                 }

@@ -2286,17 +2286,14 @@ pub fn graph_into<E>(
             let c = &state.claims[*index].claim;
             format!("#{seq} {}\n{}", c.value.stated(), c.origin)
         }
-        Node::Cluster { interval, .. } => interval.to_string(),
-        Node::Figure {
-            subject,
-            unit,
-            interval,
-            status,
-        } => {
+        Node::Cluster(c) => c.interval.to_string(),
+        Node::Figure(f) => {
             format!(
-                "{subject}\n{} {unit}\n{}",
-                figure_text(interval.as_ref(), unit),
-                status.as_str()
+                "{}\n{} {}\n{}",
+                f.subject,
+                figure_text(f.interval.as_ref(), &f.unit),
+                f.unit,
+                f.status.as_str()
             )
         }
     };
@@ -2306,20 +2303,11 @@ pub fn graph_into<E>(
                 Node::Claim { seq, index } => {
                     json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].hash.to_hex()})
                 }
-                Node::Cluster {
-                    subject,
-                    interval,
-                    counted,
-                } => {
-                    json!({"kind": "cluster", "subject": subject.as_str(), "interval": interval.to_string(), "counted": counted})
+                Node::Cluster(c) => {
+                    json!({"kind": "cluster", "subject": c.subject.as_str(), "interval": c.interval.to_string(), "counted": c.counted})
                 }
-                Node::Figure {
-                    subject,
-                    unit,
-                    interval,
-                    status,
-                } => {
-                    json!({"kind": "figure", "subject": subject.as_str(), "unit": unit, "figure": interval.map(|i| i.to_string()), "status": status.as_str()})
+                Node::Figure(f) => {
+                    json!({"kind": "figure", "subject": f.subject.as_str(), "unit": f.unit, "figure": f.interval.map(|i| i.to_string()), "status": f.status.as_str()})
                 }
             };
             j["id"] = json!(i.index());
@@ -2362,9 +2350,9 @@ pub fn graph_into<E>(
     for i in g.node_indices() {
         let shape = match &g[i] {
             Node::Claim { .. } => "shape=note",
-            Node::Cluster { counted: true, .. } => "shape=ellipse",
-            Node::Cluster { counted: false, .. } => "shape=ellipse, style=dashed",
-            Node::Figure { .. } => "shape=box, style=bold",
+            Node::Cluster(c) if c.counted => "shape=ellipse",
+            Node::Cluster(_) => "shape=ellipse, style=dashed",
+            Node::Figure(_) => "shape=box, style=bold",
         };
         let _ = writeln!(
             out,

@@ -332,15 +332,15 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, unit: &str) -> String {
     use petgraph::visit::EdgeRef;
     let figures: Vec<NodeIndex> = g
         .node_indices()
-        .filter(|n| matches!(g[*n], Node::Figure { .. }))
+        .filter(|n| matches!(g[*n], Node::Figure(_)))
         .collect();
     // Clusters in the order of their values; claims in the order of their clusters.
     let mut clusters: Vec<NodeIndex> = g
         .node_indices()
-        .filter(|n| matches!(g[*n], Node::Cluster { .. }))
+        .filter(|n| matches!(g[*n], Node::Cluster(_)))
         .collect();
     let interval_of = |n: NodeIndex| match &g[n] {
-        Node::Cluster { interval, .. } => Some(*interval),
+        Node::Cluster(c) => Some(c.interval),
         _ => None,
     };
     clusters.sort_by(|a, b| {
@@ -463,12 +463,10 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, unit: &str) -> String {
         );
     }
     for n in &clusters {
-        let Node::Cluster {
-            interval, counted, ..
-        } = &g[*n]
-        else {
+        let Node::Cluster(c) = &g[*n] else {
             continue;
         };
+        let (interval, counted) = (&c.interval, &c.counted);
         let (x, y) = pos[n];
         let text = format!(
             "{}{}",
@@ -490,15 +488,10 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, unit: &str) -> String {
         );
     }
     for n in &figures {
-        let Node::Figure {
-            subject,
-            unit,
-            interval,
-            status,
-        } = &g[*n]
-        else {
+        let Node::Figure(f) = &g[*n] else {
             continue;
         };
+        let (subject, unit, interval, status) = (&f.subject, &f.unit, &f.interval, &f.status);
         let (x, y) = pos[n];
         let figure = format!("{} {}", figure_text(interval.as_ref(), unit), unit);
         let _ = writeln!(
