@@ -1392,3 +1392,44 @@ mod unrelated_appends {
         }
     }
 }
+
+/// A claims question makes only the cells its steps read; a field it sorts or groups by
+/// without showing it is among them: sorting by it orders the rows as the same question
+/// showing it does, and grouping by it counts what a listing of it counts.
+#[test]
+fn claims_sort_and_group_by_fields_they_do_not_show() {
+    let dir = scratch("claims-fields-read");
+    let log = seeded(&dir);
+    let rows = |q: &str| -> Vec<serde_json::Value> {
+        let r = reckon(&log, &["query", q, "--format", "json"], None);
+        assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["rows"].as_array().unwrap().clone()
+    };
+    for (field, desc) in [
+        ("as_of", ""),
+        ("hash", " desc"),
+        ("scope", ""),
+        ("speaker", " desc"),
+    ] {
+        let hidden = rows(&format!("claims | sort {field}{desc} | show seq"));
+        let shown = rows(&format!("claims | sort {field}{desc} | show seq, {field}"));
+        let seqs = |r: &[serde_json::Value]| r.iter().map(|x| x["seq"].clone()).collect::<Vec<_>>();
+        assert_eq!(seqs(&hidden), seqs(&shown), "sort {field}{desc}");
+        // The order is the field's, not the log's.
+        assert_ne!(
+            seqs(&hidden),
+            seqs(&rows("claims | show seq")),
+            "sort {field}{desc}"
+        );
+    }
+    for field in ["modality", "scope", "as_of"] {
+        let grouped = rows(&format!("claims | group by {field} | count"));
+        let listed = rows(&format!("claims | show {field}"));
+        for g in &grouped {
+            let n = listed.iter().filter(|x| x[field] == g[field]).count();
+            assert_eq!(g["count"].as_u64(), Some(n as u64), "group by {field}: {g}");
+        }
+        assert!(grouped.len() > 1, "group by {field}: {grouped:?}");
+    }
+}

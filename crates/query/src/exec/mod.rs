@@ -949,6 +949,32 @@ fn read_words(
     Ok(at.len())
 }
 
+/// The fields whose cells a claims question's steps read: those it sorts or groups by and
+/// those it shows (the default columns when it has no `show`, unless it ends in a count of
+/// its rows, which reads none).
+fn claim_fields_read(q: &Query) -> Vec<Field> {
+    let mut fields: std::collections::BTreeSet<Field> = std::collections::BTreeSet::new();
+    let mut shows = false;
+    for step in &q.steps {
+        match step {
+            Step::Sort(f, _) | Step::Group(f) => {
+                fields.insert(*f);
+            }
+            Step::Show(fs) => {
+                shows = true;
+                fields.extend(fs.iter().copied());
+            }
+            Step::Limit(_) | Step::Count => {}
+        }
+    }
+    let grouped = q.steps.iter().any(|s| matches!(s, Step::Group(_)));
+    let counted = q.steps.contains(&Step::Count) && !grouped;
+    if !shows && !counted {
+        fields.extend(CLAIM_COLUMNS.iter().copied());
+    }
+    fields.into_iter().collect()
+}
+
 /// `q` answered from `state`, the fold of a log of `len` entries.
 fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<Answer, QueryError> {
     let basis = Basis {
@@ -971,7 +997,9 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
     // Each item: the cells of every field it can show, by field.
     let (all_fields, items): (Vec<Field>, Vec<Vec<Cell>>) = match &q.source {
         Source::Claims => {
-            let fields: Vec<Field> = crate::ast::FIELDS.iter().map(|(_, f)| *f).collect();
+            // Only the cells the steps read are made: a million kept claims with a cell for
+            // every field would hold gigabytes.
+            let fields = claim_fields_read(q);
             // Retracted and superseded claims are left out unless the filter asks about
             // the state: a copied row never cites a withdrawn figure by accident.
             let all_states = q
