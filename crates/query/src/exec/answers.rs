@@ -45,7 +45,7 @@ pub(super) fn provenance_row(
         Cell::Int(a.seq),
         Cell::Text(r.hash.to_hex()),
         Cell::Text(c.value.stated().to_owned()),
-        Cell::Figure(a.interval.to_string(), a.interval),
+        Cell::Figure(a.interval.to_string(), Box::new(a.interval)),
         Cell::Text(a.origin.to_string()),
         opt_text(d.and_then(|d| d.speaker.as_deref())),
         opt_text(d.and_then(|d| d.role.as_deref())),
@@ -150,7 +150,7 @@ pub(super) fn figure_row(s: &SubjectReport) -> Vec<Cell> {
     row[1] = Cell::Text(s.subject.to_string());
     row[4] = Cell::Text(figure_text(s.figure.as_ref()));
     if let Some(f) = s.figure {
-        row[5] = Cell::Figure(f.to_string(), f);
+        row[5] = Cell::Figure(f.to_string(), Box::new(f));
     }
     row[13] = s.as_of.map_or(Cell::Empty, Cell::Date);
     let origins = s.support_origins();

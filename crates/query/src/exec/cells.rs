@@ -11,30 +11,33 @@ pub enum Cell {
     Int(u64),
     /// Text.
     Text(String),
-    /// A figure: its text and the interval it sorts by.
-    Figure(String, Interval),
+    /// A figure: its text and the interval it sorts by (boxed: an answer may hold millions
+    /// of cells, and most are not figures).
+    Figure(String, Box<Interval>),
     /// A date or period.
     Date(Period),
 }
 
 impl Cell {
-    pub(super) fn key(&self) -> (u8, i128, i128, String) {
+    /// How it sorts: numbers, then figures, dates and text; borrowed, so that a sort of a
+    /// million rows copies no text.
+    pub(super) fn key(&self) -> (u8, i128, i128, &str) {
         match self {
-            Cell::Empty => (9, 0, 0, String::new()),
-            Cell::Int(n) => (0, i128::from(*n), 0, String::new()),
+            Cell::Empty => (9, 0, 0, ""),
+            Cell::Int(n) => (0, i128::from(*n), 0, ""),
             Cell::Figure(_, iv) => (
                 1,
                 iv.lo().at.millionths(),
                 iv.hi().map_or(i128::MAX, |h| h.at.millionths()),
-                String::new(),
+                "",
             ),
             Cell::Date(p) => (
                 2,
                 i128::from(p.start().days_since_epoch()),
                 i128::from(p.end().days_since_epoch()),
-                String::new(),
+                "",
             ),
-            Cell::Text(t) => (3, 0, 0, t.clone()),
+            Cell::Text(t) => (3, 0, 0, t),
         }
     }
 }
@@ -101,7 +104,7 @@ pub(super) fn claim_cell(state: &State<'_>, r: &Recorded<'_>, f: Field) -> Cell 
         Field::Hash => Cell::Text(r.hash.to_hex()),
         Field::Subject => Cell::Text(c.subject.to_string()),
         Field::Value => match c.value.value().interval(tolerance_of(state, r)) {
-            Some(iv) => Cell::Figure(c.value.stated().to_owned(), iv),
+            Some(iv) => Cell::Figure(c.value.stated().to_owned(), Box::new(iv)),
             None => Cell::Text(c.value.stated().to_owned()),
         },
         Field::Unit => Cell::Text(c.unit.to_string()),
@@ -154,7 +157,7 @@ pub(super) fn figure_cell(s: &SubjectReport, f: Field) -> Cell {
         Field::Subject => Cell::Text(s.subject.to_string()),
         Field::Unit => Cell::Text(s.unit.clone()),
         Field::Value => match s.figure {
-            Some(iv) => Cell::Figure(figure_text(Some(&iv)), iv),
+            Some(iv) => Cell::Figure(figure_text(Some(&iv)), Box::new(iv)),
             None => Cell::Text("-".into()),
         },
         Field::Status => Cell::Text(s.status.as_str().to_owned()),

@@ -156,7 +156,6 @@ impl From<QueryError> for RunError {
     }
 }
 
-/// The subjects a query is restricted to, when it can be answered from their entries alone.
 /// Each distinct value of the cell at `k` with how many items have it: the largest groups
 /// first, then in the value's order.
 fn groups(items: &[Vec<Cell>], k: Option<usize>) -> Vec<Vec<Cell>> {
@@ -164,7 +163,9 @@ fn groups(items: &[Vec<Cell>], k: Option<usize>) -> Vec<Vec<Cell>> {
         std::collections::BTreeMap::new();
     for it in items {
         let cell = k.map_or(Cell::Empty, |k| it[k].clone());
-        by.entry(cell.key()).or_insert((cell, 0)).1 += 1;
+        let (rank, lo, hi, text) = cell.key();
+        let key = (rank, lo, hi, text.to_owned());
+        by.entry(key).or_insert((cell, 0)).1 += 1;
     }
     let mut rows: Vec<(Cell, u64)> = by.into_values().collect();
     // Stable: equal counts keep the value's order.
