@@ -1,6 +1,8 @@
 //! Golden transcripts of the commands on a log of the seed claims.
 
-use crate::support::{ADD_MINIMAL, golden, reckon, root, scratch, seeded, snapshot, transcripts};
+use crate::support::{
+    ADD_MINIMAL, golden, import_lines, reckon, root, scratch, seeded, snapshot, transcripts,
+};
 
 #[test]
 fn help_teaches_with_examples() {
@@ -620,9 +622,7 @@ fn the_json_listing_is_each_stored_entry_with_its_keys_sorted() {
         r#"{"trust": "Paper", "prior": 0.9, "strength": 5, "reason": "audited"}"#,
         r#"{"retract": 5, "reason": "misread"}"#,
     ];
-    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_lines(&log, &lines);
     let listed = reckon(&log, &["log", "--format", "json"], None);
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     let stored = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();

@@ -2,7 +2,7 @@
 //! `query` and `check` commands.
 
 use crate::support::{
-    ask_traced, cache_file, golden, log_of, reckon, root, scratch, seeded, settle,
+    ask_traced, cache_file, golden, import_lines, log_of, reckon, root, scratch, seeded, settle,
 };
 
 /// A JSON answer without the line that echoes its question: what two askings of the same
@@ -328,9 +328,7 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
         r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,250", "unit": "people", "said_on": "2025-06-04", "speaker": "Someone Else", "supersedes": 29}"#,
         r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,300", "unit": "people", "said_on": "2025-06-05", "speaker": "Ірина Верещук", "quote": "ПОЛОНЕНИХ 9,300"}"#,
     ];
-    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
-    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_lines(&log, &more);
     let r = reckon(&log, &["retract", "12", "--reason", "a test"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let cache = dir.join("cache");
@@ -694,9 +692,7 @@ fn whole_log_conflicts_read_the_words_of_their_rows() {
         r#"{"subject": "exchange/2025-05-06/returned-to-ukraine", "value": "391", "unit": "people", "said_on": "2025-05-19", "cites": "A ministry", "publisher": "Other Weekly", "quote": "391 returned"}"#,
         r#"{"subject": "pows/ukraine/held-by-russia", "value": "2,000", "unit": "people", "said_on": "2025-05-20", "as_of": "2025-05-01", "speaker": "Someone", "publisher": "Third Paper", "quote": "only 2,000"}"#,
     ];
-    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
-    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_lines(&log, &more);
     let cache = dir.join("cache");
     settle(&log);
     let every = r#"not (quote = "no quote says this")"#;
@@ -759,8 +755,8 @@ fn whole_log_conflicts_read_the_words_of_their_rows() {
     );
 }
 
-/// A question about the conflicts of the whole log reads every entry but takes every
-/// origin's record from a saved index that holds them (the records its reconciliation would
+/// A question about the conflicts of the whole log (folded lean) takes every origin's record
+/// from a saved index that holds them (the records its reconciliation would
 /// learn), and answers byte for byte what a reader with nothing saved answers; with `valid`
 /// (which changes what they are learned from) or `at` it learns them again.
 #[test]
@@ -972,11 +968,7 @@ fn a_claims_provenance_is_read_from_its_subjects_part() {
         r#"{"subject": "captives/ua", "value": "about 9,000", "unit": "people", "said_on": "2025-05-02", "speaker": "Someone Else"}"#,
         r#"{"subject": "other/x", "value": "7", "said_on": "2025-06-01", "speaker": "Z", "supersedes": 24}"#,
     ];
-    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(text.as_bytes())).code,
-        0
-    );
+    import_lines(&log, &more);
     assert_eq!(
         reckon(&log, &["retract", "11", "--reason", "a test"], None).code,
         0

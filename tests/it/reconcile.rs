@@ -1,7 +1,9 @@
 //! The reconciler end to end: golden output of `reconcile`, `conflicts`, `explain` and `graph`
 //! on crafted cases and on the project's own log, time travel, and refused definitions.
 
-use crate::support::{golden, log_of, reckon, root, scratch, seeded, settle, snapshot, traced};
+use crate::support::{
+    golden, import_lines, log_of, reckon, root, scratch, seeded, settle, snapshot, traced,
+};
 use std::path::{Path, PathBuf};
 
 /// A log of `tests/data/reconcile.jsonl` (every relation, status and sum case).
@@ -931,11 +933,7 @@ fn named_subjects_are_reconciled_from_their_part_of_the_log_as_from_the_whole() 
         r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#,
         r#"{"subject": "captives/ua", "value": "about 9,000", "unit": "people", "as_of": "2025-05-02", "said_on": "2025-05-02", "speaker": "Someone Else"}"#,
     ];
-    let text: String = more.iter().map(|l| format!("{l}\n")).collect();
-    assert_eq!(
-        reckon(&log, &["import", "-"], Some(text.as_bytes())).code,
-        0
-    );
+    import_lines(&log, &more);
     for args in [
         &[
             "add",

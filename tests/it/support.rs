@@ -239,10 +239,15 @@ pub fn write_cached(log: &Path, cache: &Path, args: &[&str], stdin: Option<&[u8]
 pub fn log_of(dir: &Path, lines: &[&str]) -> PathBuf {
     let log = dir.join("log");
     assert_eq!(reckon(&log, &["init"], None).code, 0);
-    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let r = reckon(&log, &["import", "-"], Some(text.as_bytes()));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_lines(&log, lines);
     log
+}
+
+/// Appends `lines` (import contract lines) to `log` in one `reckon import`, which must succeed.
+pub fn import_lines(log: &Path, lines: &[&str]) {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let r = reckon(log, &["import", "-"], Some(text.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 /// The one saved index in a test's own cache directory.

@@ -355,7 +355,7 @@ fn shows_words(q: &Query) -> bool {
 /// A claims question whose rows are chosen without any claim's words (filter, sorting,
 /// grouping) but that shows some: answered from the lean fold with each `show`'s words
 /// replaced by the claim's number, then the words of the rows' claims read again from their
-/// lines ([`read_words`]) and put in their columns. `None` for any other question.
+/// lines ([`put_words`]) and put in their columns. `None` for any other question.
 fn run_lean_showing_words(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
@@ -383,13 +383,10 @@ fn run_lean_showing_words(
         return Ok(None);
     };
     let lean_at = |f: Field| a.columns.iter().position(|c| c == f.name());
-    let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(a.rows.len());
-    let mut row_of = std::collections::HashMap::with_capacity(a.rows.len());
-    for row in &a.rows {
-        if let Some(Cell::Int(seq)) = row.get(seq_at) {
-            row_of.insert(*seq, rows.len());
-        }
-        rows.push(
+    let mut rows: Vec<Vec<Cell>> = a
+        .rows
+        .iter()
+        .map(|row| {
             shown
                 .iter()
                 .map(
@@ -398,20 +395,17 @@ fn run_lean_showing_words(
                         None => word_cell(None, f),
                     },
                 )
-                .collect(),
-        );
-    }
-    let mut seqs: Vec<u64> = row_of.keys().copied().collect();
-    seqs.sort_unstable();
-    let entries = read_words(snap, &state, &spans, seqs.into_iter(), &mut |seq, w| {
-        if let Some(row) = row_of.get(&seq).and_then(|&i| rows.get_mut(i)) {
-            for (cell, &f) in row.iter_mut().zip(shown) {
-                if WORD_FIELDS.contains(&f) {
-                    *cell = word_cell(Some(w), f);
-                }
-            }
-        }
-    })?;
+                .collect()
+        })
+        .collect();
+    let seqs: Vec<Option<u64>> = a.rows.iter().map(|row| seq_in(row, seq_at)).collect();
+    let words: Vec<(usize, Field)> = shown
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| WORD_FIELDS.contains(f))
+        .map(|(k, f)| (k, *f))
+        .collect();
+    let entries = put_words(snap, &state, &spans, &seqs, &mut rows, &words)?;
     std::mem::forget(state);
     a.rows = rows;
     a.columns = shown.iter().map(|f| f.name().to_owned()).collect();
@@ -425,7 +419,7 @@ fn run_lean_showing_words(
 
 /// A question about the conflicts of every subject: answered from the whole log folded lean
 /// (with every origin's record from the saved index, as [`saved_records`] takes them), then
-/// the words of the claims its rows show read again from their lines ([`read_words`]) and put
+/// the words of the claims its rows show read again from their lines ([`put_words`]) and put
 /// in their columns. `None` for any other question.
 fn run_lean_conflicts(
     q: &Query,
@@ -450,34 +444,12 @@ fn run_lean_conflicts(
         .iter()
         .filter_map(|&f| column(f).map(|k| (k, f)))
         .collect();
-    // Each claim row's number, with the row's place; the lean fold left its words empty.
-    let mut rows: Vec<(u64, usize)> = match column(Field::Seq) {
-        Some(k) if !words.is_empty() => a
-            .rows
-            .iter()
-            .enumerate()
-            .filter_map(|(i, row)| match row.get(k) {
-                Some(Cell::Int(seq)) => Some((*seq, i)),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
+    // Each claim row's number; the lean fold left its words empty.
+    let seqs: Vec<Option<u64>> = match column(Field::Seq) {
+        Some(k) => a.rows.iter().map(|row| seq_in(row, k)).collect(),
+        None => Vec::new(),
     };
-    rows.sort_unstable();
-    let mut seqs: Vec<u64> = rows.iter().map(|r| r.0).collect();
-    seqs.dedup();
-    let read = read_words(snap, &state, &spans, seqs.into_iter(), &mut |seq, w| {
-        let from = rows.partition_point(|r| r.0 < seq);
-        for &(_, i) in rows[from..].iter().take_while(|r| r.0 == seq) {
-            if let Some(row) = a.rows.get_mut(i) {
-                for &(k, f) in &words {
-                    if let Some(cell) = row.get_mut(k) {
-                        *cell = word_cell(Some(w), f);
-                    }
-                }
-            }
-        }
-    })?;
+    let read = put_words(snap, &state, &spans, &seqs, &mut a.rows, &words)?;
     std::mem::forget(state);
     a.read = Read::LeanShown {
         entries: read,
@@ -916,23 +888,46 @@ fn whole_lean(
     Ok((len, state, head))
 }
 
-/// How many claims' lines [`read_words`] reads at once: their words are held only while
+/// How many claims' lines [`put_words`] reads at once: their words are held only while
 /// they are put where they go.
 const WORDS_PIECE: usize = 8192;
 
-/// The words of the claims numbered `seqs` (claims of `state`, the lean fold of a log whose
-/// entries' lines are at `spans`, in log order), read again from their lines a piece at a
-/// time, each line re-hashed and matched to the hash the fold saw: each handed to `put` with
-/// the claim's number. A number that is no claim of `state` is passed over. Returns how many
+/// The claim number in the cell at `k` of `row`, if it holds one.
+fn seq_in(row: &[Cell], k: usize) -> Option<u64> {
+    match row.get(k) {
+        Some(Cell::Int(seq)) => Some(*seq),
+        _ => None,
+    }
+}
+
+/// Puts the words of each row's claim (`seqs`: the claim's number for each of `rows`, if it
+/// is a claim's row) in the row's cells at `words` (place and field). The claims are those of
+/// `state`, the lean fold of a log whose entries' lines are at `spans` (in log order); their
+/// lines are read again a piece at a time, in log order, each re-hashed and matched to the
+/// hash the fold saw. A number that is no claim of `state` is passed over. Returns how many
 /// claims were read.
-fn read_words(
+fn put_words(
     snap: &reckon_ledger::Snapshot<'_>,
     state: &State<'_>,
     spans: &[reckon_ledger::Span],
-    seqs: impl Iterator<Item = u64>,
-    put: &mut dyn FnMut(u64, &reckon_claim::ClaimWords<'_>),
+    seqs: &[Option<u64>],
+    rows: &mut [Vec<Cell>],
+    words: &[(usize, Field)],
 ) -> Result<usize, RunError> {
-    let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = seqs
+    if words.is_empty() {
+        return Ok(0);
+    }
+    // Each claim row's number with its place, in number order.
+    let mut places: Vec<(u64, usize)> = seqs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, seq)| seq.map(|seq| (seq, i)))
+        .collect();
+    places.sort_unstable();
+    let mut numbers: Vec<u64> = places.iter().map(|p| p.0).collect();
+    numbers.dedup();
+    let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = numbers
+        .into_iter()
         .filter_map(|seq| {
             let i = state.claims.binary_search_by_key(&seq, |r| r.seq).ok()?;
             let span = spans.get(usize::try_from(seq.checked_sub(1)?).ok()?)?;
@@ -940,9 +935,17 @@ fn read_words(
         })
         .collect();
     for piece in at.chunks(WORDS_PIECE) {
-        snap.words_at(piece, |words| {
-            for (w, (seq, _, _)) in words.iter().zip(piece) {
-                put(*seq, w);
+        snap.words_at(piece, |read| {
+            for (w, (seq, _, _)) in read.iter().zip(piece) {
+                let from = places.partition_point(|p| p.0 < *seq);
+                for &(_, i) in places[from..].iter().take_while(|p| p.0 == *seq) {
+                    let Some(row) = rows.get_mut(i) else { continue };
+                    for &(k, f) in words {
+                        if let Some(cell) = row.get_mut(k) {
+                            *cell = word_cell(Some(w), f);
+                        }
+                    }
+                }
             }
         })
         .map_err(RunError::Log)?;
