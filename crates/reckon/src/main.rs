@@ -207,7 +207,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             };
             graph(&log, &args, format, &mut print)?;
         }
-        Command::Query(a) => print(&questions::query(&log, a, quiet)?)?,
+        Command::Query(a) => questions::query(&log, a, quiet, &mut print)?,
         Command::Check {
             paths,
             bless,

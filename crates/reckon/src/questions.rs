@@ -57,7 +57,12 @@ fn trace(answer: &reckon_query::Answer) {
     }
 }
 
-pub(crate) fn query(log: &Log, a: QueryArgs, quiet: bool) -> Result<String, Failure> {
+pub(crate) fn query(
+    log: &Log,
+    a: QueryArgs,
+    quiet: bool,
+    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let text = match (&a.query, &a.file) {
         (_, Some(f)) => std::fs::read_to_string(f)
             .with_context(|| format!("{}: cannot read the query", f.display()))
@@ -89,7 +94,10 @@ pub(crate) fn query(log: &Log, a: QueryArgs, quiet: bool) -> Result<String, Fail
     }
     let format = match a.format {
         QueryFormatArg::Table => reckon_render::query::QueryFormat::Table,
-        QueryFormatArg::Json => reckon_render::query::QueryFormat::Json,
+        // Handed out as its rows are written: a whole-log answer's JSON is never held whole.
+        QueryFormatArg::Json => {
+            return reckon_render::query::answer_json_into(&answer, false, print);
+        }
         QueryFormatArg::Csv => {
             if !quiet {
                 let aside = reckon_render::query::csv_aside(&answer);
@@ -104,9 +112,15 @@ pub(crate) fn query(log: &Log, a: QueryArgs, quiet: bool) -> Result<String, Fail
         && std::io::stdout().is_terminal())
     .then(terminal_width)
     .flatten();
-    Ok(reckon_render::query::answer_in(
-        &answer, format, false, width,
-    ))
+    match (format, width) {
+        // Handed out as its rows are written, as the JSON is.
+        (reckon_render::query::QueryFormat::Table, None) => {
+            reckon_render::query::answer_table_into(&answer, print)
+        }
+        _ => print(&reckon_render::query::answer_in(
+            &answer, format, false, width,
+        )),
+    }
 }
 
 /// The terminal's width in columns: `COLUMNS` when set, else what the terminal says.

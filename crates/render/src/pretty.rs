@@ -73,6 +73,28 @@ impl<'o> Pretty<'o> {
         self
     }
 
+    /// Writes a key of the open object that may need escaping; its value follows.
+    pub(crate) fn text_key(&mut self, key: &str) -> &mut Self {
+        self.member();
+        self.str(key);
+        self.out.push_str(": ");
+        self
+    }
+
+    /// Hands what has been written so far to `emit` and forgets it, once it is `min` bytes
+    /// or more: the writer's place (indent, first member) is kept, so writing goes on.
+    pub(crate) fn flush<E>(
+        &mut self,
+        min: usize,
+        emit: &mut impl FnMut(&str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if self.out.len() >= min {
+            emit(self.out)?;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
     /// Begins an item of the open list; its value follows.
     pub(crate) fn item(&mut self) -> &mut Self {
         self.member();

@@ -1,8 +1,9 @@
 //! Output of `reckon query`: a table for people, JSON or CSV for tools.
 
 use crate::Format;
+use crate::pretty::Pretty;
 use reckon_query::{Answer, Cell};
-use serde_json::{Map, Value as Json, json};
+use std::borrow::Cow;
 
 /// The output formats of a query answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,12 +52,150 @@ pub fn basis_line(a: &Answer, saved: bool) -> String {
     format!("{position}; claims said: {known}; figures describe: {valid}")
 }
 
-fn cell_json(c: &Cell) -> Json {
-    match c {
-        Cell::Empty => Json::Null,
-        Cell::Int(n) => json!(n),
-        other => json!(other.to_string()),
+/// What a [`answer_json_into`] writer holds before handing it on.
+const PIECE: usize = 1 << 16;
+
+/// The text a table shows of a cell: a line break as a space, a hash (`hash`) by its first
+/// 12 digits; borrowed where it can be.
+fn table_text(c: &Cell, hash: bool) -> Cow<'_, str> {
+    let mut text = match c {
+        Cell::Empty => Cow::Borrowed(""),
+        Cell::Text(t) | Cell::Figure(t, _) => Cow::Borrowed(t.as_str()),
+        other => Cow::Owned(other.to_string()),
+    };
+    if text.contains('\n') {
+        text = Cow::Owned(text.replace('\n', " "));
     }
+    if hash && let Some((end, _)) = text.char_indices().nth(12) {
+        text = match text {
+            Cow::Borrowed(t) => Cow::Borrowed(&t[..end]),
+            Cow::Owned(mut t) => {
+                t.truncate(end);
+                Cow::Owned(t)
+            }
+        };
+    }
+    text
+}
+
+/// An answer as an aligned table for a pipe (see [`answer_in`]: not cut to a terminal's
+/// width, not a saved answer), handed to `emit` a piece at a time: the column widths are
+/// measured in a first pass over the cells and the rows written in a second, so no row is
+/// copied into text before it is written.
+pub fn answer_table_into<E>(
+    a: &Answer,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let hash = a.columns.iter().position(|c| c == "hash");
+    let header: Vec<Cell> = a
+        .columns
+        .iter()
+        .map(|c| Cell::Text(c.to_uppercase()))
+        .collect();
+    let rows = || std::iter::once(&header).chain(&a.rows);
+    let cols = rows().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; cols];
+    for (k, r) in rows().enumerate() {
+        for (c, cell) in r.iter().enumerate() {
+            let n = table_text(cell, k > 0 && Some(c) == hash).chars().count();
+            widths[c] = widths[c].max(n);
+        }
+    }
+    let mut out = String::with_capacity(PIECE + PIECE / 4);
+    out.push_str(&basis_line(a, false));
+    out.push('\n');
+    for (k, r) in rows().enumerate() {
+        let start = out.len();
+        for (c, cell) in r.iter().enumerate() {
+            let text = table_text(cell, k > 0 && Some(c) == hash);
+            out.push_str(&text);
+            if c + 1 < cols {
+                let pad = widths[c] - text.chars().count();
+                out.extend(std::iter::repeat_n(' ', pad + 2));
+            }
+        }
+        // Trailing blanks (empty last cells, or the last cell's own) are cut.
+        let kept = start + out[start..].trim_end().len();
+        out.truncate(kept);
+        out.push('\n');
+        if out.len() >= PIECE {
+            emit(&out)?;
+            out.clear();
+        }
+    }
+    out.push_str(&format!(
+        "({} row{})\n",
+        a.rows.len(),
+        if a.rows.len() == 1 { "" } else { "s" }
+    ));
+    for n in &a.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    emit(&out)
+}
+
+/// An answer's JSON (see [`answer`]) handed to `emit` a piece at a time as its rows are
+/// written, never the whole text at once: the rows of a whole-log answer can be hundreds of
+/// megabytes of JSON. The bytes are those serde_json's pretty printer makes of the answer as
+/// a map (keys in sorted order, a column named twice showing its last cell).
+pub fn answer_json_into<E>(
+    a: &Answer,
+    saved: bool,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let at_head = saved && a.basis.at.is_none();
+    // A row is a JSON map: its members in the order of their names, the last cell of a
+    // name shown twice.
+    let order: Vec<(&str, usize)> = a
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (c.as_str(), k))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    let mut out = String::with_capacity(PIECE + PIECE / 4);
+    let mut p = Pretty::at(&mut out, 0);
+    p.open('{');
+    p.key("columns").value(&a.columns);
+    p.key("format").u64(crate::JSON_FORMAT);
+    match (&a.basis.head, at_head) {
+        (Some(h), false) => p.key("head").str(h),
+        _ => p.key("head").null(),
+    }
+    p.key("known").opt_shown(a.basis.known);
+    match at_head {
+        true => p.key("log_entries").null(),
+        false => p.key("log_entries").u64(a.basis.log_entries),
+    }
+    p.key("notes").value(&a.notes);
+    match at_head {
+        true => p.key("position").str("head"),
+        false => p.key("position").u64(a.basis.position),
+    }
+    p.key("query").str(&a.query);
+    p.key("rows").open('[');
+    for row in &a.rows {
+        p.item().open('{');
+        for &(name, k) in &order {
+            let Some(cell) = row.get(k) else { continue };
+            let p = p.text_key(name);
+            match cell {
+                Cell::Empty => p.null(),
+                Cell::Int(n) => p.u64(*n),
+                Cell::Text(t) | Cell::Figure(t, _) => p.str(t),
+                Cell::Date(d) => p.shown(d),
+            }
+        }
+        p.close('}');
+        p.flush(PIECE, emit)?;
+    }
+    p.close(']');
+    p.key("valid").opt_shown(a.basis.valid);
+    p.close('}');
+    drop(p);
+    out.push('\n');
+    emit(&out)
 }
 
 /// One CSV field, quoted as RFC 4180 says when it must be. (Kept by hand: writing is these
@@ -82,33 +221,17 @@ pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
 /// [`crate::recon::fit`]). Tables show hashes by their first 12 digits, as every human output
 /// does; CSV and JSON keep them whole.
 pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usize>) -> String {
-    let at_head = saved && a.basis.at.is_none();
     match format {
         QueryFormat::Json => {
-            let rows: Vec<Json> = a
-                .rows
-                .iter()
-                .map(|r| {
-                    let mut m = Map::new();
-                    for (c, v) in a.columns.iter().zip(r) {
-                        m.insert(c.clone(), cell_json(v));
-                    }
-                    Json::Object(m)
-                })
-                .collect();
-            let j = json!({
-                "format": crate::JSON_FORMAT,
-                "query": a.query,
-                "position": if at_head { json!("head") } else { json!(a.basis.position) },
-                "log_entries": if at_head { Json::Null } else { json!(a.basis.log_entries) },
-                "head": if at_head { None } else { a.basis.head.clone() },
-                "known": a.basis.known.map(|p| p.to_string()),
-                "valid": a.basis.valid.map(|p| p.to_string()),
-                "columns": a.columns,
-                "rows": rows,
-                "notes": a.notes,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default())
+            let mut out = String::new();
+            let done: Result<(), std::convert::Infallible> =
+                answer_json_into(a, saved, &mut |piece| {
+                    out.push_str(piece);
+                    Ok(())
+                });
+            match done {
+                Ok(()) => out,
+            }
         }
         QueryFormat::Csv => {
             // A header and rows, nothing else (see `csv_aside` for the rest).
@@ -131,6 +254,16 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
                 out.push('\n');
             }
             out
+        }
+        QueryFormat::Table if !saved && width.is_none() => {
+            let mut out = String::new();
+            let done: Result<(), std::convert::Infallible> = answer_table_into(a, &mut |piece| {
+                out.push_str(piece);
+                Ok(())
+            });
+            match done {
+                Ok(()) => out,
+            }
         }
         QueryFormat::Table => {
             let mut out = format!("{}\n", basis_line(a, saved));
@@ -250,4 +383,220 @@ pub fn junit(
     report.set_time(total);
     report.add_test_suite(suite);
     report.to_string().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use reckon_claim::{Period, Tolerance, Value};
+    use reckon_query::Basis;
+    use serde_json::{Map, Value as Json, json};
+
+    /// The answer's JSON as serde_json prints the whole value built at once: what
+    /// [`answer_json_into`] must write without building it.
+    fn built(a: &Answer, saved: bool) -> String {
+        let at_head = saved && a.basis.at.is_none();
+        let rows: Vec<Json> = a
+            .rows
+            .iter()
+            .map(|r| {
+                let mut m = Map::new();
+                for (c, v) in a.columns.iter().zip(r) {
+                    let cell = match v {
+                        Cell::Empty => Json::Null,
+                        Cell::Int(n) => json!(n),
+                        other => json!(other.to_string()),
+                    };
+                    m.insert(c.clone(), cell);
+                }
+                Json::Object(m)
+            })
+            .collect();
+        let j = json!({
+            "format": crate::JSON_FORMAT,
+            "query": a.query,
+            "position": if at_head { json!("head") } else { json!(a.basis.position) },
+            "log_entries": if at_head { Json::Null } else { json!(a.basis.log_entries) },
+            "head": if at_head { None } else { a.basis.head.clone() },
+            "known": a.basis.known.map(|p| p.to_string()),
+            "valid": a.basis.valid.map(|p| p.to_string()),
+            "columns": a.columns,
+            "rows": rows,
+            "notes": a.notes,
+        });
+        format!("{}\n", serde_json::to_string_pretty(&j).unwrap())
+    }
+
+    /// The answer's table as it was made before it was streamed: every row made into text,
+    /// then aligned at once.
+    fn table_built(a: &Answer) -> String {
+        let mut out = format!("{}\n", basis_line(a, false));
+        let mut rows: Vec<Vec<String>> = vec![a.columns.iter().map(|c| c.to_uppercase()).collect()];
+        let hash = a.columns.iter().position(|c| c == "hash");
+        rows.extend(a.rows.iter().map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    let text = c.to_string().replace('\n', " ");
+                    if Some(k) == hash {
+                        text.chars().take(12).collect()
+                    } else {
+                        text
+                    }
+                })
+                .collect()
+        }));
+        out.push_str(&crate::recon::table(&rows));
+        let n = a.rows.len();
+        out.push_str(&format!("({n} row{})\n", if n == 1 { "" } else { "s" }));
+        for n in &a.notes {
+            out.push_str(&format!("note: {n}\n"));
+        }
+        out
+    }
+
+    fn cell() -> impl Strategy<Value = Cell> {
+        prop_oneof![
+            Just(Cell::Empty),
+            any::<u64>().prop_map(Cell::Int),
+            "[\\x00-\\x1f\"\\\\a\u{7f}\u{202e}é ]{0,10}".prop_map(Cell::Text),
+            prop_oneof![Just("12"), Just("about 1,000"), Just("at least 8,000")].prop_map(|v| {
+                let iv = Value::parse(v)
+                    .unwrap()
+                    .interval(Tolerance::DEFAULT)
+                    .unwrap();
+                Cell::Figure(v.to_owned(), Box::new(iv))
+            }),
+            prop_oneof![Just("2025-05"), Just("2025-05-23"), Just("2025")]
+                .prop_map(|d| Cell::Date(Period::parse(d).unwrap())),
+        ]
+    }
+
+    fn answer() -> impl Strategy<Value = (Answer, bool)> {
+        // Column names repeat (`show value, value`) and may need escaping.
+        let columns = prop::collection::vec(
+            prop_oneof![
+                Just("value"),
+                Just("seq"),
+                Just("a\"b"),
+                Just("count"),
+                Just("é"),
+                Just("hash")
+            ],
+            0..5,
+        );
+        let period = prop_oneof![Just(None), Just(Some(Period::parse("2025-06").unwrap()))];
+        (
+            columns,
+            0..40usize,
+            any::<[u64; 3]>(),
+            proptest::option::of(0..9u64),
+            any::<bool>(),
+            (period.clone(), period),
+            prop::collection::vec(cell(), 0..200),
+            prop::collection::vec("[a-z \"]{0,8}", 0..3),
+        )
+            .prop_map(
+                |(columns, n, [position, entries, h], at, saved, (known, valid), cells, notes)| {
+                    let columns: Vec<String> = columns.into_iter().map(str::to_owned).collect();
+                    let rows = (0..n)
+                        .map(|r| {
+                            (0..columns.len())
+                                .map(|c| {
+                                    let k = r * columns.len() + c;
+                                    cells
+                                        .get(k % cells.len().max(1))
+                                        .cloned()
+                                        .unwrap_or(Cell::Empty)
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let answer = Answer {
+                        query: "claims where quote ~ \"\\\"\"".to_owned(),
+                        basis: Basis {
+                            at,
+                            position,
+                            log_entries: entries,
+                            head: (h % 3 != 0).then(|| format!("{h:064x}")),
+                            known,
+                            valid,
+                        },
+                        columns,
+                        rows,
+                        notes,
+                        read: reckon_query::Read::WholeLog,
+                    };
+                    (answer, saved)
+                },
+            )
+    }
+
+    proptest! {
+        /// Written a piece at a time, an answer's JSON is byte for byte the JSON serde_json
+        /// prints of the whole answer built as a value.
+        #[test]
+        fn answer_json_is_what_serde_json_prints_of_it((a, saved) in answer()) {
+            let mut got = String::new();
+            let r: Result<(), ()> = answer_json_into(&a, saved, &mut |piece| {
+                got.push_str(piece);
+                Ok(())
+            });
+            prop_assert!(r.is_ok());
+            prop_assert_eq!(got, built(&a, saved));
+        }
+
+        /// Measured and written a piece at a time, an answer's table for a pipe is the table
+        /// made of every row's text at once (line breaks as spaces, hashes cut to 12 digits,
+        /// trailing blanks cut).
+        #[test]
+        fn answer_table_is_the_table_of_its_rows_text((a, _) in answer()) {
+            let mut got = String::new();
+            let r: Result<(), ()> = answer_table_into(&a, &mut |piece| {
+                got.push_str(piece);
+                Ok(())
+            });
+            prop_assert!(r.is_ok());
+            prop_assert_eq!(got, table_built(&a));
+        }
+    }
+
+    /// A large answer is handed out in pieces as its rows are written, never whole.
+    #[test]
+    fn a_large_answers_json_is_handed_out_in_pieces() {
+        let row = vec![Cell::Int(7), Cell::Text("x".repeat(100))];
+        let a = Answer {
+            query: "claims".into(),
+            basis: Basis {
+                at: None,
+                position: 1,
+                log_entries: 1,
+                head: None,
+                known: None,
+                valid: None,
+            },
+            columns: vec!["seq".into(), "quote".into()],
+            rows: vec![row; 10_000],
+            notes: Vec::new(),
+            read: reckon_query::Read::WholeLog,
+        };
+        let mut pieces = Vec::new();
+        let r: Result<(), ()> = answer_json_into(&a, false, &mut |piece| {
+            pieces.push(piece.len());
+            Ok(())
+        });
+        assert!(r.is_ok());
+        let total: usize = pieces.iter().sum();
+        assert!(total > 1_000_000, "{total} bytes");
+        assert!(pieces.len() > 10, "{} pieces", pieces.len());
+        assert!(pieces.iter().all(|&n| n < 2 * PIECE), "{pieces:?}");
+        // An error from the output ends the writing at once.
+        let mut calls = 0;
+        let r = answer_json_into(&a, false, &mut |_| {
+            calls += 1;
+            Err("closed")
+        });
+        assert_eq!((r, calls), (Err("closed"), 1));
+    }
 }
