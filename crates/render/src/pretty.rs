@@ -194,25 +194,44 @@ fn escaped(b: u8) -> bool {
 /// backspace, form feed, newline, carriage return and tab, `\u00XX` (lowercase hex) for the
 /// other control characters, and every other character as it is.
 pub(crate) fn escape_into(out: &mut String, s: &str) {
+    escape_with(s, |piece| out.push_str(piece));
+}
+
+/// [`escape_into`] for a byte buffer (the compact writer of [`crate::sorted`]).
+pub(crate) fn escape_bytes_into(out: &mut Vec<u8>, s: &str) {
+    escape_with(s, |piece| out.extend_from_slice(piece.as_bytes()));
+}
+
+/// `s` escaped (see [`escape_into`]), handed to `push` a piece at a time.
+fn escape_with(s: &str, mut push: impl FnMut(&str)) {
     let mut rest = s;
     while let Some(at) = first_escaped(rest.as_bytes()) {
         // The byte found is ASCII: `at` and `at + 1` are character boundaries.
-        out.push_str(&rest[..at]);
-        match rest.as_bytes()[at] {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            x => {
-                let _ = write!(out, "\\u{:04x}", x);
+        push(&rest[..at]);
+        let short = match rest.as_bytes()[at] {
+            b'"' => Ok("\\\""),
+            b'\\' => Ok("\\\\"),
+            b'\n' => Ok("\\n"),
+            b'\r' => Ok("\\r"),
+            b'\t' => Ok("\\t"),
+            0x08 => Ok("\\b"),
+            0x0c => Ok("\\f"),
+            x => Err(x),
+        };
+        match short {
+            Ok(e) => push(e),
+            Err(x) => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let mut hex = *b"\\u0000";
+                hex[4] = HEX[usize::from(x >> 4)];
+                hex[5] = HEX[usize::from(x & 0xf)];
+                // Six ASCII bytes.
+                push(std::str::from_utf8(&hex).unwrap_or_default());
             }
         }
         rest = &rest[at + 1..];
     }
-    out.push_str(rest);
+    push(rest);
 }
 
 /// Where the first byte of `b` that must be escaped is.

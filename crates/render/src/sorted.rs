@@ -9,6 +9,7 @@
 //! entry). A property test holds the two to the same bytes.
 
 use serde::ser::{self, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Appends `v` to `out` as compact JSON with sorted object keys.
@@ -60,6 +61,19 @@ impl From<serde_json::Error> for Error {
 /// A leaf (number, string, bool, null) is written by serde_json itself.
 fn leaf<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), Error> {
     serde_json::to_writer(out, v).map_err(Error::from)
+}
+
+/// A string, escaped as serde_json escapes it (see [`crate::pretty::escape_into`]).
+fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    crate::pretty::escape_bytes_into(out, s);
+    out.push(b'"');
+}
+
+thread_local! {
+    /// Where an object's members wait while they are put in key order (one buffer for the
+    /// thread: an object is put in order only once every object inside it is).
+    static MEMBERS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 struct Sorted<'o> {
@@ -129,10 +143,12 @@ impl<'o> ser::Serializer for Sorted<'o> {
         leaf(self.out, &v)
     }
     fn serialize_char(self, v: char) -> Result<(), Error> {
-        leaf(self.out, &v)
+        string(self.out, v.encode_utf8(&mut [0u8; 4]));
+        Ok(())
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        leaf(self.out, v)
+        string(self.out, v);
+        Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
         leaf(self.out, v)
@@ -308,7 +324,7 @@ struct Object<'o> {
     /// Where the members' values begin in `out`.
     start: usize,
     /// Each member's key and where its value lies in `out`.
-    members: Vec<(String, std::ops::Range<usize>)>,
+    members: Vec<(Cow<'static, str>, std::ops::Range<usize>)>,
     /// The key given to `serialize_key`, waiting for its value.
     pending: Option<String>,
     /// A struct variant's, inside `{"name":…}`.
@@ -327,7 +343,11 @@ impl<'o> Object<'o> {
         }
     }
 
-    fn member<T: Serialize + ?Sized>(&mut self, key: String, v: &T) -> Result<(), Error> {
+    fn member<T: Serialize + ?Sized>(
+        &mut self,
+        key: Cow<'static, str>,
+        v: &T,
+    ) -> Result<(), Error> {
         let from = self.out.len();
         v.serialize(Sorted { out: self.out })?;
         self.members.push((key, from..self.out.len()));
@@ -337,22 +357,27 @@ impl<'o> Object<'o> {
     fn close(mut self) -> Result<(), Error> {
         // A stable sort keeps a repeated key's members in the order given; the last wins.
         self.members.sort_by(|a, b| a.0.cmp(&b.0));
-        let written = self.out.split_off(self.start);
-        self.out.push(b'{');
-        let mut first = true;
-        for (i, (key, at)) in self.members.iter().enumerate() {
-            if self.members.get(i + 1).is_some_and(|next| next.0 == *key) {
-                continue;
+        MEMBERS.with(|written| {
+            let mut written = written.borrow_mut();
+            written.clear();
+            written.extend_from_slice(&self.out[self.start..]);
+            self.out.truncate(self.start);
+            self.out.push(b'{');
+            let mut first = true;
+            for (i, (key, at)) in self.members.iter().enumerate() {
+                if self.members.get(i + 1).is_some_and(|next| next.0 == *key) {
+                    continue;
+                }
+                if !first {
+                    self.out.push(b',');
+                }
+                first = false;
+                string(self.out, key);
+                self.out.push(b':');
+                self.out
+                    .extend_from_slice(&written[at.start - self.start..at.end - self.start]);
             }
-            if !first {
-                self.out.push(b',');
-            }
-            first = false;
-            leaf(self.out, key.as_str())?;
-            self.out.push(b':');
-            self.out
-                .extend_from_slice(&written[at.start - self.start..at.end - self.start]);
-        }
+        });
         self.out.push(b'}');
         if self.variant {
             self.out.push(b'}');
@@ -383,7 +408,7 @@ impl ser::SerializeMap for Object<'_> {
             .pending
             .take()
             .ok_or_else(|| Error("a map value came before its key".to_owned()))?;
-        self.member(key, v)
+        self.member(Cow::Owned(key), v)
     }
     fn end(self) -> Result<(), Error> {
         self.close()
@@ -398,7 +423,7 @@ impl ser::SerializeStruct for Object<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), Error> {
-        self.member(key.to_owned(), v)
+        self.member(Cow::Borrowed(key), v)
     }
     fn end(self) -> Result<(), Error> {
         self.close()
@@ -413,7 +438,7 @@ impl ser::SerializeStructVariant for Object<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), Error> {
-        self.member(key.to_owned(), v)
+        self.member(Cow::Borrowed(key), v)
     }
     fn end(self) -> Result<(), Error> {
         self.close()
@@ -499,7 +524,7 @@ mod tests {
             any::<i64>().prop_map(Value::from),
             any::<u64>().prop_map(Value::from),
             any::<f64>().prop_map(Value::from),
-            ".{0,6}".prop_map(Value::String),
+            ".{0,24}".prop_map(Value::String),
         ];
         leaf.prop_recursive(4, 40, 6, |inner| {
             prop_oneof![
