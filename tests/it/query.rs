@@ -1425,3 +1425,45 @@ fn claims_sort_and_group_by_fields_they_do_not_show() {
         assert!(grouped.len() > 1, "group by {field}: {grouped:?}");
     }
 }
+
+/// `sort F | limit N` keeps only the best N claims while it reads (a bounded selection):
+/// its rows are, in order, the first N of the whole sorted list, equal keys in log order,
+/// for every kind of field (numbers, figures, dates, text), both directions, a cut of none,
+/// one, a few or more than there are, with a filter before and steps after.
+#[test]
+fn sort_then_limit_keeps_the_first_rows_of_the_whole_sort() {
+    let dir = scratch("sort-limit");
+    let log = seeded(&dir);
+    let rows = |q: &str| -> Vec<serde_json::Value> {
+        let r = reckon(&log, &["query", "--format", "json", q], None);
+        assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["rows"].as_array().unwrap().clone()
+    };
+    let mut compared = 0;
+    for field in ["value", "said_on", "as_of", "subject", "origin", "seq"] {
+        for dir in ["", " desc"] {
+            for filter in ["", " where value > 300"] {
+                let whole = rows(&format!("claims{filter} | sort {field}{dir}"));
+                assert!(whole.len() > 5, "{field}{dir}{filter}");
+                for n in [0usize, 1, 4, 100] {
+                    let cut = rows(&format!("claims{filter} | sort {field}{dir} | limit {n}"));
+                    let expected = &whole[..n.min(whole.len())];
+                    assert_eq!(cut, expected, "sort {field}{dir} | limit {n}{filter}");
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(compared, 96);
+    // Steps after the cut see only the rows kept.
+    let whole = rows("claims | sort said_on desc | show seq, value");
+    let cut = rows("claims | sort said_on desc | limit 3 | show seq, value");
+    assert_eq!(cut, whole[..3]);
+    let counted = rows("claims | sort value | limit 4 | count");
+    assert_eq!(counted, [serde_json::json!({"count": 4})]);
+    let resorted = rows("claims | sort value desc | limit 5 | sort seq");
+    let mut expected: Vec<_> = rows("claims | sort value desc")[..5].to_vec();
+    expected.sort_by_key(|r| r["seq"].as_u64());
+    assert_eq!(resorted, expected);
+}

@@ -979,6 +979,66 @@ fn claim_fields_read(q: &Query) -> Vec<Field> {
     fields.into_iter().collect()
 }
 
+/// The first `n` of `items` once sorted by `key` (descending with `desc`), as a stable sort
+/// then a cut would leave them (equal keys in the order given), without sorting or keeping
+/// the rest: a heap of the best `n` so far, its worst on top.
+fn best<'i, T>(
+    items: impl Iterator<Item = &'i T>,
+    n: usize,
+    key: &dyn Fn(&T) -> Cell,
+    desc: bool,
+) -> Vec<&'i T> {
+    /// An item's sort cell and place: ordered worst last (greatest).
+    struct Ranked<'i, T> {
+        cell: Cell,
+        at: usize,
+        desc: bool,
+        item: &'i T,
+    }
+    impl<T> Ranked<'_, T> {
+        fn order(&self, other: &Self) -> std::cmp::Ordering {
+            let by_key = self.cell.key().cmp(&other.cell.key());
+            let by_key = if self.desc { by_key.reverse() } else { by_key };
+            by_key.then(self.at.cmp(&other.at))
+        }
+    }
+    impl<T> PartialEq for Ranked<'_, T> {
+        fn eq(&self, other: &Self) -> bool {
+            self.order(other).is_eq()
+        }
+    }
+    impl<T> Eq for Ranked<'_, T> {}
+    impl<T> PartialOrd for Ranked<'_, T> {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl<T> Ord for Ranked<'_, T> {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.order(other)
+        }
+    }
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut heap: std::collections::BinaryHeap<Ranked<'i, T>> = std::collections::BinaryHeap::new();
+    for (at, item) in items.enumerate() {
+        let ranked = Ranked {
+            cell: key(item),
+            at,
+            desc,
+            item,
+        };
+        if heap.len() < n {
+            heap.push(ranked);
+        } else if heap.peek().is_some_and(|worst| ranked < *worst) {
+            heap.pop();
+            heap.push(ranked);
+        }
+    }
+    heap.into_sorted_vec().into_iter().map(|r| r.item).collect()
+}
+
 /// `q` answered from `state`, the fold of a log of `len` entries.
 fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<Answer, QueryError> {
     let basis = Basis {
@@ -1011,7 +1071,7 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
                 .as_ref()
                 .is_some_and(|e| e.mentions(&[Field::State, Field::Status]));
             let mut withdrawn = 0usize;
-            let items = state
+            let kept = state
                 .claims
                 .iter()
                 .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(state, r, e)))
@@ -1019,9 +1079,20 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
                     let live = all_states || claim_status(r) == "live";
                     withdrawn += usize::from(!live);
                     live
-                })
-                .map(|r| fields.iter().map(|f| claim_cell(state, r, *f)).collect())
-                .collect();
+                });
+            let row = |r: &Recorded<'_>| fields.iter().map(|f| claim_cell(state, r, *f)).collect();
+            let items = match q.steps.as_slice() {
+                // The best few by one field: only they are made into rows, in the order the
+                // sort gives them (the steps then sort and cut them again, to the same rows).
+                [Step::Sort(f, desc), Step::Limit(n), ..] => {
+                    let n = usize::try_from(*n).unwrap_or(usize::MAX);
+                    best(kept, n, &|r| claim_cell(state, r, *f), *desc)
+                        .into_iter()
+                        .map(row)
+                        .collect()
+                }
+                _ => kept.map(row).collect(),
+            };
             if withdrawn > 0 {
                 notes.push(format!(
                     "{LEFT_OUT}{withdrawn} retracted or superseded {} (ask with `where state != live`)",
