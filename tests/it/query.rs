@@ -757,16 +757,38 @@ fn whole_log_conflicts_read_the_words_of_their_rows() {
 
 /// A question about the conflicts of the whole log (folded lean) takes every origin's record
 /// from a saved index that holds them (the records its reconciliation would
-/// learn), and answers byte for byte what a reader with nothing saved answers; with `valid`
-/// (which changes what they are learned from) or `at` it learns them again.
+/// learn), and answers byte for byte what a reader with nothing saved answers; an index that
+/// holds none (a claims question made it) is given those it learns, the same bytes a figures
+/// question saves; with `valid` (which changes what they are learned from) or `at` it learns
+/// them again.
 #[test]
 fn whole_log_conflicts_take_the_saved_records() {
     let dir = scratch("conflicts-records");
     let log = seeded(&dir);
     let cache = dir.join("cache");
     settle(&log);
-    // A figures question saves an index with every origin's record.
-    ask_traced(&log, &cache, "figures pows/ukraine/held-by-russia");
+    // A claims question saves an index without records; conflicts learn and save them.
+    ask_traced(
+        &log,
+        &cache,
+        "claims where subject = pows/ukraine/held-by-russia",
+    );
+    let (learned, _) = ask_traced(&log, &cache, "conflicts");
+    assert!(
+        learned
+            .stderr
+            .contains("learned every origin's record and saved them in the index"),
+        "{}",
+        learned.stderr
+    );
+    // A figures question saves an index with every origin's record: the same bytes.
+    let by_figures = dir.join("by-figures");
+    ask_traced(&log, &by_figures, "figures pows/ukraine/held-by-russia");
+    assert_eq!(
+        std::fs::read(cache_file(&cache)).unwrap(),
+        std::fs::read(cache_file(&by_figures)).unwrap(),
+        "the records learned by a whole-log conflicts question are those figures save"
+    );
     for (q, took) in [
         ("conflicts", true),
         ("conflicts where status = contested | limit 3", true),

@@ -23,12 +23,16 @@ fn trace(answer: &reckon_query::Answer) {
                 "read the whole log folded lean, learned every origin's record and saved them in the index"
                     .to_owned()
             }
-            reckon_query::Read::LeanShown { entries, records } => format!(
+            reckon_query::Read::LeanShown {
+                entries,
+                records,
+                learned,
+            } => format!(
                 "read the whole log folded lean{}, then the words of the {entries} claims of the rows from their lines",
-                if records {
-                    ", every origin's record from the saved index"
-                } else {
-                    ""
+                match (records, learned) {
+                    (_, true) => ", learned every origin's record and saved them in the index",
+                    (true, false) => ", every origin's record from the saved index",
+                    (false, false) => "",
                 }
             ),
             reckon_query::Read::WholeLogSavedRecords => {

@@ -75,8 +75,11 @@ pub enum Read {
     LeanShown {
         /// Claims whose words were read.
         entries: usize,
-        /// Every origin's record was taken from the saved index.
+        /// Every origin's record came through the saved index: taken from it, or
+        /// (`learned`) learned from the fold and saved in it, which held none.
         records: bool,
+        /// The records were learned and saved in the index.
+        learned: bool,
     },
     /// Through the saved index: this many entries, each re-hashed.
     Index {
@@ -413,12 +416,14 @@ fn run_lean_showing_words(
     a.read = Read::LeanShown {
         entries,
         records: false,
+        learned: false,
     };
     Ok(Some(a))
 }
 
 /// A question about the conflicts of every subject: answered from the whole log folded lean
-/// (with every origin's record from the saved index, as [`saved_records`] takes them), then
+/// (every origin's record through the saved index, as [`index_records`] takes or learns
+/// them), then
 /// the words of the claims its rows show read again from their lines ([`put_words`]) and put
 /// in their columns. `None` for any other question.
 fn run_lean_conflicts(
@@ -428,15 +433,18 @@ fn run_lean_conflicts(
     if !matches!(q.source, Source::Conflicts(_)) {
         return Ok(None);
     }
-    let records = saved_records(q, snap);
-    let took = records.is_some();
+    let index = as_it_is(q)
+        .then(|| reckon_index::Index::open(snap).ok())
+        .flatten();
     let mut spans = Vec::new();
-    let (len, state, _) =
+    let (len, state, head) =
         whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(q, len)?;
+    let records = index_records(index, snap, &state, head);
+    let (took, learned) = (records.is_some(), records.as_ref().is_some_and(|r| r.1));
     let ctx = Context {
         head: None,
-        records,
+        records: records.map(|r| r.0),
     };
     let mut a = run_state(q, &state, len, &ctx)?;
     let column = |f: Field| a.columns.iter().position(|c| c == f.name());
@@ -454,6 +462,7 @@ fn run_lean_conflicts(
     a.read = Read::LeanShown {
         entries: read,
         records: took,
+        learned,
     };
     Ok(Some(a))
 }
@@ -836,23 +845,15 @@ fn run_lean(
 /// `reconcile` takes it; an index that holds none (a claims question made it, or it was
 /// brought forward over appends) is given those this fold learns, for the next question.
 fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<Answer, RunError> {
-    use std::sync::Arc;
     let index = as_it_is(q)
         .then(|| reckon_index::Index::open(snap).ok())
         .flatten();
     let (len, state, head) = whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
     at_within(q, len)?;
-    let (records, read) = match index {
-        Some(index) if index.records().is_some() => (
-            index.records().map(|r| Arc::new(r.clone())),
-            Read::LeanRecords { learned: false },
-        ),
-        Some(index) if index.head() == head => {
-            let records = reckon_reconcile::estimate_records(&state, &Options::default());
-            index.save_records(snap, &records);
-            (Some(Arc::new(records)), Read::LeanRecords { learned: true })
-        }
-        _ => (None, Read::WholeLog),
+    let records = index_records(index, snap, &state, head);
+    let read = match records {
+        Some((_, learned)) => Read::LeanRecords { learned },
+        None => Read::WholeLog,
     };
     let mut answer = run_state(
         q,
@@ -860,12 +861,38 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
         len,
         &Context {
             head: None,
-            records,
+            records: records.map(|r| r.0),
         },
     )?;
     answer.read = read;
     std::mem::forget(state);
     Ok(answer)
+}
+
+/// Every origin's record for a question about every subject of the log as it is, through
+/// `index` (opened before the fold, only for a question with no `at`, `known` or `valid`):
+/// taken from it when it holds them; else, when it was made for this very log (`head`),
+/// learned from the fold (the fit the question's reconciliation would make) and saved in it
+/// for the next question or `reconcile` (`true` with them). `None`: the question fits them
+/// itself.
+fn index_records(
+    index: Option<reckon_index::Index>,
+    snap: &reckon_ledger::Snapshot<'_>,
+    state: &State<'_>,
+    head: reckon_ledger::Head,
+) -> Option<(std::sync::Arc<reckon_reconcile::Records>, bool)> {
+    use std::sync::Arc;
+    match index {
+        Some(index) if index.records().is_some() => {
+            index.records().map(|r| (Arc::new(r.clone()), false))
+        }
+        Some(index) if index.head() == head => {
+            let records = reckon_reconcile::estimate_records(state, &Options::default());
+            index.save_records(snap, &records);
+            Some((Arc::new(records), true))
+        }
+        _ => None,
+    }
 }
 
 /// The whole log folded lean as of `at` and `known` (from the saved folded snapshot when it
