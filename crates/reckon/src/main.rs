@@ -921,9 +921,23 @@ fn reconciled(
 ) -> Result<(), Failure> {
     // `explain`'s JSON is `reconcile`'s, made the same way.
     if which == Which::Explain && a.format.not_csv().map_err(usage)? == Format::Human {
-        return with_reconciliation(log, a, &mut |state, r, words| {
-            reckon_render::recon::explain_fetching(state, r, words, &mut *print)
-        });
+        let snapshot = log.snapshot().map_err(ledger)?;
+        if let Some(part) = subjects_part(&snapshot, a, false)?
+            && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
+        {
+            return reckon_render::recon::explain_fetching(
+                &state,
+                &r,
+                &|_, show| Ok(show(&[])),
+                print,
+            );
+        }
+        return reconciled_streamed(
+            &snapshot,
+            a,
+            print,
+            reckon_render::recon::explain_reports_fetching,
+        );
     }
     let csv = a.format == FormatArg::Csv;
     let format: Format = if csv {
@@ -938,7 +952,12 @@ fn reconciled(
         if let Some((state, r)) = part.as_ref().and_then(|p| reconcile_part(p, a, &|s| s)) {
             return reckon_render::recon::reconcile_into(&state, &r, format, print);
         }
-        return reconciled_json(&snapshot, a, print);
+        return reconciled_streamed(
+            &snapshot,
+            a,
+            print,
+            reckon_render::recon::reconcile_json_fetching,
+        );
     }
     let cells = if csv {
         reckon_render::recon::csv_cells
@@ -1023,13 +1042,25 @@ fn lean_fold(
     folded.map(|(_, state)| state)
 }
 
-/// `reconcile --format json`: a lean fold that keeps where each entry's line is, then the
-/// whole claims a batch of subjects shows read again from those lines (each re-hashed and
-/// matched to the pass that checked it), so that a million decoded entries are never held.
-fn reconciled_json(
+/// How a streamed answer writes a reconciliation's reports as they are made, reading the
+/// words of the claims it shows.
+type WriteReports<P> = fn(
+    &reckon_reconcile::State<'_>,
+    &mut reckon_reconcile::Reports<'_, '_>,
+    &reckon_render::recon::Fetch<'_, Failure>,
+    &mut P,
+) -> Result<(), Failure>;
+
+/// `reconcile --format json` and `explain` of the whole log: a lean fold that keeps where
+/// each entry's line is, then each batch of reports written by `write` as it is made, with
+/// the whole claims it shows read again from their lines (each re-hashed and matched to the
+/// pass that checked it), so that neither a million decoded entries nor every report is
+/// ever held.
+fn reconciled_streamed<P: FnMut(&str) -> Result<(), Failure>>(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
-    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+    print: &mut P,
+    write: WriteReports<P>,
 ) -> Result<(), Failure> {
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
     let state = lean_state(snapshot, a, Some(&mut spans))?;
@@ -1039,8 +1070,7 @@ fn reconciled_json(
     matched(&state, pattern.as_ref(), reports.is_empty())?;
     save_records(snapshot, unsaved, pattern.as_ref(), &reports.records);
     let fetch = words_of(snapshot, &state, &spans);
-    let printed =
-        reckon_render::recon::reconcile_json_fetching(&state, &mut reports, &fetch, print);
+    let printed = write(&state, &mut reports, &fetch, print);
     drop(fetch);
     // As for the table: the process's exit frees the state at once.
     std::mem::forget(reports);

@@ -253,12 +253,16 @@ fn tolerance_text(t: Tolerance) -> String {
 /// The header line every reconciler answer starts with: which log position it was computed
 /// for, and the defaults in force.
 pub fn position_line<S>(r: &Reconciliation<S>) -> String {
-    let head = r.head.map_or("empty log".into(), |h| {
+    position_line_at(r.position, r.head)
+}
+
+/// [`position_line`] of a reconciliation at `position` with `head`.
+fn position_line_at(position: u64, head: Option<reckon_claim::EntryHash>) -> String {
+    let head = head.map_or("empty log".into(), |h| {
         format!("head {}", &h.to_hex()[..12])
     });
     format!(
-        "log position {} ({head}); each figure describes the latest as_of of its claims; default tolerance {}\n",
-        r.position,
+        "log position {position} ({head}); each figure describes the latest as_of of its claims; default tolerance {}\n",
         tolerance_text(Tolerance::DEFAULT)
     )
 }
@@ -989,10 +993,15 @@ const BATCH_PER_CORE: usize = RENDER_PER * 2;
 /// fetched. While one batch is written (on the calling thread, which `emit` may be tied to),
 /// the next is made on the pool's threads.
 fn stream_batches<E: Send>(
-    (position, head): (u64, Option<reckon_claim::EntryHash>),
+    at: (u64, Option<reckon_claim::EntryHash>),
     next: &mut (dyn FnMut() -> Option<Result<Vec<String>, E>> + Send),
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    stream_framed(&json_frame(at), next, emit)
+}
+
+/// The ends of a reconciliation's JSON at `position` with `head`, around its subjects.
+fn json_frame((position, head): (u64, Option<reckon_claim::EntryHash>)) -> Frame {
     let fixed = json!({
         "default_tolerance": Tolerance::DEFAULT.to_string(),
         "format": crate::JSON_FORMAT,
@@ -1002,13 +1011,12 @@ fn stream_batches<E: Send>(
     // The fixed keys sort before "subjects": print them, then open the list.
     let fixed = serde_json::to_string_pretty(&fixed).unwrap_or_default();
     let fixed = fixed.strip_suffix("\n}").unwrap_or(&fixed);
-    let frame = Frame {
+    Frame {
         open: format!("{fixed},\n  \"subjects\": ["),
         close_empty: "]\n}\n".to_owned(),
         close: "\n  ]\n}\n".to_owned(),
         items_in_json: true,
-    };
-    stream_framed(&frame, next, emit)
+    }
 }
 
 /// What a streamed answer's items are written between.
@@ -1310,10 +1318,48 @@ pub fn reconcile_json_fetching<E: Send>(
     fetch: &Fetch<'_, E>,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    let frame = json_frame((reports.position, reports.head));
+    let write = |s: &SubjectReport, whole: &Whole<'_, '_>, out: &mut String| {
+        out.push_str(",\n    ");
+        write_subject(out, 2, state, s, whole);
+    };
+    reports_fetching(reports, &frame, fetch, &write, emit)
+}
+
+/// [`explain`]'s text of a lean state's reports, each batch written as it is made (see
+/// [`reconcile_json_fetching`]): the reports of a large log are never all held. The same
+/// bytes as [`explain_fetching`] of the whole reconciliation.
+pub fn explain_reports_fetching<E: Send>(
+    state: &State<'_>,
+    reports: &mut reckon_reconcile::Reports<'_, '_>,
+    fetch: &Fetch<'_, E>,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let frame = Frame {
+        open: position_line_at(reports.position, reports.head),
+        close_empty: String::new(),
+        close: String::new(),
+        items_in_json: false,
+    };
+    let write = |s: &SubjectReport, whole: &Whole<'_, '_>, out: &mut String| {
+        explain_subject(out, state, s, whole);
+    };
+    reports_fetching(reports, &frame, fetch, &write, emit)
+}
+
+/// Each batch of `reports` made, the words of the claims it shows read by `fetch`, and its
+/// subjects written by `write`, between `frame`'s ends; the next batch is made while one is
+/// written.
+fn reports_fetching<E: Send>(
+    reports: &mut reckon_reconcile::Reports<'_, '_>,
+    frame: &Frame,
+    fetch: &Fetch<'_, E>,
+    write: &(dyn Fn(&SubjectReport, &Whole<'_, '_>, &mut String) + Sync),
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let size = BATCH_PER_CORE * rayon::current_num_threads().max(1);
-    let at = (reports.position, reports.head);
-    stream_batches(
-        at,
+    stream_framed(
+        frame,
         &mut || {
             let group = reports.next_batch(size);
             if group.is_empty() {
@@ -1328,8 +1374,7 @@ pub fn reconcile_json_fetching<E: Send>(
                 with_words(fetch, wanted, &mut |whole, claims| {
                     let mut out = String::with_capacity(ROOM_PER_CLAIM * claims);
                     for s in subjects {
-                        out.push_str(",\n    ");
-                        write_subject(&mut out, 2, state, s, whole);
+                        write(s, whole, &mut out);
                     }
                     out
                 })
