@@ -105,19 +105,9 @@ pub fn answer_table_into<E>(
     out.push_str(&basis_line(a, false));
     out.push('\n');
     for (k, r) in rows().enumerate() {
-        let start = out.len();
-        for (c, cell) in r.iter().enumerate() {
-            let text = table_text(cell, k > 0 && Some(c) == hash);
-            out.push_str(&text);
-            if c + 1 < cols {
-                let pad = widths[c] - text.chars().count();
-                out.extend(std::iter::repeat_n(' ', pad + 2));
-            }
-        }
-        // Trailing blanks (empty last cells, or the last cell's own) are cut.
-        let kept = start + out[start..].trim_end().len();
-        out.truncate(kept);
-        out.push('\n');
+        let cells = r.iter().enumerate();
+        let texts = cells.map(|(c, cell)| table_text(cell, k > 0 && Some(c) == hash));
+        crate::recon::push_row(&mut out, texts, &widths);
         if out.len() >= PIECE {
             emit(&out)?;
             out.clear();
@@ -273,14 +263,7 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
             rows.extend(a.rows.iter().map(|r| {
                 r.iter()
                     .enumerate()
-                    .map(|(k, c)| {
-                        let text = c.to_string().replace('\n', " ");
-                        if Some(k) == hash {
-                            text.chars().take(12).collect()
-                        } else {
-                            text
-                        }
-                    })
+                    .map(|(k, c)| table_text(c, Some(k) == hash).into_owned())
                     .collect()
             }));
             if let Some(w) = width {

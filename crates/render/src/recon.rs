@@ -304,20 +304,31 @@ pub fn table(rows: &[Vec<String>]) -> String {
     let cols = widths.len();
     let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 2 * cols));
     for r in rows {
-        let start = out.len();
-        for (c, cell) in r.iter().enumerate() {
-            out.push_str(cell);
-            if c + 1 < cols {
-                let pad = widths[c] - cell.chars().count();
-                out.extend(std::iter::repeat_n(' ', pad + 2));
-            }
-        }
-        // Trailing blanks (empty last cells, or the last cell's own) are cut.
-        let kept = start + out[start..].trim_end().len();
-        out.truncate(kept);
-        out.push('\n');
+        push_row(&mut out, r, &widths);
     }
     out
+}
+
+/// One row of an aligned table appended to `out`, with its line break: each cell but the last
+/// padded to its column's width (`widths`, measured in characters) and two spaces more, and
+/// the row's trailing blanks (empty last cells, or the last cell's own) cut.
+pub(crate) fn push_row<S: AsRef<str>>(
+    out: &mut String,
+    cells: impl IntoIterator<Item = S>,
+    widths: &[usize],
+) {
+    let start = out.len();
+    for (c, cell) in cells.into_iter().enumerate() {
+        let cell = cell.as_ref();
+        out.push_str(cell);
+        if c + 1 < widths.len() {
+            let pad = widths[c] - cell.chars().count();
+            out.extend(std::iter::repeat_n(' ', pad + 2));
+        }
+    }
+    let kept = start + out[start..].trim_end().len();
+    out.truncate(kept);
+    out.push('\n');
 }
 
 /// Cuts the widest cells of `rows` (a header first) with `…` until a table of them fits in
