@@ -78,6 +78,15 @@ fn table_text(c: &Cell, hash: bool) -> Cow<'_, str> {
     text
 }
 
+/// What follows an answer's table: how many rows, then its notes.
+fn table_end(a: &Answer, out: &mut String) {
+    let n = a.rows.len();
+    out.push_str(&format!("({n} row{})\n", if n == 1 { "" } else { "s" }));
+    for note in &a.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+}
+
 /// An answer as an aligned table for a pipe (see [`answer_in`]: not cut to a terminal's
 /// width, not a saved answer), handed to `emit` a piece at a time: the column widths are
 /// measured in a first pass over the cells and the rows written in a second, so no row is
@@ -113,14 +122,7 @@ pub fn answer_table_into<E>(
             out.clear();
         }
     }
-    out.push_str(&format!(
-        "({} row{})\n",
-        a.rows.len(),
-        if a.rows.len() == 1 { "" } else { "s" }
-    ));
-    for n in &a.notes {
-        out.push_str(&format!("note: {n}\n"));
-    }
+    table_end(a, &mut out);
     emit(&out)
 }
 
@@ -280,14 +282,7 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
             } else {
                 out.push_str(&crate::recon::table(&rows));
             }
-            out.push_str(&format!(
-                "({} row{})\n",
-                a.rows.len(),
-                if a.rows.len() == 1 { "" } else { "s" }
-            ));
-            for n in &a.notes {
-                out.push_str(&format!("note: {n}\n"));
-            }
+            table_end(a, &mut out);
             out
         }
     }
