@@ -114,9 +114,11 @@ struct Group {
     prepared: Prepared,
 }
 
-/// What each claim of a group means, in group order: made when the group is built and again
-/// when it is reported, never kept between (three values a claim, for every claim of the log,
-/// while the reliability fit runs).
+/// What each claim of a group means, in group order: made when the group is built, and
+/// handed to its report when the group is built as its report is made (the records known
+/// beforehand); a group built to learn the records makes them again when it is reported,
+/// never kept between (three values a claim, for every claim of the log, while the
+/// reliability fit runs).
 struct Measures {
     intervals: Vec<Option<Interval>>,
     /// What each claim is consistent with: its interval, widened for a round figure that may
@@ -291,39 +293,53 @@ pub fn reconcile_reports<'r, 'a>(
     );
     let keep =
         |s: &Subject| opts.records.is_none() || selects(s) || parts::is_needed(needed.as_ref(), s);
-    let (groups, claim_origin, origin_names) = grouped(state, opts, &keep);
-    let records: Vec<Record> = match &opts.records {
-        Some(known) => origin_names
-            .iter()
-            .map(|n| known.get(*n).copied().unwrap_or_else(Record::unknown))
-            .collect(),
-        None => learn_records(state, &groups, &origin_names, opts),
+    let (pending, claim_origin, origin_names) = grouped(state, &keep);
+    // With the records known, each group is built when its report is made.
+    let (pending, records): (Vec<Pending<'r>>, Vec<Record>) = match &opts.records {
+        Some(known) => (
+            pending,
+            origin_names
+                .iter()
+                .map(|n| known.get(*n).copied().unwrap_or_else(Record::unknown))
+                .collect(),
+        ),
+        None => {
+            let groups = built(state, pending, &claim_origin, opts);
+            let records = learn_records(state, &groups, &origin_names, opts);
+            (
+                groups
+                    .into_iter()
+                    .map(|g| Pending::Built(Box::new(g)))
+                    .collect(),
+                records,
+            )
+        }
     };
     let names: Vec<std::sync::Arc<str>> = origin_names
         .iter()
         .map(|n| std::sync::Arc::from(*n))
         .collect();
-    let chosen: Vec<Group> = groups
+    let chosen: Vec<Pending<'r>> = pending
         .into_iter()
-        .filter(|g| selects(&g.subject) || parts::is_needed(needed.as_ref(), &g.subject))
+        .filter(|g| selects(g.key().0) || parts::is_needed(needed.as_ref(), g.key().0))
         .collect();
     let mut used: Vec<u32> = chosen
         .iter()
-        .flat_map(|g| g.claims.iter().map(|&i| claim_origin[i]))
+        .flat_map(|g| g.claims().iter().map(|&i| claim_origin[i]))
         .collect();
     used.sort_unstable();
     used.dedup();
     // The groups chosen for a subject outside every sum are all selected ones.
     let members = parts::members(state);
-    let (kept, alone): (Vec<Group>, Vec<Group>) = if members.is_empty() {
+    let (kept, alone): (Vec<Pending<'r>>, Vec<Pending<'r>>) = if members.is_empty() {
         (Vec::new(), chosen)
     } else {
         chosen
             .into_iter()
-            .partition(|g| members.contains(&g.subject))
+            .partition(|g| members.contains(g.key().0))
     };
     let mut kept: Vec<SubjectReport> = par_map(kept, |g| {
-        report(state, &g, &claim_origin, &names, &records, opts)
+        g.report(state, &claim_origin, (&names, &records), opts)
     });
     parts::apply(state, &mut kept, opts);
     kept.retain(|s| selects(&s.subject));
@@ -331,7 +347,7 @@ pub fn reconcile_reports<'r, 'a>(
     for (s, o) in kept.iter_mut().zip(others) {
         s.other_units = o;
     }
-    let others = other_units(&alone, |g| (&g.subject, g.unit.as_str()));
+    let others = other_units(&alone, Pending::key);
     Reports {
         position: state.position,
         head: state.head,
@@ -352,7 +368,8 @@ pub fn reconcile_reports<'r, 'a>(
 
 /// Every origin's record over the whole state: what [`Options::records`] takes.
 pub fn estimate_records(state: &State<'_>, opts: &Options) -> Records {
-    let (groups, _, origin_names) = grouped(state, opts, &|_| true);
+    let (pending, claim_origin, origin_names) = grouped(state, &|_| true);
+    let groups = built(state, pending, &claim_origin, opts);
     let records = learn_records(state, &groups, &origin_names, opts);
     origin_names
         .iter()
@@ -415,13 +432,11 @@ fn learn_records(
     records
 }
 
-type Grouped<'s> = (Vec<Group>, Vec<u32>, Vec<&'s str>);
+type Grouped<'s> = (Vec<Pending<'s>>, Vec<u32>, Vec<&'s str>);
 
-fn grouped<'s>(
-    state: &'s State<'_>,
-    opts: &Options,
-    keep: &dyn Fn(&Subject) -> bool,
-) -> Grouped<'s> {
+/// Every claim's origin number, the origins' names, and each (canonical subject, unit) that
+/// `keep` keeps with its claims (a group not built yet), in order.
+fn grouped<'s>(state: &'s State<'_>, keep: &dyn Fn(&Subject) -> bool) -> Grouped<'s> {
     // Names are shared between claims (see `state::Names`), so most lookups are by address;
     // the name itself decides, so two copies of one name still meet.
     let mut origin_at: HashMap<usize, u32, FxBuild> = HashMap::default();
@@ -483,12 +498,89 @@ fn grouped<'s>(
             m.push(i);
         }
     }
-    let mut keyed: Vec<((&Subject, &str), Vec<usize>)> = keys.into_iter().zip(members).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let groups: Vec<Group> = par_map(keyed, |((subject, unit), claims)| {
-        build_group(state, subject, unit, claims, &claim_origin, opts)
-    });
-    (groups, claim_origin, origin_names)
+    let mut keyed: Vec<Pending<'s>> = keys
+        .into_iter()
+        .zip(members)
+        .map(|((subject, unit), claims)| Pending::Claims {
+            subject,
+            unit,
+            claims,
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+    (keyed, claim_origin, origin_names)
+}
+
+/// Every group of `pending`, built on all cores.
+fn built(
+    state: &State<'_>,
+    pending: Vec<Pending<'_>>,
+    claim_origin: &[u32],
+    opts: &Options,
+) -> Vec<Group> {
+    par_map(pending, |p| p.build(state, claim_origin, opts).0)
+}
+
+/// A group to report: built already (its claims were needed to learn the records), or only
+/// its claims, built when its turn comes, so that its measures are made once for the group
+/// and its report and the groups of a large log are never all held.
+enum Pending<'s> {
+    Built(Box<Group>),
+    Claims {
+        subject: &'s Subject,
+        unit: &'s str,
+        /// Its claims, in log order.
+        claims: Vec<usize>,
+    },
+}
+
+impl Pending<'_> {
+    fn key(&self) -> (&Subject, &str) {
+        match self {
+            Pending::Built(g) => (&g.subject, g.unit.as_str()),
+            Pending::Claims { subject, unit, .. } => (subject, unit),
+        }
+    }
+
+    fn claims(&self) -> &[usize] {
+        match self {
+            Pending::Built(g) => &g.claims,
+            Pending::Claims { claims, .. } => claims,
+        }
+    }
+
+    /// The group, with its claims' measures when they were made for it just now.
+    fn build(
+        self,
+        state: &State<'_>,
+        claim_origin: &[u32],
+        opts: &Options,
+    ) -> (Group, Option<Measures>) {
+        match self {
+            Pending::Built(g) => (*g, None),
+            Pending::Claims {
+                subject,
+                unit,
+                claims,
+            } => {
+                let (g, m) = build_group(state, subject, unit, claims, claim_origin, opts);
+                (g, Some(m))
+            }
+        }
+    }
+
+    /// Its report: the group built now if it was not, its measures made once.
+    fn report(
+        self,
+        state: &State<'_>,
+        claim_origin: &[u32],
+        (names, records): (&[std::sync::Arc<str>], &[Record]),
+        opts: &Options,
+    ) -> SubjectReport {
+        let (g, m) = self.build(state, claim_origin, opts);
+        let m = m.unwrap_or_else(|| g.measures(state));
+        report(state, &g, &m, claim_origin, names, records, opts)
+    }
 }
 
 /// Where a name is in memory: the same for every claim that shares its copy. Each name is
@@ -518,7 +610,7 @@ pub struct Reports<'r, 'a> {
     numbered: Vec<Record>,
     /// The groups of the subjects outside every sum still to report, each with the other
     /// units of its subject.
-    alone: std::iter::Zip<std::vec::IntoIter<Group>, std::vec::IntoIter<Vec<String>>>,
+    alone: std::iter::Zip<std::vec::IntoIter<Pending<'r>>, std::vec::IntoIter<Vec<String>>>,
     /// The reports of the members of sums still to hand out.
     kept: std::iter::Peekable<std::vec::IntoIter<SubjectReport>>,
     left: usize,
@@ -543,7 +635,8 @@ impl Reports<'_, '_> {
     /// the members of sums that come among or before them (every one left, with the last
     /// batch). Empty when there are none left.
     pub fn next_batch(&mut self, most: usize) -> Vec<SubjectReport> {
-        let groups: Vec<(Group, Vec<String>)> = self.alone.by_ref().take(most.max(1)).collect();
+        let groups: Vec<(Pending<'_>, Vec<String>)> =
+            self.alone.by_ref().take(most.max(1)).collect();
         // The kept reports that come before each group.
         let before: Vec<Vec<SubjectReport>> = groups
             .iter()
@@ -551,7 +644,7 @@ impl Reports<'_, '_> {
                 let mut v = Vec::new();
                 while let Some(s) = self
                     .kept
-                    .next_if(|s| (&s.subject, &s.unit) < (&g.subject, &g.unit))
+                    .next_if(|s| (&s.subject, s.unit.as_str()) < g.key())
                 {
                     v.push(s);
                 }
@@ -568,7 +661,7 @@ impl Reports<'_, '_> {
                 .into_par_iter()
                 .with_min_len(8)
                 .map(|(g, others)| {
-                    let mut r = report(state, &g, claim_origin, names, numbered, opts);
+                    let mut r = g.report(state, claim_origin, (names, numbered), opts);
                     r.other_units = others;
                     r
                 })
@@ -623,7 +716,7 @@ fn build_group(
     mut claims: Vec<usize>,
     claim_origin: &[u32],
     opts: &Options,
-) -> Group {
+) -> (Group, Measures) {
     claims.sort_unstable();
     let def = state.defs.get(subject);
     let tolerance = def.and_then(|d| d.tolerance).unwrap_or(opts.tolerance);
@@ -632,9 +725,7 @@ fn build_group(
         .and_then(|d| d.window)
         .map_or(kind.default_window(), |w| w.days());
     let ranges = (kind == Kind::Range).then(|| distinct_ranges(state, &claims, tolerance));
-    let Measures {
-        intervals, reach, ..
-    } = Measures::of(
+    let m = Measures::of(
         state,
         subject,
         &claims,
@@ -643,7 +734,7 @@ fn build_group(
     );
     let counted = |k: usize| {
         let r = &state.claims[claims[k]];
-        r.is_live() && r.claim.modality == Modality::Asserted && intervals[k].is_some()
+        r.is_live() && r.claim.modality == Modality::Asserted && m.intervals[k].is_some()
     };
     // The figure describes the time asked for, else the latest time any counted claim speaks of.
     let latest = (0..claims.len())
@@ -662,13 +753,13 @@ fn build_group(
         .collect();
     let votes: Vec<(Interval, u32)> = (0..claims.len())
         .filter(|&k| eligible[k])
-        .filter_map(|k| reach[k].map(|iv| (iv, claim_origin[claims[k]])))
+        .filter_map(|k| m.reach[k].map(|iv| (iv, claim_origin[claims[k]])))
         .collect();
     let ballots: Vec<Vote> = (0..claims.len())
         .filter(|&k| eligible[k])
         .filter_map(|k| {
             let claim = &state.claims[claims[k]].claim;
-            reach[k].map(|interval| Vote {
+            m.reach[k].map(|interval| Vote {
                 interval,
                 origin: claim_origin[claims[k]],
                 said: claim.said_on.start().days_since_epoch(),
@@ -680,7 +771,7 @@ fn build_group(
     let mut distinct: Vec<u32> = votes.iter().map(|v| v.1).collect();
     distinct.sort_unstable();
     distinct.dedup();
-    Group {
+    let g = Group {
         subject: subject.clone(),
         unit: unit.to_owned(),
         best: best_regions(&votes),
@@ -694,7 +785,8 @@ fn build_group(
         window,
         kind,
         window_set: def.and_then(|d| d.window).is_some(),
-    }
+    };
+    (g, m)
 }
 
 /// Whether claim `k` of a group supports `figure`: it states the same range, for a range
@@ -1007,13 +1099,13 @@ fn weights_of(
 fn report(
     state: &State<'_>,
     g: &Group,
+    m: &Measures,
     claim_origin: &[u32],
     names: &[std::sync::Arc<str>],
     records: &[Record],
     opts: &Options,
 ) -> SubjectReport {
     let def = state.defs.get(&g.subject);
-    let m = &g.measures(state);
     let (figure, status, candidates, tie_break) = match opts.method {
         Method::Count => by_counting(g, records, names),
         Method::Weighted => by_weight(g, records, names, &opts.model),
