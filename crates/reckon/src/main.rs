@@ -186,9 +186,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             } else {
                 a.common.format.not_csv().map_err(usage)?
             };
-            let listed = with_reconciliation(&log, &a.common, &mut |state, r, words| {
-                reckon_render::recon::conflicts_fetching(state, r, format, csv, words, &mut print)
-            })?;
+            let listed = conflicts(&log, &a.common, format, csv, &mut print)?;
             return Ok(u8::from(a.exit_code && listed > 0));
         }
         Command::Explain(a) => reconciled(&log, &a, Which::Explain, &mut print)?,
@@ -736,6 +734,28 @@ fn with_reconciliation<T>(
     answer
 }
 
+/// `reckon conflicts`: from the part of the log behind the subjects its pattern names when
+/// that part can answer, else from the whole log folded lean, its reports written a batch
+/// at a time (see [`reconciled_streamed`]); how many conflicts it listed.
+fn conflicts(
+    log: &Log,
+    a: &ReconcileArgs,
+    format: Format,
+    csv: bool,
+    print: &mut impl FnMut(&str) -> Result<(), Failure>,
+) -> Result<usize, Failure> {
+    use reckon_render::recon::{conflicts_fetching, conflicts_reports_fetching};
+    let snapshot = log.snapshot().map_err(ledger)?;
+    if let Some(part) = subjects_part(&snapshot, a, false)?
+        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
+    {
+        return conflicts_fetching(&state, &r, format, csv, &|_, show| Ok(show(&[])), print);
+    }
+    reconciled_streamed(&snapshot, a, &mut |state, reports, fetch| {
+        conflicts_reports_fetching(state, reports, format, csv, fetch, &mut *print)
+    })
+}
+
 /// The part of the log behind the subjects `a`'s pattern names, read through the saved index
 /// (or an index made by one checked pass, saved for the next question), with every origin's
 /// record learned from the whole log: what a reconciliation of those subjects reads of the
@@ -932,12 +952,9 @@ fn reconciled(
                 print,
             );
         }
-        return reconciled_streamed(
-            &snapshot,
-            a,
-            print,
-            reckon_render::recon::explain_reports_fetching,
-        );
+        return reconciled_streamed(&snapshot, a, &mut |state, reports, fetch| {
+            reckon_render::recon::explain_reports_fetching(state, reports, fetch, &mut *print)
+        });
     }
     let csv = a.format == FormatArg::Csv;
     let format: Format = if csv {
@@ -952,12 +969,9 @@ fn reconciled(
         if let Some((state, r)) = part.as_ref().and_then(|p| reconcile_part(p, a, &|s| s)) {
             return reckon_render::recon::reconcile_into(&state, &r, format, print);
         }
-        return reconciled_streamed(
-            &snapshot,
-            a,
-            print,
-            reckon_render::recon::reconcile_json_fetching,
-        );
+        return reconciled_streamed(&snapshot, a, &mut |state, reports, fetch| {
+            reckon_render::recon::reconcile_json_fetching(state, reports, fetch, &mut *print)
+        });
     }
     let cells = if csv {
         reckon_render::recon::csv_cells
@@ -1042,26 +1056,25 @@ fn lean_fold(
     folded.map(|(_, state)| state)
 }
 
-/// How a streamed answer writes a reconciliation's reports as they are made, reading the
-/// words of the claims it shows.
-type WriteReports<P> = fn(
-    &reckon_reconcile::State<'_>,
-    &mut reckon_reconcile::Reports<'_, '_>,
-    &reckon_render::recon::Fetch<'_, Failure>,
-    &mut P,
-) -> Result<(), Failure>;
+/// How a streamed answer writes a reconciliation's reports as they are made: given the
+/// state, the reports to come and what reads the words of the state's claims.
+type Streamed<'a, T> = dyn FnMut(
+        &reckon_reconcile::State<'_>,
+        &mut reckon_reconcile::Reports<'_, '_>,
+        &reckon_render::recon::Fetch<'_, Failure>,
+    ) -> Result<T, Failure>
+    + 'a;
 
-/// `reconcile --format json` and `explain` of the whole log: a lean fold that keeps where
-/// each entry's line is, then each batch of reports written by `write` as it is made, with
-/// the whole claims it shows read again from their lines (each re-hashed and matched to the
-/// pass that checked it), so that neither a million decoded entries nor every report is
-/// ever held.
-fn reconciled_streamed<P: FnMut(&str) -> Result<(), Failure>>(
+/// `reconcile --format json`, `explain` and `conflicts` of the whole log: a lean fold that
+/// keeps where each entry's line is, then each batch of reports written by `write` as it is
+/// made, with the whole claims it shows read again from their lines (each re-hashed and
+/// matched to the pass that checked it), so that neither a million decoded entries nor
+/// every report is ever held.
+fn reconciled_streamed<T>(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
-    print: &mut P,
-    write: WriteReports<P>,
-) -> Result<(), Failure> {
+    write: &mut Streamed<'_, T>,
+) -> Result<T, Failure> {
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
     let state = lean_state(snapshot, a, Some(&mut spans))?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
@@ -1070,7 +1083,7 @@ fn reconciled_streamed<P: FnMut(&str) -> Result<(), Failure>>(
     matched(&state, pattern.as_ref(), reports.is_empty())?;
     save_records(snapshot, unsaved, pattern.as_ref(), &reports.records);
     let fetch = words_of(snapshot, &state, &spans);
-    let printed = write(&state, &mut reports, &fetch, print);
+    let printed = write(&state, &mut reports, &fetch);
     drop(fetch);
     // As for the table: the process's exit frees the state at once.
     std::mem::forget(reports);

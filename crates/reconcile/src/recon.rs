@@ -361,8 +361,13 @@ pub fn reconcile_reports<'r, 'a>(
         names,
         numbered: records,
         left: alone.len() + kept.len(),
-        alone: alone.into_iter().zip(others),
-        kept: kept.into_iter().peekable(),
+        alone: alone
+            .into_iter()
+            .zip(others)
+            .collect::<Vec<_>>()
+            .into_iter(),
+        kept,
+        kept_next: 0,
     }
 }
 
@@ -610,9 +615,11 @@ pub struct Reports<'r, 'a> {
     numbered: Vec<Record>,
     /// The groups of the subjects outside every sum still to report, each with the other
     /// units of its subject.
-    alone: std::iter::Zip<std::vec::IntoIter<Pending<'r>>, std::vec::IntoIter<Vec<String>>>,
-    /// The reports of the members of sums still to hand out.
-    kept: std::iter::Peekable<std::vec::IntoIter<SubjectReport>>,
+    alone: std::vec::IntoIter<(Pending<'r>, Vec<String>)>,
+    /// The reports of the members of sums, in order; those from `kept_next` on are still to
+    /// hand out (each is handed out as a copy: the others' answers may look them up).
+    kept: Vec<SubjectReport>,
+    kept_next: usize,
     left: usize,
 }
 
@@ -631,6 +638,23 @@ impl Reports<'_, '_> {
         self.left == 0
     }
 
+    /// The subject and unit of every report still to come (the members of sums last).
+    pub fn upcoming(&self) -> impl Iterator<Item = (&Subject, &str)> {
+        let alone = self.alone.as_slice().iter().map(|(g, _)| g.key());
+        let kept = self.kept[self.kept_next..]
+            .iter()
+            .map(|s| (&s.subject, s.unit.as_str()));
+        alone.chain(kept)
+    }
+
+    /// The report of a whole or part of a sum (made before any other, as every one is), if
+    /// it is among the reports selected.
+    pub fn member(&self, subject: &Subject, unit: &str) -> Option<&SubjectReport> {
+        self.kept
+            .iter()
+            .find(|s| &s.subject == subject && s.unit == unit)
+    }
+
     /// The next reports, made on all cores: up to `most` of subjects outside every sum, with
     /// the members of sums that come among or before them (every one left, with the last
     /// batch). Empty when there are none left.
@@ -644,9 +668,11 @@ impl Reports<'_, '_> {
                 let mut v = Vec::new();
                 while let Some(s) = self
                     .kept
-                    .next_if(|s| (&s.subject, s.unit.as_str()) < g.key())
+                    .get(self.kept_next)
+                    .filter(|s| (&s.subject, s.unit.as_str()) < g.key())
                 {
-                    v.push(s);
+                    v.push(s.clone());
+                    self.kept_next += 1;
                 }
                 v
             })
@@ -673,7 +699,8 @@ impl Reports<'_, '_> {
             out.push(r);
         }
         if self.alone.len() == 0 {
-            out.extend(self.kept.by_ref());
+            out.extend(self.kept[self.kept_next..].iter().cloned());
+            self.kept_next = self.kept.len();
         }
         self.left = self.left.saturating_sub(out.len());
         out

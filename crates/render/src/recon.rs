@@ -601,6 +601,26 @@ fn batches_fetching<T: Sync, E: Send>(
     write: &(dyn Fn(&T, &Whole<'_, '_>, &mut String) + Sync),
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    let mut batches = items.chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
+    stream_framed(
+        frame,
+        &mut || {
+            batches
+                .next()
+                .map(|group| fetched(group, fetch, claims, write))
+        },
+        emit,
+    )
+}
+
+/// `items` written by `write` on all cores, `RENDER_PER` a task, each task first reading
+/// the words of the claims its items show (`claims`) through `fetch`: one string a task.
+fn fetched<T: Sync, E: Send>(
+    items: &[T],
+    fetch: &Fetch<'_, E>,
+    claims: &(dyn Fn(&T, &mut Vec<usize>) + Sync),
+    write: &(dyn Fn(&T, &Whole<'_, '_>, &mut String) + Sync),
+) -> Result<Vec<String>, E> {
     let task = |group: &[T]| {
         let mut wanted = Vec::new();
         for t in group {
@@ -614,17 +634,8 @@ fn batches_fetching<T: Sync, E: Send>(
             out
         })
     };
-    let mut batches = items.chunks(BATCH_PER_CORE * rayon::current_num_threads().max(1));
-    stream_framed(
-        frame,
-        &mut || {
-            batches.next().map(|group| {
-                use rayon::prelude::*;
-                group.par_chunks(RENDER_PER).map(task).collect()
-            })
-        },
-        emit,
-    )
+    use rayon::prelude::*;
+    items.par_chunks(RENDER_PER).map(task).collect()
 }
 
 /// Everything of a subject's JSON answer but its claims' provenance.
@@ -986,10 +997,19 @@ fn weights_block(s: &SubjectReport, out: &mut String) {
 }
 
 fn envelope(r: &Reconciliation, key: &str, items: Json) -> String {
+    envelope_at((r.position, r.head), key, items)
+}
+
+/// [`envelope`] of a reconciliation at `position` with `head`.
+fn envelope_at(
+    (position, head): (u64, Option<reckon_claim::EntryHash>),
+    key: &str,
+    items: Json,
+) -> String {
     let j = json!({
         "format": crate::JSON_FORMAT,
-        "position": r.position,
-        "head": r.head.map(|h| h.to_hex()),
+        "position": position,
+        "head": head.map(|h| h.to_hex()),
         "default_tolerance": Tolerance::DEFAULT.to_string(),
         key: items,
     });
@@ -1081,8 +1101,8 @@ fn stream_framed<E: Send>(
 
 /// The pretty JSON envelope of an answer whose list is under `key`, cut where the list's
 /// items go: before them (the list opened) and after them (the list's `]` not included).
-fn envelope_around(r: &Reconciliation, key: &str) -> (String, String) {
-    let whole = envelope(r, key, Json::Array(Vec::new()));
+fn envelope_around(at: (u64, Option<reckon_claim::EntryHash>), key: &str) -> (String, String) {
+    let whole = envelope_at(at, key, Json::Array(Vec::new()));
     let opened = format!("\"{key}\": [");
     match whole.split_once(&opened) {
         Some((before, after)) => (
@@ -1113,11 +1133,79 @@ pub fn conflicts_fetching<E: Send>(
     let chosen: Vec<Conflicts<'_>> = r
         .subjects
         .iter()
-        .filter_map(|s| Conflicts::of(r, &shown, s))
+        .filter_map(|s| conflicts_in(r, &shown, s))
         .collect();
     let n: usize = chosen.iter().map(Conflicts::count).sum();
     let json = format == Format::Json && !csv;
-    let frame = if csv {
+    let frame = conflicts_frame((r.position, r.head), json, csv);
+    let write = conflicts_writer(state, json, csv);
+    batches_fetching(
+        &chosen,
+        &frame,
+        fetch,
+        &|c, out| c.claims(out),
+        &write,
+        emit,
+    )?;
+    Ok(n)
+}
+
+/// [`conflicts_fetching`] of a lean state's reports as they are made, a batch at a time
+/// (see [`reconcile_json_fetching`]): the reports of a large log are never all held. The
+/// reports of the members of sums, which a whole's conflict lists with it, are made before
+/// any other and looked up in `reports` ([`reckon_reconcile::Reports::member`]). The same
+/// bytes as [`conflicts_fetching`] of the whole reconciliation.
+pub fn conflicts_reports_fetching<E: Send>(
+    state: &State<'_>,
+    reports: &mut reckon_reconcile::Reports<'_, '_>,
+    format: Format,
+    csv: bool,
+    fetch: &Fetch<'_, E>,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<usize, E> {
+    let json = format == Format::Json && !csv;
+    let frame = conflicts_frame((reports.position, reports.head), json, csv);
+    let write = conflicts_writer(state, json, csv);
+    // Every subject the listing covers, known before the first report is made.
+    let listed: Vec<(reckon_claim::Subject, String)> = reports
+        .upcoming()
+        .map(|(s, u)| (s.clone(), u.to_owned()))
+        .collect();
+    let listed: HashSet<(&str, &str)> = listed
+        .iter()
+        .map(|(s, u)| (s.as_str(), u.as_str()))
+        .collect();
+    let shown = |w: &reckon_claim::Subject, u: &str| listed.contains(&(w.as_str(), u));
+    let size = BATCH_PER_CORE * rayon::current_num_threads().max(1);
+    let mut n = 0;
+    stream_framed(
+        &frame,
+        &mut || {
+            let group = reports.next_batch(size);
+            if group.is_empty() {
+                return None;
+            }
+            let reports = &*reports;
+            let report_of = |w: &reckon_claim::Subject, u: &str| reports.member(w, u);
+            let chosen: Vec<Conflicts<'_>> = group
+                .iter()
+                .filter_map(|s| Conflicts::of(&report_of, &shown, s))
+                .collect();
+            n += chosen.iter().map(Conflicts::count).sum::<usize>();
+            Some(fetched(&chosen, fetch, &|c, out| c.claims(out), &write))
+        },
+        emit,
+    )?;
+    Ok(n)
+}
+
+/// The ends of `reckon conflicts` at a log position, as JSON, CSV or text.
+fn conflicts_frame(
+    (position, head): (u64, Option<reckon_claim::EntryHash>),
+    json: bool,
+    csv: bool,
+) -> Frame {
+    if csv {
         Frame {
             open: crate::query::csv_row(CONFLICT_COLUMNS.iter().map(|c| (*c).to_owned())),
             close_empty: String::new(),
@@ -1125,7 +1213,7 @@ pub fn conflicts_fetching<E: Send>(
             items_in_json: false,
         }
     } else if json {
-        let (open, after) = envelope_around(r, "conflicts");
+        let (open, after) = envelope_around((position, head), "conflicts");
         Frame {
             open,
             close_empty: format!("]{after}"),
@@ -1134,14 +1222,21 @@ pub fn conflicts_fetching<E: Send>(
         }
     } else {
         Frame {
-            open: position_line(r),
+            open: position_line_at(position, head),
             close_empty: NO_CONFLICTS.to_owned(),
             close: String::new(),
             items_in_json: false,
         }
-    };
-    // Each conflict's items, as text, JSON list members or CSV rows.
-    let write = |c: &Conflicts<'_>, whole: &Whole<'_, '_>, out: &mut String| {
+    }
+}
+
+/// What writes each conflict's items, as text, JSON list members or CSV rows.
+fn conflicts_writer<'s>(
+    state: &'s State<'_>,
+    json: bool,
+    csv: bool,
+) -> impl Fn(&Conflicts<'_>, &Whole<'_, '_>, &mut String) + Sync + 's {
+    move |c: &Conflicts<'_>, whole: &Whole<'_, '_>, out: &mut String| {
         let mut items = Vec::new();
         let mut text = String::new();
         c.write(state, whole, &mut items, &mut text);
@@ -1157,16 +1252,7 @@ pub fn conflicts_fetching<E: Send>(
         } else {
             out.push_str(&text);
         }
-    };
-    batches_fetching(
-        &chosen,
-        &frame,
-        fetch,
-        &|c, out| c.claims(out),
-        &write,
-        emit,
-    )?;
-    Ok(n)
+    }
 }
 
 /// About how many bytes the JSON of one claim takes (a task's output is made this long at
@@ -2040,7 +2126,7 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
     let mut n = 0;
     let shown = shown_subjects(r);
     for s in &r.subjects {
-        if let Some(c) = Conflicts::of(r, &shown, s) {
+        if let Some(c) = conflicts_in(r, &shown, s) {
             n += c.count();
             c.write(state, &|_| None, &mut items, &mut text);
         }
@@ -2054,6 +2140,21 @@ fn shown_subjects(r: &Reconciliation) -> HashSet<(&reckon_claim::Subject, &str)>
         .iter()
         .map(|x| (&x.subject, x.unit.as_str()))
         .collect()
+}
+
+/// [`Conflicts::of`] `s` in the listing of a whole reconciliation `r` (`shown`: as
+/// [`shown_subjects`] of it).
+fn conflicts_in<'r>(
+    r: &'r Reconciliation,
+    shown: &HashSet<(&reckon_claim::Subject, &str)>,
+    s: &'r SubjectReport,
+) -> Option<Conflicts<'r>> {
+    let report_of = |subject: &reckon_claim::Subject, unit: &str| {
+        r.subjects
+            .iter()
+            .find(|x| &x.subject == subject && x.unit == unit)
+    };
+    Conflicts::of(&report_of, &|w, u| shown.contains(&(w, u)), s)
 }
 
 type HashSet<T> = std::collections::HashSet<T>;
@@ -2077,10 +2178,11 @@ type PartsShown<'r> = (
 );
 
 impl<'r> Conflicts<'r> {
-    /// `s`'s conflicts, `None` when it has none; `shown` as [`shown_subjects`] of `r`.
+    /// `s`'s conflicts, `None` when it has none: `report_of` finds the report of a part of a
+    /// sum (among those listed), `shown` says whether a subject (with its unit) is listed.
     fn of(
-        r: &'r Reconciliation,
-        shown: &HashSet<(&reckon_claim::Subject, &str)>,
+        report_of: &dyn Fn(&reckon_claim::Subject, &str) -> Option<&'r SubjectReport>,
+        shown: &dyn Fn(&reckon_claim::Subject, &str) -> bool,
         s: &'r SubjectReport,
     ) -> Option<Conflicts<'r>> {
         let parts = s
@@ -2088,12 +2190,11 @@ impl<'r> Conflicts<'r> {
             .as_ref()
             .filter(|p| p.relation == Some(reckon_reconcile::Relation::Contradicts))
             .map(|p| {
-                let report_of = |subject: &reckon_claim::Subject| {
-                    r.subjects
-                        .iter()
-                        .find(|x| &x.subject == subject && x.unit == s.unit)
-                };
-                let parts = p.parts.iter().map(|(ps, _)| (ps, report_of(ps))).collect();
+                let parts = p
+                    .parts
+                    .iter()
+                    .map(|(ps, _)| (ps, report_of(ps, &s.unit)))
+                    .collect();
                 (p, parts)
             });
         let c = Conflicts {
@@ -2105,8 +2206,7 @@ impl<'r> Conflicts<'r> {
                 .part_of
                 .iter()
                 .filter(|p| {
-                    p.relation == Relation::Contradicts
-                        && !shown.contains(&(&p.whole, s.unit.as_str()))
+                    p.relation == Relation::Contradicts && !shown(&p.whole, s.unit.as_str())
                 })
                 .collect(),
         };
@@ -2560,6 +2660,45 @@ mod tests {
             assert_eq!(text, whole, "{format:?} csv {csv}");
             assert_eq!(listed, n);
             assert!(n > 0);
+        }
+        // Written as the reports are made (never all held), for every subject and for
+        // patterns that leave out a whole (its part lists the sum) or the parts (the whole
+        // lists them without their reports): the listing of the whole reconciliation.
+        let opts = reckon_reconcile::Options::default();
+        for pattern in [None, Some("t/a"), Some("t/whole"), Some("t/*")] {
+            let pattern = pattern.map(reckon_reconcile::Pattern::new);
+            let r = reckon_reconcile::reconcile(&state, pattern.as_ref(), &opts);
+            let reports = || reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
+            for (format, csv) in [
+                (Format::Human, false),
+                (Format::Json, false),
+                (Format::Human, true),
+            ] {
+                let mut listed = 0;
+                let text = streamed(&mut |emit| {
+                    listed = conflicts_reports_fetching(
+                        &state,
+                        &mut reports(),
+                        format,
+                        csv,
+                        &fetch,
+                        &mut { emit },
+                    )
+                    .unwrap();
+                });
+                let (whole, n) = if csv {
+                    conflicts_csv(&state, &r)
+                } else {
+                    conflicts_counted(&state, &r, format)
+                };
+                assert_eq!(text, whole, "{pattern:?} {format:?} csv {csv}");
+                assert_eq!(listed, n, "{pattern:?}");
+                assert!(n > 0, "{pattern:?}");
+            }
+            let text = streamed(&mut |emit| {
+                explain_reports_fetching(&state, &mut reports(), &fetch, &mut { emit }).unwrap()
+            });
+            assert_eq!(text, explain(&state, &r, Format::Human), "{pattern:?}");
         }
         let text =
             streamed(&mut |emit| explain_fetching(&state, &r, &fetch, &mut { emit }).unwrap());
