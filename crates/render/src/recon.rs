@@ -1236,21 +1236,23 @@ fn conflicts_writer<'s>(
     json: bool,
     csv: bool,
 ) -> impl Fn(&Conflicts<'_>, &Whole<'_, '_>, &mut String) + Sync + 's {
+    // Text is written straight out; JSON and CSV are made from the items.
     move |c: &Conflicts<'_>, whole: &Whole<'_, '_>, out: &mut String| {
+        if !csv && !json {
+            c.write(state, whole, None, Some(out));
+            return;
+        }
         let mut items = Vec::new();
-        let mut text = String::new();
-        c.write(state, whole, &mut items, &mut text);
+        c.write(state, whole, Some(&mut items), None);
         if csv {
             for row in items.iter().flat_map(conflict_rows) {
                 out.push_str(&crate::query::csv_row(row));
             }
-        } else if json {
+        } else {
             for item in &items {
                 out.push_str(",\n    ");
                 crate::pretty::nested(out, 2, item);
             }
-        } else {
-            out.push_str(&text);
         }
     }
 }
@@ -2128,7 +2130,7 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
     for s in &r.subjects {
         if let Some(c) = conflicts_in(r, &shown, s) {
             n += c.count();
-            c.write(state, &|_| None, &mut items, &mut text);
+            c.write(state, &|_| None, Some(&mut items), Some(&mut text));
         }
     }
     (items, text, n)
@@ -2241,37 +2243,41 @@ impl<'r> Conflicts<'r> {
         &self,
         state: &State<'_>,
         whole: &Whole<'_, '_>,
-        items: &mut Vec<Json>,
-        text: &mut String,
+        mut items: Option<&mut Vec<Json>>,
+        mut text: Option<&mut String>,
     ) {
         let s = self.s;
         let support: Vec<&Assessed> = s.support().collect();
         // In a tie the claims behind the other regions are the other side of the tie.
         if self.dissented() {
-            items.push(json!({
-                "subject": s.subject.as_str(), "unit": s.unit, "kind": "dissent",
-                "figure": s.figure.as_ref().map(interval_json),
-                "support": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
-                "dissent": self.dissent.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
-                "weights": weights_json(s),
-            }));
-            let _ = writeln!(
-                text,
-                "\n{} ({}): figure {} is contradicted",
-                s.subject,
-                s.unit,
-                figure_text(s.figure.as_ref(), &s.unit)
-            );
-            if let Some(v) = votes_line(s) {
-                let _ = writeln!(text, "{v}");
+            if let Some(items) = items.as_deref_mut() {
+                items.push(json!({
+                    "subject": s.subject.as_str(), "unit": s.unit, "kind": "dissent",
+                    "figure": s.figure.as_ref().map(interval_json),
+                    "support": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
+                    "dissent": self.dissent.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
+                    "weights": weights_json(s),
+                }));
             }
-            text.push_str("for the figure:\n");
-            for a in &support {
-                claim_block(state, s, a, whole, text);
-            }
-            text.push_str("against it:\n");
-            for a in &self.dissent {
-                claim_block(state, s, a, whole, text);
+            if let Some(text) = text.as_deref_mut() {
+                let _ = writeln!(
+                    text,
+                    "\n{} ({}): figure {} is contradicted",
+                    s.subject,
+                    s.unit,
+                    figure_text(s.figure.as_ref(), &s.unit)
+                );
+                if let Some(v) = votes_line(s) {
+                    let _ = writeln!(text, "{v}");
+                }
+                text.push_str("for the figure:\n");
+                for a in &support {
+                    claim_block(state, s, a, whole, text);
+                }
+                text.push_str("against it:\n");
+                for a in &self.dissent {
+                    claim_block(state, s, a, whole, text);
+                }
             }
         }
         if s.status == Status::Unresolved {
@@ -2282,32 +2288,36 @@ impl<'r> Conflicts<'r> {
                     .filter(|a| a.counts() && a.reach().overlaps(iv))
                     .collect()
             };
-            items.push(json!({
-                "subject": s.subject.as_str(), "unit": s.unit, "kind": "tie",
-                "candidates": s.candidates.iter().map(|(iv, o)| json!({
-                    "region": interval_json(iv),
-                    "origins": o,
-                    "claims": side(iv).iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
-                    "vote": (!s.weights.is_empty()).then(|| round4(side_vote(s, o))),
-                })).collect::<Vec<_>>(),
-                "weights": weights_json(s),
-            }));
-            let _ = writeln!(
-                text,
-                "\n{} ({}): {} regions tie for support",
-                s.subject,
-                s.unit,
-                s.candidates.len()
-            );
-            for (iv, origins) in &s.candidates {
-                let vote = if s.weights.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (vote {:.2})", side_vote(s, origins))
-                };
-                let _ = writeln!(text, "  {iv}{vote}: {}", one_line(&origins.join("; ")));
-                for a in side(iv) {
-                    claim_block(state, s, a, whole, text);
+            if let Some(items) = items.as_deref_mut() {
+                items.push(json!({
+                    "subject": s.subject.as_str(), "unit": s.unit, "kind": "tie",
+                    "candidates": s.candidates.iter().map(|(iv, o)| json!({
+                        "region": interval_json(iv),
+                        "origins": o,
+                        "claims": side(iv).iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
+                        "vote": (!s.weights.is_empty()).then(|| round4(side_vote(s, o))),
+                    })).collect::<Vec<_>>(),
+                    "weights": weights_json(s),
+                }));
+            }
+            if let Some(text) = text.as_deref_mut() {
+                let _ = writeln!(
+                    text,
+                    "\n{} ({}): {} regions tie for support",
+                    s.subject,
+                    s.unit,
+                    s.candidates.len()
+                );
+                for (iv, origins) in &s.candidates {
+                    let vote = if s.weights.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (vote {:.2})", side_vote(s, origins))
+                    };
+                    let _ = writeln!(text, "  {iv}{vote}: {}", one_line(&origins.join("; ")));
+                    for a in side(iv) {
+                        claim_block(state, s, a, whole, text);
+                    }
                 }
             }
         }
@@ -2320,84 +2330,96 @@ impl<'r> Conflicts<'r> {
                 .iter()
                 .filter(|a| involved.binary_search(&a.seq).is_ok())
                 .collect();
-            items.push(json!({
-                "subject": s.subject.as_str(), "unit": s.unit, "kind": "order",
-                "reason": series_sentence(c),
-                "out_of_order": c.out_of_order.iter().map(|(a, b)| json!({"earlier": a, "later": b})).collect::<Vec<_>>(),
-                "outlier": c.outlier,
-                "claims": claims.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
-            }));
-            let _ = writeln!(
-                text,
-                "\n{} ({}): {}",
-                s.subject,
-                one_line(&s.unit),
-                series_sentence(c)
-            );
-            for a in claims {
-                claim_block(state, s, a, whole, text);
+            if let Some(items) = items.as_deref_mut() {
+                items.push(json!({
+                    "subject": s.subject.as_str(), "unit": s.unit, "kind": "order",
+                    "reason": series_sentence(c),
+                    "out_of_order": c.out_of_order.iter().map(|(a, b)| json!({"earlier": a, "later": b})).collect::<Vec<_>>(),
+                    "outlier": c.outlier,
+                    "claims": claims.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
+                }));
+            }
+            if let Some(text) = text.as_deref_mut() {
+                let _ = writeln!(
+                    text,
+                    "\n{} ({}): {}",
+                    s.subject,
+                    one_line(&s.unit),
+                    series_sentence(c)
+                );
+                for a in claims {
+                    claim_block(state, s, a, whole, text);
+                }
             }
         }
         if let Some((p, parts)) = &self.parts {
             // The claims behind the whole's figure and behind each part's, so that both sides
             // of the contradiction can be traced.
-            items.push(json!({
-                "subject": s.subject.as_str(), "unit": s.unit, "kind": "parts",
-                "reason": p.reason,
-                "sum": p.sum.as_ref().map(interval_json),
-                "whole_figure": p.whole_figure.as_ref().map(interval_json),
-                "whole_claims": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
-                "parts": parts.iter().map(|(ps, pr)| json!({
-                    "subject": ps.as_str(),
-                    "figure": pr.and_then(|x| x.figure.as_ref()).map(interval_json),
-                    "claims": pr.map(|x| x.support().map(|a| provenance_with(state, x, a, whole)).collect::<Vec<_>>()).unwrap_or_default(),
-                })).collect::<Vec<_>>(),
-            }));
-            let _ = writeln!(
-                text,
-                "\n{} ({}): {}",
-                s.subject,
-                one_line(&s.unit),
-                one_line(&p.reason)
-            );
-            text.push_str("the whole:\n");
-            for a in &support {
-                claim_block(state, s, a, whole, text);
+            if let Some(items) = items.as_deref_mut() {
+                items.push(json!({
+                    "subject": s.subject.as_str(), "unit": s.unit, "kind": "parts",
+                    "reason": p.reason,
+                    "sum": p.sum.as_ref().map(interval_json),
+                    "whole_figure": p.whole_figure.as_ref().map(interval_json),
+                    "whole_claims": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
+                    "parts": parts.iter().map(|(ps, pr)| json!({
+                        "subject": ps.as_str(),
+                        "figure": pr.and_then(|x| x.figure.as_ref()).map(interval_json),
+                        "claims": pr.map(|x| x.support().map(|a| provenance_with(state, x, a, whole)).collect::<Vec<_>>()).unwrap_or_default(),
+                    })).collect::<Vec<_>>(),
+                }));
             }
-            for (ps, pr) in parts {
+            if let Some(text) = text.as_deref_mut() {
                 let _ = writeln!(
                     text,
-                    "the part {ps}: {}",
-                    figure_text(pr.and_then(|x| x.figure.as_ref()), &s.unit)
+                    "\n{} ({}): {}",
+                    s.subject,
+                    one_line(&s.unit),
+                    one_line(&p.reason)
                 );
-                if let Some(x) = pr {
-                    for a in x.support() {
-                        claim_block(state, x, a, whole, text);
+                text.push_str("the whole:\n");
+                for a in &support {
+                    claim_block(state, s, a, whole, text);
+                }
+                for (ps, pr) in parts {
+                    let _ = writeln!(
+                        text,
+                        "the part {ps}: {}",
+                        figure_text(pr.and_then(|x| x.figure.as_ref()), &s.unit)
+                    );
+                    if let Some(x) = pr {
+                        for a in x.support() {
+                            claim_block(state, x, a, whole, text);
+                        }
                     }
                 }
             }
         }
         for p in &self.sums {
-            items.push(json!({
-                "subject": s.subject.as_str(), "unit": s.unit, "kind": "part",
-                "whole": p.whole.as_str(),
-                "reason": p.reason,
-                "rest": p.rest.as_ref().map(interval_json),
-                "figure": s.figure.as_ref().map(interval_json),
-                "claims": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
-            }));
-            let _ = writeln!(
-                text,
-                "\n{} ({}): part of {}: {} (`conflicts {}` shows every part)",
-                s.subject,
-                one_line(&s.unit),
-                p.whole,
-                one_line(&p.reason),
-                p.whole
-            );
-            text.push_str("this part:\n");
-            for a in &support {
-                claim_block(state, s, a, whole, text);
+            if let Some(items) = items.as_deref_mut() {
+                items.push(json!({
+                    "subject": s.subject.as_str(), "unit": s.unit, "kind": "part",
+                    "whole": p.whole.as_str(),
+                    "reason": p.reason,
+                    "rest": p.rest.as_ref().map(interval_json),
+                    "figure": s.figure.as_ref().map(interval_json),
+                    "claims": support.iter().map(|a| provenance_with(state, s, a, whole)).collect::<Vec<_>>(),
+                }));
+            }
+            if let Some(text) = text.as_deref_mut() {
+                let _ = writeln!(
+                    text,
+                    "\n{} ({}): part of {}: {} (`conflicts {}` shows every part)",
+                    s.subject,
+                    one_line(&s.unit),
+                    p.whole,
+                    one_line(&p.reason),
+                    p.whole
+                );
+                text.push_str("this part:\n");
+                for a in &support {
+                    claim_block(state, s, a, whole, text);
+                }
             }
         }
     }
