@@ -723,12 +723,7 @@ fn write_subject(
 ) {
     let mut p = Pretty::at(out, level);
     let claims = |p: &mut Pretty<'_>, list: &mut dyn Iterator<Item = &Assessed>| {
-        p.open('[');
-        for a in list {
-            p.item();
-            write_provenance(p, state, s, a, whole);
-        }
-        p.close(']');
+        write_claims(p, state, s, list, whole);
     };
     p.open('{');
     p.key("aliases").open('[');
@@ -781,7 +776,31 @@ fn write_subject(
     p.key("support_origins").u64(s.support_origins() as u64);
     p.key("tolerance").shown(s.tolerance);
     p.key("unit").str(&s.unit);
-    p.key("weights").open('[');
+    p.key("weights");
+    write_weights(&mut p, s);
+    p.key("window_days").u64(u64::from(s.window_days));
+    p.close('}');
+}
+
+/// A list of claims' provenance, each as [`Provenance`] prints it.
+fn write_claims(
+    p: &mut Pretty<'_>,
+    state: &State<'_>,
+    s: &SubjectReport,
+    list: &mut dyn Iterator<Item = &Assessed>,
+    whole: &Whole<'_, '_>,
+) {
+    p.open('[');
+    for a in list {
+        p.item();
+        write_provenance(p, state, s, a, whole);
+    }
+    p.close(']');
+}
+
+/// Each origin's vote on `s` and the record behind it, as [`weights_json`] prints them.
+fn write_weights(p: &mut Pretty<'_>, s: &SubjectReport) {
+    p.open('[');
     for w in &s.weights {
         p.item().open('{');
         p.key("accuracy").f64(round4(w.learned.accuracy));
@@ -806,8 +825,6 @@ fn write_subject(
         p.close('}');
     }
     p.close(']');
-    p.key("window_days").u64(u64::from(s.window_days));
-    p.close('}');
 }
 
 /// An interval as [`IntervalOut`] prints it.
@@ -1239,16 +1256,19 @@ fn conflicts_writer<'s>(
     // Text is written straight out; JSON and CSV are made from the items.
     move |c: &Conflicts<'_>, whole: &Whole<'_, '_>, out: &mut String| {
         if !csv && !json {
-            c.write(state, whole, None, Some(out));
+            c.write(state, whole, None, Some(out), None);
             return;
         }
         let mut items = Vec::new();
-        c.write(state, whole, Some(&mut items), None);
         if csv {
+            c.write(state, whole, Some(&mut items), None, None);
             for row in items.iter().flat_map(conflict_rows) {
                 out.push_str(&crate::query::csv_row(row));
             }
         } else {
+            // Dissent, the first item when there is one, is written by hand; the rest made
+            // as JSON values and printed after it.
+            c.write(state, whole, Some(&mut items), None, Some(&mut *out));
             for item in &items {
                 out.push_str(",\n    ");
                 crate::pretty::nested(out, 2, item);
@@ -2130,7 +2150,7 @@ fn conflict_items(state: &State<'_>, r: &Reconciliation) -> (Vec<Json>, String, 
     for s in &r.subjects {
         if let Some(c) = conflicts_in(r, &shown, s) {
             n += c.count();
-            c.write(state, &|_| None, Some(&mut items), Some(&mut text));
+            c.write(state, &|_| None, Some(&mut items), Some(&mut text), None);
         }
     }
     (items, text, n)
@@ -2245,12 +2265,34 @@ impl<'r> Conflicts<'r> {
         whole: &Whole<'_, '_>,
         mut items: Option<&mut Vec<Json>>,
         mut text: Option<&mut String>,
+        by_hand: Option<&mut String>,
     ) {
         let s = self.s;
         let support: Vec<&Assessed> = s.support().collect();
         // In a tie the claims behind the other regions are the other side of the tie.
         if self.dissented() {
-            if let Some(items) = items.as_deref_mut() {
+            if let Some(out) = by_hand {
+                // The first item, and the most common: written by hand, as the JSON value
+                // below prints.
+                out.push_str(",\n    ");
+                let mut p = Pretty::at(out, 2);
+                p.open('{');
+                p.key("dissent");
+                write_claims(&mut p, state, s, &mut self.dissent.iter().copied(), whole);
+                p.key("figure");
+                match &s.figure {
+                    Some(iv) => write_interval(&mut p, iv),
+                    None => p.null(),
+                }
+                p.key("kind").str("dissent");
+                p.key("subject").str(s.subject.as_str());
+                p.key("support");
+                write_claims(&mut p, state, s, &mut support.iter().copied(), whole);
+                p.key("unit").str(&s.unit);
+                p.key("weights");
+                write_weights(&mut p, s);
+                p.close('}');
+            } else if let Some(items) = items.as_deref_mut() {
                 items.push(json!({
                     "subject": s.subject.as_str(), "unit": s.unit, "kind": "dissent",
                     "figure": s.figure.as_ref().map(interval_json),
