@@ -745,14 +745,46 @@ fn conflicts(
     print: &mut impl FnMut(&str) -> Result<(), Failure>,
 ) -> Result<usize, Failure> {
     use reckon_render::recon::{conflicts_fetching, conflicts_reports_fetching};
+    part_or_streamed(
+        log,
+        a,
+        print,
+        |state, r, fetch, print| conflicts_fetching(state, r, format, csv, fetch, print),
+        |state, reports, fetch, print| {
+            conflicts_reports_fetching(state, reports, format, csv, fetch, print)
+        },
+    )
+}
+
+/// What `explain` and `conflicts` answer from: the part of the log behind the subjects `a`'s
+/// pattern names when that part can answer (`part`, with the whole reconciliation of those
+/// subjects, whose state holds every claim whole), else the whole log folded lean, its
+/// reports written a batch at a time by `whole` (see [`reconciled_streamed`]).
+fn part_or_streamed<T, P: FnMut(&str) -> Result<(), Failure>>(
+    log: &Log,
+    a: &ReconcileArgs,
+    print: &mut P,
+    part: impl FnOnce(
+        &reckon_reconcile::State<'_>,
+        &reckon_reconcile::Reconciliation,
+        &reckon_render::recon::Fetch<'_, Failure>,
+        &mut P,
+    ) -> Result<T, Failure>,
+    mut whole: impl FnMut(
+        &reckon_reconcile::State<'_>,
+        &mut reckon_reconcile::Reports<'_, '_>,
+        &reckon_render::recon::Fetch<'_, Failure>,
+        &mut P,
+    ) -> Result<T, Failure>,
+) -> Result<T, Failure> {
     let snapshot = log.snapshot().map_err(ledger)?;
-    if let Some(part) = subjects_part(&snapshot, a, false)?
-        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
+    if let Some(held) = subjects_part(&snapshot, a, false)?
+        && let Some((state, r)) = reconcile_part(&held, a, &|s| s)
     {
-        return conflicts_fetching(&state, &r, format, csv, &|_, show| Ok(show(&[])), print);
+        return part(&state, &r, &|_, show| Ok(show(&[])), print);
     }
     reconciled_streamed(&snapshot, a, &mut |state, reports, fetch| {
-        conflicts_reports_fetching(state, reports, format, csv, fetch, &mut *print)
+        whole(state, reports, fetch, &mut *print)
     })
 }
 
@@ -941,20 +973,8 @@ fn reconciled(
 ) -> Result<(), Failure> {
     // `explain`'s JSON is `reconcile`'s, made the same way.
     if which == Which::Explain && a.format.not_csv().map_err(usage)? == Format::Human {
-        let snapshot = log.snapshot().map_err(ledger)?;
-        if let Some(part) = subjects_part(&snapshot, a, false)?
-            && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
-        {
-            return reckon_render::recon::explain_fetching(
-                &state,
-                &r,
-                &|_, show| Ok(show(&[])),
-                print,
-            );
-        }
-        return reconciled_streamed(&snapshot, a, &mut |state, reports, fetch| {
-            reckon_render::recon::explain_reports_fetching(state, reports, fetch, &mut *print)
-        });
+        use reckon_render::recon::{explain_fetching, explain_reports_fetching};
+        return part_or_streamed(log, a, print, explain_fetching, explain_reports_fetching);
     }
     let csv = a.format == FormatArg::Csv;
     let format: Format = if csv {
