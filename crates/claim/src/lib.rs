@@ -26,6 +26,7 @@ pub mod model;
 pub mod num;
 pub mod suggest;
 pub mod value;
+mod written;
 
 pub use date::{Date, Period, Timestamp};
 pub use input::{FieldError, Ref, parse_line, value_column};

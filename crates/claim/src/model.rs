@@ -460,11 +460,11 @@ fn origin_of<'a>(
 /// unknown ones), but the words a reconciler never reads (who, where, the quote, tags) borrowed
 /// from the line instead of copied. For passes over millions of entries that keep a few fields
 /// of each; [`ClaimView::origin`] is [`Claim::origin`].
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimView<'a> {
     #[serde(rename = "type")]
-    _tag: ClaimTag,
+    pub(crate) _tag: ClaimTag,
     /// [`Claim::subject`].
     pub subject: Subject,
     /// [`Claim::value`].
@@ -522,8 +522,8 @@ pub struct ClaimView<'a> {
 }
 
 /// The tag of a claim event: only `"claim"` is accepted.
-#[derive(Debug, Deserialize)]
-enum ClaimTag {
+#[derive(Debug, PartialEq, Deserialize)]
+pub(crate) enum ClaimTag {
     #[serde(rename = "claim")]
     Claim,
 }

@@ -203,3 +203,163 @@ proptest! {
         }
     }
 }
+
+/// Values for one field of a claim event as JSON text, by the field's place in the written
+/// order, with how many of the first are valid and plain (no escape): then ones its type
+/// refuses, escapes, a raw control character, spaces, other types.
+fn written_value(field: usize) -> (&'static [&'static str], usize) {
+    const WORDS: &[&str] = &[
+        r#""Kyiv Independent""#,
+        r#""""#,
+        r#""é, ü and 中""#,
+        r#""a \"quoted\" name""#,
+        "\"a tab\there\"",
+        "null",
+        "7",
+    ];
+    const DATES: &[&str] = &[
+        r#""2025-05""#,
+        r#""2025-05-23""#,
+        r#""2025-13-01""#,
+        r#""yesterday""#,
+    ];
+    const HASH: &[&str] = &[
+        r#""00000000000000000000000000000000000000000000000000000000000000ff""#,
+        r#""00000000000000000000000000000000000000000000000000000000000000FF""#,
+        r#""ff""#,
+    ];
+    match field {
+        0 => (
+            &[
+                r#""pows/held""#,
+                r#""pows/returned""#,
+                r#""Not A Subject""#,
+                r#""""#,
+            ],
+            2,
+        ),
+        1 => (
+            &[
+                r#""1,000""#,
+                r#""at least 8,000""#,
+                r#""about 1.2 million""#,
+                r#""many""#,
+            ],
+            3,
+        ),
+        2 => (&[r#""people""#, r#""""#, r#""a \"q\"""#, "null"], 2),
+        4 | 5 => (DATES, 2),
+        13 | 17 => (HASH, 1),
+        15 => (&[r#""expected""#, r#""asserted""#, r#""perhaps""#], 2),
+        16 => (
+            &[
+                "[]",
+                r#"["a","b"]"#,
+                r#"["",""]"#,
+                r#"["x"]"#,
+                r#"["a","b\n"]"#,
+                "[1]",
+                r#"[ "a"]"#,
+                r#"["a", "b"]"#,
+                r#"["a",]"#,
+                r#"["a""b"]"#,
+            ],
+            4,
+        ),
+        18 => (&[r#""exact""#, r#""digits""#, r#""loose""#], 2),
+        _ => (WORDS, 3),
+    }
+}
+
+/// The written order of a claim's fields: that of the import contract's claim fields, the
+/// last of which (`exported`) a log's claim never has.
+fn written_field(k: usize) -> &'static str {
+    crate::input::CLAIM_FIELDS[k]
+}
+
+/// The value `choice` (0 to 99) picks for field `k`: one of the valid ones 85 times in 100.
+fn written_pick(k: usize, choice: usize) -> (&'static str, bool) {
+    let (values, valid) = written_value(k);
+    if choice < 85 {
+        (values[choice % valid], true)
+    } else {
+        let bad = values.len() - valid;
+        (values[valid + choice % bad], false)
+    }
+}
+
+/// A claim event in the written order with some fields, each a value [`written_pick`]
+/// picks, then spoiled as `spoil` says: 0 leaves it, 1 swaps two fields, 2 repeats one in
+/// place, 3 adds a field no claim has, 4 puts a space after a comma, 5 a brace after the
+/// end, 6 cuts the closing brace, 7 a space after the end.
+fn written_event(present: &[Option<usize>], spoil: usize) -> String {
+    let mut parts: Vec<String> = present
+        .iter()
+        .enumerate()
+        .filter_map(|(k, choice)| {
+            choice.map(|c| format!("\"{}\":{}", written_field(k), written_pick(k, c).0))
+        })
+        .collect();
+    match spoil {
+        1 if parts.len() >= 2 => parts.swap(0, 1),
+        2 if !parts.is_empty() => {
+            let last = parts.len() - 1;
+            parts.insert(last, parts[last].clone());
+        }
+        3 => parts.push(r#""bogus":"x""#.to_owned()),
+        _ => {}
+    }
+    let mut event = String::from(r#"{"type":"claim""#);
+    for p in &parts {
+        event.push(',');
+        if spoil == 4 {
+            event.push(' ');
+        }
+        event.push_str(p);
+    }
+    match spoil {
+        5 => event.push_str("}}"),
+        6 => {}
+        7 => event.push_str("} "),
+        _ => event.push('}'),
+    }
+    event
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+    /// What the hand reader of the written form accepts, serde accepts and reads the same
+    /// (the claim and its words); and a claim in the written form with valid values and no
+    /// escapes is accepted (so that the first half is not passed by refusing everything).
+    #[test]
+    fn a_claim_in_the_written_form_is_read_by_hand_as_serde_reads_it(
+        optional in proptest::collection::vec(proptest::option::weighted(0.3, 0usize..100), 19),
+        required in proptest::collection::vec(proptest::option::weighted(0.95, 0usize..100), 4),
+        spoil in prop_oneof![3 => Just(0usize), 2 => 1usize..8],
+    ) {
+        let mut present = optional;
+        for (k, r) in [0usize, 1, 2, 5].into_iter().zip(required) {
+            present[k] = r;
+        }
+        let event = written_event(&present, spoil);
+        if let Some(view) = crate::ClaimView::read_written(&event) {
+            let serde = serde_json::from_str::<crate::ClaimView<'_>>(&event);
+            prop_assert_eq!(Ok(view), serde.map_err(|e| e.to_string()), "{}", event);
+        }
+        if let Some(words) = crate::ClaimWords::read_written(&event) {
+            let serde = serde_json::from_str::<crate::ClaimWords<'_>>(&event);
+            prop_assert_eq!(Ok(words), serde.map_err(|e| e.to_string()), "{}", event);
+        }
+        // Valid values only, every required field there, in order, unspoiled: read by hand.
+        let plain = present
+            .iter()
+            .enumerate()
+            .all(|(k, c)| c.is_none_or(|c| written_pick(k, c).1));
+        let required_there = [0usize, 1, 2, 5].iter().all(|k| present[*k].is_some());
+        if plain && required_there && spoil == 0 {
+            prop_assert!(crate::ClaimView::read_written(&event).is_some(), "{event}: not read by hand");
+            prop_assert!(crate::ClaimWords::read_written(&event).is_some(), "{event}: words not read by hand");
+        }
+    }
+}

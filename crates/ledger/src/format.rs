@@ -241,7 +241,11 @@ pub fn decode_brief(line: &[u8]) -> Result<(Header<'_>, Brief<'_>), LineProblem>
         let whole = decode(line)?;
         return Ok((h, Brief::Whole(whole)));
     }
-    let Ok(claim) = serde_json::from_str::<ClaimView<'_>>(h.event_json) else {
+    // Nearly every claim is in the form an append writes, read by hand; serde reads the rest
+    // (and says what is wrong with a bad one).
+    let read = ClaimView::read_written(h.event_json)
+        .map_or_else(|| serde_json::from_str::<ClaimView<'_>>(h.event_json), Ok);
+    let Ok(claim) = read else {
         // The problem is told as `decode` tells it (word for word, same column).
         let whole = decode(line)?;
         return Ok((h, Brief::Whole(whole)));
@@ -271,6 +275,9 @@ pub fn decode_words<'l>(
         return Err(malformed(
             "the entry is not the one this read checked before",
         ));
+    }
+    if let Some(words) = ClaimWords::read_written(h.event_json) {
+        return Ok(words);
     }
     if h.event_json.starts_with(r#"{"type":"claim","#)
         && let Ok(words) = serde_json::from_str::<ClaimWords<'_>>(h.event_json)
