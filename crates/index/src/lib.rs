@@ -50,8 +50,10 @@ pub mod folded;
 
 use reckon_claim::{EntryHash, Event, Subject};
 use reckon_ledger::{Entry, Head, LedgerError, Log, Snapshot, Stamp, decode};
+use reckon_reconcile::fx::FxBuild;
 use reckon_reconcile::state::Lean;
 use reckon_reconcile::{Record, Records, State};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
@@ -171,19 +173,19 @@ pub(crate) fn may_save(snap: &Snapshot<'_>, stamp: Stamp) -> bool {
 
 /// Writes a cache file of kind `kind` for `snap`'s log (see [`cache_file`]). A failure is
 /// ignored: it is only a cache.
-pub(crate) fn write_cache(snap: &Snapshot<'_>, kind: &str, bytes: &[u8]) {
-    write_cache_parts(snap, kind, &[bytes]);
+pub(crate) fn write_cache(snap: &Snapshot<'_>, kind: &str, bytes: Vec<u8>) {
+    if let Some(path) = cache_file(snap.log(), kind) {
+        write_cache_owned(&path, vec![bytes]);
+    }
 }
 
-/// [`write_cache`] of a file held as runs of bytes, written one after the other.
-pub(crate) fn write_cache_parts(snap: &Snapshot<'_>, kind: &str, parts: &[&[u8]]) {
-    let Some(path) = cache_file(snap.log(), kind) else {
-        return;
-    };
+/// Writes a cache file at `path` (made by [`cache_file`]) from `parts`, one after the other,
+/// each dropped once written (before the disk is waited for).
+pub(crate) fn write_cache_owned(path: &std::path::Path, parts: Vec<Vec<u8>>) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = reckon_ledger::fsx::write_atomically_parts(&path, parts);
+    let _ = reckon_ledger::fsx::write_atomically_owned(path, parts);
 }
 
 /// Saves the index if the log is still exactly as it was when the index was made (see
@@ -192,7 +194,7 @@ fn save(snap: &Snapshot<'_>, index: &Index) {
     if may_save(snap, index.stamp)
         && let Some(bytes) = index.file_bytes()
     {
-        write_cache(snap, "index", &bytes);
+        write_cache(snap, "index", bytes);
     }
 }
 
@@ -373,12 +375,7 @@ impl Index {
                 _ => others.push(spans[i]),
             }
         }
-        let (subjects, all) = assemble(
-            by_subject
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
-        );
+        let (subjects, all) = assemble(by_subject.into_iter().map(|(k, v)| (k.to_owned(), v)));
         let (header, area) = encode(stamp, head, records.as_ref(), &others, &subjects, &all);
         let index = Index::from_parts(header, Area::Memory(area))?;
         save(snap, &index);
@@ -583,7 +580,7 @@ impl Index {
         for line in lines {
             let line = line?;
             match line.kind {
-                Kind::Claim(subject, None) => claims.push((subject, line.span)),
+                Kind::Claim(subject, None) => claims.push((subject.into_owned(), line.span)),
                 Kind::Other => others.push(line.span),
                 Kind::Claim(_, Some(_)) | Kind::Alias(_) => return None,
             }
@@ -763,7 +760,9 @@ fn resolve<'a>(aliases: &HashMap<&'a str, &'a str>, s: &'a str) -> &'a str {
 }
 
 /// Subjects in name order with the range of their spans, and all spans, in the index's form.
-fn assemble(by_subject: HashMap<String, Vec<Span>>) -> (Vec<(String, usize, usize)>, Vec<Span>) {
+fn assemble(
+    by_subject: impl IntoIterator<Item = (String, Vec<Span>)>,
+) -> (Vec<(String, usize, usize)>, Vec<Span>) {
     let mut named: Vec<(String, Vec<Span>)> = by_subject.into_iter().collect();
     named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut subjects = Vec::with_capacity(named.len());
@@ -777,29 +776,29 @@ fn assemble(by_subject: HashMap<String, Vec<Span>>) -> (Vec<(String, usize, usiz
 }
 
 /// What one line is, for the fast build.
-enum Kind {
+enum Kind<'a> {
     /// A claim: its subject as written, and the claim it corrects, if any.
-    Claim(String, Option<EntryHash>),
+    Claim(Cow<'a, str>, Option<EntryHash>),
     /// An alias, decoded.
     Alias(Box<Entry>),
     /// Any other event.
     Other,
 }
 
-struct Line {
+struct Line<'a> {
     hash: EntryHash,
     span: Span,
-    kind: Kind,
+    kind: Kind<'a>,
 }
 
-impl Line {
+impl<'a> Line<'a> {
     /// What the index needs of an entry reduced for a lean fold, and where its line is.
-    fn of_lean(lean: &Lean, span: Span) -> Line {
+    fn of_lean(lean: &'a Lean, span: Span) -> Line<'a> {
         match lean {
             Lean::Claim(c) => Line {
                 hash: c.hash,
                 span,
-                kind: Kind::Claim(c.core.subject.as_str().to_owned(), c.supersedes),
+                kind: Kind::Claim(Cow::Borrowed(c.core.subject.as_str()), c.supersedes),
             },
             Lean::Other(e) => Line {
                 hash: e.hash,
@@ -825,7 +824,7 @@ pub struct Layout {
 }
 
 impl Layout {
-    fn of(head: Head, lines: impl IntoIterator<Item = Line>) -> Layout {
+    fn of<'a>(head: Head, lines: impl IntoIterator<Item = Line<'a>>) -> Layout {
         let mut layout = Lines::default();
         for l in lines {
             layout.add(l);
@@ -838,7 +837,11 @@ impl Layout {
 /// entries as it hands them on, and never holds them all.
 #[derive(Default)]
 pub struct Lines {
-    raw_subjects: Vec<(String, Span, EntryHash)>,
+    /// Each subject name as written, numbered in the order first seen: a claim keeps the
+    /// number, and the names are resolved through the aliases once each, not once a claim.
+    numbers: HashMap<Box<str>, u32, FxBuild>,
+    /// Each claim's subject name (its number), span and hash, in log order.
+    claims: Vec<(u32, Span, EntryHash)>,
     corrections: Vec<(Span, EntryHash)>,
     others: Vec<Span>,
     alias_events: Vec<Entry>,
@@ -850,13 +853,21 @@ impl Lines {
         self.add(Line::of_lean(lean, span));
     }
 
-    fn add(&mut self, l: Line) {
+    fn add(&mut self, l: Line<'_>) {
         match l.kind {
             Kind::Claim(subject, correction) => {
                 if let Some(t) = correction {
                     self.corrections.push((l.span, t));
                 }
-                self.raw_subjects.push((subject, l.span, l.hash));
+                let n = match self.numbers.get(&*subject) {
+                    Some(n) => *n,
+                    None => {
+                        let n = u32::try_from(self.numbers.len()).unwrap_or(u32::MAX);
+                        self.numbers.insert(subject.into(), n);
+                        n
+                    }
+                };
+                self.claims.push((n, l.span, l.hash));
             }
             Kind::Alias(e) => {
                 self.others.push(l.span);
@@ -869,31 +880,50 @@ impl Lines {
     /// The layout of every entry added, for a log whose head is `head`.
     pub fn layout(self, head: Head) -> Layout {
         let Lines {
-            raw_subjects,
+            numbers,
+            claims,
             corrections,
             others,
             alias_events,
         } = self;
         let aliases = alias_map(alias_events.iter());
-        let mut by_subject: HashMap<String, Vec<Span>> = HashMap::new();
-        let mut subject_of: HashMap<EntryHash, String> = HashMap::new();
-        for (s, span, hash) in &raw_subjects {
-            let c = resolve(&aliases, s).to_owned();
+        let mut names: Vec<&str> = vec![""; numbers.len()];
+        for (name, n) in &numbers {
+            names[*n as usize] = name;
+        }
+        // Each name's subject after the aliases, numbered: names that stand for one subject
+        // file their claims together.
+        let mut subjects: Vec<&str> = Vec::new();
+        let mut numbered: HashMap<&str, u32, FxBuild> = HashMap::default();
+        let filed_as: Vec<u32> = names
+            .iter()
+            .map(|name| {
+                let s = resolve(&aliases, name);
+                *numbered.entry(s).or_insert_with(|| {
+                    subjects.push(s);
+                    u32::try_from(subjects.len() - 1).unwrap_or(u32::MAX)
+                })
+            })
+            .collect();
+        let mut spans: Vec<Vec<Span>> = vec![Vec::new(); subjects.len()];
+        let mut subject_of: HashMap<EntryHash, u32, FxBuild> = HashMap::default();
+        for (n, span, hash) in &claims {
+            let s = filed_as[*n as usize];
             if !corrections.is_empty() {
-                subject_of.insert(*hash, c.clone());
+                subject_of.insert(*hash, s);
             }
-            by_subject.entry(c).or_default().push(*span);
+            spans[s as usize].push(*span);
         }
         // A correction is read with the claim it corrects, wherever it is filed.
         for (span, target) in &corrections {
             if let Some(s) = subject_of.get(target) {
-                let v = by_subject.entry(s.clone()).or_default();
+                let v = &mut spans[*s as usize];
                 if !v.contains(span) {
                     v.push(*span);
                 }
             }
         }
-        let (subjects, all) = assemble(by_subject);
+        let (subjects, all) = assemble(subjects.into_iter().map(str::to_owned).zip(spans));
         Layout {
             head,
             others,
@@ -933,10 +963,10 @@ impl Layout {
 /// What the fast build needs of one checked line: its hash, where it is, and what it is
 /// (a claim's subject is read from the fixed start of its event). `None` when a claim or an
 /// alias cannot be read that way (a whole read then says what is wrong).
-fn classify(h: &reckon_ledger::Header<'_>, line: &[u8], span: Span) -> Option<Line> {
+fn classify(h: &reckon_ledger::Header<'_>, line: &[u8], span: Span) -> Option<Line<'static>> {
     let kind = match h.event_json.strip_prefix(r#"{"type":"claim","subject":""#) {
         Some(rest) => {
-            let subject = rest[..rest.find('"')?].to_owned();
+            let subject = Cow::Owned(rest[..rest.find('"')?].to_owned());
             let correction = if rest.contains(r#""supersedes":""#) {
                 match decode(line).ok()?.event {
                     Event::Claim(c) => c.supersedes,

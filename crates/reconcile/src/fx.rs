@@ -6,11 +6,11 @@
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A map keyed by what the log says.
-pub(crate) type FxBuild = BuildHasherDefault<Fx>;
+pub type FxBuild = BuildHasherDefault<Fx>;
 
 /// FxHash: each 8 bytes rotated in, multiplied by an odd constant.
 #[derive(Default)]
-pub(crate) struct Fx(u64);
+pub struct Fx(u64);
 
 impl Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {

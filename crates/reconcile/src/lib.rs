@@ -52,7 +52,7 @@
 //! assert_eq!(r.subjects[0].status, Status::Consistent);
 //! ```
 
-mod fx;
+pub mod fx;
 pub mod graph;
 pub mod parts;
 pub mod pattern;
