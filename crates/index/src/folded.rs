@@ -81,14 +81,11 @@ pub enum Source {
 /// them saved); so that they are never all held beside what `fold` makes of them. Should a
 /// piece of a snapshot whose checksum held not read back, what `fold` made of the entries
 /// before it is dropped and `fold` is called again with the entries read from the log.
-///
-/// A snapshot made by this read is written on a thread of its own: the [`Saving`] handed back
-/// waits for it when dropped, so that a caller can go on with what `fold` made meanwhile.
 pub fn fold_lean_log<T>(
     snap: &Snapshot<'_>,
     names: &Names,
     fold: impl FnMut(&mut LeanItems) -> T,
-) -> Result<(T, Head, Source, Saving), LedgerError> {
+) -> Result<(T, Head, Source), LedgerError> {
     let stamp = snap.stamp()?;
     fold_from(snap, stamp, names, load(snap, names), fold)
 }
@@ -106,7 +103,7 @@ pub fn fold_lean_state<E>(
     known: Option<Period>,
     mut spans: Option<&mut Vec<Span>>,
     check: impl Fn(u64) -> Result<(), E>,
-) -> Result<(Result<FoldedState, E>, Head, Source, Saving), LedgerError> {
+) -> Result<(Result<FoldedState, E>, Head, Source), LedgerError> {
     let names = Names::default();
     fold_lean_log(snap, &names, |items| {
         let len = items.len() as u64;
@@ -132,13 +129,13 @@ fn fold_from<T>(
     names: &Names,
     saved: Option<Opened>,
     mut fold: impl FnMut(&mut LeanItems) -> T,
-) -> Result<(T, Head, Source, Saving), LedgerError> {
+) -> Result<(T, Head, Source), LedgerError> {
     match saved {
         Some(opened) if unchanged(snap, stamp, &opened)? => {
             let head = opened.head;
             let (folded, failed) = fold_saved(&opened, names, window(), None, &mut fold);
             if !failed {
-                return Ok((folded, head, Source::Saved, Saving::default()));
+                return Ok((folded, head, Source::Saved));
             }
         }
         Some(opened) => {
@@ -152,42 +149,23 @@ fn fold_from<T>(
             if let Some((folded, head, new, bytes)) =
                 forward(snap, stamp, names, opened, after, encode, &mut fold)?
             {
-                let saving = match bytes.filter(|_| may_save(snap, stamp)) {
-                    Some(file) => file.save_aside(snap),
-                    None => Saving::default(),
-                };
+                if let Some(file) = bytes.filter(|_| may_save(snap, stamp)) {
+                    file.save(snap);
+                }
                 let source = match after {
                     Some(_) => Source::Appended { new },
                     None => Source::Extended { new },
                 };
-                return Ok((folded, head, source, saving));
+                return Ok((folded, head, source));
             }
         }
         None => {}
     }
     let (folded, head, bytes) = streamed(snap, may_save(snap, stamp), names, fold)?;
-    let saving = match bytes.filter(|_| may_save(snap, stamp)) {
-        Some(bytes) => bytes.finish(stamp, head).save_aside(snap),
-        None => Saving::default(),
-    };
-    Ok((folded, head, Source::WholeLog, saving))
-}
-
-/// A folded snapshot being written to the cache on a thread of its own, while the read that
-/// made it goes on: dropping it waits for the write to end, so that no command ends with a
-/// snapshot half written (an atomic write leaves none, but its temporary file would stay).
-/// Nothing to wait for when no snapshot is being written.
-#[derive(Default)]
-#[must_use = "dropping it waits for the snapshot's write there and then"]
-pub struct Saving(Option<std::thread::JoinHandle<()>>);
-
-impl Drop for Saving {
-    fn drop(&mut self) {
-        if let Some(writing) = self.0.take() {
-            // A cache that did not save is made again by the next read.
-            let _ = writing.join();
-        }
+    if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
+        bytes.finish(stamp, head).save(snap);
     }
+    Ok((folded, head, Source::WholeLog))
 }
 
 /// The saved snapshot `opened` brought forward to `snap` as `fold` takes its entries: first
@@ -713,21 +691,9 @@ impl Encoder {
 struct FoldFile([Vec<u8>; 2]);
 
 impl FoldFile {
-    /// Saves it as the snapshot of `snap`'s log, on a thread of its own; its bytes are
-    /// dropped once written, before the disk is waited for. (Should no thread start, it is not
-    /// saved: the next read makes it again.)
-    fn save_aside(self, snap: &Snapshot<'_>) -> Saving {
-        let Some(path) = crate::cache_file(snap.log(), "fold") else {
-            return Saving::default();
-        };
-        let FoldFile([before, out]) = self;
-        let write = move || crate::write_cache_owned(&path, vec![before, out]);
-        Saving(
-            std::thread::Builder::new()
-                .name("fold-save".into())
-                .spawn(write)
-                .ok(),
-        )
+    /// Saves it as the snapshot of `snap`'s log.
+    fn save(&self, snap: &Snapshot<'_>) {
+        crate::write_cache_parts(snap, "fold", &[&self.0[0], &self.0[1]]);
     }
 
     /// Its bytes, in one run.
@@ -1168,7 +1134,7 @@ mod tests {
         let forged = open(bad, &names).unwrap();
         let snap = log.snapshot().unwrap();
         let mut calls = Vec::new();
-        let (folded, head, source, _) = fold_from(
+        let (folded, head, source) = fold_from(
             &snap,
             snap.stamp().unwrap(),
             &names,
@@ -1210,6 +1176,7 @@ mod tests {
         assert_eq!(got, described(&all));
         assert_eq!(head, all.head);
         assert!(encoder.unwrap().finish(stamp, head).bytes() == bytes);
+        assert_eq!(read_back(bytes), Some(described(&all)));
         // A fold that stops early: the pass still checks the whole log.
         let (taken, head, _) =
             streamed(&snap, false, &names, |items| items.take(3).count()).unwrap();

@@ -173,19 +173,19 @@ pub(crate) fn may_save(snap: &Snapshot<'_>, stamp: Stamp) -> bool {
 
 /// Writes a cache file of kind `kind` for `snap`'s log (see [`cache_file`]). A failure is
 /// ignored: it is only a cache.
-pub(crate) fn write_cache(snap: &Snapshot<'_>, kind: &str, bytes: Vec<u8>) {
-    if let Some(path) = cache_file(snap.log(), kind) {
-        write_cache_owned(&path, vec![bytes]);
-    }
+pub(crate) fn write_cache(snap: &Snapshot<'_>, kind: &str, bytes: &[u8]) {
+    write_cache_parts(snap, kind, &[bytes]);
 }
 
-/// Writes a cache file at `path` (made by [`cache_file`]) from `parts`, one after the other,
-/// each dropped once written (before the disk is waited for).
-pub(crate) fn write_cache_owned(path: &std::path::Path, parts: Vec<Vec<u8>>) {
+/// [`write_cache`] of a file held as runs of bytes, written one after the other.
+pub(crate) fn write_cache_parts(snap: &Snapshot<'_>, kind: &str, parts: &[&[u8]]) {
+    let Some(path) = cache_file(snap.log(), kind) else {
+        return;
+    };
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = reckon_ledger::fsx::write_atomically_owned(path, parts);
+    let _ = reckon_ledger::fsx::write_atomically_parts(&path, parts);
 }
 
 /// Saves the index if the log is still exactly as it was when the index was made (see
@@ -194,7 +194,7 @@ fn save(snap: &Snapshot<'_>, index: &Index) {
     if may_save(snap, index.stamp)
         && let Some(bytes) = index.file_bytes()
     {
-        write_cache(snap, "index", bytes);
+        write_cache(snap, "index", &bytes);
     }
 }
 

@@ -102,24 +102,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 /// [`write_atomically`] of a file held as runs of bytes, written one after the other (so
 /// that a large file need not be copied into one buffer first).
 pub fn write_atomically_parts(path: &Path, parts: &[&[u8]]) -> Result<(), WriteError> {
-    write_atomically_with(path, |f| {
-        parts.iter().try_for_each(|bytes| f.write_all(bytes))
-    })
-}
-
-/// [`write_atomically_parts`] of runs of bytes it owns: each is dropped once written, before
-/// the file is synced, so that a large file is not held while the disk catches up.
-pub fn write_atomically_owned(path: &Path, parts: Vec<Vec<u8>>) -> Result<(), WriteError> {
-    write_atomically_with(path, move |f| {
-        parts.into_iter().try_for_each(|bytes| f.write_all(&bytes))
-    })
-}
-
-/// [`write_atomically`] of what `write` writes into the temporary file.
-fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut File) -> io::Result<()>,
-) -> Result<(), WriteError> {
     let tmp = temp_beside(path);
     let fail = |p: &Path, op, source, replaced| WriteError {
         path: p.to_path_buf(),
@@ -133,7 +115,9 @@ fn write_atomically_with(
             .create_new(true)
             .open(&tmp)
             .map_err(|e| ("create", e))?;
-        write(&mut f).map_err(|e| ("write", e))?;
+        for bytes in parts {
+            f.write_all(bytes).map_err(|e| ("write", e))?;
+        }
         f.sync_all().map_err(|e| ("sync", e))
     })();
     if let Err((op, e)) = written {

@@ -230,7 +230,7 @@ pub(crate) fn export(
         ExportFormat::Csv => reckon_formats::table::row,
     };
     let snapshot = log.snapshot().map_err(ledger)?;
-    let (state, _saving) = crate::whole_lean_state(&snapshot)?;
+    let state = crate::whole_lean_state(&snapshot)?;
     let pattern = reckon_reconcile::Pattern::new(a.pattern.as_deref().unwrap_or(""));
     let wanted = |r: &reckon_reconcile::state::Recorded<'_>| {
         pattern.matches(r.claim.subject.as_str()) && (a.all || r.is_live())

@@ -5,7 +5,6 @@
 
 use anyhow::Context as _;
 use clap::Parser;
-use reckon_index::folded::Saving;
 use reckon_ledger::{LedgerError, Log, Repair};
 use reckon_render::{Fate, Format};
 use std::io::Write;
@@ -672,7 +671,7 @@ fn graph(
         let g = reckon_reconcile::graph::build(&r);
         return reckon_render::recon::graph_into(&state, &g, format, print);
     }
-    let (state, _saving) = lean_state(&snapshot, a, None)?;
+    let state = lean_state(&snapshot, a, None)?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
     let (opts, unsaved) = whole_options(&snapshot, a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
@@ -724,7 +723,7 @@ fn with_reconciliation<T>(
         return then(&state, &r, &|_, show| Ok(show(&[])));
     }
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
-    let (state, _saving) = lean_state(&snapshot, a, Some(&mut spans))?;
+    let state = lean_state(&snapshot, a, Some(&mut spans))?;
     let r = reconcile_state(&snapshot, &state, a, &|s| s)?;
     let fetch = words_of(&snapshot, &state, &spans);
     let answer = then(&state, &r, &fetch);
@@ -1010,7 +1009,7 @@ fn reconciled(
             // once. The lean entries come from the saved folded snapshot when it matches the
             // log. Each subject's report is made into its row at once: the rows are kept,
             // never every report.
-            let (state, _saving) = lean_state(&snapshot, a, None)?;
+            let state = lean_state(&snapshot, a, None)?;
             let r = reconcile_state(&snapshot, &state, a, &|s| cells(&s))?;
             // The command ends here: handing a million claims back to the allocator one by
             // one takes a few hundred milliseconds that the process's exit does at once.
@@ -1044,13 +1043,12 @@ fn trace_source(source: reckon_index::folded::Source) {
 
 /// The log folded lean (from the saved folded snapshot when it matches, see
 /// `reckon_index::folded`), as `--at` and `--known` ask, refusing `--at` past its end; each
-/// entry's line span is kept in `spans` when asked for. With the snapshot this read made being
-/// written meanwhile (see `Saving`: keep it while the state is used).
+/// entry's line span is kept in `spans` when asked for.
 fn lean_state(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
     spans: Option<&mut Vec<reckon_ledger::Span>>,
-) -> Result<(reckon_reconcile::State<'static>, Saving), Failure> {
+) -> Result<reckon_reconcile::State<'static>, Failure> {
     lean_fold(snapshot, a.at, a.known, &|len| check_at(a, len), spans)
 }
 
@@ -1058,7 +1056,7 @@ fn lean_state(
 /// fates from.
 pub(crate) fn whole_lean_state(
     snapshot: &reckon_ledger::Snapshot<'_>,
-) -> Result<(reckon_reconcile::State<'static>, Saving), Failure> {
+) -> Result<reckon_reconcile::State<'static>, Failure> {
     lean_fold(snapshot, None, None, &|_| Ok(()), None)
 }
 
@@ -1068,14 +1066,14 @@ fn lean_fold(
     known: Option<reckon_claim::Period>,
     check: &dyn Fn(usize) -> Result<(), Failure>,
     spans: Option<&mut Vec<reckon_ledger::Span>>,
-) -> Result<(reckon_reconcile::State<'static>, Saving), Failure> {
-    let (folded, _, source, saving) =
+) -> Result<reckon_reconcile::State<'static>, Failure> {
+    let (folded, _, source) =
         reckon_index::folded::fold_lean_state(snapshot, at, known, spans, |len| {
             check(usize::try_from(len).unwrap_or(usize::MAX))
         })
         .map_err(ledger)?;
     trace_source(source);
-    folded.map(|(_, state)| (state, saving))
+    folded.map(|(_, state)| state)
 }
 
 /// How a streamed answer writes a reconciliation's reports as they are made: given the
@@ -1098,7 +1096,7 @@ fn reconciled_streamed<T>(
     write: &mut Streamed<'_, T>,
 ) -> Result<T, Failure> {
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
-    let (state, _saving) = lean_state(snapshot, a, Some(&mut spans))?;
+    let state = lean_state(snapshot, a, Some(&mut spans))?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
     let (opts, unsaved) = whole_options(snapshot, a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);

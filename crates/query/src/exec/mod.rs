@@ -3,7 +3,6 @@
 use crate::ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
 use reckon_claim::suggest::nearest;
 use reckon_claim::{Interval, Period, Tolerance};
-use reckon_index::folded::Saving;
 use reckon_ledger::Entry;
 use reckon_reconcile::{
     Assessed, Options, Pattern, Reconciliation, Recorded, State, Status, SubjectReport, reconcile,
@@ -379,7 +378,7 @@ fn run_lean_showing_words(
         }
     }
     let mut spans = Vec::new();
-    let (len, state, _, _saving) =
+    let (len, state, _) =
         whole_lean(snap, lean.at, lean.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(&lean, len)?;
     let mut a = run_state(&lean, &state, len, &Context::default())?;
@@ -438,7 +437,7 @@ fn run_lean_conflicts(
         .then(|| reckon_index::Index::open(snap).ok())
         .flatten();
     let mut spans = Vec::new();
-    let (len, state, head, _saving) =
+    let (len, state, head) =
         whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(q, len)?;
     let records = index_records(index, snap, &state, head);
@@ -771,7 +770,7 @@ fn learned_records(
     snap: &reckon_ledger::Snapshot<'_>,
     index: reckon_index::Index,
 ) -> Result<Option<reckon_index::Index>, reckon_ledger::LedgerError> {
-    let (_, state, head, _saving) = whole_lean(snap, None, None, None)?;
+    let (_, state, head) = whole_lean(snap, None, None, None)?;
     if head != index.head() {
         return Ok(None);
     }
@@ -795,17 +794,16 @@ fn lean_index(
     // From the saved folded snapshot when it matches the log (brought forward after appends),
     // else as the log is read: each entry goes to the layout and then to the fold, so the
     // lean entries are never all held beside the state.
-    let ((state, lines), head, _, _saving) =
-        reckon_index::folded::fold_lean_log(snap, &names, |items| {
-            let mut lines = reckon_index::Lines::default();
-            let lean = items.map(|(l, span)| {
-                lines.add_lean(&l, span);
-                l
-            });
-            (State::fold_lean(lean, None, None), lines)
-        })?;
-    // The layout of the index is made while the records are learned (and the snapshot is
-    // written): neither needs the other.
+    let ((state, lines), head, _) = reckon_index::folded::fold_lean_log(snap, &names, |items| {
+        let mut lines = reckon_index::Lines::default();
+        let lean = items.map(|(l, span)| {
+            lines.add_lean(&l, span);
+            l
+        });
+        (State::fold_lean(lean, None, None), lines)
+    })?;
+    // The layout of the index is made while the records are learned: neither needs the
+    // other.
     let (records, layout) = std::thread::scope(|scope| {
         let layout = scope.spawn(|| lines.layout(head));
         let records = reckon_reconcile::estimate_records(&state, &Options::default());
@@ -844,7 +842,7 @@ fn run_lean(
     snap: &reckon_ledger::Snapshot<'_>,
     ctx: &Context,
 ) -> Result<Answer, RunError> {
-    let (len, state, _, _saving) = whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
+    let (len, state, _) = whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
     at_within(q, len)?;
     let answer = run_state(q, &state, len, ctx)?;
     // The process's exit (or the caller) frees the state; handing a million claims back
@@ -861,8 +859,7 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
     let index = as_it_is(q)
         .then(|| reckon_index::Index::open(snap).ok())
         .flatten();
-    let (len, state, head, _saving) =
-        whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
+    let (len, state, head) = whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
     at_within(q, len)?;
     let records = index_records(index, snap, &state, head);
     let read = match records {
@@ -918,16 +915,15 @@ fn whole_lean(
     at: Option<u64>,
     known: Option<Period>,
     spans: Option<&mut Vec<reckon_ledger::Span>>,
-) -> Result<(u64, State<'static>, reckon_ledger::Head, Saving), reckon_ledger::LedgerError> {
-    let (folded, head, _, saving) =
-        reckon_index::folded::fold_lean_state(snap, at, known, spans, |_| {
-            Ok::<(), std::convert::Infallible>(())
-        })?;
+) -> Result<(u64, State<'static>, reckon_ledger::Head), reckon_ledger::LedgerError> {
+    let (folded, head, _) = reckon_index::folded::fold_lean_state(snap, at, known, spans, |_| {
+        Ok::<(), std::convert::Infallible>(())
+    })?;
     let (len, state) = match folded {
         Ok(folded) => folded,
         Err(never) => match never {},
     };
-    Ok((len, state, head, saving))
+    Ok((len, state, head))
 }
 
 /// How many claims' lines [`put_words`] reads at once: their words are held only while
