@@ -169,9 +169,15 @@ pub fn parse_line(
         });
     };
     let keys = scan_keys(line);
-    // A line has a dozen keys or so: each is compared with those before it.
+    // The first key whose name came before it. A line has a dozen keys or so, each compared
+    // with those before it; past a few dozen (a hostile line may hold many thousands), a set.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, k) in keys.iter().enumerate() {
-        if keys[..i].iter().any(|before| before.name == k.name) {
+        let again = match keys.len() <= 32 {
+            true => keys[..i].iter().any(|before| before.name == k.name),
+            false => !seen.insert(&k.name),
+        };
+        if again {
             return Err(FieldError {
                 column: col(line, k.key_byte),
                 field: Some(k.name.clone().into_owned()),
@@ -849,6 +855,19 @@ mod tests {
                 r#"{"subject": "a", "subject": "b", "value": "5", "said_on": "2025", "speaker": "A"}"#
             ),
             "column 18, field `subject`: field given twice"
+        );
+        // Of two names given twice, the one repeated first is told.
+        assert_eq!(
+            err(r#"{"subject": "a", "value": "5", "value": "6", "subject": "b"}"#),
+            "column 32, field `value`: field given twice"
+        );
+        // The same on a line of many keys (looked up in a set there).
+        let many: Vec<String> = (0..40).map(|i| format!(r#""k{i}":1"#)).collect();
+        let line = format!(r#"{{{},"k7":2,"k3":2}}"#, many.join(","));
+        let at = line.find(r#""k7":2"#).unwrap() + 1;
+        assert_eq!(
+            err(&line),
+            format!("column {at}, field `k7`: field given twice")
         );
     }
 }

@@ -73,6 +73,43 @@ fn parts(n: u64) -> Result<f64, String> {
     .0)
 }
 
+/// n claims in n/10 sums, the report of every whole and part looked up once among the
+/// reports kept for them (as `conflicts` looks up a whole's parts; each lookup once scanned
+/// every kept report).
+fn members(n: u64) -> Result<f64, String> {
+    let sums = (n / 10).max(1);
+    let defs = (0..sums)
+        .map(|k| format!(r#"{{"define":"w/whole{k}","sum_of":["w/part{k}a","w/part{k}b"]}}"#));
+    let claims = (0..n).map(|i| {
+        let k = i % sums;
+        let side = if i % 2 == 0 { "a" } else { "b" };
+        format!(
+            r#"{{"subject":"w/part{k}{side}","value":"{i}","said_on":"2025","speaker":"S{i}"}}"#
+        )
+    });
+    let entries = crate::eval::load("worst-members", &claims_json(claims.chain(defs)))?;
+    let state = reckon_reconcile::State::fold(&entries, None);
+    let opts = reckon_reconcile::Options::default();
+    let reports = reckon_reconcile::reconcile_reports(&state, None, &opts);
+    let keys: Vec<(reckon_claim::Subject, String)> = reports
+        .upcoming()
+        .map(|(s, u)| (s.clone(), u.to_owned()))
+        .collect();
+    let (t, found) = time(|| {
+        keys.iter()
+            .filter(|(s, u)| reports.member(s, u).is_some())
+            .count()
+    });
+    // Every subject with claims is a part of a sum: each report to come is a member's.
+    match found == keys.len() && found as u64 >= sums {
+        true => Ok(t),
+        false => Err(format!(
+            "{found} of the {} members' reports were found",
+            keys.len()
+        )),
+    }
+}
+
 /// n retractions, each naming its claim by a hash prefix (every reference once wrote out the
 /// hash of every entry).
 fn references(n: u64) -> Result<f64, String> {
@@ -135,10 +172,11 @@ fn keys(n: u64) -> f64 {
 /// Runs every case at `n` and `2n` and prints one line each.
 pub fn run(n: u64) -> Result<(), String> {
     type Case = (&'static str, fn(u64) -> Result<f64, String>);
-    let cases: [Case; 6] = [
+    let cases: [Case; 7] = [
         ("sweep: n tied single-origin figures", |n| Ok(sweep(n))),
         ("explain: one subject, n claims, half dissenting", explain),
         ("parts: n claims in n/10 sums, one pattern", parts),
+        ("members: n claims in n/10 sums, each looked up", members),
         ("references: n retractions by hash prefix", references),
         ("input: a line of n keys", |n| Ok(keys(n))),
         ("tail: the committed head, last line 50n bytes", tail),
