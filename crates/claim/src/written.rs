@@ -1,7 +1,7 @@
 //! A claim event read by hand in the one form an append writes it: `{"type":"claim"` and
-//! then each field present in the order [`Claim`] declares them, every value a string (the
-//! tags an array of strings) without escapes, no space anywhere. That is nearly every line
-//! of a log, and reading it this way costs a fraction of a general JSON read.
+//! then each field present in the order [`Claim`](crate::Claim) declares them, every value a
+//! string (the tags an array of strings) without escapes, no space anywhere. That is nearly
+//! every line of a log, and reading it this way costs a fraction of a general JSON read.
 //!
 //! Each reader here answers `None` for anything else (another order, a repeated or unknown
 //! field, an escape, a `null`, a space, a value its type refuses), and its caller then reads
