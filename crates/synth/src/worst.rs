@@ -47,9 +47,9 @@ fn explain(n: u64) -> Result<f64, String> {
     Ok(time(|| reckon_render::recon::explain(&state, &r, reckon_render::Format::Human)).0)
 }
 
-/// n subjects in n/10 sums, reconciled for one pattern (every sum was rebuilt for every claim
-/// and group).
-fn parts(n: u64) -> Result<f64, String> {
+/// The entries of a log of n claims in n/10 sums of two parts each (`w/wholeK` the sum of
+/// `w/partKa` and `w/partKb`), with the number of sums.
+fn in_sums(n: u64, name: &str) -> Result<(Vec<reckon_ledger::Entry>, u64), String> {
     let sums = (n / 10).max(1);
     let defs = (0..sums)
         .map(|k| format!(r#"{{"define":"w/whole{k}","sum_of":["w/part{k}a","w/part{k}b"]}}"#));
@@ -60,7 +60,14 @@ fn parts(n: u64) -> Result<f64, String> {
             r#"{{"subject":"w/part{k}{side}","value":"{i}","said_on":"2025","speaker":"S{i}"}}"#
         )
     });
-    let entries = crate::eval::load("worst-parts", &claims_json(claims.chain(defs)))?;
+    let entries = crate::eval::load(name, &claims_json(claims.chain(defs)))?;
+    Ok((entries, sums))
+}
+
+/// n subjects in n/10 sums, reconciled for one pattern (every sum was rebuilt for every claim
+/// and group).
+fn parts(n: u64) -> Result<f64, String> {
+    let (entries, _) = in_sums(n, "worst-parts")?;
     let state = reckon_reconcile::State::fold(&entries, None);
     let pattern = reckon_reconcile::Pattern::new("w/whole1");
     Ok(time(|| {
@@ -77,17 +84,7 @@ fn parts(n: u64) -> Result<f64, String> {
 /// reports kept for them (as `conflicts` looks up a whole's parts; each lookup once scanned
 /// every kept report).
 fn members(n: u64) -> Result<f64, String> {
-    let sums = (n / 10).max(1);
-    let defs = (0..sums)
-        .map(|k| format!(r#"{{"define":"w/whole{k}","sum_of":["w/part{k}a","w/part{k}b"]}}"#));
-    let claims = (0..n).map(|i| {
-        let k = i % sums;
-        let side = if i % 2 == 0 { "a" } else { "b" };
-        format!(
-            r#"{{"subject":"w/part{k}{side}","value":"{i}","said_on":"2025","speaker":"S{i}"}}"#
-        )
-    });
-    let entries = crate::eval::load("worst-members", &claims_json(claims.chain(defs)))?;
+    let (entries, sums) = in_sums(n, "worst-members")?;
     let state = reckon_reconcile::State::fold(&entries, None);
     let opts = reckon_reconcile::Options::default();
     let reports = reckon_reconcile::reconcile_reports(&state, None, &opts);
