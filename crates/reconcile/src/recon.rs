@@ -383,6 +383,12 @@ pub fn estimate_records(state: &State<'_>, opts: &Options) -> Records {
         .collect()
 }
 
+impl crate::reliability::Reliabilities for [Record] {
+    fn of(&self, origin: u32) -> Learned {
+        self[origin as usize].learned
+    }
+}
+
 impl Record {
     /// The record of an origin the log has not shown before: the model's starting accuracy.
     fn unknown() -> Record {
@@ -423,7 +429,7 @@ fn learn_records(
         groups.iter().filter(|g| g.voters.len() >= 2).collect(),
         |g: &Group| {
             g.prepared
-                .candidates(&learned, &opts.model)
+                .candidates(&learned[..], &opts.model)
                 .first()
                 .map(|c| c.0.origins.clone())
                 .unwrap_or_default()
@@ -1056,8 +1062,7 @@ fn by_weight(
     names: &[std::sync::Arc<str>],
     model: &Model,
 ) -> Chosen {
-    let learned: Vec<Learned> = records.iter().map(|r| r.learned).collect();
-    let cands = g.prepared.candidates(&learned, model);
+    let cands = g.prepared.candidates(records, model);
     let Some((top, best)) = cands.first() else {
         return (None, Status::NoFigure, Vec::new(), None);
     };
@@ -1087,7 +1092,6 @@ fn weights_of(
     (records, names): (&[Record], &[std::sync::Arc<str>]),
     model: &Model,
 ) -> Vec<OriginWeight> {
-    let learned: Vec<Learned> = records.iter().map(|r| r.learned).collect();
     let shared = u32::from(g.voters.len() >= 2);
     // The origins whose counted claims overlap the figure, found in one pass over the claims.
     let backing: std::collections::HashSet<u32> = g
@@ -1099,7 +1103,7 @@ fn weights_of(
         .collect();
     let mut out: Vec<OriginWeight> = g
         .prepared
-        .votes(&learned, model)
+        .votes(records, model)
         .into_iter()
         .map(|v| {
             let o = v.origin;

@@ -156,6 +156,20 @@ fn vote(accuracy: f64, n: f64) -> f64 {
     (1.0 + n * a / (1.0 - a)).ln()
 }
 
+/// Where each origin's learned reliability is, by origin id: the fit's own list, or the
+/// records a reconciliation holds. Reading one in place, a report never copies every origin's
+/// (a log of many origins and many subjects would copy them once a subject).
+pub trait Reliabilities {
+    /// The reliability of origin `origin`.
+    fn of(&self, origin: u32) -> Learned;
+}
+
+impl Reliabilities for [Learned] {
+    fn of(&self, origin: u32) -> Learned {
+        self[origin as usize]
+    }
+}
+
 /// A subject's votes cut into segments, made once and used every round.
 #[derive(Debug)]
 pub struct Prepared {
@@ -275,10 +289,19 @@ impl Prepared {
     }
 
     /// Each origin's vote on this subject under `learned`.
-    fn weights(&self, learned: &[Learned], model: &Model) -> Vec<f64> {
-        let mut w = Vec::new();
-        self.weights_into(learned, &|o| learned[o as usize].weight(model), &mut w);
-        w
+    fn weights<R: Reliabilities + ?Sized>(&self, learned: &R, model: &Model) -> Vec<f64> {
+        self.origins
+            .iter()
+            .map(|p| {
+                let l = learned.of(p.origin);
+                let w = l.weight(model);
+                if p.all_repeat {
+                    w * (1.0 - l.copying)
+                } else {
+                    w
+                }
+            })
+            .collect()
     }
 
     /// [`Prepared::weights`] into `out`, which is cleared first, with each origin's whole
@@ -478,7 +501,11 @@ impl Prepared {
 
     /// The candidates for the figure under `learned`: the regions within the margin of the
     /// best score, best first (then in line order); and the best score.
-    pub fn candidates(&self, learned: &[Learned], model: &Model) -> Vec<(Candidate, f64)> {
+    pub fn candidates<R: Reliabilities + ?Sized>(
+        &self,
+        learned: &R,
+        model: &Model,
+    ) -> Vec<(Candidate, f64)> {
         let weights = self.weights(learned, model);
         let (scores, prints) = self.scores(&weights);
         let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -550,7 +577,7 @@ impl Prepared {
     }
 
     /// Each origin's vote on this subject (after any copying discount), by origin id.
-    pub fn votes(&self, learned: &[Learned], model: &Model) -> Vec<OriginVote> {
+    pub fn votes<R: Reliabilities + ?Sized>(&self, learned: &R, model: &Model) -> Vec<OriginVote> {
         self.weights(learned, model)
             .into_iter()
             .zip(&self.origins)
@@ -782,15 +809,12 @@ mod tests {
     }
 
     fn figure_of(votes: &[Vote]) -> Vec<String> {
-        let learned = vec![
-            Learned {
-                accuracy: START,
-                copying: 0.0
-            };
-            8
-        ];
+        let learned = [Learned {
+            accuracy: START,
+            copying: 0.0,
+        }; 8];
         Prepared::new(votes)
-            .candidates(&learned, &Model::default())
+            .candidates(&learned[..], &Model::default())
             .iter()
             .map(|c| c.0.region.to_string())
             .collect()
@@ -879,7 +903,7 @@ mod tests {
         let learned = learn(&refs, 3, &|_| None, &model);
         assert!(learned[0].accuracy > 0.8, "{learned:?}");
         assert!(learned[2].accuracy < 0.3, "{learned:?}");
-        let c = subjects[9].candidates(&learned, &model);
+        let c = subjects[9].candidates(&learned[..], &model);
         assert_eq!(c[0].0.region.to_string(), "[7, 7]");
         assert!(
             c[0].1 - c.get(1).map_or(0.0, |x| x.1) >= model.margin,
@@ -932,7 +956,7 @@ mod tests {
         };
         let learned = learn(&refs, 2, &declared, &Model::default());
         assert!(learned[1].accuracy > 0.95, "{learned:?}");
-        let c = subjects[0].candidates(&learned, &Model::default());
+        let c = subjects[0].candidates(&learned[..], &Model::default());
         assert_eq!(c[0].0.region.to_string(), "[2, 2]");
     }
 

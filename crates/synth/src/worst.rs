@@ -107,6 +107,33 @@ fn members(n: u64) -> Result<f64, String> {
     }
 }
 
+/// n subjects, each with two disagreeing claims by two origins of its own, reconciled whole
+/// with the weighted method (each report once copied the reliability of every origin, so the
+/// reports of a log of many origins cost subjects × origins).
+fn origins(n: u64) -> Result<f64, String> {
+    let claims = (0..n).flat_map(|i| {
+        [0, 1].map(|side| {
+            format!(
+                r#"{{"subject":"w/o{i}","value":"{}","said_on":"2025","speaker":"S{i}-{side}"}}"#,
+                100 + 50 * side
+            )
+        })
+    });
+    let entries = crate::eval::load("worst-origins", &claims_json(claims))?;
+    let state = reckon_reconcile::State::fold(&entries, None);
+    let opts = reckon_reconcile::Options::default();
+    let (t, r) = time(|| reckon_reconcile::reconcile(&state, None, &opts));
+    match r.subjects.len() as u64 == n && r.records.len() as u64 == 2 * n {
+        true => Ok(t),
+        false => Err(format!(
+            "{} subjects and {} origins reconciled, not {n} and {}",
+            r.subjects.len(),
+            r.records.len(),
+            2 * n
+        )),
+    }
+}
+
 /// n retractions, each naming its claim by a hash prefix (every reference once wrote out the
 /// hash of every entry).
 fn references(n: u64) -> Result<f64, String> {
@@ -172,11 +199,12 @@ const SLOW: f64 = 10.0;
 /// Runs every case at `n` and `2n` and prints one line each.
 pub fn run(n: u64) -> Result<(), String> {
     type Case = (&'static str, fn(u64) -> Result<f64, String>);
-    let cases: [Case; 7] = [
+    let cases: [Case; 8] = [
         ("sweep: n tied single-origin figures", |n| Ok(sweep(n))),
         ("explain: one subject, n claims, half dissenting", explain),
         ("parts: n claims in n/10 sums, one pattern", parts),
         ("members: n claims in n/10 sums, each looked up", members),
+        ("origins: n subjects, each with two origins", origins),
         ("references: n retractions by hash prefix", references),
         ("input: a line of n keys", |n| Ok(keys(n))),
         ("tail: the committed head, last line 50n bytes", tail),
