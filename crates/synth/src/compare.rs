@@ -18,6 +18,14 @@
 //! the cache) before each run, so its saved state is brought forward by reading only the
 //! appended lines; its yardstick is a run with nothing saved, so its ratio is the fraction
 //! of a cold run that an incremental one costs.
+//!
+//! The rows marked "Population" run on the real data of `../shared/data/population` (or the
+//! folder given), imported untimed into a second log beside the generated one, with its
+//! state saved before each run as the setup saves the generated log's: the JSON against the
+//! table there, where the issue first measured it. Its edits carry longer words and far more
+//! origins than the generated claims, and its JSON is ten times its table where the generated
+//! log's is a hundred times. Without the data the rows are left out, and the first line says
+//! why.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -148,8 +156,63 @@ create table claims as select json_extract(j,'$.subject') as subject, json_extra
 create index by_subject on claims(subject);
 ";
 
-/// Runs the comparison on `claims` generated claims over `subjects` subjects, `runs` times.
-pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
+/// The log of the real data, beside the generated one in the run's folder.
+const POPULATION: &str = "population";
+
+/// Imports the claims of `data` (a folder holding `claims.jsonl`, the Population data) into
+/// the log `population` in `dir`, untimed: the lines that keep the import contract, with
+/// today taken as the last day of 9999, since some edits give years such as 3001 and 9000
+/// for when a figure was said, which an import refuses as later than today. What the timed
+/// runs read is the log; how it was filled does not change their work.
+fn import_population(dir: &Path, data: &Path) -> Result<usize, String> {
+    let (kept, skipped) = reckon_synth::eval::importable(&data.join("claims.jsonl"))?;
+    std::fs::write(dir.join("population.jsonl"), &kept).map_err(|e| e.to_string())?;
+    for args in [
+        &["--log", POPULATION, "init"][..],
+        &["--log", POPULATION, "import", "population.jsonl"],
+    ] {
+        let out = Command::new(reckon_exe())
+            .args(args)
+            .env("RECKON_CACHE_DIR", dir.join(CACHE))
+            .env("SOURCE_DATE_EPOCH", "253402300799")
+            .current_dir(dir)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+        }
+    }
+    Ok(skipped.len())
+}
+
+/// The Population log's state saved, untimed, before each run that reads it, as the
+/// generated log's is by the setup (a query, then a reconcile: the index with every origin's
+/// record, and the folded snapshot); a row that empties the cache before its runs (nothing
+/// saved) also empties this log's.
+fn population_saved(dir: &Path) -> Result<(), String> {
+    for args in [
+        &["query", "claims where subject = \"population/none\""][..],
+        &["reconcile"],
+    ] {
+        let out = Command::new(reckon_exe())
+            .args(["--log", POPULATION])
+            .args(args)
+            .env("RECKON_CACHE_DIR", dir.join(CACHE))
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+        }
+    }
+    Ok(())
+}
+
+/// Runs the comparison on `claims` generated claims over `subjects` subjects, `runs` times;
+/// and, when the folder `population` holds the Population data (`claims.jsonl`), the JSON
+/// against the table on it too (the data the issue measured the JSON on first).
+pub fn compare(claims: u64, subjects: u64, runs: u64, population: &Path) -> Result<(), String> {
     let reckon = std::env::current_exe()
         .map_err(|e| e.to_string())?
         .with_file_name("reckon");
@@ -285,6 +348,35 @@ pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
             }),
         ),
     ];
+    // The real data: 50k edits with long words, whose JSON is ten times the table, where
+    // the generated log's is a hundred times.
+    let real = if population.join("claims.jsonl").is_file() {
+        match import_population(&dir, population) {
+            Ok(left_out) => {
+                let on = |args: &[&str]| {
+                    let mut all = vec!["--log", POPULATION, "reconcile"];
+                    all.extend_from_slice(args);
+                    job(&all, Some(population_saved))
+                };
+                rows.push((
+                    "Population: json".into(),
+                    on(&["--format", "json"]),
+                    "Population: table".into(),
+                    Some(on(&[])),
+                ));
+                format!(
+                    "; Population data from {} ({left_out} lines left out for breaking the import contract)",
+                    population.display()
+                )
+            }
+            Err(e) => format!("; Population rows left out: its import failed: {e}"),
+        }
+    } else {
+        format!(
+            "; Population rows left out: no claims.jsonl in {}",
+            population.display()
+        )
+    };
     if jq {
         rows.push((
             "warm one-subject query".into(),
@@ -303,7 +395,7 @@ pub fn compare(claims: u64, subjects: u64, runs: u64) -> Result<(), String> {
         ));
     }
     println!(
-        "{claims} claims over {subjects} subjects, {runs} runs each, interleaved; medians (peak memory){}",
+        "{claims} claims over {subjects} subjects, {runs} runs each, interleaved; medians (peak memory){}{real}",
         if timer.is_none() {
             "; /usr/bin/time is not installed, so no memory figures"
         } else {

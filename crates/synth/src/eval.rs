@@ -259,12 +259,10 @@ pub fn cross_validate(grid: &[Model], per_setting: &[Score]) -> CrossValidation 
     CrossValidation { folds }
 }
 
-/// Imports `dir/claims.jsonl` (leaving out, and listing, lines that break the contract: one
-/// bad line would make an import refuse the whole file), reconciles, and scores the figures
-/// against every `dir/truth*.csv`.
-pub fn evaluate_dir(dir: &Path, cross_validate_too: bool) -> Result<DirReport, String> {
-    let path = dir.join("claims.jsonl");
-    let claims = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// The lines of the JSON Lines file at `path` that keep the import contract (one bad line
+/// would make an import refuse the whole file), and why each other line was left out.
+pub fn importable(path: &Path) -> Result<(Vec<u8>, Vec<String>), String> {
+    let claims = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut kept = Vec::with_capacity(claims.len());
     let mut skipped = Vec::new();
     for (i, line) in claims.split(|b| *b == b'\n').enumerate() {
@@ -282,6 +280,14 @@ pub fn evaluate_dir(dir: &Path, cross_validate_too: bool) -> Result<DirReport, S
             Err(e) => skipped.push(format!("line {}: {e}", i + 1)),
         }
     }
+    Ok((kept, skipped))
+}
+
+/// Imports `dir/claims.jsonl` (leaving out, and listing, lines that break the contract: one
+/// bad line would make an import refuse the whole file), reconciles, and scores the figures
+/// against every `dir/truth*.csv`.
+pub fn evaluate_dir(dir: &Path, cross_validate_too: bool) -> Result<DirReport, String> {
+    let (kept, skipped) = importable(&dir.join("claims.jsonl"))?;
     let entries = load("eval", &kept)?;
     let state = reckon_reconcile::State::fold(&entries, None);
     let with = |method: Method, model: Model| {

@@ -15,8 +15,11 @@ usage:
   reckon-bench log CLAIMS SUBJECTS [DIR]         time import, verify and the hashing floor
   reckon-bench reconcile CLAIMS SUBJECTS         time folding and reconciling
   reckon-bench audit CLAIMS SUBJECTS             time the tree head, proofs and their checks
-  reckon-bench compare CLAIMS SUBJECTS [RUNS]    reckon against sqlite3, jq and its own verify,
-                                                 interleaved: medians, ratios, peak memory
+  reckon-bench compare CLAIMS SUBJECTS [RUNS] [POPULATION_DIR]
+                                                 reckon against sqlite3, jq and its own verify,
+                                                 interleaved: medians, ratios, peak memory; the
+                                                 JSON against the table on the Population data
+                                                 too (default ../shared/data/population)
   reckon-bench worst N                           time the once-quadratic paths at N and 2N
   reckon-bench eval DATA_DIR [--cv] [--misses]   score the reconciler on real data
                                                  (DATA_DIR holds claims.jsonl and truth-*.csv)
@@ -334,8 +337,17 @@ fn main() -> ExitCode {
         Some("eval") => eval(&args),
         Some("planted") => planted(&args),
         Some("audit") => bench_audit(&args),
-        Some("compare") => arg(&args, 2, None)
-            .and_then(|n| compare::compare(n, arg(&args, 3, None)?, arg(&args, 4, Some(3))?)),
+        Some("compare") => arg(&args, 2, None).and_then(|n| {
+            let population = args
+                .get(5)
+                .map_or_else(|| PathBuf::from("../shared/data/population"), PathBuf::from);
+            compare::compare(
+                n,
+                arg(&args, 3, None)?,
+                arg(&args, 4, Some(3))?,
+                &population,
+            )
+        }),
         _ => Err(USAGE.to_owned()),
     };
     match r {
