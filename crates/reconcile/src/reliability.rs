@@ -290,34 +290,24 @@ impl Prepared {
 
     /// Each origin's vote on this subject under `learned`.
     fn weights<R: Reliabilities + ?Sized>(&self, learned: &R, model: &Model) -> Vec<f64> {
-        self.origins
-            .iter()
-            .map(|p| {
-                let l = learned.of(p.origin);
-                let w = l.weight(model);
-                if p.all_repeat {
-                    w * (1.0 - l.copying)
-                } else {
-                    w
-                }
-            })
-            .collect()
+        let mut w = Vec::new();
+        self.weights_into(learned, &|o| learned.of(o).weight(model), &mut w);
+        w
     }
 
     /// [`Prepared::weights`] into `out`, which is cleared first, with each origin's whole
     /// vote from `weight_of`.
-    fn weights_into(
+    fn weights_into<R: Reliabilities + ?Sized>(
         &self,
-        learned: &[Learned],
+        learned: &R,
         weight_of: &dyn Fn(u32) -> f64,
         out: &mut Vec<f64>,
     ) {
         out.clear();
         out.extend(self.origins.iter().map(|p| {
-            let l = learned[p.origin as usize];
             let w = weight_of(p.origin);
             if p.all_repeat {
-                w * (1.0 - l.copying)
+                w * (1.0 - learned.of(p.origin).copying)
             } else {
                 w
             }

@@ -125,18 +125,24 @@ fn thousand_more(dir: &Path) -> Result<(), String> {
         .map(|l| l + "\n")
         .collect();
     std::fs::write(dir.join("more.jsonl"), text).map_err(|e| e.to_string())?;
+    untimed(dir, &["--log", "log", "import", "more.jsonl"], &[])
+        .map_err(|e| format!("appending 1,000 claims failed: {e}"))
+}
+
+/// Runs the reckon built beside this program in `dir`, untimed, with reckon's saved state in
+/// the run's folder and the environment `env` added; its error output when it fails.
+fn untimed(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let out = Command::new(reckon_exe())
-        .args(["--log", "log", "import", "more.jsonl"])
+        .args(args)
         .env("RECKON_CACHE_DIR", dir.join(CACHE))
+        .envs(env.iter().copied())
         .current_dir(dir)
+        .stdout(Stdio::null())
         .output()
         .map_err(|e| e.to_string())?;
     match out.status.success() {
         true => Ok(()),
-        false => Err(format!(
-            "appending 1,000 claims failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )),
+        false => Err(String::from_utf8_lossy(&out.stderr).trim().to_owned()),
     }
 }
 
@@ -167,21 +173,14 @@ const POPULATION: &str = "population";
 fn import_population(dir: &Path, data: &Path) -> Result<usize, String> {
     let (kept, skipped) = reckon_synth::eval::importable(&data.join("claims.jsonl"))?;
     std::fs::write(dir.join("population.jsonl"), &kept).map_err(|e| e.to_string())?;
-    for args in [
-        &["--log", POPULATION, "init"][..],
+    // The end of 9999, as seconds since 1970.
+    let today = [("SOURCE_DATE_EPOCH", "253402300799")];
+    untimed(dir, &["--log", POPULATION, "init"], &today)?;
+    untimed(
+        dir,
         &["--log", POPULATION, "import", "population.jsonl"],
-    ] {
-        let out = Command::new(reckon_exe())
-            .args(args)
-            .env("RECKON_CACHE_DIR", dir.join(CACHE))
-            .env("SOURCE_DATE_EPOCH", "253402300799")
-            .current_dir(dir)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
-        }
-    }
+        &today,
+    )?;
     Ok(skipped.len())
 }
 
@@ -190,23 +189,9 @@ fn import_population(dir: &Path, data: &Path) -> Result<usize, String> {
 /// record, and the folded snapshot); a row that empties the cache before its runs (nothing
 /// saved) also empties this log's.
 fn population_saved(dir: &Path) -> Result<(), String> {
-    for args in [
-        &["query", "claims where subject = \"population/none\""][..],
-        &["reconcile"],
-    ] {
-        let out = Command::new(reckon_exe())
-            .args(["--log", POPULATION])
-            .args(args)
-            .env("RECKON_CACHE_DIR", dir.join(CACHE))
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
-        }
-    }
-    Ok(())
+    let none = "claims where subject = \"population/none\"";
+    untimed(dir, &["--log", POPULATION, "query", none], &[])?;
+    untimed(dir, &["--log", POPULATION, "reconcile"], &[])
 }
 
 /// Runs the comparison on `claims` generated claims over `subjects` subjects, `runs` times;
