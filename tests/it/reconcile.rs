@@ -881,6 +881,69 @@ fn records_learned_by_a_reconciliation_are_saved_and_answer_the_same() {
         let fresh = run(&scratch("records-fresh"), args);
         assert_eq!(r.stdout, fresh.stdout, "{args:?}");
     }
+    // With no index saved at all, the first reconciliation of the whole log makes it, from
+    // the same fold, with the records it learned: the same file again, so the second one
+    // fits nothing. One `--valid` (whose records are not the log's own) makes none.
+    let none = scratch("records-none");
+    run(&none, &["reconcile", "--valid", "2025-05"]);
+    let made: Vec<_> = std::fs::read_dir(&none)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("index-"))
+        .collect();
+    assert!(made.is_empty(), "--valid made an index");
+    for first in [
+        &["reconcile"][..],
+        &["reconcile", "--format", "json"],
+        &["graph"],
+    ] {
+        let bare = scratch("records-bare");
+        let r = run(&bare, first);
+        assert!(!took(&r), "{first:?}");
+        assert!(
+            r.stderr
+                .contains("trace: made an index with every origin's record")
+        );
+        assert_eq!(
+            with,
+            std::fs::read(crate::support::cache_file(&bare)).unwrap(),
+            "{first:?}"
+        );
+        assert!(took(&run(&bare, &["reconcile"])), "{first:?}");
+    }
+}
+
+/// The index a first reconciliation makes (from the entries of its own fold, each claim's hash
+/// taken from the state it folded) is the very file a first question about figures makes, on
+/// a log where an alias files one name's claims under another and a correction is filed with
+/// the claim it corrects under another subject: every entry is where the other puts it.
+#[test]
+fn the_index_a_reconciliation_makes_is_the_one_a_question_makes() {
+    let dir = scratch("index-made");
+    let log = seeded(&dir);
+    import_lines(
+        &log,
+        &[
+            r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#,
+            r#"{"subject": "captives/ua", "value": "about 9,000", "unit": "people", "as_of": "2025-05-02", "said_on": "2025-05-02", "speaker": "Someone Else"}"#,
+            r#"{"subject": "other/x", "value": "7", "said_on": "2025-06-01", "speaker": "Z", "supersedes": 24}"#,
+        ],
+    );
+    settle(&log);
+    let made = |args: &[&str]| {
+        let cache = scratch("index-made-cache");
+        let r = traced(&log, &cache, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        std::fs::read(crate::support::cache_file(&cache)).unwrap()
+    };
+    let asked = made(&["query", "figures pows/ukraine/held-by-russia"]);
+    for first in [
+        &["reconcile"][..],
+        &["explain"],
+        &["conflicts", "--format", "json"],
+    ] {
+        assert!(made(first) == asked, "{first:?}");
+    }
 }
 
 /// A reconciliation of a pattern's subjects folded from the whole log (a table whose subjects

@@ -95,13 +95,15 @@ pub type FoldedState = (u64, reckon_reconcile::State<'static>);
 
 /// The whole log folded lean into a [`reckon_reconcile::State`] as of `at` and `known` (see
 /// [`fold_lean_log`]), with the log's length; each entry's line span kept in `spans`, in log
-/// order, when asked for. `check` is given the log's length before the fold and may refuse
-/// it (an `at` past its end): its error is handed back, the fold not made.
+/// order, when asked for, and each entry added to `lines` (the layout of an index) when
+/// asked for. `check` is given the log's length before the fold and may refuse it (an `at`
+/// past its end): its error is handed back, the fold not made.
 pub fn fold_lean_state<E>(
     snap: &Snapshot<'_>,
     at: Option<u64>,
     known: Option<Period>,
     mut spans: Option<&mut Vec<Span>>,
+    mut lines: Option<&mut crate::Lines>,
     check: impl Fn(u64) -> Result<(), E>,
 ) -> Result<(Result<FoldedState, E>, Head, Source), LedgerError> {
     let names = Names::default();
@@ -112,9 +114,15 @@ pub fn fold_lean_state<E>(
             s.clear();
             s.reserve(items.len());
         }
+        if let Some(lines) = lines.as_deref_mut() {
+            lines.reserve(items.len());
+        }
         let lean = items.map(|(l, span)| {
             if let Some(s) = spans.as_deref_mut() {
                 s.push(span);
+            }
+            if let Some(lines) = lines.as_deref_mut() {
+                lines.add_lean(&l, span);
             }
             l
         });

@@ -1,7 +1,7 @@
 //! A saved, disposable index of a log, so that a question about a few subjects does not read
 //! the whole log: where each subject's claims are in the entries file, where the other events
-//! are, and, once a question about figures has needed them, every origin's reliability record
-//! (which breaks ties and needs the whole log). Beside it, the folded snapshot ([`folded`]):
+//! are, and, once a question about figures or a reconciliation of the whole log has needed
+//! them, every origin's reliability record (which breaks ties and needs the whole log). Beside it, the folded snapshot ([`folded`]):
 //! every entry as the reconciler's lean fold reads it, so that a reconciliation decodes only
 //! the entries appended since the last one. Both are caches under the same rules; neither is
 //! ever believed over the log.
@@ -826,10 +826,14 @@ pub struct Layout {
 impl Layout {
     fn of<'a>(head: Head, lines: impl IntoIterator<Item = Line<'a>>) -> Layout {
         let mut layout = Lines::default();
+        let mut hashes = Vec::new();
         for l in lines {
+            if let Kind::Claim(..) = l.kind {
+                hashes.push(l.hash);
+            }
             layout.add(l);
         }
-        layout.layout(head)
+        layout.layout(head, |i| hashes.get(i).copied())
     }
 }
 
@@ -840,14 +844,34 @@ pub struct Lines {
     /// Each subject name as written, numbered in the order first seen: a claim keeps the
     /// number, and the names are resolved through the aliases once each, not once a claim.
     numbers: HashMap<Box<str>, u32, FxBuild>,
-    /// Each claim's subject name (its number), span and hash, in log order.
-    claims: Vec<(u32, Span, EntryHash)>,
+    /// Each claim's subject name (its number) and span, in log order. Not its hash: the
+    /// fold beside it keeps that (see [`Lines::layout`]), and a million of them are 32 MB.
+    claims: Vec<Filed>,
     corrections: Vec<(Span, EntryHash)>,
     others: Vec<Span>,
     alias_events: Vec<Entry>,
 }
 
+/// One claim's line as [`Lines`] keeps it: where it is, and its subject name's number.
+#[derive(Clone, Copy)]
+struct Filed {
+    offset: u64,
+    len: u32,
+    name: u32,
+}
+
 impl Lines {
+    /// How many claims were added.
+    pub fn claims(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// Room for `entries` more entries, told before they are added (a million claims' lines
+    /// grown a doubling at a time would hold half as much again while they are copied).
+    pub fn reserve(&mut self, entries: usize) {
+        self.claims.reserve(entries);
+    }
+
     /// The next entry, as a lean fold reduces it, and the span of its line.
     pub fn add_lean(&mut self, lean: &Lean, span: Span) {
         self.add(Line::of_lean(lean, span));
@@ -867,7 +891,11 @@ impl Lines {
                         n
                     }
                 };
-                self.claims.push((n, l.span, l.hash));
+                self.claims.push(Filed {
+                    offset: l.span.0,
+                    len: l.span.1,
+                    name: n,
+                });
             }
             Kind::Alias(e) => {
                 self.others.push(l.span);
@@ -877,8 +905,13 @@ impl Lines {
         }
     }
 
-    /// The layout of every entry added, for a log whose head is `head`.
-    pub fn layout(self, head: Head) -> Layout {
+    /// The layout of every entry added, for a log whose head is `head`. `hash_of(i)` is the
+    /// hash of the `i`-th claim added (counting from 0): the state a lean fold of the same
+    /// entries made keeps every claim's, in the same order (`state.claims[i].hash`, when it
+    /// was folded with no `at` or `known`). It is asked only when a claim corrects another
+    /// (the correction is filed with the claim it corrects), and a claim it has no hash for
+    /// is taken to be none that is corrected.
+    pub fn layout(self, head: Head, hash_of: impl Fn(usize) -> Option<EntryHash>) -> Layout {
         let Lines {
             numbers,
             claims,
@@ -906,18 +939,22 @@ impl Lines {
             })
             .collect();
         let mut spans: Vec<Vec<Span>> = vec![Vec::new(); subjects.len()];
-        let mut subject_of: HashMap<EntryHash, u32, FxBuild> = HashMap::default();
-        for (n, span, hash) in &claims {
-            let s = filed_as[*n as usize];
-            if !corrections.is_empty() {
-                subject_of.insert(*hash, s);
+        // The subject each corrected claim is filed under, found by the claims' hashes.
+        let mut subject_of: HashMap<EntryHash, Option<u32>, FxBuild> =
+            corrections.iter().map(|(_, t)| (*t, None)).collect();
+        for (i, c) in claims.iter().enumerate() {
+            let s = filed_as[c.name as usize];
+            if !subject_of.is_empty()
+                && let Some(filed) = hash_of(i).and_then(|h| subject_of.get_mut(&h))
+            {
+                *filed = Some(s);
             }
-            spans[s as usize].push(*span);
+            spans[s as usize].push((c.offset, c.len));
         }
         // A correction is read with the claim it corrects, wherever it is filed.
         for (span, target) in &corrections {
-            if let Some(s) = subject_of.get(target) {
-                let v = &mut spans[*s as usize];
+            if let Some(&Some(s)) = subject_of.get(target) {
+                let v = &mut spans[s as usize];
                 if !v.contains(span) {
                     v.push(*span);
                 }
@@ -1103,11 +1140,15 @@ mod tests {
         let mut records = Records::new();
         records.insert("Z".into(), Record::default());
         let mut lines = Lines::default();
+        let mut hashes = Vec::new();
         for (l, span) in &items {
             lines.add_lean(l, *span);
+            if let Lean::Claim(c) = l {
+                hashes.push(c.hash);
+            }
         }
         let lean = lines
-            .layout(head)
+            .layout(head, |i| hashes.get(i).copied())
             .finish(&snap, snap.stamp().expect("stamp"), Some(records.clone()))
             .expect("lean build");
         assert_eq!(lean.records(), Some(&records));

@@ -671,9 +671,8 @@ fn graph(
         let g = reckon_reconcile::graph::build(&r);
         return reckon_render::recon::graph_into(&state, &g, format, print);
     }
-    let state = lean_state(&snapshot, a, None)?;
+    let (state, opts, saving) = lean_state(&snapshot, a, None)?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
-    let (opts, unsaved) = whole_options(&snapshot, a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
     let mut graph = reckon_reconcile::graph::Builder::default();
     loop {
@@ -686,7 +685,7 @@ fn graph(
         }
     }
     matched(&state, pattern.as_ref(), graph.is_empty())?;
-    save_records(&snapshot, unsaved, pattern.as_ref(), &reports.records);
+    saving.save(&snapshot, &reports.records);
     drop(reports);
     let g = graph.finish();
     let printed = reckon_render::recon::graph_into(&state, &g, format, print);
@@ -723,8 +722,8 @@ fn with_reconciliation<T>(
         return then(&state, &r, &|_, show| Ok(show(&[])));
     }
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
-    let state = lean_state(&snapshot, a, Some(&mut spans))?;
-    let r = reconcile_state(&snapshot, &state, a, &|s| s)?;
+    let (state, opts, saving) = lean_state(&snapshot, a, Some(&mut spans))?;
+    let r = reconcile_state(&snapshot, &state, a, (opts, saving), &|s| s)?;
     let fetch = words_of(&snapshot, &state, &spans);
     let answer = then(&state, &r, &fetch);
     drop(fetch);
@@ -867,68 +866,133 @@ fn check_at(a: &ReconcileArgs, len: usize) -> Result<(), Failure> {
     }
 }
 
-/// Reconciles a folded state, refusing a pattern that matches nothing.
-/// The reconciliation `a` asks for, each subject's report kept as `make` makes it.
+/// The reconciliation `a` asks for of a folded state (with the options and what to save
+/// that [`lean_state`] gave with it), each subject's report kept as `make` makes it; a pattern
+/// that matches nothing is refused.
 fn reconcile_state<S: Send>(
     snapshot: &reckon_ledger::Snapshot<'_>,
     state: &reckon_reconcile::State<'_>,
     a: &ReconcileArgs,
+    (opts, saving): (reckon_reconcile::Options, Saving),
     make: &(dyn Fn(reckon_reconcile::SubjectReport) -> S + Sync),
 ) -> Result<reckon_reconcile::Reconciliation<S>, Failure> {
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
-    let (opts, unsaved) = whole_options(snapshot, a);
     let r = reckon_reconcile::reconcile_map(state, pattern.as_ref(), &opts, make);
     matched(state, pattern.as_ref(), r.subjects.is_empty())?;
-    save_records(snapshot, unsaved, pattern.as_ref(), &r.records);
+    saving.save(snapshot, &r.records);
     Ok(r)
 }
 
-/// The options of a reconciliation of the whole log as it is now (folded lean from
-/// `snapshot`), with every origin's record taken from the saved index when it was made for
-/// this very log and holds them (the same fit on the same log learned them: the answer is
-/// the same, without fitting again); else with the saved index that holds none (made by a
-/// claims question, or brought forward over reckon's own appends), to save them in once they
-/// are learned ([`save_records`]). `--at`, `--known` and `--valid` change
-/// what the records are learned from: then neither.
+/// The options of a reconciliation of the whole log as it is now, decided before the log is
+/// folded, with what the reconciliation is to save for the next one ([`Saving`]): every
+/// origin's record is taken from the saved index when it was made for this very log and holds
+/// them (the same fit on the same log learned them: the answer is the same, without fitting
+/// again). `--at`, `--known` and `--valid` change what the records are learned from, and a
+/// pattern's reconciliation learns those of its subjects' origins alone: then nothing is
+/// saved.
 fn whole_options(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
-) -> (reckon_reconcile::Options, Option<reckon_index::Index>) {
+) -> (reckon_reconcile::Options, Saving) {
     let mut opts = reconcile_options(a);
     if a.at.is_some() || a.known.is_some() || a.valid.is_some() {
-        return (opts, None);
+        return (opts, Saving::Nothing);
     }
-    // Brought forward over reckon's own appends, it holds no records: this reconciliation
-    // learns them and saves them in it, for the next one and the next question about figures.
-    let Ok(index) = reckon_index::Index::open(snapshot) else {
-        return (opts, None);
+    let whole = a.pattern.is_none();
+    let index = match reckon_index::Index::open(snapshot) {
+        Ok(index) => index,
+        Err(_) if whole => {
+            return match snapshot.stamp() {
+                Ok(stamp) => (
+                    opts,
+                    Saving::Index {
+                        lines: reckon_index::Lines::default(),
+                        stamp,
+                    },
+                ),
+                Err(_) => (opts, Saving::Nothing),
+            };
+        }
+        Err(_) => return (opts, Saving::Nothing),
     };
     match index.records() {
         Some(records) => {
-            if std::env::var_os("RECKON_TRACE").is_some() {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "trace: took every origin's record from the saved index"
-                );
-            }
             opts.records = Some(std::sync::Arc::new(records.clone()));
-            (opts, None)
+            (opts, Saving::Nothing)
         }
-        None => (opts, Some(index)),
+        // Brought forward over reckon's own appends, or made by a claims question, it holds
+        // no records: this reconciliation learns them and saves them in it, for the next one
+        // and the next question about figures.
+        None if whole => (opts, Saving::Records(index)),
+        None => (opts, Saving::Nothing),
     }
 }
 
-/// Saves the records a reconciliation of the whole log learned in the index `unsaved` (see
-/// [`whole_options`]); only when every subject was reconciled (a pattern's reconciliation
-/// holds the records of its subjects' origins alone).
-fn save_records(
-    snapshot: &reckon_ledger::Snapshot<'_>,
-    unsaved: Option<reckon_index::Index>,
-    pattern: Option<&reckon_reconcile::Pattern>,
-    records: &reckon_reconcile::Records,
-) {
-    if let (Some(index), None) = (unsaved, pattern) {
-        index.save_records(snapshot, records);
+/// What a reconciliation of the whole log saves for the next one (see [`whole_options`]).
+enum Saving {
+    Nothing,
+    /// The records it learns, into the saved index that holds none.
+    Records(reckon_index::Index),
+    /// There is no saved index that matches the log: one is made, its layout from the
+    /// entries of the same lean fold (`lines`, while the log is folded), its records the
+    /// ones the reconciliation learns. `stamp` is the entries file's, taken before the fold.
+    Index {
+        lines: reckon_index::Lines,
+        stamp: reckon_ledger::Stamp,
+    },
+    /// [`Saving::Index`] once the log is folded: the layout made, the lines let go.
+    Layout {
+        layout: reckon_index::Layout,
+        stamp: reckon_ledger::Stamp,
+    },
+}
+
+impl Saving {
+    /// Where the fold adds each entry for the index's layout, when one is to be made.
+    fn lines(&mut self) -> Option<&mut reckon_index::Lines> {
+        match self {
+            Saving::Index { lines, .. } => Some(lines),
+            _ => None,
+        }
+    }
+
+    /// Lays out the index from the lines of the fold that made `state` and ended at `head`
+    /// (before the reconciliation: the lines are let go before the fit needs its memory).
+    fn folded(&mut self, head: reckon_ledger::Head, state: &reckon_reconcile::State<'_>) {
+        if let Saving::Index { .. } = self
+            && let Saving::Index { lines, stamp } = std::mem::replace(self, Saving::Nothing)
+            // Folded with no `--at` or `--known`, the state holds every claim the lines do,
+            // in the same order: the hashes the layout asks for are its claims'.
+            && lines.claims() == state.claims.len()
+        {
+            *self = Saving::Layout {
+                layout: lines.layout(head, |i| state.claims.get(i).map(|c| c.hash)),
+                stamp,
+            };
+        }
+    }
+
+    /// Saves what the reconciliation of `snapshot`'s whole log learned: its `records`.
+    fn save(self, snapshot: &reckon_ledger::Snapshot<'_>, records: &reckon_reconcile::Records) {
+        match self {
+            Saving::Nothing | Saving::Index { .. } => {}
+            Saving::Records(index) => index.save_records(snapshot, records),
+            Saving::Layout { layout, stamp } => {
+                if layout
+                    .finish(snapshot, stamp, Some(records.clone()))
+                    .is_some()
+                {
+                    trace("made an index with every origin's record");
+                }
+            }
+        }
+    }
+}
+
+/// With `RECKON_TRACE` set, says `what` on standard error.
+fn trace(what: &str) {
+    if std::env::var_os("RECKON_TRACE").is_some() {
+        let _ = writeln!(std::io::stderr(), "trace: {what}");
     }
 }
 
@@ -1009,8 +1073,8 @@ fn reconciled(
             // once. The lean entries come from the saved folded snapshot when it matches the
             // log. Each subject's report is made into its row at once: the rows are kept,
             // never every report.
-            let state = lean_state(&snapshot, a, None)?;
-            let r = reconcile_state(&snapshot, &state, a, &|s| cells(&s))?;
+            let (state, opts, saving) = lean_state(&snapshot, a, None)?;
+            let r = reconcile_state(&snapshot, &state, a, (opts, saving), &|s| cells(&s))?;
             // The command ends here: handing a million claims back to the allocator one by
             // one takes a few hundred milliseconds that the process's exit does at once.
             std::mem::forget(state);
@@ -1041,15 +1105,31 @@ fn trace_source(source: reckon_index::folded::Source) {
     }
 }
 
-/// The log folded lean (from the saved folded snapshot when it matches, see
-/// `reckon_index::folded`), as `--at` and `--known` ask, refusing `--at` past its end; each
-/// entry's line span is kept in `spans` when asked for.
+/// The log folded lean for the reconciliation `a` asks for (from the saved folded snapshot
+/// when it matches, see `reckon_index::folded`), as `--at` and `--known` ask, refusing `--at`
+/// past its end, with the reconciliation's options and what it is to save for the next one
+/// (see [`whole_options`]; when that is a new index, its layout is made from the same fold);
+/// each entry's line span is kept in `spans` when asked for.
 fn lean_state(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
     spans: Option<&mut Vec<reckon_ledger::Span>>,
-) -> Result<reckon_reconcile::State<'static>, Failure> {
-    lean_fold(snapshot, a.at, a.known, &|len| check_at(a, len), spans)
+) -> Result<
+    (
+        reckon_reconcile::State<'static>,
+        reckon_reconcile::Options,
+        Saving,
+    ),
+    Failure,
+> {
+    let (opts, mut saving) = whole_options(snapshot, a);
+    let check = |len| check_at(a, len);
+    let (state, head) = lean_fold(snapshot, a.at, a.known, &check, spans, saving.lines())?;
+    if opts.records.is_some() {
+        trace("took every origin's record from the saved index");
+    }
+    saving.folded(head, &state);
+    Ok((state, opts, saving))
 }
 
 /// The whole log folded lean, as [`lean_state`] folds it: what `export` learns the claims'
@@ -1057,23 +1137,26 @@ fn lean_state(
 pub(crate) fn whole_lean_state(
     snapshot: &reckon_ledger::Snapshot<'_>,
 ) -> Result<reckon_reconcile::State<'static>, Failure> {
-    lean_fold(snapshot, None, None, &|_| Ok(()), None)
+    lean_fold(snapshot, None, None, &|_| Ok(()), None, None).map(|(state, _)| state)
 }
 
+/// The log folded lean (see [`lean_state`]), with the head it ends at; each entry added to
+/// `lines` too when asked for.
 fn lean_fold(
     snapshot: &reckon_ledger::Snapshot<'_>,
     at: Option<u64>,
     known: Option<reckon_claim::Period>,
     check: &dyn Fn(usize) -> Result<(), Failure>,
     spans: Option<&mut Vec<reckon_ledger::Span>>,
-) -> Result<reckon_reconcile::State<'static>, Failure> {
-    let (folded, _, source) =
-        reckon_index::folded::fold_lean_state(snapshot, at, known, spans, |len| {
+    lines: Option<&mut reckon_index::Lines>,
+) -> Result<(reckon_reconcile::State<'static>, reckon_ledger::Head), Failure> {
+    let (folded, head, source) =
+        reckon_index::folded::fold_lean_state(snapshot, at, known, spans, lines, |len| {
             check(usize::try_from(len).unwrap_or(usize::MAX))
         })
         .map_err(ledger)?;
     trace_source(source);
-    folded.map(|(_, state)| state)
+    folded.map(|(_, state)| (state, head))
 }
 
 /// How a streamed answer writes a reconciliation's reports as they are made: given the
@@ -1096,12 +1179,11 @@ fn reconciled_streamed<T>(
     write: &mut Streamed<'_, T>,
 ) -> Result<T, Failure> {
     let mut spans: Vec<reckon_ledger::Span> = Vec::new();
-    let state = lean_state(snapshot, a, Some(&mut spans))?;
+    let (state, opts, saving) = lean_state(snapshot, a, Some(&mut spans))?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
-    let (opts, unsaved) = whole_options(snapshot, a);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
     matched(&state, pattern.as_ref(), reports.is_empty())?;
-    save_records(snapshot, unsaved, pattern.as_ref(), &reports.records);
+    saving.save(snapshot, &reports.records);
     let fetch = words_of(snapshot, &state, &spans);
     let printed = write(&state, &mut reports, &fetch);
     drop(fetch);

@@ -805,7 +805,10 @@ fn lean_index(
     // The layout of the index is made while the records are learned: neither needs the
     // other.
     let (records, layout) = std::thread::scope(|scope| {
-        let layout = scope.spawn(|| lines.layout(head));
+        // Folded with no `at` or `known`, the state keeps every claim's hash, in the order
+        // the lines were added.
+        let claims = &state.claims;
+        let layout = scope.spawn(move || lines.layout(head, |i| claims.get(i).map(|c| c.hash)));
         let records = reckon_reconcile::estimate_records(&state, &Options::default());
         // A panic in the layout is a bug: carried to this thread.
         let layout = layout
@@ -916,9 +919,10 @@ fn whole_lean(
     known: Option<Period>,
     spans: Option<&mut Vec<reckon_ledger::Span>>,
 ) -> Result<(u64, State<'static>, reckon_ledger::Head), reckon_ledger::LedgerError> {
-    let (folded, head, _) = reckon_index::folded::fold_lean_state(snap, at, known, spans, |_| {
-        Ok::<(), std::convert::Infallible>(())
-    })?;
+    let (folded, head, _) =
+        reckon_index::folded::fold_lean_state(snap, at, known, spans, None, |_| {
+            Ok::<(), std::convert::Infallible>(())
+        })?;
     let (len, state) = match folded {
         Ok(folded) => folded,
         Err(never) => match never {},
