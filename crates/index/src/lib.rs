@@ -56,6 +56,7 @@ use reckon_reconcile::{Record, Records, State};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 const MAGIC: &[u8] = b"reckon-index 4\n";
 
@@ -843,13 +844,35 @@ impl Layout {
 pub struct Lines {
     /// Each subject name as written, numbered in the order first seen: a claim keeps the
     /// number, and the names are resolved through the aliases once each, not once a claim.
+    names: Vec<Name>,
+    /// The number of each name a line of the fast build gave, by the name.
     numbers: HashMap<Box<str>, u32, FxBuild>,
+    /// The number of each subject a lean claim gave, by the address of its shared copy (a
+    /// lean fold shares one copy of each name; one held in `names` keeps its address its own
+    /// while these lines live). Two copies of one name get two numbers, which the layout
+    /// files together as it files names that aliases join.
+    shared: HashMap<usize, u32, FxBuild>,
     /// Each claim's subject name (its number) and span, in log order. Not its hash: the
     /// fold beside it keeps that (see [`Lines::layout`]), and a million of them are 32 MB.
     claims: Vec<Filed>,
     corrections: Vec<(Span, EntryHash)>,
     others: Vec<Span>,
     alias_events: Vec<Entry>,
+}
+
+/// A subject name as [`Lines`] keeps it: its own copy, or a lean fold's shared one.
+enum Name {
+    Own(Box<str>),
+    Shared(Arc<Subject>),
+}
+
+impl Name {
+    fn as_str(&self) -> &str {
+        match self {
+            Name::Own(s) => s,
+            Name::Shared(s) => s.as_str(),
+        }
+    }
 }
 
 /// One claim's line as [`Lines`] keeps it: where it is, and its subject name's number.
@@ -874,28 +897,52 @@ impl Lines {
 
     /// The next entry, as a lean fold reduces it, and the span of its line.
     pub fn add_lean(&mut self, lean: &Lean, span: Span) {
-        self.add(Line::of_lean(lean, span));
+        let Lean::Claim(c) = lean else {
+            return self.add(Line::of_lean(lean, span));
+        };
+        // A claim's subject is looked up by where its shared copy is, not by its letters.
+        let at = Arc::as_ptr(&c.core.subject) as usize;
+        let n = match self.shared.get(&at) {
+            Some(n) => *n,
+            None => {
+                let n = self.next_name(Name::Shared(Arc::clone(&c.core.subject)));
+                self.shared.insert(at, n);
+                n
+            }
+        };
+        self.claim(n, span, c.supersedes);
+    }
+
+    /// The number of a name seen for the first time.
+    fn next_name(&mut self, name: Name) -> u32 {
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(name);
+        n
+    }
+
+    fn claim(&mut self, name: u32, span: Span, correction: Option<EntryHash>) {
+        if let Some(t) = correction {
+            self.corrections.push((span, t));
+        }
+        self.claims.push(Filed {
+            offset: span.0,
+            len: span.1,
+            name,
+        });
     }
 
     fn add(&mut self, l: Line<'_>) {
         match l.kind {
             Kind::Claim(subject, correction) => {
-                if let Some(t) = correction {
-                    self.corrections.push((l.span, t));
-                }
                 let n = match self.numbers.get(&*subject) {
                     Some(n) => *n,
                     None => {
-                        let n = u32::try_from(self.numbers.len()).unwrap_or(u32::MAX);
+                        let n = self.next_name(Name::Own(subject.as_ref().into()));
                         self.numbers.insert(subject.into(), n);
                         n
                     }
                 };
-                self.claims.push(Filed {
-                    offset: l.span.0,
-                    len: l.span.1,
-                    name: n,
-                });
+                self.claim(n, l.span, correction);
             }
             Kind::Alias(e) => {
                 self.others.push(l.span);
@@ -913,17 +960,14 @@ impl Lines {
     /// is taken to be none that is corrected.
     pub fn layout(self, head: Head, hash_of: impl Fn(usize) -> Option<EntryHash>) -> Layout {
         let Lines {
-            numbers,
+            names,
             claims,
             corrections,
             others,
             alias_events,
+            ..
         } = self;
         let aliases = alias_map(alias_events.iter());
-        let mut names: Vec<&str> = vec![""; numbers.len()];
-        for (name, n) in &numbers {
-            names[*n as usize] = name;
-        }
         // Each name's subject after the aliases, numbered: names that stand for one subject
         // file their claims together.
         let mut subjects: Vec<&str> = Vec::new();
@@ -931,7 +975,7 @@ impl Lines {
         let filed_as: Vec<u32> = names
             .iter()
             .map(|name| {
-                let s = resolve(&aliases, name);
+                let s = resolve(&aliases, name.as_str());
                 *numbered.entry(s).or_insert_with(|| {
                     subjects.push(s);
                     u32::try_from(subjects.len() - 1).unwrap_or(u32::MAX)
