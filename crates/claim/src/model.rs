@@ -66,6 +66,20 @@ impl Figure {
             value,
         })
     }
+    /// A figure saved whole by a cache that took its words and its meaning from
+    /// [`Figure::parse`], read back without reading the words again: the words kept as
+    /// `parse` keeps them, and `value` checked to be one `parse` can give (no negative
+    /// number, a range in order, neither `fewer than 0` nor `nearly 0`); `None` otherwise.
+    /// That the value is the one the words say is not checked: only a cache whose bytes are
+    /// vouched for (a checksum over what reckon wrote, in a directory as trusted as the
+    /// program) may use it.
+    pub fn saved(stated: &str, value: Value) -> Option<Figure> {
+        value.could_be_read().then(|| Figure {
+            stated: stated.trim().into(),
+            value,
+        })
+    }
+
     /// The words as stated.
     pub fn stated(&self) -> &str {
         &self.stated

@@ -41,7 +41,44 @@ fn date() -> impl Strategy<Value = Date> {
     (-500_000i64..2_000_000).prop_filter_map("in range", Date::from_days_since_epoch)
 }
 
+/// Any value the type can hold, whether or not a figure's words can say it: numbers below
+/// zero, ranges in either order, `fewer than 0` and `nearly 0` among them.
+fn any_value() -> impl Strategy<Value = Value> {
+    let n = || {
+        prop_oneof![
+            (-3i64..3).prop_map(Num::from_int),
+            (-10_000_000_000_000i128..10_000_000_000_000).prop_map(Num::from_millionths),
+        ]
+    };
+    let t = move || {
+        prop_oneof![
+            Just(None),
+            n().prop_map(|n| Some(Tolerance::Abs(n))),
+            n().prop_map(|n| Some(Tolerance::Pct(n))),
+        ]
+    };
+    prop_oneof![
+        n().prop_map(Value::Exact),
+        n().prop_map(Value::AtLeast),
+        n().prop_map(Value::MoreThan),
+        n().prop_map(Value::AtMost),
+        n().prop_map(Value::LessThan),
+        (n(), t()).prop_map(|(n, t)| Value::Approx(n, t)),
+        (n(), n()).prop_map(|(a, b)| Value::Range(a, b)),
+        (n(), t()).prop_map(|(n, t)| Value::Nearly(n, t)),
+    ]
+}
+
 proptest! {
+    /// A saved figure is taken back exactly when its value is one that words can say: the
+    /// check `Figure::saved` makes agrees with reading the value's own canonical words.
+    #[test]
+    fn a_value_could_be_read_exactly_when_its_words_read_back_to_it(v in any_value()) {
+        let read = Value::parse(&v.to_string()) == Ok(v);
+        prop_assert_eq!(v.could_be_read(), read, "{}", v);
+        prop_assert_eq!(crate::Figure::saved("words", v).is_some(), read);
+    }
+
     #[test]
     fn value_print_then_parse_is_identity(v in value()) {
         prop_assert_eq!(Value::parse(&v.to_string()), Ok(v));
@@ -90,6 +127,8 @@ proptest! {
     fn any_figure_text_is_read_or_refused_without_panicking(text in "\\PC{0,30}|(at least|about|up to|between|and|nearly|just under|just over|~|±|%|\\.\\.| |[0-9]{1,5}|,|\\.|\\+|-|–|k|m|bn)*") {
         if let Ok(v) = Value::parse(&text) {
             prop_assert_eq!(Value::parse(&v.to_string()), Ok(v));
+            // Saved whole and taken back, it is the figure the words make.
+            prop_assert_eq!(crate::Figure::saved(&text, v), crate::Figure::parse(&text).ok());
         }
     }
 }

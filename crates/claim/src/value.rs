@@ -442,6 +442,24 @@ impl Value {
         Ok(v)
     }
 
+    /// Whether [`Value::parse`] can give this value: every number at least 0, a range's ends
+    /// in order, and neither `fewer than 0` nor `nearly 0` (which hold no figure).
+    pub fn could_be_read(&self) -> bool {
+        let tolerance = |t: &Option<Tolerance>| match t {
+            None => true,
+            Some(Tolerance::Abs(n) | Tolerance::Pct(n)) => !n.is_negative(),
+        };
+        match self {
+            Value::Exact(n) | Value::AtLeast(n) | Value::MoreThan(n) | Value::AtMost(n) => {
+                !n.is_negative()
+            }
+            Value::LessThan(n) => !n.is_negative() && *n != Num::ZERO,
+            Value::Approx(n, t) => !n.is_negative() && tolerance(t),
+            Value::Nearly(n, t) => !n.is_negative() && *n != Num::ZERO && tolerance(t),
+            Value::Range(lo, hi) => !lo.is_negative() && lo <= hi,
+        }
+    }
+
     /// The interval this figure means; `default` is the tolerance of an approximate figure that
     /// does not state its own. Only fails on arithmetic overflow.
     pub fn interval(&self, default: Tolerance) -> Option<Interval> {

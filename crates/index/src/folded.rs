@@ -24,17 +24,25 @@
 //!   pass; only the end of the pass says the log held, and an error drops what was folded.
 //!
 //! A damaged file fails its checksum and is ignored; every value in it is read back through
-//! the constructor that checks it (a subject's path, a figure's words, a period's order), so a
-//! snapshot can make a reconciliation faster, never different.
+//! the constructor that checks it (a subject's path, a date's day in its month, a period's
+//! order, a figure's meaning as one that words can say: [`Figure::saved`]), so a snapshot can
+//! make a reconciliation faster, never different. A figure's meaning is saved beside its
+//! words rather than read from them again (reading them was a twelfth of a warm
+//! reconciliation): the checksum vouches that the two were saved together from one reading.
 //!
-//! File format (little-endian): the magic `reckon-fold 1\n`; the entries file's stamp (56
+//! File format (little-endian): the magic `reckon-fold 2\n`; the entries file's stamp (56
 //! bytes), head sequence number (u64) and hash (32 bytes), the number of entries (u64) and the
 //! offset of the tables (u64); then one record per entry in log order: a tag byte (0 a claim,
 //! 1 any other event), the line's offset (u64) and length (u32), and for a claim its hash (32
 //! bytes), recording time (i64 seconds), subject, unit, origin and scope as u32 numbers in the
-//! name tables (scope `u32::MAX` for none), the figure's stated words (u32 length, bytes), the
-//! time it is about (a byte 0 or 1, then two i32 days since 1970 when 1), when it was said (two
-//! i32 days), modality (a byte: asserted, expected, denied), precision (a byte: none, digits,
+//! name tables (scope `u32::MAX` for none), the figure's stated words (u32 length, bytes) and
+//! what they mean (a kind byte: 0 exact, 1 at least, 2 more than, 3 at most, 4 less than,
+//! 5 a range, 6 about, 7 nearly; then its number, and a range's upper end, or for 6 and 7 a
+//! tolerance byte, 0 none, 1 absolute, 2 a percentage, and its number when there is one; each
+//! number its millionths zigzagged and written seven bits a byte, low bits first, the top bit
+//! set on every byte but the last), the
+//! time it is about (a byte 0 or 1, then two dates when 1, each a u16 year, a month byte and a
+//! day byte), when it was said (two dates), modality (a byte: asserted, expected, denied), precision (a byte: none, digits,
 //! exact) and the claim it corrects (a byte 0 or 1, then 32 bytes); for any other event its
 //! whole line (u32 length, bytes). Then the tables: names (u32 count, then each as u32 length
 //! and bytes), subjects (the same), and the pieces the records are in (u32 count, then each
@@ -44,14 +52,16 @@
 //! it.
 
 use crate::{Reader, may_save, put_text};
-use reckon_claim::{Date, EntryHash, Figure, Modality, Period, Precision, Subject, Timestamp};
+use reckon_claim::{
+    Date, EntryHash, Figure, Modality, Num, Period, Precision, Subject, Timestamp, Tolerance, Value,
+};
 use reckon_ledger::{Head, LedgerError, Snapshot, Span, Stamp};
 use reckon_reconcile::state::{Core, Lean, LeanClaim, Names};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-const MAGIC: &[u8] = b"reckon-fold 1\n";
+const MAGIC: &[u8] = b"reckon-fold 2\n";
 
 /// How the lean entries were had.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -541,9 +551,65 @@ impl Text for Subject {
 
 fn put_period(out: &mut Vec<u8>, p: Period) -> Option<()> {
     for d in [p.start(), p.end()] {
-        out.extend_from_slice(&i32::try_from(d.days_since_epoch()).ok()?.to_le_bytes());
+        out.extend_from_slice(&d.year().to_le_bytes());
+        out.extend_from_slice(&[d.month(), d.day()]);
     }
     Some(())
+}
+
+/// What a figure's words mean (see the format in the module docs): its kind, then its
+/// numbers.
+fn put_value(out: &mut Vec<u8>, v: Value) {
+    let tolerance = |out: &mut Vec<u8>, t: Option<Tolerance>| match t {
+        None => out.push(0),
+        Some(Tolerance::Abs(n)) => {
+            out.push(1);
+            put_num(out, n);
+        }
+        Some(Tolerance::Pct(n)) => {
+            out.push(2);
+            put_num(out, n);
+        }
+    };
+    let one = |out: &mut Vec<u8>, kind: u8, n: Num| {
+        out.push(kind);
+        put_num(out, n);
+    };
+    match v {
+        Value::Exact(n) => one(out, 0, n),
+        Value::AtLeast(n) => one(out, 1, n),
+        Value::MoreThan(n) => one(out, 2, n),
+        Value::AtMost(n) => one(out, 3, n),
+        Value::LessThan(n) => one(out, 4, n),
+        Value::Range(lo, hi) => {
+            one(out, 5, lo);
+            put_num(out, hi);
+        }
+        Value::Approx(n, t) => {
+            one(out, 6, n);
+            tolerance(out, t);
+        }
+        Value::Nearly(n, t) => {
+            one(out, 7, n);
+            tolerance(out, t);
+        }
+    }
+}
+
+/// A number as its millionths, zigzagged and written seven bits a byte (most figures take
+/// five bytes).
+fn put_num(out: &mut Vec<u8>, n: Num) {
+    let m = n.millionths();
+    let mut z = ((m << 1) ^ (m >> 127)) as u128;
+    loop {
+        let low = (z & 0x7f) as u8;
+        z >>= 7;
+        if z == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
 }
 
 /// The bytes of the header's fixed part: the magic, the stamp, the head, the number of
@@ -618,6 +684,7 @@ impl Encoder {
             out.extend_from_slice(&n.to_le_bytes());
         }
         put_text(out, core.value.stated());
+        put_value(out, core.value.value());
         match core.as_of {
             Some(p) => {
                 out.push(1);
@@ -720,12 +787,53 @@ fn load(snap: &Snapshot<'_>, names: &Names) -> Option<Opened> {
 
 fn period(r: &mut Reader<'_>) -> Option<Period> {
     let mut day = || {
-        let d = i32::from_le_bytes(r.take(4)?.try_into().ok()?);
-        Date::from_days_since_epoch(i64::from(d))
+        let d = r.take(4)?;
+        Date::new(u16::from_le_bytes([d[0], d[1]]), d[2], d[3])
     };
     let start = day()?;
     let end = day()?;
     Period::new(start, end)
+}
+
+/// A figure's meaning as [`put_value`] wrote it.
+fn value(r: &mut Reader<'_>) -> Option<Value> {
+    let kind = r.u8()?;
+    let n = num(r)?;
+    let tolerance = |r: &mut Reader<'_>| match r.u8()? {
+        0 => Some(None),
+        1 => Some(Some(Tolerance::Abs(num(r)?))),
+        2 => Some(Some(Tolerance::Pct(num(r)?))),
+        _ => None,
+    };
+    Some(match kind {
+        0 => Value::Exact(n),
+        1 => Value::AtLeast(n),
+        2 => Value::MoreThan(n),
+        3 => Value::AtMost(n),
+        4 => Value::LessThan(n),
+        5 => Value::Range(n, num(r)?),
+        6 => Value::Approx(n, tolerance(r)?),
+        7 => Value::Nearly(n, tolerance(r)?),
+        _ => return None,
+    })
+}
+
+/// A number as [`put_num`] wrote it; `None` past 19 bytes (more than 128 bits).
+fn num(r: &mut Reader<'_>) -> Option<Num> {
+    let mut z: u128 = 0;
+    for shift in (0..128).step_by(7) {
+        let b = r.u8()?;
+        // The last byte holds the top two bits: more would not fit.
+        if shift == 126 && b & 0x7c != 0 {
+            return None;
+        }
+        z |= u128::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            let m = ((z >> 1) as i128) ^ -((z & 1) as i128);
+            return Some(Num::from_millionths(m));
+        }
+    }
+    None
 }
 
 fn hash(r: &mut Reader<'_>) -> Option<EntryHash> {
@@ -889,7 +997,8 @@ impl Tables<'_> {
                     u32::MAX => None,
                     i => Some(self.name(i)?),
                 };
-                let value = Figure::parse(std::str::from_utf8(r.bytes()?).ok()?).ok()?;
+                let stated = std::str::from_utf8(r.bytes()?).ok()?;
+                let value = Figure::saved(stated, value(r)?)?;
                 let as_of = match r.u8()? {
                     0 => None,
                     1 => Some(period(r)?),
@@ -981,8 +1090,23 @@ mod tests {
                 };
                 let modality = ["asserted", "expected", "denied"][i % 3];
                 let precision = ["digits", "exact"][i % 2];
+                // Every kind of figure, with and without a tolerance, fractions among them.
+                let n = i + 1;
+                let value = [
+                    format!("about {n},000"),
+                    format!("{n}"),
+                    format!("at least {n}.25"),
+                    format!("more than {n}"),
+                    format!("up to {n}k"),
+                    format!("fewer than {n}"),
+                    format!("between {n} and {}", n * 10),
+                    format!("nearly {n}00 ±3"),
+                    format!("~{n} ±5%"),
+                    format!("{n}.5 million"),
+                ][i % 10]
+                    .clone();
                 format!(
-                    r#"{{"subject": "a/s{}", "value": "about {i},000", "said_on": "2025-0{}-1{}", "speaker": "P{}", "unit": "people", "modality": "{modality}", "precision": "{precision}"{about}}}"#,
+                    r#"{{"subject": "a/s{}", "value": "{value}", "said_on": "2025-0{}-1{}", "speaker": "P{}", "unit": "people", "modality": "{modality}", "precision": "{precision}"{about}}}"#,
                     i % 7,
                     1 + i % 9,
                     i % 10,
@@ -1009,6 +1133,42 @@ mod tests {
 
     fn described(l: &LeanLog) -> Vec<String> {
         l.items.iter().map(|x| format!("{x:?}")).collect()
+    }
+
+    /// A figure's numbers are read back as written, from zero to the largest and smallest a
+    /// number can hold; a number written over more bytes than 128 bits need is refused.
+    #[test]
+    fn numbers_are_read_back_as_written() {
+        for m in [
+            0,
+            1,
+            -1,
+            63,
+            64,
+            -64,
+            -65,
+            1_000_000,
+            i128::MAX,
+            i128::MIN,
+            i128::MAX / 3,
+        ] {
+            let mut out = Vec::new();
+            put_num(&mut out, Num::from_millionths(m));
+            let mut r = Reader(&out);
+            assert_eq!(num(&mut r), Some(Num::from_millionths(m)), "{m}");
+            assert!(r.0.is_empty(), "{m}");
+        }
+        assert_eq!(num(&mut Reader(&[0x80; 19])), None);
+        assert_eq!(
+            num(&mut Reader(
+                &[0xff; 18]
+                    .iter()
+                    .chain(&[0x04])
+                    .copied()
+                    .collect::<Vec<_>>()
+            )),
+            None
+        );
     }
 
     #[test]

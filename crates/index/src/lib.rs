@@ -201,8 +201,8 @@ fn save(snap: &Snapshot<'_>, index: &Index) {
 
 struct Reader<'a>(&'a [u8]);
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if self.0.len() < n {
             return None;
         }
@@ -214,7 +214,7 @@ impl Reader<'_> {
         Some(self.take(1)?[0])
     }
     /// Bytes stored with a u32 length before them.
-    fn bytes(&mut self) -> Option<&[u8]> {
+    fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.u32()? as usize;
         self.take(n)
     }
