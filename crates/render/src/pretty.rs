@@ -40,8 +40,17 @@ impl<'o> Pretty<'o> {
 
     /// What goes before a member of an object or an item of a list.
     fn member(&mut self) {
-        self.out.push_str(if self.first { "\n" } else { ",\n" });
-        self.indent();
+        // A comma (after the first), a line break and the indent, in one piece when the
+        // indent is one of the usual depths.
+        const BREAK: &str = ",\n                                ";
+        let from = usize::from(self.first);
+        match BREAK.get(from..2 + 2 * self.level) {
+            Some(piece) => self.out.push_str(piece),
+            None => {
+                self.out.push_str(&BREAK[from..2]);
+                self.indent();
+            }
+        }
         self.first = false;
     }
 
@@ -236,18 +245,33 @@ fn escape_with(s: &str, mut push: impl FnMut(&str)) {
 
 /// Where the first byte of `b` that must be escaped is.
 fn first_escaped(b: &[u8]) -> Option<usize> {
-    const BLOCK: usize = 16;
-    // Most text has nothing to escape: a block is passed over at once when no byte of it
-    // needs it (a test written to be made on many bytes together).
+    // Most text has nothing to escape: eight bytes at a time are tested as one number
+    // (`needs_escape`), and only a word that holds one is read byte by byte.
     let clean = b
-        .chunks_exact(BLOCK)
-        .take_while(|block| !block.iter().fold(false, |any, &x| any | escaped(x)))
+        .chunks_exact(8)
+        .take_while(|word| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            !needs_escape(u64::from_le_bytes(w))
+        })
         .count()
-        * BLOCK;
+        * 8;
     b[clean..]
         .iter()
         .position(|&x| escaped(x))
         .map(|at| clean + at)
+}
+
+/// Whether any of the eight bytes in `w` is one [`escaped`] names: below 0x20, `"` or `\`.
+/// Each test is the exact one for a byte in a word: `x - 0x01…01` borrows into a byte's top
+/// bit, where `!x` keeps it, only when some byte of `x` is zero (below `n`, for `x - n…n`
+/// with `n` at most 0x80).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & TOPS != 0;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & TOPS != 0;
+    control || zero_in(w ^ (ONES * u64::from(b'"'))) || zero_in(w ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]
@@ -329,6 +353,48 @@ mod tests {
         // Written at level 1, the object's members are one level in from it.
         let got_at_2: String = got.replace("\n", "\n  ");
         assert_eq!(got_at_2, inner);
+    }
+
+    /// Lists nested deeper than the usual indents (twenty levels) are laid out as serde_json
+    /// lays them out.
+    #[test]
+    fn deep_nesting_is_laid_out_as_serde_json_lays_it_out() {
+        let mut v = json!([1, {"a": "b"}]);
+        for i in 0..20 {
+            v = if i % 2 == 0 {
+                json!([v, 2])
+            } else {
+                json!({"k": v, "z": []})
+            };
+        }
+        let mut out = String::new();
+        Pretty::at(&mut out, 0).value(&v);
+        let mut by_hand = String::new();
+        fn write(p: &mut Pretty<'_>, v: &serde_json::Value) {
+            match v {
+                serde_json::Value::Array(items) => {
+                    p.open('[');
+                    for item in items {
+                        p.item();
+                        write(p, item);
+                    }
+                    p.close(']');
+                }
+                serde_json::Value::Object(members) => {
+                    p.open('{');
+                    for (k, item) in members {
+                        p.key(k);
+                        write(p, item);
+                    }
+                    p.close('}');
+                }
+                other => p.value(other),
+            }
+        }
+        write(&mut Pretty::at(&mut by_hand, 0), &v);
+        let expected = serde_json::to_string_pretty(&v).unwrap();
+        assert_eq!(by_hand, expected);
+        assert_eq!(out, expected);
     }
 
     /// Any JSON value (nested objects and lists, empty or not; strings of any characters;
