@@ -179,7 +179,10 @@ fn fold_from<T>(
         }
         None => {}
     }
-    let (folded, head, bytes) = streamed(snap, may_save(snap, stamp), names, fold)?;
+    let path = may_save(snap, stamp)
+        .then(|| crate::cache_file(snap.log(), "fold"))
+        .flatten();
+    let (folded, head, bytes) = streamed(snap, path, names, fold)?;
     if let Some(bytes) = bytes.filter(|_| may_save(snap, stamp)) {
         bytes.finish(stamp, head).save(snap);
     }
@@ -272,12 +275,12 @@ fn forward<T>(
 
 /// `fold` of every entry read from the log itself, as a pass on another thread checks and
 /// reduces them a piece at a time: the fold takes the first pieces while later ones are read,
-/// and they are never all held. With `encode`, the snapshot's records are written as the
-/// pieces pass (`None` if an entry cannot be written). An error (the log fails a check)
-/// drops what the fold made.
+/// and they are never all held. With `encode` (where the snapshot is saved), the snapshot's
+/// records are written to a new file beside it as the pieces pass (`None` if an entry cannot
+/// be written). An error (the log fails a check) drops what the fold made.
 fn streamed<T>(
     snap: &Snapshot<'_>,
-    encode: bool,
+    encode: Option<std::path::PathBuf>,
     names: &Names,
     mut fold: impl FnMut(&mut LeanItems) -> T,
 ) -> Result<(T, Head, Option<Encoder>), LedgerError> {
@@ -286,7 +289,8 @@ fn streamed<T>(
     let (send, coming) = std::sync::mpsc::sync_channel(2);
     let (folded, checked) = std::thread::scope(|scope| {
         let pass = scope.spawn(move || {
-            let mut encoder = encode.then(|| Encoder::new(total));
+            // The snapshot's records go to its file as the pieces pass, never all held.
+            let mut encoder = encode.as_deref().and_then(Encoder::to_file);
             let head =
                 snap.project_brief_each(&|b, span| (Lean::brief(b, names), span), &mut |piece| {
                     if encoder
@@ -622,12 +626,26 @@ struct Encoder {
     /// encoder's (a saved snapshot's, when it is brought forward), kept apart so that they
     /// are never copied.
     before: Vec<u8>,
-    /// The records written by this encoder.
-    out: Vec<u8>,
+    /// The records written by this encoder, a buffer a piece: a million records are never
+    /// one buffer grown by doubling (which held twice the file while it was copied).
+    out: Vec<Vec<u8>>,
+    /// How many bytes of records this encoder wrote, and for how many entries.
+    written: usize,
+    records: usize,
     names: Table<str>,
     subjects: Table<Subject>,
     /// Each piece of records: where it starts in `out`, and how many entries it has.
     places: Vec<(u64, u32)>,
+    /// Where the records go as each piece is written, when they go straight to the file
+    /// (see [`Encoder::to_file`]): then `out` stays empty.
+    sink: Option<Sink>,
+}
+
+/// A snapshot file written as it is made: the file (a placeholder header first) and the
+/// checksum of the records so far.
+struct Sink {
+    file: reckon_ledger::fsx::Staged,
+    sum: blake3::Hasher,
 }
 
 impl Encoder {
@@ -636,11 +654,31 @@ impl Encoder {
     fn new(entries: usize) -> Encoder {
         Encoder {
             before: vec![0; HEADER],
-            out: Vec::with_capacity(entries.saturating_mul(112).saturating_add(256)),
+            out: Vec::with_capacity(entries / 1024 + 1),
+            written: 0,
+            records: 0,
             names: Table::default(),
             subjects: Table::default(),
             places: Vec::new(),
+            sink: None,
         }
+    }
+
+    /// An encoder that writes each piece's records to a new file beside `path` as soon as
+    /// they are made, never holding them (the file takes the place of `path` only when
+    /// [`FoldFile::save`] commits it); `None` when the file cannot be made.
+    fn to_file(path: &std::path::Path) -> Option<Encoder> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let mut file = reckon_ledger::fsx::Staged::beside(path).ok()?;
+        let mut e = Encoder::new(0);
+        file.append(&e.before).ok()?;
+        e.sink = Some(Sink {
+            file,
+            sum: blake3::Hasher::new(),
+        });
+        Some(e)
     }
 
     /// Writes one piece of entries; `None` when one cannot be written (an event whose line
@@ -649,17 +687,36 @@ impl Encoder {
         if piece.is_empty() {
             return Some(());
         }
-        let at = self.before.len() + self.out.len();
+        let at = self.before.len() + self.written;
         self.places
             .push((at as u64, u32::try_from(piece.len()).ok()?));
+        // Room for the piece's records as long as those before them were, and a little more.
+        let each = match self.records {
+            0 => 128,
+            n => self.written / n + 8,
+        };
+        let mut out = Vec::with_capacity(each.saturating_mul(piece.len()));
         for (l, span) in piece {
-            self.item(snap, l, *span)?;
+            self.item(snap, l, *span, &mut out)?;
+        }
+        self.written += out.len();
+        self.records += piece.len();
+        match &mut self.sink {
+            Some(sink) => {
+                sink.sum.update(&out);
+                sink.file.append(&out).ok()?;
+            }
+            None => {
+                if out.capacity() > out.len() + out.len() / 4 {
+                    out.shrink_to_fit();
+                }
+                self.out.push(out);
+            }
         }
         Some(())
     }
 
-    fn item(&mut self, snap: &Snapshot<'_>, l: &Lean, span: Span) -> Option<()> {
-        let out = &mut self.out;
+    fn item(&mut self, snap: &Snapshot<'_>, l: &Lean, span: Span, out: &mut Vec<u8>) -> Option<()> {
         out.push(u8::from(matches!(l, Lean::Other(_))));
         out.extend_from_slice(&span.0.to_le_bytes());
         out.extend_from_slice(&span.1.to_le_bytes());
@@ -720,6 +777,9 @@ impl Encoder {
         Encoder {
             before: Vec::new(),
             out: Vec::new(),
+            written: 0,
+            records: 0,
+            sink: None,
             names: Table::seeded(tables.0),
             subjects: Table::seeded(tables.1),
             places: Vec::new(),
@@ -732,11 +792,14 @@ impl Encoder {
         let Encoder {
             mut before,
             mut out,
+            written,
             names,
             subjects,
             places,
+            sink,
+            ..
         } = self;
-        let tables = (before.len() + out.len()) as u64;
+        let tables = (before.len() + written) as u64;
         let mut h = Vec::with_capacity(HEADER);
         h.extend_from_slice(MAGIC);
         h.extend_from_slice(&stamp.to_bytes());
@@ -744,37 +807,71 @@ impl Encoder {
         h.extend_from_slice(&head.hash.0);
         h.extend_from_slice(&head.seq.to_le_bytes());
         h.extend_from_slice(&tables.to_le_bytes());
+        let mut end = Vec::new();
+        names.put(&mut end);
+        subjects.put(&mut end);
+        end.extend_from_slice(&(places.len() as u32).to_le_bytes());
+        for (at, n) in &places {
+            end.extend_from_slice(&at.to_le_bytes());
+            end.extend_from_slice(&n.to_le_bytes());
+        }
+        // The checksum covers everything after the header, then the header (which is known
+        // last, so that the records can be summed as they are written).
+        if let Some(Sink { mut file, mut sum }) = sink {
+            sum.update(&end);
+            sum.update(&h);
+            end.extend_from_slice(sum.finalize().as_bytes());
+            let written = file.append(&end).and_then(|()| file.write_at(0, &h));
+            return FoldFile::Staged(written.ok().map(|()| file));
+        }
         if let Some(header) = before.get_mut(..HEADER) {
             header.copy_from_slice(&h);
         }
-        names.put(&mut out);
-        subjects.put(&mut out);
-        out.extend_from_slice(&(places.len() as u32).to_le_bytes());
-        for (at, n) in &places {
-            out.extend_from_slice(&at.to_le_bytes());
-            out.extend_from_slice(&n.to_le_bytes());
-        }
         let mut sum = blake3::Hasher::new();
-        sum.update(&before);
-        sum.update(&out);
-        out.extend_from_slice(sum.finalize().as_bytes());
-        FoldFile([before, out])
+        sum.update(before.get(HEADER..).unwrap_or_default());
+        for piece in &out {
+            sum.update(piece);
+        }
+        sum.update(&end);
+        sum.update(&h);
+        end.extend_from_slice(sum.finalize().as_bytes());
+        let mut parts = Vec::with_capacity(out.len() + 2);
+        parts.push(before);
+        parts.append(&mut out);
+        parts.push(end);
+        FoldFile::Parts(parts)
     }
 }
 
-/// A snapshot file, as two runs of bytes written one after the other.
-struct FoldFile([Vec<u8>; 2]);
+/// A snapshot file: as runs of bytes to write one after the other, or already written to
+/// a temporary file beside the saved one (`None`: that write failed).
+enum FoldFile {
+    Parts(Vec<Vec<u8>>),
+    Staged(Option<reckon_ledger::fsx::Staged>),
+}
 
 impl FoldFile {
-    /// Saves it as the snapshot of `snap`'s log.
-    fn save(&self, snap: &Snapshot<'_>) {
-        crate::write_cache_parts(snap, "fold", &[&self.0[0], &self.0[1]]);
+    /// Saves it as the snapshot of `snap`'s log. A failure is ignored: it is only a cache.
+    fn save(self, snap: &Snapshot<'_>) {
+        match self {
+            FoldFile::Parts(parts) => {
+                let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+                crate::write_cache_parts(snap, "fold", &parts);
+            }
+            FoldFile::Staged(Some(file)) => {
+                let _ = file.commit();
+            }
+            FoldFile::Staged(None) => {}
+        }
     }
 
     /// Its bytes, in one run.
     #[cfg(test)]
     fn bytes(&self) -> Vec<u8> {
-        self.0.concat()
+        match self {
+            FoldFile::Parts(parts) => parts.concat(),
+            FoldFile::Staged(_) => Vec::new(),
+        }
     }
 }
 
@@ -860,7 +957,11 @@ struct Opened {
 fn open(mut bytes: Vec<u8>, names: &Names) -> Option<Opened> {
     let body_len = bytes.len().checked_sub(32)?;
     let (body, sum) = bytes.split_at(body_len);
-    if blake3::hash(body).as_bytes() != sum || !body.starts_with(MAGIC) {
+    // Everything after the header, then the header (see `Encoder::finish`).
+    let mut check = blake3::Hasher::new();
+    check.update(body.get(HEADER..)?);
+    check.update(body.get(..HEADER)?);
+    if check.finalize().as_bytes() != sum || !body.starts_with(MAGIC) {
         return None;
     }
     let mut r = Reader(body.get(MAGIC.len()..HEADER)?);
@@ -935,6 +1036,9 @@ impl Opened {
         Encoder {
             before: self.records,
             out: tail.out,
+            written: tail.written,
+            records: tail.records,
+            sink: None,
             names: tail.names,
             subjects: tail.subjects,
             places,
@@ -1290,9 +1394,7 @@ mod tests {
         // is given the entries read from the log instead, and says so.
         let mut bad = bytes;
         bad[last] = 9;
-        let body = bad.len() - 32;
-        let sum = *blake3::hash(&bad[..body]).as_bytes();
-        bad[body..].copy_from_slice(&sum);
+        summed_again(&mut bad);
         let opened = open(bad.clone(), &names).unwrap();
         let (got, failed) = fold_saved(&opened, &names, 1, None, |items| {
             items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
@@ -1336,18 +1438,25 @@ mod tests {
         let snap = log.snapshot().unwrap();
         let stamp = snap.stamp().unwrap();
         let names = Names::default();
-        let (got, head, encoder) = streamed(&snap, true, &names, |items| {
+        let written = tmp.join("cache").join("fold-streamed");
+        let (got, head, encoder) = streamed(&snap, Some(written.clone()), &names, |items| {
             assert_eq!(items.len(), all.items.len());
             items.map(|x| format!("{x:?}")).collect::<Vec<_>>()
         })
         .unwrap();
         assert_eq!(got, described(&all));
         assert_eq!(head, all.head);
-        assert!(encoder.unwrap().finish(stamp, head).bytes() == bytes);
-        assert_eq!(read_back(bytes), Some(described(&all)));
+        // Written as the pieces passed, and in place only once saved.
+        let file = encoder.unwrap().finish(stamp, head);
+        assert!(!written.exists());
+        file.save(&snap);
+        assert!(std::fs::read(&written).unwrap() == bytes);
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(tmp.join("cache")).unwrap().count(), 1);
+        assert_eq!(read_back(bytes.clone()), Some(described(&all)));
         // A fold that stops early: the pass still checks the whole log.
         let (taken, head, _) =
-            streamed(&snap, false, &names, |items| items.take(3).count()).unwrap();
+            streamed(&snap, None, &names, |items| items.take(3).count()).unwrap();
         assert_eq!((taken, head), (3, all.head));
         // One byte of an early line changed: the pass refuses the log.
         let path = tmp.join("entries.jsonl");
@@ -1356,10 +1465,24 @@ mod tests {
         text[at] = if text[at] == b'0' { b'1' } else { b'0' };
         std::fs::write(&path, &text).unwrap();
         let snap = log.snapshot().unwrap();
-        let Err(err) = streamed(&snap, true, &names, |items| items.count()) else {
+        let Err(err) = streamed(&snap, Some(written.clone()), &names, |items| items.count()) else {
             panic!("a changed line was not found");
         };
         assert!(err.to_string().contains("line 2"), "{err}");
+        // The file being written when the pass failed is gone; the saved one is as it was.
+        assert_eq!(std::fs::read_dir(tmp.join("cache")).unwrap().count(), 1);
+        assert!(std::fs::read(&written).unwrap() == bytes);
+    }
+
+    /// Makes the checksum at the end of a snapshot file fit its bytes again (after a test
+    /// changed one): everything after the header, then the header.
+    fn summed_again(bytes: &mut [u8]) {
+        let body = bytes.len() - 32;
+        let mut sum = blake3::Hasher::new();
+        sum.update(&bytes[HEADER..body]);
+        sum.update(&bytes[..HEADER]);
+        let sum = *sum.finalize().as_bytes();
+        bytes[body..].copy_from_slice(&sum);
     }
 
     fn tempdir() -> std::path::PathBuf {

@@ -102,37 +102,159 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 /// [`write_atomically`] of a file held as runs of bytes, written one after the other (so
 /// that a large file need not be copied into one buffer first).
 pub fn write_atomically_parts(path: &Path, parts: &[&[u8]]) -> Result<(), WriteError> {
-    let tmp = temp_beside(path);
-    let fail = |p: &Path, op, source, replaced| WriteError {
-        path: p.to_path_buf(),
-        op,
-        source,
-        replaced,
-    };
-    let written = (|| {
-        let mut f = OpenOptions::new()
+    let mut staged = Staged::beside(path)?;
+    for bytes in parts {
+        staged.append(bytes)?;
+    }
+    staged.commit()
+}
+
+/// A file being written to replace `path` whole or not at all, as [`write_atomically`]
+/// replaces it, for a writer that makes its bytes as it goes: they go to a new temporary file
+/// beside `path` (created exclusively) as they come, a place already written may be written
+/// again (a header filled in last), and [`Staged::commit`] syncs the file and renames it over
+/// `path`. Dropped before it is committed, or after any failure, the temporary file is
+/// removed and `path` is untouched.
+pub struct Staged {
+    path: PathBuf,
+    tmp: PathBuf,
+    /// The temporary file, until it is committed.
+    file: Option<File>,
+}
+
+impl Staged {
+    /// A new temporary file beside `path` (removing first those that writers of `path` whose
+    /// process has ended left there, see [`sweep_left_beside`]).
+    pub fn beside(path: &Path) -> Result<Staged, WriteError> {
+        sweep_left_beside(path);
+        let tmp = temp_beside(path);
+        let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)
-            .map_err(|e| ("create", e))?;
-        for bytes in parts {
-            f.write_all(bytes).map_err(|e| ("write", e))?;
+            .map_err(|e| failed(&tmp, "create", e, false))?;
+        Ok(Staged {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(file),
+        })
+    }
+
+    fn file(&mut self) -> Result<&mut File, WriteError> {
+        self.file.as_mut().ok_or_else(|| {
+            failed(
+                &self.tmp,
+                "write",
+                io::Error::other("already committed"),
+                false,
+            )
+        })
+    }
+
+    /// Writes `bytes` after what was written so far.
+    pub fn append(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        let tmp = self.tmp.clone();
+        self.file()?
+            .write_all(bytes)
+            .map_err(|e| failed(&tmp, "write", e, false))
+    }
+
+    /// Writes `bytes` again at `offset`, over bytes already written; later appends still go
+    /// after the end.
+    pub fn write_at(&mut self, offset: u64, bytes: &[u8]) -> Result<(), WriteError> {
+        let tmp = self.tmp.clone();
+        let f = self.file()?;
+        #[cfg(unix)]
+        let written = {
+            use std::os::unix::fs::FileExt;
+            f.write_all_at(bytes, offset)
+        };
+        #[cfg(not(unix))]
+        let written = {
+            use std::io::{Seek, SeekFrom};
+            f.seek(SeekFrom::Start(offset))
+                .and_then(|_| f.write_all(bytes))
+                .and_then(|()| f.seek(SeekFrom::End(0)).map(|_| ()))
+        };
+        written.map_err(|e| failed(&tmp, "write", e, false))
+    }
+
+    /// Syncs the file and renames it over `path`, then makes the rename durable.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let Some(f) = self.file.take() else {
+            return Ok(());
+        };
+        let done = f
+            .sync_all()
+            .map_err(|e| failed(&self.tmp, "sync", e, false))
+            .and_then(|()| {
+                fs::rename(&self.tmp, &self.path)
+                    .map_err(|e| failed(&self.path, "replace", e, false))
+            });
+        if let Err(e) = done {
+            let _ = fs::remove_file(&self.tmp);
+            return Err(e);
         }
-        f.sync_all().map_err(|e| ("sync", e))
-    })();
-    if let Err((op, e)) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(fail(&tmp, op, e, false));
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        sync_dir(dir).map_err(|e| failed(dir, "sync the directory of", e, true))
     }
-    if let Err(e) = fs::rename(&tmp, path) {
-        let _ = fs::remove_file(&tmp);
-        return Err(fail(path, "replace", e, false));
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+}
+
+/// Removes the temporary files beside `path` ([`temp_beside`] names them after it and the
+/// process that made them) whose process has ended, told by its entry in `/proc`: a writer
+/// stopped before it committed (a killed `reckon` that was writing a large cache file). Where
+/// there is no `/proc` to ask, nothing is removed.
+fn sweep_left_beside(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
     };
-    sync_dir(dir).map_err(|e| fail(dir, "sync the directory of", e, true))
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.split('-').next())
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if !proc.join(pid).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn failed(path: &Path, op: &'static str, source: io::Error, replaced: bool) -> WriteError {
+    WriteError {
+        path: path.to_path_buf(),
+        op,
+        source,
+        replaced,
+    }
 }
 
 /// Creates `path` with `bytes`, refusing to touch anything already there, link or not.
@@ -262,4 +384,73 @@ fn lock_holders(f: &File) -> Option<Vec<u32>> {
     pids.sort_unstable();
     pids.dedup();
     Some(pids)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("reckon-fsx-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A staged file replaces its path only when committed, with every byte appended and
+    /// those written again in place; dropped uncommitted, it leaves nothing and the path as
+    /// it was.
+    #[test]
+    fn a_staged_file_lands_whole_or_not_at_all() {
+        let dir = scratch("staged");
+        let path = dir.join("file");
+        fs::write(&path, b"old").unwrap();
+        let mut s = Staged::beside(&path).unwrap();
+        s.append(b"....body").unwrap();
+        s.append(b"+tail").unwrap();
+        s.write_at(0, b"HEAD").unwrap();
+        drop(s);
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(names_in(&dir), vec!["file"]);
+        let mut s = Staged::beside(&path).unwrap();
+        s.append(b"....body").unwrap();
+        s.write_at(0, b"HEAD").unwrap();
+        s.append(b"+tail").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"HEADbody+tail");
+        assert_eq!(names_in(&dir), vec!["file"]);
+    }
+
+    /// What a writer whose process has ended left beside a file is removed by the next
+    /// writer of that file; a running process's (this one's), and other files, are kept.
+    #[test]
+    fn files_left_by_ended_writers_are_swept() {
+        let dir = scratch("sweep");
+        let path = dir.join("fold-x");
+        let ended = dir.join(".fold-x.tmp-999999999-0000abcd-0");
+        let running = dir.join(format!(".fold-x.tmp-{}-0000abcd-7", std::process::id()));
+        let other = dir.join(".fold-y.tmp-999999999-0000abcd-0");
+        for f in [&ended, &running, &other] {
+            fs::write(f, b"left").unwrap();
+        }
+        Staged::beside(&path).unwrap().commit().unwrap();
+        let left = names_in(&dir);
+        if Path::new("/proc/self").exists() {
+            assert!(!ended.exists(), "{left:?}");
+        }
+        assert!(
+            running.exists() && other.exists() && path.exists(),
+            "{left:?}"
+        );
+    }
 }
