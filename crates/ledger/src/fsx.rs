@@ -123,10 +123,8 @@ pub struct Staged {
 }
 
 impl Staged {
-    /// A new temporary file beside `path` (removing first those that writers of `path` whose
-    /// process has ended left there, see [`sweep_left_beside`]).
+    /// A new temporary file beside `path`.
     pub fn beside(path: &Path) -> Result<Staged, WriteError> {
-        sweep_left_beside(path);
         let tmp = temp_beside(path);
         let file = OpenOptions::new()
             .write(true)
@@ -214,8 +212,9 @@ impl Drop for Staged {
 /// Removes the temporary files beside `path` ([`temp_beside`] names them after it and the
 /// process that made them) whose process has ended, told by its entry in `/proc`: a writer
 /// stopped before it committed (a killed `reckon` that was writing a large cache file). Where
-/// there is no `/proc` to ask, nothing is removed.
-fn sweep_left_beside(path: &Path) {
+/// there is no `/proc` to ask, nothing is removed. For a file only this machine's processes
+/// write (a cache file); never used in a log directory, which another machine may share.
+pub fn sweep_left_beside(path: &Path) {
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
         return;
     };
@@ -443,6 +442,7 @@ mod tests {
         for f in [&ended, &running, &other] {
             fs::write(f, b"left").unwrap();
         }
+        sweep_left_beside(&path);
         Staged::beside(&path).unwrap().commit().unwrap();
         let left = names_in(&dir);
         if Path::new("/proc/self").exists() {
