@@ -78,6 +78,8 @@ pub struct Index {
     others: Vec<Span>,
     /// The header's bytes.
     header: Vec<u8>,
+    /// Where in `header` what follows the origin records begins.
+    after_records: usize,
     /// Subjects in name order: where each one's name is in `header`, and its spans.
     dir: Vec<Dir>,
     /// The blake3 of each block of the span area.
@@ -272,18 +274,7 @@ fn encode(
     out.extend_from_slice(&stamp.to_bytes());
     out.extend_from_slice(&head.seq.to_le_bytes());
     out.extend_from_slice(&head.hash.0);
-    out.push(u8::from(records.is_some()));
-    let none = Records::new();
-    let records = records.unwrap_or(&none);
-    out.extend_from_slice(&(records.len() as u32).to_le_bytes());
-    for (name, r) in records {
-        put_text(&mut out, name);
-        out.extend_from_slice(&r.agreed.to_le_bytes());
-        out.extend_from_slice(&r.contested.to_le_bytes());
-        out.extend_from_slice(&r.backed.to_le_bytes());
-        out.extend_from_slice(&r.learned.accuracy.to_bits().to_le_bytes());
-        out.extend_from_slice(&r.learned.copying.to_bits().to_le_bytes());
-    }
+    put_records(&mut out, records);
     put_spans(&mut out, others);
     out.extend_from_slice(&(subjects.len() as u32).to_le_bytes());
     let mut area = Vec::with_capacity(12 * spans.len());
@@ -303,6 +294,26 @@ fn encode(
     }
     (out, area)
 }
+
+/// Whether the origin records follow (a byte), and the records (none when they do not).
+fn put_records(out: &mut Vec<u8>, records: Option<&Records>) {
+    out.push(u8::from(records.is_some()));
+    let none = Records::new();
+    let records = records.unwrap_or(&none);
+    out.extend_from_slice(&(records.len() as u32).to_le_bytes());
+    for (name, r) in records {
+        put_text(out, name);
+        out.extend_from_slice(&r.agreed.to_le_bytes());
+        out.extend_from_slice(&r.contested.to_le_bytes());
+        out.extend_from_slice(&r.backed.to_le_bytes());
+        out.extend_from_slice(&r.learned.accuracy.to_bits().to_le_bytes());
+        out.extend_from_slice(&r.learned.copying.to_bits().to_le_bytes());
+    }
+}
+
+/// Where the header's records start: after the stamp (56 bytes), the head's number (8) and
+/// its hash (32).
+const RECORDS_AT: usize = 56 + 8 + 32;
 
 /// The blake3 that closes the header: of the magic, the header's length and the header.
 fn header_sum(header: &[u8]) -> [u8; 32] {
@@ -425,6 +436,7 @@ impl Index {
             );
         }
         let records = has_records.then_some(table);
+        let after_records = body.len() - r.0.len();
         let others = r.spans()?;
         let n = r.count(16)?;
         let mut dir = Vec::with_capacity(n);
@@ -463,6 +475,7 @@ impl Index {
             records,
             others,
             header,
+            after_records,
             dir,
             blocks,
             area,
@@ -623,21 +636,36 @@ impl Index {
         if self.records.is_some() || !may_save(snap, self.stamp) {
             return;
         }
-        let Some(by_subject) = self.filed() else {
+        // Everything but the records stays as it is: the header around them, and the span
+        // area (every block read and checked, when it is still in the file).
+        let Some(area) = self.area_bytes() else {
             return;
         };
-        let (subjects, all) = assemble(by_subject);
-        let (header, area) = encode(
-            self.stamp,
-            self.head,
-            Some(records),
-            &self.others,
-            &subjects,
-            &all,
-        );
+        let (Some(before), Some(after)) = (
+            self.header.get(..RECORDS_AT),
+            self.header.get(self.after_records..),
+        ) else {
+            return;
+        };
+        let mut header = before.to_vec();
+        put_records(&mut header, Some(records));
+        header.extend_from_slice(after);
         if let Some(index) = Index::from_parts(header, Area::Memory(area)) {
             save(snap, &index);
         }
+    }
+
+    /// The whole span area, every block checked; `None` when one is damaged.
+    fn area_bytes(&self) -> Option<Vec<u8>> {
+        let area_len = self.dir.last().map_or(0, |l| (l.spans.0 + l.spans.1) * 12);
+        if let Area::Memory(m) = &self.area {
+            return Some(m.clone());
+        }
+        let mut all = Vec::with_capacity(usize::try_from(area_len).ok()?);
+        for (b, hash) in self.blocks.iter().enumerate() {
+            all.extend_from_slice(&self.area.block(b, area_len, hash)?);
+        }
+        Some(all)
     }
 
     /// This index with every origin's `records` (learned from the log it was made for, as
