@@ -48,8 +48,9 @@
 //! and bytes), subjects (the same), and the pieces the records are in (u32 count, then each
 //! piece's offset (u64) and number of entries (u32); they follow each other exactly, so they
 //! are read on all cores, and bringing the snapshot forward adds a piece and new names after
-//! the old ones without writing the old records again). Last, the blake3 of everything before
-//! it.
+//! the old ones without writing the old records again). Last, the blake3 of everything after
+//! the header's fixed part and then of that part (the header is known last: a snapshot made
+//! as the log is read is summed and written as it goes, the header filled in at the end).
 
 use crate::{Reader, may_save, put_text};
 use reckon_claim::{
