@@ -930,6 +930,7 @@ fn whole_options(
 
 /// What a reconciliation of the whole log saves for the next one (see [`whole_options`]).
 enum Saving {
+    /// Nothing: the records were taken from the index, or are not the whole log's.
     Nothing,
     /// The records it learns, into the saved index that holds none.
     Records(reckon_index::Index),
