@@ -118,8 +118,10 @@ pub fn write_atomically_parts(path: &Path, parts: &[&[u8]]) -> Result<(), WriteE
 pub struct Staged {
     path: PathBuf,
     tmp: PathBuf,
-    /// The temporary file, until it is committed.
-    file: Option<File>,
+    file: File,
+    /// Whether the temporary file is gone from its place (renamed, or removed after a
+    /// failure): then dropping it removes nothing.
+    settled: bool,
 }
 
 impl Staged {
@@ -134,65 +136,44 @@ impl Staged {
         Ok(Staged {
             path: path.to_path_buf(),
             tmp,
-            file: Some(file),
-        })
-    }
-
-    fn file(&mut self) -> Result<&mut File, WriteError> {
-        self.file.as_mut().ok_or_else(|| {
-            failed(
-                &self.tmp,
-                "write",
-                io::Error::other("already committed"),
-                false,
-            )
+            file,
+            settled: false,
         })
     }
 
     /// Writes `bytes` after what was written so far.
     pub fn append(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
-        let tmp = self.tmp.clone();
-        self.file()?
+        self.file
             .write_all(bytes)
-            .map_err(|e| failed(&tmp, "write", e, false))
+            .map_err(|e| failed(&self.tmp, "write", e, false))
     }
 
     /// Writes `bytes` again at `offset`, over bytes already written; later appends still go
     /// after the end.
     pub fn write_at(&mut self, offset: u64, bytes: &[u8]) -> Result<(), WriteError> {
-        let tmp = self.tmp.clone();
-        let f = self.file()?;
         #[cfg(unix)]
         let written = {
             use std::os::unix::fs::FileExt;
-            f.write_all_at(bytes, offset)
+            self.file.write_all_at(bytes, offset)
         };
         #[cfg(not(unix))]
         let written = {
             use std::io::{Seek, SeekFrom};
+            let f = &mut self.file;
             f.seek(SeekFrom::Start(offset))
                 .and_then(|_| f.write_all(bytes))
                 .and_then(|()| f.seek(SeekFrom::End(0)).map(|_| ()))
         };
-        written.map_err(|e| failed(&tmp, "write", e, false))
+        written.map_err(|e| failed(&self.tmp, "write", e, false))
     }
 
     /// Syncs the file and renames it over `path`, then makes the rename durable.
     pub fn commit(mut self) -> Result<(), WriteError> {
-        let Some(f) = self.file.take() else {
-            return Ok(());
-        };
-        let done = f
+        self.file
             .sync_all()
-            .map_err(|e| failed(&self.tmp, "sync", e, false))
-            .and_then(|()| {
-                fs::rename(&self.tmp, &self.path)
-                    .map_err(|e| failed(&self.path, "replace", e, false))
-            });
-        if let Err(e) = done {
-            let _ = fs::remove_file(&self.tmp);
-            return Err(e);
-        }
+            .map_err(|e| failed(&self.tmp, "sync", e, false))?;
+        fs::rename(&self.tmp, &self.path).map_err(|e| failed(&self.path, "replace", e, false))?;
+        self.settled = true;
         let dir = match self.path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -203,7 +184,7 @@ impl Staged {
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        if !self.settled {
             let _ = fs::remove_file(&self.tmp);
         }
     }

@@ -368,17 +368,12 @@ impl Prepared {
                     fdiff[hi as usize] ^= tag;
                 }
             }
-            let mut f = 0u64;
-            prints.extend(
-                fdiff[..k]
-                    .iter()
-                    .zip(&count[..k])
-                    .scan(0i32, |c, (&d, &n)| {
-                        *c += n;
-                        f ^= d;
-                        Some(if *c > 0 { f } else { 0 })
-                    }),
-            );
+            let (mut f, mut c) = (0u64, 0i32);
+            for j in 0..k {
+                f ^= fdiff[j];
+                c += count[j];
+                prints.push(if c > 0 { f } else { 0 });
+            }
         }
     }
 
