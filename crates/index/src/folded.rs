@@ -862,7 +862,9 @@ impl FoldFile {
                 crate::write_cache_parts(snap, "fold", &parts);
             }
             FoldFile::Staged(Some(file)) => {
-                let _ = file.commit();
+                // Summed whole, read back only when the sum holds: not synced (see
+                // `Staged::commit_unsynced`).
+                let _ = file.commit_unsynced();
             }
             FoldFile::Staged(None) => {}
         }

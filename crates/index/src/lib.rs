@@ -30,7 +30,11 @@
 //! decoded and re-hashed, and consecutive entries must link. A damaged index file fails its
 //! checksum where it is read (the header always, a block of spans when a question reads it),
 //! and every count in it is checked against the bytes that remain before anything is
-//! allocated. So the index can make an answer faster, never different.
+//! allocated. So the index can make an answer faster, never different. For the same reason
+//! both files are written without waiting for the disk (a temporary file renamed into place,
+//! never synced: [`reckon_ledger::fsx::Staged::commit_unsynced`]): a machine that crashes
+//! soon after may leave an old, empty or damaged file, which fails its check or its stamp
+//! and is made again.
 //!
 //! File format (little-endian): the magic `reckon-index 4\n`; the header's length (u64); the
 //! header: the entries file's stamp (56 bytes, see [`Stamp::to_bytes`]), head sequence number
@@ -188,7 +192,11 @@ pub(crate) fn write_cache_parts(snap: &Snapshot<'_>, kind: &str, parts: &[&[u8]]
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = reckon_ledger::fsx::write_atomically_parts(&path, parts);
+    // Disposable and checked wherever it is read: not synced to the disk (see
+    // `Staged::commit_unsynced`).
+    let _ = reckon_ledger::fsx::write_cache_parts(&path, parts);
+    // An old file a process moved aside and had no time to remove.
+    reckon_ledger::fsx::sweep_left_beside(&path);
 }
 
 /// Saves the index if the log is still exactly as it was when the index was made (see
