@@ -195,8 +195,6 @@ pub(crate) fn write_cache_parts(snap: &Snapshot<'_>, kind: &str, parts: &[&[u8]]
     // Disposable and checked wherever it is read: not synced to the disk (see
     // `Staged::commit_unsynced`).
     let _ = reckon_ledger::fsx::write_cache_parts(&path, parts);
-    // An old file a process moved aside and had no time to remove.
-    reckon_ledger::fsx::sweep_left_beside(&path);
 }
 
 /// Saves the index if the log is still exactly as it was when the index was made (see

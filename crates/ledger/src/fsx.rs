@@ -102,11 +102,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 /// [`write_atomically`] of a file held as runs of bytes, written one after the other (so
 /// that a large file need not be copied into one buffer first).
 pub fn write_atomically_parts(path: &Path, parts: &[&[u8]]) -> Result<(), WriteError> {
-    let mut staged = Staged::beside(path)?;
-    for bytes in parts {
-        staged.append(bytes)?;
-    }
-    staged.commit()
+    Staged::holding(path, parts)?.commit()
 }
 
 /// A file being written to replace `path` whole or not at all, as [`write_atomically`]
@@ -139,6 +135,15 @@ impl Staged {
             file,
             settled: false,
         })
+    }
+
+    /// A new temporary file beside `path` holding `parts`, one after the other.
+    fn holding(path: &Path, parts: &[&[u8]]) -> Result<Staged, WriteError> {
+        let mut staged = Staged::beside(path)?;
+        for bytes in parts {
+            staged.append(bytes)?;
+        }
+        Ok(staged)
     }
 
     /// Writes `bytes` after what was written so far.
@@ -190,8 +195,8 @@ impl Staged {
     /// A file it replaces is first moved aside (under a temporary name, as [`temp_beside`]
     /// makes one) and removed on another thread: freeing a large file's blocks inside the
     /// rename took a tenth of a second on an ext4 disk mounted with `discard`. Between the two
-    /// renames there is no file at `path`, which a reader takes as no cache. An old file
-    /// left aside by a process that ended first is removed by [`sweep_left_beside`].
+    /// renames there is no file at `path`, which a reader takes as no cache. Old files left
+    /// aside by processes that ended first are swept here ([`sweep_left_beside`]).
     pub fn commit_unsynced(mut self) -> Result<(), WriteError> {
         let aside = temp_beside(&self.path);
         let moved = fs::rename(&self.path, &aside).is_ok();
@@ -210,6 +215,7 @@ impl Staged {
                 let _ = fs::remove_file(&aside);
             }
         }
+        sweep_left_beside(&self.path);
         Ok(())
     }
 
@@ -223,11 +229,7 @@ impl Staged {
 /// [`write_atomically_parts`] for a cache file, renamed without waiting for the disk (see
 /// [`Staged::commit_unsynced`]).
 pub fn write_cache_parts(path: &Path, parts: &[&[u8]]) -> Result<(), WriteError> {
-    let mut staged = Staged::beside(path)?;
-    for bytes in parts {
-        staged.append(bytes)?;
-    }
-    staged.commit_unsynced()
+    Staged::holding(path, parts)?.commit_unsynced()
 }
 
 impl Drop for Staged {
