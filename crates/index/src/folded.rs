@@ -831,7 +831,7 @@ impl Encoder {
             header.copy_from_slice(&h);
         }
         let mut sum = blake3::Hasher::new();
-        sum.update(before.get(HEADER..).unwrap_or_default());
+        sum.update_rayon(before.get(HEADER..).unwrap_or_default());
         for piece in &out {
             sum.update(piece);
         }
@@ -964,7 +964,7 @@ fn open(mut bytes: Vec<u8>, names: &Names) -> Option<Opened> {
     let (body, sum) = bytes.split_at(body_len);
     // Everything after the header, then the header (see `Encoder::finish`).
     let mut check = blake3::Hasher::new();
-    check.update(body.get(HEADER..)?);
+    check.update_rayon(body.get(HEADER..)?);
     check.update(body.get(..HEADER)?);
     if check.finalize().as_bytes() != sum || !body.starts_with(MAGIC) {
         return None;

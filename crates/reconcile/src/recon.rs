@@ -962,10 +962,13 @@ fn estimate_trust(groups: &[Group], origins: usize, rounds: usize) -> Vec<Record
         t
     };
     for _ in 1..rounds.max(1) {
+        use rayon::prelude::*;
         let records = total(&picks);
+        // Each tied group's pick reads the records only: made on all cores, in order.
         let next: Vec<Option<&Candidate>> = tied
-            .iter()
+            .par_iter()
             .zip(&picks)
+            .with_min_len(1024)
             .map(|((g, cands), own)| choose(cands, |o| without_own(&records, g, *own, o).trust()))
             .collect();
         let same = next.iter().zip(&picks).all(|(a, b)| match (a, b) {

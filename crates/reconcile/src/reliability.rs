@@ -67,6 +67,7 @@
 //!
 //! This module never reads the log: it takes votes and returns reliabilities and candidates.
 
+use crate::fx::FxBuild;
 use crate::sweep::{Candidate, Key, end_key, mix, start_key};
 use reckon_claim::{End, Interval};
 use std::collections::HashMap;
@@ -224,7 +225,7 @@ impl Prepared {
         let mut said_order: Vec<u32> = (0..votes.len() as u32).collect();
         said_order.sort_by_key(|&i| (votes[i as usize].said, i));
         // Who stated each figure first, to tell a repeat of another origin from one's own.
-        let mut stated: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut stated: HashMap<(u32, u32), u32, FxBuild> = HashMap::default();
         let mut repeats = vec![false; votes.len()];
         let mut first = vec![false; votes.len()];
         for &i in &said_order {
@@ -238,21 +239,25 @@ impl Prepared {
                 }
             }
         }
-        let mut by_origin: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
-        for (i, v) in votes.iter().enumerate() {
-            by_origin.entry(v.origin).or_default().push(i);
-        }
-        let rank: HashMap<usize, usize> = said_order
+        // The votes by origin (ascending), each origin's in log order.
+        let mut by_origin: Vec<(u32, usize)> = votes
             .iter()
             .enumerate()
-            .map(|(r, &i)| (i as usize, r))
+            .map(|(i, v)| (v.origin, i))
             .collect();
+        by_origin.sort_unstable();
+        let mut rank = vec![0usize; votes.len()];
+        for (r, &i) in said_order.iter().enumerate() {
+            rank[i as usize] = r;
+        }
         let mut opens = vec![None; votes.len()];
         let mut covers: Vec<(u32, u32, f64)> = Vec::new();
         let origins: Vec<OriginPart> = by_origin
-            .into_iter()
+            .chunk_by(|a, b| a.0 == b.0)
             .enumerate()
-            .map(|(k, (origin, mine))| {
+            .map(|(k, run)| {
+                let origin = run[0].0;
+                let mine: Vec<usize> = run.iter().map(|&(_, i)| i).collect();
                 let spans: Vec<(u32, u32, bool)> = mine
                     .iter()
                     .map(|&i| (ranges[i].0, ranges[i].1, votes[i].one_sided))
@@ -261,7 +266,7 @@ impl Prepared {
                 covers.extend(pieces(&spans));
                 let cover = (start, covers.len() as u32);
                 // Its first vote in said order opens it.
-                let first = *mine.iter().min_by_key(|&&i| rank[&i]).unwrap_or(&mine[0]);
+                let first = *mine.iter().min_by_key(|&&i| rank[i]).unwrap_or(&mine[0]);
                 opens[first] = Some(k as u32);
                 OriginPart {
                     origin,
@@ -826,6 +831,24 @@ mod tests {
             said,
             one_sided: Value::parse(s).unwrap().is_one_sided(),
         }
+    }
+
+    /// An origin is opened (its copying evidence taken) at its first vote in the order said,
+    /// not in log order; the origins are listed by id, each with every one of its votes.
+    #[test]
+    fn an_origin_opens_at_its_first_vote_said_and_origins_are_listed_by_id() {
+        let votes = [
+            vote_of("100", 7, 10),
+            vote_of("200", 3, 5),
+            vote_of("300", 7, 1),
+        ];
+        let p = Prepared::new(&votes);
+        assert_eq!(p.said_order, vec![2, 1, 0]);
+        let ids: Vec<u32> = p.origins.iter().map(|o| o.origin).collect();
+        assert_eq!(ids, vec![3, 7]);
+        assert_eq!(p.opens, vec![None, Some(0), Some(1)]);
+        // Origin 7 covers both of its figures' segments.
+        assert_eq!(p.cover(&p.origins[1]).len(), 2);
     }
 
     fn figure_of(votes: &[Vote]) -> Vec<String> {

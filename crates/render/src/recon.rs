@@ -284,27 +284,63 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Each column's width in characters: its widest cell.
+/// Each column's width in characters: its widest cell. A long table is measured a block of
+/// rows at a time on all cores.
 fn column_widths(rows: &[Vec<String>]) -> Vec<usize> {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    (0..cols)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect()
+    use rayon::prelude::*;
+    let widest = |rows: &[Vec<String>]| {
+        let mut w: Vec<usize> = Vec::new();
+        for r in rows {
+            if w.len() < r.len() {
+                w.resize(r.len(), 0);
+            }
+            for (c, s) in r.iter().enumerate() {
+                w[c] = w[c].max(s.chars().count());
+            }
+        }
+        w
+    };
+    let wider = |mut a: Vec<usize>, b: Vec<usize>| {
+        if a.len() < b.len() {
+            a.resize(b.len(), 0);
+        }
+        for (x, y) in a.iter_mut().zip(b) {
+            *x = (*x).max(y);
+        }
+        a
+    };
+    if rows.len() < TABLE_BLOCK {
+        return widest(rows);
+    }
+    rows.par_chunks(TABLE_BLOCK)
+        .map(widest)
+        .reduce(Vec::new, wider)
 }
+
+/// How many rows of a table one task measures or lays out.
+const TABLE_BLOCK: usize = 4096;
 
 /// Rows as aligned columns (the first row is the header). A row shorter than the widest has
 /// nothing in its missing columns.
 pub fn table(rows: &[Vec<String>]) -> String {
+    use rayon::prelude::*;
     let widths = column_widths(rows);
     let cols = widths.len();
-    let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 2 * cols));
-    for r in rows {
-        push_row(&mut out, r, &widths);
+    let laid_out = |rows: &[Vec<String>]| {
+        let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 2 * cols));
+        for r in rows {
+            push_row(&mut out, r, &widths);
+        }
+        out
+    };
+    if rows.len() < TABLE_BLOCK {
+        return laid_out(rows);
+    }
+    // Blocks of rows laid out on all cores, joined in order.
+    let blocks: Vec<String> = rows.par_chunks(TABLE_BLOCK).map(laid_out).collect();
+    let mut out = String::with_capacity(blocks.iter().map(String::len).sum());
+    for b in blocks {
+        out.push_str(&b);
     }
     out
 }
@@ -1651,7 +1687,13 @@ fn table_of_rows(cells: Vec<Vec<String>>) -> String {
             .to_vec(),
     );
     rows.extend(cells);
-    table(&rows)
+    let out = table(&rows);
+    // A row's cells were made on the pool: handed back there, on all cores.
+    {
+        use rayon::prelude::*;
+        rows.into_par_iter().for_each(drop);
+    }
+    out
 }
 
 /// The [`Details`] of a claim, whole or read briefly (the two name these fields alike).
@@ -2632,6 +2674,46 @@ mod fit_tests {
         many.push((0..30).map(|_| "y".repeat(40)).collect());
         fit(&mut many, 20);
         assert!(many[1].iter().all(|c| c.chars().count() == 12), "{many:?}");
+    }
+
+    /// A table long enough to be measured and laid out in blocks on all cores is the same
+    /// text as one laid out row by row: the widest cell of a column may be in any block
+    /// (here, in the last one), rows may be short, and cells wider in bytes than in
+    /// characters are padded by characters.
+    #[test]
+    fn a_long_table_laid_out_in_blocks_is_the_table_laid_out_row_by_row() {
+        let n = TABLE_BLOCK * 3 + 17;
+        let mut rows: Vec<Vec<String>> = vec![vec!["A".into(), "B".into(), "C".into()]];
+        for i in 0..n {
+            let mut r = vec![
+                format!("s{i}"),
+                "é".repeat(i % 7),
+                format!("{}", i * 31 % 97),
+            ];
+            if i % 5 == 0 {
+                r.truncate(2);
+            }
+            rows.push(r);
+        }
+        rows[n - 3][1] = "ü".repeat(40);
+        let mut widths = [0usize; 3];
+        for r in &rows {
+            for (c, cell) in r.iter().enumerate() {
+                widths[c] = widths[c].max(cell.chars().count());
+            }
+        }
+        let mut expected = String::new();
+        for r in &rows {
+            push_row(&mut expected, r, &widths);
+        }
+        assert_eq!(table(&rows), expected);
+        assert_eq!(column_widths(&rows), widths.to_vec());
+        assert!(
+            table(&rows)
+                .lines()
+                .nth(n - 3)
+                .is_some_and(|l| l.contains(&"ü".repeat(40)))
+        );
     }
 }
 
