@@ -325,19 +325,48 @@ const TABLE_BLOCK: usize = 4096;
 pub fn table(rows: &[Vec<String>]) -> String {
     use rayon::prelude::*;
     let widths = column_widths(rows);
-    let cols = widths.len();
-    let laid_out = |rows: &[Vec<String>]| {
-        let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 2 * cols));
-        for r in rows {
-            push_row(&mut out, r, &widths);
-        }
-        out
-    };
     if rows.len() < TABLE_BLOCK {
-        return laid_out(rows);
+        return laid_out(rows, &widths);
     }
     // Blocks of rows laid out on all cores, joined in order.
-    let blocks: Vec<String> = rows.par_chunks(TABLE_BLOCK).map(laid_out).collect();
+    joined(
+        rows.par_chunks(TABLE_BLOCK)
+            .map(|block| laid_out(block, &widths))
+            .collect(),
+    )
+}
+
+/// [`table`] of rows it owns: each block's cells are freed, on the core that laid it out, as
+/// soon as it is laid out, so that the cells and the text are never all held at once.
+fn table_owned(mut rows: Vec<Vec<String>>) -> String {
+    use rayon::prelude::*;
+    let widths = column_widths(&rows);
+    if rows.len() < TABLE_BLOCK {
+        return laid_out(&rows, &widths);
+    }
+    joined(
+        rows.par_chunks_mut(TABLE_BLOCK)
+            .map(|block| {
+                let text = laid_out(block, &widths);
+                block.iter_mut().for_each(|r| *r = Vec::new());
+                text
+            })
+            .collect(),
+    )
+}
+
+/// `rows` laid out under `widths`, one line each.
+fn laid_out(rows: &[Vec<String>], widths: &[usize]) -> String {
+    let mut out =
+        String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 2 * widths.len()));
+    for r in rows {
+        push_row(&mut out, r, widths);
+    }
+    out
+}
+
+/// Blocks of text one after another.
+fn joined(blocks: Vec<String>) -> String {
     let mut out = String::with_capacity(blocks.iter().map(String::len).sum());
     for b in blocks {
         out.push_str(&b);
@@ -1687,13 +1716,7 @@ fn table_of_rows(cells: Vec<Vec<String>>) -> String {
             .to_vec(),
     );
     rows.extend(cells);
-    let out = table(&rows);
-    // A row's cells were made on the pool: handed back there, on all cores.
-    {
-        use rayon::prelude::*;
-        rows.into_par_iter().for_each(drop);
-    }
-    out
+    table_owned(rows)
 }
 
 /// The [`Details`] of a claim, whole or read briefly (the two name these fields alike).
@@ -2707,6 +2730,7 @@ mod fit_tests {
             push_row(&mut expected, r, &widths);
         }
         assert_eq!(table(&rows), expected);
+        assert_eq!(table_owned(rows.clone()), expected);
         assert_eq!(column_widths(&rows), widths.to_vec());
         assert!(
             table(&rows)
