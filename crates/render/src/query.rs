@@ -280,7 +280,7 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
                     out.push('\n');
                 }
             } else {
-                out.push_str(&crate::recon::table(&rows));
+                out.push_str(&crate::recon::table(rows));
             }
             table_end(a, &mut out);
             out
@@ -425,7 +425,7 @@ mod tests {
                 })
                 .collect()
         }));
-        out.push_str(&crate::recon::table(&rows));
+        out.push_str(&crate::recon::table(rows));
         let n = a.rows.len();
         out.push_str(&format!("({n} row{})\n", if n == 1 { "" } else { "s" }));
         for n in &a.notes {

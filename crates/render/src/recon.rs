@@ -321,29 +321,16 @@ fn column_widths(rows: &[Vec<String>]) -> Vec<usize> {
 const TABLE_BLOCK: usize = 4096;
 
 /// Rows as aligned columns (the first row is the header). A row shorter than the widest has
-/// nothing in its missing columns.
-pub fn table(rows: &[Vec<String>]) -> String {
-    use rayon::prelude::*;
-    let widths = column_widths(rows);
-    if rows.len() < TABLE_BLOCK {
-        return laid_out(rows, &widths);
-    }
-    // Blocks of rows laid out on all cores, joined in order.
-    joined(
-        rows.par_chunks(TABLE_BLOCK)
-            .map(|block| laid_out(block, &widths))
-            .collect(),
-    )
-}
-
-/// [`table`] of rows it owns: each block's cells are freed, on the core that laid it out, as
-/// soon as it is laid out, so that the cells and the text are never all held at once.
-fn table_owned(mut rows: Vec<Vec<String>>) -> String {
+/// nothing in its missing columns. A long table is laid out a block of rows at a time on all
+/// cores, each block's cells freed on the core that laid it out as soon as it is laid out,
+/// so that the cells and the text are never all held at once.
+pub fn table(mut rows: Vec<Vec<String>>) -> String {
     use rayon::prelude::*;
     let widths = column_widths(&rows);
     if rows.len() < TABLE_BLOCK {
         return laid_out(&rows, &widths);
     }
+    // Blocks of rows laid out on all cores, joined in order.
     joined(
         rows.par_chunks_mut(TABLE_BLOCK)
             .map(|block| {
@@ -1716,7 +1703,7 @@ fn table_of_rows(cells: Vec<Vec<String>>) -> String {
             .to_vec(),
     );
     rows.extend(cells);
-    table_owned(rows)
+    table(rows)
 }
 
 /// The [`Details`] of a claim, whole or read briefly (the two name these fields alike).
@@ -2684,7 +2671,7 @@ mod fit_tests {
             row("12", &quote, "Rustem Umerov"),
         ];
         fit(&mut rows, 80);
-        let t = table(&rows);
+        let t = table(rows.clone());
         assert!(t.lines().all(|l| l.chars().count() <= 80), "{t}");
         assert!(rows[1][1].ends_with('…'), "{t}");
         assert_eq!(rows[1][2], "Rustem Umerov");
@@ -2729,11 +2716,10 @@ mod fit_tests {
         for r in &rows {
             push_row(&mut expected, r, &widths);
         }
-        assert_eq!(table(&rows), expected);
-        assert_eq!(table_owned(rows.clone()), expected);
+        assert_eq!(table(rows.clone()), expected);
         assert_eq!(column_widths(&rows), widths.to_vec());
         assert!(
-            table(&rows)
+            table(rows.clone())
                 .lines()
                 .nth(n - 3)
                 .is_some_and(|l| l.contains(&"ü".repeat(40)))
