@@ -88,6 +88,8 @@ pub(crate) fn query(
     };
     let text = reckon_query::substitute(&text, &a.params).map_err(|e| usage(e.render(&text)))?;
     let q = reckon_query::parse(&text).map_err(|e| usage(e.render(&text)))?;
+    // One question, then the process ends: what it folds is left to the exit.
+    reckon_query::leave_to_exit();
     let mut answer = reckon_query::run_on_log(&q, log).map_err(|e| match e {
         reckon_query::RunError::Query(e) => usage(e.to_string()),
         reckon_query::RunError::Log(e) => ledger(e),

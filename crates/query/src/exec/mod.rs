@@ -19,6 +19,31 @@ pub use cells::Cell;
 use cells::*;
 use filter::*;
 
+/// Whether this process ends once its one question is answered: see [`leave_to_exit`].
+static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says that this process ends as soon as the question it is about to ask is answered (the
+/// command-line tool's `query`), so that the state a whole-log question folds is left to the
+/// process's exit instead of being handed back piece by piece (a million claims and their
+/// shared names took a few hundred milliseconds to free, the answer already made).
+///
+/// Never call it in a process that asks more than one question (a server, a site writer, a
+/// check of saved queries): without it, each question frees what it folded, as it must
+/// there, or every whole-log question would keep its state for the life of the process.
+pub fn leave_to_exit() {
+    LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Gives `held` back: freed now, or left to the process's exit when [`leave_to_exit`] said
+/// the process ends with this question.
+fn release<T>(held: T) {
+    if LEAVE_TO_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(held);
+    } else {
+        drop(held);
+    }
+}
+
 /// What an answer was computed for: always stated, even when defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Basis {
@@ -409,7 +434,7 @@ fn run_lean_showing_words(
         .map(|(k, f)| (k, *f))
         .collect();
     let entries = put_words(snap, &state, &spans, &seqs, &mut rows, &words)?;
-    std::mem::forget(state);
+    release(state);
     a.rows = rows;
     a.columns = shown.iter().map(|f| f.name().to_owned()).collect();
     a.query = q.to_string();
@@ -458,7 +483,7 @@ fn run_lean_conflicts(
         None => Vec::new(),
     };
     let read = put_words(snap, &state, &spans, &seqs, &mut a.rows, &words)?;
-    std::mem::forget(state);
+    release(state);
     a.read = Read::LeanShown {
         entries: read,
         records: took,
@@ -775,8 +800,7 @@ fn learned_records(
         return Ok(None);
     }
     let records = reckon_reconcile::estimate_records(&state, &Options::default());
-    // As in `run_lean`: the process's exit frees the state.
-    std::mem::forget(state);
+    release(state);
     Ok(Some(index.with_records(snap, records)))
 }
 
@@ -817,10 +841,8 @@ fn lean_index(
         (records, layout)
     });
     let r = layout.finish(snap, stamp, Some(records));
-    // As in `run_lean`: the process's exit frees the state and its names at once, where
-    // handing back a million claims' shared names one by one took a tenth of a second.
-    std::mem::forget(state);
-    std::mem::forget(names);
+    release(state);
+    release(names);
     Ok(r)
 }
 
@@ -852,9 +874,7 @@ fn run_lean(
     let (len, state, _) = whole_lean(snap, q.at, q.known, None).map_err(RunError::Log)?;
     at_within(q, len)?;
     let answer = run_state(q, &state, len, ctx)?;
-    // The process's exit (or the caller) frees the state; handing a million claims back
-    // one by one is slow.
-    std::mem::forget(state);
+    release(state);
     Ok(answer)
 }
 
@@ -883,7 +903,7 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
         },
     )?;
     answer.read = read;
-    std::mem::forget(state);
+    release(state);
     Ok(answer)
 }
 
