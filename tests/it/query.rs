@@ -109,6 +109,53 @@ fn query_command_formats_and_inputs() {
     golden("query/cli.txt", &out, &dir);
 }
 
+#[test]
+fn a_question_its_text_rules_out_is_refused_before_the_log_is_read() {
+    // A damaged log: any question that reads it fails on the damage. One refused by its
+    // steps or fields alone gets that refusal instead (at once, however long the log).
+    let dir = scratch("query-shape-first");
+    let log = seeded(&dir);
+    let entries = log.join("entries.jsonl");
+    let mut bytes = std::fs::read(&entries).unwrap();
+    let at = bytes.iter().position(|&b| b == b'{').unwrap() + 2;
+    bytes[at] ^= 0x20;
+    std::fs::write(&entries, &bytes).unwrap();
+    for (q, says) in [
+        (
+            "claims | group by publisher",
+            "`group by publisher` needs `| count` after it",
+        ),
+        (
+            "claims where subject ~ \"pows/\" | group by unit | count | sort unit",
+            "`sort unit` cannot follow `group by … | count`",
+        ),
+        (
+            "figures where speaker = A",
+            "`speaker` is a field of claims, not of figures",
+        ),
+        (
+            "conflicts pows/ | sort subject",
+            "`sort subject` applies to claims and figures, not to conflicts or provenance",
+        ),
+        (
+            "provenance #3 | show quote",
+            "`show quote` applies to claims and figures",
+        ),
+    ] {
+        let r = reckon(&log, &["query", q], None);
+        assert_eq!(r.code, 2, "{q}: {}", r.transcript());
+        assert!(r.stderr.contains(says), "{q}: {}", r.stderr);
+    }
+    // The same log read for a question that is fine: the damage is found.
+    let r = reckon(
+        &log,
+        &["query", "claims | group by publisher | count"],
+        None,
+    );
+    assert_ne!(r.code, 0);
+    assert!(!r.stderr.contains("needs `| count`"), "{}", r.stderr);
+}
+
 /// A copy of the repository's saved queries with their expected output.
 fn saved_queries(dir: &std::path::Path) -> std::path::PathBuf {
     let q = dir.join("queries");

@@ -224,14 +224,22 @@ pub(super) fn shape(
                 rows = vec![vec![Cell::Int(rows.len() as u64)]];
                 columns = vec!["count".to_owned()];
             }
-            other => {
-                return Err(QueryError(format!(
-                    "`{other}` applies to claims and figures, not to conflicts or provenance"
-                )));
-            }
+            other => return Err(not_a_list_step(other)),
         }
     }
     Ok((columns, rows))
+}
+
+/// Whether `step` applies to conflicts and provenance (`limit` and `count` do).
+pub(super) fn list_step(step: &Step) -> bool {
+    matches!(step, Step::Limit(_) | Step::Count)
+}
+
+/// The refusal of a step that applies only to claims and figures.
+pub(super) fn not_a_list_step(step: &Step) -> QueryError {
+    QueryError(format!(
+        "`{step}` applies to claims and figures, not to conflicts or provenance"
+    ))
 }
 
 pub(super) fn conflicts(

@@ -248,6 +248,7 @@ pub fn selects_subjects(q: &Query) -> bool {
 /// after which the index is made again for the next question.
 pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError> {
     use reckon_index::Index;
+    well_formed(q)?;
     // The whole question is answered under one shared lock, from one snapshot of the log.
     let snap = log.snapshot().map_err(RunError::Log)?;
     // Figures read no claim's words: the whole log is then folded lean.
@@ -847,10 +848,58 @@ fn lean_index(
 }
 
 fn run_in(q: &Query, entries: &[Entry], ctx: &Context) -> Result<Answer, QueryError> {
+    well_formed(q)?;
     at_within(q, entries.len() as u64)?;
     // What was known by a date: claims said by then, and retractions recorded by then.
     let state = State::fold_known(entries, q.at, q.known);
     run_state(q, &state, entries.len() as u64, ctx)
+}
+
+/// Refuses what `q`'s text alone shows cannot be answered, before any of the log is read
+/// (a question over a million claims would otherwise fold them all first), with the words
+/// the answering steps use when they meet it.
+fn well_formed(q: &Query) -> Result<(), QueryError> {
+    match &q.source {
+        Source::Figures(_) => only_figure_fields(q)?,
+        Source::Conflicts(_) | Source::Provenance(_) => {
+            return match q.steps.iter().find(|s| !answers::list_step(s)) {
+                Some(other) => Err(answers::not_a_list_step(other)),
+                None => Ok(()),
+            };
+        }
+        Source::Claims => {}
+    }
+    let mut group = None;
+    let mut grouped = false;
+    for step in &q.steps {
+        if grouped && !matches!(step, Step::Limit(_)) {
+            return Err(after_grouped(step));
+        }
+        match step {
+            Step::Group(f) => group = Some(*f),
+            Step::Count => grouped = group.is_some(),
+            _ => {}
+        }
+    }
+    match group {
+        Some(f) if !grouped => Err(group_needs_count(f)),
+        _ => Ok(()),
+    }
+}
+
+/// The refusal of a step other than `limit` after `group by … | count`.
+fn after_grouped(step: &Step) -> QueryError {
+    QueryError(format!(
+        "`{step}` cannot follow `group by … | count`; only `limit` can"
+    ))
+}
+
+/// The refusal of a `group by` with no `count` after it.
+fn group_needs_count(f: Field) -> QueryError {
+    QueryError(format!(
+        "`group by {}` needs `| count` after it (the number of items in each group)",
+        f.name()
+    ))
 }
 
 /// Refuses `at N` past the end of a log of `len` entries.
@@ -1199,11 +1248,7 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
         if let Some(rows) = &mut grouped {
             match step {
                 Step::Limit(n) => rows.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
-                other => {
-                    return Err(QueryError(format!(
-                        "`{other}` cannot follow `group by … | count`; only `limit` can"
-                    )));
-                }
+                other => return Err(after_grouped(other)),
             }
             continue;
         }
@@ -1228,10 +1273,7 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
     }
     if let Some(f) = group {
         let Some(rows) = grouped else {
-            return Err(QueryError(format!(
-                "`group by {}` needs `| count` after it (the number of items in each group)",
-                f.name()
-            )));
+            return Err(group_needs_count(f));
         };
         return Ok(Answer {
             query: q.to_string(),
