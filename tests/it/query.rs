@@ -625,7 +625,9 @@ fn figures_learn_the_records_into_the_saved_index() {
 /// byte for byte as the whole log answers it (asked with a term about the quote that every
 /// claim passes, which reads every entry whole): with a correction, a retraction, `at` and
 /// `known`. One that shows words for a few rows chosen without them takes the lean fold and
-/// then decodes those rows' entries alone.
+/// then decodes those rows' entries alone; one that sorts or groups by words, its filter
+/// asking for none, takes the lean fold and then reads those words of the claims its filter
+/// keeps.
 #[test]
 fn claims_asked_for_no_words_are_answered_lean() {
     let dir = scratch("claims-lean");
@@ -715,14 +717,48 @@ fn claims_asked_for_no_words_are_answered_lean() {
         );
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
-    // Words sorted or grouped by: the whole log.
-    for q in ["claims | sort publisher", "claims | group by tag | count"] {
-        let (r, _) = ask_traced(&log, &cache, q);
+    // Words sorted or grouped by, the filter asking for none: the lean fold, then the words
+    // the steps read of the claims the filter keeps (every claim the fold holds when there is
+    // no filter, withdrawn ones too: the steps leave those out after).
+    for (filter, rest, read) in [
+        ("seq > 0", "| sort publisher", 18),
+        ("seq > 0", "| group by tag | count", 18),
+        (
+            "state != live",
+            "| sort speaker desc | show seq, speaker, quote, state",
+            2,
+        ),
+        ("seq > 0", "at 20 | sort title | show seq, title, value", 11),
+        (
+            "seq > 0",
+            "known 2025-05-16 | group by publisher | count",
+            7,
+        ),
+        (
+            "value > 100",
+            "| sort quote desc | limit 3 | show seq, quote, role",
+            17,
+        ),
+    ] {
+        let lean = format!("claims where {filter} {rest}");
+        let (r, _) = ask_traced(&log, &cache, &lean);
+        assert_eq!(r.code, 0, "{lean}: {}", r.stderr);
         assert!(
-            r.stderr.contains("read the whole log") && !r.stderr.contains("lean"),
-            "{q}: {}",
+            r.stderr.contains(&format!(
+                "folded lean, then the words it sorts or groups by of the {read} claims"
+            )),
+            "{lean}: {}",
             r.stderr
         );
+        let whole = format!("claims where ({filter}) and {every} {rest}");
+        let (w, _) = ask_traced(&log, &cache, &whole);
+        assert!(
+            w.stderr.contains("read the whole log") && !w.stderr.contains("lean"),
+            "{whole}: {}",
+            w.stderr
+        );
+        assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
+        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
 }
 

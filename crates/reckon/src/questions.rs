@@ -35,6 +35,9 @@ fn trace(answer: &reckon_query::Answer) {
                     (false, false) => "",
                 }
             ),
+            reckon_query::Read::LeanOrdered { entries } => format!(
+                "read the whole log folded lean, then the words it sorts or groups by of the {entries} claims its filter keeps from their lines"
+            ),
             reckon_query::Read::WholeLogSavedRecords => {
                 "read the whole log, every origin's record from the saved index".to_owned()
             }

@@ -106,6 +106,13 @@ pub enum Read {
         /// The records were learned and saved in the index.
         learned: bool,
     },
+    /// Every entry checked and folded lean, then the words a claims question sorts or
+    /// groups by (and those it shows) read again from the lines of the claims its filter
+    /// keeps, this many, each re-hashed.
+    LeanOrdered {
+        /// Claims whose words were read.
+        entries: usize,
+    },
     /// Through the saved index: this many entries, each re-hashed.
     Index {
         /// Entries read.
@@ -162,6 +169,30 @@ struct Context {
     head: Option<(u64, String)>,
     /// Origin records learned from the whole log.
     records: Option<std::sync::Arc<reckon_reconcile::Records>>,
+    /// Cells of claims' words a lean state does not hold, read again from their lines.
+    words: Option<WordCells>,
+}
+
+/// The cells of some of [`WORD_FIELDS`] for some claims of a lean state (those a question's
+/// filter keeps), read again from their lines: what a question that sorts or groups by a
+/// claim's words reads of them, without every entry decoded at once.
+#[derive(Clone, Debug, Default)]
+struct WordCells {
+    /// The fields held, in the order of each claim's cells.
+    fields: Vec<Field>,
+    /// The claims held, by number, ascending.
+    seqs: Vec<u64>,
+    /// `fields.len()` cells for each of `seqs`, in its order.
+    cells: Vec<Cell>,
+}
+
+impl WordCells {
+    /// The cell of field `f` of claim `seq`, when held.
+    fn cell(&self, seq: u64, f: Field) -> Option<&Cell> {
+        let k = self.fields.iter().position(|x| *x == f)?;
+        let i = self.seqs.binary_search(&seq).ok()?;
+        self.cells.get(i * self.fields.len() + k)
+    }
 }
 
 /// Runs `q` on the log's entries (all of them).
@@ -274,6 +305,9 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         if let Some(a) = run_lean_conflicts(q, &snap)? {
             return Ok(a);
         }
+        if let Some(a) = run_lean_ordered_by_words(q, &snap)? {
+            return Ok(a);
+        }
         let records = saved_records(q, &snap);
         let entries = snap.entries().map_err(RunError::Log)?;
         let took = records.is_some();
@@ -283,6 +317,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             &Context {
                 head: None,
                 records,
+                words: None,
             },
         )?;
         if took {
@@ -297,6 +332,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let ctx = Context {
             head: Some(part.head.clone()),
             records: part.records.clone(),
+            words: None,
         };
         let mut a = run_in(q, &part.entries, &ctx)?;
         // When the pattern names subjects the log has, the part read holds everything
@@ -317,6 +353,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let ctx = Context {
             head: None,
             records: learned,
+            words: None,
         };
         return run_lean(q, &snap, &ctx);
     }
@@ -336,6 +373,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         &Context {
             head: None,
             records: records.clone(),
+            words: None,
         },
     )?;
     if !have_index {
@@ -447,6 +485,83 @@ fn run_lean_showing_words(
     Ok(Some(a))
 }
 
+/// True when `q` sorts or groups by a field of [`WORD_FIELDS`].
+fn orders_by_words(q: &Query) -> bool {
+    q.steps.iter().any(|s| match s {
+        Step::Sort(f, _) | Step::Group(f) => WORD_FIELDS.contains(f),
+        _ => false,
+    })
+}
+
+/// A claims question that sorts or groups by claims' words, its filter asking for none:
+/// answered from the whole log folded lean, with the words its steps read (those it sorts
+/// or groups by and those it shows) read again from the lines of the claims its filter
+/// keeps, a piece at a time ([`word_cells`]), so that the log is never decoded whole into
+/// memory. `None` for any other question.
+fn run_lean_ordered_by_words(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<Option<Answer>, RunError> {
+    let filter_words = q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS));
+    if !matches!(q.source, Source::Claims) || filter_words || !orders_by_words(q) {
+        return Ok(None);
+    }
+    let fields: Vec<Field> = claim_fields_read(q)
+        .into_iter()
+        .filter(|f| WORD_FIELDS.contains(f))
+        .collect();
+    let mut spans = Vec::new();
+    let (len, state, _) =
+        whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
+    at_within(q, len)?;
+    let words = word_cells(snap, &state, &spans, q, fields)?;
+    let entries = words.seqs.len();
+    let ctx = Context {
+        words: Some(words),
+        ..Context::default()
+    };
+    let mut a = run_state(q, &state, len, &ctx)?;
+    release(ctx);
+    release(state);
+    a.read = Read::LeanOrdered { entries };
+    Ok(Some(a))
+}
+
+/// The cells of `fields` (claims' words) of every claim of `state` that `q`'s filter keeps,
+/// read again from their lines (`spans`: every entry's line, in log order) a piece at a
+/// time, in log order, each re-hashed and matched to the hash the fold saw.
+fn word_cells(
+    snap: &reckon_ledger::Snapshot<'_>,
+    state: &State<'_>,
+    spans: &[reckon_ledger::Span],
+    q: &Query,
+    fields: Vec<Field>,
+) -> Result<WordCells, RunError> {
+    let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = state
+        .claims
+        .iter()
+        .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(state, r, e)))
+        .filter_map(|r| {
+            let span = spans.get(usize::try_from(r.seq.checked_sub(1)?).ok()?)?;
+            Some((r.seq, *span, r.hash))
+        })
+        .collect();
+    let mut cells = Vec::with_capacity(at.len() * fields.len());
+    for piece in at.chunks(WORDS_PIECE) {
+        snap.words_at(piece, |read| {
+            for w in read {
+                cells.extend(fields.iter().map(|f| word_cell(Some(w), *f)));
+            }
+        })
+        .map_err(RunError::Log)?;
+    }
+    Ok(WordCells {
+        fields,
+        seqs: at.iter().map(|a| a.0).collect(),
+        cells,
+    })
+}
+
 /// A question about the conflicts of every subject: answered from the whole log folded lean
 /// (every origin's record through the saved index, as [`index_records`] takes or learns
 /// them), then
@@ -471,6 +586,7 @@ fn run_lean_conflicts(
     let ctx = Context {
         head: None,
         records: records.map(|r| r.0),
+        words: None,
     };
     let mut a = run_state(q, &state, len, &ctx)?;
     let column = |f: Field| a.columns.iter().position(|c| c == f.name());
@@ -620,6 +736,7 @@ fn run_selecting(
     let ctx = Context {
         head: Some((head.seq, head.hash.to_hex())),
         records: None,
+        words: None,
     };
     let state = State::fold_known(&entries, None, None);
     let mut a = run_state(q, &state, head.seq, &ctx)?;
@@ -669,6 +786,7 @@ fn run_claim_provenance(
     let ctx = Context {
         head: Some(part.head.clone()),
         records: part.records.clone(),
+        words: None,
     };
     let Ok(mut a) = run_in(q, &part.entries, &ctx) else {
         return Ok(None);
@@ -949,6 +1067,7 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
         &Context {
             head: None,
             records: records.map(|r| r.0),
+            words: None,
         },
     )?;
     answer.read = read;
@@ -1195,13 +1314,22 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
                     withdrawn += usize::from(!live);
                     live
                 });
-            let row = |r: &Recorded<'_>| fields.iter().map(|f| claim_cell(state, r, *f)).collect();
+            // A claim's words come from the cells read for the question when the state
+            // does not hold them.
+            let cell = |r: &Recorded<'_>, f: Field| match ctx.words.as_ref() {
+                Some(w) if r.full.is_none() && WORD_FIELDS.contains(&f) => w
+                    .cell(r.seq, f)
+                    .cloned()
+                    .unwrap_or_else(|| word_cell(None, f)),
+                _ => claim_cell(state, r, f),
+            };
+            let row = |r: &Recorded<'_>| fields.iter().map(|f| cell(r, *f)).collect();
             let items = match q.steps.as_slice() {
                 // The best few by one field: only they are made into rows, in the order the
                 // sort gives them (the steps then sort and cut them again, to the same rows).
                 [Step::Sort(f, desc), Step::Limit(n), ..] => {
                     let n = usize::try_from(*n).unwrap_or(usize::MAX);
-                    best(kept, n, &|r| claim_cell(state, r, *f), *desc)
+                    best(kept, n, &|r| cell(r, *f), *desc)
                         .into_iter()
                         .map(row)
                         .collect()
