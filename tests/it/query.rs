@@ -2,7 +2,8 @@
 //! `query` and `check` commands.
 
 use crate::support::{
-    ask_traced, cache_file, golden, import_lines, log_of, reckon, root, scratch, seeded, settle,
+    ask_traced, ask_whole, cache_file, golden, import_lines, log_of, reckon, root, scratch, seeded,
+    settle,
 };
 
 /// A JSON answer without the line that echoes its question: what two askings of the same
@@ -622,12 +623,12 @@ fn figures_learn_the_records_into_the_saved_index() {
 /// A claims question that names no subject and asks for no claim's words (its filter,
 /// sorting, grouping and columns are all of the lean fold: seq, hash, subject, value, unit,
 /// scope, dates, origin, modality, state) is answered from the lean fold of the whole log,
-/// byte for byte as the whole log answers it (asked with a term about the quote that every
-/// claim passes, which reads every entry whole): with a correction, a retraction, `at` and
-/// `known`. One that shows words for a few rows chosen without them takes the lean fold and
-/// then decodes those rows' entries alone; one that sorts or groups by words, its filter
-/// asking for none, takes the lean fold and then reads those words of the claims its filter
-/// keeps.
+/// byte for byte as the whole log answers it (`--whole-read`, every entry decoded whole):
+/// with a correction, a retraction, `at` and `known`. One that shows words for a few rows
+/// chosen without them takes the lean fold and then decodes those rows' entries alone; one
+/// that chooses its rows by words takes the lean fold and then reads those words of the
+/// claims its filter keeps, or of every claim when the filter asks for words (unless that
+/// filter keeps none: the whole read then names the nearest values).
 #[test]
 fn claims_asked_for_no_words_are_answered_lean() {
     let dir = scratch("claims-lean");
@@ -638,7 +639,6 @@ fn claims_asked_for_no_words_are_answered_lean() {
     let r = reckon(&log, &["retract", "14", "--reason", "a test"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let cache = dir.join("cache");
-    let every = r#"not (quote = "no quote says this")"#;
     let all = "| show seq, hash, subject, value, unit, scope, as_of, said_on, origin, modality, state, status";
     for (filter, rest) in [
         (None, ""),
@@ -655,23 +655,13 @@ fn claims_asked_for_no_words_are_answered_lean() {
             Some(f) => format!("claims where {f} {rest}"),
             None => format!("claims {rest}"),
         };
-        let whole = match filter {
-            Some(f) => match f.split_once(" at ").or_else(|| f.split_once(" known ")) {
-                Some((terms, _)) => format!(
-                    "claims where ({terms}) and {every}{} {rest}",
-                    &f[terms.len()..]
-                ),
-                None => format!("claims where ({f}) and {every} {rest}"),
-            },
-            None => format!("claims where {every} {rest}"),
-        };
         let (r, _) = ask_traced(&log, &cache, &lean);
         assert_eq!(r.code, 0, "{lean}: {}", r.stderr);
         assert!(r.stderr.contains("folded lean"), "{lean}: {}", r.stderr);
-        let (w, _) = ask_traced(&log, &cache, &whole);
+        let w = ask_whole(&log, &cache, &lean);
         assert!(
             w.stderr.contains("read the whole log") && !w.stderr.contains("lean"),
-            "{whole}: {}",
+            "{lean}: {}",
             w.stderr
         );
         assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
@@ -707,8 +697,7 @@ fn claims_asked_for_no_words_are_answered_lean() {
             "{lean}: {}",
             r.stderr
         );
-        let whole = format!("claims where ({filter}) and {every} {rest}");
-        let (w, _) = ask_traced(&log, &cache, &whole);
+        let w = ask_whole(&log, &cache, &lean);
         assert!(w.stderr.contains("read the whole log"), "{}", w.stderr);
         assert!(
             r.stdout.contains("\"value\"") || r.stdout.contains("\"speaker\""),
@@ -739,27 +728,54 @@ fn claims_asked_for_no_words_are_answered_lean() {
             "| sort quote desc | limit 3 | show seq, quote, role",
             17,
         ),
+        // A filter about words that no selecting pass can narrow: every claim's words read,
+        // the filter tested on each as they are.
+        (
+            r#"speaker != "Rustem Umerov""#,
+            "| sort said_on | show seq, speaker, quote",
+            18,
+        ),
+        (
+            r#"publisher = "Reuters" or value > 1000"#,
+            "| show seq, publisher, value",
+            18,
+        ),
+        ("not (tag = civilians)", "| count", 18),
+        (
+            r#"speaker ~ "Ru*" or quote contains "prisoners""#,
+            "at 20 | group by speaker | count",
+            11,
+        ),
     ] {
         let lean = format!("claims where {filter} {rest}");
         let (r, _) = ask_traced(&log, &cache, &lean);
         assert_eq!(r.code, 0, "{lean}: {}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
-                "folded lean, then the words it sorts or groups by of the {read} claims"
+                "folded lean, then the words it chooses its rows by from the lines of {read} claims"
             )),
             "{lean}: {}",
             r.stderr
         );
-        let whole = format!("claims where ({filter}) and {every} {rest}");
-        let (w, _) = ask_traced(&log, &cache, &whole);
+        let w = ask_whole(&log, &cache, &lean);
         assert!(
             w.stderr.contains("read the whole log") && !w.stderr.contains("lean"),
-            "{whole}: {}",
+            "{lean}: {}",
             w.stderr
         );
         assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
     }
+    // A filter about words that keeps no claim: the whole read, which names the nearest
+    // values every claim's words hold.
+    let nobody = r#"claims where speaker = "Rustem Umerow" or publisher = "No Such Paper""#;
+    let (r, _) = ask_traced(&log, &cache, nobody);
+    assert!(
+        r.stderr.contains("read the whole log") && !r.stderr.contains("lean"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("Rustem Umerov"), "{}", r.stdout);
 }
 
 /// A question about the conflicts of every subject is answered from the lean fold, and the
@@ -778,7 +794,6 @@ fn whole_log_conflicts_read_the_words_of_their_rows() {
     import_lines(&log, &more);
     let cache = dir.join("cache");
     settle(&log);
-    let every = r#"not (quote = "no quote says this")"#;
     for (q, read) in [
         ("conflicts", 7),
         ("conflicts at 28", 4),
@@ -804,10 +819,10 @@ fn whole_log_conflicts_read_the_words_of_their_rows() {
             .split_once(" at ")
             .map_or(String::new(), |(_, n)| format!(" at {n}"));
         let whole = format!(
-            "claims where ({}) and {every}{at} | show seq, speaker, role, cites, publisher, document, quote",
+            "claims where ({}){at} | show seq, speaker, role, cites, publisher, document, quote",
             seqs.join(" or ")
         );
-        let (w, _) = ask_traced(&log, &cache, &whole);
+        let w = ask_whole(&log, &cache, &whole);
         assert_eq!(how(&w), "read the whole log", "{}", w.stderr);
         let w: serde_json::Value = serde_json::from_str(&w.stdout).unwrap();
         let mut decoded: Vec<&serde_json::Value> = w["rows"].as_array().unwrap().iter().collect();

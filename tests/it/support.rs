@@ -214,6 +214,15 @@ pub fn ask_traced(log: &Path, cache: &Path, query: &str) -> (Run, bool) {
     (r, indexed)
 }
 
+/// [`ask_traced`] with `--whole-read`: the reference answer, from every entry decoded whole.
+pub fn ask_whole(log: &Path, cache: &Path, query: &str) -> Run {
+    traced(
+        log,
+        cache,
+        &["query", query, "--format", "json", "--whole-read"],
+    )
+}
+
 /// Runs `args` on `log` with a cache of its own in `cache` and tracing on (the trace, on
 /// standard error, says which way the answer was made).
 pub fn traced(log: &Path, cache: &Path, args: &[&str]) -> Run {

@@ -754,6 +754,11 @@ pub(crate) struct QueryArgs {
     /// A value for `$NAME` in the query, always read as one literal (repeat for more).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub(crate) params: Vec<(String, String)>,
+    /// Answer from every entry decoded whole in one checked read, never through the saved
+    /// index, the folded snapshot or a lean fold: the reference answer that the faster ways
+    /// must equal byte for byte (slow, and memory-hungry on a large log).
+    #[arg(long)]
+    pub(crate) whole_read: bool,
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {

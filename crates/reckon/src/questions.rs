@@ -35,8 +35,8 @@ fn trace(answer: &reckon_query::Answer) {
                     (false, false) => "",
                 }
             ),
-            reckon_query::Read::LeanOrdered { entries } => format!(
-                "read the whole log folded lean, then the words it sorts or groups by of the {entries} claims its filter keeps from their lines"
+            reckon_query::Read::LeanWords { entries } => format!(
+                "read the whole log folded lean, then the words it chooses its rows by from the lines of {entries} claims"
             ),
             reckon_query::Read::WholeLogSavedRecords => {
                 "read the whole log, every origin's record from the saved index".to_owned()
@@ -93,7 +93,12 @@ pub(crate) fn query(
     let q = reckon_query::parse(&text).map_err(|e| usage(e.render(&text)))?;
     // One question, then the process ends: what it folds is left to the exit.
     reckon_query::leave_to_exit();
-    let mut answer = reckon_query::run_on_log(&q, log).map_err(|e| match e {
+    let run = if a.whole_read {
+        reckon_query::run_whole
+    } else {
+        reckon_query::run_on_log
+    };
+    let mut answer = run(&q, log).map_err(|e| match e {
         reckon_query::RunError::Query(e) => usage(e.to_string()),
         reckon_query::RunError::Log(e) => ledger(e),
     })?;

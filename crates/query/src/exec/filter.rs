@@ -73,22 +73,38 @@ pub(super) fn literal_interval(lit: &Literal) -> Option<Interval> {
 }
 
 pub(super) fn eval_claim(state: &State<'_>, r: &Recorded<'_>, e: &Expr) -> bool {
+    eval_claim_words(state, r, e, None)
+}
+
+/// [`eval_claim`] with the claim's words given (`words`) when the state does not hold them
+/// (a lean fold's claim, its words read again from its line).
+pub(super) fn eval_claim_words(
+    state: &State<'_>,
+    r: &Recorded<'_>,
+    e: &Expr,
+    words: Option<&reckon_claim::ClaimWords<'_>>,
+) -> bool {
     match e {
-        Expr::And(terms) => terms.iter().all(|t| eval_claim(state, r, t)),
-        Expr::Or(terms) => terms.iter().any(|t| eval_claim(state, r, t)),
-        Expr::Not(a) => !eval_claim(state, r, a),
-        Expr::Cmp(f, op, lit) => cmp_claim(state, r, *f, *op, lit),
+        Expr::And(terms) => terms.iter().all(|t| eval_claim_words(state, r, t, words)),
+        Expr::Or(terms) => terms.iter().any(|t| eval_claim_words(state, r, t, words)),
+        Expr::Not(a) => !eval_claim_words(state, r, a, words),
+        Expr::Cmp(f, op, lit) => cmp_claim(state, r, (*f, *op, lit), words),
     }
 }
 
+/// Whether claim `r` meets the comparison (field, operator, literal); its words from
+/// `words` when the state does not hold them.
 pub(super) fn cmp_claim(
     state: &State<'_>,
     r: &Recorded<'_>,
-    f: Field,
-    op: Op,
-    lit: &Literal,
+    (f, op, lit): (Field, Op, &Literal),
+    words: Option<&reckon_claim::ClaimWords<'_>>,
 ) -> bool {
     let c = &r.claim;
+    let words = match r.full {
+        Some(_) => None,
+        None => words,
+    };
     match (f, lit) {
         (Field::Subject, Literal::Text(t)) => {
             let canonical = state.canonical(&c.subject);
@@ -98,9 +114,11 @@ pub(super) fn cmp_claim(
             if op == Op::Ne { !any } else { any }
         }
         (Field::Tag, Literal::Text(t)) => {
-            let any = r.full.iter().flat_map(|d| &d.tags).any(|tag| {
+            let hit = |tag: &str| {
                 text_matches(Some(tag), if op == Op::Ne { Op::Eq } else { op }, t, false)
-            });
+            };
+            let any = r.full.iter().flat_map(|d| &d.tags).any(|tag| hit(tag))
+                || words.iter().flat_map(|w| &w.tags).any(|tag| hit(tag));
             if op == Op::Ne { !any } else { any }
         }
         (Field::Seq, Literal::Number(n)) => number_matches(r.seq, op, *n),
@@ -114,7 +132,10 @@ pub(super) fn cmp_claim(
         (Field::SaidOn, Literal::Date(d)) => period_matches(Some(&c.said_on), op, d),
         (Field::AsOf, Literal::Date(d)) => period_matches(c.as_of.as_ref(), op, d),
         (_, Literal::Text(t)) => {
-            let cell = claim_cell(state, r, f);
+            let cell = match words {
+                Some(w) if super::WORD_FIELDS.contains(&f) => word_cell(Some(w), f),
+                _ => claim_cell(state, r, f),
+            };
             let v = match &cell {
                 Cell::Empty => None,
                 other => Some(other.to_string()),
@@ -212,7 +233,7 @@ pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
             if state
                 .claims
                 .iter()
-                .any(|r| cmp_claim(state, r, *f, op, &Literal::Text(t.clone())))
+                .any(|r| cmp_claim(state, r, (*f, op, &Literal::Text(t.clone())), None))
             {
                 return;
             }

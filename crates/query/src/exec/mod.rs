@@ -106,10 +106,10 @@ pub enum Read {
         /// The records were learned and saved in the index.
         learned: bool,
     },
-    /// Every entry checked and folded lean, then the words a claims question sorts or
-    /// groups by (and those it shows) read again from the lines of the claims its filter
-    /// keeps, this many, each re-hashed.
-    LeanOrdered {
+    /// Every entry checked and folded lean, then the words a claims question chooses its
+    /// rows by (and those it shows) read again from the lines of this many claims, each
+    /// re-hashed: those its filter keeps, or every claim when the filter asks for words.
+    LeanWords {
         /// Claims whose words were read.
         entries: usize,
     },
@@ -173,9 +173,9 @@ struct Context {
     words: Option<WordCells>,
 }
 
-/// The cells of some of [`WORD_FIELDS`] for some claims of a lean state (those a question's
-/// filter keeps), read again from their lines: what a question that sorts or groups by a
-/// claim's words reads of them, without every entry decoded at once.
+/// The cells of some of [`WORD_FIELDS`] for the claims of a lean state that a question's
+/// filter keeps, read again from their lines: what a question that chooses its rows by
+/// claims' words reads of them, without every entry decoded at once.
 #[derive(Clone, Debug, Default)]
 struct WordCells {
     /// The fields held, in the order of each claim's cells.
@@ -184,9 +184,16 @@ struct WordCells {
     seqs: Vec<u64>,
     /// `fields.len()` cells for each of `seqs`, in its order.
     cells: Vec<Cell>,
+    /// How many claims' lines were read to choose them.
+    read: usize,
 }
 
 impl WordCells {
+    /// Whether claim `seq` is held (the question's filter keeps it).
+    fn holds(&self, seq: u64) -> bool {
+        self.seqs.binary_search(&seq).is_ok()
+    }
+
     /// The cell of field `f` of claim `seq`, when held.
     fn cell(&self, seq: u64, f: Field) -> Option<&Cell> {
         let k = self.fields.iter().position(|x| *x == f)?;
@@ -305,7 +312,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         if let Some(a) = run_lean_conflicts(q, &snap)? {
             return Ok(a);
         }
-        if let Some(a) = run_lean_ordered_by_words(q, &snap)? {
+        if let Some(a) = run_lean_with_words(q, &snap)? {
             return Ok(a);
         }
         let records = saved_records(q, &snap);
@@ -380,6 +387,17 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
     }
     Ok(a)
+}
+
+/// Runs `q` on every entry of the log, each decoded whole from one checked read, never
+/// through the saved index, the folded snapshot or a lean fold (every origin's record fitted
+/// from those entries): the reference answer that [`run_on_log`]'s faster ways must equal.
+/// Slow, and it holds every decoded entry: for checking, not for a large log every day.
+pub fn run_whole(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError> {
+    well_formed(q)?;
+    let snap = log.snapshot().map_err(RunError::Log)?;
+    let entries = snap.entries().map_err(RunError::Log)?;
+    Ok(run_in(q, &entries, &Context::default())?)
 }
 
 /// The fields only a claim's whole entry holds (who said it, where, in what words), which
@@ -485,25 +503,25 @@ fn run_lean_showing_words(
     Ok(Some(a))
 }
 
-/// True when `q` sorts or groups by a field of [`WORD_FIELDS`].
-fn orders_by_words(q: &Query) -> bool {
-    q.steps.iter().any(|s| match s {
-        Step::Sort(f, _) | Step::Group(f) => WORD_FIELDS.contains(f),
-        _ => false,
-    })
+/// True when a claims question lists retracted and superseded claims too: its filter asks
+/// about the claim's state.
+fn keeps_withdrawn(q: &Query) -> bool {
+    q.filter
+        .as_ref()
+        .is_some_and(|e| e.mentions(&[Field::State, Field::Status]))
 }
 
-/// A claims question that sorts or groups by claims' words, its filter asking for none:
-/// answered from the whole log folded lean, with the words its steps read (those it sorts
-/// or groups by and those it shows) read again from the lines of the claims its filter
-/// keeps, a piece at a time ([`word_cells`]), so that the log is never decoded whole into
-/// memory. `None` for any other question.
-fn run_lean_ordered_by_words(
+/// A claims question whose rows are chosen by claims' words (its filter, sorting or
+/// grouping): answered from the whole log folded lean, with the words it reads (those its
+/// filter tests, sorts or groups by and shows) read again from the claims' lines a piece at a
+/// time ([`word_cells`]), so that the log is never decoded whole into memory. `None` for any
+/// other question, and for one whose filter asks for words and keeps no claim it would list
+/// (the whole read then says which values come nearest, from every claim's words).
+fn run_lean_with_words(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
 ) -> Result<Option<Answer>, RunError> {
-    let filter_words = q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS));
-    if !matches!(q.source, Source::Claims) || filter_words || !orders_by_words(q) {
+    if !matches!(q.source, Source::Claims) || !selects_by_words(q) {
         return Ok(None);
     }
     let fields: Vec<Field> = claim_fields_read(q)
@@ -515,7 +533,17 @@ fn run_lean_ordered_by_words(
         whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(q, len)?;
     let words = word_cells(snap, &state, &spans, q, fields)?;
-    let entries = words.seqs.len();
+    let filter_words = q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS));
+    let listed = |seq: &u64| {
+        let i = state.claims.binary_search_by_key(seq, |r| r.seq).ok();
+        i.is_some_and(|i| keeps_withdrawn(q) || claim_status(&state.claims[i]) == "live")
+    };
+    if filter_words && !words.seqs.iter().any(listed) {
+        release(words);
+        release(state);
+        return Ok(None);
+    }
+    let entries = words.read;
     let ctx = Context {
         words: Some(words),
         ..Context::default()
@@ -523,13 +551,15 @@ fn run_lean_ordered_by_words(
     let mut a = run_state(q, &state, len, &ctx)?;
     release(ctx);
     release(state);
-    a.read = Read::LeanOrdered { entries };
+    a.read = Read::LeanWords { entries };
     Ok(Some(a))
 }
 
 /// The cells of `fields` (claims' words) of every claim of `state` that `q`'s filter keeps,
 /// read again from their lines (`spans`: every entry's line, in log order) a piece at a
-/// time, in log order, each re-hashed and matched to the hash the fold saw.
+/// time, in log order, each re-hashed and matched to the hash the fold saw. A filter that
+/// asks for words is tested on each claim as its words are read (every claim's line is
+/// read); one that asks for none chooses the claims before any is read.
 fn word_cells(
     snap: &reckon_ledger::Snapshot<'_>,
     state: &State<'_>,
@@ -537,28 +567,42 @@ fn word_cells(
     q: &Query,
     fields: Vec<Field>,
 ) -> Result<WordCells, RunError> {
-    let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = state
+    let filter = q.filter.as_ref();
+    let filter_words = filter.is_some_and(|e| e.mentions(WORD_FIELDS));
+    // Each claim to read: its place in the state, and its number, line and hash.
+    let (places, at): (
+        Vec<usize>,
+        Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)>,
+    ) = state
         .claims
         .iter()
-        .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(state, r, e)))
-        .filter_map(|r| {
+        .enumerate()
+        .filter(|(_, r)| filter_words || filter.is_none_or(|e| eval_claim(state, r, e)))
+        .filter_map(|(i, r)| {
             let span = spans.get(usize::try_from(r.seq.checked_sub(1)?).ok()?)?;
-            Some((r.seq, *span, r.hash))
+            Some((i, (r.seq, *span, r.hash)))
         })
-        .collect();
-    let mut cells = Vec::with_capacity(at.len() * fields.len());
-    for piece in at.chunks(WORDS_PIECE) {
+        .unzip();
+    let mut seqs = Vec::new();
+    let mut cells = Vec::new();
+    for (piece, places) in at.chunks(WORDS_PIECE).zip(places.chunks(WORDS_PIECE)) {
         snap.words_at(piece, |read| {
-            for w in read {
-                cells.extend(fields.iter().map(|f| word_cell(Some(w), *f)));
+            for ((w, &(seq, _, _)), &i) in read.iter().zip(piece).zip(places) {
+                let kept = !filter_words
+                    || filter.is_none_or(|e| eval_claim_words(state, &state.claims[i], e, Some(w)));
+                if kept {
+                    seqs.push(seq);
+                    cells.extend(fields.iter().map(|f| word_cell(Some(w), *f)));
+                }
             }
         })
         .map_err(RunError::Log)?;
     }
     Ok(WordCells {
         fields,
-        seqs: at.iter().map(|a| a.0).collect(),
+        seqs,
         cells,
+        read: at.len(),
     })
 }
 
@@ -1300,15 +1344,16 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
             let fields = claim_fields_read(q);
             // Retracted and superseded claims are left out unless the filter asks about
             // the state: a copied row never cites a withdrawn figure by accident.
-            let all_states = q
-                .filter
-                .as_ref()
-                .is_some_and(|e| e.mentions(&[Field::State, Field::Status]));
+            let all_states = keeps_withdrawn(q);
             let mut withdrawn = 0usize;
             let kept = state
                 .claims
                 .iter()
-                .filter(|r| q.filter.as_ref().is_none_or(|e| eval_claim(state, r, e)))
+                .filter(|r| match ctx.words.as_ref() {
+                    // Chosen as their words were read, by the same filter.
+                    Some(w) => w.holds(r.seq),
+                    None => q.filter.as_ref().is_none_or(|e| eval_claim(state, r, e)),
+                })
                 .filter(|r| {
                     let live = all_states || claim_status(r) == "live";
                     withdrawn += usize::from(!live);
