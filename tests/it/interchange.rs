@@ -140,6 +140,16 @@ fn a_bad_sheet_is_refused_naming_the_row_and_column_and_nothing_is_imported() {
             "subject,value,said_on,speaker\npows/ukraine/held-by-russia,9000,2025-13-02,A\n",
             "row 2, column 3 (`said_on`):",
         ),
+        // Rows are counted as a spreadsheet counts them, blank ones too.
+        (
+            "subject,value,said_on,speaker\npows/ukraine/held-by-russia,9000,2025-05-02,A\n,,,\npows/ukraine/held-by-russia,lots,2025-05-02,B\n",
+            "row 4, column 2 (`value`):",
+        ),
+        (
+            "seq,hash,state,subject,value,said_on,speaker\n4,ab,retracted,pows/ukraine/held-by-russia,9000,2025-05-02,A\n",
+            "row 2, column 3 (`state`): the claim was retracted",
+        ),
+        ("subject,value,said_on,speaker\n", "-: nothing to import"),
     ];
     for (sheet, expected) in cases {
         let r = reckon(

@@ -5,8 +5,9 @@
 //! Reading gives import-contract objects ([`Record`]), each with the place in the file it came
 //! from (a row, a JSON path), so that whatever the importer later refuses is named where the
 //! user can find it; records that carry nothing to import (a review without a figure, a
-//! deprecated statement) are [`Skipped`] with the reason. Writing takes claims and figures the
-//! caller has already read and decided.
+//! deprecated statement) are [`Skipped`] with the reason. A sheet can also be read a row at a
+//! time as JSON Lines ([`table::Rows`]), for an import that never holds it whole. Writing
+//! takes claims and figures the caller has already read and decided.
 //!
 //! It converts and nothing more: it never reads or writes a log, never decides a figure, and
 //! never drops a field it was given without saying so (a column it does not know is an error).

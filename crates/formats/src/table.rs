@@ -60,12 +60,8 @@ fn csv_error(e: &csv::Error) -> FormatError {
     }
 }
 
-/// Reads a CSV file of claims.
-pub fn read(bytes: &[u8]) -> Result<Converted, FormatError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(without_bom(bytes));
+/// The header of a sheet: its column names, each a known one, none twice.
+fn header_of<R: std::io::Read>(reader: &mut csv::Reader<R>) -> Result<Vec<String>, FormatError> {
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(&e))?
@@ -102,63 +98,244 @@ pub fn read(bytes: &[u8]) -> Result<Converted, FormatError> {
             ));
         }
     }
+    // Each known column at most once: far fewer than the 64 a row's cells given are kept in.
+    if header.len() > 64 {
+        return Err(error("row 1", "more than 64 columns"));
+    }
+    Ok(header)
+}
+
+/// The claim of one row under `header`, with which of its cells are not empty (a bit a
+/// column); `None` for a row whose cells are all blank.
+fn claim_of(header: &[String], row: &csv::StringRecord) -> Option<(Map<String, Json>, u64)> {
+    if row.iter().all(|c| c.trim().is_empty()) {
+        return None;
+    }
+    let mut object = Map::new();
+    let mut exported = Map::new();
+    let mut given = 0u64;
+    for (i, (name, cell)) in header.iter().zip(row.iter()).enumerate() {
+        if cell.is_empty() {
+            continue;
+        }
+        given |= 1 << i;
+        match name.as_str() {
+            "tags" => {
+                let tags: Vec<Json> = cell
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(Json::from)
+                    .collect();
+                object.insert("tags".into(), Json::Array(tags));
+            }
+            "supersedes" => {
+                object.insert(
+                    "supersedes".into(),
+                    reckon_claim::input::reference_json(cell),
+                );
+            }
+            "state" | "hash" | "retraction_reason" => {
+                exported.insert(name.clone(), cell.trim().into());
+            }
+            place_column if PLACE_COLUMNS.contains(&place_column) => {
+                exported.insert(name.clone(), reckon_claim::input::reference_json(cell));
+            }
+            _ => {
+                object.insert(name.clone(), cell.into());
+            }
+        }
+    }
+    if !exported.is_empty() {
+        object.insert("exported".into(), Json::Object(exported));
+    }
+    Some((object, given))
+}
+
+/// Where each contract field of a row came from, when its cells `given` (a bit a column)
+/// were not empty: the column of each, and the `state` column for `exported`.
+fn sources_of(header: &[String], given: u64) -> Vec<(String, String)> {
+    let column = |i: usize, name: &str| format!("column {} (`{name}`)", i + 1);
+    let mut sources: Vec<(String, String)> = header
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| given & (1 << i) != 0)
+        .map(|(i, name)| (name.clone(), column(i, name)))
+        .collect();
+    if let Some(i) = header.iter().position(|h| h == "state")
+        && given & (1 << i) != 0
+    {
+        sources.push(("exported".into(), column(i, "state")));
+    }
+    sources
+}
+
+/// A CSV reader of `input` with the header's rules.
+fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(input)
+}
+
+/// Reads a CSV file of claims.
+pub fn read(bytes: &[u8]) -> Result<Converted, FormatError> {
+    let mut reader = csv_reader(without_bom(bytes));
+    let header = header_of(&mut reader)?;
     let mut out = Converted::default();
     for (n, row) in reader.records().enumerate() {
         let row = row.map_err(|e| csv_error(&e))?;
-        let place = format!("row {}", n + 2);
-        if row.iter().all(|c| c.trim().is_empty()) {
+        let Some((object, given)) = claim_of(&header, &row) else {
             continue;
-        }
-        let mut object = Map::new();
-        let mut exported = Map::new();
-        let mut sources = Vec::new();
-        for (i, (name, cell)) in header.iter().zip(row.iter()).enumerate() {
-            if cell.is_empty() {
-                continue;
-            }
-            sources.push((name.clone(), format!("column {} (`{name}`)", i + 1)));
-            match name.as_str() {
-                "tags" => {
-                    let tags: Vec<Json> = cell
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(Json::from)
-                        .collect();
-                    object.insert("tags".into(), Json::Array(tags));
-                }
-                "supersedes" => {
-                    object.insert(
-                        "supersedes".into(),
-                        reckon_claim::input::reference_json(cell),
-                    );
-                }
-                "state" | "hash" | "retraction_reason" => {
-                    exported.insert(name.clone(), cell.trim().into());
-                }
-                place_column if PLACE_COLUMNS.contains(&place_column) => {
-                    exported.insert(name.clone(), reckon_claim::input::reference_json(cell));
-                }
-                _ => {
-                    object.insert(name.clone(), cell.into());
-                }
-            }
-        }
-        if !exported.is_empty() {
-            if exported.contains_key("state")
-                && let Some(i) = header.iter().position(|h| h == "state")
-            {
-                sources.push(("exported".into(), format!("column {} (`state`)", i + 1)));
-            }
-            object.insert("exported".into(), Json::Object(exported));
-        }
+        };
         out.records.push(Record {
             object,
-            place,
-            sources,
+            place: format!("row {}", n + 2),
+            sources: sources_of(&header, given),
         });
     }
     Ok(out)
+}
+
+/// A sheet of claims read a row at a time as the import contract's JSON Lines, one for each
+/// row that is not blank: what an import streams into one append, so that neither the file
+/// nor its records are ever held whole. It keeps, for each line it gave, its row and which
+/// of its cells were given (16 bytes), to name the row and column of whatever the importer
+/// refuses ([`Rows::record`]). A row the sheet cannot give (a wrong number of cells, text
+/// that is not UTF-8) ends the reading with an [`std::io::Error`] that carries the
+/// [`FormatError`] ([`Rows::format_error`]).
+pub struct Rows<R: std::io::Read> {
+    reader: csv::Reader<Unmarked<R>>,
+    header: Vec<String>,
+    row: csv::StringRecord,
+    /// The number of the next row read (the header is row 1).
+    next: u64,
+    /// The line being given, and how much of it has been.
+    line: Vec<u8>,
+    at: usize,
+    /// Each line given: its row and its cells given.
+    given: Vec<(u64, u64)>,
+}
+
+impl<R: std::io::Read> Rows<R> {
+    /// Reads the header of `input` (a UTF-8 byte order mark first is passed over) and checks
+    /// it: every column a known one, none twice.
+    pub fn new(input: R) -> Result<Rows<R>, FormatError> {
+        let mut reader = csv_reader(Unmarked::new(input));
+        let header = header_of(&mut reader)?;
+        Ok(Rows {
+            reader,
+            header,
+            row: csv::StringRecord::new(),
+            next: 2,
+            line: Vec::new(),
+            at: 0,
+            given: Vec::new(),
+        })
+    }
+
+    /// How many lines (claims) it has given.
+    pub fn count(&self) -> usize {
+        self.given.len()
+    }
+
+    /// The record that line `line` (from 1) came from, with where each of its fields was (its
+    /// object left empty): for an error about that line.
+    pub fn record(&self, line: u64) -> Option<Record> {
+        let i = usize::try_from(line.checked_sub(1)?).ok()?;
+        let &(row, given) = self.given.get(i)?;
+        Some(Record {
+            object: Map::new(),
+            place: format!("row {row}"),
+            sources: sources_of(&self.header, given),
+        })
+    }
+
+    /// The sheet's own error carried by `e`, when reading it failed.
+    pub fn format_error(e: &std::io::Error) -> Option<&FormatError> {
+        e.get_ref()?.downcast_ref::<FormatError>()
+    }
+
+    /// Makes the next line from the next row that is not blank; false at the end.
+    fn next_line(&mut self) -> std::io::Result<bool> {
+        loop {
+            let more = self
+                .reader
+                .read_record(&mut self.row)
+                .map_err(|e| std::io::Error::other(csv_error(&e)))?;
+            if !more {
+                return Ok(false);
+            }
+            let row = self.next;
+            self.next += 1;
+            let Some((object, given)) = claim_of(&self.header, &self.row) else {
+                continue;
+            };
+            self.line.clear();
+            self.at = 0;
+            serde_json::to_writer(&mut self.line, &object).map_err(std::io::Error::other)?;
+            self.line.push(b'\n');
+            self.given.push((row, given));
+            return Ok(true);
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Rows<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.line.len() && !self.next_line()? {
+            return Ok(0);
+        }
+        let rest = &self.line[self.at..];
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// A reader with a UTF-8 byte order mark at its start passed over (sheets write one).
+struct Unmarked<R> {
+    input: R,
+    /// What was read to look for the mark and is not one, still to give.
+    start: Vec<u8>,
+    looked: bool,
+}
+
+impl<R: std::io::Read> Unmarked<R> {
+    fn new(input: R) -> Unmarked<R> {
+        Unmarked {
+            input,
+            start: Vec::new(),
+            looked: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Unmarked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.looked {
+            self.looked = true;
+            let mut first = [0u8; 3];
+            let mut got = 0;
+            while got < 3 {
+                match self.input.read(&mut first[got..])? {
+                    0 => break,
+                    n => got += n,
+                }
+            }
+            if first[..got] != *b"\xEF\xBB\xBF" {
+                self.start = first[..got].to_vec();
+            }
+        }
+        if !self.start.is_empty() {
+            let n = self.start.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.start[..n]);
+            self.start.drain(..n);
+            return Ok(n);
+        }
+        self.input.read(buf)
+    }
 }
 
 /// Claims as CSV: the place columns, then the contract fields, a row a claim.
@@ -284,5 +461,83 @@ mod tests {
         assert_eq!(o, claim);
         assert_eq!(exported["state"], "live");
         assert_eq!(exported["supersedes_seq"], 3);
+    }
+
+    /// A reader that gives at most `step` bytes a call, as a pipe may.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// Everything `rows` gives, read `chunk` bytes at a time.
+    fn drained<R: std::io::Read>(rows: &mut Rows<R>, chunk: usize) -> std::io::Result<Vec<u8>> {
+        use std::io::Read as _;
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; chunk];
+        loop {
+            match rows.read(&mut buf)? {
+                0 => return Ok(out),
+                n => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+
+    #[test]
+    fn a_sheet_read_a_row_at_a_time_gives_the_lines_and_places_of_a_whole_read() {
+        let sheets = [
+            "\u{feff}subject,value,said_on,speaker,quote,tags\n\
+             pows/held,\"at least 8,000\",2025-05-01,Iryna Vereshchuk,\"She said \"\"8,000\"\"\nand more\",pow; exchange\n\
+             ,,,,,\n\
+             pows/held,9000,2025-05-02,,,\n",
+            "seq,hash,state,subject,value,said_on,speaker\n\
+             4,ab,live,a/b,\"1,000\",2025,Ann\n\
+             5,,,a/b,2,2025-01,Bob\n",
+            "subject,value\n",
+        ];
+        for text in sheets {
+            let whole = read(text.as_bytes()).unwrap();
+            // Pieces as small as a byte (the mark split across reads) and as large as the sheet.
+            for (step, chunk) in [(1, 1), (2, 7), (3, 64), (4096, 4096)] {
+                let input = Trickle {
+                    bytes: text.as_bytes(),
+                    step,
+                };
+                let mut rows = Rows::new(input).unwrap();
+                let lines = drained(&mut rows, chunk).unwrap();
+                assert_eq!(lines, whole.lines(), "{text:?} read {step} bytes at a time");
+                assert_eq!(rows.count(), whole.records.len());
+                for (i, r) in whole.records.iter().enumerate() {
+                    let told = rows.record(i as u64 + 1).unwrap();
+                    assert_eq!((&told.place, &told.sources), (&r.place, &r.sources));
+                }
+                assert!(rows.record(0).is_none());
+                assert!(rows.record(whole.records.len() as u64 + 1).is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_the_sheet_cannot_give_ends_the_reading_with_its_place() {
+        let text = "subject,value,said_on\na/b,1,2025\na/b,2\na/b,3,2025\n";
+        let mut rows = Rows::new(text.as_bytes()).unwrap();
+        let e = drained(&mut rows, 64).unwrap_err();
+        let bad = Rows::<&[u8]>::format_error(&e).unwrap();
+        assert_eq!(
+            bad.to_string(),
+            read(text.as_bytes()).unwrap_err().to_string()
+        );
+        assert!(bad.to_string().starts_with("row 3: has 2 cells"), "{bad}");
+        // A bad header is refused before any row is read.
+        let e = Rows::new("subject,valeu\n".as_bytes()).err().unwrap();
+        assert!(e.to_string().contains("did you mean `value`"), "{e}");
     }
 }

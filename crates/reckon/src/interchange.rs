@@ -150,6 +150,38 @@ pub(crate) fn convert(
 
 /// An import error about line N of the converted lines, told about the record it came from.
 pub(crate) fn foreign_failure(name: &str, records: &[Record], e: ImportError) -> Failure {
+    told_failure(
+        name,
+        &|line| {
+            records
+                .get(usize::try_from(line).ok()?.checked_sub(1)?)
+                .cloned()
+        },
+        e,
+    )
+}
+
+/// An import error about line N of a sheet read a row at a time, told about the row it came
+/// from; the sheet's own error when reading it failed.
+pub(crate) fn sheet_failure<R: std::io::Read>(
+    name: &str,
+    rows: &reckon_formats::table::Rows<R>,
+    e: ImportError,
+) -> Failure {
+    if let ImportError::Ledger(reckon_ledger::LedgerError::Io { source, .. }) = &e
+        && let Some(bad) = reckon_formats::table::Rows::<R>::format_error(source)
+    {
+        return usage(format!("{name}: {bad}"));
+    }
+    if let ImportError::Empty { .. } = e {
+        return usage(format!("{name}: nothing to import"));
+    }
+    told_failure(name, &|line| rows.record(line), e)
+}
+
+/// An import error about line N of converted lines, told about the record (`record`: by
+/// line number, from 1) it came from.
+fn told_failure(name: &str, record: &dyn Fn(u64) -> Option<Record>, e: ImportError) -> Failure {
     match e {
         ImportError::Input {
             line,
@@ -157,11 +189,7 @@ pub(crate) fn foreign_failure(name: &str, records: &[Record], e: ImportError) ->
             message,
             ..
         } => {
-            let record = usize::try_from(line)
-                .ok()
-                .and_then(|l| l.checked_sub(1))
-                .and_then(|i| records.get(i));
-            let place = match (record, &field) {
+            let place = match (record(line), &field) {
                 (Some(r), Some(f)) => r.field_place(f),
                 (Some(r), None) => r.place.clone(),
                 (None, _) => format!("record {line}"),

@@ -314,65 +314,76 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         },
     )?;
     let dry_run = a.dry.dry_run;
-    // Other formats are converted whole (they are written by hand or by sheets, not streamed
-    // by the million), then imported as the lines they make.
+    let gate = (&mut vet, Some(learnt));
+    if a.from == crate::args::FromFormat::Csv {
+        // A sheet is streamed as JSON Lines made a row at a time, as a JSON Lines file is.
+        let done = with_input(&a.file, quiet, |input| {
+            let mut rows = reckon_formats::table::Rows::new(input)
+                .map_err(|e| usage(format!("{name}: {e}")))?;
+            let done =
+                reckon_ledger::import_gated(log, &name, &mut rows, docs.as_ref(), gate, dry_run);
+            done.map(|d| (d, rows.count()))
+                .map_err(|e| crate::interchange::sheet_failure(&name, &rows, e))
+        })?;
+        let (done, count) = done;
+        let took = format!(
+            "read {count} {}\n",
+            if count == 1 { "record" } else { "records" }
+        );
+        return finish_import(done, &vet, &name, &took, dry_run, quiet);
+    }
+    // Other formats are converted whole (they are written by hand, not streamed by the
+    // million), then imported as the lines they make.
     let done = if a.from != crate::args::FromFormat::Jsonl {
         let bytes = crate::interchange::read_input(&a.file)?;
         let converted = crate::interchange::convert(a.from, &name, &bytes, a.subject.as_deref())?;
         let took = format!("{}\n", crate::interchange::took(&converted));
         let lines = converted.lines();
         return finish_import(
-            reckon_ledger::import_gated(
-                log,
-                &name,
-                &lines[..],
-                docs.as_ref(),
-                (&mut vet, Some(learnt)),
-                dry_run,
-            )
-            .map_err(|e| crate::interchange::foreign_failure(&name, &converted.records, e))?,
+            reckon_ledger::import_gated(log, &name, &lines[..], docs.as_ref(), gate, dry_run)
+                .map_err(|e| crate::interchange::foreign_failure(&name, &converted.records, e))?,
             &vet,
             &name,
             &took,
             dry_run,
             quiet,
         );
-    } else if name == "-" {
-        reckon_ledger::import_gated(
-            log,
-            &name,
-            std::io::stdin().lock(),
-            docs.as_ref(),
-            (&mut vet, Some(learnt)),
-            dry_run,
-        )
     } else {
-        let f = std::fs::File::open(&a.file)
-            .with_context(|| format!("{name}: cannot read the file"))
-            .map_err(fail(2))?;
-        let size = f.metadata().map_or(0, |m| m.len());
-        let bar = (!quiet)
-            .then(|| crate::terminal::progress_bar("importing", size))
-            .flatten();
-        let input: Box<dyn std::io::Read> = match &bar {
-            Some(b) => Box::new(b.wrap_read(f)),
-            None => Box::new(f),
-        };
-        let done = reckon_ledger::import_gated(
-            log,
-            &name,
-            input,
-            docs.as_ref(),
-            (&mut vet, Some(learnt)),
-            dry_run,
-        );
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        done
-    }
-    .map_err(import_failure)?;
+        with_input(&a.file, quiet, |input| {
+            reckon_ledger::import_gated(log, &name, input, docs.as_ref(), gate, dry_run)
+                .map_err(import_failure)
+        })?
+    };
     finish_import(done, &vet, &name, "", dry_run, quiet)
+}
+
+/// `run` given what `file` holds, read as it goes: standard input for `-`, else the file,
+/// with a progress bar on a terminal unless `quiet`.
+fn with_input<T>(
+    file: &std::path::Path,
+    quiet: bool,
+    run: impl FnOnce(Box<dyn std::io::Read + '_>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let name = file.display().to_string();
+    if name == "-" {
+        return run(Box::new(std::io::stdin().lock()));
+    }
+    let f = std::fs::File::open(file)
+        .with_context(|| format!("{name}: cannot read the file"))
+        .map_err(fail(2))?;
+    let size = f.metadata().map_or(0, |m| m.len());
+    let bar = (!quiet)
+        .then(|| crate::terminal::progress_bar("importing", size))
+        .flatten();
+    let input: Box<dyn std::io::Read> = match &bar {
+        Some(b) => Box::new(b.wrap_read(f)),
+        None => Box::new(f),
+    };
+    let done = run(input);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    done
 }
 
 /// What an import says when it is done (or, in a dry run, would be).
