@@ -620,6 +620,24 @@ fn figures_learn_the_records_into_the_saved_index() {
     assert_eq!(read.stdout, answer);
 }
 
+/// Asserts that `r`, the answer to `question`, is a non-empty one and the same as the whole
+/// read's (`--whole-read`), which must not have taken a lean way.
+fn answers_as_the_whole_read(
+    log: &std::path::Path,
+    cache: &std::path::Path,
+    question: &str,
+    r: &crate::support::Run,
+) {
+    let w = ask_whole(log, cache, question);
+    assert!(
+        w.stderr.contains("read the whole log") && !w.stderr.contains("lean"),
+        "{question}: {}",
+        w.stderr
+    );
+    assert!(!r.stdout.contains("no claim"), "{question}: {}", r.stdout);
+    assert_eq!(answer(&r.stdout), answer(&w.stdout), "{question}");
+}
+
 /// A claims question that names no subject and asks for no claim's words (its filter,
 /// sorting, grouping and columns are all of the lean fold: seq, hash, subject, value, unit,
 /// scope, dates, origin, modality, state) is answered from the lean fold of the whole log,
@@ -658,14 +676,7 @@ fn claims_asked_for_no_words_are_answered_lean() {
         let (r, _) = ask_traced(&log, &cache, &lean);
         assert_eq!(r.code, 0, "{lean}: {}", r.stderr);
         assert!(r.stderr.contains("folded lean"), "{lean}: {}", r.stderr);
-        let w = ask_whole(&log, &cache, &lean);
-        assert!(
-            w.stderr.contains("read the whole log") && !w.stderr.contains("lean"),
-            "{lean}: {}",
-            w.stderr
-        );
-        assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
-        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
+        answers_as_the_whole_read(&log, &cache, &lean, &r);
     }
     // Words shown for rows chosen without them: the lean fold, then the rows' words read
     // from their lines (those of the whole log, with `at` and `known` too).
@@ -757,14 +768,7 @@ fn claims_asked_for_no_words_are_answered_lean() {
             "{lean}: {}",
             r.stderr
         );
-        let w = ask_whole(&log, &cache, &lean);
-        assert!(
-            w.stderr.contains("read the whole log") && !w.stderr.contains("lean"),
-            "{lean}: {}",
-            w.stderr
-        );
-        assert!(!r.stdout.contains("no claim"), "{lean}: {}", r.stdout);
-        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{lean}");
+        answers_as_the_whole_read(&log, &cache, &lean, &r);
     }
     // A filter about words that keeps no claim: the whole read, which names the nearest
     // values every claim's words hold.
