@@ -1232,25 +1232,27 @@ fn put_words(
 }
 
 /// The fields whose cells a claims question's steps read: those it sorts or groups by and
-/// those it shows (the default columns when it has no `show`, unless it ends in a count of
-/// its rows, which reads none).
+/// those it shows (the default columns when it has no `show`, unless it counts, which reads
+/// none; a grouped answer shows only its groups).
 fn claim_fields_read(q: &Query) -> Vec<Field> {
     let mut fields: std::collections::BTreeSet<Field> = std::collections::BTreeSet::new();
+    // A grouped answer shows its groups and their counts only: what it shows before the
+    // count is never read.
+    let grouped = q.steps.iter().any(|s| matches!(s, Step::Group(_)));
     let mut shows = false;
     for step in &q.steps {
         match step {
             Step::Sort(f, _) | Step::Group(f) => {
                 fields.insert(*f);
             }
-            Step::Show(fs) => {
+            Step::Show(fs) if !grouped => {
                 shows = true;
                 fields.extend(fs.iter().copied());
             }
-            Step::Limit(_) | Step::Count => {}
+            Step::Show(_) | Step::Limit(_) | Step::Count => {}
         }
     }
-    let grouped = q.steps.iter().any(|s| matches!(s, Step::Group(_)));
-    let counted = q.steps.contains(&Step::Count) && !grouped;
+    let counted = q.steps.contains(&Step::Count);
     if !shows && !counted {
         fields.extend(CLAIM_COLUMNS.iter().copied());
     }
