@@ -223,19 +223,21 @@ pub fn log_line(e: &Entry, format: Format) -> String {
     }
 }
 
+/// An entry as `reckon log --format json` lists it (its members sorted when written).
+#[derive(serde::Serialize)]
+struct ListedEntry<'e, T> {
+    format: u64,
+    seq: u64,
+    hash: String,
+    prev: String,
+    at: String,
+    event: &'e T,
+}
+
 /// [`entry_json`] as one line of compact JSON, written without making the JSON value (the
 /// keys in the same order: `at`, `event`, `format`, `hash`, `prev`, `seq`).
 fn entry_json_line(e: &Entry) -> String {
-    #[derive(serde::Serialize)]
-    struct Listed<'e> {
-        format: u64,
-        seq: u64,
-        hash: String,
-        prev: String,
-        at: String,
-        event: &'e reckon_claim::Event,
-    }
-    let listed = Listed {
+    let listed = ListedEntry {
         format: JSON_FORMAT,
         seq: e.seq,
         hash: e.hash.to_hex(),
@@ -243,11 +245,117 @@ fn entry_json_line(e: &Entry) -> String {
         at: e.at.to_string(),
         event: &e.event,
     };
-    // Nothing the log decodes fails to be written; if it did, the JSON value's way (which
-    // shows it as null) answers.
-    let mut line = sorted::to_string(&listed).unwrap_or_else(|_| entry_json(e).to_string());
+    // A claim, nearly every entry, is written member by member in key order; any other
+    // event through the sorting writer. Nothing the log decodes fails to be written; if it
+    // did, the JSON value's way (which shows it as null) answers.
+    let written = match &e.event {
+        reckon_claim::Event::Claim(c) => claim_entry_line(&listed, c),
+        _ => sorted::to_string(&listed),
+    };
+    let mut line = written.unwrap_or_else(|_| entry_json(e).to_string());
     line.push('\n');
     line
+}
+
+/// An entry whose event is the claim `c` as [`sorted::to_string`] writes it, its members put
+/// in key order by hand (the entry's: `at`, `event`, `format`, `hash`, `prev`, `seq`; the
+/// claim's: its fields and `type` in alphabetical order, those its `Serialize` leaves out
+/// left out), each value written by its own `Serialize`.
+fn claim_entry_line<T: serde::Serialize>(
+    listed: &ListedEntry<'_, T>,
+    c: &reckon_claim::Claim,
+) -> Result<String, sorted::Error> {
+    use reckon_claim::Modality;
+    let mut out = Vec::with_capacity(512);
+    out.extend_from_slice(b"{\"at\":");
+    sorted::write(&mut out, &listed.at)?;
+    out.extend_from_slice(b",\"event\":{");
+    let mut first = true;
+    let mut member = |out: &mut Vec<u8>, key: &str, v: &dyn erased::Member| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
+        v.write(out)
+    };
+    if let Some(v) = &c.as_of {
+        member(&mut out, "as_of", v)?;
+    }
+    if let Some(v) = &c.cites {
+        member(&mut out, "cites", v)?;
+    }
+    if let Some(v) = &c.document {
+        member(&mut out, "document", v)?;
+    }
+    if let Some(v) = &c.document_hash {
+        member(&mut out, "document_hash", v)?;
+    }
+    if c.modality != Modality::Asserted {
+        member(&mut out, "modality", &c.modality)?;
+    }
+    if let Some(v) = &c.precision {
+        member(&mut out, "precision", v)?;
+    }
+    if let Some(v) = &c.publisher {
+        member(&mut out, "publisher", v)?;
+    }
+    if let Some(v) = &c.quote {
+        member(&mut out, "quote", v)?;
+    }
+    if let Some(v) = &c.role {
+        member(&mut out, "role", v)?;
+    }
+    member(&mut out, "said_on", &c.said_on)?;
+    if let Some(v) = &c.scope {
+        member(&mut out, "scope", v)?;
+    }
+    if let Some(v) = &c.speaker {
+        member(&mut out, "speaker", v)?;
+    }
+    member(&mut out, "subject", &c.subject)?;
+    if let Some(v) = &c.supersedes {
+        member(&mut out, "supersedes", v)?;
+    }
+    if !c.tags.is_empty() {
+        member(&mut out, "tags", &c.tags)?;
+    }
+    if let Some(v) = &c.title {
+        member(&mut out, "title", v)?;
+    }
+    member(&mut out, "type", &"claim")?;
+    member(&mut out, "unit", &c.unit)?;
+    if let Some(v) = &c.url {
+        member(&mut out, "url", v)?;
+    }
+    member(&mut out, "value", &c.value)?;
+    out.extend_from_slice(b"},\"format\":");
+    sorted::write(&mut out, &listed.format)?;
+    out.extend_from_slice(b",\"hash\":");
+    sorted::write(&mut out, &listed.hash)?;
+    out.extend_from_slice(b",\"prev\":");
+    sorted::write(&mut out, &listed.prev)?;
+    out.extend_from_slice(b",\"seq\":");
+    sorted::write(&mut out, &listed.seq)?;
+    out.push(b'}');
+    // Every byte came from the sorting writer or from literal ASCII punctuation.
+    String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
+}
+
+/// A value written as a member of an object by the sorting writer, whatever its type.
+mod erased {
+    /// What [`super::claim_entry_line`] writes as a member's value.
+    pub(super) trait Member {
+        fn write(&self, out: &mut Vec<u8>) -> Result<(), crate::sorted::Error>;
+    }
+
+    impl<T: serde::Serialize + ?Sized> Member for T {
+        fn write(&self, out: &mut Vec<u8>) -> Result<(), crate::sorted::Error> {
+            crate::sorted::write(out, self)
+        }
+    }
 }
 
 /// An entry as JSON: `{"at", "event", "format", "hash", "prev", "seq"}`.
@@ -411,6 +519,128 @@ mod terminal_tests {
                     "U+{cp:04X} after {before}"
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod log_json_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A claim event from `fields` (import-contract names), each given or not.
+    fn claim(fields: &[(&str, serde_json::Value)]) -> reckon_claim::Event {
+        let mut o = serde_json::Map::new();
+        o.insert("type".into(), "claim".into());
+        for (k, v) in fields {
+            o.insert((*k).to_owned(), v.clone());
+        }
+        serde_json::from_value(serde_json::Value::Object(o)).unwrap()
+    }
+
+    /// The listing line of `event` by hand and by the sorting writer.
+    fn both(event: &reckon_claim::Event) -> (String, String) {
+        let listed = ListedEntry {
+            format: JSON_FORMAT,
+            seq: 42,
+            hash: "ab".repeat(32),
+            prev: "cd".repeat(32),
+            at: "2025-05-01T12:00:00Z".into(),
+            event,
+        };
+        let reckon_claim::Event::Claim(c) = event else {
+            panic!("not a claim");
+        };
+        (
+            claim_entry_line(&listed, c).unwrap(),
+            sorted::to_string(&listed).unwrap(),
+        )
+    }
+
+    /// Free text rich in what JSON escapes: quotes, backslashes, controls, and text beyond
+    /// ASCII.
+    fn words() -> impl Strategy<Value = String> {
+        "[a-z\"\\\\\u{1}\u{1f}\n\t é€😀\u{2028}]{0,12}"
+    }
+
+    proptest! {
+        /// Whatever fields a claim has, written member by member it is the same line as the
+        /// sorting writer makes of it.
+        #[test]
+        fn a_claim_listed_by_hand_is_the_sorted_line(
+            given in proptest::collection::vec(any::<bool>(), 14),
+            text in proptest::collection::vec(words(), 9),
+            tags in proptest::collection::vec(words(), 0..3),
+            modality in 0..3usize,
+        ) {
+            use serde_json::json;
+            let mut fields = vec![
+                ("subject", json!("a/b-c")),
+                ("value", json!(["about 1,000", "at least 8,000", "between 3 and 4", "12"][modality])),
+                ("said_on", json!("2025-05-01")),
+                ("unit", json!(text[0].clone() + "people")),
+            ];
+            let optional = [
+                ("precision", json!(["exact", "digits", "exact"][modality])),
+                ("scope", json!(text[0])),
+                ("as_of", json!(["2025", "2025-04", "2022-02-24/2025-05-23"][modality])),
+                ("speaker", json!(text[1])),
+                ("role", json!(text[2])),
+                ("cites", json!(text[3])),
+                ("publisher", json!(text[4])),
+                ("url", json!(text[5])),
+                ("title", json!(text[6])),
+                ("document", json!(text[7])),
+                ("quote", json!(text[8])),
+                ("modality", json!(["asserted", "expected", "denied"][modality])),
+                ("tags", json!(tags)),
+                ("supersedes", json!("ef".repeat(32))),
+            ];
+            for ((k, v), on) in optional.into_iter().zip(&given) {
+                if *on {
+                    fields.push((k, v));
+                }
+            }
+            let event = claim(&fields);
+            let (by_hand, sorted) = both(&event);
+            prop_assert_eq!(by_hand, sorted);
+        }
+    }
+
+    #[test]
+    fn every_field_a_claim_can_hold_is_listed_in_its_place() {
+        use serde_json::json;
+        let event = claim(&[
+            ("subject", json!("a/b")),
+            ("value", json!("about 1,000 ±5%")),
+            ("unit", json!("people")),
+            ("scope", json!("s")),
+            ("as_of", json!("2025-04")),
+            ("said_on", json!("2025-05-01")),
+            ("speaker", json!("sp")),
+            ("role", json!("r")),
+            ("cites", json!("c")),
+            ("publisher", json!("p")),
+            ("url", json!("https://x.example/")),
+            ("title", json!("t")),
+            ("document", json!("d.txt")),
+            ("document_hash", json!("12".repeat(32))),
+            ("quote", json!("q")),
+            ("modality", json!("expected")),
+            ("tags", json!(["x", "y"])),
+            ("supersedes", json!("ef".repeat(32))),
+            ("precision", json!("exact")),
+        ]);
+        let (by_hand, sorted) = both(&event);
+        assert_eq!(by_hand, sorted);
+        for key in [
+            "document_hash",
+            "precision",
+            "supersedes",
+            "modality",
+            "tags",
+        ] {
+            assert!(by_hand.contains(&format!("\"{key}\":")), "{key}: {by_hand}");
         }
     }
 }
