@@ -1025,6 +1025,53 @@ fn d12_deep_verification_checks_every_reference_an_append_checks() {
     assert_eq!(reckon(&ok, &["verify", "--deep"], None).code, 0);
 }
 
+/// Deep verification reads the log in one pass that keeps no entry, and still says what a
+/// whole read said: damage to the chain anywhere comes before a bad reference, even one
+/// found earlier in the pass (in a piece of the log checked and handed out before the one
+/// that holds the damage: the log is made longer than the 16 MiB a piece is read in).
+#[test]
+fn deep_verification_names_damage_before_an_earlier_bad_reference() {
+    use serde_json::json;
+    let dir = scratch("deep-order");
+    let words = "w".repeat(1000);
+    let claim = json!({"type": "claim", "subject": "a/b", "value": "1", "unit": "count", "said_on": "2025", "speaker": "X", "quote": words});
+    let mut events = vec![
+        claim.clone(),
+        json!({"type": "retract", "claim": "ab".repeat(32), "reason": "no such claim"}),
+    ];
+    events.extend(std::iter::repeat_n(claim, 20_000));
+    let entries = events.len();
+    let log = forged_log(&dir, &events);
+    let r = reckon(&log, &["verify", "--deep"], None);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("bad reference") && r.stdout.contains("entry 2"),
+        "{}",
+        r.stdout
+    );
+    // The last line's body changed, after the bad reference: its hash no longer matches.
+    let path = log.join("entries.jsonl");
+    let mut lines: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let last = lines
+        .pop()
+        .unwrap()
+        .replace("\"value\":\"1\"", "\"value\":\"2\"");
+    lines.push(last);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let r = reckon(&log, &["verify", "--deep"], None);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(!r.stdout.contains("bad reference"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("entry {entries}")),
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 fn d13_messages_say_what_repair_will_do_and_echo_no_more_than_needed() {
     let dir = scratch("d13");

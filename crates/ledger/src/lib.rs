@@ -290,10 +290,10 @@ pub use log::{
     Appended, ENTRIES, HEAD, Head, Log, OnAppend, Progress, Repair, Stamp, recording_time,
 };
 pub use lookup::{EntryId, find};
-pub use quotes::{DocumentReport, Documents, QuoteProblem, check_quotes};
+pub use quotes::{DocumentReport, Documents, QuoteProblem, Quotes, check_quotes};
 pub use scan::{
     BriefProjector, IntoPieces, Keep, Projected, Projector, Scan, Selector, Visitor, scan,
     scan_briefly, scan_keeping, scan_projecting, scan_selecting, scan_visiting,
 };
 pub use snapshot::{Snapshot, Span};
-pub use tx::{Tx, check_references};
+pub use tx::{References, Tx, check_references};

@@ -186,27 +186,63 @@ impl Documents {
 /// `document_hash`, if any, is the blake3 of the document's bytes. Problems of claims that are
 /// not live (retracted or superseded) are marked as such.
 pub fn check_quotes(entries: &[Entry], dir: &Path) -> DocumentReport {
-    // Claims that are not live: retracted, or superseded by a correction.
-    let retracted: HashSet<EntryHash> = entries
-        .iter()
-        .filter_map(|e| match &e.event {
-            Event::Retract { claim, .. } => Some(*claim),
-            Event::Claim(c) => c.supersedes,
-            _ => None,
-        })
-        .collect();
-    let canonical_dir = std::fs::canonicalize(dir).ok();
-    let mut docs: HashMap<String, Result<Read1, String>> = HashMap::new();
-    let mut report = DocumentReport::default();
-    for e in entries {
-        let Event::Claim(c) = &e.event else { continue };
-        let Some(doc) = &c.document else { continue };
-        if c.quote.is_none() && c.document_hash.is_none() {
-            continue;
+    let mut quotes = Quotes::new(dir);
+    entries.iter().for_each(|e| quotes.check(e));
+    quotes.report()
+}
+
+/// [`check_quotes`] an entry at a time, in log order: what a pass that keeps no entry checks
+/// the quotes with. It holds each document it read (once), the problems found, and the claims
+/// that later entries withdrew, never the entries.
+pub struct Quotes {
+    dir: PathBuf,
+    canonical_dir: Option<PathBuf>,
+    docs: HashMap<String, Result<Read1, String>>,
+    report: DocumentReport,
+    /// The claim of each problem, in the report's order.
+    claims: Vec<EntryHash>,
+    /// Claims that are not live: retracted, or superseded by a correction.
+    withdrawn: HashSet<EntryHash>,
+}
+
+impl Quotes {
+    /// A check of the documents in `dir`.
+    pub fn new(dir: &Path) -> Quotes {
+        Quotes {
+            dir: dir.to_path_buf(),
+            canonical_dir: std::fs::canonicalize(dir).ok(),
+            docs: HashMap::new(),
+            report: DocumentReport::default(),
+            claims: Vec::new(),
+            withdrawn: HashSet::new(),
         }
-        let read = docs
+    }
+
+    /// Checks `e`, the entry after those checked before: its quote and document when it is a
+    /// claim that names a document, what it withdraws when it retracts or corrects a claim.
+    pub fn check(&mut self, e: &Entry) {
+        match &e.event {
+            Event::Retract { claim, .. } => {
+                self.withdrawn.insert(*claim);
+            }
+            Event::Claim(c) => {
+                if let Some(t) = c.supersedes {
+                    self.withdrawn.insert(t);
+                }
+            }
+            _ => {}
+        }
+        let Event::Claim(c) = &e.event else { return };
+        let Some(doc) = &c.document else { return };
+        if c.quote.is_none() && c.document_hash.is_none() {
+            return;
+        }
+        let (dir, canonical_dir) = (&self.dir, self.canonical_dir.as_ref());
+        let read = self
+            .docs
             .entry(doc.clone())
-            .or_insert_with(|| read_once(dir, canonical_dir.as_ref(), doc));
+            .or_insert_with(|| read_once(dir, canonical_dir, doc));
+        let report = &mut self.report;
         let mut found = Vec::new();
         if let Some(want) = c.document_hash {
             report.anchored += 1;
@@ -237,9 +273,17 @@ pub fn check_quotes(entries: &[Entry], dir: &Path) -> DocumentReport {
                 seq: e.seq,
                 document: doc.clone(),
                 message,
-                retracted: retracted.contains(&e.hash),
+                retracted: false,
             });
+            self.claims.push(e.hash);
         }
     }
-    report
+
+    /// The report, each problem of a claim that an entry after it withdrew marked so.
+    pub fn report(mut self) -> DocumentReport {
+        for (p, claim) in self.report.problems.iter_mut().zip(&self.claims) {
+            p.retracted = self.withdrawn.contains(claim);
+        }
+        self.report
+    }
 }

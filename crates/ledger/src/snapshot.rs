@@ -175,6 +175,48 @@ impl Snapshot<'_> {
         }))
     }
 
+    /// Deep verification in one checked pass that decodes every entry and keeps none: the
+    /// chain as [`Snapshot::verify`] checks it; with `references`, every entry's references
+    /// as an append checks them ([`crate::References`]); with `documents`, the quotes and
+    /// document hashes of the claims that name a document there ([`crate::Quotes`]), reported
+    /// only when the chain and the references hold. A log that fails a check of the chain is
+    /// refused with that problem before any problem of a reference, as a whole read would.
+    pub fn verify_deep(
+        &self,
+        references: bool,
+        documents: Option<&std::path::Path>,
+    ) -> Result<(Result<Head, Problem>, Option<crate::DocumentReport>), LedgerError> {
+        let mut refs = crate::References::default();
+        let mut broken: Option<(u64, String)> = None;
+        let mut quotes = documents.map(crate::Quotes::new);
+        let passed = self.project_each(&|e, _| e, &mut |piece: Vec<Entry>| {
+            for e in &piece {
+                if references && broken.is_none() {
+                    broken = refs.check(e).err();
+                }
+                if let Some(q) = quotes.as_mut() {
+                    q.check(e);
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        });
+        let head = match passed {
+            Ok(Some(head)) => head,
+            Err(LedgerError::Damaged { problem, .. }) => return Ok((Err(problem), None)),
+            Err(e) => return Err(e),
+            // The sink never stops the pass; were it stopped, the log was not read to its end.
+            Ok(None) => {
+                return Err(io(&self.log.entries_path(), "read")(std::io::Error::other(
+                    "the pass stopped before the end of the log",
+                )));
+            }
+        };
+        Ok(match broken {
+            Some((line, message)) => (Err(Problem::BadReference { line, message }), None),
+            None => (Ok(head), quotes.map(crate::Quotes::report)),
+        })
+    }
+
     /// Every entry, decoded; refuses a log that fails any check.
     pub fn entries(&self) -> Result<Vec<Entry>, LedgerError> {
         self.pass(Keep::Entries)?

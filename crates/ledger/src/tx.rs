@@ -375,12 +375,36 @@ impl<'a> Tx<'a> {
 /// names a known subject and closes no cycle, a sum contains neither itself nor a cycle.
 /// Returns the first entry that breaks one, with why.
 pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
-    let mut status: HashMap<EntryHash, Status> = HashMap::with_capacity(entries.len());
-    let mut subjects = Subjects::default();
-    for e in entries {
+    let mut references = References::with_capacity(entries.len());
+    entries.iter().try_for_each(|e| references.check(e))
+}
+
+/// [`check_references`] an entry at a time, in log order: what a pass that keeps no entry
+/// checks the references with. It holds, for every entry seen, what a later reference needs
+/// of it (its number and whether it is a live claim or definition), never the entry.
+#[derive(Default)]
+pub struct References {
+    status: HashMap<EntryHash, Status>,
+    subjects: Subjects,
+}
+
+impl References {
+    /// Room for `n` entries.
+    pub fn with_capacity(n: usize) -> References {
+        References {
+            status: HashMap::with_capacity(n),
+            subjects: Subjects::default(),
+        }
+    }
+
+    /// Checks the references of `e`, the entry after those checked before, and notes it for
+    /// the entries after it. An entry that breaks one is returned with why (its number and
+    /// the reason), and is not noted.
+    pub fn check(&mut self, e: &Entry) -> Result<(), (u64, String)> {
+        let (status, subjects) = (&self.status, &mut self.subjects);
         let checked = match &e.event {
             Event::Retract { claim, .. } => {
-                target_ok(&status, "retract", claim).map_err(|m| format!("`retract`: {m}"))
+                target_ok(status, "retract", claim).map_err(|m| format!("`retract`: {m}"))
             }
             Event::Claim(c) if c.speaker.is_none() && c.publisher.is_none() => Err(
                 "a claim names its speaker or its publisher (the import contract); this one names neither"
@@ -388,7 +412,7 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
             ),
             Event::Claim(c) => match &c.supersedes {
                 Some(t) => {
-                    target_ok(&status, "supersedes", t).map_err(|m| format!("`supersedes`: {m}"))
+                    target_ok(status, "supersedes", t).map_err(|m| format!("`supersedes`: {m}"))
                 }
                 None => Ok(()),
             },
@@ -398,10 +422,10 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
             Event::Define(_) | Event::Trust(_) => Ok(()),
         };
         checked.map_err(|m| (e.seq, m))?;
-        note(&mut status, e.seq, e.hash, &e.event);
-        subjects.note(&e.event);
+        note(&mut self.status, e.seq, e.hash, &e.event);
+        self.subjects.note(&e.event);
+        Ok(())
     }
-    Ok(())
 }
 
 /// A log declares its origin and tree hash once, in its first entry: before any checkpoint

@@ -1268,28 +1268,12 @@ fn verify(
 ) -> Result<u8, Failure> {
     // One read of the log: a plain check hashes and links every line; a deep one or a quote
     // check also decodes every event, from the same pass.
-    let mut quote_report = None;
-    let verdict = if deep || documents.is_some() {
-        match log.entries() {
-            Ok(entries) => {
-                let head = reckon_ledger::Head::after(&entries);
-                let references = if deep {
-                    reckon_ledger::check_references(&entries).map_err(|(line, message)| {
-                        reckon_ledger::Problem::BadReference { line, message }
-                    })
-                } else {
-                    Ok(())
-                };
-                if let (Ok(()), Some(dir)) = (&references, &documents) {
-                    quote_report = Some(reckon_ledger::check_quotes(&entries, dir));
-                }
-                references.map(|()| head)
-            }
-            Err(LedgerError::Damaged { problem, .. }) => Err(problem),
-            Err(e) => return Err(ledger(e)),
-        }
+    let (verdict, quote_report) = if deep || documents.is_some() {
+        log.snapshot()
+            .and_then(|snap| snap.verify_deep(deep, documents.as_deref()))
+            .map_err(ledger)?
     } else {
-        log.verify().map_err(ledger)?
+        (log.verify().map_err(ledger)?, None)
     };
     let quotes_ok = quote_report
         .as_ref()
