@@ -3,7 +3,7 @@
 
 use crate::support::{
     ask_traced, ask_whole, cache_file, golden, import_lines, log_of, reckon, root, scratch, seeded,
-    settle,
+    settle, traced,
 };
 
 /// A JSON answer without the line that echoes its question: what two askings of the same
@@ -166,6 +166,52 @@ fn saved_queries(dir: &std::path::Path) -> std::path::PathBuf {
         std::fs::copy(&p, q.join(p.file_name().unwrap())).unwrap();
     }
     q
+}
+
+/// `reckon check` answers each saved query as `reckon query` does: one about the whole log
+/// from a lean fold, never every decoded entry held for all of them.
+#[test]
+fn check_answers_a_whole_log_query_from_the_lean_fold() {
+    let dir = scratch("check-lean");
+    let log = seeded(&dir);
+    let q = dir.join("queries");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::write(
+        q.join("by-publisher.q"),
+        "claims | group by publisher | count\n",
+    )
+    .unwrap();
+    let cache = dir.join("cache");
+    let q = q.to_str().unwrap();
+    let blessed = traced(&log, &cache, &["check", "--bless", q]);
+    assert_eq!(blessed.code, 0, "{}", blessed.transcript());
+    let r = traced(&log, &cache, &["check", q]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("claims | group by publisher | count: read the whole log folded lean"),
+        "{}",
+        r.stderr
+    );
+    // The answer it saved is the reference answer's.
+    let saved = std::fs::read_to_string(dir.join("queries/by-publisher.out")).unwrap();
+    let whole = reckon(
+        &log,
+        &[
+            "query",
+            "claims | group by publisher | count",
+            "--whole-read",
+        ],
+        None,
+    );
+    for row in whole.stdout.lines().skip(2).filter(|l| !l.starts_with('(')) {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        let (count, name) = cells.split_last().unwrap();
+        assert!(
+            saved.contains(&format!("{}\t{count}", name.join(" "))),
+            "{row}\n{saved}"
+        );
+    }
 }
 
 #[test]

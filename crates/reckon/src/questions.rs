@@ -185,31 +185,21 @@ pub(crate) fn check(
         }
         paths.extend(found);
     }
-    // Each saved query is answered as `reckon query` answers it: questions about named subjects
-    // through the saved index, the others from one whole read shared by all of them. The
-    // first failure to read the log ends the check.
-    let whole: std::cell::OnceCell<Vec<reckon_ledger::Entry>> = std::cell::OnceCell::new();
+    // Each saved query is answered as `reckon query` answers it: through the saved index for
+    // named subjects, else from a lean fold of the log (from the saved folded snapshot while
+    // the log is unchanged), never every decoded entry held. The first failure to read the
+    // log ends the check.
     let failed_read: std::cell::RefCell<Option<reckon_ledger::LedgerError>> =
         std::cell::RefCell::new(None);
     let ask = |q: &reckon_query::Query| -> Result<reckon_query::Answer, String> {
-        let log_error = |e: reckon_ledger::LedgerError| {
-            let m = e.to_string();
-            failed_read.replace(Some(e));
-            m
-        };
-        if reckon_query::selects_subjects(q) {
-            let a = reckon_query::run_on_log(q, log).map_err(|e| match e {
-                reckon_query::RunError::Query(e) => e.to_string(),
-                reckon_query::RunError::Log(e) => log_error(e),
-            })?;
-            trace(&a);
-            return Ok(a);
-        }
-        if whole.get().is_none() {
-            let _ = whole.set(log.entries().map_err(log_error)?);
-        }
-        let entries = whole.get().map_or(&[][..], Vec::as_slice);
-        let a = reckon_query::run(q, entries).map_err(|e| e.to_string())?;
+        let a = reckon_query::run_on_log(q, log).map_err(|e| match e {
+            reckon_query::RunError::Query(e) => e.to_string(),
+            reckon_query::RunError::Log(e) => {
+                let m = e.to_string();
+                failed_read.replace(Some(e));
+                m
+            }
+        })?;
         trace(&a);
         Ok(a)
     };
