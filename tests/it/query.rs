@@ -1014,6 +1014,51 @@ fn whole_log_figures_take_or_learn_the_saved_records() {
     );
 }
 
+/// A question whose subjects hold more than an eighth of a large log (and more than 10,000
+/// claims) is answered from the lean fold rather than read entry by entry through the
+/// index, and one about a subject the log does not have suggests names from the lean fold;
+/// both give the whole read's answer.
+#[test]
+fn a_pattern_over_much_of_the_log_is_answered_from_the_lean_fold() {
+    let dir = scratch("broad-pattern");
+    let lines: Vec<String> = (0..12_000)
+        .map(|i| {
+            let subject = if i % 12 == 0 {
+                "b/y".to_owned()
+            } else {
+                format!("a/x{}", i % 100)
+            };
+            format!(
+                r#"{{"subject":"{subject}","value":"{}","unit":"people","said_on":"2025-05-{:02}","speaker":"Editor {}"}}"#,
+                1_000 + i,
+                1 + i % 28,
+                i % 40
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let log = log_of(&dir, &refs);
+    settle(&log);
+    let cache = dir.join("cache");
+    for (q, how) in [
+        ("claims where subject ~ \"a/*\" | count", "folded lean"),
+        ("figures a/", "folded lean"),
+        (
+            "claims where subject ~ \"b/*\" | count",
+            "through the saved index",
+        ),
+        ("claims where subject = \"a/xx\"", "folded lean"),
+    ] {
+        let (r, _) = ask_traced(&log, &cache, q);
+        assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+        assert!(r.stderr.contains(how), "{q}: {}", r.stderr);
+        let w = ask_whole(&log, &cache, q);
+        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{q}");
+    }
+    let (typo, _) = ask_traced(&log, &cache, "claims where subject = \"a/xx\"");
+    assert!(typo.stdout.contains("a/x1"), "{}", typo.stdout);
+}
+
 /// Subject-selective queries, asked twice: the first reads the whole log and saves the index,
 /// the second answers through it (the trace says which path answered). The answers must be
 /// the same, and a stale or damaged index must never change an answer.

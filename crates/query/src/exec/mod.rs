@@ -285,7 +285,6 @@ pub fn selects_subjects(q: &Query) -> bool {
 /// index matches the log (the answer is the same either way), else by reading the whole log,
 /// after which the index is made again for the next question.
 pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError> {
-    use reckon_index::Index;
     well_formed(q)?;
     // The whole question is answered under one shared lock, from one snapshot of the log.
     let snap = log.snapshot().map_err(RunError::Log)?;
@@ -295,47 +294,16 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         return Ok(a);
     }
     let Some(pattern) = subject_selection(q) else {
-        if figures {
-            return run_whole_figures(q, &snap);
-        }
-        if let Some(a) = run_selecting(q, &snap)? {
-            return Ok(a);
-        }
-        if matches!(q.source, Source::Claims) && !asks_for_words(q) {
-            let mut a = run_lean(q, &snap, &Context::default())?;
-            a.read = Read::Lean;
-            return Ok(a);
-        }
-        if let Some(a) = run_lean_showing_words(q, &snap)? {
-            return Ok(a);
-        }
-        if let Some(a) = run_lean_conflicts(q, &snap)? {
-            return Ok(a);
-        }
-        if let Some(a) = run_lean_with_words(q, &snap)? {
-            return Ok(a);
-        }
-        let records = saved_records(q, &snap);
-        let entries = snap.entries().map_err(RunError::Log)?;
-        let took = records.is_some();
-        let mut a = run_in(
-            q,
-            &entries,
-            &Context {
-                head: None,
-                records,
-                words: None,
-            },
-        )?;
-        if took {
-            a.read = Read::WholeLogSavedRecords;
-        }
-        return Ok(a);
+        return run_unnamed(q, &snap);
     };
     let needs_records = !matches!(q.source, Source::Claims);
     // Records the index holds are those of this snapshot: a whole read below reuses them.
     let mut learned = None;
-    if let Some(part) = read_part(&snap, &pattern, needs_records, None).map_err(RunError::Log)? {
+    // Read one by one through the index, the entries of more than an eighth of a large log
+    // cost more than a lean fold of all of it.
+    let most = snap.committed().map_err(RunError::Log)?.seq / 8;
+    let most = Some(most.max(PART_FLOOR));
+    if let Some(part) = read_part(&snap, &pattern, needs_records, most).map_err(RunError::Log)? {
         let ctx = Context {
             head: Some(part.head.clone()),
             records: part.records.clone(),
@@ -357,34 +325,62 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
         learned = ctx.records;
     }
     if figures {
+        // With the records the part brought, else as a question about every subject takes
+        // them (from the saved index, or learned and saved in it).
+        let Some(records) = learned else {
+            return run_whole_figures(q, &snap);
+        };
         let ctx = Context {
             head: None,
-            records: learned,
+            records: Some(records),
             words: None,
         };
         return run_lean(q, &snap, &ctx);
     }
-    let (entries, spans) = snap.entries_with_spans().map_err(RunError::Log)?;
-    let have_index = learned.is_some();
-    let records = learned.or_else(|| {
-        needs_records.then(|| {
-            std::sync::Arc::new(reckon_reconcile::estimate_records(
-                &State::fold(&entries, None),
-                &Options::default(),
-            ))
-        })
-    });
-    let a = run_in(
+    // Too much of the log for the index, or an answer that must suggest names from the whole
+    // log: the whole log, as a question that names no subject is answered.
+    run_unnamed(q, &snap)
+}
+
+/// A question answered from the whole log (it names no subject, or its subjects hold too
+/// much of the log to read through the index): the cheapest way that gives its answer, a
+/// lean fold whenever one does, every entry decoded whole only when none can.
+fn run_unnamed(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<Answer, RunError> {
+    let figures = matches!(q.source, Source::Figures(_));
+    if figures {
+        return run_whole_figures(q, snap);
+    }
+    if let Some(a) = run_selecting(q, snap)? {
+        return Ok(a);
+    }
+    if matches!(q.source, Source::Claims) && !asks_for_words(q) {
+        let mut a = run_lean(q, snap, &Context::default())?;
+        a.read = Read::Lean;
+        return Ok(a);
+    }
+    if let Some(a) = run_lean_showing_words(q, snap)? {
+        return Ok(a);
+    }
+    if let Some(a) = run_lean_conflicts(q, snap)? {
+        return Ok(a);
+    }
+    if let Some(a) = run_lean_with_words(q, snap)? {
+        return Ok(a);
+    }
+    let records = saved_records(q, snap);
+    let entries = snap.entries().map_err(RunError::Log)?;
+    let took = records.is_some();
+    let mut a = run_in(
         q,
         &entries,
         &Context {
             head: None,
-            records: records.clone(),
+            records,
             words: None,
         },
     )?;
-    if !have_index {
-        let _ = Index::build(&snap, (&entries, &spans), records.map(|r| (*r).clone()));
+    if took {
+        a.read = Read::WholeLogSavedRecords;
     }
     Ok(a)
 }
@@ -399,6 +395,9 @@ pub fn run_whole(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError
     let entries = snap.entries().map_err(RunError::Log)?;
     Ok(run_in(q, &entries, &Context::default())?)
 }
+
+/// How many claims a question may always read through the index, however small the log.
+const PART_FLOOR: u64 = 10_000;
 
 /// The fields only a claim's whole entry holds (who said it, where, in what words), which
 /// the lean fold does not keep.
