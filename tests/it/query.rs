@@ -826,6 +826,16 @@ fn claims_asked_for_no_words_are_answered_lean() {
         r.stderr
     );
     assert!(r.stdout.contains("Rustem Umerov"), "{}", r.stdout);
+    // So does one whose rows are all cut away, which says what matched nothing.
+    let none = r#"claims where speaker = "Rustem Umerov" or value > 5 | limit 0"#;
+    let (r, _) = ask_traced(&log, &cache, none);
+    let w = ask_whole(&log, &cache, none);
+    assert_eq!(answer(&r.stdout), answer(&w.stdout), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("read the whole log") && !r.stderr.contains("lean"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A question about the conflicts of every subject is answered from the lean fold, and the

@@ -514,8 +514,8 @@ fn keeps_withdrawn(q: &Query) -> bool {
 /// grouping): answered from the whole log folded lean, with the words it reads (those its
 /// filter tests, sorts or groups by and shows) read again from the claims' lines a piece at a
 /// time ([`word_cells`]), so that the log is never decoded whole into memory. `None` for any
-/// other question, and for one whose filter asks for words and keeps no claim it would list
-/// (the whole read then says which values come nearest, from every claim's words).
+/// other question, and for one whose filter asks for words and whose answer ends with no
+/// rows (the whole read then says which values come nearest, from every claim's words).
 fn run_lean_with_words(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
@@ -532,16 +532,6 @@ fn run_lean_with_words(
         whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(q, len)?;
     let words = word_cells(snap, &state, &spans, q, fields)?;
-    let filter_words = q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS));
-    let listed = |seq: &u64| {
-        let i = state.claims.binary_search_by_key(seq, |r| r.seq).ok();
-        i.is_some_and(|i| keeps_withdrawn(q) || claim_status(&state.claims[i]) == "live")
-    };
-    if filter_words && !words.seqs.iter().any(listed) {
-        release(words);
-        release(state);
-        return Ok(None);
-    }
     let entries = words.read;
     let ctx = Context {
         words: Some(words),
@@ -550,6 +540,13 @@ fn run_lean_with_words(
     let mut a = run_state(q, &state, len, &ctx)?;
     release(ctx);
     release(state);
+    // An answer with no rows says which values of its filter's terms matched nothing and the
+    // nearest the log has: for words, from every claim's words, which only the whole read
+    // holds.
+    let filter_words = q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS));
+    if filter_words && a.notes.iter().any(|n| !n.starts_with(LEFT_OUT)) {
+        return Ok(None);
+    }
     a.read = Read::LeanWords { entries };
     Ok(Some(a))
 }
