@@ -2570,33 +2570,21 @@ pub fn graph_into<E>(
         }
     };
     if format == Format::Json {
-        let node = |i: petgraph::graph::NodeIndex| {
-            let mut j = match &g[i] {
-                Node::Claim { seq, index } => {
-                    json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].hash.to_hex()})
-                }
-                Node::Cluster(c) => {
-                    json!({"kind": "cluster", "subject": c.subject.as_str(), "interval": c.interval.to_string(), "counted": c.counted})
-                }
-                Node::Figure(f) => {
-                    json!({"kind": "figure", "subject": f.subject.as_str(), "unit": f.unit, "figure": f.interval.map(|i| i.to_string()), "status": f.status.as_str()})
-                }
-            };
-            j["id"] = json!(i.index());
-            j["label"] = json!(label(&g[i]));
-            j
-        };
         // serde_json's pretty layout of {"edges": [...], "format": 1, "nodes": [...]}, each
-        // item made and written on its own.
-        let item = |out: &mut String, first: bool, j: &Json| {
+        // item written by hand with its keys in the order a JSON map prints them.
+        let begin = |out: &mut String, first: bool| {
             out.push_str(if first { "\n    " } else { ",\n    " });
-            crate::pretty::nested(out, 2, j);
         };
         out.push_str("{\n  \"edges\": [");
         let mut first = true;
         for e in g.edge_references() {
-            let j = json!({"from": e.source().index(), "to": e.target().index(), "relation": e.weight().as_str()});
-            item(&mut out, first, &j);
+            begin(&mut out, first);
+            let mut p = crate::pretty::Pretty::at(&mut out, 2);
+            p.open('{');
+            p.key("from").u64(e.source().index() as u64);
+            p.key("relation").str(e.weight().as_str());
+            p.key("to").u64(e.target().index() as u64);
+            p.close('}');
             first = false;
             flush(&mut out, false)?;
         }
@@ -2608,7 +2596,38 @@ pub fn graph_into<E>(
         );
         let mut first = true;
         for i in g.node_indices() {
-            item(&mut out, first, &node(i));
+            begin(&mut out, first);
+            let id = i.index() as u64;
+            let text = label(&g[i]);
+            let mut p = crate::pretty::Pretty::at(&mut out, 2);
+            p.open('{');
+            match &g[i] {
+                Node::Claim { seq, index } => {
+                    p.key("hash").hash(&state.claims[*index].hash);
+                    p.key("id").u64(id);
+                    p.key("kind").str("claim");
+                    p.key("label").str(&text);
+                    p.key("seq").u64(*seq);
+                }
+                Node::Cluster(c) => {
+                    p.key("counted").bool(c.counted);
+                    p.key("id").u64(id);
+                    p.key("interval").shown(c.interval);
+                    p.key("kind").str("cluster");
+                    p.key("label").str(&text);
+                    p.key("subject").str(c.subject.as_str());
+                }
+                Node::Figure(f) => {
+                    p.key("figure").opt_shown(f.interval.as_ref());
+                    p.key("id").u64(id);
+                    p.key("kind").str("figure");
+                    p.key("label").str(&text);
+                    p.key("status").str(f.status.as_str());
+                    p.key("subject").str(f.subject.as_str());
+                    p.key("unit").str(&f.unit);
+                }
+            }
+            p.close('}');
             first = false;
             flush(&mut out, false)?;
         }
@@ -2778,6 +2797,73 @@ mod tests {
         .unwrap();
         entries.push(reckon_ledger::decode(&line[..line.len() - 1]).unwrap());
         entries
+    }
+
+    /// The graph's JSON, written item by item by hand, is serde_json's pretty printing of the
+    /// same graph made into a JSON value: with every kind of node, a figure with no interval,
+    /// a cluster that does not count and labels that need escaping.
+    #[test]
+    fn the_graphs_json_is_its_json_value_pretty_printed() {
+        use petgraph::visit::EdgeRef;
+        use reckon_reconcile::graph::{Cluster, Edge, Figure, Node};
+        let entries = rich_entries();
+        let state = State::fold(&entries, None);
+        let r = reckon_reconcile::reconcile(&state, None, &reckon_reconcile::Options::default());
+        let mut g = reckon_reconcile::graph::build(&r);
+        let some = g.node_indices().next().unwrap();
+        let subject = reckon_claim::Subject::parse("t/odd-name").unwrap();
+        let figure = g.add_node(Node::Figure(Box::new(Figure {
+            subject: subject.clone(),
+            unit: "people \\ each".into(),
+            interval: None,
+            status: r.subjects[0].status,
+        })));
+        let cluster = g.add_node(Node::Cluster(Box::new(Cluster {
+            subject,
+            interval: reckon_claim::Interval::point(reckon_claim::Num::from_int(7)),
+            counted: false,
+        })));
+        g.add_edge(cluster, figure, Edge::PartOf);
+        g.add_edge(some, cluster, Edge::SameOrigin);
+        let mut text = String::new();
+        graph_into(&state, &g, Format::Json, &mut |t: &str| {
+            text.push_str(t);
+            Ok::<_, ()>(())
+        })
+        .unwrap();
+        // The same graph as a JSON value, as the writer made it before it wrote by hand (the
+        // labels, made as the DOT makes them, taken from what was written: printed again by
+        // serde_json, they must come out escaped the same way).
+        let written: Json = serde_json::from_str(&text).unwrap();
+        let labels: Vec<String> = (0..g.node_count())
+            .map(|i| written["nodes"][i]["label"].as_str().unwrap().to_owned())
+            .collect();
+        let nodes: Vec<Json> = g
+            .node_indices()
+            .map(|i| {
+                let mut j = match &g[i] {
+                    Node::Claim { seq, index } => {
+                        json!({"kind": "claim", "seq": seq, "hash": state.claims[*index].hash.to_hex()})
+                    }
+                    Node::Cluster(c) => {
+                        json!({"kind": "cluster", "subject": c.subject.as_str(), "interval": c.interval.to_string(), "counted": c.counted})
+                    }
+                    Node::Figure(f) => {
+                        json!({"kind": "figure", "subject": f.subject.as_str(), "unit": f.unit, "figure": f.interval.map(|i| i.to_string()), "status": f.status.as_str()})
+                    }
+                };
+                j["id"] = json!(i.index());
+                j["label"] = json!(labels[i.index()]);
+                j
+            })
+            .collect();
+        let edges: Vec<Json> = g
+            .edge_references()
+            .map(|e| json!({"from": e.source().index(), "to": e.target().index(), "relation": e.weight().as_str()}))
+            .collect();
+        let value = json!({"edges": edges, "format": crate::JSON_FORMAT, "nodes": nodes});
+        assert_eq!(text, serde_json::to_string_pretty(&value).unwrap() + "\n");
+        assert!(text.contains("\"figure\": null") && text.contains("\"counted\": false"));
     }
 
     /// The listings written a batch at a time (`conflicts_fetching`, `explain_fetching`) are
