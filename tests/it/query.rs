@@ -1808,3 +1808,38 @@ fn every_way_of_answering_gives_the_whole_reads_answer() {
         }
     }
 }
+
+/// A column shown twice shows the same cells twice (each item's cells are moved into its row,
+/// a cell shown more than once copied for its other places).
+#[test]
+fn a_column_shown_twice_is_the_same_twice() {
+    let dir = scratch("show-twice");
+    let log = seeded(&dir);
+    let r = reckon(
+        &log,
+        &[
+            "query",
+            "claims | show seq, subject, seq, value, subject",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() > 10, "{}", r.stdout);
+    for row in rows {
+        assert!(row["seq"].is_u64(), "{row}");
+    }
+    let table = reckon(
+        &log,
+        &["query", "claims | show seq, subject, seq, value, subject"],
+        None,
+    );
+    for line in table.stdout.lines().skip(2).filter(|l| !l.starts_with('(')) {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cells[0], cells[2], "{line}");
+        assert_eq!(cells[1], cells.last().copied().unwrap(), "{line}");
+    }
+}

@@ -1482,12 +1482,21 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
             read: Read::WholeLog,
         });
     }
+    // Each item's cells are moved into its row (a cell shown twice is copied for all but its
+    // last place): items and rows are never both held whole.
+    let at: Vec<Option<usize>> = columns.iter().map(|f| col_index(*f)).collect();
+    let last_use = |place: usize| at[place].is_some_and(|k| !at[place + 1..].contains(&Some(k)));
+    let moved: Vec<bool> = (0..at.len()).map(last_use).collect();
     let rows = items
-        .iter()
-        .map(|it| {
-            columns
-                .iter()
-                .map(|f| col_index(*f).map_or(Cell::Empty, |k| it[k].clone()))
+        .into_iter()
+        .map(|mut it| {
+            at.iter()
+                .zip(&moved)
+                .map(|(k, &last)| match *k {
+                    Some(k) if last => std::mem::replace(&mut it[k], Cell::Empty),
+                    Some(k) => it[k].clone(),
+                    None => Cell::Empty,
+                })
                 .collect()
         })
         .collect();
