@@ -275,12 +275,6 @@ fn subject_selection(q: &Query) -> Option<Pattern> {
     }
 }
 
-/// True when `q` names the subjects it is about, so that [`run_on_log`] can answer it through
-/// the saved index.
-pub fn selects_subjects(q: &Query) -> bool {
-    subject_selection(q).is_some()
-}
-
 /// Runs `q` on a log: through its saved index when the query is about a few subjects and the
 /// index matches the log (the answer is the same either way), else by reading the whole log,
 /// after which the index is made again for the next question.
