@@ -169,7 +169,8 @@ fn saved_queries(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// `reckon check` answers each saved query as `reckon query` does: one about the whole log
-/// from a lean fold, never every decoded entry held for all of them.
+/// from a lean fold, never every decoded entry held for all of them; with `--whole-read`,
+/// from every entry decoded whole.
 #[test]
 fn check_answers_a_whole_log_query_from_the_lean_fold() {
     let dir = scratch("check-lean");
@@ -212,6 +213,20 @@ fn check_answers_a_whole_log_query_from_the_lean_fold() {
             "{row}\n{saved}"
         );
     }
+    // With --whole-read, the same saved answers checked by the whole read, and a saved answer
+    // that differs from it fails.
+    let r = traced(&log, &cache, &["check", "--whole-read", q]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("claims | group by publisher | count: read the whole log\n"),
+        "{}",
+        r.stderr
+    );
+    let out = dir.join("queries/by-publisher.out");
+    std::fs::write(&out, saved.replace("\t11", "\t12")).unwrap();
+    let r = traced(&log, &cache, &["check", "--whole-read", q]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
 }
 
 #[test]

@@ -379,6 +379,11 @@ Examples:
         /// Output format: human (a line a query, diffs) or json (one summary object).
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
+        /// Answer every query from each entry decoded whole, never through the saved index,
+        /// the folded snapshot or a lean fold (as `query --whole-read`): saved answers checked
+        /// against the reference way, trusting nothing derived; slow on a large log.
+        #[arg(long)]
+        whole_read: bool,
     },
     /// Make an Ed25519 key pair in the C2SP signed-note formats.
     #[command(after_help = "\

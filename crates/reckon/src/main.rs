@@ -211,6 +211,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             bless,
             junit,
             format,
+            whole_read,
         } => {
             let json = format.not_csv().map_err(usage)? == Format::Json;
             return questions::check(
@@ -221,6 +222,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                     junit: junit.as_deref(),
                     json,
                     quiet,
+                    whole_read,
                 },
                 &mut print,
             );

@@ -156,6 +156,8 @@ pub(crate) struct CheckHow<'a> {
     pub(crate) json: bool,
     /// Leave out passing queries and the tally when all passed (human output).
     pub(crate) quiet: bool,
+    /// Answer every query from the whole log decoded (`--whole-read`).
+    pub(crate) whole_read: bool,
 }
 
 pub(crate) fn check(
@@ -169,6 +171,7 @@ pub(crate) fn check(
         junit,
         json,
         quiet,
+        whole_read,
     } = how;
     use reckon_query::check::{OutFormat, run_case, saved};
     use reckon_render::query::{QueryFormat, answer};
@@ -191,8 +194,13 @@ pub(crate) fn check(
     // log ends the check.
     let failed_read: std::cell::RefCell<Option<reckon_ledger::LedgerError>> =
         std::cell::RefCell::new(None);
+    let run = if whole_read {
+        reckon_query::run_whole
+    } else {
+        reckon_query::run_on_log
+    };
     let ask = |q: &reckon_query::Query| -> Result<reckon_query::Answer, String> {
-        let a = reckon_query::run_on_log(q, log).map_err(|e| match e {
+        let a = run(q, log).map_err(|e| match e {
             reckon_query::RunError::Query(e) => e.to_string(),
             reckon_query::RunError::Log(e) => {
                 let m = e.to_string();
