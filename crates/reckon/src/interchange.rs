@@ -203,15 +203,7 @@ fn told_failure(name: &str, record: &dyn Fn(u64) -> Option<Record>, e: ImportErr
 
 /// What an import of a foreign file says it took and left out.
 pub(crate) fn took(converted: &Converted) -> String {
-    let mut s = format!(
-        "read {} {}",
-        converted.records.len(),
-        if converted.records.len() == 1 {
-            "record"
-        } else {
-            "records"
-        }
-    );
+    let mut s = records_read(converted.records.len());
     let skipped = converted.skipped_by_reason();
     if !skipped.is_empty() {
         let n: usize = skipped.iter().map(|(_, n)| n).sum();
@@ -225,6 +217,11 @@ pub(crate) fn took(converted: &Converted) -> String {
         ));
     }
     s
+}
+
+/// What an import of a foreign file says it read: `n` records.
+pub(crate) fn records_read(n: usize) -> String {
+    format!("read {n} {}", if n == 1 { "record" } else { "records" })
 }
 
 /// What one entry gives the export: its claim's line (made on all cores), or a correction's

@@ -326,10 +326,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
                 .map_err(|e| crate::interchange::sheet_failure(&name, &rows, e))
         })?;
         let (done, count) = done;
-        let took = format!(
-            "read {count} {}\n",
-            if count == 1 { "record" } else { "records" }
-        );
+        let took = format!("{}\n", crate::interchange::records_read(count));
         return finish_import(done, &vet, &name, &took, dry_run, quiet);
     }
     // Other formats are converted whole (they are written by hand, not streamed by the

@@ -270,67 +270,60 @@ fn claim_entry_line<T: serde::Serialize>(
     out.extend_from_slice(b"{\"at\":");
     sorted::write(&mut out, &listed.at)?;
     out.extend_from_slice(b",\"event\":{");
-    let mut first = true;
-    let mut member = |out: &mut Vec<u8>, key: &str, v: &dyn erased::Member| {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\":");
-        v.write(out)
+    let mut m = Members {
+        out: &mut out,
+        first: true,
     };
     if let Some(v) = &c.as_of {
-        member(&mut out, "as_of", v)?;
+        m.put("as_of", v)?;
     }
     if let Some(v) = &c.cites {
-        member(&mut out, "cites", v)?;
+        m.put("cites", v)?;
     }
     if let Some(v) = &c.document {
-        member(&mut out, "document", v)?;
+        m.put("document", v)?;
     }
     if let Some(v) = &c.document_hash {
-        member(&mut out, "document_hash", v)?;
+        m.put("document_hash", v)?;
     }
     if c.modality != Modality::Asserted {
-        member(&mut out, "modality", &c.modality)?;
+        m.put("modality", &c.modality)?;
     }
     if let Some(v) = &c.precision {
-        member(&mut out, "precision", v)?;
+        m.put("precision", v)?;
     }
     if let Some(v) = &c.publisher {
-        member(&mut out, "publisher", v)?;
+        m.put("publisher", v)?;
     }
     if let Some(v) = &c.quote {
-        member(&mut out, "quote", v)?;
+        m.put("quote", v)?;
     }
     if let Some(v) = &c.role {
-        member(&mut out, "role", v)?;
+        m.put("role", v)?;
     }
-    member(&mut out, "said_on", &c.said_on)?;
+    m.put("said_on", &c.said_on)?;
     if let Some(v) = &c.scope {
-        member(&mut out, "scope", v)?;
+        m.put("scope", v)?;
     }
     if let Some(v) = &c.speaker {
-        member(&mut out, "speaker", v)?;
+        m.put("speaker", v)?;
     }
-    member(&mut out, "subject", &c.subject)?;
+    m.put("subject", &c.subject)?;
     if let Some(v) = &c.supersedes {
-        member(&mut out, "supersedes", v)?;
+        m.put("supersedes", v)?;
     }
     if !c.tags.is_empty() {
-        member(&mut out, "tags", &c.tags)?;
+        m.put("tags", &c.tags)?;
     }
     if let Some(v) = &c.title {
-        member(&mut out, "title", v)?;
+        m.put("title", v)?;
     }
-    member(&mut out, "type", &"claim")?;
-    member(&mut out, "unit", &c.unit)?;
+    m.put("type", &"claim")?;
+    m.put("unit", &c.unit)?;
     if let Some(v) = &c.url {
-        member(&mut out, "url", v)?;
+        m.put("url", v)?;
     }
-    member(&mut out, "value", &c.value)?;
+    m.put("value", &c.value)?;
     out.extend_from_slice(b"},\"format\":");
     sorted::write(&mut out, &listed.format)?;
     out.extend_from_slice(b",\"hash\":");
@@ -344,17 +337,24 @@ fn claim_entry_line<T: serde::Serialize>(
     String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
 }
 
-/// A value written as a member of an object by the sorting writer, whatever its type.
-mod erased {
-    /// What [`super::claim_entry_line`] writes as a member's value.
-    pub(super) trait Member {
-        fn write(&self, out: &mut Vec<u8>) -> Result<(), crate::sorted::Error>;
-    }
+/// The members of an object written one after another by the sorting writer, in the order
+/// given (the caller gives them sorted).
+struct Members<'o> {
+    out: &'o mut Vec<u8>,
+    first: bool,
+}
 
-    impl<T: serde::Serialize + ?Sized> Member for T {
-        fn write(&self, out: &mut Vec<u8>) -> Result<(), crate::sorted::Error> {
-            crate::sorted::write(out, self)
+impl Members<'_> {
+    /// Writes the member `key` (plain ASCII, needing no escape) with the value `v`.
+    fn put<T: serde::Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), sorted::Error> {
+        if !self.first {
+            self.out.push(b',');
         }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        sorted::write(self.out, v)
     }
 }
 

@@ -340,8 +340,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
 /// much of the log to read through the index): the cheapest way that gives its answer, a
 /// lean fold whenever one does, every entry decoded whole only when none can.
 fn run_unnamed(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<Answer, RunError> {
-    let figures = matches!(q.source, Source::Figures(_));
-    if figures {
+    if matches!(q.source, Source::Figures(_)) {
         return run_whole_figures(q, snap);
     }
     if let Some(a) = run_selecting(q, snap)? {
@@ -413,9 +412,14 @@ fn asks_for_words(q: &Query) -> bool {
     selects_by_words(q) || (shows_words(q) && !q.steps.contains(&Step::Count))
 }
 
+/// True when `q`'s filter tests a field of [`WORD_FIELDS`].
+fn filters_by_words(q: &Query) -> bool {
+    q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS))
+}
+
 /// True when `q` filters, sorts or groups by a field of [`WORD_FIELDS`].
 fn selects_by_words(q: &Query) -> bool {
-    q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS))
+    filters_by_words(q)
         || q.steps.iter().any(|s| match s {
             Step::Sort(f, _) | Step::Group(f) => WORD_FIELDS.contains(f),
             Step::Show(_) | Step::Limit(_) | Step::Count => false,
@@ -537,8 +541,7 @@ fn run_lean_with_words(
     // An answer with no rows says which values of its filter's terms matched nothing and the
     // nearest the log has: for words, from every claim's words, which only the whole read
     // holds.
-    let filter_words = q.filter.as_ref().is_some_and(|e| e.mentions(WORD_FIELDS));
-    if filter_words && a.notes.iter().any(|n| !n.starts_with(LEFT_OUT)) {
+    if filters_by_words(q) && a.notes.iter().any(|n| !n.starts_with(LEFT_OUT)) {
         return Ok(None);
     }
     a.read = Read::LeanWords { entries };
@@ -558,7 +561,7 @@ fn word_cells(
     fields: Vec<Field>,
 ) -> Result<WordCells, RunError> {
     let filter = q.filter.as_ref();
-    let filter_words = filter.is_some_and(|e| e.mentions(WORD_FIELDS));
+    let filter_words = filters_by_words(q);
     // Each claim to read: its place in the state, and its number, line and hash.
     let (places, at): (
         Vec<usize>,
