@@ -36,18 +36,24 @@
 //! soon after may leave an old, empty or damaged file, which fails its check or its stamp
 //! and is made again.
 //!
-//! File format (little-endian): the magic `reckon-index 4\n`; the header's length (u64); the
+//! File format (little-endian): the magic `reckon-index 5\n`; the header's length (u64); the
 //! header: the entries file's stamp (56 bytes, see [`Stamp::to_bytes`]), head sequence number
 //! (u64) and head hash (32 bytes), one byte (1 when the origin records follow, 0 when they were
 //! not computed), the origin records (u32 count, then per origin a u32-length-prefixed name,
 //! three u32: agreed, contested, backed, and two f64 as their IEEE bits: learned accuracy and
-//! copying rate), the other events (u32 count of (u64 offset, u32 length)), the subjects in
-//! name order (u32 count, then per subject a u32-length-prefixed name, the number of spans
-//! before its own in the span area (u64) and its count (u32)), and the span area's block
-//! hashes (u32 count, 32 bytes each); the blake3 of everything so far; then the span area:
-//! every subject's (u64 offset, u32 length) spans, 12 bytes each, checked in blocks of
-//! 65,532 bytes (5,461 spans), each against its blake3 in the header. A question reads the
-//! header and only the blocks that hold the spans of the subjects it names.
+//! copying rate), the other events (u32 count of (u64 offset, u32 length)), the number of spans
+//! (u64), the directory's blocks (u32 count, then per block its first subject's
+//! u32-length-prefixed name, the number of spans before that subject's (u64), how many
+//! subjects it lists (u32), its length in bytes (u32) and its blake3), and the span area's
+//! block hashes (u32 count, 32 bytes each); the blake3 of everything so far. Then the body:
+//! the directory's blocks back to back, each listing its subjects in name order (a
+//! u32-length-prefixed name and the count of its spans, u32; each subject's spans follow the
+//! one before's), up to 65,532 bytes a block (more only for one subject of a longer name);
+//! then the span area: every subject's (u64 offset, u32 length) spans, 12 bytes each, checked
+//! in blocks of 65,532 bytes (5,461 spans), each against its blake3 in the header. A question
+//! reads the header, binary-searches the blocks' first names, and reads and checks only the
+//! directory blocks and span blocks of the subjects it names: opening an index costs the same
+//! for ten subjects and for ten million.
 
 pub mod appends;
 pub mod folded;
@@ -62,17 +68,18 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"reckon-index 4\n";
+const MAGIC: &[u8] = b"reckon-index 5\n";
 
-/// Bytes in a block of the span area (a whole number of 12-byte spans).
+/// Bytes in a block of the span area (a whole number of 12-byte spans); the most in a block
+/// of the directory, but for a block of one subject whose name is longer.
 const BLOCK: usize = 12 * 5461;
 
 /// Where one entry's line is in the entries file (without its newline).
 type Span = (u64, u32);
 
-/// A loaded index. The subjects are not copied out of the header: a directory points at each
-/// one's name in place, and its spans are read from the span area, a checked block at a time,
-/// only when a question names it.
+/// A loaded index: its header only. The subjects are read from the directory, and their
+/// spans from the span area, a checked block at a time, only when a question names them: so
+/// opening it costs the same for a log of ten subjects and of ten million.
 #[derive(Debug, PartialEq)]
 pub struct Index {
     stamp: Stamp,
@@ -84,8 +91,12 @@ pub struct Index {
     header: Vec<u8>,
     /// Where in `header` what follows the origin records begins.
     after_records: usize,
-    /// Subjects in name order: where each one's name is in `header`, and its spans.
-    dir: Vec<Dir>,
+    /// The directory's blocks, in name order.
+    dir: Vec<DirBlock>,
+    /// How many bytes the directory's blocks take (the span area follows them).
+    dir_len: u64,
+    /// How many spans the span area holds.
+    spans: u64,
     /// The blake3 of each block of the span area.
     blocks: Vec<[u8; 32]>,
     area: Area,
@@ -94,15 +105,33 @@ pub struct Index {
     appended: Option<u64>,
 }
 
-/// Where one subject is: its name (offset and length in the header) and its spans (the
-/// number of spans before them in the span area, and their count).
+/// One block of the subject directory, as the header describes it: its first subject's name
+/// (offset and length in the header), where its bytes are (from the start of the body, the
+/// directory's blocks then the span area) and how many, how many subjects it lists, the
+/// number of spans before its first subject's, and its blake3.
 #[derive(Clone, Copy, Debug, PartialEq)]
+struct DirBlock {
+    first: (usize, usize),
+    at: u64,
+    len: u32,
+    subjects: u32,
+    first_span: u64,
+    hash: [u8; 32],
+}
+
+/// One subject, as a directory block lists it: its name and its spans (the number of spans
+/// before them in the span area, and their count).
+#[derive(Clone, Debug, PartialEq)]
 struct Dir {
-    name: (usize, usize),
+    name: String,
     spans: (u64, u64),
 }
 
-/// The span area: in memory (an index just built) or in the index file, read as needed.
+/// The directory blocks one question has read, by block number.
+type Listed = HashMap<usize, Vec<Dir>>;
+
+/// The body after the header (the directory's blocks, then the span area): in memory (an
+/// index just made) or in the index file, read as needed.
 #[derive(Debug)]
 enum Area {
     Memory(Vec<u8>),
@@ -116,16 +145,17 @@ impl PartialEq for Area {
 }
 
 impl Area {
-    /// Block `b` of an area of `len` bytes, checked against `hash`.
-    fn block(&self, b: usize, len: u64, hash: &[u8; 32]) -> Option<Vec<u8>> {
-        let from = b.checked_mul(BLOCK)?;
-        let to = (from + BLOCK).min(usize::try_from(len).ok()?);
+    /// The `len` bytes at `from` (from the start of the body), checked against `hash`.
+    fn read(&self, from: u64, len: usize, hash: &[u8; 32]) -> Option<Vec<u8>> {
         let bytes = match self {
-            Area::Memory(m) => m.get(from..to)?.to_vec(),
+            Area::Memory(m) => {
+                let from = usize::try_from(from).ok()?;
+                m.get(from..from.checked_add(len)?)?.to_vec()
+            }
             Area::File { file, at } => {
                 use std::os::unix::fs::FileExt;
-                let mut buf = vec![0u8; to.checked_sub(from)?];
-                file.read_exact_at(&mut buf, at + from as u64).ok()?;
+                let mut buf = vec![0u8; len];
+                file.read_exact_at(&mut buf, at.checked_add(from)?).ok()?;
                 buf
             }
         };
@@ -267,7 +297,8 @@ fn spans_in(bytes: &[u8]) -> Vec<Span> {
         .collect()
 }
 
-/// The index file's header and span area (see the crate docs).
+/// The index file's header and body: the directory's blocks, then the span area (see the
+/// crate docs).
 fn encode(
     stamp: Stamp,
     head: Head,
@@ -282,23 +313,41 @@ fn encode(
     out.extend_from_slice(&head.hash.0);
     put_records(&mut out, records);
     put_spans(&mut out, others);
-    out.extend_from_slice(&(subjects.len() as u32).to_le_bytes());
+    // The directory, cut into blocks of at most BLOCK bytes (or one subject), each described
+    // in the header by its first name, its first span, its count of subjects and its length.
+    let mut listing = Vec::new();
+    let mut made: Vec<(&str, u64, u32, usize)> = Vec::new();
     let mut area = Vec::with_capacity(12 * spans.len());
     for (s, from, to) in subjects {
-        put_text(&mut out, s);
-        out.extend_from_slice(&((area.len() / 12) as u64).to_le_bytes());
-        out.extend_from_slice(&((to - from) as u32).to_le_bytes());
+        let size = 8 + s.len();
+        match made.last_mut() {
+            Some(b) if listing.len() - b.3 + size <= BLOCK => b.2 += 1,
+            _ => made.push((s, (area.len() / 12) as u64, 1, listing.len())),
+        }
+        put_text(&mut listing, s);
+        listing.extend_from_slice(&((to - from) as u32).to_le_bytes());
         for (o, l) in &spans[*from..*to] {
             area.extend_from_slice(&o.to_le_bytes());
             area.extend_from_slice(&l.to_le_bytes());
         }
+    }
+    out.extend_from_slice(&((area.len() / 12) as u64).to_le_bytes());
+    out.extend_from_slice(&(made.len() as u32).to_le_bytes());
+    for (k, (first, first_span, count, start)) in made.iter().enumerate() {
+        let end = made.get(k + 1).map_or(listing.len(), |next| next.3);
+        put_text(&mut out, first);
+        out.extend_from_slice(&first_span.to_le_bytes());
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&((end - start) as u32).to_le_bytes());
+        out.extend_from_slice(blake3::hash(&listing[*start..end]).as_bytes());
     }
     let blocks: Vec<&[u8]> = area.chunks(BLOCK).collect();
     out.extend_from_slice(&(blocks.len() as u32).to_le_bytes());
     for b in blocks {
         out.extend_from_slice(blake3::hash(b).as_bytes());
     }
-    (out, area)
+    listing.extend_from_slice(&area);
+    (out, listing)
 }
 
 /// Whether the origin records follow (a byte), and the records (none when they do not).
@@ -444,38 +493,54 @@ impl Index {
         let records = has_records.then_some(table);
         let after_records = body.len() - r.0.len();
         let others = r.spans()?;
-        let n = r.count(16)?;
+        let spans = r.u64()?;
+        // Each directory block: its first name (4 bytes and the name), first span (8), count
+        // of subjects (4), length (4) and hash (32).
+        let n = r.count(52)?;
         let mut dir = Vec::with_capacity(n);
         let at = |r: &Reader<'_>| body.len() - r.0.len();
-        // Each subject's spans follow the one before's in the area.
-        let mut total = 0u64;
+        let mut dir_len = 0u64;
         for _ in 0..n {
             let len = r.u32()? as usize;
-            let name = (at(&r), len);
+            let first = (at(&r), len);
             std::str::from_utf8(r.take(len)?).ok()?;
-            let (first, count) = (r.u64()?, u64::from(r.u32()?));
-            if first != total {
-                return None;
-            }
-            total = total.checked_add(count)?;
-            dir.push(Dir {
-                name,
-                spans: (first, count),
-            });
+            let block = DirBlock {
+                first,
+                first_span: r.u64()?,
+                subjects: r.u32()?,
+                len: r.u32()?,
+                hash: r.take(32)?.try_into().ok()?,
+                at: dir_len,
+            };
+            dir_len = dir_len.checked_add(u64::from(block.len))?;
+            dir.push(block);
         }
         let k = r.count(32)?;
         let blocks: Vec<[u8; 32]> = (0..k)
             .map(|_| r.take(32)?.try_into().ok())
             .collect::<Option<_>>()?;
-        let area_len = total.checked_mul(12)?;
-        let name = |d: &Dir| &body[d.name.0..d.name.0 + d.name.1];
-        let sorted = dir.windows(2).all(|w| name(&w[0]) < name(&w[1]));
+        // The blocks in name order, their spans in order from the first, each listing one
+        // subject at least in the bytes it takes (a subject takes 8 at least): what each
+        // block holds is checked when it is read.
+        let name = |b: &DirBlock| &body[b.first.0..b.first.0 + b.first.1];
+        let ordered = dir
+            .windows(2)
+            .all(|w| name(&w[0]) < name(&w[1]) && w[0].first_span <= w[1].first_span)
+            && dir.first().is_none_or(|b| b.first_span == 0)
+            && dir.last().is_none_or(|b| b.first_span <= spans);
+        let sized = dir
+            .iter()
+            .all(|b| b.subjects >= 1 && u64::from(b.subjects) * 8 <= u64::from(b.len));
+        let area_len = dir_len.checked_add(spans.checked_mul(12)?)?;
         let fits = match &area {
             Area::Memory(m) => m.len() as u64 == area_len,
             Area::File { file, at } => file.metadata().ok()?.len() == at.checked_add(area_len)?,
         };
-        let block_count = usize::try_from(area_len).ok()?.div_ceil(BLOCK);
-        (r.0.is_empty() && sorted && fits && blocks.len() == block_count).then_some(Index {
+        let block_count = usize::try_from(spans.checked_mul(12)?)
+            .ok()?
+            .div_ceil(BLOCK);
+        let whole = r.0.is_empty() && ordered && sized && fits && blocks.len() == block_count;
+        whole.then_some(Index {
             stamp,
             head: Head { seq, hash },
             records,
@@ -483,6 +548,8 @@ impl Index {
             header,
             after_records,
             dir,
+            dir_len,
+            spans,
             blocks,
             area,
             appended: None,
@@ -527,17 +594,81 @@ impl Index {
         Index::from_parts(header, Area::File { file, at })
     }
 
-    fn name(&self, d: &Dir) -> &str {
-        std::str::from_utf8(&self.header[d.name.0..d.name.0 + d.name.1]).unwrap_or_default()
+    /// The first subject's name of a directory block.
+    fn first_name(&self, b: &DirBlock) -> &str {
+        std::str::from_utf8(&self.header[b.first.0..b.first.0 + b.first.1]).unwrap_or_default()
     }
 
-    /// The spans of the subject at `d`, each block they lie in read and checked once (`read`
-    /// keeps the blocks already read for this question); `None` when a block is damaged.
-    fn spans_of(&self, d: &Dir, read: &mut HashMap<usize, Vec<u8>>) -> Option<Vec<Span>> {
-        let area_len = self.dir.last().map_or(0, |l| (l.spans.0 + l.spans.1) * 12);
+    /// The subjects directory block `k` lists, checked: its bytes against its hash, its names
+    /// in order from its first to before the next block's, and its spans from its own first
+    /// to the next block's. `None` when it is damaged.
+    fn dir_block(&self, k: usize) -> Option<Vec<Dir>> {
+        let b = self.dir.get(k)?;
+        let bytes = self.area.read(b.at, b.len as usize, &b.hash)?;
+        let mut r = Reader(&bytes);
+        let mut out = Vec::with_capacity(b.subjects as usize);
+        let mut next = b.first_span;
+        for _ in 0..b.subjects {
+            let name = std::str::from_utf8(r.bytes()?).ok()?.to_owned();
+            let count = u64::from(r.u32()?);
+            out.push(Dir {
+                name,
+                spans: (next, count),
+            });
+            next = next.checked_add(count)?;
+        }
+        let after = self.dir.get(k + 1);
+        let ordered = out.first().map(|d| d.name.as_str()) == Some(self.first_name(b))
+            && out.windows(2).all(|w| w[0].name < w[1].name)
+            && after.is_none_or(|a| out.last().is_some_and(|d| *d.name < *self.first_name(a)));
+        let end = after.map_or(self.spans, |a| a.first_span);
+        (r.0.is_empty() && ordered && next == end).then_some(out)
+    }
+
+    /// Every subject the directory lists, in name order; `None` when a block is damaged.
+    fn listed(&self) -> Option<Vec<Dir>> {
+        let mut all = Vec::new();
+        for k in 0..self.dir.len() {
+            all.extend(self.dir_block(k)?);
+        }
+        Some(all)
+    }
+
+    /// Where the spans of the subject `name` are, from the one directory block that would
+    /// list it (read once a question: `listed`); `Some(None)` when no claim is filed under
+    /// it, `None` when the block is damaged.
+    fn find(&self, name: &str, listed: &mut Listed) -> Option<Option<(u64, u64)>> {
+        let Some(k) = self
+            .dir
+            .partition_point(|b| self.first_name(b) <= name)
+            .checked_sub(1)
+        else {
+            return Some(None);
+        };
+        let subjects = match listed.entry(k) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(self.dir_block(k)?),
+        };
+        let i = subjects.binary_search_by(|d| d.name.as_str().cmp(name));
+        Some(i.ok().map(|i| subjects[i].spans))
+    }
+
+    /// Span block `b`, checked; `None` when it is damaged.
+    fn span_block(&self, b: usize) -> Option<Vec<u8>> {
+        let area_len = usize::try_from(self.spans.checked_mul(12)?).ok()?;
+        let from = b.checked_mul(BLOCK)?;
+        let len = area_len.checked_sub(from)?.min(BLOCK);
+        let at = self.dir_len.checked_add(from as u64)?;
+        self.area.read(at, len, self.blocks.get(b)?)
+    }
+
+    /// The spans a subject's directory entry points at (`spans`: the number before them and
+    /// their count), each block they lie in read and checked once (`read` keeps the blocks
+    /// already read for this question); `None` when a block is damaged.
+    fn spans_of(&self, spans: (u64, u64), read: &mut HashMap<usize, Vec<u8>>) -> Option<Vec<Span>> {
         let (from, to) = (
-            usize::try_from(d.spans.0 * 12).ok()?,
-            usize::try_from((d.spans.0 + d.spans.1) * 12).ok()?,
+            usize::try_from(spans.0.checked_mul(12)?).ok()?,
+            usize::try_from(spans.0.checked_add(spans.1)?.checked_mul(12)?).ok()?,
         );
         let mut bytes = Vec::with_capacity(to - from);
         let mut at = from;
@@ -545,9 +676,7 @@ impl Index {
             let b = at / BLOCK;
             let block = match read.entry(b) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(self.area.block(b, area_len, self.blocks.get(b)?)?)
-                }
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.span_block(b)?),
             };
             let end = to.min((b + 1) * BLOCK);
             bytes.extend_from_slice(block.get(at - b * BLOCK..end - b * BLOCK)?);
@@ -627,9 +756,11 @@ impl Index {
     /// a block is damaged.
     fn filed(&self) -> Option<HashMap<String, Vec<Span>>> {
         let mut read = HashMap::new();
-        let mut by_subject = HashMap::with_capacity(self.dir.len());
-        for d in &self.dir {
-            by_subject.insert(self.name(d).to_owned(), self.spans_of(d, &mut read)?);
+        let listed = self.listed()?;
+        let mut by_subject = HashMap::with_capacity(listed.len());
+        for d in listed {
+            let spans = self.spans_of(d.spans, &mut read)?;
+            by_subject.insert(d.name, spans);
         }
         Some(by_subject)
     }
@@ -661,15 +792,19 @@ impl Index {
         }
     }
 
-    /// The whole span area, every block checked; `None` when one is damaged.
+    /// The whole body (the directory, then the span area), every block checked; `None` when
+    /// one is damaged.
     fn area_bytes(&self) -> Option<Vec<u8>> {
-        let area_len = self.dir.last().map_or(0, |l| (l.spans.0 + l.spans.1) * 12);
         if let Area::Memory(m) = &self.area {
             return Some(m.clone());
         }
-        let mut all = Vec::with_capacity(usize::try_from(area_len).ok()?);
-        for (b, hash) in self.blocks.iter().enumerate() {
-            all.extend_from_slice(&self.area.block(b, area_len, hash)?);
+        let len = self.dir_len.checked_add(self.spans.checked_mul(12)?)?;
+        let mut all = Vec::with_capacity(usize::try_from(len).ok()?);
+        for b in &self.dir {
+            all.extend_from_slice(&self.area.read(b.at, b.len as usize, &b.hash)?);
+        }
+        for b in 0..self.blocks.len() {
+            all.extend_from_slice(&self.span_block(b)?);
         }
         Some(all)
     }
@@ -698,38 +833,52 @@ impl Index {
         self.head
     }
 
-    /// Every subject name with claims, in order.
-    pub fn subjects(&self) -> impl Iterator<Item = &str> {
-        self.dir.iter().map(|d| self.name(d))
+    /// Every subject name with claims, in order; `None` when a directory block is damaged.
+    pub fn subjects(&self) -> Option<Vec<String>> {
+        Some(self.listed()?.into_iter().map(|d| d.name).collect())
     }
 
-    /// The subject names `pattern` selects, in order: found by binary search on the
-    /// pattern's literal prefix, then each one checked against the whole pattern.
-    pub fn subjects_matching<'a>(
-        &'a self,
-        pattern: &'a reckon_reconcile::Pattern,
-    ) -> impl Iterator<Item = &'a str> {
+    /// The subject names `pattern` selects, in order: the directory blocks that can hold
+    /// names with the pattern's literal prefix found by binary search, and only those read,
+    /// each name then checked against the whole pattern. `None` when a block read is damaged.
+    pub fn subjects_matching(&self, pattern: &reckon_reconcile::Pattern) -> Option<Vec<String>> {
         let prefix = pattern.literal_prefix();
-        let from = self.dir.partition_point(|d| self.name(d) < prefix);
-        self.dir[from..]
-            .iter()
-            .map(|d| self.name(d))
-            .take_while(move |n| n.starts_with(prefix))
-            .filter(|n| pattern.matches(n))
+        // The last block that starts before the prefix may hold its first names.
+        let from = self
+            .dir
+            .partition_point(|b| self.first_name(b) < prefix)
+            .saturating_sub(1);
+        let mut out = Vec::new();
+        for k in from..self.dir.len() {
+            let first = self.first_name(&self.dir[k]);
+            if k > from && first > prefix && !first.starts_with(prefix) {
+                break;
+            }
+            for d in self.dir_block(k)? {
+                if d.name.as_str() < prefix {
+                    continue;
+                }
+                if !d.name.starts_with(prefix) {
+                    return Some(out);
+                }
+                if pattern.matches(&d.name) {
+                    out.push(d.name);
+                }
+            }
+        }
+        Some(out)
     }
 
     /// How many claims the index files under the subjects `wanted` names (canonical names):
     /// what [`Index::entries`] reads for them, besides the events that are not claims.
-    pub fn claims_of(&self, wanted: &BTreeSet<String>) -> u64 {
-        wanted
-            .iter()
-            .filter_map(|name| {
-                self.dir
-                    .binary_search_by(|d| self.name(d).cmp(name.as_str()))
-                    .ok()
-            })
-            .map(|k| self.dir[k].spans.1)
-            .sum()
+    /// `None` when a directory block read is damaged.
+    pub fn claims_of(&self, wanted: &BTreeSet<String>) -> Option<u64> {
+        let mut listed = Listed::new();
+        let mut n = 0;
+        for name in wanted {
+            n += self.find(name, &mut listed)?.map_or(0, |s| s.1);
+        }
+        Some(n)
     }
 
     /// Reads, from the log, every non-claim entry and the claims of the subjects `wanted`
@@ -742,15 +891,11 @@ impl Index {
     ) -> Result<Vec<Entry>, Stale> {
         let mut spans: Vec<Span> = self.others.clone();
         let mut read = HashMap::new();
+        let mut listed = Listed::new();
+        let damaged = || Stale::Mismatch("the index is damaged".into());
         for name in wanted {
-            if let Ok(k) = self
-                .dir
-                .binary_search_by(|d| self.name(d).cmp(name.as_str()))
-            {
-                let found = self
-                    .spans_of(&self.dir[k], &mut read)
-                    .ok_or_else(|| Stale::Mismatch("the index is damaged".into()))?;
-                spans.extend(found);
+            if let Some(at) = self.find(name, &mut listed).ok_or_else(damaged)? {
+                spans.extend(self.spans_of(at, &mut read).ok_or_else(damaged)?);
             }
         }
         spans.sort_unstable();
@@ -1156,11 +1301,13 @@ mod tests {
         let path = dir.join("index");
         std::fs::write(&path, &bytes).expect("write");
         let read = Index::read(&path).expect("read");
-        for (k, (name, from, to)) in subjects.iter().enumerate() {
-            assert_eq!(read.name(&read.dir[k]), name);
-            let got = read
-                .spans_of(&read.dir[k], &mut HashMap::new())
-                .expect("spans");
+        let at = |name: &str| {
+            read.find(name, &mut Listed::new())
+                .expect("an intact directory")
+                .expect("a subject it lists")
+        };
+        for (name, from, to) in &subjects {
+            let got = read.spans_of(at(name), &mut HashMap::new()).expect("spans");
             assert_eq!(got, spans[*from..*to], "{name}");
         }
         // One byte of the second block changed: subjects wholly in the first still read.
@@ -1169,8 +1316,13 @@ mod tests {
         damaged[area_at + BLOCK + 5] ^= 1;
         std::fs::write(&path, &damaged).expect("write");
         let read = Index::read(&path).expect("the header is intact");
-        assert!(read.spans_of(&read.dir[0], &mut HashMap::new()).is_some());
-        assert!(read.spans_of(&read.dir[12], &mut HashMap::new()).is_none());
+        let at = |name: &str| {
+            read.find(name, &mut Listed::new())
+                .flatten()
+                .expect("listed")
+        };
+        assert!(read.spans_of(at("s/00"), &mut HashMap::new()).is_some());
+        assert!(read.spans_of(at("s/12"), &mut HashMap::new()).is_none());
         // One byte of the header changed: the file is refused.
         let mut damaged = bytes.clone();
         damaged[MAGIC.len() + 8 + 60] ^= 1;
@@ -1232,7 +1384,8 @@ mod tests {
         assert_eq!(lean.records(), Some(&records));
         let with = Index::build(&snap, (&entries, &spans), Some(records)).expect("build");
         assert_eq!(lean, with);
-        assert!(fast.subjects().any(|s| s == "other/place"));
+        let all = fast.subjects().expect("an intact directory");
+        assert!(all.iter().any(|s| s == "other/place"));
         // Searching by the literal prefix finds exactly what scanning every name finds.
         for p in [
             "",
@@ -1246,11 +1399,120 @@ mod tests {
             "exchange/2025-05-23/phase-1/per-side/*",
         ] {
             let pattern = reckon_reconcile::Pattern::new(p);
-            let scanned: Vec<&str> = fast.subjects().filter(|s| pattern.matches(s)).collect();
-            let searched: Vec<&str> = fast.subjects_matching(&pattern).collect();
-            assert_eq!(searched, scanned, "{p}");
+            let scanned: Vec<&String> = all.iter().filter(|s| pattern.matches(s)).collect();
+            let searched = fast.subjects_matching(&pattern).expect("intact");
+            assert_eq!(searched.iter().collect::<Vec<_>>(), scanned, "{p}");
         }
         drop(snap);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A directory of many blocks: opening the file reads the header alone, whatever the
+    /// number of subjects; every subject is found through the one block that lists it, and a
+    /// name between two listed ones, before the first or after the last is not; a search by
+    /// prefix reads only the blocks that can hold it and finds what scanning every name finds
+    /// (prefixes that begin, end and cross blocks); a damaged directory block fails only the
+    /// names it would list, and the whole-directory readers.
+    #[test]
+    fn the_directory_is_read_a_checked_block_at_a_time() {
+        // 3,000 subjects of about 40 bytes each: a few blocks of the directory.
+        let subjects: Vec<(String, usize, usize)> = (0..3000)
+            .map(|i| {
+                (
+                    format!("place/{:02}/a-long-name-to-fill-blocks-{i:05}", i / 100),
+                    i,
+                    i + 1,
+                )
+            })
+            .collect();
+        let spans: Vec<Span> = (0..3000u64).map(|i| (i * 10, 9)).collect();
+        let stamp = Stamp::from_bytes(&[1u8; 56]);
+        let head = Head {
+            seq: 3000,
+            hash: EntryHash([9; 32]),
+        };
+        let (header, area) = encode(stamp, head, None, &[], &subjects, &spans);
+        assert!(
+            header.len() < 2048,
+            "the header holds no subject list: {}",
+            header.len()
+        );
+        let built = Index::from_parts(header, Area::Memory(area)).expect("parts");
+        assert!(built.dir.len() >= 3, "{} blocks", built.dir.len());
+        let bytes = built.file_bytes().expect("bytes");
+        let dir = std::env::temp_dir().join(format!("reckon-index-dir-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("index");
+        std::fs::write(&path, &bytes).expect("write");
+        let read = Index::read(&path).expect("read");
+        let names: Vec<String> = subjects.iter().map(|s| s.0.clone()).collect();
+        assert_eq!(read.subjects().expect("intact"), names);
+        // One question's reads: each block read once.
+        let (mut listed, mut blocks) = (Listed::new(), HashMap::new());
+        for (k, (name, from, _)) in subjects.iter().enumerate() {
+            let found = read.find(name, &mut listed).expect("intact");
+            assert_eq!(found, Some((k as u64, 1)), "{name}");
+            let got = read.spans_of((*from as u64, 1), &mut blocks);
+            assert_eq!(got, Some(vec![spans[*from]]));
+            let between = format!("{name}-");
+            assert_eq!(read.find(&between, &mut listed), Some(None));
+        }
+        assert_eq!(listed.len(), built.dir.len());
+        for absent in ["a", "place/00", "zzz"] {
+            assert_eq!(
+                read.find(absent, &mut Listed::new()),
+                Some(None),
+                "{absent}"
+            );
+        }
+        // Each block's first name begins a prefix here, so some prefixes start a block,
+        // some end one and some cross one.
+        let mut prefixes = vec!["".to_owned(), "place/".into(), "place/3".into(), "q".into()];
+        prefixes.extend((0..30).map(|i| format!("place/{i:02}/")));
+        prefixes.extend(built.dir.iter().map(|b| built.first_name(b).to_owned()));
+        prefixes.extend(
+            built
+                .dir
+                .iter()
+                .map(|b| built.first_name(b)[..12].to_owned()),
+        );
+        for p in prefixes.iter().map(|p| format!("{p}*")) {
+            let pattern = reckon_reconcile::Pattern::new(&p);
+            let scanned: Vec<&String> = names.iter().filter(|s| pattern.matches(s)).collect();
+            let searched = read.subjects_matching(&pattern).expect("intact");
+            assert_eq!(searched.iter().collect::<Vec<_>>(), scanned, "{p}");
+        }
+        // One byte of the second directory block changed: names in the first still found,
+        // those the second lists refused, and so is every whole-directory reader.
+        let second = built.dir[1];
+        let body_at = bytes.len() - built.dir_len as usize - 12 * spans.len();
+        let mut damaged = bytes.clone();
+        damaged[body_at + second.at as usize + 3] ^= 1;
+        std::fs::write(&path, &damaged).expect("write");
+        let read = Index::read(&path).expect("the header is intact");
+        assert!(read.find(&names[0], &mut Listed::new()).is_some());
+        assert!(
+            read.find(built.first_name(&second), &mut Listed::new())
+                .is_none()
+        );
+        assert!(read.subjects().is_none());
+        assert!(read.filed().is_none());
+        assert!(read.area_bytes().is_none());
+        assert!(
+            read.claims_of(&std::iter::once(names[0].clone()).collect())
+                .is_some()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        // A block whose hash matches but whose counts do not add up to the spans between its
+        // first and the next block's (a forged or miswritten file) is refused too.
+        let (mut header, mut body) = encode(stamp, head, None, &[], &subjects, &spans);
+        let first = built.dir[0];
+        body[4 + names[0].len()] = 2;
+        let hash = blake3::hash(&body[..first.len as usize]);
+        let hash_at = first.first.0 + first.first.1 + 8 + 4 + 4;
+        header[hash_at..hash_at + 32].copy_from_slice(hash.as_bytes());
+        let forged = Index::from_parts(header, Area::Memory(body)).expect("the header reads");
+        assert!(forged.find(&names[0], &mut Listed::new()).is_none());
+        assert!(forged.find(&names[2999], &mut Listed::new()).is_some());
     }
 }

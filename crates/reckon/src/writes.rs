@@ -157,8 +157,10 @@ fn vetting_one(
             &snap,
             &expand(&others, &std::iter::once(subject.to_owned()).collect()),
         )
+        && let Some(names) = index.subjects()
     {
-        let vet = reckon_vet::Vet::learn_part(options, &entries, index.subjects(), index.head());
+        let names = names.iter().map(String::as_str);
+        let vet = reckon_vet::Vet::learn_part(options, &entries, names, index.head());
         return Ok((vet, index.head()));
     }
     reckon_vet::Vet::learn(options, &snap).map_err(ledger)

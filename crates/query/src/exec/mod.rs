@@ -907,9 +907,12 @@ pub fn read_part(
     };
     // The index files claims under canonical names; a pattern may name a subject by an
     // alias, so alias names it matches are selected too (expanded to what they stand for).
-    let exact: std::collections::BTreeSet<String> = index
-        .subjects_matching(pattern)
-        .map(str::to_owned)
+    // A damaged block of the index's directory: the question is answered by a whole read.
+    let Some(matching) = index.subjects_matching(pattern) else {
+        return Ok(None);
+    };
+    let exact: std::collections::BTreeSet<String> = matching
+        .into_iter()
         .chain(others.iter().filter_map(|e| match &e.event {
             reckon_claim::Event::Alias { subject, .. } if pattern.matches(subject.as_str()) => {
                 Some(subject.to_string())
@@ -918,7 +921,7 @@ pub fn read_part(
         }))
         .collect();
     let wanted = expand(&others, &exact);
-    if most.is_some_and(|most| index.claims_of(&wanted) > most) {
+    if most.is_some_and(|most| index.claims_of(&wanted).is_none_or(|n| n > most)) {
         return Ok(None);
     }
     let learned = records && index.records().is_none();
