@@ -113,7 +113,7 @@ pub fn fold_lean_state<E>(
     snap: &Snapshot<'_>,
     at: Option<u64>,
     known: Option<Period>,
-    mut spans: Option<&mut Vec<Span>>,
+    mut spans: Option<&mut reckon_ledger::LineSpans>,
     mut lines: Option<&mut crate::Lines>,
     check: impl Fn(u64) -> Result<(), E>,
 ) -> Result<(Result<FoldedState, E>, Head, Source), LedgerError> {

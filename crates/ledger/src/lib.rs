@@ -275,6 +275,7 @@ mod lookup;
 mod quotes;
 mod scan;
 mod snapshot;
+mod spans;
 mod tx;
 
 pub use error::{LedgerError, Problem};
@@ -296,4 +297,5 @@ pub use scan::{
     scan_briefly, scan_keeping, scan_projecting, scan_selecting, scan_visiting,
 };
 pub use snapshot::{Snapshot, Span};
+pub use spans::LineSpans;
 pub use tx::{References, Tx, check_references};

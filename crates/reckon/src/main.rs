@@ -723,7 +723,7 @@ fn with_reconciliation<T>(
     {
         return then(&state, &r, &|_, show| Ok(show(&[])));
     }
-    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
+    let mut spans = reckon_ledger::LineSpans::default();
     let (state, opts, saving) = lean_state(&snapshot, a, Some(&mut spans))?;
     let r = reconcile_state(&snapshot, &state, a, (opts, saving), &|s| s)?;
     let fetch = words_of(&snapshot, &state, &spans);
@@ -1116,7 +1116,7 @@ fn trace_source(source: reckon_index::folded::Source) {
 fn lean_state(
     snapshot: &reckon_ledger::Snapshot<'_>,
     a: &ReconcileArgs,
-    spans: Option<&mut Vec<reckon_ledger::Span>>,
+    spans: Option<&mut reckon_ledger::LineSpans>,
 ) -> Result<
     (
         reckon_reconcile::State<'static>,
@@ -1150,7 +1150,7 @@ fn lean_fold(
     at: Option<u64>,
     known: Option<reckon_claim::Period>,
     check: &dyn Fn(usize) -> Result<(), Failure>,
-    spans: Option<&mut Vec<reckon_ledger::Span>>,
+    spans: Option<&mut reckon_ledger::LineSpans>,
     lines: Option<&mut reckon_index::Lines>,
 ) -> Result<(reckon_reconcile::State<'static>, reckon_ledger::Head), Failure> {
     let (folded, head, source) =
@@ -1181,7 +1181,7 @@ fn reconciled_streamed<T>(
     a: &ReconcileArgs,
     write: &mut Streamed<'_, T>,
 ) -> Result<T, Failure> {
-    let mut spans: Vec<reckon_ledger::Span> = Vec::new();
+    let mut spans = reckon_ledger::LineSpans::default();
     let (state, opts, saving) = lean_state(snapshot, a, Some(&mut spans))?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
@@ -1202,7 +1202,7 @@ fn reconciled_streamed<T>(
 fn words_of<'f>(
     snapshot: &'f reckon_ledger::Snapshot<'_>,
     state: &'f reckon_reconcile::State<'_>,
-    spans: &'f [reckon_ledger::Span],
+    spans: &'f reckon_ledger::LineSpans,
 ) -> impl Fn(&[usize], &mut reckon_render::recon::Show<'_>) -> Result<String, Failure> + Sync + 'f {
     move |wanted: &[usize], show: &mut reckon_render::recon::Show<'_>| {
         let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = wanted
@@ -1214,7 +1214,7 @@ fn words_of<'f>(
                     .checked_sub(1)
                     .and_then(|k| usize::try_from(k).ok())
                     .and_then(|k| spans.get(k));
-                (c.seq, span.copied().unwrap_or_default(), c.hash)
+                (c.seq, span.unwrap_or_default(), c.hash)
             })
             .collect();
         snapshot.words_at(&at, |words| show(words)).map_err(ledger)

@@ -456,7 +456,7 @@ fn run_lean_showing_words(
             fs.push(Field::Seq);
         }
     }
-    let mut spans = Vec::new();
+    let mut spans = reckon_ledger::LineSpans::default();
     let (len, state, _) =
         whole_lean(snap, lean.at, lean.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(&lean, len)?;
@@ -525,7 +525,7 @@ fn run_lean_with_words(
         .into_iter()
         .filter(|f| WORD_FIELDS.contains(f))
         .collect();
-    let mut spans = Vec::new();
+    let mut spans = reckon_ledger::LineSpans::default();
     let (len, state, _) =
         whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(q, len)?;
@@ -556,7 +556,7 @@ fn run_lean_with_words(
 fn word_cells(
     snap: &reckon_ledger::Snapshot<'_>,
     state: &State<'_>,
-    spans: &[reckon_ledger::Span],
+    spans: &reckon_ledger::LineSpans,
     q: &Query,
     fields: Vec<Field>,
 ) -> Result<WordCells, RunError> {
@@ -573,7 +573,7 @@ fn word_cells(
         .filter(|(_, r)| filter_words || filter.is_none_or(|e| eval_claim(state, r, e)))
         .filter_map(|(i, r)| {
             let span = spans.get(usize::try_from(r.seq.checked_sub(1)?).ok()?)?;
-            Some((i, (r.seq, *span, r.hash)))
+            Some((i, (r.seq, span, r.hash)))
         })
         .unzip();
     let mut seqs = Vec::new();
@@ -614,7 +614,7 @@ fn run_lean_conflicts(
     let index = as_it_is(q)
         .then(|| reckon_index::Index::open(snap).ok())
         .flatten();
-    let mut spans = Vec::new();
+    let mut spans = reckon_ledger::LineSpans::default();
     let (len, state, head) =
         whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(q, len)?;
@@ -1149,7 +1149,7 @@ fn whole_lean(
     snap: &reckon_ledger::Snapshot<'_>,
     at: Option<u64>,
     known: Option<Period>,
-    spans: Option<&mut Vec<reckon_ledger::Span>>,
+    spans: Option<&mut reckon_ledger::LineSpans>,
 ) -> Result<(u64, State<'static>, reckon_ledger::Head), reckon_ledger::LedgerError> {
     let (folded, head, _) =
         reckon_index::folded::fold_lean_state(snap, at, known, spans, None, |_| {
@@ -1183,7 +1183,7 @@ fn seq_in(row: &[Cell], k: usize) -> Option<u64> {
 fn put_words(
     snap: &reckon_ledger::Snapshot<'_>,
     state: &State<'_>,
-    spans: &[reckon_ledger::Span],
+    spans: &reckon_ledger::LineSpans,
     seqs: &[Option<u64>],
     rows: &mut [Vec<Cell>],
     words: &[(usize, Field)],
@@ -1205,7 +1205,7 @@ fn put_words(
         .filter_map(|seq| {
             let i = state.claims.binary_search_by_key(&seq, |r| r.seq).ok()?;
             let span = spans.get(usize::try_from(seq.checked_sub(1)?).ok()?)?;
-            Some((seq, *span, state.claims[i].hash))
+            Some((seq, span, state.claims[i].hash))
         })
         .collect();
     for piece in at.chunks(WORDS_PIECE) {
