@@ -676,19 +676,36 @@ impl Log {
         Ok((head, out, lines))
     }
 
-    /// Reads and checks every entry while the caller holds the append lock (for references).
-    pub(crate) fn entries_locked(&self, committed_len: u64) -> Result<Vec<Entry>, LedgerError> {
+    /// Reads and checks every entry of the first `committed_len` bytes while the caller holds
+    /// the append lock (for references), handing each checked piece of decoded entries to
+    /// `each` in log order and keeping none: an append that names an earlier entry holds what
+    /// it learns of each, never the decoded log (a retraction on a log of a million claims
+    /// took 2.1 GB when it did).
+    pub(crate) fn each_locked(
+        &self,
+        committed_len: u64,
+        each: &mut dyn FnMut(Vec<Entry>),
+    ) -> Result<(), LedgerError> {
         let f = fsx::open_regular(&self.entries_path(), OpenOptions::new().read(true))
             .map_err(io(&self.entries_path(), "open"))?;
-        let mut bytes = Vec::new();
-        f.take(committed_len)
-            .read_to_end(&mut bytes)
-            .map_err(io(&self.entries_path(), "read"))?;
-        let s = scan(&bytes, true).map_err(|problem| LedgerError::Damaged {
-            path: self.entries_path(),
-            problem,
-        })?;
-        Ok(s.kept)
+        let whole = |e: Entry, _| e;
+        let mut sink = |piece: Vec<Entry>| {
+            each(piece);
+            std::ops::ControlFlow::Continue(())
+        };
+        let scanned = crate::scan::scan_each(
+            std::io::BufReader::new(f.take(committed_len)),
+            crate::scan::Visit::Entries(&whole),
+            &mut sink,
+        )
+        .map_err(io(&self.entries_path(), "read"))?;
+        match scanned {
+            Ok(_) => Ok(()),
+            Err(problem) => Err(LedgerError::Damaged {
+                path: self.entries_path(),
+                problem,
+            }),
+        }
     }
 
     /// Works out what `repair` would do, without changing anything.

@@ -232,11 +232,27 @@ impl<'a> Tx<'a> {
         if let Some(e) = self.io_error.take() {
             return Err(crate::error::io(&self.log.entries_path(), "append to")(e));
         }
-        let mut existing: Vec<Entry> = self.log.entries_locked(self.base_len + self.written)?;
+        // Every entry read back a checked piece at a time, each noted and let go.
+        let mut order = Vec::new();
+        let mut status = HashMap::new();
+        let mut subjects = Subjects::default();
+        let mut note_all = |piece: Vec<Entry>, order: &mut Vec<EntryHash>| {
+            order.reserve(piece.len());
+            for e in &piece {
+                order.push(e.hash);
+                note(&mut status, e.seq, e.hash, &e.event);
+                subjects.note(&e.event);
+            }
+        };
+        self.log
+            .each_locked(self.base_len + self.written, &mut |piece| {
+                note_all(piece, &mut order)
+            })?;
         if let Some(r) = &self.rehearsal {
             // Our own lines, made by `push_json` moments ago.
+            let mut own = Vec::new();
             for line in r.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-                let at = existing.len() as u64 + 1;
+                let at = (order.len() + own.len()) as u64 + 1;
                 let entry = format::decode(line).map_err(|p| LedgerError::Damaged {
                     path: self.log.entries_path(),
                     problem: crate::Problem::Line {
@@ -244,16 +260,9 @@ impl<'a> Tx<'a> {
                         problem: p,
                     },
                 })?;
-                existing.push(entry);
+                own.push(entry);
             }
-        }
-        let mut order = Vec::with_capacity(existing.len());
-        let mut status = HashMap::with_capacity(existing.len());
-        let mut subjects = Subjects::default();
-        for e in &existing {
-            order.push(e.hash);
-            note(&mut status, e.seq, e.hash, &e.event);
-            subjects.note(&e.event);
+            note_all(own, &mut order);
         }
         self.subjects = subjects;
         self.order = order;
@@ -266,9 +275,11 @@ impl<'a> Tx<'a> {
     /// The entries committed after entry `seq` when this append began (for a reader that
     /// learnt the log up to `seq` before taking the lock). Reads and checks the whole log.
     pub fn committed_after(&mut self, seq: u64) -> Result<Vec<Entry>, LedgerError> {
-        let mut all = self.log.entries_locked(self.base_len)?;
-        let from = usize::try_from(seq).unwrap_or(usize::MAX).min(all.len());
-        Ok(all.split_off(from))
+        let mut after = Vec::new();
+        self.log.each_locked(self.base_len, &mut |piece| {
+            after.extend(piece.into_iter().filter(|e| e.seq > seq));
+        })?;
+        Ok(after)
     }
 
     /// Turns a reference into an entry hash, checking it names a claim that `field` (`retract`
@@ -734,5 +745,54 @@ mod tests {
                 assert_eq!(by_range, by_scan, "prefix {prefix}");
             }
         }
+    }
+
+    /// An append that names earlier entries reads the log back a checked piece at a time
+    /// (never the decoded log whole): what it learns is every entry's, in order, across the
+    /// pieces, with the entries it pushed itself after them, written (an append) or kept in
+    /// memory (a rehearsal); and the entries committed after a point are those, in order.
+    #[test]
+    fn an_append_learns_every_entry_read_back_a_piece_at_a_time() {
+        use reckon_claim::input::Ref;
+        let log = scratch("read-back");
+        let (head, _) = log
+            .append(|tx| Ok::<_, LedgerError>(push_claims(tx, 3000)))
+            .expect("appended");
+        let (entries, _) = {
+            let snap = log.snapshot().expect("snapshot");
+            snap.entries_with_spans().expect("entries")
+        };
+        assert_eq!(entries.len(), 3000);
+        let own = |tx: &mut Tx<'_>| {
+            let after = tx.committed_after(2990)?;
+            let seqs: Vec<u64> = after.iter().map(|e| e.seq).collect();
+            assert_eq!(seqs, (2991..=3000).collect::<Vec<u64>>());
+            assert_eq!(after[0].hash, entries[2990].hash);
+            for n in [1u64, 1500, 2999, 3000] {
+                let found = tx.resolve("supersedes", &Ref::Seq(n));
+                assert_eq!(found, Ok(entries[n as usize - 1].hash), "#{n}");
+            }
+            let prefix = entries[1234].hash.to_hex()[..12].to_owned();
+            assert_eq!(
+                tx.resolve("retract", &Ref::Hash(prefix)),
+                Ok(entries[1234].hash)
+            );
+            assert!(tx.resolve("retract", &Ref::Seq(3001)).is_err());
+            // Pushed by this append: learnt on the next load, after the log's own.
+            tx.loaded = false;
+            push_claims(tx, 2);
+            assert_eq!(
+                tx.resolve("supersedes", &Ref::Seq(3002)).map(|_| ()),
+                Ok(())
+            );
+            assert!(tx.resolve("supersedes", &Ref::Seq(3003)).is_err());
+            Ok::<_, LedgerError>(())
+        };
+        let (rehearsed, (), lines) = log.rehearse(own).expect("rehearsed");
+        assert_eq!(rehearsed.seq, head.seq + 2);
+        assert_eq!(lines.iter().filter(|b| **b == b'\n').count(), 2);
+        let (appended, ()) = log.append(own).expect("appended");
+        assert_eq!(appended.seq, head.seq + 2);
+        assert_eq!(log.verify().expect("read").expect("verified"), appended);
     }
 }
