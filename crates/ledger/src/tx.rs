@@ -104,7 +104,7 @@ pub struct Tx<'a> {
     io_error: Option<std::io::Error>,
     /// Hashes by sequence number, from 1; loaded on the first reference.
     order: Vec<EntryHash>,
-    status: HashMap<EntryHash, Status>,
+    status: Statuses,
     /// Subjects that have a claim or a definition, aliases, and sums: for checking new
     /// aliases and sums.
     subjects: Subjects,
@@ -139,7 +139,7 @@ impl<'a> Tx<'a> {
             buf: Vec::new(),
             io_error: None,
             order: Vec::new(),
-            status: HashMap::new(),
+            status: Statuses::default(),
             subjects: Subjects::default(),
             loaded: false,
             pushed: 0,
@@ -234,13 +234,13 @@ impl<'a> Tx<'a> {
         }
         // Every entry read back a checked piece at a time, each noted and let go.
         let mut order = Vec::new();
-        let mut status = HashMap::new();
+        let mut status = Statuses::default();
         let mut subjects = Subjects::default();
         let mut note_all = |piece: Vec<Entry>, order: &mut Vec<EntryHash>| {
             order.reserve(piece.len());
             for e in &piece {
                 order.push(e.hash);
-                note(&mut status, e.seq, e.hash, &e.event);
+                status.note(e.seq, e.hash, &e.event);
                 subjects.note(&e.event);
             }
         };
@@ -324,7 +324,7 @@ impl<'a> Tx<'a> {
     }
 
     fn check_target(&mut self, field: &str, hash: &EntryHash) -> Result<(), String> {
-        if !self.status.contains_key(hash) {
+        if !self.status.contains(hash) {
             self.load().map_err(|e| e.to_string())?;
         }
         target_ok(&self.status, field, hash)
@@ -356,7 +356,7 @@ impl<'a> Tx<'a> {
         if let Some(sorted) = &mut self.sorted {
             sorted.insert(hash.0);
         }
-        note(&mut self.status, seq, hash, event);
+        self.status.note(seq, hash, event);
         self.subjects.note(event);
         Ok((seq, hash))
     }
@@ -395,7 +395,7 @@ pub fn check_references(entries: &[Entry]) -> Result<(), (u64, String)> {
 /// of it (its number and whether it is a live claim or definition), never the entry.
 #[derive(Default)]
 pub struct References {
-    status: HashMap<EntryHash, Status>,
+    status: Statuses,
     subjects: Subjects,
 }
 
@@ -403,7 +403,7 @@ impl References {
     /// Room for `n` entries.
     pub fn with_capacity(n: usize) -> References {
         References {
-            status: HashMap::with_capacity(n),
+            status: Statuses::with_capacity(n),
             subjects: Subjects::default(),
         }
     }
@@ -433,7 +433,7 @@ impl References {
             Event::Define(_) | Event::Trust(_) => Ok(()),
         };
         checked.map_err(|m| (e.seq, m))?;
-        note(&mut self.status, e.seq, e.hash, &e.event);
+        self.status.note(e.seq, e.hash, &e.event);
         self.subjects.note(&e.event);
         Ok(())
     }
@@ -453,14 +453,9 @@ fn first_entry_only(seq: u64) -> Result<(), String> {
 
 /// Whether `hash` names a live claim that `field` (`retract` or `supersedes`) may point at;
 /// the message is for the user. One check for appends and for deep verification.
-fn target_ok(
-    status: &HashMap<EntryHash, Status>,
-    field: &str,
-    hash: &EntryHash,
-) -> Result<(), String> {
+fn target_ok(status: &Statuses, field: &str, hash: &EntryHash) -> Result<(), String> {
     let s = status
         .get(hash)
-        .copied()
         .ok_or_else(|| format!("no entry has the hash {hash}"))?;
     if s.is_definition && field == "retract" {
         if s.retracted {
@@ -512,29 +507,71 @@ fn prefix_bound(prefix: &str, fill: u8) -> [u8; 32] {
     out
 }
 
-fn note(status: &mut HashMap<EntryHash, Status>, seq: u64, hash: EntryHash, event: &Event) {
-    let is_claim = matches!(event, Event::Claim(_));
-    status.insert(
-        hash,
-        Status {
-            seq,
-            is_claim,
-            is_definition: matches!(event, Event::Define(_)),
-            ..Status::default()
-        },
-    );
-    match event {
-        Event::Retract { claim, .. } => {
-            if let Some(s) = status.get_mut(claim) {
-                s.retracted = true;
-            }
+/// What a later reference needs of every entry seen (see [`target_ok`]): its number, whether
+/// it is a claim or a definition, whether it was retracted, and what superseded it. About 40
+/// bytes an entry: its number by its hash, the three marks in the number's top bits; the
+/// rare supersessions beside.
+#[derive(Debug, Default)]
+struct Statuses {
+    noted: HashMap<EntryHash, u64>,
+    superseded_by: HashMap<EntryHash, u64>,
+}
+
+/// The marks kept in the top bits of an entry's number in [`Statuses`] (no log has 2^61
+/// entries).
+const CLAIM: u64 = 1 << 63;
+const DEFINITION: u64 = 1 << 62;
+const RETRACTED: u64 = 1 << 61;
+const SEQ: u64 = RETRACTED - 1;
+
+impl Statuses {
+    fn with_capacity(n: usize) -> Statuses {
+        Statuses {
+            noted: HashMap::with_capacity(n),
+            superseded_by: HashMap::new(),
         }
-        Event::Claim(c) => {
-            if let Some(s) = c.supersedes.as_ref().and_then(|t| status.get_mut(t)) {
-                s.superseded_by = Some(seq);
+    }
+
+    fn contains(&self, hash: &EntryHash) -> bool {
+        self.noted.contains_key(hash)
+    }
+
+    fn get(&self, hash: &EntryHash) -> Option<Status> {
+        let n = *self.noted.get(hash)?;
+        Some(Status {
+            seq: n & SEQ,
+            is_claim: n & CLAIM != 0,
+            is_definition: n & DEFINITION != 0,
+            retracted: n & RETRACTED != 0,
+            superseded_by: self.superseded_by.get(hash).copied(),
+        })
+    }
+
+    /// Notes entry `seq` (its `hash` and `event`), and what it does to the entry it names.
+    fn note(&mut self, seq: u64, hash: EntryHash, event: &Event) {
+        let kind = match event {
+            Event::Claim(_) => CLAIM,
+            Event::Define(_) => DEFINITION,
+            _ => 0,
+        };
+        self.noted.insert(hash, (seq & SEQ) | kind);
+        match event {
+            Event::Retract { claim, .. } => {
+                if let Some(n) = self.noted.get_mut(claim) {
+                    *n |= RETRACTED;
+                }
             }
+            Event::Claim(c) => {
+                if let Some(t) = c
+                    .supersedes
+                    .as_ref()
+                    .filter(|t| self.noted.contains_key(*t))
+                {
+                    self.superseded_by.insert(*t, seq);
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -794,5 +831,59 @@ mod tests {
         let (appended, ()) = log.append(own).expect("appended");
         assert_eq!(appended.seq, head.seq + 2);
         assert_eq!(log.verify().expect("read").expect("verified"), appended);
+    }
+
+    proptest::proptest! {
+        /// What a reference finds of each entry (its number, kind, retraction and what
+        /// superseded it) is what a map from every hash to its whole status finds, over any
+        /// mix of claims, definitions, retractions and supersessions, including those that
+        /// name nothing noted.
+        #[test]
+        fn statuses_find_what_a_map_of_whole_statuses_finds(
+            steps in proptest::collection::vec((0u8..4, 0usize..40), 1..120),
+        ) {
+            use reckon_claim::input::{Ref, parse_line};
+            let mut model: HashMap<EntryHash, Status> = HashMap::new();
+            let mut kept = Statuses::default();
+            let mut hashes: Vec<EntryHash> = Vec::new();
+            for (seq, (kind, target)) in (1u64..).zip(steps) {
+                let named = hashes.get(target).copied().unwrap_or(EntryHash([7; 32]));
+                let line = match kind {
+                    0 => r#"{"subject": "a/b", "value": "1", "said_on": "2025", "speaker": "X"}"#.to_owned(),
+                    1 => r#"{"subject": "a/b", "value": "2", "said_on": "2025", "speaker": "X", "supersedes": 1}"#.to_owned(),
+                    2 => r#"{"define": "a/b", "unit": "people"}"#.to_owned(),
+                    _ => r#"{"retract": 1, "reason": "wrong"}"#.to_owned(),
+                };
+                let event = parse_line(&line, &mut |_, _: &Ref| Ok(named)).expect("an event");
+                let hash = EntryHash(*blake3::hash(&seq.to_le_bytes()).as_bytes());
+                model.insert(hash, Status {
+                    seq,
+                    is_claim: matches!(event, Event::Claim(_)),
+                    is_definition: matches!(event, Event::Define(_)),
+                    ..Status::default()
+                });
+                match &event {
+                    Event::Retract { claim, .. } => {
+                        if let Some(s) = model.get_mut(claim) {
+                            s.retracted = true;
+                        }
+                    }
+                    Event::Claim(c) => {
+                        if let Some(s) = c.supersedes.as_ref().and_then(|t| model.get_mut(t)) {
+                            s.superseded_by = Some(seq);
+                        }
+                    }
+                    _ => {}
+                }
+                kept.note(seq, hash, &event);
+                hashes.push(hash);
+            }
+            for h in hashes.iter().chain([&EntryHash([7; 32])]) {
+                let (a, b) = (kept.get(h), model.get(h).copied());
+                proptest::prop_assert_eq!(a.map(|s| (s.seq, s.is_claim, s.is_definition, s.retracted, s.superseded_by)),
+                    b.map(|s| (s.seq, s.is_claim, s.is_definition, s.retracted, s.superseded_by)));
+                proptest::prop_assert_eq!(kept.contains(h), model.contains_key(h));
+            }
+        }
     }
 }
