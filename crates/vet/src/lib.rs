@@ -399,16 +399,28 @@ impl Vet {
         }
     }
 
-    /// Learns what the log in `snap` holds, from one checked pass on all cores.
+    /// Learns what the log in `snap` holds, from one checked pass on all cores: each piece of
+    /// entries noted as soon as it is checked, so that what vetting needs of every entry is
+    /// never held as well as what it keeps (importing into a log of 10M claims took 5.2 GB
+    /// when it was).
     pub fn learn(
         options: Options,
         snap: &Snapshot<'_>,
     ) -> Result<(Vet, reckon_ledger::Head), reckon_ledger::LedgerError> {
-        let (head, seen) = snap.project(&|e, _| (e.seq, e.hash, Seen::of(&e.event)))?;
         let mut vet = Vet::new(options);
-        for (seq, hash, s) in seen {
-            vet.note(seq, hash, s);
-        }
+        let head =
+            snap.project_each(&|e, _| (e.seq, e.hash, Seen::of(&e.event)), &mut |piece| {
+                for (seq, hash, s) in piece {
+                    vet.note(seq, hash, s);
+                }
+                std::ops::ControlFlow::Continue(())
+            })?;
+        // The pass is never stopped here: it read the whole log.
+        let head = head.ok_or_else(|| reckon_ledger::LedgerError::Io {
+            path: snap.log().entries_path(),
+            op: "read",
+            source: std::io::Error::other("the pass stopped before the end of the log"),
+        })?;
         Ok((vet, head))
     }
 
