@@ -457,10 +457,33 @@ impl Index {
     pub fn build_fast(snap: &Snapshot<'_>, records: Option<Records>) -> Option<Index> {
         let stamp = snap.stamp().ok()?;
         // The snapshot's one checked pass (shape, hash and link of every line, and the head
-        // file, on all cores) hands each line to `classify`.
-        let (head, lines) = snap.visit(&classify).ok()?;
-        let lines: Vec<Line> = lines.into_iter().collect::<Option<_>>()?;
-        Layout::of(head, lines).finish(snap, stamp, records)
+        // file, on all cores) hands each line to `classify`, and each checked piece of them
+        // is laid out as it comes: what is kept of a line is its subject's number, its span
+        // and, for a claim, its hash, never the line.
+        let mut layout = Lines::default();
+        let mut hashes = Vec::new();
+        let mut unread = false;
+        let head = snap
+            .visit_each(&classify, &mut |piece| {
+                for line in piece {
+                    let Some(l) = line else {
+                        unread = true;
+                        return std::ops::ControlFlow::Break(());
+                    };
+                    if let Kind::Claim(..) = l.kind {
+                        hashes.push(l.hash);
+                    }
+                    layout.add(l);
+                }
+                std::ops::ControlFlow::Continue(())
+            })
+            .ok()??;
+        if unread {
+            return None;
+        }
+        layout
+            .layout(head, |i| hashes.get(i).copied())
+            .finish(snap, stamp, records)
     }
 
     /// Reads a header (its checksum already checked) and pairs it with its span area.
@@ -1001,20 +1024,6 @@ pub struct Layout {
     others: Vec<Span>,
     subjects: Vec<(String, usize, usize)>,
     all: Vec<Span>,
-}
-
-impl Layout {
-    fn of<'a>(head: Head, lines: impl IntoIterator<Item = Line<'a>>) -> Layout {
-        let mut layout = Lines::default();
-        let mut hashes = Vec::new();
-        for l in lines {
-            if let Kind::Claim(..) = l.kind {
-                hashes.push(l.hash);
-            }
-            layout.add(l);
-        }
-        layout.layout(head, |i| hashes.get(i).copied())
-    }
 }
 
 /// A [`Layout`] being made an entry at a time, in log order: for a pass that folds the

@@ -255,6 +255,18 @@ impl Snapshot<'_> {
         self.visited(scanned)
     }
 
+    /// [`Snapshot::visit`] that hands each piece of what `visit` returned to `sink` as soon as
+    /// its lines are checked, in log order, and keeps none (see [`Snapshot::project_each`]):
+    /// for a reader that builds something of every line without holding them all. `sink` may
+    /// stop the pass (`Break`); then `None` is returned.
+    pub fn visit_each<V: Send>(
+        &self,
+        visit: &Visitor<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>) -> std::ops::ControlFlow<()>,
+    ) -> Result<Option<Head>, LedgerError> {
+        self.each(crate::scan::Visit::Lines(visit), sink)
+    }
+
     /// [`Snapshot::visit`] of only the lines after the entry `head` names, whose line ends
     /// just before `offset`: that line is read and checked (shape and hash, and that it is
     /// the entry `head` names), the lines after it are checked as a whole pass checks them
