@@ -19,13 +19,16 @@ fn made_of_snapshot(snap: &Snapshot<'_>) -> Result<MadeFrom, WebError> {
     ))
 }
 
-/// The subjects page, from a lean fold of the whole log (no claim's words are shown on it).
+/// The subjects page, from a lean fold of the whole log (no claim's words are shown on it),
+/// as `reckon reconcile` makes its table: from the saved folded snapshot when it matches the
+/// log, and with every origin's record from the saved index when it holds them.
 pub(crate) fn subjects_page(snap: &Snapshot<'_>) -> Result<String, WebError> {
-    use reckon_reconcile::state::{Lean, Names};
-    let names = Names::default();
-    let (_, lean) = snap.project_brief(&|b, _| Lean::brief(b, &names))?;
-    let state = State::fold_lean(lean, None, None);
-    let r = reconcile(&state, None, &Options::default());
+    let (state, records) = reckon_query::whole_state(snap)?;
+    let opts = Options {
+        records,
+        ..Options::default()
+    };
+    let r = reconcile(&state, None, &opts);
     let made = made_of(state.position, state.head.map(|h| h.to_hex()));
     Ok(pages::subjects(&r, &made))
 }

@@ -1115,6 +1115,26 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
     Ok(answer)
 }
 
+/// The whole log as it is, folded lean (from the saved folded snapshot when it matches the
+/// log), with every origin's record from the saved index when it holds them or can learn them
+/// for this very log (the records a reconciliation of the whole log learns: its answer is the
+/// same without fitting again; `None` when it must fit them itself): for a page of every
+/// subject, which shows no claim's words.
+pub fn whole_state(
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<
+    (
+        State<'static>,
+        Option<std::sync::Arc<reckon_reconcile::Records>>,
+    ),
+    reckon_ledger::LedgerError,
+> {
+    let index = reckon_index::Index::open(snap).ok();
+    let (_, state, head) = whole_lean(snap, None, None, None)?;
+    let records = index_records(index, snap, &state, head).map(|(r, _)| r);
+    Ok((state, records))
+}
+
 /// Every origin's record for a question about every subject of the log as it is, through
 /// `index` (opened before the fold, only for a question with no `at`, `known` or `valid`):
 /// taken from it when it holds them; else, when it was made for this very log (`head`),
