@@ -52,8 +52,8 @@
 //! then the span area: every subject's (u64 offset, u32 length) spans, 12 bytes each, checked
 //! in blocks of 65,532 bytes (5,461 spans), each against its blake3 in the header. A question
 //! reads the header, binary-searches the blocks' first names, and reads and checks only the
-//! directory blocks and span blocks of the subjects it names: opening an index costs the same
-//! for ten subjects and for ten million.
+//! directory blocks and span blocks of the subjects it names (the header of an index of 1M
+//! subjects and 10M claims is under 100 KB).
 
 pub mod appends;
 pub mod folded;
@@ -79,7 +79,7 @@ type Span = (u64, u32);
 
 /// A loaded index: its header only. The subjects are read from the directory, and their
 /// spans from the span area, a checked block at a time, only when a question names them: so
-/// opening it costs the same for a log of ten subjects and of ten million.
+/// opening it reads under 100 KB for a log of a million subjects and ten million claims.
 #[derive(Debug, PartialEq)]
 pub struct Index {
     stamp: Stamp,
