@@ -305,6 +305,63 @@ fn split(n: u64) -> u64 {
     1 << (63 - (n - 1).leading_zeros())
 }
 
+/// The tree head of leaves given one at a time, in order, in memory of one hash a level: the
+/// roots of the complete subtrees so far, largest first (each leaf joins the last subtree of
+/// its size, and so on up), folded from the right at the end as RFC 6962's recursion splits
+/// a tree (the left part the largest power of two). For a checkpoint of a log too large to
+/// hold its tree; the same root as [`Tree::root`] of the same leaves.
+#[derive(Clone, Debug)]
+pub struct Frontier {
+    algorithm: Algorithm,
+    /// (leaves under it, its root) of each complete subtree, largest first.
+    roots: Vec<(u64, Hash)>,
+    size: u64,
+}
+
+impl Frontier {
+    /// No leaves yet.
+    pub fn new(algorithm: Algorithm) -> Frontier {
+        Frontier {
+            algorithm,
+            roots: Vec::new(),
+            size: 0,
+        }
+    }
+
+    /// Adds the next leaf hash.
+    pub fn push(&mut self, leaf: Hash) {
+        let mut node = (1u64, leaf);
+        while let Some(&(n, left)) = self.roots.last() {
+            if n != node.0 {
+                break;
+            }
+            self.roots.pop();
+            node = (n * 2, self.algorithm.node_hash(&left, &node.1));
+        }
+        self.roots.push(node);
+        self.size += 1;
+    }
+
+    /// How many leaves it has.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The tree head of the leaves so far; for none, the hash of nothing.
+    pub fn root(&self) -> Hash {
+        let mut rest = self.roots.iter().rev();
+        let Some(&(_, last)) = rest.next() else {
+            return match self.algorithm {
+                Algorithm::Blake3 => Blake3::hash(&[]),
+                Algorithm::Sha256 => Sha256::hash(&[]),
+            };
+        };
+        rest.fold(last, |right, (_, left)| {
+            self.algorithm.node_hash(left, &right)
+        })
+    }
+}
+
 /// A tree over leaf hashes. Its levels are computed once, bottom-up (pairs hashed, an odd last
 /// node carried up as it is, which gives exactly RFC 6962's split at the largest power of two),
 /// so that every subtree root a proof needs is a lookup.

@@ -105,3 +105,24 @@ proptest! {
         }
     }
 }
+
+/// The tree head of leaves given one at a time is the whole tree's (which `rfc6962.rs` holds
+/// to the RFC's vectors), at every size from none to 600 (every shape of frontier up to ten
+/// levels), with either hash.
+#[test]
+fn a_frontier_gives_the_whole_trees_head_at_every_size() {
+    use reckon_merkle::{Algorithm, Frontier};
+    for alg in [Algorithm::Blake3, Algorithm::Sha256] {
+        let leaves: Vec<Hash> = (0..600u64)
+            .map(|i| alg.leaf_hash(&i.to_le_bytes()))
+            .collect();
+        let mut f = Frontier::new(alg);
+        assert_eq!(f.root(), alg.tree(Vec::new()).root(), "{alg:?}: no leaves");
+        for (n, leaf) in leaves.iter().enumerate() {
+            f.push(*leaf);
+            assert_eq!(f.size(), n as u64 + 1);
+            let whole = alg.tree(leaves[..=n].to_vec());
+            assert_eq!(f.root(), whole.root(), "{alg:?}: {} leaves", n + 1);
+        }
+    }
+}
