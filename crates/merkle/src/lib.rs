@@ -305,6 +305,47 @@ fn split(n: u64) -> u64 {
     1 << (63 - (n - 1).leading_zeros())
 }
 
+/// The ranges of leaves whose tree heads make the inclusion proof of leaf `m` in a tree of
+/// `n` leaves (RFC 6962 PATH), in the proof's order (the sibling nearest the leaf first):
+/// with [`root_of`] over each, the proof [`Tree::inclusion_proof`] gives, without the tree.
+/// Empty when `n` is 1; `None` when `m` is not a leaf of it.
+pub fn inclusion_ranges(m: u64, n: u64) -> Option<Vec<(u64, u64)>> {
+    if m >= n {
+        return None;
+    }
+    let mut out = Vec::new();
+    let (mut lo, mut hi) = (0u64, n);
+    while hi - lo > 1 {
+        let k = split(hi - lo);
+        if m < lo + k {
+            out.push((lo + k, hi));
+            hi = lo + k;
+        } else {
+            out.push((lo, lo + k));
+            lo += k;
+        }
+    }
+    out.reverse();
+    Some(out)
+}
+
+/// The tree head of `leaves` (leaf hashes, in order), by RFC 6962's recursion, its two halves
+/// made on all cores once large: the same root as [`Tree::root`], holding one hash a level
+/// of each half in progress instead of the tree.
+pub fn root_of(algorithm: Algorithm, leaves: &[Hash]) -> Hash {
+    if leaves.len() <= 1 << 14 {
+        let mut f = Frontier::new(algorithm);
+        for l in leaves {
+            f.push(*l);
+        }
+        return f.root();
+    }
+    let k = split(leaves.len() as u64) as usize;
+    let (left, right) = leaves.split_at(k);
+    let (l, r) = rayon::join(|| root_of(algorithm, left), || root_of(algorithm, right));
+    algorithm.node_hash(&l, &r)
+}
+
 /// The tree head of leaves given one at a time, in order, in memory of one hash a level: the
 /// roots of the complete subtrees so far, largest first (each leaf joins the last subtree of
 /// its size, and so on up), folded from the right at the end as RFC 6962's recursion splits

@@ -126,3 +126,33 @@ fn a_frontier_gives_the_whole_trees_head_at_every_size() {
         }
     }
 }
+
+/// Each proof made from the tree heads of [`inclusion_ranges`] is the tree's own inclusion
+/// proof, for every leaf of every tree up to 200 leaves; [`root_of`] is the tree's head at
+/// every size, and past the size where it splits the work (2^14 leaves, and an odd size
+/// beyond two splits).
+#[test]
+fn inclusion_ranges_and_root_of_make_the_trees_own_proofs_and_head() {
+    use reckon_merkle::{Algorithm, inclusion_ranges, root_of};
+    let alg = Algorithm::Blake3;
+    let leaves: Vec<Hash> = (0..200u64)
+        .map(|i| alg.leaf_hash(&i.to_le_bytes()))
+        .collect();
+    for n in 1..=200usize {
+        let t = alg.tree(leaves[..n].to_vec());
+        assert_eq!(root_of(alg, &leaves[..n]), t.root(), "{n} leaves");
+        for m in 0..n as u64 {
+            let ranges = inclusion_ranges(m, n as u64).unwrap();
+            let proof: Vec<Hash> = ranges
+                .iter()
+                .map(|&(lo, hi)| root_of(alg, &leaves[lo as usize..hi as usize]))
+                .collect();
+            assert_eq!(proof, t.inclusion_proof(m).unwrap(), "leaf {m} of {n}");
+        }
+        assert!(inclusion_ranges(n as u64, n as u64).is_none());
+    }
+    let many: Vec<Hash> = (0..(1u64 << 16) + 12_345)
+        .map(|i| alg.leaf_hash(&i.to_le_bytes()))
+        .collect();
+    assert_eq!(root_of(alg, &many), alg.tree(many.clone()).root());
+}
