@@ -329,6 +329,37 @@ pub fn inclusion_ranges(m: u64, n: u64) -> Option<Vec<(u64, u64)>> {
     Some(out)
 }
 
+/// The ranges of leaves whose tree heads make the proof that the first `first` leaves of a
+/// tree of `second` are a prefix of it (RFC 6962 PROOF), in the proof's order: with
+/// [`root_of`] over each, what [`Tree::consistency_proof`] gives, without the tree. Empty when
+/// `first` is 0 or `second`; `None` when `first` is larger than `second`.
+pub fn consistency_ranges(first: u64, second: u64) -> Option<Vec<(u64, u64)>> {
+    fn sub(m: u64, lo: u64, n: u64, whole: bool, out: &mut Vec<(u64, u64)>) {
+        if m == n {
+            if !whole {
+                out.push((lo, lo + n));
+            }
+            return;
+        }
+        let k = split(n);
+        if m <= k {
+            sub(m, lo, k, whole, out);
+            out.push((lo + k, lo + n));
+        } else {
+            sub(m - k, lo + k, n - k, false, out);
+            out.push((lo, lo + k));
+        }
+    }
+    if first > second {
+        return None;
+    }
+    let mut out = Vec::new();
+    if first > 0 && first < second {
+        sub(first, 0, second, true, &mut out);
+    }
+    Some(out)
+}
+
 /// The tree head of `leaves` (leaf hashes, in order), by RFC 6962's recursion, its two halves
 /// made on all cores once large: the same root as [`Tree::root`], holding one hash a level
 /// of each half in progress instead of the tree.

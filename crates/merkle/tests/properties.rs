@@ -156,3 +156,30 @@ fn inclusion_ranges_and_root_of_make_the_trees_own_proofs_and_head() {
         .collect();
     assert_eq!(root_of(alg, &many), alg.tree(many.clone()).root());
 }
+
+/// Each consistency proof made from the tree heads of [`consistency_ranges`] is the tree's
+/// own, for every pair of sizes up to 130 leaves; a first size past the second has none.
+#[test]
+fn consistency_ranges_make_the_trees_own_proofs() {
+    use reckon_merkle::{Algorithm, consistency_ranges, root_of};
+    let alg = Algorithm::Blake3;
+    let leaves: Vec<Hash> = (0..130u64)
+        .map(|i| alg.leaf_hash(&i.to_le_bytes()))
+        .collect();
+    for second in 0..=130usize {
+        let t = alg.tree(leaves[..second].to_vec());
+        for first in 0..=second as u64 {
+            let proof: Vec<Hash> = consistency_ranges(first, second as u64)
+                .unwrap()
+                .iter()
+                .map(|&(lo, hi)| root_of(alg, &leaves[lo as usize..hi as usize]))
+                .collect();
+            assert_eq!(
+                proof,
+                t.consistency_proof(first).unwrap(),
+                "{first} of {second}"
+            );
+        }
+        assert!(consistency_ranges(second as u64 + 1, second as u64).is_none());
+    }
+}
