@@ -186,7 +186,15 @@ impl Snapshot<'_> {
         references: bool,
         documents: Option<&std::path::Path>,
     ) -> Result<(Result<Head, Problem>, Option<crate::DocumentReport>), LedgerError> {
-        let mut refs = crate::References::default();
+        // Room for every entry at once, so that the map is never copied as it grows (the old
+        // and new tables held together); as many as the head says, but never more than the
+        // file could hold (every line is over 100 bytes): a forged head allocates nothing.
+        let room = self.committed().map_or(0, |h| h.seq.min(self.len / 100));
+        let mut refs = crate::References::with_capacity(if references {
+            usize::try_from(room).unwrap_or(0)
+        } else {
+            0
+        });
         let mut broken: Option<(u64, String)> = None;
         let mut quotes = documents.map(crate::Quotes::new);
         let passed = self.project_each(&|e, _| e, &mut |piece: Vec<Entry>| {
