@@ -197,7 +197,7 @@ impl Snapshot<'_> {
         });
         let mut broken: Option<(u64, String)> = None;
         let mut quotes = documents.map(crate::Quotes::new);
-        let passed = self.project_each(&|e, _| e, &mut |piece: Vec<Entry>| {
+        let passed = self.project_all(&|e, _| e, &mut |piece: Vec<Entry>| {
             for e in &piece {
                 if references && broken.is_none() {
                     broken = refs.check(e).err();
@@ -206,18 +206,11 @@ impl Snapshot<'_> {
                     q.check(e);
                 }
             }
-            std::ops::ControlFlow::Continue(())
         });
         let head = match passed {
-            Ok(Some(head)) => head,
+            Ok(head) => head,
             Err(LedgerError::Damaged { problem, .. }) => return Ok((Err(problem), None)),
             Err(e) => return Err(e),
-            // The sink never stops the pass; were it stopped, the log was not read to its end.
-            Ok(None) => {
-                return Err(io(&self.log.entries_path(), "read")(std::io::Error::other(
-                    "the pass stopped before the end of the log",
-                )));
-            }
         };
         Ok(match broken {
             Some((line, message)) => (Err(Problem::BadReference { line, message }), None),
@@ -384,11 +377,40 @@ impl Snapshot<'_> {
         project: &BriefProjector<'_, V>,
         sink: &mut dyn FnMut(Vec<V>),
     ) -> Result<Head, LedgerError> {
+        self.each_whole(crate::scan::Visit::Briefs(project), sink)
+    }
+
+    /// [`Snapshot::project_each`] for a reader that takes every piece (it never stops the
+    /// pass): the head, once the whole log passed.
+    pub fn project_all<V: Send>(
+        &self,
+        project: &Projector<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>),
+    ) -> Result<Head, LedgerError> {
+        self.each_whole(crate::scan::Visit::Entries(project), sink)
+    }
+
+    /// [`Snapshot::visit_each`] for a reader that takes every piece (it never stops the
+    /// pass): the head, once the whole log passed.
+    pub fn visit_all<V: Send>(
+        &self,
+        visit: &Visitor<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>),
+    ) -> Result<Head, LedgerError> {
+        self.each_whole(crate::scan::Visit::Lines(visit), sink)
+    }
+
+    /// The pass of the readers that take every piece.
+    fn each_whole<V: Send>(
+        &self,
+        visit: crate::scan::Visit<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>),
+    ) -> Result<Head, LedgerError> {
         let mut all = |piece| {
             sink(piece);
             std::ops::ControlFlow::Continue(())
         };
-        let head = self.each(crate::scan::Visit::Briefs(project), &mut all)?;
+        let head = self.each(visit, &mut all)?;
         // `all` never stops the pass; were it stopped, the log was not read to its end.
         head.ok_or_else(|| {
             io(&self.log.entries_path(), "read")(std::io::Error::other(

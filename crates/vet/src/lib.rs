@@ -408,18 +408,10 @@ impl Vet {
         snap: &Snapshot<'_>,
     ) -> Result<(Vet, reckon_ledger::Head), reckon_ledger::LedgerError> {
         let mut vet = Vet::new(options);
-        let head =
-            snap.project_each(&|e, _| (e.seq, e.hash, Seen::of(&e.event)), &mut |piece| {
-                for (seq, hash, s) in piece {
-                    vet.note(seq, hash, s);
-                }
-                std::ops::ControlFlow::Continue(())
-            })?;
-        // The pass is never stopped here: it read the whole log.
-        let head = head.ok_or_else(|| reckon_ledger::LedgerError::Io {
-            path: snap.log().entries_path(),
-            op: "read",
-            source: std::io::Error::other("the pass stopped before the end of the log"),
+        let head = snap.project_all(&|e, _| (e.seq, e.hash, Seen::of(&e.event)), &mut |piece| {
+            for (seq, hash, s) in piece {
+                vet.note(seq, hash, s);
+            }
         })?;
         Ok((vet, head))
     }
