@@ -3,7 +3,7 @@
 use crate::error::{LedgerError, Problem, io};
 use crate::format::{self, Entry, GENESIS};
 use crate::fsx::{self, LockFailure, LockWait};
-use crate::scan::{Scan, scan};
+use crate::scan::Scan;
 use crate::snapshot::Snapshot;
 use crate::tx::Tx;
 use reckon_claim::{EntryHash, Timestamp};
@@ -379,13 +379,71 @@ impl Log {
         fsx::write_atomically(&self.head_path(), head.text().as_bytes()).map_err(LedgerError::from)
     }
 
-    fn read_all(&self, mut f: &File) -> Result<Vec<u8>, LedgerError> {
+    /// Bytes `from..to` of the entries file (a tail an interrupted append left, which is
+    /// never more than one append wrote).
+    fn read_range(&self, mut f: &File, from: u64, to: u64) -> Result<Vec<u8>, LedgerError> {
+        let path = self.entries_path();
+        f.seek(SeekFrom::Start(from)).map_err(io(&path, "seek"))?;
         let mut bytes = Vec::new();
-        f.seek(SeekFrom::Start(0))
-            .map_err(io(&self.entries_path(), "seek"))?;
-        f.read_to_end(&mut bytes)
-            .map_err(io(&self.entries_path(), "read"))?;
+        f.take(to.saturating_sub(from))
+            .read_to_end(&mut bytes)
+            .map_err(io(&path, "read"))?;
         Ok(bytes)
+    }
+
+    /// Checks every line of the entries file's first `upto` bytes a piece at a time (never
+    /// holding them), as `verify` does; with the end (just past its newline) and hash of
+    /// line `at` when there is such a line.
+    #[allow(clippy::type_complexity)] // the scan and the line's place, or the problem
+    fn scan_upto(
+        &self,
+        mut f: &File,
+        upto: u64,
+        at: Option<u64>,
+    ) -> Result<Result<(Scan, Option<(u64, EntryHash)>), Problem>, LedgerError> {
+        let path = self.entries_path();
+        f.seek(SeekFrom::Start(0)).map_err(io(&path, "seek"))?;
+        let mark = |h: &format::Header<'_>, _: &[u8], (offset, len): (u64, u32)| {
+            (Some(h.seq) == at).then(|| (offset + u64::from(len) + 1, h.hash))
+        };
+        let mut found = None;
+        let mut sink = |piece: Vec<Option<(u64, EntryHash)>>| {
+            if let Some(place) = piece.into_iter().flatten().next() {
+                found = Some(place);
+            }
+            std::ops::ControlFlow::Continue(())
+        };
+        let scanned =
+            crate::scan::scan_each(f.take(upto), crate::scan::Visit::Lines(&mark), &mut sink)
+                .map_err(io(&path, "read"))?;
+        Ok(match scanned {
+            // A pass that is never stopped ends with its scan.
+            Ok(Some(s)) => Ok((s, found)),
+            Ok(None) => Err(Problem::HeadUnreadable(
+                "the check of the log stopped".into(),
+            )),
+            Err(p) => Err(p),
+        })
+    }
+
+    /// Where the complete lines of the file's first `len` bytes end: just past the last
+    /// newline, or 0 when there is none. Reads backwards a piece at a time.
+    fn complete_end(&self, mut f: &File, len: u64) -> Result<u64, LedgerError> {
+        const STEP: u64 = 64 * 1024;
+        let path = self.entries_path();
+        let mut upto = len;
+        let mut piece = Vec::new();
+        while upto > 0 {
+            let start = upto.saturating_sub(STEP);
+            piece.resize(usize::try_from(upto - start).unwrap_or(0), 0);
+            f.seek(SeekFrom::Start(start)).map_err(io(&path, "seek"))?;
+            f.read_exact(&mut piece).map_err(io(&path, "read"))?;
+            if let Some(p) = memchr::memrchr(b'\n', &piece) {
+                return Ok(start + p as u64 + 1);
+            }
+            upto = start;
+        }
+        Ok(0)
     }
 
     /// Compares a clean scan's end with the head file.
@@ -450,10 +508,10 @@ impl Log {
         if !matches!(p, Problem::TornTail { .. } | Problem::HeadBehind { .. }) {
             return p;
         }
-        let Ok(bytes) = self.read_all(f) else {
+        let Ok(plan) = self.plan(f, false) else {
             return p;
         };
-        match (self.plan(&bytes, false), &p) {
+        match (plan, &p) {
             (Err(Problem::Truncated { .. }), Problem::TornTail { line, bytes }) => {
                 Problem::TornCommitted {
                     line: *line,
@@ -516,8 +574,7 @@ impl Log {
         }
         let Some(last) = last_line(f, len).map_err(io(&path, "read"))? else {
             // A torn tail: let a full scan say exactly where.
-            let bytes = self.read_all(f)?;
-            return Err(match scan(&bytes, false) {
+            return Err(match self.scan_upto(f, len, None)?.map(|(s, _)| s) {
                 Err(p) => damaged(self.refine(f, p)),
                 Ok(_) => damaged(Problem::HeadUnreadable(
                     "the log does not end with a newline".into(),
@@ -527,8 +584,7 @@ impl Log {
         let h = match format::decode_header(&last) {
             Ok(h) => h,
             Err(problem) => {
-                let bytes = self.read_all(f)?;
-                return Err(match scan(&bytes, false) {
+                return Err(match self.scan_upto(f, len, None)?.map(|(s, _)| s) {
                     Err(p) => damaged(p),
                     Ok(s) => damaged(Problem::Line {
                         line: s.entries,
@@ -711,43 +767,57 @@ impl Log {
     /// Works out what `repair` would do, without changing anything.
     pub fn plan_repair(&self, commit_tail: bool) -> Result<Result<Repair, Problem>, LedgerError> {
         let f = self.open(false)?;
-        let bytes = self.read_all(&f)?;
-        Ok(self.plan(&bytes, commit_tail))
+        self.plan(&f, commit_tail)
     }
 
     /// Works out one repair step. `commit_tail` asks for complete lines after the head to be
-    /// committed (the head moved to the end of the intact chain) instead of removed.
-    fn plan(&self, bytes: &[u8], commit_tail: bool) -> Result<Repair, Problem> {
-        let complete = memchr::memrchr(b'\n', bytes).map_or(0, |p| p + 1);
-        let torn = &bytes[complete..];
+    /// committed (the head moved to the end of the intact chain) instead of removed. The
+    /// complete lines are checked a piece at a time as `verify` checks them; only what
+    /// follows the committed lines (what one append left) is read into memory.
+    fn plan(&self, f: &File, commit_tail: bool) -> Result<Result<Repair, Problem>, LedgerError> {
+        let len = f
+            .metadata()
+            .map_err(io(&self.entries_path(), "read the status of"))?
+            .len();
+        let complete = self.complete_end(f, len)?;
+        // The head file is read first (a pass over the lines learns where its line ends), but
+        // what is wrong with it is said only after what is wrong with the lines, as before.
+        let head = match self.read_head() {
+            Ok(h) => Ok(h),
+            Err(Problem::HeadUnreadable(_)) => Ok(None),
+            Err(p) => Err(p),
+        };
+        let at = head.as_ref().ok().copied().flatten().map(|h| h.seq);
         // Every complete line must be sound; only what follows may be an interrupted append.
-        let s = scan(&bytes[..complete], false)?;
+        let (s, line) = match self.scan_upto(f, complete, at)? {
+            Ok(scanned) => scanned,
+            Err(p) => return Ok(Err(p)),
+        };
+        let torn = self.read_range(f, complete, len)?;
         let next = s.entries.saturating_add(1);
-        if !torn.is_empty() && !format::could_start_entry(torn, next) {
-            return Err(Problem::ForeignTail {
+        if !torn.is_empty() && !format::could_start_entry(&torn, next) {
+            return Ok(Err(Problem::ForeignTail {
                 line: next,
                 bytes: torn.len() as u64,
-                keep: complete as u64,
-            });
+                keep: complete,
+            }));
         }
-        let remove_torn = || Repair::RemoveTail {
-            line: next,
-            bytes: torn.to_vec(),
-        };
         let chain_end = Head {
             seq: s.entries,
             hash: s.head,
         };
-        let head = match self.read_head() {
+        let head = match head {
             Ok(h) => h,
-            Err(Problem::HeadUnreadable(_)) => None,
-            Err(p) => return Err(p),
+            Err(p) => return Ok(Err(p)),
         };
         let Some(head) = head else {
             // With no readable head file nothing says which lines were committed, so every
             // complete line of the intact chain is kept: only an incomplete last line goes.
-            return Ok(if !torn.is_empty() {
-                remove_torn()
+            return Ok(Ok(if !torn.is_empty() {
+                Repair::RemoveTail {
+                    line: next,
+                    bytes: torn,
+                }
             } else if s.entries > 0 {
                 Repair::AdvanceHead {
                     from: None,
@@ -755,49 +825,56 @@ impl Log {
                 }
             } else {
                 self.clean_or_temporaries()
-            });
+            }));
         };
         if head.seq > s.entries {
-            return Err(Problem::Truncated {
+            return Ok(Err(Problem::Truncated {
                 head_seq: head.seq,
                 entries: s.entries,
-            });
+            }));
         }
         // The committed part ends after line `head.seq`; it must end where the head says.
-        let keep = line_end(bytes, head.seq);
-        let committed = scan(&bytes[..keep], false)?;
-        if committed.head != head.hash {
-            return Err(Problem::HeadHashMismatch {
+        let (keep, hash) = match line {
+            Some(place) => place,
+            None => (0, GENESIS),
+        };
+        if hash != head.hash {
+            return Ok(Err(Problem::HeadHashMismatch {
                 seq: head.seq,
                 head: head.hash,
-                entry: committed.head,
-            });
+                entry: hash,
+            }));
         }
-        if keep == bytes.len() {
-            return Ok(self.clean_or_temporaries());
+        if keep == len {
+            return Ok(Ok(self.clean_or_temporaries()));
         }
         if commit_tail {
-            return Ok(if !torn.is_empty() {
-                remove_torn()
+            return Ok(Ok(if !torn.is_empty() {
+                Repair::RemoveTail {
+                    line: next,
+                    bytes: torn,
+                }
             } else {
                 Repair::AdvanceHead {
                     from: Some(head),
                     to: chain_end,
                 }
-            });
+            }));
         }
         // Complete lines after the head are what an append left when it was stopped between
         // writing them and moving the head; one append stamps all its entries with one time.
-        if keep < complete && !format::one_recording_time(&bytes[keep..complete]) {
-            return Err(Problem::HeadMovedBack {
+        let mut after = self.read_range(f, keep, complete)?;
+        if !format::one_recording_time(&after) {
+            return Ok(Err(Problem::HeadMovedBack {
                 head_seq: head.seq,
                 entries: s.entries,
-            });
+            }));
         }
-        Ok(Repair::RemoveTail {
+        after.extend_from_slice(&torn);
+        Ok(Ok(Repair::RemoveTail {
             line: head.seq + 1,
-            bytes: bytes[keep..].to_vec(),
-        })
+            bytes: after,
+        }))
     }
 
     /// Carries out one repair step under the append lock and returns what it did. Repairs
@@ -805,16 +882,17 @@ impl Log {
     /// problem is returned untouched.
     pub fn repair(&self, commit_tail: bool) -> Result<Result<Repair, Problem>, LedgerError> {
         let f = self.open(true)?;
-        let bytes = self.read_all(&f)?;
-        let plan = match self.plan(&bytes, commit_tail) {
+        let plan = match self.plan(&f, commit_tail)? {
             Ok(p) => p,
             Err(p) => return Ok(Err(p)),
         };
         match &plan {
             Repair::Clean => {}
             Repair::RemoveTail { bytes: torn, .. } => {
-                let keep = (bytes.len() - torn.len()) as u64;
                 let path = self.entries_path();
+                // The lock keeps every writer out: the file is as long as the plan saw it.
+                let len = f.metadata().map_err(io(&path, "read the status of"))?.len();
+                let keep = len.saturating_sub(torn.len() as u64);
                 f.set_len(keep).map_err(io(&path, "truncate"))?;
                 f.sync_all().map_err(io(&path, "sync"))?;
             }
@@ -897,16 +975,6 @@ pub(crate) fn line_before(
         }
         upto = start;
     }
-}
-
-/// The byte offset just after line `n` (0 for `n = 0`; the length when there are fewer lines).
-fn line_end(bytes: &[u8], n: u64) -> usize {
-    if n == 0 {
-        return 0;
-    }
-    memchr::memchr_iter(b'\n', bytes)
-        .nth(usize::try_from(n - 1).unwrap_or(usize::MAX))
-        .map_or(bytes.len(), |p| p + 1)
 }
 
 #[cfg(test)]
@@ -1026,6 +1094,72 @@ mod tests {
             let snap = log.snapshot().expect("snapshot");
             let got = snap.visit_after(first, start, &|_: &crate::Header<'_>, _: &[u8], _| ());
             assert_eq!(got.is_err(), refused, "byte {at}");
+        }
+        let _ = fs::remove_dir_all(log.dir());
+    }
+
+    /// What an interrupted append left is found from the end of the file, however long its
+    /// last line, and is all that is read into memory: complete uncommitted lines and a cut
+    /// line are removed together (or, with `commit_tail`, only the cut line), a cut line
+    /// longer than the pieces the end is read in is removed whole, and the log is as it was
+    /// committed afterwards.
+    #[test]
+    fn repair_finds_what_an_interrupted_append_left_from_the_end_of_the_file() {
+        let log = scratch("tail");
+        log.init().expect("init");
+        let claim = |n: usize, quote: usize| {
+            reckon_claim::parse_line(
+                &format!(
+                    r#"{{"subject":"a/b","value":"{n}","said_on":"2025","speaker":"X","quote":"{}"}}"#,
+                    "q".repeat(quote)
+                ),
+                &mut |_, _| Err("no references".into()),
+            )
+            .expect("a valid claim")
+        };
+        let push = |tx: &mut Tx<'_>, from: usize, to: usize, quote: usize| {
+            (from..to).try_for_each(|n| {
+                tx.push(&claim(n, quote))
+                    .map(|_| ())
+                    .map_err(|m| LedgerError::NoLog(m.into()))
+            })
+        };
+        log.append(|tx| push(tx, 0, 3, 10)).expect("append");
+        let head = log.append(|tx| push(tx, 3, 5, 10)).expect("append").0;
+        let committed = fs::read(log.entries_path()).expect("read");
+        // Many complete lines, then the last one cut; and one line of 100 KB, cut.
+        let (_, (), many) = log.rehearse(|tx| push(tx, 5, 305, 1000)).expect("rehearse");
+        let (_, (), long) = log
+            .rehearse(|tx| push(tx, 5, 6, 100_000))
+            .expect("rehearse");
+        let last_start = many[..many.len() - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        for (left, commit_tail, line, removed) in [
+            (&many[..many.len() - 10], false, 6, &many[..many.len() - 10]),
+            (
+                &many[..many.len() - 10],
+                true,
+                305,
+                &many[last_start..many.len() - 10],
+            ),
+            (&long[..long.len() - 5], false, 6, &long[..long.len() - 5]),
+        ] {
+            fs::write(log.entries_path(), [&committed[..], left].concat()).expect("write");
+            let want = Repair::RemoveTail {
+                line,
+                bytes: removed.to_vec(),
+            };
+            assert_eq!(
+                log.plan_repair(commit_tail).expect("readable"),
+                Ok(want.clone())
+            );
+            assert_eq!(log.repair(commit_tail).expect("readable"), Ok(want));
+            if !commit_tail {
+                assert_eq!(fs::read(log.entries_path()).expect("read"), committed);
+                assert_eq!(log.verify().expect("readable"), Ok(head));
+            }
         }
         let _ = fs::remove_dir_all(log.dir());
     }
