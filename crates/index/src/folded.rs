@@ -48,7 +48,9 @@
 //! and bytes), subjects (the same), and the pieces the records are in (u32 count, then each
 //! piece's offset (u64) and number of entries (u32); they follow each other exactly, so they
 //! are read on all cores, and bringing the snapshot forward adds a piece and new names after
-//! the old ones without writing the old records again). Last, the blake3 of everything after
+//! the old ones without writing the old records again: when the file it was read from is
+//! still in place, only the header and what follows the old records are written over it,
+//! see [`reckon_ledger::fsx::write_cache_end`]). Last, the blake3 of everything after
 //! the header's fixed part and then of that part (the header is known last: a snapshot made
 //! as the log is read is summed and written as it goes, the header filled in at the end).
 
@@ -270,7 +272,11 @@ fn forward<T>(
     let Some((head, count, tail)) = checked? else {
         return Ok(None);
     };
-    let bytes = tail.map(|tail| opened.followed_by(tail).finish(stamp, head));
+    let was = opened.was;
+    let bytes = tail.map(|tail| match opened.followed_by(tail).finish(stamp, head) {
+        FoldFile::Parts(parts) => FoldFile::Forward { parts, was },
+        other => other,
+    });
     Ok(Some((folded, head, count, bytes)))
 }
 
@@ -850,6 +856,14 @@ impl Encoder {
 /// a temporary file beside the saved one (`None`: that write failed).
 enum FoldFile {
     Parts(Vec<Vec<u8>>),
+    /// A saved snapshot brought forward ([`Opened::followed_by`]): the parts of the whole
+    /// file, the first its header and the records the saved file already holds, and the
+    /// saved file's length and checksum as it was read. Saved in place when that file is
+    /// still there: only the header and what follows the old records are written.
+    Forward {
+        parts: Vec<Vec<u8>>,
+        was: (u64, [u8; 32]),
+    },
     Staged(Option<reckon_ledger::fsx::Staged>),
 }
 
@@ -857,24 +871,54 @@ impl FoldFile {
     /// Saves it as the snapshot of `snap`'s log. A failure is ignored: it is only a cache.
     fn save(self, snap: &Snapshot<'_>) {
         match self {
-            FoldFile::Parts(parts) => {
-                let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-                crate::write_cache_parts(snap, "fold", &parts);
-            }
             FoldFile::Staged(Some(file)) => {
                 // Summed whole, read back only when the sum holds: not synced (see
                 // `Staged::commit_unsynced`).
                 let _ = file.commit_unsynced();
             }
             FoldFile::Staged(None) => {}
+            other => {
+                if let Some(path) = crate::cache_file(snap.log(), "fold") {
+                    other.save_to(&path);
+                }
+            }
         }
+    }
+
+    /// Saves the file's parts at `path`: a snapshot brought forward in place when the file
+    /// it was read from is still there (only the header and what follows the old records
+    /// written; rewriting the old records too took a twelfth of a reconciliation after a
+    /// small append, 0.16 s of 2.0 s on the 1M log, whose snapshot is 300 MB), any other
+    /// written whole beside it and renamed over it.
+    fn save_to(self, path: &std::path::Path) {
+        let (parts, was) = match self {
+            FoldFile::Parts(parts) => (parts, None),
+            FoldFile::Forward { parts, was } => (parts, Some(was)),
+            FoldFile::Staged(_) => return,
+        };
+        if let (Some(was), Some((first, rest))) = (was, parts.split_first()) {
+            let rest: Vec<&[u8]> = rest.iter().map(Vec::as_slice).collect();
+            let head = first.get(..HEADER).unwrap_or_default();
+            let at = first.len() as u64;
+            let at_end = (was.0, &was.1[..]);
+            if reckon_ledger::fsx::write_cache_end(path, at_end, at, &rest, head).unwrap_or(false) {
+                return;
+            }
+        }
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        // Disposable and checked wherever it is read: not synced (see
+        // `Staged::commit_unsynced`).
+        let _ = reckon_ledger::fsx::write_cache_parts(path, &parts);
     }
 
     /// Its bytes, in one run.
     #[cfg(test)]
     fn bytes(&self) -> Vec<u8> {
         match self {
-            FoldFile::Parts(parts) => parts.concat(),
+            FoldFile::Parts(parts) | FoldFile::Forward { parts, .. } => parts.concat(),
             FoldFile::Staged(_) => Vec::new(),
         }
     }
@@ -947,6 +991,9 @@ fn hash(r: &mut Reader<'_>) -> Option<EntryHash> {
 struct Opened {
     stamp: Stamp,
     head: Head,
+    /// The file's length and checksum as it was read: what a snapshot brought forward
+    /// checks before writing its new end over the file in place.
+    was: (u64, [u8; 32]),
     /// The file's header and records (everything before the tables).
     records: Vec<u8>,
     /// Each piece's bytes in `records`, the sequence number before its first entry and how
@@ -969,6 +1016,7 @@ fn open(mut bytes: Vec<u8>, names: &Names) -> Option<Opened> {
     if check.finalize().as_bytes() != sum || !body.starts_with(MAGIC) {
         return None;
     }
+    let was = (bytes.len() as u64, sum.try_into().ok()?);
     let mut r = Reader(body.get(MAGIC.len()..HEADER)?);
     let stamp = Stamp::from_bytes(r.take(56)?.try_into().ok()?);
     let head = Head {
@@ -1022,6 +1070,7 @@ fn open(mut bytes: Vec<u8>, names: &Names) -> Option<Opened> {
     Some(Opened {
         stamp,
         head,
+        was,
         records: bytes,
         ranges,
         places,
@@ -1368,6 +1417,55 @@ mod tests {
         // Nor one of a longer log: the line it ends at is not there.
         let (_, longer) = whole(&log_with(&other, 130..200));
         assert!(brought_forward(&log, longer).is_none());
+    }
+
+    /// A snapshot brought forward is saved over the file it was read from, in place (only
+    /// the header and what follows the old records written), as the same bytes as a file
+    /// written whole; when that file was replaced since it was read, it is written whole.
+    #[test]
+    #[cfg(unix)]
+    fn a_snapshot_brought_forward_is_saved_in_place_over_the_file_it_was_read_from() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempdir();
+        let path = tmp.join("cache").join("fold-x");
+        let log = log_with(&tmp, 0..40);
+        let (_, before) = whole(&log);
+        FoldFile::Parts(vec![before.clone()]).save_to(&path);
+        let log = log_with(&tmp, 40..90);
+        let (after, after_bytes) = whole(&log);
+        let snap = log.snapshot().unwrap();
+        let stamp = snap.stamp().unwrap();
+        let forward_file = || {
+            let names = Names::default();
+            let opened = open(std::fs::read(&path).unwrap(), &names).unwrap();
+            let fold = |items: &mut LeanItems| items.count();
+            let (_, _, _, file) = forward(&snap, stamp, &names, opened, None, true, fold)
+                .unwrap()
+                .unwrap();
+            file.unwrap()
+        };
+        for replaced in [false, true] {
+            std::fs::write(&path, &before).unwrap();
+            let file = forward_file();
+            let want = file.bytes();
+            assert!(matches!(file, FoldFile::Forward { .. }));
+            if replaced {
+                // Another snapshot (of the longer log, made whole) put in its place after it
+                // was read.
+                let other = tmp.join("cache").join("other");
+                std::fs::write(&other, &after_bytes).unwrap();
+                std::fs::rename(&other, &path).unwrap();
+            }
+            let inode = std::fs::metadata(&path).unwrap().ino();
+            file.save_to(&path);
+            assert!(
+                std::fs::read(&path).unwrap() == want,
+                "replaced: {replaced}"
+            );
+            let same = std::fs::metadata(&path).unwrap().ino() == inode;
+            assert_eq!(same, !replaced, "written in place only over the file read");
+            assert_eq!(read_back(want), Some(described(&after)));
+        }
     }
 
     #[test]

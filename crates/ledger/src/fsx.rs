@@ -232,6 +232,52 @@ pub fn write_cache_parts(path: &Path, parts: &[&[u8]]) -> Result<(), WriteError>
     Staged::holding(path, parts)?.commit_unsynced()
 }
 
+/// Writes the end of the cache file at `path` in place, its first bytes left as they are: a
+/// file that grows by what is added after them (a snapshot brought forward) has only what is
+/// new written. Only when the file is still the one the caller read (`was`: its length and
+/// its last bytes) and no other process is writing it this way (an exclusive lock on it, not
+/// waited for); `Ok(false)`, nothing written, otherwise. `parts` go one after the other from
+/// offset `at` (inside the file), the file is cut where they end, and `head` is written at
+/// offset 0 last. Not synced, as [`write_cache_parts`] is not: for a cache every reader checks
+/// whole, which a reader that reads it while it is written, or after a crash part way, finds
+/// damaged and rebuilds. A log's own files are never written this way.
+pub fn write_cache_end(
+    path: &Path,
+    was: (u64, &[u8]),
+    at: u64,
+    parts: &[&[u8]],
+    head: &[u8],
+) -> io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = open_regular(path, OpenOptions::new().read(true).write(true))?;
+    match f.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => return Ok(false),
+        Err(fs::TryLockError::Error(e)) => return Err(e),
+    }
+    let (len, end) = was;
+    let tail = u64::try_from(end.len()).unwrap_or(u64::MAX);
+    if f.metadata()?.len() != len || at > len || tail > len || (head.len() as u64) > at {
+        return Ok(false);
+    }
+    let mut last = vec![0; end.len()];
+    f.seek(SeekFrom::Start(len - tail))?;
+    f.read_exact(&mut last)?;
+    if last != end {
+        return Ok(false);
+    }
+    f.seek(SeekFrom::Start(at))?;
+    let mut upto = at;
+    for part in parts {
+        f.write_all(part)?;
+        upto += part.len() as u64;
+    }
+    f.set_len(upto)?;
+    f.seek(SeekFrom::Start(0))?;
+    f.write_all(head)?;
+    Ok(true)
+}
+
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.settled {
@@ -463,6 +509,41 @@ mod tests {
         write_cache_parts(&path, &[b"first"]).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"first");
         assert_eq!(names_in(&dir), ["fold-x"]);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// A cache file's end is written in place, its first bytes kept and its header written
+    /// again, only while it is the file the caller read (its length and last bytes) and no
+    /// other writer holds its lock; otherwise nothing is written.
+    #[test]
+    #[cfg(unix)]
+    fn a_cache_file_end_is_written_in_place_only_over_the_file_that_was_read() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = scratch("end");
+        let path = dir.join("fold-x");
+        let old = b"HHrecords|names|S1";
+        let was = (old.len() as u64, &b"S1"[..]);
+        let at = b"HHrecords".len() as u64;
+        let parts: [&[u8]; 2] = [b"more", b"|names2|S2"];
+        let write = |was| write_cache_end(&path, was, at, &parts, b"hh").unwrap();
+        // Not the file that was read: another length, other last bytes.
+        fs::write(&path, old).unwrap();
+        assert!(!write((was.0 + 1, was.1)));
+        assert!(!write((was.0, &b"S0"[..])));
+        // Another writer holds the file's lock.
+        let other = File::open(&path).unwrap();
+        other.try_lock().unwrap();
+        assert!(!write(was));
+        assert_eq!(fs::read(&path).unwrap(), old);
+        drop(other);
+        let inode = fs::metadata(&path).unwrap().ino();
+        assert!(write(was));
+        assert_eq!(fs::read(&path).unwrap(), b"hhrecordsmore|names2|S2");
+        assert_eq!(fs::metadata(&path).unwrap().ino(), inode, "the same file");
+        // A shorter end cuts the file where it ends.
+        let was = (23, &b"S2"[..]);
+        assert!(write_cache_end(&path, was, at, &[b"|n|S3"], b"h3").unwrap());
+        assert_eq!(fs::read(&path).unwrap(), b"h3records|n|S3");
         let _ = fs::remove_dir_all(&dir);
     }
 
