@@ -219,55 +219,109 @@ pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
 
 /// Text comparisons with `=` that no claim satisfies, with the nearest values the log has.
 pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
-    match e {
-        Expr::And(terms) | Expr::Or(terms) => {
-            terms.iter().for_each(|t| unmatched(state, t, notes));
+    let every = |visit: &mut Visit<'_>| {
+        state.claims.iter().for_each(|r| visit(r, None));
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let Ok(()) = unmatched_in(state, e, notes, every);
+}
+
+/// What [`unmatched_in`] is given each claim with: the claim, and its words when the state
+/// does not hold them.
+pub(super) type Visit<'v> = dyn FnMut(&Recorded<'_>, Option<&reckon_claim::ClaimWords<'_>>) + 'v;
+
+/// [`unmatched`] with every claim of `state` handed to it by `every` (with its words when the
+/// state holds none: read again from the claims' lines a piece at a time), in one pass for
+/// all the filter's text comparisons, so that what it holds is the distinct values of the
+/// fields they name and never every claim's words.
+pub(super) fn unmatched_in<E>(
+    state: &State<'_>,
+    e: &Expr,
+    notes: &mut Vec<String>,
+    every: impl FnOnce(&mut Visit<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut terms = Vec::new();
+    text_terms(e, &mut terms);
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let mut matched = vec![false; terms.len()];
+    let mut values: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); terms.len()];
+    every(&mut |r, words| {
+        let words = r.full.is_none().then_some(words).flatten();
+        for (k, (f, op, lit)) in terms.iter().enumerate() {
+            if !matched[k] && cmp_claim(state, r, (*f, *op, lit), words) {
+                matched[k] = true;
+            }
+            let seen = &mut values[k];
+            match f {
+                Field::Tag => {
+                    let full = r
+                        .full
+                        .iter()
+                        .flat_map(|d| d.tags.iter().map(String::as_str));
+                    let read = words.iter().flat_map(|w| w.tags.iter().map(|t| &t[..]));
+                    for t in full.chain(read) {
+                        if !t.is_empty() && !seen.contains(t) {
+                            seen.insert(t.to_owned());
+                        }
+                    }
+                }
+                _ => {
+                    let cell = match words {
+                        Some(w) if WORD_FIELDS.contains(f) => word_cell(Some(w), *f),
+                        _ => claim_cell(state, r, *f),
+                    }
+                    .to_string();
+                    if !cell.is_empty() && !seen.contains(&cell) {
+                        seen.insert(cell);
+                    }
+                }
+            }
         }
-        Expr::Not(a) => unmatched(state, a, notes),
+    })?;
+    for (((f, _, lit), matched), values) in terms.iter().zip(matched).zip(values) {
+        if matched {
+            continue;
+        }
+        let Literal::Text(t) = lit else { continue };
+        let lower = t.to_lowercase();
+        let mut near: Vec<&str> = values
+            .iter()
+            .map(String::as_str)
+            .filter(|v| v.to_lowercase().contains(&lower))
+            .take(3)
+            .collect();
+        if near.is_empty() {
+            near = nearest(t, values.iter().map(String::as_str), 3);
+        }
+        let hint = if near.is_empty() {
+            String::new()
+        } else {
+            format!("; the nearest are: {}", near.join(", "))
+        };
+        notes.push(format!(
+            "no claim has {} `{}`{hint}",
+            f.name(),
+            reckon_claim::input::clip(t, 80)
+        ));
+    }
+    Ok(())
+}
+
+/// The filter's comparisons of a field with text by `=` or `~`, in order, each with the
+/// operator it is tested with (`~` for a glob or a prefix ending in `/`, else `=`).
+fn text_terms(e: &Expr, out: &mut Vec<(Field, Op, Literal)>) {
+    match e {
+        Expr::And(terms) | Expr::Or(terms) => terms.iter().for_each(|t| text_terms(t, out)),
+        Expr::Not(a) => text_terms(a, out),
         Expr::Cmp(f, Op::Eq | Op::Like, Literal::Text(t)) => {
             let op = if t.contains(['*', '?']) || t.ends_with('/') {
                 Op::Like
             } else {
                 Op::Eq
             };
-            if state
-                .claims
-                .iter()
-                .any(|r| cmp_claim(state, r, (*f, op, &Literal::Text(t.clone())), None))
-            {
-                return;
-            }
-            let mut values: Vec<String> = state
-                .claims
-                .iter()
-                .flat_map(|r| match f {
-                    Field::Tag => r.full.map(|d| d.tags.clone()).unwrap_or_default(),
-                    _ => vec![claim_cell(state, r, *f).to_string()],
-                })
-                .filter(|v| !v.is_empty())
-                .collect();
-            values.sort();
-            values.dedup();
-            let lower = t.to_lowercase();
-            let mut near: Vec<&str> = values
-                .iter()
-                .map(String::as_str)
-                .filter(|v| v.to_lowercase().contains(&lower))
-                .take(3)
-                .collect();
-            if near.is_empty() {
-                near = nearest(t, values.iter().map(String::as_str), 3);
-            }
-            let hint = if near.is_empty() {
-                String::new()
-            } else {
-                format!("; the nearest are: {}", near.join(", "))
-            };
-            notes.push(format!(
-                "no claim has {} `{}`{hint}",
-                f.name(),
-                reckon_claim::input::clip(t, 80)
-            ));
+            out.push((*f, op, Literal::Text(t.clone())));
         }
         _ => {}
     }

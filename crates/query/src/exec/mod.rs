@@ -243,6 +243,9 @@ fn groups(items: &[Vec<Cell>], k: Option<usize>) -> Vec<Vec<Cell>> {
 
 /// How the note about claims left out for their state starts.
 const LEFT_OUT: &str = "left out ";
+/// The note of a claims answer with no rows whose filter's every text comparison matched
+/// some claim.
+const NO_CLAIM_MATCHES: &str = "no claim matches every condition";
 
 /// True when `q` asks about the log as it is: no `at`, `known` or `valid`, which change
 /// what is folded or what the origins' records are learned from.
@@ -511,9 +514,10 @@ fn keeps_withdrawn(q: &Query) -> bool {
 /// A claims question whose rows are chosen by claims' words (its filter, sorting or
 /// grouping): answered from the whole log folded lean, with the words it reads (those its
 /// filter tests, sorts or groups by and shows) read again from the claims' lines a piece at a
-/// time ([`word_cells`]), so that the log is never decoded whole into memory. `None` for any
-/// other question, and for one whose filter asks for words and whose answer ends with no
-/// rows (the whole read then says which values come nearest, from every claim's words).
+/// time ([`word_cells`]), so that the log is never decoded whole into memory; when its
+/// filter asks for words and the answer ends with no rows, every claim's words are read
+/// again the same way to say which values come nearest ([`unmatched_in`]). `None` for any
+/// other question.
 fn run_lean_with_words(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
@@ -537,15 +541,55 @@ fn run_lean_with_words(
     };
     let mut a = run_state(q, &state, len, &ctx)?;
     release(ctx);
-    release(state);
     // An answer with no rows says which values of its filter's terms matched nothing and the
-    // nearest the log has: for words, from every claim's words, which only the whole read
-    // holds.
-    if filters_by_words(q) && a.notes.iter().any(|n| !n.starts_with(LEFT_OUT)) {
-        return Ok(None);
+    // nearest the log has: for words, from every claim's words, read again from their lines
+    // (the lean fold's notes knew none of them).
+    if let Some(filter) = q.filter.as_ref().filter(|_| filters_by_words(q))
+        && a.notes.iter().any(|n| !n.starts_with(LEFT_OUT))
+    {
+        // As `run_state` says it, with every claim's words at hand.
+        a.notes.retain(|n| n.starts_with(LEFT_OUT));
+        unmatched_in(&state, filter, &mut a.notes, |visit| {
+            every_claims_words(snap, &state, &spans, visit)
+        })?;
+        if a.notes.is_empty() {
+            a.notes.push(NO_CLAIM_MATCHES.into());
+        }
     }
+    release(state);
     a.read = Read::LeanWords { entries };
     Ok(Some(a))
+}
+
+/// Every claim of `state` handed to `visit` with its words, read again from their lines
+/// (`spans`: every entry's line, in log order) a piece at a time, in log order, each
+/// re-hashed and matched to the hash the fold saw.
+fn every_claims_words(
+    snap: &reckon_ledger::Snapshot<'_>,
+    state: &State<'_>,
+    spans: &reckon_ledger::LineSpans,
+    visit: &mut filter::Visit<'_>,
+) -> Result<(), RunError> {
+    for claims in state.claims.chunks(WORDS_PIECE) {
+        let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = claims
+            .iter()
+            .map(|r| {
+                let span = r
+                    .seq
+                    .checked_sub(1)
+                    .and_then(|k| usize::try_from(k).ok())
+                    .and_then(|k| spans.get(k));
+                (r.seq, span.unwrap_or_default(), r.hash)
+            })
+            .collect();
+        snap.words_at(&at, |read| {
+            for (r, w) in claims.iter().zip(read) {
+                visit(r, Some(w));
+            }
+        })
+        .map_err(RunError::Log)?;
+    }
+    Ok(())
 }
 
 /// The cells of `fields` (claims' words) of every claim of `state` that `q`'s filter keeps,
@@ -1480,7 +1524,7 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
     {
         unmatched(state, e, &mut notes);
         if notes.is_empty() {
-            notes.push("no claim matches every condition".into());
+            notes.push(NO_CLAIM_MATCHES.into());
         }
     }
     if items.is_empty()
