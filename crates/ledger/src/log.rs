@@ -733,25 +733,25 @@ impl Log {
     }
 
     /// Reads and checks every entry of the first `committed_len` bytes while the caller holds
-    /// the append lock (for references), handing each checked piece of decoded entries to
-    /// `each` in log order and keeping none: an append that names an earlier entry holds what
-    /// it learns of each, never the decoded log (a retraction on a log of a million claims
-    /// took 2.1 GB when it did).
-    pub(crate) fn each_locked(
+    /// the append lock (for references), handing each checked piece of what `visit` made of
+    /// its entries to `each` in log order and keeping none: an append that names an earlier
+    /// entry holds what it learns of each, never the decoded log (a retraction on a log of a
+    /// million claims took 2.1 GB when it did).
+    pub(crate) fn each_locked<V: Send>(
         &self,
         committed_len: u64,
-        each: &mut dyn FnMut(Vec<Entry>),
+        visit: crate::scan::Visit<'_, V>,
+        each: &mut dyn FnMut(Vec<V>),
     ) -> Result<(), LedgerError> {
         let f = fsx::open_regular(&self.entries_path(), OpenOptions::new().read(true))
             .map_err(io(&self.entries_path(), "open"))?;
-        let whole = |e: Entry, _| e;
-        let mut sink = |piece: Vec<Entry>| {
+        let mut sink = |piece: Vec<V>| {
             each(piece);
             std::ops::ControlFlow::Continue(())
         };
         let scanned = crate::scan::scan_each(
             std::io::BufReader::new(f.take(committed_len)),
-            crate::scan::Visit::Entries(&whole),
+            visit,
             &mut sink,
         )
         .map_err(io(&self.entries_path(), "read"))?;

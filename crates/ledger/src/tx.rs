@@ -232,22 +232,40 @@ impl<'a> Tx<'a> {
         if let Some(e) = self.io_error.take() {
             return Err(crate::error::io(&self.log.entries_path(), "append to")(e));
         }
-        // Every entry read back a checked piece at a time, each noted and let go.
+        // Every entry read back a checked piece at a time, each noted and let go: of a claim
+        // (nearly every entry) only its subject and the claim it corrects are kept, its
+        // words never copied (decoded as a lean fold decodes them, with the same checks).
         let mut order = Vec::new();
         let mut status = Statuses::default();
         let mut subjects = Subjects::default();
-        let mut note_all = |piece: Vec<Entry>, order: &mut Vec<EntryHash>| {
+        let mut note_all = |piece: Vec<Kept>, order: &mut Vec<EntryHash>| {
             order.reserve(piece.len());
-            for e in &piece {
-                order.push(e.hash);
-                status.note(e.seq, e.hash, &e.event);
-                subjects.note(&e.event);
+            for k in piece {
+                match k {
+                    Kept::Claim {
+                        seq,
+                        hash,
+                        subject,
+                        supersedes,
+                    } => {
+                        order.push(hash);
+                        status.note_claim(seq, hash, supersedes.as_ref());
+                        subjects.note_claim(subject);
+                    }
+                    Kept::Whole(e) => {
+                        order.push(e.hash);
+                        status.note(e.seq, e.hash, &e.event);
+                        subjects.note(&e.event);
+                    }
+                }
             }
         };
-        self.log
-            .each_locked(self.base_len + self.written, &mut |piece| {
-                note_all(piece, &mut order)
-            })?;
+        let kept = |b: format::Brief<'_>, _| Kept::of(b);
+        self.log.each_locked(
+            self.base_len + self.written,
+            crate::scan::Visit::Briefs(&kept),
+            &mut |piece| note_all(piece, &mut order),
+        )?;
         if let Some(r) = &self.rehearsal {
             // Our own lines, made by `push_json` moments ago.
             let mut own = Vec::new();
@@ -260,7 +278,7 @@ impl<'a> Tx<'a> {
                         problem: p,
                     },
                 })?;
-                own.push(entry);
+                own.push(Kept::Whole(Box::new(entry)));
             }
             note_all(own, &mut order);
         }
@@ -276,9 +294,12 @@ impl<'a> Tx<'a> {
     /// learnt the log up to `seq` before taking the lock). Reads and checks the whole log.
     pub fn committed_after(&mut self, seq: u64) -> Result<Vec<Entry>, LedgerError> {
         let mut after = Vec::new();
-        self.log.each_locked(self.base_len, &mut |piece| {
-            after.extend(piece.into_iter().filter(|e| e.seq > seq));
-        })?;
+        let whole = |e: Entry, _| e;
+        self.log.each_locked(
+            self.base_len,
+            crate::scan::Visit::Entries(&whole),
+            &mut |piece| after.extend(piece.into_iter().filter(|e| e.seq > seq)),
+        )?;
         Ok(after)
     }
 
@@ -550,27 +571,51 @@ impl Statuses {
     /// Notes entry `seq` (its `hash` and `event`), and what it does to the entry it names.
     fn note(&mut self, seq: u64, hash: EntryHash, event: &Event) {
         let kind = match event {
-            Event::Claim(_) => CLAIM,
+            Event::Claim(c) => return self.note_claim(seq, hash, c.supersedes.as_ref()),
             Event::Define(_) => DEFINITION,
             _ => 0,
         };
         self.noted.insert(hash, (seq & SEQ) | kind);
-        match event {
-            Event::Retract { claim, .. } => {
-                if let Some(n) = self.noted.get_mut(claim) {
-                    *n |= RETRACTED;
-                }
-            }
-            Event::Claim(c) => {
-                if let Some(t) = c
-                    .supersedes
-                    .as_ref()
-                    .filter(|t| self.noted.contains_key(*t))
-                {
-                    self.superseded_by.insert(*t, seq);
-                }
-            }
-            _ => {}
+        if let Event::Retract { claim, .. } = event
+            && let Some(n) = self.noted.get_mut(claim)
+        {
+            *n |= RETRACTED;
+        }
+    }
+
+    /// [`Statuses::note`] of a claim, which corrects the claim `supersedes` names, if any.
+    fn note_claim(&mut self, seq: u64, hash: EntryHash, supersedes: Option<&EntryHash>) {
+        self.noted.insert(hash, (seq & SEQ) | CLAIM);
+        if let Some(t) = supersedes.filter(|t| self.noted.contains_key(*t)) {
+            self.superseded_by.insert(*t, seq);
+        }
+    }
+}
+
+/// What an append's read-back keeps of an entry (see [`Tx::load`]): of a claim its number,
+/// hash, subject and the claim it corrects; any other event whole.
+enum Kept {
+    Claim {
+        seq: u64,
+        hash: EntryHash,
+        subject: Subject,
+        supersedes: Option<EntryHash>,
+    },
+    Whole(Box<Entry>),
+}
+
+impl Kept {
+    fn of(b: format::Brief<'_>) -> Kept {
+        match b {
+            format::Brief::Claim {
+                seq, hash, claim, ..
+            } => Kept::Claim {
+                seq,
+                hash,
+                subject: claim.subject,
+                supersedes: claim.supersedes,
+            },
+            format::Brief::Whole(e) => Kept::Whole(Box::new(e)),
         }
     }
 }
@@ -601,6 +646,11 @@ impl Subjects {
             }
             Event::Retract { .. } | Event::Trust(_) | Event::Log(_) => {}
         }
+    }
+
+    /// [`Subjects::note`] of a claim on `subject`.
+    fn note_claim(&mut self, subject: Subject) {
+        self.known.insert(subject);
     }
 
     /// The name `s` stands for, following aliases (bounded, in case of a hand-made cycle).
@@ -787,7 +837,8 @@ mod tests {
     /// An append that names earlier entries reads the log back a checked piece at a time
     /// (never the decoded log whole): what it learns is every entry's, in order, across the
     /// pieces, with the entries it pushed itself after them, written (an append) or kept in
-    /// memory (a rehearsal); and the entries committed after a point are those, in order.
+    /// memory (a rehearsal), the subjects of the claims among them; and the entries
+    /// committed after a point are those, in order.
     #[test]
     fn an_append_learns_every_entry_read_back_a_piece_at_a_time() {
         use reckon_claim::input::Ref;
@@ -823,13 +874,25 @@ mod tests {
                 Ok(())
             );
             assert!(tx.resolve("supersedes", &Ref::Seq(3003)).is_err());
+            // A subject known only from the claims read back may be aliased; one no entry
+            // names may not.
+            let alias = |to: &str| {
+                reckon_claim::input::parse_line(
+                    &format!(r#"{{"alias": "a/c", "same_as": "{to}"}}"#),
+                    &mut |_, _| Err("no references".to_owned()),
+                )
+                .expect("an alias")
+            };
+            tx.loaded = false;
+            assert!(tx.push(&alias("a/nothing")).is_err());
+            assert!(tx.push(&alias("a/b")).is_ok());
             Ok::<_, LedgerError>(())
         };
         let (rehearsed, (), lines) = log.rehearse(own).expect("rehearsed");
-        assert_eq!(rehearsed.seq, head.seq + 2);
-        assert_eq!(lines.iter().filter(|b| **b == b'\n').count(), 2);
+        assert_eq!(rehearsed.seq, head.seq + 3);
+        assert_eq!(lines.iter().filter(|b| **b == b'\n').count(), 3);
         let (appended, ()) = log.append(own).expect("appended");
-        assert_eq!(appended.seq, head.seq + 2);
+        assert_eq!(appended.seq, head.seq + 3);
         assert_eq!(log.verify().expect("read").expect("verified"), appended);
     }
 
