@@ -232,59 +232,34 @@ pub enum Seen {
     Other,
 }
 
+/// The [`Compared`] fields of a claim, decoded whole ([`reckon_claim::Claim`]) or briefly
+/// ([`reckon_claim::ClaimView`]): the two have the same fields, owned or borrowed.
+macro_rules! compared {
+    ($c:expr) => {
+        Compared {
+            subject: $c.subject.as_str(),
+            stated: $c.value.stated(),
+            unit: &$c.unit,
+            scope: $c.scope.as_deref(),
+            as_of: $c.as_of,
+            said_on: $c.said_on,
+            speaker: $c.speaker.as_deref(),
+            role: $c.role.as_deref(),
+            cites: $c.cites.as_deref(),
+            publisher: $c.publisher.as_deref(),
+            quote: $c.quote.as_deref(),
+            modality: $c.modality,
+            precision: $c.precision,
+            supersedes: $c.supersedes,
+        }
+    };
+}
+
 impl Seen {
     /// Reads what vetting needs of `event`.
     pub fn of(event: &Event) -> Seen {
         match event {
-            Event::Claim(c) => {
-                // Each compared field with its tag and length, so that no two claims that
-                // differ in a field hash the same bytes; written into the thread's buffer and
-                // hashed at once.
-                let hash = PRINT.with_borrow_mut(|buf| {
-                    use std::fmt::Write as _;
-                    let PrintBuf { bytes, text } = buf;
-                    bytes.clear();
-                    let mut field = |tag: u8, t: Option<&str>| {
-                        if let Some(t) = t {
-                            bytes.push(tag);
-                            bytes.extend_from_slice(&(t.len() as u64).to_le_bytes());
-                            bytes.extend_from_slice(t.as_bytes());
-                        }
-                    };
-                    field(b's', Some(c.subject.as_str()));
-                    field(b'v', Some(c.value.stated()));
-                    field(b'u', Some(&c.unit));
-                    field(b'c', c.scope.as_deref());
-                    for (tag, p) in [(b'a', c.as_of), (b'd', Some(c.said_on))] {
-                        if let Some(p) = p {
-                            text.clear();
-                            // Writing to a String cannot fail.
-                            let _ = write!(text, "{p}");
-                            field(tag, Some(text));
-                        }
-                    }
-                    field(b'p', c.speaker.as_deref());
-                    field(b'r', c.role.as_deref());
-                    field(b'i', c.cites.as_deref());
-                    field(b'b', c.publisher.as_deref());
-                    field(b'q', c.quote.as_deref());
-                    field(b'm', Some(modality(c.modality)));
-                    field(b'x', c.precision.map(precision));
-                    blake3::hash(bytes)
-                });
-                let half = |at: usize| {
-                    let mut b = [0u8; 8];
-                    b.copy_from_slice(&hash.as_bytes()[at..at + 8]);
-                    u64::from_le_bytes(b)
-                };
-                Seen::Claim {
-                    subject: Name::new(c.subject.as_str()),
-                    unit: Name::new(&c.unit),
-                    print: (half(0), half(8)),
-                    supersedes: c.supersedes,
-                    said_on: c.said_on,
-                }
-            }
+            Event::Claim(c) => Seen::claim(&compared!(c)),
             Event::Define(d) => Seen::Define(Box::new(d.clone())),
             Event::Alias { subject, same_as } => Seen::Alias {
                 subject: subject.as_str().into(),
@@ -294,6 +269,79 @@ impl Seen {
             Event::Trust(_) | Event::Log(_) => Seen::Other,
         }
     }
+
+    /// [`Seen::of`] a claim read briefly, its words borrowed from its line (as a lean fold
+    /// reads it): the same print as of the claim decoded whole.
+    pub fn of_view(c: &reckon_claim::ClaimView<'_>) -> Seen {
+        Seen::claim(&compared!(c))
+    }
+
+    fn claim(c: &Compared<'_>) -> Seen {
+        // Each compared field with its tag and length, so that no two claims that differ in
+        // a field hash the same bytes; written into the thread's buffer and hashed at once.
+        let hash = PRINT.with_borrow_mut(|buf| {
+            use std::fmt::Write as _;
+            let PrintBuf { bytes, text } = buf;
+            bytes.clear();
+            let mut field = |tag: u8, t: Option<&str>| {
+                if let Some(t) = t {
+                    bytes.push(tag);
+                    bytes.extend_from_slice(&(t.len() as u64).to_le_bytes());
+                    bytes.extend_from_slice(t.as_bytes());
+                }
+            };
+            field(b's', Some(c.subject));
+            field(b'v', Some(c.stated));
+            field(b'u', Some(c.unit));
+            field(b'c', c.scope);
+            for (tag, p) in [(b'a', c.as_of), (b'd', Some(c.said_on))] {
+                if let Some(p) = p {
+                    text.clear();
+                    // Writing to a String cannot fail.
+                    let _ = write!(text, "{p}");
+                    field(tag, Some(text));
+                }
+            }
+            field(b'p', c.speaker);
+            field(b'r', c.role);
+            field(b'i', c.cites);
+            field(b'b', c.publisher);
+            field(b'q', c.quote);
+            field(b'm', Some(modality(c.modality)));
+            field(b'x', c.precision.map(precision));
+            blake3::hash(bytes)
+        });
+        let half = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&hash.as_bytes()[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
+        Seen::Claim {
+            subject: Name::new(c.subject),
+            unit: Name::new(c.unit),
+            print: (half(0), half(8)),
+            supersedes: c.supersedes,
+            said_on: c.said_on,
+        }
+    }
+}
+
+/// The fields of a claim that vetting compares, however it was read.
+struct Compared<'a> {
+    subject: &'a str,
+    stated: &'a str,
+    unit: &'a str,
+    scope: Option<&'a str>,
+    as_of: Option<reckon_claim::Period>,
+    said_on: reckon_claim::Period,
+    speaker: Option<&'a str>,
+    role: Option<&'a str>,
+    cites: Option<&'a str>,
+    publisher: Option<&'a str>,
+    quote: Option<&'a str>,
+    modality: reckon_claim::Modality,
+    precision: Option<reckon_claim::Precision>,
+    supersedes: Option<EntryHash>,
 }
 
 /// The working memory of [`Seen::of`]: the bytes of a claim's print, and a period's text.
@@ -408,7 +456,14 @@ impl Vet {
         snap: &Snapshot<'_>,
     ) -> Result<(Vet, reckon_ledger::Head), reckon_ledger::LedgerError> {
         let mut vet = Vet::new(options);
-        let head = snap.project_all(&|e, _| (e.seq, e.hash, Seen::of(&e.event)), &mut |piece| {
+        // Each claim read as a lean fold reads it (its words borrowed, never copied).
+        let seen = |b: reckon_ledger::Brief<'_>, _| match b {
+            reckon_ledger::Brief::Claim {
+                seq, hash, claim, ..
+            } => (seq, hash, Seen::of_view(&claim)),
+            reckon_ledger::Brief::Whole(e) => (e.seq, e.hash, Seen::of(&e.event)),
+        };
+        let head = snap.project_brief_each(&seen, &mut |piece| {
             for (seq, hash, s) in piece {
                 vet.note(seq, hash, s);
             }
@@ -778,6 +833,35 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use reckon_claim::{Ref, parse_line};
+
+    /// A claim read briefly (its words borrowed from its JSON, by the hand reader of the form
+    /// an append writes or by serde) gives the same print, names and dates as the claim
+    /// decoded whole: vetting learns the log briefly and checks new claims decoded whole.
+    #[test]
+    fn a_claim_read_briefly_is_seen_as_the_claim_decoded_whole() {
+        let hashes = [EntryHash([7; 32])];
+        let mut by_hand_read = 0;
+        for line in [
+            r#"{"subject": "a/b", "value": "about 1,200", "said_on": "2025-05-01", "speaker": "X"}"#,
+            r#"{"subject": "a/b", "value": "between 3 and 4", "unit": "people", "scope": "in the east", "as_of": "2025-04", "said_on": "2025", "speaker": "Y \"Z\"", "role": "r", "cites": "C", "publisher": "P", "quote": "words \u00e9 and \\ more", "modality": "expected", "precision": "exact", "supersedes": 1}"#,
+            r#"{"subject": "a/c", "value": "at least 9", "said_on": "2025-06", "publisher": "Q", "modality": "denied", "precision": "digits", "tags": ["t"]}"#,
+        ] {
+            let whole = event(line, &hashes);
+            let json = serde_json::to_string(&whole).unwrap();
+            let by_serde: reckon_claim::ClaimView<'_> = serde_json::from_str(&json).unwrap();
+            let want = format!("{:?}", Seen::of(&whole));
+            assert_eq!(format!("{:?}", Seen::of_view(&by_serde)), want, "{line}");
+            // The hand reader leaves words with escapes to serde.
+            match reckon_claim::ClaimView::read_written(&json) {
+                Some(by_hand) => {
+                    assert_eq!(format!("{:?}", Seen::of_view(&by_hand)), want, "{line}");
+                    by_hand_read += 1;
+                }
+                None => assert!(json.contains('\\'), "{json}"),
+            }
+        }
+        assert_eq!(by_hand_read, 2);
+    }
 
     /// Events from import lines; references are to sequence numbers of `hashes`.
     fn event(line: &str, hashes: &[EntryHash]) -> Event {
