@@ -2,8 +2,8 @@
 
 use crate::support::{golden, reckon, root, scratch, seeded};
 use reckon_audit::note::{SignerKey, VerifierKey};
-use reckon_audit::{AuditError, checkpoint, prove, since, verify_bundle};
-use reckon_ledger::Log;
+use reckon_audit::{AuditError, checkpoint, prove, prove_entry, since, verify_bundle};
+use reckon_ledger::{EntryId, Log};
 use std::path::Path;
 
 fn key(name: &str, b: u8) -> SignerKey {
@@ -117,6 +117,108 @@ fn proofs_and_entries_from_another_log_are_rejected() {
     assert!(matches!(e, AuditError::Proof(_)), "{e}");
     // B's checkpoint handed to A's prover: it does not describe A.
     let e = prove(&sa, (&ea, &spa), 27, &cpb).unwrap_err();
+    assert!(e.to_string().contains("rewritten or forked"), "{e}");
+}
+
+/// An entry proved from one pass that holds no leaf (`prove_entry`, what `reckon prove`
+/// does), named by its number or by a hash prefix, gives the very bundle the proof from
+/// every leaf gives, for every entry and checkpoint size, and the same refusal of an entry
+/// the checkpoint does not cover, of a checkpoint of more entries than the log has, and of
+/// one of another log; an id that names no entry is told as before.
+#[test]
+fn an_entry_proved_holding_no_leaf_is_proved_as_from_every_leaf() {
+    let dir = scratch("audit-stream");
+    let a = log_in(&dir, "a");
+    let b = log_in(&dir, "b");
+    let k = key("a.example/log", 4);
+    let sign = |log: &Log| checkpoint(log, &k, Some("a.example/log")).unwrap().encode();
+    let mut cps = vec![sign(&a)];
+    for n in 0..5 {
+        add(&a, &MORE.replace("\"5\"", &format!("\"{}\"", 50 + n)));
+        if n % 2 == 1 {
+            cps.push(sign(&a));
+        }
+    }
+    cps.push(sign(&a));
+    add(&b, OTHER);
+    for log in [&a, &b] {
+        let snap = log.snapshot().unwrap();
+        let (entries, spans) = snap.entries_with_spans().unwrap();
+        let len = entries.len() as u64;
+        for cp in &cps {
+            for seq in 1..=len {
+                let whole = prove(&snap, (&entries, &spans), seq, cp).map_err(|e| e.to_string());
+                // By its number, and by the first digits of its hash.
+                let prefix = entries[seq as usize - 1].hash.to_hex()[..10].to_owned();
+                for id in [EntryId::Seq(seq), EntryId::Prefix(prefix)] {
+                    let held = prove_entry(&snap, &id, cp).map_err(|e| e.to_string());
+                    assert_eq!(held, whole.clone().map(Ok), "{id:?} of {len}");
+                }
+            }
+            // An id that names no entry says so, as `reckon prove` always has.
+            for id in [
+                EntryId::Seq(0),
+                EntryId::Seq(len + 1),
+                EntryId::Prefix("ffff0".into()),
+            ] {
+                let why = id.pick_seq((1..).zip(entries.iter().map(|e| &e.hash)), len);
+                assert_eq!(
+                    prove_entry(&snap, &id, cp).ok(),
+                    Some(Err(why.unwrap_err()))
+                );
+            }
+        }
+    }
+}
+
+/// A consistency bundle made from one pass that holds no leaf carries the proof the whole
+/// tree gives between any two checkpoints of the log, the smaller first, and refuses the
+/// larger first, a checkpoint of more entries than the log has, and one of another log.
+#[test]
+fn a_consistency_proof_holding_no_leaf_is_the_whole_trees() {
+    let dir = scratch("audit-consistency");
+    let a = log_in(&dir, "a");
+    let k = key("a.example/log", 5);
+    let sign = |log: &Log| checkpoint(log, &k, Some("a.example/log")).unwrap().encode();
+    let mut cps = vec![sign(&a)];
+    for n in 0..6 {
+        add(&a, &MORE.replace("\"5\"", &format!("\"{}\"", 60 + n)));
+        if n % 2 == 0 {
+            cps.push(sign(&a));
+        }
+    }
+    let size = |cp: &str| cp.lines().nth(1).unwrap().parse::<u64>().unwrap();
+    let snap = a.snapshot().unwrap();
+    let tree = reckon_audit::tree_of(&snap).unwrap().tree;
+    let mut made = 0;
+    for old in &cps {
+        for new in &cps {
+            let got = reckon_audit::prove_consistency(&snap, old, new);
+            if size(old) > size(new) {
+                let e = got.unwrap_err().to_string();
+                assert!(e.contains("give the smaller as --since"), "{e}");
+                continue;
+            }
+            let bundle: serde_json::Value = serde_json::from_str(&got.unwrap()).unwrap();
+            let want: Vec<String> = tree
+                .prefix(size(new))
+                .consistency_proof(size(old))
+                .unwrap_or_default()
+                .iter()
+                .map(|h| reckon_audit::base64::encode(h))
+                .collect();
+            assert_eq!(bundle["consistency"], serde_json::json!(want));
+            made += 1;
+        }
+    }
+    assert_eq!(made, 10);
+    // A longer log's checkpoint, and one of another log of the same length.
+    let b = log_in(&dir, "b");
+    add(&b, OTHER);
+    let snap = b.snapshot().unwrap();
+    let e = reckon_audit::prove_consistency(&snap, &cps[0], &cps[3]).unwrap_err();
+    assert!(e.to_string().contains("holds only 27"), "{e}");
+    let e = reckon_audit::prove_consistency(&snap, &cps[0], &cps[1]).unwrap_err();
     assert!(e.to_string().contains("rewritten or forked"), "{e}");
 }
 

@@ -399,29 +399,9 @@ pub fn prove(
     prove_leaves(snap, decl, (&hashes, spans), seq, note_text)
 }
 
-/// Each entry's hash and where its line is, in log order.
-pub type Leaves = (Vec<EntryHash>, Vec<reckon_ledger::Span>);
-
-/// Each entry's hash and where its line is, from one pass over `snap` that checks every line
-/// at the speed of hashing and decodes none: what [`prove_leaves`] needs beside the log's
-/// declaration ([`reckon_ledger::Snapshot::declaration`]).
-pub fn leaves(snap: &reckon_ledger::Snapshot<'_>) -> Result<Leaves, AuditError> {
-    let (mut hashes, mut spans) = (Vec::new(), Vec::new());
-    // Each checked piece's hashes and spans put where they go as it comes.
-    snap.visit_all(&|h, _, span| (h.hash, span), &mut |piece| {
-        hashes.reserve(piece.len());
-        spans.reserve(piece.len());
-        for (h, span) in piece {
-            hashes.push(h);
-            spans.push(span);
-        }
-    })
-    .map_err(damaged)?;
-    Ok((hashes, spans))
-}
-
-/// [`prove`] from the entries' hashes and spans (in log order, as [`leaves`] gives them)
-/// and the log's declaration, if its first entry is one: no entry decoded.
+/// [`prove`] from the entries' hashes and spans (in log order) and the log's declaration, if
+/// its first entry is one: no entry decoded. For a reader that proves many entries of one
+/// log (a site); one entry is proved holding no leaf by [`prove_entry`].
 pub fn prove_leaves(
     snap: &reckon_ledger::Snapshot<'_>,
     decl: Option<&reckon_claim::LogDecl>,
@@ -483,6 +463,18 @@ pub fn prove_leaves(
         .zip(spans.get(at))
         .map(|(h, s)| (*h, *s))
         .ok_or_else(|| AuditError::Mismatch(format!("no entry #{seq}")))?;
+    bundle(snap, (seq, hash, span), (&cp, &note), &proof, alg)
+}
+
+/// The proof bundle of entry `seq` (its hash, and where its line is, read and checked here)
+/// in the checkpoint `cp` (signed as `note` says), with its inclusion proof.
+fn bundle(
+    snap: &reckon_ledger::Snapshot<'_>,
+    (seq, hash, span): (u64, EntryHash, reckon_ledger::Span),
+    (cp, note): (&Checkpoint, &Note),
+    proof: &[Hash],
+    alg: Algorithm,
+) -> Result<String, AuditError> {
     let line = String::from_utf8(snap.line(span, &hash)?)
         .map_err(|_| AuditError::Damaged(format!("entry #{seq} is not UTF-8")))?;
     let mut j = json!({
@@ -501,6 +493,344 @@ pub fn prove_leaves(
         "{}\n",
         serde_json::to_string_pretty(&j).unwrap_or_default()
     ))
+}
+
+/// [`prove_leaves`] of the entry `id` names, from one checked pass over the log that holds
+/// no leaf (a log of 10M entries took 904 MB to prove an entry when every leaf was held):
+/// the heads of the ranges RFC 6962's path names are made as the pass reads their leaves,
+/// those left of the entry being the complete subtrees of a [`Frontier`] of every leaf when
+/// it is reached, those right of it a frontier each from there on; the entry's hash and line
+/// place are kept when it passes, and its number need not be known before (a hash prefix).
+/// The same bundle and the same refusals as [`prove_leaves`]; `Ok(Err(why))` when `id` names
+/// no entry of the log, or more than one.
+pub fn prove_entry(
+    snap: &reckon_ledger::Snapshot<'_>,
+    id: &reckon_ledger::EntryId,
+    note_text: &str,
+) -> Result<Result<String, String>, AuditError> {
+    let note = Note::parse(note_text)?;
+    let cp = Checkpoint::parse(note.text())?;
+    let decl = snap.declaration().map_err(damaged)?;
+    let alg = algorithm(decl.as_ref());
+    let pass = paths(snap, alg, id, cp.size)?;
+    let named = pass.named.iter().map(|c| (c.seq, &c.hash));
+    let seq = match id.pick_seq(named, pass.count) {
+        Ok(seq) => seq,
+        Err(why) => return Ok(Err(why)),
+    };
+    if let Some(d) = &decl {
+        expect_origin(&cp, d.origin.as_str())?;
+    }
+    if pass.count < cp.size {
+        return Err(shorter(cp.size, pass.count));
+    }
+    let Some((c, path)) = pass
+        .named
+        .iter()
+        .zip(&pass.paths)
+        .find(|(c, _)| c.seq == seq)
+    else {
+        return Err(AuditError::Mismatch(format!("no entry #{seq}")));
+    };
+    let Some(path) = path else {
+        if pass.prefix != Some(cp.root) {
+            return Err(forked(cp.size));
+        }
+        return Err(AuditError::Mismatch(format!(
+            "entry #{seq} is not in the checkpoint, which covers entries 1 to {}",
+            cp.size
+        )));
+    };
+    let proof: Vec<Hash> = path.iter().map(Part::head).collect();
+    if alg
+        .verify_inclusion(seq - 1, cp.size, &c.leaf, &proof, &cp.root)
+        .is_err()
+    {
+        return Err(forked(cp.size));
+    }
+    Ok(Ok(bundle(
+        snap,
+        (seq, c.hash, c.span),
+        (&cp, &note),
+        &proof,
+        alg,
+    )?))
+}
+
+/// What one pass over a log gives of the entries an id could name: see [`paths`].
+struct Paths {
+    /// The first two entries the id could name (two say it is ambiguous), in log order.
+    named: Vec<Named>,
+    /// Each one's inclusion path in the tree of the first `size` entries, a part for each
+    /// range the path names; `None` when it is not in that tree.
+    paths: Vec<Option<Path>>,
+    /// How many entries the log has.
+    count: u64,
+    /// The head of the tree of the first `size` entries, when the log has that many and the
+    /// pass kept every leaf's frontier.
+    prefix: Option<Hash>,
+}
+
+/// An entry an id could name, met by the pass.
+struct Named {
+    seq: u64,
+    hash: EntryHash,
+    leaf: Hash,
+    span: reckon_ledger::Span,
+}
+
+/// One checked pass over the log that keeps one hash a level: for each of the first two
+/// entries `id` could name, the heads of the ranges of its inclusion path in the tree of
+/// `size` leaves, and the head of that tree when the log has that many. An entry named by a
+/// number that tree holds has its path made of one growing frontier a range from the start;
+/// otherwise a [`Frontier`] of every leaf gives the ranges left of an entry when it is met
+/// (and the tree's head).
+fn paths(
+    snap: &reckon_ledger::Snapshot<'_>,
+    alg: Algorithm,
+    id: &reckon_ledger::EntryId,
+    size: u64,
+) -> Result<Paths, AuditError> {
+    // The path of an entry named by a number the tree holds, made as the leaves pass.
+    let known = match id {
+        reckon_ledger::EntryId::Seq(n) => n
+            .checked_sub(1)
+            .and_then(|m| reckon_merkle::inclusion_ranges(m, size)),
+        reckon_ledger::EntryId::Prefix(_) => None,
+    };
+    let numbered = known.is_some();
+    let mut all = Pass::new(alg, !numbered, &[size]);
+    let mut named: Vec<Named> = Vec::new();
+    // Each named entry's path, and the ranges of it still to grow, with their place in it.
+    let mut paths: Vec<Option<Path>> = Vec::new();
+    let mut right: Vec<Vec<Place>> = Vec::new();
+    if let Some(ranges) = known {
+        // Fed from the first leaf; the entry's own hash and place are kept when it passes.
+        named.push(Named {
+            seq: 0,
+            hash: reckon_ledger::GENESIS,
+            leaf: Hash::default(),
+            span: (0, 0),
+        });
+        paths.push(Some(
+            ranges
+                .iter()
+                .map(|_| Part::Growing(Frontier::new(alg)))
+                .collect(),
+        ));
+        right.push(
+            ranges
+                .iter()
+                .enumerate()
+                .map(|(k, &(lo, hi))| (lo, hi, k))
+                .collect(),
+        );
+    }
+    let visit = |h: &reckon_ledger::Header<'_>, _: &[u8], span| {
+        let could = id.could_name(h).then_some((h.seq, h.hash, span));
+        (leaf(alg, &h.hash), could)
+    };
+    snap.visit_all(&visit, &mut |piece| {
+        let leaves: Vec<Hash> = piece.iter().map(|p| p.0).collect();
+        let mut from = 0;
+        for (j, (l, could)) in piece.into_iter().enumerate() {
+            let Some((seq, hash, span)) = could else {
+                continue;
+            };
+            if numbered {
+                if let Some(c) = named.first_mut() {
+                    *c = Named {
+                        seq,
+                        hash,
+                        leaf: l,
+                        span,
+                    };
+                }
+                continue;
+            }
+            if named.len() >= 2 {
+                continue;
+            }
+            // The frontier is brought up to the entry, which then takes its path from it.
+            advance(&mut all, (&mut paths, &right), &leaves[from..j]);
+            let (path, ranges) = match &all.every {
+                Some(every) => path_at(alg, every, all.count, size),
+                None => (None, Vec::new()),
+            };
+            named.push(Named {
+                seq,
+                hash,
+                leaf: l,
+                span,
+            });
+            paths.push(path);
+            right.push(ranges);
+            from = j;
+        }
+        advance(&mut all, (&mut paths, &right), &leaves[from..]);
+    })
+    .map_err(damaged)?;
+    // A number the log does not reach names nothing.
+    let (named, paths) = named
+        .into_iter()
+        .zip(paths)
+        .filter(|(c, _)| c.seq != 0)
+        .unzip();
+    Ok(Paths {
+        named,
+        paths,
+        count: all.count,
+        prefix: all.heads.first().copied().flatten(),
+    })
+}
+
+/// Where a pass of [`paths`] is: how many leaves it has read, and, when it keeps one, the
+/// frontier of every leaf, with its head at each of `sizes` it has reached (`heads`, in the
+/// same order).
+struct Pass {
+    every: Option<Frontier>,
+    count: u64,
+    sizes: Vec<u64>,
+    heads: Vec<Option<Hash>>,
+}
+
+impl Pass {
+    /// A pass that keeps the frontier of every leaf (with `alg`) when `every`, for the heads
+    /// of the trees of `sizes` leaves.
+    fn new(alg: Algorithm, every: bool, sizes: &[u64]) -> Pass {
+        let every = every.then(|| Frontier::new(alg));
+        let empty = every.as_ref().map(Frontier::root);
+        Pass {
+            heads: sizes.iter().map(|&s| empty.filter(|_| s == 0)).collect(),
+            every,
+            count: 0,
+            sizes: sizes.to_vec(),
+        }
+    }
+}
+
+/// Adds `leaves` (the next ones, from leaf `all.count` on) to the frontier of every leaf,
+/// noting its head at each size asked for, and to the growing ranges of each path that they
+/// fall in (`right`: each path's growing ranges, with their place in it).
+fn advance(all: &mut Pass, (paths, right): (&mut [Option<Path>], &[Vec<Place>]), leaves: &[Hash]) {
+    let at = all.count;
+    let end = at + leaves.len() as u64;
+    // Leaves `a..b` (positions in the whole log), when they are among these.
+    let slice = |a: u64, b: u64| {
+        let a = a.checked_sub(at).and_then(|a| usize::try_from(a).ok())?;
+        let b = b.checked_sub(at).and_then(|b| usize::try_from(b).ok())?;
+        leaves.get(a..b)
+    };
+    for (path, ranges) in paths.iter_mut().zip(right) {
+        let Some(path) = path.as_mut() else {
+            continue;
+        };
+        for &(lo, hi, k) in ranges {
+            let (a, b) = (lo.max(at), hi.min(end));
+            if let (Some(Part::Growing(f)), Some(run)) = (path.get_mut(k), slice(a, b)) {
+                f.extend(run);
+            }
+        }
+    }
+    all.count = end;
+    let Some(every) = all.every.as_mut() else {
+        return;
+    };
+    // Cut where a size asked for is reached, its head noted there.
+    let mut cuts: Vec<(u64, usize)> = (all.sizes.iter().enumerate())
+        .filter(|(_, s)| at < **s && **s <= end)
+        .map(|(k, s)| (*s, k))
+        .collect();
+    cuts.sort_unstable();
+    let mut from = at;
+    for (cut, k) in cuts {
+        every.extend(slice(from, cut).unwrap_or_default());
+        all.heads[k] = Some(every.root());
+        from = cut;
+    }
+    every.extend(slice(from, end).unwrap_or_default());
+}
+
+/// The heads of `ranges` (of leaves, `[lo, hi)`, disjoint, known before) of the log's tree,
+/// and of the trees of its first `sizes` leaves (when it has them), from one checked pass
+/// that keeps one hash a level for each ([`Frontier`]); with how many entries it has.
+#[allow(clippy::type_complexity)] // the ranges' heads, the trees' heads, the count
+fn range_heads(
+    snap: &reckon_ledger::Snapshot<'_>,
+    alg: Algorithm,
+    ranges: &[(u64, u64)],
+    sizes: &[u64],
+) -> Result<(Vec<Hash>, Vec<Option<Hash>>, u64), AuditError> {
+    let mut paths = [Some(
+        ranges
+            .iter()
+            .map(|_| Part::Growing(Frontier::new(alg)))
+            .collect::<Vec<_>>(),
+    )];
+    let right = [ranges
+        .iter()
+        .enumerate()
+        .map(|(k, &(lo, hi))| (lo, hi, k))
+        .collect::<Vec<_>>()];
+    let mut all = Pass::new(alg, true, sizes);
+    let leaves = |h: &reckon_ledger::Header<'_>, _: &[u8], _| leaf(alg, &h.hash);
+    snap.visit_all(&leaves, &mut |piece| {
+        advance(&mut all, (&mut paths, &right), &piece);
+    })
+    .map_err(damaged)?;
+    let [path] = paths;
+    let heads = path.unwrap_or_default().iter().map(Part::head).collect();
+    Ok((heads, all.heads, all.count))
+}
+
+/// An inclusion path as a pass makes it: a part for each range it names, in its order.
+type Path = Vec<Part>;
+
+/// A range of a path still to grow: its leaves `[lo, hi)` and its place in the path.
+type Place = (u64, u64, usize);
+
+/// One range of an inclusion path, as a pass makes its head.
+enum Part {
+    /// Left of the entry: a complete subtree, its head known when the entry is met.
+    Known(Hash),
+    /// Right of the entry: its leaves are still to come.
+    Growing(Frontier),
+}
+
+impl Part {
+    fn head(&self) -> Hash {
+        match self {
+            Part::Known(h) => *h,
+            Part::Growing(f) => f.root(),
+        }
+    }
+}
+
+/// The inclusion path of leaf `i` in a tree of `size` leaves as a pass meets it, `before`
+/// holding the leaves before it: each range of the path in the path's order, those left of
+/// it known (`before`'s complete subtrees, which are those ranges: read from the smallest,
+/// as the path is), those right of it to grow; and the right ones' leaf ranges with their
+/// place in the path. `None` when `i` is not a leaf of that tree, or (never for a frontier
+/// of the leaves before it) when the left ranges are not its subtrees.
+fn path_at(alg: Algorithm, before: &Frontier, i: u64, size: u64) -> (Option<Path>, Vec<Place>) {
+    let Some(ranges) = reckon_merkle::inclusion_ranges(i, size) else {
+        return (None, Vec::new());
+    };
+    let mut lefts = before.subtrees().iter().rev();
+    let mut right = Vec::new();
+    let mut path = Vec::with_capacity(ranges.len());
+    for (k, &(lo, hi)) in ranges.iter().enumerate() {
+        if hi <= i {
+            match lefts.next() {
+                Some(&(n, root)) if n == hi - lo => path.push(Part::Known(root)),
+                _ => return (None, Vec::new()),
+            }
+        } else {
+            right.push((lo, hi, k));
+            path.push(Part::Growing(Frontier::new(alg)));
+        }
+    }
+    (Some(path), right)
 }
 
 /// The most a proof bundle may hold, in bytes: a note at its largest
@@ -685,9 +1015,13 @@ pub fn prove_consistency(
         Checkpoint::parse(old_note.text())?,
         Checkpoint::parse(new_note.text())?,
     );
-    // The checked pass first, as when the tree was built: a damaged log is refused as such.
-    let hashes = snap.hashes().map_err(damaged)?;
+    // One checked pass, holding no leaf: the heads of the ranges RFC 6962's PROOF names, and
+    // of the two checkpoints' trees, each made by a frontier as the leaves pass (a log of
+    // 10M entries took 652 MB when every leaf was held). A damaged log is refused as such.
     let decl = snap.declaration().map_err(damaged)?;
+    let alg = algorithm(decl.as_ref());
+    let ranges = reckon_merkle::consistency_ranges(old.size, new.size).unwrap_or_default();
+    let (proof, trees, count) = range_heads(snap, alg, &ranges, &[new.size, old.size])?;
     check_pinned(decl.as_ref().map(|d| d.origin.as_str()), &new, None)?;
     expect_origin(&old, &new.origin)?;
     if old.size > new.size {
@@ -696,35 +1030,13 @@ pub fn prove_consistency(
             old.size, new.size
         )));
     }
-    // The two checkpoints' heads and the proof between them from the leaves, never the tree:
-    // the proof is the heads of the ranges RFC 6962's PROOF names (each made on all cores).
-    let alg = algorithm(decl.as_ref());
-    let leaves: Vec<Hash> = {
-        use rayon::prelude::*;
-        hashes.par_iter().map(|h| leaf(alg, h)).collect()
-    };
-    drop(hashes);
-    let prefix = |cp: &Checkpoint| {
-        usize::try_from(cp.size)
-            .ok()
-            .and_then(|n| leaves.get(..n))
-            .ok_or_else(|| shorter(cp.size, leaves.len() as u64))
-    };
-    for cp in [&new, &old] {
-        if reckon_merkle::root_of(alg, prefix(cp)?) != cp.root {
-            return Err(forked(cp.size));
+    for (cp, tree) in [&new, &old].into_iter().zip(trees) {
+        match tree {
+            None => return Err(shorter(cp.size, count)),
+            Some(root) if root != cp.root => return Err(forked(cp.size)),
+            Some(_) => {}
         }
     }
-    let ranges = reckon_merkle::consistency_ranges(old.size, new.size).unwrap_or_default();
-    let within = prefix(&new)?;
-    let proof: Vec<Hash> = ranges
-        .iter()
-        .map(|&(lo, hi)| {
-            let range = usize::try_from(lo).ok().zip(usize::try_from(hi).ok());
-            let leaves = range.and_then(|(lo, hi)| within.get(lo..hi));
-            reckon_merkle::root_of(alg, leaves.unwrap_or_default())
-        })
-        .collect();
     let mut j = json!({
         "format": "reckon-consistency-1",
         "old": old_note.encode(),

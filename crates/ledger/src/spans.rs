@@ -84,6 +84,11 @@ impl LineSpans {
         self.next = at.saturating_add(u64::from(len)).saturating_add(1);
     }
 
+    /// The line of entry `seq` (numbered from 1, as entries are): line `seq - 1`.
+    pub fn of_entry(&self, seq: u64) -> Option<Span> {
+        self.get(usize::try_from(seq.checked_sub(1)?).ok()?)
+    }
+
     /// Line `k`: its place and length; `None` past the last.
     pub fn get(&self, k: usize) -> Option<Span> {
         if k >= self.lens.len() {

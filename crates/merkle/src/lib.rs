@@ -402,7 +402,13 @@ impl Frontier {
 
     /// Adds the next leaf hash.
     pub fn push(&mut self, leaf: Hash) {
-        let mut node = (1u64, leaf);
+        self.join(1, leaf);
+    }
+
+    /// Adds the root of the next complete subtree of `n` leaves (a power of two no larger
+    /// than the largest power of two that divides the size: no smaller subtree is open).
+    fn join(&mut self, n: u64, root: Hash) {
+        let mut node = (n, root);
         while let Some(&(n, left)) = self.roots.last() {
             if n != node.0 {
                 break;
@@ -411,12 +417,47 @@ impl Frontier {
             node = (n * 2, self.algorithm.node_hash(&left, &node.1));
         }
         self.roots.push(node);
-        self.size += 1;
+        self.size += n;
     }
+
+    /// Adds the next leaf hashes, as [`Frontier::push`] of each in turn would: the complete
+    /// subtrees of [`Frontier::BLOCK`] leaves among them hashed on all cores, each then
+    /// joined as one node.
+    pub fn extend(&mut self, leaves: &[Hash]) {
+        use rayon::prelude::*;
+        // One at a time until the size is a multiple of a block.
+        let lead = usize::try_from(self.size.wrapping_neg() % Self::BLOCK as u64)
+            .unwrap_or(usize::MAX)
+            .min(leaves.len());
+        let (first, rest) = leaves.split_at(lead);
+        first.iter().for_each(|l| self.push(*l));
+        let whole = rest.len() - rest.len() % Self::BLOCK;
+        let (blocks, tail) = rest.split_at(whole);
+        let algorithm = self.algorithm;
+        let roots: Vec<Hash> = blocks
+            .par_chunks(Self::BLOCK)
+            .map(|b| root_of(algorithm, b))
+            .collect();
+        for r in roots {
+            self.join(Self::BLOCK as u64, r);
+        }
+        tail.iter().for_each(|l| self.push(*l));
+    }
+
+    /// The subtrees [`Frontier::extend`] hashes on all cores: a power of two.
+    pub const BLOCK: usize = 1 << 12;
 
     /// How many leaves it has.
     pub fn size(&self) -> u64 {
         self.size
+    }
+
+    /// The complete subtrees of the leaves so far, leftmost (largest) first: how many leaves
+    /// each holds and its root. They are the left siblings on the inclusion path of the next
+    /// leaf in any larger tree (each split of RFC 6962's recursion that the next leaf goes
+    /// right of cuts off the largest power of two of what is left of it).
+    pub fn subtrees(&self) -> &[(u64, Hash)] {
+        &self.roots
     }
 
     /// The tree head of the leaves so far; for none, the hash of nothing.

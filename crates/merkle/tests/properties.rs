@@ -127,6 +127,51 @@ fn a_frontier_gives_the_whole_trees_head_at_every_size() {
     }
 }
 
+/// Leaves added a run at a time (`extend`, whose whole blocks are hashed on all cores) make
+/// the frontier that adding them one at a time makes, its subtrees and head alike, from any
+/// size and for runs shorter and longer than a block, across block boundaries; and its
+/// subtrees are the left siblings of the next leaf's inclusion path in any larger tree.
+#[test]
+fn a_frontier_extended_by_runs_is_the_frontier_pushed_one_leaf_at_a_time() {
+    use reckon_merkle::{Algorithm, Frontier, inclusion_ranges, root_of};
+    let alg = Algorithm::Blake3;
+    let block = Frontier::BLOCK;
+    let leaves: Vec<Hash> = (0..3 * block as u64 + 777)
+        .map(|i| alg.leaf_hash(&i.to_le_bytes()))
+        .collect();
+    for runs in [
+        vec![1, block - 1, 2 * block + 5],
+        vec![block, block, block],
+        vec![5, 3, block + 1, 17],
+        vec![3 * block + 777],
+    ] {
+        let (mut by_runs, mut by_one) = (Frontier::new(alg), Frontier::new(alg));
+        let mut at = 0;
+        for run in runs {
+            let run = run.min(leaves.len() - at);
+            by_runs.extend(&leaves[at..at + run]);
+            leaves[at..at + run].iter().for_each(|l| by_one.push(*l));
+            at += run;
+            assert_eq!(by_runs.size(), at as u64);
+            assert_eq!(by_runs.subtrees(), by_one.subtrees(), "after {at}");
+            assert_eq!(by_runs.root(), root_of(alg, &leaves[..at]), "after {at}");
+            // The subtrees, smallest first, are the heads of the path's ranges left of the
+            // next leaf, in the path's order.
+            let n = leaves.len() as u64;
+            if (at as u64) < n {
+                let left: Vec<Hash> = inclusion_ranges(at as u64, n)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|r| r.1 <= at as u64)
+                    .map(|(lo, hi)| root_of(alg, &leaves[lo as usize..hi as usize]))
+                    .collect();
+                let subtrees: Vec<Hash> = by_runs.subtrees().iter().rev().map(|s| s.1).collect();
+                assert_eq!(subtrees, left, "left of {at}");
+            }
+        }
+    }
+}
+
 /// Each proof made from the tree heads of [`inclusion_ranges`] is the tree's own inclusion
 /// proof, for every leaf of every tree up to 200 leaves; [`root_of`] is the tree's head at
 /// every size, and past the size where it splits the work (2^14 leaves, and an odd size

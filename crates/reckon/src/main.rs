@@ -288,15 +288,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let id = id.unwrap_or_default();
             let note = audit::read_text(&checkpoint, audit::Input::Note)?;
             let snap = log.snapshot().map_err(ledger)?;
-            // One pass at the speed of hashing: each entry's hash and span, none decoded.
-            let (hashes, spans) = reckon_audit::leaves(&snap).map_err(audit::audit)?;
             let id = reckon_ledger::EntryId::parse(&id).map_err(usage)?;
-            let numbered = (1u64..).zip(&hashes);
-            let seq = id.pick_seq(numbered, hashes.len() as u64).map_err(usage)?;
-            let decl = snap.declaration().map_err(ledger)?;
-            let bundle =
-                reckon_audit::prove_leaves(&snap, decl.as_ref(), (&hashes, &spans), seq, &note)
-                    .map_err(audit::audit)?;
+            // One pass at the speed of hashing, none decoded, no leaf held.
+            let bundle = reckon_audit::prove_entry(&snap, &id, &note)
+                .map_err(audit::audit)?
+                .map_err(usage)?;
             print(&bundle)?;
         }
         Command::Tiles {
@@ -1209,12 +1205,7 @@ fn words_of<'f>(
             .iter()
             .map(|&i| {
                 let c = &state.claims[i];
-                let span = c
-                    .seq
-                    .checked_sub(1)
-                    .and_then(|k| usize::try_from(k).ok())
-                    .and_then(|k| spans.get(k));
-                (c.seq, span.unwrap_or_default(), c.hash)
+                (c.seq, spans.of_entry(c.seq).unwrap_or_default(), c.hash)
             })
             .collect();
         snapshot.words_at(&at, |words| show(words)).map_err(ledger)

@@ -573,14 +573,7 @@ fn every_claims_words(
     for claims in state.claims.chunks(WORDS_PIECE) {
         let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = claims
             .iter()
-            .map(|r| {
-                let span = r
-                    .seq
-                    .checked_sub(1)
-                    .and_then(|k| usize::try_from(k).ok())
-                    .and_then(|k| spans.get(k));
-                (r.seq, span.unwrap_or_default(), r.hash)
-            })
+            .map(|r| (r.seq, spans.of_entry(r.seq).unwrap_or_default(), r.hash))
             .collect();
         snap.words_at(&at, |read| {
             for (r, w) in claims.iter().zip(read) {
@@ -616,7 +609,7 @@ fn word_cells(
         .enumerate()
         .filter(|(_, r)| filter_words || filter.is_none_or(|e| eval_claim(state, r, e)))
         .filter_map(|(i, r)| {
-            let span = spans.get(usize::try_from(r.seq.checked_sub(1)?).ok()?)?;
+            let span = spans.of_entry(r.seq)?;
             Some((i, (r.seq, span, r.hash)))
         })
         .unzip();
@@ -1268,7 +1261,7 @@ fn put_words(
         .into_iter()
         .filter_map(|seq| {
             let i = state.claims.binary_search_by_key(&seq, |r| r.seq).ok()?;
-            let span = spans.get(usize::try_from(seq.checked_sub(1)?).ok()?)?;
+            let span = spans.of_entry(seq)?;
             Some((seq, span, state.claims[i].hash))
         })
         .collect();
