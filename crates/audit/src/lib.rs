@@ -215,13 +215,23 @@ struct Heads {
 /// The log's size and tree head, and the head of its first `at` entries when asked for (and
 /// the log has them), from one checked pass that keeps one hash a level ([`Frontier`]).
 fn heads(snap: &reckon_ledger::Snapshot<'_>, at: Option<u64>) -> Result<Heads, AuditError> {
+    heads_seeing(snap, at, &mut |_, _| {})
+}
+
+/// [`heads`], with each leaf and its line's place handed to `see` too, in log order.
+fn heads_seeing(
+    snap: &reckon_ledger::Snapshot<'_>,
+    at: Option<u64>,
+    see: &mut dyn FnMut(Hash, reckon_ledger::Span),
+) -> Result<Heads, AuditError> {
     let decl = snap.declaration().map_err(damaged)?;
     let alg = algorithm(decl.as_ref());
     let mut frontier = Frontier::new(alg);
     let mut earlier = (at == Some(0)).then(|| frontier.root());
-    let leaves = |h: &reckon_ledger::Header<'_>, _: &[u8], _| leaf(alg, &h.hash);
+    let leaves = |h: &reckon_ledger::Header<'_>, _: &[u8], span| (leaf(alg, &h.hash), span);
     snap.visit_all(&leaves, &mut |piece| {
-        for l in piece {
+        for (l, span) in piece {
+            see(l, span);
             frontier.push(l);
             if Some(frontier.size()) == at {
                 earlier = Some(frontier.root());

@@ -29,10 +29,13 @@
 
 use crate::note::{Note, SignerKey};
 use crate::policy::Policy;
-use crate::{AuditError, Checkpoint, algorithm, expect_origin, tree_of};
+use crate::{
+    AuditError, Checkpoint, algorithm, check_pinned, damaged, expect_origin, heads_seeing, leaf,
+    origin_for,
+};
 use reckon_claim::{EntryHash, Event, Timestamp};
 use reckon_ledger::{GENESIS, Log, decode, decode_header};
-use reckon_merkle::Algorithm;
+use reckon_merkle::{Algorithm, Hash};
 use std::io::{BufRead, Read};
 use std::path::Path;
 
@@ -130,21 +133,45 @@ pub enum Signing<'a> {
     Note(&'a str),
 }
 
-/// [`write`], with the checkpoint made as `signing` says.
+/// [`write`], with the checkpoint made as `signing` says. Two passes over the log, neither
+/// holding its tree: the first makes the tree head (and the head of the entries a
+/// checkpoint already in `dir` covers) with a frontier, so that the checkpoint is made and
+/// the directory checked before any file is written; the second (a read of the lines the
+/// first checked) writes each tile and bundle as its leaves and lines pass, one tile a level
+/// held (a log of 1M entries took 165 MB when its whole tree was built, 90 MB now).
 pub fn write_with(log: &Log, dir: &Path, signing: Signing<'_>) -> Result<Written, AuditError> {
     let snap = log.snapshot()?;
-    let lt = tree_of(&snap)?;
-    let t = &lt.tree;
-    let size = t.size();
+    // The size of a checkpoint already in the directory, for the first pass to make the
+    // head of that many entries (it is read and checked in full below).
+    let there = std::fs::read_to_string(dir.join("checkpoint")).ok();
+    let there_size = there
+        .as_deref()
+        .and_then(|t| Note::parse(t).ok())
+        .and_then(|n| Checkpoint::parse(n.text()).ok())
+        .map(|cp| cp.size);
+    // Where the second pass starts: the first entry of the bundle (and level-0 tile) that
+    // holds the entry after those the directory's checkpoint covers. Every tile to write
+    // completes after it, and what each level's tile being filled holds there is kept.
+    let alg = algorithm(snap.declaration().map_err(damaged)?.as_ref());
+    let start = there_size.map_or(0, |s| s / WIDTH * WIDTH);
+    let mut dry = Tiler::dry(alg);
+    let mut resume = (start == 0).then(|| (Vec::new(), 0u64));
+    let h = heads_seeing(&snap, there_size, &mut |l, (offset, _)| {
+        if dry.seq == start && resume.is_none() {
+            resume = Some((dry.filling.clone(), offset));
+        }
+        let _ = dry.entry(l, &[]);
+    })?;
+    let size = h.size;
     // The checkpoint to publish, checked (or made) before any file is written.
     let (origin, note) = match signing {
         Signing::Key(key, stated) => {
-            let origin = lt.origin_for(stated, key.name())?;
+            let origin = origin_for(h.origin.as_deref(), stated, key.name())?;
             reckon_claim::LogName::parse(&origin).map_err(AuditError::Checkpoint)?;
             let cp = Checkpoint {
                 origin: origin.clone(),
                 size,
-                root: t.root(),
+                root: h.root,
             };
             let mut note = Note::new(&cp.body())?;
             note.sign(key);
@@ -153,8 +180,8 @@ pub fn write_with(log: &Log, dir: &Path, signing: Signing<'_>) -> Result<Written
         Signing::Note(text) => {
             let note = Note::parse(text)?;
             let cp = Checkpoint::parse(note.text())?;
-            lt.check_origin(&cp, None)?;
-            if cp.size != size || cp.root != t.root() {
+            check_pinned(h.origin.as_deref(), &cp, None)?;
+            if cp.size != size || cp.root != h.root {
                 return Err(AuditError::Mismatch(format!(
                     "the checkpoint describes {} entries with another tree head than the log's {size}: publish a checkpoint of the log as it is now",
                     cp.size
@@ -163,13 +190,13 @@ pub fn write_with(log: &Log, dir: &Path, signing: Signing<'_>) -> Result<Written
             (cp.origin, note)
         }
     };
-    let before = match std::fs::read_to_string(dir.join("checkpoint")) {
-        Err(_) => None,
-        Ok(text) => {
+    let before = match there {
+        None => None,
+        Some(text) => {
             let note = Note::parse(&text)?;
             let cp = Checkpoint::parse(note.text())?;
             expect_origin(&cp, &origin)?;
-            if t.root_of_first(cp.size) != Some(cp.root) {
+            if Some(cp.size) != there_size || h.earlier != Some(cp.root) {
                 return Err(AuditError::Mismatch(format!(
                     "{}: its checkpoint of {} entries is not of this log's first entries (another log, or this one rewritten or truncated); refusing to write over it",
                     dir.display(),
@@ -179,71 +206,163 @@ pub fn write_with(log: &Log, dir: &Path, signing: Signing<'_>) -> Result<Written
             Some(cp.size)
         }
     };
-    let from = before.unwrap_or(0);
-    let mut w = Written {
+    let (filling, offset) = resume.unwrap_or_else(|| (dry.filling, snap.len()));
+    let mut tiler = Tiler {
+        dir: Some(dir),
+        alg,
+        from: before.unwrap_or(0),
         size,
-        before,
-        ..Written::default()
+        filling,
+        bundle: Vec::new(),
+        seq: start.min(size),
+        w: Written {
+            size,
+            before,
+            ..Written::default()
+        },
     };
-    for level in levels(size) {
-        let nodes = t.complete(8 * level);
-        let first = from.checked_shr(8 * level).unwrap_or(0) / WIDTH;
-        for (index, width) in tiles_of(size, level).filter(|(i, _)| *i >= first) {
-            let lo = (index * WIDTH) as usize;
-            let bytes: Vec<u8> = nodes[lo..lo + width as usize].concat();
-            if put(dir, &tile_path(&level.to_string(), index, width), &bytes)? {
-                w.hash_tiles += 1;
-            } else {
-                w.unchanged += 1;
-            }
-        }
-    }
-    // The entries, read in one pass over the same snapshot the tree was made from.
-    let first_bundle = from / WIDTH;
-    let mut reader = std::io::BufReader::new(snap.bytes()?);
+    // The tiles and bundles from there on, from a second read of the same snapshot (held
+    // still by its lock): the first pass checked every line, so each line's hash is taken
+    // as it stands.
+    let mut reader = std::io::BufReader::new(snap.bytes_from(offset));
     let mut line = Vec::new();
-    let mut bundle = Vec::new();
-    let (mut seq, mut count) = (0u64, 0u64);
-    loop {
+    for seq in tiler.seq + 1..=size {
         line.clear();
-        let n = reader
+        reader
             .read_until(b'\n', &mut line)
             .map_err(|e| tile_error("entries", e.to_string()))?;
-        if n == 0 {
-            break;
-        }
-        seq += 1;
-        let index = (seq - 1) / WIDTH;
-        if index < first_bundle {
-            continue;
-        }
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        if text.len() > MAX_ENTRY {
-            return Err(AuditError::Mismatch(format!(
-                "entry #{seq} is {} bytes; an entry bundle holds entries of at most {MAX_ENTRY} bytes (C2SP tlog-tiles), so this log cannot be written as tiles",
-                text.len()
-            )));
-        }
-        bundle.extend_from_slice(&(text.len() as u16).to_be_bytes());
-        bundle.extend_from_slice(text);
-        count += 1;
-        if count == WIDTH || seq == size {
-            let rel = tile_path("entries", index, count);
-            if put(dir, &rel, &bundle)? {
-                w.bundles += 1;
-            } else {
-                w.unchanged += 1;
-            }
-            bundle.clear();
-            count = 0;
-        }
-        if seq == size {
-            break;
-        }
+        let hash = text
+            .get(..64)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(EntryHash::from_hex)
+            .ok_or_else(|| tile_error("entries", format!("entry #{seq} has no hash")))?;
+        tiler.entry(leaf(alg, &hash), text)?;
     }
+    let w = tiler.finish()?;
     reckon_ledger::fsx::write_atomically(&dir.join("checkpoint"), note.encode().as_bytes())
         .map_err(|e| tile_error("checkpoint", e.to_string()))?;
     Ok(w)
+}
+
+/// The second pass of [`write_with`]: each entry's leaf and line as they come, each tile
+/// and bundle written when it is complete (and at the end, the partial ones), those full at
+/// `from` entries never again.
+struct Tiler<'d> {
+    /// Where the files go; `None` for a tiler that only keeps the tiles being filled.
+    dir: Option<&'d Path>,
+    alg: Algorithm,
+    /// The size of the checkpoint the directory held.
+    from: u64,
+    /// The size of the tree being written.
+    size: u64,
+    /// For each level, the nodes of the tile being filled (and the tile's index).
+    filling: Vec<(u64, Vec<Hash>)>,
+    /// The lines of the bundle being filled, each after its length.
+    bundle: Vec<u8>,
+    /// The entries seen.
+    seq: u64,
+    w: Written,
+}
+
+impl Tiler<'_> {
+    /// A tiler that writes nothing: what each level's tile being filled holds, entry by
+    /// entry, for the writing one to start from.
+    fn dry(alg: Algorithm) -> Tiler<'static> {
+        Tiler {
+            dir: None,
+            alg,
+            from: 0,
+            size: u64::MAX,
+            filling: Vec::new(),
+            bundle: Vec::new(),
+            seq: 0,
+            w: Written::default(),
+        }
+    }
+
+    /// Takes the next entry: its leaf, and its line.
+    fn entry(&mut self, leaf: Hash, line: &[u8]) -> Result<(), AuditError> {
+        self.seq += 1;
+        let seq = self.seq;
+        if seq > self.size {
+            return Ok(());
+        }
+        self.node(0, leaf)?;
+        let index = (seq - 1) / WIDTH;
+        let Some(dir) = self.dir.filter(|_| index >= self.from / WIDTH) else {
+            return Ok(());
+        };
+        if line.len() > MAX_ENTRY {
+            return Err(AuditError::Mismatch(format!(
+                "entry #{seq} is {} bytes; an entry bundle holds entries of at most {MAX_ENTRY} bytes (C2SP tlog-tiles), so this log cannot be written as tiles",
+                line.len()
+            )));
+        }
+        self.bundle
+            .extend_from_slice(&(line.len() as u16).to_be_bytes());
+        self.bundle.extend_from_slice(line);
+        let count = (seq - 1) % WIDTH + 1;
+        if count == WIDTH || seq == self.size {
+            let rel = tile_path("entries", index, count);
+            self.count(put(dir, &rel, &self.bundle)?, true);
+            self.bundle.clear();
+        }
+        Ok(())
+    }
+
+    /// Adds a node to the tile being filled on `level`; a full tile is written (unless it was
+    /// full at `from`) and its root joins the level above.
+    fn node(&mut self, level: usize, node: Hash) -> Result<(), AuditError> {
+        if self.filling.len() <= level {
+            self.filling.push((0, Vec::new()));
+        }
+        let (index, nodes) = &mut self.filling[level];
+        nodes.push(node);
+        if nodes.len() < WIDTH as usize {
+            return Ok(());
+        }
+        let full = std::mem::take(nodes);
+        let at = *index;
+        *index += 1;
+        self.tile(level, at, &full)?;
+        let root = reckon_merkle::root_of(self.alg, &full);
+        self.node(level + 1, root)
+    }
+
+    /// Writes tile `index` of `level`, holding `nodes`, unless it was full at `from`.
+    fn tile(&mut self, level: usize, index: u64, nodes: &[Hash]) -> Result<(), AuditError> {
+        let first = self.from.checked_shr(8 * level as u32).unwrap_or(0) / WIDTH;
+        let Some(dir) = self.dir.filter(|_| index >= first) else {
+            return Ok(());
+        };
+        let rel = tile_path(&level.to_string(), index, nodes.len() as u64);
+        let written = put(dir, &rel, &nodes.concat())?;
+        self.count(written, false);
+        Ok(())
+    }
+
+    fn count(&mut self, written: bool, bundle: bool) {
+        match (written, bundle) {
+            (true, true) => self.w.bundles += 1,
+            (true, false) => self.w.hash_tiles += 1,
+            (false, _) => self.w.unchanged += 1,
+        }
+    }
+
+    /// The partial tile of each level that has one, written; what was written.
+    fn finish(mut self) -> Result<Written, AuditError> {
+        for level in levels(self.size) {
+            let level = level as usize;
+            let Some((index, nodes)) = self.filling.get_mut(level).map(std::mem::take) else {
+                continue;
+            };
+            if !nodes.is_empty() {
+                self.tile(level, index, &nodes)?;
+            }
+        }
+        Ok(self.w)
+    }
 }
 
 /// What [`verify`] established.
@@ -430,6 +549,77 @@ mod tests {
         assert_eq!(tile_path("1", 5, 256), "tile/1/005");
         assert_eq!(tile_path("entries", 0, 17), "tile/entries/000.p/17");
         assert_eq!(tile_path("2", 1000, 3), "tile/2/x001/000.p/3");
+    }
+
+    /// The tiles written as the leaves pass hold what the whole tree's levels hold, on every
+    /// level (three here: 65,536 leaves make a node of level 2), full and partial; those
+    /// full at an earlier size are not written again, and every bundle holds its lines.
+    #[test]
+    fn tiles_written_as_the_leaves_pass_are_the_whole_trees_levels() {
+        let dir = std::env::temp_dir().join(format!("reckon-tiler-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let alg = Algorithm::Blake3;
+        let size = 65_536 + 3 * 256 + 17;
+        let leaves: Vec<Hash> = (0..size)
+            .map(|i: u64| alg.leaf_hash(&i.to_le_bytes()))
+            .collect();
+        let line = |i: u64| format!("line {i}").into_bytes();
+        let write = |from: u64| {
+            let mut t = Tiler {
+                dir: Some(&dir),
+                alg,
+                from,
+                size,
+                filling: Vec::new(),
+                bundle: Vec::new(),
+                seq: 0,
+                w: Written::default(),
+            };
+            for (i, l) in leaves.iter().enumerate() {
+                t.entry(*l, &line(i as u64)).unwrap();
+            }
+            t.finish().unwrap()
+        };
+        let w = write(0);
+        let tree = alg.tree(leaves.clone());
+        let mut files = 0;
+        for level in levels(size) {
+            let nodes = tree.complete(8 * level);
+            for (index, width) in tiles_of(size, level) {
+                let rel = tile_path(&level.to_string(), index, width);
+                let lo = (index * WIDTH) as usize;
+                let want = nodes[lo..lo + width as usize].concat();
+                assert!(std::fs::read(dir.join(&rel)).unwrap() == want, "{rel}");
+                files += 1;
+            }
+        }
+        assert_eq!(levels(size).count(), 3);
+        assert_eq!((w.hash_tiles, files), (files, 260 + 2 + 1));
+        for (index, width) in tiles_of(size, 0) {
+            let rel = tile_path("entries", index, width);
+            let want: Vec<u8> = (index * WIDTH..index * WIDTH + width)
+                .flat_map(|i| {
+                    let l = line(i);
+                    [(l.len() as u16).to_be_bytes().to_vec(), l].concat()
+                })
+                .collect();
+            assert!(std::fs::read(dir.join(&rel)).unwrap() == want, "{rel}");
+        }
+        // From a checkpoint of 65,536 + 256 entries: the tiles full then are left alone.
+        std::fs::write(dir.join(tile_path("0", 3, 256)), b"stale").unwrap();
+        let again = write(65_536 + 256);
+        assert_eq!(
+            std::fs::read(dir.join(tile_path("0", 3, 256))).unwrap(),
+            b"stale"
+        );
+        // Level 0: tiles 257 and 258 and the partial 259; level 1: its partial tile 1 (its
+        // tile 0 was full at that size); level 2: its one, partial, tile; the bundles as
+        // level 0. Every one of them already right.
+        assert_eq!(
+            (again.hash_tiles, again.bundles, again.unchanged),
+            (0, 0, 5 + 3)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A level holds `size >> 8L` nodes: full tiles, then one partial tile for the rest.

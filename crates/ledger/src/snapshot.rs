@@ -102,7 +102,7 @@ impl Snapshot<'_> {
 
     /// The committed bytes from `offset` on, read as [`Snapshot::bytes`] reads them (the
     /// progress told counts the bytes before `offset` as read).
-    fn bytes_from(&self, offset: u64) -> impl Read + '_ {
+    pub fn bytes_from(&self, offset: u64) -> impl Read + '_ {
         Counting {
             inner: Positioned {
                 snap: self,
