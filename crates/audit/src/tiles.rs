@@ -82,7 +82,7 @@ fn tile_error(path: &str, problem: impl Into<String>) -> AuditError {
     }
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Written {
     /// The size of the checkpoint written.
@@ -133,7 +133,7 @@ pub enum Signing<'a> {
     Note(&'a str),
 }
 
-/// [`write`], with the checkpoint made as `signing` says. Two passes over the log, neither
+/// [`write()`], with the checkpoint made as `signing` says. Two passes over the log, neither
 /// holding its tree: the first makes the tree head (and the head of the entries a
 /// checkpoint already in `dir` covers) with a frontier, so that the checkpoint is made and
 /// the directory checked before any file is written; the second (a read of the lines the

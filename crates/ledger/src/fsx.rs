@@ -192,7 +192,7 @@ impl Staged {
     /// empty one or a damaged one, which costs a rebuild and never a wrong answer. A log's
     /// own files are never written this way.
     ///
-    /// A file it replaces is first moved aside (under a temporary name, as [`temp_beside`]
+    /// A file it replaces is first moved aside (under a temporary name, as `temp_beside`
     /// makes one) and removed on another thread: freeing a large file's blocks inside the
     /// rename took a tenth of a second on an ext4 disk mounted with `discard`. Between the two
     /// renames there is no file at `path`, which a reader takes as no cache. Old files left
@@ -286,7 +286,7 @@ impl Drop for Staged {
     }
 }
 
-/// Removes the temporary files beside `path` ([`temp_beside`] names them after it and the
+/// Removes the temporary files beside `path` (`temp_beside` names them after it and the
 /// process that made them) whose process has ended, told by its entry in `/proc`: a writer
 /// stopped before it committed (a killed `reckon` that was writing a large cache file). Where
 /// there is no `/proc` to ask, nothing is removed. For a file only this machine's processes

@@ -1,7 +1,7 @@
 //! What only a terminal gets: colour and progress bars.
 
 /// Whether to colour: `--color`, and for `auto` a terminal on standard output, no `NO_COLOR`
-/// (https://no-color.org: set to anything) and a terminal that is not `dumb`.
+/// (<https://no-color.org>: set to anything) and a terminal that is not `dumb`.
 pub(crate) fn colour(when: crate::args::ColorArg) -> bool {
     use std::io::IsTerminal as _;
     match when {

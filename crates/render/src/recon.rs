@@ -1088,7 +1088,7 @@ fn envelope_at(
 /// How many items a batch of JSON holds for each core.
 const BATCH_PER_CORE: usize = RENDER_PER * 2;
 
-/// [`stream_subjects`] with each batch's items made by `next` (one string per item, each
+/// A JSON reconciliation streamed with each batch's items made by `next` (one string per item, each
 /// beginning `,\n    `; `None` after the last batch), for batches that must first be made or
 /// fetched. While one batch is written (on the calling thread, which `emit` may be tied to),
 /// the next is made on the pool's threads.

@@ -26,7 +26,7 @@ pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> Result<(), Erro
 ///
 /// # Errors
 ///
-/// As [`write`].
+/// As [`write()`].
 pub fn to_string<T: Serialize + ?Sized>(v: &T) -> Result<String, Error> {
     let mut out = Vec::new();
     write(&mut out, v)?;

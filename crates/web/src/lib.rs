@@ -1,6 +1,6 @@
 //! The log as read-only web pages: the subjects and their figures, each subject's claims with
 //! their quotes and sources, a timeline and the conflict graph drawn as SVG, each entry with
-//! its check and inclusion proof, and a query box. Served on loopback by [`serve`] or written
+//! its check and inclusion proof, and a query box. Served on loopback by [`serve()`] or written
 //! as static files by [`write_site`]; both give the same pages.
 //!
 //! This crate must never write to a log, put anything on a page that the log does not say,
