@@ -291,16 +291,36 @@ impl<'a> Tx<'a> {
     }
 
     /// The entries committed after entry `seq` when this append began (for a reader that
-    /// learnt the log up to `seq` before taking the lock). Reads and checks the whole log.
+    /// learnt the log up to `seq` before taking the lock). Checks the whole log at the speed
+    /// of hashing and decodes only those entries, each checked as a decoded entry is (the
+    /// reader decoded the ones before when it learnt them).
     pub fn committed_after(&mut self, seq: u64) -> Result<Vec<Entry>, LedgerError> {
         let mut after = Vec::new();
-        let whole = |e: Entry, _| e;
+        let mut bad = None;
+        let later = |h: &format::Header<'_>, line: &[u8], _| {
+            (h.seq > seq).then(|| format::decode(line).map_err(|p| (h.seq, p)))
+        };
         self.log.each_locked(
             self.base_len,
-            crate::scan::Visit::Entries(&whole),
-            &mut |piece| after.extend(piece.into_iter().filter(|e| e.seq > seq)),
+            crate::scan::Visit::Lines(&later),
+            &mut |piece| {
+                for decoded in piece.into_iter().flatten() {
+                    match decoded {
+                        Ok(e) => after.push(e),
+                        Err(first) => {
+                            bad.get_or_insert(first);
+                        }
+                    }
+                }
+            },
         )?;
-        Ok(after)
+        match bad {
+            None => Ok(after),
+            Some((line, problem)) => Err(LedgerError::Damaged {
+                path: self.log.entries_path(),
+                problem: crate::Problem::Line { line, problem },
+            }),
+        }
     }
 
     /// Turns a reference into an entry hash, checking it names a claim that `field` (`retract`
