@@ -215,34 +215,36 @@ struct Heads {
 /// The log's size and tree head, and the head of its first `at` entries when asked for (and
 /// the log has them), from one checked pass that keeps one hash a level ([`Frontier`]).
 fn heads(snap: &reckon_ledger::Snapshot<'_>, at: Option<u64>) -> Result<Heads, AuditError> {
-    heads_seeing(snap, at, &mut |_, _| {})
+    let decl = snap.declaration().map_err(damaged)?;
+    heads_seeing(snap, decl, at, &mut |_, _| {})
 }
 
-/// [`heads`], with each leaf and its line's place handed to `see` too, in log order.
+/// [`heads`] of a log whose first entry declares `decl`, with each leaf and its line's place
+/// handed to `see` too, in log order; the frontier of every leaf is a [`Pass`]'s (its whole
+/// blocks hashed on all cores).
 fn heads_seeing(
     snap: &reckon_ledger::Snapshot<'_>,
+    decl: Option<reckon_claim::LogDecl>,
     at: Option<u64>,
     see: &mut dyn FnMut(Hash, reckon_ledger::Span),
 ) -> Result<Heads, AuditError> {
-    let decl = snap.declaration().map_err(damaged)?;
     let alg = algorithm(decl.as_ref());
-    let mut frontier = Frontier::new(alg);
-    let mut earlier = (at == Some(0)).then(|| frontier.root());
+    let sizes: Vec<u64> = at.into_iter().collect();
+    let mut all = Pass::new(alg, true, &sizes);
     let leaves = |h: &reckon_ledger::Header<'_>, _: &[u8], span| (leaf(alg, &h.hash), span);
     snap.visit_all(&leaves, &mut |piece| {
-        for (l, span) in piece {
-            see(l, span);
-            frontier.push(l);
-            if Some(frontier.size()) == at {
-                earlier = Some(frontier.root());
-            }
-        }
+        piece.iter().for_each(|&(l, span)| see(l, span));
+        let leaves: Vec<Hash> = piece.into_iter().map(|p| p.0).collect();
+        advance(&mut all, (&mut [], &[]), &leaves);
     })
     .map_err(damaged)?;
     Ok(Heads {
-        size: frontier.size(),
-        root: frontier.root(),
-        earlier,
+        size: all.count,
+        root: all
+            .every
+            .as_ref()
+            .map_or_else(|| Frontier::new(alg).root(), Frontier::root),
+        earlier: all.heads.first().copied().flatten(),
         origin: decl.map(|d| d.origin.as_str().to_owned()),
     })
 }
@@ -616,12 +618,6 @@ fn paths(
     let mut right: Vec<Vec<Place>> = Vec::new();
     if let Some(ranges) = known {
         // Fed from the first leaf; the entry's own hash and place are kept when it passes.
-        named.push(Named {
-            seq: 0,
-            hash: reckon_ledger::GENESIS,
-            leaf: Hash::default(),
-            span: (0, 0),
-        });
         paths.push(Some(
             ranges
                 .iter()
@@ -648,14 +644,12 @@ fn paths(
                 continue;
             };
             if numbered {
-                if let Some(c) = named.first_mut() {
-                    *c = Named {
-                        seq,
-                        hash,
-                        leaf: l,
-                        span,
-                    };
-                }
+                named.push(Named {
+                    seq,
+                    hash,
+                    leaf: l,
+                    span,
+                });
                 continue;
             }
             if named.len() >= 2 {
@@ -680,12 +674,8 @@ fn paths(
         advance(&mut all, (&mut paths, &right), &leaves[from..]);
     })
     .map_err(damaged)?;
-    // A number the log does not reach names nothing.
-    let (named, paths) = named
-        .into_iter()
-        .zip(paths)
-        .filter(|(c, _)| c.seq != 0)
-        .unzip();
+    // A number the log does not reach names nothing: its path goes with it.
+    paths.truncate(named.len());
     Ok(Paths {
         named,
         paths,

@@ -141,22 +141,24 @@ pub enum Signing<'a> {
 /// held (a log of 1M entries took 165 MB when its whole tree was built, 90 MB now).
 pub fn write_with(log: &Log, dir: &Path, signing: Signing<'_>) -> Result<Written, AuditError> {
     let snap = log.snapshot()?;
-    // The size of a checkpoint already in the directory, for the first pass to make the
-    // head of that many entries (it is read and checked in full below).
-    let there = std::fs::read_to_string(dir.join("checkpoint")).ok();
+    // A checkpoint already in the directory, for the first pass to make the head of as many
+    // entries (what is wrong with it is said below, after the checkpoint to publish).
+    let there = std::fs::read_to_string(dir.join("checkpoint"))
+        .ok()
+        .map(|text| Checkpoint::parse(Note::parse(&text)?.text()));
     let there_size = there
-        .as_deref()
-        .and_then(|t| Note::parse(t).ok())
-        .and_then(|n| Checkpoint::parse(n.text()).ok())
+        .as_ref()
+        .and_then(|cp| cp.as_ref().ok())
         .map(|cp| cp.size);
     // Where the second pass starts: the first entry of the bundle (and level-0 tile) that
     // holds the entry after those the directory's checkpoint covers. Every tile to write
     // completes after it, and what each level's tile being filled holds there is kept.
-    let alg = algorithm(snap.declaration().map_err(damaged)?.as_ref());
+    let decl = snap.declaration().map_err(damaged)?;
+    let alg = algorithm(decl.as_ref());
     let start = there_size.map_or(0, |s| s / WIDTH * WIDTH);
     let mut dry = Tiler::dry(alg);
     let mut resume = (start == 0).then(|| (Vec::new(), 0u64));
-    let h = heads_seeing(&snap, there_size, &mut |l, (offset, _)| {
+    let h = heads_seeing(&snap, decl, there_size, &mut |l, (offset, _)| {
         if dry.seq == start && resume.is_none() {
             resume = Some((dry.filling.clone(), offset));
         }
@@ -192,11 +194,10 @@ pub fn write_with(log: &Log, dir: &Path, signing: Signing<'_>) -> Result<Written
     };
     let before = match there {
         None => None,
-        Some(text) => {
-            let note = Note::parse(&text)?;
-            let cp = Checkpoint::parse(note.text())?;
+        Some(cp) => {
+            let cp = cp?;
             expect_origin(&cp, &origin)?;
-            if Some(cp.size) != there_size || h.earlier != Some(cp.root) {
+            if h.earlier != Some(cp.root) {
                 return Err(AuditError::Mismatch(format!(
                     "{}: its checkpoint of {} entries is not of this log's first entries (another log, or this one rewritten or truncated); refusing to write over it",
                     dir.display(),

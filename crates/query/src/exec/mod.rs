@@ -550,7 +550,8 @@ fn run_lean_with_words(
         // As `run_state` says it, with every claim's words at hand.
         a.notes.retain(|n| n.starts_with(LEFT_OUT));
         unmatched_in(&state, filter, &mut a.notes, |visit| {
-            every_claims_words(snap, &state, &spans, visit)
+            let every = state.claims.iter();
+            each_claims_words(snap, &spans, every, &mut |r, w| visit(r, Some(w))).map(|_| ())
         })?;
         if a.notes.is_empty() {
             a.notes.push(NO_CLAIM_MATCHES.into());
@@ -561,28 +562,36 @@ fn run_lean_with_words(
     Ok(Some(a))
 }
 
-/// Every claim of `state` handed to `visit` with its words, read again from their lines
-/// (`spans`: every entry's line, in log order) a piece at a time, in log order, each
-/// re-hashed and matched to the hash the fold saw.
-fn every_claims_words(
+/// The words of `claims` read again from their lines (`spans`: every entry's line, in log
+/// order), a piece at a time in the order given, each line re-hashed and matched to the hash
+/// the fold saw, handed to `each` with its claim; a claim whose line `spans` does not hold is
+/// passed over. How many were read.
+fn each_claims_words<'r, 's: 'r>(
     snap: &reckon_ledger::Snapshot<'_>,
-    state: &State<'_>,
     spans: &reckon_ledger::LineSpans,
-    visit: &mut filter::Visit<'_>,
-) -> Result<(), RunError> {
-    for claims in state.claims.chunks(WORDS_PIECE) {
-        let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = claims
+    claims: impl Iterator<Item = &'r Recorded<'s>>,
+    each: &mut dyn FnMut(&Recorded<'_>, &reckon_claim::ClaimWords<'_>),
+) -> Result<usize, RunError> {
+    let mut claims = claims.filter_map(|r| Some((r, spans.of_entry(r.seq)?)));
+    let mut read = 0;
+    loop {
+        let piece: Vec<(&Recorded<'s>, reckon_ledger::Span)> =
+            claims.by_ref().take(WORDS_PIECE).collect();
+        if piece.is_empty() {
+            return Ok(read);
+        }
+        let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = piece
             .iter()
-            .map(|r| (r.seq, spans.of_entry(r.seq).unwrap_or_default(), r.hash))
+            .map(|(r, span)| (r.seq, *span, r.hash))
             .collect();
-        snap.words_at(&at, |read| {
-            for (r, w) in claims.iter().zip(read) {
-                visit(r, Some(w));
+        snap.words_at(&at, |words| {
+            for ((r, _), w) in piece.iter().zip(words) {
+                each(r, w);
             }
         })
         .map_err(RunError::Log)?;
+        read += piece.len();
     }
-    Ok(())
 }
 
 /// The cells of `fields` (claims' words) of every claim of `state` that `q`'s filter keeps,
@@ -599,40 +608,23 @@ fn word_cells(
 ) -> Result<WordCells, RunError> {
     let filter = q.filter.as_ref();
     let filter_words = filters_by_words(q);
-    // Each claim to read: its place in the state, and its number, line and hash.
-    let (places, at): (
-        Vec<usize>,
-        Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)>,
-    ) = state
+    let chosen = state
         .claims
         .iter()
-        .enumerate()
-        .filter(|(_, r)| filter_words || filter.is_none_or(|e| eval_claim(state, r, e)))
-        .filter_map(|(i, r)| {
-            let span = spans.of_entry(r.seq)?;
-            Some((i, (r.seq, span, r.hash)))
-        })
-        .unzip();
+        .filter(|r| filter_words || filter.is_none_or(|e| eval_claim(state, r, e)));
     let mut seqs = Vec::new();
     let mut cells = Vec::new();
-    for (piece, places) in at.chunks(WORDS_PIECE).zip(places.chunks(WORDS_PIECE)) {
-        snap.words_at(piece, |read| {
-            for ((w, &(seq, _, _)), &i) in read.iter().zip(piece).zip(places) {
-                let kept = !filter_words
-                    || filter.is_none_or(|e| eval_claim_words(state, &state.claims[i], e, Some(w)));
-                if kept {
-                    seqs.push(seq);
-                    cells.extend(fields.iter().map(|f| word_cell(Some(w), *f)));
-                }
-            }
-        })
-        .map_err(RunError::Log)?;
-    }
+    let read = each_claims_words(snap, spans, chosen, &mut |r, w| {
+        if !filter_words || filter.is_none_or(|e| eval_claim_words(state, r, e, Some(w))) {
+            seqs.push(r.seq);
+            cells.extend(fields.iter().map(|f| word_cell(Some(w), *f)));
+        }
+    })?;
     Ok(WordCells {
         fields,
         seqs,
         cells,
-        read: at.len(),
+        read,
     })
 }
 
@@ -1257,31 +1249,21 @@ fn put_words(
     places.sort_unstable();
     let mut numbers: Vec<u64> = places.iter().map(|p| p.0).collect();
     numbers.dedup();
-    let at: Vec<(u64, reckon_ledger::Span, reckon_claim::EntryHash)> = numbers
-        .into_iter()
-        .filter_map(|seq| {
-            let i = state.claims.binary_search_by_key(&seq, |r| r.seq).ok()?;
-            let span = spans.of_entry(seq)?;
-            Some((seq, span, state.claims[i].hash))
-        })
-        .collect();
-    for piece in at.chunks(WORDS_PIECE) {
-        snap.words_at(piece, |read| {
-            for (w, (seq, _, _)) in read.iter().zip(piece) {
-                let from = places.partition_point(|p| p.0 < *seq);
-                for &(_, i) in places[from..].iter().take_while(|p| p.0 == *seq) {
-                    let Some(row) = rows.get_mut(i) else { continue };
-                    for &(k, f) in words {
-                        if let Some(cell) = row.get_mut(k) {
-                            *cell = word_cell(Some(w), f);
-                        }
-                    }
+    let claims = numbers.into_iter().filter_map(|seq| {
+        let i = state.claims.binary_search_by_key(&seq, |r| r.seq).ok()?;
+        state.claims.get(i)
+    });
+    each_claims_words(snap, spans, claims, &mut |r, w| {
+        let from = places.partition_point(|p| p.0 < r.seq);
+        for &(_, i) in places[from..].iter().take_while(|p| p.0 == r.seq) {
+            let Some(row) = rows.get_mut(i) else { continue };
+            for &(k, f) in words {
+                if let Some(cell) = row.get_mut(k) {
+                    *cell = word_cell(Some(w), f);
                 }
             }
-        })
-        .map_err(RunError::Log)?;
-    }
-    Ok(at.len())
+        }
+    })
 }
 
 /// The fields whose cells a claims question's steps read: those it sorts or groups by and
