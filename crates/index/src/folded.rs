@@ -905,13 +905,8 @@ impl FoldFile {
                 return;
             }
         }
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
         let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        // Disposable and checked wherever it is read: not synced (see
-        // `Staged::commit_unsynced`).
-        let _ = reckon_ledger::fsx::write_cache_parts(path, &parts);
+        crate::write_cache_at(path, &parts);
     }
 
     /// Its bytes, in one run.

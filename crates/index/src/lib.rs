@@ -211,20 +211,20 @@ pub(crate) fn may_save(snap: &Snapshot<'_>, stamp: Stamp) -> bool {
 /// Writes a cache file of kind `kind` for `snap`'s log (see [`cache_file`]). A failure is
 /// ignored: it is only a cache.
 pub(crate) fn write_cache(snap: &Snapshot<'_>, kind: &str, bytes: &[u8]) {
-    write_cache_parts(snap, kind, &[bytes]);
+    if let Some(path) = cache_file(snap.log(), kind) {
+        write_cache_at(&path, &[bytes]);
+    }
 }
 
-/// [`write_cache`] of a file held as runs of bytes, written one after the other.
-pub(crate) fn write_cache_parts(snap: &Snapshot<'_>, kind: &str, parts: &[&[u8]]) {
-    let Some(path) = cache_file(snap.log(), kind) else {
-        return;
-    };
+/// Writes the cache file at `path` whole, held as runs of bytes written one after the other,
+/// its folder made when missing. A failure is ignored: it is only a cache.
+pub(crate) fn write_cache_at(path: &std::path::Path, parts: &[&[u8]]) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
     // Disposable and checked wherever it is read: not synced to the disk (see
     // `Staged::commit_unsynced`).
-    let _ = reckon_ledger::fsx::write_cache_parts(&path, parts);
+    let _ = reckon_ledger::fsx::write_cache_parts(path, parts);
 }
 
 /// Saves the index if the log is still exactly as it was when the index was made (see
