@@ -389,6 +389,105 @@ fn wikidata_quantities_become_claims_with_their_references_and_ranks_respected()
     );
 }
 
+/// The entities of `served` (entity JSON as Special:EntityData serves it), each on one line,
+/// as a Wikidata dump lays them out (`[`, one entity a line with a comma after each but the
+/// last, `]`); without the closing line when not `closed`.
+fn as_dump(served: &str, closed: bool) -> String {
+    let doc: Json = serde_json::from_str(served).unwrap();
+    let entities: Vec<String> = doc["entities"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|e| serde_json::to_string(e).unwrap())
+        .collect();
+    format!(
+        "[\n{}\n{}",
+        entities.join(",\n"),
+        if closed { "]\n" } else { "" }
+    )
+}
+
+#[test]
+fn a_wikidata_dump_is_imported_an_entity_at_a_time_with_the_same_claims() {
+    let dir = scratch("wikidata-dump");
+    let (served, dumped) = (fresh(&dir, "served"), fresh(&dir, "dumped"));
+    let from = |log: &std::path::Path, file: &str, input: Option<&[u8]>| {
+        reckon(log, &["import", file, "--from", "wikidata"], input)
+    };
+    assert_eq!(from(&served, &fixture("wikidata/Q999.json"), None).code, 0);
+    let q999 = std::fs::read_to_string(fixture("wikidata/Q999.json")).unwrap();
+    let dump = dir.join("latest-all.json");
+    std::fs::write(&dump, as_dump(&q999, true)).unwrap();
+    let r = from(&dumped, dump.to_str().unwrap(), None);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout.contains("read 2 records; skipped 3: 1 deprecated statements, 1 statements without a value, 1 statements that are not quantities\n"),
+        "{}",
+        r.stdout
+    );
+    let export = |log| contract_fields(&reckon(log, &["export"], None).stdout);
+    assert_eq!(export(&dumped), export(&served));
+    assert_eq!(export(&dumped).len(), 2);
+    // A dump cut short gives what it has, and says so; from standard input too.
+    let cut = as_dump(&q999, false);
+    let r = reckon(
+        &fresh(&dir, "cut"),
+        &["import", "-", "--from", "wikidata"],
+        Some(cut.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout
+            .contains("; the dump ends at line 2 without its closing `]` (cut short?)"),
+        "{}",
+        r.stdout
+    );
+    // A line that is not an entity is named by its line, and nothing is imported.
+    let before = std::fs::read(dumped.join("entries.jsonl")).unwrap();
+    let torn = format!("{}{{\"id\": \"Q1\", \"cla\n]\n", &cut);
+    let r = from(&dumped, "-", Some(torn.as_bytes()));
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("-: line 3, column ") && r.stderr.contains("not an entity"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(dumped.join("entries.jsonl")).unwrap(), before);
+    // What the importer refuses is named by statement and field, said once, read whole or
+    // as a dump.
+    let published = r#""P577": [{"snaktype": "value", "property": "P577", "datatype": "time", "datavalue": {"type": "time", "value": {"time": "+2025"#;
+    assert!(q999.contains(published));
+    let future = q999.replace(published, &published.replace("+2025", "+2099"));
+    let whole = dir.join("future.json");
+    std::fs::write(&whole, &future).unwrap();
+    std::fs::write(&dump, as_dump(&future, true)).unwrap();
+    for file in [&whole, &dump] {
+        let r = from(&fresh(&dir, "f"), file.to_str().unwrap(), None);
+        assert_eq!(r.code, 2, "{}", r.transcript());
+        assert!(
+            r.stderr.contains(
+                ": Q999 P1114[0], references[0] (P577 or P813): 2099-05-23 is after today"
+            ),
+            "{}",
+            r.stderr
+        );
+        std::fs::remove_dir_all(dir.join("f")).unwrap();
+    }
+    // A dump with no quantity statement is refused, saying what it skipped.
+    let r = from(
+        &dumped,
+        "-",
+        Some(b"[\n{\"id\": \"Q5\", \"claims\": {\"P31\": [{\"mainsnak\": {\"snaktype\": \"novalue\"}}]}}\n]\n"),
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("-: nothing to import (skipped: 1 statements without a value)"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn extract_prints_drafts_in_the_import_contract_and_never_writes() {
     let dir = scratch("extract-cli");

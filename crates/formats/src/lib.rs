@@ -6,7 +6,8 @@
 //! from (a row, a JSON path), so that whatever the importer later refuses is named where the
 //! user can find it; records that carry nothing to import (a review without a figure, a
 //! deprecated statement) are [`Skipped`] with the reason. A sheet can also be read a row at a
-//! time as JSON Lines ([`table::Rows`]), for an import that never holds it whole. Writing
+//! time as JSON Lines ([`table::Rows`]), and a Wikidata dump an entity at a time
+//! ([`wikidata::Dump`]), for an import that never holds them whole. Writing
 //! takes claims and figures the caller has already read and decided.
 //!
 //! It converts and nothing more: it never reads or writes a log, never decides a figure, and
@@ -105,6 +106,22 @@ impl fmt::Display for FormatError {
 }
 
 impl std::error::Error for FormatError {}
+
+/// The foreign file's own error carried by `e`, when reading a file a record at a time
+/// ([`table::Rows`], [`wikidata::Dump`]) failed on what the file holds rather than on reading it.
+pub fn carried(e: &std::io::Error) -> Option<&FormatError> {
+    e.get_ref()?.downcast_ref::<FormatError>()
+}
+
+/// Copies into `buf` what is left of `made` from `*at` on, as much as fits, and moves `at`
+/// past it: a reader that makes its output a record at a time gives it this way.
+fn give(made: &[u8], at: &mut usize, buf: &mut [u8]) -> usize {
+    let rest = made.get(*at..).unwrap_or_default();
+    let n = rest.len().min(buf.len());
+    buf[..n].copy_from_slice(&rest[..n]);
+    *at += n;
+    n
+}
 
 fn error(place: impl Into<String>, message: impl Into<String>) -> FormatError {
     FormatError {

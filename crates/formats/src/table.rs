@@ -203,7 +203,7 @@ pub fn read(bytes: &[u8]) -> Result<Converted, FormatError> {
 /// of its cells were given (16 bytes), to name the row and column of whatever the importer
 /// refuses ([`Rows::record`]). A row the sheet cannot give (a wrong number of cells, text
 /// that is not UTF-8) ends the reading with an [`std::io::Error`] that carries the
-/// [`FormatError`] ([`Rows::format_error`]).
+/// [`FormatError`] ([`crate::carried`]).
 pub struct Rows<R: std::io::Read> {
     reader: csv::Reader<Unmarked<R>>,
     header: Vec<String>,
@@ -251,11 +251,6 @@ impl<R: std::io::Read> Rows<R> {
         })
     }
 
-    /// The sheet's own error carried by `e`, when reading it failed.
-    pub fn format_error(e: &std::io::Error) -> Option<&FormatError> {
-        e.get_ref()?.downcast_ref::<FormatError>()
-    }
-
     /// Makes the next line from the next row that is not blank; false at the end.
     fn next_line(&mut self) -> std::io::Result<bool> {
         loop {
@@ -286,11 +281,7 @@ impl<R: std::io::Read> std::io::Read for Rows<R> {
         if self.at == self.line.len() && !self.next_line()? {
             return Ok(0);
         }
-        let rest = &self.line[self.at..];
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        self.at += n;
-        Ok(n)
+        Ok(crate::give(&self.line, &mut self.at, buf))
     }
 }
 
@@ -530,7 +521,7 @@ mod tests {
         let text = "subject,value,said_on\na/b,1,2025\na/b,2\na/b,3,2025\n";
         let mut rows = Rows::new(text.as_bytes()).unwrap();
         let e = drained(&mut rows, 64).unwrap_err();
-        let bad = Rows::<&[u8]>::format_error(&e).unwrap();
+        let bad = crate::carried(&e).unwrap();
         assert_eq!(
             bad.to_string(),
             read(text.as_bytes()).unwrap_err().to_string()

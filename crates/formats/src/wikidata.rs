@@ -1,4 +1,5 @@
-//! Wikidata entity JSON (as `Special:EntityData/Q….json` serves it) in.
+//! Wikidata entity JSON (as `Special:EntityData/Q….json` serves it, or a list of entities)
+//! in, whole; a dump (as `dumps.wikimedia.org` lays it out) an entity at a time ([`Dump`]).
 //!
 //! Each quantity statement becomes a claim on `wikidata/<item>/<property>` (lower case):
 //! - the figure: `amount`, or `lowerBound..upperBound` when bounds are given (the amount
@@ -56,7 +57,8 @@ fn amount(a: &Json) -> Option<String> {
     reckon_claim::Num::parse(s).ok().map(|_| s.to_owned())
 }
 
-/// Reads entity JSON: `{"entities": {"Q…": {…}}}`, or one entity object.
+/// Reads entity JSON whole: `{"entities": {"Q…": {…}}}`, one entity object, or an array of
+/// entities. A dump laid out as Wikidata's are (see [`Dump`]) is better read a line at a time.
 pub fn read(text: &str) -> Result<Converted, FormatError> {
     let doc: Json = serde_json::from_str(text).map_err(|e| {
         error(
@@ -64,64 +66,257 @@ pub fn read(text: &str) -> Result<Converted, FormatError> {
             format!("not JSON: {e}"),
         )
     })?;
-    let entities: Vec<(String, &Json)> = match doc.get("entities").and_then(Json::as_object) {
-        Some(m) => m
+    let entities: Vec<(String, &Json)> = match (
+        doc.get("entities").and_then(Json::as_object),
+        doc.as_array(),
+    ) {
+        (Some(m), _) => m
             .iter()
             .map(|(k, v)| (format!("entities.{k}"), v))
             .collect(),
-        None if doc.get("claims").is_some() => vec![("$".to_owned(), &doc)],
-        None => {
-            return Err(error(
-                "$",
-                "not Wikidata entity JSON: expected `entities` (as Special:EntityData serves it) or an entity with `claims`",
-            ));
-        }
+        (None, Some(list)) if list.iter().all(|e| e.get("claims").is_some()) => list
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("$[{i}]"), v))
+            .collect(),
+        (None, None) if doc.get("claims").is_some() => vec![("$".to_owned(), &doc)],
+        _ => return Err(not_entities("$")),
     };
     let mut out = Converted::default();
     for (path, e) in entities {
-        let Some(id) = e["id"].as_str() else {
-            return Err(error(format!("{path}.id"), "an entity without an id"));
-        };
-        let label = e["labels"]["en"]["value"].as_str().unwrap_or(id);
-        let Some(claims) = e["claims"].as_object() else {
-            continue;
-        };
-        for (property, statements) in claims {
-            let Some(statements) = statements.as_array() else {
-                return Err(error(
-                    format!("{path}.claims.{property}"),
-                    "expected an array of statements",
-                ));
-            };
-            for (i, st) in statements.iter().enumerate() {
-                let place = format!("{id} {property}[{i}]");
-                let skip = |reason: &str| Skipped {
-                    place: place.clone(),
-                    reason: reason.to_owned(),
-                };
-                let snak = &st["mainsnak"];
-                if snak["datatype"].as_str().is_some_and(|t| t != "quantity")
-                    || snak["datavalue"]["type"]
-                        .as_str()
-                        .is_some_and(|t| t != "quantity")
-                {
-                    out.skipped.push(skip("statements that are not quantities"));
-                    continue;
-                }
-                let Some(v) = datavalue(snak) else {
-                    out.skipped.push(skip("statements without a value"));
-                    continue;
-                };
-                if st["rank"].as_str() == Some("deprecated") {
-                    out.skipped.push(skip("deprecated statements"));
-                    continue;
-                }
-                out.records
-                    .push(statement(id, label, property, st, v, &place)?);
+        statements_of(&path, e, &mut |got| {
+            match got {
+                Ok(r) => out.records.push(r),
+                Err(s) => out.skipped.push(s),
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(out)
+}
+
+/// The error for a document that is not entity JSON, at `place`.
+fn not_entities(place: &str) -> FormatError {
+    error(
+        place,
+        "not Wikidata entity JSON: expected `entities` (as Special:EntityData serves it), an entity with `claims`, or a list of them (as the dumps are)",
+    )
+}
+
+/// Each quantity statement of entity `e` (at `path` in its document) given to `take` as a
+/// record, each statement left out as what was skipped; the first error `take` gives ends it.
+fn statements_of(
+    path: &str,
+    e: &Json,
+    take: &mut dyn FnMut(Result<Record, Skipped>) -> Result<(), FormatError>,
+) -> Result<(), FormatError> {
+    let Some(id) = e["id"].as_str() else {
+        return Err(error(format!("{path}.id"), "an entity without an id"));
+    };
+    let label = e["labels"]["en"]["value"].as_str().unwrap_or(id);
+    let Some(claims) = e["claims"].as_object() else {
+        return Ok(());
+    };
+    for (property, statements) in claims {
+        let Some(statements) = statements.as_array() else {
+            return Err(error(
+                format!("{path}.claims.{property}"),
+                "expected an array of statements",
+            ));
+        };
+        for (i, st) in statements.iter().enumerate() {
+            let place = format!("{id} {property}[{i}]");
+            let skip = |reason: &str| {
+                Err(Skipped {
+                    place: place.clone(),
+                    reason: reason.to_owned(),
+                })
+            };
+            let snak = &st["mainsnak"];
+            let got = if snak["datatype"].as_str().is_some_and(|t| t != "quantity")
+                || snak["datavalue"]["type"]
+                    .as_str()
+                    .is_some_and(|t| t != "quantity")
+            {
+                skip("statements that are not quantities")
+            } else if let Some(v) = datavalue(snak) {
+                if st["rank"].as_str() == Some("deprecated") {
+                    skip("deprecated statements")
+                } else {
+                    Ok(statement(id, label, property, st, v, &place)?)
+                }
+            } else {
+                skip("statements without a value")
+            };
+            take(got)?;
+        }
+    }
+    Ok(())
+}
+
+/// A Wikidata dump read an entity at a time, as the JSON Lines of its claims: the layout
+/// of `dumps.wikimedia.org`'s JSON dumps, a `[` line, then one entity a line (each but the
+/// last followed by a comma), then a `]` line. Neither the dump nor its records are ever
+/// held whole: what it keeps for each line it gave is the place of its statement
+/// (`Q42 P1082[0]`, a few bytes), to name whatever the importer refuses
+/// ([`Dump::record`]). A line that is not an entity, or a statement that cannot be read,
+/// ends the reading with an [`std::io::Error`] that carries the [`FormatError`], named by
+/// the dump's line ([`crate::carried`]). A dump cut short (no `]` line) gives what it
+/// has, and [`Dump::closed`] says so.
+pub struct Dump<R: std::io::BufRead> {
+    input: R,
+    /// The number of the last line read (the `[` line is line 1).
+    read: u64,
+    /// The lines made from the last entity read, and how much of them has been given.
+    lines: Vec<u8>,
+    at: usize,
+    /// Where each line given came from: their places one after another, and where each ends.
+    places: String,
+    ends: Vec<usize>,
+    /// What was skipped, by reason, in the order first met.
+    skipped: Vec<(String, usize)>,
+    /// Whether the `]` line was read.
+    closed: bool,
+    /// A line read, for reuse.
+    raw: Vec<u8>,
+}
+
+/// Whether `first_line` (the first line of a file that is not blank) opens a dump laid out
+/// as Wikidata's are ([`Dump`]): a `[` alone on its line.
+pub fn opens_dump(first_line: &[u8]) -> bool {
+    crate::without_bom(first_line).trim_ascii() == b"["
+}
+
+impl<R: std::io::BufRead> Dump<R> {
+    /// Reads the entities of `input`, whose first line, the `[` (see [`opens_dump`]), was
+    /// read already as line `opened_at`.
+    pub fn after_opening(input: R, opened_at: u64) -> Dump<R> {
+        Dump {
+            input,
+            read: opened_at,
+            lines: Vec::new(),
+            at: 0,
+            places: String::new(),
+            ends: Vec::new(),
+            skipped: Vec::new(),
+            closed: false,
+            raw: Vec::new(),
+        }
+    }
+
+    /// How many lines (claims) it has given.
+    pub fn count(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// What was skipped so far, by reason (in the order first met), with how many of each.
+    pub fn skipped_by_reason(&self) -> &[(String, usize)] {
+        &self.skipped
+    }
+
+    /// Whether the dump's closing `]` was read (false for a dump cut short, or not yet read
+    /// to its end).
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// The number of the last line of the dump read.
+    pub fn lines_read(&self) -> u64 {
+        self.read
+    }
+
+    /// The record that line `line` (from 1) came from, with where each of its fields was
+    /// (its object left empty): for an error about that line.
+    pub fn record(&self, line: u64) -> Option<Record> {
+        let i = usize::try_from(line.checked_sub(1)?).ok()?;
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1],
+        };
+        let place = self.places.get(start..end)?;
+        Some(Record {
+            object: Map::new(),
+            place: place.to_owned(),
+            sources: sources(),
+        })
+    }
+
+    /// Makes the lines of the next entity that has any; false at the end.
+    fn next_entity(&mut self) -> Result<bool, FormatError> {
+        self.lines.clear();
+        self.at = 0;
+        while self.lines.is_empty() {
+            self.raw.clear();
+            let got = self
+                .input
+                .read_until(b'\n', &mut self.raw)
+                .map_err(|e| error(format!("line {}", self.read + 1), e.to_string()))?;
+            if got == 0 {
+                return Ok(false);
+            }
+            self.read += 1;
+            let at = format!("line {}", self.read);
+            let text = self.raw.trim_ascii();
+            if self.closed {
+                if text.is_empty() {
+                    continue;
+                }
+                return Err(error(at, "text after the dump's closing `]`"));
+            }
+            match text {
+                b"" => continue,
+                b"]" => {
+                    self.closed = true;
+                    continue;
+                }
+                _ => {}
+            }
+            let text = text.strip_suffix(b",").unwrap_or(text);
+            let e: Json = serde_json::from_slice(text).map_err(|e| {
+                error(
+                    format!("{at}, column {}", e.column()),
+                    format!("not an entity: {e} (a dump has one entity a line)"),
+                )
+            })?;
+            if e.get("claims").is_none() {
+                return Err(not_entities(&at));
+            }
+            let (lines, places, ends, skipped) = (
+                &mut self.lines,
+                &mut self.places,
+                &mut self.ends,
+                &mut self.skipped,
+            );
+            statements_of("$", &e, &mut |got| {
+                match got {
+                    Ok(r) => {
+                        // A map of JSON values always serialises.
+                        let _ = serde_json::to_writer(&mut *lines, &r.object);
+                        lines.push(b'\n');
+                        places.push_str(&r.place);
+                        ends.push(places.len());
+                    }
+                    Err(s) => match skipped.iter_mut().find(|(why, _)| *why == s.reason) {
+                        Some((_, n)) => *n += 1,
+                        None => skipped.push((s.reason, 1)),
+                    },
+                }
+                Ok(())
+            })
+            .map_err(|e| error(format!("{at}, {}", e.place), e.message))?;
+        }
+        Ok(true)
+    }
+}
+
+impl<R: std::io::BufRead> std::io::Read for Dump<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.lines.len() && !self.next_entity().map_err(std::io::Error::other)? {
+            return Ok(0);
+        }
+        Ok(crate::give(&self.lines, &mut self.at, buf))
+    }
 }
 
 fn statement(
@@ -227,22 +422,21 @@ fn statement(
     Ok(Record {
         object: o,
         place: place.to_owned(),
-        sources: vec![
-            ("value".into(), format!("{place}, mainsnak.datavalue.value")),
-            (
-                "said_on".into(),
-                format!("{place}, references[0] (P577 or P813)"),
-            ),
-            (
-                "as_of".into(),
-                format!("{place}, qualifiers (P585, P580, P582)"),
-            ),
-            (
-                "unit".into(),
-                format!("{place}, mainsnak.datavalue.value.unit"),
-            ),
-        ],
+        sources: sources(),
     })
+}
+
+/// Where the fields of a statement's record came from, within the statement.
+fn sources() -> Vec<(String, String)> {
+    [
+        ("value", "mainsnak.datavalue.value"),
+        ("said_on", "references[0] (P577 or P813)"),
+        ("as_of", "qualifiers (P585, P580, P582)"),
+        ("unit", "mainsnak.datavalue.value.unit"),
+    ]
+    .into_iter()
+    .map(|(field, from)| (field.to_owned(), from.to_owned()))
+    .collect()
 }
 
 #[cfg(test)]
@@ -302,5 +496,161 @@ mod tests {
         let doc = format!(r#"{{"id": "Q9", "claims": {{"P1": [{bad}]}}}}"#);
         let e = read(&doc).unwrap_err();
         assert_eq!(e.place, "Q9 P1[0], amount");
+    }
+
+    /// An entity with the statements of `statement_json` under `property`, on one line.
+    fn entity_line(id: &str, statements: &[String]) -> String {
+        let doc = format!(
+            r#"{{"id": "{id}", "labels": {{"en": {{"value": "Thing {id}"}}}}, "claims": {{"P1082": [{}]}}}}"#,
+            statements.join(", ")
+        );
+        // One line, as the dumps have it.
+        serde_json::to_string(&serde_json::from_str::<Json>(&doc).unwrap()).unwrap()
+    }
+
+    fn dump_of(entities: &[String], closed: bool) -> String {
+        let mut d = format!("[\n{}\n", entities.join(",\n"));
+        if closed {
+            d.push_str("]\n");
+        }
+        d
+    }
+
+    /// Reads `dump` through [`Dump`] to its end: the lines it gave, or its error.
+    fn streamed(dump: &str) -> (Result<String, std::io::Error>, Dump<&[u8]>) {
+        let mut input = dump.as_bytes();
+        let mut first = Vec::new();
+        std::io::BufRead::read_until(&mut input, b'\n', &mut first).unwrap();
+        assert!(opens_dump(&first));
+        let mut d = Dump::after_opening(input, 1);
+        let mut out = String::new();
+        let got = std::io::Read::read_to_string(&mut d, &mut out).map(|_| out);
+        (got, d)
+    }
+
+    #[test]
+    fn a_dump_read_a_line_at_a_time_gives_what_the_whole_reading_gives() {
+        let entities = vec![
+            entity_line(
+                "Q1",
+                &[
+                    statement_json("normal", true),
+                    statement_json("deprecated", false),
+                ],
+            ),
+            entity_line("Q2", &[]),
+            entity_line(
+                "Q3",
+                &[
+                    statement_json("normal", false),
+                    statement_json("preferred", true),
+                ],
+            ),
+        ];
+        let whole = read(&format!("[{}]", entities.join(", "))).unwrap();
+        assert_eq!(whole.records.len(), 3);
+        let dump = dump_of(&entities, true);
+        let (got, d) = streamed(&dump);
+        assert_eq!(got.unwrap().as_bytes(), whole.lines());
+        assert_eq!(d.count(), 3);
+        assert_eq!(d.skipped_by_reason(), whole.skipped_by_reason());
+        assert!(d.closed());
+        // Each line's record names the statement it came from.
+        assert_eq!(d.record(3).unwrap().place, "Q3 P1082[1]");
+        assert_eq!(
+            d.record(3).unwrap().field_place("unit"),
+            "Q3 P1082[1], mainsnak.datavalue.value.unit"
+        );
+        assert!(d.record(4).is_none() && d.record(0).is_none());
+        // The same entities as Special:EntityData serves them: the same claims.
+        let served = format!(
+            r#"{{"entities": {{"Q1": {}, "Q2": {}, "Q3": {}}}}}"#,
+            entities[0], entities[1], entities[2]
+        );
+        assert_eq!(read(&served).unwrap().lines(), whole.lines());
+    }
+
+    /// A dump of endless entities, counting the lines it was asked for.
+    struct Endless {
+        served: std::rc::Rc<std::cell::Cell<u64>>,
+        line: Vec<u8>,
+        at: usize,
+    }
+
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.at == self.line.len() {
+                let n = self.served.get() + 1;
+                self.served.set(n);
+                self.line = format!(
+                    "{},\n",
+                    entity_line(&format!("Q{n}"), &[statement_json("normal", false)])
+                )
+                .into_bytes();
+                self.at = 0;
+            }
+            let k = buf.len().min(self.line.len() - self.at);
+            buf[..k].copy_from_slice(&self.line[self.at..self.at + k]);
+            self.at += k;
+            Ok(k)
+        }
+    }
+
+    #[test]
+    fn a_dump_is_never_held_whole() {
+        let served = std::rc::Rc::new(std::cell::Cell::new(0));
+        let endless = Endless {
+            served: served.clone(),
+            line: b"[\n".to_vec(),
+            at: 1,
+        };
+        let mut d = Dump::after_opening(std::io::BufReader::with_capacity(64, endless), 1);
+        let mut first = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::with_capacity(16, &mut d),
+            &mut first,
+        )
+        .unwrap();
+        assert!(first.contains("wikidata/q1/p1082"), "{first}");
+        // The claim of the first entity came after reading no more than the next one.
+        assert!(served.get() <= 2, "read {} entities for one", served.get());
+    }
+
+    #[test]
+    fn what_is_wrong_in_a_dump_is_named_by_its_line() {
+        let good = entity_line("Q1", &[statement_json("normal", false)]);
+        let format_error = |dump: &str| {
+            let e = streamed(dump).0.unwrap_err();
+            crate::carried(&e).unwrap().to_string()
+        };
+        let e = format_error(&format!("[\n{good},\n{{\"id\": \"Q2\", \"claims\": \n]\n"));
+        assert!(e.starts_with("line 3, column "), "{e}");
+        assert!(e.contains("not an entity"), "{e}");
+        let bad = entity_line(
+            "Q9",
+            &[statement_json("normal", false).replace("+8000", "lots")],
+        );
+        assert_eq!(
+            format_error(&dump_of(&[good.clone(), bad], true)),
+            "line 3, Q9 P1082[0], amount: expected a number like +8000"
+        );
+        let e = format_error(&format!("[\n{good}\n]\n[\n"));
+        assert_eq!(e, "line 4: text after the dump's closing `]`");
+        let e = format_error("[\n{\"x\": 1}\n]\n");
+        assert!(e.starts_with("line 2: not Wikidata entity JSON"), "{e}");
+        let e = format_error("[\n{\"claims\": {}}\n]\n");
+        assert_eq!(e, "line 2, $.id: an entity without an id");
+        // Cut short: what it has is given, and it says it was not closed.
+        let cut = dump_of(&[good.clone(), good], false);
+        let (got, d) = streamed(&cut);
+        assert_eq!(got.unwrap().lines().count(), 2);
+        assert!(!d.closed());
+        assert_eq!(d.lines_read(), 3);
+    }
+
+    #[test]
+    fn only_a_bracket_alone_on_its_line_opens_a_dump() {
+        assert!(opens_dump(b"[\n") && opens_dump(b"\xEF\xBB\xBF[ \r\n") && opens_dump(b"["));
+        assert!(!opens_dump(b"[{\"id\": \"Q1\"}]\n") && !opens_dump(b"{\n"));
     }
 }

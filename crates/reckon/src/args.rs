@@ -194,7 +194,8 @@ is not in DIR refuses the import.
                by the reviewed claim's author, with the review as evidence (a review with
                no figure is skipped, and said so); subjects are drafts unless --subject
   wikidata     entity JSON as Special:EntityData serves it: each quantity statement is a
-               claim on wikidata/ITEM/PROPERTY, its origin the reference (stated in, URL)
+               claim on wikidata/ITEM/PROPERTY, its origin the reference (stated in, URL);
+               a dump ([ on its first line, one entity a line) is read an entity at a time
 Files that `reckon export` wrote read back (jsonl and csv): their `exported` place in the old
 log is not recorded, and a claim withdrawn there is refused.
 
@@ -205,7 +206,8 @@ Examples:
   reckon import claims.jsonl --documents sources/
   reckon import sheet.csv --from csv
   reckon import reviews.json --from claimreview --subject pows/ukraine/held-by-russia
-  reckon import Q212.json --from wikidata")]
+  reckon import Q212.json --from wikidata
+  bzcat latest-all.json.bz2 | reckon import - --from wikidata --skip-duplicates")]
     Import(ImportArgs),
     /// Draft claims from an article, for review: prints JSON Lines, writes nothing.
     #[command(after_help = "\

@@ -130,19 +130,9 @@ pub(crate) fn convert(
         FromFormat::Wikidata => reckon_formats::wikidata::read(text()?).map_err(bad)?,
     };
     if converted.records.is_empty() {
-        let why = converted
-            .skipped_by_reason()
-            .iter()
-            .map(|(r, n)| format!("{n} {r}"))
-            .collect::<Vec<_>>()
-            .join("; ");
         return Err(usage(format!(
             "{name}: nothing to import{}",
-            if why.is_empty() {
-                String::new()
-            } else {
-                format!(" (skipped: {why})")
-            }
+            skipped_why(&converted.skipped_by_reason())
         )));
     }
     Ok(converted)
@@ -168,15 +158,106 @@ pub(crate) fn sheet_failure<R: std::io::Read>(
     rows: &reckon_formats::table::Rows<R>,
     e: ImportError,
 ) -> Failure {
+    streamed_failure(name, &|line| rows.record(line), &[], e)
+}
+
+/// An import error about line N of JSON Lines made a record at a time from a foreign file,
+/// told about the record it came from (`record`: by line number, from 1); the file's own
+/// error when reading it failed; what was `skipped` when nothing was left to import.
+fn streamed_failure(
+    name: &str,
+    record: &dyn Fn(u64) -> Option<Record>,
+    skipped: &[(String, usize)],
+    e: ImportError,
+) -> Failure {
     if let ImportError::Ledger(reckon_ledger::LedgerError::Io { source, .. }) = &e
-        && let Some(bad) = reckon_formats::table::Rows::<R>::format_error(source)
+        && let Some(bad) = reckon_formats::carried(source)
     {
         return usage(format!("{name}: {bad}"));
     }
     if let ImportError::Empty { .. } = e {
-        return usage(format!("{name}: nothing to import"));
+        return usage(format!("{name}: nothing to import{}", skipped_why(skipped)));
     }
-    told_failure(name, &|line| rows.record(line), e)
+    told_failure(name, record, e)
+}
+
+/// The first line of `input` that is not blank, with the blank ones before it (a UTF-8 byte
+/// order mark kept), and its number; empty at the end of the input.
+pub(crate) fn first_line(
+    input: &mut impl std::io::BufRead,
+    name: &str,
+) -> Result<(Vec<u8>, u64), Failure> {
+    let mut read = Vec::new();
+    let mut number = 0;
+    loop {
+        let start = read.len();
+        let got = input
+            .read_until(b'\n', &mut read)
+            .with_context(|| format!("{name}: cannot read it"))
+            .map_err(fail(2))?;
+        number += 1;
+        if got == 0
+            || !reckon_formats::without_bom(&read[start..])
+                .trim_ascii()
+                .is_empty()
+        {
+            return Ok((read, number));
+        }
+    }
+}
+
+/// An import error about line N of a Wikidata dump's claims, told about the statement it
+/// came from; the dump's own error when reading it failed, and what it skipped when it
+/// gave nothing to import.
+pub(crate) fn dump_failure<R: std::io::BufRead>(
+    name: &str,
+    dump: &reckon_formats::wikidata::Dump<R>,
+    e: ImportError,
+) -> Failure {
+    streamed_failure(name, &|line| dump.record(line), dump.skipped_by_reason(), e)
+}
+
+/// What an import of a Wikidata dump says it took and left out, and whether the dump was
+/// cut short.
+pub(crate) fn took_from_dump<R: std::io::BufRead>(
+    dump: &reckon_formats::wikidata::Dump<R>,
+) -> String {
+    let mut s = records_read(dump.count());
+    s.push_str(&skipped_summary(dump.skipped_by_reason()));
+    if !dump.closed() {
+        s.push_str(&format!(
+            "; the dump ends at line {} without its closing `]` (cut short?)",
+            dump.lines_read()
+        ));
+    }
+    s
+}
+
+/// How many were skipped for each reason, as words joined by `sep`: `2 deprecated
+/// statements`.
+fn each_skipped(counts: &[(String, usize)], sep: &str) -> String {
+    counts
+        .iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// `; skipped N: …` for a summary line, empty when nothing was skipped.
+fn skipped_summary(counts: &[(String, usize)]) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    let n: usize = counts.iter().map(|(_, n)| n).sum();
+    format!("; skipped {n}: {}", each_skipped(counts, ", "))
+}
+
+/// ` (skipped: …)` for a refusal with nothing to import, empty when nothing was skipped.
+fn skipped_why(counts: &[(String, usize)]) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    format!(" (skipped: {})", each_skipped(counts, "; "))
 }
 
 /// An import error about line N of converted lines, told about the record (`record`: by
@@ -203,20 +284,7 @@ fn told_failure(name: &str, record: &dyn Fn(u64) -> Option<Record>, e: ImportErr
 
 /// What an import of a foreign file says it took and left out.
 pub(crate) fn took(converted: &Converted) -> String {
-    let mut s = records_read(converted.records.len());
-    let skipped = converted.skipped_by_reason();
-    if !skipped.is_empty() {
-        let n: usize = skipped.iter().map(|(_, n)| n).sum();
-        s.push_str(&format!(
-            "; skipped {n}: {}",
-            skipped
-                .iter()
-                .map(|(r, n)| format!("{n} {r}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    s
+    records_read(converted.records.len()) + &skipped_summary(&converted.skipped_by_reason())
 }
 
 /// What an import of a foreign file says it read: `n` records.

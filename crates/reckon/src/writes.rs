@@ -331,6 +331,39 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let took = format!("{}\n", crate::interchange::records_read(count));
         return finish_import(done, &vet, &name, &took, dry_run, quiet);
     }
+    if a.from == crate::args::FromFormat::Wikidata {
+        // A dump is streamed an entity at a time; entity JSON as Special:EntityData serves
+        // it (a few entities) is converted whole.
+        let (done, took) = with_input(&a.file, quiet, |input| {
+            let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+            let (first, opened_at) = crate::interchange::first_line(&mut input, &name)?;
+            if !reckon_formats::wikidata::opens_dump(&first) {
+                let mut bytes = first;
+                std::io::Read::read_to_end(&mut input, &mut bytes)
+                    .with_context(|| format!("{name}: cannot read it"))
+                    .map_err(fail(2))?;
+                let converted =
+                    crate::interchange::convert(a.from, &name, &bytes, a.subject.as_deref())?;
+                let lines = converted.lines();
+                let done = reckon_ledger::import_gated(
+                    log,
+                    &name,
+                    &lines[..],
+                    docs.as_ref(),
+                    gate,
+                    dry_run,
+                )
+                .map_err(|e| crate::interchange::foreign_failure(&name, &converted.records, e))?;
+                return Ok((done, crate::interchange::took(&converted)));
+            }
+            let mut dump = reckon_formats::wikidata::Dump::after_opening(input, opened_at);
+            let done =
+                reckon_ledger::import_gated(log, &name, &mut dump, docs.as_ref(), gate, dry_run)
+                    .map_err(|e| crate::interchange::dump_failure(&name, &dump, e))?;
+            Ok((done, crate::interchange::took_from_dump(&dump)))
+        })?;
+        return finish_import(done, &vet, &name, &format!("{took}\n"), dry_run, quiet);
+    }
     // Other formats are converted whole (they are written by hand, not streamed by the
     // million), then imported as the lines they make.
     let done = if a.from != crate::args::FromFormat::Jsonl {
