@@ -1,7 +1,8 @@
 //! schema.org `ClaimReview` JSON-LD, in and out.
 //!
-//! **In.** A file holds one `ClaimReview`, an array of them, or a `@graph` (nested as JSON-LD
-//! allows). Each figure stated in `claimReviewed` (as `reckon extract` finds figures) becomes
+//! **In.** A file holds one `ClaimReview`, an array of them, a `@graph` (nested as JSON-LD
+//! allows), or a `DataFeed` of them (each `dataFeedElement` a `DataFeedItem` whose `item` is
+//! the review, or the review itself). Each figure stated in `claimReviewed` (as `reckon extract` finds figures) becomes
 //! a claim: said by the reviewed claim's author (`itemReviewed.author`, with `jobTitle` as the
 //! role), on its `datePublished` (else the review's), read where it appeared
 //! (`itemReviewed.appearance` or `firstAppearance`: its `url`, `headline` and `publisher`; else
@@ -40,17 +41,27 @@ pub const RATINGS: &[(u8, &str, &str)] = &[
 
 /// True when a node's `@type` names ClaimReview.
 fn is_review(node: &Map<String, Json>) -> bool {
+    has_type(node, "ClaimReview")
+}
+
+/// True when a node's `@type` is `name` (a schema.org type, named short or by its URL).
+fn has_type(node: &Map<String, Json>, name: &str) -> bool {
+    let is = |t: &str| {
+        t == name
+            || t.strip_suffix(name)
+                .is_some_and(|t| t.ends_with(['/', ':', '#']))
+    };
     match node.get("@type") {
-        Some(Json::String(t)) => t == "ClaimReview" || t.ends_with("/ClaimReview"),
-        Some(Json::Array(ts)) => ts.iter().any(|t| {
-            t.as_str()
-                .is_some_and(|t| t == "ClaimReview" || t.ends_with("/ClaimReview"))
-        }),
+        Some(Json::String(t)) => is(t),
+        Some(Json::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(is)),
         _ => false,
     }
 }
 
-/// Every object in the document with its JSON path, in document order.
+/// Every object in the document with its JSON path, in document order: a JSON-LD `@graph`,
+/// and a schema.org `DataFeed` (as fact-checkers' feeds are published: its
+/// `dataFeedElement`s, each a `DataFeedItem` whose `item` is the review, or the review
+/// itself), are looked into.
 fn nodes<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Map<String, Json>)>) {
     match value {
         Json::Array(items) => {
@@ -61,6 +72,10 @@ fn nodes<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Map<Strin
         Json::Object(m) => {
             if let Some(g) = m.get("@graph") {
                 nodes(g, format!("{path}.@graph"), out);
+            } else if let Some(e) = m.get("dataFeedElement").filter(|_| has_type(m, "DataFeed")) {
+                nodes(e, format!("{path}.dataFeedElement"), out);
+            } else if let Some(i) = m.get("item").filter(|_| has_type(m, "DataFeedItem")) {
+                nodes(i, format!("{path}.item"), out);
             } else {
                 out.push((path, m));
             }
@@ -413,6 +428,53 @@ mod tests {
         );
         let array = format!("[{REVIEW}, {REVIEW}]");
         assert_eq!(read(&array, None).unwrap().records[1].place, "$[1]");
+    }
+
+    #[test]
+    fn a_data_feed_gives_the_reviews_of_its_items() {
+        // As fact-checkers publish their reviews in bulk: a DataFeed whose elements are
+        // DataFeedItems, each with its review as `item` (one, or a list), or a review itself.
+        let doc = format!(
+            r#"{{"@context": "https://schema.org", "@type": "DataFeed", "dateModified": "2025-06-01",
+                "dataFeedElement": [
+                  {{"@type": "DataFeedItem", "dateCreated": "2025-05-20", "item": [{REVIEW}]}},
+                  {{"@type": "DataFeedItem", "item": {REVIEW}}},
+                  {REVIEW},
+                  {{"@type": "DataFeedItem"}},
+                  {{"@type": "https://schema.org/DataFeedItem", "item": {{"@type": "WebPage"}}}}
+                ]}}"#
+        );
+        let c = read(&doc, None).unwrap();
+        let places: Vec<&str> = c.records.iter().map(|r| r.place.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "$.dataFeedElement[0].item[0]",
+                "$.dataFeedElement[1].item",
+                "$.dataFeedElement[2]"
+            ]
+        );
+        assert_eq!(
+            c.records[0].object,
+            read(REVIEW, None).unwrap().records[0].object
+        );
+        let skipped: Vec<&str> = c.skipped.iter().map(|s| s.place.as_str()).collect();
+        assert_eq!(
+            skipped,
+            ["$.dataFeedElement[3]", "$.dataFeedElement[4].item"]
+        );
+        // A type is named short, by its URL or as a compact IRI; a longer name is another type.
+        let typed = |t: &str| {
+            let node = serde_json::json!({ "@type": [t] });
+            has_type(node.as_object().unwrap(), "ClaimReview")
+        };
+        assert!(typed("ClaimReview") && typed("http://schema.org/ClaimReview"));
+        assert!(typed("schema:ClaimReview") && !typed("MyClaimReview"));
+        // Only a feed is looked into: a review's own `item`-like fields are not.
+        let not_a_feed = doc.replacen(r#""@type": "DataFeed","#, r#""@type": "Dataset","#, 1);
+        let c = read(&not_a_feed, None).unwrap();
+        assert!(c.records.is_empty());
+        assert_eq!(c.skipped[0].place, "$");
     }
 
     #[test]

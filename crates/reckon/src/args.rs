@@ -190,9 +190,10 @@ is not in DIR refuses the import.
 
 --from reads other formats, each record named by its place (a row, a JSON path) in errors:
   csv          a header of contract field names (tags separated by ;), RFC 4180 quoting
-  claimreview  schema.org ClaimReview JSON-LD: each figure in claimReviewed becomes a claim
-               by the reviewed claim's author, with the review as evidence (a review with
-               no figure is skipped, and said so); subjects are drafts unless --subject
+  claimreview  schema.org ClaimReview JSON-LD (one, a list, a @graph or a DataFeed of them):
+               each figure in claimReviewed becomes a claim by the reviewed claim's
+               author, with the review as evidence (a review with no figure is skipped,
+               and said so); subjects are drafts unless --subject
   wikidata     entity JSON as Special:EntityData serves it: each quantity statement is a
                claim on wikidata/ITEM/PROPERTY, its origin the reference (stated in, URL);
                a dump ([ on its first line, one entity a line) is read an entity at a time
