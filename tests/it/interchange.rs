@@ -218,6 +218,56 @@ fn claimreview_figures_become_claims_and_reviews_without_one_are_skipped_with_th
         "{}",
         r.stderr
     );
+    // A feed of reviews, as fact-checkers publish them in bulk, read as it comes: what the
+    // importer refuses is named by the review's place in the feed.
+    let reviews: Json = serde_json::from_str(
+        &std::fs::read_to_string(fixture("claimreview/reviews.jsonld")).unwrap(),
+    )
+    .unwrap();
+    let items: Vec<Json> = reviews
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(
+            reviews
+                .get("@graph")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .map(|r| serde_json::json!({"@type": "DataFeedItem", "item": [r]}))
+        .collect();
+    assert_eq!(items.len(), 3);
+    let feed = serde_json::json!({"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": items});
+    let import_feed = |extra: &[&str]| {
+        let args = [
+            "import",
+            "-",
+            "--from",
+            "claimreview",
+            "--subject",
+            "pows/ukraine/held-by-russia",
+        ];
+        let args: Vec<&str> = args.iter().chain(extra).copied().collect();
+        reckon(&log, &args, Some(feed.to_string().as_bytes()))
+    };
+    let r = import_feed(&[]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("-: $.dataFeedElement[0].item[0]: a duplicate of the claim at #27"),
+        "{}",
+        r.stderr
+    );
+    let r = import_feed(&["--skip-duplicates"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout.contains(
+            "read 1 record; skipped 2: 1 with no figure in claimReviewed, 1 not a ClaimReview"
+        ),
+        "{}",
+        r.stdout
+    );
     // A file whose reviews state no figure imports nothing, and says why.
     let none = r#"{"@type": "ClaimReview", "claimReviewed": "Russia never mistreats prisoners", "datePublished": "2025-05-21"}"#;
     let r = reckon(

@@ -2,7 +2,8 @@
 //!
 //! **In.** A file holds one `ClaimReview`, an array of them, a `@graph` (nested as JSON-LD
 //! allows), or a `DataFeed` of them (each `dataFeedElement` a `DataFeedItem` whose `item` is
-//! the review, or the review itself). Each figure stated in `claimReviewed` (as `reckon extract` finds figures) becomes
+//! the review, or the review itself); [`stream`] reads it a review at a time, [`read`]
+//! whole. Each figure stated in `claimReviewed` (as `reckon extract` finds figures) becomes
 //! a claim: said by the reviewed claim's author (`itemReviewed.author`, with `jobTitle` as the
 //! role), on its `datePublished` (else the review's), read where it appeared
 //! (`itemReviewed.appearance` or `firstAppearance`: its `url`, `headline` and `publisher`; else
@@ -17,6 +18,7 @@
 //! five-point scale ([`RATINGS`]), with the figure and the reason in words in `reviewBody`.
 
 use crate::{Converted, FormatError, Record, Skipped, error};
+use serde::Deserialize as _;
 use serde_json::{Map, Value as Json, json};
 
 /// The rating scale of exported reviews: the value, its name, and the relation it rates.
@@ -59,9 +61,9 @@ fn has_type(node: &Map<String, Json>, name: &str) -> bool {
 }
 
 /// Every object in the document with its JSON path, in document order: a JSON-LD `@graph`,
-/// and a schema.org `DataFeed` (as fact-checkers' feeds are published: its
-/// `dataFeedElement`s, each a `DataFeedItem` whose `item` is the review, or the review
-/// itself), are looked into.
+/// and a schema.org `DataFeed`'s `dataFeedElement`s (as fact-checkers publish their reviews
+/// in bulk: each a `DataFeedItem` whose `item` is the review, or the review itself), are
+/// looked into.
 fn nodes<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Map<String, Json>)>) {
     match value {
         Json::Array(items) => {
@@ -72,7 +74,7 @@ fn nodes<'a>(value: &'a Json, path: String, out: &mut Vec<(String, &'a Map<Strin
         Json::Object(m) => {
             if let Some(g) = m.get("@graph") {
                 nodes(g, format!("{path}.@graph"), out);
-            } else if let Some(e) = m.get("dataFeedElement").filter(|_| has_type(m, "DataFeed")) {
+            } else if let Some(e) = m.get("dataFeedElement") {
                 nodes(e, format!("{path}.dataFeedElement"), out);
             } else if let Some(i) = m.get("item").filter(|_| has_type(m, "DataFeedItem")) {
                 nodes(i, format!("{path}.item"), out);
@@ -126,135 +128,451 @@ fn date(m: &Map<String, Json>, key: &str, path: &str) -> Result<Option<String>, 
         })
 }
 
-/// Reads ClaimReview JSON-LD. `subject`, when given, is every claim's subject.
+/// Reads ClaimReview JSON-LD whole. `subject`, when given, is every claim's subject.
 pub fn read(text_in: &str, subject: Option<&str>) -> Result<Converted, FormatError> {
-    let doc: Json = serde_json::from_str(text_in).map_err(|e| {
-        error(
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("not JSON: {e}"),
-        )
-    })?;
-    let mut found = Vec::new();
-    nodes(&doc, "$".into(), &mut found);
     let mut out = Converted::default();
-    for (path, node) in found {
-        if !is_review(node) {
-            out.skipped.push(Skipped {
-                place: path,
-                reason: "not a ClaimReview".into(),
-            });
-            continue;
+    let mut de = serde_json::Deserializer::from_str(text_in);
+    walk(&mut de, subject, &mut |got| {
+        match got {
+            Ok(r) => out.records.push(r),
+            Err(s) => out.skipped.push(s),
         }
-        let Some(reviewed) = text(node, "claimReviewed") else {
-            out.skipped.push(Skipped {
-                place: format!("{path}.claimReviewed"),
-                reason: "without claimReviewed".into(),
-            });
-            continue;
+        true
+    })?;
+    Ok(out)
+}
+
+/// ClaimReview JSON-LD read as it comes, given to `consume` as the JSON Lines of its claims
+/// ([`Reviews`]): `input` is read on a thread of its own, a review at a time (the elements of
+/// a top-level list, `@graph` or `dataFeedElement` one at a time), a few reviews ahead of
+/// what `consume` has read, and never held whole. What `consume` has not read when it
+/// returns is never read.
+pub fn stream<R: std::io::Read + Send, T>(
+    input: R,
+    subject: Option<&str>,
+    consume: impl FnOnce(&mut Reviews) -> T,
+) -> T {
+    let (send, coming) = std::sync::mpsc::sync_channel(64);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let input = std::io::BufReader::with_capacity(1 << 16, crate::Unmarked::new(input));
+            let mut de = serde_json::Deserializer::from_reader(input);
+            let read = walk(&mut de, subject, &mut |got| send.send(Ok(got)).is_ok());
+            if let Err(e) = read {
+                let _ = send.send(Err(e));
+            }
+        });
+        let mut reviews = Reviews {
+            coming,
+            lines: Vec::new(),
+            at: 0,
+            text: String::new(),
+            given: Vec::new(),
+            subject_given: subject.is_some(),
+            skipped: Vec::new(),
         };
-        let figures = reckon_extract::figures::figures(&reviewed);
-        if figures.is_empty() {
-            out.skipped.push(Skipped {
-                place: format!("{path}.claimReviewed"),
-                reason: "with no figure in claimReviewed".into(),
-            });
-            continue;
-        }
-        let item = first_object(node.get("itemReviewed"));
-        let item_path = format!("{path}.itemReviewed");
-        let reviewer = name_of(node.get("author"));
-        let author = item.and_then(|i| name_of(i.get("author")));
-        let role = item
-            .and_then(|i| first_object(i.get("author")))
-            .and_then(|a| text(a, "jobTitle"));
-        let said = match item {
-            Some(i) => date(i, "datePublished", &item_path)?,
-            None => None,
+        // The reading thread stops when what it gives has nowhere to go.
+        consume(&mut reviews)
+    })
+}
+
+/// What [`stream`] gives its reader: the records of the reviews read so far, as JSON Lines
+/// (`Read`), each line's record kept without its object (its place in the file and where
+/// each field came from) to name whatever the importer refuses ([`Reviews::record`]). A
+/// document that cannot be read ends the reading with an [`std::io::Error`] that carries
+/// the [`FormatError`] ([`crate::carried`]).
+pub struct Reviews {
+    coming: std::sync::mpsc::Receiver<Result<Result<Record, Skipped>, FormatError>>,
+    /// The line being given, and how much of it has been.
+    lines: Vec<u8>,
+    at: usize,
+    /// For each line given: its place, the path of its review (the start of its place) and
+    /// where its date came from, one after another in `text`, and where each ends there.
+    text: String,
+    given: Vec<(usize, usize, usize)>,
+    subject_given: bool,
+    /// What was skipped, by reason, in the order first met.
+    skipped: Vec<(String, usize)>,
+}
+
+impl Reviews {
+    /// How many lines (claims) it has given.
+    pub fn count(&self) -> usize {
+        self.given.len()
+    }
+
+    /// What was skipped so far, by reason (in the order first met), with how many of each.
+    pub fn skipped_by_reason(&self) -> &[(String, usize)] {
+        &self.skipped
+    }
+
+    /// The record that line `line` (from 1) came from, its object left empty: for an error
+    /// about that line.
+    pub fn record(&self, line: u64) -> Option<Record> {
+        let i = usize::try_from(line.checked_sub(1)?).ok()?;
+        let &(place, path, said) = self.given.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.given[i - 1].2,
         };
-        let (said_on, said_from) = match said {
-            Some(d) => (Some(d), format!("{item_path}.datePublished")),
-            None => (
-                date(node, "datePublished", &path)?,
-                format!("{path}.datePublished"),
+        Some(Record {
+            object: Map::new(),
+            place: self.text.get(start..place)?.to_owned(),
+            sources: sources_of(
+                self.text.get(start..path)?,
+                self.text.get(place..said)?,
+                self.subject_given,
             ),
-        };
-        let appearance = item.and_then(|i| {
-            first_object(i.get("appearance")).or_else(|| first_object(i.get("firstAppearance")))
-        });
-        let url = appearance
-            .and_then(|a| text(a, "url"))
-            .or_else(|| text(node, "url"));
-        let title = appearance.and_then(|a| text(a, "headline").or_else(|| text(a, "name")));
-        let publisher = appearance
-            .and_then(|a| name_of(a.get("publisher")))
-            .or_else(|| reviewer.clone());
-        let rating = first_object(node.get("reviewRating"));
-        let verdict = rating.and_then(|r| {
-            text(r, "alternateName").or_else(|| {
-                r.get("ratingValue").map(|v| match v {
-                    Json::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-            })
-        });
-        let n = figures.len();
-        for (k, f) in figures.into_iter().enumerate() {
-            let mut o = Map::new();
-            let mut sources = vec![
-                ("value".to_owned(), format!("{path}.claimReviewed")),
-                ("quote".to_owned(), format!("{path}.claimReviewed")),
-                ("said_on".to_owned(), said_from.clone()),
-                ("speaker".to_owned(), format!("{item_path}.author")),
-            ];
-            let noun = f.scope.clone().unwrap_or_else(|| f.unit.clone());
-            let mut tags = vec![Json::from("claimreview")];
-            match subject {
-                Some(s) => {
-                    o.insert("subject".into(), s.into());
-                    sources.push(("subject".into(), "--subject".into()));
-                }
-                None => {
-                    o.insert(
-                        "subject".into(),
-                        format!("draft/{}", reckon_extract::slug(&noun)).into(),
-                    );
-                    tags.push("draft".into());
-                }
-            }
-            o.insert("value".into(), f.value.into());
-            o.insert("unit".into(), f.unit.into());
-            let mut put = |key: &str, v: Option<&String>| {
-                if let Some(v) = v {
-                    o.insert(key.into(), v.clone().into());
-                }
+        })
+    }
+
+    /// Makes the next line; false at the end.
+    fn next_line(&mut self) -> std::io::Result<bool> {
+        loop {
+            let Ok(got) = self.coming.recv() else {
+                return Ok(false);
             };
-            put("scope", f.scope.as_ref());
-            put("said_on", said_on.as_ref());
-            put("speaker", author.as_ref());
-            put("role", role.as_ref());
-            put("publisher", publisher.as_ref());
-            put("url", url.as_ref());
-            put("title", title.as_ref());
-            o.insert("quote".into(), reviewed.clone().into());
-            if let Some(r) = &reviewer {
-                tags.push(format!("reviewed by: {r}").into());
-            }
-            if let Some(v) = &verdict {
-                tags.push(format!("rating: {v}").into());
-            }
-            o.insert("tags".into(), Json::Array(tags));
-            out.records.push(Record {
-                object: o,
-                place: if n > 1 {
-                    format!("{path} (figure {} of {n})", k + 1)
-                } else {
-                    path.clone()
+            match got.map_err(std::io::Error::other)? {
+                Ok(r) => {
+                    self.lines.clear();
+                    self.at = 0;
+                    serde_json::to_writer(&mut self.lines, &r.object)
+                        .map_err(std::io::Error::other)?;
+                    self.lines.push(b'\n');
+                    // The place is the review's path, or the path and which of its figures.
+                    let path = r.place.split(" (figure ").next().unwrap_or_default().len();
+                    let start = self.text.len();
+                    self.text.push_str(&r.place);
+                    let place = self.text.len();
+                    let said = r.sources.iter().find(|(f, _)| f == "said_on");
+                    self.text.push_str(said.map_or("", |(_, from)| from));
+                    self.given.push((place, start + path, self.text.len()));
+                    return Ok(true);
+                }
+                Err(s) => match self.skipped.iter_mut().find(|(why, _)| *why == s.reason) {
+                    Some((_, n)) => *n += 1,
+                    None => self.skipped.push((s.reason, 1)),
                 },
-                sources,
-            });
+            }
         }
     }
-    Ok(out)
+}
+
+impl std::io::Read for Reviews {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.lines.len() && !self.next_line()? {
+            return Ok(0);
+        }
+        Ok(crate::give(&self.lines, &mut self.at, buf))
+    }
+}
+
+/// Each object of the document `de` reads that is a review, made into its records, and each
+/// that is not (skipped), given to `take` in document order as the document is read: the
+/// elements of a top-level list, `@graph` or `dataFeedElement` are read one at a time, never
+/// the whole document. `take` says false to stop the reading (nothing more is given, and
+/// no error is made of it).
+fn walk<'de, D: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<D>,
+    subject: Option<&str>,
+    take: &mut dyn FnMut(Result<Record, Skipped>) -> bool,
+) -> Result<(), FormatError> {
+    use serde::de::DeserializeSeed;
+    let mut walker = Walker {
+        subject,
+        take,
+        failed: None,
+        stopped: false,
+    };
+    let read = Document(&mut walker)
+        .deserialize(&mut *de)
+        .and_then(|()| de.end());
+    if let Some(e) = walker.failed {
+        return Err(e);
+    }
+    match read {
+        Err(_) if walker.stopped => Ok(()),
+        Err(e) => Err(error(
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("not JSON: {e}"),
+        )),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// What [`walk`] hands each object it reads to, and what stopped it.
+struct Walker<'w> {
+    subject: Option<&'w str>,
+    take: &'w mut dyn FnMut(Result<Record, Skipped>) -> bool,
+    /// A review that could not be read: the reading ends with it.
+    failed: Option<FormatError>,
+    /// `take` said to stop.
+    stopped: bool,
+}
+
+impl Walker<'_> {
+    /// The objects of `value` (at `path`) converted and given; an error to end the reading
+    /// when one could not be, or when `take` said to stop.
+    fn value<E: serde::de::Error>(&mut self, path: String, value: &Json) -> Result<(), E> {
+        let mut found = Vec::new();
+        nodes(value, path, &mut found);
+        for (path, node) in found {
+            let (subject, take, stopped) = (self.subject, &mut *self.take, &mut self.stopped);
+            let converted = review_records(path, node, subject, &mut |got| {
+                if !*stopped && !take(got) {
+                    *stopped = true;
+                }
+            });
+            if let Err(e) = converted {
+                self.failed = Some(e);
+            }
+            if self.failed.is_some() || self.stopped {
+                return Err(E::custom("the reading was ended"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The visitor methods of a value that is neither an object nor a list: it holds no node,
+/// and is passed over.
+macro_rules! no_node_in_scalars {
+    () => {
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+    };
+}
+
+/// The whole document: a list, a node with a `@graph` or `dataFeedElement` (its list read an
+/// element at a time; the first of the two found, the node's other members not looked
+/// into), or one node.
+struct Document<'a, 'w>(&'a mut Walker<'w>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Document<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Document<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClaimReview JSON-LD")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        Elements(self.0, "$".to_owned()).visit_seq(seq)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut node = Map::new();
+        let mut listed = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if !listed && (key == "@graph" || key == "dataFeedElement") {
+                map.next_value_seed(Elements(&mut *self.0, format!("$.{key}")))?;
+                listed = true;
+            } else {
+                node.insert(key, map.next_value()?);
+            }
+        }
+        if !listed {
+            self.0.value("$".to_owned(), &Json::Object(node))?;
+        }
+        Ok(())
+    }
+
+    // A document that is not an object or a list holds no node.
+    no_node_in_scalars!();
+}
+
+/// The value at `path` of a `@graph` or `dataFeedElement`: a list read an element at a time,
+/// anything else read whole (as [`nodes`] reads it).
+struct Elements<'a, 'w>(&'a mut Walker<'w>, String);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Elements<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Elements<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of nodes")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Elements(walker, path) = self;
+        let mut i = 0usize;
+        while let Some(value) = seq.next_element::<Json>()? {
+            walker.value(format!("{path}[{i}]"), &value)?;
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let Elements(walker, path) = self;
+        let value = Json::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        walker.value(path, &value)
+    }
+
+    no_node_in_scalars!();
+}
+
+/// The records of the object `node` at `path` given to `take`: one for each figure of a
+/// review, the object skipped (with why) when it is not a review or states no figure.
+fn review_records(
+    path: String,
+    node: &Map<String, Json>,
+    subject: Option<&str>,
+    take: &mut dyn FnMut(Result<Record, Skipped>),
+) -> Result<(), FormatError> {
+    if !is_review(node) {
+        take(Err(Skipped {
+            place: path,
+            reason: "not a ClaimReview".into(),
+        }));
+        return Ok(());
+    }
+    let Some(reviewed) = text(node, "claimReviewed") else {
+        take(Err(Skipped {
+            place: format!("{path}.claimReviewed"),
+            reason: "without claimReviewed".into(),
+        }));
+        return Ok(());
+    };
+    let figures = reckon_extract::figures::figures(&reviewed);
+    if figures.is_empty() {
+        take(Err(Skipped {
+            place: format!("{path}.claimReviewed"),
+            reason: "with no figure in claimReviewed".into(),
+        }));
+        return Ok(());
+    }
+    let item = first_object(node.get("itemReviewed"));
+    let item_path = format!("{path}.itemReviewed");
+    let reviewer = name_of(node.get("author"));
+    let author = item.and_then(|i| name_of(i.get("author")));
+    let role = item
+        .and_then(|i| first_object(i.get("author")))
+        .and_then(|a| text(a, "jobTitle"));
+    let said = match item {
+        Some(i) => date(i, "datePublished", &item_path)?,
+        None => None,
+    };
+    let (said_on, said_from) = match said {
+        Some(d) => (Some(d), format!("{item_path}.datePublished")),
+        None => (
+            date(node, "datePublished", &path)?,
+            format!("{path}.datePublished"),
+        ),
+    };
+    let appearance = item.and_then(|i| {
+        first_object(i.get("appearance")).or_else(|| first_object(i.get("firstAppearance")))
+    });
+    let url = appearance
+        .and_then(|a| text(a, "url"))
+        .or_else(|| text(node, "url"));
+    let title = appearance.and_then(|a| text(a, "headline").or_else(|| text(a, "name")));
+    let publisher = appearance
+        .and_then(|a| name_of(a.get("publisher")))
+        .or_else(|| reviewer.clone());
+    let rating = first_object(node.get("reviewRating"));
+    let verdict = rating.and_then(|r| {
+        text(r, "alternateName").or_else(|| {
+            r.get("ratingValue").map(|v| match v {
+                Json::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        })
+    });
+    let n = figures.len();
+    for (k, f) in figures.into_iter().enumerate() {
+        let mut o = Map::new();
+        let sources = sources_of(&path, &said_from, subject.is_some());
+        let noun = f.scope.clone().unwrap_or_else(|| f.unit.clone());
+        let mut tags = vec![Json::from("claimreview")];
+        match subject {
+            Some(s) => {
+                o.insert("subject".into(), s.into());
+            }
+            None => {
+                o.insert(
+                    "subject".into(),
+                    format!("draft/{}", reckon_extract::slug(&noun)).into(),
+                );
+                tags.push("draft".into());
+            }
+        }
+        o.insert("value".into(), f.value.into());
+        o.insert("unit".into(), f.unit.into());
+        let mut put = |key: &str, v: Option<&String>| {
+            if let Some(v) = v {
+                o.insert(key.into(), v.clone().into());
+            }
+        };
+        put("scope", f.scope.as_ref());
+        put("said_on", said_on.as_ref());
+        put("speaker", author.as_ref());
+        put("role", role.as_ref());
+        put("publisher", publisher.as_ref());
+        put("url", url.as_ref());
+        put("title", title.as_ref());
+        o.insert("quote".into(), reviewed.clone().into());
+        if let Some(r) = &reviewer {
+            tags.push(format!("reviewed by: {r}").into());
+        }
+        if let Some(v) = &verdict {
+            tags.push(format!("rating: {v}").into());
+        }
+        o.insert("tags".into(), Json::Array(tags));
+        take(Ok(Record {
+            object: o,
+            place: if n > 1 {
+                format!("{path} (figure {} of {n})", k + 1)
+            } else {
+                path.clone()
+            },
+            sources,
+        }));
+    }
+    Ok(())
+}
+
+/// Where the fields of a claim of the review at `path` came from: its date from `said_from`,
+/// its subject from `--subject` when `subject_given`.
+fn sources_of(path: &str, said_from: &str, subject_given: bool) -> Vec<(String, String)> {
+    let mut sources = vec![
+        ("value".to_owned(), format!("{path}.claimReviewed")),
+        ("quote".to_owned(), format!("{path}.claimReviewed")),
+        ("said_on".to_owned(), said_from.to_owned()),
+        ("speaker".to_owned(), format!("{path}.itemReviewed.author")),
+    ];
+    if subject_given {
+        sources.push(("subject".into(), "--subject".into()));
+    }
+    sources
 }
 
 /// What a reviewed subject needs beyond its `reckon reconcile --format json` object.
@@ -470,9 +788,9 @@ mod tests {
         };
         assert!(typed("ClaimReview") && typed("http://schema.org/ClaimReview"));
         assert!(typed("schema:ClaimReview") && !typed("MyClaimReview"));
-        // Only a feed is looked into: a review's own `item`-like fields are not.
-        let not_a_feed = doc.replacen(r#""@type": "DataFeed","#, r#""@type": "Dataset","#, 1);
-        let c = read(&not_a_feed, None).unwrap();
+        // Only a feed's item is looked into: another node's `item` is not.
+        let listed = format!(r#"{{"@type": "ListItem", "item": {REVIEW}}}"#);
+        let c = read(&listed, None).unwrap();
         assert!(c.records.is_empty());
         assert_eq!(c.skipped[0].place, "$");
     }
@@ -484,5 +802,155 @@ mod tests {
         let bad_date = REVIEW.replace("\"2025-05-01\"", "\"May first\"");
         let e = read(&bad_date, None).unwrap_err();
         assert_eq!(e.place, "$.itemReviewed.datePublished");
+    }
+
+    /// A DataFeed of `n` reviews, each in a DataFeedItem, the second stating no figure.
+    fn feed(n: usize) -> String {
+        let items: Vec<String> = (0..n)
+            .map(|i| {
+                let review = match i {
+                    1 => REVIEW.replace("At least 8,000 Ukrainian", "Ukrainian"),
+                    _ => REVIEW.replace("8,000", &format!("{}", 8_000 + i)),
+                };
+                format!(r#"{{"@type": "DataFeedItem", "item": [{review}]}}"#)
+            })
+            .collect();
+        format!(
+            r#"{{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{}]}}"#,
+            items.join(", ")
+        )
+    }
+
+    /// What [`stream`] gave of a document: its lines or its error, the count of lines given,
+    /// what it skipped, and the record of each line (and of one past the last).
+    type Streamed = (
+        Result<String, std::io::Error>,
+        usize,
+        Vec<(String, usize)>,
+        Vec<Option<Record>>,
+    );
+
+    /// What [`stream`] gives of `doc`, with `subject`.
+    fn streamed_as(doc: &[u8], subject: Option<&str>) -> Streamed {
+        stream(doc, subject, |r| {
+            let mut out = String::new();
+            let got = std::io::Read::read_to_string(r, &mut out).map(|_| out);
+            let records = (1..=r.count() as u64 + 1).map(|l| r.record(l)).collect();
+            (got, r.count(), r.skipped_by_reason().to_vec(), records)
+        })
+    }
+
+    fn streamed(doc: &[u8]) -> Streamed {
+        streamed_as(doc, None)
+    }
+
+    #[test]
+    fn a_feed_streamed_gives_what_the_whole_reading_gives() {
+        // The fourth review states two figures, the second none.
+        let doc = feed(5).replacen(
+            "At least 8003 Ukrainian service members",
+            "At least 8003 Ukrainian service members and 120 civilians",
+            1,
+        );
+        for subject in [None, Some("pows/held")] {
+            let whole = read(&doc, subject).unwrap();
+            assert_eq!(whole.records.len(), 5);
+            let (got, count, skipped, records) = streamed_as(doc.as_bytes(), subject);
+            assert_eq!(got.unwrap().as_bytes(), whole.lines());
+            assert_eq!(count, 5);
+            assert_eq!(skipped, whole.skipped_by_reason());
+            // Each line's record names where it came from as the whole reading does.
+            for (kept, made) in records.iter().zip(&whole.records) {
+                let kept = kept.as_ref().unwrap();
+                assert_eq!((&kept.place, &kept.sources), (&made.place, &made.sources));
+                assert!(kept.object.is_empty());
+            }
+            assert!(records[5].is_none());
+            assert_eq!(
+                records[3].as_ref().unwrap().place,
+                "$.dataFeedElement[3].item[0] (figure 2 of 2)"
+            );
+        }
+        // A byte order mark first, as some writers put there, is passed over.
+        let marked = [b"\xEF\xBB\xBF".as_slice(), doc.as_bytes()].concat();
+        let whole = read(&doc, None).unwrap();
+        assert_eq!(streamed(&marked).0.unwrap().as_bytes(), whole.lines());
+        // The other layouts: a list, a graph, one review.
+        for doc in [
+            format!("[{REVIEW}, {REVIEW}]"),
+            format!(
+                r#"{{"@context": "https://schema.org", "@graph": [{REVIEW}, {{"@type": "WebPage"}}]}}"#
+            ),
+            REVIEW.to_owned(),
+            "3".to_owned(),
+        ] {
+            let whole = read(&doc, None).unwrap();
+            let (got, _, skipped, _) = streamed(doc.as_bytes());
+            assert_eq!(got.unwrap().as_bytes(), whole.lines(), "{doc}");
+            assert_eq!(skipped, whole.skipped_by_reason(), "{doc}");
+        }
+    }
+
+    /// A DataFeed that never ends, counting the bytes it was asked for.
+    struct Endless {
+        served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        made: Vec<u8>,
+        at: usize,
+        next: usize,
+    }
+
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.at == self.made.len() {
+                self.made = format!(r#"{{"@type": "DataFeedItem", "item": {REVIEW}}}, "#)
+                    .replace("8,000", &format!("{}", 8_000 + self.next))
+                    .into_bytes();
+                self.next += 1;
+                self.at = 0;
+            }
+            let n = crate::give(&self.made, &mut self.at, buf);
+            self.served
+                .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_feed_is_never_held_whole_and_stops_being_read_when_its_reader_does() {
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let endless = Endless {
+            served: served.clone(),
+            made: br#"{"@type": "DataFeed", "dataFeedElement": ["#.to_vec(),
+            at: 0,
+            next: 0,
+        };
+        let first = stream(endless, None, |r| {
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut std::io::BufReader::new(r), &mut line).map(|_| line)
+        });
+        let first = first.unwrap();
+        assert!(first.contains("\"at least 8000\""), "{first}");
+        // Read ahead by the buffer and the reviews on their way, no more; and it returned.
+        let read = served.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(read < 1 << 20, "read {read} bytes for one review");
+    }
+
+    #[test]
+    fn what_is_wrong_in_a_streamed_document_is_named_where_it_is() {
+        let error_of = |doc: &str| {
+            let e = streamed(doc.as_bytes()).0.unwrap_err();
+            crate::carried(&e).unwrap().clone()
+        };
+        let e = error_of(&feed(3).replacen("\"2025-05-01\"", "\"May first\"", 2));
+        assert_eq!(
+            e.place,
+            "$.dataFeedElement[0].item[0].itemReviewed.datePublished"
+        );
+        let cut = feed(3);
+        let e = error_of(&cut[..cut.len() - 3]);
+        assert!(e.place.starts_with("line "), "{e}");
+        assert!(e.message.starts_with("not JSON"), "{e}");
+        let e = error_of(&format!("{} trailing", feed(1)));
+        assert!(e.message.starts_with("not JSON"), "{e}");
     }
 }

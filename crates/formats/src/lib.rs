@@ -6,8 +6,9 @@
 //! from (a row, a JSON path), so that whatever the importer later refuses is named where the
 //! user can find it; records that carry nothing to import (a review without a figure, a
 //! deprecated statement) are [`Skipped`] with the reason. A sheet can also be read a row at a
-//! time as JSON Lines ([`table::Rows`]), and a Wikidata dump an entity at a time
-//! ([`wikidata::Dump`]), for an import that never holds them whole. Writing
+//! time as JSON Lines ([`table::Rows`]), a Wikidata dump an entity at a time
+//! ([`wikidata::Dump`]) and ClaimReview a review at a time ([`claimreview::stream`]), for an
+//! import that never holds them whole. Writing
 //! takes claims and figures the caller has already read and decided.
 //!
 //! It converts and nothing more: it never reads or writes a log, never decides a figure, and
@@ -121,6 +122,51 @@ fn give(made: &[u8], at: &mut usize, buf: &mut [u8]) -> usize {
     buf[..n].copy_from_slice(&rest[..n]);
     *at += n;
     n
+}
+
+/// A reader with a UTF-8 byte order mark at its start passed over (sheets and some JSON
+/// writers put one there).
+struct Unmarked<R> {
+    input: R,
+    /// What was read to look for the mark and is not one, still to give.
+    start: Vec<u8>,
+    looked: bool,
+}
+
+impl<R: std::io::Read> Unmarked<R> {
+    fn new(input: R) -> Unmarked<R> {
+        Unmarked {
+            input,
+            start: Vec::new(),
+            looked: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Unmarked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.looked {
+            self.looked = true;
+            let mut first = [0u8; 3];
+            let mut got = 0;
+            while got < 3 {
+                match self.input.read(&mut first[got..])? {
+                    0 => break,
+                    n => got += n,
+                }
+            }
+            if first[..got] != *b"\xEF\xBB\xBF" {
+                self.start = first[..got].to_vec();
+            }
+        }
+        if !self.start.is_empty() {
+            let n = self.start.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.start[..n]);
+            self.start.drain(..n);
+            return Ok(n);
+        }
+        self.input.read(buf)
+    }
 }
 
 fn error(place: impl Into<String>, message: impl Into<String>) -> FormatError {

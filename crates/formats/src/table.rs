@@ -205,7 +205,7 @@ pub fn read(bytes: &[u8]) -> Result<Converted, FormatError> {
 /// that is not UTF-8) ends the reading with an [`std::io::Error`] that carries the
 /// [`FormatError`] ([`crate::carried`]).
 pub struct Rows<R: std::io::Read> {
-    reader: csv::Reader<Unmarked<R>>,
+    reader: csv::Reader<crate::Unmarked<R>>,
     header: Vec<String>,
     row: csv::StringRecord,
     /// The number of the next row read (the header is row 1).
@@ -221,7 +221,7 @@ impl<R: std::io::Read> Rows<R> {
     /// Reads the header of `input` (a UTF-8 byte order mark first is passed over) and checks
     /// it: every column a known one, none twice.
     pub fn new(input: R) -> Result<Rows<R>, FormatError> {
-        let mut reader = csv_reader(Unmarked::new(input));
+        let mut reader = csv_reader(crate::Unmarked::new(input));
         let header = header_of(&mut reader)?;
         Ok(Rows {
             reader,
@@ -282,50 +282,6 @@ impl<R: std::io::Read> std::io::Read for Rows<R> {
             return Ok(0);
         }
         Ok(crate::give(&self.line, &mut self.at, buf))
-    }
-}
-
-/// A reader with a UTF-8 byte order mark at its start passed over (sheets write one).
-struct Unmarked<R> {
-    input: R,
-    /// What was read to look for the mark and is not one, still to give.
-    start: Vec<u8>,
-    looked: bool,
-}
-
-impl<R: std::io::Read> Unmarked<R> {
-    fn new(input: R) -> Unmarked<R> {
-        Unmarked {
-            input,
-            start: Vec::new(),
-            looked: false,
-        }
-    }
-}
-
-impl<R: std::io::Read> std::io::Read for Unmarked<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.looked {
-            self.looked = true;
-            let mut first = [0u8; 3];
-            let mut got = 0;
-            while got < 3 {
-                match self.input.read(&mut first[got..])? {
-                    0 => break,
-                    n => got += n,
-                }
-            }
-            if first[..got] != *b"\xEF\xBB\xBF" {
-                self.start = first[..got].to_vec();
-            }
-        }
-        if !self.start.is_empty() {
-            let n = self.start.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.start[..n]);
-            self.start.drain(..n);
-            return Ok(n);
-        }
-        self.input.read(buf)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Claims in and out: `reckon extract`, `reckon export`, and the foreign formats of
 //! `reckon import --from` (converted by `reckon-formats`, then imported as JSON Lines are).
 
-use crate::args::{ExportArgs, ExportFormat, ExtractArgs, FromFormat};
+use crate::args::{ExportArgs, ExportFormat, ExtractArgs};
 use crate::{Failure, fail, ledger, usage};
 use anyhow::Context as _;
 use reckon_claim::{EntryHash, Event};
@@ -108,27 +108,13 @@ pub(crate) fn extract(a: ExtractArgs, quiet: bool) -> Result<String, Failure> {
     Ok(out)
 }
 
-/// Converts a foreign file into records to import.
-pub(crate) fn convert(
-    from: FromFormat,
-    name: &str,
-    bytes: &[u8],
-    subject: Option<&str>,
-) -> Result<Converted, Failure> {
-    let bad = |e: reckon_formats::FormatError| usage(format!("{name}: {e}"));
-    let text = || {
-        std::str::from_utf8(reckon_formats::without_bom(bytes))
-            .map_err(|e| usage(format!("{name}: not UTF-8 text (byte {})", e.valid_up_to())))
-    };
-    let converted = match from {
-        // JSON Lines are imported as they are; nothing to convert.
-        FromFormat::Jsonl => Converted::default(),
-        FromFormat::Csv => reckon_formats::table::read(bytes).map_err(bad)?,
-        FromFormat::Claimreview => {
-            reckon_formats::claimreview::read(text()?, subject).map_err(bad)?
-        }
-        FromFormat::Wikidata => reckon_formats::wikidata::read(text()?).map_err(bad)?,
-    };
+/// Wikidata entity JSON that is not laid out as a dump, converted whole into records to
+/// import (entity JSON as Special:EntityData serves it holds a few entities).
+pub(crate) fn entities(name: &str, bytes: &[u8]) -> Result<Converted, Failure> {
+    let text = std::str::from_utf8(reckon_formats::without_bom(bytes))
+        .map_err(|e| usage(format!("{name}: not UTF-8 text (byte {})", e.valid_up_to())))?;
+    let converted =
+        reckon_formats::wikidata::read(text).map_err(|e| usage(format!("{name}: {e}")))?;
     if converted.records.is_empty() {
         return Err(usage(format!(
             "{name}: nothing to import{}",
@@ -179,6 +165,22 @@ fn streamed_failure(
         return usage(format!("{name}: nothing to import{}", skipped_why(skipped)));
     }
     told_failure(name, record, e)
+}
+
+/// An import error about line N of the claims of ClaimReview read as it comes, told about
+/// the review it came from; the document's own error when reading it failed, and what was
+/// skipped when it gave nothing to import.
+pub(crate) fn reviews_failure(
+    name: &str,
+    reviews: &reckon_formats::claimreview::Reviews,
+    e: ImportError,
+) -> Failure {
+    streamed_failure(
+        name,
+        &|line| reviews.record(line),
+        reviews.skipped_by_reason(),
+        e,
+    )
 }
 
 /// The first line of `input` that is not blank, with the blank ones before it (a UTF-8 byte
@@ -244,7 +246,7 @@ fn each_skipped(counts: &[(String, usize)], sep: &str) -> String {
 }
 
 /// `; skipped N: …` for a summary line, empty when nothing was skipped.
-fn skipped_summary(counts: &[(String, usize)]) -> String {
+pub(crate) fn skipped_summary(counts: &[(String, usize)]) -> String {
     if counts.is_empty() {
         return String::new();
     }

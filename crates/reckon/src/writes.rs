@@ -331,6 +331,27 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let took = format!("{}\n", crate::interchange::records_read(count));
         return finish_import(done, &vet, &name, &took, dry_run, quiet);
     }
+    if a.from == crate::args::FromFormat::Claimreview {
+        // Reviews are read as they come: a feed of them is never held whole.
+        let subject = a.subject.as_deref();
+        let (done, took) = with_input(&a.file, quiet, |input| {
+            reckon_formats::claimreview::stream(input, subject, |reviews| {
+                let done = reckon_ledger::import_gated(
+                    log,
+                    &name,
+                    &mut *reviews,
+                    docs.as_ref(),
+                    gate,
+                    dry_run,
+                )
+                .map_err(|e| crate::interchange::reviews_failure(&name, reviews, e))?;
+                let took = crate::interchange::records_read(reviews.count())
+                    + &crate::interchange::skipped_summary(reviews.skipped_by_reason());
+                Ok((done, took))
+            })
+        })?;
+        return finish_import(done, &vet, &name, &format!("{took}\n"), dry_run, quiet);
+    }
     if a.from == crate::args::FromFormat::Wikidata {
         // A dump is streamed an entity at a time; entity JSON as Special:EntityData serves
         // it (a few entities) is converted whole.
@@ -342,8 +363,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
                 std::io::Read::read_to_end(&mut input, &mut bytes)
                     .with_context(|| format!("{name}: cannot read it"))
                     .map_err(fail(2))?;
-                let converted =
-                    crate::interchange::convert(a.from, &name, &bytes, a.subject.as_deref())?;
+                let converted = crate::interchange::entities(&name, &bytes)?;
                 let lines = converted.lines();
                 let done = reckon_ledger::import_gated(
                     log,
@@ -364,28 +384,10 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         })?;
         return finish_import(done, &vet, &name, &format!("{took}\n"), dry_run, quiet);
     }
-    // Other formats are converted whole (they are written by hand, not streamed by the
-    // million), then imported as the lines they make.
-    let done = if a.from != crate::args::FromFormat::Jsonl {
-        let bytes = crate::interchange::read_input(&a.file)?;
-        let converted = crate::interchange::convert(a.from, &name, &bytes, a.subject.as_deref())?;
-        let took = format!("{}\n", crate::interchange::took(&converted));
-        let lines = converted.lines();
-        return finish_import(
-            reckon_ledger::import_gated(log, &name, &lines[..], docs.as_ref(), gate, dry_run)
-                .map_err(|e| crate::interchange::foreign_failure(&name, &converted.records, e))?,
-            &vet,
-            &name,
-            &took,
-            dry_run,
-            quiet,
-        );
-    } else {
-        with_input(&a.file, quiet, |input| {
-            reckon_ledger::import_gated(log, &name, input, docs.as_ref(), gate, dry_run)
-                .map_err(import_failure)
-        })?
-    };
+    let done = with_input(&a.file, quiet, |input| {
+        reckon_ledger::import_gated(log, &name, input, docs.as_ref(), gate, dry_run)
+            .map_err(import_failure)
+    })?;
     finish_import(done, &vet, &name, "", dry_run, quiet)
 }
 
@@ -394,11 +396,11 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
 fn with_input<T>(
     file: &std::path::Path,
     quiet: bool,
-    run: impl FnOnce(Box<dyn std::io::Read + '_>) -> Result<T, Failure>,
+    run: impl FnOnce(Box<dyn std::io::Read + Send + '_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let name = file.display().to_string();
     if name == "-" {
-        return run(Box::new(std::io::stdin().lock()));
+        return run(Box::new(std::io::stdin()));
     }
     let f = std::fs::File::open(file)
         .with_context(|| format!("{name}: cannot read the file"))
@@ -407,7 +409,7 @@ fn with_input<T>(
     let bar = (!quiet)
         .then(|| crate::terminal::progress_bar("importing", size))
         .flatten();
-    let input: Box<dyn std::io::Read> = match &bar {
+    let input: Box<dyn std::io::Read + Send> = match &bar {
         Some(b) => Box::new(b.wrap_read(f)),
         None => Box::new(f),
     };
