@@ -161,6 +161,30 @@ fn a_bad_sheet_is_refused_naming_the_row_and_column_and_nothing_is_imported() {
         assert!(r.stderr.contains(expected), "{expected}\n{}", r.stderr);
         assert_eq!(std::fs::read(log.join("entries.jsonl")).unwrap(), before);
     }
+    // What vetting leaves out is named by the rows a spreadsheet shows, not the lines made
+    // from them.
+    let sheet = "subject,value,unit,said_on,speaker\n\
+        pows/ukraine/held-by-russia,9000,people,2025-05-02,A\n\
+        pows/ukraine/held-by-russia,9000,people,2025-05-02,A\n";
+    let r = reckon(
+        &log,
+        &[
+            "import",
+            "-",
+            "--from",
+            "csv",
+            "--skip-duplicates",
+            "--dry-run",
+        ],
+        Some(sheet.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("left out as duplicates (1): row 3 (row 2)\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -261,6 +285,12 @@ fn claimreview_figures_become_claims_and_reviews_without_one_are_skipped_with_th
     );
     let r = import_feed(&["--skip-duplicates"]);
     assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout
+            .contains("left out as duplicates (1): $.dataFeedElement[0].item[0] (#27)\n"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout.contains(
             "read 1 record; skipped 2: 1 with no figure in claimReviewed, 1 not a ClaimReview"
@@ -477,6 +507,23 @@ fn a_wikidata_dump_is_imported_an_entity_at_a_time_with_the_same_claims() {
     );
     let export = |log| contract_fields(&reckon(log, &["export"], None).stdout);
     assert_eq!(export(&dumped), export(&served));
+    let r = reckon(
+        &dumped,
+        &[
+            "import",
+            dump.to_str().unwrap(),
+            "--from",
+            "wikidata",
+            "--skip-duplicates",
+        ],
+        None,
+    );
+    assert!(
+        r.stdout
+            .contains("left out as duplicates (2): Q999 P1114[0] (#1), Q999 P1114[1] (#2)\n"),
+        "{}",
+        r.transcript()
+    );
     assert_eq!(export(&dumped).len(), 2);
     // A dump cut short gives what it has, and says so; from standard input too.
     let cut = as_dump(&q999, false);

@@ -316,26 +316,35 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         },
     )?;
     let dry_run = a.dry.dry_run;
-    let gate = (&mut vet, Some(learnt));
+    // What an import tells: what it read, and what vetting did, each input line named by
+    // `place` (a sheet's row, a review's place in its feed, a statement of an entity).
+    let told = |took: String, vet: &reckon_vet::Vet, place: &dyn Fn(u64) -> Option<String>| {
+        let name = |line| place(line).unwrap_or_else(|| format!("line {line}"));
+        format!(
+            "{took}{}",
+            reckon_render::vet::report_named(vet.report(), &name)
+        )
+    };
     if a.from == crate::args::FromFormat::Csv {
         // A sheet is streamed as JSON Lines made a row at a time, as a JSON Lines file is.
-        let done = with_input(&a.file, quiet, |input| {
+        let (done, said) = with_input(&a.file, quiet, |input| {
             let mut rows = reckon_formats::table::Rows::new(input)
                 .map_err(|e| usage(format!("{name}: {e}")))?;
+            let gate = (&mut vet, Some(learnt));
             let done =
-                reckon_ledger::import_gated(log, &name, &mut rows, docs.as_ref(), gate, dry_run);
-            done.map(|d| (d, rows.count()))
-                .map_err(|e| crate::interchange::sheet_failure(&name, &rows, e))
+                reckon_ledger::import_gated(log, &name, &mut rows, docs.as_ref(), gate, dry_run)
+                    .map_err(|e| crate::interchange::sheet_failure(&name, &rows, e))?;
+            let took = format!("{}\n", crate::interchange::records_read(rows.count()));
+            Ok((done, told(took, &vet, &|l| rows.record(l).map(|r| r.place))))
         })?;
-        let (done, count) = done;
-        let took = format!("{}\n", crate::interchange::records_read(count));
-        return finish_import(done, &vet, &name, &took, dry_run, quiet);
+        return finish_import(done, &name, said, dry_run, quiet);
     }
     if a.from == crate::args::FromFormat::Claimreview {
         // Reviews are read as they come: a feed of them is never held whole.
         let subject = a.subject.as_deref();
-        let (done, took) = with_input(&a.file, quiet, |input| {
+        let (done, said) = with_input(&a.file, quiet, |input| {
             reckon_formats::claimreview::stream(input, subject, |reviews| {
+                let gate = (&mut vet, Some(learnt));
                 let done = reckon_ledger::import_gated(
                     log,
                     &name,
@@ -346,18 +355,23 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
                 )
                 .map_err(|e| crate::interchange::reviews_failure(&name, reviews, e))?;
                 let took = crate::interchange::records_read(reviews.count())
-                    + &crate::interchange::skipped_summary(reviews.skipped_by_reason());
-                Ok((done, took))
+                    + &crate::interchange::skipped_summary(reviews.skipped_by_reason())
+                    + "\n";
+                Ok((
+                    done,
+                    told(took, &vet, &|l| reviews.record(l).map(|r| r.place)),
+                ))
             })
         })?;
-        return finish_import(done, &vet, &name, &format!("{took}\n"), dry_run, quiet);
+        return finish_import(done, &name, said, dry_run, quiet);
     }
     if a.from == crate::args::FromFormat::Wikidata {
         // A dump is streamed an entity at a time; entity JSON as Special:EntityData serves
         // it (a few entities) is converted whole.
-        let (done, took) = with_input(&a.file, quiet, |input| {
+        let (done, said) = with_input(&a.file, quiet, |input| {
             let mut input = std::io::BufReader::with_capacity(1 << 16, input);
             let (first, opened_at) = crate::interchange::first_line(&mut input, &name)?;
+            let gate = (&mut vet, Some(learnt));
             if !reckon_formats::wikidata::opens_dump(&first) {
                 let mut bytes = first;
                 std::io::Read::read_to_end(&mut input, &mut bytes)
@@ -374,21 +388,29 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
                     dry_run,
                 )
                 .map_err(|e| crate::interchange::foreign_failure(&name, &converted.records, e))?;
-                return Ok((done, crate::interchange::took(&converted)));
+                let took = crate::interchange::took(&converted) + "\n";
+                let place = |l: u64| {
+                    let i = usize::try_from(l.checked_sub(1)?).ok()?;
+                    converted.records.get(i).map(|r| r.place.clone())
+                };
+                return Ok((done, told(took, &vet, &place)));
             }
             let mut dump = reckon_formats::wikidata::Dump::after_opening(input, opened_at);
             let done =
                 reckon_ledger::import_gated(log, &name, &mut dump, docs.as_ref(), gate, dry_run)
                     .map_err(|e| crate::interchange::dump_failure(&name, &dump, e))?;
-            Ok((done, crate::interchange::took_from_dump(&dump)))
+            let took = crate::interchange::took_from_dump(&dump) + "\n";
+            Ok((done, told(took, &vet, &|l| dump.record(l).map(|r| r.place))))
         })?;
-        return finish_import(done, &vet, &name, &format!("{took}\n"), dry_run, quiet);
+        return finish_import(done, &name, said, dry_run, quiet);
     }
     let done = with_input(&a.file, quiet, |input| {
+        let gate = (&mut vet, Some(learnt));
         reckon_ledger::import_gated(log, &name, input, docs.as_ref(), gate, dry_run)
             .map_err(import_failure)
     })?;
-    finish_import(done, &vet, &name, "", dry_run, quiet)
+    let said = told(String::new(), &vet, &|_| None);
+    finish_import(done, &name, said, dry_run, quiet)
 }
 
 /// `run` given what `file` holds, read as it goes: standard input for `-`, else the file,
@@ -423,13 +445,11 @@ fn with_input<T>(
 /// What an import says when it is done (or, in a dry run, would be).
 fn finish_import(
     done: reckon_ledger::Imported,
-    vet: &reckon_vet::Vet,
     name: &str,
-    took: &str,
+    told: String,
     dry_run: bool,
     quiet: bool,
 ) -> Result<String, Failure> {
-    let told = format!("{took}{}", reckon_render::vet::report(vet.report()));
     if dry_run {
         if !quiet {
             let _ = std::io::stderr().write_all(told.as_bytes());

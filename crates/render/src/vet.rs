@@ -19,8 +19,14 @@ fn listed(n: usize, items: impl Iterator<Item = String>) -> String {
     shown.join(", ")
 }
 
-/// Lines for a report; empty when there is nothing to tell.
+/// Lines for a report, each input line named `line N`; empty when there is nothing to tell.
 pub fn report(r: &Report) -> String {
+    report_named(r, &|l| format!("line {l}"))
+}
+
+/// Lines for a report, each input line named by `name` (a sheet's row, the place of a
+/// converted record); empty when there is nothing to tell.
+pub fn report_named(r: &Report, name: &dyn Fn(u64) -> String) -> String {
     let mut out = String::new();
     let mut line = |what: &str, n: usize, items: String| {
         if n > 0 {
@@ -38,8 +44,8 @@ pub fn report(r: &Report) -> String {
         "left out as duplicates",
         r.skipped.len(),
         list(r.skipped.iter().map(|(l, p)| match p {
-            Place::Entry(seq) => format!("line {l} (#{seq})"),
-            Place::Line(first) => format!("line {l} (line {first})"),
+            Place::Entry(seq) => format!("{} (#{seq})", name(*l)),
+            Place::Line(first) => format!("{} ({})", name(*l), name(*first)),
         })),
     );
     line(
