@@ -58,3 +58,8 @@ fn the_audit_input_corpus_holds() {
 fn the_extract_corpus_holds() {
     replay("extract", checks::extract);
 }
+
+#[test]
+fn the_formats_corpus_holds() {
+    replay("formats", checks::formats);
+}

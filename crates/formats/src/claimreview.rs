@@ -131,7 +131,8 @@ fn date(m: &Map<String, Json>, key: &str, path: &str) -> Result<Option<String>, 
 /// Reads ClaimReview JSON-LD whole. `subject`, when given, is every claim's subject.
 pub fn read(text_in: &str, subject: Option<&str>) -> Result<Converted, FormatError> {
     let mut out = Converted::default();
-    let mut de = serde_json::Deserializer::from_str(text_in);
+    let mut de =
+        serde_json::Deserializer::from_str(text_in.strip_prefix('\u{feff}').unwrap_or(text_in));
     walk(&mut de, subject, &mut |got| {
         match got {
             Ok(r) => out.records.push(r),

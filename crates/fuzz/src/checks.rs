@@ -151,3 +151,100 @@ pub fn extract(data: &[u8]) {
         assert!(text("subject").starts_with("draft/"), "{:?}", d.object);
     }
 }
+
+/// The readers of other formats (the first byte chooses which): never a panic, and each file
+/// read a record at a time gives what it gives read whole: a sheet row by row, ClaimReview a
+/// review at a time, a Wikidata dump an entity at a time (where the whole reading takes the
+/// same text).
+pub fn formats(data: &[u8]) {
+    use std::io::Read as _;
+    let Some((&which, data)) = data.split_first() else {
+        return;
+    };
+    match which % 3 {
+        0 => {
+            let whole = reckon_formats::table::read(data);
+            let rows = reckon_formats::table::Rows::new(data).and_then(|mut rows| {
+                let mut lines = Vec::new();
+                match rows.read_to_end(&mut lines) {
+                    Ok(_) => Ok((lines, rows.count())),
+                    Err(e) => Err(reckon_formats::carried(&e).cloned().unwrap_or_else(|| {
+                        panic!("a sheet's reading failed with no error of its own: {e}")
+                    })),
+                }
+            });
+            match (whole, rows) {
+                (Ok(w), Ok((lines, n))) => {
+                    assert_eq!(lines, w.lines(), "row by row and whole differ");
+                    assert_eq!(n, w.records.len());
+                }
+                (Err(_), Err(_)) => {}
+                (w, r) => panic!(
+                    "one reading failed: whole {:?}, rows {:?}",
+                    w.err(),
+                    r.err()
+                ),
+            }
+        }
+        1 => {
+            let Ok(text) = std::str::from_utf8(data) else {
+                return;
+            };
+            let whole = reckon_formats::claimreview::read(text, None);
+            let streamed = reckon_formats::claimreview::stream(data, None, |r| {
+                let mut lines = Vec::new();
+                let got = r.read_to_end(&mut lines).map(|_| lines);
+                (got, r.count(), r.skipped_by_reason().to_vec())
+            });
+            match (whole, streamed) {
+                (Ok(w), (Ok(lines), n, skipped)) => {
+                    assert_eq!(lines, w.lines(), "streamed and whole differ");
+                    assert_eq!(n, w.records.len());
+                    assert_eq!(skipped, w.skipped_by_reason());
+                }
+                (Err(w), (Err(e), _, _)) => {
+                    let s = reckon_formats::carried(&e).expect("the document's own error");
+                    // The same review fails the same way; a document both malformed and
+                    // holding a bad review may be refused for either.
+                    if !w.place.starts_with("line ") && !s.place.starts_with("line ") {
+                        assert_eq!(&w, s);
+                    }
+                }
+                (w, (s, _, _)) => {
+                    panic!(
+                        "one reading failed: whole {:?}, streamed {:?}",
+                        w.err(),
+                        s.err()
+                    )
+                }
+            }
+        }
+        _ => {
+            let text = std::str::from_utf8(data).ok();
+            let whole = text.map(reckon_formats::wikidata::read);
+            let mut input = data;
+            let mut first = Vec::new();
+            let _ = std::io::BufRead::read_until(&mut input, b'\n', &mut first);
+            if !reckon_formats::wikidata::opens_dump(&first) {
+                return;
+            }
+            let mut dump = reckon_formats::wikidata::Dump::after_opening(input, 1);
+            let mut lines = Vec::new();
+            let streamed = dump.read_to_end(&mut lines);
+            if let Err(e) = &streamed {
+                assert!(
+                    reckon_formats::carried(e).is_some(),
+                    "no error of its own: {e}"
+                );
+            }
+            // A dump that the whole reading takes too (a list of entities, no trailing comma)
+            // gives the same claims.
+            if let (Ok(_), Some(Ok(w))) = (&streamed, &whole)
+                && dump.closed()
+            {
+                assert_eq!(lines, w.lines(), "an entity at a time and whole differ");
+                assert_eq!(dump.skipped_by_reason(), w.skipped_by_reason());
+            }
+        }
+    }
+}
