@@ -455,6 +455,26 @@ fn wikidata_quantities_become_claims_with_their_references_and_ranks_respected()
         contract_fields(&reckon(&log, &["export"], None).stdout).len(),
         2
     );
+    // --subject is for reviews, whose claims name none: elsewhere it is refused, not ignored.
+    let r = reckon(
+        &log,
+        &[
+            "import",
+            &fixture("wikidata/Q999.json"),
+            "--from",
+            "wikidata",
+            "--subject",
+            "x/y",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("--subject sets the subject of claims read from reviews"),
+        "{}",
+        r.stderr
+    );
     // Not entity JSON: refused, saying what was expected.
     let r = reckon(
         &log,

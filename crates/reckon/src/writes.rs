@@ -303,6 +303,13 @@ pub(crate) fn retract(
 /// `reckon import`: a file of events, vetted, all or nothing, streamed.
 pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Failure> {
     let name = a.file.display().to_string();
+    if a.subject.is_some() && a.from != crate::args::FromFormat::Claimreview {
+        return Err(usage(
+            "--subject sets the subject of claims read from reviews (--from claimreview); \
+             the other formats name each claim's own subject"
+                .to_owned(),
+        ));
+    }
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
     let (mut vet, learnt) = vetting(
         log,
