@@ -594,12 +594,13 @@ fn a_wikidata_dump_is_imported_an_entity_at_a_time_with_the_same_claims() {
     let r = from(
         &dumped,
         "-",
-        Some(b"[\n{\"id\": \"Q5\", \"claims\": {\"P31\": [{\"mainsnak\": {\"snaktype\": \"novalue\"}}]}}\n]\n"),
+        Some(b"[\n{\"id\": \"Q5\", \"claims\": {\"P1082\": [{\"mainsnak\": {\"snaktype\": \"novalue\", \"datatype\": \"quantity\"}}]}},\n{\"id\": \"Q6\", \"claims\": {\"P31\": []}}\n]\n"),
     );
     assert_eq!(r.code, 2, "{}", r.transcript());
     assert!(
-        r.stderr
-            .contains("-: nothing to import (skipped: 1 statements without a value)"),
+        r.stderr.contains(
+            "-: nothing to import (skipped: 1 statements without a value; 1 entities with no quantity statement)"
+        ),
         "{}",
         r.stderr
     );

@@ -250,10 +250,7 @@ impl Reviews {
                     self.given.push((place, start + path, self.text.len()));
                     return Ok(true);
                 }
-                Err(s) => match self.skipped.iter_mut().find(|(why, _)| *why == s.reason) {
-                    Some((_, n)) => *n += 1,
-                    None => self.skipped.push((s.reason, 1)),
-                },
+                Err(s) => crate::count_skip(&mut self.skipped, &s.reason),
             }
         }
     }

@@ -169,6 +169,14 @@ impl<R: std::io::Read> std::io::Read for Unmarked<R> {
     }
 }
 
+/// One more skipped for `reason`, in `skipped` (by reason, in the order first met).
+fn count_skip(skipped: &mut Vec<(String, usize)>, reason: &str) {
+    match skipped.iter_mut().find(|(why, _)| why == reason) {
+        Some((_, n)) => *n += 1,
+        None => skipped.push((reason.to_owned(), 1)),
+    }
+}
+
 fn error(place: impl Into<String>, message: impl Into<String>) -> FormatError {
     FormatError {
         place: place.into(),

@@ -159,7 +159,10 @@ fn statements_of(
 /// last followed by a comma), then a `]` line. Neither the dump nor its records are ever
 /// held whole: what it keeps for each line it gave is the place of its statement
 /// (`Q42 P1082[0]`, a few bytes), to name whatever the importer refuses
-/// ([`Dump::record`]). A line that is not an entity, or a statement that cannot be read,
+/// ([`Dump::record`]). An entity whose line never says `"quantity"` states none: it is only
+/// checked to be an entity (its members passed over, never built) and counted as skipped
+/// whole, not statement by statement. A line that is not an entity, or a statement that
+/// cannot be read,
 /// ends the reading with an [`std::io::Error`] that carries the [`FormatError`], named by
 /// the dump's line ([`crate::carried`]). A dump cut short (no `]` line) gives what it
 /// has, and [`Dump::closed`] says so.
@@ -273,12 +276,27 @@ impl<R: std::io::BufRead> Dump<R> {
                 _ => {}
             }
             let text = text.strip_suffix(b",").unwrap_or(text);
-            let e: Json = serde_json::from_slice(text).map_err(|e| {
+            let not_an_entity = |e: serde_json::Error| {
                 error(
                     format!("{at}, column {}", e.column()),
                     format!("not an entity: {e} (a dump has one entity a line)"),
                 )
-            })?;
+            };
+            // Most entities of a dump state no quantity: one whose line never says
+            // `"quantity"` has none, and is only checked to be an entity (its members passed
+            // over unbuilt), not converted.
+            if memchr::memmem::find(text, b"\"quantity\"").is_none() {
+                let shape: Shape = serde_json::from_slice(text).map_err(not_an_entity)?;
+                if shape.claims.is_none() {
+                    return Err(not_entities(&at));
+                }
+                if shape.id.as_ref().and_then(Json::as_str).is_none() {
+                    return Err(error(format!("{at}, $.id"), "an entity without an id"));
+                }
+                crate::count_skip(&mut self.skipped, "entities with no quantity statement");
+                continue;
+            }
+            let e: Json = serde_json::from_slice(text).map_err(not_an_entity)?;
             if e.get("claims").is_none() {
                 return Err(not_entities(&at));
             }
@@ -297,10 +315,7 @@ impl<R: std::io::BufRead> Dump<R> {
                         places.push_str(&r.place);
                         ends.push(places.len());
                     }
-                    Err(s) => match skipped.iter_mut().find(|(why, _)| *why == s.reason) {
-                        Some((_, n)) => *n += 1,
-                        None => skipped.push((s.reason, 1)),
-                    },
+                    Err(s) => crate::count_skip(skipped, &s.reason),
                 }
                 Ok(())
             })
@@ -308,6 +323,13 @@ impl<R: std::io::BufRead> Dump<R> {
         }
         Ok(true)
     }
+}
+
+/// What [`Dump`] reads of an entity that states no quantity: whether it is one.
+#[derive(serde::Deserialize)]
+struct Shape {
+    id: Option<Json>,
+    claims: Option<serde::de::IgnoredAny>,
 }
 
 impl<R: std::io::BufRead> std::io::Read for Dump<R> {
@@ -553,7 +575,10 @@ mod tests {
         let (got, d) = streamed(&dump);
         assert_eq!(got.unwrap().as_bytes(), whole.lines());
         assert_eq!(d.count(), 3);
-        assert_eq!(d.skipped_by_reason(), whole.skipped_by_reason());
+        // An entity that states no quantity is passed over whole, counted as one.
+        let mut skipped = whole.skipped_by_reason();
+        skipped.push(("entities with no quantity statement".to_owned(), 1));
+        assert_eq!(d.skipped_by_reason(), skipped);
         assert!(d.closed());
         // Each line's record names the statement it came from.
         assert_eq!(d.record(3).unwrap().place, "Q3 P1082[1]");
@@ -640,6 +665,14 @@ mod tests {
         assert!(e.starts_with("line 2: not Wikidata entity JSON"), "{e}");
         let e = format_error("[\n{\"claims\": {}}\n]\n");
         assert_eq!(e, "line 2, $.id: an entity without an id");
+        // The same for entities that state a quantity and those passed over.
+        let e = format_error(&format!("[\n{}\n]\n", good.replace("\"id\":\"Q1\",", "")));
+        assert_eq!(e, "line 2, $.id: an entity without an id");
+        let e = format_error("[\n{\"id\": \"Q3\", \"claims\": {}, \"x\": [}\n]\n");
+        assert!(
+            e.starts_with("line 2, column ") && e.contains("not an entity"),
+            "{e}"
+        );
         // Cut short: what it has is given, and it says it was not closed.
         let cut = dump_of(&[good.clone(), good], false);
         let (got, d) = streamed(&cut);
