@@ -133,11 +133,7 @@ fn statements_of(
                 })
             };
             let snak = &st["mainsnak"];
-            let got = if snak["datatype"].as_str().is_some_and(|t| t != "quantity")
-                || snak["datavalue"]["type"]
-                    .as_str()
-                    .is_some_and(|t| t != "quantity")
-            {
+            let got = if another_kind(snak) {
                 skip("statements that are not quantities")
             } else if let Some(v) = datavalue(snak) {
                 if st["rank"].as_str() == Some("deprecated") {
@@ -159,9 +155,9 @@ fn statements_of(
 /// last followed by a comma), then a `]` line. Neither the dump nor its records are ever
 /// held whole: what it keeps for each line it gave is the place of its statement
 /// (`Q42 P1082[0]`, a few bytes), to name whatever the importer refuses
-/// ([`Dump::record`]). An entity whose line never says `"quantity"` states none: it is only
-/// checked to be an entity (its members passed over, never built) and counted as skipped
-/// whole, not statement by statement. A line that is not an entity, or a statement that
+/// ([`Dump::record`]). An entity whose line never says `"quantity"`, and whose statements
+/// are all of kinds [`statements_of`] skips (read from their main snaks alone, the rest
+/// passed over, never built), is counted as skipped whole, not statement by statement. A line that is not an entity, or a statement that
 /// cannot be read,
 /// ends the reading with an [`std::io::Error`] that carries the [`FormatError`], named by
 /// the dump's line ([`crate::carried`]). A dump cut short (no `]` line) gives what it
@@ -287,14 +283,11 @@ impl<R: std::io::BufRead> Dump<R> {
             // over unbuilt), not converted.
             if memchr::memmem::find(text, b"\"quantity\"").is_none() {
                 let shape: Shape = serde_json::from_slice(text).map_err(not_an_entity)?;
-                if shape.claims.is_none() {
-                    return Err(not_entities(&at));
+                if shape.only_others && shape.id.as_ref().is_some_and(Json::is_string) {
+                    crate::count_skip(&mut self.skipped, "entities with no quantity statement");
+                    continue;
                 }
-                if shape.id.as_ref().and_then(Json::as_str).is_none() {
-                    return Err(error(format!("{at}, $.id"), "an entity without an id"));
-                }
-                crate::count_skip(&mut self.skipped, "entities with no quantity statement");
-                continue;
+                // Anything else is read whole, as any entity is (and refused as it is).
             }
             let e: Json = serde_json::from_slice(text).map_err(not_an_entity)?;
             if e.get("claims").is_none() {
@@ -325,12 +318,199 @@ impl<R: std::io::BufRead> Dump<R> {
     }
 }
 
-/// What [`Dump`] reads of an entity that states no quantity: whether it is one.
-#[derive(serde::Deserialize)]
+/// Whether [`statements_of`] skips the statement whose main snak is `snak` as one of
+/// another kind than a quantity.
+fn another_kind(snak: &Json) -> bool {
+    snak["datatype"].as_str().is_some_and(|t| t != "quantity")
+        || snak["datavalue"]["type"]
+            .as_str()
+            .is_some_and(|t| t != "quantity")
+}
+
+/// What [`Dump`] reads first of an entity that never says `"quantity"`: its id, and whether
+/// it has `claims` and every statement in them is one [`statements_of`] skips as of another
+/// kind (then nothing else of it is needed). Only the main snaks are built; the rest is
+/// passed over. Whatever is unexpected in it (a duplicate key, a value of another type) makes
+/// it not `only_others`, and the entity is read whole.
 struct Shape {
     id: Option<Json>,
-    claims: Option<serde::de::IgnoredAny>,
+    only_others: bool,
 }
+
+/// A serde visitor for the parts of [`Shape`]: `$what` reads a map, and anything else gives
+/// `$other` (after passing a list over).
+macro_rules! shape_visitor {
+    ($name:ident, $value:ty, $what:literal, $other:expr, |$map:ident| $body:block) => {
+        struct $name;
+        impl<'de> serde::de::Visitor<'de> for $name {
+            type Value = $value;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($what)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut $map: A,
+            ) -> Result<$value, A::Error> {
+                $body
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<$value, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok($other)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<$value, E> {
+                Ok($other)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<$value, E> {
+                Ok($other)
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<$value, E> {
+                Ok($other)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<$value, E> {
+                Ok($other)
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<$value, E> {
+                Ok($other)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<$value, E> {
+                Ok($other)
+            }
+        }
+    };
+}
+
+// The entity: its id, and whether its claims are all of other kinds.
+shape_visitor!(
+    EntityShape,
+    Shape,
+    "an entity",
+    Shape {
+        id: None,
+        only_others: false
+    },
+    |map| {
+        let (mut id, mut claims) = (None, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+            match key.as_ref() {
+                "id" if id.is_none() => id = Some(map.next_value::<Json>()?),
+                "claims" if claims.is_none() => claims = Some(map.next_value::<Others>()?.0),
+                "id" | "claims" => {
+                    // A key twice: the whole reading keeps the last; read it whole.
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    claims = Some(false);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Shape {
+            id,
+            only_others: claims == Some(true),
+        })
+    }
+);
+
+/// Whether every statement of a `claims` map is of another kind (a `claims` that is not a
+/// map holds none, as [`statements_of`] reads it).
+struct Others(bool);
+
+shape_visitor!(ClaimsShape, Others, "claims", Others(true), |map| {
+    let mut all = true;
+    while let Some(property) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+        let _ = property;
+        all &= map.next_value::<Statements>()?.0;
+    }
+    Ok(Others(all))
+});
+
+/// Whether every statement of a property's list is of another kind (a value that is not a
+/// list is an error of the whole reading: not).
+struct Statements(bool);
+
+impl<'de> serde::Deserialize<'de> for Statements {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Statements, D::Error> {
+        struct List;
+        impl<'de> serde::de::Visitor<'de> for List {
+            type Value = bool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("statements")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+                let mut all = true;
+                while let Some(one) = seq.next_element::<Statement>()? {
+                    all &= one.0;
+                }
+                Ok(all)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(false)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
+                Ok(false)
+            }
+        }
+        d.deserialize_any(List).map(Statements)
+    }
+}
+
+/// Whether one statement is of another kind, read from its main snak alone.
+struct Statement(bool);
+
+shape_visitor!(
+    StatementShape,
+    Statement,
+    "a statement",
+    Statement(false),
+    |map| {
+        let mut snak = None;
+        let mut twice = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+            if key == "mainsnak" {
+                twice |= snak.is_some();
+                snak = Some(map.next_value::<Json>()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(Statement(!twice && snak.as_ref().is_some_and(another_kind)))
+    }
+);
+
+macro_rules! deserialize_with {
+    ($ty:ty, $visitor:expr) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                d.deserialize_any($visitor)
+            }
+        }
+    };
+}
+deserialize_with!(Shape, EntityShape);
+deserialize_with!(Others, ClaimsShape);
+deserialize_with!(Statement, StatementShape);
 
 impl<R: std::io::BufRead> std::io::Read for Dump<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -593,6 +773,50 @@ mod tests {
             entities[0], entities[1], entities[2]
         );
         assert_eq!(read(&served).unwrap().lines(), whole.lines());
+    }
+
+    #[test]
+    fn only_entities_whose_statements_are_all_of_other_kinds_are_passed_over() {
+        // A statement that never says "quantity" but has an amount is still read as the
+        // whole reading reads it; so is anything the first look cannot vouch for.
+        let untyped = concat!(
+            r#"{"mainsnak": {"snaktype": "value", "datavalue": {"value": {"amount": "+5", "unit": "1"}}}, "#,
+            r#""qualifiers": {"P585": [{"snaktype": "value", "datavalue": {"value": {"time": "+2025-05-00T00:00:00Z", "precision": 10}}}]}}"#
+        );
+        let item = r#"{"mainsnak": {"snaktype": "value", "datatype": "wikibase-item", "datavalue": {"type": "wikibase-entityid", "value": {"id": "Q5"}}}}"#;
+        let entities = [
+            entity_line("Q1", &[untyped.to_owned()]),
+            entity_line("Q2", &[item.to_owned()]),
+            // Twice the same key: the whole reading keeps the last.
+            format!(
+                r#"{{"id": "Q3", "claims": {{"P1": [{item}]}}, "claims": {{"P2": [{untyped}]}}}}"#
+            ),
+            format!(
+                r#"{{"id": "Q4", "claims": {{"P1": [{{"mainsnak": {item}, "mainsnak": {untyped}}}]}}}}"#
+            ),
+            // A list of statements that is not a list: refused by the whole reading.
+            format!(r#"{{"id": "Q5", "claims": {{"P1": {item}}}}}"#),
+        ];
+        for (i, e) in entities.iter().enumerate() {
+            let whole = read(&format!("[{e}]"));
+            let dump = dump_of(std::slice::from_ref(e), true);
+            let (got, d) = streamed(&dump);
+            match (whole, got) {
+                (Ok(w), Ok(lines)) => {
+                    assert_eq!(lines.as_bytes(), w.lines(), "entity {i}");
+                    assert_eq!(d.count(), w.records.len(), "entity {i}");
+                }
+                (Err(_), Err(_)) => assert!(i == 4, "entity {i} refused"),
+                (w, g) => panic!("entity {i}: whole {w:?}, streamed {g:?}"),
+            }
+        }
+        let two = dump_of(&entities[..2], true);
+        let (got, d) = streamed(&two);
+        assert_eq!(got.unwrap().lines().count(), 1);
+        assert_eq!(
+            d.skipped_by_reason(),
+            [("entities with no quantity statement".to_owned(), 1)]
+        );
     }
 
     /// A dump of endless entities, counting the lines it was asked for.
