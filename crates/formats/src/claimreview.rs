@@ -332,31 +332,6 @@ impl Walker<'_> {
     }
 }
 
-/// The visitor methods of a value that is neither an object nor a list: it holds no node,
-/// and is passed over.
-macro_rules! no_node_in_scalars {
-    () => {
-        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-            Ok(())
-        }
-    };
-}
-
 /// The whole document: a list, a node with a `@graph` or `dataFeedElement` (its list read an
 /// element at a time; the first of the two found, the node's other members not looked
 /// into), or one node.
@@ -398,7 +373,7 @@ impl<'de> serde::de::Visitor<'de> for Document<'_, '_> {
     }
 
     // A document that is not an object or a list holds no node.
-    no_node_in_scalars!();
+    scalars_give!(());
 }
 
 /// The value at `path` of a `@graph` or `dataFeedElement`: a list read an element at a time,
@@ -435,7 +410,7 @@ impl<'de> serde::de::Visitor<'de> for Elements<'_, '_> {
         walker.value(path, &value)
     }
 
-    no_node_in_scalars!();
+    scalars_give!(());
 }
 
 /// The records of the object `node` at `path` given to `take`: one for each figure of a
@@ -889,7 +864,12 @@ mod tests {
         }
     }
 
-    /// A DataFeed that never ends, counting the bytes it was asked for.
+    /// How many reviews [`Endless`] gives before it closes: far more than a reader that goes
+    /// a review at a time reads ahead, so that one that reads the whole feed first is seen
+    /// to, and ends.
+    const LONG: usize = 20_000;
+
+    /// A long DataFeed ([`LONG`] reviews), counting the bytes it was asked for.
     struct Endless {
         served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
         made: Vec<u8>,
@@ -900,9 +880,13 @@ mod tests {
     impl std::io::Read for Endless {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             if self.at == self.made.len() {
-                self.made = format!(r#"{{"@type": "DataFeedItem", "item": {REVIEW}}}, "#)
-                    .replace("8,000", &format!("{}", 8_000 + self.next))
-                    .into_bytes();
+                self.made = match self.next {
+                    n if n > LONG => return Ok(0),
+                    LONG => b"{}]}".to_vec(),
+                    n => format!(r#"{{"@type": "DataFeedItem", "item": {REVIEW}}}, "#)
+                        .replace("8,000", &format!("{}", 8_000 + n))
+                        .into_bytes(),
+                };
                 self.next += 1;
                 self.at = 0;
             }
@@ -922,14 +906,17 @@ mod tests {
             at: 0,
             next: 0,
         };
-        let first = stream(endless, None, |r| {
+        let (first, read) = stream(endless, None, |r| {
             let mut line = String::new();
-            std::io::BufRead::read_line(&mut std::io::BufReader::new(r), &mut line).map(|_| line)
+            let first = std::io::BufRead::read_line(&mut std::io::BufReader::new(r), &mut line)
+                .map(|_| line);
+            // Time for a reader that did not wait for this one to read on far.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            (first, served.load(std::sync::atomic::Ordering::Relaxed))
         });
         let first = first.unwrap();
         assert!(first.contains("\"at least 8000\""), "{first}");
         // Read ahead by the buffer and the reviews on their way, no more; and it returned.
-        let read = served.load(std::sync::atomic::Ordering::Relaxed);
         assert!(read < 1 << 20, "read {read} bytes for one review");
     }
 

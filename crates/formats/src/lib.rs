@@ -14,6 +14,31 @@
 //! It converts and nothing more: it never reads or writes a log, never decides a figure, and
 //! never drops a field it was given without saying so (a column it does not know is an error).
 
+/// The methods of a serde visitor for a value that is neither a map nor a list (a boolean,
+/// a number, a string, null): each passes it over and gives `$value`.
+macro_rules! scalars_give {
+    ($value:expr) => {
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
 pub mod claimreview;
 pub mod export;
 pub mod table;

@@ -360,24 +360,7 @@ macro_rules! shape_visitor {
                 while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
                 Ok($other)
             }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<$value, E> {
-                Ok($other)
-            }
-            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<$value, E> {
-                Ok($other)
-            }
-            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<$value, E> {
-                Ok($other)
-            }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<$value, E> {
-                Ok($other)
-            }
-            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<$value, E> {
-                Ok($other)
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<$value, E> {
-                Ok($other)
-            }
+            scalars_give!($other);
         }
     };
 }
@@ -453,24 +436,7 @@ impl<'de> serde::Deserialize<'de> for Statements {
                 {}
                 Ok(false)
             }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
-                Ok(false)
-            }
+            scalars_give!(false);
         }
         d.deserialize_any(List).map(Statements)
     }
@@ -819,7 +785,12 @@ mod tests {
         );
     }
 
-    /// A dump of endless entities, counting the lines it was asked for.
+    /// How many entities [`Endless`] gives before it closes: far more than a reader that goes
+    /// an entity at a time asks for, so that one that reads the whole dump first is seen to,
+    /// and ends.
+    const LONG: u64 = 20_000;
+
+    /// A long dump ([`LONG`] entities), counting the lines it was asked for.
     struct Endless {
         served: std::rc::Rc<std::cell::Cell<u64>>,
         line: Vec<u8>,
@@ -830,12 +801,19 @@ mod tests {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             if self.at == self.line.len() {
                 let n = self.served.get() + 1;
+                if n > LONG + 1 {
+                    return Ok(0);
+                }
                 self.served.set(n);
-                self.line = format!(
-                    "{},\n",
-                    entity_line(&format!("Q{n}"), &[statement_json("normal", false)])
-                )
-                .into_bytes();
+                self.line = match n {
+                    n if n > LONG => b"]\n".to_vec(),
+                    n => format!(
+                        "{}{}\n",
+                        entity_line(&format!("Q{n}"), &[statement_json("normal", false)]),
+                        if n < LONG { "," } else { "" }
+                    )
+                    .into_bytes(),
+                };
                 self.at = 0;
             }
             let k = buf.len().min(self.line.len() - self.at);

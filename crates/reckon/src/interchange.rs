@@ -137,20 +137,11 @@ pub(crate) fn foreign_failure(name: &str, records: &[Record], e: ImportError) ->
     )
 }
 
-/// An import error about line N of a sheet read a row at a time, told about the row it came
-/// from; the sheet's own error when reading it failed.
-pub(crate) fn sheet_failure<R: std::io::Read>(
-    name: &str,
-    rows: &reckon_formats::table::Rows<R>,
-    e: ImportError,
-) -> Failure {
-    streamed_failure(name, &|line| rows.record(line), &[], e)
-}
-
-/// An import error about line N of JSON Lines made a record at a time from a foreign file,
-/// told about the record it came from (`record`: by line number, from 1); the file's own
-/// error when reading it failed; what was `skipped` when nothing was left to import.
-fn streamed_failure(
+/// An import error about line N of JSON Lines made a record at a time from a foreign file (a
+/// sheet's rows, reviews, a dump's entities), told about the record it came from (`record`:
+/// by line number, from 1); the file's own error when reading it failed; what was `skipped`
+/// when nothing was left to import.
+pub(crate) fn streamed_failure(
     name: &str,
     record: &dyn Fn(u64) -> Option<Record>,
     skipped: &[(String, usize)],
@@ -165,22 +156,6 @@ fn streamed_failure(
         return usage(format!("{name}: nothing to import{}", skipped_why(skipped)));
     }
     told_failure(name, record, e)
-}
-
-/// An import error about line N of the claims of ClaimReview read as it comes, told about
-/// the review it came from; the document's own error when reading it failed, and what was
-/// skipped when it gave nothing to import.
-pub(crate) fn reviews_failure(
-    name: &str,
-    reviews: &reckon_formats::claimreview::Reviews,
-    e: ImportError,
-) -> Failure {
-    streamed_failure(
-        name,
-        &|line| reviews.record(line),
-        reviews.skipped_by_reason(),
-        e,
-    )
 }
 
 /// The first line of `input` that is not blank, with the blank ones before it (a UTF-8 byte
@@ -208,24 +183,12 @@ pub(crate) fn first_line(
     }
 }
 
-/// An import error about line N of a Wikidata dump's claims, told about the statement it
-/// came from; the dump's own error when reading it failed, and what it skipped when it
-/// gave nothing to import.
-pub(crate) fn dump_failure<R: std::io::BufRead>(
-    name: &str,
-    dump: &reckon_formats::wikidata::Dump<R>,
-    e: ImportError,
-) -> Failure {
-    streamed_failure(name, &|line| dump.record(line), dump.skipped_by_reason(), e)
-}
-
 /// What an import of a Wikidata dump says it took and left out, and whether the dump was
 /// cut short.
 pub(crate) fn took_from_dump<R: std::io::BufRead>(
     dump: &reckon_formats::wikidata::Dump<R>,
 ) -> String {
-    let mut s = records_read(dump.count());
-    s.push_str(&skipped_summary(dump.skipped_by_reason()));
+    let mut s = records_read(dump.count(), dump.skipped_by_reason());
     if !dump.closed() {
         s.push_str(&format!(
             "; the dump ends at line {} without its closing `]` (cut short?)",
@@ -246,7 +209,7 @@ fn each_skipped(counts: &[(String, usize)], sep: &str) -> String {
 }
 
 /// `; skipped N: …` for a summary line, empty when nothing was skipped.
-pub(crate) fn skipped_summary(counts: &[(String, usize)]) -> String {
+fn skipped_summary(counts: &[(String, usize)]) -> String {
     if counts.is_empty() {
         return String::new();
     }
@@ -286,12 +249,14 @@ fn told_failure(name: &str, record: &dyn Fn(u64) -> Option<Record>, e: ImportErr
 
 /// What an import of a foreign file says it took and left out.
 pub(crate) fn took(converted: &Converted) -> String {
-    records_read(converted.records.len()) + &skipped_summary(&converted.skipped_by_reason())
+    records_read(converted.records.len(), &converted.skipped_by_reason())
 }
 
-/// What an import of a foreign file says it read: `n` records.
-pub(crate) fn records_read(n: usize) -> String {
-    format!("read {n} {}", if n == 1 { "record" } else { "records" })
+/// What an import of a foreign file says it read (`n` records) and left out (`skipped`, by
+/// reason).
+pub(crate) fn records_read(n: usize, skipped: &[(String, usize)]) -> String {
+    let records = if n == 1 { "record" } else { "records" };
+    format!("read {n} {records}{}", skipped_summary(skipped))
 }
 
 /// What one entry gives the export: its claim's line (made on all cores), or a correction's

@@ -340,8 +340,10 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
             let gate = (&mut vet, Some(learnt));
             let done =
                 reckon_ledger::import_gated(log, &name, &mut rows, docs.as_ref(), gate, dry_run)
-                    .map_err(|e| crate::interchange::sheet_failure(&name, &rows, e))?;
-            let took = format!("{}\n", crate::interchange::records_read(rows.count()));
+                    .map_err(|e| {
+                        crate::interchange::streamed_failure(&name, &|l| rows.record(l), &[], e)
+                    })?;
+            let took = crate::interchange::records_read(rows.count(), &[]) + "\n";
             Ok((done, told(took, &vet, &|l| rows.record(l).map(|r| r.place))))
         })?;
         return finish_import(done, &name, said, dry_run, quiet);
@@ -360,10 +362,14 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
                     gate,
                     dry_run,
                 )
-                .map_err(|e| crate::interchange::reviews_failure(&name, reviews, e))?;
-                let took = crate::interchange::records_read(reviews.count())
-                    + &crate::interchange::skipped_summary(reviews.skipped_by_reason())
-                    + "\n";
+                .map_err(|e| {
+                    let record = |l| reviews.record(l);
+                    let skipped = reviews.skipped_by_reason();
+                    crate::interchange::streamed_failure(&name, &record, skipped, e)
+                })?;
+                let took =
+                    crate::interchange::records_read(reviews.count(), reviews.skipped_by_reason())
+                        + "\n";
                 Ok((
                     done,
                     told(took, &vet, &|l| reviews.record(l).map(|r| r.place)),
@@ -405,7 +411,11 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
             let mut dump = reckon_formats::wikidata::Dump::after_opening(input, opened_at);
             let done =
                 reckon_ledger::import_gated(log, &name, &mut dump, docs.as_ref(), gate, dry_run)
-                    .map_err(|e| crate::interchange::dump_failure(&name, &dump, e))?;
+                    .map_err(|e| {
+                        let record = |l| dump.record(l);
+                        let skipped = dump.skipped_by_reason();
+                        crate::interchange::streamed_failure(&name, &record, skipped, e)
+                    })?;
             let took = crate::interchange::took_from_dump(&dump) + "\n";
             Ok((done, told(took, &vet, &|l| dump.record(l).map(|r| r.place))))
         })?;
