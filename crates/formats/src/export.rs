@@ -3,6 +3,8 @@
 //! what withdrew it). `reckon import` reads these lines back: `exported` is not recorded,
 //! and a claim that was withdrawn is refused rather than made live again.
 
+use reckon_claim::{Claim, EntryHash};
+use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 /// A claim's state in its log.
@@ -36,9 +38,10 @@ pub struct Exported {
     pub hash: String,
     /// Live, retracted or superseded.
     pub state: State,
-    /// The contract fields, as the log records them, without `supersedes` (a reference
-    /// into this log, which means nothing in another: it is `supersedes_seq` here).
-    pub claim: Map<String, Json>,
+    /// The contract fields, as the log records them, never with `supersedes` (a reference
+    /// into this log, which means nothing in another: it is `supersedes_seq` here). Made by
+    /// [`Exported::without_reference`].
+    claim: Claim,
     /// The claim it corrects, by sequence number.
     pub supersedes: Option<u64>,
     /// The retraction that withdrew it: its sequence number and reason.
@@ -47,41 +50,88 @@ pub struct Exported {
     pub superseded_by: Option<u64>,
 }
 
-impl Exported {
-    /// `exported`: where the claim stood.
-    fn provenance(&self) -> Json {
-        let mut m = Map::new();
-        m.insert("seq".into(), self.seq.into());
-        m.insert("hash".into(), self.hash.clone().into());
-        m.insert("state".into(), self.state.word().into());
-        if let Some(s) = self.supersedes {
-            m.insert("supersedes_seq".into(), s.into());
-        }
-        if let Some((seq, reason)) = &self.retracted {
-            m.insert("retracted_by".into(), (*seq).into());
-            m.insert("retraction_reason".into(), reason.clone().into());
-        }
-        if let Some(s) = self.superseded_by {
-            m.insert("superseded_by".into(), s.into());
-        }
-        Json::Object(m)
-    }
-
-    /// The JSON line: the contract fields and `exported`.
-    pub fn line(&self) -> String {
-        let mut m = self.claim.clone();
-        m.remove("supersedes");
-        m.insert("exported".into(), self.provenance());
-        Json::Object(m).to_string()
-    }
+/// `exported`, where a claim stood in its log, as the JSON line writes it.
+#[derive(Serialize)]
+pub struct Provenance<'a> {
+    seq: u64,
+    hash: &'a str,
+    state: &'static str,
+    #[serde(rename = "supersedes_seq", skip_serializing_if = "Option::is_none")]
+    supersedes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retracted_by: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retraction_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    superseded_by: Option<u64>,
 }
 
-/// The claims as JSON Lines, one a line.
-pub fn jsonl(claims: &[Exported]) -> String {
-    let mut out = String::new();
-    for c in claims {
-        out.push_str(&c.line());
-        out.push('\n');
+/// An export line as one value: the claim's fields and `exported` beside them.
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    claim: &'a Claim,
+    exported: Provenance<'a>,
+}
+
+impl Exported {
+    /// A claim to export, live until its fates are set; the entry it corrects (its
+    /// `supersedes`, taken out of it) is given back, for the caller to number.
+    pub fn without_reference(
+        mut claim: Claim,
+        seq: u64,
+        hash: &EntryHash,
+    ) -> (Exported, Option<EntryHash>) {
+        let corrects = claim.supersedes.take();
+        let e = Exported {
+            seq,
+            hash: hash.to_hex(),
+            state: State::Live,
+            claim,
+            supersedes: None,
+            retracted: None,
+            superseded_by: None,
+        };
+        (e, corrects)
     }
-    out
+
+    /// The contract fields (never `supersedes`).
+    pub fn claim(&self) -> &Claim {
+        &self.claim
+    }
+
+    /// `exported`: where the claim stood.
+    pub fn provenance(&self) -> Provenance<'_> {
+        Provenance {
+            seq: self.seq,
+            hash: &self.hash,
+            state: self.state.word(),
+            supersedes: self.supersedes,
+            retracted_by: self.retracted.as_ref().map(|r| r.0),
+            retraction_reason: self.retracted.as_ref().map(|r| r.1.as_str()),
+            superseded_by: self.superseded_by,
+        }
+    }
+
+    /// The contract fields as JSON members (tags a list, every other field a string).
+    pub fn fields(&self) -> Map<String, Json> {
+        match serde_json::to_value(&self.claim) {
+            Ok(Json::Object(m)) => m,
+            // A claim is a struct of strings and a list of strings: always an object.
+            _ => Map::new(),
+        }
+    }
+
+    /// The JSON line: the contract fields and `exported`, keys in sorted order, compact. A
+    /// writer that makes these bytes without a JSON value (`reckon export` does) is held to
+    /// this one by a test.
+    pub fn line(&self) -> String {
+        let line = Line {
+            claim: &self.claim,
+            exported: self.provenance(),
+        };
+        serde_json::to_value(&line)
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
 }

@@ -259,6 +259,53 @@ pub(crate) fn records_read(n: usize, skipped: &[(String, usize)]) -> String {
     format!("read {n} {records}{}", skipped_summary(skipped))
 }
 
+/// The fold's claims found by sequence number at once (a binary search over a million
+/// claims waits on memory a score of times a claim).
+struct BySeq<'s, 'a> {
+    claims: &'s [reckon_reconcile::state::Recorded<'a>],
+    /// Each sequence number's claim's place in `claims`, `u32::MAX` for none.
+    at: Vec<u32>,
+}
+
+impl<'s, 'a> BySeq<'s, 'a> {
+    fn new(claims: &'s [reckon_reconcile::state::Recorded<'a>]) -> Self {
+        let last = claims.last().map_or(0, |r| r.seq);
+        let mut at = vec![u32::MAX; usize::try_from(last).map_or(0, |n| n.saturating_add(1))];
+        for (i, r) in claims.iter().enumerate() {
+            if let (Ok(seq), Ok(i)) = (usize::try_from(r.seq), u32::try_from(i))
+                && let Some(slot) = at.get_mut(seq)
+            {
+                *slot = i;
+            }
+        }
+        BySeq { claims, at }
+    }
+
+    fn find(&self, seq: u64) -> Option<&'s reckon_reconcile::state::Recorded<'a>> {
+        let i = usize::try_from(seq)
+            .ok()
+            .and_then(|s| self.at.get(s).copied());
+        match i {
+            Some(i) if i != u32::MAX => self.claims.get(i as usize),
+            // Past what a u32 numbers, or not a claim: searched.
+            _ => self
+                .claims
+                .binary_search_by_key(&seq, |r| r.seq)
+                .ok()
+                .and_then(|i| self.claims.get(i)),
+        }
+    }
+}
+
+/// A claim's export line, written member by member (the bytes of [`Exported::line`]).
+fn jsonl_line(c: &Exported) -> String {
+    let mut line = reckon_render::claim_with(c.claim(), "exported", &c.provenance())
+        // Nothing a claim holds fails to be written; if it did, the JSON value's way answers.
+        .unwrap_or_else(|_| c.line());
+    line.push('\n');
+    line
+}
+
 /// What one entry gives the export: its claim's line (made on all cores), or a correction's
 /// claim waiting for the number of the entry it corrects; and whether a later correction
 /// could name it (an entry that is no claim, or a claim the fold found corrected).
@@ -286,7 +333,7 @@ pub(crate) fn export(
     const BLOCK: usize = 1 << 20;
     let line: fn(&Exported) -> String = match a.format {
         ExportFormat::Claimreview => return crate::reviews(log, &a, print),
-        ExportFormat::Jsonl => |c| c.line() + "\n",
+        ExportFormat::Jsonl => jsonl_line,
         ExportFormat::Csv => reckon_formats::table::row,
     };
     let snapshot = log.snapshot().map_err(ledger)?;
@@ -302,19 +349,15 @@ pub(crate) fn export(
             pattern.as_str()
         )));
     }
+    let by_seq = BySeq::new(&state.claims);
     let piece = |e: reckon_ledger::Entry, _| {
-        let Event::Claim(mut c) = e.event else {
+        let Event::Claim(c) = e.event else {
             return Piece {
                 out: Out::Nothing,
                 named: Some((e.hash, e.seq)),
             };
         };
-        let Some(r) = state
-            .claims
-            .binary_search_by_key(&e.seq, |r| r.seq)
-            .ok()
-            .and_then(|i| state.claims.get(i))
-        else {
+        let Some(r) = by_seq.find(e.seq) else {
             return Piece {
                 out: Out::Nothing,
                 named: None,
@@ -328,29 +371,14 @@ pub(crate) fn export(
             };
         }
         // `supersedes` names an entry of this log; the export gives its number instead.
-        let supersedes = c.supersedes.take();
-        let claim = match serde_json::to_value(&c) {
-            Ok(serde_json::Value::Object(m)) => m,
-            _ => {
-                return Piece {
-                    out: Out::Nothing,
-                    named,
-                };
-            }
+        let (mut exported, supersedes) = Exported::without_reference(c, r.seq, &r.hash);
+        exported.state = match (r.retracted(), r.superseded_by()) {
+            (Some(_), _) => State::Retracted,
+            (None, Some(_)) => State::Superseded,
+            (None, None) => State::Live,
         };
-        let exported = Exported {
-            seq: r.seq,
-            hash: r.hash.to_hex(),
-            state: match (r.retracted(), r.superseded_by()) {
-                (Some(_), _) => State::Retracted,
-                (None, Some(_)) => State::Superseded,
-                (None, None) => State::Live,
-            },
-            claim,
-            supersedes: None,
-            retracted: r.retracted().map(|(s, why)| (s, why.to_string())),
-            superseded_by: r.superseded_by(),
-        };
+        exported.retracted = r.retracted().map(|(s, why)| (s, why.to_string()));
+        exported.superseded_by = r.superseded_by();
         let out = match supersedes {
             None => Out::Line(line(&exported)),
             Some(h) => Out::Waiting(Box::new(exported), h),

@@ -259,20 +259,63 @@ fn entry_json_line(e: &Entry) -> String {
 
 /// An entry whose event is the claim `c` as [`sorted::to_string`] writes it, its members put
 /// in key order by hand (the entry's: `at`, `event`, `format`, `hash`, `prev`, `seq`; the
-/// claim's: its fields and `type` in alphabetical order, those its `Serialize` leaves out
-/// left out), each value written by its own `Serialize`.
+/// claim's: see [`claim_members`], with `type`).
 fn claim_entry_line<T: serde::Serialize>(
     listed: &ListedEntry<'_, T>,
     c: &reckon_claim::Claim,
 ) -> Result<String, sorted::Error> {
-    use reckon_claim::Modality;
     let mut out = Vec::with_capacity(512);
     out.extend_from_slice(b"{\"at\":");
     sorted::write(&mut out, &listed.at)?;
     out.extend_from_slice(b",\"event\":{");
+    claim_members(&mut out, c, "type", &"claim")?;
+    out.extend_from_slice(b"},\"format\":");
+    sorted::write(&mut out, &listed.format)?;
+    out.extend_from_slice(b",\"hash\":");
+    sorted::write(&mut out, &listed.hash)?;
+    out.extend_from_slice(b",\"prev\":");
+    sorted::write(&mut out, &listed.prev)?;
+    out.extend_from_slice(b",\"seq\":");
+    sorted::write(&mut out, &listed.seq)?;
+    out.push(b'}');
+    // Every byte came from the sorting writer or from literal ASCII punctuation.
+    String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
+}
+
+/// The claim `c` with one member more as compact JSON, keys in sorted order: the bytes
+/// [`sorted::to_string`] writes for an object of the claim's fields and `key` (plain ASCII,
+/// not a field's name), written member by member. `reckon export` writes each line this way.
+///
+/// # Errors
+///
+/// What `extra`'s own `Serialize` reports.
+pub fn claim_with<T: serde::Serialize + ?Sized>(
+    c: &reckon_claim::Claim,
+    key: &str,
+    extra: &T,
+) -> Result<String, sorted::Error> {
+    let mut out = Vec::with_capacity(512);
+    out.push(b'{');
+    claim_members(&mut out, c, key, extra)?;
+    out.push(b'}');
+    // Every byte came from the sorting writer or from literal ASCII punctuation.
+    String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
+}
+
+/// The members of the claim `c` in key order, those its `Serialize` leaves out left out, each
+/// value written by its own `Serialize`, with the member `key` (plain ASCII) and `extra` put
+/// in its place among them.
+fn claim_members<T: serde::Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    c: &reckon_claim::Claim,
+    key: &str,
+    extra: &T,
+) -> Result<(), sorted::Error> {
+    use reckon_claim::Modality;
     let mut m = Members {
-        out: &mut out,
+        out,
         first: true,
+        extra: Some((key, extra)),
     };
     if let Some(v) = &c.as_of {
         m.put("as_of", v)?;
@@ -318,35 +361,47 @@ fn claim_entry_line<T: serde::Serialize>(
     if let Some(v) = &c.title {
         m.put("title", v)?;
     }
-    m.put("type", &"claim")?;
     m.put("unit", &c.unit)?;
     if let Some(v) = &c.url {
         m.put("url", v)?;
     }
     m.put("value", &c.value)?;
-    out.extend_from_slice(b"},\"format\":");
-    sorted::write(&mut out, &listed.format)?;
-    out.extend_from_slice(b",\"hash\":");
-    sorted::write(&mut out, &listed.hash)?;
-    out.extend_from_slice(b",\"prev\":");
-    sorted::write(&mut out, &listed.prev)?;
-    out.extend_from_slice(b",\"seq\":");
-    sorted::write(&mut out, &listed.seq)?;
-    out.push(b'}');
-    // Every byte came from the sorting writer or from literal ASCII punctuation.
-    String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
+    m.finish()
 }
 
 /// The members of an object written one after another by the sorting writer, in the order
-/// given (the caller gives them sorted).
-struct Members<'o> {
+/// given (the caller gives them sorted), with one more member put in its place among them.
+struct Members<'o, 'e, T: ?Sized> {
     out: &'o mut Vec<u8>,
     first: bool,
+    /// The member still to be put where its key falls.
+    extra: Option<(&'e str, &'e T)>,
 }
 
-impl Members<'_> {
-    /// Writes the member `key` (plain ASCII, needing no escape) with the value `v`.
-    fn put<T: serde::Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), sorted::Error> {
+impl<T: serde::Serialize + ?Sized> Members<'_, '_, T> {
+    /// Writes the member `key` (plain ASCII, needing no escape) with the value `v`, after the
+    /// extra member when its key comes first.
+    fn put<V: serde::Serialize + ?Sized>(&mut self, key: &str, v: &V) -> Result<(), sorted::Error> {
+        if let Some((k, extra)) = self.extra.filter(|(k, _)| *k < key) {
+            self.extra = None;
+            self.member(k, extra)?;
+        }
+        self.member(key, v)
+    }
+
+    /// The extra member, when every key came before its.
+    fn finish(mut self) -> Result<(), sorted::Error> {
+        match self.extra.take() {
+            Some((k, extra)) => self.member(k, extra),
+            None => Ok(()),
+        }
+    }
+
+    fn member<V: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &str,
+        v: &V,
+    ) -> Result<(), sorted::Error> {
         if !self.first {
             self.out.push(b',');
         }
@@ -604,6 +659,48 @@ mod log_json_tests {
             let event = claim(&fields);
             let (by_hand, sorted) = both(&event);
             prop_assert_eq!(by_hand, sorted);
+        }
+
+        /// A claim with one member more (as `reckon export` writes `exported`) is the object
+        /// of its fields with that member put in, whichever claim field's place its key falls
+        /// in (before the first, between two, after the last).
+        #[test]
+        fn a_claim_with_one_member_more_is_its_object_with_the_member(
+            given in proptest::collection::vec(any::<bool>(), 6),
+            text in words(),
+            key in prop_oneof![
+                Just("a"), Just("as_of_"), Just("exported"), Just("modality"),
+                Just("r"), Just("subjects"), Just("type"), Just("zz"),
+            ],
+        ) {
+            use serde_json::json;
+            let mut fields = vec![
+                ("subject", json!("a/b-c")),
+                ("value", json!("about 1,000")),
+                ("said_on", json!("2025-05-01")),
+                ("unit", json!("people")),
+            ];
+            let optional = [
+                ("as_of", json!("2025-04")),
+                ("cites", json!(text)),
+                ("quote", json!(text)),
+                ("tags", json!([text])),
+                ("url", json!(text)),
+                ("modality", json!("denied")),
+            ];
+            for ((k, v), on) in optional.into_iter().zip(&given) {
+                // `modality` is the key under test in one case: the claim then has none.
+                if *on && k != key {
+                    fields.push((k, v));
+                }
+            }
+            let reckon_claim::Event::Claim(c) = claim(&fields) else {
+                panic!("not a claim");
+            };
+            let extra = json!({"seq": 7, "state": text, "why": null});
+            let mut object = serde_json::to_value(&c).unwrap();
+            object.as_object_mut().unwrap().insert(key.to_owned(), extra.clone());
+            prop_assert_eq!(claim_with(&c, key, &extra).unwrap(), object.to_string());
         }
     }
 
