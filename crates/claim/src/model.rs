@@ -543,6 +543,32 @@ pub(crate) enum ClaimTag {
 }
 
 impl ClaimView<'_> {
+    /// The claim itself, its words copied: what serde reads of the event as a [`Claim`].
+    pub fn into_claim(self) -> Claim {
+        let owned = |w: Option<Cow<'_, str>>| w.map(Cow::into_owned);
+        Claim {
+            subject: self.subject,
+            value: self.value,
+            unit: self.unit.into_owned(),
+            scope: owned(self.scope),
+            as_of: self.as_of,
+            said_on: self.said_on,
+            speaker: owned(self.speaker),
+            role: owned(self.role),
+            cites: owned(self.cites),
+            publisher: owned(self.publisher),
+            url: owned(self.url),
+            title: owned(self.title),
+            document: owned(self.document),
+            document_hash: self.document_hash,
+            quote: owned(self.quote),
+            modality: self.modality,
+            tags: self.tags.into_iter().map(Cow::into_owned).collect(),
+            supersedes: self.supersedes,
+            precision: self.precision,
+        }
+    }
+
     /// [`Claim::origin`]: what it cites, else its speaker, else its publisher.
     pub fn origin(&self) -> &str {
         origin_of(

@@ -384,7 +384,11 @@ proptest! {
         let event = written_event(&present, spoil);
         if let Some(view) = crate::ClaimView::read_written(&event) {
             let serde = serde_json::from_str::<crate::ClaimView<'_>>(&event);
-            prop_assert_eq!(Ok(view), serde.map_err(|e| e.to_string()), "{}", event);
+            prop_assert_eq!(Ok(&view), serde.as_ref().map_err(|e| e.to_string()), "{}", event);
+            // And as the whole claim (the event's object without its tag, as a claim reads).
+            let whole = event.replacen(r#"{"type":"claim","#, "{", 1);
+            let serde = serde_json::from_str::<crate::Claim>(&whole);
+            prop_assert_eq!(Ok(view.into_claim()), serde.map_err(|e| e.to_string()), "{}", event);
         }
         if let Some(words) = crate::ClaimWords::read_written(&event) {
             let serde = serde_json::from_str::<crate::ClaimWords<'_>>(&event);

@@ -189,11 +189,14 @@ thread_local! {
 /// Checks a line fully: shape, hash, and that its event is a valid event.
 pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
     let h = decode_header(line)?;
-    // Claims are nearly every entry: read them straight into a claim (the tagged enum would
-    // first buffer the whole object to find its tag).
+    // Claims are nearly every entry: one in the form an append writes is read by hand (what
+    // serde reads of it, see `ClaimView::read_written`); any other, straight into a claim
+    // with serde (the tagged enum would first buffer the whole object to find its tag).
     let claim_tail = h.event_json.strip_prefix(r#"{"type":"claim","#);
-    let event: Event = match claim_tail {
-        Some(rest) => CLAIM_JSON.with_borrow_mut(|json| {
+    let written = claim_tail.and_then(|_| ClaimView::read_written(h.event_json));
+    let event: Event = match (written, claim_tail) {
+        (Some(view), _) => Ok(Event::Claim(view.into_claim())),
+        (None, Some(rest)) => CLAIM_JSON.with_borrow_mut(|json| {
             // The claim's own object: `{` and the fields after the tag, in a buffer each
             // thread reuses (no allocation per entry).
             json.clear();
@@ -201,7 +204,7 @@ pub fn decode(line: &[u8]) -> Result<Entry, LineProblem> {
             json.push_str(rest);
             serde_json::from_str::<reckon_claim::Claim>(json).map(Event::Claim)
         }),
-        None => serde_json::from_str(h.event_json),
+        (None, None) => serde_json::from_str(h.event_json),
     }
     .map_err(|e| malformed(format!("the event is not valid: {e}")))?;
     Ok(Entry {
