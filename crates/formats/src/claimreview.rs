@@ -147,34 +147,52 @@ pub fn read(text_in: &str, subject: Option<&str>) -> Result<Converted, FormatErr
 /// ([`Reviews`]): `input` is read on a thread of its own, a review at a time (the elements of
 /// a top-level list, `@graph` or `dataFeedElement` one at a time), a few reviews ahead of
 /// what `consume` has read, and never held whole. What `consume` has not read when it
-/// returns is never read.
-pub fn stream<R: std::io::Read + Send, T>(
+/// returns is never read: the reading thread is left to end at its next review, which has
+/// nowhere to go (or with the process), and is not waited for, so that a reader that stops
+/// early (an error) is never held by input that has not ended (a terminal).
+pub fn stream<R: std::io::Read + Send + 'static, T>(
     input: R,
     subject: Option<&str>,
     consume: impl FnOnce(&mut Reviews) -> T,
 ) -> T {
     let (send, coming) = std::sync::mpsc::sync_channel(64);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
+    let subject_given = subject.is_some();
+    let subject = subject.map(str::to_owned);
+    // Were the thread not made, the reviews end at once with an error that says so.
+    let _ = std::thread::Builder::new()
+        .name("claimreview".into())
+        .spawn(move || {
             let input = std::io::BufReader::with_capacity(1 << 16, crate::Unmarked::new(input));
             let mut de = serde_json::Deserializer::from_reader(input);
-            let read = walk(&mut de, subject, &mut |got| send.send(Ok(got)).is_ok());
-            if let Err(e) = read {
-                let _ = send.send(Err(e));
-            }
+            let read = walk(&mut de, subject.as_deref(), &mut |got| {
+                send.send(Coming::Got(got)).is_ok()
+            });
+            let _ = send.send(match read {
+                Ok(()) => Coming::End,
+                Err(e) => Coming::Failed(e),
+            });
         });
-        let mut reviews = Reviews {
-            coming,
-            lines: Vec::new(),
-            at: 0,
-            text: String::new(),
-            given: Vec::new(),
-            subject_given: subject.is_some(),
-            skipped: Vec::new(),
-        };
-        // The reading thread stops when what it gives has nowhere to go.
-        consume(&mut reviews)
-    })
+    let mut reviews = Reviews {
+        coming,
+        lines: Vec::new(),
+        at: 0,
+        text: String::new(),
+        given: Vec::new(),
+        subject_given,
+        skipped: Vec::new(),
+        ended: false,
+    };
+    consume(&mut reviews)
+}
+
+/// What the reading thread of [`stream`] hands over.
+enum Coming {
+    /// A review's record, or an object skipped.
+    Got(Result<Record, Skipped>),
+    /// The document ended, read whole.
+    End,
+    /// The document could not be read on.
+    Failed(FormatError),
 }
 
 /// What [`stream`] gives its reader: the records of the reviews read so far, as JSON Lines
@@ -183,7 +201,7 @@ pub fn stream<R: std::io::Read + Send, T>(
 /// document that cannot be read ends the reading with an [`std::io::Error`] that carries
 /// the [`FormatError`] ([`crate::carried`]).
 pub struct Reviews {
-    coming: std::sync::mpsc::Receiver<Result<Result<Record, Skipped>, FormatError>>,
+    coming: std::sync::mpsc::Receiver<Coming>,
     /// The line being given, and how much of it has been.
     lines: Vec<u8>,
     at: usize,
@@ -194,6 +212,8 @@ pub struct Reviews {
     subject_given: bool,
     /// What was skipped, by reason, in the order first met.
     skipped: Vec<(String, usize)>,
+    /// The reading thread said the document ended.
+    ended: bool,
 }
 
 impl Reviews {
@@ -230,10 +250,25 @@ impl Reviews {
     /// Makes the next line; false at the end.
     fn next_line(&mut self) -> std::io::Result<bool> {
         loop {
-            let Ok(got) = self.coming.recv() else {
+            if self.ended {
                 return Ok(false);
+            }
+            let got = match self.coming.recv() {
+                Ok(Coming::Got(got)) => got,
+                Ok(Coming::End) => {
+                    self.ended = true;
+                    return Ok(false);
+                }
+                Ok(Coming::Failed(e)) => return Err(std::io::Error::other(e)),
+                // The reading thread ended without saying the document did (it could not be
+                // started, or it failed): what was read is not the whole document.
+                Err(_) => {
+                    return Err(std::io::Error::other(
+                        "the ClaimReview reader stopped before the end of the document",
+                    ));
+                }
             };
-            match got.map_err(std::io::Error::other)? {
+            match got {
                 Ok(r) => {
                     self.lines.clear();
                     self.at = 0;
@@ -805,7 +840,7 @@ mod tests {
 
     /// What [`stream`] gives of `doc`, with `subject`.
     fn streamed_as(doc: &[u8], subject: Option<&str>) -> Streamed {
-        stream(doc, subject, |r| {
+        stream(std::io::Cursor::new(doc.to_vec()), subject, |r| {
             let mut out = String::new();
             let got = std::io::Read::read_to_string(r, &mut out).map(|_| out);
             let records = (1..=r.count() as u64 + 1).map(|l| r.record(l)).collect();
@@ -918,6 +953,79 @@ mod tests {
         assert!(first.contains("\"at least 8000\""), "{first}");
         // Read ahead by the buffer and the reviews on their way, no more; and it returned.
         assert!(read < 1 << 20, "read {read} bytes for one review");
+    }
+
+    /// Input that gives one review of a feed and then waits for more, as a terminal does,
+    /// until it is let go (`release` sent or dropped) or a long time passes.
+    struct Waiting {
+        first: Vec<u8>,
+        at: usize,
+        release: std::sync::mpsc::Receiver<()>,
+        waited_out: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    impl std::io::Read for Waiting {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.at < self.first.len() {
+                return Ok(crate::give(&self.first, &mut self.at, buf));
+            }
+            let waited = self
+                .release
+                .recv_timeout(std::time::Duration::from_secs(30));
+            if waited == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                self.waited_out
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            Ok(0)
+        }
+    }
+
+    /// A reader that stops early (an importer's error) is not held until the input ends: the
+    /// input here is let go only once `stream` has returned, so a `stream` that waited for
+    /// its reading thread would wait out the input's 30 seconds (and fail here).
+    #[test]
+    fn a_reader_that_stops_early_is_not_held_by_input_that_has_not_ended() {
+        let (release, wait) = std::sync::mpsc::channel();
+        let waited_out = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let input = Waiting {
+            first: format!(r#"{{"@type": "DataFeed", "dataFeedElement": [{REVIEW}, "#).into_bytes(),
+            at: 0,
+            release: wait,
+            waited_out: waited_out.clone(),
+        };
+        let first = stream(input, None, |r| {
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut std::io::BufReader::new(r), &mut line).map(|_| line)
+        });
+        let _ = release.send(());
+        let first = first.unwrap();
+        assert!(first.contains("8,000"), "{first}");
+        assert!(!waited_out.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    /// Input whose reading fails in a way the reader cannot tell (here, a panic on its
+    /// thread).
+    struct Dying;
+
+    impl std::io::Read for Dying {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            panic!("the input died (a panic this test makes)")
+        }
+    }
+
+    /// A reading thread that ends without saying the document ended makes the reading fail:
+    /// never an import of what came before as if it were all.
+    #[test]
+    fn a_reading_thread_that_dies_fails_the_reading_rather_than_ending_it() {
+        let got = stream(Dying, None, |r| {
+            let mut out = String::new();
+            std::io::Read::read_to_string(r, &mut out)
+        });
+        let e = got.unwrap_err();
+        assert!(
+            e.to_string().contains("before the end of the document"),
+            "{e}"
+        );
     }
 
     #[test]

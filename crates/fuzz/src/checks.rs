@@ -191,7 +191,8 @@ pub fn formats(data: &[u8]) {
                 return;
             };
             let whole = reckon_formats::claimreview::read(text, None);
-            let streamed = reckon_formats::claimreview::stream(data, None, |r| {
+            let input = std::io::Cursor::new(data.to_vec());
+            let streamed = reckon_formats::claimreview::stream(input, None, |r| {
                 let mut lines = Vec::new();
                 let got = r.read_to_end(&mut lines).map(|_| lines);
                 (got, r.count(), r.skipped_by_reason().to_vec())

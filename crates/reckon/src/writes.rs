@@ -435,7 +435,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
 fn with_input<T>(
     file: &std::path::Path,
     quiet: bool,
-    run: impl FnOnce(Box<dyn std::io::Read + Send + '_>) -> Result<T, Failure>,
+    run: impl FnOnce(Box<dyn std::io::Read + Send>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let name = file.display().to_string();
     if name == "-" {
@@ -449,7 +449,9 @@ fn with_input<T>(
         .then(|| crate::terminal::progress_bar("importing", size))
         .flatten();
     let input: Box<dyn std::io::Read + Send> = match &bar {
-        Some(b) => Box::new(b.wrap_read(f)),
+        // A bar's handle is shared: the input owns one (a streamed reader's thread may
+        // hold it past `run`).
+        Some(b) => Box::new(b.clone().wrap_read(f)),
         None => Box::new(f),
     };
     let done = run(input);
