@@ -32,9 +32,9 @@ pub use date::{Date, Period, Timestamp};
 pub use input::{FieldError, Ref, parse_line, value_column};
 pub use interval::{End, Interval};
 pub use model::{
-    Claim, ClaimView, ClaimWords, DocumentHash, EntryHash, Event, Figure, Kind, LogDecl, LogName,
-    Modality, Precision, Prior, Subject, SubjectDef, TreeHash, TrustDecl, Window, follow_aliases,
-    hex, push_hex,
+    Claim, ClaimView, ClaimWords, DocumentHash, EntryHash, Event, FieldText, Figure, Kind, LogDecl,
+    LogName, Modality, Precision, Prior, Subject, SubjectDef, TreeHash, TrustDecl, Window,
+    follow_aliases, hex, push_hex,
 };
 pub use num::Num;
 pub use value::{Tolerance, Value};

@@ -458,6 +458,58 @@ impl Claim {
             self.publisher.as_deref(),
         )
     }
+
+    /// Each field the claim's JSON holds, by its name in the import contract and in the
+    /// contract's order ([`crate::input::CLAIM_FIELDS`]), with its value as its `Serialize`
+    /// writes it (a modality only when it is not the default): for a writer that lays the
+    /// fields out itself (a CSV row) without making a JSON value of the claim.
+    pub fn each_field(&self, mut field: impl FnMut(&'static str, FieldText<'_>)) {
+        use std::borrow::Cow::{Borrowed, Owned};
+        let mut text = |name, t: Option<Cow<'_, str>>| {
+            if let Some(t) = t {
+                field(name, FieldText::Text(t));
+            }
+        };
+        text("subject", Some(Borrowed(self.subject.as_str())));
+        text("value", Some(Borrowed(self.value.stated())));
+        text("unit", Some(Borrowed(&self.unit)));
+        text("scope", self.scope.as_deref().map(Borrowed));
+        text("as_of", self.as_of.map(|p| Owned(p.to_string())));
+        text("said_on", Some(Owned(self.said_on.to_string())));
+        text("speaker", self.speaker.as_deref().map(Borrowed));
+        text("role", self.role.as_deref().map(Borrowed));
+        text("cites", self.cites.as_deref().map(Borrowed));
+        text("publisher", self.publisher.as_deref().map(Borrowed));
+        text("url", self.url.as_deref().map(Borrowed));
+        text("title", self.title.as_deref().map(Borrowed));
+        text("document", self.document.as_deref().map(Borrowed));
+        text(
+            "document_hash",
+            self.document_hash.map(|h| Owned(h.to_hex())),
+        );
+        text("quote", self.quote.as_deref().map(Borrowed));
+        let modality = (self.modality != Modality::Asserted).then(|| self.modality.as_str());
+        text("modality", modality.map(Borrowed));
+        if !self.tags.is_empty() {
+            field("tags", FieldText::List(&self.tags));
+        }
+        let mut text = |name, t: Option<Cow<'_, str>>| {
+            if let Some(t) = t {
+                field(name, FieldText::Text(t));
+            }
+        };
+        text("supersedes", self.supersedes.map(|h| Owned(h.to_hex())));
+        text("precision", self.precision.map(|p| Borrowed(p.as_str())));
+    }
+}
+
+/// A field of a claim as its JSON holds it ([`Claim::each_field`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldText<'a> {
+    /// A string.
+    Text(Cow<'a, str>),
+    /// The tags: a list of strings.
+    List(&'a [String]),
 }
 
 /// What a claim cites, else its speaker, else its publisher, else nothing.

@@ -388,7 +388,26 @@ proptest! {
             // And as the whole claim (the event's object without its tag, as a claim reads).
             let whole = event.replacen(r#"{"type":"claim","#, "{", 1);
             let serde = serde_json::from_str::<crate::Claim>(&whole);
-            prop_assert_eq!(Ok(view.into_claim()), serde.map_err(|e| e.to_string()), "{}", event);
+            let claim = view.into_claim();
+            prop_assert_eq!(Ok(&claim), serde.as_ref().map_err(|e| e.to_string()), "{}", event);
+            // Its fields one by one are its JSON's members, in the contract's order.
+            let mut listed = serde_json::Map::new();
+            let mut names = Vec::new();
+            claim.each_field(|name, text| {
+                names.push(name);
+                let v = match text {
+                    crate::FieldText::Text(t) => serde_json::Value::from(t.into_owned()),
+                    crate::FieldText::List(l) => serde_json::Value::from(l.to_vec()),
+                };
+                listed.insert(name.to_owned(), v);
+            });
+            prop_assert_eq!(serde_json::Value::Object(listed), serde_json::to_value(&claim).unwrap());
+            let order: Vec<&str> = crate::input::CLAIM_FIELDS
+                .iter()
+                .copied()
+                .filter(|f| names.contains(f))
+                .collect();
+            prop_assert_eq!(names, order);
         }
         if let Some(words) = crate::ClaimWords::read_written(&event) {
             let serde = serde_json::from_str::<crate::ClaimWords<'_>>(&event);

@@ -5,7 +5,6 @@
 
 use reckon_claim::{Claim, EntryHash};
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
 
 /// A claim's state in its log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,15 +109,6 @@ impl Exported {
             retracted_by: self.retracted.as_ref().map(|r| r.0),
             retraction_reason: self.retracted.as_ref().map(|r| r.1.as_str()),
             superseded_by: self.superseded_by,
-        }
-    }
-
-    /// The contract fields as JSON members (tags a list, every other field a string).
-    pub fn fields(&self) -> Map<String, Json> {
-        match serde_json::to_value(&self.claim) {
-            Ok(Json::Object(m)) => m,
-            // A claim is a struct of strings and a list of strings: always an object.
-            _ => Map::new(),
         }
     }
 

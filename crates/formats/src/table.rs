@@ -332,19 +332,17 @@ pub fn row(c: &Exported) -> String {
             .unwrap_or_default(),
         c.superseded_by.map(|s| s.to_string()).unwrap_or_default(),
     ];
-    let fields = c.fields();
-    for f in field_columns() {
-        cells.push(match fields.get(f) {
-            None | Some(Json::Null) => String::new(),
-            Some(Json::String(s)) => s.clone(),
-            Some(Json::Array(tags)) => tags
-                .iter()
-                .map(|t| t.as_str().map_or_else(|| t.to_string(), str::to_owned))
-                .collect::<Vec<_>>()
-                .join("; "),
-            Some(other) => other.to_string(),
-        });
-    }
+    let columns = cells.len();
+    cells.extend(field_columns().map(|_| String::new()));
+    c.claim().each_field(|name, text| {
+        // Every field but `supersedes` (given by number above) has its column.
+        if let Some(i) = field_columns().position(|f| f == name) {
+            cells[columns + i] = match text {
+                reckon_claim::FieldText::Text(t) => t.into_owned(),
+                reckon_claim::FieldText::List(tags) => tags.join("; "),
+            };
+        }
+    });
     record(&cells)
 }
 
