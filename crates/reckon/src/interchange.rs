@@ -426,3 +426,46 @@ pub(crate) fn export(
     checked.map_err(ledger)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A claim with every field, text that JSON escapes, and each fate an export can give.
+    fn exported(fate: u8) -> Exported {
+        let claim: reckon_claim::Claim = serde_json::from_value(serde_json::json!({
+            "subject": "pows/held", "value": "at least 8,000", "unit": "people",
+            "scope": "in \"the\" east", "as_of": "2025-05", "said_on": "2025-05-23",
+            "speaker": "S\u{1}", "role": "r\\n", "cites": "c", "publisher": "p",
+            "url": "https://x.example/", "title": "t", "document": "d.txt",
+            "document_hash": "12".repeat(32), "quote": "q\nq", "modality": "expected",
+            "tags": ["a", "b\""], "supersedes": "ef".repeat(32), "precision": "exact",
+        }))
+        .unwrap();
+        let (mut e, corrects) = Exported::without_reference(claim, 9, &EntryHash([7; 32]));
+        assert!(corrects.is_some());
+        match fate {
+            0 => e.supersedes = Some(3),
+            1 => {
+                e.state = State::Retracted;
+                e.retracted = Some((12, "wrong \"figure\"\n".into()));
+            }
+            _ => {
+                e.state = State::Superseded;
+                e.superseded_by = Some(14);
+            }
+        }
+        e
+    }
+
+    /// The line export writes member by member is the line of the claim's JSON value with
+    /// `exported` put in, whatever the claim's fate.
+    #[test]
+    fn an_export_line_written_by_hand_is_the_json_value_line() {
+        for fate in 0..3 {
+            let e = exported(fate);
+            assert_eq!(jsonl_line(&e), e.line() + "\n");
+            assert!(!e.line().contains("\"supersedes\""), "{}", e.line());
+        }
+    }
+}
