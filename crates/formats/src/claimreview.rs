@@ -19,7 +19,9 @@
 
 use crate::{Converted, FormatError, Record, Skipped, error};
 use serde::Deserialize as _;
-use serde_json::{Map, Value as Json, json};
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+use std::borrow::Cow;
 
 /// The rating scale of exported reviews: the value, its name, and the relation it rates.
 pub const RATINGS: &[(u8, &str, &str)] = &[
@@ -605,83 +607,335 @@ fn rating(relation: &str, settled: bool) -> (u8, &'static str) {
     (v, name)
 }
 
-/// One JSON-LD document for a subject of `reckon reconcile --format json`: a ClaimReview for
-/// each claim counted in its figure or against it. `figure_words` is the figure as people
-/// read it (`9,500 to 10,500 people`). None when no claim was counted.
-pub fn review(subject: &Json, figure_words: &str, how: &Reviewing<'_>) -> Option<Json> {
-    let name = subject["subject"].as_str()?;
-    let label = subject["label"].as_str().unwrap_or(name);
-    let status = subject["status"].as_str().unwrap_or("");
-    let settled =
-        !subject["figure"].is_null() && subject["candidates"].as_array().is_none_or(Vec::is_empty);
-    let mut graph = Vec::new();
-    let claims = subject["support"]
-        .as_array()
-        .into_iter()
-        .chain(subject["dissent"].as_array())
-        .flatten()
-        .filter(|c| c["counted"].as_bool().unwrap_or(false));
-    for c in claims {
-        let seq = c["seq"].as_u64()?;
-        let relation = c["relation"].as_str().unwrap_or("");
-        let (value, alternate) = rating(relation, settled);
-        let value_text = c["value"].as_str().unwrap_or("");
-        let who = c["speaker"]
-            .as_str()
-            .or_else(|| c["publisher"].as_str())
-            .unwrap_or("unknown");
-        let mut author = json!({"@type": if c["speaker"].is_null() { "Organization" } else { "Person" }, "name": who});
-        if let Some(role) = c["role"].as_str() {
-            author["jobTitle"] = role.into();
-        }
-        let mut appearance = json!({"@type": "CreativeWork"});
-        for (from, to) in [("url", "url"), ("title", "headline")] {
-            if let Some(v) = c[from].as_str() {
-                appearance[to] = v.into();
-            }
-        }
-        if let Some(p) = c["publisher"].as_str() {
-            appearance["publisher"] = json!({"@type": "Organization", "name": p});
-        }
-        let mut item = json!({"@type": "Claim", "author": author, "appearance": [appearance]});
-        if let Some(d) = c["said_on"].as_str() {
-            item["datePublished"] = d.into();
-        }
-        let claimed = c["quote"].as_str().map_or_else(
-            || format!("{label}: {value_text} {}", c["unit"].as_str().unwrap_or("")),
-            str::to_owned,
-        );
-        let mut r = json!({
-            "@type": "ClaimReview",
-            "datePublished": how.date,
-            "author": {"@type": "Organization", "name": how.reviewer},
-            "claimReviewed": claimed,
-            "itemReviewed": item,
-            "reviewRating": {
-                "@type": "Rating",
-                "ratingValue": value,
-                "bestRating": 5,
-                "worstRating": 1,
-                "alternateName": alternate,
-            },
-            "reviewBody": format!(
-                "{label} ({name}): the figure is {figure_words} ({status}). This claim, {value_text}, {}: {}.",
-                relation,
-                c["reason"].as_str().unwrap_or("")
-            ),
-            "identifier": format!("reckon:{}:{}", seq, c["hash"].as_str().unwrap_or("")),
-        });
-        if let Some(u) = how.url {
-            r["url"] = format!("{u}#seq-{seq}").into();
-        }
-        graph.push(r);
+/// A subject as its reviews read it: what `reckon reconcile --format json` says of it and of
+/// each claim counted in its figure or against it ([`Reviewed::from_json`] reads it from that
+/// JSON; a writer that has the answer typed fills it in directly).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reviewed<'a> {
+    /// The subject's path.
+    pub subject: &'a str,
+    /// Its label, else its path.
+    pub label: &'a str,
+    /// Its status (`corroborated`, `contested`, …).
+    pub status: &'a str,
+    /// Whether its figure is settled: a figure, and no competing candidates.
+    pub settled: bool,
+    /// The counted claims, those supporting the figure first, in the answer's order.
+    pub claims: Vec<ReviewedClaim<'a>>,
+}
+
+/// A claim counted in a subject's figure or against it, as its review reads it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReviewedClaim<'a> {
+    /// Its entry's number in the log.
+    pub seq: u64,
+    /// Its entry's hash, in hex.
+    pub hash: Cow<'a, str>,
+    /// How it stands to the figure (`agrees`, `contradicts`, …), empty for none.
+    pub relation: &'a str,
+    /// Why it stands so.
+    pub reason: Cow<'a, str>,
+    /// The figure as stated.
+    pub value: &'a str,
+    /// Its unit.
+    pub unit: &'a str,
+    /// Who said it, where it was read, and in what words.
+    pub speaker: Option<&'a str>,
+    /// The speaker's role.
+    pub role: Option<&'a str>,
+    /// The publisher.
+    pub publisher: Option<&'a str>,
+    /// The source's address.
+    pub url: Option<&'a str>,
+    /// The source's title.
+    pub title: Option<&'a str>,
+    /// When it was said.
+    pub said_on: Option<Cow<'a, str>>,
+    /// The exact words.
+    pub quote: Option<&'a str>,
+}
+
+impl<'a> Reviewed<'a> {
+    /// A subject of `reckon reconcile --format json` (one element of its `subjects`); `None`
+    /// without a subject path, or with a counted claim that has no number.
+    pub fn from_json(subject: &'a Json) -> Option<Reviewed<'a>> {
+        let name = subject["subject"].as_str()?;
+        let text = |c: &'a Json, k: &str| c[k].as_str();
+        let claims = subject["support"]
+            .as_array()
+            .into_iter()
+            .chain(subject["dissent"].as_array())
+            .flatten()
+            .filter(|c| c["counted"].as_bool().unwrap_or(false))
+            .map(|c| {
+                Some(ReviewedClaim {
+                    seq: c["seq"].as_u64()?,
+                    hash: Cow::Borrowed(text(c, "hash").unwrap_or("")),
+                    relation: text(c, "relation").unwrap_or(""),
+                    reason: Cow::Borrowed(text(c, "reason").unwrap_or("")),
+                    value: text(c, "value").unwrap_or(""),
+                    unit: text(c, "unit").unwrap_or(""),
+                    speaker: text(c, "speaker"),
+                    role: text(c, "role"),
+                    publisher: text(c, "publisher"),
+                    url: text(c, "url"),
+                    title: text(c, "title"),
+                    said_on: text(c, "said_on").map(Cow::Borrowed),
+                    quote: text(c, "quote"),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Reviewed {
+            subject: name,
+            label: subject["label"].as_str().unwrap_or(name),
+            status: subject["status"].as_str().unwrap_or(""),
+            settled: !subject["figure"].is_null()
+                && subject["candidates"].as_array().is_none_or(Vec::is_empty),
+            claims,
+        })
     }
-    (!graph.is_empty()).then(|| json!({"@context": "https://schema.org", "@graph": graph}))
+}
+
+/// One JSON-LD document for a subject of `reckon reconcile --format json` ([`Reviewed`]): a
+/// ClaimReview for each claim counted in its figure or against it, as compact JSON text (keys
+/// in sorted order, as a JSON map prints them), made without a JSON value. `figure_words` is
+/// the figure as people read it (`9,500 to 10,500 people`). None when no claim was counted.
+pub fn review_text(
+    subject: &Reviewed<'_>,
+    figure_words: &str,
+    how: &Reviewing<'_>,
+) -> Option<String> {
+    let graph: Vec<Out<'_>> = subject
+        .claims
+        .iter()
+        .map(|c| review_out(subject, c, figure_words, how))
+        .collect();
+    if graph.is_empty() {
+        return None;
+    }
+    serde_json::to_string(&Written {
+        context: "https://schema.org",
+        graph,
+    })
+    .ok()
+}
+
+/// One claim's review.
+fn review_out<'a>(
+    subject: &Reviewed<'a>,
+    c: &'a ReviewedClaim<'a>,
+    figure_words: &str,
+    how: &Reviewing<'a>,
+) -> Out<'a> {
+    let (value, alternate) = rating(c.relation, subject.settled);
+    let label = subject.label;
+    let claimed = c
+        .quote
+        .map_or_else(|| format!("{label}: {} {}", c.value, c.unit), str::to_owned);
+    Out {
+        kind: "ClaimReview",
+        author: Named {
+            kind: "Organization",
+            job: None,
+            name: how.reviewer,
+        },
+        claimed,
+        date: how.date,
+        identifier: format!("reckon:{}:{}", c.seq, c.hash),
+        item: Item {
+            kind: "Claim",
+            appearance: [Appearance {
+                kind: "CreativeWork",
+                headline: c.title,
+                publisher: c.publisher.map(|p| Named {
+                    kind: "Organization",
+                    job: None,
+                    name: p,
+                }),
+                url: c.url,
+            }],
+            author: Named {
+                kind: if c.speaker.is_none() {
+                    "Organization"
+                } else {
+                    "Person"
+                },
+                job: c.role,
+                name: c.speaker.or(c.publisher).unwrap_or("unknown"),
+            },
+            date: c.said_on.as_deref(),
+        },
+        body: format!(
+            "{label} ({}): the figure is {figure_words} ({}). This claim, {}, {}: {}.",
+            subject.subject, subject.status, c.value, c.relation, c.reason
+        ),
+        rating: Rating {
+            kind: "Rating",
+            alternate,
+            best: 5,
+            value,
+            worst: 1,
+        },
+        url: how.url.map(|u| format!("{u}#seq-{}", c.seq)),
+    }
+}
+
+// The review as it is written: each struct's fields declared in the sorted order of their
+// JSON keys, so that the text is the one a JSON map (which sorts its keys) would print.
+
+#[derive(Serialize)]
+struct Written<'a> {
+    #[serde(rename = "@context")]
+    context: &'a str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Out<'a>>,
+}
+
+#[derive(Serialize)]
+struct Out<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    author: Named<'a>,
+    #[serde(rename = "claimReviewed")]
+    claimed: String,
+    #[serde(rename = "datePublished")]
+    date: &'a str,
+    identifier: String,
+    #[serde(rename = "itemReviewed")]
+    item: Item<'a>,
+    #[serde(rename = "reviewBody")]
+    body: String,
+    #[serde(rename = "reviewRating")]
+    rating: Rating<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    job: Option<&'a str>,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    appearance: [Appearance<'a>; 1],
+    author: Named<'a>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Appearance<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Rating<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    #[serde(rename = "alternateName")]
+    alternate: &'a str,
+    #[serde(rename = "bestRating")]
+    best: u8,
+    #[serde(rename = "ratingValue")]
+    value: u8,
+    #[serde(rename = "worstRating")]
+    worst: u8,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The review as it was made before [`review_text`], through JSON values: the oracle the
+    /// typed writer is held to.
+    /// One JSON-LD document for a subject of `reckon reconcile --format json`: a ClaimReview for
+    /// each claim counted in its figure or against it. `figure_words` is the figure as people
+    /// read it (`9,500 to 10,500 people`). None when no claim was counted.
+    fn review_by_value(subject: &Json, figure_words: &str, how: &Reviewing<'_>) -> Option<Json> {
+        let name = subject["subject"].as_str()?;
+        let label = subject["label"].as_str().unwrap_or(name);
+        let status = subject["status"].as_str().unwrap_or("");
+        let settled = !subject["figure"].is_null()
+            && subject["candidates"].as_array().is_none_or(Vec::is_empty);
+        let mut graph = Vec::new();
+        let claims = subject["support"]
+            .as_array()
+            .into_iter()
+            .chain(subject["dissent"].as_array())
+            .flatten()
+            .filter(|c| c["counted"].as_bool().unwrap_or(false));
+        for c in claims {
+            let seq = c["seq"].as_u64()?;
+            let relation = c["relation"].as_str().unwrap_or("");
+            let (value, alternate) = rating(relation, settled);
+            let value_text = c["value"].as_str().unwrap_or("");
+            let who = c["speaker"]
+                .as_str()
+                .or_else(|| c["publisher"].as_str())
+                .unwrap_or("unknown");
+            let mut author = json!({"@type": if c["speaker"].is_null() { "Organization" } else { "Person" }, "name": who});
+            if let Some(role) = c["role"].as_str() {
+                author["jobTitle"] = role.into();
+            }
+            let mut appearance = json!({"@type": "CreativeWork"});
+            for (from, to) in [("url", "url"), ("title", "headline")] {
+                if let Some(v) = c[from].as_str() {
+                    appearance[to] = v.into();
+                }
+            }
+            if let Some(p) = c["publisher"].as_str() {
+                appearance["publisher"] = json!({"@type": "Organization", "name": p});
+            }
+            let mut item = json!({"@type": "Claim", "author": author, "appearance": [appearance]});
+            if let Some(d) = c["said_on"].as_str() {
+                item["datePublished"] = d.into();
+            }
+            let claimed = c["quote"].as_str().map_or_else(
+                || format!("{label}: {value_text} {}", c["unit"].as_str().unwrap_or("")),
+                str::to_owned,
+            );
+            let mut r = json!({
+                "@type": "ClaimReview",
+                "datePublished": how.date,
+                "author": {"@type": "Organization", "name": how.reviewer},
+                "claimReviewed": claimed,
+                "itemReviewed": item,
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": value,
+                    "bestRating": 5,
+                    "worstRating": 1,
+                    "alternateName": alternate,
+                },
+                "reviewBody": format!(
+                    "{label} ({name}): the figure is {figure_words} ({status}). This claim, {value_text}, {}: {}.",
+                    relation,
+                    c["reason"].as_str().unwrap_or("")
+                ),
+                "identifier": format!("reckon:{}:{}", seq, c["hash"].as_str().unwrap_or("")),
+            });
+            if let Some(u) = how.url {
+                r["url"] = format!("{u}#seq-{seq}").into();
+            }
+            graph.push(r);
+        }
+        (!graph.is_empty()).then(|| json!({"@context": "https://schema.org", "@graph": graph}))
+    }
 
     const REVIEW: &str = r#"{
       "@context": "https://schema.org",
@@ -698,6 +952,58 @@ mod tests {
       },
       "reviewRating": {"@type": "Rating", "ratingValue": 4, "bestRating": 5, "worstRating": 1, "alternateName": "Mostly true"}
     }"#;
+
+    /// Text rich in what JSON escapes.
+    fn words() -> impl proptest::strategy::Strategy<Value = String> {
+        "[a-z\"\\\n\u{1} é😀]{0,8}"
+    }
+
+    proptest::proptest! {
+        /// The typed writer gives the text the JSON values gave, whatever each counted claim
+        /// holds, whether the figure is settled, and whether the reviews have an address.
+        #[test]
+        fn a_review_written_typed_is_the_one_made_of_json_values(
+            given in proptest::collection::vec(proptest::bool::ANY, 24),
+            text in proptest::collection::vec(words(), 8),
+            relations in proptest::collection::vec(0..4usize, 3),
+        ) {
+            let relation = |k: usize| ["agrees", "contradicts", "consistent", ""][relations[k]];
+            let claim = |k: usize, counted: bool| {
+                let on = |i: usize| given[(k * 7 + i) % given.len()];
+                let mut c = json!({
+                    "seq": 10 + k, "hash": "ab".repeat(32), "counted": counted,
+                    "value": text[k], "unit": "people", "reason": text[3],
+                    "said_on": "2025-05-01", "relation": relation(k),
+                });
+                for (i, f) in ["speaker", "role", "publisher", "url", "title", "quote"].iter().enumerate() {
+                    c[*f] = if on(i) { text[(k + i) % 8].clone().into() } else { Json::Null };
+                }
+                if on(6) {
+                    c["relation"] = Json::Null;
+                }
+                c
+            };
+            let subject = json!({
+                "subject": "a/b",
+                "label": if given[20] { Json::from(text[7].clone()) } else { Json::Null },
+                "status": "corroborated",
+                "figure": if given[21] { json!({"lo": "1"}) } else { Json::Null },
+                "candidates": if given[22] { json!([{"region": {}}]) } else { json!([]) },
+                "support": [claim(0, true), claim(1, given[23])],
+                "dissent": [claim(2, true)],
+            });
+            let url = text[4].clone();
+            let how = Reviewing {
+                reviewer: "R \"x\"",
+                url: given[19].then_some(url.as_str()),
+                date: "2025-06-01",
+            };
+            let before = review_by_value(&subject, "1,000 people", &how);
+            let typed = Reviewed::from_json(&subject).unwrap();
+            let after = review_text(&typed, "1,000 people", &how);
+            proptest::prop_assert_eq!(after, before.as_ref().map(Json::to_string));
+        }
+    }
 
     #[test]
     fn a_review_gives_a_claim_by_the_reviewed_author_with_the_review_as_evidence() {

@@ -156,12 +156,12 @@ fn statements_of(
 /// held whole: what it keeps for each line it gave is the place of its statement
 /// (`Q42 P1082[0]`, a few bytes), to name whatever the importer refuses
 /// ([`Dump::record`]). An entity whose line never says `"quantity"`, and whose statements
-/// are all of kinds [`statements_of`] skips (read from their main snaks alone, the rest
-/// passed over, never built), is counted as skipped whole, not statement by statement. A line that is not an entity, or a statement that
-/// cannot be read,
-/// ends the reading with an [`std::io::Error`] that carries the [`FormatError`], named by
-/// the dump's line ([`crate::carried`]). A dump cut short (no `]` line) gives what it
-/// has, and [`Dump::closed`] says so.
+/// are all of kinds the reading skips (read from their main snaks alone, the rest passed
+/// over, never built), is counted as skipped whole, not statement by statement. A line that
+/// is not an entity, or a statement that cannot be read, ends the reading with an
+/// [`std::io::Error`] that carries the [`FormatError`], named by the dump's line
+/// ([`crate::carried`]). A dump cut short (no `]` line) gives what it has, and
+/// [`Dump::closed`] says so.
 pub struct Dump<R: std::io::BufRead> {
     input: R,
     /// The number of the last line read (the `[` line is line 1).

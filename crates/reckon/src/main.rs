@@ -633,10 +633,11 @@ pub(crate) fn reviews(
         url: a.url.as_deref(),
         date: &date,
     };
-    let review = |report: &reckon_reconcile::SubjectReport, s: serde_json::Value| {
+    let review = |report: &reckon_reconcile::SubjectReport,
+                  s: &reckon_formats::claimreview::Reviewed<'_>| {
         let words = reckon_render::recon::figure_text(report.figure.as_ref(), &report.unit);
-        reckon_formats::claimreview::review(&s, &words, &how)
-            .map(|doc| format!("{doc}\n"))
+        reckon_formats::claimreview::review_text(s, &words, &how)
+            .map(|doc| doc + "\n")
             .unwrap_or_default()
     };
     let mut noted = false;
@@ -648,7 +649,9 @@ pub(crate) fn reviews(
                 "note: without --url the reviews have no `url`, which Google's Fact Check markup requires"
             );
         }
-        reckon_render::recon::subjects_json_fetching(state, r, words, &review, &mut { &mut *print })
+        reckon_render::recon::subjects_reviewed_fetching(state, r, words, &review, &mut {
+            &mut *print
+        })
     })
 }
 

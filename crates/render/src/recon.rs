@@ -614,16 +614,21 @@ pub fn subject_json(state: &State<'_>, s: &SubjectReport) -> Json {
     serde_json::to_value(SubjectOut::of(state, s, &|_| None)).unwrap_or(Json::Null)
 }
 
-/// Each subject's JSON answer (as [`subject_json`] makes it) of a lean state, given with its
-/// report to `each`, a batch of subjects at a time, their claims' words read through `fetch`;
-/// what `each` returns is written in subject order (`reckon export --format claimreview`).
-pub fn subjects_json_fetching<E: Send>(
+/// Each subject's reviews (`reckon export --format claimreview`), a batch at a time: `each`
+/// gets the report and the subject as its reviews read it ([`Reviewed`]: the counted claims'
+/// provenance, their words read through `fetch`), made straight from the report without the
+/// subject's JSON answer made first.
+///
+/// [`Reviewed`]: reckon_formats::claimreview::Reviewed
+pub fn subjects_reviewed_fetching<E: Send>(
     state: &State<'_>,
     r: &Reconciliation,
     fetch: &Fetch<'_, E>,
-    each: &(dyn Fn(&SubjectReport, Json) -> String + Sync),
+    each: &(dyn Fn(&SubjectReport, &reckon_formats::claimreview::Reviewed<'_>) -> String + Sync),
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    use reckon_formats::claimreview::{Reviewed, ReviewedClaim};
+    use std::borrow::Cow;
     let frame = Frame {
         open: String::new(),
         close_empty: String::new(),
@@ -631,8 +636,37 @@ pub fn subjects_json_fetching<E: Send>(
         items_in_json: false,
     };
     let write = |s: &SubjectReport, whole: &Whole<'_, '_>, out: &mut String| {
-        let j = serde_json::to_value(SubjectOut::of(state, s, whole)).unwrap_or(Json::Null);
-        out.push_str(&each(s, j));
+        let counted: Vec<Provenance<'_>> = s
+            .support()
+            .chain(s.dissent())
+            .filter(|a| a.counts())
+            .map(|a| Provenance::of(state, s, a, whole))
+            .collect();
+        let reviewed = Reviewed {
+            subject: s.subject.as_str(),
+            label: s.label.as_deref().unwrap_or(s.subject.as_str()),
+            status: s.status.as_str(),
+            settled: s.figure.is_some() && s.candidates.is_empty(),
+            claims: counted
+                .iter()
+                .map(|p| ReviewedClaim {
+                    seq: p.seq,
+                    hash: Cow::Owned(p.hash.0.to_hex()),
+                    relation: p.relation.unwrap_or(""),
+                    reason: Cow::Borrowed(&p.reason),
+                    value: p.value,
+                    unit: p.unit,
+                    speaker: p.speaker,
+                    role: p.role,
+                    publisher: p.publisher,
+                    url: p.url,
+                    title: p.title,
+                    said_on: Some(Cow::Owned(p.said_on.0.to_string())),
+                    quote: p.quote,
+                })
+                .collect(),
+        };
+        out.push_str(&each(s, &reviewed));
     };
     batches_fetching(&r.subjects, &frame, fetch, &subject_claims, &write, emit)
 }
