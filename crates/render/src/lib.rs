@@ -99,7 +99,7 @@ fn unsafe_at(b: &[u8], at: std::ops::Range<usize>) -> bool {
 /// A field shown on one line of human output: a newline or carriage return in it is written
 /// `\n` or `\r`, so that no field can start a line of its own (and forge one).
 pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains(['\n', '\r']) {
+    if memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_some() {
         std::borrow::Cow::Owned(s.replace('\n', "\\n").replace('\r', "\\r"))
     } else {
         std::borrow::Cow::Borrowed(s)
@@ -536,6 +536,23 @@ pub fn show(e: &Entry, fate: &Fate, format: Format) -> String {
 #[cfg(test)]
 mod terminal_tests {
     use super::*;
+
+    /// A line break of either kind, anywhere in a field, is shown escaped; a field without
+    /// one is passed through as it is.
+    #[test]
+    fn a_field_shown_on_one_line_has_no_line_break() {
+        for (given, shown) in [
+            ("a\nb", "a\\nb"),
+            ("a\rb", "a\\rb"),
+            ("\r\n", "\\r\\n"),
+            (
+                "long field, no break at all here: é😀",
+                "long field, no break at all here: é😀",
+            ),
+        ] {
+            assert_eq!(one_line(given), shown);
+        }
+    }
 
     /// The fast byte pass never lets a character through that the exact check escapes: every
     /// code point up to U+3000, alone and between ASCII, is escaped exactly when it is a
