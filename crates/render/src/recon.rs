@@ -1352,8 +1352,8 @@ fn conflicts_writer<'s>(
                 out.push_str(&crate::query::csv_row(row));
             }
         } else {
-            // Dissent, the first item when there is one, is written by hand; the rest made
-            // as JSON values and printed after it.
+            // Dissent and a tie, the first items when there are any and the most common,
+            // are written by hand; the rest made as JSON values and printed after them.
             c.write(state, whole, Some(&mut items), None, Some(&mut *out));
             for item in &items {
                 out.push_str(",\n    ");
@@ -2351,13 +2351,13 @@ impl<'r> Conflicts<'r> {
         whole: &Whole<'_, '_>,
         mut items: Option<&mut Vec<Json>>,
         mut text: Option<&mut String>,
-        by_hand: Option<&mut String>,
+        mut by_hand: Option<&mut String>,
     ) {
         let s = self.s;
         let support: Vec<&Assessed> = s.support().collect();
         // In a tie the claims behind the other regions are the other side of the tie.
         if self.dissented() {
-            if let Some(out) = by_hand {
+            if let Some(out) = by_hand.as_deref_mut() {
                 // The first item, and the most common: written by hand, as the JSON value
                 // below prints.
                 out.push_str(",\n    ");
@@ -2416,7 +2416,36 @@ impl<'r> Conflicts<'r> {
                     .filter(|a| a.counts() && a.reach().overlaps(iv))
                     .collect()
             };
-            if let Some(items) = items.as_deref_mut() {
+            if let Some(out) = by_hand {
+                // Written by hand too (after the dissent, as the items print), as the JSON
+                // value below prints.
+                out.push_str(",\n    ");
+                let mut p = Pretty::at(out, 2);
+                p.open('{');
+                p.key("candidates");
+                p.open('[');
+                for (iv, o) in &s.candidates {
+                    p.item().open('{');
+                    p.key("claims");
+                    write_claims(&mut p, state, s, &mut side(iv).into_iter(), whole);
+                    p.key("origins").value(o);
+                    p.key("region");
+                    write_interval(&mut p, iv);
+                    p.key("vote");
+                    match s.weights.is_empty() {
+                        true => p.null(),
+                        false => p.f64(round4(side_vote(s, o))),
+                    }
+                    p.close('}');
+                }
+                p.close(']');
+                p.key("kind").str("tie");
+                p.key("subject").str(s.subject.as_str());
+                p.key("unit").str(&s.unit);
+                p.key("weights");
+                write_weights(&mut p, s);
+                p.close('}');
+            } else if let Some(items) = items.as_deref_mut() {
                 items.push(json!({
                     "subject": s.subject.as_str(), "unit": s.unit, "kind": "tie",
                     "candidates": s.candidates.iter().map(|(iv, o)| json!({
