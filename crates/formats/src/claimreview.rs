@@ -149,9 +149,11 @@ pub fn read(text_in: &str, subject: Option<&str>) -> Result<Converted, FormatErr
 /// ([`Reviews`]): `input` is read on a thread of its own, a review at a time (the elements of
 /// a top-level list, `@graph` or `dataFeedElement` one at a time), a few reviews ahead of
 /// what `consume` has read, and never held whole. What `consume` has not read when it
-/// returns is never read: the reading thread is left to end at its next review, which has
-/// nowhere to go (or with the process), and is not waited for, so that a reader that stops
-/// early (an error) is never held by input that has not ended (a terminal).
+/// returns is never read: when `consume` stopped before the reading thread's last word, the
+/// thread is left to end at its next review, which has nowhere to go (or with the process),
+/// and is not waited for, so that a reader that stops early (an error) is never held by input
+/// that has not ended (a terminal); once it has said its last, it is waited for (it is
+/// ending).
 pub fn stream<R: std::io::Read + Send + 'static, T>(
     input: R,
     subject: Option<&str>,
@@ -161,7 +163,7 @@ pub fn stream<R: std::io::Read + Send + 'static, T>(
     let subject_given = subject.is_some();
     let subject = subject.map(str::to_owned);
     // Were the thread not made, the reviews end at once with an error that says so.
-    let _ = std::thread::Builder::new()
+    let reading = std::thread::Builder::new()
         .name("claimreview".into())
         .spawn(move || {
             let input = std::io::BufReader::with_capacity(1 << 16, crate::Unmarked::new(input));
@@ -183,8 +185,15 @@ pub fn stream<R: std::io::Read + Send + 'static, T>(
         subject_given,
         skipped: Vec::new(),
         ended: false,
+        last_word: false,
     };
-    consume(&mut reviews)
+    let consumed = consume(&mut reviews);
+    if let (true, Ok(reading)) = (reviews.last_word, reading) {
+        // Its last send is done: it only exits. (A panic there would be a bug, and the
+        // reviews it gave were whole: nothing to carry.)
+        let _ = reading.join();
+    }
+    consumed
 }
 
 /// What the reading thread of [`stream`] hands over.
@@ -216,6 +225,8 @@ pub struct Reviews {
     skipped: Vec<(String, usize)>,
     /// The reading thread said the document ended.
     ended: bool,
+    /// The reading thread said its last (the end, or why it could not read on).
+    last_word: bool,
 }
 
 impl Reviews {
@@ -259,9 +270,13 @@ impl Reviews {
                 Ok(Coming::Got(got)) => got,
                 Ok(Coming::End) => {
                     self.ended = true;
+                    self.last_word = true;
                     return Ok(false);
                 }
-                Ok(Coming::Failed(e)) => return Err(std::io::Error::other(e)),
+                Ok(Coming::Failed(e)) => {
+                    self.last_word = true;
+                    return Err(std::io::Error::other(e));
+                }
                 // The reading thread ended without saying the document did (it could not be
                 // started, or it failed): what was read is not the whole document.
                 Err(_) => {
@@ -1307,6 +1322,50 @@ mod tests {
         let first = first.unwrap();
         assert!(first.contains("8,000"), "{first}");
         assert!(!waited_out.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    /// Input that says when it is dropped (with the thread that read it, as it exits).
+    struct Told {
+        bytes: std::io::Cursor<Vec<u8>>,
+        dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    impl std::io::Read for Told {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.bytes.read(buf)
+        }
+    }
+
+    impl Drop for Told {
+        fn drop(&mut self) {
+            // Late, after the thread's last word: a `stream` that did not wait for the
+            // thread returns before this.
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            self.dropped
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// A reading taken to its end (or to the document's error) leaves no thread behind: the
+    /// reading thread, which has said its last, is waited for, so its input is gone by the
+    /// time `stream` returns (a thread left running is what a leak check reports).
+    #[test]
+    fn a_reading_taken_to_its_end_leaves_no_thread_behind() {
+        for doc in [
+            feed(3),
+            feed(3).replacen("\"2025-05-01\"", "\"May first\"", 1),
+        ] {
+            let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let input = Told {
+                bytes: std::io::Cursor::new(doc.into_bytes()),
+                dropped: dropped.clone(),
+            };
+            let _ = stream(input, None, |r| {
+                let mut out = String::new();
+                std::io::Read::read_to_string(r, &mut out)
+            });
+            assert!(dropped.load(std::sync::atomic::Ordering::SeqCst));
+        }
     }
 
     /// Input whose reading fails in a way the reader cannot tell (here, a panic on its
