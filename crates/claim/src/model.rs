@@ -459,47 +459,50 @@ impl Claim {
         )
     }
 
-    /// Each field the claim's JSON holds, by its name in the import contract and in the
-    /// contract's order ([`crate::input::CLAIM_FIELDS`]), with its value as its `Serialize`
-    /// writes it (a modality only when it is not the default): for a writer that lays the
-    /// fields out itself (a CSV row) without making a JSON value of the claim.
-    pub fn each_field(&self, mut field: impl FnMut(&'static str, FieldText<'_>)) {
+    /// Each field the claim's JSON holds, by its name in the import contract, in the sorted
+    /// order of those names (as a JSON map prints its keys), with its value as its
+    /// `Serialize` writes it (a modality only when it is not the default): for a writer that
+    /// lays the fields out itself (a sorted JSON line, a CSV row) without making a JSON value
+    /// of the claim.
+    pub fn each_field<'a>(&'a self, mut field: impl FnMut(&'static str, FieldText<'a>)) {
         use std::borrow::Cow::{Borrowed, Owned};
-        let mut text = |name, t: Option<Cow<'_, str>>| {
-            if let Some(t) = t {
-                field(name, FieldText::Text(t));
+        let mut put = |name, v: Option<FieldText<'a>>| {
+            if let Some(v) = v {
+                field(name, v);
             }
         };
-        text("subject", Some(Borrowed(self.subject.as_str())));
-        text("value", Some(Borrowed(self.value.stated())));
-        text("unit", Some(Borrowed(&self.unit)));
-        text("scope", self.scope.as_deref().map(Borrowed));
-        text("as_of", self.as_of.map(|p| Owned(p.to_string())));
-        text("said_on", Some(Owned(self.said_on.to_string())));
-        text("speaker", self.speaker.as_deref().map(Borrowed));
-        text("role", self.role.as_deref().map(Borrowed));
-        text("cites", self.cites.as_deref().map(Borrowed));
-        text("publisher", self.publisher.as_deref().map(Borrowed));
-        text("url", self.url.as_deref().map(Borrowed));
-        text("title", self.title.as_deref().map(Borrowed));
-        text("document", self.document.as_deref().map(Borrowed));
-        text(
-            "document_hash",
-            self.document_hash.map(|h| Owned(h.to_hex())),
-        );
-        text("quote", self.quote.as_deref().map(Borrowed));
+        let text = |t: Option<Cow<'a, str>>| t.map(FieldText::Text);
+        let words = |t: &'a Option<String>| text(t.as_deref().map(Borrowed));
+        put("as_of", text(self.as_of.map(|p| Owned(p.to_string()))));
+        put("cites", words(&self.cites));
+        put("document", words(&self.document));
+        let document_hash = self.document_hash.map(|h| Owned(h.to_hex()));
+        put("document_hash", text(document_hash));
         let modality = (self.modality != Modality::Asserted).then(|| self.modality.as_str());
-        text("modality", modality.map(Borrowed));
-        if !self.tags.is_empty() {
-            field("tags", FieldText::List(&self.tags));
-        }
-        let mut text = |name, t: Option<Cow<'_, str>>| {
-            if let Some(t) = t {
-                field(name, FieldText::Text(t));
-            }
-        };
-        text("supersedes", self.supersedes.map(|h| Owned(h.to_hex())));
-        text("precision", self.precision.map(|p| Borrowed(p.as_str())));
+        put("modality", text(modality.map(Borrowed)));
+        put(
+            "precision",
+            text(self.precision.map(|p| Borrowed(p.as_str()))),
+        );
+        put("publisher", words(&self.publisher));
+        put("quote", words(&self.quote));
+        put("role", words(&self.role));
+        put("said_on", text(Some(Owned(self.said_on.to_string()))));
+        put("scope", words(&self.scope));
+        put("speaker", words(&self.speaker));
+        put("subject", text(Some(Borrowed(self.subject.as_str()))));
+        put(
+            "supersedes",
+            text(self.supersedes.map(|h| Owned(h.to_hex()))),
+        );
+        put(
+            "tags",
+            (!self.tags.is_empty()).then_some(FieldText::List(&self.tags)),
+        );
+        put("title", words(&self.title));
+        put("unit", text(Some(Borrowed(&self.unit))));
+        put("url", words(&self.url));
+        put("value", text(Some(Borrowed(self.value.stated()))));
     }
 }
 

@@ -302,70 +302,31 @@ pub fn claim_with<T: serde::Serialize + ?Sized>(
     String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.to_string()))
 }
 
-/// The members of the claim `c` in key order, those its `Serialize` leaves out left out, each
-/// value written by its own `Serialize`, with the member `key` (plain ASCII) and `extra` put
-/// in its place among them.
+/// The members of the claim `c` in key order: each field its JSON holds
+/// ([`reckon_claim::Claim::each_field`], valued as its `Serialize` writes it), with the member
+/// `key` (plain ASCII) and `extra` put in its place among them.
 fn claim_members<T: serde::Serialize + ?Sized>(
     out: &mut Vec<u8>,
     c: &reckon_claim::Claim,
     key: &str,
     extra: &T,
 ) -> Result<(), sorted::Error> {
-    use reckon_claim::Modality;
+    use reckon_claim::FieldText;
     let mut m = Members {
         out,
         first: true,
         extra: Some((key, extra)),
     };
-    if let Some(v) = &c.as_of {
-        m.put("as_of", v)?;
-    }
-    if let Some(v) = &c.cites {
-        m.put("cites", v)?;
-    }
-    if let Some(v) = &c.document {
-        m.put("document", v)?;
-    }
-    if let Some(v) = &c.document_hash {
-        m.put("document_hash", v)?;
-    }
-    if c.modality != Modality::Asserted {
-        m.put("modality", &c.modality)?;
-    }
-    if let Some(v) = &c.precision {
-        m.put("precision", v)?;
-    }
-    if let Some(v) = &c.publisher {
-        m.put("publisher", v)?;
-    }
-    if let Some(v) = &c.quote {
-        m.put("quote", v)?;
-    }
-    if let Some(v) = &c.role {
-        m.put("role", v)?;
-    }
-    m.put("said_on", &c.said_on)?;
-    if let Some(v) = &c.scope {
-        m.put("scope", v)?;
-    }
-    if let Some(v) = &c.speaker {
-        m.put("speaker", v)?;
-    }
-    m.put("subject", &c.subject)?;
-    if let Some(v) = &c.supersedes {
-        m.put("supersedes", v)?;
-    }
-    if !c.tags.is_empty() {
-        m.put("tags", &c.tags)?;
-    }
-    if let Some(v) = &c.title {
-        m.put("title", v)?;
-    }
-    m.put("unit", &c.unit)?;
-    if let Some(v) = &c.url {
-        m.put("url", v)?;
-    }
-    m.put("value", &c.value)?;
+    let mut written = Ok(());
+    c.each_field(|name, text| {
+        if written.is_ok() {
+            written = match text {
+                FieldText::Text(t) => m.put(name, t.as_ref()),
+                FieldText::List(items) => m.put(name, items),
+            };
+        }
+    });
+    written?;
     m.finish()
 }
 
