@@ -1129,7 +1129,15 @@ fn weights_of(
             }
         })
         .collect();
-    out.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.origin.cmp(&b.origin)));
+    // By vote as shown (four decimals, as the JSON gives it), then by name: origins whose
+    // votes differ only past what is shown (two origins of the same record, whose votes the
+    // fit's last digits tell apart) are listed by name, not by those digits.
+    let shown = |w: f64| (w * 1e4).round();
+    out.sort_by(|a, b| {
+        shown(b.weight)
+            .total_cmp(&shown(a.weight))
+            .then(a.origin.cmp(&b.origin))
+    });
     out
 }
 
