@@ -104,23 +104,25 @@ impl Figure {
         let Value::Exact(n) = self.value else {
             return None;
         };
-        let words = self.stated.trim_start();
-        let exactly = words
-            .get(..7)
-            .is_some_and(|w| w.eq_ignore_ascii_case("exactly"));
-        if exactly || words.starts_with('=') {
-            return None;
-        }
+        // The number first: most figures are not round, and their words need not be read.
         let m = n.millionths();
         let one = Num::from_int(1).millionths();
         if m <= 0 || m % one != 0 {
             return None;
         }
-        let mut unit: i128 = 1;
-        while (m / one) % (unit * 10) == 0 {
+        let whole = m / one;
+        if whole % 100 != 0 {
+            return None;
+        }
+        let mut unit: i128 = 100;
+        while whole % (unit * 10) == 0 {
             unit *= 10;
         }
-        if unit < 100 {
+        let words = self.stated.trim_start();
+        let exactly = words
+            .get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case("exactly"));
+        if exactly || words.starts_with('=') {
             return None;
         }
         let half = Num::from_millionths(unit / 2 * one);
