@@ -38,8 +38,9 @@
 //!
 //! File format (little-endian): the magic `reckon-index 5\n`; the header's length (u64); the
 //! header: the entries file's stamp (56 bytes, see [`Stamp::to_bytes`]), head sequence number
-//! (u64) and head hash (32 bytes), one byte (1 when the origin records follow, 0 when they were
-//! not computed), the origin records (u32 count, then per origin a u32-length-prefixed name,
+//! (u64) and head hash (32 bytes), one byte (the version of the fit that learned the origin
+//! records, [`reckon_reconcile::RECORDS_VERSION`], or 0 when they were not computed: records
+//! of another version are read as not computed, and learned again), the origin records (u32 count, then per origin a u32-length-prefixed name,
 //! three u32: agreed, contested, backed, and two f64 as their IEEE bits: learned accuracy and
 //! copying rate), the other events (u32 count of (u64 offset, u32 length)), the number of spans
 //! (u64), the directory's blocks (u32 count, then per block its first subject's
@@ -350,9 +351,14 @@ fn encode(
     (out, listing)
 }
 
-/// Whether the origin records follow (a byte), and the records (none when they do not).
+/// Whether the origin records follow (a byte: the version of the fit that learned them, or
+/// 0), and the records (none when they do not).
 fn put_records(out: &mut Vec<u8>, records: Option<&Records>) {
-    out.push(u8::from(records.is_some()));
+    out.push(if records.is_some() {
+        reckon_reconcile::RECORDS_VERSION
+    } else {
+        0
+    });
     let none = Records::new();
     let records = records.unwrap_or(&none);
     out.extend_from_slice(&(records.len() as u32).to_le_bytes());
@@ -493,7 +499,8 @@ impl Index {
         let stamp = Stamp::from_bytes(r.take(56)?.try_into().ok()?);
         let seq = r.u64()?;
         let hash = EntryHash(r.take(32)?.try_into().ok()?);
-        let has_records = r.take(1)?[0] == 1;
+        // Records another build's fit learned are not this build's: as if none were saved.
+        let has_records = r.take(1)?[0] == reckon_reconcile::RECORDS_VERSION;
         let n = r.count(32)?;
         let mut table = Records::new();
         for _ in 0..n {
@@ -1341,6 +1348,32 @@ mod tests {
         std::fs::write(&path, &bytes[..bytes.len() - 1]).expect("write");
         assert!(Index::read(&path).is_none());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Origin records saved by a build whose fit learns differently (another
+    /// [`reckon_reconcile::RECORDS_VERSION`]) are read as never computed, so that they are
+    /// learned again and not given as this build's answer; this build's are read back.
+    #[test]
+    fn records_of_another_fit_are_read_as_none() {
+        let mut records = Records::new();
+        records.insert("Z".into(), Record::default());
+        let head = Head {
+            seq: 1,
+            hash: EntryHash([3; 32]),
+        };
+        let stamp = Stamp::from_bytes(&[7u8; 56]);
+        let subjects = [("s/a".to_owned(), 0, 1)];
+        let (header, area) = encode(stamp, head, Some(&records), &[], &subjects, &[(0, 9)]);
+        assert_eq!(header[RECORDS_AT], reckon_reconcile::RECORDS_VERSION);
+        let ours = Index::from_parts(header.clone(), Area::Memory(area.clone())).expect("parts");
+        assert_eq!(ours.records(), Some(&records));
+        for other in [1, reckon_reconcile::RECORDS_VERSION + 1] {
+            let mut theirs = header.clone();
+            theirs[RECORDS_AT] = other;
+            let read = Index::from_parts(theirs, Area::Memory(area.clone())).expect("parts");
+            assert_eq!(read.records(), None, "version {other}");
+            assert_eq!(read.subjects(), ours.subjects());
+        }
     }
 
     /// The two builders make the same index of the same snapshot: the fast one from the one

@@ -65,8 +65,8 @@ pub mod sweep;
 
 pub use pattern::Pattern;
 pub use recon::{
-    Method, Options, Reconciliation, Record, Records, Reports, estimate_records, reconcile,
-    reconcile_map, reconcile_reports,
+    Method, Options, RECORDS_VERSION, Reconciliation, Record, Records, Reports, estimate_records,
+    reconcile, reconcile_map, reconcile_reports,
 };
 pub use report::{
     Assessed, Derivation, Excluded, OriginWeight, PartOf, PartsCheck, Relation, Status,

@@ -58,6 +58,13 @@ impl Default for Options {
     }
 }
 
+/// Which way of learning [`Record`]s this build has: saved records (the index keeps them
+/// beside the log) made by a build with another are not this build's answer, and are made
+/// again. Raise it whenever what the reliability fit learns from the same log changes (the
+/// fit's tests pin what it learns beside this number). 2: the fit's extrapolated rounds
+/// (session 33).
+pub const RECORDS_VERSION: u8 = 2;
+
 /// What the log shows of an origin: its learned reliability, and how often its figure was the
 /// reconciled one on subjects with two or more origins.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -1159,9 +1159,10 @@ mod tests {
             .collect()
     }
 
-    /// What the fit learns on the varied subjects
-    /// to ten decimal places: a change to how the fit is computed that changes what it
-    /// learns fails here, whichever part of a round it touches.
+    /// What the fit learns on the varied subjects, to ten decimal places: a change to how the
+    /// fit is computed that changes what it learns fails here, whichever part of a round it
+    /// touches. Such a change must raise [`crate::RECORDS_VERSION`] too (records one build
+    /// saved are not another's answer), which this test pins beside the values.
     #[test]
     fn the_fit_learns_what_it_learned_before() {
         let subjects = varied_subjects();
@@ -1171,6 +1172,12 @@ mod tests {
             .iter()
             .map(|l| format!("{:.10} {:.10}", l.accuracy, l.copying))
             .collect();
+        // What the fit learns, and the version saved records carry: change both together.
+        assert_eq!(
+            crate::RECORDS_VERSION,
+            2,
+            "the records' version changed without what the fit learns"
+        );
         let before = [
             "0.7037606892 0.1703709114",
             "0.7665501861 0.3222507934",
