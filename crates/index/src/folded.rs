@@ -1211,6 +1211,43 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// A snapshot keeps what each figure's words mean beside the words, read back without
+    /// reading them again: what words mean, pinned here for every kind a snapshot saves, is
+    /// part of its format. When one of these changes, raise the number in [`MAGIC`] with it:
+    /// snapshots saved by a build that read words otherwise would give the old meaning.
+    #[test]
+    fn what_words_mean_is_part_of_the_snapshot_format() {
+        assert_eq!(
+            MAGIC, b"reckon-fold 2\n",
+            "change the pinned meanings with the magic"
+        );
+        // Numbers in millionths.
+        let pinned = [
+            ("4,000", "Exact(Num(4000000000))"),
+            ("at least 8,000", "AtLeast(Num(8000000000))"),
+            ("more than 5", "MoreThan(Num(5000000))"),
+            ("up to 99", "AtMost(Num(99000000))"),
+            ("fewer than 3", "LessThan(Num(3000000))"),
+            ("300 to 400", "Range(Num(300000000), Num(400000000))"),
+            (
+                "between 968 and 1,013",
+                "Range(Num(968000000), Num(1013000000))",
+            ),
+            ("about 10,000", "Approx(Num(10000000000), None)"),
+            (
+                "~888 ±5%",
+                "Approx(Num(888000000), Some(Pct(Num(5000000))))",
+            ),
+            ("nearly 900", "Nearly(Num(900000000), None)"),
+            ("about 500 ±20", "Approx(Num(500000000), Some(Abs(Num(20000000))))"),
+            ("1.2 million", "Exact(Num(1200000000000))"),
+        ];
+        for (words, meaning) in pinned {
+            let read = Value::parse(words).map(|v| format!("{v:?}"));
+            assert_eq!(read.as_deref(), Ok(meaning), "{words}");
+        }
+    }
+
     /// Every entry of a log as a lean fold reads it, with its line's span, in log order,
     /// read whole (what the snapshot is checked against).
     struct LeanLog {
