@@ -63,3 +63,8 @@ fn the_extract_corpus_holds() {
 fn the_formats_corpus_holds() {
     replay("formats", checks::formats);
 }
+
+#[test]
+fn the_reconcile_corpus_holds() {
+    replay("reconcile", checks::reconcile);
+}
