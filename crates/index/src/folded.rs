@@ -1239,7 +1239,10 @@ mod tests {
                 "Approx(Num(888000000), Some(Pct(Num(5000000))))",
             ),
             ("nearly 900", "Nearly(Num(900000000), None)"),
-            ("about 500 ±20", "Approx(Num(500000000), Some(Abs(Num(20000000))))"),
+            (
+                "about 500 ±20",
+                "Approx(Num(500000000), Some(Abs(Num(20000000))))",
+            ),
             ("1.2 million", "Exact(Num(1200000000000))"),
         ];
         for (words, meaning) in pinned {
