@@ -65,7 +65,9 @@
 //! (posterior odds under `e^margin` to 1) are tied with it, and the subject is unresolved. A
 //! region backed only by origins that all back a better region is not a rival: it is the same
 //! evidence, less specific (the rest of an `at least` bound around a stated figure inside it),
-//! so it never ties.
+//! so it never ties. Better is a higher score: two regions the same origins back with the
+//! same votes (an origin that stated both, and no one else) tie, whichever the sums of their
+//! votes, taken in different orders, put ahead in their last bits.
 //!
 //! This module never reads the log: it takes votes and returns reliabilities and candidates.
 
@@ -573,13 +575,18 @@ impl Prepared {
             .collect();
         out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.first.cmp(&y.0.first)));
         // A region whose every backer also backs a better one is that evidence, less
-        // specific: not a rival figure.
+        // specific: not a rival figure. Better means a higher score: a region that the same
+        // origins back with the same votes (each of them said both, or something covering
+        // both) is not less of anything, and ties with it; its score differs only in the
+        // last bits of sums taken in another order, which must not choose the figure.
         let mut kept: Vec<(Candidate, f64)> = Vec::with_capacity(out.len());
         for c in out {
             let within = |better: &(Candidate, f64)| {
-                c.0.origins
-                    .iter()
-                    .all(|o| better.0.origins.binary_search(o).is_ok())
+                !same_score(better.1, c.1)
+                    && c.0
+                        .origins
+                        .iter()
+                        .all(|o| better.0.origins.binary_search(o).is_ok())
             };
             if !kept.iter().any(within) {
                 kept.push(c);
@@ -883,6 +890,12 @@ fn pieces(spans: &[(u32, u32, bool)]) -> Vec<(u32, u32, f64)> {
     out
 }
 
+/// Whether two scores are the same sum of the same votes, told apart only by the rounding of
+/// adding them in another order (a billionth of their size).
+fn same_score(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
 /// Counts over segments: add to a range, read one segment.
 #[derive(Default)]
 struct Fenwick(Vec<i64>);
@@ -1029,6 +1042,51 @@ mod tests {
         );
         assert_eq!(pieces(&[(0, 4, false), (4, 6, false)]), [(0, 6, 1.0)]);
         assert_eq!(pieces(&[]), []);
+    }
+
+    /// Two figures that the same origins back with the same votes tie: neither is the
+    /// other's evidence made less specific. (They were not rivals, and the one whose sum of
+    /// votes came out a few bits larger, or failing that was stated first, was the figure.)
+    /// The rest of an `at least` bound around a figure stated inside it, backed by fewer of
+    /// the same origins, is still no rival, even within the margin.
+    #[test]
+    fn regions_the_same_origins_back_with_the_same_votes_tie() {
+        let model = Model::default();
+        let weak = vec![
+            Learned {
+                accuracy: 0.3,
+                copying: 0.0,
+            };
+            2
+        ];
+        let regions = |p: &Prepared, learned: &[Learned]| -> Vec<String> {
+            p.candidates(learned, &model)
+                .iter()
+                .map(|c| c.0.region.to_string())
+                .collect()
+        };
+        // Origin 0 states 100 and 200; origin 1 a range covering both.
+        let both = Prepared::new(&[
+            vote_of("100", 0, 0),
+            vote_of("200", 0, 1),
+            vote_of("between 90 and 210", 1, 0),
+        ]);
+        assert_eq!(regions(&both, &weak), ["[100, 100]", "[200, 200]"]);
+        let strong = vec![
+            Learned {
+                accuracy: 0.9,
+                copying: 0.0,
+            };
+            2
+        ];
+        assert_eq!(regions(&both, &strong), ["[100, 100]", "[200, 200]"]);
+        let bound = Prepared::new(&[vote_of("at least 90", 0, 0), vote_of("100", 1, 0)]);
+        let c = bound.candidates(&weak[..], &model);
+        assert!(
+            c[0].1 - weak[0].weight(&model) / 2.0 < model.margin,
+            "the rest of the bound is within the margin"
+        );
+        assert_eq!(regions(&bound, &weak), ["[100, 100]"]);
     }
 
     /// Origins 0 and 1 agree on nine subjects; origin 2 disagrees with both on each. On a
