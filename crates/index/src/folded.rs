@@ -1212,9 +1212,10 @@ mod tests {
     use super::*;
 
     /// A snapshot keeps what each figure's words mean beside the words, read back without
-    /// reading them again: what words mean, pinned here for every kind a snapshot saves, is
+    /// reading them again, and each claim's origin by its name: what words mean (pinned here
+    /// for every kind and tolerance a snapshot saves) and which field names the origin are
     /// part of its format. When one of these changes, raise the number in [`MAGIC`] with it:
-    /// snapshots saved by a build that read words otherwise would give the old meaning.
+    /// snapshots saved by a build that read claims otherwise would give the old answers.
     #[test]
     fn what_words_mean_is_part_of_the_snapshot_format() {
         assert_eq!(
@@ -1249,6 +1250,19 @@ mod tests {
             let read = Value::parse(words).map(|v| format!("{v:?}"));
             assert_eq!(read.as_deref(), Ok(meaning), "{words}");
         }
+        // A claim's origin is saved by its name, as the rule names it: what it cites, else
+        // its speaker, else its publisher.
+        let origin = |fields: &str| {
+            let line = format!(r#"{{"subject": "a/b", "value": "1", "said_on": "2025"{fields}}}"#);
+            match reckon_claim::parse_line(&line, &mut |_, _| Err("none".into())) {
+                Ok(reckon_claim::Event::Claim(c)) => c.origin().to_owned(),
+                other => panic!("{line}: {other:?}"),
+            }
+        };
+        let all = r#", "cites": "C", "speaker": "S", "publisher": "P""#;
+        assert_eq!(origin(all), "C");
+        assert_eq!(origin(r#", "speaker": "S", "publisher": "P""#), "S");
+        assert_eq!(origin(r#", "publisher": "P""#), "P");
     }
 
     /// Every entry of a log as a lean fold reads it, with its line's span, in log order,
