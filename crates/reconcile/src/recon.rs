@@ -1079,10 +1079,10 @@ fn by_weight(
     if cands.len() < 2 {
         return (Some(top.region), Status::SingleSource, Vec::new(), None);
     }
-    let tie_break = if cands[1].1 < *best {
-        TieBreak::Reliability
-    } else {
+    let tie_break = if crate::reliability::same_score(cands[1].1, *best) {
         TieBreak::LogOrder
+    } else {
+        TieBreak::Reliability
     };
     let all: Vec<&Candidate> = cands.iter().map(|c| &c.0).collect();
     (

@@ -573,7 +573,7 @@ impl Prepared {
                 ))
             })
             .collect();
-        out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.first.cmp(&y.0.first)));
+        best_first(&mut out);
         // A region whose every backer also backs a better one is that evidence, less
         // specific: not a rival figure. Better means a higher score: a region that the same
         // origins back with the same votes (each of them said both, or something covering
@@ -890,9 +890,28 @@ fn pieces(spans: &[(u32, u32, bool)]) -> Vec<(u32, u32, f64)> {
     out
 }
 
+/// Candidates best first: by score, and where scores are the same (to [`same_score`]: they
+/// differ only in the last bits of sums taken in other orders), in line order (by the first
+/// vote that covers each), so that the region shown first never depends on the order in
+/// which votes were added. Each run of the same score is measured from its first.
+fn best_first(out: &mut [(Candidate, f64)]) {
+    out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.first.cmp(&y.0.first)));
+    let mut from = 0;
+    while from < out.len() {
+        let head = out[from].1;
+        let to = from
+            + out[from..]
+                .iter()
+                .take_while(|c| same_score(head, c.1))
+                .count();
+        out[from..to].sort_by_key(|c| c.0.first);
+        from = to;
+    }
+}
+
 /// Whether two scores are the same sum of the same votes, told apart only by the rounding of
 /// adding them in another order (a billionth of their size).
-fn same_score(a: f64, b: f64) -> bool {
+pub(crate) fn same_score(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
@@ -1042,6 +1061,29 @@ mod tests {
         );
         assert_eq!(pieces(&[(0, 4, false), (4, 6, false)]), [(0, 6, 1.0)]);
         assert_eq!(pieces(&[]), []);
+    }
+
+    /// Scores that differ only in their last bits (0.1 + 0.2 + 0.3 against 0.3 + 0.3) are
+    /// the same score: those candidates are in line order, the one whose first vote comes
+    /// first shown first; a score lower by more is behind whatever its line.
+    #[test]
+    fn scores_equal_but_for_their_last_bits_are_in_line_order() {
+        let candidate = |first: usize| Candidate {
+            region: iv("1"),
+            origins: vec![0],
+            first,
+        };
+        let noisy = 0.1 + 0.2 + 0.3;
+        assert_ne!(noisy, 0.3 + 0.3);
+        let mut out = vec![
+            (candidate(7), 0.5),
+            (candidate(5), noisy),
+            (candidate(2), 0.3 + 0.3),
+            (candidate(1), 0.59),
+        ];
+        best_first(&mut out);
+        let order: Vec<usize> = out.iter().map(|c| c.0.first).collect();
+        assert_eq!(order, [2, 5, 1, 7]);
     }
 
     /// Two figures that the same origins back with the same votes tie: neither is the
