@@ -265,12 +265,11 @@ pub fn reconcile(data: &[u8]) {
     let mut entries: Vec<reckon_ledger::Entry> = Vec::new();
     let mut prev = reckon_ledger::GENESIS;
     for line in text.lines().take(64) {
-        let known: Vec<EntryHash> = entries.iter().map(|e| e.hash).collect();
         let mut resolve = |_: &str, r: &Ref| match r {
             Ref::Seq(n) => usize::try_from(*n)
                 .ok()
                 .and_then(|n| n.checked_sub(1))
-                .and_then(|i| known.get(i).copied())
+                .and_then(|i| entries.get(i).map(|e| e.hash))
                 .ok_or_else(|| "no such entry".to_owned()),
             Ref::Hash(_) => Err("by number only".to_owned()),
         };

@@ -40,10 +40,10 @@
 //! header: the entries file's stamp (56 bytes, see [`Stamp::to_bytes`]), head sequence number
 //! (u64) and head hash (32 bytes), one byte (the version of the fit that learned the origin
 //! records, [`reckon_reconcile::RECORDS_VERSION`], or 0 when they were not computed: records
-//! of another version are read as not computed, and learned again), the origin records (u32 count, then per origin a u32-length-prefixed name,
-//! three u32: agreed, contested, backed, and two f64 as their IEEE bits: learned accuracy and
-//! copying rate), the other events (u32 count of (u64 offset, u32 length)), the number of spans
-//! (u64), the directory's blocks (u32 count, then per block its first subject's
+//! of another version are read as not computed, and learned again), the origin records (u32
+//! count, then per origin a u32-length-prefixed name, three u32: agreed, contested, backed,
+//! and two f64 as their IEEE bits: learned accuracy and copying rate), the other events (u32
+//! count of (u64 offset, u32 length)), the number of spans (u64), the directory's blocks (u32 count, then per block its first subject's
 //! u32-length-prefixed name, the number of spans before that subject's (u64), how many
 //! subjects it lists (u32), its length in bytes (u32) and its blake3), and the span area's
 //! block hashes (u32 count, 32 bytes each); the blake3 of everything so far. Then the body:

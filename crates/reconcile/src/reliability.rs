@@ -803,12 +803,14 @@ fn settle(
 /// The squared extrapolation of [`settle`] from three successive points, or `None` when the
 /// points give no direction (a second difference of zero) or anything is not finite.
 fn extrapolate(x0: &[Learned], x1: &[Learned], x2: &[Learned]) -> Option<Vec<Learned>> {
-    let parts = |l: &Learned| [l.accuracy, l.copying];
+    // The first and second differences of one accuracy or rate over the three points.
+    let differences = |a: f64, b: f64, c: f64| (b - a, c - 2.0 * b + a);
     let (mut rr, mut vv) = (0.0f64, 0.0f64);
     for ((a, b), c) in x0.iter().zip(x1).zip(x2) {
-        for ((a, b), c) in parts(a).into_iter().zip(parts(b)).zip(parts(c)) {
-            let r = b - a;
-            let v = c - 2.0 * b + a;
+        for (r, v) in [
+            differences(a.accuracy, b.accuracy, c.accuracy),
+            differences(a.copying, b.copying, c.copying),
+        ] {
             rr += r * r;
             vv += v * v;
         }
@@ -819,8 +821,7 @@ fn extrapolate(x0: &[Learned], x1: &[Learned], x2: &[Learned]) -> Option<Vec<Lea
     }
     let alpha = alpha.clamp(-FARTHEST, -1.0);
     let at = |a: f64, b: f64, c: f64| {
-        let r = b - a;
-        let v = c - 2.0 * b + a;
+        let (r, v) = differences(a, b, c);
         (a - 2.0 * alpha * r + alpha * alpha * v).clamp(0.0, 1.0)
     };
     let far: Vec<Learned> = x0
