@@ -549,6 +549,43 @@ fn a_declared_trust_prior_is_an_audited_event_that_weighs_an_origin() {
         "{}",
         r.stdout
     );
+    // Each accuracy says what it was smoothed toward: Q's declared prior, P's the average
+    // origin's accuracy (P is the only origin without one, so with the starting accuracy as
+    // one more origin that average lies between P's accuracy and 0.8), in words and in JSON.
+    let line = |who: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.contains(&format!("  {who}: accuracy")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        line("Q").contains("from this subject and its declared prior (no other subject"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        line("P").contains("from this subject and the average origin's accuracy 0."),
+        "{}",
+        r.stdout
+    );
+    let r = reckon(&log, &["explain", "x/t", "--format", "json"], None);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let weights = json["subjects"][0]["weights"].as_array().unwrap();
+    let of = |who: &str, field: &str| {
+        weights
+            .iter()
+            .find(|w| w["origin"] == who)
+            .and_then(|w| w[field].as_f64())
+            .unwrap()
+    };
+    assert_eq!(of("Q", "prior"), 0.99);
+    let (average, p) = (of("P", "prior"), of("P", "accuracy"));
+    assert!(
+        (p.min(0.8)..=p.max(0.8)).contains(&average),
+        "{average} against {p}: {}",
+        r.stdout
+    );
     let r = reckon(&log, &["log"], None);
     assert!(
         r.stdout

@@ -36,13 +36,14 @@
 //! soon after may leave an old, empty or damaged file, which fails its check or its stamp
 //! and is made again.
 //!
-//! File format (little-endian): the magic `reckon-index 5\n`; the header's length (u64); the
+//! File format (little-endian): the magic `reckon-index 6\n`; the header's length (u64); the
 //! header: the entries file's stamp (56 bytes, see [`Stamp::to_bytes`]), head sequence number
 //! (u64) and head hash (32 bytes), one byte (the version of the fit that learned the origin
 //! records, [`reckon_reconcile::RECORDS_VERSION`], or 0 when they were not computed: records
 //! of another version are read as not computed, and learned again), the origin records (u32
 //! count, then per origin a u32-length-prefixed name, three u32: agreed, contested, backed,
-//! and two f64 as their IEEE bits: learned accuracy and copying rate), the other events (u32
+//! and three f64 as their IEEE bits: learned accuracy, copying rate and the prior the
+//! accuracy was smoothed toward), the other events (u32
 //! count of (u64 offset, u32 length)), the number of spans (u64), the directory's blocks (u32 count, then per block its first subject's
 //! u32-length-prefixed name, the number of spans before that subject's (u64), how many
 //! subjects it lists (u32), its length in bytes (u32) and its blake3), and the span area's
@@ -69,7 +70,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"reckon-index 5\n";
+const MAGIC: &[u8] = b"reckon-index 6\n";
 
 /// Bytes in a block of the span area (a whole number of 12-byte spans); the most in a block
 /// of the directory, but for a block of one subject whose name is longer.
@@ -369,6 +370,7 @@ fn put_records(out: &mut Vec<u8>, records: Option<&Records>) {
         out.extend_from_slice(&r.backed.to_le_bytes());
         out.extend_from_slice(&r.learned.accuracy.to_bits().to_le_bytes());
         out.extend_from_slice(&r.learned.copying.to_bits().to_le_bytes());
+        out.extend_from_slice(&r.prior.to_bits().to_le_bytes());
     }
 }
 
@@ -501,7 +503,7 @@ impl Index {
         let hash = EntryHash(r.take(32)?.try_into().ok()?);
         // Records another build's fit learned are not this build's: as if none were saved.
         let has_records = r.take(1)?[0] == reckon_reconcile::RECORDS_VERSION;
-        let n = r.count(32)?;
+        let n = r.count(40)?;
         let mut table = Records::new();
         for _ in 0..n {
             let name = r.text()?;
@@ -517,6 +519,7 @@ impl Index {
                     contested,
                     backed,
                     learned,
+                    prior: r.unit()?,
                 },
             );
         }

@@ -63,8 +63,8 @@ impl Default for Options {
 /// again. Raise it whenever what the reliability fit learns from the same log changes (the
 /// fit's tests pin what it learns beside this number). 2: the fit's extrapolated rounds
 /// (session 33); 3: the average origin's accuracy smoothed toward the starting accuracy
-/// (session 34).
-pub const RECORDS_VERSION: u8 = 3;
+/// (session 34); 4: each record carries the prior its accuracy was smoothed toward.
+pub const RECORDS_VERSION: u8 = 4;
 
 /// What the log shows of an origin: its learned reliability, and how often its figure was the
 /// reconciled one on subjects with two or more origins.
@@ -78,6 +78,9 @@ pub struct Record {
     pub backed: u32,
     /// Its learned accuracy and copying rate.
     pub learned: Learned,
+    /// The prior its accuracy was smoothed toward: its declared prior, or else the average
+    /// origin's accuracy ([`crate::reliability::priors_at`]).
+    pub prior: f64,
 }
 
 impl Record {
@@ -405,6 +408,7 @@ impl Record {
                 accuracy: crate::reliability::START,
                 copying: 0.0,
             },
+            prior: crate::reliability::START,
             ..Record::default()
         }
     }
@@ -430,8 +434,10 @@ fn learn_records(
     let prepared: Vec<&Prepared> = groups.iter().map(|g| &g.prepared).collect();
     let declared = |o: u32| declared_of(state, origin_names[o as usize]);
     let learned = crate::reliability::learn(&prepared, origin_names.len(), &declared, &opts.model);
-    for (r, l) in records.iter_mut().zip(&learned) {
+    let priors = crate::reliability::priors_at(&prepared, &learned, &declared);
+    for ((r, l), prior) in records.iter_mut().zip(&learned).zip(priors) {
         r.learned = *l;
+        r.prior = prior;
     }
     let backed: Vec<Vec<u32>> = par_map(
         groups.iter().filter(|g| g.voters.len() >= 2).collect(),
@@ -1124,6 +1130,7 @@ fn weights_of(
                 origin: name.clone(),
                 weight: v.weight,
                 learned: r.learned,
+                prior: r.prior,
                 repeats_here: v.repeats,
                 one_sided_here: v.one_sided,
                 backed_elsewhere: r

@@ -216,6 +216,19 @@ struct OriginPart {
     all_repeat: bool,
 }
 
+impl OriginPart {
+    /// How much its claim here counts toward its own accuracy: all of it, or, where every
+    /// claim of it repeats an earlier figure, `1 − copying` (a copy is no evidence of being
+    /// right).
+    fn independence(&self, learned: &[Learned]) -> f64 {
+        if self.all_repeat {
+            1.0 - learned[self.origin as usize].copying
+        } else {
+            1.0
+        }
+    }
+}
+
 impl Prepared {
     /// Cuts `votes` (in log order) into segments.
     pub fn new(votes: &[Vote]) -> Prepared {
@@ -460,11 +473,7 @@ impl Prepared {
         let base = all.len();
         all.extend(self.origins.iter().zip(weights).map(|(p, _)| {
             let covered: f64 = self.cover(p).iter().map(|&(lo, hi, _)| mass(lo, hi)).sum();
-            let independent = if p.all_repeat {
-                1.0 - learned[p.origin as usize].copying
-            } else {
-                1.0
-            };
+            let independent = p.independence(learned);
             (p.origin, [independent * covered / z, independent, 0.0, 0.0])
         }));
         let out = &mut all[base..];
@@ -700,19 +709,8 @@ fn fit(
                 }
             }
         }
-        // The prior mean is the average origin's accuracy (each origin counted once, not
-        // weighted by how much it says), over the origins with evidence and no declared prior.
-        let (num, den) = sums
-            .iter()
-            .zip(learned)
-            .zip(&priors)
-            .filter(|((s, _), d)| s[1] > 0.0 && d.is_none())
-            .fold((0.0, 0.0), |(n, d), ((_, l), _)| (n + l.accuracy, d + 1.0));
-        // That average is itself smoothed toward the starting accuracy, as one more origin:
-        // taken over few origins, each of whose accuracy leans on it, it would otherwise be
-        // pulled up by their own agreement alone (every origin of a log where no one
-        // disagrees tends to accuracy 1, with no fixed point short of it).
-        let mean = (num + AVERAGE_ANCHOR * START) / (den + AVERAGE_ANCHOR);
+        let counted: Vec<f64> = sums.iter().map(|s| s[1]).collect();
+        let mean = average(learned, &counted, &priors);
         sums.iter()
             .zip(&priors)
             .map(|(s, declared)| {
@@ -728,6 +726,47 @@ fn fit(
             .collect()
     };
     to_fixed_point(learned, &round)
+}
+
+/// The average origin's accuracy, the prior of an origin with no declared one: the mean
+/// accuracy (each origin counted once, not weighted by how much it says) of the origins with
+/// evidence (`counted`: how many subjects' worth each has, see [`OriginPart::independence`])
+/// and no declared prior.
+fn average(learned: &[Learned], counted: &[f64], priors: &[Option<Declared>]) -> f64 {
+    let (num, den) = learned
+        .iter()
+        .zip(counted)
+        .zip(priors)
+        .filter(|((_, c), d)| **c > 0.0 && d.is_none())
+        .fold((0.0, 0.0), |(n, d), ((l, _), _)| (n + l.accuracy, d + 1.0));
+    // That average is itself smoothed toward the starting accuracy, as one more origin:
+    // taken over few origins, each of whose accuracy leans on it, it would otherwise be
+    // pulled up by their own agreement alone (every origin of a log where no one disagrees
+    // tends to accuracy 1, with no fixed point short of it).
+    (num + AVERAGE_ANCHOR * START) / (den + AVERAGE_ANCHOR)
+}
+
+/// The prior each origin's accuracy is smoothed toward at the learned point `learned` (what
+/// [`learn`] returns from the same subjects): its declared prior, or else the average
+/// origin's accuracy, as the next round of the fit would take it (within the fit's
+/// tolerance of the one its last round took). For explanations: it is how an accuracy
+/// learned from little evidence can be followed by hand.
+pub fn priors_at(
+    subjects: &[&Prepared],
+    learned: &[Learned],
+    declared: &dyn Fn(u32) -> Option<Declared>,
+) -> Vec<f64> {
+    let priors: Vec<Option<Declared>> = (0..learned.len() as u32).map(declared).collect();
+    let mut counted = vec![0.0f64; learned.len()];
+    for p in subjects.iter().filter(|p| p.origin_count() >= 2) {
+        for part in &p.origins {
+            if let Some(c) = counted.get_mut(part.origin as usize) {
+                *c += part.independence(learned);
+            }
+        }
+    }
+    let mean = average(learned, &counted, &priors);
+    priors.iter().map(|d| d.map_or(mean, |d| d.prior)).collect()
 }
 
 /// The fit is settled when a round moves no accuracy or copying rate by more than this.
@@ -1314,8 +1353,14 @@ mod tests {
         // What the fit learns, and the version saved records carry: change both together.
         assert_eq!(
             crate::RECORDS_VERSION,
-            3,
+            4,
             "the records' version changed without what the fit learns"
+        );
+        // The prior every origin here was smoothed toward (none declared): the average.
+        let priors = priors_at(&refs, &learned, &|_| None);
+        assert!(
+            priors.iter().all(|p| format!("{p:.10}") == "0.6847635901"),
+            "{priors:?}"
         );
         let before = [
             "0.7043536323 0.1701017235",
@@ -1326,6 +1371,45 @@ mod tests {
             "0.6425590422 0.1474892862",
         ];
         assert_eq!(got, before);
+    }
+
+    /// The prior [`priors_at`] gives is the one the fit smoothed toward: an origin with no
+    /// evidence (it speaks only on a subject of its own) has exactly that prior as its
+    /// accuracy, within the fit's tolerance; an origin with a declared prior has it; and the
+    /// average moves when an origin with evidence declares one (it no longer counts).
+    #[test]
+    fn the_prior_given_is_the_one_the_fit_smoothed_toward() {
+        let mut subjects = varied_subjects();
+        subjects.push(Prepared::new(&[vote_of("500", 6, 0)]));
+        let refs: Vec<&Prepared> = subjects.iter().collect();
+        let model = Model::default();
+        let none = |_| None;
+        let learned = learn(&refs, 7, &none, &model);
+        let priors = priors_at(&refs, &learned, &none);
+        assert!(
+            (learned[6].accuracy - priors[6]).abs() < 1e-5,
+            "{learned:?} {priors:?}"
+        );
+        assert!(priors.iter().all(|&p| p == priors[0]), "{priors:?}");
+        let declared = |o: u32| {
+            (o == 1).then_some(Declared {
+                prior: 0.95,
+                strength: None,
+            })
+        };
+        let learned = learn(&refs, 7, &declared, &model);
+        let priors = priors_at(&refs, &learned, &declared);
+        assert_eq!(priors[1], 0.95);
+        assert!(
+            (learned[6].accuracy - priors[6]).abs() < 1e-5,
+            "{learned:?} {priors:?}"
+        );
+        let others: Vec<f64> = [0, 2, 3, 4, 5].map(|o| learned[o].accuracy).to_vec();
+        let mean = (others.iter().sum::<f64>() + START) / 6.0;
+        assert!(
+            (priors[0] - mean).abs() < 1e-12,
+            "{priors:?} against {mean}"
+        );
     }
 
     /// Plain rounds from the fit's start until one moves nothing by more than `settled`:

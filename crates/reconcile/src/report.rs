@@ -234,6 +234,9 @@ pub struct OriginWeight {
     pub weight: f64,
     /// Its learned accuracy and copying rate.
     pub learned: crate::reliability::Learned,
+    /// The prior its accuracy was smoothed toward: its declared prior, or else the average
+    /// origin's accuracy ([`crate::Record::prior`]).
+    pub prior: f64,
     /// Every claim it makes here repeats a figure another origin stated before it, so its
     /// vote is discounted by its copying rate.
     pub repeats_here: bool,

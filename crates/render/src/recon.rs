@@ -905,6 +905,7 @@ fn write_weights(p: &mut Pretty<'_>, s: &SubjectReport) {
         }
         p.key("one_sided_here").bool(w.one_sided_here);
         p.key("origin").str(&w.origin);
+        p.key("prior").f64(round4(w.prior));
         p.key("repeats_here").bool(w.repeats_here);
         p.key("spoke_elsewhere").u64(w.spoke_elsewhere.into());
         p.key("vote").f64(round4(w.weight));
@@ -977,11 +978,11 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Each origin's vote and the record behind it, and what counting alone would give.
 /// Each origin's vote on `s` and the record behind it, as JSON (empty when counted).
 fn weights_json(s: &SubjectReport) -> Vec<Json> {
     s.weights.iter().map(|w| json!({
         "origin": &*w.origin,
+        "prior": round4(w.prior),
         "vote": round4(w.weight),
         "accuracy": round4(w.learned.accuracy),
         "copying": round4(w.learned.copying),
@@ -1045,8 +1046,13 @@ fn weights_block(s: &SubjectReport, out: &mut String) {
     for w in &s.weights {
         let mut why = format!("accuracy {:.2}", w.learned.accuracy);
         if w.spoke_elsewhere == 0 {
-            why.push_str(
-                ", from this subject and the average origin's record (no other subject with two or more origins to judge it by)",
+            let from = match w.declared {
+                Some(_) => "its declared prior".to_owned(),
+                None => format!("the average origin's accuracy {:.2}", w.prior),
+            };
+            let _ = write!(
+                why,
+                ", from this subject and {from} (no other subject with two or more origins to judge it by)",
             );
         } else {
             let _ = write!(
