@@ -4,7 +4,9 @@
 //! How to read the figures: every time is the median of the runs, wall clock, of a whole
 //! command as a user runs it (process start, reading, output to `/dev/null`); the ratio is
 //! reckon's median over the yardstick's, which is what to compare between machines (absolute
-//! times are not). Peak memory is the largest resident set of the process (`/usr/bin/time -f
+//! times are not). Beside it, "run by run" gives the smallest and largest ratio of one of
+//! reckon's runs to the yardstick's run made just after it: a wide range says the machine's
+//! load moved during the benchmark, and that the ratio should not be read to its last digit. Peak memory is the largest resident set of the process (`/usr/bin/time -f
 //! %M`), shown when that program is installed. The yardsticks: `reckon verify` (the hashing
 //! floor of a whole read), sqlite3 (`.import`, columns extracted with `json_extract`, an
 //! index; an indexed lookup), and jq (a scan of the JSON Lines file for one subject).
@@ -80,6 +82,16 @@ fn run(job: &Job, dir: &Path, timer: Option<&Path>) -> Result<(f64, Option<u64>)
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
+}
+
+/// The smallest and largest ratio of reckon's run to the yardstick's run made just after it
+/// (`NaN`s when there is no yardstick run): how far the machine's load moved the ratio within
+/// one benchmark.
+fn spread(mine: &[f64], peer: &[f64]) -> (f64, f64) {
+    mine.iter()
+        .zip(peer)
+        .map(|(a, b)| a / b)
+        .fold((f64::NAN, f64::NAN), |(lo, hi), r| (r.min(lo), r.max(hi)))
 }
 
 fn installed(program: &str) -> bool {
@@ -388,7 +400,7 @@ pub fn compare(claims: u64, subjects: u64, runs: u64, population: &Path) -> Resu
         }
     );
     println!(
-        "{:<26} {:>17}   {:<24} {:>17}   {:>7}",
+        "{:<26} {:>17}   {:<24} {:>17}   {:>7}   run by run",
         "task", "reckon", "yardstick", "", "ratio"
     );
     let mb = |k: Option<u64>| k.map_or_else(String::new, |k| format!(" ({} MB)", k / 1024));
@@ -405,13 +417,14 @@ pub fn compare(claims: u64, subjects: u64, runs: u64, population: &Path) -> Resu
                 bm = bm.max(m);
             }
         }
+        let (lo, hi) = spread(&a, &b);
         let ma = median(a);
         let mine_text = format!("{ma:.3} s{}", mb(am));
         match peer {
             Some(_) => {
                 let mbv = median(b);
                 println!(
-                    "{task:<26} {mine_text:>17}   {peer_name:<24} {:>17}   {:>6.3}x",
+                    "{task:<26} {mine_text:>17}   {peer_name:<24} {:>17}   {:>6.3}x   {lo:.2}-{hi:.2}",
                     format!("{mbv:.3} s{}", mb(bm)),
                     ma / mbv
                 );
@@ -424,4 +437,23 @@ pub fn compare(claims: u64, subjects: u64, runs: u64, population: &Path) -> Resu
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The median is the middle run (the upper one of an even count), and the spread pairs
+    /// each of reckon's runs with the yardstick's run made with it, not the fastest with the
+    /// fastest: a load that slowed one pair alike leaves the ratios alone.
+    #[test]
+    fn medians_and_the_spread_of_paired_runs() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 3.0);
+        let (lo, hi) = spread(&[1.0, 4.0, 2.0], &[1.0, 2.0, 4.0]);
+        assert_eq!((lo, hi), (0.5, 2.0));
+        let (lo, hi) = spread(&[2.0, 6.0], &[1.0, 3.0]);
+        assert_eq!((lo, hi), (2.0, 2.0));
+        assert!(spread(&[1.0], &[]).0.is_nan());
+    }
 }
