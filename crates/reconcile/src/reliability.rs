@@ -324,6 +324,12 @@ impl Prepared {
         self.origins.len()
     }
 
+    /// Whether its claims are evidence of their origins' accuracy: two or more origins
+    /// speak to it (an origin alone on a subject is judged by nothing but itself).
+    fn carries_evidence(&self) -> bool {
+        self.origin_count() >= 2
+    }
+
     /// Each origin's vote on this subject under `learned`.
     fn weights<R: Reliabilities + ?Sized>(&self, learned: &R, model: &Model) -> Vec<f64> {
         let mut w = Vec::new();
@@ -670,7 +676,7 @@ fn fit(
     model: &Model,
     to_fixed_point: impl FnOnce(Vec<Learned>, &dyn Fn(&[Learned]) -> Vec<Learned>) -> Vec<Learned>,
 ) -> Vec<Learned> {
-    let priors: Vec<Option<Declared>> = (0..origins as u32).map(declared).collect();
+    let priors = declared_priors(origins, declared);
     let learned: Vec<Learned> = priors
         .iter()
         .map(|d| Learned {
@@ -681,7 +687,7 @@ fn fit(
     let shared: Vec<&Prepared> = subjects
         .iter()
         .copied()
-        .filter(|p| p.origin_count() >= 2)
+        .filter(|p| p.carries_evidence())
         .collect();
     let round = |learned: &[Learned]| -> Vec<Learned> {
         let weight: Vec<f64> = learned.iter().map(|l| l.weight(model)).collect();
@@ -728,6 +734,14 @@ fn fit(
     to_fixed_point(learned, &round)
 }
 
+/// Each of `origins` origins' declared prior, if any.
+fn declared_priors(
+    origins: usize,
+    declared: &dyn Fn(u32) -> Option<Declared>,
+) -> Vec<Option<Declared>> {
+    (0..origins as u32).map(declared).collect()
+}
+
 /// The average origin's accuracy, the prior of an origin with no declared one: the mean
 /// accuracy (each origin counted once, not weighted by how much it says) of the origins with
 /// evidence (`counted`: how many subjects' worth each has, see [`OriginPart::independence`])
@@ -756,9 +770,9 @@ pub fn priors_at(
     learned: &[Learned],
     declared: &dyn Fn(u32) -> Option<Declared>,
 ) -> Vec<f64> {
-    let priors: Vec<Option<Declared>> = (0..learned.len() as u32).map(declared).collect();
+    let priors = declared_priors(learned.len(), declared);
     let mut counted = vec![0.0f64; learned.len()];
-    for p in subjects.iter().filter(|p| p.origin_count() >= 2) {
+    for p in subjects.iter().filter(|p| p.carries_evidence()) {
         for part in &p.origins {
             if let Some(c) = counted.get_mut(part.origin as usize) {
                 *c += part.independence(learned);
@@ -1506,11 +1520,11 @@ mod tests {
         /// as ranges or one-sided, said on any of a few days), the extrapolated fit gives
         /// finite accuracies and copying rates within their bounds, at a point one more round
         /// barely moves (within ten times the tolerance, which bounds the round before); and
-        /// where plain rounds have a limit (they settle to 1e-12 within 20,000 rounds), it
-        /// stops within 1e-5 of it, or no farther (with half again as much) than plain rounds
-        /// stopped by the same tolerance: where rounds shrink slowly, any stop is some way
-        /// short. The extrapolation never carries the fit to another answer. (Where an
-        /// accuracy tends to 1, rounds creep towards it ever more slowly: no limit is reached.)
+        /// plain rounds have a limit (they settle to 1e-12 within 20,000 rounds) and settle to
+        /// the fit's tolerance, and the fit stops within 1e-5 of that limit, or no farther
+        /// (with half again as much) than plain rounds stopped by the same tolerance: where
+        /// rounds shrink slowly, any stop is some way short. The extrapolation never carries
+        /// the fit to another answer.
         #[test]
         fn the_extrapolated_fit_settles_where_plain_rounds_do_on_any_subjects(
             subjects in proptest::collection::vec(
