@@ -2603,25 +2603,15 @@ pub fn graph(state: &State<'_>, g: &ConflictGraph, format: Format) -> String {
     out
 }
 
-/// [`graph`] written through `emit` a megabyte or so at a time, never held whole (a log's
-/// graph has a node for every claim).
-pub fn graph_into<E>(
+/// [`graph`] written through `emit` a block at a time, never held whole (a log's graph has
+/// a node for every claim). The blocks are laid out on all cores, the next batch of them
+/// while the calling thread writes this one, in the order a single thread would write them.
+pub fn graph_into<E: Send>(
     state: &State<'_>,
     g: &ConflictGraph,
     format: Format,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    use petgraph::visit::EdgeRef;
-    const BLOCK: usize = 1 << 20;
-    let mut out = String::new();
-    let mut flush = |out: &mut String, all: bool| {
-        if all || out.len() >= BLOCK {
-            let r = emit(out);
-            out.clear();
-            return r;
-        }
-        Ok(())
-    };
     let label = |n: &Node| match n {
         Node::Claim { seq, index } => {
             let c = &state.claims[*index].claim;
@@ -2638,112 +2628,166 @@ pub fn graph_into<E>(
             )
         }
     };
+    let (nodes, edges) = (g.raw_nodes(), g.raw_edges());
     if format == Format::Json {
         // serde_json's pretty layout of {"edges": [...], "format": 1, "nodes": [...]}, each
         // item written by hand with its keys in the order a JSON map prints them.
-        let begin = |out: &mut String, first: bool| {
-            out.push_str(if first { "\n    " } else { ",\n    " });
+        let listed = |open: String, close: &str| Frame {
+            open,
+            close_empty: format!("]{close}"),
+            close: format!("\n  ]{close}"),
+            items_in_json: true,
         };
-        out.push_str("{\n  \"edges\": [");
-        let mut first = true;
-        for e in g.edge_references() {
-            begin(&mut out, first);
-            let mut p = crate::pretty::Pretty::at(&mut out, 2);
-            p.open('{');
-            p.key("from").u64(e.source().index() as u64);
-            p.key("relation").str(e.weight().as_str());
-            p.key("to").u64(e.target().index() as u64);
-            p.close('}');
-            first = false;
-            flush(&mut out, false)?;
-        }
-        out.push_str(if first { "]" } else { "\n  ]" });
-        let _ = write!(
-            out,
-            ",\n  \"format\": {},\n  \"nodes\": [",
-            crate::JSON_FORMAT
+        let frame = listed("{\n  \"edges\": [".to_owned(), "");
+        graph_section(
+            edges,
+            &frame,
+            &|_, e, out| {
+                out.push_str(",\n    ");
+                let mut p = crate::pretty::Pretty::at(out, 2);
+                p.open('{');
+                p.key("from").u64(e.source().index() as u64);
+                p.key("relation").str(e.weight.as_str());
+                p.key("to").u64(e.target().index() as u64);
+                p.close('}');
+            },
+            emit,
+        )?;
+        let open = format!(",\n  \"format\": {},\n  \"nodes\": [", crate::JSON_FORMAT);
+        let frame = listed(open, "\n}\n");
+        return graph_section(
+            nodes,
+            &frame,
+            &|id, n, out| {
+                out.push_str(",\n    ");
+                let id = id as u64;
+                let text = label(&n.weight);
+                let mut p = crate::pretty::Pretty::at(out, 2);
+                p.open('{');
+                match &n.weight {
+                    Node::Claim { seq, index } => {
+                        p.key("hash").hash(&state.claims[*index].hash);
+                        p.key("id").u64(id);
+                        p.key("kind").str("claim");
+                        p.key("label").str(&text);
+                        p.key("seq").u64(*seq);
+                    }
+                    Node::Cluster(c) => {
+                        p.key("counted").bool(c.counted);
+                        p.key("id").u64(id);
+                        p.key("interval").shown(c.interval);
+                        p.key("kind").str("cluster");
+                        p.key("label").str(&text);
+                        p.key("subject").str(c.subject.as_str());
+                    }
+                    Node::Figure(f) => {
+                        p.key("figure").opt_shown(f.interval.as_ref());
+                        p.key("id").u64(id);
+                        p.key("kind").str("figure");
+                        p.key("label").str(&text);
+                        p.key("status").str(f.status.as_str());
+                        p.key("subject").str(f.subject.as_str());
+                        p.key("unit").str(&f.unit);
+                    }
+                }
+                p.close('}');
+            },
+            emit,
         );
-        let mut first = true;
-        for i in g.node_indices() {
-            begin(&mut out, first);
-            let id = i.index() as u64;
-            let text = label(&g[i]);
-            let mut p = crate::pretty::Pretty::at(&mut out, 2);
-            p.open('{');
-            match &g[i] {
-                Node::Claim { seq, index } => {
-                    p.key("hash").hash(&state.claims[*index].hash);
-                    p.key("id").u64(id);
-                    p.key("kind").str("claim");
-                    p.key("label").str(&text);
-                    p.key("seq").u64(*seq);
-                }
-                Node::Cluster(c) => {
-                    p.key("counted").bool(c.counted);
-                    p.key("id").u64(id);
-                    p.key("interval").shown(c.interval);
-                    p.key("kind").str("cluster");
-                    p.key("label").str(&text);
-                    p.key("subject").str(c.subject.as_str());
-                }
-                Node::Figure(f) => {
-                    p.key("figure").opt_shown(f.interval.as_ref());
-                    p.key("id").u64(id);
-                    p.key("kind").str("figure");
-                    p.key("label").str(&text);
-                    p.key("status").str(f.status.as_str());
-                    p.key("subject").str(f.subject.as_str());
-                    p.key("unit").str(&f.unit);
-                }
-            }
-            p.close('}');
-            first = false;
-            flush(&mut out, false)?;
-        }
-        out.push_str(if first { "]" } else { "\n  ]" });
-        out.push_str("\n}\n");
-        return flush(&mut out, true);
     }
-    out.push_str(
+    let plain = |open: &str, close: &str| Frame {
+        open: open.to_owned(),
+        close_empty: close.to_owned(),
+        close: close.to_owned(),
+        items_in_json: false,
+    };
+    let frame = plain(
         "digraph reckon {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
+        "",
     );
-    for i in g.node_indices() {
-        let shape = match &g[i] {
-            Node::Claim { .. } => "shape=note",
-            Node::Cluster(c) if c.counted => "shape=ellipse",
-            Node::Cluster(_) => "shape=ellipse, style=dashed",
-            Node::Figure(_) => "shape=box, style=bold",
-        };
-        let _ = writeln!(
-            out,
-            "  n{} [{shape}, label=\"{}\"];",
-            i.index(),
-            dot_escape(&label(&g[i])).replace('\n', "\\n")
-        );
-        flush(&mut out, false)?;
-    }
-    for e in g.edge_references() {
-        let style = match e.weight() {
-            Edge::Agrees => "color=darkgreen",
-            Edge::Relation(reckon_reconcile::Relation::Agrees) => "color=darkgreen, penwidth=2",
-            Edge::Relation(reckon_reconcile::Relation::Consistent) => "color=blue, style=dashed",
-            Edge::Relation(reckon_reconcile::Relation::Contradicts) => "color=red, penwidth=2",
-            Edge::Relation(reckon_reconcile::Relation::DiffersInTime) => "color=gray, style=dotted",
-            Edge::Relation(reckon_reconcile::Relation::OutOfOrder) => "color=red, style=dotted",
-            Edge::SameOrigin => "color=orange, style=dotted",
-            Edge::PartOf => "color=purple",
-        };
-        let _ = writeln!(
-            out,
-            "  n{} -> n{} [{style}, label=\"{}\"];",
-            e.source().index(),
-            e.target().index(),
-            e.weight().as_str()
-        );
-        flush(&mut out, false)?;
-    }
-    out.push_str("}\n");
-    flush(&mut out, true)
+    graph_section(
+        nodes,
+        &frame,
+        &|id, n, out| {
+            let shape = match &n.weight {
+                Node::Claim { .. } => "shape=note",
+                Node::Cluster(c) if c.counted => "shape=ellipse",
+                Node::Cluster(_) => "shape=ellipse, style=dashed",
+                Node::Figure(_) => "shape=box, style=bold",
+            };
+            let _ = writeln!(
+                out,
+                "  n{id} [{shape}, label=\"{}\"];",
+                dot_escape(&label(&n.weight)).replace('\n', "\\n")
+            );
+        },
+        emit,
+    )?;
+    graph_section(
+        edges,
+        &plain("", "}\n"),
+        &|_, e, out| {
+            let style = match e.weight {
+                Edge::Agrees => "color=darkgreen",
+                Edge::Relation(reckon_reconcile::Relation::Agrees) => "color=darkgreen, penwidth=2",
+                Edge::Relation(reckon_reconcile::Relation::Consistent) => {
+                    "color=blue, style=dashed"
+                }
+                Edge::Relation(reckon_reconcile::Relation::Contradicts) => "color=red, penwidth=2",
+                Edge::Relation(reckon_reconcile::Relation::DiffersInTime) => {
+                    "color=gray, style=dotted"
+                }
+                Edge::Relation(reckon_reconcile::Relation::OutOfOrder) => "color=red, style=dotted",
+                Edge::SameOrigin => "color=orange, style=dotted",
+                Edge::PartOf => "color=purple",
+            };
+            let _ = writeln!(
+                out,
+                "  n{} -> n{} [{style}, label=\"{}\"];",
+                e.source().index(),
+                e.target().index(),
+                e.weight.as_str()
+            );
+        },
+        emit,
+    )
+}
+
+/// How many of a graph's nodes or edges one task lays out.
+const GRAPH_PER: usize = 2048;
+
+/// `items` written by `write` (given each item's place in `items`) between `frame`'s ends:
+/// `GRAPH_PER` items a task, a batch of tasks on all cores while the last batch is emitted.
+fn graph_section<T: Sync, E: Send>(
+    items: &[T],
+    frame: &Frame,
+    write: &(dyn Fn(usize, &T, &mut String) + Sync),
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    let per_batch = GRAPH_PER * 2 * rayon::current_num_threads().max(1);
+    let mut at = 0;
+    stream_framed(
+        frame,
+        &mut || {
+            let from = at;
+            at = items.len().min(from + per_batch);
+            let batch = items.get(from..at).filter(|b| !b.is_empty())?;
+            let task = |(k, block): (usize, &[T])| {
+                let mut out = String::new();
+                for (j, t) in block.iter().enumerate() {
+                    write(from + k * GRAPH_PER + j, t, &mut out);
+                }
+                out
+            };
+            Some(Ok(batch
+                .par_chunks(GRAPH_PER)
+                .enumerate()
+                .map(task)
+                .collect()))
+        },
+        emit,
+    )
 }
 
 #[cfg(test)]
@@ -2870,7 +2914,8 @@ mod tests {
 
     /// The graph's JSON, written item by item by hand, is serde_json's pretty printing of the
     /// same graph made into a JSON value: with every kind of node, a figure with no interval,
-    /// a cluster that does not count and labels that need escaping.
+    /// a cluster that does not count and labels that need escaping; and with enough nodes
+    /// and edges to be laid out in several batches, the DOT lists them all in order.
     #[test]
     fn the_graphs_json_is_its_json_value_pretty_printed() {
         use petgraph::visit::EdgeRef;
@@ -2894,6 +2939,16 @@ mod tests {
         })));
         g.add_edge(cluster, figure, Edge::PartOf);
         g.add_edge(some, cluster, Edge::SameOrigin);
+        // Enough nodes and edges that both lists are laid out in several batches of tasks.
+        let batches = 3 * GRAPH_PER * 2 * rayon::current_num_threads().max(1) + 1;
+        for k in 0..batches {
+            let more = g.add_node(Node::Cluster(Box::new(Cluster {
+                subject: reckon_claim::Subject::parse(&format!("t/many/{k}")).unwrap(),
+                interval: reckon_claim::Interval::point(reckon_claim::Num::from_int(k as i64)),
+                counted: k % 2 == 0,
+            })));
+            g.add_edge(more, figure, Edge::Agrees);
+        }
         let mut text = String::new();
         graph_into(&state, &g, Format::Json, &mut |t: &str| {
             text.push_str(t);
@@ -2933,6 +2988,27 @@ mod tests {
         let value = json!({"edges": edges, "format": crate::JSON_FORMAT, "nodes": nodes});
         assert_eq!(text, serde_json::to_string_pretty(&value).unwrap() + "\n");
         assert!(text.contains("\"figure\": null") && text.contains("\"counted\": false"));
+        // The DOT: every node's line in order of id, then every edge's in the graph's order.
+        let dot = graph(&state, &g, Format::Human);
+        let lines: Vec<&str> = dot.lines().collect();
+        let (n, m) = (g.node_count(), g.edge_count());
+        assert_eq!(
+            lines.len(),
+            4 + n + m + 1,
+            "header, nodes, edges, closing brace"
+        );
+        for i in 0..n {
+            assert!(
+                lines[4 + i].starts_with(&format!("  n{i} [")),
+                "{}",
+                lines[4 + i]
+            );
+        }
+        for (k, e) in g.edge_references().enumerate() {
+            let (a, b) = (e.source().index(), e.target().index());
+            assert!(lines[4 + n + k].starts_with(&format!("  n{a} -> n{b} [")));
+        }
+        assert_eq!(lines.last(), Some(&"}"));
     }
 
     /// The listings written a batch at a time (`conflicts_fetching`, `explain_fetching`) are
