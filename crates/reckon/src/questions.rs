@@ -118,7 +118,8 @@ pub(crate) fn query(
                 let _ =
                     std::io::stderr().write_all(reckon_render::terminal_safe(&aside).as_bytes());
             }
-            reckon_render::query::QueryFormat::Csv
+            // Handed out as its rows are written, as the JSON is.
+            return reckon_render::query::answer_csv_into(&answer, print);
         }
     };
     // A table for a terminal is cut to its width; piped, it is whole.

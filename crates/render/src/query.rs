@@ -87,41 +87,79 @@ fn table_end(a: &Answer, out: &mut String) {
     }
 }
 
+/// How many rows of an answer's table one task measures or writes.
+const TABLE_ROWS: usize = 4096;
+
 /// An answer as an aligned table for a pipe (see [`answer_in`]: not cut to a terminal's
-/// width, not a saved answer), handed to `emit` a piece at a time: the column widths are
-/// measured in a first pass over the cells and the rows written in a second, so no row is
-/// copied into text before it is written.
+/// width, not a saved answer), handed to `emit` a block of rows at a time: the column widths
+/// are measured in a first pass over the cells and the rows written in a second, each pass
+/// a block of rows a task on all cores, so no row is copied into text before it is written.
 pub fn answer_table_into<E>(
     a: &Answer,
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    use rayon::prelude::*;
     let hash = a.columns.iter().position(|c| c == "hash");
     let header: Vec<Cell> = a
         .columns
         .iter()
         .map(|c| Cell::Text(c.to_uppercase()))
         .collect();
-    let rows = || std::iter::once(&header).chain(&a.rows);
-    let cols = rows().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0usize; cols];
-    for (k, r) in rows().enumerate() {
-        for (c, cell) in r.iter().enumerate() {
-            let n = table_text(cell, k > 0 && Some(c) == hash).chars().count();
-            widths[c] = widths[c].max(n);
+    let measure = |rows: &[Vec<Cell>], data: bool| {
+        let mut widths: Vec<usize> = Vec::new();
+        for r in rows {
+            if widths.len() < r.len() {
+                widths.resize(r.len(), 0);
+            }
+            for (c, cell) in r.iter().enumerate() {
+                let n = table_text(cell, data && Some(c) == hash).chars().count();
+                widths[c] = widths[c].max(n);
+            }
         }
-    }
-    let mut out = String::with_capacity(PIECE + PIECE / 4);
-    out.push_str(&basis_line(a, false));
+        widths
+    };
+    let wider = |mut a: Vec<usize>, b: Vec<usize>| {
+        if a.len() < b.len() {
+            a.resize(b.len(), 0);
+        }
+        for (x, y) in a.iter_mut().zip(b) {
+            *x = (*x).max(y);
+        }
+        a
+    };
+    let widths = wider(
+        measure(std::slice::from_ref(&header), false),
+        a.rows
+            .par_chunks(TABLE_ROWS)
+            .map(|rows| measure(rows, true))
+            .reduce(Vec::new, wider),
+    );
+    let write = |out: &mut String, rows: &[Vec<Cell>], data: bool| {
+        for r in rows {
+            let cells = r.iter().enumerate();
+            let texts = cells.map(|(c, cell)| table_text(cell, data && Some(c) == hash));
+            crate::recon::push_row(out, texts, &widths);
+        }
+    };
+    let mut out = basis_line(a, false);
     out.push('\n');
-    for (k, r) in rows().enumerate() {
-        let cells = r.iter().enumerate();
-        let texts = cells.map(|(c, cell)| table_text(cell, k > 0 && Some(c) == hash));
-        crate::recon::push_row(&mut out, texts, &widths);
-        if out.len() >= PIECE {
-            emit(&out)?;
-            out.clear();
+    write(&mut out, std::slice::from_ref(&header), false);
+    emit(&out)?;
+    let batch = TABLE_ROWS * 2 * rayon::current_num_threads().max(1);
+    for rows in a.rows.chunks(batch) {
+        let blocks: Vec<String> = rows
+            .par_chunks(TABLE_ROWS)
+            .map(|rows| {
+                let mut out = String::new();
+                write(&mut out, rows, true);
+                out
+            })
+            .collect();
+        for block in blocks {
+            emit(&block)?;
         }
     }
+    out.clear();
     table_end(a, &mut out);
     emit(&out)
 }
@@ -190,6 +228,66 @@ pub fn answer_json_into<E>(
     emit(&out)
 }
 
+/// An answer as CSV (see [`answer`]: a header and the rows, nothing else) handed to `emit` a
+/// piece at a time as its rows are written, never the whole text at once, and no cell copied
+/// before it is written.
+pub fn answer_csv_into<E>(
+    a: &Answer,
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(PIECE + PIECE / 4);
+    let mut field = String::new();
+    for (k, c) in a.columns.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        push_csv_field(&mut out, c);
+    }
+    out.push('\n');
+    for r in &a.rows {
+        for (k, cell) in r.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            match cell {
+                Cell::Empty => {}
+                Cell::Int(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                Cell::Text(t) | Cell::Figure(t, _) => push_csv_field(&mut out, t),
+                Cell::Date(d) => {
+                    field.clear();
+                    let _ = write!(field, "{d}");
+                    push_csv_field(&mut out, &field);
+                }
+            }
+        }
+        out.push('\n');
+        if out.len() >= PIECE {
+            emit(&out)?;
+            out.clear();
+        }
+    }
+    emit(&out)
+}
+
+/// `s` as one CSV field on the end of `out`, quoted as RFC 4180 says when it must be.
+fn push_csv_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        for (k, piece) in s.split('"').enumerate() {
+            if k > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(piece);
+        }
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
 /// One CSV field, quoted as RFC 4180 says when it must be. (Kept by hand: writing is these
 /// few lines; reading CSV, when claims come in that way, is a crate's job.)
 pub fn csv_field(s: &str) -> String {
@@ -228,24 +326,13 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
         QueryFormat::Csv => {
             // A header and rows, nothing else (see `csv_aside` for the rest).
             let mut out = String::new();
-            out.push_str(
-                &a.columns
-                    .iter()
-                    .map(|c| csv_field(c))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-            out.push('\n');
-            for r in &a.rows {
-                out.push_str(
-                    &r.iter()
-                        .map(|c| csv_field(&c.to_string()))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
-                out.push('\n');
+            let done: Result<(), std::convert::Infallible> = answer_csv_into(a, &mut |piece| {
+                out.push_str(piece);
+                Ok(())
+            });
+            match done {
+                Ok(()) => out,
             }
-            out
         }
         QueryFormat::Table if !saved && width.is_none() => {
             let mut out = String::new();
@@ -288,9 +375,6 @@ pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usi
     }
 }
 
-/// What a CSV answer leaves out, for standard error: the log position it was computed for,
-/// and its notes. CSV output is the header and the rows only, so that `sqlite3 .import` and
-/// spreadsheets read it as they are.
 /// CSV of a header and rows, nothing else.
 pub fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut out = csv_row(header.iter().map(|h| (*h).to_owned()));
@@ -311,6 +395,9 @@ pub fn csv_row(fields: impl IntoIterator<Item = String>) -> String {
     l
 }
 
+/// What a CSV answer leaves out, for standard error: the log position it was computed for,
+/// and its notes. CSV output is the header and the rows only, so that `sqlite3 .import` and
+/// spreadsheets read it as they are.
 pub fn csv_aside(a: &Answer) -> String {
     let mut out = format!("note: {}\n", basis_line(a, false));
     for n in &a.notes {
@@ -538,9 +625,46 @@ mod tests {
             prop_assert!(r.is_ok());
             prop_assert_eq!(got, table_built(&a));
         }
+
+        /// Written a piece at a time, an answer's CSV is each cell's text quoted where RFC
+        /// 4180 says it must be, joined by commas, a line a row after the header line; and a
+        /// CSV reader (the crate the importer uses) reads back the header and every cell's
+        /// text (with two columns or more: a row of one empty cell is an empty line, which
+        /// readers pass over).
+        #[test]
+        fn answer_csv_reads_back_as_its_cells((a, _) in answer()) {
+            let mut got = String::new();
+            let r: Result<(), ()> = answer_csv_into(&a, &mut |piece| {
+                got.push_str(piece);
+                Ok(())
+            });
+            prop_assert!(r.is_ok());
+            let line = |cells: Vec<String>| {
+                let quoted: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+                format!("{}\n", quoted.join(","))
+            };
+            let mut want = line(a.columns.clone());
+            for r in &a.rows {
+                want.push_str(&line(r.iter().map(Cell::to_string).collect()));
+            }
+            prop_assert_eq!(&got, &want);
+            if a.columns.len() >= 2 {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_reader(got.as_bytes());
+                let read: Vec<Vec<String>> = reader
+                    .records()
+                    .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+                    .collect();
+                let mut cells = vec![a.columns.clone()];
+                cells.extend(a.rows.iter().map(|r| r.iter().map(Cell::to_string).collect()));
+                prop_assert_eq!(read, cells);
+            }
+        }
     }
 
-    /// A large answer is handed out in pieces as its rows are written, never whole.
+    /// A large answer is handed out in pieces as its rows are written, never whole: as
+    /// JSON, and as CSV.
     #[test]
     fn a_large_answers_json_is_handed_out_in_pieces() {
         let row = vec![Cell::Int(7), Cell::Text("x".repeat(100))];
@@ -576,5 +700,14 @@ mod tests {
             Err("closed")
         });
         assert_eq!((r, calls), (Err("closed"), 1));
+        let mut pieces = Vec::new();
+        let r: Result<(), ()> = answer_csv_into(&a, &mut |piece| {
+            pieces.push(piece.len());
+            Ok(())
+        });
+        assert!(r.is_ok());
+        assert!(pieces.iter().sum::<usize>() > 1_000_000);
+        assert!(pieces.len() > 10, "{} pieces", pieces.len());
+        assert!(pieces.iter().all(|&n| n < 2 * PIECE), "{pieces:?}");
     }
 }
