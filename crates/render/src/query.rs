@@ -273,7 +273,7 @@ pub fn answer_csv_into<E>(
 }
 
 /// `s` as one CSV field on the end of `out`, quoted as RFC 4180 says when it must be.
-fn push_csv_field(out: &mut String, s: &str) {
+pub(crate) fn push_csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
         out.push('"');
         for (k, piece) in s.split('"').enumerate() {

@@ -39,6 +39,60 @@ const CONFLICT_COLUMNS: [&str; 14] = [
     "relation",
 ];
 
+/// Where [`Conflicts`] writes its most common items (dissent, a tie) straight out, rather
+/// than as JSON values: as pretty JSON list members, or as CSV rows.
+enum ByHand<'o> {
+    Json(&'o mut String),
+    Csv(&'o mut String),
+}
+
+/// The CSV row of one claim `a` of `s`'s conflict item of `kind` on side `side`: the row
+/// [`conflict_rows`] makes of that claim's provenance in the item's JSON value (a test holds
+/// the two to the same bytes), written without making the value.
+fn push_conflict_row(
+    out: &mut String,
+    state: &State<'_>,
+    s: &SubjectReport,
+    (kind, side): (&str, &str),
+    a: &Assessed,
+    whole: &Whole<'_, '_>,
+) {
+    use crate::query::push_csv_field as field;
+    let r = &state.claims[a.index];
+    let c = &r.claim;
+    let d = whole(a.index).unwrap_or_else(|| Details::of_claim(r.full));
+    let mut shown = String::new();
+    let mut display = |out: &mut String, v: &dyn std::fmt::Display| {
+        shown.clear();
+        let _ = write!(shown, "{v}");
+        field(out, &shown);
+    };
+    field(out, s.subject.as_str());
+    out.push(',');
+    field(out, &s.unit);
+    out.push(',');
+    field(out, kind);
+    out.push(',');
+    field(out, side);
+    let _ = write!(out, ",{},{},", a.seq, r.hash);
+    field(out, c.value.stated());
+    out.push(',');
+    display(out, &a.interval);
+    out.push(',');
+    field(out, &a.origin);
+    for text in [d.speaker, d.publisher] {
+        out.push(',');
+        field(out, text.unwrap_or(""));
+    }
+    out.push(',');
+    display(out, &c.said_on);
+    out.push(',');
+    field(out, d.quote.unwrap_or(""));
+    out.push(',');
+    field(out, a.relation.map_or("", |r| r.as_str()));
+    out.push('\n');
+}
+
 /// The CSV rows of one conflict item of the JSON answer: a row a claim on one of its sides.
 fn conflict_rows(c: &Json) -> Vec<Vec<String>> {
     let text = |v: &Json| match v {
@@ -1353,14 +1407,28 @@ fn conflicts_writer<'s>(
         }
         let mut items = Vec::new();
         if csv {
-            c.write(state, whole, Some(&mut items), None, None);
+            // Dissent and a tie written by hand, as for the JSON; the rest made from the
+            // items' JSON values.
+            c.write(
+                state,
+                whole,
+                Some(&mut items),
+                None,
+                Some(ByHand::Csv(&mut *out)),
+            );
             for row in items.iter().flat_map(conflict_rows) {
                 out.push_str(&crate::query::csv_row(row));
             }
         } else {
             // Dissent and a tie, the first items when there are any and the most common,
             // are written by hand; the rest made as JSON values and printed after them.
-            c.write(state, whole, Some(&mut items), None, Some(&mut *out));
+            c.write(
+                state,
+                whole,
+                Some(&mut items),
+                None,
+                Some(ByHand::Json(&mut *out)),
+            );
             for item in &items {
                 out.push_str(",\n    ");
                 crate::pretty::nested(out, 2, item);
@@ -2357,13 +2425,20 @@ impl<'r> Conflicts<'r> {
         whole: &Whole<'_, '_>,
         mut items: Option<&mut Vec<Json>>,
         mut text: Option<&mut String>,
-        mut by_hand: Option<&mut String>,
+        mut by_hand: Option<ByHand<'_>>,
     ) {
         let s = self.s;
         let support: Vec<&Assessed> = s.support().collect();
         // In a tie the claims behind the other regions are the other side of the tie.
         if self.dissented() {
-            if let Some(out) = by_hand.as_deref_mut() {
+            if let Some(ByHand::Csv(out)) = by_hand.as_mut() {
+                for a in &self.dissent {
+                    push_conflict_row(out, state, s, ("dissent", "dissent"), a, whole);
+                }
+                for a in &support {
+                    push_conflict_row(out, state, s, ("dissent", "support"), a, whole);
+                }
+            } else if let Some(ByHand::Json(out)) = by_hand.as_mut() {
                 // The first item, and the most common: written by hand, as the JSON value
                 // below prints.
                 out.push_str(",\n    ");
@@ -2422,7 +2497,14 @@ impl<'r> Conflicts<'r> {
                     .filter(|a| a.counts() && a.reach().overlaps(iv))
                     .collect()
             };
-            if let Some(out) = by_hand {
+            if let Some(ByHand::Csv(out)) = by_hand.as_mut() {
+                for (iv, _) in &s.candidates {
+                    let named = format!("tied {iv}");
+                    for a in side(iv) {
+                        push_conflict_row(out, state, s, ("tie", &named), a, whole);
+                    }
+                }
+            } else if let Some(ByHand::Json(out)) = by_hand {
                 // Written by hand too (after the dissent, as the items print), as the JSON
                 // value below prints.
                 out.push_str(",\n    ");
@@ -2884,6 +2966,9 @@ mod tests {
             r#"{"type":"claim","subject":"t/whole","value":"125","unit":"people","said_on":"2025-04","speaker":"Eve","modality":"expected"}"#,
             r#"{"type":"claim","subject":"t/c","value":"2,000","unit":"people","said_on":"2025-05","speaker":"Fay","scope":"civilians"}"#,
             r#"{"type":"claim","subject":"t/c","value":"2,600","unit":"people","said_on":"2025-05","speaker":"Gus"}"#,
+            // A tie: two origins, two figures, equal support.
+            r#"{"type":"claim","subject":"t/tie","value":"10","unit":"people","said_on":"2025-05","speaker":"Hal","publisher":"Post, Evening","quote":"ten \"or so\""}"#,
+            r#"{"type":"claim","subject":"t/tie","value":"20","unit":"people","said_on":"2025-05","speaker":"Ida"}"#,
         ];
         for json in events {
             let event: reckon_claim::Event = serde_json::from_str(json).unwrap();
@@ -2893,8 +2978,8 @@ mod tests {
             let (line, _) = reckon_ledger::encode(seq, &prev, at, &event).unwrap();
             entries.push(reckon_ledger::decode(&line[..line.len() - 1]).unwrap());
         }
-        // A retraction of Gus's claim, by its hash.
-        let gus = entries.last().unwrap().hash;
+        // A retraction of Gus's claim, by its hash (the tie's two claims follow it).
+        let gus = entries[entries.len() - 3].hash;
         let event = reckon_claim::Event::Retract {
             claim: gus,
             reason: "misread".into(),
