@@ -611,7 +611,7 @@ pub(crate) fn usage(m: String) -> Failure {
 /// subject with counted claims, rating them against the figure.
 /// `reckon export --format claimreview`: a review of each subject's figure, written a batch
 /// of subjects at a time (a pattern's subjects from their part of the log, else the whole log
-/// folded lean, see [`with_reconciliation`]).
+/// folded lean, each batch of reports written as it is made: see [`part_or_streamed`]).
 pub(crate) fn reviews(
     log: &Log,
     a: &args::ExportArgs,
@@ -640,19 +640,28 @@ pub(crate) fn reviews(
             .map(|doc| doc + "\n")
             .unwrap_or_default()
     };
-    let mut noted = false;
-    with_reconciliation(log, &args, &mut |state, r, words| {
-        if a.url.is_none() && !noted {
-            noted = true;
+    let note = || {
+        if a.url.is_none() {
             let _ = writeln!(
                 std::io::stderr(),
                 "note: without --url the reviews have no `url`, which Google's Fact Check markup requires"
             );
         }
-        reckon_render::recon::subjects_reviewed_fetching(state, r, words, &review, &mut {
-            &mut *print
-        })
-    })
+    };
+    use reckon_render::recon::{reports_reviewed_fetching, subjects_reviewed_fetching};
+    part_or_streamed(
+        log,
+        &args,
+        &mut &mut *print,
+        |state, r, words, print| {
+            note();
+            subjects_reviewed_fetching(state, r, words, &review, &mut { &mut *print })
+        },
+        |state, reports, words, print| {
+            note();
+            reports_reviewed_fetching(state, reports, words, &review, &mut { &mut *print })
+        },
+    )
 }
 
 /// `reckon graph`: the graph shows each claim's figure, origin and hash, so there are no
@@ -694,44 +703,6 @@ fn graph(
     std::mem::forget(g);
     std::mem::forget(state);
     printed
-}
-
-/// What answers from a reconciliation: given the state, the reconciliation and what reads
-/// the words of the state's claims.
-type Answer<'a, T> = dyn FnMut(
-        &reckon_reconcile::State<'_>,
-        &reckon_reconcile::Reconciliation,
-        &reckon_render::recon::Fetch<'_, Failure>,
-    ) -> Result<T, Failure>
-    + 'a;
-
-/// The reconciliation `a` asks for, handed to `then` with the state it was made from and a
-/// way to read the words of that state's claims: from the part of the log behind the
-/// subjects its pattern names when that part can answer (see [`subjects_part`]; its state
-/// holds every claim whole, so the words need no reading), else from the whole log folded
-/// lean (the words of the claims an answer shows read again from their lines, a batch at a
-/// time).
-fn with_reconciliation<T>(
-    log: &Log,
-    a: &ReconcileArgs,
-    then: &mut Answer<'_, T>,
-) -> Result<T, Failure> {
-    let snapshot = log.snapshot().map_err(ledger)?;
-    if let Some(part) = subjects_part(&snapshot, a, false)?
-        && let Some((state, r)) = reconcile_part(&part, a, &|s| s)
-    {
-        return then(&state, &r, &|_, show| Ok(show(&[])));
-    }
-    let mut spans = reckon_ledger::LineSpans::default();
-    let (state, opts, saving) = lean_state(&snapshot, a, Some(&mut spans))?;
-    let r = reconcile_state(&snapshot, &state, a, (opts, saving), &|s| s)?;
-    let fetch = words_of(&snapshot, &state, &spans);
-    let answer = then(&state, &r, &fetch);
-    drop(fetch);
-    // As for the table: the process's exit frees the state at once.
-    std::mem::forget(r);
-    std::mem::forget(state);
-    answer
 }
 
 /// `reckon conflicts`: from the part of the log behind the subjects its pattern names when

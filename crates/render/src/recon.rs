@@ -681,15 +681,50 @@ pub fn subjects_reviewed_fetching<E: Send>(
     each: &(dyn Fn(&SubjectReport, &reckon_formats::claimreview::Reviewed<'_>) -> String + Sync),
     emit: &mut impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    use reckon_formats::claimreview::{Reviewed, ReviewedClaim};
-    use std::borrow::Cow;
-    let frame = Frame {
+    let write = reviewer(state, each);
+    batches_fetching(
+        &r.subjects,
+        &unframed(),
+        fetch,
+        &subject_claims,
+        &write,
+        emit,
+    )
+}
+
+/// [`subjects_reviewed_fetching`] of a lean state's reports, each batch written as it is
+/// made (see [`reports_fetching`]): the reports of a large log are never all held. The same
+/// bytes as [`subjects_reviewed_fetching`] of the whole reconciliation.
+pub fn reports_reviewed_fetching<E: Send>(
+    state: &State<'_>,
+    reports: &mut reckon_reconcile::Reports<'_, '_>,
+    fetch: &Fetch<'_, E>,
+    each: &(dyn Fn(&SubjectReport, &reckon_formats::claimreview::Reviewed<'_>) -> String + Sync),
+    emit: &mut impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let write = reviewer(state, each);
+    reports_fetching(reports, &unframed(), fetch, &write, emit)
+}
+
+/// A listing with nothing before or after its items.
+fn unframed() -> Frame {
+    Frame {
         open: String::new(),
         close_empty: String::new(),
         close: String::new(),
         items_in_json: false,
-    };
-    let write = |s: &SubjectReport, whole: &Whole<'_, '_>, out: &mut String| {
+    }
+}
+
+/// What writes a subject's review: the claims counted for and against its figure made into
+/// what `each` writes.
+fn reviewer<'s>(
+    state: &'s State<'_>,
+    each: &'s (dyn Fn(&SubjectReport, &reckon_formats::claimreview::Reviewed<'_>) -> String + Sync),
+) -> impl Fn(&SubjectReport, &Whole<'_, '_>, &mut String) + Sync + 's {
+    use reckon_formats::claimreview::{Reviewed, ReviewedClaim};
+    use std::borrow::Cow;
+    move |s: &SubjectReport, whole: &Whole<'_, '_>, out: &mut String| {
         let counted: Vec<Provenance<'_>> = s
             .support()
             .chain(s.dissent())
@@ -721,8 +756,7 @@ pub fn subjects_reviewed_fetching<E: Send>(
                 .collect(),
         };
         out.push_str(&each(s, &reviewed));
-    };
-    batches_fetching(&r.subjects, &frame, fetch, &subject_claims, &write, emit)
+    }
 }
 
 /// The indexes of a subject's claims (what its answer may show).
@@ -3171,6 +3205,37 @@ mod tests {
                 explain_reports_fetching(&state, &mut reports(), &fetch, &mut { emit }).unwrap()
             });
             assert_eq!(text, explain(&state, &r, Format::Human), "{pattern:?}");
+            // The reviews (`export --format claimreview`), each subject's from its report
+            // as it is made: those of the whole reconciliation.
+            let each = |s: &SubjectReport, v: &reckon_formats::claimreview::Reviewed<'_>| {
+                let claims: Vec<String> = v
+                    .claims
+                    .iter()
+                    .map(|c| format!("{} {} {:?} {:?}", c.seq, c.relation, c.speaker, c.quote))
+                    .collect();
+                format!(
+                    "{} {} {}: {}\n",
+                    s.subject,
+                    v.status,
+                    v.settled,
+                    claims.join("; ")
+                )
+            };
+            let text = streamed(&mut |emit| {
+                reports_reviewed_fetching(&state, &mut reports(), &fetch, &each, &mut { emit })
+                    .unwrap()
+            });
+            let whole = streamed(&mut |emit| {
+                subjects_reviewed_fetching(&state, &r, &fetch, &each, &mut { emit }).unwrap()
+            });
+            assert_eq!(text, whole, "{pattern:?}");
+            assert!(!r.subjects.is_empty(), "{pattern:?}");
+            for s in &r.subjects {
+                assert!(
+                    text.contains(&format!("{} ", s.subject)),
+                    "{pattern:?}: {text}"
+                );
+            }
         }
         let text =
             streamed(&mut |emit| explain_fetching(&state, &r, &fetch, &mut { emit }).unwrap());
