@@ -693,7 +693,7 @@ pub fn subjects_reviewed_fetching<E: Send>(
 }
 
 /// [`subjects_reviewed_fetching`] of a lean state's reports, each batch written as it is
-/// made (see [`reports_fetching`]): the reports of a large log are never all held. The same
+/// made (as [`explain_reports_fetching`] writes them): the reports of a large log are never all held. The same
 /// bytes as [`subjects_reviewed_fetching`] of the whole reconciliation.
 pub fn reports_reviewed_fetching<E: Send>(
     state: &State<'_>,
