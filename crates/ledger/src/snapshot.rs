@@ -380,6 +380,17 @@ impl Snapshot<'_> {
         self.each_whole(crate::scan::Visit::Briefs(project), sink)
     }
 
+    /// [`Snapshot::project_each`] with each entry decoded briefly (see [`crate::Brief`]): the
+    /// same checks, a claim's words borrowed from its line for `project`; `sink` may stop the
+    /// pass as there.
+    pub fn project_brief_until<V: Send>(
+        &self,
+        project: &BriefProjector<'_, V>,
+        sink: &mut dyn FnMut(Vec<V>) -> std::ops::ControlFlow<()>,
+    ) -> Result<Option<Head>, LedgerError> {
+        self.each(crate::scan::Visit::Briefs(project), sink)
+    }
+
     /// [`Snapshot::project_each`] for a reader that takes every piece (it never stops the
     /// pass): the head, once the whole log passed.
     pub fn project_all<V: Send>(

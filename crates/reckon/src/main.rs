@@ -1204,23 +1204,25 @@ fn listing(
     if csv {
         print(&reckon_render::log_csv_header())?;
     }
-    let line = |e: reckon_ledger::Entry, _| {
-        if csv {
-            reckon_render::log_csv_row(&e)
-        } else {
-            reckon_render::log_line(&e, format)
-        }
-    };
     // A failed write (a closed pipe: `reckon log | head`) stops the pass there.
     let mut printed = Ok(());
-    let checked = snapshot.project_each(&line, &mut |lines| {
+    let mut sink = |lines: Vec<String>| {
         printed = print(&lines.concat());
         if printed.is_ok() {
             std::ops::ControlFlow::Continue(())
         } else {
             std::ops::ControlFlow::Break(())
         }
-    });
+    };
+    // Text and CSV show a few fields of a claim, read where they lie in its line; JSON
+    // shows every field, from the entry decoded whole.
+    let checked = if format == Format::Json {
+        let line = |e: reckon_ledger::Entry, _| reckon_render::log_line(&e, format);
+        snapshot.project_each(&line, &mut sink)
+    } else {
+        let line = |b: reckon_ledger::Brief<'_>, _| reckon_render::log_line_brief(&b, csv);
+        snapshot.project_brief_until(&line, &mut sink)
+    };
     printed?;
     checked.map_err(ledger)?;
     Ok(())

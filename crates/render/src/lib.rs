@@ -113,29 +113,14 @@ fn short(h: &reckon_claim::EntryHash) -> String {
 /// A one-line summary of an event, for `reckon log`.
 pub fn event_summary(event: &Event) -> String {
     match event {
-        Event::Claim(c) => {
-            let who = c
-                .speaker
-                .as_deref()
-                .or(c.publisher.as_deref())
-                .unwrap_or("");
-            let unit = if c.unit == "count" {
-                String::new()
-            } else {
-                format!(" {}", c.unit)
-            };
-            let sup = c
-                .supersedes
-                .as_ref()
-                .map(|h| format!(" (supersedes {})", short(h)))
-                .unwrap_or_default();
-            format!(
-                "{} = {}{unit} — {who}, {}{sup}",
-                c.subject,
-                c.value.stated(),
-                c.said_on
-            )
-        }
+        Event::Claim(c) => claim_summary(&ClaimShown {
+            subject: &c.subject,
+            value: c.value.stated(),
+            unit: &c.unit,
+            who: c.speaker.as_deref().or(c.publisher.as_deref()),
+            said_on: &c.said_on,
+            supersedes: c.supersedes.as_ref(),
+        }),
         Event::Retract { claim, reason } => format!("retracts {}: {reason}", short(claim)),
         Event::Define(d) => {
             let mut parts = Vec::new();
@@ -176,6 +161,76 @@ pub fn event_summary(event: &Event) -> String {
                 t.origin, t.prior, t.reason
             )
         }
+    }
+}
+
+/// What a claim's summary in `reckon log` shows of it.
+struct ClaimShown<'c> {
+    subject: &'c reckon_claim::Subject,
+    value: &'c str,
+    unit: &'c str,
+    /// The speaker, else the publisher.
+    who: Option<&'c str>,
+    said_on: &'c reckon_claim::Period,
+    supersedes: Option<&'c reckon_claim::EntryHash>,
+}
+
+/// A claim's summary in `reckon log` (see [`event_summary`]).
+fn claim_summary(c: &ClaimShown<'_>) -> String {
+    let unit = if c.unit == "count" {
+        String::new()
+    } else {
+        format!(" {}", c.unit)
+    };
+    let sup = c
+        .supersedes
+        .map(|h| format!(" (supersedes {})", short(h)))
+        .unwrap_or_default();
+    let who = c.who.unwrap_or("");
+    format!(
+        "{} = {}{unit} — {who}, {}{sup}",
+        c.subject, c.value, c.said_on
+    )
+}
+
+/// [`log_line`] as text, or [`log_csv_row`] (`csv`), of an entry decoded briefly (a claim's
+/// words read where they lie in its line, never copied into a whole claim): the same bytes
+/// as of the entry decoded whole.
+pub fn log_line_brief(b: &reckon_ledger::Brief<'_>, csv: bool) -> String {
+    let (seq, hash, at, c) = match b {
+        reckon_ledger::Brief::Whole(e) if csv => return log_csv_row(e),
+        reckon_ledger::Brief::Whole(e) => return log_line(e, Format::Human),
+        reckon_ledger::Brief::Claim {
+            seq,
+            hash,
+            at,
+            claim,
+        } => (seq, hash, at, claim),
+    };
+    let summary = claim_summary(&ClaimShown {
+        subject: &c.subject,
+        value: c.value.stated(),
+        unit: &c.unit,
+        who: c.speaker.as_deref().or(c.publisher.as_deref()),
+        said_on: &c.said_on,
+        supersedes: c.supersedes.as_ref(),
+    });
+    if csv {
+        query::csv_row([
+            seq.to_string(),
+            hash.to_hex(),
+            at.to_string(),
+            "claim".to_owned(),
+            c.subject.to_string(),
+            one_line(&summary).into_owned(),
+        ])
+    } else {
+        format!(
+            "{seq:>5}  {}  {at}  {:<7}  {}\n",
+            short(hash),
+            "claim",
+            one_line(&summary)
+        )
     }
 }
 
@@ -717,5 +772,50 @@ mod log_json_tests {
         ] {
             assert!(by_hand.contains(&format!("\"{key}\":")), "{key}: {by_hand}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of `reckon log` (text and CSV) is the same whether its entry was decoded
+    /// briefly or whole: for claims with a speaker, with only a publisher, with neither, in
+    /// the `count` unit, superseding another, with a line break in a field the summary shows,
+    /// and for other events (which are read whole).
+    #[test]
+    fn a_log_line_is_the_same_from_a_brief_entry_as_from_a_whole_one() {
+        let events = [
+            r#"{"type":"claim","subject":"t/a","value":"about 1,000","unit":"people","said_on":"2025-03","speaker":"Ann","quote":"q"}"#,
+            r#"{"type":"claim","subject":"t/a","value":"12","unit":"count","said_on":"2025-03-02","publisher":"Daily, \"Evening\""}"#,
+            r#"{"type":"claim","subject":"t/b","value":"at least 7","unit":"people","said_on":"2025","speaker":"Line\nbreak\u0007"}"#,
+            r#"{"type":"claim","subject":"t/c","value":"between 20 and 30","unit":"people","said_on":"2025-04"}"#,
+            r#"{"type":"define","subject":"t/c","unit":"people","label":"C, \"the\" subject"}"#,
+            r#"{"type":"retract","claim":"HASH","reason":"misread, sorry"}"#,
+            r#"{"type":"claim","subject":"t/a","value":"1,010","unit":"people","said_on":"2025-05","speaker":"Bob","supersedes":"HASH"}"#,
+        ];
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut prev = reckon_ledger::GENESIS;
+        for (k, json) in events.iter().enumerate() {
+            let json = json.replace("HASH", &prev.to_hex());
+            let event: Event = serde_json::from_str(&json).unwrap();
+            let seq = k as u64 + 1;
+            let at = reckon_claim::Timestamp::from_unix(1_750_000_000 + k as i64);
+            let (line, hash) = reckon_ledger::encode(seq, &prev, at, &event).unwrap();
+            lines.push(line[..line.len() - 1].to_vec());
+            prev = hash;
+        }
+        let mut briefs = 0;
+        for line in &lines {
+            let whole = reckon_ledger::decode(line).unwrap();
+            let (_, brief) = reckon_ledger::decode_brief(line).unwrap();
+            briefs += usize::from(matches!(brief, reckon_ledger::Brief::Claim { .. }));
+            assert_eq!(
+                log_line_brief(&brief, false),
+                log_line(&whole, Format::Human)
+            );
+            assert_eq!(log_line_brief(&brief, true), log_csv_row(&whole));
+        }
+        assert_eq!(briefs, 5, "the claims an append writes are read briefly");
     }
 }
