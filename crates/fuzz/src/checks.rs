@@ -256,7 +256,8 @@ pub fn formats(data: &[u8]) {
 /// an import would refuse them): never a panic, by weight and by counting origins; the same
 /// log gives the same answer; every subject reported is one a claim or a definition names
 /// (through its aliases; a definition names its subject and its sum's parts); the conflict
-/// graph is built from the answer.
+/// graph is built from the answer; each entry's line in `reckon log` is the same read
+/// briefly as read whole.
 pub fn reconcile(data: &[u8]) {
     use reckon_reconcile::{Method, Options, State, graph, reconcile};
     let Ok(text) = std::str::from_utf8(data) else {
@@ -283,6 +284,15 @@ pub fn reconcile(data: &[u8]) {
         };
         let line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
         let entry = reckon_ledger::decode(line).expect("an encoded entry decodes");
+        // `reckon log` says the same of it read briefly as read whole.
+        let (_, brief) = reckon_ledger::decode_brief(line).expect("and decodes briefly");
+        for csv in [false, true] {
+            let whole = match csv {
+                true => reckon_render::log_csv_row(&entry),
+                false => reckon_render::log_line(&entry, reckon_render::Format::Human),
+            };
+            assert_eq!(reckon_render::log_line_brief(&brief, csv), whole);
+        }
         entries.push(entry);
         prev = hash;
     }
