@@ -684,20 +684,10 @@ fn graph(
     let (state, opts, saving) = lean_state(&snapshot, a, None)?;
     let pattern = a.pattern.as_deref().map(reckon_reconcile::Pattern::new);
     let mut reports = reckon_reconcile::reconcile_reports(&state, pattern.as_ref(), &opts);
-    let mut graph = reckon_reconcile::graph::Builder::default();
-    loop {
-        let batch = reports.next_batch(4096);
-        if batch.is_empty() {
-            break;
-        }
-        for s in &batch {
-            graph.add(s);
-        }
-    }
-    matched(&state, pattern.as_ref(), graph.is_empty())?;
+    let g = reckon_reconcile::graph::build_from(&mut reports, 4096);
+    matched(&state, pattern.as_ref(), g.node_count() == 0)?;
     saving.save(&snapshot, &reports.records);
     drop(reports);
-    let g = graph.finish();
     let printed = reckon_render::recon::graph_into(&state, &g, format, print);
     // As for the table: the process's exit frees the state and the graph at once.
     std::mem::forget(g);

@@ -90,6 +90,24 @@ pub fn build(r: &Reconciliation) -> ConflictGraph {
     b.finish()
 }
 
+/// The graph of every report `reports` hands out, `batch` at a time: each batch is added
+/// while the next is made on the pool, and let go once added (the reports of a large log
+/// are never all held). The same graph, node for node, as [`build`] of the reconciliation
+/// they make.
+pub fn build_from(reports: &mut crate::recon::Reports<'_, '_>, batch: usize) -> ConflictGraph {
+    let mut b = Builder::default();
+    let mut ready = reports.next_batch(batch);
+    while !ready.is_empty() {
+        let mut next = Vec::new();
+        rayon::join(
+            || next = reports.next_batch(batch),
+            || ready.iter().for_each(|s| b.add(s)),
+        );
+        ready = next;
+    }
+    b.finish()
+}
+
 /// The graph made one report at a time, in the order [`build`] takes them (so the same
 /// graph, node for node): a caller that makes the reports a batch at a time never holds
 /// them all.

@@ -230,6 +230,17 @@ proptest! {
             }
             prop_assert!(reports.is_empty());
             prop_assert_eq!(format!("{batched:?}"), format!("{:?}", whole.subjects));
+            // The graph made as the batches are made is the graph of the whole, node for node
+            // and edge for edge.
+            let g = reckon_reconcile::graph::build_from(&mut reconcile_reports(&full, None, &opts), most);
+            let all = reckon_reconcile::graph::build(&whole);
+            let edges = |g: &reckon_reconcile::graph::ConflictGraph| {
+                let e = g.raw_edges().iter();
+                format!("{:?}", e.map(|e| (e.source(), e.target(), e.weight)).collect::<Vec<_>>())
+            };
+            prop_assert_eq!(format!("{:?}", g.raw_nodes().iter().map(|n| &n.weight).collect::<Vec<_>>()),
+                format!("{:?}", all.raw_nodes().iter().map(|n| &n.weight).collect::<Vec<_>>()));
+            prop_assert_eq!(edges(&g), edges(&all));
         }
         // With every origin's record known beforehand (as the saved index gives them), each
         // group is built as its report is made, its claims measured once: the same
