@@ -118,15 +118,7 @@ pub fn answer_table_into<E>(
         }
         widths
     };
-    let wider = |mut a: Vec<usize>, b: Vec<usize>| {
-        if a.len() < b.len() {
-            a.resize(b.len(), 0);
-        }
-        for (x, y) in a.iter_mut().zip(b) {
-            *x = (*x).max(y);
-        }
-        a
-    };
+    use crate::recon::wider;
     let widths = wider(
         measure(std::slice::from_ref(&header), false),
         a.rows

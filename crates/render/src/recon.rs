@@ -354,21 +354,23 @@ fn column_widths(rows: &[Vec<String>]) -> Vec<usize> {
         }
         w
     };
-    let wider = |mut a: Vec<usize>, b: Vec<usize>| {
-        if a.len() < b.len() {
-            a.resize(b.len(), 0);
-        }
-        for (x, y) in a.iter_mut().zip(b) {
-            *x = (*x).max(y);
-        }
-        a
-    };
     if rows.len() < TABLE_BLOCK {
         return widest(rows);
     }
     rows.par_chunks(TABLE_BLOCK)
         .map(widest)
         .reduce(Vec::new, wider)
+}
+
+/// Column widths of two parts of a table: the wider of each column's two.
+pub(crate) fn wider(mut a: Vec<usize>, b: Vec<usize>) -> Vec<usize> {
+    if a.len() < b.len() {
+        a.resize(b.len(), 0);
+    }
+    for (x, y) in a.iter_mut().zip(b) {
+        *x = (*x).max(y);
+    }
+    a
 }
 
 /// How many rows of a table one task measures or lays out.
