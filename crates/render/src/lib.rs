@@ -113,14 +113,7 @@ fn short(h: &reckon_claim::EntryHash) -> String {
 /// A one-line summary of an event, for `reckon log`.
 pub fn event_summary(event: &Event) -> String {
     match event {
-        Event::Claim(c) => claim_summary(&ClaimShown {
-            subject: &c.subject,
-            value: c.value.stated(),
-            unit: &c.unit,
-            who: c.speaker.as_deref().or(c.publisher.as_deref()),
-            said_on: &c.said_on,
-            supersedes: c.supersedes.as_ref(),
-        }),
+        Event::Claim(c) => claim_summary(&claim_shown!(c)),
         Event::Retract { claim, reason } => format!("retracts {}: {reason}", short(claim)),
         Event::Define(d) => {
             let mut parts = Vec::new();
@@ -164,6 +157,23 @@ pub fn event_summary(event: &Event) -> String {
     }
 }
 
+/// What a claim's summary in `reckon log` shows of it, from a decoded claim or a claim read
+/// briefly (a `Claim` or a `ClaimView`: the fields have the same names, owned in one and
+/// borrowed in the other).
+macro_rules! claim_shown {
+    ($c:expr) => {
+        ClaimShown {
+            subject: &$c.subject,
+            value: $c.value.stated(),
+            unit: &$c.unit,
+            who: $c.speaker.as_deref().or($c.publisher.as_deref()),
+            said_on: &$c.said_on,
+            supersedes: $c.supersedes.as_ref(),
+        }
+    };
+}
+use claim_shown;
+
 /// What a claim's summary in `reckon log` shows of it.
 struct ClaimShown<'c> {
     subject: &'c reckon_claim::Subject,
@@ -198,8 +208,7 @@ fn claim_summary(c: &ClaimShown<'_>) -> String {
 /// as of the entry decoded whole.
 pub fn log_line_brief(b: &reckon_ledger::Brief<'_>, csv: bool) -> String {
     let (seq, hash, at, c) = match b {
-        reckon_ledger::Brief::Whole(e) if csv => return log_csv_row(e),
-        reckon_ledger::Brief::Whole(e) => return log_line(e, Format::Human),
+        reckon_ledger::Brief::Whole(e) => return listed_entry(e, csv),
         reckon_ledger::Brief::Claim {
             seq,
             hash,
@@ -207,29 +216,34 @@ pub fn log_line_brief(b: &reckon_ledger::Brief<'_>, csv: bool) -> String {
             claim,
         } => (seq, hash, at, claim),
     };
-    let summary = claim_summary(&ClaimShown {
-        subject: &c.subject,
-        value: c.value.stated(),
-        unit: &c.unit,
-        who: c.speaker.as_deref().or(c.publisher.as_deref()),
-        said_on: &c.said_on,
-        supersedes: c.supersedes.as_ref(),
-    });
+    let summary = claim_summary(&claim_shown!(c));
+    listed_line((*seq, hash, at), "claim", Some(&c.subject), &summary, csv)
+}
+
+/// An entry's line of `reckon log` as text, or its CSV row (`csv`), from its parts: its
+/// number, hash and time, its kind, the subject it names (a claim's or a definition's) and
+/// its summary.
+fn listed_line(
+    (seq, hash, at): (u64, &reckon_claim::EntryHash, &reckon_claim::Timestamp),
+    kind: &str,
+    subject: Option<&reckon_claim::Subject>,
+    summary: &str,
+    csv: bool,
+) -> String {
     if csv {
         query::csv_row([
             seq.to_string(),
             hash.to_hex(),
             at.to_string(),
-            "claim".to_owned(),
-            c.subject.to_string(),
-            one_line(&summary).into_owned(),
+            kind.to_owned(),
+            subject.map(ToString::to_string).unwrap_or_default(),
+            one_line(summary).into_owned(),
         ])
     } else {
         format!(
-            "{seq:>5}  {}  {at}  {:<7}  {}\n",
+            "{seq:>5}  {}  {at}  {kind:<7}  {}\n",
             short(hash),
-            "claim",
-            one_line(&summary)
+            one_line(summary)
         )
     }
 }
@@ -245,20 +259,25 @@ pub fn log_csv_header() -> String {
 /// One entry's row of `reckon log --format csv`: `seq,hash,at,kind,subject,summary` (the
 /// subject of a claim or definition, else empty).
 pub fn log_csv_row(e: &Entry) -> String {
+    listed_entry(e, true)
+}
+
+/// [`listed_line`] of a decoded entry.
+fn listed_entry(e: &Entry, csv: bool) -> String {
     let subject = match &e.event {
-        Event::Claim(c) => c.subject.to_string(),
-        Event::Define(d) => d.subject.to_string(),
-        Event::Alias { subject, .. } => subject.to_string(),
-        _ => String::new(),
+        Event::Claim(c) => Some(&c.subject),
+        Event::Define(d) => Some(&d.subject),
+        Event::Alias { subject, .. } => Some(subject),
+        _ => None,
     };
-    query::csv_row([
-        e.seq.to_string(),
-        e.hash.to_hex(),
-        e.at.to_string(),
-        e.event.kind().to_string(),
+    let summary = event_summary(&e.event);
+    listed_line(
+        (e.seq, &e.hash, &e.at),
+        e.event.kind(),
         subject,
-        one_line(&event_summary(&e.event)).into_owned(),
-    ])
+        &summary,
+        csv,
+    )
 }
 
 /// One entry's line of `reckon log`: `SEQ HASH12 AT KIND SUMMARY`, or a JSON object
@@ -266,14 +285,7 @@ pub fn log_csv_row(e: &Entry) -> String {
 /// alone (no width depends on other entries), so a listing is written as it is read.
 pub fn log_line(e: &Entry, format: Format) -> String {
     match format {
-        Format::Human => format!(
-            "{:>5}  {}  {}  {:<7}  {}\n",
-            e.seq,
-            short(&e.hash),
-            e.at,
-            e.event.kind(),
-            one_line(&event_summary(&e.event))
-        ),
+        Format::Human => listed_entry(e, false),
         Format::Json => entry_json_line(e),
     }
 }

@@ -304,36 +304,20 @@ pub fn answer(a: &Answer, format: QueryFormat, saved: bool) -> String {
 /// does; CSV and JSON keep them whole.
 pub fn answer_in(a: &Answer, format: QueryFormat, saved: bool, width: Option<usize>) -> String {
     match format {
-        QueryFormat::Json => {
-            let mut out = String::new();
-            let done: Result<(), std::convert::Infallible> =
-                answer_json_into(a, saved, &mut |piece| {
-                    out.push_str(piece);
-                    Ok(())
-                });
-            match done {
-                Ok(()) => out,
-            }
-        }
+        QueryFormat::Json => match gathered::<std::convert::Infallible>(|emit| {
+            answer_json_into(a, saved, &mut { emit })
+        }) {
+            Ok(out) => out,
+        },
         QueryFormat::Csv => {
             // A header and rows, nothing else (see `csv_aside` for the rest).
-            let mut out = String::new();
-            let done: Result<(), std::convert::Infallible> = answer_csv_into(a, &mut |piece| {
-                out.push_str(piece);
-                Ok(())
-            });
-            match done {
-                Ok(()) => out,
+            match gathered::<std::convert::Infallible>(|emit| answer_csv_into(a, &mut { emit })) {
+                Ok(out) => out,
             }
         }
         QueryFormat::Table if !saved && width.is_none() => {
-            let mut out = String::new();
-            let done: Result<(), std::convert::Infallible> = answer_table_into(a, &mut |piece| {
-                out.push_str(piece);
-                Ok(())
-            });
-            match done {
-                Ok(()) => out,
+            match gathered::<std::convert::Infallible>(|emit| answer_table_into(a, &mut { emit })) {
+                Ok(out) => out,
             }
         }
         QueryFormat::Table => {
@@ -385,6 +369,19 @@ pub fn csv_row(fields: impl IntoIterator<Item = String>) -> String {
         .join(",");
     l.push('\n');
     l
+}
+
+/// The pieces `write` hands to the writer it is given, joined into one text (or the error
+/// that writer never gives: `E` is `Infallible` for a text made in memory).
+fn gathered<E>(
+    write: impl FnOnce(&mut dyn FnMut(&str) -> Result<(), E>) -> Result<(), E>,
+) -> Result<String, E> {
+    let mut out = String::new();
+    write(&mut |piece| {
+        out.push_str(piece);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// What a CSV answer leaves out, for standard error: the log position it was computed for,
@@ -595,12 +592,9 @@ mod tests {
         /// prints of the whole answer built as a value.
         #[test]
         fn answer_json_is_what_serde_json_prints_of_it((a, saved) in answer()) {
-            let mut got = String::new();
-            let r: Result<(), ()> = answer_json_into(&a, saved, &mut |piece| {
-                got.push_str(piece);
-                Ok(())
-            });
-            prop_assert!(r.is_ok());
+            let got = gathered::<()>(|emit| answer_json_into(&a, saved, &mut { emit }));
+            prop_assert!(got.is_ok());
+            let got = got.unwrap_or_default();
             prop_assert_eq!(got, built(&a, saved));
         }
 
@@ -609,12 +603,9 @@ mod tests {
         /// trailing blanks cut).
         #[test]
         fn answer_table_is_the_table_of_its_rows_text((a, _) in answer()) {
-            let mut got = String::new();
-            let r: Result<(), ()> = answer_table_into(&a, &mut |piece| {
-                got.push_str(piece);
-                Ok(())
-            });
-            prop_assert!(r.is_ok());
+            let got = gathered::<()>(|emit| answer_table_into(&a, &mut { emit }));
+            prop_assert!(got.is_ok());
+            let got = got.unwrap_or_default();
             prop_assert_eq!(got, table_built(&a));
         }
 
@@ -625,12 +616,9 @@ mod tests {
         /// readers pass over).
         #[test]
         fn answer_csv_reads_back_as_its_cells((a, _) in answer()) {
-            let mut got = String::new();
-            let r: Result<(), ()> = answer_csv_into(&a, &mut |piece| {
-                got.push_str(piece);
-                Ok(())
-            });
-            prop_assert!(r.is_ok());
+            let got = gathered::<()>(|emit| answer_csv_into(&a, &mut { emit }));
+            prop_assert!(got.is_ok());
+            let got = got.unwrap_or_default();
             let line = |cells: Vec<String>| {
                 let quoted: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
                 format!("{}\n", quoted.join(","))
