@@ -109,10 +109,10 @@ pub fn build_from(reports: &mut crate::recon::Reports<'_, '_>, batch: usize) -> 
 }
 
 /// The graph made one report at a time, in the order [`build`] takes them (so the same
-/// graph, node for node): a caller that makes the reports a batch at a time never holds
-/// them all.
+/// graph, node for node): [`build_from`] adds each batch of reports as it is made, never
+/// holding them all.
 #[derive(Default)]
-pub struct Builder {
+struct Builder {
     g: ConflictGraph,
     /// Each subject's figure node, by subject and unit.
     figures: HashMap<(Subject, String), NodeIndex>,
@@ -123,7 +123,7 @@ pub struct Builder {
 
 impl Builder {
     /// Adds a subject's figure, clusters and claims.
-    pub fn add(&mut self, s: &crate::report::SubjectReport) {
+    fn add(&mut self, s: &crate::report::SubjectReport) {
         let g = &mut self.g;
         let fig = g.add_node(Node::Figure(Box::new(Figure {
             subject: s.subject.clone(),
@@ -166,13 +166,8 @@ impl Builder {
         }
     }
 
-    /// Whether no subject was added.
-    pub fn is_empty(&self) -> bool {
-        self.figures.is_empty()
-    }
-
     /// The graph, with each part's figure joined to its whole's.
-    pub fn finish(mut self) -> ConflictGraph {
+    fn finish(mut self) -> ConflictGraph {
         for (whole, unit, parts) in std::mem::take(&mut self.wholes) {
             for p in parts {
                 if let Some(&part) = self.figures.get(&(p, unit.clone())) {
