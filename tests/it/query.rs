@@ -1054,7 +1054,8 @@ fn whole_log_figures_take_or_learn_the_saved_records() {
 /// A question whose subjects hold more than an eighth of a large log (and more than 10,000
 /// claims) is answered from the lean fold rather than read entry by entry through the
 /// index, and one about a subject the log does not have suggests names from the lean fold;
-/// both give the whole read's answer.
+/// so is a question whose words that many claims hold, rather than decoded entry by entry
+/// from a pass that picks them by their text. Each gives the whole read's answer.
 #[test]
 fn a_pattern_over_much_of_the_log_is_answered_from_the_lean_fold() {
     let dir = scratch("broad-pattern");
@@ -1085,6 +1086,12 @@ fn a_pattern_over_much_of_the_log_is_answered_from_the_lean_fold() {
             "through the saved index",
         ),
         ("claims where subject = \"a/xx\"", "folded lean"),
+        ("claims where unit = \"people\" | count", "folded lean"),
+        ("claims where speaker ~ \"editor*\" | count", "folded lean"),
+        (
+            "claims where speaker = \"Editor 7\" | count",
+            "decoded the 300 entries that could hold the words",
+        ),
     ] {
         let (r, _) = ask_traced(&log, &cache, q);
         assert_eq!(r.code, 0, "{q}: {}", r.stderr);

@@ -294,7 +294,8 @@ pub use lookup::{EntryId, find};
 pub use quotes::{DocumentReport, Documents, QuoteProblem, Quotes, check_quotes};
 pub use scan::{
     BriefProjector, IntoPieces, Keep, Projected, Projector, Scan, Selector, Visitor, scan,
-    scan_briefly, scan_keeping, scan_projecting, scan_selecting, scan_visiting,
+    scan_briefly, scan_keeping, scan_projecting, scan_selecting, scan_selecting_at_most,
+    scan_visiting,
 };
 pub use snapshot::{Snapshot, Span};
 pub use spans::LineSpans;

@@ -1164,6 +1164,77 @@ mod tests {
         let _ = fs::remove_dir_all(log.dir());
     }
 
+    /// A selecting pass with a bound gives exactly what the unbounded one gives while the
+    /// entries picked are at most the bound, and `None` once they are more; and it stops
+    /// there: damage after the first piece read is not reached (the unbounded pass refuses
+    /// the log for it).
+    #[test]
+    fn a_bounded_selection_gives_up_past_its_bound_and_stops_reading() {
+        let log = scratch("selectmost");
+        log.init().expect("init");
+        let n: u32 = 600;
+        log.append(|tx| {
+            (0..n).try_for_each(|k| {
+                let claim = reckon_claim::parse_line(
+                    &format!(
+                        r#"{{"subject":"a/b{k}","value":"{k}","said_on":"2025","speaker":"X"}}"#
+                    ),
+                    &mut |_, _| Err("no references".into()),
+                )
+                .expect("a valid claim");
+                tx.push(&claim)
+                    .map(|_| ())
+                    .map_err(|m| LedgerError::NoLog(m.into()))
+            })
+        })
+        .expect("append");
+        let snap = log.snapshot().expect("snapshot");
+        let every = |_: &crate::Header<'_>| true;
+        let even = |h: &crate::Header<'_>| h.seq.is_multiple_of(2);
+        let seqs = |got: Option<(Head, Vec<Entry>)>| {
+            got.map(|(h, e)| (h.seq, e.iter().map(|e| e.seq).collect::<Vec<_>>()))
+        };
+        let whole = |select: &crate::Selector<'_>| {
+            seqs(Some(snap.entries_where(select).expect("a sound log")))
+        };
+        let most = |select: &crate::Selector<'_>, most: usize| {
+            seqs(
+                snap.entries_where_at_most(select, most)
+                    .expect("a sound log"),
+            )
+        };
+        let all = n as usize;
+        assert_eq!(most(&every, all), whole(&every));
+        assert_eq!(most(&every, all + 5), whole(&every));
+        assert_eq!(most(&every, all - 1), None);
+        assert_eq!(most(&even, all / 2), whole(&even));
+        assert_eq!(whole(&even).map(|(_, e)| e.len()), Some(all / 2));
+        assert_eq!(most(&even, all / 2 - 1), None);
+        assert_eq!(most(&|_| false, 0), whole(&|_| false));
+        drop(snap);
+        // A broken line past the first 64 KiB a pass reads.
+        let len = fs::metadata(log.entries_path()).expect("entries").len();
+        assert!(
+            len > 2 * (64 << 10),
+            "the log spans several reads: {len} bytes"
+        );
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(log.entries_path())
+            .expect("open");
+        std::io::Write::write_all(&mut f, b"not an entry\n").expect("write");
+        drop(f);
+        let snap = log.snapshot().expect("snapshot");
+        assert!(snap.entries_where(&every).is_err(), "the damage is seen");
+        assert_eq!(
+            snap.entries_where_at_most(&every, 10)
+                .expect("stopped before the damage"),
+            None
+        );
+        drop(snap);
+        let _ = fs::remove_dir_all(log.dir());
+    }
+
     /// The last line is found however long it is, and only when the file ends in a newline.
     #[test]
     fn last_line_reads_long_lines_across_pieces() {

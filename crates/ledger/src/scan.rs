@@ -62,8 +62,9 @@ pub type Selector<'v> = dyn Fn(&Header<'_>) -> bool + Sync + 'v;
 
 /// What a pass hands each checked line to, beside its checks.
 pub(crate) enum Visit<'v, V> {
-    /// The line's header, to say whether the entry is decoded (and kept).
-    Select(&'v Selector<'v>),
+    /// The line's header, to say whether the entry is decoded (and kept); with a number, the
+    /// pass stops as soon as more entries than that are kept.
+    Select(&'v Selector<'v>, Option<usize>),
     /// The line's bytes, undecoded.
     Lines(&'v Visitor<'v, V>),
     /// The decoded entry.
@@ -186,7 +187,7 @@ fn check_chunk<V>(bytes: &[u8], keep: Keep, base: u64, visit: Option<Visit<'_, V
         _ => None,
     };
     let selector = match visit {
-        Some(Visit::Select(s)) => Some(s),
+        Some(Visit::Select(s, _)) => Some(s),
         _ => None,
     };
     let entries = matches!(keep, Keep::Entries | Keep::EntriesAndSpans);
@@ -429,6 +430,12 @@ impl<V: Send> State<'_, '_, V> {
             }
             self.lines_before += chunk.lines;
             self.out.kept.extend(chunk.kept);
+            if let Some(Visit::Select(_, Some(most))) = self.visit
+                && self.out.kept.len() > most
+            {
+                self.stopped = true;
+                return Ok(());
+            }
             self.out.hashes.extend(chunk.hashes);
             self.out.spans.extend(chunk.spans);
             if !chunk.visited.is_empty() {
@@ -480,11 +487,36 @@ pub fn scan_selecting(
     Ok(scan_core::<()>(
         r,
         Keep::Nothing,
-        Some(Visit::Select(select)),
+        Some(Visit::Select(select, None)),
         None,
         &mut false,
     )?
     .map(|(s, _)| s))
+}
+
+/// [`scan_selecting`] that gives up once `select` has picked more than `most` entries:
+/// `Ok(None)` then, the pass stopped there and the entries it decoded let go (the lines
+/// after it are not read, so not checked either). For a caller with a cheaper way to read
+/// that much of a log. Once `most + 1` lines are picked, no other line is decoded.
+pub fn scan_selecting_at_most(
+    r: impl Read,
+    select: &Selector<'_>,
+    most: usize,
+) -> std::io::Result<Result<Option<Scan>, Problem>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Pieces are checked on all cores, so lines are picked out of order: the count says only
+    // when to stop decoding, and the kept entries (in file order) when to stop the pass.
+    let picked = AtomicUsize::new(0);
+    let counted = |h: &Header<'_>| select(h) && picked.fetch_add(1, Ordering::Relaxed) <= most;
+    let mut stopped = false;
+    let scanned = scan_core::<()>(
+        r,
+        Keep::Nothing,
+        Some(Visit::Select(&counted, Some(most))),
+        None,
+        &mut stopped,
+    )?;
+    Ok(scanned.map(|(s, _)| (!stopped).then_some(s)))
 }
 
 /// Checks and decodes every entry read from `r` (on all cores), as [`Keep::Entries`] does, and

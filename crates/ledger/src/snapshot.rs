@@ -8,7 +8,7 @@ use crate::format::Entry;
 use crate::log::{Head, Log, Stamp};
 use crate::scan::{
     BriefProjector, Keep, Projected, Projector, Resume, Scan, Selector, Visitor, scan_briefly,
-    scan_keeping, scan_projecting, scan_selecting, scan_visiting,
+    scan_keeping, scan_projecting, scan_selecting, scan_selecting_at_most, scan_visiting,
 };
 use reckon_claim::EntryHash;
 use std::fs::File;
@@ -246,6 +246,29 @@ impl Snapshot<'_> {
             let kept = std::mem::take(&mut s.kept);
             (s, kept)
         }))
+    }
+
+    /// [`Snapshot::entries_where`] that gives up once `select` picks more than `most`
+    /// entries: `Ok(None)` then, the pass stopped there (the lines after it not read) and
+    /// what it decoded let go; for a caller with a cheaper way to read that much of the log.
+    /// A problem before that point refuses the log as a whole pass would.
+    pub fn entries_where_at_most(
+        &self,
+        select: &Selector<'_>,
+        most: usize,
+    ) -> Result<Option<(Head, Vec<Entry>)>, LedgerError> {
+        let scanned = scan_selecting_at_most(self.bytes()?, select, most)
+            .map_err(io(&self.log.entries_path(), "read"))?;
+        let scanned = match scanned {
+            Ok(None) => return Ok(None),
+            Ok(Some(s)) => Ok(s),
+            Err(p) => Err(p),
+        };
+        self.visited(scanned.map(|mut s| {
+            let kept = std::mem::take(&mut s.kept);
+            (s, kept)
+        }))
+        .map(Some)
     }
 
     /// Chain verification that also gives every checked line to `visit` (see

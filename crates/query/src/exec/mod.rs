@@ -298,8 +298,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     let mut learned = None;
     // Read one by one through the index, the entries of more than an eighth of a large log
     // cost more than a lean fold of all of it.
-    let most = snap.committed().map_err(RunError::Log)?.seq / 8;
-    let most = Some(most.max(PART_FLOOR));
+    let most = Some(most_read_apart(&snap)?);
     if let Some(part) = read_part(&snap, &pattern, needs_records, most).map_err(RunError::Log)? {
         let ctx = Context {
             head: Some(part.head.clone()),
@@ -394,6 +393,14 @@ pub fn run_whole(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunError
 
 /// How many claims a question may always read through the index, however small the log.
 const PART_FLOOR: u64 = 10_000;
+
+/// How many entries a question reads one by one (through the index, or picked from a pass
+/// by their text) before a lean fold of the whole log is the cheaper way: an eighth of the
+/// log, and never fewer than [`PART_FLOOR`].
+fn most_read_apart(snap: &reckon_ledger::Snapshot<'_>) -> Result<u64, RunError> {
+    let len = snap.committed().map_err(RunError::Log)?.seq;
+    Ok((len / 8).max(PART_FLOOR))
+}
 
 /// The fields only a claim's whole entry holds (who said it, where, in what words), which
 /// the lean fold does not keep.
@@ -781,8 +788,10 @@ fn required_words(q: &Query) -> Required<'_> {
 /// cannot have them), every entry that is not a claim (definitions, aliases, retractions),
 /// and every claim that could change another's fate (a correction). Each claim the filter
 /// keeps is among them, with all that decides its row, so the answer is the whole log's.
-/// `None` when the question is not one of those, or its answer is empty or has notes that
-/// may name things from the whole log: the caller then reads the whole log.
+/// `None` when the question is not one of those, when the entries to decode are more than
+/// [`most_read_apart`] (words that most claims hold: the pass stops there, and a lean fold
+/// reads that much for less), or when its answer is empty or has notes that may name things
+/// from the whole log: the caller then reads the whole log.
 fn run_selecting(
     q: &Query,
     snap: &reckon_ledger::Snapshot<'_>,
@@ -798,7 +807,13 @@ fn run_selecting(
             || reckon_reconcile::state::Fate::could_change_text(text)
             || required.may_hold(text)
     };
-    let (head, entries) = snap.entries_where(&select).map_err(RunError::Log)?;
+    let most = usize::try_from(most_read_apart(snap)?).unwrap_or(usize::MAX);
+    let Some((head, entries)) = snap
+        .entries_where_at_most(&select, most)
+        .map_err(RunError::Log)?
+    else {
+        return Ok(None);
+    };
     let ctx = Context {
         head: Some((head.seq, head.hash.to_hex())),
         records: None,
