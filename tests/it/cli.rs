@@ -39,6 +39,62 @@ fn log_show_and_verify_on_seed_claims() {
     }
 }
 
+/// `show N` of a claim reads it through the saved index with everything about its subject
+/// (its line found by halving the file), and says exactly what a whole pass says (`show` of
+/// a hash prefix takes one), its fate included: here a retraction, and a correction filed
+/// under another subject. An entry that is not a claim is answered by the whole pass.
+#[test]
+fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_says() {
+    let dir = scratch("show-index");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let write = |args: &[&str], stdin: Option<&[u8]>| {
+        crate::support::write_cached(&log, &cache, args, stdin);
+    };
+    write(
+        &["import", "-"],
+        Some(
+            br#"{"subject": "elsewhere/a-correction", "value": "3", "said_on": "2025", "speaker": "Y", "supersedes": 24}
+"#,
+        ),
+    );
+    write(&["retract", "25", "--reason", "a second look"], None);
+    crate::support::settle(&log);
+    let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let mut through_index = 0;
+    for (n, line) in (1..).zip(lines.lines()) {
+        let number = n.to_string();
+        let by_number = crate::support::traced(&log, &cache, &["show", &number]);
+        let by_hash = crate::support::traced(&log, &cache, &["show", &line[..16]]);
+        assert_eq!(by_number.code, 0, "#{n}: {}", by_number.stderr);
+        assert_eq!(by_number.stdout, by_hash.stdout, "#{n}");
+        assert!(by_hash.stderr.contains("checked the whole log"), "#{n}");
+        let claim = line.contains(r#""event":{"type":"claim""#);
+        let how = if claim {
+            "entries through the index"
+        } else {
+            "checked the whole log"
+        };
+        assert!(by_number.stderr.contains(how), "#{n}: {}", by_number.stderr);
+        through_index += usize::from(claim);
+        if n == 24 || n == 25 {
+            assert!(
+                by_number
+                    .stdout
+                    .contains(if n == 24 { "superseded" } else { "retracted" })
+            );
+        }
+    }
+    assert!(through_index >= 15, "{through_index} claims");
+    let none = crate::support::traced(&log, &cache, &["show", "9999"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("there is no entry #9999"),
+        "{}",
+        none.stderr
+    );
+}
+
 #[test]
 fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
     let dir = scratch("showid");

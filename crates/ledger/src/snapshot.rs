@@ -552,6 +552,88 @@ impl Snapshot<'_> {
         Ok(show(&words))
     }
 
+    /// Where entry `seq`'s line is, found by halving the file on the numbers its lines
+    /// start with (a few dozen small positioned reads, whatever the log's size), nothing
+    /// checked: a hint for a reader that then reads the entry in a checked way (through the
+    /// saved index, which vouches for the file). `None` when no line numbered `seq` turns up,
+    /// or a line does not start as the log writes one.
+    pub fn find_line(&self, seq: u64) -> Result<Option<Span>, LedgerError> {
+        // The line sought starts in [lo, hi): lines are numbered in file order.
+        let (mut lo, mut hi) = (0, self.len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let Some(start) = self.line_start_from(mid, hi)? else {
+                hi = mid;
+                continue;
+            };
+            let Some(n) = self.seq_at(start)? else {
+                return Ok(None);
+            };
+            match n.cmp(&seq) {
+                std::cmp::Ordering::Equal => return self.line_span(start),
+                std::cmp::Ordering::Less => lo = start + 1,
+                // The first line at or after `mid` comes after it: it starts before `mid`.
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        Ok(None)
+    }
+
+    /// Where the first line that starts at or after `from`, and before `limit`, starts.
+    fn line_start_from(&self, from: u64, limit: u64) -> Result<Option<u64>, LedgerError> {
+        if from == 0 {
+            return Ok(Some(0));
+        }
+        // A line starts after a newline: look from the byte before `from`.
+        let mut at = from - 1;
+        let mut buf = [0u8; 4096];
+        while at < limit {
+            let n = (self.len - at).min(buf.len() as u64) as usize;
+            self.read_at(at, &mut buf[..n])?;
+            if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+                let start = at + i as u64 + 1;
+                return Ok((start < limit).then_some(start));
+            }
+            at += n as u64;
+        }
+        Ok(None)
+    }
+
+    /// The number a line starting at `start` gives its entry (`HASH {"seq":N,`), if it
+    /// starts that way.
+    fn seq_at(&self, start: u64) -> Result<Option<u64>, LedgerError> {
+        const LEAD: &[u8] = br#" {"seq":"#;
+        let mut buf = [0u8; 64 + 8 + 21];
+        let n = (self.len - start).min(buf.len() as u64) as usize;
+        self.read_at(start, &mut buf[..n])?;
+        let Some(rest) = buf[..n]
+            .get(64..)
+            .and_then(|after_hash| after_hash.strip_prefix(LEAD))
+        else {
+            return Ok(None);
+        };
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        Ok(std::str::from_utf8(&rest[..digits])
+            .ok()
+            .and_then(|d| d.parse().ok()))
+    }
+
+    /// The span of the line starting at `start`: up to its newline (`None` without one).
+    fn line_span(&self, start: u64) -> Result<Option<Span>, LedgerError> {
+        let mut at = start;
+        let mut buf = [0u8; 4096];
+        while at < self.len {
+            let n = (self.len - at).min(buf.len() as u64) as usize;
+            self.read_at(at, &mut buf[..n])?;
+            if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+                let len = at + i as u64 - start;
+                return Ok(u32::try_from(len).ok().map(|len| (start, len)));
+            }
+            at += n as u64;
+        }
+        Ok(None)
+    }
+
     /// The line at `span` (from [`Snapshot::entries_with_spans`]), checked to start with
     /// `hash`: for a proof bundle, which carries the line as stored.
     pub fn line(&self, span: Span, hash: &EntryHash) -> Result<Vec<u8>, LedgerError> {
@@ -580,6 +662,36 @@ mod tests {
             })
             .collect();
         crate::import(log, "in", input.as_bytes()).unwrap();
+    }
+
+    /// Halving the file finds every entry's line where a whole pass says it is, for lines
+    /// shorter and longer than one read, and no line for a number the log does not have.
+    #[test]
+    fn every_line_is_found_by_its_number_and_no_other() {
+        let dir = std::env::temp_dir().join(format!("reckon-findline-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let log = Log::at(&dir);
+        log.init().unwrap();
+        let input: String = (0..300)
+            .map(|i| {
+                // Every seventh line longer than the 4 KiB a read takes.
+                let quote = "q".repeat(if i % 7 == 3 { 5_000 + i } else { 1 + i % 13 });
+                format!(
+                    r#"{{"subject": "a/b", "value": "{i}", "said_on": "2025", "speaker": "X", "quote": "{quote}"}}"#
+                ) + "\n"
+            })
+            .collect();
+        crate::import(&log, "in", input.as_bytes()).unwrap();
+        let snap = log.snapshot().unwrap();
+        let (entries, spans) = snap.entries_with_spans().unwrap();
+        assert_eq!(entries.len(), 300);
+        for (e, span) in entries.iter().zip(&spans) {
+            assert_eq!(snap.find_line(e.seq).unwrap(), Some(*span), "#{}", e.seq);
+        }
+        for missing in [0, 301, 302, 10_000, u64::MAX] {
+            assert_eq!(snap.find_line(missing).unwrap(), None, "#{missing}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

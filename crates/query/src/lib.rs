@@ -53,8 +53,8 @@ pub mod parse;
 
 pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
 pub use exec::{
-    Answer, Basis, Cell, Part, QueryError, Read, RunError, leave_to_exit, read_part, run,
-    run_on_log, run_whole, whole_state,
+    Answer, Basis, Cell, Part, QueryError, Read, RunError, entry_through_index, leave_to_exit,
+    read_part, run, run_on_log, run_whole, whole_state,
 };
 pub use parse::{MAX_DEPTH, SyntaxError, parse, substitute};
 

@@ -847,22 +847,32 @@ fn run_claim_provenance(
     if !as_it_is(q) {
         return Ok(None);
     }
-    let names = |h: &reckon_ledger::Header<'_>| match target {
-        Target::Seq(n) => h.seq == *n,
-        Target::Hash(prefix) => h.hash.has_hex_prefix(prefix),
-        Target::Subject(_) => false,
-    };
-    let (_, found) = snap.entries_where(&names).map_err(RunError::Log)?;
-    let mut claims = found.iter().filter_map(|e| match &e.event {
-        reckon_claim::Event::Claim(c) => Some(c),
+    let by_number = match target {
+        Target::Seq(n) => entry_through_index(snap, *n, true).map_err(RunError::Log)?,
         _ => None,
-    });
-    let (Some(claim), None) = (claims.next(), claims.next()) else {
-        return Ok(None);
     };
-    let pattern = Pattern::new(claim.subject.as_str());
-    let Some(part) = read_part(snap, &pattern, true, None).map_err(RunError::Log)? else {
-        return Ok(None);
+    let part = match by_number {
+        Some(part) => part,
+        None => {
+            let names = |h: &reckon_ledger::Header<'_>| match target {
+                Target::Seq(n) => h.seq == *n,
+                Target::Hash(prefix) => h.hash.has_hex_prefix(prefix),
+                Target::Subject(_) => false,
+            };
+            let (_, found) = snap.entries_where(&names).map_err(RunError::Log)?;
+            let mut claims = found.iter().filter_map(|e| match &e.event {
+                reckon_claim::Event::Claim(c) => Some(c),
+                _ => None,
+            });
+            let (Some(claim), None) = (claims.next(), claims.next()) else {
+                return Ok(None);
+            };
+            let pattern = Pattern::new(claim.subject.as_str());
+            match read_part(snap, &pattern, true, None).map_err(RunError::Log)? {
+                Some(part) => part,
+                None => return Ok(None),
+            }
+        }
     };
     let ctx = Context {
         head: Some(part.head.clone()),
@@ -877,6 +887,41 @@ fn run_claim_provenance(
     }
     a.read = part.read();
     Ok(Some(a))
+}
+
+/// Entry `seq`, when it is a claim, with everything a question about its subject reads
+/// ([`read_part`]: among them every retraction and every correction that names it, so its
+/// fate): its line found by halving the file ([`reckon_ledger::Snapshot::find_line`]) and
+/// its subject taken from it, then the part read through the saved index (made again from
+/// one checked pass when it does not match the log), never a pass over the whole log when
+/// the index is saved. The line found is believed only for the subject it names: the part
+/// must hold the very entry, read and checked through the index. `None` (the caller reads
+/// the whole log, which says why) when no such line turns up, it is not a claim, no index
+/// can be had, or the part does not hold it.
+pub fn entry_through_index(
+    snap: &reckon_ledger::Snapshot<'_>,
+    seq: u64,
+    records: bool,
+) -> Result<Option<Part>, reckon_ledger::LedgerError> {
+    let Some((offset, len)) = snap.find_line(seq)? else {
+        return Ok(None);
+    };
+    let mut line = vec![0u8; len as usize];
+    snap.read_at(offset, &mut line)?;
+    let Ok(found) = reckon_ledger::decode(&line) else {
+        return Ok(None);
+    };
+    let reckon_claim::Event::Claim(c) = &found.event else {
+        return Ok(None);
+    };
+    let Some(part) = read_part(snap, &Pattern::new(c.subject.as_str()), records, None)? else {
+        return Ok(None);
+    };
+    let holds = part
+        .entries
+        .iter()
+        .any(|e| e.seq == seq && e.hash == found.hash);
+    Ok(holds.then_some(part))
 }
 
 /// The entries of a log that answer questions about some subjects, read through the index.
