@@ -232,11 +232,14 @@ impl<'a> Tx<'a> {
         if let Some(e) = self.io_error.take() {
             return Err(crate::error::io(&self.log.entries_path(), "append to")(e));
         }
-        // Every entry read back a checked piece at a time, each noted and let go: of a claim
-        // (nearly every entry) only its subject and the claim it corrects are kept, its
-        // words never copied (decoded as a lean fold decodes them, with the same checks).
-        let mut order = Vec::new();
-        let mut status = Statuses::default();
+        // Every entry read back a checked piece at a time (shape, hash and link), each noted
+        // and let go: of a claim (nearly every entry) only its subject and the claim it
+        // corrects are kept, read from its event's text as reckon writes it; a line written
+        // otherwise, and any other event, is decoded briefly, every field checked.
+        // Room for every entry the head counts, so that the maps never grow by rehashing.
+        let entries = usize::try_from(self.head.seq).unwrap_or(0);
+        let mut order = Vec::with_capacity(entries);
+        let mut status = Statuses::with_capacity(entries);
         let mut subjects = Subjects::default();
         let mut note_all = |piece: Vec<Kept>, order: &mut Vec<EntryHash>| {
             order.reserve(piece.len());
@@ -260,12 +263,35 @@ impl<'a> Tx<'a> {
                 }
             }
         };
-        let kept = |b: format::Brief<'_>, _| Kept::of(b);
+        let kept = |h: &format::Header<'_>, line: &[u8], _| match Kept::of_text(h) {
+            Some(k) => Ok(k),
+            None => format::decode_brief(line)
+                .map(|(_, b)| Kept::of(b))
+                .map_err(|p| (h.seq, p)),
+        };
+        let mut bad = None;
         self.log.each_locked(
             self.base_len + self.written,
-            crate::scan::Visit::Briefs(&kept),
-            &mut |piece| note_all(piece, &mut order),
+            crate::scan::Visit::Lines(&kept),
+            &mut |piece| {
+                let mut read = Vec::with_capacity(piece.len());
+                for k in piece {
+                    match k {
+                        Ok(k) => read.push(k),
+                        Err(first) => {
+                            bad.get_or_insert(first);
+                        }
+                    }
+                }
+                note_all(read, &mut order);
+            },
         )?;
+        if let Some((line, problem)) = bad {
+            return Err(LedgerError::Damaged {
+                path: self.log.entries_path(),
+                problem: crate::Problem::Line { line, problem },
+            });
+        }
         if let Some(r) = &self.rehearsal {
             // Our own lines, made by `push_json` moments ago.
             let mut own = Vec::new();
@@ -625,6 +651,34 @@ enum Kept {
 }
 
 impl Kept {
+    /// A claim read from its event's text alone, when the log wrote it as reckon writes one
+    /// (its subject first, no escape anywhere: every text in it is then the very bytes
+    /// between two quotes, so `"supersedes":"` can only be that key); `None` for any other
+    /// line, which is decoded instead.
+    fn of_text(h: &format::Header<'_>) -> Option<Kept> {
+        const CORRECTS: &str = r#""supersedes":""#;
+        let rest = h
+            .event_json
+            .strip_prefix(r#"{"type":"claim","subject":""#)?;
+        if h.event_json.contains('\\') {
+            return None;
+        }
+        let subject = Subject::parse(&rest[..rest.find('"')?]).ok()?;
+        let supersedes = match rest.find(CORRECTS) {
+            Some(at) => {
+                let from = at + CORRECTS.len();
+                Some(EntryHash::from_hex(rest.get(from..from + 64)?)?)
+            }
+            None => None,
+        };
+        Some(Kept::Claim {
+            seq: h.seq,
+            hash: h.hash,
+            subject,
+            supersedes,
+        })
+    }
+
     fn of(b: format::Brief<'_>) -> Kept {
         match b {
             format::Brief::Claim {
@@ -916,7 +970,62 @@ mod tests {
         assert_eq!(log.verify().expect("read").expect("verified"), appended);
     }
 
+    /// What a read-back keeps of a claim, to compare two ways of reading it.
+    fn claim_kept(k: &Kept) -> Option<(u64, EntryHash, String, Option<EntryHash>)> {
+        match k {
+            Kept::Claim {
+                seq,
+                hash,
+                subject,
+                supersedes,
+            } => Some((*seq, *hash, subject.to_string(), *supersedes)),
+            Kept::Whole(_) => None,
+        }
+    }
+
     proptest::proptest! {
+        /// A claim read from its event's text keeps what decoding its line keeps, whatever
+        /// its words (quotes, backslashes, the very text of the `supersedes` key, other
+        /// scripts) and whether or not it corrects another; a line it cannot read that way
+        /// is left to the decoder, which then reads it whole.
+        #[test]
+        fn a_claim_read_from_its_text_is_the_claim_decoded(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("plain words".to_owned()),
+                    proptest::strategy::Just(r#"a "quoted" word"#.to_owned()),
+                    proptest::strategy::Just(r#""supersedes":""#.to_owned()),
+                    proptest::strategy::Just("back\\slash".to_owned()),
+                    proptest::strategy::Just("Верещук".to_owned()),
+                    "[a-z][a-z ]{0,11}",
+                ],
+                1..4,
+            ),
+            corrects in proptest::bool::ANY,
+            subject in "[a-z]{1,6}/[a-z0-9-]{1,8}",
+        ) {
+            let speaker = serde_json::to_string(&words.join(" ")).expect("a string");
+            let fix = if corrects { r#", "supersedes": 1"# } else { "" };
+            let line = format!(
+                r#"{{"subject": "{subject}", "value": "12", "said_on": "2025", "speaker": {speaker}{fix}}}"#
+            );
+            let target = EntryHash([9; 32]);
+            let event = reckon_claim::input::parse_line(&line, &mut |_, _| Ok(target))
+                .expect("a claim");
+            let at = Timestamp::parse("2025-05-01T00:00:00Z").expect("a time");
+            let (bytes, _) = format::encode(7, &EntryHash([3; 32]), at, &event).expect("encoded");
+            let bytes = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            let h = format::decode_header(bytes).expect("a header");
+            let decoded = format::decode_brief(bytes).map(|(_, b)| Kept::of(b)).expect("decoded");
+            let want = claim_kept(&decoded);
+            proptest::prop_assert!(want.is_some());
+            if let Some(read) = Kept::of_text(&h) {
+                proptest::prop_assert_eq!(claim_kept(&read), want);
+            } else {
+                proptest::prop_assert!(h.event_json.contains('\\'), "{}", h.event_json);
+            }
+        }
+
         /// What a reference finds of each entry (its number, kind, retraction and what
         /// superseded it) is what a map from every hash to its whole status finds, over any
         /// mix of claims, definitions, retractions and supersessions, including those that
