@@ -396,3 +396,87 @@ fn a_retracted_claim_is_restored_in_one_step_and_a_live_one_is_not_doubled() {
     let r = reckon(&log, &["add", "--from", "19", "--supersedes", "19"], None);
     assert_eq!(r.code, 2, "{}", r.transcript());
 }
+
+/// An import of a file is vetted against what the log holds about the subjects the file
+/// names, read through the saved index; one from standard input (which cannot be read
+/// twice) against the whole log. Both refuse and accept exactly alike: a duplicate, a slip
+/// in a subject, a unit that is not the subject's (also through an alias the file makes), a
+/// silent redefinition, and a clean line.
+#[test]
+fn an_import_is_vetted_alike_through_the_index_and_against_the_whole_log() {
+    let dir = scratch("vet-index");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    crate::support::settle(&log);
+    let seeded_lines = std::fs::read_to_string(root().join("log/claims.jsonl")).unwrap();
+    let duplicate = seeded_lines
+        .lines()
+        .find(|l| l.contains("\"subject\""))
+        .unwrap()
+        .to_owned();
+    let cases = [
+        duplicate,
+        r#"{"subject": "pows/ukraine/held-by-rusia", "value": "5", "unit": "people", "said_on": "2025", "speaker": "Z"}"#.to_owned(),
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "5", "unit": "tonnes", "said_on": "2025", "speaker": "Z"}"#.to_owned(),
+        [
+            r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#,
+            r#"{"subject": "captives/ua", "value": "5", "unit": "tonnes", "said_on": "2025", "speaker": "Z"}"#,
+        ]
+        .join("\n"),
+        r#"{"define": "exchange/2025-05-23/per-side", "label": "Another label", "unit": "people"}"#.to_owned(),
+        r#"{"subject": "pows/ukraine/held-by-russia", "value": "5", "unit": "people", "said_on": "2025", "speaker": "Z"}"#.to_owned(),
+    ];
+    let env = |cache: &Path| {
+        [
+            ("RECKON_CACHE_DIR", cache.as_os_str().to_owned()),
+            ("RECKON_TRACE", std::ffi::OsString::from("1")),
+        ]
+    };
+    let untraced = |stderr: &str| {
+        stderr
+            .lines()
+            .filter(|l| !l.starts_with("trace:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut refused = 0;
+    for (k, case) in cases.iter().enumerate() {
+        let feed = dir.join("feed.jsonl");
+        std::fs::write(&feed, format!("{case}\n")).unwrap();
+        let env = env(&cache);
+        let env: Vec<(&str, &std::ffi::OsStr)> =
+            env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+        let f = feed.to_str().unwrap();
+        let by_file = crate::support::reckon_with(&log, &["import", f, "--dry-run"], None, &env);
+        let by_stdin = crate::support::reckon_with(
+            &log,
+            &["import", "-", "--dry-run"],
+            Some(format!("{case}\n").as_bytes()),
+            &env,
+        );
+        assert!(
+            by_file.stderr.contains("vetted against the")
+                && by_file.stderr.contains("through the index"),
+            "case {k}: {}",
+            by_file.stderr
+        );
+        assert!(
+            by_stdin.stderr.contains("vetted against the whole log"),
+            "case {k}: {}",
+            by_stdin.stderr
+        );
+        assert_eq!(by_file.code, by_stdin.code, "case {k}: {}", by_file.stderr);
+        assert_eq!(by_file.stdout, by_stdin.stdout, "case {k}");
+        assert_eq!(
+            untraced(&by_file.stderr).replace(f, "-"),
+            untraced(&by_stdin.stderr),
+            "case {k}"
+        );
+        refused += usize::from(by_file.code != 0);
+    }
+    assert_eq!(
+        refused,
+        cases.len() - 1,
+        "every case but the clean line is refused"
+    );
+}

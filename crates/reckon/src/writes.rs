@@ -145,34 +145,95 @@ fn vetting_one(
     options: reckon_vet::Options,
     subject: &str,
 ) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
+    let subjects = std::iter::once(subject.to_owned()).collect();
+    vetting(log, options, Some(&subjects), false)
+}
+
+/// Learns what the log holds for vetting what is about to be appended to it: with the
+/// `subjects` the append names, through the saved index as [`vetting_one`] does (when
+/// `bounded`, only if they hold at most an eighth of the log's claims, or 10,000: a whole
+/// read costs less for more); without them, or when no index can be had, from one whole
+/// read.
+fn vetting(
+    log: &Log,
+    options: reckon_vet::Options,
+    subjects: Option<&std::collections::BTreeSet<String>>,
+    bounded: bool,
+) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
     use reckon_index::{Index, expand};
     let snap = log.snapshot().map_err(ledger)?;
-    let index = match Index::open(&snap) {
-        Ok(i) => Some(i),
-        Err(_) => Index::build_fast(&snap, None),
+    let most = match bounded {
+        true => Some(snap.committed().map_err(ledger)?.seq / 8).map(|m| m.max(10_000)),
+        false => None,
     };
-    if let Some(index) = index
+    let index = match subjects {
+        None => None,
+        Some(_) => match Index::open(&snap) {
+            Ok(i) => Some(i),
+            Err(_) => Index::build_fast(&snap, None),
+        },
+    };
+    if let (Some(subjects), Some(index)) = (subjects, index)
         && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
-        && let Ok(entries) = index.entries(
-            &snap,
-            &expand(&others, &std::iter::once(subject.to_owned()).collect()),
-        )
+        && let wanted = expand(&others, subjects)
+        && most.is_none_or(|most| index.claims_of(&wanted).is_some_and(|n| n <= most))
+        && let Ok(entries) = index.entries(&snap, &wanted)
         && let Some(names) = index.subjects()
     {
         let names = names.iter().map(String::as_str);
         let vet = reckon_vet::Vet::learn_part(options, &entries, names, index.head());
+        crate::trace(&format!(
+            "vetted against the {} entries read through the index",
+            entries.len()
+        ));
         return Ok((vet, index.head()));
     }
+    crate::trace("vetted against the whole log");
     reckon_vet::Vet::learn(options, &snap).map_err(ledger)
 }
 
-/// Learns what the log holds for vetting what is about to be appended to it.
-fn vetting(
-    log: &Log,
-    options: reckon_vet::Options,
-) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
-    let snap = log.snapshot().map_err(ledger)?;
-    reckon_vet::Vet::learn(options, &snap).map_err(ledger)
+/// Every subject the lines of a JSON Lines file name (as a claim's subject, a definition, an
+/// alias or what it stands for, or a part of a sum), read before it is imported so that
+/// vetting can learn only what `log` holds about them ([`vetting`]). `None` for standard
+/// input or anything but a regular file (it can be read once only), for a file more than a
+/// quarter the size of the log's entries (reading it costs more than the whole read it
+/// would spare), and for a line that does not read as an object whose subjects are texts:
+/// the import itself then says what is wrong, vetted against the whole log. Vetting
+/// advises; it proves nothing, so a file changed between the two reads is only vetted less.
+fn input_subjects(log: &Log, file: &std::path::Path) -> Option<std::collections::BTreeSet<String>> {
+    let size = std::fs::metadata(file).ok().filter(|m| m.is_file())?.len();
+    let log_size = std::fs::metadata(log.entries_path()).ok()?.len();
+    if file.as_os_str() == "-" || size.saturating_mul(4) > log_size {
+        return None;
+    }
+    let f = std::fs::File::open(file).ok()?;
+    let mut subjects = std::collections::BTreeSet::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(f)) {
+        let line = line.ok()?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let object: Map<String, Json> = serde_json::from_str(&line).ok()?;
+        for key in ["subject", "define", "alias", "same_as"] {
+            match object.get(key) {
+                None => {}
+                Some(Json::String(s)) => {
+                    subjects.insert(s.clone());
+                }
+                Some(_) => return None,
+            }
+        }
+        match object.get("sum_of") {
+            None => {}
+            Some(Json::Array(parts)) => {
+                for part in parts {
+                    subjects.insert(part.as_str()?.to_owned());
+                }
+            }
+            Some(_) => return None,
+        }
+    }
+    Some(subjects)
 }
 
 fn flag(field: &str) -> String {
@@ -324,6 +385,12 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         ));
     }
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
+    // A JSON Lines file is vetted against what the log holds about the subjects it names,
+    // read through the saved index when that is the cheaper way.
+    let subjects = match a.from {
+        crate::args::FromFormat::Jsonl => input_subjects(log, &a.file),
+        _ => None,
+    };
     let (mut vet, learnt) = vetting(
         log,
         reckon_vet::Options {
@@ -334,6 +401,8 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
             command: reckon_vet::Command::Import,
             today: today(),
         },
+        subjects.as_ref(),
+        true,
     )?;
     let dry_run = a.dry.dry_run;
     // What an import tells: what it read, and what vetting did, each input line named by
