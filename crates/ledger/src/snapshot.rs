@@ -585,14 +585,20 @@ impl Snapshot<'_> {
             return Ok(Some(0));
         }
         // A line starts after a newline: look from the byte before `from`.
-        let mut at = from - 1;
+        Ok(self
+            .newline_from(from - 1, limit)?
+            .map(|nl| nl + 1)
+            .filter(|start| *start < limit))
+    }
+
+    /// Where the first newline at or after `at`, and before `limit`, is.
+    fn newline_from(&self, mut at: u64, limit: u64) -> Result<Option<u64>, LedgerError> {
         let mut buf = [0u8; 4096];
         while at < limit {
-            let n = (self.len - at).min(buf.len() as u64) as usize;
+            let n = (limit - at).min(buf.len() as u64) as usize;
             self.read_at(at, &mut buf[..n])?;
             if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
-                let start = at + i as u64 + 1;
-                return Ok((start < limit).then_some(start));
+                return Ok(Some(at + i as u64));
             }
             at += n as u64;
         }
@@ -620,18 +626,10 @@ impl Snapshot<'_> {
 
     /// The span of the line starting at `start`: up to its newline (`None` without one).
     fn line_span(&self, start: u64) -> Result<Option<Span>, LedgerError> {
-        let mut at = start;
-        let mut buf = [0u8; 4096];
-        while at < self.len {
-            let n = (self.len - at).min(buf.len() as u64) as usize;
-            self.read_at(at, &mut buf[..n])?;
-            if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
-                let len = at + i as u64 - start;
-                return Ok(u32::try_from(len).ok().map(|len| (start, len)));
-            }
-            at += n as u64;
-        }
-        Ok(None)
+        Ok(self
+            .newline_from(start, self.len)?
+            .and_then(|nl| u32::try_from(nl - start).ok())
+            .map(|len| (start, len)))
     }
 
     /// The line at `span` (from [`Snapshot::entries_with_spans`]), checked to start with
