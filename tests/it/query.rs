@@ -587,7 +587,29 @@ fn the_saved_index_is_brought_forward_over_recorded_appends() {
         std::fs::read(cache_file(&fresh)).unwrap(),
         "another index"
     );
-    // An appended alias or correction: made again from the whole log.
+    // A correction of a claim of its own subject (named here through the alias): brought
+    // forward too, the very index a whole read makes.
+    import(&[
+        r#"{"subject": "captives/ua", "value": "8,100", "unit": "people", "said_on": "2025-06-03", "speaker": "Z", "supersedes": 25}"#,
+    ]);
+    settle(&log);
+    let (fixed, _) = ask_traced(&log, &cache, q);
+    assert!(
+        how(&fixed).starts_with("brought the saved index forward over the 1 entries"),
+        "{}",
+        fixed.stderr
+    );
+    assert!(fixed.stdout.contains("8,100"), "{}", fixed.stdout);
+    let fresh = scratch("index-appends-fresh");
+    let (whole, _) = ask_traced(&log, &fresh, q);
+    assert_eq!(fixed.stdout, whole.stdout);
+    assert_eq!(
+        std::fs::read(cache_file(&cache)).unwrap(),
+        std::fs::read(cache_file(&fresh)).unwrap(),
+        "another index after a correction"
+    );
+    // An appended alias, or a correction of a claim of another subject: made again from the
+    // whole log.
     for line in [
         r#"{"alias": "captives/ua-2", "same_as": "pows/ukraine/held-by-russia"}"#,
         r#"{"subject": "other/x", "value": "7", "said_on": "2025-06-03", "speaker": "Z", "supersedes": 24}"#,

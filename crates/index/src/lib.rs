@@ -751,27 +751,52 @@ impl Index {
     /// the lines they wrote are read and checked (see [`Snapshot::visit_after`]), each new
     /// claim filed under its subject (through the aliases the log had), each other event
     /// beside the others. The origin records are not brought forward (new claims change what
-    /// is learned): the index has none. `None` when the appends were not all recorded, or a
-    /// new line is an alias or a correction (which may refile claims already indexed): the
-    /// index is then made again from the whole log.
+    /// is learned): the index has none. A correction is filed under its own subject when the
+    /// claim it corrects is a claim of that subject too (nearly always), as a whole read
+    /// files it. `None` when the appends were not all recorded, or a new line is an alias or
+    /// a correction of a claim of another subject (which may refile claims already
+    /// indexed): the index is then made again from the whole log.
     fn forward(&self, snap: &Snapshot<'_>, now: (Stamp, Head)) -> Option<Index> {
         let offset = appends::since(snap.log(), (self.stamp, self.head), now)?;
         let (head, lines) = snap.visit_after(self.head, offset, &classify).ok()??;
         let mut others = self.others.clone();
         let mut claims = Vec::new();
+        let mut corrections = Vec::new();
         for line in lines {
             let line = line?;
             match line.kind {
-                Kind::Claim(subject, None) => claims.push((subject.into_owned(), line.span)),
+                Kind::Claim(subject, corrects) => {
+                    if let Some(target) = corrects {
+                        corrections.push((claims.len(), target));
+                    }
+                    claims.push((subject.into_owned(), line.span, line.hash));
+                }
                 Kind::Other => others.push(line.span),
-                Kind::Claim(_, Some(_)) | Kind::Alias(_) => return None,
+                Kind::Alias(_) => return None,
             }
         }
         // The claims filed so far, and the aliases among the events that are not claims.
         let mut by_subject = self.filed()?;
         let known = self.entries(snap, &BTreeSet::new()).ok()?;
         let aliases = alias_map(known.iter());
-        for (subject, span) in &claims {
+        for (k, target) in corrections {
+            let subject = resolve(&aliases, &claims[k].0).to_owned();
+            let same = |of: &str| resolve(&aliases, of) == subject;
+            let new = claims[..k].iter().any(|(s, _, h)| *h == target && same(s));
+            if !new {
+                let filed = self
+                    .entries(snap, &BTreeSet::from([subject.clone()]))
+                    .ok()?;
+                let old = filed.iter().any(|e| {
+                    e.hash == target
+                        && matches!(&e.event, Event::Claim(c) if same(c.subject.as_str()))
+                });
+                if !old {
+                    return None;
+                }
+            }
+        }
+        for (subject, span, _) in &claims {
             by_subject
                 .entry(resolve(&aliases, subject).to_owned())
                 .or_default()
