@@ -479,4 +479,52 @@ fn an_import_is_vetted_alike_through_the_index_and_against_the_whole_log() {
         cases.len() - 1,
         "every case but the clean line is refused"
     );
+    // A sheet is vetted the same way: through the index from a file, against the whole log
+    // from standard input.
+    for (k, row) in [
+        "pows/ukraine/held-by-russia,5,tonnes,2025,Z",
+        "pows/ukraine/held-by-rusia,5,people,2025,Z",
+        "pows/ukraine/held-by-russia,5,people,2025,Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let sheet = format!("subject,value,unit,said_on,speaker\n{row}\n");
+        let file = dir.join("sheet.csv");
+        std::fs::write(&file, &sheet).unwrap();
+        let env = env(&cache);
+        let env: Vec<(&str, &std::ffi::OsStr)> =
+            env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+        let f = file.to_str().unwrap();
+        let import = |input: &str, stdin: Option<&[u8]>| {
+            crate::support::reckon_with(
+                &log,
+                &["import", input, "--from", "csv", "--dry-run"],
+                stdin,
+                &env,
+            )
+        };
+        let by_file = import(f, None);
+        let by_stdin = import("-", Some(sheet.as_bytes()));
+        assert!(
+            by_file.stderr.contains("through the index"),
+            "sheet {k}: {}",
+            by_file.stderr
+        );
+        assert!(
+            by_stdin.stderr.contains("vetted against the whole log"),
+            "sheet {k}"
+        );
+        assert_eq!(
+            (by_file.code, &by_file.stdout),
+            (by_stdin.code, &by_stdin.stdout),
+            "sheet {k}"
+        );
+        assert_eq!(
+            untraced(&by_file.stderr).replace(f, "-"),
+            untraced(&by_stdin.stderr),
+            "sheet {k}"
+        );
+        assert_eq!(by_file.code == 0, k == 2, "sheet {k}: {}", by_file.stderr);
+    }
 }

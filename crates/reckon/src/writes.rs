@@ -192,23 +192,33 @@ fn vetting(
     reckon_vet::Vet::learn(options, &snap).map_err(ledger)
 }
 
-/// Every subject the lines of a JSON Lines file name (as a claim's subject, a definition, an
-/// alias or what it stands for, or a part of a sum), read before it is imported so that
+/// Every subject the lines of a JSON Lines file (or the rows of a sheet, when `sheet`) name
+/// (as a claim's subject, a definition, an alias or what it stands for, or a part of a
+/// sum), read before it is imported so that
 /// vetting can learn only what `log` holds about them ([`vetting`]). `None` for standard
 /// input or anything but a regular file (it can be read once only), for a file more than a
 /// quarter the size of the log's entries (reading it costs more than the whole read it
 /// would spare), and for a line that does not read as an object whose subjects are texts:
 /// the import itself then says what is wrong, vetted against the whole log. Vetting
 /// advises; it proves nothing, so a file changed between the two reads is only vetted less.
-fn input_subjects(log: &Log, file: &std::path::Path) -> Option<std::collections::BTreeSet<String>> {
+fn input_subjects(
+    log: &Log,
+    file: &std::path::Path,
+    sheet: bool,
+) -> Option<std::collections::BTreeSet<String>> {
     let size = std::fs::metadata(file).ok().filter(|m| m.is_file())?.len();
     let log_size = std::fs::metadata(log.entries_path()).ok()?.len();
     if file.as_os_str() == "-" || size.saturating_mul(4) > log_size {
         return None;
     }
     let f = std::fs::File::open(file).ok()?;
+    // A sheet is read as the import reads it: a JSON line made of each row.
+    let lines: Box<dyn std::io::Read> = match sheet {
+        true => Box::new(reckon_formats::table::Rows::new(f).ok()?),
+        false => Box::new(f),
+    };
     let mut subjects = std::collections::BTreeSet::new();
-    for line in std::io::BufRead::lines(std::io::BufReader::new(f)) {
+    for line in std::io::BufRead::lines(std::io::BufReader::new(lines)) {
         let line = line.ok()?;
         if line.trim().is_empty() {
             continue;
@@ -385,10 +395,11 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         ));
     }
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
-    // A JSON Lines file is vetted against what the log holds about the subjects it names,
-    // read through the saved index when that is the cheaper way.
+    // A JSON Lines file or a sheet is vetted against what the log holds about the subjects
+    // it names, read through the saved index when that is the cheaper way.
     let subjects = match a.from {
-        crate::args::FromFormat::Jsonl => input_subjects(log, &a.file),
+        crate::args::FromFormat::Jsonl => input_subjects(log, &a.file, false),
+        crate::args::FromFormat::Csv => input_subjects(log, &a.file, true),
         _ => None,
     };
     let (mut vet, learnt) = vetting(
