@@ -779,21 +779,36 @@ impl Index {
         let mut by_subject = self.filed()?;
         let known = self.entries(snap, &BTreeSet::new()).ok()?;
         let aliases = alias_map(known.iter());
+        // Each correction must correct a claim of its own subject: one appended before it,
+        // or one filed under that subject already (all of those read in one go).
+        let appended: HashMap<EntryHash, usize> =
+            claims.iter().enumerate().map(|(j, c)| (c.2, j)).collect();
+        let canonical = |s: &str| resolve(&aliases, s).to_owned();
+        let mut filed_before = Vec::new();
         for (k, target) in corrections {
-            let subject = resolve(&aliases, &claims[k].0).to_owned();
-            let same = |of: &str| resolve(&aliases, of) == subject;
-            let new = claims[..k].iter().any(|(s, _, h)| *h == target && same(s));
-            if !new {
-                let filed = self
-                    .entries(snap, &BTreeSet::from([subject.clone()]))
-                    .ok()?;
-                let old = filed.iter().any(|e| {
-                    e.hash == target
-                        && matches!(&e.event, Event::Claim(c) if same(c.subject.as_str()))
-                });
-                if !old {
-                    return None;
-                }
+            let subject = canonical(&claims[k].0);
+            match appended.get(&target) {
+                Some(&j) if j < k && canonical(&claims[j].0) == subject => {}
+                _ => filed_before.push((subject, target)),
+            }
+        }
+        if !filed_before.is_empty() {
+            let wanted: BTreeSet<String> = filed_before.iter().map(|(s, _)| s.clone()).collect();
+            let filed = self.entries(snap, &wanted).ok()?;
+            let subject_of: HashMap<EntryHash, &str> = filed
+                .iter()
+                .filter_map(|e| match &e.event {
+                    Event::Claim(c) => Some((e.hash, c.subject.as_str())),
+                    _ => None,
+                })
+                .collect();
+            let all_found = filed_before.iter().all(|(subject, target)| {
+                subject_of
+                    .get(target)
+                    .is_some_and(|s| canonical(s) == *subject)
+            });
+            if !all_found {
+                return None;
             }
         }
         for (subject, span, _) in &claims {

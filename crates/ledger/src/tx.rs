@@ -241,8 +241,7 @@ impl<'a> Tx<'a> {
         let mut order = Vec::with_capacity(entries);
         let mut status = Statuses::with_capacity(entries);
         let mut subjects = Subjects::default();
-        let mut note_all = |piece: Vec<Kept>, order: &mut Vec<EntryHash>| {
-            order.reserve(piece.len());
+        let mut note_all = |piece: &mut dyn Iterator<Item = Kept>, order: &mut Vec<EntryHash>| {
             for k in piece {
                 match k {
                     Kept::Claim {
@@ -274,16 +273,13 @@ impl<'a> Tx<'a> {
             self.base_len + self.written,
             crate::scan::Visit::Lines(&kept),
             &mut |piece| {
-                let mut read = Vec::with_capacity(piece.len());
-                for k in piece {
-                    match k {
-                        Ok(k) => read.push(k),
-                        Err(first) => {
-                            bad.get_or_insert(first);
-                        }
-                    }
-                }
-                note_all(read, &mut order);
+                let mut read = piece.into_iter().filter_map(|k| {
+                    k.map_err(|first| {
+                        bad.get_or_insert(first);
+                    })
+                    .ok()
+                });
+                note_all(&mut read, &mut order);
             },
         )?;
         if let Some((line, problem)) = bad {
@@ -306,7 +302,7 @@ impl<'a> Tx<'a> {
                 })?;
                 own.push(Kept::Whole(Box::new(entry)));
             }
-            note_all(own, &mut order);
+            note_all(&mut own.into_iter(), &mut order);
         }
         self.subjects = subjects;
         self.order = order;

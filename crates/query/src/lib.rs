@@ -53,7 +53,7 @@ pub mod parse;
 
 pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
 pub use exec::{
-    Answer, Basis, Cell, Part, QueryError, Read, RunError, entry_through_index, leave_to_exit,
+    Answer, Basis, Cell, Named, Part, QueryError, Read, RunError, entries_naming, leave_to_exit,
     read_part, run, run_on_log, run_whole, whole_state,
 };
 pub use parse::{MAX_DEPTH, SyntaxError, parse, substitute};

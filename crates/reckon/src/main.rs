@@ -168,36 +168,18 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let format = format.not_csv().map_err(usage)?;
             let id = reckon_ledger::EntryId::parse(&id).map_err(usage)?;
             let snapshot = log.snapshot().map_err(ledger)?;
-            // A claim named by its number: read through the saved index with everything
-            // about its subject (its retractions and corrections among them).
-            let part = match id {
-                reckon_ledger::EntryId::Seq(n) => {
-                    reckon_query::entry_through_index(&snapshot, n, false).map_err(ledger)?
-                }
-                reckon_ledger::EntryId::Prefix(_) => None,
-            };
-            let (len, kept) = match part {
-                Some(part) => {
-                    trace(&format!(
-                        "show: read {} entries through the index",
-                        part.entries.len()
-                    ));
-                    (part.head.0, part.entries)
-                }
-                None => {
-                    // One pass checks every line at the speed of hashing and decodes only
-                    // the entries `id` could name and those that could retract or correct
-                    // an entry (told from their text: a few), never the whole log.
-                    let (head, kept) = snapshot
-                        .entries_where(&|h| {
-                            id.could_name(h) || Fate::could_change_text(h.event_json)
-                        })
-                        .map_err(ledger)?;
-                    trace("show: checked the whole log");
-                    (head.seq, kept)
-                }
-            };
-            let e = id.pick(&kept, len).map_err(usage)?;
+            // A claim named by its number is read through the saved index with everything
+            // about its subject; any other id from one pass at the speed of hashing.
+            let named = reckon_query::entries_naming(&snapshot, &id, true).map_err(ledger)?;
+            trace(&match named.through_index {
+                true => format!(
+                    "show: read {} entries through the index",
+                    named.entries.len()
+                ),
+                false => "show: checked the whole log".to_owned(),
+            });
+            let kept = named.entries;
+            let e = id.pick(&kept, named.head.0).map_err(usage)?;
             let fate = Fate::among(&kept, e);
             print(&reckon_render::show(e, &fate, format))?;
         }

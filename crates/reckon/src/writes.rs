@@ -256,23 +256,8 @@ fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Fai
     let named = |m: String| usage(format!("{option}: {m}"));
     let id = reckon_ledger::EntryId::parse(id).map_err(named)?;
     let snapshot = log.snapshot().map_err(ledger)?;
-    // A claim named by its number: read through the saved index. Otherwise one pass at the
-    // speed of hashing, decoding only the entries `id` could name.
-    let part = match id {
-        reckon_ledger::EntryId::Seq(n) => {
-            reckon_query::entry_through_index(&snapshot, n, false).map_err(ledger)?
-        }
-        reckon_ledger::EntryId::Prefix(_) => None,
-    };
-    let (len, kept) = match part {
-        Some(part) => (part.head.0, part.entries),
-        None => {
-            let (head, kept) = snapshot
-                .entries_where(&|h| id.could_name(h))
-                .map_err(ledger)?;
-            (head.seq, kept)
-        }
-    };
+    let found = reckon_query::entries_naming(&snapshot, &id, false).map_err(ledger)?;
+    let (len, kept) = (found.head.0, found.entries);
     let e = id.pick(&kept, len).map_err(named)?;
     let Event::Claim(c) = &e.event else {
         return Err(usage(format!(

@@ -74,40 +74,25 @@ pub(crate) fn page_for(
     Some(pages::subject(state, r, name, made))
 }
 
-/// An entry's page, with its proof link when `checkpoint` is given. A claim is read through
-/// the saved index with everything about its subject, its retractions and corrections among
-/// them ([`reckon_query::entry_through_index`]); any other entry, or a claim when no index can
-/// be had, from one pass that checks every line of the log at the speed of hashing and
-/// decodes only the entry and those whose text could retract or correct it (its fate is
-/// learned from them).
+/// An entry's page, with its proof link when `checkpoint` is given, from the entries
+/// [`reckon_query::entries_naming`] reads for it: a claim through the saved index with
+/// everything about its subject (its retractions and corrections among them), any other
+/// entry from one pass at the speed of hashing (its fate learned from the entries whose text
+/// could retract or correct it).
 pub(crate) fn entry_page(
     snap: &Snapshot<'_>,
     seq: u64,
     checkpoint: Option<&str>,
 ) -> Result<Option<String>, WebError> {
     use reckon_reconcile::state::Fate;
-    // A claim: read through the saved index with everything about its subject (its
-    // retractions and corrections among them); any other entry from a whole pass. Either
-    // way the log up to the head was checked whole: the index is made only from such a
-    // read, and used only while the entries file is as it was then.
-    let (checked, kept) = match reckon_query::entry_through_index(snap, seq, false)? {
-        Some(part) => (
-            Checked {
-                upto: part.head.0,
-                head: part.head.1,
-            },
-            part.entries,
-        ),
-        None => {
-            let (head, kept) =
-                snap.entries_where(&|h| h.seq == seq || Fate::could_change_text(h.event_json))?;
-            let checked = Checked {
-                upto: head.seq,
-                head: head.hash.to_hex(),
-            };
-            (checked, kept)
-        }
+    // Either way the log up to the head was checked whole: the index is made only from such
+    // a read, and used only while the entries file is as it was then.
+    let named = reckon_query::entries_naming(snap, &reckon_ledger::EntryId::Seq(seq), true)?;
+    let checked = Checked {
+        upto: named.head.0,
+        head: named.head.1,
     };
+    let kept = named.entries;
     let Some(e) = kept.iter().find(|e| e.seq == seq) else {
         return Ok(None);
     };

@@ -898,7 +898,7 @@ fn run_claim_provenance(
 /// must hold the very entry, read and checked through the index. `None` (the caller reads
 /// the whole log, which says why) when no such line turns up, it is not a claim, no index
 /// can be had, or the part does not hold it.
-pub fn entry_through_index(
+fn entry_through_index(
     snap: &reckon_ledger::Snapshot<'_>,
     seq: u64,
     records: bool,
@@ -922,6 +922,49 @@ pub fn entry_through_index(
         .iter()
         .any(|e| e.seq == seq && e.hash == found.hash);
     Ok(holds.then_some(part))
+}
+
+/// What a reader of one entry needs of the log ([`entries_naming`]).
+#[derive(Debug)]
+pub struct Named {
+    /// The whole log's length and head hash (hex).
+    pub head: (u64, String),
+    /// The entries the id could name, with (when asked for) every one that could retract or
+    /// correct it, among others; in log order.
+    pub entries: Vec<Entry>,
+    /// True when they were read through the index (`entry_through_index`), false when
+    /// picked from a pass over the whole log.
+    pub through_index: bool,
+}
+
+/// The entries a reader of the entry `id` names needs (`show`, `--supersedes`, an entry's
+/// web page), with those that decide its fate when `fates`: a claim named by its number is
+/// read through the saved index with its subject's part (`entry_through_index`); any other
+/// id, or entry, from one pass at the speed of hashing that decodes only the entries `id`
+/// could name (and, with `fates`, those whose text could retract or correct one:
+/// `Fate::could_change_text`).
+pub fn entries_naming(
+    snap: &reckon_ledger::Snapshot<'_>,
+    id: &reckon_ledger::EntryId,
+    fates: bool,
+) -> Result<Named, reckon_ledger::LedgerError> {
+    use reckon_reconcile::state::Fate;
+    if let reckon_ledger::EntryId::Seq(n) = id
+        && let Some(part) = entry_through_index(snap, *n, false)?
+    {
+        return Ok(Named {
+            head: part.head,
+            entries: part.entries,
+            through_index: true,
+        });
+    }
+    let (head, entries) = snap
+        .entries_where(&|h| id.could_name(h) || (fates && Fate::could_change_text(h.event_json)))?;
+    Ok(Named {
+        head: (head.seq, head.hash.to_hex()),
+        entries,
+        through_index: false,
+    })
 }
 
 /// The entries of a log that answer questions about some subjects, read through the index.
