@@ -1,7 +1,8 @@
 //! Vetting what is about to be appended: the mistakes that would otherwise pass in silence.
 //!
 //! `reckon add` and `reckon import` put each event to a [`Vet`], in input order, against what
-//! the log already holds (learnt in one checked pass, [`Vet::learn`]):
+//! the log already holds (learnt in one checked pass, [`Vet::learn`], or from the part of the
+//! log about the subjects the append names, [`Vet::learn_part`]):
 //!
 //! - **a unit that is not the subject's.** A claim whose unit differs from its subject's
 //!   definition, or (for a subject without one) from the one unit all its claims share, is
