@@ -517,34 +517,36 @@ impl Snapshot<'_> {
     /// checked pass of this snapshot saw for it), read again: each line must hash to that
     /// hash and hold that position, so what comes back is exactly what the pass checked, and
     /// of each only its words are read ([`crate::format::decode_words`]), borrowed from the
-    /// line. Lines are read and decoded on all cores; they live while `show` runs, which is
-    /// given the words in the order asked. For output that prints the words of many claims
-    /// after a lean pass, without a copy of each.
+    /// line. Lines near each other in the file are read together ([`runs`]), the runs read
+    /// and the lines decoded on all cores; they live while `show` runs, which is given the
+    /// words in the order asked. For output that prints the words of many claims after a lean
+    /// pass, without a copy of each.
     pub fn words_at<R>(
         &self,
         wanted: &[(u64, Span, EntryHash)],
         show: impl FnOnce(&[reckon_claim::ClaimWords<'_>]) -> R,
     ) -> Result<R, LedgerError> {
         use rayon::prelude::*;
-        // One buffer for every line, cut into each line's place and filled on all cores.
-        let total: usize = wanted.iter().map(|w| w.1.1 as usize).sum();
+        let spans: Vec<Span> = wanted.iter().map(|w| w.1).collect();
+        let (runs, at) = runs(&spans);
+        // One buffer for every run, cut into each run's place and filled on all cores.
+        let total: usize = runs.iter().map(|r| r.1).sum();
         let mut buf = vec![0u8; total];
-        let mut places: Vec<&mut [u8]> = Vec::with_capacity(wanted.len());
+        let mut places: Vec<(u64, &mut [u8])> = Vec::with_capacity(runs.len());
         let mut rest: &mut [u8] = &mut buf;
-        for w in wanted {
-            let (line, after) = rest.split_at_mut(w.1.1 as usize);
-            places.push(line);
+        for &(start, len) in &runs {
+            let (run, after) = rest.split_at_mut(len);
+            places.push((start, run));
             rest = after;
         }
         places
             .par_iter_mut()
-            .zip(wanted)
-            .try_for_each(|(line, w)| self.read_at(w.1.0, line))?;
-        let lines: Vec<&[u8]> = places.into_iter().map(|l| &*l).collect();
-        let words = lines
+            .try_for_each(|(start, run)| self.read_at(*start, run))?;
+        let words = at
             .par_iter()
             .zip(wanted)
-            .map(|(line, &(seq, _, hash))| {
+            .map(|(&from, &(seq, (_, len), hash))| {
+                let line = &buf[from..from + len as usize];
                 crate::format::decode_words(line, seq, &hash)
                     .map_err(|problem| self.damaged(Problem::Line { line: seq, problem }))
             })
@@ -644,6 +646,53 @@ impl Snapshot<'_> {
     }
 }
 
+/// How [`Snapshot::words_at`] reads `spans`: runs of the file, each read with one positioned
+/// read (start, length, back to back in one buffer), and where each span's line begins in that
+/// buffer, in the order given. Lines close together (a whole log's claims, a batch of
+/// subjects' claims sorted by place) share a run instead of a read each: a run takes in the
+/// bytes between its lines only while they are no more than the lines' own, so a run never
+/// reads more than twice what it holds, and it ends at [`RUN`] bytes so that runs are read on
+/// all cores.
+fn runs(spans: &[Span]) -> (Vec<(u64, usize)>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_unstable_by_key(|&k| spans[k].0);
+    let mut runs: Vec<(u64, usize)> = Vec::new();
+    let mut at = vec![0usize; spans.len()];
+    // The open run: where it starts and ends in the file, the bytes of its lines, and where
+    // it begins in the buffer.
+    let mut open: Option<(u64, u64, u64, usize)> = None;
+    let mut base = 0usize;
+    for k in order {
+        let (offset, len) = spans[k];
+        let end = offset.saturating_add(u64::from(len));
+        open = match open {
+            Some((start, stop, held, from))
+                if end.max(stop) - start <= RUN
+                    && (end.max(stop) - start).saturating_sub(held + u64::from(len))
+                        <= held + u64::from(len) =>
+            {
+                at[k] = from + (offset - start) as usize;
+                Some((start, stop.max(end), held + u64::from(len), from))
+            }
+            closed => {
+                if let Some((start, stop, _, _)) = closed {
+                    runs.push((start, (stop - start) as usize));
+                    base += (stop - start) as usize;
+                }
+                at[k] = base;
+                Some((offset, end, u64::from(len), base))
+            }
+        };
+    }
+    if let Some((start, stop, _, _)) = open {
+        runs.push((start, (stop - start) as usize));
+    }
+    (runs, at)
+}
+
+/// The most bytes one read of [`runs`] takes in (a longer line is read alone, whole).
+const RUN: u64 = 1 << 20;
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -711,6 +760,56 @@ mod tests {
         assert_eq!(told.last(), Some(&(len, len)));
         assert!(told.windows(2).all(|w| w[0].0 < w[1].0));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    proptest::proptest! {
+        /// However the spans asked for lie (in any order, near or far apart, repeated or
+        /// overlapping), the runs read hold each span's bytes where `at` says, never read
+        /// more than twice the bytes asked for (but for one span longer than a run), and end
+        /// at a run's length unless a single span is longer.
+        #[test]
+        fn runs_hold_every_span_where_they_say(
+            spans in proptest::collection::vec((0u64..200_000, 0u32..3_000), 0..300),
+        ) {
+            let (runs, at) = super::runs(&spans);
+            proptest::prop_assert_eq!(at.len(), spans.len());
+            // Each run's place in the buffer.
+            let mut bases = Vec::with_capacity(runs.len());
+            let mut base = 0usize;
+            for &(_, len) in &runs {
+                bases.push(base);
+                base += len;
+            }
+            for (k, &(offset, len)) in spans.iter().enumerate() {
+                let r = bases.iter().rposition(|&b| b <= at[k]).unwrap();
+                let (start, run_len) = runs[r];
+                proptest::prop_assert!(start <= offset);
+                proptest::prop_assert_eq!(at[k] - bases[r], (offset - start) as usize);
+                proptest::prop_assert!(offset + u64::from(len) <= start + run_len as u64);
+            }
+            let asked: u64 = spans.iter().map(|s| u64::from(s.1)).sum();
+            proptest::prop_assert!(base as u64 <= 2 * asked);
+            for &(_, len) in &runs {
+                proptest::prop_assert!(
+                    len as u64 <= super::RUN || spans.iter().any(|s| u64::from(s.1) == len as u64)
+                );
+            }
+            // Runs do not overlap one another in the file: no byte is read twice.
+            let mut sorted = runs.clone();
+            sorted.sort_unstable();
+            proptest::prop_assert!(sorted.windows(2).all(|w| w[0].0 + w[0].1 as u64 <= w[1].0));
+        }
+    }
+
+    /// A whole log's claims, asked for in log order, are read in a few runs, not a read
+    /// each; far-apart lines are read alone.
+    #[test]
+    fn lines_close_together_are_read_together() {
+        let spans: Vec<super::Span> = (0..1000u64).map(|k| (k * 601, 600)).collect();
+        let (runs, _) = super::runs(&spans);
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        let apart: Vec<super::Span> = (0..10u64).map(|k| (k * 10_000, 600)).collect();
+        assert_eq!(super::runs(&apart).0.len(), 10);
     }
 
     /// Entries read again by span come back as the pass saw them, in the order asked; a span

@@ -219,41 +219,54 @@ pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
 
 /// Text comparisons with `=` that no claim satisfies, with the nearest values the log has.
 pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
-    let every = |visit: &mut Visit<'_>| {
-        state.claims.iter().for_each(|r| visit(r, None));
-        Ok::<(), std::convert::Infallible>(())
-    };
-    let Ok(()) = unmatched_in(state, e, notes, every);
+    let mut values = Unmatched::new(e);
+    for r in &state.claims {
+        values.visit(state, r, None);
+    }
+    values.notes(notes);
 }
 
-/// What [`unmatched_in`] is given each claim with: the claim, and its words when the state
-/// does not hold them.
-pub(super) type Visit<'v> = dyn FnMut(&Recorded<'_>, Option<&reckon_claim::ClaimWords<'_>>) + 'v;
+/// What [`unmatched`] says, learnt a claim at a time: for each of a filter's text
+/// comparisons, whether some claim satisfies it, and until one does, the distinct values the
+/// claims have for its field (never every claim's words). So it can ride along a pass that
+/// reads every claim's words for another reason.
+pub(super) struct Unmatched {
+    terms: Vec<(Field, Op, Literal)>,
+    matched: Vec<bool>,
+    values: Vec<std::collections::BTreeSet<String>>,
+}
 
-/// [`unmatched`] with every claim of `state` handed to it by `every` (with its words when the
-/// state holds none: read again from the claims' lines a piece at a time), in one pass for
-/// all the filter's text comparisons, so that what it holds is the distinct values of the
-/// fields they name and never every claim's words.
-pub(super) fn unmatched_in<E>(
-    state: &State<'_>,
-    e: &Expr,
-    notes: &mut Vec<String>,
-    every: impl FnOnce(&mut Visit<'_>) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut terms = Vec::new();
-    text_terms(e, &mut terms);
-    if terms.is_empty() {
-        return Ok(());
+impl Unmatched {
+    /// Nothing seen yet, for the text comparisons of `e`.
+    pub(super) fn new(e: &Expr) -> Unmatched {
+        let mut terms = Vec::new();
+        text_terms(e, &mut terms);
+        Unmatched {
+            matched: vec![false; terms.len()],
+            values: vec![Default::default(); terms.len()],
+            terms,
+        }
     }
-    let mut matched = vec![false; terms.len()];
-    let mut values: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); terms.len()];
-    every(&mut |r, words| {
+
+    /// Takes in claim `r` of `state`, with its words when the state does not hold them.
+    pub(super) fn visit(
+        &mut self,
+        state: &State<'_>,
+        r: &Recorded<'_>,
+        words: Option<&reckon_claim::ClaimWords<'_>>,
+    ) {
         let words = r.full.is_none().then_some(words).flatten();
-        for (k, (f, op, lit)) in terms.iter().enumerate() {
-            if !matched[k] && cmp_claim(state, r, (*f, *op, lit), words) {
-                matched[k] = true;
+        for (k, (f, op, lit)) in self.terms.iter().enumerate() {
+            if self.matched[k] {
+                continue;
             }
-            let seen = &mut values[k];
+            if cmp_claim(state, r, (*f, *op, lit), words) {
+                // Its values are never named: what was gathered is let go.
+                self.matched[k] = true;
+                self.values[k] = Default::default();
+                continue;
+            }
+            let seen = &mut self.values[k];
             match f {
                 Field::Tag => {
                     let full = r
@@ -279,34 +292,38 @@ pub(super) fn unmatched_in<E>(
                 }
             }
         }
-    })?;
-    for (((f, _, lit), matched), values) in terms.iter().zip(matched).zip(values) {
-        if matched {
-            continue;
-        }
-        let Literal::Text(t) = lit else { continue };
-        let lower = t.to_lowercase();
-        let mut near: Vec<&str> = values
-            .iter()
-            .map(String::as_str)
-            .filter(|v| v.to_lowercase().contains(&lower))
-            .take(3)
-            .collect();
-        if near.is_empty() {
-            near = nearest(t, values.iter().map(String::as_str), 3);
-        }
-        let hint = if near.is_empty() {
-            String::new()
-        } else {
-            format!("; the nearest are: {}", near.join(", "))
-        };
-        notes.push(format!(
-            "no claim has {} `{}`{hint}",
-            f.name(),
-            reckon_claim::input::clip(t, 80)
-        ));
     }
-    Ok(())
+
+    /// A note for each comparison no claim taken in satisfied, with the nearest values.
+    pub(super) fn notes(self, notes: &mut Vec<String>) {
+        for (((f, _, lit), matched), values) in self.terms.iter().zip(self.matched).zip(self.values)
+        {
+            if matched {
+                continue;
+            }
+            let Literal::Text(t) = lit else { continue };
+            let lower = t.to_lowercase();
+            let mut near: Vec<&str> = values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| v.to_lowercase().contains(&lower))
+                .take(3)
+                .collect();
+            if near.is_empty() {
+                near = nearest(t, values.iter().map(String::as_str), 3);
+            }
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!("; the nearest are: {}", near.join(", "))
+            };
+            notes.push(format!(
+                "no claim has {} `{}`{hint}",
+                f.name(),
+                reckon_claim::input::clip(t, 80)
+            ));
+        }
+    }
 }
 
 /// The filter's comparisons of a field with text by `=` or `~`, in order, each with the

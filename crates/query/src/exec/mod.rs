@@ -540,7 +540,12 @@ fn run_lean_with_words(
     let (len, state, _) =
         whole_lean(snap, q.at, q.known, Some(&mut spans)).map_err(RunError::Log)?;
     at_within(q, len)?;
-    let words = word_cells(snap, &state, &spans, q, fields)?;
+    // A filter that asks for words reads every claim's: which of its terms no claim
+    // satisfies, and the nearest values the log has, are learnt as they are read (the lean
+    // fold's notes knew none of them).
+    let by_words = q.filter.as_ref().filter(|_| filters_by_words(q));
+    let mut unmatched = by_words.map(filter::Unmatched::new);
+    let words = word_cells(snap, &state, &spans, q, fields, unmatched.as_mut())?;
     let entries = words.read;
     let ctx = Context {
         words: Some(words),
@@ -548,18 +553,12 @@ fn run_lean_with_words(
     };
     let mut a = run_state(q, &state, len, &ctx)?;
     release(ctx);
-    // An answer with no rows says which values of its filter's terms matched nothing and the
-    // nearest the log has: for words, from every claim's words, read again from their lines
-    // (the lean fold's notes knew none of them).
-    if let Some(filter) = q.filter.as_ref().filter(|_| filters_by_words(q))
+    // As `run_state` says it, with every claim's words at hand.
+    if let Some(unmatched) = unmatched
         && a.notes.iter().any(|n| !n.starts_with(LEFT_OUT))
     {
-        // As `run_state` says it, with every claim's words at hand.
         a.notes.retain(|n| n.starts_with(LEFT_OUT));
-        unmatched_in(&state, filter, &mut a.notes, |visit| {
-            let every = state.claims.iter();
-            each_claims_words(snap, &spans, every, &mut |r, w| visit(r, Some(w))).map(|_| ())
-        })?;
+        unmatched.notes(&mut a.notes);
         if a.notes.is_empty() {
             a.notes.push(NO_CLAIM_MATCHES.into());
         }
@@ -605,13 +604,15 @@ fn each_claims_words<'r, 's: 'r>(
 /// read again from their lines (`spans`: every entry's line, in log order) a piece at a
 /// time, in log order, each re-hashed and matched to the hash the fold saw. A filter that
 /// asks for words is tested on each claim as its words are read (every claim's line is
-/// read); one that asks for none chooses the claims before any is read.
+/// read, and taken in by `unmatched` too); one that asks for none chooses the claims before
+/// any is read.
 fn word_cells(
     snap: &reckon_ledger::Snapshot<'_>,
     state: &State<'_>,
     spans: &reckon_ledger::LineSpans,
     q: &Query,
     fields: Vec<Field>,
+    mut unmatched: Option<&mut filter::Unmatched>,
 ) -> Result<WordCells, RunError> {
     let filter = q.filter.as_ref();
     let filter_words = filters_by_words(q);
@@ -622,6 +623,9 @@ fn word_cells(
     let mut seqs = Vec::new();
     let mut cells = Vec::new();
     let read = each_claims_words(snap, spans, chosen, &mut |r, w| {
+        if let Some(u) = unmatched.as_deref_mut() {
+            u.visit(state, r, Some(w));
+        }
         if !filter_words || filter.is_none_or(|e| eval_claim_words(state, r, e, Some(w))) {
             seqs.push(r.seq);
             cells.extend(fields.iter().map(|f| word_cell(Some(w), *f)));
