@@ -470,11 +470,23 @@ impl<'a> State<'a> {
     /// Up to `max` known subjects nearest to what someone typed: those it is a prefix of,
     /// else those a few edits away. For "did you mean" hints.
     pub fn nearest_subjects(&self, typed: &str, max: usize) -> Vec<&str> {
+        self.nearest_subjects_among(&[], typed, max)
+    }
+
+    /// [`State::nearest_subjects`] with `also` known besides: the names of claims a state
+    /// folded from part of a log does not hold.
+    pub fn nearest_subjects_among<'s>(
+        &'s self,
+        also: &'s [String],
+        typed: &str,
+        max: usize,
+    ) -> Vec<&'s str> {
         let mut known: Vec<&str> = self
             .claims
             .iter()
             .map(|c| c.claim.subject.as_str())
             .collect();
+        known.extend(also.iter().map(String::as_str));
         known.extend(self.defs.keys().map(|s| s.as_str()));
         known.sort_unstable();
         known.dedup();

@@ -2,8 +2,10 @@
 
 use super::*;
 
-pub(super) fn subject_hint(state: &State<'_>, p: &str) -> String {
-    let near = state.nearest_subjects(p, 3);
+/// The nearest subjects to `p` a note names: those `state` knows, and `names` besides (see
+/// `Context::subjects`).
+pub(super) fn subject_hint(state: &State<'_>, p: &str, names: Option<&[String]>) -> String {
+    let near = state.nearest_subjects_among(names.unwrap_or_default(), p, 3);
     if near.is_empty() {
         String::new()
     } else {
@@ -93,6 +95,7 @@ pub(super) fn provenance(
     t: &Target,
     opts: &Options,
     basis: Basis,
+    names: Option<&[String]>,
 ) -> Result<Answer, QueryError> {
     let (subject, only) = match t {
         Target::Subject(s) => (s.clone(), None),
@@ -138,7 +141,7 @@ pub(super) fn provenance(
         notes.push(format!(
             "no subject matches `{}`{}",
             reckon_claim::input::clip(&subject, 80),
-            subject_hint(state, &subject)
+            subject_hint(state, &subject, names)
         ));
     }
     Ok(answer(q, basis, shape(q, PROVENANCE, rows)?, notes))

@@ -106,13 +106,12 @@ pub(super) fn cmp_claim(
         None => words,
     };
     match (f, lit) {
-        (Field::Subject, Literal::Text(t)) => {
-            let canonical = state.canonical(&c.subject);
-            let hit =
-                |s: &str| text_matches(Some(s), if op == Op::Ne { Op::Eq } else { op }, t, true);
-            let any = hit(c.subject.as_str()) || hit(canonical.as_str());
-            if op == Op::Ne { !any } else { any }
-        }
+        (Field::Subject, Literal::Text(t)) => subject_holds(
+            c.subject.as_str(),
+            state.canonical(&c.subject).as_str(),
+            op,
+            t,
+        ),
         (Field::Tag, Literal::Text(t)) => {
             let hit = |tag: &str| {
                 text_matches(Some(tag), if op == Op::Ne { Op::Eq } else { op }, t, false)
@@ -217,13 +216,38 @@ pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
     }
 }
 
-/// Text comparisons with `=` that no claim satisfies, with the nearest values the log has.
-pub(super) fn unmatched(state: &State<'_>, e: &Expr, notes: &mut Vec<String>) {
+/// Text comparisons with `=` that no claim satisfies, with the nearest values the log has;
+/// `names`, when given, are the subject names of the whole log's claims, which `state` holds
+/// only some of (a filter that compares no field but the subject with text).
+pub(super) fn unmatched(
+    state: &State<'_>,
+    e: &Expr,
+    names: Option<&[String]>,
+    notes: &mut Vec<String>,
+) {
     let mut values = Unmatched::new(e);
     for r in &state.claims {
         values.visit(state, r, None);
     }
+    if let Some(names) = names {
+        values.names(names);
+    }
     values.notes(notes);
+}
+
+/// True when the only text comparisons in `e` are of the subject.
+pub(super) fn only_subject_text(e: &Expr) -> bool {
+    let mut terms = Vec::new();
+    text_terms(e, &mut terms);
+    terms.iter().all(|(f, _, _)| *f == Field::Subject)
+}
+
+/// Whether a subject comparison holds for a claim written with `subject`, which stands for
+/// `canonical`.
+fn subject_holds(subject: &str, canonical: &str, op: Op, t: &str) -> bool {
+    let hit = |s: &str| text_matches(Some(s), if op == Op::Ne { Op::Eq } else { op }, t, true);
+    let any = hit(subject) || hit(canonical);
+    if op == Op::Ne { !any } else { any }
 }
 
 /// What [`unmatched`] says, learnt a claim at a time: for each of a filter's text
@@ -289,6 +313,27 @@ impl Unmatched {
                     if !cell.is_empty() && !seen.contains(&cell) {
                         seen.insert(cell);
                     }
+                }
+            }
+        }
+    }
+
+    /// Takes in claims written with each of `names` as their subject (a log with no alias:
+    /// the name is what the subject stands for), for the filter's subject comparisons only.
+    pub(super) fn names(&mut self, names: &[String]) {
+        for (k, (f, op, lit)) in self.terms.iter().enumerate() {
+            let (Field::Subject, Literal::Text(t)) = (f, lit) else {
+                continue;
+            };
+            for name in names {
+                if self.matched[k] {
+                    break;
+                }
+                if subject_holds(name, name, *op, t) {
+                    self.matched[k] = true;
+                    self.values[k] = Default::default();
+                } else if !name.is_empty() && !self.values[k].contains(name) {
+                    self.values[k].insert(name.clone());
                 }
             }
         }

@@ -171,6 +171,9 @@ struct Context {
     records: Option<std::sync::Arc<reckon_reconcile::Records>>,
     /// Cells of claims' words a lean state does not hold, read again from their lines.
     words: Option<WordCells>,
+    /// Every subject name the whole log's claims have, when the entries are only a part of
+    /// a log that has no alias ([`Part::subject_names`]): what names a note suggests.
+    subjects: Option<Vec<String>>,
 }
 
 /// The cells of some of [`WORD_FIELDS`] for the claims of a lean state that a question's
@@ -278,6 +281,18 @@ fn subject_selection(q: &Query) -> Option<Pattern> {
     }
 }
 
+/// True when the only notes `q` could need the whole log for, once the part of the log its
+/// subjects name is read, suggest subject names: a question about figures or the provenance
+/// of a subject pattern, or about claims whose filter compares no field but the subject with
+/// text.
+fn names_suffice(q: &Query) -> bool {
+    match &q.source {
+        Source::Figures(Some(_)) | Source::Provenance(Target::Subject(_)) => true,
+        Source::Claims => q.filter.as_ref().is_some_and(only_subject_text),
+        _ => false,
+    }
+}
+
 /// Runs `q` on a log: through its saved index when the query is about a few subjects and the
 /// index matches the log (the answer is the same either way), else by reading the whole log,
 /// after which the index is made again for the next question.
@@ -304,6 +319,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             head: Some(part.head.clone()),
             records: part.records.clone(),
             words: None,
+            subjects: None,
         };
         let mut a = run_in(q, &part.entries, &ctx)?;
         // When the pattern names subjects the log has, the part read holds everything
@@ -315,6 +331,19 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             part.named_known
         };
         if complete {
+            a.read = part.read();
+            return Ok(a);
+        }
+        // An answer whose notes only suggest subject names takes them from the index's
+        // directory instead of the whole log, when the names tell (see `Part::subject_names`).
+        if names_suffice(q)
+            && let Some(names) = part.subject_names()
+        {
+            let ctx = Context {
+                subjects: Some(names),
+                ..ctx
+            };
+            let mut a = run_in(q, &part.entries, &ctx)?;
             a.read = part.read();
             return Ok(a);
         }
@@ -330,6 +359,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             head: None,
             records: Some(records),
             words: None,
+            subjects: None,
         };
         return run_lean(q, &snap, &ctx);
     }
@@ -372,6 +402,7 @@ fn run_unnamed(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<Answer, 
             head: None,
             records,
             words: None,
+            subjects: None,
         },
     )?;
     if took {
@@ -664,6 +695,7 @@ fn run_lean_conflicts(
         head: None,
         records: records.map(|r| r.0),
         words: None,
+        subjects: None,
     };
     let mut a = run_state(q, &state, len, &ctx)?;
     let column = |f: Field| a.columns.iter().position(|c| c == f.name());
@@ -822,6 +854,7 @@ fn run_selecting(
         head: Some((head.seq, head.hash.to_hex())),
         records: None,
         words: None,
+        subjects: None,
     };
     let state = State::fold_known(&entries, None, None);
     let mut a = run_state(q, &state, head.seq, &ctx)?;
@@ -882,6 +915,7 @@ fn run_claim_provenance(
         head: Some(part.head.clone()),
         records: part.records.clone(),
         words: None,
+        subjects: None,
     };
     let Ok(mut a) = run_in(q, &part.entries, &ctx) else {
         return Ok(None);
@@ -991,9 +1025,24 @@ pub struct Part {
     pub appended: Option<u64>,
     /// True when the pattern names at least one subject the log has.
     pub named_known: bool,
+    /// The index it was read through.
+    index: reckon_index::Index,
 }
 
 impl Part {
+    /// Every subject name the log's claims have, from the index's directory, when the log has
+    /// no alias (the part holds every event that is not a claim): the directory then lists
+    /// exactly the names the claims were written with, which a whole read would gather from
+    /// them. `None` when the log has an alias (a claim may be written under either name, and
+    /// the directory lists the one it stands for), or a directory block is damaged.
+    fn subject_names(&self) -> Option<Vec<String>> {
+        let alias = |e: &Entry| matches!(e.event, reckon_claim::Event::Alias { .. });
+        if self.entries.iter().any(alias) {
+            return None;
+        }
+        self.index.subjects()
+    }
+
     /// How a question answered from this part read the log.
     fn read(&self) -> Read {
         let entries = self.entries.len();
@@ -1079,6 +1128,7 @@ pub fn read_part(
         saved,
         learned,
         named_known: !exact.is_empty(),
+        index,
     }))
 }
 
@@ -1244,6 +1294,7 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
             head: None,
             records: records.map(|r| r.0),
             words: None,
+            subjects: None,
         },
     )?;
     answer.read = read;
@@ -1548,7 +1599,9 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
             (FIGURE_FIELDS.to_vec(), items)
         }
         Source::Conflicts(p) => return conflicts(q, state, p.as_deref(), &opts, basis),
-        Source::Provenance(t) => return provenance(q, state, t, &opts, basis),
+        Source::Provenance(t) => {
+            return provenance(q, state, t, &opts, basis, ctx.subjects.as_deref());
+        }
     };
     let default_columns: Vec<Field> = match &q.source {
         Source::Claims => CLAIM_COLUMNS.to_vec(),
@@ -1604,7 +1657,7 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
     if items.is_empty()
         && let (Source::Claims, Some(e)) = (&q.source, &q.filter)
     {
-        unmatched(state, e, &mut notes);
+        unmatched(state, e, ctx.subjects.as_deref(), &mut notes);
         if notes.is_empty() {
             notes.push(NO_CLAIM_MATCHES.into());
         }
@@ -1615,7 +1668,7 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
         notes.push(format!(
             "no subject matches `{}`{}",
             reckon_claim::input::clip(p, 80),
-            subject_hint(state, p)
+            subject_hint(state, p, ctx.subjects.as_deref())
         ));
     }
     if let Some(n) = count {
