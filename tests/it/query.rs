@@ -1907,7 +1907,8 @@ fn a_column_shown_twice_is_the_same_twice() {
 /// A question about a subject the log lacks (a slip of the keyboard) is answered through the
 /// saved index, its note naming the nearest subjects from the index's directory, when the
 /// log has no alias: the same answer, byte for byte, as the whole read, which gathers the
-/// names from every claim. A subject that is only defined is among the names suggested. Once
+/// names from every claim (conflicts say that no subject matches, as figures do, rather than
+/// that there are none). A subject that is only defined is among the names suggested. Once
 /// the log has an alias (a claim may be written under a name the directory does not list),
 /// the names come from the whole log again.
 #[test]
@@ -1934,6 +1935,8 @@ fn a_subject_the_log_lacks_is_answered_through_the_index_with_the_names_of_a_who
         "figures pows/ukraine/held-by-belaru",
         "figures zzz/",
         "figures detainees/civilians/held-by-rusia",
+        "conflicts pows/ukraine/held-by-rusia",
+        "conflicts zzz/",
         "provenance pows/ukraine/held-by-rusia",
         "provenance detainees/civilians/held-by-rusia",
     ];
@@ -1959,6 +1962,7 @@ fn a_subject_the_log_lacks_is_answered_through_the_index_with_the_names_of_a_who
     // A subject only claims name (none defines it): from the index's directory.
     for q in [
         "figures detainees/civilians/held-by-rusia",
+        "conflicts detainees/civilians/held-by-rusia",
         "provenance detainees/civilians/held-by-rusia",
     ] {
         let out = ask(q, true);

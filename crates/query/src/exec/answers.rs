@@ -251,6 +251,7 @@ pub(super) fn conflicts(
     p: Option<&str>,
     opts: &Options,
     basis: Basis,
+    names: Option<&[String]>,
 ) -> Result<Answer, QueryError> {
     let pattern = p.map(Pattern::new);
     // Each subject's report is made into its rows at once: the reports of a large log are
@@ -258,11 +259,17 @@ pub(super) fn conflicts(
     let r = reconcile_map(state, pattern.as_ref(), opts, &|s| {
         conflict_rows(q, state, &s)
     });
+    // A pattern that names no subject is a slip, not a subject at peace: said as figures say it.
+    let named = !r.subjects.is_empty();
     let rows: Vec<Vec<Cell>> = r.subjects.into_iter().flatten().collect();
-    let notes = if rows.is_empty() {
-        vec!["no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold".to_owned()]
-    } else {
-        Vec::new()
+    let notes = match p {
+        Some(p) if !named => vec![format!(
+            "no subject matches `{}`{}",
+            reckon_claim::input::clip(p, 80),
+            subject_hint(state, p, names)
+        )],
+        _ if rows.is_empty() => vec!["no conflicts: no counted claim excludes its subject's figure, no tie, no sum that cannot hold".to_owned()],
+        _ => Vec::new(),
     };
     Ok(answer(q, basis, shape(q, PROVENANCE, rows)?, notes))
 }

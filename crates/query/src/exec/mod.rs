@@ -282,12 +282,14 @@ fn subject_selection(q: &Query) -> Option<Pattern> {
 }
 
 /// True when the only notes `q` could need the whole log for, once the part of the log its
-/// subjects name is read, suggest subject names: a question about figures or the provenance
-/// of a subject pattern, or about claims whose filter compares no field but the subject with
+/// subjects name is read, suggest subject names: a question about figures, conflicts or the
+/// provenance of a subject pattern, or about claims whose filter compares no field but the subject with
 /// text.
 fn names_suffice(q: &Query) -> bool {
     match &q.source {
-        Source::Figures(Some(_)) | Source::Provenance(Target::Subject(_)) => true,
+        Source::Figures(Some(_))
+        | Source::Conflicts(Some(_))
+        | Source::Provenance(Target::Subject(_)) => true,
         Source::Claims => q.filter.as_ref().is_some_and(only_subject_text),
         _ => false,
     }
@@ -1598,7 +1600,10 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
             let items = r.subjects.into_iter().flatten().collect();
             (FIGURE_FIELDS.to_vec(), items)
         }
-        Source::Conflicts(p) => return conflicts(q, state, p.as_deref(), &opts, basis),
+        Source::Conflicts(p) => {
+            let names = ctx.subjects.as_deref();
+            return conflicts(q, state, p.as_deref(), &opts, basis, names);
+        }
         Source::Provenance(t) => {
             return provenance(q, state, t, &opts, basis, ctx.subjects.as_deref());
         }
