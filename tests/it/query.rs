@@ -522,8 +522,40 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
         );
         assert_eq!(answer(&r.stdout), answer(&w.stdout), "{selected}");
     }
-    let (r, _) = ask_traced(&log, &cache, r#"claims where speaker = "Nobody At All""#);
-    assert!(r.stderr.contains("read the whole log"), "{}", r.stderr);
+    // Words no claim holds: answered by the same pass, which reads the values of the fields
+    // compared from the text of every claim it does not decode, so the notes name what
+    // matched nothing and the nearest values as a whole read names them: values from lines
+    // with escapes (decoded) and from lines without (read as text), a slip in Cyrillic, a
+    // term under `not`, and a retracted claim's words too.
+    for (nobody, nearest) in [
+        (r#"speaker = "Nobody At All""#, None),
+        (r#"speaker = "Ann \"Q\" Leee""#, Some(r#"Ann "Q" Lee"#)),
+        (r#"speaker = "Iryna Vereshchuck""#, Some("Iryna Vereshchuk")),
+        (r#"speaker = "Ірина Верешук""#, Some("Ірина Верещук")),
+        (
+            r#"speaker = "Rustem Umerov" and publisher = "Paperr""#,
+            Some("Paper"),
+        ),
+        (r#"publisher = "Paper" and not (speaker = "Ann Lee")"#, None),
+        (
+            r#"speaker = "Iryna Vereshchuk" and title = "Nope" | count"#,
+            None,
+        ),
+    ] {
+        let q = format!("claims where {nobody}");
+        let (r, _) = ask_traced(&log, &cache, &q);
+        assert!(
+            r.stderr.contains("decoded the") && r.stderr.contains("could hold the words"),
+            "{q}: {}",
+            r.stderr
+        );
+        let w = ask_whole(&log, &cache, &q);
+        assert_eq!(answer(&r.stdout), answer(&w.stdout), "{q}");
+        if let Some(near) = nearest {
+            let near = near.replace('"', "\\\"");
+            assert!(r.stdout.contains(&near), "{q}: {}", r.stdout);
+        }
+    }
     // Claims of other words are not decoded: of the 32 entries, the 9 definitions, the 3
     // claims that quote "prisoners" (any case), the retraction, the 2 claims with escapes
     // and the correction; not the claim in Cyrillic, lowered as Unicode lowers it.
@@ -862,7 +894,6 @@ fn claims_asked_for_no_words_are_answered_lean() {
         r#"claims where (speaker = "Rustem Umerov" or publisher = "Reuterz") and value > 99999999"#,
         r#"claims where tag = civilans or quote = "prisoners""#,
         r#"claims where speaker ~ "Zel*" and not (publisher = "Reutrs") at 20"#,
-        r#"claims where speaker = "Rustem Umerov" and title = "Nope" | count"#,
         r#"claims where quote contains "no such words" | sort speaker"#,
     ] {
         let (r, _) = ask_traced(&log, &cache, nobody);

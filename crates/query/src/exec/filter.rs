@@ -218,14 +218,16 @@ pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
 
 /// Text comparisons with `=` that no claim satisfies, with the nearest values the log has;
 /// `names`, when given, are the subject names of the whole log's claims, which `state` holds
-/// only some of (a filter that compares no field but the subject with text).
+/// only some of (a filter that compares no field but the subject with text); `seen`, what
+/// the filter's comparisons met in the claims of the log `state` does not hold
+/// ([`TextSeen`]).
 pub(super) fn unmatched(
     state: &State<'_>,
     e: &Expr,
-    names: Option<&[String]>,
+    (names, seen): (Option<&[String]>, Option<&Unmatched>),
     notes: &mut Vec<String>,
 ) {
-    let mut values = Unmatched::new(e);
+    let mut values = seen.cloned().unwrap_or_else(|| Unmatched::new(e));
     for r in &state.claims {
         values.visit(state, r, None);
     }
@@ -254,6 +256,7 @@ fn subject_holds(subject: &str, canonical: &str, op: Op, t: &str) -> bool {
 /// comparisons, whether some claim satisfies it, and until one does, the distinct values the
 /// claims have for its field (never every claim's words). So it can ride along a pass that
 /// reads every claim's words for another reason.
+#[derive(Clone, Debug)]
 pub(super) struct Unmatched {
     terms: Vec<(Field, Op, Literal)>,
     matched: Vec<bool>,
@@ -339,6 +342,19 @@ impl Unmatched {
         }
     }
 
+    /// The comparisons no claim taken in satisfied yet, as bits: bit `k` for the `k`-th of
+    /// the first 63, and the top bit, always, when there are more (those are not told).
+    fn open_bits(&self) -> u64 {
+        let first = self
+            .matched
+            .iter()
+            .take(63)
+            .enumerate()
+            .filter(|(_, m)| !**m)
+            .fold(0, |bits, (k, _)| bits | 1 << k);
+        first | u64::from(self.matched.len() > 63) << 63
+    }
+
     /// A note for each comparison no claim taken in satisfied, with the nearest values.
     pub(super) fn notes(self, notes: &mut Vec<String>) {
         for (((f, _, lit), matched), values) in self.terms.iter().zip(self.matched).zip(self.values)
@@ -368,6 +384,145 @@ impl Unmatched {
                 reckon_claim::input::clip(t, 80)
             ));
         }
+    }
+}
+
+/// The fields whose values a claim's event holds as one text each, with their keys: what
+/// [`TextSeen`] reads from the text of a claim written as reckon writes it.
+const TEXT_KEYS: &[(Field, &str)] = &[
+    (Field::Speaker, r#""speaker":""#),
+    (Field::Role, r#""role":""#),
+    (Field::Cites, r#""cites":""#),
+    (Field::Publisher, r#""publisher":""#),
+    (Field::Document, r#""document":""#),
+    (Field::Url, r#""url":""#),
+    (Field::Title, r#""title":""#),
+    (Field::Quote, r#""quote":""#),
+];
+
+fn text_key(f: Field) -> Option<&'static str> {
+    TEXT_KEYS.iter().find(|(g, _)| *g == f).map(|(_, key)| *key)
+}
+
+/// What a filter's text comparisons meet in the claims a pass over the whole log does not
+/// decode, read from their events' text as the pass checks each line, on all cores: so that
+/// a question the pass answers with no rows can still name the values nearest to what
+/// matched nothing, without a second read of every claim. Only for a filter whose text
+/// comparisons are all of fields such a text holds ([`TextSeen::new`]). Each thread takes
+/// lines into its own share; once every comparison has met a claim it satisfies, nothing
+/// more is read.
+pub(super) struct TextSeen {
+    /// The comparisons, as [`Unmatched`] holds them, with nothing taken in.
+    empty: Unmatched,
+    /// Each comparison's key in a claim's text, found fast.
+    keys: Vec<memchr::memmem::Finder<'static>>,
+    shares: Vec<std::sync::Mutex<Share>>,
+    /// The comparisons not yet satisfied (bits of [`Unmatched::open_bits`]).
+    open: std::sync::atomic::AtomicU64,
+}
+
+/// What one thread's lines met: whether each comparison was satisfied, and until then the
+/// distinct values its field had.
+#[derive(Clone)]
+struct Share {
+    matched: Vec<bool>,
+    values: Vec<std::collections::HashSet<Box<str>, reckon_reconcile::fx::FxBuild>>,
+}
+
+impl TextSeen {
+    /// For `e`, when each of its text comparisons is of a field a claim's event holds as one
+    /// text; else `None`.
+    pub(super) fn new(e: &Expr) -> Option<TextSeen> {
+        let empty = Unmatched::new(e);
+        let keys = empty
+            .terms
+            .iter()
+            .map(|(f, _, _)| text_key(*f).map(memchr::memmem::Finder::new))
+            .collect::<Option<Vec<_>>>()?;
+        if keys.is_empty() {
+            return None;
+        }
+        let open = std::sync::atomic::AtomicU64::new(empty.open_bits());
+        let share = Share {
+            matched: vec![false; keys.len()],
+            values: vec![Default::default(); keys.len()],
+        };
+        let shares = (0..rayon::current_num_threads().max(1) + 1)
+            .map(|_| std::sync::Mutex::new(share.clone()))
+            .collect();
+        Some(TextSeen {
+            empty,
+            keys,
+            shares,
+            open,
+        })
+    }
+
+    /// Takes in a claim's event `text`, written as reckon writes it: no `\\` anywhere, so
+    /// each text is the very bytes between its two quotes, and a key (with its colon and
+    /// opening quote) cannot be met inside a text.
+    pub(super) fn take(&self, text: &str) {
+        use std::sync::atomic::Ordering;
+        if self.open.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let share = rayon::current_thread_index().map_or(0, |i| i + 1) % self.shares.len();
+        // A thread that panicked holding a share left it whole (each step is one insert).
+        let mut share = self.shares[share]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Share { matched, values } = &mut *share;
+        let mut open = 0u64;
+        for (k, ((_, op, lit), key)) in self.empty.terms.iter().zip(&self.keys).enumerate() {
+            let Literal::Text(t) = lit else { continue };
+            if matched[k] {
+                continue;
+            }
+            let value = key.find(text.as_bytes()).and_then(|at| {
+                let rest = text.get(at + key.needle().len()..)?;
+                rest.get(..memchr::memchr(b'"', rest.as_bytes())?)
+            });
+            if text_matches(value, *op, t, false) {
+                matched[k] = true;
+                values[k] = Default::default();
+                continue;
+            }
+            if k < 63 {
+                open |= 1 << k;
+            }
+            if let Some(v) = value.filter(|v| !v.is_empty())
+                && !values[k].contains(v)
+            {
+                values[k].insert(v.into());
+            }
+        }
+        // A comparison is satisfied once any share has met a claim that satisfies it.
+        self.open.fetch_and(
+            open | u64::from(matched.len() > 63) << 63,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Everything the shares took in.
+    pub(super) fn into_unmatched(self) -> Unmatched {
+        let mut all = self.empty;
+        for share in self.shares {
+            let share = share
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for (k, (matched, values)) in share.matched.into_iter().zip(share.values).enumerate() {
+                if all.matched[k] {
+                    continue;
+                }
+                if matched {
+                    all.matched[k] = true;
+                    all.values[k] = Default::default();
+                } else {
+                    all.values[k].extend(values.into_iter().map(String::from));
+                }
+            }
+        }
+        all
     }
 }
 

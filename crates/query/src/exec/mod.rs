@@ -174,6 +174,9 @@ struct Context {
     /// Every subject name the whole log's claims have, when the entries are only a part of
     /// a log that has no alias ([`Part::subject_names`]): what names a note suggests.
     subjects: Option<Vec<String>>,
+    /// What the filter's text comparisons met in the claims of the log the entries do not
+    /// hold ([`filter::TextSeen`]), when the entries are only a part of it.
+    seen: Option<filter::Unmatched>,
 }
 
 /// The cells of some of [`WORD_FIELDS`] for the claims of a lean state that a question's
@@ -322,6 +325,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: part.records.clone(),
             words: None,
             subjects: None,
+            seen: None,
         };
         let mut a = run_in(q, &part.entries, &ctx)?;
         // When the pattern names subjects the log has, the part read holds everything
@@ -362,6 +366,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: Some(records),
             words: None,
             subjects: None,
+            seen: None,
         };
         return run_lean(q, &snap, &ctx);
     }
@@ -405,6 +410,7 @@ fn run_unnamed(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<Answer, 
             records,
             words: None,
             subjects: None,
+            seen: None,
         },
     )?;
     if took {
@@ -698,6 +704,7 @@ fn run_lean_conflicts(
         records: records.map(|r| r.0),
         words: None,
         subjects: None,
+        seen: None,
     };
     let mut a = run_state(q, &state, len, &ctx)?;
     let column = |f: Field| a.columns.iter().position(|c| c == f.name());
@@ -838,12 +845,19 @@ fn run_selecting(
     if required.is_empty() {
         return Ok(None);
     }
+    // What the filter's text comparisons meet in the claims the pass does not decode, read
+    // from their text as it goes: an answer with no rows then says what matched nothing.
+    let seen = q.filter.as_ref().and_then(filter::TextSeen::new);
     let select = |h: &reckon_ledger::Header<'_>| {
         let text = h.event_json;
-        !text.starts_with(r#"{"type":"claim","#)
+        let decoded = !text.starts_with(r#"{"type":"claim","#)
             || text.contains('\\')
             || reckon_reconcile::state::Fate::could_change_text(text)
-            || required.may_hold(text)
+            || required.may_hold(text);
+        if !decoded && let Some(seen) = &seen {
+            seen.take(text);
+        }
+        decoded
     };
     let most = usize::try_from(most_read_apart(snap)?).unwrap_or(usize::MAX);
     let Some((head, entries)) = snap
@@ -852,15 +866,20 @@ fn run_selecting(
     else {
         return Ok(None);
     };
+    let seen = seen.map(filter::TextSeen::into_unmatched);
+    // Without what the claims not decoded hold, an answer with no rows, or a note on a
+    // comparison that matched nothing, needs the whole log.
+    let whole_notes = seen.is_some();
     let ctx = Context {
         head: Some((head.seq, head.hash.to_hex())),
         records: None,
         words: None,
         subjects: None,
+        seen,
     };
     let state = State::fold_known(&entries, None, None);
     let mut a = run_state(q, &state, head.seq, &ctx)?;
-    if a.rows.is_empty() || !a.notes.iter().all(|n| n.starts_with(LEFT_OUT)) {
+    if !whole_notes && (a.rows.is_empty() || !a.notes.iter().all(|n| n.starts_with(LEFT_OUT))) {
         return Ok(None);
     }
     a.read = Read::Selected {
@@ -918,6 +937,7 @@ fn run_claim_provenance(
         records: part.records.clone(),
         words: None,
         subjects: None,
+        seen: None,
     };
     let Ok(mut a) = run_in(q, &part.entries, &ctx) else {
         return Ok(None);
@@ -1297,6 +1317,7 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
             records: records.map(|r| r.0),
             words: None,
             subjects: None,
+            seen: None,
         },
     )?;
     answer.read = read;
@@ -1662,7 +1683,12 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
     if items.is_empty()
         && let (Source::Claims, Some(e)) = (&q.source, &q.filter)
     {
-        unmatched(state, e, ctx.subjects.as_deref(), &mut notes);
+        unmatched(
+            state,
+            e,
+            (ctx.subjects.as_deref(), ctx.seen.as_ref()),
+            &mut notes,
+        );
         if notes.is_empty() {
             notes.push(NO_CLAIM_MATCHES.into());
         }
