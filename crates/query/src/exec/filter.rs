@@ -543,3 +543,66 @@ fn text_terms(e: &Expr, out: &mut Vec<(Field, Op, Literal)>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The values a pass reads from a claim's event text are the words decoding its
+        /// line gives, whatever they are (quotes, backslashes, another field's key, other
+        /// scripts, absent); a line with an escape is never read that way (the pass decodes
+        /// it).
+        #[test]
+        fn values_read_from_a_claims_text_are_its_decoded_words(
+            words in proptest::collection::vec(
+                proptest::option::of(proptest::prop_oneof![
+                    proptest::strategy::Just("plain words".to_owned()),
+                    proptest::strategy::Just(r#"a "quoted" word"#.to_owned()),
+                    proptest::strategy::Just(r#""publisher":""#.to_owned()),
+                    proptest::strategy::Just("back\\slash".to_owned()),
+                    proptest::strategy::Just("Ірина Верещук".to_owned()),
+                    "[a-z][a-z ]{0,11}",
+                ]),
+                3,
+            ),
+        ) {
+            // A claim needs a speaker or a publisher.
+            proptest::prop_assume!(words[0].is_some() || words[1].is_some());
+            let fields = ["speaker", "publisher", "quote"];
+            let mut line = String::from(r#"{"subject": "a/b", "value": "12", "said_on": "2025""#);
+            for (name, w) in fields.iter().zip(&words) {
+                if let Some(w) = w {
+                    let text = serde_json::to_string(w).expect("a string");
+                    line.push_str(&format!(", \"{name}\": {text}"));
+                }
+            }
+            line.push('}');
+            let event = reckon_claim::input::parse_line(&line, &mut |_, _| {
+                Err("no reference".to_owned())
+            })
+            .expect("a claim");
+            let at = reckon_claim::Timestamp::parse("2025-05-01T00:00:00Z").expect("a time");
+            let prev = reckon_claim::EntryHash([3; 32]);
+            let (bytes, hash) = reckon_ledger::encode(7, &prev, at, &event).expect("encoded");
+            let bytes = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            let h = reckon_ledger::decode_header(bytes).expect("a header");
+            let decoded = reckon_ledger::decode_words(bytes, 7, &hash).expect("its words");
+            if h.event_json.contains('\\') {
+                return Ok(());
+            }
+            let q = crate::parse(
+                r#"claims where speaker = "~none~" and publisher = "~none~" and quote = "~none~""#,
+            )
+            .expect("a query");
+            let seen = TextSeen::new(q.filter.as_ref().expect("a filter")).expect("text fields");
+            seen.take(h.event_json);
+            let all = seen.into_unmatched();
+            let want = [&decoded.speaker, &decoded.publisher, &decoded.quote];
+            for (values, w) in all.values.iter().zip(want) {
+                let w: Vec<String> = w.iter().filter(|w| !w.is_empty()).map(|w| w.to_string()).collect();
+                proptest::prop_assert_eq!(values.iter().cloned().collect::<Vec<_>>(), w);
+            }
+        }
+    }
+}
