@@ -40,9 +40,11 @@ fn log_show_and_verify_on_seed_claims() {
 }
 
 /// `show N` of a claim reads it through the saved index with everything about its subject
-/// (its line found by halving the file), and says exactly what a whole pass says (`show` of
-/// a hash prefix takes one), its fate included: here a retraction, and a correction filed
-/// under another subject. An entry that is not a claim is answered by the whole pass.
+/// (its line found by halving the file), and so does `show` of a hash prefix (found in the
+/// index's hash area), short or whole; each says exactly what a whole pass says (`show` of a
+/// hash prefix takes one when no index is saved), its fate included: here a retraction, and
+/// a correction filed under another subject. An entry that is not a claim is answered by
+/// the whole pass; so is a prefix no entry's hash starts with, with the pass's words.
 #[test]
 fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_says() {
     let dir = scratch("show-index");
@@ -61,14 +63,16 @@ fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_say
     write(&["retract", "25", "--reason", "a second look"], None);
     crate::support::settle(&log);
     let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    // A cache never written to: no index, so every `show` there takes the whole pass.
+    let none_saved = dir.join("no-cache");
     let mut through_index = 0;
     for (n, line) in (1..).zip(lines.lines()) {
         let number = n.to_string();
         let by_number = crate::support::traced(&log, &cache, &["show", &number]);
-        let by_hash = crate::support::traced(&log, &cache, &["show", &line[..16]]);
+        let pass = crate::support::traced(&log, &none_saved, &["show", &line[..16]]);
         assert_eq!(by_number.code, 0, "#{n}: {}", by_number.stderr);
-        assert_eq!(by_number.stdout, by_hash.stdout, "#{n}");
-        assert!(by_hash.stderr.contains("checked the whole log"), "#{n}");
+        assert_eq!(by_number.stdout, pass.stdout, "#{n}");
+        assert!(pass.stderr.contains("checked the whole log"), "#{n}");
         let claim = line.contains(r#""event":{"type":"claim""#);
         let how = if claim {
             "entries through the index"
@@ -76,6 +80,15 @@ fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_say
             "checked the whole log"
         };
         assert!(by_number.stderr.contains(how), "#{n}: {}", by_number.stderr);
+        for prefix in [&line[..8], &line[..20], &line[..64]] {
+            let by_hash = crate::support::traced(&log, &cache, &["show", prefix]);
+            assert_eq!(by_hash.stdout, pass.stdout, "#{n} as {prefix}");
+            assert!(
+                by_hash.stderr.contains(how),
+                "#{n} as {prefix}: {}",
+                by_hash.stderr
+            );
+        }
         through_index += usize::from(claim);
         if n == 24 || n == 25 {
             assert!(
@@ -93,6 +106,45 @@ fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_say
         "{}",
         none.stderr
     );
+    // A prefix no entry's hash starts with: said through the index as the pass says it.
+    let hashes: Vec<&str> = lines.lines().map(|l| &l[..64]).collect();
+    let absent = (0..u32::MAX)
+        .map(|k| format!("a{k:07x}"))
+        .find(|p| hashes.iter().all(|h| !h.starts_with(p.as_str())))
+        .unwrap();
+    // A claim's first sixteen digits and more that its hash does not go on with.
+    let claim = lines
+        .lines()
+        .find(|l| l.contains(r#""event":{"type":"claim""#))
+        .unwrap();
+    let next = if &claim[19..20] == "0" { "1" } else { "0" };
+    let long = format!("{}{next}", &claim[..19]);
+    for prefix in [absent.as_str(), long.as_str()] {
+        if hashes.iter().any(|h| h.starts_with(prefix)) {
+            continue;
+        }
+        let indexed = crate::support::traced(&log, &cache, &["show", prefix]);
+        let pass = crate::support::traced(&log, &none_saved, &["show", prefix]);
+        assert_eq!(indexed.code, 2, "{prefix}: {}", indexed.stderr);
+        assert!(
+            indexed.stderr.contains("through the index"),
+            "{}",
+            indexed.stderr
+        );
+        let said = |r: &crate::support::Run| {
+            r.stderr
+                .lines()
+                .filter(|l| !l.starts_with("trace:"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(said(&indexed), said(&pass), "{prefix}");
+        assert!(
+            said(&pass).contains("no entry's hash starts with"),
+            "{}",
+            pass.stderr
+        );
+    }
 }
 
 #[test]

@@ -640,6 +640,56 @@ fn the_saved_index_is_brought_forward_over_recorded_appends() {
         std::fs::read(cache_file(&fresh)).unwrap(),
         "another index after a correction"
     );
+    // With a hash area, which a first lookup by hash makes: brought forward over appends
+    // too, the very index a whole read makes once a lookup by hash has made its area.
+    let prefix_of = |n: usize| {
+        let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+        lines.lines().nth(n - 1).unwrap()[..12].to_owned()
+    };
+    let shown = crate::support::traced(&log, &cache, &["show", &prefix_of(12)]);
+    assert!(
+        shown.stderr.contains("through the index"),
+        "{}",
+        shown.stderr
+    );
+    let keyed = std::fs::read(cache_file(&cache)).unwrap();
+    assert!(keyed.len() > std::fs::read(cache_file(&fresh)).unwrap().len());
+    import(&[
+        r#"{"subject": "new/subject", "value": "13", "said_on": "2025-06-04", "speaker": "C"}"#,
+    ]);
+    settle(&log);
+    let (more, _) = ask_traced(&log, &cache, q);
+    assert!(
+        how(&more).starts_with("brought the saved index forward"),
+        "{}",
+        more.stderr
+    );
+    let plain = scratch("index-appends-plain");
+    ask_traced(&log, &plain, q);
+    assert!(
+        std::fs::read(cache_file(&cache)).unwrap().len()
+            > std::fs::read(cache_file(&plain)).unwrap().len(),
+        "the hash area was not brought forward"
+    );
+    let last = std::fs::read_to_string(log.join("entries.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    let shown = crate::support::traced(&log, &cache, &["show", &prefix_of(last)]);
+    assert!(shown.stdout.contains("13"), "{}", shown.stdout);
+    assert!(
+        shown.stderr.contains("through the index"),
+        "{}",
+        shown.stderr
+    );
+    let fresh = scratch("index-appends-fresh");
+    ask_traced(&log, &fresh, q);
+    crate::support::traced(&log, &fresh, &["show", &prefix_of(12)]);
+    assert_eq!(
+        std::fs::read(cache_file(&cache)).unwrap(),
+        std::fs::read(cache_file(&fresh)).unwrap(),
+        "another index with a hash area"
+    );
     // An appended alias, or a correction of a claim of another subject: made again from the
     // whole log.
     for line in [
@@ -1312,9 +1362,16 @@ fn a_claims_provenance_is_read_from_its_subjects_part() {
         assert!(how.contains("read the whole log"), "{q}: {how}");
         assert_eq!(got, whole, "{q}");
     }
-    // Refused as a whole read refuses them: an entry that is no claim, and past the end.
+    // Refused as a whole read refuses them: an entry that is no claim, past the end, and a
+    // prefix no hash starts with (said from the index's hash area).
     let last = |how: &str| how.lines().last().unwrap_or_default().to_owned();
-    for q in ["provenance #2", "provenance #99"] {
+    let listed = reckon(&log, &["log", "--format", "json"], None).stdout;
+    let absent = (0..u32::MAX)
+        .map(|k| format!("a{k:07x}"))
+        .find(|p| !listed.contains(&format!("\"{p}")))
+        .unwrap();
+    let absent = format!("provenance {absent}");
+    for q in ["provenance #2", "provenance #99", absent.as_str()] {
         let (code, got, how) = answer(q);
         let (whole_code, whole, whole_how) = answer(&format!("{q} at 30"));
         assert_eq!(code, 2, "{q}: {how}");
@@ -1354,6 +1411,12 @@ fn a_claims_provenance_is_read_from_its_subjects_part() {
         .map(|w| w[0].clone())
         .unwrap();
     let r = reckon(&many, &["query", &format!("provenance {shared}")], None);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("is ambiguous"), "{}", r.stderr);
+    // With an index saved, whose hash area finds both: the whole log's words again.
+    let cache = dir.join("cache-many");
+    ask_traced(&many, &cache, "claims where subject = \"s/a1\"");
+    let (r, _) = ask_traced(&many, &cache, &format!("provenance {shared}"));
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(r.stderr.contains("is ambiguous"), "{}", r.stderr);
 }

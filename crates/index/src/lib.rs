@@ -36,7 +36,7 @@
 //! soon after may leave an old, empty or damaged file, which fails its check or its stamp
 //! and is made again.
 //!
-//! File format (little-endian): the magic `reckon-index 6\n`; the header's length (u64); the
+//! File format (little-endian): the magic `reckon-index 7\n`; the header's length (u64); the
 //! header: the entries file's stamp (56 bytes, see [`Stamp::to_bytes`]), head sequence number
 //! (u64) and head hash (32 bytes), one byte (the version of the fit that learned the origin
 //! records, [`reckon_reconcile::RECORDS_VERSION`], or 0 when they were not computed: records
@@ -46,13 +46,21 @@
 //! accuracy was smoothed toward), the other events (u32
 //! count of (u64 offset, u32 length)), the number of spans (u64), the directory's blocks (u32 count, then per block its first subject's
 //! u32-length-prefixed name, the number of spans before that subject's (u64), how many
-//! subjects it lists (u32), its length in bytes (u32) and its blake3), and the span area's
-//! block hashes (u32 count, 32 bytes each); the blake3 of everything so far. Then the body:
+//! subjects it lists (u32), its length in bytes (u32) and its blake3), the span area's
+//! block hashes (u32 count, 32 bytes each), and the hash area's description (a byte, 0 when
+//! there is none; else the number of entries it lists (u64), then its blocks (u32 count,
+//! each its first place (u64) and blake3)); the blake3 of everything so far. Then the body:
 //! the directory's blocks back to back, each listing its subjects in name order (a
 //! u32-length-prefixed name and the count of its spans, u32; each subject's spans follow the
 //! one before's), up to 65,532 bytes a block (more only for one subject of a longer name);
 //! then the span area: every subject's (u64 offset, u32 length) spans, 12 bytes each, checked
-//! in blocks of 65,532 bytes (5,461 spans), each against its blake3 in the header. A question
+//! in blocks of 65,532 bytes (5,461 spans), each against its blake3 in the header; then the
+//! hash area, when there is one: every entry's place, 8 bytes (the first four bytes of its
+//! hash, big-endian, in the high half of a u64, its number in the low half; a log of more
+//! entries than a u32 numbers lists none), in order, in blocks of 8,190, each checked against
+//! its blake3. The hash area is made when a question first looks an entry up by its hash
+//! (`show 4b61…`, `provenance 4b61…`), from a pass of its own, and kept from then on: a build
+//! never makes one, so a first reconciliation's memory is not grown by it. A question
 //! reads the header, binary-searches the blocks' first names, and reads and checks only the
 //! directory blocks and span blocks of the subjects it names (the header of an index of 1M
 //! subjects and 10M claims is under 100 KB).
@@ -70,14 +78,65 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"reckon-index 6\n";
+const MAGIC: &[u8] = b"reckon-index 7\n";
 
 /// Bytes in a block of the span area (a whole number of 12-byte spans); the most in a block
 /// of the directory, but for a block of one subject whose name is longer.
 const BLOCK: usize = 12 * 5461;
 
+/// Entries in a block of the hash area: 8,190 of 8 bytes (65,520).
+const KEYS_PER_BLOCK: usize = 8190;
+
 /// Where one entry's line is in the entries file (without its newline).
 type Span = (u64, u32);
+
+/// An entry in the hash area: the first four bytes of its hash, read as a big-endian number
+/// (so that numbers sort as the hashes' hex digits do), in the high half, and its number in
+/// the low half. A log of more entries than a `u32` numbers has no hash area.
+type Keyed = u64;
+
+/// Entry `seq`'s place in the hash area, for its hash `h`.
+fn keyed(h: &EntryHash, seq: u64) -> Keyed {
+    let mut first = [0u8; 4];
+    first.copy_from_slice(&h.0[..4]);
+    u64::from(u32::from_be_bytes(first)) << 32 | (seq & u64::from(u32::MAX))
+}
+
+/// Whether a log whose last entry is `seq` has a hash area.
+fn has_keys(seq: u64) -> bool {
+    seq <= u64::from(u32::MAX)
+}
+
+/// `keyed` in the hash area's order: by key, then by number.
+fn sorted_keys(mut keyed: Vec<Keyed>) -> Vec<Keyed> {
+    keyed.sort_unstable();
+    keyed
+}
+
+/// The places in the hash area of every hash that starts with the hex digits `prefix`
+/// (lowercase): the lowest and the highest, from its first eight digits. `None` when it is
+/// empty, longer than a hash, or not hex.
+fn key_range(prefix: &str) -> Option<(Keyed, Keyed)> {
+    if prefix.is_empty() || prefix.len() > 64 {
+        return None;
+    }
+    let digits = prefix.get(..prefix.len().min(8))?;
+    if !digits
+        .bytes()
+        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return None;
+    }
+    let pad = |with: char| {
+        let full: String = digits
+            .chars()
+            .chain(std::iter::repeat(with))
+            .take(8)
+            .collect();
+        u32::from_str_radix(&full, 16).ok().map(u64::from)
+    };
+    Some((pad('0')? << 32, pad('f')? << 32 | u64::from(u32::MAX)))
+}
 
 /// A loaded index: its header only. The subjects are read from the directory, and their
 /// spans from the span area, a checked block at a time, only when a question names them: so
@@ -101,6 +160,16 @@ pub struct Index {
     spans: u64,
     /// The blake3 of each block of the span area.
     blocks: Vec<[u8; 32]>,
+    /// Whether the index has a hash area: made when a question first looks an entry up by
+    /// its hash ([`Index::with_hash_area`]), never by a build (a first reconciliation's
+    /// memory is not grown by a key an entry), then kept and brought forward with the rest.
+    keyed: bool,
+    /// How many entries the hash area lists (every entry of the log, in key order).
+    keys: u64,
+    /// Each block of the hash area: its first key and its blake3.
+    key_blocks: Vec<(u64, [u8; 32])>,
+    /// Where in `header` the hash area's description begins.
+    keys_at: usize,
     area: Area,
     /// How many entries it was brought forward over when it was opened (see
     /// [`Index::open`]); `None` when it was made for the log as it is.
@@ -210,14 +279,6 @@ pub(crate) fn may_save(snap: &Snapshot<'_>, stamp: Stamp) -> bool {
     snap.stamp().ok() == Some(stamp) && stamp.len == snap.len() && !stamp.racy(now_ns())
 }
 
-/// Writes a cache file of kind `kind` for `snap`'s log (see [`cache_file`]). A failure is
-/// ignored: it is only a cache.
-pub(crate) fn write_cache(snap: &Snapshot<'_>, kind: &str, bytes: &[u8]) {
-    if let Some(path) = cache_file(snap.log(), kind) {
-        write_cache_at(&path, &[bytes]);
-    }
-}
-
 /// Writes the cache file at `path` whole, held as runs of bytes written one after the other,
 /// its folder made when missing. A failure is ignored: it is only a cache.
 pub(crate) fn write_cache_at(path: &std::path::Path, parts: &[&[u8]]) {
@@ -232,10 +293,16 @@ pub(crate) fn write_cache_at(path: &std::path::Path, parts: &[&[u8]]) {
 /// Saves the index if the log is still exactly as it was when the index was made (see
 /// [`may_save`]).
 fn save(snap: &Snapshot<'_>, index: &Index) {
+    let Area::Memory(area) = &index.area else {
+        return;
+    };
     if may_save(snap, index.stamp)
-        && let Some(bytes) = index.file_bytes()
+        && let Some(path) = cache_file(snap.log(), "index")
     {
-        write_cache(snap, "index", &bytes);
+        // Written from where its parts are, never copied into one buffer first.
+        let len = (index.header.len() as u64).to_le_bytes();
+        let sum = header_sum(&index.header);
+        write_cache_at(&path, &[MAGIC, &len, &index.header, &sum, area]);
     }
 }
 
@@ -306,8 +373,8 @@ fn encode(
     head: Head,
     records: Option<&Records>,
     others: &[Span],
-    subjects: &[(String, usize, usize)],
-    spans: &[Span],
+    (subjects, spans): (&[(String, usize, usize)], &[Span]),
+    keyed: Option<&[Keyed]>,
 ) -> (Vec<u8>, Vec<u8>) {
     let mut out = Vec::new();
     out.extend_from_slice(&stamp.to_bytes());
@@ -349,7 +416,34 @@ fn encode(
         out.extend_from_slice(blake3::hash(b).as_bytes());
     }
     listing.extend_from_slice(&area);
+    put_keys(&mut out, &mut listing, head, keyed);
     (out, listing)
+}
+
+/// The hash area, when there is one: a byte (0 none, 1 one follows), then every entry's place
+/// (see `Keyed`), in order, in blocks described in the header (after `out`) by their first
+/// place and blake3, their bytes after `listing`. A log too long to number that way has an
+/// empty one.
+fn put_keys(out: &mut Vec<u8>, listing: &mut Vec<u8>, head: Head, keyed: Option<&[Keyed]>) {
+    let Some(keyed) = keyed else {
+        out.push(0);
+        return;
+    };
+    out.push(1);
+    let keyed = if has_keys(head.seq) { keyed } else { &[] };
+    out.extend_from_slice(&(keyed.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(keyed.len().div_ceil(KEYS_PER_BLOCK) as u32).to_le_bytes());
+    let from = listing.len();
+    for k in keyed {
+        listing.extend_from_slice(&k.to_le_bytes());
+    }
+    for (block, bytes) in keyed
+        .chunks(KEYS_PER_BLOCK)
+        .zip(listing[from..].chunks(8 * KEYS_PER_BLOCK))
+    {
+        out.extend_from_slice(&block[0].to_le_bytes());
+        out.extend_from_slice(blake3::hash(bytes).as_bytes());
+    }
 }
 
 /// Whether the origin records follow (a byte: the version of the fit that learned them, or
@@ -451,7 +545,14 @@ impl Index {
             }
         }
         let (subjects, all) = assemble(by_subject.into_iter().map(|(k, v)| (k.to_owned(), v)));
-        let (header, area) = encode(stamp, head, records.as_ref(), &others, &subjects, &all);
+        let (header, area) = encode(
+            stamp,
+            head,
+            records.as_ref(),
+            &others,
+            (&subjects, &all),
+            None,
+        );
         let index = Index::from_parts(header, Area::Memory(area))?;
         save(snap, &index);
         Some(index)
@@ -552,6 +653,22 @@ impl Index {
         let blocks: Vec<[u8; 32]> = (0..k)
             .map(|_| r.take(32)?.try_into().ok())
             .collect::<Option<_>>()?;
+        let keys_at = at(&r);
+        let keyed = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        let (keys, key_blocks) = if keyed {
+            let keys = r.u64()?;
+            let k = r.count(40)?;
+            let blocks: Vec<(u64, [u8; 32])> = (0..k)
+                .map(|_| Some((r.u64()?, r.take(32)?.try_into().ok()?)))
+                .collect::<Option<_>>()?;
+            (keys, blocks)
+        } else {
+            (0, Vec::new())
+        };
         // The blocks in name order, their spans in order from the first, each listing one
         // subject at least in the bytes it takes (a subject takes 8 at least): what each
         // block holds is checked when it is read.
@@ -564,7 +681,9 @@ impl Index {
         let sized = dir
             .iter()
             .all(|b| b.subjects >= 1 && u64::from(b.subjects) * 8 <= u64::from(b.len));
-        let area_len = dir_len.checked_add(spans.checked_mul(12)?)?;
+        let area_len = dir_len
+            .checked_add(spans.checked_mul(12)?)?
+            .checked_add(keys.checked_mul(8)?)?;
         let fits = match &area {
             Area::Memory(m) => m.len() as u64 == area_len,
             Area::File { file, at } => file.metadata().ok()?.len() == at.checked_add(area_len)?,
@@ -572,7 +691,14 @@ impl Index {
         let block_count = usize::try_from(spans.checked_mul(12)?)
             .ok()?
             .div_ceil(BLOCK);
-        let whole = r.0.is_empty() && ordered && sized && fits && blocks.len() == block_count;
+        // Every entry is listed once (when the log has a hash area), and the blocks' first
+        // places are in order.
+        let whole_keys = !keyed
+            || keys == if has_keys(seq) { seq } else { 0 }
+                && key_blocks.len() == usize::try_from(keys).ok()?.div_ceil(KEYS_PER_BLOCK)
+                && key_blocks.windows(2).all(|w| w[0].0 <= w[1].0);
+        let whole =
+            r.0.is_empty() && ordered && sized && fits && whole_keys && blocks.len() == block_count;
         whole.then_some(Index {
             stamp,
             head: Head { seq, hash },
@@ -584,12 +710,18 @@ impl Index {
             dir_len,
             spans,
             blocks,
+            keyed,
+            keys,
+            key_blocks,
+            keys_at,
             area,
             appended: None,
         })
     }
 
-    /// The index file's bytes, when the span area is in memory (a new index, to be saved).
+    /// The index file's bytes, when the span area is in memory (a new index): what [`save`]
+    /// writes, part by part.
+    #[cfg(test)]
     fn file_bytes(&self) -> Option<Vec<u8>> {
         let Area::Memory(area) = &self.area else {
             return None;
@@ -695,6 +827,105 @@ impl Index {
         self.area.read(at, len, self.blocks.get(b)?)
     }
 
+    /// Block `b` of the hash area, checked; `None` when it is damaged.
+    fn key_block(&self, b: usize) -> Option<Vec<Keyed>> {
+        let keys = usize::try_from(self.keys).ok()?;
+        let from = b.checked_mul(KEYS_PER_BLOCK)?;
+        let n = keys.checked_sub(from)?.min(KEYS_PER_BLOCK);
+        let at = self
+            .dir_len
+            .checked_add(self.spans.checked_mul(12)?)?
+            .checked_add(u64::try_from(from).ok()?.checked_mul(8)?)?;
+        let bytes = self.area.read(at, n * 8, &self.key_blocks.get(b)?.1)?;
+        let keyed: Vec<Keyed> = bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect();
+        // In order, starting with the place the header gives it.
+        let ordered = keyed.first() == Some(&self.key_blocks.get(b)?.0)
+            && keyed.windows(2).all(|w| w[0] <= w[1]);
+        ordered.then_some(keyed)
+    }
+
+    /// The numbers of the entries whose hash may start with the hex digits `prefix`, in
+    /// order: those whose first four bytes it allows, so every entry it names is among them,
+    /// and, for a prefix of eight digits or fewer, only those (a longer one may also find an
+    /// entry that shares only the first eight). Only the blocks that can hold them are read,
+    /// each checked. `None` when `prefix` is not lowercase hex, the log is too long to have a
+    /// hash area, or a block is damaged.
+    pub fn entries_by_hash(&self, prefix: &str) -> Option<Vec<u64>> {
+        if !self.keyed || !has_keys(self.head.seq) {
+            return None;
+        }
+        let (lo, hi) = key_range(prefix)?;
+        // The block before the first that starts above `lo` may hold its first keys.
+        let from = self
+            .key_blocks
+            .partition_point(|b| b.0 < lo)
+            .saturating_sub(1);
+        let mut found = Vec::new();
+        for b in from..self.key_blocks.len() {
+            if self.key_blocks[b].0 > hi {
+                break;
+            }
+            for k in self.key_block(b)? {
+                if (lo..=hi).contains(&k) {
+                    found.push(k & u64::from(u32::MAX));
+                }
+            }
+        }
+        found.sort_unstable();
+        Some(found)
+    }
+
+    /// This index with a hash area, made when it has none from one pass over `snap` at the
+    /// speed of `verify` (every line's shape, hash and link checked, each entry's key kept),
+    /// and saved with it: what a first lookup by hash needs. As it was when that pass ends at
+    /// another head than the index's, or the area cannot be laid out.
+    pub fn with_hash_area(self, snap: &Snapshot<'_>) -> Index {
+        if self.keyed {
+            return self;
+        }
+        let key =
+            |h: &reckon_ledger::Header<'_>, _: &[u8], _: Span| (keyed(&h.hash, 0) >> 32) as u32;
+        let Ok((head, keys)) = snap.visit(&key) else {
+            return self;
+        };
+        if head != self.head || keys.len() as u64 != head.seq {
+            return self;
+        }
+        let keyed = sorted_keys(
+            (1u64..)
+                .zip(keys)
+                .map(|(seq, key)| u64::from(key) << 32 | (seq & u64::from(u32::MAX)))
+                .collect(),
+        );
+        // The header up to its hash area's description, and the body up to the hash area,
+        // as they are; the area after them.
+        let (Some(mut area), Some(before)) = (self.area_bytes(), self.header.get(..self.keys_at))
+        else {
+            return self;
+        };
+        let mut header = before.to_vec();
+        put_keys(&mut header, &mut area, head, Some(&keyed));
+        drop(keyed);
+        let Some(mut index) = Index::from_parts(header, Area::Memory(area)) else {
+            return self;
+        };
+        save(snap, &index);
+        index.appended = self.appended;
+        index
+    }
+
+    /// The whole hash area, every block checked; `None` when one is damaged.
+    fn keyed(&self) -> Option<Vec<Keyed>> {
+        let mut all = Vec::with_capacity(usize::try_from(self.keys).ok()?);
+        for b in 0..self.key_blocks.len() {
+            all.extend(self.key_block(b)?);
+        }
+        Some(all)
+    }
+
     /// The spans a subject's directory entry points at (`spans`: the number before them and
     /// their count), each block they lie in read and checked once (`read` keeps the blocks
     /// already read for this question); `None` when a block is damaged.
@@ -762,8 +993,10 @@ impl Index {
         let mut others = self.others.clone();
         let mut claims = Vec::new();
         let mut corrections = Vec::new();
-        for line in lines {
+        let mut keyed = Vec::new();
+        for (line, seq) in lines.into_iter().zip(self.head.seq + 1..) {
             let line = line?;
+            keyed.push(self::keyed(&line.hash, seq));
             match line.kind {
                 Kind::Claim(subject, corrects) => {
                     if let Some(target) = corrects {
@@ -818,7 +1051,23 @@ impl Index {
                 .push(*span);
         }
         let (subjects, all) = assemble(by_subject);
-        let (header, area) = encode(now.0, head, None, &others, &subjects, &all);
+        // The appended entries' keys among the old ones, when it has a hash area.
+        let keyed = match self.keyed {
+            true => {
+                let mut all_keyed = self.keyed()?;
+                all_keyed.extend(keyed);
+                Some(sorted_keys(all_keyed))
+            }
+            false => None,
+        };
+        let (header, area) = encode(
+            now.0,
+            head,
+            None,
+            &others,
+            (&subjects, &all),
+            keyed.as_deref(),
+        );
         let mut index = Index::from_parts(header, Area::Memory(area))?;
         save(snap, &index);
         index.appended = Some(head.seq.saturating_sub(self.head.seq));
@@ -871,13 +1120,19 @@ impl Index {
         if let Area::Memory(m) = &self.area {
             return Some(m.clone());
         }
-        let len = self.dir_len.checked_add(self.spans.checked_mul(12)?)?;
+        let len = self
+            .dir_len
+            .checked_add(self.spans.checked_mul(12)?)?
+            .checked_add(self.keys.checked_mul(8)?)?;
         let mut all = Vec::with_capacity(usize::try_from(len).ok()?);
         for b in &self.dir {
             all.extend_from_slice(&self.area.read(b.at, b.len as usize, &b.hash)?);
         }
         for b in 0..self.blocks.len() {
             all.extend_from_slice(&self.span_block(b)?);
+        }
+        for k in self.keyed()? {
+            all.extend_from_slice(&k.to_le_bytes());
         }
         Some(all)
     }
@@ -1265,14 +1520,22 @@ impl Layout {
         if stamp.len != snap.len() {
             return None;
         }
+        let Layout {
+            head,
+            others,
+            subjects,
+            all,
+        } = self;
         let (header, area) = encode(
             stamp,
-            self.head,
+            head,
             records.as_ref(),
-            &self.others,
-            &self.subjects,
-            &self.all,
+            &others,
+            (&subjects, &all),
+            None,
         );
+        // Held in the area now: let go before the index is saved.
+        drop((all, others, subjects));
         let index = Index::from_parts(header, Area::Memory(area))?;
         save(snap, &index);
         Some(index)
@@ -1337,6 +1600,76 @@ pub fn expand(others: &[Entry], selected: &BTreeSet<String>) -> BTreeSet<String>
 mod tests {
     use super::*;
 
+    /// A hash area for a log of `head.seq` entries: made-up keys, in order.
+    fn keys_for(head: Head) -> Vec<Keyed> {
+        sorted_keys(
+            (1..=head.seq)
+                .map(|seq| seq.wrapping_mul(0x9e37_79b9) << 32 | seq)
+                .collect(),
+        )
+    }
+
+    /// Entries found by a hash prefix through the hash area are exactly those whose hash
+    /// starts with it, for a prefix of any length up to eight digits, and for a longer one
+    /// those that share its first eight (so every entry it names is among them); a prefix no
+    /// hash starts with finds none, and one that is not hex is refused. A damaged block fails
+    /// only the lookups that read it.
+    #[test]
+    fn entries_are_found_by_hash_prefix_through_checked_blocks() {
+        let n = 3 * KEYS_PER_BLOCK as u64 + 17;
+        let hashes: Vec<EntryHash> = (1..=n)
+            .map(|seq| EntryHash(*blake3::hash(&seq.to_le_bytes()).as_bytes()))
+            .collect();
+        let head = Head {
+            seq: n,
+            hash: hashes[hashes.len() - 1],
+        };
+        let places = sorted_keys(
+            (1..=n)
+                .map(|seq| keyed(&hashes[seq as usize - 1], seq))
+                .collect(),
+        );
+        let stamp = Stamp::from_bytes(&[5u8; 56]);
+        let (header, area) = encode(stamp, head, None, &[], (&[], &[]), Some(&places));
+        let built = Index::from_parts(header, Area::Memory(area.clone())).expect("parts");
+        assert_eq!(built.key_blocks.len(), 4);
+        let hex: Vec<String> = hashes.iter().map(|h| h.to_hex()).collect();
+        let brute = |p: &str| -> Vec<u64> {
+            let p = &p[..p.len().min(8)];
+            (1..=n)
+                .filter(|&seq| hex[seq as usize - 1].starts_with(p))
+                .collect()
+        };
+        for (k, h) in hex.iter().enumerate().step_by(409) {
+            for len in [1, 3, 4, 7, 8, 9, 16, 40, 64] {
+                let p = &h[..len];
+                let found = built.entries_by_hash(p).expect("intact");
+                assert!(found.contains(&(k as u64 + 1)), "{p}");
+                assert_eq!(found, brute(p), "{p}");
+            }
+        }
+        // A full hash of an entry the log does not have: none.
+        let absent = EntryHash(*blake3::hash(b"not an entry").as_bytes()).to_hex();
+        assert_eq!(built.entries_by_hash(&absent), Some(brute(&absent)));
+        assert_eq!(built.entries_by_hash("00000000"), Some(brute("00000000")));
+        assert_eq!(built.entries_by_hash("ffffffff"), Some(brute("ffffffff")));
+        assert!(built.entries_by_hash("xyz1").is_none());
+        assert!(built.entries_by_hash("ABCD").is_none());
+        assert!(built.entries_by_hash("").is_none());
+        // One byte of the third block of the hash area changed: a lookup that reads it fails,
+        // one that reads only the first does not.
+        let mut damaged = area;
+        let at = damaged.len() - 8 * n as usize + 8 * 2 * KEYS_PER_BLOCK + 9;
+        damaged[at] ^= 1;
+        let header = encode(stamp, head, None, &[], (&[], &[]), Some(&places)).0;
+        let read = Index::from_parts(header, Area::Memory(damaged)).expect("parts");
+        let first = format!("{:08x}", places[5] >> 32);
+        let third = format!("{:08x}", places[2 * KEYS_PER_BLOCK + 5] >> 32);
+        assert!(read.entries_by_hash(&first).is_some());
+        assert!(read.entries_by_hash(&third).is_none());
+        assert!(read.keyed().is_none());
+    }
+
     /// An index file with a span area of several blocks: each subject's spans read back as
     /// written; a damaged block fails only the subjects whose spans lie in it, and a damaged
     /// header fails the whole file.
@@ -1351,7 +1684,14 @@ mod tests {
             seq: 15_000,
             hash: EntryHash([3; 32]),
         };
-        let (header, area) = encode(stamp, head, None, &[(1, 2)], &subjects, &spans);
+        let (header, area) = encode(
+            stamp,
+            head,
+            None,
+            &[(1, 2)],
+            (&subjects, &spans),
+            Some(&keys_for(head)),
+        );
         let built = Index::from_parts(header, Area::Memory(area)).expect("parts");
         assert_eq!(built.blocks.len(), 3);
         let bytes = built.file_bytes().expect("bytes");
@@ -1370,7 +1710,7 @@ mod tests {
             assert_eq!(got, spans[*from..*to], "{name}");
         }
         // One byte of the second block changed: subjects wholly in the first still read.
-        let area_at = bytes.len() - 12 * spans.len();
+        let area_at = bytes.len() - 8 * head.seq as usize - 12 * spans.len();
         let mut damaged = bytes.clone();
         damaged[area_at + BLOCK + 5] ^= 1;
         std::fs::write(&path, &damaged).expect("write");
@@ -1406,7 +1746,14 @@ mod tests {
         };
         let stamp = Stamp::from_bytes(&[7u8; 56]);
         let subjects = [("s/a".to_owned(), 0, 1)];
-        let (header, area) = encode(stamp, head, Some(&records), &[], &subjects, &[(0, 9)]);
+        let (header, area) = encode(
+            stamp,
+            head,
+            Some(&records),
+            &[],
+            (&subjects, &[(0, 9)]),
+            Some(&keys_for(head)),
+        );
         assert_eq!(header[RECORDS_AT], reckon_reconcile::RECORDS_VERSION);
         let ours = Index::from_parts(header.clone(), Area::Memory(area.clone())).expect("parts");
         assert_eq!(ours.records(), Some(&records));
@@ -1420,8 +1767,9 @@ mod tests {
     }
 
     /// The two builders make the same index of the same snapshot: the fast one from the one
-    /// checked pass (claims undecoded), the other from the decoded entries and their spans.
-    /// The log has aliases, a correction filed under another subject, and a retraction.
+    /// checked pass (claims undecoded), the other from the decoded entries and their spans,
+    /// and so does the lean one; a hash area added to any of them is the same too. The log
+    /// has aliases, a correction filed under another subject, and a retraction.
     #[test]
     fn both_builds_give_the_same_index() {
         let dir = std::env::temp_dir().join(format!("reckon-index-builds-{}", std::process::id()));
@@ -1469,6 +1817,16 @@ mod tests {
         assert_eq!(lean.records(), Some(&records));
         let with = Index::build(&snap, (&entries, &spans), Some(records)).expect("build");
         assert_eq!(lean, with);
+        // Made without a hash area, which the first lookup by hash makes from a pass of its
+        // own: the same, whichever build it is added to, and it finds entries by hash.
+        assert!(!lean.keyed);
+        assert_eq!(lean.entries_by_hash("abcd"), None);
+        let lean = lean.with_hash_area(&snap);
+        assert!(lean.keyed);
+        assert_eq!(lean, with.with_hash_area(&snap));
+        let hash = entries[20].hash.to_hex();
+        assert_eq!(lean.entries_by_hash(&hash[..6]), Some(vec![21]));
+        assert_eq!(lean.entries_by_hash(&hash), Some(vec![21]));
         let all = fast.subjects().expect("an intact directory");
         assert!(all.iter().any(|s| s == "other/place"));
         // Searching by the literal prefix finds exactly what scanning every name finds.
@@ -1516,7 +1874,14 @@ mod tests {
             seq: 3000,
             hash: EntryHash([9; 32]),
         };
-        let (header, area) = encode(stamp, head, None, &[], &subjects, &spans);
+        let (header, area) = encode(
+            stamp,
+            head,
+            None,
+            &[],
+            (&subjects, &spans),
+            Some(&keys_for(head)),
+        );
         assert!(
             header.len() < 2048,
             "the header holds no subject list: {}",
@@ -1590,7 +1955,14 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         // A block whose hash matches but whose counts do not add up to the spans between its
         // first and the next block's (a forged or miswritten file) is refused too.
-        let (mut header, mut body) = encode(stamp, head, None, &[], &subjects, &spans);
+        let (mut header, mut body) = encode(
+            stamp,
+            head,
+            None,
+            &[],
+            (&subjects, &spans),
+            Some(&keys_for(head)),
+        );
         let first = built.dir[0];
         body[4 + names[0].len()] = 2;
         let hash = blake3::hash(&body[..first.len as usize]);

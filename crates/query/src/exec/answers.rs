@@ -89,6 +89,11 @@ pub(super) fn answer(
     }
 }
 
+/// What a provenance question about a hash prefix that no claim's hash starts with says.
+pub(super) fn no_claim_by_hash(prefix: &str) -> QueryError {
+    QueryError(format!("no claim's hash starts with `{prefix}`"))
+}
+
 pub(super) fn provenance(
     q: &Query,
     state: &State<'_>,
@@ -112,7 +117,7 @@ pub(super) fn provenance(
             let mut found = state.claims.iter().filter(|r| r.hash.has_hex_prefix(h));
             let r = match (found.next(), found.next()) {
                 (Some(r), None) => r,
-                (None, _) => return Err(QueryError(format!("no claim's hash starts with `{h}`"))),
+                (None, _) => return Err(no_claim_by_hash(h)),
                 (Some(a), Some(b)) => {
                     return Err(QueryError(format!(
                         "`{h}` is ambiguous: claims #{} and #{} start with it",

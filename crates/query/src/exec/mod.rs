@@ -907,7 +907,13 @@ fn run_claim_provenance(
     }
     let by_number = match target {
         Target::Seq(n) => entry_through_index(snap, *n, true).map_err(RunError::Log)?,
-        _ => None,
+        Target::Hash(p) => match claim_by_hash(snap, p, true).map_err(RunError::Log)? {
+            Some(ByHash::Claim(part)) => Some(*part),
+            // No entry's hash starts with it, so no claim's does: as a whole read says it.
+            Some(ByHash::None(_)) => return Err(RunError::Query(no_claim_by_hash(p))),
+            None => None,
+        },
+        Target::Subject(_) => None,
     };
     let part = match by_number {
         Some(part) => part,
@@ -984,6 +990,63 @@ fn entry_through_index(
     Ok(holds.then_some(part))
 }
 
+/// What the saved index's hash area says of a hash prefix ([`claim_by_hash`]).
+enum ByHash {
+    /// No entry's hash starts with it; the whole log's length and head hash (hex).
+    None((u64, String)),
+    /// One entry's does, a claim: its subject's part, which holds it.
+    Claim(Box<Part>),
+}
+
+/// The claim whose hash starts with `prefix`, found through the saved index's hash area
+/// ([`reckon_index::Index::entries_by_hash`]) and read with its subject's part as a claim
+/// named by its number is (`entry_through_index`, which must hold the very entry: its
+/// number, and a hash that starts with the whole prefix), or word that no entry's hash
+/// starts with it. `None` (the caller reads the whole log, which says why) when there is no
+/// saved index for the log as it is, the prefix may name more than one entry, or the one
+/// it names is not a claim.
+fn claim_by_hash(
+    snap: &reckon_ledger::Snapshot<'_>,
+    prefix: &str,
+    records: bool,
+) -> Result<Option<ByHash>, reckon_ledger::LedgerError> {
+    let Ok(index) = reckon_index::Index::open(snap) else {
+        return Ok(None);
+    };
+    // The first lookup by hash on an index made without a hash area makes one.
+    let index = index.with_hash_area(snap);
+    let Some(candidates) = index.entries_by_hash(prefix) else {
+        return Ok(None);
+    };
+    // Up to eight digits, the candidates are exactly the entries named; a longer prefix may
+    // also find an entry that shares only the first eight (a handful at most).
+    if candidates.len() > if prefix.len() > 8 { 4 } else { 1 } {
+        return Ok(None);
+    }
+    let head = index.head();
+    let mut named = None;
+    for seq in candidates {
+        let Some(part) = entry_through_index(snap, seq, records)? else {
+            return Ok(None);
+        };
+        if !part
+            .entries
+            .iter()
+            .any(|e| e.seq == seq && e.hash.has_hex_prefix(prefix))
+        {
+            continue;
+        }
+        if named.is_some() {
+            return Ok(None);
+        }
+        named = Some(part);
+    }
+    Ok(Some(match named {
+        Some(part) => ByHash::Claim(Box::new(part)),
+        None => ByHash::None((head.seq, head.hash.to_hex())),
+    }))
+}
+
 /// What a reader of one entry needs of the log ([`entries_naming`]).
 #[derive(Debug)]
 pub struct Named {
@@ -998,20 +1061,33 @@ pub struct Named {
 }
 
 /// The entries a reader of the entry `id` names needs (`show`, `--supersedes`, an entry's
-/// web page), with those that decide its fate when `fates`: a claim named by its number is
-/// read through the saved index with its subject's part (`entry_through_index`); any other
-/// id, or entry, from one pass at the speed of hashing that decodes only the entries `id`
-/// could name (and, with `fates`, those whose text could retract or correct one:
-/// `Fate::could_change_text`).
+/// web page), with those that decide its fate when `fates`: a claim named by its number, or
+/// by a hash prefix the saved index's hash area finds it by (`claim_by_hash`; none when no
+/// entry's hash starts with it), is read through the saved index with its subject's part
+/// (`entry_through_index`); any other id, or entry, from one pass at the speed of hashing
+/// that decodes only the entries `id` could name (and, with `fates`, those whose text could
+/// retract or correct one: `Fate::could_change_text`).
 pub fn entries_naming(
     snap: &reckon_ledger::Snapshot<'_>,
     id: &reckon_ledger::EntryId,
     fates: bool,
 ) -> Result<Named, reckon_ledger::LedgerError> {
     use reckon_reconcile::state::Fate;
-    if let reckon_ledger::EntryId::Seq(n) = id
-        && let Some(part) = entry_through_index(snap, *n, false)?
-    {
+    let through = match id {
+        reckon_ledger::EntryId::Seq(n) => entry_through_index(snap, *n, false)?,
+        reckon_ledger::EntryId::Prefix(p) => match claim_by_hash(snap, p, false)? {
+            Some(ByHash::Claim(part)) => Some(*part),
+            Some(ByHash::None(head)) => {
+                return Ok(Named {
+                    head,
+                    entries: Vec::new(),
+                    through_index: true,
+                });
+            }
+            None => None,
+        },
+    };
+    if let Some(part) = through {
         return Ok(Named {
             head: part.head,
             entries: part.entries,
