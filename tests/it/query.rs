@@ -690,6 +690,27 @@ fn the_saved_index_is_brought_forward_over_recorded_appends() {
         std::fs::read(cache_file(&fresh)).unwrap(),
         "another index with a hash area"
     );
+    // Origin records learned into an index with a hash area keep the area.
+    let figures = "figures pows/ukraine/held-by-russia";
+    let (learned, _) = ask_traced(&log, &cache, figures);
+    assert!(
+        how(&learned).starts_with("learned every origin's record"),
+        "{}",
+        learned.stderr
+    );
+    ask_traced(&log, &fresh, figures);
+    assert_eq!(
+        std::fs::read(cache_file(&cache)).unwrap(),
+        std::fs::read(cache_file(&fresh)).unwrap(),
+        "records learned into an index with a hash area"
+    );
+    // The same records learned into an index without one: shorter by the area.
+    ask_traced(&log, &plain, figures);
+    assert!(
+        std::fs::read(cache_file(&cache)).unwrap().len()
+            > std::fs::read(cache_file(&plain)).unwrap().len(),
+        "the hash area was dropped when the records were saved"
+    );
     // An appended alias, or a correction of a claim of another subject: made again from the
     // whole log.
     for line in [
