@@ -541,6 +541,11 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
             r#"speaker = "Iryna Vereshchuk" and title = "Nope" | count"#,
             None,
         ),
+        // A pattern (lowered, as `~` reads it) that some claim's text satisfies.
+        (
+            r#"speaker ~ "IRYNA*" and publisher = "Paperr""#,
+            Some("Paper"),
+        ),
     ] {
         let q = format!("claims where {nobody}");
         let (r, _) = ask_traced(&log, &cache, &q);
