@@ -14,15 +14,103 @@ pub fn nearest<'a>(
 ) -> Vec<&'a str> {
     let word: Vec<char> = word.chars().collect();
     let limit = (word.len() / 3).max(2);
-    // The two rows of the distance table, kept between candidates.
+    // A word of at most 64 characters is scored a column of the table at a time, as bits;
+    // a longer one row by row, its two rows kept between candidates.
+    let bits = Bits::of(&word);
     let mut rows = (Vec::new(), Vec::new());
     let mut scored: Vec<(usize, usize, &str)> = candidates
         .into_iter()
         .enumerate()
-        .filter_map(|(i, c)| Some((distance_within(&word, c, limit, &mut rows)?, i, c)))
+        .filter_map(|(i, c)| {
+            let d = match &bits {
+                Some(bits) => bits.distance_within(c, limit),
+                None => distance_within(&word, c, limit, &mut rows),
+            };
+            Some((d?, i, c))
+        })
         .collect();
     scored.sort();
     scored.into_iter().take(max).map(|(_, _, c)| c).collect()
+}
+
+/// A word of 1 to 64 characters as the bit-parallel edit distance reads it (Myers' method, in
+/// Hyyrö's form for the distance between whole strings): for each character, the positions
+/// of the word that hold it, as bits. A candidate is then scored in one step a character of
+/// it, whatever the word's length.
+struct Bits {
+    /// The word's length.
+    len: usize,
+    /// The positions of each ASCII character.
+    ascii: [u64; 128],
+    /// The positions of each other character the word holds.
+    other: Vec<(char, u64)>,
+}
+
+impl Bits {
+    /// `None` for an empty word or one longer than 64 characters.
+    fn of(word: &[char]) -> Option<Bits> {
+        if word.is_empty() || word.len() > 64 {
+            return None;
+        }
+        let mut bits = Bits {
+            len: word.len(),
+            ascii: [0; 128],
+            other: Vec::new(),
+        };
+        for (i, &c) in word.iter().enumerate() {
+            let at = 1u64 << i;
+            match usize::try_from(u32::from(c)).ok().filter(|&k| k < 128) {
+                Some(k) => bits.ascii[k] |= at,
+                None => match bits.other.iter_mut().find(|(o, _)| *o == c) {
+                    Some((_, b)) => *b |= at,
+                    None => bits.other.push((c, at)),
+                },
+            }
+        }
+        Some(bits)
+    }
+
+    /// The positions of the word that hold `c`.
+    fn holding(&self, c: char) -> u64 {
+        match usize::try_from(u32::from(c)).ok().filter(|&k| k < 128) {
+            Some(k) => self.ascii[k],
+            None => self
+                .other
+                .iter()
+                .find(|(o, _)| *o == c)
+                .map_or(0, |(_, b)| *b),
+        }
+    }
+
+    /// The edit distance between the word and `b`, when it is at most `limit`.
+    fn distance_within(&self, b: &str, limit: usize) -> Option<usize> {
+        let n = b.chars().count();
+        if self.len.abs_diff(n) > limit {
+            return None;
+        }
+        // The last cell of each column, and the column's vertical steps: +1 (`up`) or -1
+        // (`down`) between each cell and the one above it.
+        let last = 1u64 << (self.len - 1);
+        let (mut up, mut down, mut score) = (u64::MAX, 0u64, self.len);
+        for c in b.chars() {
+            let eq = self.holding(c);
+            let x = eq | down;
+            let across = ((eq & up).wrapping_add(up) ^ up) | eq;
+            let mut rise = down | !(across | up);
+            let mut fall = up & across;
+            if rise & last != 0 {
+                score += 1;
+            } else if fall & last != 0 {
+                score -= 1;
+            }
+            // The top row counts up by one a character: a step of +1 enters from above.
+            rise = (rise << 1) | 1;
+            fall <<= 1;
+            up = fall | !(x | rise);
+            down = rise & x;
+        }
+        Some(score).filter(|&d| d <= limit)
+    }
 }
 
 /// The edit distance between `a` and `b` (counted in characters, as [`edit_distance`]) when
@@ -74,6 +162,10 @@ mod tests {
             vec!["speaker"]
         );
         assert!(nearest("zzzzzzzz", ["speaker"], 3).is_empty());
+        // A word longer than 64 characters is scored row by row.
+        let long = "a".repeat(70);
+        let near = format!("{}b", "a".repeat(69));
+        assert_eq!(nearest(&long, [near.as_str(), "b"], 3), vec![near.as_str()]);
     }
 
     proptest::proptest! {
@@ -90,5 +182,23 @@ mod tests {
             let got = distance_within(&a, &b, limit, &mut (Vec::new(), Vec::new()));
             proptest::prop_assert_eq!(got, Some(whole).filter(|&d| d <= limit));
         }
+
+        /// The bit-parallel distance is the whole table's, for words of 1 to 64 characters
+        /// (ASCII or not, with repeats) against any candidate, within any limit.
+        #[test]
+        fn the_distance_by_bits_is_the_whole_distance(
+            a in "[ab\u{e9}\u{416}x]{1,64}",
+            b in "[ab\u{e9}\u{416}y]{0,80}",
+            limit in 0usize..90,
+        ) {
+            let whole = edit_distance(&a, &b);
+            let word: Vec<char> = a.chars().collect();
+            let bits = Bits::of(&word).expect("1 to 64 characters");
+            proptest::prop_assert_eq!(
+                bits.distance_within(&b, limit),
+                Some(whole).filter(|&d| d <= limit)
+            );
+        }
+
     }
 }
