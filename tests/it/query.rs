@@ -2111,3 +2111,68 @@ fn a_subject_the_log_lacks_is_answered_through_the_index_with_the_names_of_a_who
     let out = ask(r#"claims where subject = "captives/ukrainian""#, false);
     assert!(out.contains("captives/ukrainians"), "{out}");
 }
+
+/// `claims where hash = "…"` with a whole hash is answered through the saved index (the
+/// claim found in its hash area, read with its subject's part), as a whole read answers it,
+/// for every claim of a log with a correction and a retraction, alone, with steps, and
+/// beside another term; one whose answer has no rows (a withdrawn claim, a term no claim
+/// meets) reads the whole log for its notes.
+#[test]
+fn claims_by_a_whole_hash_are_read_through_the_index() {
+    let dir = scratch("claims-by-hash");
+    let log = seeded(&dir);
+    import_lines(
+        &log,
+        &[
+            r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,250", "unit": "people", "said_on": "2025-06-04", "speaker": "Someone Else", "supersedes": 12}"#,
+        ],
+    );
+    assert_eq!(
+        reckon(&log, &["retract", "14", "--reason", "a test"], None).code,
+        0
+    );
+    settle(&log);
+    let cache = dir.join("cache");
+    // An index saved by a first question about a subject.
+    ask_traced(
+        &log,
+        &cache,
+        "claims where subject = pows/ukraine/held-by-russia",
+    );
+    let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let mut through = 0;
+    for (n, line) in (1..).zip(lines.lines()) {
+        if !line.contains(r#""event":{"type":"claim""#) {
+            continue;
+        }
+        let hash = &line[..64];
+        for rest in [
+            "",
+            " | count",
+            " | show seq, speaker, quote, state",
+            " and value > 0",
+        ] {
+            let q = format!(r#"claims where hash = "{hash}"{rest}"#);
+            let (r, _) = ask_traced(&log, &cache, &q);
+            let w = ask_whole(&log, &cache, &q);
+            assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+            assert_eq!(answer(&r.stdout), answer(&w.stdout), "#{n} {q}");
+            let withdrawn = n == 12 || n == 14;
+            let indexed = how(&r).contains("through the saved index");
+            if rest != " | count" && rest != " and value > 0" {
+                assert_eq!(indexed, !withdrawn, "#{n} {q}: {}", r.stderr);
+            }
+            through += usize::from(indexed);
+        }
+    }
+    assert!(through >= 40, "{through}");
+    // A term no claim meets beside it: no rows, the whole log's notes.
+    let hash = &lines.lines().nth(20).unwrap()[..64];
+    let q = format!(r#"claims where hash = "{hash}" and value > 99999999"#);
+    let (r, _) = ask_traced(&log, &cache, &q);
+    assert!(!how(&r).contains("through"), "{}", r.stderr);
+    assert_eq!(
+        answer(&r.stdout),
+        answer(&ask_whole(&log, &cache, &q).stdout)
+    );
+}

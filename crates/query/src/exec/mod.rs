@@ -310,6 +310,9 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
     if let Some(a) = run_claim_provenance(q, &snap)? {
         return Ok(a);
     }
+    if let Some(a) = run_claim_by_hash(q, &snap)? {
+        return Ok(a);
+    }
     let Some(pattern) = subject_selection(q) else {
         return run_unnamed(q, &snap);
     };
@@ -885,6 +888,57 @@ fn run_selecting(
     a.read = Read::Selected {
         entries: entries.len(),
     };
+    Ok(Some(a))
+}
+
+/// A claims question whose filter holds `hash = "…"` (a whole hash, in lowercase; alone, or
+/// as a term of its top-level `and` chain): answered from the part of the log behind the
+/// subject of the one claim with that hash, found in the saved index's hash area
+/// (`claim_by_hash`) and read as a question naming that subject is. No other claim can
+/// satisfy the filter. `None` (the caller reads the whole log) for any other question, or
+/// when the answer has no rows or a note that needs the whole log.
+fn run_claim_by_hash(
+    q: &Query,
+    snap: &reckon_ledger::Snapshot<'_>,
+) -> Result<Option<Answer>, RunError> {
+    if !matches!(q.source, Source::Claims) || !as_it_is(q) {
+        return Ok(None);
+    }
+    fn whole_hash(e: &Expr) -> Option<&str> {
+        match e {
+            Expr::Cmp(Field::Hash, Op::Eq, Literal::Text(h))
+                if h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
+            {
+                Some(h.as_str())
+            }
+            _ => None,
+        }
+    }
+    let hash = match q.filter.as_ref() {
+        Some(Expr::And(terms)) => terms.iter().find_map(whole_hash),
+        Some(e) => whole_hash(e),
+        None => None,
+    };
+    let Some(hash) = hash else {
+        return Ok(None);
+    };
+    let Some(ByHash::Claim(part)) = claim_by_hash(snap, hash, false).map_err(RunError::Log)? else {
+        return Ok(None);
+    };
+    let ctx = Context {
+        head: Some(part.head.clone()),
+        records: None,
+        words: None,
+        subjects: None,
+        seen: None,
+    };
+    let Ok(mut a) = run_in(q, &part.entries, &ctx) else {
+        return Ok(None);
+    };
+    if a.rows.is_empty() || !a.notes.iter().all(|n| n.starts_with(LEFT_OUT)) {
+        return Ok(None);
+    }
+    a.read = part.read();
     Ok(Some(a))
 }
 
