@@ -59,7 +59,7 @@ impl Bits {
         };
         for (i, &c) in word.iter().enumerate() {
             let at = 1u64 << i;
-            match usize::try_from(u32::from(c)).ok().filter(|&k| k < 128) {
+            match ascii(c) {
                 Some(k) => bits.ascii[k] |= at,
                 None => match bits.other.iter_mut().find(|(o, _)| *o == c) {
                     Some((_, b)) => *b |= at,
@@ -72,7 +72,7 @@ impl Bits {
 
     /// The positions of the word that hold `c`.
     fn holding(&self, c: char) -> u64 {
-        match usize::try_from(u32::from(c)).ok().filter(|&k| k < 128) {
+        match ascii(c) {
             Some(k) => self.ascii[k],
             None => self
                 .other
@@ -111,6 +111,11 @@ impl Bits {
         }
         Some(score).filter(|&d| d <= limit)
     }
+}
+
+/// Where `c` is in a table of the ASCII characters, when it is one.
+fn ascii(c: char) -> Option<usize> {
+    c.is_ascii().then_some(c as usize)
 }
 
 /// The edit distance between `a` and `b` (counted in characters, as [`edit_distance`]) when

@@ -545,17 +545,13 @@ impl Index {
             }
         }
         let (subjects, all) = assemble(by_subject.into_iter().map(|(k, v)| (k.to_owned(), v)));
-        let (header, area) = encode(
-            stamp,
+        Layout {
             head,
-            records.as_ref(),
-            &others,
-            (&subjects, &all),
-            None,
-        );
-        let index = Index::from_parts(header, Area::Memory(area))?;
-        save(snap, &index);
-        Some(index)
+            others,
+            subjects,
+            all,
+        }
+        .finish(snap, stamp, records)
     }
 
     /// Builds the index in one pass at the speed of `verify`: every line's shape, hash and
@@ -886,20 +882,14 @@ impl Index {
         if self.keyed {
             return self;
         }
-        let key =
-            |h: &reckon_ledger::Header<'_>, _: &[u8], _: Span| (keyed(&h.hash, 0) >> 32) as u32;
-        let Ok((head, keys)) = snap.visit(&key) else {
+        let place = |h: &reckon_ledger::Header<'_>, _: &[u8], _: Span| keyed(&h.hash, h.seq);
+        let Ok((head, keyed)) = snap.visit(&place) else {
             return self;
         };
-        if head != self.head || keys.len() as u64 != head.seq {
+        if head != self.head || keyed.len() as u64 != head.seq {
             return self;
         }
-        let keyed = sorted_keys(
-            (1u64..)
-                .zip(keys)
-                .map(|(seq, key)| u64::from(key) << 32 | (seq & u64::from(u32::MAX)))
-                .collect(),
-        );
+        let keyed = sorted_keys(keyed);
         // The header up to its hash area's description, and the body up to the hash area,
         // as they are; the area after them.
         let (Some(mut area), Some(before)) = (self.area_bytes(), self.header.get(..self.keys_at))

@@ -224,10 +224,10 @@ pub(super) fn only_figure_fields(q: &Query) -> Result<(), QueryError> {
 pub(super) fn unmatched(
     state: &State<'_>,
     e: &Expr,
-    (names, seen): (Option<&[String]>, Option<&Unmatched>),
+    (names, seen): (Option<&[String]>, Option<Unmatched>),
     notes: &mut Vec<String>,
 ) {
-    let mut values = seen.cloned().unwrap_or_else(|| Unmatched::new(e));
+    let mut values = seen.unwrap_or_else(|| Unmatched::new(e));
     for r in &state.claims {
         values.visit(state, r, None);
     }

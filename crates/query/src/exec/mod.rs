@@ -176,7 +176,8 @@ struct Context {
     subjects: Option<Vec<String>>,
     /// What the filter's text comparisons met in the claims of the log the entries do not
     /// hold ([`filter::TextSeen`]), when the entries are only a part of it.
-    seen: Option<filter::Unmatched>,
+    /// Taken by the one answer that needs it.
+    seen: std::cell::RefCell<Option<filter::Unmatched>>,
 }
 
 /// The cells of some of [`WORD_FIELDS`] for the claims of a lean state that a question's
@@ -328,7 +329,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: part.records.clone(),
             words: None,
             subjects: None,
-            seen: None,
+            seen: Default::default(),
         };
         let mut a = run_in(q, &part.entries, &ctx)?;
         // When the pattern names subjects the log has, the part read holds everything
@@ -369,7 +370,7 @@ pub fn run_on_log(q: &Query, log: &reckon_ledger::Log) -> Result<Answer, RunErro
             records: Some(records),
             words: None,
             subjects: None,
-            seen: None,
+            seen: Default::default(),
         };
         return run_lean(q, &snap, &ctx);
     }
@@ -413,7 +414,7 @@ fn run_unnamed(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<Answer, 
             records,
             words: None,
             subjects: None,
-            seen: None,
+            seen: Default::default(),
         },
     )?;
     if took {
@@ -707,7 +708,7 @@ fn run_lean_conflicts(
         records: records.map(|r| r.0),
         words: None,
         subjects: None,
-        seen: None,
+        seen: Default::default(),
     };
     let mut a = run_state(q, &state, len, &ctx)?;
     let column = |f: Field| a.columns.iter().position(|c| c == f.name());
@@ -878,7 +879,7 @@ fn run_selecting(
         records: None,
         words: None,
         subjects: None,
-        seen,
+        seen: std::cell::RefCell::new(seen),
     };
     let state = State::fold_known(&entries, None, None);
     let mut a = run_state(q, &state, head.seq, &ctx)?;
@@ -930,7 +931,7 @@ fn run_claim_by_hash(
         records: None,
         words: None,
         subjects: None,
-        seen: None,
+        seen: Default::default(),
     };
     let Ok(mut a) = run_in(q, &part.entries, &ctx) else {
         return Ok(None);
@@ -997,7 +998,7 @@ fn run_claim_provenance(
         records: part.records.clone(),
         words: None,
         subjects: None,
-        seen: None,
+        seen: Default::default(),
     };
     let Ok(mut a) = run_in(q, &part.entries, &ctx) else {
         return Ok(None);
@@ -1454,7 +1455,7 @@ fn run_whole_figures(q: &Query, snap: &reckon_ledger::Snapshot<'_>) -> Result<An
             records: records.map(|r| r.0),
             words: None,
             subjects: None,
-            seen: None,
+            seen: Default::default(),
         },
     )?;
     answer.read = read;
@@ -1823,7 +1824,7 @@ fn run_state(q: &Query, state: &State<'_>, len: u64, ctx: &Context) -> Result<An
         unmatched(
             state,
             e,
-            (ctx.subjects.as_deref(), ctx.seen.as_ref()),
+            (ctx.subjects.as_deref(), ctx.seen.take()),
             &mut notes,
         );
         if notes.is_empty() {
