@@ -44,6 +44,13 @@ fn the_query_corpus_holds() {
     replay("query", checks::query);
 }
 
+/// Each query of the corpus asked every way a log allows and by the whole read, on two small
+/// logs made in the temporary directory: the same answers.
+#[test]
+fn the_query_ways_corpus_holds() {
+    replay("query_ways", checks::query_ways);
+}
+
 #[test]
 fn the_log_scan_corpus_holds() {
     replay("log_scan", checks::log_scan);

@@ -85,6 +85,133 @@ pub fn query(data: &[u8]) {
     }
 }
 
+/// What is appended to the project's log for [`query_ways`]: a correction and a retraction,
+/// names and words that need escaping (Cyrillic, quotes, a backslash), a range over a period,
+/// other modalities, units and publishers, and a declared prior (import lines).
+const MORE: &[&str] = &[
+    r#"{"subject": "pows/ukraine/held-by-russia", "value": "9,250", "unit": "people", "said_on": "2025-06-04", "speaker": "Someone Else", "publisher": "Other Weekly", "tags": ["pow", "late"], "supersedes": 12}"#,
+    r#"{"retract": 14, "reason": "a test"}"#,
+    r#"{"subject": "pows/ukraine/held-by-russia", "value": "about 8,000", "unit": "people", "as_of": "2025-05", "said_on": "2025-05-02", "speaker": "Олена \"Кава\" Коваль", "role": "ombudsman\\office", "quote": "close to 8 000 \"held\" captive", "tags": ["pow"]}"#,
+    r#"{"subject": "pows/ukraine/held-by-russia", "value": "between 7,500 and 8,500", "unit": "people", "as_of": "2025-04/2025-05", "said_on": "2025-05-03", "publisher": "Other Weekly", "cites": "a registry", "url": "https://example.org/a?b=1", "title": "Held: a count", "scope": "military only", "modality": "expected"}"#,
+    r#"{"subject": "exchange/2025-05-23/per-side", "value": "1000", "unit": "people", "said_on": "2025-05-26", "speaker": "Someone Else", "modality": "denied", "tags": ["civilians"]}"#,
+    r#"{"subject": "zz/other", "value": "12", "unit": "hours", "said_on": "2025", "publisher": "Other Weekly"}"#,
+    r#"{"trust": "Other Weekly", "prior": 0.6, "strength": 3, "reason": "a test"}"#,
+];
+
+/// What the second log of [`query_ways`] adds to the first: an alias, and a claim under it
+/// (with an alias, a subject's claims may be under other names than the index lists).
+const ALIASED: &[&str] = &[
+    r#"{"alias": "pows/ua/held", "same_as": "pows/ukraine/held-by-russia"}"#,
+    r#"{"subject": "pows/ua/held", "value": "8,100", "unit": "people", "said_on": "2025-05-30", "speaker": "Rustem Umerov"}"#,
+];
+
+/// The lines of a log: those of `log` (a whole log's file) and then `lines` (import lines)
+/// appended, each recorded a second after the one before from 2025-11-23; a reference names
+/// an earlier entry by its number or by a unique prefix of its hash.
+fn appended(log: &[u8], lines: &[&str]) -> Option<Vec<u8>> {
+    let mut hashes: Vec<EntryHash> = reckon_ledger::scan(log, true)
+        .ok()?
+        .kept
+        .iter()
+        .map(|e| e.hash)
+        .collect();
+    let mut out = log.to_vec();
+    for line in lines {
+        let known = hashes.clone();
+        let mut resolve = |_: &str, r: &Ref| -> Result<EntryHash, String> {
+            let found = match r {
+                Ref::Seq(n) => usize::try_from(*n)
+                    .ok()
+                    .and_then(|n| known.get(n.checked_sub(1)?).copied()),
+                Ref::Hash(p) => {
+                    let mut it = known
+                        .iter()
+                        .filter(|h| h.to_string().starts_with(p.as_str()));
+                    it.next().filter(|_| it.next().is_none()).copied()
+                }
+            };
+            found.ok_or_else(|| "no such entry".to_owned())
+        };
+        let event = parse_line(line, &mut resolve).ok()?;
+        let seq = hashes.len() as u64 + 1;
+        let prev = hashes.last().copied().unwrap_or(reckon_ledger::GENESIS);
+        let at = reckon_claim::Timestamp::from_unix(1_763_856_000 + seq as i64);
+        let (bytes, hash) = reckon_ledger::encode(seq, &prev, at, &event).ok()?;
+        out.extend_from_slice(&bytes);
+        hashes.push(hash);
+    }
+    Some(out)
+}
+
+/// The log whose file is `bytes`, in a folder of the temporary directory named after its head
+/// (made once, and then shared by every run and process that asks for the same log, so that
+/// one saved index and snapshot serve them all). A log just made is waited on until its file
+/// is old enough for an index of it to be saved (as `reckon-index` requires).
+fn placed(bytes: &[u8]) -> Option<reckon_ledger::Log> {
+    let entries = reckon_ledger::scan(bytes, true).ok()?.kept;
+    let head = reckon_ledger::Head::after(&entries);
+    let hex = head.hash.to_string();
+    let dir = std::env::temp_dir().join(format!("reckon-fuzz-ways-{}", &hex[..16]));
+    if !dir.join(reckon_ledger::HEAD).is_file() {
+        let making = dir.with_extension(format!("{}", std::process::id()));
+        std::fs::create_dir_all(&making).ok()?;
+        std::fs::write(making.join(reckon_ledger::ENTRIES), bytes).ok()?;
+        std::fs::write(
+            making.join(reckon_ledger::HEAD),
+            format!("{} {hex}\n", head.seq),
+        )
+        .ok()?;
+        // Another process may have placed it first: its copy is the same.
+        if std::fs::rename(&making, &dir).is_err() {
+            let _ = std::fs::remove_dir_all(&making);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+    }
+    Some(reckon_ledger::Log::at(dir))
+}
+
+/// The two logs [`query_ways`] asks its questions of: the project's log with [`MORE`], and
+/// that with [`ALIASED`] too.
+fn ways_logs() -> &'static [reckon_ledger::Log] {
+    static L: OnceLock<Vec<reckon_ledger::Log>> = OnceLock::new();
+    L.get_or_init(|| {
+        let plain = appended(LOG, MORE);
+        let aliased = plain.as_deref().and_then(|p| appended(p, ALIASED));
+        [plain, aliased]
+            .iter()
+            .flatten()
+            .filter_map(|bytes| placed(bytes))
+            .collect()
+    })
+}
+
+/// The ways of answering a question on a log (through the saved index, a pass picking
+/// claims by their text, the lean fold, the saved snapshot) against the whole read: every
+/// query that parses gets, on two small logs, the answer (or the error) that every entry
+/// decoded whole gives, byte for byte in its JSON.
+pub fn query_ways(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(q) = reckon_query::parse(text) else {
+        return;
+    };
+    let told = |r: Result<reckon_query::Answer, reckon_query::RunError>| match r {
+        Ok(a) => Ok(reckon_render::query::answer(
+            &a,
+            reckon_render::query::QueryFormat::Json,
+            false,
+        )),
+        Err(reckon_query::RunError::Query(e)) => Err(e.to_string()),
+        Err(reckon_query::RunError::Log(e)) => Err(e.to_string()),
+    };
+    for log in ways_logs() {
+        let ways = told(reckon_query::run_on_log(&q, log));
+        let whole = told(reckon_query::run_whole(&q, log));
+        assert_eq!(ways, whole, "{text:?} on {}", log.dir().display());
+    }
+}
+
 /// The log scanner and entry decoder on arbitrary bytes: an accepted file has as many decoded
 /// entries as lines, and each of its lines decodes on its own.
 pub fn log_scan(data: &[u8]) {
