@@ -177,6 +177,94 @@ fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
     }
 }
 
+/// A hash prefix of eight decimal digits (one in about forty) names its entry wherever an
+/// entry is named, the log having fewer entries than the number: `show` (through the index
+/// and by the pass), `add --supersedes`, `retract`; `#` before it keeps it a number, and one
+/// that names nothing says so under both readings.
+#[test]
+fn a_hash_prefix_of_digits_names_its_entry() {
+    let dir = scratch("digit-prefix");
+    let log = seeded(&dir);
+    let claims: String = (0..300)
+        .map(|i| {
+            format!(
+                r#"{{"subject": "zz/n{i}", "value": "{i}", "said_on": "2025", "speaker": "S"}}"#
+            ) + "\n"
+        })
+        .collect();
+    let r = reckon(
+        &log,
+        &["import", "-", "--new-subject"],
+        Some(claims.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::support::settle(&log);
+    let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let digits = |l: &str| l.bytes().take(8).all(|b| b.is_ascii_digit());
+    let (n, line) = (1..)
+        .zip(lines.lines())
+        .find(|(_, l)| digits(l) && l.contains(r#""event":{"type":"claim""#))
+        .expect("the fixed clock gives a claim whose hash starts with eight digits");
+    let prefix = &line[..8];
+    let cache = dir.join("cache");
+    let none_saved = dir.join("no-cache");
+    let by_number = crate::support::traced(&log, &cache, &["show", &n.to_string()]);
+    assert_eq!(by_number.code, 0, "{}", by_number.stderr);
+    for c in [&cache, &none_saved] {
+        let r = crate::support::traced(&log, c, &["show", prefix]);
+        assert_eq!(r.code, 0, "{prefix}: {}", r.stderr);
+        assert_eq!(r.stdout, by_number.stdout, "{prefix}");
+    }
+    let hash = &line[..64];
+    let add = reckon(
+        &log,
+        &["add", "--supersedes", prefix, "--value", "7", "--dry-run"],
+        None,
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    assert!(
+        add.stdout.contains(&format!(r#""supersedes":"{hash}""#)),
+        "{}",
+        add.stdout
+    );
+    let retract = reckon(
+        &log,
+        &["retract", prefix, "--reason", "r", "--dry-run"],
+        None,
+    );
+    assert_eq!(retract.code, 0, "{}", retract.stderr);
+    assert!(
+        retract.stdout.contains(&format!(r#""claim":"{hash}""#)),
+        "{}",
+        retract.stdout
+    );
+    let numbered = reckon(&log, &["show", &format!("#{prefix}")], None);
+    assert_eq!(numbered.code, 2);
+    assert!(
+        numbered
+            .stderr
+            .contains(&format!("there is no entry #{prefix}")),
+        "{}",
+        numbered.stderr
+    );
+    let absent = (10_000_000u32..)
+        .map(|k| k.to_string())
+        .find(|p| lines.lines().all(|l| !l.starts_with(p.as_str())))
+        .unwrap();
+    let entries = lines.lines().count();
+    for c in [&cache, &none_saved] {
+        let r = crate::support::traced(&log, c, &["show", &absent]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "there is no entry #{absent} (the log has {entries} entries), and no entry's hash starts with `{absent}`"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn add_retract_and_supersede_are_recorded_and_shown() {
     let dir = scratch("add");

@@ -34,6 +34,28 @@ impl EntryId {
         Ok(EntryId::Prefix(id.to_owned()))
     }
 
+    /// [`EntryId::parse`] for a log of `entries()` entries. A number of eight to eleven digits
+    /// typed without `#` that no entry of the log has (past its end, or written with a leading
+    /// zero) is read as the first digits of a hash instead: an eight-digit hash prefix is all
+    /// decimal digits about once in forty, and such a prefix, copied from a published check,
+    /// must find its entry. Twelve digits or more always name a hash; a number the log has,
+    /// or one written `#N`, is always that entry. `entries` is asked only for such a number;
+    /// when it cannot say (`None`: the log's head cannot be read), the number stays a number.
+    pub fn parse_in(id: &str, entries: impl FnOnce() -> Option<u64>) -> Result<EntryId, String> {
+        let parsed = EntryId::parse(id)?;
+        let typed = id.trim();
+        match parsed {
+            EntryId::Seq(n)
+                if (8..12).contains(&typed.len())
+                    && !typed.starts_with('#')
+                    && (typed.starts_with('0') || entries().is_some_and(|len| n > len)) =>
+            {
+                Ok(EntryId::Prefix(typed.to_owned()))
+            }
+            other => Ok(other),
+        }
+    }
+
     /// Whether it names `e`.
     pub fn names(&self, e: &Entry) -> bool {
         match self {
@@ -79,6 +101,10 @@ impl EntryId {
                 let mut found = entries.filter(|(_, h)| h.has_hex_prefix(p));
                 match (found.next(), found.next()) {
                     (Some((seq, _)), None) => Ok(seq),
+                    // All digits: a number the log did not have (see `parse_in`).
+                    (None, _) if p.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
+                        "there is no entry #{p} (the log has {len} entries), and no entry's hash starts with `{p}`"
+                    )),
                     (None, _) => Err(format!("no entry's hash starts with `{p}`")),
                     (Some((a, _)), Some((b, _))) => Err(format!(
                         "`{p}` is ambiguous: entries #{a} and #{b} (at least) both start with it; give more digits"
@@ -104,4 +130,69 @@ pub fn find<'a>(entries: &'a [Entry], id: &str) -> Result<&'a Entry, String> {
         }
     }
     id.pick(entries, entries.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EntryId;
+
+    /// A number of eight to eleven digits that the log has is that entry; past the log's
+    /// end, or with a leading zero, it is a hash's first digits; `#N`, fewer digits, twelve
+    /// or more, and a log whose length cannot be read keep the old reading.
+    #[test]
+    fn a_long_number_the_log_lacks_is_a_hash_prefix() {
+        let len = || Some(50_000_000);
+        let prefix = |p: &str| Ok(EntryId::Prefix(p.to_owned()));
+        assert_eq!(
+            EntryId::parse_in("12345678", len),
+            Ok(EntryId::Seq(12_345_678))
+        );
+        assert_eq!(
+            EntryId::parse_in("50000000", len),
+            Ok(EntryId::Seq(50_000_000))
+        );
+        assert_eq!(EntryId::parse_in("50000001", len), prefix("50000001"));
+        assert_eq!(EntryId::parse_in(" 77777777 ", len), prefix("77777777"));
+        assert_eq!(EntryId::parse_in("01234567", len), prefix("01234567"));
+        assert_eq!(EntryId::parse_in("99999999999", len), prefix("99999999999"));
+        assert_eq!(
+            EntryId::parse_in("999999999999", len),
+            prefix("999999999999")
+        );
+        assert_eq!(
+            EntryId::parse_in("#77777777", len),
+            Ok(EntryId::Seq(77_777_777))
+        );
+        assert_eq!(
+            EntryId::parse_in("7777777", len),
+            Ok(EntryId::Seq(7_777_777))
+        );
+        assert_eq!(EntryId::parse_in("0123456", len), Ok(EntryId::Seq(123_456)));
+        assert_eq!(
+            EntryId::parse_in("77777777", || None),
+            Ok(EntryId::Seq(77_777_777))
+        );
+        // The length is asked only of a number that could be a hash's first digits.
+        let asked = std::cell::Cell::new(0);
+        let counted = || {
+            asked.set(asked.get() + 1);
+            Some(10)
+        };
+        for id in ["12", "#12345678", "abcd1234", "123456789012"] {
+            let _ = EntryId::parse_in(id, counted);
+        }
+        assert_eq!(asked.get(), 0);
+    }
+
+    /// A prefix of digits that names nothing says both readings it was tried under.
+    #[test]
+    fn a_number_that_names_nothing_says_both_readings() {
+        let id = EntryId::parse_in("77777777", || Some(3)).unwrap();
+        let hash = reckon_claim::EntryHash([0xab; 32]);
+        let said = id.pick_seq([(1, &hash)].into_iter(), 3).unwrap_err();
+        assert_eq!(
+            said,
+            "there is no entry #77777777 (the log has 3 entries), and no entry's hash starts with `77777777`"
+        );
+    }
 }

@@ -254,7 +254,7 @@ Examples:
   reckon retract 12 --reason 'the article was corrected'
   reckon retract 3 --reason 'defined with the wrong window'")]
     Retract {
-        /// The claim or definition: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits).
+        /// The claim or definition: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits; 8 to 11 digits past the log's end are a hash prefix).
         id: String,
         /// Why it is retracted.
         #[arg(long)]
@@ -455,7 +455,7 @@ Examples:
   reckon prove 24 --checkpoint log.checkpoint > claim-24.proof
   reckon prove --since january.checkpoint --checkpoint log.checkpoint > grew.proof")]
     Prove {
-        /// The entry: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits).
+        /// The entry: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits; 8 to 11 digits past the log's end are a hash prefix).
         #[arg(required_unless_present = "since", conflicts_with = "since")]
         id: Option<String>,
         /// The signed checkpoint to prove against (the later one, with --since).

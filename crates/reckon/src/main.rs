@@ -166,8 +166,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Log { format } => listing(&log, format, &mut print)?,
         Command::Show { id, format } => {
             let format = format.not_csv().map_err(usage)?;
-            let id = reckon_ledger::EntryId::parse(&id).map_err(usage)?;
             let snapshot = log.snapshot().map_err(ledger)?;
+            let id = entry_id(&snapshot, &id)?;
             // A claim named by its number is read through the saved index with everything
             // about its subject; any other id from one pass at the speed of hashing.
             let named = reckon_query::entries_naming(&snapshot, &id, true).map_err(ledger)?;
@@ -293,7 +293,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let id = id.unwrap_or_default();
             let note = audit::read_text(&checkpoint, audit::Input::Note)?;
             let snap = log.snapshot().map_err(ledger)?;
-            let id = reckon_ledger::EntryId::parse(&id).map_err(usage)?;
+            let id = entry_id(&snap, &id)?;
             // One pass at the speed of hashing, none decoded, no leaf held.
             let bundle = reckon_audit::prove_entry(&snap, &id, &note)
                 .map_err(audit::audit)?
@@ -609,6 +609,15 @@ pub(crate) fn usage(m: String) -> Failure {
         code: 2,
         error: anyhow::anyhow!(m),
     }
+}
+
+/// The entry `id` names in the log `snap` reads (`12`, `#12`, a hash prefix; a long number
+/// the log lacks is a hash prefix: [`reckon_ledger::EntryId::parse_in`]).
+pub(crate) fn entry_id(
+    snap: &reckon_ledger::Snapshot<'_>,
+    id: &str,
+) -> Result<reckon_ledger::EntryId, Failure> {
+    reckon_ledger::EntryId::parse_in(id, || snap.committed().ok().map(|h| h.seq)).map_err(usage)
 }
 
 /// Folds and reconciles, refusing a position past the end and a pattern that matches nothing.

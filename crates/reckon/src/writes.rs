@@ -21,7 +21,7 @@ fn import_failure(e: ImportError) -> Failure {
 
 /// The import object of an add: the fields given, over `base` (the corrected claim's fields,
 /// for a correction; else nothing).
-fn add_object(a: AddArgs, base: Map<String, Json>) -> Map<String, Json> {
+fn add_object(a: AddArgs, base: Map<String, Json>, log: &Log) -> Map<String, Json> {
     let mut m = base;
     if a.document.is_some() {
         // A new document's hash is not the old one's.
@@ -52,9 +52,21 @@ fn add_object(a: AddArgs, base: Map<String, Json>) -> Map<String, Json> {
         m.insert("tags".into(), Json::from(a.tags));
     }
     if let Some(s) = a.supersedes {
-        m.insert("supersedes".into(), reckon_claim::input::reference_json(&s));
+        m.insert("supersedes".into(), reference(log, &s));
     }
     m
+}
+
+/// An entry named on the command line (`--supersedes`, `retract ID`) as an import line names
+/// it: a number as a number, a hash prefix as text; a long number the log lacks is a hash
+/// prefix ([`reckon_ledger::EntryId::parse_in`]), so that it names what `show` shows.
+fn reference(log: &Log, id: &str) -> Json {
+    let committed = || log.committed().ok().map(|(h, _)| h.seq);
+    match reckon_ledger::EntryId::parse_in(id, committed) {
+        Ok(reckon_ledger::EntryId::Prefix(p)) => Json::String(p),
+        // A number, or what the import line's reading says is wrong with it.
+        _ => reckon_claim::input::reference_json(id),
+    }
 }
 
 /// Appends one event given as an import object, reporting errors by flag name; `vet`, when
@@ -254,8 +266,9 @@ fn flag(field: &str) -> String {
 /// (`--from`) that gives only what changes (its `supersedes` left out).
 fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Failure> {
     let named = |m: String| usage(format!("{option}: {m}"));
-    let id = reckon_ledger::EntryId::parse(id).map_err(named)?;
     let snapshot = log.snapshot().map_err(ledger)?;
+    let id = reckon_ledger::EntryId::parse_in(id, || snapshot.committed().ok().map(|h| h.seq))
+        .map_err(named)?;
     let found = reckon_query::entries_naming(&snapshot, &id, false).map_err(ledger)?;
     let (len, kept) = (found.head.0, found.entries);
     let e = id.pick(&kept, len).map_err(named)?;
@@ -315,7 +328,7 @@ pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Fail
     let correcting = a.supersedes.clone().filter(|_| !base.is_empty());
     let restating = a.from.clone();
     a.unit = a.unit.or_else(|| inherited.clone());
-    let obj = add_object(a, base);
+    let obj = add_object(a, base, log);
     let mut said = append_object(
         log,
         obj,
@@ -358,7 +371,7 @@ pub(crate) fn retract(
     quiet: bool,
 ) -> Result<String, Failure> {
     let mut m = Map::new();
-    m.insert("retract".into(), reckon_claim::input::reference_json(id));
+    m.insert("retract".into(), reference(log, id));
     m.insert("reason".into(), Json::String(reason));
     let flag_of: fn(&str) -> String = |f| if f == "retract" { "ID".into() } else { flag(f) };
     let said = append_object(log, m, flag_of, None, None, dry_run)?;
