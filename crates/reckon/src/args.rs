@@ -278,7 +278,7 @@ Examples:
     /// Show everything recorded in one entry.
     #[command(after_help = "Examples:\n  reckon show 3\n  reckon show 9f2c41")]
     Show {
-        /// A sequence number (12 or #12) or a hash prefix (at least 4 hex digits).
+        /// A sequence number (12 or #12) or a hash prefix (at least 4 hex digits; 8 to 11 digits past the log's end are a hash prefix).
         id: String,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
@@ -972,7 +972,8 @@ pub(crate) struct AddArgs {
     #[arg(long = "tag")]
     pub(crate) tags: Vec<String>,
     /// The claim this one corrects: a sequence number or a hash prefix (at least 4 hex
-    /// digits). Every field not given is that claim's: correct one field by giving only it.
+    /// digits; 8 to 11 digits past the log's end are a hash prefix). Every field not given is
+    /// that claim's: correct one field by giving only it.
     #[arg(long)]
     pub(crate) supersedes: Option<String>,
     /// Start from the fields of claim ID, as --supersedes does, without correcting it: restore
