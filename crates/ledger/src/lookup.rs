@@ -101,10 +101,13 @@ impl EntryId {
                 let mut found = entries.filter(|(_, h)| h.has_hex_prefix(p));
                 match (found.next(), found.next()) {
                     (Some((seq, _)), None) => Ok(seq),
-                    // All digits: a number the log did not have (see `parse_in`).
-                    (None, _) if p.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
-                        "there is no entry #{p} (the log has {len} entries), and no entry's hash starts with `{p}`"
-                    )),
+                    // Fewer than twelve digits alone: a number the log did not have
+                    // (see `parse_in`).
+                    (None, _) if p.len() < 12 && p.bytes().all(|b| b.is_ascii_digit()) => {
+                        Err(format!(
+                            "there is no entry #{p} (the log has {len} entries), and no entry's hash starts with `{p}`"
+                        ))
+                    }
                     (None, _) => Err(format!("no entry's hash starts with `{p}`")),
                     (Some((a, _)), Some((b, _))) => Err(format!(
                         "`{p}` is ambiguous: entries #{a} and #{b} (at least) both start with it; give more digits"
@@ -194,5 +197,9 @@ mod tests {
             said,
             "there is no entry #77777777 (the log has 3 entries), and no entry's hash starts with `77777777`"
         );
+        // Twelve digits were never a number.
+        let id = EntryId::parse_in("777777777777", || Some(3)).unwrap();
+        let said = id.pick_seq([(1, &hash)].into_iter(), 3).unwrap_err();
+        assert_eq!(said, "no entry's hash starts with `777777777777`");
     }
 }
