@@ -265,6 +265,88 @@ fn a_hash_prefix_of_digits_names_its_entry() {
     }
 }
 
+/// Twelve digits or more that no hash starts with, a slip or two from one that does (a
+/// digit wrong, two swapped, one left out), are answered with the entry they were likely
+/// meant for, by `show` (through the index and by the pass, in the same words), `add
+/// --supersedes` and `retract`; three slips away, or fewer than twelve digits, nothing is
+/// offered.
+#[test]
+fn a_hash_a_slip_away_is_offered() {
+    let dir = scratch("hash-slip");
+    let log = seeded(&dir);
+    crate::support::settle(&log);
+    let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let hash = &lines.lines().nth(23).unwrap()[..64];
+    let flip = |c: char| if c == '0' { '1' } else { '0' };
+    let at = |i: usize| hash[i..=i].chars().next().unwrap();
+    let wrong = format!("{}{}", &hash[..11], flip(at(11)));
+    let swapped = format!("{}{}{}{}", &hash[..4], at(5), at(4), &hash[6..12]);
+    let dropped = format!("{}{}", &hash[..3], &hash[4..13]);
+    let offered = format!("the nearest is #24 ({})", &hash[..12]);
+    assert!(lines.lines().all(|l| !l.starts_with(wrong.as_str())));
+    let cache = dir.join("cache");
+    let none_saved = dir.join("no-cache");
+    let said = |r: &crate::support::Run| {
+        r.stderr
+            .lines()
+            .filter(|l| !l.starts_with("trace:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    // The index made and saved (a claim named by its number is read through it).
+    let _ = crate::support::traced(&log, &cache, &["show", "24"]);
+    for slip in [&wrong, &swapped, &dropped] {
+        if lines.lines().any(|l| l.starts_with(slip.as_str())) {
+            continue;
+        }
+        let indexed = crate::support::traced(&log, &cache, &["show", slip]);
+        let pass = crate::support::traced(&log, &none_saved, &["show", slip]);
+        assert_eq!(indexed.code, 2, "{slip}: {}", indexed.stderr);
+        assert!(
+            indexed.stderr.contains("through the index"),
+            "{}",
+            indexed.stderr
+        );
+        assert!(
+            pass.stderr.contains("checked the whole log"),
+            "{}",
+            pass.stderr
+        );
+        assert_eq!(said(&indexed), said(&pass), "{slip}");
+        assert!(
+            said(&pass).contains(&format!("no entry's hash starts with `{slip}`; {offered}")),
+            "{}",
+            pass.stderr
+        );
+        let add = reckon(
+            &log,
+            &["add", "--supersedes", slip, "--value", "7", "--dry-run"],
+            None,
+        );
+        assert_eq!(add.code, 2);
+        assert!(add.stderr.contains(&offered), "{}", add.stderr);
+        let retract = reckon(&log, &["retract", slip, "--reason", "r", "--dry-run"], None);
+        assert_eq!(retract.code, 2, "{}", retract.stderr);
+        assert!(retract.stderr.contains(&offered), "{}", retract.stderr);
+    }
+    // Three slips away, or eleven digits: nothing offered.
+    let far = format!(
+        "{}{}{}{}",
+        &hash[..9],
+        flip(at(9)),
+        flip(at(10)),
+        flip(at(11))
+    );
+    for id in [far.as_str(), &wrong[..11]] {
+        if lines.lines().any(|l| l.starts_with(id)) {
+            continue;
+        }
+        let r = reckon(&log, &["show", id], None);
+        assert_eq!(r.code, 2, "{id}");
+        assert!(!r.stderr.contains("the nearest"), "{id}: {}", r.stderr);
+    }
+}
+
 #[test]
 fn add_retract_and_supersede_are_recorded_and_shown() {
     let dir = scratch("add");

@@ -33,6 +33,38 @@ pub fn nearest<'a>(
     scored.into_iter().take(max).map(|(_, _, c)| c).collect()
 }
 
+/// A word compared with many candidates one at a time, within a limit of the caller's: the
+/// scoring of [`nearest`] for a list read as it passes and never held (every entry's hash, on
+/// all cores: it may be shared between threads).
+pub struct Near {
+    word: Vec<char>,
+    bits: Option<Bits>,
+    limit: usize,
+}
+
+impl Near {
+    /// `word`, to be compared within an edit distance of `limit`.
+    pub fn new(word: &str, limit: usize) -> Near {
+        let word: Vec<char> = word.chars().collect();
+        let bits = Bits::of(&word);
+        Near { word, bits, limit }
+    }
+
+    /// The edit distance between the word and `candidate` (as [`edit_distance`] counts it),
+    /// when it is within the limit.
+    pub fn distance(&self, candidate: &str) -> Option<usize> {
+        match &self.bits {
+            Some(bits) => bits.distance_within(candidate, self.limit),
+            None => distance_within(
+                &self.word,
+                candidate,
+                self.limit,
+                &mut (Vec::new(), Vec::new()),
+            ),
+        }
+    }
+}
+
 /// A word of 1 to 64 characters as the bit-parallel edit distance reads it (Myers' method, in
 /// Hyyrö's form for the distance between whole strings): for each character, the positions
 /// of the word that hold it, as bits. A candidate is then scored in one step a character of
@@ -158,6 +190,22 @@ fn distance_within(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A word compared one candidate at a time gives the whole table's distance within its
+    /// limit, and nothing past it, for short words and for one longer than 64 characters.
+    #[test]
+    fn a_near_word_scores_as_the_table_does() {
+        let near = Near::new("2b4c7acce0cc", 2);
+        assert_eq!(near.distance("2b4c7acce0cc"), Some(0));
+        assert_eq!(near.distance("2b4c7acce0cd"), Some(1));
+        assert_eq!(near.distance("2b4c7acec0cc"), Some(2));
+        assert_eq!(near.distance("2b4c7acc0ccf"), Some(2));
+        assert_eq!(near.distance("2b4c7a000000"), None);
+        let long = "a".repeat(70);
+        let near = Near::new(&long, 1);
+        assert_eq!(near.distance(&format!("{}b", "a".repeat(69))), Some(1));
+        assert_eq!(near.distance(&"b".repeat(70)), None);
+    }
 
     #[test]
     fn finds_typos() {

@@ -118,6 +118,74 @@ impl EntryId {
     }
 }
 
+/// How many digits a hash prefix that names no entry needs before the hashes a slip away
+/// from it are offered: twelve, as reckon prints hashes. A hash within two edits of twelve
+/// typed digits by chance is about one in six thousand lookups on a million entries.
+pub const NEAR_DIGITS: usize = 12;
+
+/// How far (in edits: a digit wrong, left out, added, or two swapped) from a typed prefix a
+/// hash's first digits may be to be offered in its place.
+const NEAR_EDITS: usize = 2;
+
+/// The entries whose hashes begin a slip or two away from `prefix` (one of [`NEAR_DIGITS`]
+/// digits or more that names no entry), as they pass: `near` scores one entry's hash, for a
+/// reader of every entry on all cores; [`near_note`] says what they found.
+pub struct NearHashes {
+    near: reckon_claim::suggest::Near,
+    digits: usize,
+}
+
+impl NearHashes {
+    /// `None` for an id that is not such a prefix.
+    pub fn of(id: &EntryId) -> Option<NearHashes> {
+        match id {
+            EntryId::Prefix(p) if p.len() >= NEAR_DIGITS => Some(NearHashes {
+                near: reckon_claim::suggest::Near::new(p, NEAR_EDITS),
+                digits: p.len().min(64),
+            }),
+            _ => None,
+        }
+    }
+
+    /// How far the first digits of `hash` (as many as the prefix has) are from the prefix,
+    /// when they are near.
+    pub fn near(&self, hash: &reckon_claim::EntryHash) -> Option<usize> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0u8; 64];
+        for (pair, b) in hex.chunks_exact_mut(2).zip(hash.0) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 0xf)];
+        }
+        let first = std::str::from_utf8(hex.get(..self.digits)?).ok()?;
+        self.near.distance(first)
+    }
+
+    /// How many digits the prefix has.
+    pub fn digits(&self) -> usize {
+        self.digits
+    }
+}
+
+/// What a reader says after "no entry's hash starts with …" of the near entries it found,
+/// each `(distance, seq, hash)`: the nearest three, nearest first, then in log order, each as
+/// its number and its hash's first digits; nothing when there are none.
+pub fn near_note(mut found: Vec<(usize, u64, reckon_claim::EntryHash)>, digits: usize) -> String {
+    found.sort_by_key(|&(d, seq, _)| (d, seq));
+    let named: Vec<String> = found
+        .iter()
+        .take(3)
+        .map(|(_, seq, h)| {
+            let hex = h.to_hex();
+            format!("#{seq} ({})", &hex[..digits.clamp(NEAR_DIGITS, 64)])
+        })
+        .collect();
+    match named.as_slice() {
+        [] => String::new(),
+        [one] => format!("; the nearest is {one}"),
+        many => format!("; the nearest are {}", many.join(", ")),
+    }
+}
+
 /// Finds an entry of `entries` (a whole log, in order) by `12`, `#12`, or at least four
 /// leading hex digits of its hash.
 pub fn find<'a>(entries: &'a [Entry], id: &str) -> Result<&'a Entry, String> {
@@ -185,6 +253,43 @@ mod tests {
             let _ = EntryId::parse_in(id, counted);
         }
         assert_eq!(asked.get(), 0);
+    }
+
+    /// Hashes a slip or two from a prefix of twelve digits or more are near, nearest first,
+    /// then in log order, three at most, each shown to as many digits as the prefix has
+    /// (twelve at least); a shorter prefix, a number, or a hash three edits away are not.
+    #[test]
+    fn hashes_a_slip_away_are_offered_nearest_first() {
+        use super::{NearHashes, near_note};
+        let hash = |hex: &str| {
+            let full = format!("{hex:0<64}");
+            reckon_claim::EntryHash::from_hex(&full).unwrap()
+        };
+        let near = |p: &str| NearHashes::of(&EntryId::Prefix(p.to_owned()));
+        assert!(near("2b4c7acce0c").is_none());
+        assert!(NearHashes::of(&EntryId::Seq(12)).is_none());
+        let n = near("2b4c7acce0cd").unwrap();
+        assert_eq!(n.digits(), 12);
+        assert_eq!(n.near(&hash("2b4c7acce0cc")), Some(1));
+        assert_eq!(n.near(&hash("2b4c7acec0cd")), Some(2));
+        assert_eq!(n.near(&hash("2b4c7acce0dc")), Some(2));
+        assert_eq!(n.near(&hash("2b4c7a00e0cd")), Some(2));
+        assert_eq!(n.near(&hash("2b4c7000e0cd")), None);
+        let found = vec![
+            (2, 9, hash("2b4c7acec0cd")),
+            (1, 30, hash("2b4c7acce0cc")),
+            (2, 4, hash("2b4c7acce0dc")),
+            (1, 31, hash("2b4c7acce0ce")),
+        ];
+        assert_eq!(
+            near_note(found, 12),
+            "; the nearest are #30 (2b4c7acce0cc), #31 (2b4c7acce0ce), #4 (2b4c7acce0dc)"
+        );
+        assert_eq!(
+            near_note(vec![(1, 7, hash("2b4c7acce0cc0b"))], 14),
+            "; the nearest is #7 (2b4c7acce0cc0b)"
+        );
+        assert_eq!(near_note(Vec::new(), 12), "");
     }
 
     /// A prefix of digits that names nothing says both readings it was tried under.

@@ -373,7 +373,17 @@ impl<'a> Tx<'a> {
                     .filter(|h| h.has_hex_prefix(prefix));
                 match (found.next(), found.next()) {
                     (Some(h), None) => h,
-                    (None, _) => return Err(format!("no entry's hash starts with `{prefix}`")),
+                    (None, _) => {
+                        let near = crate::NearHashes::of(&crate::EntryId::Prefix(prefix.clone()));
+                        let note = near.map_or_else(String::new, |near| {
+                            let found = (1..)
+                                .zip(&self.order)
+                                .filter_map(|(seq, h)| Some((near.near(h)?, seq, *h)))
+                                .collect();
+                            crate::near_note(found, near.digits())
+                        });
+                        return Err(format!("no entry's hash starts with `{prefix}`{note}"));
+                    }
                     (Some(a), Some(b)) => {
                         return Err(format!(
                             "`{prefix}` is ambiguous: it starts both {a} and {b}; give more digits"

@@ -54,7 +54,7 @@ pub mod parse;
 pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
 pub use exec::{
     Answer, Basis, Cell, Named, Part, QueryError, Read, RunError, entries_naming, leave_to_exit,
-    read_part, run, run_on_log, run_whole, whole_state,
+    near_hashes, read_part, run, run_on_log, run_whole, whole_state,
 };
 pub use parse::{MAX_DEPTH, SyntaxError, parse, substitute};
 

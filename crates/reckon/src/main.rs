@@ -179,7 +179,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
                 false => "show: checked the whole log".to_owned(),
             });
             let kept = named.entries;
-            let e = id.pick(&kept, named.head.0).map_err(usage)?;
+            let e = match id.pick(&kept, named.head.0) {
+                Ok(e) => e,
+                Err(why) => {
+                    let near = reckon_query::near_hashes(&snapshot, &id, &kept).map_err(ledger)?;
+                    return Err(usage(format!("{why}{near}")));
+                }
+            };
             let fate = Fate::among(&kept, e);
             print(&reckon_render::show(e, &fate, format))?;
         }

@@ -271,7 +271,13 @@ fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Fai
         .map_err(named)?;
     let found = reckon_query::entries_naming(&snapshot, &id, false).map_err(ledger)?;
     let (len, kept) = (found.head.0, found.entries);
-    let e = id.pick(&kept, len).map_err(named)?;
+    let e = match id.pick(&kept, len) {
+        Ok(e) => e,
+        Err(why) => {
+            let near = reckon_query::near_hashes(&snapshot, &id, &kept).map_err(ledger)?;
+            return Err(named(format!("{why}{near}")));
+        }
+    };
     let Event::Claim(c) = &e.event else {
         return Err(usage(format!(
             "{option}: entry #{} is not a claim; {}",

@@ -1165,6 +1165,32 @@ pub fn entries_naming(
     })
 }
 
+/// What a reader of the entry `id` says after "no entry's hash starts with …" when `named`
+/// (what [`entries_naming`] found) holds no entry `id` names: the entries whose hashes begin a
+/// slip or two away from it ([`reckon_ledger::NearHashes`]; a prefix of twelve digits or more
+/// only), found by one pass at the speed of hashing. Empty for any other id, or none near.
+pub fn near_hashes(
+    snap: &reckon_ledger::Snapshot<'_>,
+    id: &reckon_ledger::EntryId,
+    named: &[Entry],
+) -> Result<String, reckon_ledger::LedgerError> {
+    let Some(near) = reckon_ledger::NearHashes::of(id) else {
+        return Ok(String::new());
+    };
+    if named.iter().any(|e| id.names(e)) {
+        return Ok(String::new());
+    }
+    let mut found = Vec::new();
+    snap.visit_each(
+        &|h, _, _| near.near(&h.hash).map(|d| (d, h.seq, h.hash)),
+        &mut |piece| {
+            found.extend(piece.into_iter().flatten());
+            std::ops::ControlFlow::Continue(())
+        },
+    )?;
+    Ok(reckon_ledger::near_note(found, near.digits()))
+}
+
 /// The entries of a log that answer questions about some subjects, read through the index.
 #[derive(Debug)]
 pub struct Part {
