@@ -123,28 +123,42 @@ fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_say
         if hashes.iter().any(|h| h.starts_with(prefix)) {
             continue;
         }
-        let indexed = crate::support::traced(&log, &cache, &["show", prefix]);
-        let pass = crate::support::traced(&log, &none_saved, &["show", prefix]);
-        assert_eq!(indexed.code, 2, "{prefix}: {}", indexed.stderr);
-        assert!(
-            indexed.stderr.contains("through the index"),
-            "{}",
-            indexed.stderr
-        );
-        let said = |r: &crate::support::Run| {
-            r.stderr
-                .lines()
-                .filter(|l| !l.starts_with("trace:"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        assert_eq!(said(&indexed), said(&pass), "{prefix}");
-        assert!(
-            said(&pass).contains("no entry's hash starts with"),
-            "{}",
-            pass.stderr
-        );
+        let said = refused_both_ways(&log, &cache, &none_saved, prefix);
+        assert!(said.contains("no entry's hash starts with"), "{said}");
     }
+}
+
+/// `show ID` of an id that names no entry, through the saved index in `cache` and by the
+/// pass (a cache never written to, `none_saved`): both refuse it (exit 2) in the same words,
+/// which are returned (the trace lines left out).
+fn refused_both_ways(
+    log: &std::path::Path,
+    cache: &std::path::Path,
+    none_saved: &std::path::Path,
+    id: &str,
+) -> String {
+    let indexed = crate::support::traced(log, cache, &["show", id]);
+    let pass = crate::support::traced(log, none_saved, &["show", id]);
+    assert_eq!(indexed.code, 2, "{id}: {}", indexed.stderr);
+    assert!(
+        indexed.stderr.contains("through the index"),
+        "{}",
+        indexed.stderr
+    );
+    assert!(
+        pass.stderr.contains("checked the whole log"),
+        "{}",
+        pass.stderr
+    );
+    let said = |r: &crate::support::Run| {
+        r.stderr
+            .lines()
+            .filter(|l| !l.starts_with("trace:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(said(&indexed), said(&pass), "{id}");
+    said(&pass)
 }
 
 #[test]
@@ -286,37 +300,16 @@ fn a_hash_a_slip_away_is_offered() {
     assert!(lines.lines().all(|l| !l.starts_with(wrong.as_str())));
     let cache = dir.join("cache");
     let none_saved = dir.join("no-cache");
-    let said = |r: &crate::support::Run| {
-        r.stderr
-            .lines()
-            .filter(|l| !l.starts_with("trace:"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     // The index made and saved (a claim named by its number is read through it).
     let _ = crate::support::traced(&log, &cache, &["show", "24"]);
     for slip in [&wrong, &swapped, &dropped] {
         if lines.lines().any(|l| l.starts_with(slip.as_str())) {
             continue;
         }
-        let indexed = crate::support::traced(&log, &cache, &["show", slip]);
-        let pass = crate::support::traced(&log, &none_saved, &["show", slip]);
-        assert_eq!(indexed.code, 2, "{slip}: {}", indexed.stderr);
+        let said = refused_both_ways(&log, &cache, &none_saved, slip);
         assert!(
-            indexed.stderr.contains("through the index"),
-            "{}",
-            indexed.stderr
-        );
-        assert!(
-            pass.stderr.contains("checked the whole log"),
-            "{}",
-            pass.stderr
-        );
-        assert_eq!(said(&indexed), said(&pass), "{slip}");
-        assert!(
-            said(&pass).contains(&format!("no entry's hash starts with `{slip}`; {offered}")),
-            "{}",
-            pass.stderr
+            said.contains(&format!("no entry's hash starts with `{slip}`; {offered}")),
+            "{said}"
         );
         let add = reckon(
             &log,
