@@ -965,7 +965,10 @@ fn run_claim_provenance(
         Target::Hash(p) => match claim_by_hash(snap, p, true).map_err(RunError::Log)? {
             Some(ByHash::Claim(part)) => Some(*part),
             // No entry's hash starts with it, so no claim's does: as a whole read says it.
-            Some(ByHash::None(_)) => return Err(RunError::Query(no_claim_by_hash(p))),
+            Some(ByHash::None(_)) => {
+                let near = near_claims_in(snap, p).map_err(RunError::Log)?;
+                return Err(RunError::Query(no_claim_by_hash(p, &near)));
+            }
             None => None,
         },
         Target::Subject(_) => None,
@@ -1008,6 +1011,32 @@ fn run_claim_provenance(
     }
     a.read = part.read();
     Ok(Some(a))
+}
+
+/// [`near_claims`] of every claim of the log, found by one pass at the speed of hashing (none
+/// for a prefix of fewer than twelve digits, without the pass).
+fn near_claims_in(
+    snap: &reckon_ledger::Snapshot<'_>,
+    prefix: &str,
+) -> Result<String, reckon_ledger::LedgerError> {
+    let id = reckon_ledger::EntryId::Prefix(prefix.to_owned());
+    let Some(near) = reckon_ledger::NearHashes::of(&id) else {
+        return Ok(String::new());
+    };
+    let mut found = Vec::new();
+    snap.visit_each(
+        &|h, _, _| {
+            let claim = h.event_json.starts_with(r#"{"type":"claim","#);
+            claim
+                .then(|| near.near(&h.hash).map(|d| (d, h.seq, h.hash)))
+                .flatten()
+        },
+        &mut |piece| {
+            found.extend(piece.into_iter().flatten());
+            std::ops::ControlFlow::Continue(())
+        },
+    )?;
+    Ok(reckon_ledger::near_note(found, near.digits()))
 }
 
 /// Entry `seq`, when it is a claim, with everything a question about its subject reads
