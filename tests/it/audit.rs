@@ -380,6 +380,23 @@ fn the_audit_commands_walk_through() {
         "{}",
         stray.stderr
     );
+    // Twelve digits one slip from entry #24's: that entry is offered, as show offers it.
+    let line24 = entries.lines().nth(23).unwrap();
+    let slip = format!(
+        "{}{}",
+        &line24[..11],
+        if &line24[11..12] == "0" { "1" } else { "0" }
+    );
+    let stray = reckon(&log, &["prove", &slip, "--checkpoint", cps], None);
+    assert_eq!(stray.code, 2);
+    assert!(
+        stray.stderr.contains(&format!(
+            "no entry's hash starts with `{slip}`; the nearest is #24 ({})",
+            &line24[..12]
+        )),
+        "{}",
+        stray.stderr
+    );
     let bfile = dir.join("claim-24.proof");
     std::fs::write(&bfile, &bundle.stdout).unwrap();
     let pubk = k.with_extension("pub");

@@ -301,9 +301,15 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let snap = log.snapshot().map_err(ledger)?;
             let id = entry_id(&snap, &id)?;
             // One pass at the speed of hashing, none decoded, no leaf held.
-            let bundle = reckon_audit::prove_entry(&snap, &id, &note)
-                .map_err(audit::audit)?
-                .map_err(usage)?;
+            let bundle = match reckon_audit::prove_entry(&snap, &id, &note).map_err(audit::audit)? {
+                Ok(bundle) => bundle,
+                // No entry named: the hashes a slip away, as show offers them.
+                Err(why) if why.starts_with("no entry's hash starts with") => {
+                    let near = reckon_query::near_hashes(&snap, &id, &[]).map_err(ledger)?;
+                    return Err(usage(format!("{why}{near}")));
+                }
+                Err(why) => return Err(usage(why)),
+            };
             print(&bundle)?;
         }
         Command::Tiles {
