@@ -117,7 +117,7 @@ fn appended(log: &[u8], lines: &[&str]) -> Option<Vec<u8>> {
         .collect();
     let mut out = log.to_vec();
     for line in lines {
-        let known = hashes.clone();
+        let known = &hashes;
         let mut resolve = |_: &str, r: &Ref| -> Result<EntryHash, String> {
             let found = match r {
                 Ref::Seq(n) => usize::try_from(*n)

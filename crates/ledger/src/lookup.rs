@@ -164,6 +164,24 @@ impl NearHashes {
     pub fn digits(&self) -> usize {
         self.digits
     }
+
+    /// What a reader says of the near entries it found, each `(distance, seq, hash)`
+    /// ([`near_note`] at the prefix's digits).
+    pub fn note(&self, found: Vec<(usize, u64, reckon_claim::EntryHash)>) -> String {
+        near_note(found, self.digits)
+    }
+
+    /// [`NearHashes::note`] of the entries among `hashes` (number and hash) that are near.
+    pub fn among<'h>(
+        &self,
+        hashes: impl Iterator<Item = (u64, &'h reckon_claim::EntryHash)>,
+    ) -> String {
+        self.note(
+            hashes
+                .filter_map(|(seq, h)| Some((self.near(h)?, seq, *h)))
+                .collect(),
+        )
+    }
 }
 
 /// What a reader says after "no entry's hash starts with …" of the near entries it found,

@@ -375,13 +375,8 @@ impl<'a> Tx<'a> {
                     (Some(h), None) => h,
                     (None, _) => {
                         let near = crate::NearHashes::of(&crate::EntryId::Prefix(prefix.clone()));
-                        let note = near.map_or_else(String::new, |near| {
-                            let found = (1..)
-                                .zip(&self.order)
-                                .filter_map(|(seq, h)| Some((near.near(h)?, seq, *h)))
-                                .collect();
-                            crate::near_note(found, near.digits())
-                        });
+                        let note = near
+                            .map_or_else(String::new, |near| near.among((1..).zip(&self.order)));
                         return Err(format!("no entry's hash starts with `{prefix}`{note}"));
                     }
                     (Some(a), Some(b)) => {

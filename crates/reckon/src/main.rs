@@ -167,7 +167,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
         Command::Show { id, format } => {
             let format = format.not_csv().map_err(usage)?;
             let snapshot = log.snapshot().map_err(ledger)?;
-            let id = entry_id(&snapshot, &id)?;
+            let id = entry_id(&snapshot, &id).map_err(usage)?;
             // A claim named by its number is read through the saved index with everything
             // about its subject; any other id from one pass at the speed of hashing.
             let named = reckon_query::entries_naming(&snapshot, &id, true).map_err(ledger)?;
@@ -299,7 +299,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let id = id.unwrap_or_default();
             let note = audit::read_text(&checkpoint, audit::Input::Note)?;
             let snap = log.snapshot().map_err(ledger)?;
-            let id = entry_id(&snap, &id)?;
+            let id = entry_id(&snap, &id).map_err(usage)?;
             // One pass at the speed of hashing, none decoded, no leaf held.
             let bundle = match reckon_audit::prove_entry(&snap, &id, &note).map_err(audit::audit)? {
                 Ok(bundle) => bundle,
@@ -628,8 +628,8 @@ pub(crate) fn usage(m: String) -> Failure {
 pub(crate) fn entry_id(
     snap: &reckon_ledger::Snapshot<'_>,
     id: &str,
-) -> Result<reckon_ledger::EntryId, Failure> {
-    reckon_ledger::EntryId::parse_in(id, || snap.committed().ok().map(|h| h.seq)).map_err(usage)
+) -> Result<reckon_ledger::EntryId, String> {
+    reckon_ledger::EntryId::parse_in(id, || snap.committed().ok().map(|h| h.seq))
 }
 
 /// Folds and reconciles, refusing a position past the end and a pattern that matches nothing.

@@ -267,8 +267,7 @@ fn flag(field: &str) -> String {
 fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Failure> {
     let named = |m: String| usage(format!("{option}: {m}"));
     let snapshot = log.snapshot().map_err(ledger)?;
-    let id = reckon_ledger::EntryId::parse_in(id, || snapshot.committed().ok().map(|h| h.seq))
-        .map_err(named)?;
+    let id = crate::entry_id(&snapshot, id).map_err(named)?;
     let found = reckon_query::entries_naming(&snapshot, &id, false).map_err(ledger)?;
     let (len, kept) = (found.head.0, found.entries);
     let e = match id.pick(&kept, len) {

@@ -91,26 +91,9 @@ pub(super) fn answer(
 
 /// What a provenance question about a hash prefix that no claim's hash starts with says.
 /// That no claim's hash starts with `prefix`, and which claims' hashes begin a slip or two
-/// away from it (`near`: what [`near_claims`] found, or a pass over the log's claims).
+/// away from it (`near`: [`reckon_ledger::NearHashes::among`] the claims).
 pub(super) fn no_claim_by_hash(prefix: &str, near: &str) -> QueryError {
     QueryError(format!("no claim's hash starts with `{prefix}`{near}"))
-}
-
-/// Which of `claims` (number and hash) have hashes that begin a slip or two away from
-/// `prefix`, said as [`reckon_ledger::near_note`] says them (empty for a prefix of fewer than
-/// twelve digits, or none near).
-pub(super) fn near_claims<'h>(
-    prefix: &str,
-    claims: impl Iterator<Item = (u64, &'h reckon_claim::EntryHash)>,
-) -> String {
-    let id = reckon_ledger::EntryId::Prefix(prefix.to_owned());
-    let Some(near) = reckon_ledger::NearHashes::of(&id) else {
-        return String::new();
-    };
-    let found = claims
-        .filter_map(|(seq, h)| Some((near.near(h)?, seq, *h)))
-        .collect();
-    reckon_ledger::near_note(found, near.digits())
 }
 
 pub(super) fn provenance(
@@ -137,8 +120,11 @@ pub(super) fn provenance(
             let r = match (found.next(), found.next()) {
                 (Some(r), None) => r,
                 (None, _) => {
+                    let id = reckon_ledger::EntryId::Prefix(h.clone());
                     let claims = state.claims.iter().map(|r| (r.seq, &r.hash));
-                    return Err(no_claim_by_hash(h, &near_claims(h, claims)));
+                    let near = reckon_ledger::NearHashes::of(&id)
+                        .map_or_else(String::new, |near| near.among(claims));
+                    return Err(no_claim_by_hash(h, &near));
                 }
                 (Some(a), Some(b)) => {
                     return Err(QueryError(format!(

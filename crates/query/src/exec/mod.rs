@@ -966,7 +966,11 @@ fn run_claim_provenance(
             Some(ByHash::Claim(part)) => Some(*part),
             // No entry's hash starts with it, so no claim's does: as a whole read says it.
             Some(ByHash::None(_)) => {
-                let near = near_claims_in(snap, p).map_err(RunError::Log)?;
+                let id = reckon_ledger::EntryId::Prefix(p.clone());
+                let near = match reckon_ledger::NearHashes::of(&id) {
+                    Some(near) => near_in_log(snap, &near, true).map_err(RunError::Log)?,
+                    None => String::new(),
+                };
                 return Err(RunError::Query(no_claim_by_hash(p, &near)));
             }
             None => None,
@@ -1013,22 +1017,18 @@ fn run_claim_provenance(
     Ok(Some(a))
 }
 
-/// [`near_claims`] of every claim of the log, found by one pass at the speed of hashing (none
-/// for a prefix of fewer than twelve digits, without the pass).
-fn near_claims_in(
+/// What `near` finds among the entries of the log (only its claims, with `claims`), by one
+/// pass at the speed of hashing, said as [`reckon_ledger::NearHashes::note`] says it.
+fn near_in_log(
     snap: &reckon_ledger::Snapshot<'_>,
-    prefix: &str,
+    near: &reckon_ledger::NearHashes,
+    claims: bool,
 ) -> Result<String, reckon_ledger::LedgerError> {
-    let id = reckon_ledger::EntryId::Prefix(prefix.to_owned());
-    let Some(near) = reckon_ledger::NearHashes::of(&id) else {
-        return Ok(String::new());
-    };
     let mut found = Vec::new();
     snap.visit_each(
         &|h, _, _| {
-            let claim = h.event_json.starts_with(r#"{"type":"claim","#);
-            claim
-                .then(|| near.near(&h.hash).map(|d| (d, h.seq, h.hash)))
+            let kept = !claims || h.event_json.starts_with(r#"{"type":"claim","#);
+            kept.then(|| near.near(&h.hash).map(|d| (d, h.seq, h.hash)))
                 .flatten()
         },
         &mut |piece| {
@@ -1036,7 +1036,7 @@ fn near_claims_in(
             std::ops::ControlFlow::Continue(())
         },
     )?;
-    Ok(reckon_ledger::near_note(found, near.digits()))
+    Ok(near.note(found))
 }
 
 /// Entry `seq`, when it is a claim, with everything a question about its subject reads
@@ -1209,15 +1209,7 @@ pub fn near_hashes(
     if named.iter().any(|e| id.names(e)) {
         return Ok(String::new());
     }
-    let mut found = Vec::new();
-    snap.visit_each(
-        &|h, _, _| near.near(&h.hash).map(|d| (d, h.seq, h.hash)),
-        &mut |piece| {
-            found.extend(piece.into_iter().flatten());
-            std::ops::ControlFlow::Continue(())
-        },
-    )?;
-    Ok(reckon_ledger::near_note(found, near.digits()))
+    near_in_log(snap, &near, false)
 }
 
 /// The entries of a log that answer questions about some subjects, read through the index.
