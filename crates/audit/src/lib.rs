@@ -519,7 +519,7 @@ pub fn prove_entry(
     snap: &reckon_ledger::Snapshot<'_>,
     id: &reckon_ledger::EntryId,
     note_text: &str,
-) -> Result<Result<String, String>, AuditError> {
+) -> Result<Result<String, reckon_ledger::Unnamed>, AuditError> {
     let note = Note::parse(note_text)?;
     let cp = Checkpoint::parse(note.text())?;
     let decl = snap.declaration().map_err(damaged)?;

@@ -290,7 +290,7 @@ pub use import::{
 pub use log::{
     Appended, ENTRIES, HEAD, Head, Log, OnAppend, Progress, Repair, Stamp, recording_time,
 };
-pub use lookup::{EntryId, NEAR_DIGITS, NearHashes, find, near_note};
+pub use lookup::{EntryId, NEAR_DIGITS, NearHashes, Unnamed, find, near_note};
 pub use quotes::{DocumentReport, Documents, QuoteProblem, Quotes, check_quotes};
 pub use scan::{
     BriefProjector, IntoPieces, Keep, Projected, Projector, Scan, Selector, Visitor, scan,

@@ -75,12 +75,12 @@ impl EntryId {
 
     /// The one entry it names among `entries` (in log order: every entry of a log of `len`
     /// entries that it could name, and any others), or why there is none.
-    pub fn pick<'a>(&self, entries: &'a [Entry], len: u64) -> Result<&'a Entry, String> {
+    pub fn pick<'a>(&self, entries: &'a [Entry], len: u64) -> Result<&'a Entry, Unnamed> {
         let seq = self.pick_seq(entries.iter().map(|e| (e.seq, &e.hash)), len)?;
         entries
             .iter()
             .find(|e| e.seq == seq)
-            .ok_or_else(|| format!("there is no entry #{seq}; the log has {len} entries"))
+            .ok_or(Unnamed::NoEntry { seq, len })
     }
 
     /// The number of the one entry it names among `(seq, hash)` pairs (in log order, as
@@ -90,33 +90,91 @@ impl EntryId {
         &self,
         entries: impl Iterator<Item = (u64, &'h reckon_claim::EntryHash)>,
         len: u64,
-    ) -> Result<u64, String> {
+    ) -> Result<u64, Unnamed> {
         let mut entries = entries;
         match self {
             EntryId::Seq(n) => entries
                 .find(|(seq, _)| seq == n)
                 .map(|(seq, _)| seq)
-                .ok_or_else(|| format!("there is no entry #{n}; the log has {len} entries")),
+                .ok_or(Unnamed::NoEntry { seq: *n, len }),
             EntryId::Prefix(p) => {
                 let mut found = entries.filter(|(_, h)| h.has_hex_prefix(p));
                 match (found.next(), found.next()) {
                     (Some((seq, _)), None) => Ok(seq),
-                    // Fewer than twelve digits alone: a number the log did not have
-                    // (see `parse_in`).
-                    (None, _) if p.len() < 12 && p.bytes().all(|b| b.is_ascii_digit()) => {
-                        Err(format!(
-                            "there is no entry #{p} (the log has {len} entries), and no entry's hash starts with `{p}`"
-                        ))
-                    }
-                    (None, _) => Err(format!("no entry's hash starts with `{p}`")),
-                    (Some((a, _)), Some((b, _))) => Err(format!(
-                        "`{p}` is ambiguous: entries #{a} and #{b} (at least) both start with it; give more digits"
-                    )),
+                    (None, _) => Err(Unnamed::NoHash {
+                        prefix: p.clone(),
+                        len,
+                    }),
+                    (Some((first, _)), Some((second, _))) => Err(Unnamed::Ambiguous {
+                        prefix: p.clone(),
+                        first,
+                        second,
+                    }),
                 }
             }
         }
     }
 }
+
+/// Why an [`EntryId`] picks no entry; its words are what a person is told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unnamed {
+    /// No entry has the number `seq`; the log has `len` entries.
+    NoEntry {
+        /// The number asked for.
+        seq: u64,
+        /// How many entries the log has.
+        len: u64,
+    },
+    /// No entry's hash starts with `prefix` (of a log of `len` entries): the case where the
+    /// hashes a slip away are worth offering ([`NearHashes`]).
+    NoHash {
+        /// The digits typed.
+        prefix: String,
+        /// How many entries the log has.
+        len: u64,
+    },
+    /// More than one entry's hash starts with `prefix`: `first` and `second` (at least).
+    Ambiguous {
+        /// The digits typed.
+        prefix: String,
+        /// The first entry whose hash starts with them.
+        first: u64,
+        /// The next.
+        second: u64,
+    },
+}
+
+impl std::fmt::Display for Unnamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unnamed::NoEntry { seq, len } => {
+                write!(f, "there is no entry #{seq}; the log has {len} entries")
+            }
+            // Fewer than twelve digits alone: a number the log did not have (see
+            // `EntryId::parse_in`), so both readings are said.
+            Unnamed::NoHash { prefix, len }
+                if prefix.len() < 12 && prefix.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                write!(
+                    f,
+                    "there is no entry #{prefix} (the log has {len} entries), and no entry's hash starts with `{prefix}`"
+                )
+            }
+            Unnamed::NoHash { prefix, .. } => write!(f, "no entry's hash starts with `{prefix}`"),
+            Unnamed::Ambiguous {
+                prefix,
+                first,
+                second,
+            } => write!(
+                f,
+                "`{prefix}` is ambiguous: entries #{first} and #{second} (at least) both start with it; give more digits"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Unnamed {}
 
 /// How many digits a hash prefix that names no entry needs before the hashes a slip away
 /// from it are offered: twelve, as reckon prints hashes. A hash within two edits of twelve
@@ -219,6 +277,7 @@ pub fn find<'a>(entries: &'a [Entry], id: &str) -> Result<&'a Entry, String> {
         }
     }
     id.pick(entries, entries.len() as u64)
+        .map_err(|why| why.to_string())
 }
 
 #[cfg(test)]
@@ -316,13 +375,17 @@ mod tests {
         let id = EntryId::parse_in("77777777", || Some(3)).unwrap();
         let hash = reckon_claim::EntryHash([0xab; 32]);
         let said = id.pick_seq([(1, &hash)].into_iter(), 3).unwrap_err();
+        assert!(matches!(said, super::Unnamed::NoHash { .. }));
         assert_eq!(
-            said,
+            said.to_string(),
             "there is no entry #77777777 (the log has 3 entries), and no entry's hash starts with `77777777`"
         );
         // Twelve digits were never a number.
         let id = EntryId::parse_in("777777777777", || Some(3)).unwrap();
         let said = id.pick_seq([(1, &hash)].into_iter(), 3).unwrap_err();
-        assert_eq!(said, "no entry's hash starts with `777777777777`");
+        assert_eq!(
+            said.to_string(),
+            "no entry's hash starts with `777777777777`"
+        );
     }
 }

@@ -304,11 +304,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             let bundle = match reckon_audit::prove_entry(&snap, &id, &note).map_err(audit::audit)? {
                 Ok(bundle) => bundle,
                 // No entry named: the hashes a slip away, as show offers them.
-                Err(why) if why.starts_with("no entry's hash starts with") => {
+                Err(why @ reckon_ledger::Unnamed::NoHash { .. }) => {
                     let near = reckon_query::near_hashes(&snap, &id, &[]).map_err(ledger)?;
                     return Err(usage(format!("{why}{near}")));
                 }
-                Err(why) => return Err(usage(why)),
+                Err(why) => return Err(usage(why.to_string())),
             };
             print(&bundle)?;
         }

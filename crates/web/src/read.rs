@@ -113,7 +113,7 @@ pub(crate) fn proof(snap: &Snapshot<'_>, seq: u64, checkpoint: &str) -> Result<S
     let id = reckon_ledger::EntryId::Seq(seq);
     match reckon_audit::prove_entry(snap, &id, checkpoint) {
         Ok(Ok(bundle)) => Ok(bundle),
-        Ok(Err(why)) => Err(WebError::Proof(why)),
+        Ok(Err(why)) => Err(WebError::Proof(why.to_string())),
         Err(e) => Err(WebError::Proof(e.to_string())),
     }
 }
