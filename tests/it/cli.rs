@@ -847,6 +847,7 @@ fn listings_on_a_terminal_go_through_the_pager() {
             .args(["-qec", &line, "/dev/null"])
             .env("PAGER", "sed s/^/PAGED:/")
             .env_remove("RECKON_PAGER")
+            .env("RECKON_CACHE_DIR", crate::support::test_cache())
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()

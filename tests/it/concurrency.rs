@@ -25,6 +25,7 @@ fn concurrent_imports_and_adds_all_land_in_one_chain() {
                     .arg(&log)
                     .arg("import")
                     .arg(&file)
+                    .env("RECKON_CACHE_DIR", crate::support::test_cache())
                     .stdout(Stdio::null())
                     .stderr(Stdio::piped())
                     .spawn()

@@ -48,6 +48,7 @@ fn sh(script: &str) -> std::process::Output {
         .arg(script)
         .env("SOURCE_DATE_EPOCH", "1763769600")
         .env_remove("RECKON_LOG")
+        .env("RECKON_CACHE_DIR", crate::support::test_cache())
         .output()
         .unwrap()
 }
@@ -61,7 +62,8 @@ fn command(log: &Path, args: &[&str]) -> Command {
         .arg(log)
         .args(args)
         .env("SOURCE_DATE_EPOCH", "1763769600")
-        .env_remove("RECKON_LOG");
+        .env_remove("RECKON_LOG")
+        .env("RECKON_CACHE_DIR", crate::support::test_cache());
     c
 }
 

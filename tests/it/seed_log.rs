@@ -23,6 +23,7 @@ fn rebuilding_from_claims_jsonl_gives_the_same_head() {
             .arg(&log)
             .args(args)
             .env("SOURCE_DATE_EPOCH", recorded_at.to_string())
+            .env("RECKON_CACHE_DIR", crate::support::test_cache())
             .output()
             .unwrap()
     };

@@ -106,8 +106,15 @@ pub fn transcripts(runs: &[Run]) -> String {
 /// Runs `reckon` on the log in `log` with a fixed clock, feeding `stdin`. Saved indexes go to
 /// one cache directory for the test run, never the user's.
 pub fn reckon(log: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reckon-cache");
+    let cache = test_cache();
     reckon_with(log, args, stdin, &[("RECKON_CACHE_DIR", cache.as_os_str())])
+}
+
+/// The cache directory of the test run: every `reckon` a test starts is given it (or one of
+/// its own) as `RECKON_CACHE_DIR`, so that no saved index of a test's log lands in the user's
+/// cache (`.ci/run` fails when one does).
+pub fn test_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reckon-cache")
 }
 
 /// [`reckon`] with more environment variables.

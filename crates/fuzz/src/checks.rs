@@ -175,6 +175,8 @@ fn placed(bytes: &[u8]) -> Option<reckon_ledger::Log> {
 fn ways_logs() -> &'static [reckon_ledger::Log] {
     static L: OnceLock<Vec<reckon_ledger::Log>> = OnceLock::new();
     L.get_or_init(|| {
+        // Their saved indexes and snapshots beside them, never in the user's cache.
+        reckon_index::cache_in(std::env::temp_dir().join("reckon-fuzz-ways-cache"));
         let plain = appended(LOG, MORE);
         let aliased = plain.as_deref().and_then(|p| appended(p, ALIASED));
         [plain, aliased]

@@ -11,9 +11,10 @@
 //! The log directory is what is audited: it travels in repositories and pull requests, and
 //! anything in it but `entries.jsonl` and `head` may have been written by someone else. So the
 //! index is **not** kept there: it lives in the user's cache directory (`RECKON_CACHE_DIR`, else
-//! `$XDG_CACHE_HOME/reckon`, else `~/.cache/reckon`; with none of them, nothing is saved), in a
-//! file named after the log directory's canonical path. That directory is as trusted as the
-//! `reckon` binary itself: whoever can write there can replace the program too.
+//! `$XDG_CACHE_HOME/reckon`, else `~/.cache/reckon`; with none of them, nothing is saved; a
+//! program may name another for itself, [`cache_in`]), in a file named after the log
+//! directory's canonical path. That directory is as trusted as the `reckon` binary itself:
+//! whoever can write there can replace the program too.
 //!
 //! It is made only from a log that passed a whole check (shape, hash and link of every line,
 //! and the head file), and it is bound to the entries file as the file system describes it
@@ -250,15 +251,32 @@ pub fn cache_path(log: &Log) -> Option<PathBuf> {
     cache_file(log, "index")
 }
 
+/// The folder [`cache_in`] gave this process, if any.
+static CACHE_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Keeps every saved index, snapshot and record of appends that this process makes or reads
+/// in `dir`, whatever the environment says: for a program that asks its questions in process
+/// of logs of its own (a test, a fuzz target), whose caches must not land in the user's
+/// cache directory. The first call decides; `false` when an earlier one gave another folder
+/// (which stays).
+pub fn cache_in(dir: PathBuf) -> bool {
+    let given = CACHE_DIR.get_or_init(|| dir.clone());
+    *given == dir
+}
+
 /// Where the cache file of kind `kind` (`index`, `fold`) for `log` lives, if the user has a
-/// cache directory: named after the log directory's canonical path.
+/// cache directory (or the process was given one, [`cache_in`]): named after the log
+/// directory's canonical path.
 pub(crate) fn cache_file(log: &Log, kind: &str) -> Option<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    let dir = env("RECKON_CACHE_DIR")
+    let dir = CACHE_DIR
+        .get()
+        .cloned()
+        .or_else(|| env("RECKON_CACHE_DIR"))
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("reckon")))
         .or_else(|| env("HOME").map(|d| d.join(".cache/reckon")))?;
     let log_dir = std::fs::canonicalize(log.dir()).ok()?;
