@@ -279,6 +279,52 @@ fn a_hash_prefix_of_digits_names_its_entry() {
     }
 }
 
+/// A hash prefix that two entries start with is refused as ambiguous, naming the first two,
+/// and a number the log has no entry for (0, or past its end) is refused, in the same words
+/// whether the saved index finds them (its hash area, its head) or the pass does.
+#[test]
+fn ids_naming_no_one_entry_are_refused_through_the_index_as_by_the_pass() {
+    let dir = scratch("hash-ambiguous");
+    let lines: Vec<String> = (0..1500)
+        .map(|n| {
+            format!(r#"{{"subject": "s/a{n}", "value": "{n}", "said_on": "2025", "speaker": "P"}}"#)
+        })
+        .collect();
+    let log = crate::support::log_of(&dir, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+    crate::support::settle(&log);
+    let entries = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let mut prefixes: Vec<(&str, usize)> = entries
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (&l[..4], i + 1))
+        .collect();
+    prefixes.sort();
+    let (shared, first, second) = prefixes
+        .windows(2)
+        .find(|w| w[0].0 == w[1].0)
+        .map(|w| (w[0].0, w[0].1, w[1].1))
+        .unwrap();
+    let cache = dir.join("cache");
+    // The index made and saved, then its hash area by a first lookup by hash.
+    let _ = crate::support::traced(&log, &cache, &["show", "1"]);
+    let _ = crate::support::traced(&log, &cache, &["show", &entries[..12]]);
+    let said = refused_both_ways(&log, &cache, &dir.join("no-cache"), shared);
+    assert_eq!(
+        said,
+        format!(
+            "error: `{shared}` is ambiguous: entries #{first} and #{second} (at least) both start with it; give more digits"
+        )
+    );
+    for n in ["0", "1501", "#1501"] {
+        let said = refused_both_ways(&log, &cache, &dir.join("no-cache"), n);
+        let n = n.trim_start_matches('#');
+        assert_eq!(
+            said,
+            format!("error: there is no entry #{n}; the log has 1500 entries")
+        );
+    }
+}
+
 /// Twelve digits or more that no hash starts with, a slip or two from one that does (a
 /// digit wrong, two swapped, one left out), are answered with the entry they were likely
 /// meant for, by `show` (through the index and by the pass, in the same words), `add

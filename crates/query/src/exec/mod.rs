@@ -973,7 +973,8 @@ fn run_claim_provenance(
                 };
                 return Err(RunError::Query(no_claim_by_hash(p, &near)));
             }
-            None => None,
+            // Which of the entries it names are claims: as a whole read says it.
+            Some(ByHash::Ambiguous(..)) | None => None,
         },
         Target::Subject(_) => None,
     };
@@ -1053,12 +1054,7 @@ fn entry_through_index(
     seq: u64,
     records: bool,
 ) -> Result<Option<Part>, reckon_ledger::LedgerError> {
-    let Some((offset, len)) = snap.find_line(seq)? else {
-        return Ok(None);
-    };
-    let mut line = vec![0u8; len as usize];
-    snap.read_at(offset, &mut line)?;
-    let Ok(found) = reckon_ledger::decode(&line) else {
+    let Some(found) = entry_at(snap, seq)? else {
         return Ok(None);
     };
     let reckon_claim::Event::Claim(c) = &found.event else {
@@ -1074,21 +1070,40 @@ fn entry_through_index(
     Ok(holds.then_some(part))
 }
 
+/// The entry numbered `seq`, its line found by halving the entries file and decoded (its
+/// hash made from its bytes); `None` when no line has that number or it does not decode.
+fn entry_at(
+    snap: &reckon_ledger::Snapshot<'_>,
+    seq: u64,
+) -> Result<Option<Entry>, reckon_ledger::LedgerError> {
+    let Some((offset, len)) = snap.find_line(seq)? else {
+        return Ok(None);
+    };
+    let mut line = vec![0u8; len as usize];
+    snap.read_at(offset, &mut line)?;
+    Ok(reckon_ledger::decode(&line).ok().filter(|e| e.seq == seq))
+}
+
 /// What the saved index's hash area says of a hash prefix ([`claim_by_hash`]).
 enum ByHash {
     /// No entry's hash starts with it; the whole log's length and head hash (hex).
     None((u64, String)),
     /// One entry's does, a claim: its subject's part, which holds it.
     Claim(Box<Part>),
+    /// Two or more entries' do: the first two (read and checked), in log order, and the whole
+    /// log's length and head hash (hex).
+    Ambiguous(Box<[Entry; 2]>, (u64, String)),
 }
 
 /// The claim whose hash starts with `prefix`, found through the saved index's hash area
 /// ([`reckon_index::Index::entries_by_hash`]) and read with its subject's part as a claim
 /// named by its number is (`entry_through_index`, which must hold the very entry: its
 /// number, and a hash that starts with the whole prefix), or word that no entry's hash
-/// starts with it. `None` (the caller reads the whole log, which says why) when there is no
-/// saved index for the log as it is, the prefix may name more than one entry, or the one
-/// it names is not a claim.
+/// starts with it, or (eight digits or fewer) the first two entries whose hashes do, read
+/// and checked. `None` (the caller reads the whole log, which says why) when there is no
+/// saved index for the log as it is, a prefix short enough to name many entries finds no
+/// hash area made before, a longer one may name more than one entry, or the one it names is
+/// not a claim.
 fn claim_by_hash(
     snap: &reckon_ledger::Snapshot<'_>,
     prefix: &str,
@@ -1099,22 +1114,42 @@ fn claim_by_hash(
     };
     // A prefix that half an entry or more is expected to share besides (four digits of a
     // million entries' hashes: about fifteen; five: about one) seldom names one entry: the
-    // pass says which, without a hash area made first.
+    // pass says which, without a hash area made first (one already made is used).
     let bits = u32::try_from((4 * prefix.len()).saturating_sub(1)).unwrap_or(u32::MAX);
-    if index.head().seq.checked_shr(bits).unwrap_or(0) > 0 {
-        return Ok(None);
-    }
+    let shared = index.head().seq.checked_shr(bits).unwrap_or(0) > 0;
     // The first lookup by hash on an index made without a hash area makes one.
-    let index = index.with_hash_area(snap);
+    let index = if shared {
+        index
+    } else {
+        index.with_hash_area(snap)
+    };
     let Some(candidates) = index.entries_by_hash(prefix) else {
         return Ok(None);
     };
-    // Up to eight digits, the candidates are exactly the entries named; a longer prefix may
-    // also find an entry that shares only the first eight (a handful at most).
-    if candidates.len() > if prefix.len() > 8 { 4 } else { 1 } {
+    let head = index.head();
+    // Up to eight digits, the candidates are exactly the entries named: two or more, and the
+    // first two, read and checked, say it is ambiguous as the pass would.
+    if prefix.len() <= 8 && candidates.len() > 1 {
+        let mut first = Vec::with_capacity(2);
+        for &seq in &candidates[..2] {
+            match entry_at(snap, seq)? {
+                Some(e) if e.hash.has_hex_prefix(prefix) => first.push(e),
+                _ => return Ok(None),
+            }
+        }
+        return Ok(match <[Entry; 2]>::try_from(first) {
+            Ok(two) => Some(ByHash::Ambiguous(
+                Box::new(two),
+                (head.seq, head.hash.to_hex()),
+            )),
+            Err(_) => None,
+        });
+    }
+    // A longer prefix may also find an entry that shares only the first eight digits (a
+    // handful at most).
+    if candidates.len() > 4 {
         return Ok(None);
     }
-    let head = index.head();
     let mut named = None;
     for seq in candidates {
         let Some(part) = entry_through_index(snap, seq, records)? else {
@@ -1165,6 +1200,18 @@ pub fn entries_naming(
 ) -> Result<Named, reckon_ledger::LedgerError> {
     use reckon_reconcile::state::Fate;
     let through = match id {
+        // A number the log has no entry for, said from the saved index's head.
+        reckon_ledger::EntryId::Seq(n)
+            if let Ok(index) = reckon_index::Index::open(snap)
+                && (*n == 0 || *n > index.head().seq) =>
+        {
+            let head = index.head();
+            return Ok(Named {
+                head: (head.seq, head.hash.to_hex()),
+                entries: Vec::new(),
+                through_index: true,
+            });
+        }
         reckon_ledger::EntryId::Seq(n) => entry_through_index(snap, *n, false)?,
         reckon_ledger::EntryId::Prefix(p) => match claim_by_hash(snap, p, false)? {
             Some(ByHash::Claim(part)) => Some(*part),
@@ -1172,6 +1219,14 @@ pub fn entries_naming(
                 return Ok(Named {
                     head,
                     entries: Vec::new(),
+                    through_index: true,
+                });
+            }
+            // The two entries that make it ambiguous, as the pass would find them first.
+            Some(ByHash::Ambiguous(two, head)) => {
+                return Ok(Named {
+                    head,
+                    entries: Vec::from(*two),
                     through_index: true,
                 });
             }
