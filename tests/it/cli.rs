@@ -179,6 +179,48 @@ fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
         reckon(&log, &["show", &hash[..8]], None).stdout,
         by_seq.stdout
     );
+    // A hash copied in capitals is the same hash: shown, corrected, retracted, traced.
+    let capitals = hash[..12].to_ascii_uppercase();
+    assert_eq!(
+        reckon(&log, &["show", &capitals], None).stdout,
+        by_seq.stdout
+    );
+    let add = reckon(
+        &log,
+        &[
+            "add",
+            "--supersedes",
+            &capitals,
+            "--value",
+            "7",
+            "--dry-run",
+        ],
+        None,
+    );
+    assert!(
+        add.stdout.contains(&format!(r#""supersedes":"{hash}""#)),
+        "{}{}",
+        add.stdout,
+        add.stderr
+    );
+    let retract = reckon(
+        &log,
+        &["retract", &capitals, "--reason", "r", "--dry-run"],
+        None,
+    );
+    assert!(
+        retract.stdout.contains(&format!(r#""claim":"{hash}""#)),
+        "{}{}",
+        retract.stdout,
+        retract.stderr
+    );
+    let traced = reckon(&log, &["query", &format!("provenance {capitals}")], None);
+    assert!(
+        traced.stdout.contains(&format!("24   {}", &hash[..12])),
+        "{}{}",
+        traced.stdout,
+        traced.stderr
+    );
     let cases = [
         ("show-unknown-seq.txt", "999"),
         ("show-unknown-hash.txt", "ffffffff"),

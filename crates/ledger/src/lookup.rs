@@ -3,7 +3,7 @@
 use crate::format::Entry;
 
 /// An entry as a person names it: `12` or `#12` (its sequence number), or at least four
-/// leading lowercase hex digits of its hash.
+/// leading hex digits of its hash (held in lowercase, as hashes are written).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryId {
     /// By sequence number.
@@ -25,13 +25,15 @@ impl EntryId {
                 .map(EntryId::Seq)
                 .map_err(|_| format!("`{id}` is not a sequence number"));
         }
-        let hexish = id.len() >= 4 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        // Hex digits in either case: a hash copied from a tool that prints them in capitals
+        // is the same hash.
+        let hexish = id.len() >= 4 && id.bytes().all(|b| b.is_ascii_hexdigit());
         if !hexish {
             return Err(format!(
-                "`{id}` is neither a sequence number (like 12 or #12) nor a hash prefix (at least 4 lowercase hex digits)"
+                "`{id}` is neither a sequence number (like 12 or #12) nor a hash prefix (at least 4 hex digits)"
             ));
         }
-        Ok(EntryId::Prefix(id.to_owned()))
+        Ok(EntryId::Prefix(id.to_ascii_lowercase()))
     }
 
     /// [`EntryId::parse`] for a log of `entries()` entries. A number of eight to eleven digits

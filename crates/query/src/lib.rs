@@ -22,6 +22,7 @@
 //!          | "show" field { "," field } | "count" | "group" "by" field ;
 //!            (* group by must be followed by count, and then only limit *)
 //! pattern  = STRING | WORD ;     (* exact subject, prefix ending in "/", or glob with * ? *)
+//! HEX      = four or more hex digits, in either case ;   (* a hash prefix, held in lowercase *)
 //! ```
 //!
 //! Text compares exactly with `=`, as a glob with `~` (case-insensitive) and as a part with

@@ -396,10 +396,10 @@ fn target(i: &str) -> R<'_, Target> {
         return Ok((rest, Target::Subject(s)));
     }
     match bare(i) {
-        Ok((rest, w))
-            if w.len() >= 4 && w.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
-        {
-            Ok((rest, Target::Hash(w.to_owned())))
+        // Hex digits in either case (no subject has capitals): held in lowercase, as hashes
+        // are written.
+        Ok((rest, w)) if w.len() >= 4 && w.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Ok((rest, Target::Hash(w.to_ascii_lowercase())))
         }
         Ok((rest, w)) => Ok((rest, Target::Subject(w.to_owned()))),
         Err(_) => fail(
