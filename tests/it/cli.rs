@@ -43,8 +43,9 @@ fn log_show_and_verify_on_seed_claims() {
 /// (its line found by halving the file), and so does `show` of a hash prefix (found in the
 /// index's hash area), short or whole; each says exactly what a whole pass says (`show` of a
 /// hash prefix takes one when no index is saved), its fate included: here a retraction, and
-/// a correction filed under another subject. An entry that is not a claim is answered by
-/// the whole pass; so is a prefix no entry's hash starts with, with the pass's words.
+/// a correction filed under another subject. An entry that is not a claim is read through
+/// the index with the log's other events; a prefix no entry's hash starts with is refused
+/// through it in the pass's words.
 #[test]
 fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_says() {
     let dir = scratch("show-index");
@@ -65,6 +66,8 @@ fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_say
     let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
     // A cache never written to: no index, so every `show` there takes the whole pass.
     let none_saved = dir.join("no-cache");
+    // The index made (a claim named by its number makes it).
+    let _ = crate::support::traced(&log, &cache, &["show", "24"]);
     let mut through_index = 0;
     for (n, line) in (1..).zip(lines.lines()) {
         let number = n.to_string();
@@ -74,11 +77,8 @@ fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_say
         assert_eq!(by_number.stdout, pass.stdout, "#{n}");
         assert!(pass.stderr.contains("checked the whole log"), "#{n}");
         let claim = line.contains(r#""event":{"type":"claim""#);
-        let how = if claim {
-            "entries through the index"
-        } else {
-            "checked the whole log"
-        };
+        // Every entry: a claim with its subject's part, any other with the other events.
+        let how = "entries through the index";
         assert!(by_number.stderr.contains(how), "#{n}: {}", by_number.stderr);
         for prefix in [&line[..8], &line[..20], &line[..64]] {
             let by_hash = crate::support::traced(&log, &cache, &["show", prefix]);
@@ -319,6 +319,38 @@ fn a_hash_prefix_of_digits_names_its_entry() {
             r.stderr
         );
     }
+}
+
+/// An entry that is not a claim (a definition, an alias) is shown through the saved index,
+/// with the events that decide its fate, as the pass shows it: the same bytes, and a
+/// definition retracted later says so either way.
+#[test]
+fn an_event_that_is_not_a_claim_is_shown_through_the_index_as_by_the_pass() {
+    let dir = scratch("show-event");
+    let log = seeded(&dir);
+    let withdrawn = reckon(&log, &["retract", "5", "--reason", "merged"], None);
+    assert_eq!(withdrawn.code, 0, "{}", withdrawn.stderr);
+    crate::support::settle(&log);
+    let cache = dir.join("cache");
+    let _ = crate::support::traced(&log, &cache, &["show", "24"]);
+    for id in ["5", "#5", "27"] {
+        let indexed = crate::support::traced(&log, &cache, &["show", id]);
+        let pass = crate::support::traced(&log, &dir.join("no-cache"), &["show", id]);
+        assert_eq!(indexed.code, 0, "{id}: {}", indexed.stderr);
+        assert!(
+            indexed.stderr.contains("through the index"),
+            "{id}: {}",
+            indexed.stderr
+        );
+        assert!(
+            pass.stderr.contains("checked the whole log"),
+            "{}",
+            pass.stderr
+        );
+        assert_eq!(indexed.stdout, pass.stdout, "{id}");
+    }
+    let shown = crate::support::traced(&log, &cache, &["show", "5"]);
+    assert!(shown.stdout.contains("by #27: merged"), "{}", shown.stdout);
 }
 
 /// A hash prefix that two entries start with is refused as ambiguous, naming the first two,

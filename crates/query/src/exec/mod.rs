@@ -1240,6 +1240,9 @@ pub fn entries_naming(
             through_index: true,
         });
     }
+    if let Some(named) = event_named(snap, id)? {
+        return Ok(named);
+    }
     let (head, entries) = snap
         .entries_where(&|h| id.could_name(h) || (fates && Fate::could_change_text(h.event_json)))?;
     Ok(Named {
@@ -1247,6 +1250,39 @@ pub fn entries_naming(
         entries,
         through_index: false,
     })
+}
+
+/// The entry `id` names when it is not a claim (a definition, an alias, a retraction…), read
+/// through the saved index with every other event that is not a claim: all that can decide
+/// its fate. A hash prefix is looked up in a hash area made before. `None` when there is no
+/// saved index for the log as it is (or no hash area), or the entry is a claim or missing:
+/// the caller's pass answers (a first reader of a claim makes the index; this one does not).
+fn event_named(
+    snap: &reckon_ledger::Snapshot<'_>,
+    id: &reckon_ledger::EntryId,
+) -> Result<Option<Named>, reckon_ledger::LedgerError> {
+    let Ok(index) = reckon_index::Index::open(snap) else {
+        return Ok(None);
+    };
+    let seq = match id {
+        reckon_ledger::EntryId::Seq(n) => *n,
+        reckon_ledger::EntryId::Prefix(p) => match index.entries_by_hash(p).as_deref() {
+            Some(&[seq]) => seq,
+            _ => return Ok(None),
+        },
+    };
+    let Ok(events) = index.entries(snap, &std::collections::BTreeSet::new()) else {
+        return Ok(None);
+    };
+    if !events.iter().any(|e| e.seq == seq && id.names(e)) {
+        return Ok(None);
+    }
+    let head = index.head();
+    Ok(Some(Named {
+        head: (head.seq, head.hash.to_hex()),
+        entries: events,
+        through_index: true,
+    }))
 }
 
 /// What a reader of the entry `id` says after "no entry's hash starts with …" when `named`
