@@ -128,6 +128,29 @@ fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_say
     }
 }
 
+/// `show ID` through the saved index in `cache` and by the pass (a cache never written to,
+/// `none_saved`), each run's trace asserted to say which way it went.
+fn shown_both_ways(
+    log: &std::path::Path,
+    cache: &std::path::Path,
+    none_saved: &std::path::Path,
+    id: &str,
+) -> (crate::support::Run, crate::support::Run) {
+    let indexed = crate::support::traced(log, cache, &["show", id]);
+    let pass = crate::support::traced(log, none_saved, &["show", id]);
+    assert!(
+        indexed.stderr.contains("through the index"),
+        "{id}: {}",
+        indexed.stderr
+    );
+    assert!(
+        pass.stderr.contains("checked the whole log"),
+        "{id}: {}",
+        pass.stderr
+    );
+    (indexed, pass)
+}
+
 /// `show ID` of an id that names no entry, through the saved index in `cache` and by the
 /// pass (a cache never written to, `none_saved`): both refuse it (exit 2) in the same words,
 /// which are returned (the trace lines left out).
@@ -137,19 +160,8 @@ fn refused_both_ways(
     none_saved: &std::path::Path,
     id: &str,
 ) -> String {
-    let indexed = crate::support::traced(log, cache, &["show", id]);
-    let pass = crate::support::traced(log, none_saved, &["show", id]);
+    let (indexed, pass) = shown_both_ways(log, cache, none_saved, id);
     assert_eq!(indexed.code, 2, "{id}: {}", indexed.stderr);
-    assert!(
-        indexed.stderr.contains("through the index"),
-        "{}",
-        indexed.stderr
-    );
-    assert!(
-        pass.stderr.contains("checked the whole log"),
-        "{}",
-        pass.stderr
-    );
     let said = |r: &crate::support::Run| {
         r.stderr
             .lines()
@@ -185,42 +197,28 @@ fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
         reckon(&log, &["show", &capitals], None).stdout,
         by_seq.stdout
     );
-    let add = reckon(
-        &log,
-        &[
-            "add",
-            "--supersedes",
-            &capitals,
-            "--value",
-            "7",
-            "--dry-run",
-        ],
-        None,
-    );
-    assert!(
-        add.stdout.contains(&format!(r#""supersedes":"{hash}""#)),
-        "{}{}",
-        add.stdout,
-        add.stderr
-    );
-    let retract = reckon(
-        &log,
-        &["retract", &capitals, "--reason", "r", "--dry-run"],
-        None,
-    );
-    assert!(
-        retract.stdout.contains(&format!(r#""claim":"{hash}""#)),
-        "{}{}",
-        retract.stdout,
-        retract.stderr
-    );
-    let traced = reckon(&log, &["query", &format!("provenance {capitals}")], None);
-    assert!(
-        traced.stdout.contains(&format!("24   {}", &hash[..12])),
-        "{}{}",
-        traced.stdout,
-        traced.stderr
-    );
+    let finds = |args: &[&str], needle: String| {
+        let r = reckon(&log, args, None);
+        assert!(
+            r.stdout.contains(&needle),
+            "{args:?}: {}{}",
+            r.stdout,
+            r.stderr
+        );
+    };
+    let supersedes = [
+        "add",
+        "--supersedes",
+        &capitals,
+        "--value",
+        "7",
+        "--dry-run",
+    ];
+    finds(&supersedes, format!(r#""supersedes":"{hash}""#));
+    let retract = ["retract", &capitals, "--reason", "r", "--dry-run"];
+    finds(&retract, format!(r#""claim":"{hash}""#));
+    let traced = format!("provenance {capitals}");
+    finds(&["query", &traced], format!("24   {}", &hash[..12]));
     let cases = [
         ("show-unknown-seq.txt", "999"),
         ("show-unknown-hash.txt", "ffffffff"),
@@ -334,19 +332,8 @@ fn an_event_that_is_not_a_claim_is_shown_through_the_index_as_by_the_pass() {
     let cache = dir.join("cache");
     let _ = crate::support::traced(&log, &cache, &["show", "24"]);
     for id in ["5", "#5", "27"] {
-        let indexed = crate::support::traced(&log, &cache, &["show", id]);
-        let pass = crate::support::traced(&log, &dir.join("no-cache"), &["show", id]);
+        let (indexed, pass) = shown_both_ways(&log, &cache, &dir.join("no-cache"), id);
         assert_eq!(indexed.code, 0, "{id}: {}", indexed.stderr);
-        assert!(
-            indexed.stderr.contains("through the index"),
-            "{id}: {}",
-            indexed.stderr
-        );
-        assert!(
-            pass.stderr.contains("checked the whole log"),
-            "{}",
-            pass.stderr
-        );
         assert_eq!(indexed.stdout, pass.stdout, "{id}");
     }
     let shown = crate::support::traced(&log, &cache, &["show", "5"]);
