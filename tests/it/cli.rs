@@ -39,6 +39,87 @@ fn log_show_and_verify_on_seed_claims() {
     }
 }
 
+/// `retract` and `add --supersedes` name a claim the saved index finds by its whole hash,
+/// vouching for its fate (retracted, superseded) to the append instead of reading the log
+/// back: the same lines, and the same refusals, as an append that reads every entry.
+#[test]
+fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
+    let dir = scratch("vouched");
+    let log = seeded(&dir);
+    let cache = dir.join("cache");
+    let write = |args: &[&str], stdin: Option<&[u8]>| {
+        crate::support::write_cached(&log, &cache, args, stdin);
+    };
+    write(
+        &["import", "-"],
+        Some(
+            br#"{"subject": "elsewhere/a-correction", "value": "3", "said_on": "2025", "speaker": "Y", "supersedes": 24}
+"#,
+        ),
+    );
+    write(&["retract", "25", "--reason", "a second look"], None);
+    crate::support::settle(&log);
+    let _ = crate::support::traced(&log, &cache, &["show", "24"]);
+    let vouched = |args: &[&str]| {
+        let r = crate::support::traced(&log, &cache, args);
+        assert!(
+            r.stderr.contains("vouched for through the index"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        r
+    };
+    // Retractions: of a superseded claim (allowed), a live one, and a retracted one (refused),
+    // against the same retraction imported, which reads the log back to resolve it.
+    for (n, why) in [
+        ("24", None),
+        ("23", None),
+        ("25", Some("claim #25 is already retracted")),
+    ] {
+        let through = vouched(&["retract", n, "--reason", "r", "--dry-run"]);
+        let line = format!(r#"{{"retract": {n}, "reason": "r"}}"#);
+        let back = reckon(&log, &["import", "-", "--dry-run"], Some(line.as_bytes()));
+        match why {
+            None => {
+                assert_eq!(through.code, 0, "{}", through.stderr);
+                assert_eq!(through.stdout, back.stdout, "retract {n}");
+            }
+            Some(why) => {
+                assert_eq!(through.code, 2, "{}", through.stderr);
+                assert!(through.stderr.contains(why), "{}", through.stderr);
+                assert!(back.stderr.contains(why), "{}", back.stderr);
+            }
+        }
+    }
+    // Corrections: refused for a superseded and a retracted claim in the words an import's
+    // read back says; a live one corrected.
+    for (n, why) in [
+        (
+            "24",
+            "claim #24 is already superseded by #27; supersede that one instead",
+        ),
+        ("25", "claim #25 is already retracted"),
+    ] {
+        let through = vouched(&["add", "--supersedes", n, "--value", "7", "--dry-run"]);
+        assert_eq!(through.code, 2, "{}", through.stderr);
+        assert!(through.stderr.contains(why), "{}", through.stderr);
+        let line = format!(
+            r#"{{"subject": "x/y", "value": "7", "said_on": "2025", "speaker": "Z", "supersedes": {n}}}"#
+        );
+        let back = reckon(&log, &["import", "-", "--dry-run"], Some(line.as_bytes()));
+        assert!(back.stderr.contains(why), "{}", back.stderr);
+    }
+    let live = vouched(&["add", "--supersedes", "27", "--value", "8", "--dry-run"]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let hash = &lines.lines().nth(26).unwrap()[..64];
+    assert!(
+        live.stdout.contains(&format!(r#""supersedes":"{hash}""#)),
+        "{}",
+        live.stdout
+    );
+}
+
 /// `show N` of a claim reads it through the saved index with everything about its subject
 /// (its line found by halving the file), and so does `show` of a hash prefix (found in the
 /// index's hash area), short or whole; each says exactly what a whole pass says (`show` of a

@@ -345,9 +345,38 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// Takes what a caller learnt of one claim through the saved index ([`Vouched`]) in place
+    /// of reading the log back for a reference to it: only when the log's head under this
+    /// append's lock is the head it was learnt at and nothing was pushed or read back yet.
+    /// A reference to any other entry reads the log back as before (which then replaces what
+    /// was taken). Returns whether it was taken.
+    pub fn vouch(&mut self, v: &Vouched) -> bool {
+        let fresh = !self.loaded && self.pushed == 0 && self.head == v.at && v.seq <= v.at.seq;
+        if fresh {
+            self.status.note_claim(v.seq, v.hash, None);
+            if v.retracted
+                && let Some(n) = self.status.noted.get_mut(&v.hash)
+            {
+                *n |= RETRACTED;
+            }
+            if let Some(by) = v.superseded_by {
+                self.status.superseded_by.insert(v.hash, by);
+            }
+        }
+        fresh
+    }
+
     /// Turns a reference into an entry hash, checking it names a claim that `field` (`retract`
     /// or `supersedes`) may point at. The message is for the user.
     pub fn resolve(&mut self, field: &str, r: &Ref) -> Result<EntryHash, String> {
+        // A whole hash already noted (every entry, once the log was read back; else a claim
+        // vouched for) names that entry.
+        if let Ref::Hash(p) = r
+            && let Some(hash) = EntryHash::from_hex(p).filter(|h| self.status.contains(h))
+        {
+            self.check_target(field, &hash)?;
+            return Ok(hash);
+        }
         self.load().map_err(|e| e.to_string())?;
         let hash = match r {
             Ref::Seq(n) => *n
@@ -573,6 +602,23 @@ fn prefix_bound(prefix: &str, fill: u8) -> [u8; 32] {
         };
     }
     out
+}
+
+/// What a reader learnt of one claim, at the log's head `at`, from every entry that could
+/// change its fate (through the saved index: the claim's subject's part, which holds every
+/// retraction and every correction of its claims): for [`Tx::vouch`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vouched {
+    /// The head the claim's fate was learnt at.
+    pub at: Head,
+    /// The claim's number.
+    pub seq: u64,
+    /// The claim's hash.
+    pub hash: EntryHash,
+    /// Whether an entry retracted it.
+    pub retracted: bool,
+    /// The last entry that superseded it, if any.
+    pub superseded_by: Option<u64>,
 }
 
 /// What a later reference needs of every entry seen (see [`target_ok`]): its number, whether
@@ -836,6 +882,66 @@ mod tests {
         }
         tx.flush();
         tx.early.is_some()
+    }
+
+    /// A claim vouched for at the head the append finds is resolved by its whole hash without
+    /// the log read back, with the fate it was vouched with; one vouched for at another head
+    /// (the log moved since) is not taken, and the log is read back as before.
+    #[test]
+    fn a_vouched_claim_is_taken_only_at_the_head_it_was_learnt_at() {
+        let log = scratch("vouch");
+        let (head, ()) = log
+            .append(|tx| {
+                push_claims(tx, 3);
+                Ok::<_, LedgerError>(())
+            })
+            .expect("appended");
+        let hashes: Vec<EntryHash> = log
+            .entries()
+            .expect("read")
+            .iter()
+            .map(|e| e.hash)
+            .collect();
+        let claim = Ref::Hash(hashes[1].to_hex());
+        let vouched = Vouched {
+            at: head,
+            seq: 2,
+            hash: hashes[1],
+            retracted: false,
+            superseded_by: Some(3),
+        };
+        let (_, said) = log
+            .rehearse(|tx| {
+                assert!(tx.vouch(&vouched));
+                let retract = tx.resolve("retract", &claim);
+                let supersede = tx.resolve("supersedes", &claim);
+                assert!(!tx.loaded, "the log was read back");
+                Ok::<_, LedgerError>((retract, supersede))
+            })
+            .map(|(h, r, _)| (h, r))
+            .expect("rehearsed");
+        assert_eq!(said.0, Ok(hashes[1]));
+        assert_eq!(
+            said.1,
+            Err("claim #2 is already superseded by #3; supersede that one instead".to_owned())
+        );
+        let moved = Vouched {
+            at: Head {
+                seq: 2,
+                hash: hashes[1],
+            },
+            ..vouched
+        };
+        let (_, resolved, _) = log
+            .rehearse(|tx| {
+                assert!(!tx.vouch(&moved));
+                let r = tx.resolve("supersedes", &claim);
+                assert!(tx.loaded, "the log was not read back");
+                Ok::<_, LedgerError>(r)
+            })
+            .expect("rehearsed");
+        // Read back, the claim was never superseded.
+        assert_eq!(resolved, Ok(hashes[1]));
     }
 
     /// An append that writes more than [`EARLY_SYNC`] asks for the file to be synced while it

@@ -21,7 +21,11 @@ fn import_failure(e: ImportError) -> Failure {
 
 /// The import object of an add: the fields given, over `base` (the corrected claim's fields,
 /// for a correction; else nothing).
-fn add_object(a: AddArgs, base: Map<String, Json>, log: &Log) -> Map<String, Json> {
+fn add_object(
+    a: AddArgs,
+    base: Map<String, Json>,
+    log: &Log,
+) -> (Map<String, Json>, Option<reckon_ledger::Vouched>) {
     let mut m = base;
     if a.document.is_some() {
         // A new document's hash is not the old one's.
@@ -51,22 +55,59 @@ fn add_object(a: AddArgs, base: Map<String, Json>, log: &Log) -> Map<String, Jso
     if !a.tags.is_empty() {
         m.insert("tags".into(), Json::from(a.tags));
     }
+    let mut vouched = None;
     if let Some(s) = a.supersedes {
-        m.insert("supersedes".into(), reference(log, &s));
+        let (named, v) = reference(log, &s);
+        m.insert("supersedes".into(), named);
+        vouched = v;
     }
-    m
+    (m, vouched)
 }
 
 /// An entry named on the command line (`--supersedes`, `retract ID`) as an import line names
 /// it: a number as a number, a hash prefix as text; a long number the log lacks is a hash
-/// prefix ([`reckon_ledger::EntryId::parse_in`]), so that it names what `show` shows.
-fn reference(log: &Log, id: &str) -> Json {
+/// prefix ([`reckon_ledger::EntryId::parse_in`]), so that it names what `show` shows. A
+/// claim the saved index finds is named by its whole hash, with what the index says of its
+/// fate ([`vouched`]), so that the append need not read the log back to resolve it.
+fn reference(log: &Log, id: &str) -> (Json, Option<reckon_ledger::Vouched>) {
+    if let Some(v) = vouched(log, id) {
+        return (Json::String(v.hash.to_hex()), Some(v));
+    }
     let committed = || log.committed().ok().map(|(h, _)| h.seq);
-    match reckon_ledger::EntryId::parse_in(id, committed) {
+    let json = match reckon_ledger::EntryId::parse_in(id, committed) {
         Ok(reckon_ledger::EntryId::Prefix(p)) => Json::String(p),
         // A number, or what the import line's reading says is wrong with it.
         _ => reckon_claim::input::reference_json(id),
+    };
+    (json, None)
+}
+
+/// The claim `id` names and its fate, read through the saved index with its subject's part
+/// (which holds every retraction and correction of its claims), at the head the index was
+/// read at; `None` for any other entry, no index, or any doubt (the append then reads the
+/// log back, as it always could).
+fn vouched(log: &Log, id: &str) -> Option<reckon_ledger::Vouched> {
+    let snapshot = log.snapshot().ok()?;
+    let id = crate::entry_id(&snapshot, id).ok()?;
+    let named = reckon_query::entries_naming(&snapshot, &id, true).ok()?;
+    if !named.through_index {
+        return None;
     }
+    let e = id.pick(&named.entries, named.head.0).ok()?;
+    let Event::Claim(_) = &e.event else {
+        return None;
+    };
+    let fate = reckon_reconcile::state::Fate::among(&named.entries, e);
+    Some(reckon_ledger::Vouched {
+        at: reckon_ledger::Head {
+            seq: named.head.0,
+            hash: reckon_claim::EntryHash::from_hex(&named.head.1)?,
+        },
+        seq: e.seq,
+        hash: e.hash,
+        retracted: !fate.retracted_by.is_empty(),
+        superseded_by: fate.superseded_by.last().copied(),
+    })
 }
 
 /// Appends one event given as an import object, reporting errors by flag name; `vet`, when
@@ -78,7 +119,7 @@ fn append_object(
     flag_of: fn(&str) -> String,
     docs: Option<&reckon_ledger::Documents>,
     mut vet: Option<(&mut reckon_vet::Vet, reckon_ledger::Head)>,
-    dry_run: bool,
+    (vouched, dry_run): (Option<reckon_ledger::Vouched>, bool),
 ) -> Result<String, Failure> {
     let line = Json::Object(obj).to_string();
     if line.len() > reckon_ledger::MAX_LINE {
@@ -93,6 +134,17 @@ fn append_object(
         error: anyhow::anyhow!(m),
     };
     let build = |tx: &mut reckon_ledger::Tx<'_>| {
+        if let Some(v) = &vouched {
+            let taken = tx.vouch(v);
+            crate::trace(&format!(
+                "append: the claim it names {} through the index",
+                if taken {
+                    "vouched for"
+                } else {
+                    "changed since it was read"
+                }
+            ));
+        }
         let mut event: Event = parse_line(&line, &mut |f, r| tx.resolve(f, r)).map_err(|e| {
             let what = e
                 .field
@@ -333,14 +385,14 @@ pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Fail
     let correcting = a.supersedes.clone().filter(|_| !base.is_empty());
     let restating = a.from.clone();
     a.unit = a.unit.or_else(|| inherited.clone());
-    let obj = add_object(a, base, log);
+    let (obj, vouched) = add_object(a, base, log);
     let mut said = append_object(
         log,
         obj,
         flag,
         docs.as_ref(),
         Some((&mut vet, learnt)),
-        dry_run,
+        (vouched, dry_run),
     )?;
     let note = match (inherited, correcting) {
         (Some(u), _) => Some(format!(
@@ -376,10 +428,11 @@ pub(crate) fn retract(
     quiet: bool,
 ) -> Result<String, Failure> {
     let mut m = Map::new();
-    m.insert("retract".into(), reference(log, id));
+    let (named, vouched) = reference(log, id);
+    m.insert("retract".into(), named);
     m.insert("reason".into(), Json::String(reason));
     let flag_of: fn(&str) -> String = |f| if f == "retract" { "ID".into() } else { flag(f) };
-    let said = append_object(log, m, flag_of, None, None, dry_run)?;
+    let said = append_object(log, m, flag_of, None, None, (vouched, dry_run))?;
     Ok(if quiet && !dry_run {
         String::new()
     } else {
