@@ -1147,3 +1147,86 @@ fn a_correction_finds_its_claim_by_number_or_hash_and_refuses_what_names_none() 
         "{shown}"
     );
 }
+
+/// What `show` prints of a claim's fate, and what `retract` and `add --supersedes` vouch
+/// for to an append, come from the claim's subject's part read through the index: on logs
+/// of claims, retractions and corrections (filed under the corrected claim's subject or
+/// another), every claim's fate read that way is the fate the whole log gives it.
+mod fates_through_the_index {
+    use crate::support::{log_of, scratch, test_cache};
+    use proptest::prelude::*;
+    use reckon_reconcile::state::Fate;
+
+    /// What an operation does: a new claim on subject `2`, a retraction of the `1`-th claim
+    /// so far, or a correction of it filed under subject `2`.
+    fn operation() -> impl Strategy<Value = (u8, usize, usize)> {
+        (0u8..3, 0usize..64, 0usize..3)
+    }
+
+    /// The import lines of four claims and then `ops`, leaving out what the log would refuse
+    /// (a retraction of a retracted claim; a correction of a retracted or corrected one).
+    fn lines_of(ops: &[(u8, usize, usize)]) -> Vec<String> {
+        let subjects = ["s/a", "s/b", "s/c"];
+        let claim = |subject: &str, n: usize, rest: &str| {
+            format!(
+                r#"{{"subject": "{subject}", "value": "{n}", "said_on": "2025", "speaker": "S{n}"{rest}}}"#
+            )
+        };
+        let mut lines: Vec<String> = (0..4).map(|n| claim(subjects[n % 3], n, "")).collect();
+        // Each claim's number, and whether it was retracted or corrected.
+        let mut claims: Vec<(usize, bool, bool)> = (1..=4).map(|n| (n, false, false)).collect();
+        for &(kind, target, subject) in ops {
+            let k = target % claims.len();
+            let (seq, retracted, corrected) = claims[k];
+            match kind {
+                1 if !retracted => {
+                    lines.push(format!(r#"{{"retract": {seq}, "reason": "r"}}"#));
+                    claims[k].1 = true;
+                }
+                2 if !retracted && !corrected => {
+                    let rest = format!(r#", "supersedes": {seq}"#);
+                    lines.push(claim(subjects[subject], lines.len(), &rest));
+                    claims[k].2 = true;
+                    claims.push((lines.len(), false, false));
+                }
+                0 => {
+                    lines.push(claim(subjects[subject], lines.len(), ""));
+                    claims.push((lines.len(), false, false));
+                }
+                _ => {}
+            }
+        }
+        lines
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_claims_fate_through_the_index_is_the_whole_logs(
+            ops in prop::collection::vec(operation(), 1..14)
+        ) {
+            // What this process asks in process keeps its caches in the test run's.
+            reckon_index::cache_in(test_cache());
+            let lines = lines_of(&ops);
+            let log = log_of(
+                &scratch("fates"),
+                &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            let log = reckon_ledger::Log::at(log);
+            let entries = log.entries().unwrap();
+            let snap = log.snapshot().unwrap();
+            for e in entries.iter().filter(|e| matches!(e.event, reckon_claim::Event::Claim(_))) {
+                let id = reckon_ledger::EntryId::Seq(e.seq);
+                let named = reckon_query::entries_naming(&snap, &id, true).unwrap();
+                prop_assert!(named.through_index, "#{}", e.seq);
+                let read = id.pick(&named.entries, named.head.0).unwrap();
+                prop_assert_eq!(
+                    Fate::among(&named.entries, read),
+                    Fate::of(&entries, e),
+                    "#{} of {:?}", e.seq, lines
+                );
+            }
+        }
+    }
+}
