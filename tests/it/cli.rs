@@ -39,12 +39,14 @@ fn log_show_and_verify_on_seed_claims() {
     }
 }
 
-/// `retract` and `add --supersedes` name a claim the saved index finds by its whole hash,
-/// vouching for its fate (retracted, superseded) to the append instead of reading the log
-/// back: the same lines, and the same refusals, as an append that reads every entry.
-#[test]
-fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
-    let dir = scratch("vouched");
+/// The seed log in a scratch folder `name` with a correction of claim #24 filed under
+/// another subject (#27) and a retraction of claim #25 (#28), both appended with the cache
+/// in `dir/cache` (so that the appends are recorded there), and old enough to be indexed:
+/// the folder, the log and the cache.
+fn corrected_and_retracted(
+    name: &str,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let dir = scratch(name);
     let log = seeded(&dir);
     let cache = dir.join("cache");
     let write = |args: &[&str], stdin: Option<&[u8]>| {
@@ -59,6 +61,15 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
     );
     write(&["retract", "25", "--reason", "a second look"], None);
     crate::support::settle(&log);
+    (dir, log, cache)
+}
+
+/// `retract` and `add --supersedes` name a claim the saved index finds by its whole hash,
+/// vouching for its fate (retracted, superseded) to the append instead of reading the log
+/// back: the same lines, and the same refusals, as an append that reads every entry.
+#[test]
+fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
+    let (_, log, cache) = corrected_and_retracted("vouched");
     let _ = crate::support::traced(&log, &cache, &["show", "24"]);
     let vouched = |args: &[&str]| {
         let r = crate::support::traced(&log, &cache, args);
@@ -129,21 +140,7 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
 /// through it in the pass's words.
 #[test]
 fn show_by_number_reads_a_claim_through_the_index_and_says_what_a_whole_pass_says() {
-    let dir = scratch("show-index");
-    let log = seeded(&dir);
-    let cache = dir.join("cache");
-    let write = |args: &[&str], stdin: Option<&[u8]>| {
-        crate::support::write_cached(&log, &cache, args, stdin);
-    };
-    write(
-        &["import", "-"],
-        Some(
-            br#"{"subject": "elsewhere/a-correction", "value": "3", "said_on": "2025", "speaker": "Y", "supersedes": 24}
-"#,
-        ),
-    );
-    write(&["retract", "25", "--reason", "a second look"], None);
-    crate::support::settle(&log);
+    let (dir, log, cache) = corrected_and_retracted("show-index");
     let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
     // A cache never written to: no index, so every `show` there takes the whole pass.
     let none_saved = dir.join("no-cache");
