@@ -251,6 +251,13 @@ fn refused_both_ways(
     said(&pass)
 }
 
+/// Runs `args` on `log`, which must succeed and print `needle` (a dry run's line, say).
+fn writes(log: &std::path::Path, args: &[&str], needle: String) {
+    let r = reckon(log, args, None);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    assert!(r.stdout.contains(&needle), "{args:?}: {}", r.stdout);
+}
+
 #[test]
 fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
     let dir = scratch("showid");
@@ -275,15 +282,6 @@ fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
         reckon(&log, &["show", &capitals], None).stdout,
         by_seq.stdout
     );
-    let finds = |args: &[&str], needle: String| {
-        let r = reckon(&log, args, None);
-        assert!(
-            r.stdout.contains(&needle),
-            "{args:?}: {}{}",
-            r.stdout,
-            r.stderr
-        );
-    };
     let supersedes = [
         "add",
         "--supersedes",
@@ -292,11 +290,11 @@ fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
         "7",
         "--dry-run",
     ];
-    finds(&supersedes, format!(r#""supersedes":"{hash}""#));
+    writes(&log, &supersedes, format!(r#""supersedes":"{hash}""#));
     let retract = ["retract", &capitals, "--reason", "r", "--dry-run"];
-    finds(&retract, format!(r#""claim":"{hash}""#));
+    writes(&log, &retract, format!(r#""claim":"{hash}""#));
     let traced = format!("provenance {capitals}");
-    finds(&["query", &traced], format!("24   {}", &hash[..12]));
+    writes(&log, &["query", &traced], format!("24   {}", &hash[..12]));
     let cases = [
         ("show-unknown-seq.txt", "999"),
         ("show-unknown-hash.txt", "ffffffff"),
@@ -348,28 +346,10 @@ fn a_hash_prefix_of_digits_names_its_entry() {
         assert_eq!(r.stdout, by_number.stdout, "{prefix}");
     }
     let hash = &line[..64];
-    let add = reckon(
-        &log,
-        &["add", "--supersedes", prefix, "--value", "7", "--dry-run"],
-        None,
-    );
-    assert_eq!(add.code, 0, "{}", add.stderr);
-    assert!(
-        add.stdout.contains(&format!(r#""supersedes":"{hash}""#)),
-        "{}",
-        add.stdout
-    );
-    let retract = reckon(
-        &log,
-        &["retract", prefix, "--reason", "r", "--dry-run"],
-        None,
-    );
-    assert_eq!(retract.code, 0, "{}", retract.stderr);
-    assert!(
-        retract.stdout.contains(&format!(r#""claim":"{hash}""#)),
-        "{}",
-        retract.stdout
-    );
+    let supersedes = ["add", "--supersedes", prefix, "--value", "7", "--dry-run"];
+    writes(&log, &supersedes, format!(r#""supersedes":"{hash}""#));
+    let retract = ["retract", prefix, "--reason", "r", "--dry-run"];
+    writes(&log, &retract, format!(r#""claim":"{hash}""#));
     let numbered = reckon(&log, &["show", &format!("#{prefix}")], None);
     assert_eq!(numbered.code, 2);
     assert!(
