@@ -131,6 +131,96 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
     );
 }
 
+/// An import file whose references name claims the saved index finds (by number or whole
+/// hash) vouches for them as `retract` does, reading nothing back: the same lines, and the
+/// same refusals, as the same lines read from standard input (read once, so resolved by
+/// reading the log back). What the import itself does to a claim counts: a second
+/// retraction or correction of it in the same file is refused. A file with an alias in it
+/// reads the log back.
+#[test]
+fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_back() {
+    let (dir, log, cache) = corrected_and_retracted("import-vouched");
+    let _ = crate::support::traced(&log, &cache, &["show", "24"]);
+    let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let line = |n: usize| lines.lines().nth(n - 1).unwrap().to_owned();
+    let hash = |n: usize| format!("\"{}\"", &line(n)[..64]);
+    let correct = |n: &str| {
+        format!(
+            r#"{{"subject": "x/y", "value": "7", "said_on": "2025", "speaker": "Z", "supersedes": {n}}}"#
+        )
+    };
+    let retract = |n: &str| format!(r#"{{"retract": {n}, "reason": "r"}}"#);
+    let subject = line(23).split(r#""subject":""#).nth(1).unwrap().to_owned();
+    let subject = &subject[..subject.find('"').unwrap()];
+    let alias = format!(r#"{{"alias": "x/another-name", "same_as": "{subject}"}}"#);
+    let cases = [
+        (
+            vec![retract(&hash(24)), correct("27"), retract("23")],
+            None,
+            true,
+        ),
+        (
+            vec![retract("25")],
+            Some("claim #25 is already retracted"),
+            true,
+        ),
+        (
+            vec![correct(&hash(24))],
+            Some("claim #24 is already superseded by #27;"),
+            true,
+        ),
+        (
+            vec![retract("23"), retract(&hash(23))],
+            Some("claim #23 is already retracted"),
+            true,
+        ),
+        (
+            vec![correct("27"), correct(&hash(27))],
+            Some("claim #27 is already superseded by #"),
+            true,
+        ),
+        (vec![alias, retract("23")], None, false),
+    ];
+    for (i, (input, why, vouches)) in cases.into_iter().enumerate() {
+        let text = input.join("\n") + "\n";
+        let file = dir.join(format!("references-{i}.jsonl"));
+        std::fs::write(&file, &text).unwrap();
+        let file = file.to_str().unwrap();
+        let through = crate::support::traced(&log, &cache, &["import", file, "--dry-run"]);
+        let env = [
+            ("RECKON_CACHE_DIR", cache.as_os_str()),
+            ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+        ];
+        let import = ["import", "-", "--dry-run"];
+        let back = crate::support::reckon_with(&log, &import, Some(text.as_bytes()), &env);
+        let said = "read through the index to vouch for them";
+        assert!(!back.stderr.contains(said), "{i}: {}", back.stderr);
+        assert_eq!(
+            through.stderr.contains(said),
+            vouches,
+            "{i}: {}",
+            through.stderr
+        );
+        match why {
+            None => {
+                assert_eq!(through.code, 0, "{i}: {}", through.stderr);
+                assert_eq!(back.code, 0, "{i}: {}", back.stderr);
+                assert_eq!(through.stdout, back.stdout, "{i}");
+                let taken = "vouched for through the index";
+                assert_eq!(through.stderr.contains(taken), vouches, "{i}");
+                let read = "append: read the log back";
+                assert_eq!(through.stderr.contains(read), !vouches, "{i}");
+                assert!(back.stderr.contains(read), "{i}: {}", back.stderr);
+            }
+            Some(why) => {
+                assert_eq!(through.code, 2, "{i}: {}", through.stderr);
+                assert!(through.stderr.contains(why), "{i}: {}", through.stderr);
+                assert!(back.stderr.contains(why), "{i}: {}", back.stderr);
+            }
+        }
+    }
+}
+
 /// `show N` of a claim reads it through the saved index with everything about its subject
 /// (its line found by halving the file), and so does `show` of a hash prefix (found in the
 /// index's hash area), short or whole; each says exactly what a whole pass says (`show` of a

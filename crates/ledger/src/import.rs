@@ -357,7 +357,7 @@ pub fn import_from(
     input: impl std::io::Read,
     docs: Option<&crate::Documents>,
 ) -> Result<(Head, u64), ImportError> {
-    let done = import_gated(log, file, input, docs, (&mut (), None), false)?;
+    let done = import_gated(log, file, input, docs, (&mut (), None, &[]), false)?;
     Ok((done.head, done.added))
 }
 
@@ -370,20 +370,28 @@ pub struct Imported {
     pub added: u64,
     /// In a rehearsal, the exact lines it would have appended; else empty.
     pub lines: Vec<u8>,
+    /// How many of the claims vouched for it took ([`crate::Tx::vouch`]).
+    pub vouched: usize,
+    /// Whether it read the log back ([`crate::Tx::read_back`]).
+    pub read_back: bool,
 }
 
 /// [`import_from`] with every event put to `gate` first. `learnt` is the head the gate learnt
-/// the log at, if it learnt it: entries committed since (by another writer, before this append took the lock)
-/// are given to [`Gate::learn`] first. When `rehearse`, nothing is written and
-/// [`Imported::lines`] holds what would have been (see [`Log::rehearse`]).
+/// the log at, if it learnt it: entries committed since (by another writer, before this append
+/// took the lock) are given to [`Gate::learn`] first. `vouched` are claims the input's
+/// references name, with their fates, as a reader learnt them through the saved index: each
+/// is given to [`crate::Tx::vouch`] before anything is pushed, so that references to them
+/// need not read the log back. When `rehearse`, nothing is written and [`Imported::lines`]
+/// holds what would have been (see [`Log::rehearse`]).
 pub fn import_gated<G: Gate>(
     log: &Log,
     file: &str,
     input: impl std::io::Read,
     docs: Option<&crate::Documents>,
-    (gate, learnt): (&mut G, Option<Head>),
+    (gate, learnt, vouched): (&mut G, Option<Head>, &[crate::Vouched]),
     rehearse: bool,
 ) -> Result<Imported, ImportError> {
+    let (mut taken, mut read_back) = (0, false);
     let build = |tx: &mut crate::Tx<'_>| {
         if let Some(learnt) = learnt
             && tx.head() != learnt
@@ -392,17 +400,28 @@ pub fn import_gated<G: Gate>(
                 gate.learn(&e);
             }
         }
-        import_blocks(tx, file, input, docs, gate, BLOCK)
+        taken = vouched.iter().filter(|v| tx.vouch(v)).count();
+        let done = import_blocks(tx, file, input, docs, gate, BLOCK);
+        read_back = tx.read_back();
+        done
     };
     if rehearse {
         let (head, added, lines) = log.rehearse(build)?;
-        Ok(Imported { head, added, lines })
+        Ok(Imported {
+            head,
+            added,
+            lines,
+            vouched: taken,
+            read_back,
+        })
     } else {
         let (head, added) = log.append(build)?;
         Ok(Imported {
             head,
             added,
             lines: Vec::new(),
+            vouched: taken,
+            read_back,
         })
     }
 }

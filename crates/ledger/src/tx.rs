@@ -109,9 +109,14 @@ pub struct Tx<'a> {
     /// aliases and sums.
     subjects: Subjects,
     loaded: bool,
+    /// Whether the log was ever read back (`loaded` is unset again by a push made ready).
+    read_back: bool,
     pushed: u64,
     /// Every hash, sorted, once a reference by hash prefix needed them.
     sorted: Option<std::collections::BTreeSet<[u8; 32]>>,
+    /// The claims taken on a reader's word ([`Tx::vouch`]): their numbers and hashes, for a
+    /// reference by number.
+    vouched: Vec<(u64, EntryHash)>,
     /// In a rehearsal ([`Log::rehearse`]), the lines that would have been written: nothing
     /// reaches the file.
     rehearsal: Option<Vec<u8>>,
@@ -142,8 +147,10 @@ impl<'a> Tx<'a> {
             status: Statuses::default(),
             subjects: Subjects::default(),
             loaded: false,
+            read_back: false,
             pushed: 0,
             sorted: None,
+            vouched: Vec::new(),
             rehearsal: None,
             early: None,
         }
@@ -215,6 +222,12 @@ impl<'a> Tx<'a> {
     /// How many entries have been pushed so far.
     pub fn pushed(&self) -> u64 {
         self.pushed
+    }
+
+    /// Whether this append has read the log back (to resolve a reference, or to check an
+    /// alias or a sum).
+    pub fn read_back(&self) -> bool {
+        self.read_back
     }
 
     /// The head as it will be if the append succeeds now.
@@ -308,7 +321,9 @@ impl<'a> Tx<'a> {
         self.order = order;
         self.status = status;
         self.sorted = None;
+        self.vouched.clear();
         self.loaded = true;
+        self.read_back = true;
         Ok(())
     }
 
@@ -346,13 +361,13 @@ impl<'a> Tx<'a> {
     }
 
     /// Takes what a caller learnt of one claim through the saved index ([`Vouched`]) in place
-    /// of reading the log back for a reference to it: only when the log's head under this
-    /// append's lock is the head it was learnt at and nothing was pushed or read back yet.
-    /// A reference to any other entry reads the log back as before (which then replaces what
-    /// was taken). Returns whether it was taken.
+    /// of reading the log back for a reference to it (by its whole hash or by its number):
+    /// only when the log's head under this append's lock is the head it was learnt at and
+    /// nothing was pushed or read back yet. A reference to any other entry reads the log back
+    /// as before (which then replaces what was taken). Returns whether it was taken.
     pub fn vouch(&mut self, v: &Vouched) -> bool {
         let fresh = !self.loaded && self.pushed == 0 && self.head == v.at && v.seq <= v.at.seq;
-        if fresh {
+        if fresh && !self.status.contains(&v.hash) {
             self.status.note_claim(v.seq, v.hash, None);
             if v.retracted
                 && let Some(n) = self.status.noted.get_mut(&v.hash)
@@ -362,6 +377,7 @@ impl<'a> Tx<'a> {
             if let Some(by) = v.superseded_by {
                 self.status.superseded_by.insert(v.hash, by);
             }
+            self.vouched.push((v.seq, v.hash));
         }
         fresh
     }
@@ -370,10 +386,16 @@ impl<'a> Tx<'a> {
     /// or `supersedes`) may point at. The message is for the user.
     pub fn resolve(&mut self, field: &str, r: &Ref) -> Result<EntryHash, String> {
         // A whole hash already noted (every entry, once the log was read back; else a claim
-        // vouched for) names that entry.
-        if let Ref::Hash(p) = r
-            && let Some(hash) = EntryHash::from_hex(p).filter(|h| self.status.contains(h))
-        {
+        // vouched for, or pushed by this append) names that entry; so does the number of a
+        // claim vouched for (it was committed before this append began).
+        let known = match r {
+            Ref::Hash(p) => EntryHash::from_hex(p).filter(|h| self.status.contains(h)),
+            Ref::Seq(n) if !self.loaded => {
+                self.vouched.iter().find(|(seq, _)| seq == n).map(|v| v.1)
+            }
+            Ref::Seq(_) => None,
+        };
+        if let Some(hash) = known {
             self.check_target(field, &hash)?;
             return Ok(hash);
         }
@@ -884,12 +906,9 @@ mod tests {
         tx.early.is_some()
     }
 
-    /// A claim vouched for at the head the append finds is resolved by its whole hash without
-    /// the log read back, with the fate it was vouched with; one vouched for at another head
-    /// (the log moved since) is not taken, and the log is read back as before.
-    #[test]
-    fn a_vouched_claim_is_taken_only_at_the_head_it_was_learnt_at() {
-        let log = scratch("vouch");
+    /// A new log named `name` with three claims: it, its head and their hashes.
+    fn three_claims(name: &str) -> (Log, Head, Vec<EntryHash>) {
+        let log = scratch(name);
         let (head, ()) = log
             .append(|tx| {
                 push_claims(tx, 3);
@@ -902,6 +921,15 @@ mod tests {
             .iter()
             .map(|e| e.hash)
             .collect();
+        (log, head, hashes)
+    }
+
+    /// A claim vouched for at the head the append finds is resolved by its whole hash without
+    /// the log read back, with the fate it was vouched with; one vouched for at another head
+    /// (the log moved since) is not taken, and the log is read back as before.
+    #[test]
+    fn a_vouched_claim_is_taken_only_at_the_head_it_was_learnt_at() {
+        let (log, head, hashes) = three_claims("vouch");
         let claim = Ref::Hash(hashes[1].to_hex());
         let vouched = Vouched {
             at: head,
@@ -942,6 +970,44 @@ mod tests {
             .expect("rehearsed");
         // Read back, the claim was never superseded.
         assert_eq!(resolved, Ok(hashes[1]));
+    }
+
+    /// A claim vouched for is named by its number as well as by its whole hash, and what the
+    /// append does to it counts: once retracted in it, a second retraction is refused, both
+    /// before and after a reference that was not vouched for reads the log back (with the
+    /// append's own lines).
+    #[test]
+    fn a_vouched_claim_is_named_by_its_number_and_the_appends_own_retraction_counts() {
+        let (log, head, hashes) = three_claims("vouch-seq");
+        let vouched = Vouched {
+            at: head,
+            seq: 2,
+            hash: hashes[1],
+            retracted: false,
+            superseded_by: None,
+        };
+        let (_, said, _) = log
+            .rehearse(|tx| {
+                assert!(tx.vouch(&vouched));
+                let first = tx.resolve("retract", &Ref::Seq(2));
+                let retraction = Event::Retract {
+                    claim: hashes[1],
+                    reason: "wrong".to_owned(),
+                };
+                tx.push(&retraction).expect("pushed");
+                let again = tx.resolve("retract", &Ref::Seq(2));
+                assert!(!tx.loaded, "the log was read back");
+                let other = tx.resolve("retract", &Ref::Seq(3));
+                assert!(tx.loaded, "the log was not read back");
+                let after = tx.resolve("retract", &Ref::Seq(2));
+                Ok::<_, LedgerError>([first, again, other, after])
+            })
+            .expect("rehearsed");
+        let retracted = Err("claim #2 is already retracted".to_owned());
+        assert_eq!(
+            said,
+            [Ok(hashes[1]), retracted.clone(), Ok(hashes[2]), retracted]
+        );
     }
 
     /// An append that writes more than [`EARLY_SYNC`] asks for the file to be synced while it

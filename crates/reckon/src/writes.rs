@@ -89,7 +89,15 @@ fn reference(log: &Log, id: &str) -> (Json, Option<reckon_ledger::Vouched>) {
 fn vouched(log: &Log, id: &str) -> Option<reckon_ledger::Vouched> {
     let snapshot = log.snapshot().ok()?;
     let id = crate::entry_id(&snapshot, id).ok()?;
-    let named = reckon_query::entries_naming(&snapshot, &id, true).ok()?;
+    vouched_in(&snapshot, &id)
+}
+
+/// [`vouched`] of an id already read.
+fn vouched_in(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    id: &reckon_ledger::EntryId,
+) -> Option<reckon_ledger::Vouched> {
+    let named = reckon_query::entries_naming(snapshot, id, true).ok()?;
     if !named.through_index {
         return None;
     }
@@ -108,6 +116,44 @@ fn vouched(log: &Log, id: &str) -> Option<reckon_ledger::Vouched> {
         retracted: !fate.retracted_by.is_empty(),
         superseded_by: fate.superseded_by.last().copied(),
     })
+}
+
+/// At most this many references of an import are looked up through the saved index before
+/// it (a few milliseconds each on a log of a million entries, where reading the log back
+/// takes seconds); an import that names more reads the log back.
+const MOST_VOUCHED: usize = 64;
+
+/// The claims an import's references name, with their fates, read through the saved index
+/// ([`vouched_in`]) so that the append need not read the log back to resolve them: empty
+/// unless every reference can be answered so (each names a claim committed before, by its
+/// number or whole hash), there are at most [`MOST_VOUCHED`], and no line adds an alias or a
+/// sum (whose checks read the log back anyway). Only a saved index answers: this never makes
+/// one, nor reads the whole log.
+fn vouched_for_import(log: &Log, named: &InputNames) -> Vec<reckon_ledger::Vouched> {
+    use reckon_claim::Ref;
+    let refs = &named.references;
+    if named.reads_back || refs.is_empty() || refs.len() > MOST_VOUCHED {
+        return Vec::new();
+    }
+    let Ok(snapshot) = log.snapshot() else {
+        return Vec::new();
+    };
+    if reckon_index::Index::open(&snapshot).is_err() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(refs.len());
+    for r in refs {
+        let id = match r {
+            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
+            Ref::Hash(h) if h.len() == 64 => reckon_ledger::EntryId::Prefix(h.clone()),
+            Ref::Hash(_) => return Vec::new(),
+        };
+        match vouched_in(&snapshot, &id) {
+            Some(v) => out.push(v),
+            None => return Vec::new(),
+        }
+    }
+    out
 }
 
 /// Appends one event given as an import object, reporting errors by flag name; `vet`, when
@@ -256,20 +302,29 @@ fn vetting(
     reckon_vet::Vet::learn(options, &snap).map_err(ledger)
 }
 
-/// Every subject the lines of a JSON Lines file (or the rows of a sheet, when `sheet`) name
-/// (as a claim's subject, a definition, an alias or what it stands for, or a part of a
-/// sum), read before it is imported so that
-/// vetting can learn only what `log` holds about them ([`vetting`]). `None` for standard
-/// input or anything but a regular file (it can be read once only), for a file more than a
-/// quarter the size of the log's entries (reading it costs more than the whole read it
-/// would spare), and for a line that does not read as an object whose subjects are texts:
-/// the import itself then says what is wrong, vetted against the whole log. Vetting
-/// advises; it proves nothing, so a file changed between the two reads is only vetted less.
-fn input_subjects(
-    log: &Log,
-    file: &std::path::Path,
-    sheet: bool,
-) -> Option<std::collections::BTreeSet<String>> {
+/// What the lines of an import file name, read before it is imported ([`input_names`]).
+#[derive(Default)]
+struct InputNames {
+    /// Every subject a line names (as a claim's subject, a definition, an alias or what it
+    /// stands for, or a part of a sum).
+    subjects: std::collections::BTreeSet<String>,
+    /// Every entry a retraction or a correction names, once each, as the import reads it.
+    references: Vec<reckon_claim::Ref>,
+    /// Whether a line adds an alias or a sum, whose checks read the log back.
+    reads_back: bool,
+}
+
+/// What the lines of a JSON Lines file (or the rows of a sheet, when `sheet`) name, read
+/// before it is imported: so that vetting can learn only what `log` holds about their
+/// subjects ([`vetting`]), and the claims their references name can be vouched for
+/// ([`vouched_for_import`]). `None` for standard input or anything but a regular file (it can
+/// be read once only), for a file more than a quarter the size of the log's entries (reading
+/// it costs more than the whole read it would spare), and for a line that does not read as an
+/// object whose subjects are texts: the import itself then says what is wrong, vetted
+/// against the whole log. Vetting advises; it proves nothing, so a file changed between the
+/// two reads is only vetted less; a vouched claim is checked again under the append's lock
+/// (its head), and a reference it does not answer reads the log back.
+fn input_names(log: &Log, file: &std::path::Path, sheet: bool) -> Option<InputNames> {
     let size = std::fs::metadata(file).ok().filter(|m| m.is_file())?.len();
     let log_size = std::fs::metadata(log.entries_path()).ok()?.len();
     if file.as_os_str() == "-" || size.saturating_mul(4) > log_size {
@@ -281,7 +336,7 @@ fn input_subjects(
         true => Box::new(reckon_formats::table::Rows::new(f).ok()?),
         false => Box::new(f),
     };
-    let mut subjects = std::collections::BTreeSet::new();
+    let mut names = InputNames::default();
     for line in std::io::BufRead::lines(std::io::BufReader::new(lines)) {
         let line = line.ok()?;
         if line.trim().is_empty() {
@@ -292,7 +347,7 @@ fn input_subjects(
             match object.get(key) {
                 None => {}
                 Some(Json::String(s)) => {
-                    subjects.insert(s.clone());
+                    names.subjects.insert(s.clone());
                 }
                 Some(_) => return None,
             }
@@ -301,13 +356,24 @@ fn input_subjects(
             None => {}
             Some(Json::Array(parts)) => {
                 for part in parts {
-                    subjects.insert(part.as_str()?.to_owned());
+                    names.subjects.insert(part.as_str()?.to_owned());
                 }
             }
             Some(_) => return None,
         }
+        names.reads_back |= object.contains_key("alias") || object.contains_key("sum_of");
+        if object.contains_key("retract") || object.contains_key("supersedes") {
+            // The reference as the import will read it: the line's reader hands it over
+            // (and is then told to stop).
+            let _ = parse_line(&line, &mut |_, r| {
+                if !names.references.contains(r) {
+                    names.references.push(r.clone());
+                }
+                Err(String::new())
+            });
+        }
     }
-    Some(subjects)
+    Some(names)
 }
 
 fn flag(field: &str) -> String {
@@ -453,9 +519,9 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
     // A JSON Lines file or a sheet is vetted against what the log holds about the subjects
     // it names, read through the saved index when that is the cheaper way.
-    let subjects = match a.from {
-        crate::args::FromFormat::Jsonl => input_subjects(log, &a.file, false),
-        crate::args::FromFormat::Csv => input_subjects(log, &a.file, true),
+    let named = match a.from {
+        crate::args::FromFormat::Jsonl => input_names(log, &a.file, false),
+        crate::args::FromFormat::Csv => input_names(log, &a.file, true),
         _ => None,
     };
     let (mut vet, learnt) = vetting(
@@ -468,9 +534,19 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
             command: reckon_vet::Command::Import,
             today: today(),
         },
-        subjects.as_ref(),
+        named.as_ref().map(|n| &n.subjects),
         true,
     )?;
+    // Read after vetting, which may have made the saved index.
+    let vouched = named
+        .as_ref()
+        .map_or_else(Vec::new, |n| vouched_for_import(log, n));
+    if !vouched.is_empty() {
+        crate::trace(&format!(
+            "import: the {} claims its references name read through the index to vouch for them",
+            vouched.len()
+        ));
+    }
     let dry_run = a.dry.dry_run;
     // What an import tells: what it read, and what vetting did, each input line named by
     // `place` (a sheet's row, a review's place in its feed, a statement of an entity).
@@ -486,7 +562,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let (done, said) = with_input(&a.file, quiet, |input| {
             let mut rows = reckon_formats::table::Rows::new(input)
                 .map_err(|e| usage(format!("{name}: {e}")))?;
-            let gate = (&mut vet, Some(learnt));
+            let gate = (&mut vet, Some(learnt), &vouched[..]);
             let done =
                 reckon_ledger::import_gated(log, &name, &mut rows, docs.as_ref(), gate, dry_run)
                     .map_err(|e| {
@@ -502,7 +578,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let subject = a.subject.as_deref();
         let (done, said) = with_input(&a.file, quiet, |input| {
             reckon_formats::claimreview::stream(input, subject, |reviews| {
-                let gate = (&mut vet, Some(learnt));
+                let gate = (&mut vet, Some(learnt), &vouched[..]);
                 let done = reckon_ledger::import_gated(
                     log,
                     &name,
@@ -533,7 +609,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let (done, said) = with_input(&a.file, quiet, |input| {
             let mut input = std::io::BufReader::with_capacity(1 << 16, input);
             let (first, opened_at) = crate::interchange::first_line(&mut input, &name)?;
-            let gate = (&mut vet, Some(learnt));
+            let gate = (&mut vet, Some(learnt), &vouched[..]);
             if !reckon_formats::wikidata::opens_dump(&first) {
                 let mut bytes = first;
                 std::io::Read::read_to_end(&mut input, &mut bytes)
@@ -571,7 +647,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         return finish_import(done, &name, said, dry_run, quiet);
     }
     let done = with_input(&a.file, quiet, |input| {
-        let gate = (&mut vet, Some(learnt));
+        let gate = (&mut vet, Some(learnt), &vouched[..]);
         reckon_ledger::import_gated(log, &name, input, docs.as_ref(), gate, dry_run)
             .map_err(import_failure)
     })?;
@@ -618,6 +694,15 @@ fn finish_import(
     dry_run: bool,
     quiet: bool,
 ) -> Result<String, Failure> {
+    if done.vouched > 0 {
+        crate::trace(&format!(
+            "append: the {} claims the references name vouched for through the index",
+            done.vouched
+        ));
+    }
+    if done.read_back {
+        crate::trace("append: read the log back");
+    }
     if dry_run {
         if !quiet {
             let _ = std::io::stderr().write_all(told.as_bytes());
