@@ -385,6 +385,16 @@ fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
     writes(&log, &retract, format!(r#""claim":"{hash}""#));
     let traced = format!("provenance {capitals}");
     writes(&log, &["query", &traced], format!("24   {}", &hash[..12]));
+    // Digits with a leading zero are a hash's first digits, as after `provenance`; `#0024`
+    // is entry #24.
+    let zero = reckon(&log, &["show", "0024"], None);
+    assert_eq!(zero.code, 2, "{}", zero.stdout);
+    assert!(
+        zero.stderr.contains("no entry's hash starts with `0024`"),
+        "{}",
+        zero.stderr
+    );
+    assert_eq!(reckon(&log, &["show", "#0024"], None).stdout, by_seq.stdout);
     let cases = [
         ("show-unknown-seq.txt", "999"),
         ("show-unknown-hash.txt", "ffffffff"),

@@ -13,17 +13,24 @@ pub enum EntryId {
 }
 
 impl EntryId {
-    /// Reads what a person typed, saying what is wrong with it.
+    /// Reads what a person typed, saying what is wrong with it. `#` and digits are always a
+    /// number; digits alone are a number when fewer than twelve, else a hash's first digits.
     pub fn parse(id: &str) -> Result<EntryId, String> {
         let id = id.trim();
-        let digits = id.strip_prefix('#').unwrap_or(id);
-        let is_seq =
-            !digits.is_empty() && digits.len() < 12 && digits.bytes().all(|b| b.is_ascii_digit());
+        let (marked, digits) = match id.strip_prefix('#') {
+            Some(digits) => (true, digits),
+            None => (false, id),
+        };
+        let is_seq = !digits.is_empty()
+            && (marked || digits.len() < 12)
+            && digits.bytes().all(|b| b.is_ascii_digit());
         if is_seq {
-            return digits
-                .parse()
-                .map(EntryId::Seq)
-                .map_err(|_| format!("`{id}` is not a sequence number"));
+            return digits.parse().map(EntryId::Seq).map_err(|_| {
+                format!(
+                    "`{id}` is past the largest entry number there can be ({})",
+                    u64::MAX
+                )
+            });
         }
         // Hex digits in either case: a hash copied from a tool that prints them in capitals
         // is the same hash.
@@ -36,21 +43,28 @@ impl EntryId {
         Ok(EntryId::Prefix(id.to_ascii_lowercase()))
     }
 
-    /// [`EntryId::parse`] for a log of `entries()` entries. A number of eight to eleven digits
-    /// typed without `#` that no entry of the log has (past its end, or written with a leading
-    /// zero) is read as the first digits of a hash instead: an eight-digit hash prefix is all
-    /// decimal digits about once in forty, and such a prefix, copied from a published check,
-    /// must find its entry. Twelve digits or more always name a hash; a number the log has,
-    /// or one written `#N`, is always that entry. `entries` is asked only for such a number;
-    /// when it cannot say (`None`: the log's head cannot be read), the number stays a number.
+    /// [`EntryId::parse`] for a log of `entries()` entries. Digits typed without `#` are read
+    /// as the first digits of a hash instead of a number when they are four or more with a
+    /// leading zero (reckon never writes a number so, and one hash in sixteen starts with a
+    /// zero: the query language's `provenance 0123` reads them so too), or eight to eleven
+    /// that no entry of the log has (past its end): an eight-digit hash prefix is all decimal
+    /// digits about once in forty, and such a prefix, copied from a published check, must
+    /// find its entry. Twelve digits or more always name a hash; any other number the log
+    /// has, or one written `#N`, is always that entry. `entries` is asked only for a number of
+    /// eight to eleven digits; when it cannot say (`None`: the log's head cannot be read), the
+    /// number stays a number.
     pub fn parse_in(id: &str, entries: impl FnOnce() -> Option<u64>) -> Result<EntryId, String> {
         let parsed = EntryId::parse(id)?;
         let typed = id.trim();
+        let marked = typed.starts_with('#');
         match parsed {
+            EntryId::Seq(_) if !marked && typed.len() >= 4 && typed.starts_with('0') => {
+                Ok(EntryId::Prefix(typed.to_owned()))
+            }
             EntryId::Seq(n)
                 if (8..12).contains(&typed.len())
-                    && !typed.starts_with('#')
-                    && (typed.starts_with('0') || entries().is_some_and(|len| n > len)) =>
+                    && !marked
+                    && entries().is_some_and(|len| n > len) =>
             {
                 Ok(EntryId::Prefix(typed.to_owned()))
             }
@@ -317,7 +331,11 @@ mod tests {
             EntryId::parse_in("7777777", len),
             Ok(EntryId::Seq(7_777_777))
         );
-        assert_eq!(EntryId::parse_in("0123456", len), Ok(EntryId::Seq(123_456)));
+        assert_eq!(EntryId::parse_in("0123456", len), prefix("0123456"));
+        assert_eq!(EntryId::parse_in("0123", len), prefix("0123"));
+        assert_eq!(EntryId::parse_in("#0123", len), Ok(EntryId::Seq(123)));
+        assert_eq!(EntryId::parse_in("012", len), Ok(EntryId::Seq(12)));
+        assert_eq!(EntryId::parse_in("0123", || None), prefix("0123"));
         assert_eq!(
             EntryId::parse_in("77777777", || None),
             Ok(EntryId::Seq(77_777_777))
@@ -328,10 +346,30 @@ mod tests {
             asked.set(asked.get() + 1);
             Some(10)
         };
-        for id in ["12", "#12345678", "abcd1234", "123456789012"] {
+        for id in ["12", "#12345678", "abcd1234", "123456789012", "01234567"] {
             let _ = EntryId::parse_in(id, counted);
         }
         assert_eq!(asked.get(), 0);
+    }
+
+    /// `#` and digits are a number however many digits follow; one past the largest there
+    /// can be says so.
+    #[test]
+    fn a_number_marked_with_a_hash_sign_is_a_number_of_any_length() {
+        assert_eq!(
+            EntryId::parse("#123456789012"),
+            Ok(EntryId::Seq(123_456_789_012))
+        );
+        assert_eq!(
+            EntryId::parse("#18446744073709551616"),
+            Err("`#18446744073709551616` is past the largest entry number there can be (18446744073709551615)".to_owned())
+        );
+        assert_eq!(
+            EntryId::parse("123456789012"),
+            Ok(EntryId::Prefix("123456789012".to_owned()))
+        );
+        assert!(EntryId::parse("#").is_err());
+        assert!(EntryId::parse("#12ab").is_err());
     }
 
     /// Hashes a slip or two from a prefix of twelve digits or more are near, nearest first,

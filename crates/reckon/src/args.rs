@@ -254,7 +254,7 @@ Examples:
   reckon retract 12 --reason 'the article was corrected'
   reckon retract 3 --reason 'defined with the wrong window'")]
     Retract {
-        /// The claim or definition: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits; 8 to 11 digits past the log's end are a hash prefix).
+        /// The claim or definition: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits; digits with a leading zero, or 8 to 11 past the log's end, are a hash prefix).
         id: String,
         /// Why it is retracted.
         #[arg(long)]
@@ -278,7 +278,7 @@ Examples:
     /// Show everything recorded in one entry.
     #[command(after_help = "Examples:\n  reckon show 3\n  reckon show 9f2c41")]
     Show {
-        /// A sequence number (12 or #12) or a hash prefix (at least 4 hex digits; 8 to 11 digits past the log's end are a hash prefix).
+        /// A sequence number (12 or #12) or a hash prefix (at least 4 hex digits; digits with a leading zero, or 8 to 11 past the log's end, are a hash prefix).
         id: String,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
@@ -455,7 +455,7 @@ Examples:
   reckon prove 24 --checkpoint log.checkpoint > claim-24.proof
   reckon prove --since january.checkpoint --checkpoint log.checkpoint > grew.proof")]
     Prove {
-        /// The entry: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits; 8 to 11 digits past the log's end are a hash prefix).
+        /// The entry: a sequence number (12 or #12) or a hash prefix (at least 4 hex digits; digits with a leading zero, or 8 to 11 past the log's end, are a hash prefix).
         #[arg(required_unless_present = "since", conflicts_with = "since")]
         id: Option<String>,
         /// The signed checkpoint to prove against (the later one, with --since).
@@ -972,7 +972,7 @@ pub(crate) struct AddArgs {
     #[arg(long = "tag")]
     pub(crate) tags: Vec<String>,
     /// The claim this one corrects: a sequence number or a hash prefix (at least 4 hex
-    /// digits; 8 to 11 digits past the log's end are a hash prefix). Every field not given is
+    /// digits; digits with a leading zero, or 8 to 11 past the log's end, are a hash prefix). Every field not given is
     /// that claim's: correct one field by giving only it.
     #[arg(long)]
     pub(crate) supersedes: Option<String>,
