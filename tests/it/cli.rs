@@ -385,6 +385,17 @@ fn show_finds_by_hash_prefix_and_says_when_nothing_matches() {
     writes(&log, &retract, format!(r#""claim":"{hash}""#));
     let traced = format!("provenance {capitals}");
     writes(&log, &["query", &traced], format!("24   {}", &hash[..12]));
+    for filter in [
+        format!(r#"claims where hash = "{}""#, hash.to_ascii_uppercase()),
+        format!(r#"claims where hash ~ "{capitals}*""#),
+    ] {
+        let found = reckon(&log, &["query", &filter, "--format", "json"], None);
+        assert_eq!(found.code, 0, "{filter}: {}", found.stderr);
+        let answer: serde_json::Value = serde_json::from_str(&found.stdout).unwrap();
+        let rows = answer["rows"].as_array().map(Vec::len);
+        assert_eq!(rows, Some(1), "{filter}: {}", found.stdout);
+        assert_eq!(answer["rows"][0]["seq"], 24, "{filter}");
+    }
     // Digits with a leading zero are a hash's first digits, as after `provenance`; `#0024`
     // is entry #24.
     let zero = reckon(&log, &["show", "0024"], None);

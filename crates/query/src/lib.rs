@@ -26,7 +26,8 @@
 //! ```
 //!
 //! Text compares exactly with `=`, as a glob with `~` (case-insensitive) and as a part with
-//! `contains` (case-insensitive); `subject ~` also takes a prefix ending in `/`. STRING is in
+//! `contains` (case-insensitive); `subject ~` also takes a prefix ending in `/`; `hash`'s text
+//! is held in lowercase, as hashes are written (one copied in capitals is the same). STRING is in
 //! double or single quotes. [`substitute`] puts parameters (`$name`) in as quoted literals
 //! before parsing. On dates `=` means within (`said_on = 2025-05`: in May 2025). Figures compare as intervals: `value >= 5000` holds when
 //! the whole interval is at least 5000, `value overlaps "about 10,000"` when they share a

@@ -312,6 +312,12 @@ fn comparison(i: &str) -> R<'_, Expr> {
             text.map(Literal::Text),
         )(rest)?,
     };
+    // A hash is written in lowercase; one copied in capitals is the same hash (as after
+    // `provenance`), so it is held in lowercase for every way of answering.
+    let lit = match (f, lit) {
+        (Field::Hash, Literal::Text(t)) => Literal::Text(t.to_ascii_lowercase()),
+        (_, lit) => lit,
+    };
     Ok((rest, Expr::Cmp(f, o, lit)))
 }
 

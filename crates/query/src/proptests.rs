@@ -55,7 +55,13 @@ fn cmp() -> impl Strategy<Value = Expr> {
             (0..all.len()).prop_map(move |i| all[i]),
             literal(f.kind()),
         )
-            .prop_map(|(f, o, l)| Expr::Cmp(f, o, l))
+            // A hash's text is read in lowercase (a hash copied in capitals is the same).
+            .prop_map(|(f, o, l)| match (f, l) {
+                (Field::Hash, Literal::Text(t)) => {
+                    Expr::Cmp(f, o, Literal::Text(t.to_ascii_lowercase()))
+                }
+                (f, l) => Expr::Cmp(f, o, l),
+            })
     })
 }
 
