@@ -1316,5 +1316,65 @@ mod fates_through_the_index {
                 );
             }
         }
+
+        /// An import file of retractions and corrections (by number or whole hash, of any
+        /// entry, some of them refused, some naming one claim twice) writes, or refuses, what
+        /// the same lines from standard input do, which read the log back; the file's
+        /// references are vouched for through the index whenever they all name claims.
+        #[test]
+        fn an_imports_vouched_references_resolve_as_a_read_back_does(
+            ops in prop::collection::vec(operation(), 1..10),
+            refs in prop::collection::vec((any::<bool>(), 0usize..64, any::<bool>()), 1..5),
+        ) {
+            let lines = lines_of(&ops);
+            let dir = scratch("vouch-import");
+            let path = log_of(&dir, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+            crate::support::settle(&path);
+            let entries = reckon_ledger::Log::at(&path).entries().unwrap();
+            let mut all_claims = true;
+            let mut input = String::new();
+            for &(retract, k, by_hash) in &refs {
+                let e = &entries[k % entries.len()];
+                all_claims &= matches!(e.event, reckon_claim::Event::Claim(_));
+                let named = match by_hash {
+                    true => format!("\"{}\"", e.hash),
+                    false => e.seq.to_string(),
+                };
+                input += &match retract {
+                    true => format!(r#"{{"retract": {named}, "reason": "r"}}"#),
+                    false => format!(
+                        r#"{{"subject": "s/a", "value": "9", "said_on": "2025", "speaker": "Q", "supersedes": {named}}}"#
+                    ),
+                };
+                input.push('\n');
+            }
+            let file = dir.join("references.jsonl");
+            std::fs::write(&file, &input).unwrap();
+            let cache = test_cache();
+            let through = crate::support::traced(
+                &path,
+                &cache,
+                &["import", file.to_str().unwrap(), "--dry-run"],
+            );
+            let env = [
+                ("RECKON_CACHE_DIR", cache.as_os_str()),
+                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+            ];
+            let import = ["import", "-", "--dry-run"];
+            let back = crate::support::reckon_with(&path, &import, Some(input.as_bytes()), &env);
+            let vouched = through.stderr.contains("read through the index to vouch");
+            prop_assert_eq!(vouched, all_claims, "{}", through.stderr);
+            prop_assert_eq!(through.code, back.code, "{}\n{}", through.stderr, back.stderr);
+            prop_assert_eq!(&through.stdout, &back.stdout);
+            if through.code == 0 {
+                let read_back = through.stderr.contains("append: read the log back");
+                prop_assert_eq!(read_back, !all_claims, "{}", through.stderr);
+            } else {
+                // The same refusal, the file's name aside.
+                let why = |stderr: &str| stderr.split(".jsonl:").last().map(str::to_owned);
+                let said = why(&back.stderr.replace("error: -:", "error: x.jsonl:"));
+                prop_assert_eq!(why(&through.stderr), said, "{}", back.stderr);
+            }
+        }
     }
 }
