@@ -64,6 +64,9 @@ fn corrected_and_retracted(
     (dir, log, cache)
 }
 
+/// An import that reads the log back to resolve its references (never through the index).
+const READ_BACK: [&str; 4] = ["import", "-", "--dry-run", "--whole-read"];
+
 /// `retract` and `add --supersedes` name a claim the saved index finds by its whole hash,
 /// vouching for its fate (retracted, superseded) to the append instead of reading the log
 /// back: the same lines, and the same refusals, as an append that reads every entry.
@@ -89,7 +92,7 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
     ] {
         let through = vouched(&["retract", n, "--reason", "r", "--dry-run"]);
         let line = format!(r#"{{"retract": {n}, "reason": "r"}}"#);
-        let back = reckon(&log, &["import", "-", "--dry-run"], Some(line.as_bytes()));
+        let back = reckon(&log, &READ_BACK, Some(line.as_bytes()));
         match why {
             None => {
                 assert_eq!(through.code, 0, "{}", through.stderr);
@@ -117,7 +120,7 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
         let line = format!(
             r#"{{"subject": "x/y", "value": "7", "said_on": "2025", "speaker": "Z", "supersedes": {n}}}"#
         );
-        let back = reckon(&log, &["import", "-", "--dry-run"], Some(line.as_bytes()));
+        let back = reckon(&log, &READ_BACK, Some(line.as_bytes()));
         assert!(back.stderr.contains(why), "{}", back.stderr);
     }
     let live = vouched(&["add", "--supersedes", "27", "--value", "8", "--dry-run"]);
@@ -133,10 +136,10 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
 
 /// An import file whose references name claims the saved index finds (by number or whole
 /// hash) vouches for them as `retract` does, reading nothing back: the same lines, and the
-/// same refusals, as the same lines read from standard input (read once, so resolved by
-/// reading the log back). What the import itself does to a claim counts: a second
-/// retraction or correction of it in the same file is refused. A file with an alias in it
-/// reads the log back.
+/// same refusals, as the same lines imported with `--whole-read` (which reads the log back).
+/// What the import itself does to a claim counts: a second retraction or correction of it
+/// in the same file is refused. A file with an alias in it reads the log back. The same lines
+/// piped to standard input are read ahead and imported as the file is.
 #[test]
 fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_back() {
     let (dir, log, cache) = corrected_and_retracted("import-vouched");
@@ -191,8 +194,9 @@ fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_bac
             ("RECKON_CACHE_DIR", cache.as_os_str()),
             ("RECKON_TRACE", std::ffi::OsStr::new("1")),
         ];
-        let import = ["import", "-", "--dry-run"];
-        let back = crate::support::reckon_with(&log, &import, Some(text.as_bytes()), &env);
+        let back = crate::support::reckon_with(&log, &READ_BACK, Some(text.as_bytes()), &env);
+        let piped = ["import", "-", "--dry-run"];
+        let piped = crate::support::reckon_with(&log, &piped, Some(text.as_bytes()), &env);
         let said = "read through the index to vouch for them";
         assert!(!back.stderr.contains(said), "{i}: {}", back.stderr);
         assert_eq!(
@@ -200,6 +204,18 @@ fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_bac
             vouches,
             "{i}: {}",
             through.stderr
+        );
+        // Standard input, read ahead whole, is read as the file is.
+        assert_eq!(
+            piped.stderr.contains(said),
+            vouches,
+            "{i}: {}",
+            piped.stderr
+        );
+        assert_eq!(
+            (piped.code, &piped.stdout),
+            (through.code, &through.stdout),
+            "{i}"
         );
         match why {
             None => {
@@ -218,6 +234,42 @@ fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_bac
                 assert!(back.stderr.contains(why), "{i}: {}", back.stderr);
             }
         }
+    }
+}
+
+/// Standard input longer than what is read ahead of an import (64 KiB on a small log) is
+/// imported whole all the same: what was read ahead, then the rest, vetted against the whole
+/// log.
+#[test]
+fn piped_input_longer_than_the_read_ahead_is_imported_whole() {
+    let dir = scratch("piped-long");
+    let log = seeded(&dir);
+    let input: String = (0..600)
+        .map(|n| {
+            format!(
+                r#"{{"subject": "piped/s{n}", "value": "{n}", "said_on": "2025", "speaker": "Speaker {n}", "quote": "{}"}}"#,
+                "words ".repeat(20)
+            ) + "\n"
+        })
+        .collect();
+    assert!(input.len() > 64 << 10);
+    let env = [
+        ("RECKON_CACHE_DIR", dir.join("cache").into_os_string()),
+        ("RECKON_TRACE", "1".into()),
+    ];
+    let env: Vec<_> = env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+    let args = ["import", "-", "--dry-run", "--new-subject"];
+    let r = crate::support::reckon_with(&log, &args, Some(input.as_bytes()), &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("vetted against the whole log"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout.lines().count(), 600);
+    for n in [0, 599] {
+        let value = format!(r#""value":"{n}""#);
+        assert!(r.stdout.contains(&value), "{n}");
     }
 }
 
@@ -1319,8 +1371,8 @@ mod fates_through_the_index {
 
         /// An import file of retractions and corrections (by number or whole hash, of any
         /// entry, some of them refused, some naming one claim twice) writes, or refuses, what
-        /// the same lines from standard input do, which read the log back; the file's
-        /// references are vouched for through the index whenever they all name claims.
+        /// the same lines imported with `--whole-read` do, which read the log back; the
+        /// file's references are vouched for through the index whenever they all name claims.
         #[test]
         fn an_imports_vouched_references_resolve_as_a_read_back_does(
             ops in prop::collection::vec(operation(), 1..10),
@@ -1360,8 +1412,7 @@ mod fates_through_the_index {
                 ("RECKON_CACHE_DIR", cache.as_os_str()),
                 ("RECKON_TRACE", std::ffi::OsStr::new("1")),
             ];
-            let import = ["import", "-", "--dry-run"];
-            let back = crate::support::reckon_with(&path, &import, Some(input.as_bytes()), &env);
+            let back = crate::support::reckon_with(&path, &super::READ_BACK, Some(input.as_bytes()), &env);
             let vouched = through.stderr.contains("read through the index to vouch");
             prop_assert_eq!(vouched, all_claims, "{}", through.stderr);
             prop_assert_eq!(through.code, back.code, "{}\n{}", through.stderr, back.stderr);
@@ -1373,6 +1424,7 @@ mod fates_through_the_index {
                 // The same refusal, the file's name aside.
                 let why = |stderr: &str| stderr.split(".jsonl:").last().map(str::to_owned);
                 let said = why(&back.stderr.replace("error: -:", "error: x.jsonl:"));
+                prop_assert!(said.is_some() && said != why(""), "{}", back.stderr);
                 prop_assert_eq!(why(&through.stderr), said, "{}", back.stderr);
             }
         }

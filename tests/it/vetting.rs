@@ -398,10 +398,10 @@ fn a_retracted_claim_is_restored_in_one_step_and_a_live_one_is_not_doubled() {
 }
 
 /// An import of a file is vetted against what the log holds about the subjects the file
-/// names, read through the saved index; one from standard input (which cannot be read
-/// twice) against the whole log. Both refuse and accept exactly alike: a duplicate, a slip
-/// in a subject, a unit that is not the subject's (also through an alias the file makes), a
-/// silent redefinition, and a clean line.
+/// names, read through the saved index, and so is one from standard input (read ahead
+/// whole); one with `--whole-read` against the whole log. All refuse and accept exactly
+/// alike: a duplicate, a slip in a subject, a unit that is not the subject's (also through an
+/// alias the file makes), a silent redefinition, and a clean line.
 #[test]
 fn an_import_is_vetted_alike_through_the_index_and_against_the_whole_log() {
     let dir = scratch("vet-index");
@@ -448,30 +448,34 @@ fn an_import_is_vetted_alike_through_the_index_and_against_the_whole_log() {
             env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
         let f = feed.to_str().unwrap();
         let by_file = crate::support::reckon_with(&log, &["import", f, "--dry-run"], None, &env);
-        let by_stdin = crate::support::reckon_with(
-            &log,
-            &["import", "-", "--dry-run"],
-            Some(format!("{case}\n").as_bytes()),
-            &env,
-        );
-        assert!(
-            by_file.stderr.contains("vetted against the")
-                && by_file.stderr.contains("through the index"),
-            "case {k}: {}",
-            by_file.stderr
-        );
+        let stdin = |whole: &[&str]| {
+            let args = [&["import", "-", "--dry-run"], whole].concat();
+            let input = format!("{case}\n");
+            crate::support::reckon_with(&log, &args, Some(input.as_bytes()), &env)
+        };
+        let (piped, by_stdin) = (stdin(&[]), stdin(&["--whole-read"]));
+        for through in [&by_file, &piped] {
+            assert!(
+                through.stderr.contains("vetted against the")
+                    && through.stderr.contains("through the index"),
+                "case {k}: {}",
+                through.stderr
+            );
+        }
         assert!(
             by_stdin.stderr.contains("vetted against the whole log"),
             "case {k}: {}",
             by_stdin.stderr
         );
-        assert_eq!(by_file.code, by_stdin.code, "case {k}: {}", by_file.stderr);
-        assert_eq!(by_file.stdout, by_stdin.stdout, "case {k}");
-        assert_eq!(
-            untraced(&by_file.stderr).replace(f, "-"),
-            untraced(&by_stdin.stderr),
-            "case {k}"
-        );
+        for through in [&by_file, &piped] {
+            assert_eq!(through.code, by_stdin.code, "case {k}: {}", through.stderr);
+            assert_eq!(through.stdout, by_stdin.stdout, "case {k}");
+            assert_eq!(
+                untraced(&through.stderr).replace(f, "-"),
+                untraced(&by_stdin.stderr),
+                "case {k}"
+            );
+        }
         refused += usize::from(by_file.code != 0);
     }
     assert_eq!(
@@ -496,33 +500,32 @@ fn an_import_is_vetted_alike_through_the_index_and_against_the_whole_log() {
         let env: Vec<(&str, &std::ffi::OsStr)> =
             env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
         let f = file.to_str().unwrap();
-        let import = |input: &str, stdin: Option<&[u8]>| {
-            crate::support::reckon_with(
-                &log,
-                &["import", input, "--from", "csv", "--dry-run"],
-                stdin,
-                &env,
-            )
+        let import = |input: &str, stdin: Option<&[u8]>, whole: &[&str]| {
+            let args = [&["import", input, "--from", "csv", "--dry-run"], whole].concat();
+            crate::support::reckon_with(&log, &args, stdin, &env)
         };
-        let by_file = import(f, None);
-        let by_stdin = import("-", Some(sheet.as_bytes()));
-        assert!(
-            by_file.stderr.contains("through the index"),
-            "sheet {k}: {}",
-            by_file.stderr
-        );
+        let by_file = import(f, None, &[]);
+        let piped = import("-", Some(sheet.as_bytes()), &[]);
+        let by_stdin = import("-", Some(sheet.as_bytes()), &["--whole-read"]);
+        for through in [&by_file, &piped] {
+            assert!(
+                through.stderr.contains("through the index"),
+                "sheet {k}: {}",
+                through.stderr
+            );
+            assert_eq!(
+                (through.code, &through.stdout),
+                (by_stdin.code, &by_stdin.stdout),
+                "sheet {k}"
+            );
+            assert_eq!(
+                untraced(&through.stderr).replace(f, "-"),
+                untraced(&by_stdin.stderr),
+                "sheet {k}"
+            );
+        }
         assert!(
             by_stdin.stderr.contains("vetted against the whole log"),
-            "sheet {k}"
-        );
-        assert_eq!(
-            (by_file.code, &by_file.stdout),
-            (by_stdin.code, &by_stdin.stdout),
-            "sheet {k}"
-        );
-        assert_eq!(
-            untraced(&by_file.stderr).replace(f, "-"),
-            untraced(&by_stdin.stderr),
             "sheet {k}"
         );
         assert_eq!(by_file.code == 0, k == 2, "sheet {k}: {}", by_file.stderr);

@@ -892,6 +892,11 @@ pub(crate) struct ImportArgs {
     pub(crate) replace: bool,
     #[command(flatten)]
     pub(crate) dry: DryRun,
+    /// Vet against the whole log, and resolve every reference by reading the log back under
+    /// the append's lock, never through the saved index: the reference way, which the faster
+    /// one must equal (slow on a large log).
+    #[arg(long)]
+    pub(crate) whole_read: bool,
 }
 
 /// Flags that insist on what vetting would refuse.

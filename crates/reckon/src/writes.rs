@@ -317,24 +317,60 @@ struct InputNames {
 /// What the lines of a JSON Lines file (or the rows of a sheet, when `sheet`) name, read
 /// before it is imported: so that vetting can learn only what `log` holds about their
 /// subjects ([`vetting`]), and the claims their references name can be vouched for
-/// ([`vouched_for_import`]). `None` for standard input or anything but a regular file (it can
-/// be read once only), for a file more than a quarter the size of the log's entries (reading
-/// it costs more than the whole read it would spare), and for a line that does not read as an
-/// object whose subjects are texts: the import itself then says what is wrong, vetted
-/// against the whole log. Vetting advises; it proves nothing, so a file changed between the
-/// two reads is only vetted less; a vouched claim is checked again under the append's lock
-/// (its head), and a reference it does not answer reads the log back.
+/// ([`vouched_for_import`]). `None` for anything but a regular file (standard input is read
+/// ahead instead: [`Piped`]), for a file more than a quarter the size of the log's entries
+/// (reading it costs more than the whole read it would spare), and for a line that does not
+/// read as an object whose subjects are texts: the import itself then says what is wrong,
+/// vetted against the whole log. Vetting advises; it proves nothing, so a file changed
+/// between the two reads is only vetted less; a vouched claim is checked again under the
+/// append's lock (its head), and a reference it does not answer reads the log back.
 fn input_names(log: &Log, file: &std::path::Path, sheet: bool) -> Option<InputNames> {
     let size = std::fs::metadata(file).ok().filter(|m| m.is_file())?.len();
-    let log_size = std::fs::metadata(log.entries_path()).ok()?.len();
-    if file.as_os_str() == "-" || size.saturating_mul(4) > log_size {
+    if file.as_os_str() == "-" || size > most_read_ahead(log) {
         return None;
     }
-    let f = std::fs::File::open(file).ok()?;
+    names_in(std::fs::File::open(file).ok()?, sheet)
+}
+
+/// The most bytes of input worth reading before an import to learn what it names: a quarter
+/// of the log's entries (past that, the whole read it would spare costs less) or 64 KiB,
+/// whichever is more, and never more than 16 MiB (standard input is held in memory to be
+/// read twice).
+fn most_read_ahead(log: &Log) -> u64 {
+    let log_size = std::fs::metadata(log.entries_path()).map_or(0, |m| m.len());
+    (log_size / 4).clamp(64 << 10, 16 << 20)
+}
+
+/// Standard input read ahead for an import ([`most_read_ahead`] bytes and one more).
+struct Piped {
+    /// What was read.
+    ahead: Vec<u8>,
+    /// Whether that is all of it.
+    ended: bool,
+}
+
+impl Piped {
+    fn read(log: &Log) -> Result<Piped, Failure> {
+        use std::io::Read as _;
+        let most = most_read_ahead(log);
+        let mut ahead = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(most + 1)
+            .read_to_end(&mut ahead)
+            .context("-: cannot read standard input")
+            .map_err(fail(2))?;
+        let ended = ahead.len() as u64 <= most;
+        Ok(Piped { ahead, ended })
+    }
+}
+
+/// [`input_names`] of what `input` holds.
+fn names_in<'a>(input: impl std::io::Read + 'a, sheet: bool) -> Option<InputNames> {
     // A sheet is read as the import reads it: a JSON line made of each row.
-    let lines: Box<dyn std::io::Read> = match sheet {
-        true => Box::new(reckon_formats::table::Rows::new(f).ok()?),
-        false => Box::new(f),
+    let lines: Box<dyn std::io::Read + 'a> = match sheet {
+        true => Box::new(reckon_formats::table::Rows::new(input).ok()?),
+        false => Box::new(input),
     };
     let mut names = InputNames::default();
     for line in std::io::BufRead::lines(std::io::BufReader::new(lines)) {
@@ -517,12 +553,22 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         ));
     }
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
-    // A JSON Lines file or a sheet is vetted against what the log holds about the subjects
-    // it names, read through the saved index when that is the cheaper way.
-    let named = match a.from {
-        crate::args::FromFormat::Jsonl => input_names(log, &a.file, false),
-        crate::args::FromFormat::Csv => input_names(log, &a.file, true),
-        _ => None,
+    // A JSON Lines file or a sheet (a file, or standard input read ahead: whole, when it is
+    // small enough) is vetted against what the log holds about the subjects it names, read
+    // through the saved index when that is the cheaper way, and the claims its references
+    // name are vouched for; with --whole-read, the whole log is read for both.
+    let sheet = a.from == crate::args::FromFormat::Csv;
+    let lines = sheet || a.from == crate::args::FromFormat::Jsonl;
+    let mut piped = match lines && !a.whole_read && a.file.as_os_str() == "-" {
+        true => Some(Piped::read(log)?),
+        false => None,
+    };
+    let named = match (&piped, lines) {
+        _ if a.whole_read => None,
+        (_, false) => None,
+        (Some(p), _) if p.ended => names_in(&p.ahead[..], sheet),
+        (Some(_), _) => None,
+        (None, _) => input_names(log, &a.file, sheet),
     };
     let (mut vet, learnt) = vetting(
         log,
@@ -559,7 +605,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
     };
     if a.from == crate::args::FromFormat::Csv {
         // A sheet is streamed as JSON Lines made a row at a time, as a JSON Lines file is.
-        let (done, said) = with_input(&a.file, quiet, |input| {
+        let (done, said) = with_input(&a.file, piped.take(), quiet, |input| {
             let mut rows = reckon_formats::table::Rows::new(input)
                 .map_err(|e| usage(format!("{name}: {e}")))?;
             let gate = (&mut vet, Some(learnt), &vouched[..]);
@@ -576,7 +622,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
     if a.from == crate::args::FromFormat::Claimreview {
         // Reviews are read as they come: a feed of them is never held whole.
         let subject = a.subject.as_deref();
-        let (done, said) = with_input(&a.file, quiet, |input| {
+        let (done, said) = with_input(&a.file, piped.take(), quiet, |input| {
             reckon_formats::claimreview::stream(input, subject, |reviews| {
                 let gate = (&mut vet, Some(learnt), &vouched[..]);
                 let done = reckon_ledger::import_gated(
@@ -606,7 +652,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
     if a.from == crate::args::FromFormat::Wikidata {
         // A dump is streamed an entity at a time; entity JSON as Special:EntityData serves
         // it (a few entities) is converted whole.
-        let (done, said) = with_input(&a.file, quiet, |input| {
+        let (done, said) = with_input(&a.file, piped.take(), quiet, |input| {
             let mut input = std::io::BufReader::with_capacity(1 << 16, input);
             let (first, opened_at) = crate::interchange::first_line(&mut input, &name)?;
             let gate = (&mut vet, Some(learnt), &vouched[..]);
@@ -646,7 +692,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         })?;
         return finish_import(done, &name, said, dry_run, quiet);
     }
-    let done = with_input(&a.file, quiet, |input| {
+    let done = with_input(&a.file, piped.take(), quiet, |input| {
         let gate = (&mut vet, Some(learnt), &vouched[..]);
         reckon_ledger::import_gated(log, &name, input, docs.as_ref(), gate, dry_run)
             .map_err(import_failure)
@@ -655,16 +701,25 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
     finish_import(done, &name, said, dry_run, quiet)
 }
 
-/// `run` given what `file` holds, read as it goes: standard input for `-`, else the file,
-/// with a progress bar on a terminal unless `quiet`.
+/// `run` given what `file` holds, read as it goes: standard input for `-` (after what was
+/// read of it ahead, `piped`), else the file, with a progress bar on a terminal unless
+/// `quiet`.
 fn with_input<T>(
     file: &std::path::Path,
+    piped: Option<Piped>,
     quiet: bool,
     run: impl FnOnce(Box<dyn std::io::Read + Send>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
+    use std::io::Read as _;
     let name = file.display().to_string();
     if name == "-" {
-        return run(Box::new(std::io::stdin()));
+        return match piped {
+            Some(p) if p.ended => run(Box::new(std::io::Cursor::new(p.ahead))),
+            Some(p) => run(Box::new(
+                std::io::Cursor::new(p.ahead).chain(std::io::stdin()),
+            )),
+            None => run(Box::new(std::io::stdin())),
+        };
     }
     let f = std::fs::File::open(file)
         .with_context(|| format!("{name}: cannot read the file"))
