@@ -273,6 +273,87 @@ fn piped_input_longer_than_the_read_ahead_is_imported_whole() {
     }
 }
 
+/// `export PATTERN` reads the part of the log behind the pattern's subjects through the saved
+/// index and writes, in JSON Lines and CSV, with `--all` or without, what `--whole-read`
+/// (the whole log folded) writes: a superseded and a retracted claim, a claim filed under an
+/// alias (exported under the name it was written with, never under the other), and a
+/// correction of a claim outside the part (its number found through the index). Subjects
+/// that hold more than an eighth of the log are exported from the whole log.
+#[test]
+fn export_of_a_pattern_through_the_index_writes_what_the_whole_log_does() {
+    let (_, log, cache) = corrected_and_retracted("export-part");
+    let mut more: Vec<String> = (0..40)
+        .map(|n| format!(r#"{{"subject": "filler/s{n}", "value": "{n}", "said_on": "2025", "speaker": "F{n}"}}"#))
+        .collect();
+    more.push(r#"{"alias": "captives/ua", "same_as": "pows/ukraine/held-by-russia"}"#.into());
+    more.push(r#"{"subject": "captives/ua", "value": "8,001", "unit": "people", "said_on": "2025-05-02", "speaker": "Z"}"#.into());
+    let more = more.join("\n") + "\n";
+    crate::support::write_cached(
+        &log,
+        &cache,
+        &["import", "-", "--new-subject"],
+        Some(more.as_bytes()),
+    );
+    crate::support::settle(&log);
+    let (mut seen, mut refused) = (String::new(), 0);
+    for (pattern, through) in [
+        ("pows/ukraine/held-by-russia", true),
+        ("captives/ua", true),
+        ("elsewhere/a-correction", true),
+        ("executions/", true),
+        ("filler/", false),
+    ] {
+        for format in ["jsonl", "csv"] {
+            for all in [&[][..], &["--all"]] {
+                let args = [&["export", pattern, "--format", format], all].concat();
+                let part = crate::support::traced(&log, &cache, &args);
+                let whole_args = [&args[..], &["--whole-read"]].concat();
+                let whole = crate::support::traced(&log, &cache, &whole_args);
+                assert_eq!(part.code, whole.code, "{args:?}: {}", part.stderr);
+                assert_eq!(part.stdout, whole.stdout, "{args:?}");
+                let said = "through the index";
+                assert!(!whole.stderr.contains(said), "{args:?}: {}", whole.stderr);
+                if part.code == 0 {
+                    assert_eq!(
+                        part.stderr.contains(said),
+                        through,
+                        "{args:?}: {}",
+                        part.stderr
+                    );
+                } else {
+                    // No live claim: refused, in the whole log's words.
+                    let said = |r: &crate::support::Run| {
+                        let lines = r.stderr.lines().filter(|l| !l.starts_with("trace:"));
+                        lines.collect::<Vec<_>>().join("\n")
+                    };
+                    assert_eq!(said(&part), said(&whole), "{args:?}");
+                    refused += 1;
+                }
+                seen.push_str(&part.stdout);
+            }
+        }
+    }
+    for fate in [
+        r#""state":"superseded""#,
+        r#""state":"retracted""#,
+        r#""supersedes_seq":24"#,
+        r#""subject":"captives/ua""#,
+    ] {
+        assert!(seen.contains(fate), "{fate}");
+    }
+    assert_eq!(refused, 2, "the live claims of a subject with none");
+    // Reviews of a pattern's subjects come from its part (as `explain` reads it), or, with
+    // --whole-read, from the whole log: the same reviews.
+    let reviews = ["export", "executions/", "--format", "claimreview"];
+    let part = crate::support::traced(&log, &cache, &reviews);
+    let whole = crate::support::traced(&log, &cache, &[&reviews[..], &["--whole-read"]].concat());
+    assert_eq!(part.code, 0, "{}", part.stderr);
+    assert_eq!(part.stdout, whole.stdout);
+    let read = "entries behind `executions/` through the saved index";
+    assert!(part.stderr.contains(read), "{}", part.stderr);
+    assert!(!whole.stderr.contains("entries behind"), "{}", whole.stderr);
+}
+
 /// `show N` of a claim reads it through the saved index with everything about its subject
 /// (its line found by halving the file), and so does `show` of a hash prefix (found in the
 /// index's hash area), short or whole; each says exactly what a whole pass says (`show` of a

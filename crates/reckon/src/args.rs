@@ -866,6 +866,11 @@ pub(crate) struct ExportArgs {
     /// Where the reviews are published (claimreview's `url`, with `#seq-N` for each claim).
     #[arg(long)]
     pub(crate) url: Option<String>,
+    /// Export from the whole log (its folded snapshot when the log is unchanged), never from
+    /// a pattern's part read through the saved index: the reference way, which the faster one
+    /// must equal (slower on a large log).
+    #[arg(long)]
+    pub(crate) whole_read: bool,
 }
 
 #[derive(Args)]

@@ -677,7 +677,7 @@ pub(crate) fn reviews(
     use reckon_render::recon::{reports_reviewed_fetching, subjects_reviewed_fetching};
     part_or_streamed(
         log,
-        &args,
+        (&args, a.whole_read),
         &mut &mut *print,
         |state, r, words, print| {
             note();
@@ -734,7 +734,7 @@ fn conflicts(
     use reckon_render::recon::{conflicts_fetching, conflicts_reports_fetching};
     part_or_streamed(
         log,
-        a,
+        (a, false),
         print,
         |state, r, fetch, print| conflicts_fetching(state, r, format, csv, fetch, print),
         |state, reports, fetch, print| {
@@ -745,11 +745,12 @@ fn conflicts(
 
 /// What `explain` and `conflicts` answer from: the part of the log behind the subjects `a`'s
 /// pattern names when that part can answer (`part`, with the whole reconciliation of those
-/// subjects, whose state holds every claim whole), else the whole log folded lean, its
-/// reports written a batch at a time by `whole` (see [`reconciled_streamed`]).
+/// subjects, whose state holds every claim whole), else (or always, with `whole_read`) the
+/// whole log folded lean, its reports written a batch at a time by `whole` (see
+/// [`reconciled_streamed`]).
 fn part_or_streamed<T, P: FnMut(&str) -> Result<(), Failure>>(
     log: &Log,
-    a: &ReconcileArgs,
+    (a, whole_read): (&ReconcileArgs, bool),
     print: &mut P,
     part: impl FnOnce(
         &reckon_reconcile::State<'_>,
@@ -765,7 +766,8 @@ fn part_or_streamed<T, P: FnMut(&str) -> Result<(), Failure>>(
     ) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let snapshot = log.snapshot().map_err(ledger)?;
-    if let Some(held) = subjects_part(&snapshot, a, false)?
+    if !whole_read
+        && let Some(held) = subjects_part(&snapshot, a, false)?
         && let Some((state, r)) = reconcile_part(&held, a, &|s| s)
     {
         return part(&state, &r, &|_, show| Ok(show(&[])), print);
@@ -1027,7 +1029,13 @@ fn reconciled(
     // `explain`'s JSON is `reconcile`'s, made the same way.
     if which == Which::Explain && a.format.not_csv().map_err(usage)? == Format::Human {
         use reckon_render::recon::{explain_fetching, explain_reports_fetching};
-        return part_or_streamed(log, a, print, explain_fetching, explain_reports_fetching);
+        return part_or_streamed(
+            log,
+            (a, false),
+            print,
+            explain_fetching,
+            explain_reports_fetching,
+        );
     }
     let csv = a.format == FormatArg::Csv;
     let format: Format = if csv {
