@@ -563,12 +563,10 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         true => Some(Piped::read(log)?),
         false => None,
     };
-    let named = match (&piped, lines) {
-        _ if a.whole_read => None,
-        (_, false) => None,
-        (Some(p), _) if p.ended => names_in(&p.ahead[..], sheet),
-        (Some(_), _) => None,
-        (None, _) => input_names(log, &a.file, sheet),
+    let named = match &piped {
+        _ if a.whole_read || !lines => None,
+        Some(p) => p.ended.then(|| names_in(&p.ahead[..], sheet)).flatten(),
+        None => input_names(log, &a.file, sheet),
     };
     let (mut vet, learnt) = vetting(
         log,
