@@ -138,8 +138,10 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
 /// hash) vouches for them as `retract` does, reading nothing back: the same lines, and the
 /// same refusals, as the same lines imported with `--whole-read` (which reads the log back).
 /// What the import itself does to a claim counts: a second retraction or correction of it
-/// in the same file is refused. A file with an alias in it reads the log back. The same lines
-/// piped to standard input are read ahead and imported as the file is.
+/// in the same file is refused. Aliases and sums are checked against the log's subjects read
+/// through the index (an alias of a name the log lacks, or one that would close a cycle, and
+/// a sum that would, refused as a read back refuses them). The same lines piped to standard
+/// input are read ahead and imported as the file is.
 #[test]
 fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_back() {
     let (dir, log, cache) = corrected_and_retracted("import-vouched");
@@ -156,6 +158,7 @@ fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_bac
     let subject = line(23).split(r#""subject":""#).nth(1).unwrap().to_owned();
     let subject = &subject[..subject.find('"').unwrap()];
     let alias = format!(r#"{{"alias": "x/another-name", "same_as": "{subject}"}}"#);
+    let phase = "exchange/2025-05-23/phase-1/per-side";
     let cases = [
         (
             vec![retract(&hash(24)), correct("27"), retract("23")],
@@ -182,21 +185,59 @@ fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_bac
             Some("claim #27 is already superseded by #"),
             true,
         ),
-        (vec![alias, retract("23")], None, false),
+        (vec![alias.clone(), retract("23")], None, true),
+        // A name only a claim is written under (no definition).
+        (
+            vec![r#"{"alias": "x/yet-another", "same_as": "elsewhere/a-correction"}"#.to_owned()],
+            None,
+            true,
+        ),
+        (
+            vec![r#"{"alias": "x/another-name", "same_as": "nowhere/at-all"}"#.to_owned()],
+            Some("`nowhere/at-all` is not a known subject"),
+            true,
+        ),
+        (
+            vec![
+                alias,
+                format!(r#"{{"alias": "{subject}", "same_as": "x/another-name"}}"#),
+            ],
+            Some("this alias would make a cycle"),
+            true,
+        ),
+        (
+            // A part of the log's own sum made the sum of it.
+            vec![format!(
+                r#"{{"define": "{phase}/military", "unit": "people", "sum_of": ["{phase}"]}}"#
+            )],
+            Some("this sum would make a cycle"),
+            true,
+        ),
+        (
+            vec![format!(
+                r#"{{"define": "x/total", "unit": "people", "sum_of": ["{subject}", "x/y"]}}"#
+            )],
+            None,
+            true,
+        ),
     ];
     for (i, (input, why, vouches)) in cases.into_iter().enumerate() {
         let text = input.join("\n") + "\n";
         let file = dir.join(format!("references-{i}.jsonl"));
         std::fs::write(&file, &text).unwrap();
         let file = file.to_str().unwrap();
-        let through = crate::support::traced(&log, &cache, &["import", file, "--dry-run"]);
-        let env = [
-            ("RECKON_CACHE_DIR", cache.as_os_str()),
-            ("RECKON_TRACE", std::ffi::OsStr::new("1")),
-        ];
-        let back = crate::support::reckon_with(&log, &READ_BACK, Some(text.as_bytes()), &env);
-        let piped = ["import", "-", "--dry-run"];
-        let piped = crate::support::reckon_with(&log, &piped, Some(text.as_bytes()), &env);
+        // (--replace: a sum may be made of what was defined before.)
+        let import = |file: &str, whole: &[&str]| {
+            let args = [&["import", file, "--dry-run", "--replace"], whole].concat();
+            let env = [
+                ("RECKON_CACHE_DIR", cache.as_os_str()),
+                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+            ];
+            crate::support::reckon_with(&log, &args, Some(text.as_bytes()), &env)
+        };
+        let through = import(file, &[]);
+        let back = import("-", &["--whole-read"]);
+        let piped = import("-", &[]);
         let said = "read through the index to vouch for them";
         assert!(!back.stderr.contains(said), "{i}: {}", back.stderr);
         assert_eq!(

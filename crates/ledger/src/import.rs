@@ -357,7 +357,14 @@ pub fn import_from(
     input: impl std::io::Read,
     docs: Option<&crate::Documents>,
 ) -> Result<(Head, u64), ImportError> {
-    let done = import_gated(log, file, input, docs, (&mut (), None, &[]), false)?;
+    let done = import_gated(
+        log,
+        file,
+        input,
+        docs,
+        (&mut (), None, &crate::Vouches::default()),
+        false,
+    )?;
     Ok((done.head, done.added))
 }
 
@@ -372,26 +379,29 @@ pub struct Imported {
     pub lines: Vec<u8>,
     /// How many of the claims vouched for it took ([`crate::Tx::vouch`]).
     pub vouched: usize,
+    /// Whether it took the subjects vouched for it ([`crate::Tx::vouch_subjects`]).
+    pub vouched_subjects: bool,
     /// Whether it read the log back ([`crate::Tx::read_back`]).
     pub read_back: bool,
 }
 
 /// [`import_from`] with every event put to `gate` first. `learnt` is the head the gate learnt
 /// the log at, if it learnt it: entries committed since (by another writer, before this append
-/// took the lock) are given to [`Gate::learn`] first. `vouched` are claims the input's
-/// references name, with their fates, as a reader learnt them through the saved index: each
-/// is given to [`crate::Tx::vouch`] before anything is pushed, so that references to them
-/// need not read the log back. When `rehearse`, nothing is written and [`Imported::lines`]
-/// holds what would have been (see [`Log::rehearse`]).
+/// took the lock) are given to [`Gate::learn`] first. `vouched` is what a reader learnt
+/// through the saved index of the claims the input's references name, with their fates, and
+/// of the log's subjects: given to [`crate::Tx::vouch`] and [`crate::Tx::vouch_subjects`]
+/// before anything is pushed, so that references to them, and new aliases and sums, need not
+/// read the log back. When `rehearse`, nothing is written and [`Imported::lines`] holds what
+/// would have been (see [`Log::rehearse`]).
 pub fn import_gated<G: Gate>(
     log: &Log,
     file: &str,
     input: impl std::io::Read,
     docs: Option<&crate::Documents>,
-    (gate, learnt, vouched): (&mut G, Option<Head>, &[crate::Vouched]),
+    (gate, learnt, vouched): (&mut G, Option<Head>, &crate::Vouches),
     rehearse: bool,
 ) -> Result<Imported, ImportError> {
-    let (mut taken, mut read_back) = (0, false);
+    let (mut taken, mut subjects_taken, mut read_back) = (0, false, false);
     let build = |tx: &mut crate::Tx<'_>| {
         if let Some(learnt) = learnt
             && tx.head() != learnt
@@ -400,7 +410,11 @@ pub fn import_gated<G: Gate>(
                 gate.learn(&e);
             }
         }
-        taken = vouched.iter().filter(|v| tx.vouch(v)).count();
+        taken = vouched.claims.iter().filter(|v| tx.vouch(v)).count();
+        subjects_taken = vouched
+            .subjects
+            .as_ref()
+            .is_some_and(|v| tx.vouch_subjects(v));
         let done = import_blocks(tx, file, input, docs, gate, BLOCK);
         read_back = tx.read_back();
         done
@@ -412,6 +426,7 @@ pub fn import_gated<G: Gate>(
             added,
             lines,
             vouched: taken,
+            vouched_subjects: subjects_taken,
             read_back,
         })
     } else {
@@ -421,6 +436,7 @@ pub fn import_gated<G: Gate>(
             added,
             lines: Vec::new(),
             vouched: taken,
+            vouched_subjects: subjects_taken,
             read_back,
         })
     }

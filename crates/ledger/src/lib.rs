@@ -299,4 +299,4 @@ pub use scan::{
 };
 pub use snapshot::{Snapshot, Span};
 pub use spans::LineSpans;
-pub use tx::{References, Tx, Vouched, check_references};
+pub use tx::{References, Tx, Vouched, VouchedSubjects, Vouches, check_references};

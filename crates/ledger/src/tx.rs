@@ -117,6 +117,10 @@ pub struct Tx<'a> {
     /// The claims taken on a reader's word ([`Tx::vouch`]): their numbers and hashes, for a
     /// reference by number.
     vouched: Vec<(u64, EntryHash)>,
+    /// Whether `subjects` holds what a reader learnt of the log's subjects
+    /// ([`Tx::vouch_subjects`]) and what was pushed since (unset by a push made ready, which
+    /// notes nothing).
+    subjects_vouched: bool,
     /// In a rehearsal ([`Log::rehearse`]), the lines that would have been written: nothing
     /// reaches the file.
     rehearsal: Option<Vec<u8>>,
@@ -151,6 +155,7 @@ impl<'a> Tx<'a> {
             pushed: 0,
             sorted: None,
             vouched: Vec::new(),
+            subjects_vouched: false,
             rehearsal: None,
             early: None,
         }
@@ -322,6 +327,7 @@ impl<'a> Tx<'a> {
         self.status = status;
         self.sorted = None;
         self.vouched.clear();
+        self.subjects_vouched = false;
         self.loaded = true;
         self.read_back = true;
         Ok(())
@@ -378,6 +384,28 @@ impl<'a> Tx<'a> {
                 self.status.superseded_by.insert(v.hash, by);
             }
             self.vouched.push((v.seq, v.hash));
+        }
+        fresh
+    }
+
+    /// Takes what a caller learnt of the log's subjects through the saved index
+    /// ([`VouchedSubjects`]) in place of reading the log back to check a new alias or sum:
+    /// under the same conditions as [`Tx::vouch`]. Every alias, definition and sum it holds
+    /// is taken as the log's; of the names claims are written under, only those it lists,
+    /// so an alias that stands for a name it does not list reads the log back before it is
+    /// refused. Returns whether it was taken.
+    pub fn vouch_subjects(&mut self, v: &VouchedSubjects) -> bool {
+        let fresh = !self.loaded && self.pushed == 0 && self.head == v.at;
+        if fresh {
+            let mut subjects = Subjects::default();
+            for e in &v.events {
+                subjects.note(&e.event);
+            }
+            for name in &v.claimed {
+                subjects.note_claim(name.clone());
+            }
+            self.subjects = subjects;
+            self.subjects_vouched = true;
         }
         fresh
     }
@@ -459,11 +487,16 @@ impl<'a> Tx<'a> {
                 }
             }
             Event::Alias { subject, same_as } => {
-                self.load().map_err(|e| e.to_string())?;
+                // What was vouched for answers when it knows the name stood for.
+                if !(self.subjects_vouched && self.subjects.known.contains(same_as)) {
+                    self.load().map_err(|e| e.to_string())?;
+                }
                 self.subjects.check_alias(subject, same_as)?;
             }
             Event::Define(d) if !d.sum_of.is_empty() => {
-                self.load().map_err(|e| e.to_string())?;
+                if !self.subjects_vouched {
+                    self.load().map_err(|e| e.to_string())?;
+                }
                 self.subjects.check_sum(&d.subject, &d.sum_of)?;
             }
             Event::Log(_) => first_entry_only(self.head.seq + 1)?,
@@ -485,6 +518,7 @@ impl<'a> Tx<'a> {
     pub(crate) fn push_prepared(&mut self, json: &[u8]) -> (u64, EntryHash) {
         // Not indexed: a later reference reloads what was written.
         self.loaded = false;
+        self.subjects_vouched = false;
         self.push_json(json)
     }
 
@@ -641,6 +675,29 @@ pub struct Vouched {
     pub retracted: bool,
     /// The last entry that superseded it, if any.
     pub superseded_by: Option<u64>,
+}
+
+/// What a reader learnt through the saved index for an append, before it began: the claims
+/// its references name ([`Tx::vouch`]) and the log's subjects ([`Tx::vouch_subjects`]).
+#[derive(Clone, Debug, Default)]
+pub struct Vouches {
+    /// Claims, with their fates.
+    pub claims: Vec<Vouched>,
+    /// The log's aliases, definitions and sums, and names claims are written under.
+    pub subjects: Option<VouchedSubjects>,
+}
+
+/// What a reader learnt of a log's subjects at its head `at` through the saved index, for
+/// checking new aliases and sums ([`Tx::vouch_subjects`]): every entry that is not a claim
+/// (every alias, definition and sum), and names that claims are written under.
+#[derive(Clone, Debug)]
+pub struct VouchedSubjects {
+    /// The head they were learnt at.
+    pub at: Head,
+    /// Every entry of the log that is not a claim, in log order.
+    pub events: Vec<Entry>,
+    /// Names some claim of the log is written under (those an input's aliases stand for).
+    pub claimed: Vec<Subject>,
 }
 
 /// What a later reference needs of every entry seen (see [`target_ok`]): its number, whether
@@ -1008,6 +1065,73 @@ mod tests {
             said,
             [Ok(hashes[1]), retracted.clone(), Ok(hashes[2]), retracted]
         );
+    }
+
+    /// The log's subjects vouched for answer an alias of a name they list without the log
+    /// read back; an alias of a name they do not list reads it back before it is refused.
+    /// After a push made ready (which notes nothing: here a definition that ends a sum) they
+    /// answer no more, and the log is read back with that push: the sum it ended closes no
+    /// cycle.
+    #[test]
+    fn vouched_subjects_answer_what_they_list_until_a_ready_push() {
+        let (log, _, _) = three_claims("vouch-subjects");
+        let event = |line: &str| {
+            reckon_claim::input::parse_line(line, &mut |_, _| Err(String::new())).expect("read")
+        };
+        let whole = r#"{"define": "w/all", "unit": "people", "sum_of": ["a/b", "c/d"]}"#;
+        let (head, ()) = log
+            .append(|tx| {
+                tx.push(&event(whole)).expect("pushed");
+                Ok::<_, LedgerError>(())
+            })
+            .expect("appended");
+        let events: Vec<Entry> = log
+            .entries()
+            .expect("read")
+            .into_iter()
+            .filter(|e| !matches!(e.event, Event::Claim(_)))
+            .collect();
+        let vouched = VouchedSubjects {
+            at: head,
+            events,
+            claimed: vec![Subject::parse("a/b").expect("a subject")],
+        };
+        let alias = |subject: &str, same_as: &str| {
+            event(&format!(
+                r#"{{"alias": "{subject}", "same_as": "{same_as}"}}"#
+            ))
+        };
+        let (_, (listed, unknown), _) = log
+            .rehearse(|tx| {
+                assert!(tx.vouch_subjects(&vouched));
+                let listed = tx.push(&alias("x/c", "a/b")).map(|_| ());
+                assert!(!tx.loaded, "the log was read back");
+                let unknown = tx.push(&alias("x/d", "n/new")).map(|_| ());
+                assert!(tx.loaded, "the log was not read back");
+                Ok::<_, LedgerError>((listed, unknown))
+            })
+            .expect("rehearsed");
+        assert_eq!(listed, Ok(()));
+        let unknown_said =
+            "`n/new` is not a known subject (no claim or definition names it); define it first";
+        assert_eq!(unknown, Err(unknown_said.to_owned()));
+        let (_, (cycle, ended), _) = log
+            .rehearse(|tx| {
+                assert!(tx.vouch_subjects(&vouched));
+                let part_of_itself = r#"{"define": "a/b", "sum_of": ["w/all"]}"#;
+                // `w/all` is the sum of `a/b`: as vouched for, a cycle.
+                let cycle = tx.push(&event(part_of_itself)).map(|_| ());
+                assert!(!tx.loaded, "the log was read back");
+                let no_sum = r#"{"define": "w/all", "unit": "people"}"#;
+                let json = serde_json::to_vec(&event(no_sum)).expect("written");
+                tx.push_prepared(&json);
+                let ended = tx.push(&event(part_of_itself)).map(|_| ());
+                assert!(tx.loaded, "the log was not read back");
+                Ok::<_, LedgerError>((cycle, ended))
+            })
+            .expect("rehearsed");
+        assert!(cycle.is_err_and(|e| e.starts_with("this sum would make a cycle")));
+        assert_eq!(ended, Ok(()));
     }
 
     /// An append that writes more than [`EARLY_SYNC`] asks for the file to be synced while it

@@ -123,37 +123,91 @@ fn vouched_in(
 /// takes seconds); an import that names more reads the log back.
 const MOST_VOUCHED: usize = 64;
 
-/// The claims an import's references name, with their fates, read through the saved index
-/// ([`vouched_in`]) so that the append need not read the log back to resolve them: empty
-/// unless every reference can be answered so (each names a claim committed before, by its
-/// number or whole hash), there are at most [`MOST_VOUCHED`], and no line adds an alias or a
-/// sum (whose checks read the log back anyway). Only a saved index answers: this never makes
-/// one, nor reads the whole log.
-fn vouched_for_import(log: &Log, named: &InputNames) -> Vec<reckon_ledger::Vouched> {
+/// What an import's lines name, read through the saved index so that the append need not
+/// read the log back ([`reckon_ledger::Vouches`]): the claims its references name, with their
+/// fates ([`vouched_in`]; none unless every reference can be answered so: each names a claim
+/// committed before, by its number or whole hash, and there are at most [`MOST_VOUCHED`]),
+/// and, when a line adds an alias or a sum, the log's subjects ([`subjects_vouched`]). Only
+/// a saved index answers: this never makes one, nor reads the whole log.
+fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
     use reckon_claim::Ref;
-    let refs = &named.references;
-    if named.reads_back || refs.is_empty() || refs.len() > MOST_VOUCHED {
-        return Vec::new();
-    }
+    let mut out = reckon_ledger::Vouches::default();
     let Ok(snapshot) = log.snapshot() else {
-        return Vec::new();
+        return out;
     };
-    if reckon_index::Index::open(&snapshot).is_err() {
-        return Vec::new();
+    let Ok(index) = reckon_index::Index::open(&snapshot) else {
+        return out;
+    };
+    if named.aliases_or_sums {
+        out.subjects = subjects_vouched(&snapshot, &index, &named.stood_for);
     }
-    let mut out = Vec::with_capacity(refs.len());
+    let refs = &named.references;
+    if refs.len() > MOST_VOUCHED {
+        return out;
+    }
     for r in refs {
         let id = match r {
             Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
             Ref::Hash(h) if h.len() == 64 => reckon_ledger::EntryId::Prefix(h.clone()),
-            Ref::Hash(_) => return Vec::new(),
+            Ref::Hash(_) => {
+                return reckon_ledger::Vouches {
+                    claims: Vec::new(),
+                    ..out
+                };
+            }
         };
         match vouched_in(&snapshot, &id) {
-            Some(v) => out.push(v),
-            None => return Vec::new(),
+            Some(v) => out.claims.push(v),
+            None => {
+                return reckon_ledger::Vouches {
+                    claims: Vec::new(),
+                    ..out
+                };
+            }
         }
     }
     out
+}
+
+/// The log's subjects as a check of new aliases and sums needs them, read through the saved
+/// `index`: every event that is not a claim, and which of the names `stood_for` (what the
+/// input's aliases stand for) some claim is written under, read from those subjects' part;
+/// `None` when their claims are more than an eighth of the log's entries, or 10,000 (reading
+/// the log back, which the append then does, costs less).
+fn subjects_vouched(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    index: &reckon_index::Index,
+    stood_for: &std::collections::BTreeSet<String>,
+) -> Option<reckon_ledger::VouchedSubjects> {
+    let none = std::collections::BTreeSet::new();
+    let events = index.entries(snapshot, &none).ok()?;
+    // Claims are filed under the name their subject stands for.
+    let state = reckon_reconcile::State::fold(&events, None);
+    let filed: std::collections::BTreeSet<String> = stood_for
+        .iter()
+        .filter_map(|s| reckon_claim::Subject::parse(s).ok())
+        .map(|s| state.canonical(&s).to_string())
+        .collect();
+    drop(state);
+    let most = (index.head().seq / 8).max(10_000);
+    if index.claims_of(&filed).is_none_or(|n| n > most) {
+        return None;
+    }
+    let part = index.entries(snapshot, &filed).ok()?;
+    let mut claimed: Vec<reckon_claim::Subject> = Vec::new();
+    for e in &part {
+        if let Event::Claim(c) = &e.event
+            && stood_for.contains(c.subject.as_str())
+            && !claimed.contains(&c.subject)
+        {
+            claimed.push(c.subject.clone());
+        }
+    }
+    Some(reckon_ledger::VouchedSubjects {
+        at: index.head(),
+        events,
+        claimed,
+    })
 }
 
 /// Appends one event given as an import object, reporting errors by flag name; `vet`, when
@@ -310,8 +364,10 @@ struct InputNames {
     subjects: std::collections::BTreeSet<String>,
     /// Every entry a retraction or a correction names, once each, as the import reads it.
     references: Vec<reckon_claim::Ref>,
-    /// Whether a line adds an alias or a sum, whose checks read the log back.
-    reads_back: bool,
+    /// Whether a line adds an alias or a sum, which are checked against the log's subjects.
+    aliases_or_sums: bool,
+    /// What the aliases stand for.
+    stood_for: std::collections::BTreeSet<String>,
 }
 
 /// What the lines of a JSON Lines file (or the rows of a sheet, when `sheet`) name, read
@@ -397,7 +453,10 @@ fn names_in<'a>(input: impl std::io::Read + 'a, sheet: bool) -> Option<InputName
             }
             Some(_) => return None,
         }
-        names.reads_back |= object.contains_key("alias") || object.contains_key("sum_of");
+        names.aliases_or_sums |= object.contains_key("alias") || object.contains_key("sum_of");
+        if let (Some(_), Some(Json::String(s))) = (object.get("alias"), object.get("same_as")) {
+            names.stood_for.insert(s.clone());
+        }
         if object.contains_key("retract") || object.contains_key("supersedes") {
             // The reference as the import will read it: the line's reader hands it over
             // (and is then told to stop).
@@ -584,12 +643,17 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
     // Read after vetting, which may have made the saved index.
     let vouched = named
         .as_ref()
-        .map_or_else(Vec::new, |n| vouched_for_import(log, n));
-    if !vouched.is_empty() {
+        .map_or_else(reckon_ledger::Vouches::default, |n| {
+            vouched_for_import(log, n)
+        });
+    if !vouched.claims.is_empty() {
         crate::trace(&format!(
             "import: the {} claims its references name read through the index to vouch for them",
-            vouched.len()
+            vouched.claims.len()
         ));
+    }
+    if vouched.subjects.is_some() {
+        crate::trace("import: the log's subjects read through the index to vouch for them");
     }
     let dry_run = a.dry.dry_run;
     // What an import tells: what it read, and what vetting did, each input line named by
@@ -606,7 +670,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let (done, said) = with_input(&a.file, piped.take(), quiet, |input| {
             let mut rows = reckon_formats::table::Rows::new(input)
                 .map_err(|e| usage(format!("{name}: {e}")))?;
-            let gate = (&mut vet, Some(learnt), &vouched[..]);
+            let gate = (&mut vet, Some(learnt), &vouched);
             let done =
                 reckon_ledger::import_gated(log, &name, &mut rows, docs.as_ref(), gate, dry_run)
                     .map_err(|e| {
@@ -622,7 +686,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let subject = a.subject.as_deref();
         let (done, said) = with_input(&a.file, piped.take(), quiet, |input| {
             reckon_formats::claimreview::stream(input, subject, |reviews| {
-                let gate = (&mut vet, Some(learnt), &vouched[..]);
+                let gate = (&mut vet, Some(learnt), &vouched);
                 let done = reckon_ledger::import_gated(
                     log,
                     &name,
@@ -653,7 +717,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         let (done, said) = with_input(&a.file, piped.take(), quiet, |input| {
             let mut input = std::io::BufReader::with_capacity(1 << 16, input);
             let (first, opened_at) = crate::interchange::first_line(&mut input, &name)?;
-            let gate = (&mut vet, Some(learnt), &vouched[..]);
+            let gate = (&mut vet, Some(learnt), &vouched);
             if !reckon_formats::wikidata::opens_dump(&first) {
                 let mut bytes = first;
                 std::io::Read::read_to_end(&mut input, &mut bytes)
@@ -691,7 +755,7 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         return finish_import(done, &name, said, dry_run, quiet);
     }
     let done = with_input(&a.file, piped.take(), quiet, |input| {
-        let gate = (&mut vet, Some(learnt), &vouched[..]);
+        let gate = (&mut vet, Some(learnt), &vouched);
         reckon_ledger::import_gated(log, &name, input, docs.as_ref(), gate, dry_run)
             .map_err(import_failure)
     })?;
@@ -752,6 +816,9 @@ fn finish_import(
             "append: the {} claims the references name vouched for through the index",
             done.vouched
         ));
+    }
+    if done.vouched_subjects {
+        crate::trace("append: the log's subjects vouched for through the index");
     }
     if done.read_back {
         crate::trace("append: read the log back");
