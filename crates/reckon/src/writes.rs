@@ -132,6 +132,9 @@ const MOST_VOUCHED: usize = 64;
 fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
     use reckon_claim::Ref;
     let mut out = reckon_ledger::Vouches::default();
+    if named.references.is_empty() && !named.aliases_or_sums {
+        return out;
+    }
     let Ok(snapshot) = log.snapshot() else {
         return out;
     };
