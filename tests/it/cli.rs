@@ -1551,4 +1551,78 @@ mod fates_through_the_index {
             }
         }
     }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// An import file of aliases and sums, over names claims are written under, the
+        /// log's own aliases and sums, names the log lacks and the file's own (some of them
+        /// closing cycles, listing a part twice, or naming themselves), writes or refuses
+        /// what the same lines imported with `--whole-read` do; the log's subjects are
+        /// vouched for through the index, and an import that is taken never reads the log
+        /// back.
+        #[test]
+        fn an_imports_aliases_and_sums_are_checked_as_a_read_back_checks_them(
+            ops in prop::collection::vec(operation(), 1..6),
+            log_extra in prop::collection::vec((any::<bool>(), 0usize..3, 0usize..3), 1..4),
+            input_lines in prop::collection::vec((any::<bool>(), 0usize..8, 0usize..8, 0usize..8), 1..4),
+        ) {
+            let subjects = ["s/a", "s/b", "s/c"];
+            let mut lines = lines_of(&ops);
+            for (k, &(alias, a, b)) in log_extra.iter().enumerate() {
+                if alias {
+                    lines.push(format!(r#"{{"alias": "s/alias{k}", "same_as": "{}"}}"#, subjects[a]));
+                } else if a != b {
+                    lines.push(format!(
+                        r#"{{"define": "t/sum{k}", "unit": "people", "sum_of": ["{}", "{}"]}}"#,
+                        subjects[a], subjects[b]
+                    ));
+                }
+            }
+            let dir = scratch("vouch-subjects");
+            let path = log_of(&dir, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+            crate::support::settle(&path);
+            let names = [
+                "s/a", "s/b", "s/none", "s/alias0", "s/alias1", "t/sum0", "t/sum1", "x/n0",
+            ];
+            let mut input = String::new();
+            for &(alias, i, j, k) in &input_lines {
+                input += &match alias {
+                    true => format!(r#"{{"alias": "{}", "same_as": "{}"}}"#, names[i], names[j]),
+                    false => format!(
+                        r#"{{"define": "{}", "unit": "people", "sum_of": ["{}", "{}"]}}"#,
+                        names[i], names[j], names[k]
+                    ),
+                };
+                input.push('\n');
+            }
+            let file = dir.join("subjects.jsonl");
+            std::fs::write(&file, &input).unwrap();
+            let cache = test_cache();
+            let env = [
+                ("RECKON_CACHE_DIR", cache.as_os_str()),
+                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+            ];
+            let import = |file: &str, whole: &[&str]| {
+                let args = [&["import", file, "--dry-run", "--replace"], whole].concat();
+                crate::support::reckon_with(&path, &args, Some(input.as_bytes()), &env)
+            };
+            let through = import(file.to_str().unwrap(), &[]);
+            let back = import("-", &["--whole-read"]);
+            let vouched = "the log's subjects read through the index to vouch for them";
+            prop_assert!(through.stderr.contains(vouched), "{}", through.stderr);
+            prop_assert!(!back.stderr.contains(vouched), "{}", back.stderr);
+            prop_assert_eq!(through.code, back.code, "{}\n{}", through.stderr, back.stderr);
+            prop_assert_eq!(&through.stdout, &back.stdout);
+            if through.code == 0 {
+                let read_back = "append: read the log back";
+                prop_assert!(!through.stderr.contains(read_back), "{}", through.stderr);
+            } else {
+                let why = |stderr: &str| stderr.split(".jsonl:").last().map(str::to_owned);
+                let said = why(&back.stderr.replace("error: -:", "error: x.jsonl:"));
+                prop_assert!(said.is_some() && said != why(""), "{}", back.stderr);
+                prop_assert_eq!(why(&through.stderr), said, "{}", back.stderr);
+            }
+        }
+    }
 }
