@@ -89,6 +89,8 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
         ("24", None),
         ("23", None),
         ("25", Some("claim #25 is already retracted")),
+        // A definition.
+        ("8", None),
     ] {
         let through = vouched(&["retract", n, "--reason", "r", "--dry-run"]);
         let line = format!(r#"{{"retract": {n}, "reason": "r"}}"#);
@@ -132,6 +134,17 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
         "{}",
         live.stdout
     );
+    // A definition withdrawn (through the index too), then withdrawn again: refused in the
+    // read back's words.
+    let withdrawn = vouched(&["retract", "9", "--reason", "r"]);
+    assert_eq!(withdrawn.code, 0, "{}", withdrawn.stderr);
+    crate::support::settle(&log);
+    let again = vouched(&["retract", "9", "--reason", "r", "--dry-run"]);
+    let back = reckon(&log, &READ_BACK, Some(br#"{"retract": 9, "reason": "r"}"#));
+    let why = "the definition at #9 is already withdrawn";
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains(why), "{}", again.stderr);
+    assert!(back.stderr.contains(why), "{}", back.stderr);
 }
 
 /// An import file whose references name claims the saved index finds (by number or whole
@@ -168,6 +181,13 @@ fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_bac
         (
             vec![retract("25")],
             Some("claim #25 is already retracted"),
+            true,
+        ),
+        // A definition (#8), withdrawn, then withdrawn again.
+        (vec![retract("8")], None, true),
+        (
+            vec![retract(&hash(8)), retract("8")],
+            Some("the definition at #8 is already withdrawn"),
             true,
         ),
         (

@@ -374,7 +374,13 @@ impl<'a> Tx<'a> {
     pub fn vouch(&mut self, v: &Vouched) -> bool {
         let fresh = !self.loaded && self.pushed == 0 && self.head == v.at && v.seq <= v.at.seq;
         if fresh && !self.status.contains(&v.hash) {
-            self.status.note_claim(v.seq, v.hash, None);
+            match v.definition {
+                true => {
+                    let seq = (v.seq & SEQ) | DEFINITION;
+                    self.status.noted.insert(v.hash, seq);
+                }
+                false => self.status.note_claim(v.seq, v.hash, None),
+            }
             if v.retracted
                 && let Some(n) = self.status.noted.get_mut(&v.hash)
             {
@@ -660,20 +666,23 @@ fn prefix_bound(prefix: &str, fill: u8) -> [u8; 32] {
     out
 }
 
-/// What a reader learnt of one claim, at the log's head `at`, from every entry that could
-/// change its fate (through the saved index: the claim's subject's part, which holds every
-/// retraction and every correction of its claims): for [`Tx::vouch`].
+/// What a reader learnt of one claim or definition, at the log's head `at`, from every entry
+/// that could change its fate (through the saved index: a claim's subject's part, which
+/// holds every retraction and every correction of its claims; for a definition, every entry
+/// that is not a claim): for [`Tx::vouch`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Vouched {
-    /// The head the claim's fate was learnt at.
+    /// The head the fate was learnt at.
     pub at: Head,
-    /// The claim's number.
+    /// The entry's number.
     pub seq: u64,
-    /// The claim's hash.
+    /// The entry's hash.
     pub hash: EntryHash,
+    /// Whether it is a definition (which a retraction may withdraw) rather than a claim.
+    pub definition: bool,
     /// Whether an entry retracted it.
     pub retracted: bool,
-    /// The last entry that superseded it, if any.
+    /// The last entry that superseded it, if any (a claim's only).
     pub superseded_by: Option<u64>,
 }
 
@@ -992,6 +1001,7 @@ mod tests {
             at: head,
             seq: 2,
             hash: hashes[1],
+            definition: false,
             retracted: false,
             superseded_by: Some(3),
         };
@@ -1040,6 +1050,7 @@ mod tests {
             at: head,
             seq: 2,
             hash: hashes[1],
+            definition: false,
             retracted: false,
             superseded_by: None,
         };

@@ -83,9 +83,10 @@ fn reference(log: &Log, id: &str) -> (Json, Option<reckon_ledger::Vouched>) {
 }
 
 /// The claim `id` names and its fate, read through the saved index with its subject's part
-/// (which holds every retraction and correction of its claims), at the head the index was
-/// read at; `None` for any other entry, no index, or any doubt (the append then reads the
-/// log back, as it always could).
+/// (which holds every retraction and correction of its claims), or the definition and
+/// whether it was withdrawn, read with every entry that is not a claim; at the head the
+/// index was read at; `None` for any other entry, no index, or any doubt (the append then
+/// reads the log back, as it always could).
 fn vouched(log: &Log, id: &str) -> Option<reckon_ledger::Vouched> {
     let snapshot = log.snapshot().ok()?;
     let id = crate::entry_id(&snapshot, id).ok()?;
@@ -102,10 +103,22 @@ fn vouched_in(
         return None;
     }
     let e = id.pick(&named.entries, named.head.0).ok()?;
-    let Event::Claim(_) = &e.event else {
-        return None;
+    let (definition, retracted, superseded_by) = match &e.event {
+        Event::Claim(_) => {
+            let fate = reckon_reconcile::state::Fate::among(&named.entries, e);
+            let superseded_by = fate.superseded_by.last().copied();
+            (false, !fate.retracted_by.is_empty(), superseded_by)
+        }
+        // Read with every entry that is not a claim, each retraction among them.
+        Event::Define(_) => {
+            let withdrawn = named
+                .entries
+                .iter()
+                .any(|r| matches!(&r.event, Event::Retract { claim, .. } if *claim == e.hash));
+            (true, withdrawn, None)
+        }
+        _ => return None,
     };
-    let fate = reckon_reconcile::state::Fate::among(&named.entries, e);
     Some(reckon_ledger::Vouched {
         at: reckon_ledger::Head {
             seq: named.head.0,
@@ -113,8 +126,9 @@ fn vouched_in(
         },
         seq: e.seq,
         hash: e.hash,
-        retracted: !fate.retracted_by.is_empty(),
-        superseded_by: fate.superseded_by.last().copied(),
+        definition,
+        retracted,
+        superseded_by,
     })
 }
 
@@ -240,7 +254,7 @@ fn append_object(
         if let Some(v) = &vouched {
             let taken = tx.vouch(v);
             crate::trace(&format!(
-                "append: the claim it names {} through the index",
+                "append: the entry it names {} through the index",
                 if taken {
                     "vouched for"
                 } else {
