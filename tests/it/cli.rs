@@ -92,18 +92,28 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
         // A definition.
         ("8", None),
     ] {
-        let through = vouched(&["retract", n, "--reason", "r", "--dry-run"]);
+        let retract = ["retract", n, "--reason", "r", "--dry-run"];
+        let through = vouched(&retract);
         let line = format!(r#"{{"retract": {n}, "reason": "r"}}"#);
         let back = reckon(&log, &READ_BACK, Some(line.as_bytes()));
+        // The command's own reference way.
+        let whole = [&retract[..], &["--whole-read"]].concat();
+        let whole = crate::support::traced(&log, &cache, &whole);
+        assert!(!whole.stderr.contains("vouched"), "{}", whole.stderr);
+        let read = "append: read the log back";
         match why {
             None => {
                 assert_eq!(through.code, 0, "{}", through.stderr);
                 assert_eq!(through.stdout, back.stdout, "retract {n}");
+                assert_eq!(through.stdout, whole.stdout, "retract {n}");
+                assert!(!through.stderr.contains(read), "{}", through.stderr);
+                assert!(whole.stderr.contains(read), "{}", whole.stderr);
             }
             Some(why) => {
                 assert_eq!(through.code, 2, "{}", through.stderr);
-                assert!(through.stderr.contains(why), "{}", through.stderr);
-                assert!(back.stderr.contains(why), "{}", back.stderr);
+                for r in [&through, &back, &whole] {
+                    assert!(r.stderr.contains(why), "{}", r.stderr);
+                }
             }
         }
     }

@@ -261,6 +261,11 @@ Examples:
         reason: String,
         #[command(flatten)]
         dry: DryRun,
+        /// Resolve ID by reading the log back under the append's lock, never through the
+        /// saved index: the reference way, which the faster one must equal (slow on a large
+        /// log).
+        #[arg(long)]
+        whole_read: bool,
     },
     /// List the entries, one a line.
     ///

@@ -157,9 +157,17 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Failure> {
             ))?;
         }
         Command::Add(a) => print(&writes::add(&log, *a, quiet)?)?,
-        Command::Retract { id, reason, dry } => {
-            print(&writes::retract(&log, &id, reason, dry.dry_run, quiet)?)?
-        }
+        Command::Retract {
+            id,
+            reason,
+            dry,
+            whole_read,
+        } => print(&writes::retract(
+            &log,
+            (&id, reason),
+            (dry.dry_run, whole_read),
+            quiet,
+        )?)?,
         Command::Import(a) => print(&writes::import(&log, a, quiet)?)?,
         Command::Extract(a) => print(&interchange::extract(a, quiet)?)?,
         Command::Export(a) => interchange::export(&log, a, &mut print)?,

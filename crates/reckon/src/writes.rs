@@ -73,13 +73,17 @@ fn reference(log: &Log, id: &str) -> (Json, Option<reckon_ledger::Vouched>) {
     if let Some(v) = vouched(log, id) {
         return (Json::String(v.hash.to_hex()), Some(v));
     }
+    (reference_json(log, id), None)
+}
+
+/// [`reference`] as the import line names it, with nothing looked up.
+fn reference_json(log: &Log, id: &str) -> Json {
     let committed = || log.committed().ok().map(|(h, _)| h.seq);
-    let json = match reckon_ledger::EntryId::parse_in(id, committed) {
+    match reckon_ledger::EntryId::parse_in(id, committed) {
         Ok(reckon_ledger::EntryId::Prefix(p)) => Json::String(p),
         // A number, or what the import line's reading says is wrong with it.
         _ => reckon_claim::input::reference_json(id),
-    };
-    (json, None)
+    }
 }
 
 /// The claim `id` names and its fate, read through the saved index with its subject's part
@@ -288,6 +292,9 @@ fn append_object(
             })?;
         }
         tx.push(&event).map_err(input)?;
+        if tx.read_back() {
+            crate::trace("append: read the log back");
+        }
         Ok::<(), Failure>(())
     };
     if dry_run {
@@ -600,13 +607,15 @@ pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Fail
 /// `reckon retract`: a claim retracted or a definition withdrawn.
 pub(crate) fn retract(
     log: &Log,
-    id: &str,
-    reason: String,
-    dry_run: bool,
+    (id, reason): (&str, String),
+    (dry_run, whole_read): (bool, bool),
     quiet: bool,
 ) -> Result<String, Failure> {
     let mut m = Map::new();
-    let (named, vouched) = reference(log, id);
+    let (named, vouched) = match whole_read {
+        true => (reference_json(log, id), None),
+        false => reference(log, id),
+    };
     m.insert("retract".into(), named);
     m.insert("reason".into(), Json::String(reason));
     let flag_of: fn(&str) -> String = |f| if f == "retract" { "ID".into() } else { flag(f) };
