@@ -76,7 +76,7 @@ fn reference(log: &Log, id: &str) -> (Json, Option<reckon_ledger::Vouched>) {
     (reference_json(log, id), None)
 }
 
-/// [`reference`] as the import line names it, with nothing looked up.
+/// [`reference()`] as the import line names it, with nothing looked up.
 fn reference_json(log: &Log, id: &str) -> Json {
     let committed = || log.committed().ok().map(|(h, _)| h.seq);
     match reckon_ledger::EntryId::parse_in(id, committed) {
