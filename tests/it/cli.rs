@@ -134,9 +134,36 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
         );
         let back = reckon(&log, &READ_BACK, Some(line.as_bytes()));
         assert!(back.stderr.contains(why), "{}", back.stderr);
+        let add = [
+            "add",
+            "--supersedes",
+            n,
+            "--value",
+            "7",
+            "--dry-run",
+            "--whole-read",
+        ];
+        let whole = crate::support::traced(&log, &cache, &add);
+        assert!(whole.stderr.contains(why), "{}", whole.stderr);
+        assert!(!whole.stderr.contains("vouched"), "{}", whole.stderr);
     }
-    let live = vouched(&["add", "--supersedes", "27", "--value", "8", "--dry-run"]);
+    let add = ["add", "--supersedes", "27", "--value", "8", "--dry-run"];
+    let live = vouched(&add);
     assert_eq!(live.code, 0, "{}", live.stderr);
+    // The command's own reference way: the same line, vetted against the whole log and the
+    // correction resolved by reading the log back.
+    let whole = crate::support::traced(&log, &cache, &[&add[..], &["--whole-read"]].concat());
+    assert_eq!(whole.stdout, live.stdout);
+    for said in ["vetted against the whole log", "append: read the log back"] {
+        assert!(whole.stderr.contains(said), "{said}: {}", whole.stderr);
+        assert!(!live.stderr.contains(said), "{said}: {}", live.stderr);
+    }
+    let restate = ["add", "--from", "23", "--value", "9", "--dry-run"];
+    let through = crate::support::traced(&log, &cache, &restate);
+    let whole = [&restate[..], &["--whole-read"]].concat();
+    let whole = crate::support::traced(&log, &cache, &whole);
+    assert_eq!(through.code, 0, "{}", through.stderr);
+    assert_eq!(through.stdout, whole.stdout);
     let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
     let hash = &lines.lines().nth(26).unwrap()[..64];
     assert!(

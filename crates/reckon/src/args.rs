@@ -1004,6 +1004,11 @@ pub(crate) struct AddArgs {
     pub(crate) insist: Insist,
     #[command(flatten)]
     pub(crate) dry: DryRun,
+    /// Read the claim --supersedes or --from names, and vet, from the whole log, and resolve
+    /// the correction by reading the log back under the append's lock, never through the
+    /// saved index: the reference way, which the faster one must equal (slow on a large log).
+    #[arg(long)]
+    pub(crate) whole_read: bool,
 }
 
 fn parse_wait(s: &str) -> Result<std::time::Duration, String> {

@@ -57,7 +57,10 @@ fn add_object(
     }
     let mut vouched = None;
     if let Some(s) = a.supersedes {
-        let (named, v) = reference(log, &s);
+        let (named, v) = match a.whole_read {
+            true => (reference_json(log, &s), None),
+            false => reference(log, &s),
+        };
         m.insert("supersedes".into(), named);
         vouched = v;
     }
@@ -501,12 +504,27 @@ fn flag(field: &str) -> String {
 
 /// The fields of the claim `id` names, for a correction (`--supersedes`) or a restatement
 /// (`--from`) that gives only what changes (its `supersedes` left out).
-fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Failure> {
+fn corrected(
+    log: &Log,
+    id: &str,
+    (option, whole_read): (&str, bool),
+) -> Result<Map<String, Json>, Failure> {
     let named = |m: String| usage(format!("{option}: {m}"));
     let snapshot = log.snapshot().map_err(ledger)?;
     let id = crate::entry_id(&snapshot, id).map_err(named)?;
-    let found = reckon_query::entries_naming(&snapshot, &id, false).map_err(ledger)?;
-    let (len, kept) = (found.head.0, found.entries);
+    let (len, kept) = match whole_read {
+        // One pass at the speed of hashing, decoding only the entries the id could name.
+        true => {
+            let (head, kept) = snapshot
+                .entries_where(&|h| id.could_name(h))
+                .map_err(ledger)?;
+            (head.seq, kept)
+        }
+        false => {
+            let found = reckon_query::entries_naming(&snapshot, &id, false).map_err(ledger)?;
+            (found.head.0, found.entries)
+        }
+    };
     let e = match id.pick(&kept, len) {
         Ok(e) => e,
         Err(why) => {
@@ -538,9 +556,10 @@ fn corrected(log: &Log, id: &str, option: &str) -> Result<Map<String, Json>, Fai
 pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Failure> {
     let docs = a.documents.as_deref().map(reckon_ledger::Documents::at);
     let (insist, dry_run) = (a.insist, a.dry.dry_run);
+    let whole_read = a.whole_read;
     let base = match (&a.supersedes, &a.from) {
-        (Some(id), _) => corrected(log, id, "--supersedes")?,
-        (None, Some(id)) => corrected(log, id, "--from")?,
+        (Some(id), _) => corrected(log, id, ("--supersedes", whole_read))?,
+        (None, Some(id)) => corrected(log, id, ("--from", whole_read))?,
         (None, None) => Map::new(),
     };
     let subject = a
@@ -552,17 +571,17 @@ pub(crate) fn add(log: &Log, mut a: AddArgs, quiet: bool) -> Result<String, Fail
                 .map(str::to_owned)
         })
         .unwrap_or_default();
-    let (mut vet, learnt) = vetting_one(
-        log,
-        reckon_vet::Options {
-            new_subject: insist.new_subject,
-            new_unit: insist.new_unit,
-            command: reckon_vet::Command::Add,
-            today: today(),
-            ..Default::default()
-        },
-        &subject,
-    )?;
+    let options = reckon_vet::Options {
+        new_subject: insist.new_subject,
+        new_unit: insist.new_unit,
+        command: reckon_vet::Command::Add,
+        today: today(),
+        ..Default::default()
+    };
+    let (mut vet, learnt) = match whole_read {
+        true => vetting(log, options, None, false)?,
+        false => vetting_one(log, options, &subject)?,
+    };
     // Without --unit (and not correcting), a claim takes its subject's unit, and says so.
     let inherited = (a.unit.is_none() && base.is_empty())
         .then(|| vet.unit_of(&subject).map(str::to_owned))
