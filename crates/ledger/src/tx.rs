@@ -372,26 +372,18 @@ impl<'a> Tx<'a> {
     /// nothing was pushed or read back yet. A reference to any other entry reads the log back
     /// as before (which then replaces what was taken). Returns whether it was taken.
     pub fn vouch(&mut self, v: &Vouched) -> bool {
-        let fresh = !self.loaded && self.pushed == 0 && self.head == v.at && v.seq <= v.at.seq;
+        let fresh = self.untouched_at(v.at) && v.seq <= v.at.seq;
         if fresh && !self.status.contains(&v.hash) {
-            match v.definition {
-                true => {
-                    let seq = (v.seq & SEQ) | DEFINITION;
-                    self.status.noted.insert(v.hash, seq);
-                }
-                false => self.status.note_claim(v.seq, v.hash, None),
-            }
-            if v.retracted
-                && let Some(n) = self.status.noted.get_mut(&v.hash)
-            {
-                *n |= RETRACTED;
-            }
-            if let Some(by) = v.superseded_by {
-                self.status.superseded_by.insert(v.hash, by);
-            }
+            self.status.note_vouched(v);
             self.vouched.push((v.seq, v.hash));
         }
         fresh
+    }
+
+    /// Whether the log's head under this append's lock is `at` and nothing was pushed or
+    /// read back yet: when what a reader learnt at `at` may stand for the log.
+    fn untouched_at(&self, at: Head) -> bool {
+        !self.loaded && self.pushed == 0 && self.head == at
     }
 
     /// Takes what a caller learnt of the log's subjects through the saved index
@@ -401,7 +393,7 @@ impl<'a> Tx<'a> {
     /// so an alias that stands for a name it does not list reads the log back before it is
     /// refused. Returns whether it was taken.
     pub fn vouch_subjects(&mut self, v: &VouchedSubjects) -> bool {
-        let fresh = !self.loaded && self.pushed == 0 && self.head == v.at;
+        let fresh = self.untouched_at(v.at);
         if fresh {
             let mut subjects = Subjects::default();
             for e in &v.events {
@@ -761,6 +753,16 @@ impl Statuses {
             && let Some(n) = self.noted.get_mut(claim)
         {
             *n |= RETRACTED;
+        }
+    }
+
+    /// What a reader vouched for of one claim or definition: its number, kind and fate.
+    fn note_vouched(&mut self, v: &Vouched) {
+        let kind = if v.definition { DEFINITION } else { CLAIM };
+        let retracted = if v.retracted { RETRACTED } else { 0 };
+        self.noted.insert(v.hash, (v.seq & SEQ) | kind | retracted);
+        if let Some(by) = v.superseded_by {
+            self.superseded_by.insert(v.hash, by);
         }
     }
 

@@ -469,25 +469,21 @@ fn export_part(
         return Ok(false);
     }
     // The number of every claim a wanted claim corrects: in the part, else through the index.
-    let mut seq_of: HashMap<EntryHash, u64> = HashMap::new();
+    let mut seq_of: HashMap<EntryHash, u64> =
+        part.entries.iter().map(|e| (e.hash, e.seq)).collect();
     for e in &part.entries {
         if let Event::Claim(c) = &e.event
             && fates.contains_key(&e.seq)
             && let Some(h) = c.supersedes
+            && !seq_of.contains_key(&h)
         {
-            let found = match part.entries.iter().find(|t| t.hash == h) {
-                Some(t) => Some(t.seq),
-                None => {
-                    let id = reckon_ledger::EntryId::Prefix(h.to_hex());
-                    let named =
-                        reckon_query::entries_naming(snapshot, &id, false).map_err(ledger)?;
-                    let head = named.head.0;
-                    named
-                        .through_index
-                        .then(|| id.pick(&named.entries, head).ok().map(|t| t.seq))
-                        .flatten()
-                }
-            };
+            let id = reckon_ledger::EntryId::Prefix(h.to_hex());
+            let named = reckon_query::entries_naming(snapshot, &id, false).map_err(ledger)?;
+            let head = named.head.0;
+            let found = named
+                .through_index
+                .then(|| id.pick(&named.entries, head).ok().map(|t| t.seq))
+                .flatten();
             let Some(seq) = found else {
                 return Ok(false);
             };

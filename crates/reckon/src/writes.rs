@@ -169,27 +169,19 @@ fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
     if refs.len() > MOST_VOUCHED {
         return out;
     }
-    for r in refs {
-        let id = match r {
-            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
-            Ref::Hash(h) if h.len() == 64 => reckon_ledger::EntryId::Prefix(h.clone()),
-            Ref::Hash(_) => {
-                return reckon_ledger::Vouches {
-                    claims: Vec::new(),
-                    ..out
-                };
-            }
-        };
-        match vouched_in(&snapshot, &id) {
-            Some(v) => out.claims.push(v),
-            None => {
-                return reckon_ledger::Vouches {
-                    claims: Vec::new(),
-                    ..out
-                };
-            }
-        }
-    }
+    // Every reference answered, or none taken.
+    let claims: Option<Vec<_>> = refs
+        .iter()
+        .map(|r| {
+            let id = match r {
+                Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
+                Ref::Hash(h) if h.len() == 64 => reckon_ledger::EntryId::Prefix(h.clone()),
+                Ref::Hash(_) => return None,
+            };
+            vouched_in(&snapshot, &id)
+        })
+        .collect();
+    out.claims = claims.unwrap_or_default();
     out
 }
 
@@ -820,6 +812,8 @@ fn with_input<T>(
     use std::io::Read as _;
     let name = file.display().to_string();
     if name == "-" {
+        // What was read ahead, then the rest; input that ended is not read again (a terminal
+        // would wait for more after its end of file).
         return match piped {
             Some(p) if p.ended => run(Box::new(std::io::Cursor::new(p.ahead))),
             Some(p) => run(Box::new(
