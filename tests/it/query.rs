@@ -561,6 +561,68 @@ fn claims_asked_by_their_words_decode_only_what_could_hold_them() {
             assert!(r.stdout.contains(&near), "{q}: {}", r.stdout);
         }
     }
+    // A hash no claim has: answered by the same pass, which reads each claim's hash from its
+    // line as it checks it, so the note names the nearest hashes as a whole read names them
+    // (only those a note can name are kept: the three least that hold the digits asked for,
+    // and those a few edits away). A slip in a live claim's hash, in the retracted claim's
+    // and in the correction's (which the pass decodes), a definition's own hash (not a
+    // claim's), digits that many hashes hold, a hash that is a prefix, one nowhere near,
+    // and beside a speaker nobody is.
+    let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
+    let hash_of = |seq: usize| lines.lines().nth(seq - 1).unwrap()[..64].to_owned();
+    let slip = |h: &str, i: usize| {
+        let c = if &h[i..=i] == "0" { "1" } else { "0" };
+        format!("{}{c}{}", &h[..i], &h[i + 1..])
+    };
+    let definition = lines
+        .lines()
+        .position(|l| !l.contains(r#""event":{"type":"claim""#))
+        .unwrap();
+    // One digit: many claims' hashes hold it, and the note names the three least.
+    let mut holding: Vec<&str> = lines
+        .lines()
+        .filter(|l| l.contains(r#""event":{"type":"claim""#) && l[..64].contains('7'))
+        .map(|l| &l[..64])
+        .collect();
+    holding.sort_unstable();
+    assert!(holding.len() > 3, "{holding:?}");
+    let least = holding[..3].join(", ");
+    let unlike: String = hash_of(20)
+        .chars()
+        .map(|c| if c == 'f' { 'e' } else { 'f' })
+        .collect();
+    for (hash, nearest) in [
+        (slip(&hash_of(20), 40), Some(hash_of(20))),
+        (slip(&hash_of(12), 63), Some(hash_of(12))),
+        (slip(&hash_of(30), 2), Some(hash_of(30))),
+        (hash_of(definition + 1), None),
+        ("7".to_owned(), Some(least)),
+        (hash_of(20)[..20].to_owned(), Some(hash_of(20))),
+        (unlike, None),
+    ] {
+        for q in [
+            format!(r#"claims where hash = "{hash}""#),
+            format!(r#"claims where hash = "{hash}" and speaker = "Nobody""#),
+        ] {
+            let (r, _) = ask_traced(&log, &cache, &q);
+            // The definitions, the retraction, the correction and the claims with escapes.
+            assert!(
+                r.stderr
+                    .contains("decoded the 13 entries that could hold the words"),
+                "{q}: {}",
+                r.stderr
+            );
+            let w = ask_whole(&log, &cache, &q);
+            assert_eq!(answer(&r.stdout), answer(&w.stdout), "{q}");
+            let note = format!("no claim has hash `{hash}`");
+            assert!(r.stdout.contains(&note), "{q}: {}", r.stdout);
+            let named = r.stdout.contains("the nearest are");
+            assert_eq!(named, nearest.is_some(), "{q}: {}", r.stdout);
+            if let Some(near) = &nearest {
+                assert!(r.stdout.contains(near.as_str()), "{q}: {}", r.stdout);
+            }
+        }
+    }
     // Claims of other words are not decoded: of the 32 entries, the 9 definitions, the 3
     // claims that quote "prisoners" (any case), the retraction, the 2 claims with escapes
     // and the correction; not the claim in Cyrillic, lowered as Unicode lowers it.

@@ -405,63 +405,89 @@ fn text_key(f: Field) -> Option<&'static str> {
 }
 
 /// What a filter's text comparisons meet in the claims a pass over the whole log does not
-/// decode, read from their events' text as the pass checks each line, on all cores: so that
-/// a question the pass answers with no rows can still name the values nearest to what
-/// matched nothing, without a second read of every claim. Only for a filter whose text
-/// comparisons are all of fields such a text holds ([`TextSeen::new`]). Each thread takes
-/// lines into its own share; once every comparison has met a claim it satisfies, nothing
-/// more is read.
+/// decode, read from their events' text (and their lines' hashes) as the pass checks each
+/// line, on all cores: so that a question the pass answers with no rows can still name the
+/// values nearest to what matched nothing, without a second read of every claim. Only for a
+/// filter whose text comparisons are all of fields such a text holds, or of the hash
+/// ([`TextSeen::new`]). Each thread takes lines into its own share; once every comparison
+/// has met a claim it satisfies, nothing more is read.
 pub(super) struct TextSeen {
     /// The comparisons, as [`Unmatched`] holds them, with nothing taken in.
     empty: Unmatched,
-    /// Each comparison's key in a claim's text, found fast.
-    keys: Vec<memchr::memmem::Finder<'static>>,
+    /// Where each comparison's field is read.
+    reads: Vec<Held>,
     shares: Vec<std::sync::Mutex<Share>>,
     /// The comparisons not yet satisfied (bits of [`Unmatched::open_bits`]).
     open: std::sync::atomic::AtomicU64,
 }
 
+/// Where a claim's line holds the field a comparison reads.
+enum Held {
+    /// In its event's text, after this key (found fast).
+    Text(Box<memchr::memmem::Finder<'static>>),
+    /// Its hash. Every claim has a distinct one, so a share keeps only the hashes that the
+    /// comparison's note could name (see [`Unmatched::notes`]): the three least that hold
+    /// the text asked for, and every one within the edit distance `near` scores.
+    Hash {
+        lower: String,
+        near: Box<reckon_claim::suggest::Near>,
+    },
+}
+
+/// How many of the hashes that hold the text asked for a note names at most.
+const NAMED: usize = 3;
+
 /// What one thread's lines met: whether each comparison was satisfied, and until then the
-/// distinct values its field had.
+/// distinct values its field had (for a hash, those its note could name).
 #[derive(Clone)]
 struct Share {
     matched: Vec<bool>,
     values: Vec<std::collections::HashSet<Box<str>, reckon_reconcile::fx::FxBuild>>,
+    /// For a comparison of the hash, the least hashes that hold its text (at most
+    /// [`NAMED`], ascending).
+    least: Vec<Vec<Box<str>>>,
 }
 
 impl TextSeen {
     /// For `e`, when each of its text comparisons is of a field a claim's event holds as one
-    /// text; else `None`.
+    /// text, or of the hash; else `None`.
     pub(super) fn new(e: &Expr) -> Option<TextSeen> {
         let empty = Unmatched::new(e);
-        let keys = empty
+        let reads = empty
             .terms
             .iter()
-            .map(|(f, _, _)| text_key(*f).map(memchr::memmem::Finder::new))
+            .map(|(f, _, lit)| match (f, lit) {
+                (Field::Hash, Literal::Text(t)) => Some(Held::Hash {
+                    lower: t.to_lowercase(),
+                    near: Box::new(reckon_claim::suggest::Near::as_nearest(t)),
+                }),
+                _ => text_key(*f).map(|key| Held::Text(Box::new(memchr::memmem::Finder::new(key)))),
+            })
             .collect::<Option<Vec<_>>>()?;
-        if keys.is_empty() {
+        if reads.is_empty() {
             return None;
         }
         let open = std::sync::atomic::AtomicU64::new(empty.open_bits());
         let share = Share {
-            matched: vec![false; keys.len()],
-            values: vec![Default::default(); keys.len()],
+            matched: vec![false; reads.len()],
+            values: vec![Default::default(); reads.len()],
+            least: vec![Vec::new(); reads.len()],
         };
         let shares = (0..rayon::current_num_threads().max(1) + 1)
             .map(|_| std::sync::Mutex::new(share.clone()))
             .collect();
         Some(TextSeen {
             empty,
-            keys,
+            reads,
             shares,
             open,
         })
     }
 
-    /// Takes in a claim's event `text`, written as reckon writes it: no `\\` anywhere, so
+    /// Takes in a claim's event `text`, written as reckon writes it (no `\\` anywhere, so
     /// each text is the very bytes between its two quotes, and a key (with its colon and
-    /// opening quote) cannot be met inside a text.
-    pub(super) fn take(&self, text: &str) {
+    /// opening quote) cannot be met inside a text), and the `hash` of its line.
+    pub(super) fn take(&self, text: &str, hash: &reckon_claim::EntryHash) {
         use std::sync::atomic::Ordering;
         if self.open.load(Ordering::Relaxed) == 0 {
             return;
@@ -471,29 +497,50 @@ impl TextSeen {
         let mut share = self.shares[share]
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Share { matched, values } = &mut *share;
+        let Share {
+            matched,
+            values,
+            least,
+        } = &mut *share;
+        let mut hex = [0u8; 64];
         let mut open = 0u64;
-        for (k, ((_, op, lit), key)) in self.empty.terms.iter().zip(&self.keys).enumerate() {
+        for (k, ((_, op, lit), read)) in self.empty.terms.iter().zip(&self.reads).enumerate() {
             let Literal::Text(t) = lit else { continue };
             if matched[k] {
                 continue;
             }
-            let value = key.find(text.as_bytes()).and_then(|at| {
-                let rest = text.get(at + key.needle().len()..)?;
-                rest.get(..memchr::memchr(b'"', rest.as_bytes())?)
-            });
+            let value = match read {
+                Held::Text(key) => key.find(text.as_bytes()).and_then(|at| {
+                    let rest = text.get(at + key.needle().len()..)?;
+                    rest.get(..memchr::memchr(b'"', rest.as_bytes())?)
+                }),
+                Held::Hash { .. } => Some(hex_of(hash, &mut hex)),
+            };
             if text_matches(value, *op, t, false) {
                 matched[k] = true;
                 values[k] = Default::default();
+                least[k] = Vec::new();
                 continue;
             }
             if k < 63 {
                 open |= 1 << k;
             }
-            if let Some(v) = value.filter(|v| !v.is_empty())
-                && !values[k].contains(v)
-            {
-                values[k].insert(v.into());
+            let Some(v) = value.filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            match read {
+                Held::Text(_) => {
+                    if !values[k].contains(v) {
+                        values[k].insert(v.into());
+                    }
+                }
+                Held::Hash { lower, near } => {
+                    if v.contains(lower.as_str()) {
+                        keep_least(&mut least[k], v);
+                    } else if near.distance(v).is_some() {
+                        values[k].insert(v.into());
+                    }
+                }
             }
         }
         // A comparison is satisfied once any share has met a claim that satisfies it.
@@ -510,7 +557,8 @@ impl TextSeen {
             let share = share
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for (k, (matched, values)) in share.matched.into_iter().zip(share.values).enumerate() {
+            let each = share.matched.into_iter().zip(share.values).zip(share.least);
+            for (k, ((matched, values), least)) in each.enumerate() {
                 if all.matched[k] {
                     continue;
                 }
@@ -518,11 +566,32 @@ impl TextSeen {
                     all.matched[k] = true;
                     all.values[k] = Default::default();
                 } else {
-                    all.values[k].extend(values.into_iter().map(String::from));
+                    all.values[k].extend(values.into_iter().chain(least).map(String::from));
                 }
             }
         }
         all
+    }
+}
+
+/// `hash` in hexadecimal (lowercase, as the log writes it), written into `out`.
+fn hex_of<'o>(hash: &reckon_claim::EntryHash, out: &'o mut [u8; 64]) -> &'o str {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (pair, b) in out.chunks_exact_mut(2).zip(hash.0) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
+    }
+    // Hexadecimal digits are ASCII.
+    std::str::from_utf8(out).unwrap_or_default()
+}
+
+/// `v` kept among `least` (ascending, distinct) when it is one of the [`NAMED`] least.
+fn keep_least(least: &mut Vec<Box<str>>, v: &str) {
+    if let Err(at) = least.binary_search_by(|l| (**l).cmp(v))
+        && at < NAMED
+    {
+        least.insert(at, v.into());
+        least.truncate(NAMED);
     }
 }
 
@@ -547,6 +616,49 @@ fn text_terms(e: &Expr, out: &mut Vec<(Field, Op, Literal)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a pass keeps of the hashes it reads for a comparison of the hash is only what
+    /// the note can name, whatever the number of claims: the three least hashes that hold
+    /// the digits asked for, and those a few edits away; nothing once a claim has the hash.
+    #[test]
+    fn of_every_claims_hash_only_what_a_note_names_is_kept() {
+        // Hashes as random as a log's (splitmix64).
+        let hash = |n: u64| {
+            let mut h = [0u8; 32];
+            for (i, part) in h.chunks_exact_mut(8).enumerate() {
+                let mut z = (n * 4 + i as u64)
+                    .wrapping_add(1)
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                part.copy_from_slice(&(z ^ (z >> 31)).to_be_bytes());
+            }
+            reckon_claim::EntryHash(h)
+        };
+        let near = hash(5000).to_hex();
+        let last = if near.ends_with('0') { '1' } else { '0' };
+        let slip = format!("{}{last}", &near[..63]);
+        let q = crate::parse(&format!(
+            r#"claims where hash = "77" and hash = "{slip}" and hash = "{near}""#
+        ))
+        .expect("a query");
+        let seen = TextSeen::new(q.filter.as_ref().expect("a filter")).expect("the hash");
+        for n in (0..10_000).rev() {
+            seen.take(r#"{"type":"claim"}"#, &hash(n));
+        }
+        let all = seen.into_unmatched();
+        let kept = |k: usize| all.values[k].iter().cloned().collect::<Vec<_>>();
+        let mut holding: Vec<String> = (0..10_000)
+            .map(|n| hash(n).to_hex())
+            .filter(|h| h.contains("77"))
+            .collect();
+        holding.sort();
+        assert!(holding.len() > 100, "{}", holding.len());
+        assert_eq!(kept(0), holding[..3]);
+        assert_eq!(kept(1), [near]);
+        assert_eq!(all.matched, [false, false, true]);
+        assert!(kept(2).is_empty());
+    }
 
     proptest::proptest! {
         /// The values a pass reads from a claim's event text are the words decoding its
@@ -596,7 +708,7 @@ mod tests {
             )
             .expect("a query");
             let seen = TextSeen::new(q.filter.as_ref().expect("a filter")).expect("text fields");
-            seen.take(h.event_json);
+            seen.take(h.event_json, &hash);
             let all = seen.into_unmatched();
             let want = [&decoded.speaker, &decoded.publisher, &decoded.quote];
             for (values, w) in all.values.iter().zip(want) {

@@ -752,19 +752,31 @@ fn saved_records(
 /// scope, document, url, title, quote, a tag), from the filter or a term of its top-level
 /// `and` chain: `field = "…"` holds the words exactly;
 /// `field contains "…"` holds them in lower case once the field is lowered, and so does
-/// `field ~ "…"` each run of its pattern (lowered) between wildcards. Nothing for other
-/// questions, or with `at`, `known` or `valid`.
+/// `field ~ "…"` each run of its pattern (lowered) between wildcards; and `hash = "…"` is
+/// the hash of the claim's line. Nothing for other questions, or with `at`, `known` or
+/// `valid`.
 #[derive(Debug, Default, PartialEq)]
 struct Required<'q> {
     /// Words each such claim's text holds as written.
     exact: Vec<&'q str>,
     /// Words (in lower case) each such claim's text, lowered, holds.
     lowered: Vec<String>,
+    /// What each such claim's hash is, in hexadecimal (the query's text of a hash is in
+    /// lower case, as the log writes it).
+    hashes: Vec<&'q str>,
 }
 
 impl Required<'_> {
     fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.lowered.is_empty()
+        self.exact.is_empty() && self.lowered.is_empty() && self.hashes.is_empty()
+    }
+
+    /// Whether a claim whose line has `hash` could be one a filter with these requirements
+    /// keeps.
+    fn may_be(&self, hash: &reckon_claim::EntryHash) -> bool {
+        self.hashes
+            .iter()
+            .all(|h| h.len() == 64 && hash.has_hex_prefix(h))
     }
 
     /// Whether a claim's event text `text` could be one a filter with these requirements
@@ -801,6 +813,10 @@ fn required_words(q: &Query) -> Required<'_> {
         let Expr::Cmp(f, op, Literal::Text(t)) = e else {
             return;
         };
+        if (*f, *op) == (Field::Hash, Op::Eq) {
+            required.hashes.push(t.as_str());
+            return;
+        }
         if !WORD_FIELDS.contains(f) && !matches!(f, Field::Origin | Field::Unit | Field::Scope) {
             return;
         }
@@ -830,11 +846,11 @@ fn required_words(q: &Query) -> Required<'_> {
     required
 }
 
-/// A claims question that asks for exact words ([`required_words`]) answered from one pass
-/// that checks every line at the speed of hashing and decodes only the entries that could
-/// matter: every claim whose text holds all the words as written or has any escape (`\`: a
-/// line without one holds each of its texts exactly as decoded, so a claim it does not name
-/// cannot have them), every entry that is not a claim (definitions, aliases, retractions),
+/// A claims question that asks for exact words or a hash ([`required_words`]) answered from
+/// one pass that checks every line at the speed of hashing and decodes only the entries that
+/// could matter: every claim whose line has the hash asked for and whose text holds all the
+/// words as written or has any escape (`\`: a line without one holds each of its texts
+/// exactly as decoded, so a claim it does not name cannot have them), every entry that is not a claim (definitions, aliases, retractions),
 /// and every claim that could change another's fate (a correction). Each claim the filter
 /// keeps is among them, with all that decides its row, so the answer is the whole log's.
 /// `None` when the question is not one of those, when the entries to decode are more than
@@ -857,9 +873,9 @@ fn run_selecting(
         let decoded = !text.starts_with(r#"{"type":"claim","#)
             || text.contains('\\')
             || reckon_reconcile::state::Fate::could_change_text(text)
-            || required.may_hold(text);
+            || (required.may_be(&h.hash) && required.may_hold(text));
         if !decoded && let Some(seen) = &seen {
-            seen.take(text);
+            seen.take(text, &h.hash);
         }
         decoded
     };
