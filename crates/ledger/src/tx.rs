@@ -117,6 +117,10 @@ pub struct Tx<'a> {
     /// The claims taken on a reader's word ([`Tx::vouch`]): their numbers and hashes, for a
     /// reference by number.
     vouched: Vec<(u64, EntryHash)>,
+    /// Of those, the ones a reader found by a hash prefix that no other committed entry's
+    /// hash starts with ([`Vouched::prefix`]): the prefix and the hash, for a reference by
+    /// that prefix.
+    prefixes: Vec<(String, EntryHash)>,
     /// Whether `subjects` holds what a reader learnt of the log's subjects
     /// ([`Tx::vouch_subjects`]) and what was pushed since (unset by a push made ready, which
     /// notes nothing).
@@ -155,6 +159,7 @@ impl<'a> Tx<'a> {
             pushed: 0,
             sorted: None,
             vouched: Vec::new(),
+            prefixes: Vec::new(),
             subjects_vouched: false,
             rehearsal: None,
             early: None,
@@ -327,6 +332,7 @@ impl<'a> Tx<'a> {
         self.status = status;
         self.sorted = None;
         self.vouched.clear();
+        self.prefixes.clear();
         self.subjects_vouched = false;
         self.loaded = true;
         self.read_back = true;
@@ -367,7 +373,8 @@ impl<'a> Tx<'a> {
     }
 
     /// Takes what a caller learnt of one claim through the saved index ([`Vouched`]) in place
-    /// of reading the log back for a reference to it (by its whole hash or by its number):
+    /// of reading the log back for a reference to it (by its whole hash, by its number, or by
+    /// the prefix it was found by):
     /// only when the log's head under this append's lock is the head it was learnt at and
     /// nothing was pushed or read back yet. A reference to any other entry reads the log back
     /// as before (which then replaces what was taken). Returns whether it was taken.
@@ -377,7 +384,26 @@ impl<'a> Tx<'a> {
             self.status.note_vouched(v);
             self.vouched.push((v.seq, v.hash));
         }
+        if let Some(prefix) = v.prefix.as_ref().filter(|_| fresh)
+            && !self.prefixes.iter().any(|(p, _)| p == prefix)
+        {
+            self.prefixes.push((prefix.clone(), v.hash));
+        }
         fresh
+    }
+
+    /// The entry a reference by hash `prefix` names when a reader vouched that it is the only
+    /// committed entry whose hash starts with it, and no entry this append pushed has such a
+    /// hash either (all of them are in `order` unless a push was made ready, which keeps no
+    /// hash: then `None`, as for any other prefix, and the log is read back to say which
+    /// entries it names).
+    fn vouched_prefix(&self, prefix: &str) -> Option<EntryHash> {
+        if self.loaded || self.order.len() as u64 != self.pushed {
+            return None;
+        }
+        let (_, hash) = self.prefixes.iter().find(|(p, _)| p == prefix)?;
+        let pushed = self.order.iter().any(|h| h.has_hex_prefix(prefix));
+        (!pushed).then_some(*hash)
     }
 
     /// Whether the log's head under this append's lock is `at` and nothing was pushed or
@@ -413,8 +439,10 @@ impl<'a> Tx<'a> {
     pub fn resolve(&mut self, field: &str, r: &Ref) -> Result<EntryHash, String> {
         // A whole hash already noted (every entry, once the log was read back; else a claim
         // vouched for, or pushed by this append) names that entry; so does the number of a
-        // claim vouched for (it was committed before this append began).
+        // claim vouched for (it was committed before this append began), and the prefix it
+        // was found by when that names no other entry.
         let known = match r {
+            Ref::Hash(p) if p.len() < 64 => self.vouched_prefix(p),
             Ref::Hash(p) => EntryHash::from_hex(p).filter(|h| self.status.contains(h)),
             Ref::Seq(n) if !self.loaded => {
                 self.vouched.iter().find(|(seq, _)| seq == n).map(|v| v.1)
@@ -662,7 +690,7 @@ fn prefix_bound(prefix: &str, fill: u8) -> [u8; 32] {
 /// that could change its fate (through the saved index: a claim's subject's part, which
 /// holds every retraction and every correction of its claims; for a definition, every entry
 /// that is not a claim): for [`Tx::vouch`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vouched {
     /// The head the fate was learnt at.
     pub at: Head,
@@ -676,6 +704,10 @@ pub struct Vouched {
     pub retracted: bool,
     /// The last entry that superseded it, if any (a claim's only).
     pub superseded_by: Option<u64>,
+    /// The hash prefix (fewer than 64 digits, in lower case) it was found by, when no other
+    /// entry committed by `at` has a hash that starts with it: a reference by that prefix
+    /// then names it.
+    pub prefix: Option<String>,
 }
 
 /// What a reader learnt through the saved index for an append, before it began: the claims
@@ -992,6 +1024,19 @@ mod tests {
         (log, head, hashes)
     }
 
+    /// Claim #2 of [`three_claims`], vouched for as live at `head`.
+    fn live_second(head: Head, hashes: &[EntryHash]) -> Vouched {
+        Vouched {
+            at: head,
+            seq: 2,
+            hash: hashes[1],
+            definition: false,
+            retracted: false,
+            superseded_by: None,
+            prefix: None,
+        }
+    }
+
     /// A claim vouched for at the head the append finds is resolved by its whole hash without
     /// the log read back, with the fate it was vouched with; one vouched for at another head
     /// (the log moved since) is not taken, and the log is read back as before.
@@ -1000,12 +1045,8 @@ mod tests {
         let (log, head, hashes) = three_claims("vouch");
         let claim = Ref::Hash(hashes[1].to_hex());
         let vouched = Vouched {
-            at: head,
-            seq: 2,
-            hash: hashes[1],
-            definition: false,
-            retracted: false,
             superseded_by: Some(3),
+            ..live_second(head, &hashes)
         };
         let (_, said) = log
             .rehearse(|tx| {
@@ -1048,14 +1089,7 @@ mod tests {
     #[test]
     fn a_vouched_claim_is_named_by_its_number_and_the_appends_own_retraction_counts() {
         let (log, head, hashes) = three_claims("vouch-seq");
-        let vouched = Vouched {
-            at: head,
-            seq: 2,
-            hash: hashes[1],
-            definition: false,
-            retracted: false,
-            superseded_by: None,
-        };
+        let vouched = live_second(head, &hashes);
         let (_, said, _) = log
             .rehearse(|tx| {
                 assert!(tx.vouch(&vouched));
@@ -1078,6 +1112,82 @@ mod tests {
             said,
             [Ok(hashes[1]), retracted.clone(), Ok(hashes[2]), retracted]
         );
+    }
+
+    /// A claim vouched for as the only committed entry a hash prefix names is named by that
+    /// prefix without the log read back, and by no other prefix. Once the append has pushed
+    /// an entry whose hash starts with the prefix too, the vouch does not answer: the log is
+    /// read back, and says the prefix is ambiguous; so it is after a push made ready.
+    #[test]
+    fn a_vouched_prefix_names_its_claim_until_the_append_pushes_another_of_it() {
+        let (log, head, hashes) = three_claims("vouch-prefix");
+        // The shortest prefix of claim #2's hash that the others' do not start with.
+        let hex = hashes[1].to_hex();
+        let prefix = (1..=64)
+            .map(|n| &hex[..n])
+            .find(|p| !hashes[0].has_hex_prefix(p) && !hashes[2].has_hex_prefix(p))
+            .expect("distinct hashes")
+            .to_owned();
+        let vouched = Vouched {
+            prefix: Some(prefix.clone()),
+            ..live_second(head, &hashes)
+        };
+        let other = Ref::Hash(hashes[2].to_hex()[..12].to_owned());
+        let (_, said, _) = log
+            .rehearse(|tx| {
+                assert!(tx.vouch(&vouched));
+                let named = tx.resolve("retract", &Ref::Hash(prefix.clone()));
+                assert!(!tx.loaded, "the log was read back");
+                // The append's own claims, until one's hash starts with the prefix too.
+                let mut n = 0;
+                while !tx.order.iter().any(|h| h.has_hex_prefix(&prefix)) {
+                    push_claims(tx, 1);
+                    n += 1;
+                    assert!(n < 100_000, "no hash starts with {prefix}");
+                }
+                let twice = tx.resolve("retract", &Ref::Hash(prefix.clone()));
+                assert!(tx.loaded, "the log was not read back");
+                Ok::<_, LedgerError>([named, twice])
+            })
+            .expect("rehearsed");
+        assert_eq!(said[0], Ok(hashes[1]));
+        let twice = said[1].clone().expect_err("ambiguous");
+        assert!(twice.contains("is ambiguous"), "{twice}");
+        // A push made ready keeps no hash, so once one is made the vouch does not answer:
+        // here one whose hash starts with the prefix too.
+        let (_, ready, _) = log
+            .rehearse(|tx| {
+                assert!(tx.vouch(&vouched));
+                let mut n = 0;
+                loop {
+                    let line = format!(r#"{{"define": "r/{n}", "unit": "people"}}"#);
+                    let event = reckon_claim::input::parse_line(&line, &mut |_, _| {
+                        Err("no references".to_owned())
+                    })
+                    .expect("a definition");
+                    let json = serde_json::to_vec(&event).expect("written");
+                    if tx.push_prepared(&json).1.has_hex_prefix(&prefix) {
+                        break;
+                    }
+                    n += 1;
+                    assert!(n < 100_000, "no hash starts with {prefix}");
+                }
+                let r = tx.resolve("retract", &Ref::Hash(prefix.clone()));
+                assert!(tx.loaded, "the log was not read back");
+                Ok::<_, LedgerError>(r)
+            })
+            .expect("rehearsed");
+        assert!(ready.is_err_and(|e| e.contains("is ambiguous")));
+        // Another prefix is not vouched for: it reads the log back.
+        let (_, resolved, _) = log
+            .rehearse(|tx| {
+                assert!(tx.vouch(&vouched));
+                let r = tx.resolve("retract", &other);
+                assert!(tx.loaded, "the log was not read back");
+                Ok::<_, LedgerError>(r)
+            })
+            .expect("rehearsed");
+        assert_eq!(resolved, Ok(hashes[2]));
     }
 
     /// The log's subjects vouched for answer an alias of a name they list without the log

@@ -136,6 +136,11 @@ fn vouched_in(
         definition,
         retracted,
         superseded_by,
+        // Named through the index by a prefix, the entry is the only one it names.
+        prefix: match id {
+            reckon_ledger::EntryId::Prefix(p) if p.len() < 64 => Some(p.clone()),
+            _ => None,
+        },
     })
 }
 
@@ -147,7 +152,8 @@ const MOST_VOUCHED: usize = 64;
 /// What an import's lines name, read through the saved index so that the append need not
 /// read the log back ([`reckon_ledger::Vouches`]): the claims its references name, with their
 /// fates ([`vouched_in`]; none unless every reference can be answered so: each names a claim
-/// committed before, by its number or whole hash, and there are at most [`MOST_VOUCHED`]),
+/// committed before, by its number, its whole hash or a prefix of it that no other entry's
+/// hash starts with, and there are at most [`MOST_VOUCHED`]),
 /// and, when a line adds an alias or a sum, the log's subjects ([`subjects_vouched`]). Only
 /// a saved index answers: this never makes one, nor reads the whole log.
 fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
@@ -175,8 +181,7 @@ fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
         .map(|r| {
             let id = match r {
                 Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
-                Ref::Hash(h) if h.len() == 64 => reckon_ledger::EntryId::Prefix(h.clone()),
-                Ref::Hash(_) => return None,
+                Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
             };
             vouched_in(&snapshot, &id)
         })
