@@ -154,7 +154,11 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
     // correction resolved by reading the log back.
     let whole = crate::support::traced(&log, &cache, &[&add[..], &["--whole-read"]].concat());
     assert_eq!(whole.stdout, live.stdout);
-    for said in ["vetted against the whole log", "append: read the log back"] {
+    for said in [
+        "add: read the claim --supersedes names by one pass over the whole log",
+        "vetted against the whole log",
+        "append: read the log back",
+    ] {
         assert!(whole.stderr.contains(said), "{said}: {}", whole.stderr);
         assert!(!live.stderr.contains(said), "{said}: {}", live.stderr);
     }
@@ -164,6 +168,18 @@ fn a_reference_through_the_index_is_refused_and_recorded_as_by_a_read_back() {
     let whole = crate::support::traced(&log, &cache, &whole);
     assert_eq!(through.code, 0, "{}", through.stderr);
     assert_eq!(through.stdout, whole.stdout);
+    let (index, pass) = (
+        "add: read the claim --from names through the index",
+        "add: read the claim --from names by one pass over the whole log",
+    );
+    assert!(through.stderr.contains(index), "{}", through.stderr);
+    assert!(whole.stderr.contains(pass), "{}", whole.stderr);
+    assert!(
+        live.stderr
+            .contains("add: read the claim --supersedes names through the index"),
+        "{}",
+        live.stderr
+    );
     let lines = std::fs::read_to_string(log.join("entries.jsonl")).unwrap();
     let hash = &lines.lines().nth(26).unwrap()[..64];
     assert!(

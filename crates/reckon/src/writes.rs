@@ -509,19 +509,26 @@ fn corrected(
     let named = |m: String| usage(format!("{option}: {m}"));
     let snapshot = log.snapshot().map_err(ledger)?;
     let id = crate::entry_id(&snapshot, id).map_err(named)?;
-    let (len, kept) = match whole_read {
+    let (len, kept, through_index) = match whole_read {
         // One pass at the speed of hashing, decoding only the entries the id could name.
         true => {
             let (head, kept) = snapshot
                 .entries_where(&|h| id.could_name(h))
                 .map_err(ledger)?;
-            (head.seq, kept)
+            (head.seq, kept, false)
         }
         false => {
             let found = reckon_query::entries_naming(&snapshot, &id, false).map_err(ledger)?;
-            (found.head.0, found.entries)
+            (found.head.0, found.entries, found.through_index)
         }
     };
+    crate::trace(&format!(
+        "add: read the claim {option} names {}",
+        match through_index {
+            true => "through the index",
+            false => "by one pass over the whole log",
+        }
+    ));
     let e = match id.pick(&kept, len) {
         Ok(e) => e,
         Err(why) => {
