@@ -51,6 +51,13 @@ fn the_query_ways_corpus_holds() {
     replay("query_ways", checks::query_ways);
 }
 
+/// Each import file of the corpus rehearsed on the same two logs, taking what the saved
+/// index vouches for and reading the log back: the same lines, or the same refusal.
+#[test]
+fn the_import_ways_corpus_holds() {
+    replay("import_ways", checks::import_ways);
+}
+
 #[test]
 fn the_log_scan_corpus_holds() {
     replay("log_scan", checks::log_scan);

@@ -214,6 +214,81 @@ pub fn query_ways(data: &[u8]) {
     }
 }
 
+/// An import rehearsed two ways on the two small logs of [`query_ways`]: taking what the
+/// saved index vouches for (the entries the lines' references name, each with its fate, and
+/// the log's subjects when a line adds an alias or a sum), and reading the log back for
+/// every reference: the same lines would be appended, or the same refusal given. Whatever
+/// the index vouches for may only spare the read back, never change the outcome. Nothing is
+/// written; two rehearsals stamped in different seconds are not compared.
+pub fn import_ways(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut references: Vec<Ref> = Vec::new();
+    let mut stood_for = std::collections::BTreeSet::new();
+    let mut aliases_or_sums = false;
+    for line in text.lines() {
+        let mut take = |_: &str, r: &Ref| {
+            references.push(r.clone());
+            Err(String::new())
+        };
+        match parse_line(line, &mut take) {
+            Ok(reckon_claim::Event::Alias { same_as, .. }) => {
+                aliases_or_sums = true;
+                stood_for.insert(same_as.to_string());
+            }
+            Ok(reckon_claim::Event::Define(d)) if !d.sum_of.is_empty() => aliases_or_sums = true,
+            _ => {}
+        }
+    }
+    for log in ways_logs() {
+        let Ok(snapshot) = log.snapshot() else {
+            continue;
+        };
+        let id = |r: &Ref| match r {
+            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
+            Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
+        };
+        // Any of them, not only all or none as `import` takes them.
+        let claims = references
+            .iter()
+            .take(16)
+            .filter_map(|r| reckon_query::vouch::named(&snapshot, &id(r)))
+            .collect();
+        let subjects = match reckon_index::Index::open(&snapshot) {
+            Ok(index) if aliases_or_sums => {
+                reckon_query::vouch::subjects(&snapshot, &index, &stood_for)
+            }
+            _ => None,
+        };
+        drop(snapshot);
+        let vouched = reckon_ledger::Vouches { claims, subjects };
+        let rehearsed = |v: &reckon_ledger::Vouches| {
+            reckon_ledger::import_gated(log, "input", data, None, (&mut (), None, v), true)
+                .map(|done| done.lines)
+                .map_err(|e| e.to_string())
+        };
+        let taking = rehearsed(&vouched);
+        let reading = rehearsed(&reckon_ledger::Vouches::default());
+        let stamp = |lines: &[u8]| {
+            let line = lines.split(|b| *b == b'\n').next().unwrap_or_default();
+            let at = line.windows(6).position(|w| w == br#""at":""#);
+            at.map(|i| line[i..].iter().take(30).copied().collect::<Vec<u8>>())
+        };
+        if let (Ok(a), Ok(b)) = (&taking, &reading)
+            && stamp(a) != stamp(b)
+        {
+            continue;
+        }
+        assert_eq!(
+            taking.as_ref().map(|l| String::from_utf8_lossy(l)),
+            reading.as_ref().map(|l| String::from_utf8_lossy(l)),
+            "{text:?} on {}",
+            log.dir().display()
+        );
+    }
+}
+
 /// The log scanner and entry decoder on arbitrary bytes: an accepted file has as many decoded
 /// entries as lines, and each of its lines decodes on its own.
 pub fn log_scan(data: &[u8]) {

@@ -52,6 +52,7 @@ pub mod ast;
 pub mod check;
 pub mod exec;
 pub mod parse;
+pub mod vouch;
 
 pub use ast::{Expr, Field, Literal, Op, Query, Source, Step, Target};
 pub use exec::{

@@ -97,51 +97,7 @@ fn reference_json(log: &Log, id: &str) -> Json {
 fn vouched(log: &Log, id: &str) -> Option<reckon_ledger::Vouched> {
     let snapshot = log.snapshot().ok()?;
     let id = crate::entry_id(&snapshot, id).ok()?;
-    vouched_in(&snapshot, &id)
-}
-
-/// [`vouched`] of an id already read.
-fn vouched_in(
-    snapshot: &reckon_ledger::Snapshot<'_>,
-    id: &reckon_ledger::EntryId,
-) -> Option<reckon_ledger::Vouched> {
-    let named = reckon_query::entries_naming(snapshot, id, true).ok()?;
-    if !named.through_index {
-        return None;
-    }
-    let e = id.pick(&named.entries, named.head.0).ok()?;
-    let (definition, retracted, superseded_by) = match &e.event {
-        Event::Claim(_) => {
-            let fate = reckon_reconcile::state::Fate::among(&named.entries, e);
-            let superseded_by = fate.superseded_by.last().copied();
-            (false, !fate.retracted_by.is_empty(), superseded_by)
-        }
-        // Read with every entry that is not a claim, each retraction among them.
-        Event::Define(_) => {
-            let withdrawn = named
-                .entries
-                .iter()
-                .any(|r| matches!(&r.event, Event::Retract { claim, .. } if *claim == e.hash));
-            (true, withdrawn, None)
-        }
-        _ => return None,
-    };
-    Some(reckon_ledger::Vouched {
-        at: reckon_ledger::Head {
-            seq: named.head.0,
-            hash: reckon_claim::EntryHash::from_hex(&named.head.1)?,
-        },
-        seq: e.seq,
-        hash: e.hash,
-        definition,
-        retracted,
-        superseded_by,
-        // Named through the index by a prefix, the entry is the only one it names.
-        prefix: match id {
-            reckon_ledger::EntryId::Prefix(p) if p.len() < 64 => Some(p.clone()),
-            _ => None,
-        },
-    })
+    reckon_query::vouch::named(&snapshot, &id)
 }
 
 /// At most this many references of an import are looked up through the saved index before
@@ -151,10 +107,11 @@ const MOST_VOUCHED: usize = 64;
 
 /// What an import's lines name, read through the saved index so that the append need not
 /// read the log back ([`reckon_ledger::Vouches`]): the claims its references name, with their
-/// fates ([`vouched_in`]; none unless every reference can be answered so: each names a claim
+/// fates ([`reckon_query::vouch::named`]; none unless every reference can be answered so: each names a claim
 /// committed before, by its number, its whole hash or a prefix of it that no other entry's
 /// hash starts with, and there are at most [`MOST_VOUCHED`]),
-/// and, when a line adds an alias or a sum, the log's subjects ([`subjects_vouched`]). Only
+/// and, when a line adds an alias or a sum, the log's subjects
+/// ([`reckon_query::vouch::subjects`]). Only
 /// a saved index answers: this never makes one, nor reads the whole log.
 fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
     use reckon_claim::Ref;
@@ -169,7 +126,7 @@ fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
         return out;
     };
     if named.aliases_or_sums {
-        out.subjects = subjects_vouched(&snapshot, &index, &named.stood_for);
+        out.subjects = reckon_query::vouch::subjects(&snapshot, &index, &named.stood_for);
     }
     let refs = &named.references;
     if refs.len() > MOST_VOUCHED {
@@ -183,52 +140,11 @@ fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
                 Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
                 Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
             };
-            vouched_in(&snapshot, &id)
+            reckon_query::vouch::named(&snapshot, &id)
         })
         .collect();
     out.claims = claims.unwrap_or_default();
     out
-}
-
-/// The log's subjects as a check of new aliases and sums needs them, read through the saved
-/// `index`: every event that is not a claim, and which of the names `stood_for` (what the
-/// input's aliases stand for) some claim is written under, read from those subjects' part;
-/// `None` when their claims are more than an eighth of the log's entries, or 10,000 (reading
-/// the log back, which the append then does, costs less).
-fn subjects_vouched(
-    snapshot: &reckon_ledger::Snapshot<'_>,
-    index: &reckon_index::Index,
-    stood_for: &std::collections::BTreeSet<String>,
-) -> Option<reckon_ledger::VouchedSubjects> {
-    let none = std::collections::BTreeSet::new();
-    let events = index.entries(snapshot, &none).ok()?;
-    // Claims are filed under the name their subject stands for.
-    let state = reckon_reconcile::State::fold(&events, None);
-    let filed: std::collections::BTreeSet<String> = stood_for
-        .iter()
-        .filter_map(|s| reckon_claim::Subject::parse(s).ok())
-        .map(|s| state.canonical(&s).to_string())
-        .collect();
-    drop(state);
-    let most = (index.head().seq / 8).max(10_000);
-    if index.claims_of(&filed).is_none_or(|n| n > most) {
-        return None;
-    }
-    let part = index.entries(snapshot, &filed).ok()?;
-    let mut claimed: Vec<reckon_claim::Subject> = Vec::new();
-    for e in &part {
-        if let Event::Claim(c) = &e.event
-            && stood_for.contains(c.subject.as_str())
-            && !claimed.contains(&c.subject)
-        {
-            claimed.push(c.subject.clone());
-        }
-    }
-    Some(reckon_ledger::VouchedSubjects {
-        at: index.head(),
-        events,
-        claimed,
-    })
 }
 
 /// Appends one event given as an import object, reporting errors by flag name; `vet`, when
