@@ -13,7 +13,7 @@ pub fn nearest<'a>(
     max: usize,
 ) -> Vec<&'a str> {
     let word: Vec<char> = word.chars().collect();
-    let limit = nearest_limit(&word);
+    let limit = nearest_limit(word.len());
     // A word of at most 64 characters is scored a column of the table at a time, as bits;
     // a longer one row by row, its two rows kept between candidates.
     let bits = Bits::of(&word);
@@ -33,10 +33,10 @@ pub fn nearest<'a>(
     scored.into_iter().take(max).map(|(_, _, c)| c).collect()
 }
 
-/// How many edits away [`nearest`] offers a candidate: a third of the word's length in
-/// characters, at least 2.
-fn nearest_limit(word: &[char]) -> usize {
-    (word.len() / 3).max(2)
+/// How many edits away [`nearest`] offers a candidate for a word of `chars` characters: a
+/// third of its length, at least 2.
+fn nearest_limit(chars: usize) -> usize {
+    (chars / 3).max(2)
 }
 
 /// A word compared with many candidates one at a time, within a limit of the caller's: the
@@ -59,8 +59,7 @@ impl Near {
     /// `word`, to be compared within the distance [`nearest`] offers candidates at: the
     /// candidates this scores are exactly those `nearest` may name.
     pub fn as_nearest(word: &str) -> Near {
-        let chars: Vec<char> = word.chars().collect();
-        Near::new(word, nearest_limit(&chars))
+        Near::new(word, nearest_limit(word.chars().count()))
     }
 
     /// The edit distance between the word and `candidate` (as [`edit_distance`] counts it),

@@ -1037,6 +1037,25 @@ mod tests {
         }
     }
 
+    /// What a rehearsal resolves `r` to (for `field`) after offering it `v` (`taken`: whether
+    /// the vouch is taken), which must read the log back to answer.
+    fn read_back_after(
+        log: &Log,
+        (v, taken): (&Vouched, bool),
+        field: &str,
+        r: &Ref,
+    ) -> Result<EntryHash, String> {
+        let (_, resolved, _) = log
+            .rehearse(|tx| {
+                assert_eq!(tx.vouch(v), taken);
+                let resolved = tx.resolve(field, r);
+                assert!(tx.loaded, "the log was not read back");
+                Ok::<_, LedgerError>(resolved)
+            })
+            .expect("rehearsed");
+        resolved
+    }
+
     /// A claim vouched for at the head the append finds is resolved by its whole hash without
     /// the log read back, with the fate it was vouched with; one vouched for at another head
     /// (the log moved since) is not taken, and the log is read back as before.
@@ -1070,14 +1089,7 @@ mod tests {
             },
             ..vouched
         };
-        let (_, resolved, _) = log
-            .rehearse(|tx| {
-                assert!(!tx.vouch(&moved));
-                let r = tx.resolve("supersedes", &claim);
-                assert!(tx.loaded, "the log was not read back");
-                Ok::<_, LedgerError>(r)
-            })
-            .expect("rehearsed");
+        let resolved = read_back_after(&log, (&moved, false), "supersedes", &claim);
         // Read back, the claim was never superseded.
         assert_eq!(resolved, Ok(hashes[1]));
     }
@@ -1179,14 +1191,7 @@ mod tests {
             .expect("rehearsed");
         assert!(ready.is_err_and(|e| e.contains("is ambiguous")));
         // Another prefix is not vouched for: it reads the log back.
-        let (_, resolved, _) = log
-            .rehearse(|tx| {
-                assert!(tx.vouch(&vouched));
-                let r = tx.resolve("retract", &other);
-                assert!(tx.loaded, "the log was not read back");
-                Ok::<_, LedgerError>(r)
-            })
-            .expect("rehearsed");
+        let resolved = read_back_after(&log, (&vouched, true), "retract", &other);
         assert_eq!(resolved, Ok(hashes[2]));
     }
 

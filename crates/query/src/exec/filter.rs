@@ -446,6 +446,8 @@ struct Share {
     /// For a comparison of the hash, the least hashes that hold its text (at most
     /// [`NAMED`], ascending).
     least: Vec<Vec<Box<str>>>,
+    /// The hash of the line taken, in hexadecimal (a buffer kept between lines).
+    hex: Vec<u8>,
 }
 
 impl TextSeen {
@@ -472,6 +474,7 @@ impl TextSeen {
             matched: vec![false; reads.len()],
             values: vec![Default::default(); reads.len()],
             least: vec![Vec::new(); reads.len()],
+            hex: Vec::with_capacity(64),
         };
         let shares = (0..rayon::current_num_threads().max(1) + 1)
             .map(|_| std::sync::Mutex::new(share.clone()))
@@ -501,8 +504,12 @@ impl TextSeen {
             matched,
             values,
             least,
+            hex,
         } = &mut *share;
-        let mut hex = [0u8; 64];
+        hex.clear();
+        reckon_claim::push_hex(hex, &hash.0);
+        // Only hexadecimal digits were written.
+        let hex = std::str::from_utf8(hex).unwrap_or_default();
         let mut open = 0u64;
         for (k, ((_, op, lit), read)) in self.empty.terms.iter().zip(&self.reads).enumerate() {
             let Literal::Text(t) = lit else { continue };
@@ -514,7 +521,7 @@ impl TextSeen {
                     let rest = text.get(at + key.needle().len()..)?;
                     rest.get(..memchr::memchr(b'"', rest.as_bytes())?)
                 }),
-                Held::Hash { .. } => Some(hex_of(hash, &mut hex)),
+                Held::Hash { .. } => Some(hex),
             };
             if text_matches(value, *op, t, false) {
                 matched[k] = true;
@@ -572,17 +579,6 @@ impl TextSeen {
         }
         all
     }
-}
-
-/// `hash` in hexadecimal (lowercase, as the log writes it), written into `out`.
-fn hex_of<'o>(hash: &reckon_claim::EntryHash, out: &'o mut [u8; 64]) -> &'o str {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for (pair, b) in out.chunks_exact_mut(2).zip(hash.0) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 15)];
-    }
-    // Hexadecimal digits are ASCII.
-    std::str::from_utf8(out).unwrap_or_default()
 }
 
 /// `v` kept among `least` (ascending, distinct) when it is one of the [`NAMED`] least.
