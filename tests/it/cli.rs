@@ -67,6 +67,24 @@ fn corrected_and_retracted(
 /// An import that reads the log back to resolve its references (never through the index).
 const READ_BACK: [&str; 4] = ["import", "-", "--dry-run", "--whole-read"];
 
+/// `file` (holding `text`) imported into `log` with `--dry-run`, traced, with the cache in
+/// `cache`: as reckon imports it, and as [`READ_BACK`] reads the same lines piped in.
+fn imported_both_ways(
+    log: &std::path::Path,
+    cache: &std::path::Path,
+    file: &std::path::Path,
+    text: &str,
+) -> (crate::support::Run, crate::support::Run) {
+    let through =
+        crate::support::traced(log, cache, &["import", file.to_str().unwrap(), "--dry-run"]);
+    let env = [
+        ("RECKON_CACHE_DIR", cache.as_os_str()),
+        ("RECKON_TRACE", std::ffi::OsStr::new("1")),
+    ];
+    let back = crate::support::reckon_with(log, &READ_BACK, Some(text.as_bytes()), &env);
+    (through, back)
+}
+
 /// `retract` and `add --supersedes` name a claim the saved index finds by its whole hash,
 /// vouching for its fate (retracted, superseded) to the append instead of reading the log
 /// back: the same lines, and the same refusals, as an append that reads every entry.
@@ -349,6 +367,112 @@ fn an_import_whose_references_the_index_answers_writes_and_refuses_as_a_read_bac
             }
         }
     }
+}
+
+/// An import of hundreds of references into forty subjects (by number, whole hash and
+/// prefixes of it) is vouched for through the index, every subject's part read once for all
+/// of them, and writes what a read back writes; one that names an entry by a prefix two
+/// hashes start with is not, and is refused as ambiguous; one whose lookups alone would cost
+/// more than reading the log back (each weighed as 16 claims read, against a budget of
+/// 10,000 on a small log) is not either, and writes what the read back writes.
+#[test]
+fn an_import_of_many_references_is_vouched_for_within_a_budget() {
+    let dir = scratch("vouch-many");
+    let claims: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                r#"{{"subject": "s/{}", "value": "{i}", "said_on": "2025", "speaker": "P{i}"}}"#,
+                i % 40
+            )
+        })
+        .collect();
+    let log = crate::support::log_of(&dir, &claims.iter().map(String::as_str).collect::<Vec<_>>());
+    crate::support::settle(&log);
+    let cache = dir.join("cache");
+    let _ = crate::support::traced(&log, &cache, &["show", "1"]);
+    let entries = reckon_ledger::Log::at(&log).entries().unwrap();
+    assert_eq!(entries.len(), 2000);
+    // The k-th reference names claim k, by number, whole hash or a prefix.
+    let named = |k: usize| {
+        let e = &entries[k];
+        match k % 5 {
+            0 => e.seq.to_string(),
+            1 => format!("\"{}\"", e.hash),
+            n => format!("\"{}\"", &e.hash.to_hex()[..8 + 4 * n]),
+        }
+    };
+    let import = |lines: Vec<String>| {
+        let text = lines.join("\n") + "\n";
+        let file = dir.join("references.jsonl");
+        std::fs::write(&file, &text).unwrap();
+        imported_both_ways(&log, &cache, &file, &text)
+    };
+    // 150 retractions and 50 corrections, of 200 claims.
+    let lines = (0..200)
+        .map(|k| match k < 150 {
+            true => format!(r#"{{"retract": {}, "reason": "r"}}"#, named(k)),
+            false => format!(
+                r#"{{"subject": "s/{}", "value": "{k}", "said_on": "2025", "speaker": "Q", "supersedes": {}}}"#,
+                k % 40,
+                named(k)
+            ),
+        })
+        .collect();
+    let (through, back) = import(lines);
+    assert_eq!(through.code, 0, "{}", through.stderr);
+    assert_eq!(through.stdout, back.stdout);
+    let vouched = "append: the 200 claims the references name vouched for through the index";
+    assert!(through.stderr.contains(vouched), "{}", through.stderr);
+    assert!(
+        !through.stderr.contains("read the log back"),
+        "{}",
+        through.stderr
+    );
+    // Four digits (looked up in the hash area the first import made) that two claims' hashes
+    // start with name neither, beside a reference that names one claim. Among 2,000 hashes
+    // some two share their first four digits but for a chance of about 1 in 10^13.
+    let mut fours: Vec<String> = entries
+        .iter()
+        .map(|e| e.hash.to_hex()[..4].to_owned())
+        .collect();
+    fours.sort();
+    let two = fours
+        .windows(2)
+        .find(|w| w[0] == w[1])
+        .expect("two hashes alike");
+    let lines = vec![
+        format!(r#"{{"retract": {}, "reason": "r"}}"#, named(2)),
+        format!(r#"{{"retract": "{}", "reason": "r"}}"#, two[0]),
+    ];
+    let (through, back) = import(lines);
+    assert!(
+        !through.stderr.contains("to vouch for them"),
+        "{}",
+        through.stderr
+    );
+    assert!(
+        through.stderr.contains("is ambiguous"),
+        "{}",
+        through.stderr
+    );
+    assert_eq!((through.code, &through.stdout), (back.code, &back.stdout));
+    // 700 references: 11,200 claims' worth of lookups.
+    let lines = (0..700)
+        .map(|k| format!(r#"{{"retract": {}, "reason": "r"}}"#, named(k)))
+        .collect();
+    let (through, back) = import(lines);
+    assert_eq!(through.code, 0, "{}", through.stderr);
+    assert!(
+        !through.stderr.contains("to vouch for them"),
+        "{}",
+        through.stderr
+    );
+    assert!(
+        through.stderr.contains("append: read the log back"),
+        "{}",
+        through.stderr
+    );
+    assert_eq!(through.stdout, back.stdout);
 }
 
 /// Standard input longer than what is read ahead of an import (64 KiB on a small log) is
@@ -1600,16 +1724,7 @@ mod fates_through_the_index {
             let file = dir.join("references.jsonl");
             std::fs::write(&file, &input).unwrap();
             let cache = test_cache();
-            let through = crate::support::traced(
-                &path,
-                &cache,
-                &["import", file.to_str().unwrap(), "--dry-run"],
-            );
-            let env = [
-                ("RECKON_CACHE_DIR", cache.as_os_str()),
-                ("RECKON_TRACE", std::ffi::OsStr::new("1")),
-            ];
-            let back = crate::support::reckon_with(&path, &super::READ_BACK, Some(input.as_bytes()), &env);
+            let (through, back) = super::imported_both_ways(&path, &cache, &file, &input);
             let vouched = through.stderr.contains("read through the index to vouch");
             prop_assert_eq!(vouched, all_claims, "{}", through.stderr);
             prop_assert_eq!(through.code, back.code, "{}\n{}", through.stderr, back.stderr);

@@ -214,12 +214,14 @@ pub fn query_ways(data: &[u8]) {
     }
 }
 
-/// An import rehearsed two ways on the two small logs of [`query_ways`]: taking what the
-/// saved index vouches for (the entries the lines' references name, each with its fate, and
-/// the log's subjects when a line adds an alias or a sum), and reading the log back for
-/// every reference: the same lines would be appended, or the same refusal given. Whatever
-/// the index vouches for may only spare the read back, never change the outcome. Nothing is
-/// written; two rehearsals stamped in different seconds are not compared.
+/// An import rehearsed on the two small logs of [`query_ways`] taking what the saved index
+/// vouches for (the entries the lines' references name, each with its fate, and the log's
+/// subjects when a line adds an alias or a sum), and reading the log back for every
+/// reference: the same lines would be appended, or the same refusal given. The references
+/// are vouched for one at a time (any of them, not only all or none), and all at once as
+/// `import` does, where each must be vouched for as it is alone. Whatever the index vouches
+/// for may only spare the read back, never change the outcome. Nothing is written; two
+/// rehearsals stamped in different seconds are not compared.
 pub fn import_ways(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -250,11 +252,19 @@ pub fn import_ways(data: &[u8]) {
             Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
         };
         // Any of them, not only all or none as `import` takes them.
-        let claims = references
+        let one_by_one: Vec<_> = references
             .iter()
             .take(16)
-            .filter_map(|r| reckon_query::vouch::named(&snapshot, &id(r)))
+            .map(|r| reckon_query::vouch::named(&snapshot, &id(r)))
             .collect();
+        // All of them at once, as `import` takes them: each as it is alone.
+        let ids: Vec<_> = references.iter().take(16).map(id).collect();
+        let all = reckon_query::vouch::named_all(&snapshot, &ids);
+        for (alone, together) in one_by_one.iter().zip(all.iter().flatten()) {
+            if let Some(alone) = alone {
+                assert_eq!(alone, together, "{text:?} on {}", log.dir().display());
+            }
+        }
         let subjects = match reckon_index::Index::open(&snapshot) {
             Ok(index) if aliases_or_sums => {
                 reckon_query::vouch::subjects(&snapshot, &index, &stood_for)
@@ -262,31 +272,51 @@ pub fn import_ways(data: &[u8]) {
             _ => None,
         };
         drop(snapshot);
-        let vouched = reckon_ledger::Vouches { claims, subjects };
-        let rehearsed = |v: &reckon_ledger::Vouches| {
-            reckon_ledger::import_gated(log, "input", data, None, (&mut (), None, v), true)
+        let rehearsed = |claims: Vec<reckon_ledger::Vouched>| {
+            let v = reckon_ledger::Vouches {
+                claims,
+                subjects: subjects.clone(),
+            };
+            reckon_ledger::import_gated(log, "input", data, None, (&mut (), None, &v), true)
                 .map(|done| done.lines)
                 .map_err(|e| e.to_string())
         };
-        let taking = rehearsed(&vouched);
-        let reading = rehearsed(&reckon_ledger::Vouches::default());
-        let stamp = |lines: &[u8]| {
-            let line = lines.split(|b| *b == b'\n').next().unwrap_or_default();
-            let at = line.windows(6).position(|w| w == br#""at":""#);
-            at.map(|i| line[i..].iter().take(30).copied().collect::<Vec<u8>>())
-        };
-        if let (Ok(a), Ok(b)) = (&taking, &reading)
-            && stamp(a) != stamp(b)
-        {
-            continue;
+        let reading = rehearsed(Vec::new());
+        let mut ways = vec![rehearsed(one_by_one.into_iter().flatten().collect())];
+        if let Some(all) = all {
+            ways.push(rehearsed(all));
         }
-        assert_eq!(
-            taking.as_ref().map(|l| String::from_utf8_lossy(l)),
-            reading.as_ref().map(|l| String::from_utf8_lossy(l)),
-            "{text:?} on {}",
-            log.dir().display()
-        );
+        for taking in ways {
+            same_import(&taking, &reading, text, log);
+        }
     }
+}
+
+/// What an import rehearsed taking what the saved index vouches for gave, against what it
+/// gave reading the log back: the same lines, or the same refusal (two rehearsals stamped in
+/// different seconds are not compared).
+fn same_import(
+    taking: &Result<Vec<u8>, String>,
+    reading: &Result<Vec<u8>, String>,
+    text: &str,
+    log: &reckon_ledger::Log,
+) {
+    let stamp = |lines: &[u8]| {
+        let line = lines.split(|b| *b == b'\n').next().unwrap_or_default();
+        let at = line.windows(6).position(|w| w == br#""at":""#);
+        at.map(|i| line[i..].iter().take(30).copied().collect::<Vec<u8>>())
+    };
+    if let (Ok(a), Ok(b)) = (taking, reading)
+        && stamp(a) != stamp(b)
+    {
+        return;
+    }
+    assert_eq!(
+        taking.as_ref().map(|l| String::from_utf8_lossy(l)),
+        reading.as_ref().map(|l| String::from_utf8_lossy(l)),
+        "{text:?} on {}",
+        log.dir().display()
+    );
 }
 
 /// The log scanner and entry decoder on arbitrary bytes: an accepted file has as many decoded

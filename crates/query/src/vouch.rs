@@ -57,6 +57,150 @@ pub fn named(
     })
 }
 
+/// A lookup of one reference's entry by halving the entries file costs about as much as
+/// reading this many claims through the index (a few dozen small positioned reads), in the
+/// budget of [`named_all`].
+const LOOKUP: u64 = 16;
+
+/// Every entry `ids` names with its fate, as [`named`] gives each (a claim with its subject's
+/// part, a definition with every entry that is not a claim), in one read of the saved index:
+/// each entry found by its number (halving the entries file) or in the index's hash area,
+/// then the parts of all their subjects read together, so that references into one subject
+/// read its part once. `None` when any of them cannot be answered so (the append then reads
+/// the log back, as it always could), or when the lookups and the claims of those parts come
+/// to more than an eighth of the log's entries, or 10,000 (reading the log back costs less).
+/// Only a saved index answers: this never makes one (a first lookup by hash may make its
+/// hash area, as [`named`]'s does).
+pub fn named_all(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    ids: &[reckon_ledger::EntryId],
+) -> Option<Vec<reckon_ledger::Vouched>> {
+    use reckon_ledger::EntryId;
+    let index = reckon_index::Index::open(snapshot).ok()?;
+    let head = index.head();
+    let most = (head.seq / 8).max(10_000);
+    let lookups = u64::try_from(ids.len()).ok()?.saturating_mul(LOOKUP);
+    if lookups > most {
+        return None;
+    }
+    let index = match ids
+        .iter()
+        .any(|id| matches!(id, EntryId::Prefix(p) if !crate::exec::shared_prefix(p, head.seq)))
+    {
+        true => index.with_hash_area(snapshot),
+        false => index,
+    };
+    let none = std::collections::BTreeSet::new();
+    let others = index.entries(snapshot, &none).ok()?;
+    let found: Vec<reckon_ledger::Entry> = ids
+        .iter()
+        .map(|id| entry_named(snapshot, &index, &others, id))
+        .collect::<Option<_>>()?;
+    let subjects: std::collections::BTreeSet<String> = found
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::Claim(c) => Some(c.subject.to_string()),
+            _ => None,
+        })
+        .collect();
+    // Claims are filed under the name their subject stands for, with the members of sums.
+    let wanted = reckon_index::expand(&others, &subjects);
+    if index.claims_of(&wanted)?.saturating_add(lookups) > most {
+        return None;
+    }
+    let part = match subjects.is_empty() {
+        true => others,
+        false => index.entries(snapshot, &wanted).ok()?,
+    };
+    // Each entry found must be the one its part holds, read and checked through the index.
+    let held = |e: &reckon_ledger::Entry| {
+        part.binary_search_by_key(&e.seq, |p| p.seq)
+            .is_ok_and(|i| part[i].hash == e.hash)
+    };
+    if !found.iter().all(held) {
+        return None;
+    }
+    // Their fates, from one look at every retraction and correction the parts hold (each
+    // made after what it names, whose hash it holds).
+    let mut fates: std::collections::HashMap<reckon_claim::EntryHash, (bool, Option<u64>)> =
+        found.iter().map(|e| (e.hash, (false, None))).collect();
+    for l in &part {
+        let (target, correction) = match &l.event {
+            Event::Retract { claim, .. } => (claim, false),
+            Event::Claim(c) => match &c.supersedes {
+                Some(h) => (h, true),
+                None => continue,
+            },
+            _ => continue,
+        };
+        match fates.get_mut(target) {
+            Some((_, last)) if correction => *last = Some(l.seq),
+            Some((retracted, _)) => *retracted = true,
+            None => {}
+        }
+    }
+    found
+        .iter()
+        .zip(ids)
+        .map(|(e, id)| {
+            let &(retracted, superseded_by) = fates.get(&e.hash)?;
+            let definition = matches!(e.event, Event::Define(_));
+            Some(reckon_ledger::Vouched {
+                at: head,
+                seq: e.seq,
+                hash: e.hash,
+                definition,
+                retracted,
+                // A definition is withdrawn, never superseded.
+                superseded_by: superseded_by.filter(|_| !definition),
+                prefix: match id {
+                    EntryId::Prefix(p) if p.len() < 64 => Some(p.clone()),
+                    _ => None,
+                },
+            })
+        })
+        .collect()
+}
+
+/// The claim or definition `id` names, found through `index` (made at the log's head):
+/// by its number, or in the hash area when no other entry's hash starts with the prefix;
+/// a definition from `others` (every entry that is not a claim, read through the index), a
+/// claim read from its line unchecked (the caller checks it against its part). `None` for
+/// any other entry, or any doubt.
+fn entry_named(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    index: &reckon_index::Index,
+    others: &[reckon_ledger::Entry],
+    id: &reckon_ledger::EntryId,
+) -> Option<reckon_ledger::Entry> {
+    let read = |seq: u64| match others.binary_search_by_key(&seq, |e| e.seq) {
+        Ok(i) => others.get(i).cloned(),
+        Err(_) => crate::exec::entry_at(snapshot, seq).ok().flatten(),
+    };
+    let e = match id {
+        reckon_ledger::EntryId::Seq(n) if (1..=index.head().seq).contains(n) => read(*n)?,
+        reckon_ledger::EntryId::Seq(_) => return None,
+        reckon_ledger::EntryId::Prefix(p) => {
+            // Up to eight digits the candidates are exactly those named; a longer prefix may
+            // also find a handful that share only the first eight.
+            let candidates = index.entries_by_hash(p)?;
+            if candidates.len() > 4 || (p.len() <= 8 && candidates.len() != 1) {
+                return None;
+            }
+            let mut named = candidates
+                .into_iter()
+                .filter_map(read)
+                .filter(|e| e.hash.has_hex_prefix(p));
+            let e = named.next()?;
+            if named.next().is_some() {
+                return None;
+            }
+            e
+        }
+    };
+    matches!(e.event, Event::Claim(_) | Event::Define(_)).then_some(e)
+}
+
 /// The log's subjects as a check of new aliases and sums needs them, read through the saved
 /// `index`: every event that is not a claim, and which of the names `stood_for` (what the
 /// input's aliases stand for) some claim is written under, read from those subjects' part;

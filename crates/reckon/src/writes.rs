@@ -100,19 +100,14 @@ fn vouched(log: &Log, id: &str) -> Option<reckon_ledger::Vouched> {
     reckon_query::vouch::named(&snapshot, &id)
 }
 
-/// At most this many references of an import are looked up through the saved index before
-/// it (a few milliseconds each on a log of a million entries, where reading the log back
-/// takes seconds); an import that names more reads the log back.
-const MOST_VOUCHED: usize = 64;
-
 /// What an import's lines name, read through the saved index so that the append need not
 /// read the log back ([`reckon_ledger::Vouches`]): the claims its references name, with their
-/// fates ([`reckon_query::vouch::named`]; none unless every reference can be answered so: each names a claim
-/// committed before, by its number, its whole hash or a prefix of it that no other entry's
-/// hash starts with, and there are at most [`MOST_VOUCHED`]),
-/// and, when a line adds an alias or a sum, the log's subjects
-/// ([`reckon_query::vouch::subjects`]). Only
-/// a saved index answers: this never makes one, nor reads the whole log.
+/// fates ([`reckon_query::vouch::named_all`]: none unless every reference can be answered so,
+/// each naming a claim or definition committed before by its number, its whole hash or a
+/// prefix of it that no other entry's hash starts with, and the parts of the log they are
+/// read with are small beside it), and, when a line adds an alias or a sum, the log's
+/// subjects ([`reckon_query::vouch::subjects`]). Only a saved index answers: this never
+/// makes one, nor reads the whole log.
 fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
     use reckon_claim::Ref;
     let mut out = reckon_ledger::Vouches::default();
@@ -122,28 +117,24 @@ fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
     let Ok(snapshot) = log.snapshot() else {
         return out;
     };
-    let Ok(index) = reckon_index::Index::open(&snapshot) else {
-        return out;
-    };
-    if named.aliases_or_sums {
+    if named.aliases_or_sums
+        && let Ok(index) = reckon_index::Index::open(&snapshot)
+    {
         out.subjects = reckon_query::vouch::subjects(&snapshot, &index, &named.stood_for);
     }
-    let refs = &named.references;
-    if refs.len() > MOST_VOUCHED {
+    if named.references.is_empty() {
         return out;
     }
-    // Every reference answered, or none taken.
-    let claims: Option<Vec<_>> = refs
+    let ids: Vec<reckon_ledger::EntryId> = named
+        .references
         .iter()
-        .map(|r| {
-            let id = match r {
-                Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
-                Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
-            };
-            reckon_query::vouch::named(&snapshot, &id)
+        .map(|r| match r {
+            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
+            Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
         })
         .collect();
-    out.claims = claims.unwrap_or_default();
+    // Every reference answered, or none taken.
+    out.claims = reckon_query::vouch::named_all(&snapshot, &ids).unwrap_or_default();
     out
 }
 

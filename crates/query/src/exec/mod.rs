@@ -1088,7 +1088,7 @@ fn entry_through_index(
 
 /// The entry numbered `seq`, its line found by halving the entries file and decoded (its
 /// hash made from its bytes); `None` when no line has that number or it does not decode.
-fn entry_at(
+pub(crate) fn entry_at(
     snap: &reckon_ledger::Snapshot<'_>,
     seq: u64,
 ) -> Result<Option<Entry>, reckon_ledger::LedgerError> {
@@ -1098,6 +1098,15 @@ fn entry_at(
     let mut line = vec![0u8; len as usize];
     snap.read_at(offset, &mut line)?;
     Ok(reckon_ledger::decode(&line).ok().filter(|e| e.seq == seq))
+}
+
+/// Whether `prefix` is short enough that another of a log's `entries` besides the one it
+/// names is expected to share it (half an entry or more): four digits of a million entries'
+/// hashes, say. Such a prefix seldom names one entry, and a pass says which; a hash area is
+/// not made first to look it up.
+pub(crate) fn shared_prefix(prefix: &str, entries: u64) -> bool {
+    let bits = u32::try_from((4 * prefix.len()).saturating_sub(1)).unwrap_or(u32::MAX);
+    entries.checked_shr(bits).unwrap_or(0) > 0
 }
 
 /// What the saved index's hash area says of a hash prefix ([`claim_by_hash`]).
@@ -1131,10 +1140,8 @@ fn claim_by_hash(
     // A prefix that half an entry or more is expected to share besides (four digits of a
     // million entries' hashes: about fifteen; five: about one) seldom names one entry: the
     // pass says which, without a hash area made first (one already made is used).
-    let bits = u32::try_from((4 * prefix.len()).saturating_sub(1)).unwrap_or(u32::MAX);
-    let shared = index.head().seq.checked_shr(bits).unwrap_or(0) > 0;
     // The first lookup by hash on an index made without a hash area makes one.
-    let index = if shared {
+    let index = if shared_prefix(prefix, index.head().seq) {
         index
     } else {
         index.with_hash_area(snap)
