@@ -226,23 +226,11 @@ pub fn import_ways(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let mut references: Vec<Ref> = Vec::new();
-    let mut stood_for = std::collections::BTreeSet::new();
-    let mut aliases_or_sums = false;
-    for line in text.lines() {
-        let mut take = |_: &str, r: &Ref| {
-            references.push(r.clone());
-            Err(String::new())
-        };
-        match parse_line(line, &mut take) {
-            Ok(reckon_claim::Event::Alias { same_as, .. }) => {
-                aliases_or_sums = true;
-                stood_for.insert(same_as.to_string());
-            }
-            Ok(reckon_claim::Event::Define(d)) if !d.sum_of.is_empty() => aliases_or_sums = true,
-            _ => {}
-        }
-    }
+    // What an import reads of its lines before the append (nothing is vouched for when
+    // they do not read so).
+    let Some(names) = reckon_query::vouch::InputNames::read(data) else {
+        return;
+    };
     for log in ways_logs() {
         let Ok(snapshot) = log.snapshot() else {
             continue;
@@ -251,43 +239,33 @@ pub fn import_ways(data: &[u8]) {
             Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
             Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
         };
-        // Any of them, not only all or none as `import` takes them.
-        let one_by_one: Vec<_> = references
+        let one_by_one: Vec<_> = names
+            .references
             .iter()
             .take(16)
             .map(|r| reckon_query::vouch::named(&snapshot, &id(r)))
             .collect();
-        // All of them at once, as `import` takes them: each as it is alone.
-        let ids: Vec<_> = references.iter().take(16).map(id).collect();
-        let all = reckon_query::vouch::named_all(&snapshot, &ids);
-        for (alone, together) in one_by_one.iter().zip(all.iter().flatten()) {
+        // What `import` takes: every reference vouched for at once, each as it is alone.
+        let taken = reckon_query::vouch::for_import(&snapshot, &names);
+        for (alone, together) in one_by_one.iter().zip(&taken.claims) {
             if let Some(alone) = alone {
                 assert_eq!(alone, together, "{text:?} on {}", log.dir().display());
             }
         }
-        let subjects = match reckon_index::Index::open(&snapshot) {
-            Ok(index) if aliases_or_sums => {
-                reckon_query::vouch::subjects(&snapshot, &index, &stood_for)
-            }
-            _ => None,
-        };
         drop(snapshot);
-        let rehearsed = |claims: Vec<reckon_ledger::Vouched>| {
-            let v = reckon_ledger::Vouches {
-                claims,
-                subjects: subjects.clone(),
-            };
-            reckon_ledger::import_gated(log, "input", data, None, (&mut (), None, &v), true)
+        let rehearsed = |v: &reckon_ledger::Vouches| {
+            reckon_ledger::import_gated(log, "input", data, None, (&mut (), None, v), true)
                 .map(|done| done.lines)
                 .map_err(|e| e.to_string())
         };
-        let reading = rehearsed(Vec::new());
-        let mut ways = vec![rehearsed(one_by_one.into_iter().flatten().collect())];
-        if let Some(all) = all {
-            ways.push(rehearsed(all));
-        }
-        for taking in ways {
-            same_import(&taking, &reading, text, log);
+        let reading = rehearsed(&reckon_ledger::Vouches::default());
+        // Any of them alone, not only all or none as `import` takes them.
+        let some = reckon_ledger::Vouches {
+            claims: one_by_one.into_iter().flatten().collect(),
+            subjects: taken.subjects.clone(),
+        };
+        for v in [taken, some] {
+            same_import(&rehearsed(&v), &reading, text, log);
         }
     }
 }

@@ -45,9 +45,9 @@
 //! assert!(e.message.starts_with("expected a date like 2025-05-01"));
 //! ```
 //!
-//! This crate reads and runs queries, and reads for an append what it may take on the saved
-//! index's word ([`vouch`]); it does **not** print tables (that is `reckon-render`) and never
-//! writes to the log.
+//! This crate reads and runs queries, and reads for an append, before its lock, what vetting
+//! needs and what it may take on the saved index's word ([`vouch`]); it does **not** print
+//! tables (that is `reckon-render`), vet (that is `reckon-vet`), and never writes to the log.
 
 pub mod ast;
 pub mod check;

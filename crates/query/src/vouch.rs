@@ -1,13 +1,18 @@
-//! What an append may take on the saved index's word instead of reading the log back under
-//! its lock ([`reckon_ledger::Vouches`]): the entry a reference names, with its fate, and the
-//! log's subjects for checking new aliases and sums. Each is read through the saved index as
-//! a question about a subject is (every entry it reads re-hashed and checked; a first lookup
-//! of a claim, or by a hash, may make the index or its hash area, as such a question does),
-//! at the head the index was read at; [`reckon_ledger::Tx::vouch`] and
-//! [`reckon_ledger::Tx::vouch_subjects`] take it only when that is still the log's head.
-//! Nothing here writes to the log.
+//! What an append learns of the log through the saved index before it takes its lock, so
+//! that it need not read the whole log: the part of the log vetting needs ([`vetting_part`]),
+//! and what the append may take on the index's word instead of reading the log back under
+//! its lock ([`reckon_ledger::Vouches`]): the entries references name, with their fates
+//! ([`named`], [`named_all`]), and the log's subjects for checking new aliases and sums
+//! ([`subjects`]); for an import, both from what its lines name ([`InputNames`],
+//! [`for_import`]). Each is read through the saved index as a question about a subject is
+//! (every entry it reads re-hashed and checked; a first lookup of a claim, or by a hash,
+//! may make the index or its hash area, as such a question does), at the head the index was
+//! read at; [`reckon_ledger::Tx::vouch`] and [`reckon_ledger::Tx::vouch_subjects`] take it
+//! only when that is still the log's head. Vetting advises and proves nothing. Nothing here
+//! writes to the log.
 
-use reckon_claim::Event;
+use reckon_claim::{Event, Ref};
+use std::collections::BTreeSet;
 
 /// The claim `id` names and its fate, read through the saved index with its subject's part
 /// (which holds every retraction and correction of its claims), or the definition and
@@ -240,4 +245,176 @@ pub fn subjects(
         events,
         claimed,
     })
+}
+
+/// What the lines of an import name, read before it is imported: so that vetting learns only
+/// what the log holds about their subjects ([`vetting_part`]), and the entries their
+/// references name are vouched for ([`for_import`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InputNames {
+    /// Every subject a line names (as a claim's subject, a definition, an alias or what it
+    /// stands for, or a part of a sum).
+    pub subjects: BTreeSet<String>,
+    /// Every entry a retraction or a correction names, once each, as the import reads it.
+    pub references: Vec<Ref>,
+    /// Whether a line adds an alias or a sum, which are checked against the log's subjects.
+    pub aliases_or_sums: bool,
+    /// What the aliases stand for.
+    pub stood_for: BTreeSet<String>,
+}
+
+impl InputNames {
+    /// What the JSON lines of `input` name (blank lines passed over). `None` when one
+    /// cannot be read, or does not read as an object whose subjects are texts: the import
+    /// itself then says what is wrong.
+    pub fn read(input: impl std::io::Read) -> Option<InputNames> {
+        use serde_json::Value as Json;
+        let mut names = InputNames::default();
+        for line in std::io::BufRead::lines(std::io::BufReader::new(input)) {
+            let line = line.ok()?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let object: serde_json::Map<String, Json> = serde_json::from_str(&line).ok()?;
+            for key in ["subject", "define", "alias", "same_as"] {
+                match object.get(key) {
+                    None => {}
+                    Some(Json::String(s)) => {
+                        names.subjects.insert(s.clone());
+                    }
+                    Some(_) => return None,
+                }
+            }
+            match object.get("sum_of") {
+                None => {}
+                Some(Json::Array(parts)) => {
+                    for part in parts {
+                        names.subjects.insert(part.as_str()?.to_owned());
+                    }
+                }
+                Some(_) => return None,
+            }
+            names.aliases_or_sums |= object.contains_key("alias") || object.contains_key("sum_of");
+            if let (Some(_), Some(Json::String(s))) = (object.get("alias"), object.get("same_as")) {
+                names.stood_for.insert(s.clone());
+            }
+            if object.contains_key("retract") || object.contains_key("supersedes") {
+                // The reference as the import will read it: the line's reader hands it over
+                // (and is then told to stop).
+                let _ = reckon_claim::parse_line(&line, &mut |_, r| {
+                    if !names.references.contains(r) {
+                        names.references.push(r.clone());
+                    }
+                    Err(String::new())
+                });
+            }
+        }
+        Some(names)
+    }
+}
+
+/// What an import whose lines name `names` may take on the saved index's word: the entries
+/// its references name, with their fates ([`named_all`]: all of them, or none), and, when a
+/// line adds an alias or a sum, the log's subjects ([`subjects`]). Only a saved index
+/// answers: this never makes one, nor reads the whole log.
+pub fn for_import(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    names: &InputNames,
+) -> reckon_ledger::Vouches {
+    let mut out = reckon_ledger::Vouches::default();
+    if names.aliases_or_sums
+        && let Ok(index) = reckon_index::Index::open(snapshot)
+    {
+        out.subjects = subjects(snapshot, &index, &names.stood_for);
+    }
+    if names.references.is_empty() {
+        return out;
+    }
+    let ids: Vec<reckon_ledger::EntryId> = names
+        .references
+        .iter()
+        .map(|r| match r {
+            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
+            Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
+        })
+        .collect();
+    out.claims = named_all(snapshot, &ids).unwrap_or_default();
+    out
+}
+
+/// What vetting an append learns of the log (`reckon_vet::Vet::learn_part`), read
+/// through the saved index ([`vetting_part`]).
+#[derive(Debug)]
+pub struct VettingPart {
+    /// Every entry that is not a claim, and the claims of the subjects the append names
+    /// (under every name they have, with the members of their sums), in log order.
+    pub entries: Vec<reckon_ledger::Entry>,
+    /// Every subject the log holds claims or a definition for (canonical names).
+    pub names: Vec<String>,
+    /// The head the index was made at.
+    pub head: reckon_ledger::Head,
+}
+
+/// The part of the log vetting an append that names `subjects` needs, read through the saved
+/// index (made now, at the speed of `verify`, when there is none for the log as it is).
+/// `None` when no index can be had, or, when `bounded`, the subjects hold more than an eighth
+/// of the log's claims, or 10,000 (a whole read, which the caller then makes, costs less).
+pub fn vetting_part(
+    snapshot: &reckon_ledger::Snapshot<'_>,
+    subjects: &BTreeSet<String>,
+    bounded: bool,
+) -> Option<VettingPart> {
+    use reckon_index::Index;
+    let most = match bounded {
+        true => Some((snapshot.committed().ok()?.seq / 8).max(10_000)),
+        false => None,
+    };
+    let index = match Index::open(snapshot) {
+        Ok(i) => i,
+        Err(_) => Index::build_fast(snapshot, None)?,
+    };
+    let others = index.entries(snapshot, &BTreeSet::new()).ok()?;
+    let wanted = reckon_index::expand(&others, subjects);
+    if most.is_some_and(|most| index.claims_of(&wanted).is_none_or(|n| n > most)) {
+        return None;
+    }
+    Some(VettingPart {
+        entries: index.entries(snapshot, &wanted).ok()?,
+        names: index.subjects()?,
+        head: index.head(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An import's lines name their subjects (claims', definitions', aliases', what aliases
+    /// stand for and sums' parts), whether they add an alias or a sum, and the entries their
+    /// references name, each once, as the import reads them; a line whose subject is not a
+    /// text, or that is not JSON, makes them unknown.
+    #[test]
+    fn what_an_imports_lines_name_is_read_as_the_import_reads_them() {
+        let text = r#"{"subject": "a/b", "value": "9", "said_on": "2025", "speaker": "Q", "supersedes": 3}
+
+{"retract": "abcd1234", "reason": "r"}
+{"retract": 3, "reason": "r"}
+{"alias": "x/y", "same_as": "a/b"}
+{"define": "s", "unit": "people", "sum_of": ["p/1", "p/2"]}
+"#;
+        let names = InputNames::read(text.as_bytes()).unwrap();
+        let set = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(names.subjects, set(&["a/b", "p/1", "p/2", "s", "x/y"]));
+        assert_eq!(
+            names.references,
+            [Ref::Seq(3), Ref::Hash("abcd1234".to_owned())]
+        );
+        assert!(names.aliases_or_sums);
+        assert_eq!(names.stood_for, set(&["a/b"]));
+        let plain = InputNames::read(&br#"{"subject": "a/b", "value": "1"}"#[..]).unwrap();
+        assert!(!plain.aliases_or_sums && plain.references.is_empty());
+        for unknown in [&br#"{"subject": 5}"#[..], b"{\"sum_of\": [1]}", b"not json"] {
+            assert_eq!(InputNames::read(unknown), None);
+        }
+    }
 }

@@ -6,6 +6,7 @@ use crate::{Failure, fail, ledger, usage};
 use anyhow::Context as _;
 use reckon_claim::{Event, parse_line};
 use reckon_ledger::{ImportError, Log};
+use reckon_query::vouch::InputNames;
 use serde_json::{Map, Value as Json};
 use std::io::Write as _;
 
@@ -98,44 +99,6 @@ fn vouched(log: &Log, id: &str) -> Option<reckon_ledger::Vouched> {
     let snapshot = log.snapshot().ok()?;
     let id = crate::entry_id(&snapshot, id).ok()?;
     reckon_query::vouch::named(&snapshot, &id)
-}
-
-/// What an import's lines name, read through the saved index so that the append need not
-/// read the log back ([`reckon_ledger::Vouches`]): the claims its references name, with their
-/// fates ([`reckon_query::vouch::named_all`]: none unless every reference can be answered so,
-/// each naming a claim or definition committed before by its number, its whole hash or a
-/// prefix of it that no other entry's hash starts with, and the parts of the log they are
-/// read with are small beside it), and, when a line adds an alias or a sum, the log's
-/// subjects ([`reckon_query::vouch::subjects`]). Only a saved index answers: this never
-/// makes one, nor reads the whole log.
-fn vouched_for_import(log: &Log, named: &InputNames) -> reckon_ledger::Vouches {
-    use reckon_claim::Ref;
-    let mut out = reckon_ledger::Vouches::default();
-    if named.references.is_empty() && !named.aliases_or_sums {
-        return out;
-    }
-    let Ok(snapshot) = log.snapshot() else {
-        return out;
-    };
-    if named.aliases_or_sums
-        && let Ok(index) = reckon_index::Index::open(&snapshot)
-    {
-        out.subjects = reckon_query::vouch::subjects(&snapshot, &index, &named.stood_for);
-    }
-    if named.references.is_empty() {
-        return out;
-    }
-    let ids: Vec<reckon_ledger::EntryId> = named
-        .references
-        .iter()
-        .map(|r| match r {
-            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
-            Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
-        })
-        .collect();
-    // Every reference answered, or none taken.
-    out.claims = reckon_query::vouch::named_all(&snapshot, &ids).unwrap_or_default();
-    out
 }
 
 /// Appends one event given as an import object, reporting errors by flag name; `vet`, when
@@ -255,60 +218,30 @@ fn vetting(
     subjects: Option<&std::collections::BTreeSet<String>>,
     bounded: bool,
 ) -> Result<(reckon_vet::Vet, reckon_ledger::Head), Failure> {
-    use reckon_index::{Index, expand};
     let snap = log.snapshot().map_err(ledger)?;
-    let most = match bounded {
-        true => Some(snap.committed().map_err(ledger)?.seq / 8).map(|m| m.max(10_000)),
-        false => None,
-    };
-    let index = match subjects {
-        None => None,
-        Some(_) => match Index::open(&snap) {
-            Ok(i) => Some(i),
-            Err(_) => Index::build_fast(&snap, None),
-        },
-    };
-    if let (Some(subjects), Some(index)) = (subjects, index)
-        && let Ok(others) = index.entries(&snap, &std::collections::BTreeSet::new())
-        && let wanted = expand(&others, subjects)
-        && most.is_none_or(|most| index.claims_of(&wanted).is_some_and(|n| n <= most))
-        && let Ok(entries) = index.entries(&snap, &wanted)
-        && let Some(names) = index.subjects()
+    if let Some(subjects) = subjects
+        && let Some(part) = reckon_query::vouch::vetting_part(&snap, subjects, bounded)
     {
-        let names = names.iter().map(String::as_str);
-        let vet = reckon_vet::Vet::learn_part(options, &entries, names, index.head());
+        let names = part.names.iter().map(String::as_str);
+        let vet = reckon_vet::Vet::learn_part(options, &part.entries, names, part.head);
         crate::trace(&format!(
             "vetted against the {} entries read through the index",
-            entries.len()
+            part.entries.len()
         ));
-        return Ok((vet, index.head()));
+        return Ok((vet, part.head));
     }
     crate::trace("vetted against the whole log");
     reckon_vet::Vet::learn(options, &snap).map_err(ledger)
 }
 
-/// What the lines of an import file name, read before it is imported ([`input_names`]).
-#[derive(Default)]
-struct InputNames {
-    /// Every subject a line names (as a claim's subject, a definition, an alias or what it
-    /// stands for, or a part of a sum).
-    subjects: std::collections::BTreeSet<String>,
-    /// Every entry a retraction or a correction names, once each, as the import reads it.
-    references: Vec<reckon_claim::Ref>,
-    /// Whether a line adds an alias or a sum, which are checked against the log's subjects.
-    aliases_or_sums: bool,
-    /// What the aliases stand for.
-    stood_for: std::collections::BTreeSet<String>,
-}
-
 /// What the lines of a JSON Lines file (or the rows of a sheet, when `sheet`) name, read
 /// before it is imported: so that vetting can learn only what `log` holds about their
 /// subjects ([`vetting`]), and the claims their references name can be vouched for
-/// ([`vouched_for_import`]). `None` for anything but a regular file (standard input is read
-/// ahead instead: [`Piped`]), for a file more than a quarter the size of the log's entries
-/// (reading it costs more than the whole read it would spare), and for a line that does not
-/// read as an object whose subjects are texts: the import itself then says what is wrong,
-/// vetted against the whole log. Vetting advises; it proves nothing, so a file changed
+/// ([`reckon_query::vouch::for_import`]). `None` for anything but a regular file (standard
+/// input is read ahead instead: [`Piped`]), for a file more than a quarter the size of the
+/// log's entries (reading it costs more than the whole read it would spare), and for a line
+/// that does not read as an object whose subjects are texts: the import itself then says
+/// what is wrong, vetted against the whole log. Vetting advises; it proves nothing, so a file changed
 /// between the two reads is only vetted less; a vouched claim is checked again under the
 /// append's lock (its head), and a reference it does not answer reads the log back.
 fn input_names(log: &Log, file: &std::path::Path, sheet: bool) -> Option<InputNames> {
@@ -355,51 +288,10 @@ impl Piped {
 /// [`input_names`] of what `input` holds.
 fn names_in<'a>(input: impl std::io::Read + 'a, sheet: bool) -> Option<InputNames> {
     // A sheet is read as the import reads it: a JSON line made of each row.
-    let lines: Box<dyn std::io::Read + 'a> = match sheet {
-        true => Box::new(reckon_formats::table::Rows::new(input).ok()?),
-        false => Box::new(input),
-    };
-    let mut names = InputNames::default();
-    for line in std::io::BufRead::lines(std::io::BufReader::new(lines)) {
-        let line = line.ok()?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let object: Map<String, Json> = serde_json::from_str(&line).ok()?;
-        for key in ["subject", "define", "alias", "same_as"] {
-            match object.get(key) {
-                None => {}
-                Some(Json::String(s)) => {
-                    names.subjects.insert(s.clone());
-                }
-                Some(_) => return None,
-            }
-        }
-        match object.get("sum_of") {
-            None => {}
-            Some(Json::Array(parts)) => {
-                for part in parts {
-                    names.subjects.insert(part.as_str()?.to_owned());
-                }
-            }
-            Some(_) => return None,
-        }
-        names.aliases_or_sums |= object.contains_key("alias") || object.contains_key("sum_of");
-        if let (Some(_), Some(Json::String(s))) = (object.get("alias"), object.get("same_as")) {
-            names.stood_for.insert(s.clone());
-        }
-        if object.contains_key("retract") || object.contains_key("supersedes") {
-            // The reference as the import will read it: the line's reader hands it over
-            // (and is then told to stop).
-            let _ = parse_line(&line, &mut |_, r| {
-                if !names.references.contains(r) {
-                    names.references.push(r.clone());
-                }
-                Err(String::new())
-            });
-        }
+    match sheet {
+        true => InputNames::read(reckon_formats::table::Rows::new(input).ok()?),
+        false => InputNames::read(input),
     }
-    Some(names)
 }
 
 fn flag(field: &str) -> String {
@@ -597,11 +489,13 @@ pub(crate) fn import(log: &Log, a: ImportArgs, quiet: bool) -> Result<String, Fa
         true,
     )?;
     // Read after vetting, which may have made the saved index.
-    let vouched = named
-        .as_ref()
-        .map_or_else(reckon_ledger::Vouches::default, |n| {
-            vouched_for_import(log, n)
-        });
+    let vouched = match &named {
+        Some(n) if !n.references.is_empty() || n.aliases_or_sums => log
+            .snapshot()
+            .map(|snapshot| reckon_query::vouch::for_import(&snapshot, n))
+            .unwrap_or_default(),
+        _ => reckon_ledger::Vouches::default(),
+    };
     if !vouched.claims.is_empty() {
         crate::trace(&format!(
             "import: the {} claims its references name read through the index to vouch for them",
