@@ -332,6 +332,22 @@ fn parse_tolerance_body(t: &str, base: usize) -> Result<Tolerance, ValueError> {
     })
 }
 
+/// The number `first` (one to three digits) and the groups of three digits that begin `rest`,
+/// each after a space, written with commas: what `10 000` means where thousands are split by
+/// spaces. `None` when they are not written so.
+fn spaced_thousands(first: &str, rest: &str) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(first) && first.len() <= 3) {
+        return None;
+    }
+    let groups: Vec<&str> = rest
+        .split(char::is_whitespace)
+        .take_while(|g| digits(g) && g.len() == 3)
+        .collect();
+    let whole = rest.split(char::is_whitespace).count() == groups.len();
+    (!groups.is_empty() && whole).then(|| format!("{first},{}", groups.join(",")))
+}
+
 impl Value {
     /// Reads a stated figure.
     pub fn parse(text: &str) -> Result<Value, ValueError> {
@@ -407,9 +423,12 @@ impl Value {
             None => None,
         };
         if tol.is_none() && !c.at_end() {
+            let hint = spaced_thousands(text[before_amount..tol_at].trim(), c.rest())
+                .map(|n| format!("; thousands are split by commas here: `{n}`"))
+                .unwrap_or_default();
             return Err(err(
                 c.pos,
-                format!("unexpected `{}` after the figure", c.rest().trim()),
+                format!("unexpected `{}` after the figure{hint}", c.rest().trim()),
             ));
         }
         let v = match (qual, tol) {
@@ -671,6 +690,22 @@ mod tests {
         assert_eq!(
             canon("10 kilometres"),
             "error at 3: unexpected `kilometres` after the figure"
+        );
+        assert_eq!(
+            canon("about 10 000"),
+            "error at 9: unexpected `000` after the figure; thousands are split by commas here: `10,000`"
+        );
+        assert_eq!(
+            canon("1\u{a0}200\u{a0}000"),
+            "error at 3: unexpected `200\u{a0}000` after the figure; thousands are split by commas here: `1,200,000`"
+        );
+        assert_eq!(
+            canon("1000 000"),
+            "error at 5: unexpected `000` after the figure"
+        );
+        assert_eq!(
+            canon("10 000 people"),
+            "error at 3: unexpected `000 people` after the figure"
         );
         assert_eq!(canon("nearly 0"), "error at 0: `nearly 0` holds no figure");
         assert_eq!(

@@ -408,7 +408,8 @@ fn amount_at(t: &[Token<'_>], i: usize) -> Option<(String, Option<u64>, usize)> 
     let tok = t.get(i)?;
     match tok.kind {
         Kind::Number => {
-            let mut text = tok.text.to_owned();
+            // Thousands split by spaces are split by commas in the value grammar.
+            let mut text = tok.text.replace(crate::text::GROUP_SPACES, ",");
             let mut k = i + 1;
             if let Some(scale) = t.get(k).filter(|s| s.kind == Kind::Word && s.spaced) {
                 if lookup(SCALES, &scale.lower()).is_some() && scale.lower() != "hundred" {
@@ -421,7 +422,11 @@ fn amount_at(t: &[Token<'_>], i: usize) -> Option<(String, Option<u64>, usize)> 
                 text.push_str(&suffix.lower());
                 k += 1;
             }
-            let whole = tok.text.replace(',', "").parse::<u64>().ok();
+            let digits = tok
+                .text
+                .replace(crate::text::GROUP_SPACES, "")
+                .replace(',', "");
+            let whole = digits.parse::<u64>().ok();
             Some((text, whole, k))
         }
         Kind::Word => {
@@ -784,6 +789,17 @@ mod tests {
                 pair("120", "count"),
                 pair("180", "count")
             ]
+        );
+        // Thousands split by spaces, as many languages write them, are one figure each.
+        assert_eq!(
+            values(
+                "Officials said 10 000 prisoners were held, and about 1\u{a0}200 were released."
+            ),
+            [pair("10,000", "people"), pair("about 1,200", "count")]
+        );
+        assert_eq!(
+            values("In 2025 390 people came home, then up to 2\u{202f}500\u{202f}000 more."),
+            [pair("390", "people"), pair("up to 2,500,000", "count")]
         );
     }
 

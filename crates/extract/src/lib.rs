@@ -2,8 +2,9 @@
 //! the sentence as the exact quote, who said it and when.
 //!
 //! It reads a document as sentences ([`text`]), finds the figures in each ([`figures`]):
-//! numbers in digits or words, with the qualifier before them in the value grammar (`at
-//! least 8,000`, `as many as 1,000`), ranges, percentages (their own unit), vague plurals
+//! numbers in digits or words (thousands split by commas or, as many languages write them,
+//! by one kind of space: `10 000` is `10,000`), with the qualifier before them in the value
+//! grammar (`at least 8,000`, `as many as 1,000`), ranges, percentages (their own unit), vague plurals
 //! (`dozens of`: a range), one figure for `1,000-for-1,000` and two for `270 military and 120
 //! civilians`; never a date, a time, a year, an ordinal or a number inside a name. It reads
 //! the attribution ([`attribution`]): the speaker and role (`…, Defense Minister Rustem Umerov

@@ -102,7 +102,8 @@ fn abbreviation(before: &str) -> bool {
 pub enum Kind {
     /// Letters, with inner apostrophes (`Ukraine's`).
     Word,
-    /// Digits, with thousands commas and a decimal point (`1,000`, `1.2`).
+    /// Digits, with thousands commas or spaces and a decimal point (`1,000`, `10 000`,
+    /// `1.2`).
     Number,
     /// Any other character that is not a space.
     Mark,
@@ -145,6 +146,11 @@ impl Token<'_> {
     }
 }
 
+/// The spaces that may split a number's digits into thousands, as commas do in English
+/// (`10 000`, `10\u{a0}000`): a space, a no-break space, a thin space and a narrow no-break
+/// space.
+pub const GROUP_SPACES: [char; 4] = [' ', '\u{a0}', '\u{2009}', '\u{202f}'];
+
 /// Cuts a sentence into words, numbers and marks.
 pub fn tokens(s: &str) -> Vec<Token<'_>> {
     let chars: Vec<(usize, char)> = s.char_indices().collect();
@@ -162,19 +168,28 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
         let start = i;
         let kind = if c.is_ascii_digit() {
             i += 1;
+            // What has split the number's digits so far: a point, or spaces (one kind of
+            // space throughout).
+            let (mut point, mut spaces) = (false, None);
             loop {
                 let digit = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_ascii_digit());
+                let group = digit(i + 1) && digit(i + 2) && digit(i + 3) && !digit(i + 4);
+                let at = chars.get(i).map(|&(_, c)| c);
                 if digit(i) {
                     i += 1;
-                } else if chars.get(i).is_some_and(|&(_, c)| c == ',')
-                    && digit(i + 1)
-                    && digit(i + 2)
-                    && digit(i + 3)
-                    && !digit(i + 4)
-                {
+                } else if at == Some(',') && group && spaces.is_none() {
                     i += 4;
-                } else if chars.get(i).is_some_and(|&(_, c)| c == '.') && digit(i + 1) {
+                } else if at == Some('.') && digit(i + 1) {
+                    point = true;
                     i += 2;
+                } else if let Some(gap) = at.filter(|c| GROUP_SPACES.contains(c))
+                    && group
+                    && !point
+                    // `10 000` (after one to three digits), not `2025 390` nor `1,000 000`.
+                    && spaces.map_or(i - start <= 3, |first| first == gap)
+                {
+                    spaces = Some(gap);
+                    i += 4;
                 } else {
                     break;
                 }
@@ -246,6 +261,37 @@ mod tests {
                 ("-", Kind::Mark),
                 ("05", Kind::Number),
                 ("Ukraine's", Kind::Word),
+            ]
+        );
+    }
+
+    /// Thousands split by one kind of space (after a first group of one to three digits)
+    /// make one number, as commas do; a year or a day before a number does not join it.
+    #[test]
+    fn numbers_split_into_thousands_by_spaces_are_one_number() {
+        let numbers = |s: &str| -> Vec<String> {
+            tokens(s)
+                .iter()
+                .filter(|t| t.kind == Kind::Number)
+                .map(|t| t.text.to_owned())
+                .collect()
+        };
+        assert_eq!(
+            numbers("held 10 000 and 1 200 000 people"),
+            ["10 000", "1 200 000"]
+        );
+        assert_eq!(
+            numbers("about 8\u{a0}000, 1\u{202f}200.5"),
+            ["8\u{a0}000", "1\u{202f}200.5"]
+        );
+        assert_eq!(
+            numbers("in 2025 390 people; 5 May 2025"),
+            ["2025", "390", "5", "2025"]
+        );
+        assert_eq!(
+            numbers("1 000\u{a0}000 and 1,000 000 and 12 0000 and 1.5 000 and 2 000,500"),
+            [
+                "1 000", "000", "1,000", "000", "12", "0000", "1.5", "000", "2 000", "500"
             ]
         );
     }
