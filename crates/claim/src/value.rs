@@ -30,6 +30,10 @@
 //!           | "=" | "exactly"
 //! ```
 //!
+//! A scale after a range whose low end has none belongs to both ends, as a reader takes it:
+//! `5 to 6 thousand` is `5000..6000` (but `500 to 6 thousand`, where that would put the low
+//! end above the high one, is `500..6000`).
+//!
 //! `nearly 1,000` means a figure below 1,000 by at most the tolerance of an approximate one:
 //! `[950, 1000)` with the default ±5%.
 //!
@@ -250,7 +254,7 @@ impl<'a> Cursor<'a> {
 
     /// A number with an optional scale word; `what` names what was expected, for the error
     /// (made only when there is one).
-    fn amount(&mut self, what: impl FnOnce() -> String) -> Result<Num, ValueError> {
+    fn scaled(&mut self, what: impl FnOnce() -> String) -> Result<Amount, ValueError> {
         self.skip_ws();
         let start = self.pos;
         let r = self.rest();
@@ -288,9 +292,7 @@ impl<'a> Cursor<'a> {
                 && !more.starts_with(|c: char| c.is_alphanumeric())
             {
                 self.pos += suffix.len();
-                return n
-                    .checked_mul_int(k)
-                    .ok_or_else(|| err(start, "number too large"));
+                return Amount::of(n, Some(k), start);
             }
         }
         let save = self.pos;
@@ -300,7 +302,7 @@ impl<'a> Cursor<'a> {
             Some(b't' | b'm' | b'b' | b'T' | b'M' | b'B')
         ) {
             self.pos = save;
-            return Ok(n);
+            return Amount::of(n, None, start);
         }
         for (word, k) in [
             ("thousand", 1_000i128),
@@ -308,13 +310,50 @@ impl<'a> Cursor<'a> {
             ("billion", 1_000_000_000),
         ] {
             if self.eat_phrase(word) {
-                return n
-                    .checked_mul_int(k)
-                    .ok_or_else(|| err(start, "number too large"));
+                return Amount::of(n, Some(k), start);
             }
         }
         self.pos = save;
-        Ok(n)
+        Amount::of(n, None, start)
+    }
+}
+
+/// A number as written, the scale written after it (`thousand`, `k`…) and what they make.
+#[derive(Clone, Copy, Debug)]
+struct Amount {
+    /// The number times its scale.
+    value: Num,
+    /// The number as written.
+    written: Num,
+    /// The scale, when one is written.
+    scale: Option<i128>,
+}
+
+impl Amount {
+    /// `written` times `scale`, or the error for a number too large, at `start`.
+    fn of(written: Num, scale: Option<i128>, start: usize) -> Result<Amount, ValueError> {
+        let value = match scale {
+            Some(k) => written
+                .checked_mul_int(k)
+                .ok_or_else(|| err(start, "number too large"))?,
+            None => written,
+        };
+        Ok(Amount {
+            value,
+            written,
+            scale,
+        })
+    }
+
+    /// The ends of a range from `lo` to `hi`: a low end written without a scale takes the
+    /// high end's when that keeps it no higher (`5 to 6 thousand` is 5,000 to 6,000, as a
+    /// reader takes it; `500 to 6 thousand` stays 500 to 6,000).
+    fn ends(lo: Amount, hi: Amount) -> (Num, Num) {
+        let spread = match (lo.scale, hi.scale) {
+            (None, Some(k)) => lo.written.checked_mul_int(k).filter(|l| *l <= hi.value),
+            _ => None,
+        };
+        (spread.unwrap_or(lo.value), hi.value)
     }
 }
 
@@ -356,12 +395,12 @@ impl Value {
             return Err(err(0, format!("empty figure: {EXPECTED}")));
         }
         if c.eat_phrase("between") {
-            let lo = c.amount(|| "a number after `between`".into())?;
+            let lo = c.scaled(|| "a number after `between`".into())?;
             if !c.eat_phrase("and") {
                 return Err(err(c.pos, "expected `and` in `between … and …`"));
             }
-            let hi = c.amount(|| "a number after `and`".into())?;
-            return finish_range(&mut c, lo, hi);
+            let hi = c.scaled(|| "a number after `and`".into())?;
+            return finish_range(&mut c, Amount::ends(lo, hi));
         }
         // No qualifier begins with a digit: a bare figure (most of them) skips the list, and
         // a phrase is tried only when its first letter is the text's.
@@ -379,17 +418,18 @@ impl Value {
             None => "a number".into(),
         };
         let before_amount = c.pos;
-        let n = c.amount(what).map_err(|e| {
+        let stated = c.scaled(what).map_err(|e| {
             if e.offset == before_amount && qual.is_none() && e.message.starts_with("expected") {
                 err(e.offset, EXPECTED)
             } else {
                 e
             }
         })?;
+        let n = stated.value;
         c.skip_ws();
         if qual.is_none() && (c.eat_phrase("..") || c.eat_phrase("to")) {
-            let hi = c.amount(|| "a number after the range's first number".into())?;
-            return finish_range(&mut c, n, hi);
+            let hi = c.scaled(|| "a number after the range's first number".into())?;
+            return finish_range(&mut c, Amount::ends(stated, hi));
         }
         // 270-300 and 270–300 (a hyphen or an en dash between two numbers).
         if qual.is_none()
@@ -399,8 +439,8 @@ impl Value {
                 .starts_with(|ch: char| ch.is_ascii_digit())
         {
             c.pos += c.rest().len() - more.len();
-            let hi = c.amount(|| "a number after the range's first number".into())?;
-            return finish_range(&mut c, n, hi);
+            let hi = c.scaled(|| "a number after the range's first number".into())?;
+            return finish_range(&mut c, Amount::ends(stated, hi));
         }
         // 1,000+ (but not 1,000 +/- 5).
         if qual.is_none() && strip_pm(c.rest()).is_none() && c.rest().starts_with('+') {
@@ -535,7 +575,7 @@ impl Value {
     }
 }
 
-fn finish_range(c: &mut Cursor<'_>, lo: Num, hi: Num) -> Result<Value, ValueError> {
+fn finish_range(c: &mut Cursor<'_>, (lo, hi): (Num, Num)) -> Result<Value, ValueError> {
     if !c.at_end() {
         return Err(err(
             c.pos,
@@ -632,6 +672,33 @@ mod tests {
             ("1.2m", "1200000"),
             ("about 3bn", "~3000000000"),
             ("1,000 +/- 5", "~1000 ±5"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canon(input), want, "{input}");
+        }
+    }
+
+    /// A range whose low end is written without a scale takes the high end's, as a reader
+    /// takes `5 to 6 thousand`, unless that would put it above the high end; a scale on the
+    /// low end alone, or on both, is each end's own.
+    #[test]
+    fn a_scale_after_a_range_applies_to_both_ends() {
+        let cases = [
+            ("between 5 and 6 thousand", "5000..6000"),
+            ("5 to 6 thousand", "5000..6000"),
+            ("1.5-2 million", "1500000..2000000"),
+            ("1.5 – 2m", "1500000..2000000"),
+            ("5..6k", "5000..6000"),
+            ("between 0 and 3 billion", "0..3000000000"),
+            ("between 6 and 6 thousand", "6000..6000"),
+            ("500 to 6 thousand", "500..6000"),
+            ("between 7 and 6 thousand", "7..6000"),
+            ("5 thousand to 6 million", "5000..6000000"),
+            (
+                "2 million to 3",
+                "error at 0: range 2000000..3 has its lower end above its upper end",
+            ),
+            ("between 5 and 6", "5..6"),
         ];
         for (input, want) in cases {
             assert_eq!(canon(input), want, "{input}");
