@@ -30,7 +30,7 @@
 //! words rather than read from them again (reading them was a twelfth of a warm
 //! reconciliation): the checksum vouches that the two were saved together from one reading.
 //!
-//! File format (little-endian): the magic `reckon-fold 2\n`; the entries file's stamp (56
+//! File format (little-endian): the magic `reckon-fold 3\n`; the entries file's stamp (56
 //! bytes), head sequence number (u64) and hash (32 bytes), the number of entries (u64) and the
 //! offset of the tables (u64); then one record per entry in log order: a tag byte (0 a claim,
 //! 1 any other event), the line's offset (u64) and length (u32), and for a claim its hash (32
@@ -64,7 +64,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-const MAGIC: &[u8] = b"reckon-fold 2\n";
+const MAGIC: &[u8] = b"reckon-fold 3\n";
 
 /// How the lean entries were had.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1219,7 +1219,7 @@ mod tests {
     #[test]
     fn what_words_mean_is_part_of_the_snapshot_format() {
         assert_eq!(
-            MAGIC, b"reckon-fold 2\n",
+            MAGIC, b"reckon-fold 3\n",
             "change the pinned meanings with the magic"
         );
         // Numbers in millionths.
@@ -1245,6 +1245,8 @@ mod tests {
                 "Approx(Num(500000000), Some(Abs(Num(20000000))))",
             ),
             ("1.2 million", "Exact(Num(1200000000000))"),
+            // Format 3: a scale after a range is both ends'.
+            ("5 to 6 thousand", "Range(Num(5000000000), Num(6000000000))"),
         ];
         for (words, meaning) in pinned {
             let read = Value::parse(words).map(|v| format!("{v:?}"));

@@ -63,8 +63,9 @@ impl Default for Options {
 /// again. Raise it whenever what the reliability fit learns from the same log changes (the
 /// fit's tests pin what it learns beside this number). 2: the fit's extrapolated rounds
 /// (session 33); 3: the average origin's accuracy smoothed toward the starting accuracy
-/// (session 34); 4: each record carries the prior its accuracy was smoothed toward.
-pub const RECORDS_VERSION: u8 = 4;
+/// (session 34); 4: each record carries the prior its accuracy was smoothed toward; 5: the
+/// figures it learns from read a scale after a range as both ends' (session 42).
+pub const RECORDS_VERSION: u8 = 5;
 
 /// What the log shows of an origin: its learned reliability, and how often its figure was the
 /// reconciled one on subjects with two or more origins.
