@@ -231,16 +231,98 @@ impl Period {
         if s.is_empty() {
             return Err(derr(0, format!("empty date: {EXPECTED}")));
         }
-        match s.split_once('/') {
+        let read = match s.split_once('/') {
             None => parse_one(s, base),
-            Some((a, b)) => {
-                let first = parse_one(a.trim(), base)?;
+            Some((a, b)) => parse_one(a.trim(), base).and_then(|first| {
                 let second = parse_one(b.trim(), base + a.len() + 1)?;
                 Period::new(first.start, second.end)
                     .ok_or_else(|| derr(base, format!("period {s} ends before it starts")))
+            }),
+        };
+        // A date as people write it: say how the log writes it.
+        read.map_err(|e| match as_written_otherwise(s).as_slice() {
+            [] => e,
+            [iso] => derr(
+                base,
+                format!("{EXPECTED}, not `{s}`; did you mean `{iso}`?"),
+            ),
+            [a, b, ..] => derr(
+                base,
+                format!("{EXPECTED}, not `{s}`; did you mean `{a}` or `{b}`?"),
+            ),
+        })
+    }
+}
+
+/// The dates `s` may name when it is written as people write dates rather than as the log
+/// does, in the log's form: `16 May 2025`, `May 16, 2025` and `16.05.2025` as `2025-05-16`,
+/// `May 2025` as `2025-05`, and `05/06/2025` as `2025-05-06` and `2025-06-05` (either number
+/// may be the month) but `05/16/2025` only as `2025-05-16`. None for anything else, or a date
+/// that does not exist.
+fn as_written_otherwise(s: &str) -> Vec<String> {
+    written_otherwise(s).unwrap_or_default()
+}
+
+/// [`as_written_otherwise`], `None` for none.
+fn written_otherwise(s: &str) -> Option<Vec<String>> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    // A month's name, whole or cut to three letters or more (`Sept.`).
+    let month = |w: &str| {
+        let w = w.trim_end_matches('.').to_lowercase();
+        (w.len() >= 3)
+            .then(|| MONTHS.iter().position(|m| m.starts_with(&w)))
+            .flatten()
+            .map(|i| i + 1)
+    };
+    let number = |w: &str| {
+        (!w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| w.parse::<usize>().ok())
+            .flatten()
+    };
+    let words: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let year = |w: &str| number(w).filter(|_| w.len() == 4);
+    let day = |y: usize, m: usize, d: usize| format!("{y:04}-{m:02}-{d:02}");
+    let read = match words.as_slice() {
+        [m, y] => vec![format!("{:04}-{:02}", year(y)?, month(m)?)],
+        [d, m, y] if month(m).is_some() => vec![day(year(y)?, month(m)?, number(d)?)],
+        [m, d, y] => vec![day(year(y)?, month(m)?, number(d)?)],
+        [one] => {
+            let parts: Vec<&str> = one.split(['/', '.']).collect();
+            let [a, b, y] = parts.as_slice() else {
+                return None;
+            };
+            let (a, b, y) = (number(a)?, number(b)?, year(y)?);
+            match one.contains('.') {
+                // Day first with dots, as those who write them so write them.
+                true => vec![day(y, b, a)],
+                // With slashes, month first or day first.
+                false => vec![day(y, a, b), day(y, b, a)],
             }
         }
-    }
+        _ => return None,
+    };
+    let mut read: Vec<String> = read
+        .into_iter()
+        .filter(|iso| parse_one(iso, 0).is_ok())
+        .collect();
+    read.dedup();
+    Some(read)
 }
 
 fn is_year_start(d: Date) -> bool {
@@ -393,6 +475,47 @@ mod tests {
         );
         assert_eq!(p("2025-13"), "error at 5: month 13 does not exist");
         assert_eq!(p("May 1"), format!("error at 0: {EXPECTED}, not `May 1`"));
+        // Dates as people write them are refused with the log's form.
+        for (written, iso) in [
+            ("16 May 2025", "2025-05-16"),
+            ("16 May, 2025", "2025-05-16"),
+            ("May 16, 2025", "2025-05-16"),
+            ("Sept. 3 2024", "2024-09-03"),
+            ("May 2025", "2025-05"),
+            ("december 2024", "2024-12"),
+            ("16.05.2025", "2025-05-16"),
+            ("05/16/2025", "2025-05-16"),
+            ("16/05/2025", "2025-05-16"),
+            ("29 February 2024", "2024-02-29"),
+        ] {
+            let said = format!("error at 0: {EXPECTED}, not `{written}`; did you mean `{iso}`?");
+            assert_eq!(p(written), said);
+        }
+        // Two numbers either of which could be the month are offered both ways.
+        assert_eq!(
+            p("05/06/2025"),
+            format!(
+                "error at 0: {EXPECTED}, not `05/06/2025`; did you mean `2025-05-06` or `2025-06-05`?"
+            )
+        );
+        assert_eq!(
+            p("05/05/2025"),
+            format!("error at 0: {EXPECTED}, not `05/05/2025`; did you mean `2025-05-05`?")
+        );
+        // Nothing is offered for a date that does not exist.
+        for written in [
+            "29 February 2025",
+            "May 32, 2025",
+            "Ma 2025",
+            "13/13/2025",
+            "1/2",
+        ] {
+            assert!(
+                !p(written).contains("did you mean"),
+                "{written}: {}",
+                p(written)
+            );
+        }
         assert_eq!(
             p("2025-05-02/2025-05-01"),
             "error at 0: period 2025-05-02/2025-05-01 ends before it starts"
