@@ -9,6 +9,7 @@
 //! ```text
 //! value     = [qualifier] amount [tolerance]
 //!           | amount "+"                       (* 1,000+: at least *)
+//!           | amount after                     (* 1,000 or more *)
 //!           | amount ".." amount
 //!           | "between" amount "and" amount
 //!           | amount ("to" | "-" | "–") amount  (* 270-300 *)
@@ -28,6 +29,11 @@
 //!           | "nearly" | "almost" | "just under" | "not quite"    (* just below: nearly *)
 //!           | "just over" | "just above"                          (* more than *)
 //!           | "=" | "exactly"
+//! after     = "or more" | "or higher" | "or above" | "or over"
+//!           | "and more" | "and above" | "and over"
+//!           | "plus" | "-plus"                                    (* at least *)
+//!           | "or fewer" | "or less" | "or lower" | "or below" | "or under"  (* at most *)
+//!           | "or so"                                             (* about *)
 //! ```
 //!
 //! A scale after a range whose low end has none belongs to both ends, as a reader takes it:
@@ -136,6 +142,24 @@ enum Qual {
     Nearly,
     Exact,
 }
+
+/// Qualifier phrases written after the figure (`1,000 or more`, `10,000-plus`, `500 or so`).
+const AFTER: &[(&str, Qual)] = &[
+    ("or more", Qual::AtLeast),
+    ("or higher", Qual::AtLeast),
+    ("or above", Qual::AtLeast),
+    ("or over", Qual::AtLeast),
+    ("and more", Qual::AtLeast),
+    ("and above", Qual::AtLeast),
+    ("and over", Qual::AtLeast),
+    ("plus", Qual::AtLeast),
+    ("or fewer", Qual::AtMost),
+    ("or less", Qual::AtMost),
+    ("or lower", Qual::AtMost),
+    ("or below", Qual::AtMost),
+    ("or under", Qual::AtMost),
+    ("or so", Qual::Approx),
+];
 
 /// Qualifier phrases, longest first where one is a prefix of another.
 const QUALIFIERS: &[(&str, Qual)] = &[
@@ -453,6 +477,28 @@ impl Value {
             }
             return Ok(Value::AtLeast(n));
         }
+        // 1,000 or more, 10,000-plus, 20 or fewer, 500 or so.
+        if qual.is_none() {
+            let rest = c.rest().trim_start();
+            let after = rest
+                .strip_prefix('-')
+                .filter(|a| starts_with_phrase(a, "plus"))
+                .unwrap_or(rest);
+            if let Some(&(phrase, q)) = AFTER.iter().find(|(p, _)| starts_with_phrase(after, p)) {
+                c.pos += c.rest().len() - after.len() + phrase.len();
+                if !c.at_end() {
+                    return Err(err(
+                        c.pos,
+                        format!("unexpected `{}` after `{phrase}`", c.rest().trim()),
+                    ));
+                }
+                return Ok(match q {
+                    Qual::AtLeast => Value::AtLeast(n),
+                    Qual::AtMost => Value::AtMost(n),
+                    _ => Value::Approx(n, None),
+                });
+            }
+        }
         c.skip_ws();
         let tol_at = c.pos;
         let tol = match strip_pm(c.rest()) {
@@ -672,10 +718,32 @@ mod tests {
             ("1.2m", "1200000"),
             ("about 3bn", "~3000000000"),
             ("1,000 +/- 5", "~1000 ±5"),
+            ("1,000 or more", ">= 1000"),
+            ("1,000 Or Higher", ">= 1000"),
+            ("2 million and above", ">= 2000000"),
+            ("80 or over", ">= 80"),
+            ("10,000-plus", ">= 10000"),
+            ("10,000 plus", ">= 10000"),
+            ("20 or fewer", "<= 20"),
+            ("1.5k or less", "<= 1500"),
+            ("500 or so", "~500"),
         ];
         for (input, want) in cases {
             assert_eq!(canon(input), want, "{input}");
         }
+        // The qualifier after the figure is its only one, and ends it.
+        assert_eq!(
+            canon("at least 1,000 or more"),
+            "error at 15: unexpected `or more` after the figure"
+        );
+        assert_eq!(
+            canon("1,000 or more people"),
+            "error at 14: unexpected `people` after `or more`"
+        );
+        assert_eq!(
+            canon("1,000 or morethan"),
+            "error at 6: unexpected `or morethan` after the figure"
+        );
     }
 
     /// A range whose low end is written without a scale takes the high end's, as a reader

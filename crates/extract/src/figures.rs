@@ -437,6 +437,43 @@ fn amount_at(t: &[Token<'_>], i: usize) -> Option<(String, Option<u64>, usize)> 
     }
 }
 
+/// Hedges written after a figure, in the value grammar as they are written.
+const HEDGES_AFTER: [&str; 10] = [
+    "or more",
+    "or higher",
+    "or above",
+    "or fewer",
+    "or less",
+    "or lower",
+    "or below",
+    "or under",
+    "or so",
+    "or over",
+];
+
+/// The hedge written at token `k`, after a figure, as the value grammar writes it (` or
+/// more`, and `+` for `plus` and `-plus`), with the token after it. Only `or` phrases: `390
+/// and more are expected` goes on to a new clause. `plus` before a number adds it.
+fn hedge_after(t: &[Token<'_>], k: usize) -> Option<(String, usize)> {
+    let word = |j: usize| t.get(j).filter(|w| w.kind == Kind::Word).map(Token::lower);
+    let plus = |j: usize| {
+        word(j).as_deref() == Some("plus") && t.get(j + 1).is_none_or(|n| n.kind != Kind::Number)
+    };
+    if t.get(k).is_some_and(|d| d.is("-") && !d.spaced)
+        && plus(k + 1)
+        && t.get(k + 1).is_some_and(|p| !p.spaced)
+    {
+        return Some(("+".to_owned(), k + 2));
+    }
+    if plus(k) {
+        return Some(("+".to_owned(), k + 1));
+    }
+    let phrase = format!("{} {}", word(k)?, word(k + 1)?);
+    HEDGES_AFTER
+        .contains(&phrase.as_str())
+        .then(|| (format!(" {phrase}"), k + 2))
+}
+
 fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)> {
     let tok = t[i];
     let prev = |n: usize| i.checked_sub(n).and_then(|k| t.get(k));
@@ -563,6 +600,14 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
         }
         value = format!("{q} {value}");
         first = at;
+    }
+    // The hedge after a figure that has none before it and is no range (`1,000 or more`,
+    // `10,000-plus`, `500 or so`).
+    if value == text
+        && let Some((hedge, after)) = hedge_after(t, k)
+    {
+        value.push_str(&hedge);
+        k = after;
     }
     let currency = prev(1).and_then(|p| match p.text {
         "$" => Some("US dollars"),
@@ -790,6 +835,32 @@ mod tests {
                 pair("180", "count")
             ]
         );
+        // A hedge after the figure is kept; `and more` goes on to a new clause.
+        assert_eq!(
+            values(
+                "Officials said 1,000 or more prisoners were released, and 10,000-plus troops massed, with 500 or so wounded and 20 or fewer missing."
+            ),
+            [
+                pair("1,000 or more", "people"),
+                pair("10,000+", "people"),
+                pair("500 or so", "count"),
+                pair("20 or fewer", "count")
+            ]
+        );
+        assert_eq!(
+            values("About 390 and more are expected, 5 plus 6 in all, at least 80 or more."),
+            [
+                pair("about 390", "count"),
+                pair("5", "count"),
+                pair("6", "count"),
+                pair("at least 80", "count")
+            ]
+        );
+        // Every hedge read after a figure is in the value grammar.
+        for hedge in HEDGES_AFTER {
+            let v = format!("1,000 {hedge}");
+            assert!(reckon_claim::Value::parse(&v).is_ok(), "{v}");
+        }
         // Thousands split by spaces, as many languages write them, are one figure each.
         assert_eq!(
             values(
