@@ -146,8 +146,9 @@ Example:
     --speaker 'Iryna Vereshchuk' --publisher 'The Kyiv Independent' \\
     --quote 'At least 8,000 Ukrainian service members are held captive by Russia'
 
-Values: 1,000  at least 8,000  more than 5000  1,000+  up to 1,000  fewer than 50
-        about 10,000 ±5%  some 200  nearly 1,000  between 300 and 400  270-300  1.2m
+Values: 1,000  at least 8,000  more than 5000  1,000+  1,000 or more  up to 1,000
+        fewer than 50  about 10,000 ±5%  some 200  500 or so  nearly 1,000
+        between 300 and 400  270-300  5 to 6 thousand  1.2m
 Dates:  2025  2025-04  2025-05-01  2022-02-24/2025-05-23
 
 A correction names the claim it corrects and gives only what changes; every other field is
