@@ -240,53 +240,55 @@ impl Period {
             }),
         };
         // A date as people write it: say how the log writes it.
-        read.map_err(|e| match as_written_otherwise(s).as_slice() {
-            [] => e,
-            [iso] => derr(
-                base,
-                format!("{EXPECTED}, not `{s}`; did you mean `{iso}`?"),
-            ),
-            [a, b, ..] => derr(
-                base,
-                format!("{EXPECTED}, not `{s}`; did you mean `{a}` or `{b}`?"),
-            ),
-        })
+        read.map_err(
+            |e| match as_written_otherwise(s).unwrap_or_default().as_slice() {
+                [] => e,
+                [iso] => derr(
+                    base,
+                    format!("{EXPECTED}, not `{s}`; did you mean `{iso}`?"),
+                ),
+                [a, b, ..] => derr(
+                    base,
+                    format!("{EXPECTED}, not `{s}`; did you mean `{a}` or `{b}`?"),
+                ),
+            },
+        )
     }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month (1 to 12) an English month's name names, whole or cut to three letters or more,
+/// in any case, with or without a point (`May`, `Sept.`, `december`).
+pub fn month_named(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    let i = MONTHS.iter().position(|m| m.starts_with(&w))?;
+    u8::try_from(i + 1).ok()
 }
 
 /// The dates `s` may name when it is written as people write dates rather than as the log
 /// does, in the log's form: `16 May 2025`, `May 16, 2025` and `16.05.2025` as `2025-05-16`,
 /// `May 2025` as `2025-05`, and `05/06/2025` as `2025-05-06` and `2025-06-05` (either number
-/// may be the month) but `05/16/2025` only as `2025-05-16`. None for anything else, or a date
-/// that does not exist.
-fn as_written_otherwise(s: &str) -> Vec<String> {
-    written_otherwise(s).unwrap_or_default()
-}
-
-/// [`as_written_otherwise`], `None` for none.
-fn written_otherwise(s: &str) -> Option<Vec<String>> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    // A month's name, whole or cut to three letters or more (`Sept.`).
-    let month = |w: &str| {
-        let w = w.trim_end_matches('.').to_lowercase();
-        (w.len() >= 3)
-            .then(|| MONTHS.iter().position(|m| m.starts_with(&w)))
-            .flatten()
-            .map(|i| i + 1)
-    };
+/// may be the month) but `05/16/2025` only as `2025-05-16`. None (or none that exists) for
+/// anything else.
+fn as_written_otherwise(s: &str) -> Option<Vec<String>> {
+    let month = |w: &str| month_named(w).map(usize::from);
     let number = |w: &str| {
         (!w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit()))
             .then(|| w.parse::<usize>().ok())

@@ -128,33 +128,6 @@ const ADVERBS: &[&str] = &[
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// The month numbered from 1, for a month's name or its abbreviation.
-pub fn month(word: &str) -> Option<u8> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|m| m.starts_with(&w) && (w.len() >= 3))
-        .and_then(|i| u8::try_from(i + 1).ok())
-}
-
 fn tidy(s: &str) -> String {
     s.trim()
         .trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '"' | '“' | '”'))
@@ -382,7 +355,7 @@ fn segment_start(t: &[Token<'_>], end: usize) -> usize {
 /// `on May 1`, `in April` within a few words after the verb.
 fn date_after(t: &[Token<'_>], verb: usize) -> Option<(u8, Option<u8>)> {
     for k in verb + 1..(verb + 6).min(t.len()) {
-        if let Some(m) = month(t[k].text).filter(|_| t[k].capital()) {
+        if let Some(m) = reckon_claim::date::month_named(t[k].text).filter(|_| t[k].capital()) {
             let day = t
                 .get(k + 1)
                 .filter(|d| d.kind == Kind::Number)

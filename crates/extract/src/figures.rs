@@ -21,7 +21,7 @@ pub struct Found {
 
 /// A month's name or abbreviation, capitalised as in a date (`May 6`, `Feb. 23`, `23 May`).
 fn is_month(t: &Token<'_>) -> bool {
-    t.capital() && crate::attribution::month(t.text).is_some()
+    t.capital() && reckon_claim::date::month_named(t.text).is_some()
 }
 
 /// Nouns that count people: their figures are in `people`, with the noun kept as the scope.

@@ -89,7 +89,8 @@ pub fn dateline(doc: &str) -> Option<String> {
         }
         let t = text::tokens(line);
         for k in 0..t.len() {
-            let Some(m) = attribution::month(t[k].text).filter(|_| t[k].capital()) else {
+            let Some(m) = reckon_claim::date::month_named(t[k].text).filter(|_| t[k].capital())
+            else {
                 continue;
             };
             let mut j = k + 1;

@@ -235,15 +235,11 @@ pub fn import_ways(data: &[u8]) {
         let Ok(snapshot) = log.snapshot() else {
             continue;
         };
-        let id = |r: &Ref| match r {
-            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
-            Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
-        };
         let one_by_one: Vec<_> = names
             .references
             .iter()
             .take(16)
-            .map(|r| reckon_query::vouch::named(&snapshot, &id(r)))
+            .map(|r| reckon_query::vouch::named(&snapshot, &reckon_query::vouch::entry_id(r)))
             .collect();
         // What `import` takes: every reference vouched for at once, each as it is alone.
         let taken = reckon_query::vouch::for_import(&snapshot, &names);

@@ -54,12 +54,25 @@ pub fn named(
         definition,
         retracted,
         superseded_by,
-        // Named through the index by a prefix, the entry is the only one it names.
-        prefix: match id {
-            reckon_ledger::EntryId::Prefix(p) if p.len() < 64 => Some(p.clone()),
-            _ => None,
-        },
+        prefix: found_by_prefix(id),
     })
+}
+
+/// The prefix `id` names an entry by, when it is one (fewer than 64 digits): looked up
+/// through the index, the entry found is the only one it names ([`reckon_ledger::Vouched`]).
+fn found_by_prefix(id: &reckon_ledger::EntryId) -> Option<String> {
+    match id {
+        reckon_ledger::EntryId::Prefix(p) if p.len() < 64 => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// The entry an import line's reference names, as an id to look it up by.
+pub fn entry_id(r: &Ref) -> reckon_ledger::EntryId {
+    match r {
+        Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
+        Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
+    }
 }
 
 /// A lookup of one reference's entry by halving the entries file costs about as much as
@@ -158,10 +171,7 @@ pub fn named_all(
                 retracted,
                 // A definition is withdrawn, never superseded.
                 superseded_by: superseded_by.filter(|_| !definition),
-                prefix: match id {
-                    EntryId::Prefix(p) if p.len() < 64 => Some(p.clone()),
-                    _ => None,
-                },
+                prefix: found_by_prefix(id),
             })
         })
         .collect()
@@ -330,14 +340,7 @@ pub fn for_import(
     if names.references.is_empty() {
         return out;
     }
-    let ids: Vec<reckon_ledger::EntryId> = names
-        .references
-        .iter()
-        .map(|r| match r {
-            Ref::Seq(n) => reckon_ledger::EntryId::Seq(*n),
-            Ref::Hash(h) => reckon_ledger::EntryId::Prefix(h.clone()),
-        })
-        .collect();
+    let ids: Vec<reckon_ledger::EntryId> = names.references.iter().map(entry_id).collect();
     out.claims = named_all(snapshot, &ids).unwrap_or_default();
     out
 }
