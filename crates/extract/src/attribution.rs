@@ -15,8 +15,71 @@ pub struct Attribution {
     pub cites: Option<String>,
     /// The month and day the sentence gives for the saying (`said on May 1`).
     pub said_on: Option<(u8, Option<u8>)>,
-    /// The speaker is a pronoun or a description (`he`, `the agency`): the previous speaker.
-    pub anaphoric: bool,
+    /// The speaker is a pronoun or a description (`he`, `the agency`) for someone named
+    /// before: the caller, who has read the sentences before, says whom.
+    pub anaphor: Option<Anaphor>,
+}
+
+/// Whom a pronoun or a description in the speaker's place points back to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Anaphor {
+    /// `he`, `she`: a person named before.
+    Person,
+    /// `it`: an institution or a country named before.
+    Body,
+    /// `they`, `we`, `I`: whoever spoke last.
+    Anyone,
+    /// `the agency`, `the regional governor`: the words after `the`, which must fit someone
+    /// named before (see [`fits`]).
+    Described(String),
+}
+
+impl Anaphor {
+    /// Whether a speaker named before, with the role given then, can be the one meant.
+    pub fn fits(&self, speaker: &str, role: Option<&str>) -> bool {
+        match self {
+            Anaphor::Person => is_person(speaker),
+            Anaphor::Body => !is_person(speaker),
+            Anaphor::Anyone => true,
+            Anaphor::Described(words) => fits(words, speaker, role),
+        }
+    }
+}
+
+/// Whether a description (`regional governor`) fits a speaker named before: its last word,
+/// the noun it is about, is a word of the speaker's name or role (`the ministry` fits the
+/// Interior Ministry; `the governor` fits a speaker whose role was Governor of Kharkiv).
+pub fn fits(description: &str, speaker: &str, role: Option<&str>) -> bool {
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .trim_end_matches("'s")
+            .trim_end_matches("’s")
+            .to_lowercase()
+    };
+    let Some(noun) = description.split_whitespace().last().map(bare) else {
+        return false;
+    };
+    speaker
+        .split_whitespace()
+        .chain(role.unwrap_or("").split_whitespace())
+        .any(|w| bare(w) == noun)
+}
+
+/// Whether a speaker's name is a person's: two to four capitalised words, none of them a
+/// title's or an institution's word (`Rustem Umerov`, not `Central Election Commission`,
+/// `The World Health Organization` or `Russia`).
+pub fn is_person(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            let bare = w.trim_end_matches("'s").trim_end_matches("’s");
+            bare.starts_with(char::is_uppercase)
+                && bare
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\''))
+                && !TITLE_WORDS.contains(&bare.to_lowercase().as_str())
+                && bare != "The"
+        })
 }
 
 const VERBS: &[&str] = &[
@@ -274,12 +337,20 @@ pub fn attribute(sentence: &str) -> Attribution {
                 continue;
             }
             if seg.len() == 1 && PRONOUNS.contains(&lower.as_str()) {
-                a.anaphoric = true;
+                a.anaphor = Some(match lower.as_str() {
+                    "he" | "she" => Anaphor::Person,
+                    "it" => Anaphor::Body,
+                    _ => Anaphor::Anyone,
+                });
                 break;
             }
-            if lower == "the" && seg.len() <= 3 && !seg.iter().skip(1).any(Token::capital) {
+            if lower == "the"
+                && (2..=3).contains(&seg.len())
+                && !seg.iter().skip(1).any(Token::capital)
+            {
                 // `the agency announced`
-                a.anaphoric = true;
+                let words = &sentence[seg[1].start..seg[seg.len() - 1].end];
+                a.anaphor = Some(Anaphor::Described(words.to_owned()));
                 break;
             }
             let institution = lower == "the" && seg.get(1).is_some_and(Token::capital);
@@ -330,9 +401,9 @@ pub fn attribute(sentence: &str) -> Attribution {
             }
             break;
         }
-        if a.speaker.is_some() || a.anaphoric {
+        if a.speaker.is_some() || a.anaphor.is_some() {
             a.said_on = date_after(&t, v);
-            if a.anaphoric && a.role.is_none() {
+            if a.anaphor.is_some() && a.role.is_none() {
                 a.role = role;
             }
             break;
@@ -485,7 +556,8 @@ mod tests {
     #[test]
     fn pronouns_cites_and_dates() {
         let a = attribute("The total could be as many as 1,000, he added.");
-        assert!(a.anaphoric && a.speaker.is_none());
+        assert_eq!(a.anaphor, Some(Anaphor::Person));
+        assert!(a.speaker.is_none());
         let a = attribute(
             "At least 8,000 are held, Iryna Vereshchuk said on May 1, citing data from Ukraine's Coordination Headquarters for the Treatment of POWs.",
         );
@@ -495,7 +567,7 @@ mod tests {
             some("Ukraine's Coordination Headquarters for the Treatment of POWs")
         );
         let a = attribute("The SBU has launched preparations, the agency announced on May 17.");
-        assert!(a.anaphoric);
+        assert_eq!(a.anaphor, Some(Anaphor::Described("agency".into())));
         assert_eq!(a.said_on, Some((5, Some(17))));
     }
 }

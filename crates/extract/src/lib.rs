@@ -8,7 +8,8 @@
 //! (`dozens of`: a range), one figure for `1,000-for-1,000` and two for `270 military and 120
 //! civilians`; never a date, a time, a year, an ordinal or a number inside a name. It reads
 //! the attribution ([`attribution`]): the speaker and role (`…, Defense Minister Rustem Umerov
-//! said`, `according to …`), a pronoun as the previous speaker, `citing …` as `cites`, and the
+//! said`, `according to …`), a pronoun or a description (`he`, `it`, `the ministry`) as the
+//! latest speaker of the last few sentences who fits it, or no one, `citing …` as `cites`, and the
 //! day (`said on May 1`, dated by the document's dateline). A sentence that confirms the deal
 //! just named (`Medinsky confirmed the agreed exchange`) restates the figure of the sentence
 //! before, tagged `figure-from-context`.
@@ -138,6 +139,30 @@ fn confirms_the_deal(sentence: &str) -> bool {
     })
 }
 
+/// Someone named as a speaker, in the sentence with that number.
+struct Speaker {
+    name: String,
+    role: Option<String>,
+    sentence: usize,
+}
+
+/// How many sentences back a pronoun or a description may point.
+const ANAPHORA_REACH: usize = 4;
+
+/// The speaker named before whom a pronoun or description means: the latest that fits it,
+/// named no more than [`ANAPHORA_REACH`] sentences before.
+fn meant<'a>(
+    anaphor: &attribution::Anaphor,
+    speakers: &'a [Speaker],
+    sentence: usize,
+) -> Option<&'a Speaker> {
+    speakers
+        .iter()
+        .rev()
+        .take_while(|s| sentence - s.sentence <= ANAPHORA_REACH)
+        .find(|s| anaphor.fits(&s.name, s.role.as_deref()))
+}
+
 /// Reads an article into draft claims.
 pub fn extract(doc: &str, options: &Options) -> Extracted {
     let dateline = dateline(doc);
@@ -147,10 +172,11 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
         .and_then(|d| d.get(..4))
         .map(str::to_owned);
     let mut drafts = Vec::new();
-    let mut last_speaker: Option<(String, Option<String>)> = None;
+    // Everyone named as a speaker so far, latest last.
+    let mut speakers: Vec<Speaker> = Vec::new();
     // The figures of the latest sentence that had any, and how many sentences ago.
     let mut recent: Option<(Vec<figures::Found>, usize)> = None;
-    for s in text::sentences(doc) {
+    for (sentence, s) in text::sentences(doc).into_iter().enumerate() {
         let mut found = figures::figures(s.text);
         let mut from_context = false;
         if found.is_empty()
@@ -162,13 +188,30 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             from_context = true;
         }
         let a = attribution::attribute(s.text);
-        let (speaker, role) = match (&a.speaker, a.anaphoric, &last_speaker) {
-            (Some(sp), _, _) => (Some(sp.clone()), a.role.clone()),
-            (None, true, Some((sp, role))) => (Some(sp.clone()), a.role.clone().or(role.clone())),
-            _ => (None, a.role.clone()),
+        let (speaker, role) = match (&a.speaker, &a.anaphor) {
+            (Some(sp), _) => (Some(sp.clone()), a.role.clone()),
+            (None, Some(anaphor)) => match meant(anaphor, &speakers, sentence) {
+                Some(earlier) => (
+                    Some(earlier.name.clone()),
+                    a.role.clone().or(earlier.role.clone()),
+                ),
+                // Nobody named before fits: no speaker is better than a wrong one, and the
+                // description is at least the role (`the regional governor`).
+                None => match anaphor {
+                    attribution::Anaphor::Described(words) => {
+                        (None, a.role.clone().or(Some(words.clone())))
+                    }
+                    _ => (None, a.role.clone()),
+                },
+            },
+            (None, None) => (None, a.role.clone()),
         };
         if let Some(sp) = &speaker {
-            last_speaker = Some((sp.clone(), role.clone()));
+            speakers.push(Speaker {
+                name: sp.clone(),
+                role: role.clone(),
+                sentence,
+            });
         }
         recent = match (found.is_empty() || from_context, recent) {
             (false, _) => Some((found.clone(), 0)),
@@ -280,5 +323,55 @@ mod tests {
         assert_eq!(d[1]["value"], "61.5");
         assert_eq!(d[1]["unit"], "percent");
         assert_eq!(d[1]["speaker"], "Central Election Commission");
+    }
+
+    /// A pronoun or a description in the speaker's place is someone named before only when
+    /// they fit it: `she` a person, `it` a body, `the ministry` a speaker with that word in
+    /// their name or role, and only a few sentences back. Nobody fitting leaves the speaker
+    /// out (the description is kept as the role), never the last speaker whoever it was.
+    #[test]
+    fn a_pronoun_or_description_is_only_someone_who_fits_it() {
+        let doc = "Over 500 were detained, according to the Interior Ministry.\n\
+            President Volodymyr Zelensky said 390 would return.\n\
+            The agency said 300 more were held.\n\
+            The ministry said 1.2 million people had fled.\n\
+            She added that 20 were injured.\n\
+            It said on Monday that 40 were injured.\n\
+            The toll rose to 70, the regional governor said.\n\
+            They said that 80 people were missing.\n\
+            The talks went on late into the night. The roads stayed closed all week. \
+            The weather was cold across the region. Schools were shut in the city. \
+            Trains were cancelled until the next day.\n\
+            He said that 90 people had died.\n";
+        let e = extract(doc, &Options::default());
+        let who: Vec<(String, Option<&str>, Option<&str>)> = e
+            .drafts
+            .iter()
+            .map(|d| {
+                (
+                    d.object["value"].as_str().unwrap_or("").to_owned(),
+                    d.object.get("speaker").and_then(Json::as_str),
+                    d.object.get("role").and_then(Json::as_str),
+                )
+            })
+            .collect();
+        let zelensky = (Some("Volodymyr Zelensky"), Some("President"));
+        let ministry = (Some("Interior Ministry"), None);
+        let expected = [
+            ("over 500", ministry),
+            ("390", zelensky),
+            ("300", (None, Some("agency"))),
+            ("1.2 million", ministry),
+            ("20", zelensky),
+            ("40", ministry),
+            ("70", (None, Some("regional governor"))),
+            ("80", ministry),
+            ("90", (None, None)),
+        ];
+        let expected: Vec<(String, Option<&str>, Option<&str>)> = expected
+            .iter()
+            .map(|(v, (s, r))| ((*v).to_owned(), *s, *r))
+            .collect();
+        assert_eq!(who, expected);
     }
 }
