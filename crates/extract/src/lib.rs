@@ -81,35 +81,56 @@ const DEALS: &[&str] = &[
     "number",
 ];
 
-/// The first date written as `Month D, YYYY` on a short line (a dateline or a byline, not a
-/// photo caption or a sentence) among the first lines of a document.
+/// The first date on a short line (a dateline or a byline, not a photo caption or a
+/// sentence) among the first lines of a document, written as news sites write them: `May 16,
+/// 2025`, `May 16 2025`, `Sept. 3, 2024`, `16 May 2025` or `2025-05-16`. A day that does not
+/// exist (`February 30, 2025`) is not a dateline.
 pub fn dateline(doc: &str) -> Option<String> {
-    for line in doc.lines().take(30) {
-        if line.split_whitespace().count() > 14 {
-            continue;
-        }
-        let t = text::tokens(line);
-        for k in 0..t.len() {
-            let Some(m) = reckon_claim::date::month_named(t[k].text).filter(|_| t[k].capital())
-            else {
-                continue;
-            };
-            let mut j = k + 1;
-            if t.get(j).is_some_and(|p| p.is(".")) {
-                j += 1;
-            }
-            let day = t.get(j).and_then(|d| d.text.parse::<u8>().ok());
-            let comma = t.get(j + 1).is_some_and(|c| c.is(","));
-            let year = t.get(j + 2).and_then(|y| y.text.parse::<u16>().ok());
-            if let (Some(d), true, Some(y)) = (day, comma, year)
-                && (1..=31).contains(&d)
-                && (1900..=2100).contains(&y)
-            {
-                return Some(format!("{y:04}-{m:02}-{d:02}"));
-            }
-        }
-    }
-    None
+    doc.lines()
+        .take(30)
+        .filter(|line| line.split_whitespace().count() <= 14)
+        .find_map(|line| {
+            let t = text::tokens(line);
+            (0..t.len()).find_map(|k| date_at(&t[k..]))
+        })
+}
+
+/// The date that the tokens start with, in one of the forms [`dateline`] reads.
+fn date_at(t: &[text::Token<'_>]) -> Option<String> {
+    let number = |k: usize, digits: std::ops::RangeInclusive<usize>| {
+        t.get(k)
+            .filter(|n| n.kind == text::Kind::Number && digits.contains(&n.text.len()))
+            .and_then(|n| n.text.parse::<u16>().ok())
+    };
+    let month = |k: usize| {
+        t.get(k)
+            .filter(|m| m.capital())
+            .and_then(|m| reckon_claim::date::month_named(m.text))
+    };
+    let mark = |k: usize, c: &str| t.get(k).is_some_and(|m| m.is(c));
+    // The year, after an optional comma at `k`.
+    let year = |k: usize| match mark(k, ",") {
+        true => number(k + 1, 4..=4),
+        false => number(k, 4..=4),
+    };
+    let (y, m, d) = if let Some(m) = month(0) {
+        // `May 16, 2025`, `Sept. 3 2024`
+        let at = usize::from(mark(1, "."));
+        (year(at + 2)?, m, number(at + 1, 1..=2)?)
+    } else if let Some(m) = month(1) {
+        // `16 May 2025`
+        (year(2)?, m, number(0, 1..=2)?)
+    } else if mark(1, "-") && mark(3, "-") && !t.get(4)?.spaced {
+        // `2025-05-16`
+        let m = u8::try_from(number(2, 2..=2)?).ok()?;
+        (number(0, 4..=4)?, m, number(4, 2..=2)?)
+    } else {
+        return None;
+    };
+    let d = reckon_claim::date::Date::new(y, m, u8::try_from(d).ok()?)?;
+    (1900..=2100)
+        .contains(&d.year())
+        .then(|| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
 }
 
 /// A subject path segment from words (`Ukrainian service members`: `ukrainian-service-members`).
@@ -373,5 +394,38 @@ mod tests {
             .map(|(v, (s, r))| ((*v).to_owned(), *s, *r))
             .collect();
         assert_eq!(who, expected);
+    }
+
+    /// Datelines are read in the forms news sites print them, and only when the day exists;
+    /// the first short line with one wins, and a long line (a sentence) is never a dateline.
+    #[test]
+    fn datelines_in_the_forms_sites_print_them() {
+        let cases = [
+            ("By A Writer May 16, 2025 4:34 PM", Some("2025-05-16")),
+            ("KYIV, May 3, 2025", Some("2025-05-03")),
+            ("Updated May 16 2025", Some("2025-05-16")),
+            ("Sept. 3, 2024", Some("2024-09-03")),
+            ("Published Friday 16 May 2025", Some("2025-05-16")),
+            ("16 May, 2025", Some("2025-05-16")),
+            ("Updated: 2025-05-16T14:00Z", Some("2025-05-16")),
+            ("Posted 2024-02-29", Some("2024-02-29")),
+            ("Posted 2025-02-29", None),
+            ("February 30, 2025", None),
+            ("May 2025", None),
+            ("In May 16 people were hurt", None),
+            ("2025 - 05 - 16", None),
+            ("16 May", None),
+            (
+                "On May 16, 2025, the two sides met for the first time since the spring of 2022 in Istanbul.",
+                None,
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(dateline(line).as_deref(), expected, "{line}");
+        }
+        assert_eq!(
+            dateline("Posted 2025-02-29\nBy A Writer, 17 May 2025\n").as_deref(),
+            Some("2025-05-17")
+        );
     }
 }

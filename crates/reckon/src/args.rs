@@ -842,7 +842,8 @@ pub(crate) enum ExportFormat {
 pub(crate) struct ExtractArgs {
     /// The article, as plain text (`-` reads standard input).
     pub(crate) article: PathBuf,
-    /// When it was published (default: the dateline, `May 17, 2025`, if it has one).
+    /// When it was published (default: the dateline, `May 17, 2025`, `17 May 2025` or
+    /// `2025-05-17` on a short line near the top, if it has one).
     #[arg(long, value_name = "DATE")]
     pub(crate) said_on: Option<String>,
     /// Who published it.
