@@ -240,8 +240,16 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             (true, None) => None,
         };
         let said_on = match (a.said_on, &year) {
-            (Some((m, Some(d))), Some(y)) => Some(format!("{y}-{m:02}-{d:02}")),
-            (Some((m, None)), Some(y)) => Some(format!("{y}-{m:02}")),
+            (Some((m, Some(d))), Some(y))
+                if y.parse()
+                    .ok()
+                    .and_then(|y| reckon_claim::date::Date::new(y, m, d))
+                    .is_some() =>
+            {
+                Some(format!("{y}-{m:02}-{d:02}"))
+            }
+            // `said on February 30`: the month is all that can be trusted.
+            (Some((m, _)), Some(y)) => Some(format!("{y}-{m:02}")),
             _ => published.clone(),
         };
         let lower = format!(" {} ", s.text.to_lowercase());
@@ -427,5 +435,13 @@ mod tests {
             dateline("Posted 2025-02-29\nBy A Writer, 17 May 2025\n").as_deref(),
             Some("2025-05-17")
         );
+        // A day the sentence gives that does not exist leaves the month.
+        let e = extract(
+            "May 17, 2025\nOfficials said on February 30 that 300 people were held.\n\
+             Officials said on February 28 that 200 people were held.\n",
+            &Options::default(),
+        );
+        let said: Vec<&Json> = e.drafts.iter().map(|d| &d.object["said_on"]).collect();
+        assert_eq!(said, ["2025-02", "2025-02-28"]);
     }
 }
