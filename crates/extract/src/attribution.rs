@@ -77,7 +77,7 @@ pub fn is_person(name: &str) -> bool {
                 && bare
                     .chars()
                     .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\''))
-                && !TITLE_WORDS.contains(&bare.to_lowercase().as_str())
+                && !title_word(&bare.to_lowercase())
                 && bare != "The"
         })
 }
@@ -109,18 +109,12 @@ const VERBS: &[&str] = &[
     "according",
 ];
 
-/// Words in a speaker's phrase that are a title or an institution's, never a person's name.
-const TITLE_WORDS: &[&str] = &[
-    "minister",
-    "president",
-    "general",
-    "chief",
-    "head",
-    "ombudsman",
+/// Words in a speaker's phrase that are an institution's or qualify a title, never a
+/// person's name; with [`POSTS`], the words of a title (see [`title_word`]).
+const BODY_WORDS: &[&str] = &[
     "service",
     "ministry",
     "office",
-    "prosecutor",
     "defense",
     "defence",
     "intelligence",
@@ -140,32 +134,12 @@ const TITLE_WORDS: &[&str] = &[
     "police",
     "guard",
     "delegation",
-    "secretary",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "commander",
-    "director",
-    "deputy",
-    "governor",
-    "mayor",
-    "senator",
     "foreign",
     "prime",
     "military",
     "national",
     "state",
     "federal",
-    "ambassador",
-    "envoy",
-    "representative",
-    "commissioner",
-    "chairman",
-    "chair",
-    "speaker",
-    "adviser",
-    "advisor",
-    "aide",
     "coordination",
     "center",
     "centre",
@@ -182,6 +156,43 @@ const TITLE_WORDS: &[&str] = &[
     "joint",
     "presidential",
 ];
+
+/// Words of a title that name a post, which a person holds: a title ends in one (`Defense
+/// Minister`, `Prosecutor General`), where `United` in `United Arab Emirates` does not.
+const POSTS: &[&str] = &[
+    "minister",
+    "president",
+    "general",
+    "chief",
+    "head",
+    "ombudsman",
+    "prosecutor",
+    "secretary",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "commander",
+    "director",
+    "deputy",
+    "governor",
+    "mayor",
+    "senator",
+    "ambassador",
+    "envoy",
+    "representative",
+    "commissioner",
+    "chairman",
+    "chair",
+    "speaker",
+    "adviser",
+    "advisor",
+    "aide",
+];
+
+/// Whether a word (in lower case) is a title's or an institution's, never a person's name.
+fn title_word(w: &str) -> bool {
+    POSTS.contains(&w) || BODY_WORDS.contains(&w)
+}
 
 /// Words between a speaker and the verb that are not part of the speaker.
 const ADVERBS: &[&str] = &[
@@ -224,9 +235,66 @@ fn name_before(t: &[Token<'_>], end: usize) -> Option<(usize, usize)> {
             break;
         }
     }
-    // Small words at the front are not part of it.
+    // Words that open a sentence with a capital are not part of a name (`In Kyiv`, `On
+    // Monday`), nor is a day or a month alone.
+    while start < end
+        && (LEADING.contains(&t[start].lower().as_str())
+            || DAYS.contains(&t[start].lower().as_str())
+            || reckon_claim::date::month_named(t[start].text).is_some())
+    {
+        start += 1;
+    }
     (start < end).then_some((start, end))
 }
+
+/// Words that may open a sentence before a name: `In Kyiv, …`, `After Medinsky spoke, …`.
+const LEADING: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "after",
+    "before",
+    "during",
+    "since",
+    "until",
+    "earlier",
+    "later",
+    "meanwhile",
+    "separately",
+    "also",
+    "then",
+    "when",
+    "while",
+    "as",
+    "with",
+    "without",
+    "under",
+    "over",
+    "across",
+    "near",
+    "amid",
+    "despite",
+    "but",
+    "and",
+    "yesterday",
+    "today",
+    "last",
+    "this",
+    "next",
+];
+
+const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 /// Splits a speaker phrase into a name and a title: `Defense Minister Rustem Umerov` is
 /// Rustem Umerov, Defense Minister; a phrase of title words alone is an institution.
@@ -237,11 +305,18 @@ fn name_and_title(phrase: &str) -> (String, Option<String>) {
             .trim_end_matches("'s")
             .trim_end_matches("’s")
             .to_lowercase();
-        TITLE_WORDS.contains(&bare.as_str())
+        title_word(&bare)
     };
     let Some(last_title) = words.iter().rposition(|w| is_title(w)) else {
         return (phrase.to_owned(), None);
     };
+    let post = words[last_title]
+        .trim_end_matches("'s")
+        .trim_end_matches("’s")
+        .to_lowercase();
+    if !POSTS.contains(&post.as_str()) {
+        return (phrase.to_owned(), None);
+    }
     let name = &words[last_title + 1..];
     if name.len() >= 2 && name.iter().all(|w| w.starts_with(char::is_uppercase)) {
         (
@@ -309,6 +384,12 @@ pub fn attribute(sentence: &str) -> Attribution {
         loop {
             let seg_start = segment_start(&t, end);
             let mut seg = &t[seg_start..end];
+            // The quotation mark that closes a quote before the speaker: `"…," Zelensky wrote`.
+            while let Some((first, rest)) = seg.split_first()
+                && ["\"", "“", "”", "'", "’"].iter().any(|q| first.is(q))
+            {
+                seg = rest;
+            }
             // Adverbs before the verb are not the speaker's: `Russia also confirmed`.
             while let Some((last, rest)) = seg.split_last() {
                 let w = last.lower();
@@ -344,9 +425,16 @@ pub fn attribute(sentence: &str) -> Attribution {
                 });
                 break;
             }
+            let named_before = seg_start > 0 && {
+                let prev = &t[segment_start(&t, seg_start - 1)..seg_start - 1];
+                !prev.is_empty() && name_before(prev, prev.len()) == Some((0, prev.len()))
+            };
+            // `the agency announced`, but not the apposition of `Oksana Petrenko, the
+            // regional governor, said`.
             if lower == "the"
                 && (2..=3).contains(&seg.len())
                 && !seg.iter().skip(1).any(Token::capital)
+                && !(named_before && role.is_none())
             {
                 // `the agency announced`
                 let words = &sentence[seg[1].start..seg[seg.len() - 1].end];
@@ -361,10 +449,6 @@ pub fn attribute(sentence: &str) -> Attribution {
                 continue;
             }
             let named = name_before(seg, seg.len());
-            let named_before = seg_start > 0 && {
-                let prev = &t[segment_start(&t, seg_start - 1)..seg_start - 1];
-                !prev.is_empty() && name_before(prev, prev.len()) == Some((0, prev.len()))
-            };
             if named_before && role.is_none() && named.is_none_or(|(s, _)| s > 0) {
                 // `Vladimir Medinsky, Russian President Vladimir Putin's aide and head of
                 // Russia's delegation to Istanbul, clarified`: the words are his role.
@@ -375,13 +459,20 @@ pub fn attribute(sentence: &str) -> Attribution {
             match named {
                 // A description that names no one: `Ukraine's military intelligence chief`
                 // (a few words, no figure: never the clause the figure is in).
-                None if first.capital() && describes(seg) => {
+                None if first.capital() && describes(seg) && role.is_none() => {
                     a.speaker = Some(tidy(text));
                     a.role = role.clone();
                 }
                 // `…, a negotiator said`, `…, officials said` after the clause with the
                 // figure: someone unnamed, whom the words describe.
                 None if role.is_some() => {
+                    a.role = role.clone();
+                    a.said_on = date_after(&t, v);
+                    return a;
+                }
+                // `In Kyiv, officials said`: words that describe the speaker follow the
+                // speaker's whole name, never a clause that ends in a name.
+                Some((s, _)) if s > 0 && role.is_some() => {
                     a.role = role.clone();
                     a.said_on = date_after(&t, v);
                     return a;
@@ -515,6 +606,30 @@ mod tests {
                 (some("Police"), None),
             ),
             (
+                "Ukraine and Russia exchanged 146 prisoners each, the United Arab Emirates said.",
+                (some("United Arab Emirates"), None),
+            ),
+            (
+                "\"We are bringing our people home,\" Zelensky wrote, adding that 5,000 were freed.",
+                (some("Zelensky"), None),
+            ),
+            (
+                "In Kyiv, officials said 40 people were hurt in the strike.",
+                (None, some("officials")),
+            ),
+            (
+                "Monday, officials said 40 people were hurt in the strike.",
+                (None, some("officials")),
+            ),
+            (
+                "In Kyiv, Mayor Vitali Klitschko said 40 people were hurt.",
+                (some("Vitali Klitschko"), some("Mayor")),
+            ),
+            (
+                "“We will get them all back,” President Volodymyr Zelensky said.",
+                (some("Volodymyr Zelensky"), some("President")),
+            ),
+            (
                 "Russia also confirmed the agreement, with its delegation telling state media.",
                 (some("Russia"), None),
             ),
@@ -568,6 +683,16 @@ mod tests {
         );
         let a = attribute("The SBU has launched preparations, the agency announced on May 17.");
         assert_eq!(a.anaphor, Some(Anaphor::Described("agency".into())));
+        for s in [
+            "In Kyiv, the ministry said 40 people were hurt.",
+            "On Monday, the ministry said 40 people were hurt.",
+        ] {
+            assert_eq!(
+                attribute(s).anaphor,
+                Some(Anaphor::Described("ministry".into())),
+                "{s}"
+            );
+        }
         assert_eq!(a.said_on, Some((5, Some(17))));
     }
 }

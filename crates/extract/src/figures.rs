@@ -322,7 +322,7 @@ fn number_in_words(t: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
 
 fn is_plural(word: &str) -> bool {
     let w = word.to_lowercase();
-    if IRREGULAR.contains(&w.as_str()) {
+    if IRREGULAR.contains(&w.as_str()) || PEOPLE.contains(&w.as_str()) {
         return true;
     }
     if NOT_NOUNS.contains(&w.as_str()) || STOPS.contains(&w.as_str()) {
@@ -647,10 +647,17 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
     ))
 }
 
+/// Whether a plural names people by where they are from (`Ukrainians`, `Russians`,
+/// `Americans`): a capitalised word ending in `ans`.
+fn demonym(word: &str) -> bool {
+    word.starts_with(char::is_uppercase) && word.len() > 4 && word.ends_with("ans")
+}
+
 /// The unit and scope of a noun phrase.
 fn unit_of(phrase: &str) -> (String, Option<String>) {
-    let last = phrase.rsplit(' ').next().unwrap_or(phrase).to_lowercase();
-    if PEOPLE.contains(&last.as_str()) {
+    let written = phrase.rsplit(' ').next().unwrap_or(phrase);
+    let last = written.to_lowercase();
+    if PEOPLE.contains(&last.as_str()) || demonym(written) {
         ("people".into(), Some(phrase.to_owned()))
     } else {
         // Capitalised adjectives (`Ukrainian drones`) stay in the scope, out of the unit.
@@ -808,6 +815,18 @@ mod tests {
             (
                 "An estimated 3,000 families have fled the town since March.",
                 ("an estimated 3,000", "families"),
+            ),
+            (
+                "The ministry said 146 Russian servicemen had been returned.",
+                ("146", "people"),
+            ),
+            (
+                "More than 5,000 Ukrainians have been freed since 2022.",
+                ("more than 5,000", "people"),
+            ),
+            (
+                "The city welcomed 200 Americans on the first flight home.",
+                ("200", "people"),
             ),
         ];
         for (s, (v, u)) in cases {

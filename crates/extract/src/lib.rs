@@ -184,6 +184,24 @@ fn meant<'a>(
         .find(|s| anaphor.fits(&s.name, s.role.as_deref()))
 }
 
+/// The person named in full before whom a surname alone (`Zelensky`, after `President
+/// Volodymyr Zelensky`) means, when every speaker named before with that word in their name
+/// is that one person: a claim's speaker, which its origin may be, is then written one way.
+fn surnamed<'a>(name: &str, speakers: &'a [Speaker]) -> Option<&'a Speaker> {
+    if name.contains(char::is_whitespace) {
+        return None;
+    }
+    let mut named = speakers
+        .iter()
+        .rev()
+        .filter(|s| s.name != name && s.name.split_whitespace().any(|w| w == name));
+    let latest = named.next()?;
+    (attribution::is_person(&latest.name)
+        && latest.name.ends_with(name)
+        && named.all(|s| s.name == latest.name))
+    .then_some(latest)
+}
+
 /// Reads an article into draft claims.
 pub fn extract(doc: &str, options: &Options) -> Extracted {
     let dateline = dateline(doc);
@@ -210,7 +228,13 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
         }
         let a = attribution::attribute(s.text);
         let (speaker, role) = match (&a.speaker, &a.anaphor) {
-            (Some(sp), _) => (Some(sp.clone()), a.role.clone()),
+            (Some(sp), _) => match surnamed(sp, &speakers) {
+                Some(earlier) => (
+                    Some(earlier.name.clone()),
+                    a.role.clone().or(earlier.role.clone()),
+                ),
+                None => (Some(sp.clone()), a.role.clone()),
+            },
             (None, Some(anaphor)) => match meant(anaphor, &speakers, sentence) {
                 Some(earlier) => (
                     Some(earlier.name.clone()),
@@ -402,6 +426,40 @@ mod tests {
             .map(|(v, (s, r))| ((*v).to_owned(), *s, *r))
             .collect();
         assert_eq!(who, expected);
+    }
+
+    /// A surname alone is the person named in full before, with the role given then, when
+    /// only one person named before has that surname; otherwise it stays as written.
+    #[test]
+    fn a_surname_alone_is_the_person_named_in_full_before() {
+        let doc = "President Volodymyr Zelensky said 390 people would come home on Friday.\n\
+            \"We are bringing our people home,\" Zelensky wrote, adding that 5,000 Ukrainians were freed.\n\
+            Andriy Petrenko and Oleh Petrenko said 20 people were injured in the attack.\n\
+            Oksana Petrenko, the regional governor, said 30 people were missing after it.\n\
+            Petrenko said that 40 people had been evacuated from the town.\n\
+            Budanov said that 50 people were still held by Russia.\n";
+        let e = extract(doc, &Options::default());
+        let who: Vec<(&str, Option<&str>)> = e
+            .drafts
+            .iter()
+            .map(|d| {
+                (
+                    d.object.get("speaker").and_then(Json::as_str).unwrap_or(""),
+                    d.object.get("role").and_then(Json::as_str),
+                )
+            })
+            .collect();
+        assert_eq!(
+            who,
+            [
+                ("Volodymyr Zelensky", Some("President")),
+                ("Volodymyr Zelensky", Some("President")),
+                ("Andriy Petrenko and Oleh Petrenko", None),
+                ("Oksana Petrenko", Some("the regional governor")),
+                ("Petrenko", None),
+                ("Budanov", None),
+            ]
+        );
     }
 
     /// Datelines are read in the forms news sites print them, and only when the day exists;
