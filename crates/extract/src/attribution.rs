@@ -328,6 +328,18 @@ fn name_and_title(phrase: &str) -> (String, Option<String>) {
     }
 }
 
+/// Words before the source itself in `citing data from X` and `according to figures from X`.
+const SOURCE_OF: [&str; 8] = [
+    "data from ",
+    "figures from ",
+    "information from ",
+    "data of ",
+    "figures published by ",
+    "a statement from ",
+    "a statement by ",
+    "a statement of ",
+];
+
 /// Reads the attribution of a sentence.
 pub fn attribute(sentence: &str) -> Attribution {
     let t = tokens(sentence);
@@ -337,15 +349,10 @@ pub fn attribute(sentence: &str) -> Attribution {
         let from = t.get(c + 1).map_or(sentence.len(), |w| w.start);
         let rest = &sentence[from..];
         let rest = rest.split([',', ';']).next().unwrap_or(rest);
-        let rest = [
-            "data from ",
-            "figures from ",
-            "information from ",
-            "data of ",
-        ]
-        .iter()
-        .find_map(|p| rest.strip_prefix(p))
-        .unwrap_or(rest);
+        let rest = SOURCE_OF
+            .iter()
+            .find_map(|p| rest.strip_prefix(p))
+            .unwrap_or(rest);
         let c = tidy(rest);
         if !c.is_empty() {
             a.cites = Some(c);
@@ -359,11 +366,13 @@ pub fn attribute(sentence: &str) -> Attribution {
         let from = t.get(k + 2).map_or(sentence.len(), |w| w.start);
         let rest = &sentence[from..];
         let phrase = tidy(rest.split([',', ';']).next().unwrap_or(rest));
-        let phrase = phrase
-            .strip_prefix("the ")
-            .map_or(phrase.clone(), str::to_owned);
+        let phrase = SOURCE_OF
+            .iter()
+            .find_map(|p| phrase.strip_prefix(p))
+            .unwrap_or(&phrase);
+        let phrase = phrase.strip_prefix("the ").unwrap_or(phrase);
         if !phrase.is_empty() {
-            let (name, title) = name_and_title(&phrase);
+            let (name, title) = name_and_title(phrase);
             a.speaker = Some(name);
             a.role = title;
             return a;
@@ -377,6 +386,10 @@ pub fn attribute(sentence: &str) -> Attribution {
                 && t[k].lower() != "according"
         })
         .collect();
+    // Someone unnamed (`…, officials said`), with the words that describe them and the day:
+    // taken only when no verb before names anyone (`X said …, a figure officials said could
+    // rise` is X's).
+    let mut unnamed = None;
     for &v in verbs.iter().rev() {
         // Segments between commas before the verb, nearest first.
         let mut end = v;
@@ -465,21 +478,16 @@ pub fn attribute(sentence: &str) -> Attribution {
                 }
                 // `…, a negotiator said`, `…, officials said` after the clause with the
                 // figure: someone unnamed, whom the words describe.
-                None if role.is_some() => {
-                    a.role = role.clone();
-                    a.said_on = date_after(&t, v);
-                    return a;
-                }
                 // `In Kyiv, officials said`: words that describe the speaker follow the
                 // speaker's whole name, never a clause that ends in a name.
-                Some((s, _)) if s > 0 && role.is_some() => {
-                    a.role = role.clone();
-                    a.said_on = date_after(&t, v);
-                    return a;
+                None | Some((1.., _)) if role.is_some() => {
+                    unnamed.get_or_insert((role.clone(), date_after(&t, v)));
                 }
                 Some((s, e)) => {
                     let phrase = &sentence[seg[s].start..seg[e - 1].end];
                     let (name, title) = name_and_title(&tidy(phrase));
+                    // `Kremlin aide Vladimir Medinsky`: a title in lower case before the name.
+                    let title = title.or_else(|| title_before(sentence, &seg[..s]));
                     if !name.is_empty() {
                         a.speaker = Some(name);
                         a.role = match (title, role.clone()) {
@@ -497,11 +505,42 @@ pub fn attribute(sentence: &str) -> Attribution {
             if a.anaphor.is_some() && a.role.is_none() {
                 a.role = role;
             }
-            break;
+            return a;
         }
+    }
+    if let Some((role, said_on)) = unnamed {
+        a.role = role;
+        a.said_on = said_on;
     }
     a
 }
+
+/// The title written just before a name, ending in a post in lower case (`Kremlin aide`,
+/// `Ukraine's human rights commissioner`): up to four words, capitalised or of a title.
+fn title_before(sentence: &str, before: &[Token<'_>]) -> Option<String> {
+    let (post, rest) = before.split_last()?;
+    if post.capital() || !POSTS.contains(&post.lower().as_str()) {
+        return None;
+    }
+    let from = rest
+        .iter()
+        .rev()
+        .take(3)
+        .take_while(|w| {
+            w.kind == Kind::Word
+                && (w.capital()
+                    || title_word(&w.lower())
+                    || DESCRIBING.contains(&w.lower().as_str()))
+        })
+        .count();
+    let first = &before[before.len() - 1 - from];
+    Some(sentence[first.start..post.end].to_owned())
+}
+
+/// Words that qualify a post in a title written in lower case (`human rights commissioner`).
+const DESCRIBING: &[&str] = &[
+    "human", "rights", "top", "senior", "chief", "former", "acting",
+];
 
 /// Whether words before a verb could describe who spoke: a few of them, and no number
 /// among them (a clause that states a figure is what was said, not who said it).
@@ -620,6 +659,29 @@ mod tests {
             (
                 "Monday, officials said 40 people were hurt in the strike.",
                 (None, some("officials")),
+            ),
+            (
+                "Russia got back 27 of its troops, Kremlin aide Vladimir Medinsky said Wednesday.",
+                (some("Vladimir Medinsky"), some("Kremlin aide")),
+            ),
+            (
+                "At least 40 were held, Ukraine's human rights commissioner Dmytro Lubinets said.",
+                (
+                    some("Dmytro Lubinets"),
+                    some("Ukraine's human rights commissioner"),
+                ),
+            ),
+            (
+                "Budanov's remarks came a day after Defense Minister Rustem Umerov said 1,000 would return.",
+                (some("Rustem Umerov"), some("Defense Minister")),
+            ),
+            (
+                "The Health Ministry said it would need $2.5 million, a figure the ministry said could rise.",
+                (some("The Health Ministry"), None),
+            ),
+            (
+                "Ukraine received 1,212 bodies, according to figures from the Coordination Headquarters.",
+                (some("Coordination Headquarters"), None),
             ),
             (
                 "In Kyiv, Mayor Vitali Klitschko said 40 people were hurt.",

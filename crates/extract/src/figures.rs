@@ -342,7 +342,11 @@ fn unit_at(t: &[Token<'_>], mut i: usize) -> Option<(String, usize)> {
     // `1,000 of the prisoners`, `thousands of people`
     if t.get(i).is_some_and(|t| t.word("of")) {
         i += 1;
-        if t.get(i).is_some_and(|t| t.word("the")) {
+        if t.get(i).is_some_and(|t| {
+            ["the", "its", "their", "his", "her", "our", "these", "those"]
+                .iter()
+                .any(|w| t.word(w))
+        }) {
             i += 1;
         }
     }
@@ -591,9 +595,11 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
         k += 1;
     }
     let mut first = start_token;
+    // `at least $2.5 million`: the qualifier comes before the currency's sign.
+    let signed = prev(1).is_some_and(|p| CURRENCIES.iter().any(|(sign, _)| p.is(sign)));
     if between {
         first = i - 1;
-    } else if let Some((q, at)) = qualifier_before(t, start_token) {
+    } else if let Some((q, at)) = qualifier_before(t, start_token - usize::from(signed)) {
         // `people under 25`, `children over 5`: a bound on what is counted, not a count.
         if at > 0 && t[at - 1].kind == Kind::Word && is_plural(t[at - 1].text) {
             return None;
@@ -609,11 +615,11 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
         value.push_str(&hedge);
         k = after;
     }
-    let currency = prev(1).and_then(|p| match p.text {
-        "$" => Some("US dollars"),
-        "€" => Some("euros"),
-        "£" => Some("pounds"),
-        _ => None,
+    let currency = prev(1).and_then(|p| {
+        CURRENCIES
+            .iter()
+            .find(|(sign, _)| p.is(sign))
+            .map(|(_, unit)| *unit)
     });
     let (unit, scope, next) = match (unit, currency) {
         (Some((u, s)), _) => (u, s, k),
@@ -652,6 +658,9 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
 fn demonym(word: &str) -> bool {
     word.starts_with(char::is_uppercase) && word.len() > 4 && word.ends_with("ans")
 }
+
+/// The signs of currencies written before an amount, with the unit they give it.
+const CURRENCIES: [(&str, &str); 3] = [("$", "US dollars"), ("€", "euros"), ("£", "pounds")];
 
 /// The unit and scope of a noun phrase.
 fn unit_of(phrase: &str) -> (String, Option<String>) {
@@ -827,6 +836,14 @@ mod tests {
             (
                 "The city welcomed 200 Americans on the first flight home.",
                 ("200", "people"),
+            ),
+            (
+                "It said it would need at least $2.5 million to finish the work.",
+                ("at least 2.5 million", "US dollars"),
+            ),
+            (
+                "Russia got back the bodies of 27 of its troops on Wednesday.",
+                ("27", "people"),
             ),
         ];
         for (s, (v, u)) in cases {
