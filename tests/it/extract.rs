@@ -1,6 +1,6 @@
 //! `reckon extract`, measured against the claims a person recorded from the seed documents.
 
-use crate::support::{notice, reckon, root, scratch, shared};
+use crate::support::{golden, notice, reckon, root, scratch, shared};
 use serde_json::Value as Json;
 
 /// Quotes compared as a reader compares them: typographic apostrophes and quotes plain,
@@ -115,4 +115,28 @@ fn drafts_from_the_seed_documents_find_what_a_person_recorded() {
         Some(lines.as_bytes()),
     );
     assert_eq!(r.code, 0, "{}", r.transcript());
+}
+
+/// Articles written as the wires write them (`tests/fixtures/articles`) give exactly these
+/// drafts: who said each figure (a surname alone, `it`, `the agency`, `In Kyiv, officials
+/// said`), its hedge (`at least $2.5 million`), its unit (`servicemen`, `Ukrainians`) and the
+/// dateline (`24 August 2025`, `June 12, 2025`). A change to any of them shows here.
+#[test]
+fn articles_written_as_the_wires_write_them_give_these_drafts() {
+    let dir = scratch("extract-articles");
+    for name in ["swap-mediated", "bodies-returned"] {
+        let path = root().join(format!("tests/fixtures/articles/{name}.txt"));
+        let r = reckon(
+            &dir.join("log"),
+            &["extract", path.to_str().unwrap(), "--publisher", "Wire"],
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        let summary = r.stderr.replace(path.to_str().unwrap(), name);
+        golden(
+            &format!("extract/{name}.txt"),
+            &format!("{summary}{}", r.stdout),
+            &dir,
+        );
+    }
 }

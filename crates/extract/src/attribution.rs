@@ -46,6 +46,25 @@ impl Anaphor {
     }
 }
 
+impl Anaphor {
+    /// Whether someone described before but not named (`officials said`, `the agency
+    /// announced` with no agency named) can be the one meant: `they` fits a plural
+    /// description, `it` a singular one, a description one with its noun, `he` and `she`
+    /// none (whoever it is, the words before did not name them).
+    pub fn fits_unnamed(&self, described: &str) -> bool {
+        let plural = described
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| w.ends_with('s') && !w.ends_with("ss"));
+        match self {
+            Anaphor::Person => false,
+            Anaphor::Body => !plural,
+            Anaphor::Anyone => plural,
+            Anaphor::Described(words) => fits(words, described, None),
+        }
+    }
+}
+
 /// Whether a description (`regional governor`) fits a speaker named before: its last word,
 /// the noun it is about, is a word of the speaker's name or role (`the ministry` fits the
 /// Interior Ministry; `the governor` fits a speaker whose role was Governor of Kharkiv).

@@ -160,9 +160,11 @@ fn confirms_the_deal(sentence: &str) -> bool {
     })
 }
 
-/// Someone named as a speaker, in the sentence with that number.
+/// Someone who said something, in the sentence with that number: named (`name`), or only
+/// described (`officials said`, `the agency announced` with no agency named before), when
+/// `role` holds the words.
 struct Speaker {
-    name: String,
+    name: Option<String>,
     role: Option<String>,
     sentence: usize,
 }
@@ -181,7 +183,11 @@ fn meant<'a>(
         .iter()
         .rev()
         .take_while(|s| sentence - s.sentence <= ANAPHORA_REACH)
-        .find(|s| anaphor.fits(&s.name, s.role.as_deref()))
+        .find(|s| match (&s.name, &s.role) {
+            (Some(name), role) => anaphor.fits(name, role.as_deref()),
+            (None, Some(described)) => anaphor.fits_unnamed(described),
+            (None, None) => false,
+        })
 }
 
 /// The person named in full before whom a surname alone (`Zelensky`, after `President
@@ -191,15 +197,15 @@ fn surnamed<'a>(name: &str, speakers: &'a [Speaker]) -> Option<&'a Speaker> {
     if name.contains(char::is_whitespace) {
         return None;
     }
-    let mut named = speakers
-        .iter()
-        .rev()
-        .filter(|s| s.name != name && s.name.split_whitespace().any(|w| w == name));
+    let mut named = speakers.iter().rev().filter(|s| {
+        s.name
+            .as_ref()
+            .is_some_and(|n| n != name && n.split_whitespace().any(|w| w == name))
+    });
     let latest = named.next()?;
-    (attribution::is_person(&latest.name)
-        && latest.name.ends_with(name)
-        && named.all(|s| s.name == latest.name))
-    .then_some(latest)
+    let full = latest.name.as_deref()?;
+    (attribution::is_person(full) && full.ends_with(name) && named.all(|s| s.name == latest.name))
+        .then_some(latest)
 }
 
 /// Reads an article into draft claims.
@@ -230,14 +236,16 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
         let (speaker, role) = match (&a.speaker, &a.anaphor) {
             (Some(sp), _) => match surnamed(sp, &speakers) {
                 Some(earlier) => (
-                    Some(earlier.name.clone()),
+                    earlier.name.clone(),
                     a.role.clone().or(earlier.role.clone()),
                 ),
                 None => (Some(sp.clone()), a.role.clone()),
             },
+            // Someone described but not named before stays unnamed (`The agency said …`,
+            // then `It said …`).
             (None, Some(anaphor)) => match meant(anaphor, &speakers, sentence) {
                 Some(earlier) => (
-                    Some(earlier.name.clone()),
+                    earlier.name.clone(),
                     a.role.clone().or(earlier.role.clone()),
                 ),
                 // Nobody named before fits: no speaker is better than a wrong one, and the
@@ -251,9 +259,9 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             },
             (None, None) => (None, a.role.clone()),
         };
-        if let Some(sp) = &speaker {
+        if speaker.is_some() || role.is_some() {
             speakers.push(Speaker {
-                name: sp.clone(),
+                name: speaker.clone(),
                 role: role.clone(),
                 sentence,
             });
@@ -381,12 +389,14 @@ mod tests {
     /// A pronoun or a description in the speaker's place is someone named before only when
     /// they fit it: `she` a person, `it` a body, `the ministry` a speaker with that word in
     /// their name or role, and only a few sentences back. Nobody fitting leaves the speaker
-    /// out (the description is kept as the role), never the last speaker whoever it was.
+    /// out (the description is kept as the role), never the last speaker whoever it was; and
+    /// `it` after `the agency` that was not named stays unnamed.
     #[test]
     fn a_pronoun_or_description_is_only_someone_who_fits_it() {
         let doc = "Over 500 were detained, according to the Interior Ministry.\n\
             President Volodymyr Zelensky said 390 would return.\n\
             The agency said 300 more were held.\n\
+            It said on Sunday that 12 of them were seriously ill.\n\
             The ministry said 1.2 million people had fled.\n\
             She added that 20 were injured.\n\
             It said on Monday that 40 were injured.\n\
@@ -414,6 +424,7 @@ mod tests {
             ("over 500", ministry),
             ("390", zelensky),
             ("300", (None, Some("agency"))),
+            ("12", (None, Some("agency"))),
             ("1.2 million", ministry),
             ("20", zelensky),
             ("40", ministry),
