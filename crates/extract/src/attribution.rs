@@ -474,13 +474,16 @@ pub fn attribute(sentence: &str) -> Attribution {
                 break;
             }
             let institution = lower == "the" && seg.get(1).is_some_and(Token::capital);
-            if !first.capital() && !institution && role.is_none() && seg_start > 0 {
+            let named = name_before(seg, seg.len());
+            // `the ombudsman Dmytro Lubinets`: a name after its title, not an apposition.
+            let titled =
+                named.is_some_and(|(s, _)| s > 0 && title_before(sentence, &seg[..s]).is_some());
+            if !first.capital() && !institution && !titled && role.is_none() && seg_start > 0 {
                 // An apposition: `…, Iryna Vereshchuk, president's office deputy head, said`.
                 role = Some(tidy(text));
                 end = seg_start - 1;
                 continue;
             }
-            let named = name_before(seg, seg.len());
             if named_before && role.is_none() && named.is_none_or(|(s, _)| s > 0) {
                 // `Vladimir Medinsky, Russian President Vladimir Putin's aide and head of
                 // Russia's delegation to Istanbul, clarified`: the words are his role.
@@ -701,6 +704,10 @@ mod tests {
             (
                 "Ukraine received 1,212 bodies, according to figures from the Coordination Headquarters.",
                 (some("Coordination Headquarters"), None),
+            ),
+            (
+                "Between 5-6,000 are held by Russia, the ombudsman Dmytro Lubinets said.",
+                (some("Dmytro Lubinets"), some("ombudsman")),
             ),
             (
                 "In Kyiv, Mayor Vitali Klitschko said 40 people were hurt.",

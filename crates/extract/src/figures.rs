@@ -17,6 +17,9 @@ pub struct Found {
     pub end: usize,
     /// Written as a vague plural (`dozens`, `thousands`): a range by convention.
     pub vague: bool,
+    /// A range whose low end was written without the thousands the high end has (`5-6,000`),
+    /// drafted as a reader takes it (`5,000-6,000`).
+    pub low_end_scaled: bool,
 }
 
 /// A month's name or abbreviation, capitalised as in a date (`May 6`, `Feb. 23`, `23 May`).
@@ -497,6 +500,7 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
                 start: tok.start,
                 end: tok.end,
                 vague: true,
+                low_end_scaled: false,
             },
             next,
         ));
@@ -546,6 +550,7 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
     }
     let start_token = i;
     let mut value = text.clone();
+    let mut low_end_scaled = false;
     // `1,000-for-1,000`, `1,000 for 1,000`: one figure.
     if t.get(k).is_some_and(|d| d.is("-"))
         && t.get(k + 1).is_some_and(|f| f.word("for"))
@@ -576,7 +581,9 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
         && let Some((hi, Some(h), after)) = amount_at(t, k + 1)
         && whole.is_some_and(|l| l < h)
     {
-        value = format!("{text}-{hi}");
+        let low = shared_thousands(&text, &hi);
+        low_end_scaled = low.is_some();
+        value = format!("{}-{hi}", low.as_deref().unwrap_or(&text));
         k = after;
     }
     let mut unit = None;
@@ -648,6 +655,7 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
             start: t[first].start,
             end,
             vague: false,
+            low_end_scaled,
         },
         next.max(i + 1),
     ))
@@ -657,6 +665,26 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
 /// `Americans`): a capitalised word ending in `ans`.
 fn demonym(word: &str) -> bool {
     word.starts_with(char::is_uppercase) && word.len() > 4 && word.ends_with("ans")
+}
+
+/// The low end of a range as a reader takes it when it is written without the thousands of
+/// the high end and is smaller than the high end's first group: `5-6,000` is 5,000-6,000,
+/// `10-15,000` 10,000-15,000, `1-1.5 million` stays as it is (the value grammar gives the
+/// scale word to both ends), and so do `270-300` and `500-6,000`.
+fn shared_thousands(low: &str, high: &str) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = high.split(',');
+    let lead = groups.next()?;
+    let thousands = u32::try_from(groups.clone().count()).ok()?;
+    if thousands == 0 || !digits(low) || !digits(lead) || !groups.all(digits) {
+        return None;
+    }
+    let (low, lead) = (low.parse::<u64>().ok()?, lead.parse::<u64>().ok()?);
+    (1..lead)
+        .contains(&low)
+        .then(|| low.checked_mul(1000u64.checked_pow(thousands)?))
+        .flatten()
+        .map(grouped)
 }
 
 /// The signs of currencies written before an amount, with the unit they give it.
@@ -845,9 +873,46 @@ mod tests {
                 "Russia got back the bodies of 27 of its troops on Wednesday.",
                 ("27", "people"),
             ),
+            (
+                "Between 5-6,000 prisoners are still held, the ombudsman said.",
+                ("5,000-6,000", "people"),
+            ),
+            (
+                "In all, 10-15,000 people fled the town over the weekend.",
+                ("10,000-15,000", "people"),
+            ),
+            (
+                "Officials counted 500-6,000 displaced in the wider area.",
+                ("500-6,000", "count"),
+            ),
         ];
         for (s, (v, u)) in cases {
             assert_eq!(one(s), pair(v, u), "{s}");
+        }
+    }
+
+    /// The low end takes the high end's thousands only when it is smaller than the high end's
+    /// first group, and only a whole number written without groups of its own does.
+    #[test]
+    fn a_range_low_end_takes_the_thousands_it_lacks() {
+        let cases = [
+            (("5", "6,000"), Some("5,000")),
+            (("10", "15,000"), Some("10,000")),
+            (("5", "6,000,000"), Some("5,000,000")),
+            (("6", "6,000"), None),
+            (("7", "6,000"), None),
+            (("0", "6,000"), None),
+            (("500", "6,000"), None),
+            (("1.5", "2,000"), None),
+            (("5", "6.5"), None),
+            (("5", "600"), None),
+        ];
+        for ((low, high), expected) in cases {
+            assert_eq!(
+                shared_thousands(low, high).as_deref(),
+                expected,
+                "{low}-{high}"
+            );
         }
     }
 

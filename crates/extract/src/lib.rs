@@ -316,6 +316,9 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             if f.vague {
                 tags.push("vague".into());
             }
+            if f.low_end_scaled {
+                tags.push("low-end-scaled".into());
+            }
             o.insert("tags".into(), Json::Array(tags));
             drafts.push(Draft {
                 object: o,

@@ -219,7 +219,8 @@ noun kept as the scope), the sentence as the exact quote, the speaker and role f
 attribution, `cites` from `citing …`, `said_on` from the sentence (`said on May 1`) or the
 document's dateline, and `document`. Subjects are proposed under draft/ and every draft is
 tagged `draft`: edit them, then import. A confirmation of a deal just named (`X confirmed the
-agreement`) restates the figure of the sentence before (tag figure-from-context).
+agreement`) restates the figure of the sentence before (tag figure-from-context); a range
+written `5-6,000` is drafted as a reader takes it, `5,000-6,000` (tag low-end-scaled).
 
 Examples:
   reckon extract article.txt --publisher 'The Kyiv Independent' > drafts.jsonl
