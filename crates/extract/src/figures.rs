@@ -20,6 +20,10 @@ pub struct Found {
     /// A range whose low end was written without the thousands the high end has (`5-6,000`),
     /// drafted as a reader takes it (`5,000-6,000`).
     pub low_end_scaled: bool,
+    /// A range with a qualifier before it, which the value grammar has no form for: `at
+    /// least 5-6,000` drafted as `at least 5,000`, `up to 270-300` as `up to 300`, `about
+    /// 270-300` as `270-300` (see [`hedged_range`]).
+    pub range_hedged: bool,
 }
 
 /// A month's name or abbreviation, capitalised as in a date (`May 6`, `Feb. 23`, `23 May`).
@@ -501,6 +505,7 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
                 end: tok.end,
                 vague: true,
                 low_end_scaled: false,
+                range_hedged: false,
             },
             next,
         ));
@@ -551,6 +556,7 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
     let start_token = i;
     let mut value = text.clone();
     let mut low_end_scaled = false;
+    let (mut ranged, mut range_hedged) = (false, false);
     // `1,000-for-1,000`, `1,000 for 1,000`: one figure.
     if t.get(k).is_some_and(|d| d.is("-"))
         && t.get(k + 1).is_some_and(|f| f.word("for"))
@@ -579,11 +585,15 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
         .get(k)
         .is_some_and(|d| d.is("-") || d.is("–") || d.word("to"))
         && let Some((hi, Some(h), after)) = amount_at(t, k + 1)
-        && whole.is_some_and(|l| l < h)
+        && whole
+            .map(|l| l as f64)
+            .or_else(|| text.replace(',', "").parse::<f64>().ok())
+            .is_some_and(|l| l < h as f64)
     {
         let low = shared_thousands(&text, &hi);
         low_end_scaled = low.is_some();
         value = format!("{}-{hi}", low.as_deref().unwrap_or(&text));
+        ranged = true;
         k = after;
     }
     let mut unit = None;
@@ -611,7 +621,13 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
         if at > 0 && t[at - 1].kind == Kind::Word && is_plural(t[at - 1].text) {
             return None;
         }
-        value = format!("{q} {value}");
+        value = match ranged {
+            false => format!("{q} {value}"),
+            true => {
+                range_hedged = true;
+                hedged_range(&q, &value)
+            }
+        };
         first = at;
     }
     // The hedge after a figure that has none before it and is no range (`1,000 or more`,
@@ -656,6 +672,7 @@ fn figure_at(sentence: &str, t: &[Token<'_>], i: usize) -> Option<(Found, usize)
             end,
             vague: false,
             low_end_scaled,
+            range_hedged,
         },
         next.max(i + 1),
     ))
@@ -685,6 +702,36 @@ fn shared_thousands(low: &str, high: &str) -> Option<String> {
         .then(|| low.checked_mul(1000u64.checked_pow(thousands)?))
         .flatten()
         .map(grouped)
+}
+
+/// What a range with a qualifier before it (`at least 5-6,000`) is drafted as, since the value
+/// grammar has no such form: the bound the qualifier sets, at the end it sets it at (`at
+/// least 5,000`, `more than 5,000`, `up to 6,000`), or for a qualifier that only says the
+/// figure is not exact (`about`, `some`), the range alone, which already says so.
+fn hedged_range(qualifier: &str, range: &str) -> String {
+    use reckon_claim::Value;
+    let Ok(Value::Range(lo, hi)) = Value::parse(range) else {
+        return format!("{qualifier} {range}");
+    };
+    let written = |n: reckon_claim::Num| {
+        let plain = n.to_string();
+        plain.parse::<u64>().map_or(plain, grouped)
+    };
+    let low = format!("{qualifier} {}", written(lo));
+    if matches!(
+        Value::parse(&low),
+        Ok(Value::AtLeast(_) | Value::MoreThan(_))
+    ) {
+        return low;
+    }
+    let high = format!("{qualifier} {}", written(hi));
+    if matches!(
+        Value::parse(&high),
+        Ok(Value::AtMost(_) | Value::LessThan(_))
+    ) {
+        return high;
+    }
+    range.to_owned()
 }
 
 /// The signs of currencies written before an amount, with the unit they give it.
@@ -880,6 +927,30 @@ mod tests {
             (
                 "In all, 10-15,000 people fled the town over the weekend.",
                 ("10,000-15,000", "people"),
+            ),
+            (
+                "Some 10-15,000 people fled the town over the weekend.",
+                ("10,000-15,000", "people"),
+            ),
+            (
+                "About 270-300 bodies were returned on Friday.",
+                ("270-300", "bodies"),
+            ),
+            (
+                "At least 5 to 6 thousand prisoners remain held.",
+                ("at least 5,000", "people"),
+            ),
+            (
+                "More than 1.5-2 million people have fled.",
+                ("more than 1,500,000", "people"),
+            ),
+            (
+                "Officials said 1.5-2 million people have fled.",
+                ("1.5-2 million", "people"),
+            ),
+            (
+                "Up to 270-300 bodies may be returned.",
+                ("up to 300", "bodies"),
             ),
             (
                 "Officials counted 500-6,000 displaced in the wider area.",

@@ -319,6 +319,9 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             if f.low_end_scaled {
                 tags.push("low-end-scaled".into());
             }
+            if f.range_hedged {
+                tags.push("range-hedged".into());
+            }
             o.insert("tags".into(), Json::Array(tags));
             drafts.push(Draft {
                 object: o,

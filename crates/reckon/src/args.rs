@@ -220,7 +220,9 @@ attribution, `cites` from `citing …`, `said_on` from the sentence (`said on Ma
 document's dateline, and `document`. Subjects are proposed under draft/ and every draft is
 tagged `draft`: edit them, then import. A confirmation of a deal just named (`X confirmed the
 agreement`) restates the figure of the sentence before (tag figure-from-context); a range
-written `5-6,000` is drafted as a reader takes it, `5,000-6,000` (tag low-end-scaled).
+written `5-6,000` is drafted as a reader takes it, `5,000-6,000` (tag low-end-scaled), and
+one with a qualifier by the bound it sets, `at least 5-6,000` as `at least 5,000` (tag
+range-hedged).
 
 Examples:
   reckon extract article.txt --publisher 'The Kyiv Independent' > drafts.jsonl
