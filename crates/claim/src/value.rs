@@ -509,9 +509,23 @@ impl Value {
             None => None,
         };
         if tol.is_none() && !c.at_end() {
-            let hint = spaced_thousands(text[before_amount..tol_at].trim(), c.rest())
-                .map(|n| format!("; thousands are split by commas here: `{n}`"))
-                .unwrap_or_default();
+            let stated_text = text[before_amount..tol_at].trim();
+            let ranged = c
+                .rest()
+                .strip_prefix(['-', '–'])
+                .or_else(|| c.rest().strip_prefix(".."))
+                .or_else(|| c.rest().strip_prefix("to "))
+                .is_some_and(|hi| hi.trim_start().starts_with(|ch: char| ch.is_ascii_digit()));
+            let hint = match (found, ranged) {
+                // `about 270-300`, `at least 5-6,000`
+                (Some((p, _)), true) => format!(
+                    "; a range takes no qualifier here: write the range alone, or the bound \
+                     meant, like `{p} {stated_text}`"
+                ),
+                _ => spaced_thousands(stated_text, c.rest())
+                    .map(|n| format!("; thousands are split by commas here: `{n}`"))
+                    .unwrap_or_default(),
+            };
             return Err(err(
                 c.pos,
                 format!("unexpected `{}` after the figure{hint}", c.rest().trim()),
@@ -825,6 +839,14 @@ mod tests {
         assert_eq!(
             canon("10 kilometres"),
             "error at 3: unexpected `kilometres` after the figure"
+        );
+        assert_eq!(
+            canon("about 270-300"),
+            "error at 9: unexpected `-300` after the figure; a range takes no qualifier here: write the range alone, or the bound meant, like `about 270`"
+        );
+        assert_eq!(
+            canon("at least 5 to 6,000"),
+            "error at 11: unexpected `to 6,000` after the figure; a range takes no qualifier here: write the range alone, or the bound meant, like `at least 5`"
         );
         assert_eq!(
             canon("about 10 000"),
