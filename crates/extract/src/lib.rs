@@ -4,18 +4,23 @@
 //! It reads a document as sentences ([`text`]), finds the figures in each ([`figures`]):
 //! numbers in digits or words (thousands split by commas or, as many languages write them,
 //! by one kind of space: `10 000` is `10,000`), with the qualifier before them in the value
-//! grammar (`at least 8,000`, `as many as 1,000`), ranges, percentages (their own unit), vague plurals
-//! (`dozens of`: a range), one figure for `1,000-for-1,000` and two for `270 military and 120
-//! civilians`; never a date, a time, a year, an ordinal or a number inside a name. It reads
+//! grammar (`at least 8,000`, `as many as 1,000`), ranges as a reader takes them (`5-6,000` is
+//! 5,000-6,000, tagged `low-end-scaled`; `at least 5-6,000`, which the grammar has no form
+//! for, is `at least 5,000`, tagged `range-hedged`), percentages (their own unit), vague
+//! plurals (`dozens of`: a range), one figure for `1,000-for-1,000` and two for `270 military
+//! and 120 civilians`; never a date, a time, a year, an ordinal or a number inside a name.
+//! It reads
 //! the attribution ([`attribution`]): the speaker and role (`…, Defense Minister Rustem Umerov
 //! said`, `according to …`), a pronoun or a description (`he`, `it`, `the ministry`) as the
-//! latest speaker of the last few sentences who fits it, or no one, `citing …` as `cites`, and the
-//! day (`said on May 1`, dated by the document's dateline). A sentence that confirms the deal
+//! latest speaker of the last few sentences who fits it, or no one, a surname alone as the
+//! person named in full before, `citing …` as `cites`, and the day (`said on May 1`, dated by
+//! the document's dateline). A sentence that confirms the deal
 //! just named (`Medinsky confirmed the agreed exchange`) restates the figure of the sentence
 //! before, tagged `figure-from-context`.
 //!
 //! A subject is proposed from the noun the figure counts, under `draft/`, and every draft is
-//! tagged `draft`: nothing is invented silently. It never writes to a log: people review the
+//! tagged `draft`: nothing is invented silently, and a speaker that cannot be told for sure is
+//! left out rather than guessed. It never writes to a log: people review the
 //! drafts, edit them and import them.
 
 pub mod attribution;
