@@ -22,7 +22,7 @@ pub struct Found {
     pub low_end_scaled: bool,
     /// A range with a qualifier before it, which the value grammar has no form for: `at
     /// least 5-6,000` drafted as `at least 5,000`, `up to 270-300` as `up to 300`, `about
-    /// 270-300` as `270-300` (see [`hedged_range`]).
+    /// 270-300` as `270-300`.
     pub range_hedged: bool,
 }
 
