@@ -140,3 +140,46 @@ fn articles_written_as_the_wires_write_them_give_these_drafts() {
         );
     }
 }
+
+/// HTML is refused with how to make text of it (its paragraphs end in tags and would give no
+/// drafts at all), and text in which no line reads as a sentence says why it gave none.
+#[test]
+fn html_is_refused_and_text_with_no_sentence_says_why() {
+    let dir = scratch("extract-not-text");
+    let page = dir.join("story.html");
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html>\n<html><body>\n<p>Ukraine and Russia exchanged 146 prisoners each on Sunday, the UAE said.</p>\n</body></html>\n",
+    )
+    .unwrap();
+    let r = reckon(&dir.join("log"), &["extract", page.to_str().unwrap()], None);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(r.stdout.is_empty(), "{}", r.transcript());
+    assert!(
+        r.stderr.contains("this is HTML; extract reads plain text") && r.stderr.contains("pandoc"),
+        "{}",
+        r.transcript()
+    );
+    let wrapped = "Ukraine and Russia exchanged 146\nprisoners each on Sunday, the UAE\nsaid it.\n";
+    let r = reckon(
+        &dir.join("log"),
+        &["extract", "-"],
+        Some(wrapped.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("note: no line read as a sentence"),
+        "{}",
+        r.transcript()
+    );
+    let r = reckon(
+        &dir.join("log"),
+        &["extract", "-"],
+        Some(wrapped.replace('\n', " ").as_bytes()),
+    );
+    assert!(
+        r.stdout.contains("\"value\":\"146\"") && !r.stderr.contains("no line read"),
+        "{}",
+        r.transcript()
+    );
+}

@@ -58,6 +58,25 @@ pub struct Extracted {
     pub drafts: Vec<Draft>,
     /// The dateline found, as `YYYY-MM-DD`.
     pub dateline: Option<String>,
+    /// How many sentences were read (none: no line reads as prose, see [`text::sentences`]).
+    pub sentences: usize,
+}
+
+/// Whether a document is HTML rather than the plain text `extract` reads: it opens with a tag
+/// and has a document's or a paragraph's tags. Its drafts would quote markup, and its
+/// paragraphs, which end in tags, would not read as sentences.
+pub fn looks_like_html(doc: &str) -> bool {
+    let head: String = doc
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with('<')
+        && ["<html", "<body", "<p>", "<p ", "<div", "<article"]
+            .iter()
+            .any(|tag| head.contains(tag))
 }
 
 /// Words that make a figure something expected rather than reported.
@@ -226,7 +245,9 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
     let mut speakers: Vec<Speaker> = Vec::new();
     // The figures of the latest sentence that had any, and how many sentences ago.
     let mut recent: Option<(Vec<figures::Found>, usize)> = None;
-    for (sentence, s) in text::sentences(doc).into_iter().enumerate() {
+    let sentences = text::sentences(doc);
+    let read = sentences.len();
+    for (sentence, s) in sentences.into_iter().enumerate() {
         let mut found = figures::figures(s.text);
         let mut from_context = false;
         if found.is_empty()
@@ -334,7 +355,11 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             });
         }
     }
-    Extracted { drafts, dateline }
+    Extracted {
+        drafts,
+        dateline,
+        sentences: read,
+    }
 }
 
 #[cfg(test)]
@@ -482,6 +507,19 @@ mod tests {
                 ("Budanov", None),
             ]
         );
+    }
+
+    /// HTML is told from text by its opening tag and a page's or paragraph's tags; text that
+    /// only mentions a tag is not HTML.
+    #[test]
+    fn html_is_told_from_text() {
+        assert!(looks_like_html("<!DOCTYPE html>\n<html><body><p>Hi.</p>"));
+        assert!(looks_like_html(
+            "\u{feff}  <div class=\"story\"><p>Ukraine said.</p></div>"
+        ));
+        assert!(looks_like_html("<P>One paragraph.</P>"));
+        assert!(!looks_like_html("Swap agreed\n\nThe <p> tag was quoted."));
+        assert!(!looks_like_html("<Reuters> Ukraine said 300 were freed."));
     }
 
     /// Datelines are read in the forms news sites print them, and only when the day exists;

@@ -42,6 +42,14 @@ pub(crate) fn extract(a: ExtractArgs, quiet: bool) -> Result<String, Failure> {
     if let Some(d) = &a.said_on {
         reckon_claim::Period::parse(d).map_err(|m| usage(format!("--said-on: {m}")))?;
     }
+    if reckon_extract::looks_like_html(&text) {
+        return Err(usage(format!(
+            "{name}: this is HTML; extract reads plain text, a paragraph a line. Save the \
+             article as text (a browser's reader view, `pandoc -t plain --wrap=none` or \
+             `lynx -dump -nolist -width=100000`) and keep that file as the document, so that \
+             `import --documents` finds each quote in it"
+        )));
+    }
     let document = a.document.or_else(|| {
         (name != "-")
             .then(|| {
@@ -92,6 +100,14 @@ pub(crate) fn extract(a: ExtractArgs, quiet: bool) -> Result<String, Failure> {
                 (None, None) => String::new(),
             }
         );
+        if got.sentences == 0 {
+            let _ = writeln!(
+                err,
+                "note: no line read as a sentence: extract reads a paragraph a line, of six \
+                 words or more, ending in `.`, `!`, `?`, a closing quote or bracket (text \
+                 wrapped at a fixed width must be unwrapped first)"
+            );
+        }
         if undated > 0 {
             let _ = writeln!(
                 err,
