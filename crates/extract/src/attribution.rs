@@ -221,11 +221,14 @@ const ADVERBS: &[&str] = &[
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
 
+/// Words as they are given: without the punctuation about them, and with any spacing between
+/// them, a line break of a wrapped paragraph too, as one space.
 fn tidy(s: &str) -> String {
     s.trim()
         .trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '"' | '“' | '”'))
-        .trim()
-        .to_owned()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The speaker phrase that ends at token `end` (exclusive): the run of capitalised words
@@ -470,7 +473,7 @@ pub fn attribute(sentence: &str) -> Attribution {
             {
                 // `the agency announced`
                 let words = &sentence[seg[1].start..seg[seg.len() - 1].end];
-                a.anaphor = Some(Anaphor::Described(words.to_owned()));
+                a.anaphor = Some(Anaphor::Described(tidy(words)));
                 break;
             }
             let institution = lower == "the" && seg.get(1).is_some_and(Token::capital);
@@ -556,7 +559,7 @@ fn title_before(sentence: &str, before: &[Token<'_>]) -> Option<String> {
         })
         .count();
     let first = &before[before.len() - 1 - from];
-    Some(sentence[first.start..post.end].to_owned())
+    Some(tidy(&sentence[first.start..post.end]))
 }
 
 /// Words that qualify a post in a title written in lower case (`human rights commissioner`).

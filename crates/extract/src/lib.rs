@@ -232,6 +232,16 @@ fn surnamed<'a>(name: &str, speakers: &'a [Speaker]) -> Option<&'a Speaker> {
         .then_some(latest)
 }
 
+/// A sentence as its quote: as written, but a sentence of a paragraph wrapped at a fixed width
+/// has its line breaks (and the spaces about them) as one space, as a reader reads it (the
+/// check of quotes against their documents reads all spacing so too).
+fn quote(sentence: &str) -> String {
+    match sentence.contains(['\n', '\r']) {
+        true => sentence.split_whitespace().collect::<Vec<_>>().join(" "),
+        false => sentence.to_owned(),
+    }
+}
+
 /// Reads an article into draft claims.
 pub fn extract(doc: &str, options: &Options) -> Extracted {
     let dateline = dateline(doc);
@@ -331,7 +341,7 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             put("publisher", options.publisher.as_ref());
             put("url", options.url.as_ref());
             put("document", options.document.as_ref());
-            o.insert("quote".into(), s.text.into());
+            o.insert("quote".into(), quote(s.text).into());
             if expected {
                 o.insert("modality".into(), "expected".into());
             }

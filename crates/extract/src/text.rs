@@ -23,13 +23,82 @@ fn is_prose(line: &str) -> bool {
     t.ends_with(['.', '!', '?', '"', '”', '’', '\'', ')']) && t.split_whitespace().count() >= 6
 }
 
-/// Splits a document into sentences, paragraph by paragraph (a paragraph is a line). A full
-/// stop ends a sentence when a capital, a digit or a quotation mark follows it, unless it
-/// closes an abbreviation or an initial; nothing inside a quotation ends a sentence, so a
-/// quoted remark stays with its attribution.
+/// The longest line of text taken for wrapped at a fixed width: wider lines are paragraphs
+/// of their own, as pages saved as text have them.
+const WRAP_WIDTH: usize = 120;
+
+/// The paragraphs of a document, each with the number of its first line (from 1): a line, or
+/// lines wrapped at a fixed width (see [`wraps`]), as one slice of the document.
+fn paragraphs(doc: &str) -> Vec<(usize, &str)> {
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for piece in doc.split_inclusive('\n') {
+        let body = piece.strip_suffix('\n').unwrap_or(piece);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        lines.push((at, at + body.len()));
+        at += piece.len();
+    }
+    let blank = |&(s, e): &(usize, usize)| doc[s..e].trim().is_empty();
+    let mut out = Vec::new();
+    let mut n = 0;
+    while n < lines.len() {
+        let run = lines[n..].iter().take_while(|l| !blank(l)).count();
+        if run == 0 {
+            n += 1;
+            continue;
+        }
+        let breaks = wraps(doc, &lines[n..n + run]);
+        let mut first = n;
+        for k in n..n + run {
+            if !breaks.get(k - n).copied().unwrap_or(false) {
+                out.push((first + 1, &doc[lines[first].0..lines[k].1]));
+                first = k + 1;
+            }
+        }
+        n += run;
+    }
+    out
+}
+
+/// For each line of a run of lines with no blank line between them, whether the paragraph
+/// goes on to the next line because the run is wrapped at a fixed width, as mail, terminals
+/// and text copied out of a PDF wrap it: no line wider than [`WRAP_WIDTH`], and the line
+/// broken because the next line's first word would not have fitted on it (what wrapping at
+/// the width of the longest line does). A line the next word would have fitted on ends its
+/// paragraph, so short lines that each are a paragraph (`He added.` then `Officials said 40
+/// …`) and a headline over its byline stay apart.
+fn wraps(doc: &str, run: &[(usize, usize)]) -> Vec<bool> {
+    let text = |&(s, e): &(usize, usize)| doc[s..e].trim_end();
+    let width = run
+        .iter()
+        .map(|l| text(l).chars().count())
+        .max()
+        .unwrap_or(0);
+    if width > WRAP_WIDTH {
+        return vec![false; run.len()];
+    }
+    let mut goes_on: Vec<bool> = run
+        .windows(2)
+        .map(|pair| {
+            let next = text(&pair[1])
+                .split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count());
+            text(&pair[0]).chars().count() + 1 + next > width
+        })
+        .collect();
+    goes_on.push(false);
+    goes_on
+}
+
+/// Splits a document into sentences, paragraph by paragraph (a paragraph is a line, or lines
+/// wrapped at a fixed width). A full stop ends a sentence when a capital, a digit or a
+/// quotation mark follows it, unless it closes an abbreviation or an initial; nothing inside
+/// a quotation ends a sentence, so a quoted remark stays with its attribution. A sentence of
+/// a wrapped paragraph may hold line breaks.
 pub fn sentences(doc: &str) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
-    for (n, line) in doc.lines().enumerate() {
+    for (n, line) in paragraphs(doc) {
         if !is_prose(line) {
             continue;
         }
@@ -60,7 +129,7 @@ pub fn sentences(doc: &str) -> Vec<Sentence<'_>> {
                             || matches!(chars[k].1, '"' | '“' | '‘'));
                     if next_is_space && opens && !(c == '.' && abbreviation(&line[..at])) {
                         let end = chars.get(j).map_or(line.len(), |&(b, _)| b);
-                        push(&mut out, &line[start..end], n + 1);
+                        push(&mut out, &line[start..end], n);
                         start = chars[k].0;
                         i = k;
                         continue;
@@ -70,7 +139,7 @@ pub fn sentences(doc: &str) -> Vec<Sentence<'_>> {
             }
             i += 1;
         }
-        push(&mut out, &line[start..], n + 1);
+        push(&mut out, &line[start..], n);
     }
     out
 }
@@ -227,6 +296,51 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines wrapped at a fixed width are one paragraph while each break falls where the next
+    /// word would not have fitted; lines that each end a short paragraph, a headline over
+    /// its byline, and lines wider than any wrapping stay lines of their own.
+    #[test]
+    fn lines_wrapped_at_a_width_are_one_paragraph() {
+        let texts = |doc| -> Vec<(usize, String)> {
+            paragraphs(doc)
+                .into_iter()
+                .map(|(n, p)| (n, p.replace("\r\n", "|").replace('\n', "|")))
+                .collect()
+        };
+        let wrapped = "The two sides exchanged 146\r\nprisoners each on Sunday, the\r\nUAE said.\r\n\r\nNext.";
+        assert_eq!(
+            texts(wrapped),
+            [
+                (
+                    1,
+                    "The two sides exchanged 146|prisoners each on Sunday, the|UAE said.".into()
+                ),
+                (5, "Next.".into())
+            ]
+        );
+        let short = "Ukraine said 300 were freed.\nHe added that 20 were hurt in it.\n";
+        assert_eq!(
+            texts(short),
+            [
+                (1, "Ukraine said 300 were freed.".into()),
+                (2, "He added that 20 were hurt in it.".into())
+            ]
+        );
+        let headline = "Swap agreed\nby A Writer May 16, 2025 4:34 PM\n";
+        assert_eq!(texts(headline).len(), 2);
+        let long = format!("{}\n{}\n", "word ".repeat(30).trim_end(), "end of it.");
+        assert_eq!(texts(&long).len(), 2, "wider than any wrapping");
+        // Paragraphs wrapped with no blank line between them part where a line ends short.
+        let two = "The two sides exchanged 146\nprisoners, UAE said.\nHe said that 40 were still\nmissing after it.\n";
+        assert_eq!(
+            texts(two),
+            [
+                (1, "The two sides exchanged 146|prisoners, UAE said.".into()),
+                (3, "He said that 40 were still|missing after it.".into())
+            ]
+        );
+    }
 
     #[test]
     fn sentences_end_where_a_reader_would_end_them() {

@@ -843,8 +843,8 @@ pub(crate) enum ExportFormat {
 
 #[derive(Args)]
 pub(crate) struct ExtractArgs {
-    /// The article, as plain text, a paragraph a line (`-` reads standard input); HTML is
-    /// refused, with how to make text of it.
+    /// The article, as plain text, a paragraph a line or wrapped at a fixed width (`-` reads
+    /// standard input); HTML is refused, with how to make text of it.
     pub(crate) article: PathBuf,
     /// When it was published (default: the dateline, `May 17, 2025`, `17 May 2025` or
     /// `2025-05-17` on a short line near the top, if it has one).

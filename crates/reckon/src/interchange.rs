@@ -103,9 +103,9 @@ pub(crate) fn extract(a: ExtractArgs, quiet: bool) -> Result<String, Failure> {
         if got.sentences == 0 {
             let _ = writeln!(
                 err,
-                "note: no line read as a sentence: extract reads a paragraph a line, of six \
-                 words or more, ending in `.`, `!`, `?`, a closing quote or bracket (text \
-                 wrapped at a fixed width must be unwrapped first)"
+                "note: no line read as a sentence: extract reads a paragraph a line (or lines \
+                 wrapped at a fixed width), of six words or more, ending in `.`, `!`, `?`, a \
+                 closing quote or bracket"
             );
         }
         if undated > 0 {
