@@ -44,9 +44,7 @@ impl Anaphor {
             Anaphor::Described(words) => fits(words, speaker, role),
         }
     }
-}
 
-impl Anaphor {
     /// Whether someone described before but not named (`officials said`, `the agency
     /// announced` with no agency named) can be the one meant: `they` fits a plural
     /// description, `it` a singular one, a description one with its noun, `he` and `she`
@@ -69,12 +67,8 @@ impl Anaphor {
 /// the noun it is about, is a word of the speaker's name or role (`the ministry` fits the
 /// Interior Ministry; `the governor` fits a speaker whose role was Governor of Kharkiv).
 pub fn fits(description: &str, speaker: &str, role: Option<&str>) -> bool {
-    let bare = |w: &str| {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .trim_end_matches("'s")
-            .trim_end_matches("’s")
-            .to_lowercase()
-    };
+    let bare =
+        |w: &str| without_possessive(w.trim_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
     let Some(noun) = description.split_whitespace().last().map(bare) else {
         return false;
     };
@@ -91,7 +85,7 @@ pub fn is_person(name: &str) -> bool {
     let words: Vec<&str> = name.split_whitespace().collect();
     (2..=4).contains(&words.len())
         && words.iter().all(|w| {
-            let bare = w.trim_end_matches("'s").trim_end_matches("’s");
+            let bare = without_possessive(w);
             bare.starts_with(char::is_uppercase)
                 && bare
                     .chars()
@@ -208,6 +202,11 @@ const POSTS: &[&str] = &[
     "aide",
 ];
 
+/// A word without the possessive ending (`Ukraine's`, `Ukraine’s`: `Ukraine`).
+fn without_possessive(w: &str) -> &str {
+    w.trim_end_matches("'s").trim_end_matches("’s")
+}
+
 /// Whether a word (in lower case) is a title's or an institution's, never a person's name.
 fn title_word(w: &str) -> bool {
     POSTS.contains(&w) || BODY_WORDS.contains(&w)
@@ -224,11 +223,10 @@ const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
 /// Words as they are given: without the punctuation about them, and with any spacing between
 /// them, a line break of a wrapped paragraph too, as one space.
 fn tidy(s: &str) -> String {
-    s.trim()
-        .trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '"' | '“' | '”'))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::text::one_spaced(
+        s.trim()
+            .trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '"' | '“' | '”')),
+    )
 }
 
 /// The speaker phrase that ends at token `end` (exclusive): the run of capitalised words
@@ -259,11 +257,12 @@ fn name_before(t: &[Token<'_>], end: usize) -> Option<(usize, usize)> {
     }
     // Words that open a sentence with a capital are not part of a name (`In Kyiv`, `On
     // Monday`), nor is a day or a month alone.
-    while start < end
-        && (LEADING.contains(&t[start].lower().as_str())
-            || DAYS.contains(&t[start].lower().as_str())
-            || reckon_claim::date::month_named(t[start].text).is_some())
-    {
+    while start < end && {
+        let w = t[start].lower();
+        LEADING.contains(&w.as_str())
+            || DAYS.contains(&w.as_str())
+            || reckon_claim::date::month_named(t[start].text).is_some()
+    } {
         start += 1;
     }
     (start < end).then_some((start, end))
@@ -323,19 +322,13 @@ const DAYS: &[&str] = &[
 fn name_and_title(phrase: &str) -> (String, Option<String>) {
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let is_title = |w: &str| {
-        let bare = w
-            .trim_end_matches("'s")
-            .trim_end_matches("’s")
-            .to_lowercase();
+        let bare = without_possessive(w).to_lowercase();
         title_word(&bare)
     };
     let Some(last_title) = words.iter().rposition(|w| is_title(w)) else {
         return (phrase.to_owned(), None);
     };
-    let post = words[last_title]
-        .trim_end_matches("'s")
-        .trim_end_matches("’s")
-        .to_lowercase();
+    let post = without_possessive(words[last_title]).to_lowercase();
     if !POSTS.contains(&post.as_str()) {
         return (phrase.to_owned(), None);
     }

@@ -237,7 +237,7 @@ fn surnamed<'a>(name: &str, speakers: &'a [Speaker]) -> Option<&'a Speaker> {
 /// check of quotes against their documents reads all spacing so too).
 fn quote(sentence: &str) -> String {
     match sentence.contains(['\n', '\r']) {
-        true => sentence.split_whitespace().collect::<Vec<_>>().join(" "),
+        true => text::one_spaced(sentence),
         false => sentence.to_owned(),
     }
 }
@@ -269,21 +269,23 @@ pub fn extract(doc: &str, options: &Options) -> Extracted {
             from_context = true;
         }
         let a = attribution::attribute(s.text);
+        // The speaker named (or described) before, with the role this sentence gives, else
+        // the role given then.
+        let as_earlier = |earlier: &Speaker| {
+            (
+                earlier.name.clone(),
+                a.role.clone().or(earlier.role.clone()),
+            )
+        };
         let (speaker, role) = match (&a.speaker, &a.anaphor) {
             (Some(sp), _) => match surnamed(sp, &speakers) {
-                Some(earlier) => (
-                    earlier.name.clone(),
-                    a.role.clone().or(earlier.role.clone()),
-                ),
+                Some(earlier) => as_earlier(earlier),
                 None => (Some(sp.clone()), a.role.clone()),
             },
             // Someone described but not named before stays unnamed (`The agency said …`,
             // then `It said …`).
             (None, Some(anaphor)) => match meant(anaphor, &speakers, sentence) {
-                Some(earlier) => (
-                    earlier.name.clone(),
-                    a.role.clone().or(earlier.role.clone()),
-                ),
+                Some(earlier) => as_earlier(earlier),
                 // Nobody named before fits: no speaker is better than a wrong one, and the
                 // description is at least the role (`the regional governor`).
                 None => match anaphor {

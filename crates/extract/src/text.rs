@@ -166,6 +166,12 @@ fn abbreviation(before: &str) -> bool {
         || ABBREVIATIONS.contains(&last.to_lowercase().as_str())
 }
 
+/// Text with any spacing between its words, a line break of a wrapped paragraph too, as one
+/// space, and none about them.
+pub fn one_spaced(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
