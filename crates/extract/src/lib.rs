@@ -487,6 +487,35 @@ mod tests {
         assert_eq!(who, expected);
     }
 
+    /// A description is the latest who fits it, even one only described: `the officials`
+    /// after `…, officials said` are those officials (unnamed), not the `Ukrainian officials`
+    /// named a sentence before them.
+    #[test]
+    fn a_description_may_be_someone_only_described() {
+        let doc = "Ukrainian officials said 10 people were hurt in the attack on Kyiv.\n\
+            In Odesa, 7 people were hurt in the strike, officials said on Monday.\n\
+            The officials said that 4 people were still missing there.\n";
+        let e = extract(doc, &Options::default());
+        let who: Vec<(Option<&str>, Option<&str>)> = e
+            .drafts
+            .iter()
+            .map(|d| {
+                (
+                    d.object.get("speaker").and_then(Json::as_str),
+                    d.object.get("role").and_then(Json::as_str),
+                )
+            })
+            .collect();
+        assert_eq!(
+            who,
+            [
+                (Some("Ukrainian officials"), None),
+                (None, Some("officials")),
+                (None, Some("officials"))
+            ]
+        );
+    }
+
     /// A surname alone is the person named in full before, with the role given then, when
     /// only one person named before has that surname; otherwise it stays as written.
     #[test]
